@@ -1,0 +1,61 @@
+/* cli.h: what the rootshift command's front end shares. It parses, calls librootshift and renders. */
+#ifndef RS_CLI_H
+#define RS_CLI_H
+
+#include "rootshift.h"
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "../lib/banned.h"
+
+/* Exit codes, the contract of docs/rootshift.1. */
+enum { EXIT_OK = 0, EXIT_PROBLEM = 1, EXIT_ERROR = 2 };
+
+enum format { FORMAT_TEXT, FORMAT_JSON };
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+	const char *usage; /* the full help text */
+};
+
+/* main.c */
+const struct command *find_command(const char *name);
+int show_help(const char *name); /* prints a command's usage to stdout, returns EXIT_OK */
+
+/* common.c */
+int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));       /* prints, returns EXIT_ERROR */
+int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int lib_error(const struct rs_error *err);                                    /* prints err, returns EXIT_ERROR */
+int unknown_option(const char *cmd, int argc, char **argv);                   /* call on getopt's '?' */
+int parse_format(const char *cmd, const char *arg, enum format *out);
+int parse_at(const char *arg, rs_time *out);
+rs_time now(void);
+/* Loads a built-in profile by name or a profile file; NULL means every built-in profile. */
+struct rs_catalog *load_catalog(const char *profile);
+/* Reads a secret from a file (first line, without its newline); NULL on error (already reported). */
+char *read_secret_file(const char *path);
+/* Loads a path, or "-" for standard input, into list. */
+int load_input(struct rs_certlist *list, const char *path, const struct rs_load_opts *opts, struct rs_error *err);
+/* Prints a JSON document to stdout. */
+int print_json(json_t *doc);
+/* Flushes stdout and reports a write error (a full disk is an error, not silence). */
+int finish_output(int rv);
+
+/* render.c: certificate objects shared by every command's JSON and text output. */
+json_t *cert_json(const struct rs_cert *cert, const struct rs_location *loc, const struct rs_catalog *cat, rs_time at);
+json_t *known_json(const struct rs_known *k);
+void print_fingerprint(FILE *out, const char *label, const char *hex);
+const char *time_str(rs_time t, char buf[32]);
+/* "DigiCert Global Root G2: the root Azure IoT Hub and DPS moved to in 2023" */
+void print_known_line(FILE *out, const struct rs_known *k);
+
+/* One function per command. */
+int cmd_inspect(int argc, char **argv);
+int cmd_profiles(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+
+#endif

@@ -1,0 +1,181 @@
+/* cmd_inspect.c: any certificate file explained. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct inspect_opts {
+	enum format format;
+	rs_time at;
+	const char *profile;
+	char *password;
+};
+
+static void print_list(const char *label, size_t n, const char *(*at)(const struct rs_cert *, size_t),
+		       const struct rs_cert *c)
+{
+	size_t i;
+
+	printf("  %-13s ", label);
+	for (i = 0; i < n; i++)
+		printf("%s%s", i ? ", " : "", at(c, i));
+	printf("%s\n", n ? "" : "-");
+}
+
+static void print_catalog(const struct rs_catalog *cat, const struct rs_cert *c)
+{
+	const struct rs_known *k = rs_catalog_identify(cat, c), *actual = NULL;
+	const char *documented_as = NULL;
+	const char *note = rs_catalog_alias(cat, rs_cert_sha1(c), &documented_as, &actual);
+
+	printf("  %-13s ", "catalog");
+	if (k) {
+		print_known_line(stdout, k);
+		printf(" (%s %s, %s)\n", rs_profile_id(rs_known_profile(k)), rs_kind_name(rs_known_kind(k)),
+		       rs_known_role(k));
+	} else
+		printf("not in the loaded profiles\n");
+	if (note)
+		printf("  %-13s documented as '%s': %s\n", "note", documented_as, note);
+}
+
+static void print_validity(const struct rs_cert *c, rs_time at)
+{
+	char nb[32], na[32], ab[32];
+	const char *state = rs_cert_valid_at(c, at) ? "valid" : at < rs_cert_not_before(c) ? "not yet valid" : "EXPIRED";
+
+	printf("  %-13s %s to %s (%s at %s)\n", "validity", time_str(rs_cert_not_before(c), nb),
+	       time_str(rs_cert_not_after(c), na), state, time_str(at, ab));
+}
+
+static void print_ca(const struct rs_cert *c)
+{
+	printf("  %-13s ", "ca");
+	if (!rs_cert_is_ca(c))
+		printf("no\n");
+	else if (rs_cert_path_len(c) >= 0)
+		printf("yes, path length %ld\n", rs_cert_path_len(c));
+	else
+		printf("yes\n");
+}
+
+static void print_text(const struct rs_certlist *list, size_t i, const struct rs_catalog *cat, rs_time at)
+{
+	const struct rs_cert *c = rs_certlist_at(list, i);
+	const struct rs_location *loc = rs_certlist_location(list, i);
+
+	printf("%scertificate %zu of %zu: %s\n", i ? "\n" : "", i + 1, rs_certlist_count(list),
+	       *rs_cert_common_name(c) ? rs_cert_common_name(c) : rs_cert_subject(c));
+	printf("  %-13s %s", "found in", loc->path);
+	if (loc->line > 0)
+		printf(" line %ld", loc->line);
+	else
+		printf(" byte %lld", loc->offset);
+	printf(" (%s)\n", loc->encoding);
+	print_catalog(cat, c);
+	printf("  %-13s %s\n", "subject", rs_cert_subject(c));
+	printf("  %-13s %s%s\n", "issuer", rs_cert_issuer(c), rs_cert_self_issued(c) ? " (self-issued)" : "");
+	printf("  %-13s %s\n", "serial", rs_cert_serial(c));
+	print_validity(c, at);
+	printf("  %-13s %s %d bits%s%s\n", "key", rs_cert_key_type(c), rs_cert_key_bits(c),
+	       *rs_cert_key_curve(c) ? ", " : "", rs_cert_key_curve(c));
+	printf("  %-13s %s\n", "signature", rs_cert_sig_alg(c));
+	print_fingerprint(stdout, "sha1", rs_cert_sha1(c));
+	print_fingerprint(stdout, "sha256", rs_cert_sha256(c));
+	printf("  %-13s %s\n", "spki sha256", rs_cert_spki_sha256(c));
+	print_ca(c);
+	print_list("key usage", rs_cert_key_usage_count(c), rs_cert_key_usage_at, c);
+	print_list("ext key usage", rs_cert_ext_key_usage_count(c), rs_cert_ext_key_usage_at, c);
+	print_list("san", rs_cert_san_count(c), rs_cert_san_at, c);
+	printf("  %-13s %s\n", "ski", *rs_cert_ski(c) ? rs_cert_ski(c) : "-");
+	printf("  %-13s %s\n", "aki", *rs_cert_aki(c) ? rs_cert_aki(c) : "-");
+}
+
+static int render(const struct rs_certlist *list, const struct rs_catalog *cat, const struct inspect_opts *o)
+{
+	size_t i, n = rs_certlist_count(list);
+	json_t *doc, *arr;
+	char ab[32];
+	int rv;
+
+	if (o->format == FORMAT_TEXT) {
+		for (i = 0; i < n; i++)
+			print_text(list, i, cat, o->at);
+		return 0;
+	}
+	doc = json_object();
+	arr = json_array();
+	json_object_set_new(doc, "schema", json_string("rootshift/inspect/1"));
+	json_object_set_new(doc, "at", json_string(time_str(o->at, ab)));
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, cert_json(rs_certlist_at(list, i), rs_certlist_location(list, i), cat, o->at));
+	json_object_set_new(doc, "count", json_integer((json_int_t)n));
+	json_object_set_new(doc, "certificates", arr);
+	rv = print_json(doc);
+	json_decref(doc);
+	return rv;
+}
+
+static int parse_args(int argc, char **argv, struct inspect_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' }, { "at", required_argument, NULL, 'a' },
+		{ "profile", required_argument, NULL, 'p' }, { "password-file", required_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "f:a:p:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': if (parse_format("inspect", optarg, &o->format)) return -1; break;
+		case 'a': if (parse_at(optarg, &o->at)) return -1; break;
+		case 'p': o->profile = optarg; break;
+		case 'P':
+			free(o->password);
+			if (!(o->password = read_secret_file(optarg)))
+				return -1;
+			break;
+		case 'h': return 1;
+		default: unknown_option("inspect", argc, argv); return -1;
+		}
+	}
+	if (optind >= argc) {
+		usage_error("inspect", "no file given");
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_inspect(int argc, char **argv)
+{
+	struct inspect_opts o = { FORMAT_TEXT, now(), NULL, NULL };
+	struct rs_certlist *list = NULL;
+	struct rs_catalog *cat = NULL;
+	struct rs_load_opts lo = { 0 };
+	struct rs_error err;
+	int rv = EXIT_ERROR, i, pa;
+
+	if ((pa = parse_args(argc, argv, &o)) != 0) {
+		free(o.password);
+		if (pa > 0)
+			return show_help("inspect");
+		return EXIT_ERROR;
+	}
+	if (!o.password && getenv("ROOTSHIFT_PASSWORD"))
+		o.password = strdup(getenv("ROOTSHIFT_PASSWORD"));
+	lo.password = o.password;
+	if (!(cat = load_catalog(o.profile)) || !(list = rs_certlist_new()))
+		goto out;
+	for (i = optind; i < argc; i++)
+		if (load_input(list, argv[i], &lo, &err) < 0) {
+			lib_error(&err);
+			goto out;
+		}
+	rv = render(list, cat, &o) == 0 ? EXIT_OK : EXIT_ERROR;
+out:
+	rs_certlist_free(list);
+	rs_catalog_free(cat);
+	free(o.password);
+	return rv;
+}

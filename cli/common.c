@@ -1,0 +1,188 @@
+/* common.c: error messages, option helpers and output for every command. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_ERROR;
+}
+
+int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "; see 'rootshift help%s%s'\n", cmd ? " " : "", cmd ? cmd : "");
+	return EXIT_ERROR;
+}
+
+int lib_error(const struct rs_error *err)
+{
+	return error("%s", err->message[0] ? err->message : rs_errcode_name(err->code));
+}
+
+int unknown_option(const char *cmd, int argc, char **argv)
+{
+	extern int optind, optopt;
+	const char *arg = optind - 1 < argc ? argv[optind - 1] : "?";
+
+	if (optopt && strchr(arg, '=') == NULL && strncmp(arg, "--", 2))
+		return usage_error(cmd, "unknown option '-%c' for '%s'", optopt, cmd);
+	return usage_error(cmd, "unknown option or missing value '%s' for '%s'", arg, cmd);
+}
+
+int parse_format(const char *cmd, const char *arg, enum format *out)
+{
+	if (!strcmp(arg, "text"))
+		*out = FORMAT_TEXT;
+	else if (!strcmp(arg, "json"))
+		*out = FORMAT_JSON;
+	else
+		return usage_error(cmd, "unknown format '%s' (use text or json)", arg);
+	return 0;
+}
+
+int parse_at(const char *arg, rs_time *out)
+{
+	struct rs_error err;
+
+	if (rs_time_parse(arg, out, &err) < 0)
+		return lib_error(&err);
+	return 0;
+}
+
+rs_time now(void)
+{
+	return (rs_time)time(NULL);
+}
+
+struct rs_catalog *load_catalog(const char *profile)
+{
+	struct rs_catalog *cat = rs_catalog_new();
+	struct rs_error err;
+	int rv;
+
+	if (!cat) {
+		error("out of memory");
+		return NULL;
+	}
+	if (!profile)
+		rv = rs_catalog_add_builtin(cat, NULL, &err);
+	else if (strchr(profile, '/') || strstr(profile, ".json"))
+		rv = rs_catalog_add_file(cat, profile, &err);
+	else
+		rv = rs_catalog_add_builtin(cat, profile, &err);
+	if (rv < 0) {
+		if (err.code == RS_ERR_NOTFOUND) {
+			const char *const *ids = rs_builtin_profiles();
+			fprintf(stderr, "error: %s; built-in profiles:", err.message);
+			for (; *ids; ids++)
+				fprintf(stderr, " %s", *ids);
+			fputs(" (or give a profile file)\n", stderr);
+		} else
+			lib_error(&err);
+		rs_catalog_free(cat);
+		return NULL;
+	}
+	return cat;
+}
+
+char *read_secret_file(const char *path)
+{
+	char line[1024];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f) {
+		error("cannot open '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	fclose(f);
+	n = strlen(line);
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	return strdup(line);
+}
+
+static int read_stdin(unsigned char **data, size_t *len)
+{
+	size_t cap = 65536, n = 0, got;
+	unsigned char *buf = malloc(cap), *nb;
+
+	while (buf && (got = fread(buf + n, 1, cap - n, stdin)) > 0) {
+		n += got;
+		if (n == cap) {
+			if (cap >= (64u << 20)) {
+				free(buf);
+				return error("standard input is larger than 64 MiB");
+			}
+			nb = realloc(buf, cap *= 2);
+			if (!nb)
+				free(buf);
+			buf = nb;
+		}
+	}
+	if (!buf)
+		return error("out of memory");
+	if (ferror(stdin)) {
+		free(buf);
+		return error("cannot read standard input");
+	}
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
+int load_input(struct rs_certlist *list, const char *path, const struct rs_load_opts *opts, struct rs_error *err)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int rv;
+
+	if (strcmp(path, "-"))
+		return rs_load_path(list, path, opts, err);
+	if (read_stdin(&data, &len)) {
+		err->code = RS_ERR_IO;
+		snprintf(err->message, sizeof(err->message), "cannot read standard input");
+		return -1;
+	}
+	rv = rs_load_mem(list, data, len, "(stdin)", opts, err);
+	free(data);
+	return rv;
+}
+
+int print_json(json_t *doc)
+{
+	int rv = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	if (rv == 0)
+		fputc('\n', stdout);
+	return rv == 0 ? 0 : error("cannot write JSON output");
+}
+
+int finish_output(int rv)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "error: cannot write output: %s\n", strerror(errno));
+		return EXIT_ERROR;
+	}
+	return rv;
+}

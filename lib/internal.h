@@ -1,0 +1,56 @@
+/* internal.h: what the library's modules share. Never installed. */
+#ifndef RS_INTERNAL_H
+#define RS_INTERNAL_H
+
+#include "rootshift.h"
+
+#include <openssl/x509.h>
+#include <stdarg.h>
+#include <stdbool.h>
+
+#include "banned.h"
+
+#define RS_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* core/error.c: fill err (if not NULL) and return -1, so callers can write `return rs_fail(...)`. */
+int rs_fail(struct rs_error *err, enum rs_errcode code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Appends OpenSSL's first queued error reason to err's message and clears the queue: the one place where
+ * OpenSSL's error queue is translated. */
+int rs_fail_ssl(struct rs_error *err, enum rs_errcode code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void rs_error_clear(struct rs_error *err);
+
+/* core/buf.c: a growable byte buffer, always NUL-terminated. */
+struct rs_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+#define RS_BUF_INIT { NULL, 0, 0 }
+int rs_buf_grow(struct rs_buf *b, size_t extra);
+int rs_buf_add(struct rs_buf *b, const void *data, size_t len);
+int rs_buf_addstr(struct rs_buf *b, const char *s);
+int rs_buf_addf(struct rs_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *rs_buf_detach(struct rs_buf *b);
+void rs_buf_release(struct rs_buf *b);
+
+/* core/hex.c */
+void rs_hex_encode(const unsigned char *in, size_t len, char *out); /* out: 2*len+1 bytes, lowercase */
+int rs_hex_normalize(const char *in, char *out, size_t outsize);   /* strips ':' ' ', lowercases; -1 if not hex */
+char *rs_strdup(const char *s);
+char *rs_strndup(const char *s, size_t n);
+int rs_streq_ci(const char *a, const char *b);
+
+/* core/time.c */
+rs_time rs_time_from_civil(int64_t year, int month, int day, int hour, int min, int sec);
+int rs_time_from_asn1(const ASN1_TIME *t, rs_time *out);
+
+/* core/file.c: reads a whole regular file; errors name the path. */
+int rs_read_file(const char *path, size_t max, unsigned char **data, size_t *len, struct rs_error *err);
+
+/* x509/cert.c */
+struct rs_cert *rs_cert_from_x509(X509 *x, struct rs_error *err); /* takes a reference of its own */
+X509 *rs_cert_get0_x509(const struct rs_cert *cert);
+
+#endif

@@ -1,0 +1,409 @@
+/* cert.c: the certificate model. Everything rootshift reports is computed once, when the certificate is made. */
+#include "internal.h"
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/obj_mac.h>
+#include <openssl/x509v3.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct strlist {
+	char **v;
+	size_t n;
+};
+
+struct rs_cert {
+	int refs;
+	X509 *x509;
+	unsigned char *der;
+	size_t der_len;
+	char sha1[41], sha256[65], spki_sha256[65];
+	char *subject, *issuer, *cn, *serial, *ski, *aki;
+	char key_type[16], key_curve[64], sig_alg[64];
+	int key_bits, is_ca, self_issued;
+	long path_len;
+	rs_time not_before, not_after;
+	struct strlist san, ku, eku;
+};
+
+static int strlist_add(struct strlist *l, const char *s)
+{
+	char **v = realloc(l->v, (l->n + 1) * sizeof(*v));
+
+	if (!v)
+		return -1;
+	l->v = v;
+	if (!(v[l->n] = rs_strdup(s)))
+		return -1;
+	l->n++;
+	return 0;
+}
+
+static void strlist_release(struct strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+/* RFC 2253 order (most specific first) with UTF-8 kept as is. */
+static char *name_string(const X509_NAME *name)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *out = NULL, *data;
+	long n;
+
+	if (!bio)
+		return NULL;
+	if (X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+		n = BIO_get_mem_data(bio, &data);
+		out = rs_strndup(data, n > 0 ? (size_t)n : 0);
+	}
+	BIO_free(bio);
+	return out;
+}
+
+static char *common_name(const X509_NAME *name)
+{
+	int i = -1, last = -1;
+	unsigned char *utf8 = NULL;
+	char *out;
+	int n;
+
+	while ((i = X509_NAME_get_index_by_NID(name, NID_commonName, i)) >= 0)
+		last = i;
+	if (last < 0)
+		return rs_strdup("");
+	n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, last)));
+	if (n < 0)
+		return rs_strdup("");
+	out = rs_strndup((const char *)utf8, (size_t)n);
+	OPENSSL_free(utf8);
+	return out;
+}
+
+static char *hex_string(const unsigned char *p, size_t len)
+{
+	char *out = malloc(2 * len + 1);
+
+	if (out)
+		rs_hex_encode(p, len, out);
+	return out;
+}
+
+static int digests(struct rs_cert *c)
+{
+	unsigned char md[EVP_MAX_MD_SIZE], *spki = NULL;
+	unsigned int mdlen;
+	int n;
+
+	if (!EVP_Digest(c->der, c->der_len, md, &mdlen, EVP_sha1(), NULL))
+		return -1;
+	rs_hex_encode(md, mdlen, c->sha1);
+	if (!EVP_Digest(c->der, c->der_len, md, &mdlen, EVP_sha256(), NULL))
+		return -1;
+	rs_hex_encode(md, mdlen, c->sha256);
+	n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(c->x509), &spki);
+	if (n <= 0)
+		return -1;
+	if (!EVP_Digest(spki, (size_t)n, md, &mdlen, EVP_sha256(), NULL)) {
+		OPENSSL_free(spki);
+		return -1;
+	}
+	OPENSSL_free(spki);
+	rs_hex_encode(md, mdlen, c->spki_sha256);
+	return 0;
+}
+
+static void curve_name(EVP_PKEY *key, char *out, size_t size)
+{
+	char group[64];
+	const char *nist;
+	int nid;
+
+	out[0] = '\0';
+	if (!EVP_PKEY_get_group_name(key, group, sizeof(group), NULL))
+		return;
+	nid = OBJ_txt2nid(group);
+	nist = nid != NID_undef ? EC_curve_nid2nist(nid) : NULL;
+	snprintf(out, size, "%s", nist ? nist : group);
+}
+
+static int key_info(struct rs_cert *c)
+{
+	EVP_PKEY *key = X509_get0_pubkey(c->x509);
+	const char *type;
+
+	if (!key) {
+		snprintf(c->key_type, sizeof(c->key_type), "unknown");
+		return 0;
+	}
+	c->key_bits = EVP_PKEY_get_bits(key);
+	switch (EVP_PKEY_get_base_id(key)) {
+	case EVP_PKEY_RSA: type = "RSA"; break;
+	case EVP_PKEY_RSA_PSS: type = "RSA-PSS"; break;
+	case EVP_PKEY_EC: type = "EC"; break;
+	case EVP_PKEY_ED25519: type = "Ed25519"; break;
+	case EVP_PKEY_ED448: type = "Ed448"; break;
+	case EVP_PKEY_DSA: type = "DSA"; break;
+	default: type = "other"; break;
+	}
+	snprintf(c->key_type, sizeof(c->key_type), "%s", type);
+	if (EVP_PKEY_get_base_id(key) == EVP_PKEY_EC)
+		curve_name(key, c->key_curve, sizeof(c->key_curve));
+	return 0;
+}
+
+static int general_name(struct strlist *l, const GENERAL_NAME *gn)
+{
+	char buf[300];
+	const unsigned char *p;
+	int len;
+
+	switch (gn->type) {
+	case GEN_DNS:
+	case GEN_EMAIL:
+	case GEN_URI:
+		p = ASN1_STRING_get0_data(gn->d.ia5);
+		len = ASN1_STRING_length(gn->d.ia5);
+		snprintf(buf, sizeof(buf), "%s:%.*s",
+			 gn->type == GEN_DNS ? "DNS" : gn->type == GEN_EMAIL ? "email" : "URI", len, (const char *)p);
+		return strlist_add(l, buf);
+	case GEN_IPADD:
+		p = ASN1_STRING_get0_data(gn->d.ip);
+		len = ASN1_STRING_length(gn->d.ip);
+		if (len == 4)
+			snprintf(buf, sizeof(buf), "IP:%d.%d.%d.%d", p[0], p[1], p[2], p[3]);
+		else if (len == 16) {
+			size_t o = (size_t)snprintf(buf, sizeof(buf), "IP:");
+			for (int i = 0; i < 16; i += 2)
+				o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%x", i ? ":" : "", p[i] << 8 | p[i + 1]);
+		} else
+			snprintf(buf, sizeof(buf), "IP:?");
+		return strlist_add(l, buf);
+	default:
+		return 0;
+	}
+}
+
+static int sans(struct rs_cert *c)
+{
+	GENERAL_NAMES *names = X509_get_ext_d2i(c->x509, NID_subject_alt_name, NULL, NULL);
+	int i, rv = 0;
+
+	for (i = 0; names && i < sk_GENERAL_NAME_num(names) && rv == 0; i++)
+		rv = general_name(&c->san, sk_GENERAL_NAME_value(names, i));
+	GENERAL_NAMES_free(names);
+	return rv;
+}
+
+static int key_usages(struct rs_cert *c)
+{
+	static const struct { uint32_t bit; const char *name; } ku[] = {
+		{ KU_DIGITAL_SIGNATURE, "digitalSignature" }, { KU_NON_REPUDIATION, "nonRepudiation" },
+		{ KU_KEY_ENCIPHERMENT, "keyEncipherment" },   { KU_DATA_ENCIPHERMENT, "dataEncipherment" },
+		{ KU_KEY_AGREEMENT, "keyAgreement" },         { KU_KEY_CERT_SIGN, "keyCertSign" },
+		{ KU_CRL_SIGN, "cRLSign" },                   { KU_ENCIPHER_ONLY, "encipherOnly" },
+		{ KU_DECIPHER_ONLY, "decipherOnly" },
+	};
+	EXTENDED_KEY_USAGE *eku;
+	uint32_t bits = X509_get_key_usage(c->x509);
+	char oid[80];
+	size_t i;
+	int j;
+
+	if (X509_get_extension_flags(c->x509) & EXFLAG_KUSAGE)
+		for (i = 0; i < RS_ARRAY_LEN(ku); i++)
+			if ((bits & ku[i].bit) && strlist_add(&c->ku, ku[i].name) < 0)
+				return -1;
+	eku = X509_get_ext_d2i(c->x509, NID_ext_key_usage, NULL, NULL);
+	for (j = 0; eku && j < sk_ASN1_OBJECT_num(eku); j++) {
+		const ASN1_OBJECT *obj = sk_ASN1_OBJECT_value(eku, j);
+		int nid = OBJ_obj2nid(obj);
+		if (nid != NID_undef)
+			snprintf(oid, sizeof(oid), "%s", OBJ_nid2sn(nid));
+		else
+			OBJ_obj2txt(oid, sizeof(oid), obj, 1);
+		if (strlist_add(&c->eku, oid) < 0) {
+			EXTENDED_KEY_USAGE_free(eku);
+			return -1;
+		}
+	}
+	EXTENDED_KEY_USAGE_free(eku);
+	return 0;
+}
+
+static int identifiers(struct rs_cert *c)
+{
+	const ASN1_OCTET_STRING *ski = X509_get0_subject_key_id(c->x509);
+	const ASN1_OCTET_STRING *aki = X509_get0_authority_key_id(c->x509);
+
+	c->ski = ski ? hex_string(ASN1_STRING_get0_data(ski), (size_t)ASN1_STRING_length(ski)) : rs_strdup("");
+	c->aki = aki ? hex_string(ASN1_STRING_get0_data(aki), (size_t)ASN1_STRING_length(aki)) : rs_strdup("");
+	return c->ski && c->aki ? 0 : -1;
+}
+
+static int serial_and_names(struct rs_cert *c)
+{
+	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(c->x509), NULL);
+	char *hex = bn ? BN_bn2hex(bn) : NULL;
+	char *p;
+
+	BN_free(bn);
+	if (!hex)
+		return -1;
+	for (p = hex; *p; p++)
+		if (*p >= 'A' && *p <= 'F')
+			*p = (char)(*p - 'A' + 'a');
+	c->serial = rs_strdup(hex);
+	OPENSSL_free(hex);
+	c->subject = name_string(X509_get_subject_name(c->x509));
+	c->issuer = name_string(X509_get_issuer_name(c->x509));
+	c->cn = common_name(X509_get_subject_name(c->x509));
+	return c->serial && c->subject && c->issuer && c->cn ? 0 : -1;
+}
+
+static int basics(struct rs_cert *c)
+{
+	int nid = X509_get_signature_nid(c->x509);
+
+	/* X509_check_ca caches the extensions and tells us whether they parse at all. */
+	X509_check_ca(c->x509);
+	if (X509_get_extension_flags(c->x509) & EXFLAG_INVALID)
+		return -1;
+	c->is_ca = (X509_get_extension_flags(c->x509) & EXFLAG_CA) != 0;
+	c->path_len = X509_get_pathlen(c->x509);
+	c->self_issued = X509_NAME_cmp(X509_get_subject_name(c->x509), X509_get_issuer_name(c->x509)) == 0;
+	snprintf(c->sig_alg, sizeof(c->sig_alg), "%s", nid != NID_undef ? OBJ_nid2ln(nid) : "unknown");
+	if (rs_time_from_asn1(X509_get0_notBefore(c->x509), &c->not_before) < 0 ||
+	    rs_time_from_asn1(X509_get0_notAfter(c->x509), &c->not_after) < 0)
+		return -1;
+	return 0;
+}
+
+struct rs_cert *rs_cert_from_x509(X509 *x, struct rs_error *err)
+{
+	struct rs_cert *c = calloc(1, sizeof(*c));
+	unsigned char *der = NULL;
+	int n;
+
+	if (!c) {
+		rs_fail(err, RS_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	c->refs = 1;
+	X509_up_ref(x);
+	c->x509 = x;
+	n = i2d_X509(x, &der);
+	if (n <= 0) {
+		rs_fail_ssl(err, RS_ERR_PARSE, "cannot encode certificate");
+		goto fail;
+	}
+	c->der = der;
+	c->der_len = (size_t)n;
+	if (basics(c) < 0) {
+		rs_fail(err, RS_ERR_PARSE, "certificate has invalid extensions or dates");
+		goto fail;
+	}
+	if (digests(c) < 0 || serial_and_names(c) < 0 || key_info(c) < 0 || sans(c) < 0 || key_usages(c) < 0 ||
+	    identifiers(c) < 0) {
+		rs_fail_ssl(err, RS_ERR_PARSE, "cannot read certificate fields");
+		goto fail;
+	}
+	return c;
+fail:
+	rs_cert_free(c);
+	return NULL;
+}
+
+struct rs_cert *rs_cert_from_der(const unsigned char *der, size_t len, struct rs_error *err)
+{
+	const unsigned char *p = der;
+	struct rs_cert *c;
+	X509 *x;
+
+	if (len > LONG_MAX) {
+		rs_fail(err, RS_ERR_LIMIT, "certificate too large");
+		return NULL;
+	}
+	x = d2i_X509(NULL, &p, (long)len);
+	if (!x) {
+		rs_fail_ssl(err, RS_ERR_PARSE, "not a DER certificate");
+		return NULL;
+	}
+	if ((size_t)(p - der) != len) {
+		X509_free(x);
+		rs_fail(err, RS_ERR_PARSE, "%zu bytes of trailing data after the certificate", len - (size_t)(p - der));
+		return NULL;
+	}
+	c = rs_cert_from_x509(x, err);
+	X509_free(x);
+	return c;
+}
+
+struct rs_cert *rs_cert_up_ref(struct rs_cert *cert)
+{
+	if (cert)
+		cert->refs++;
+	return cert;
+}
+
+void rs_cert_free(struct rs_cert *c)
+{
+	if (!c || --c->refs > 0)
+		return;
+	X509_free(c->x509);
+	OPENSSL_free(c->der);
+	free(c->subject);
+	free(c->issuer);
+	free(c->cn);
+	free(c->serial);
+	free(c->ski);
+	free(c->aki);
+	strlist_release(&c->san);
+	strlist_release(&c->ku);
+	strlist_release(&c->eku);
+	free(c);
+}
+
+X509 *rs_cert_get0_x509(const struct rs_cert *c) { return c->x509; }
+
+const unsigned char *rs_cert_der(const struct rs_cert *c, size_t *len)
+{
+	if (len)
+		*len = c->der_len;
+	return c->der;
+}
+
+const char *rs_cert_sha1(const struct rs_cert *c) { return c->sha1; }
+const char *rs_cert_sha256(const struct rs_cert *c) { return c->sha256; }
+const char *rs_cert_spki_sha256(const struct rs_cert *c) { return c->spki_sha256; }
+const char *rs_cert_subject(const struct rs_cert *c) { return c->subject; }
+const char *rs_cert_issuer(const struct rs_cert *c) { return c->issuer; }
+const char *rs_cert_common_name(const struct rs_cert *c) { return c->cn; }
+const char *rs_cert_serial(const struct rs_cert *c) { return c->serial; }
+rs_time rs_cert_not_before(const struct rs_cert *c) { return c->not_before; }
+rs_time rs_cert_not_after(const struct rs_cert *c) { return c->not_after; }
+int rs_cert_is_ca(const struct rs_cert *c) { return c->is_ca; }
+long rs_cert_path_len(const struct rs_cert *c) { return c->path_len; }
+int rs_cert_self_issued(const struct rs_cert *c) { return c->self_issued; }
+const char *rs_cert_key_type(const struct rs_cert *c) { return c->key_type; }
+int rs_cert_key_bits(const struct rs_cert *c) { return c->key_bits; }
+const char *rs_cert_key_curve(const struct rs_cert *c) { return c->key_curve; }
+const char *rs_cert_sig_alg(const struct rs_cert *c) { return c->sig_alg; }
+const char *rs_cert_ski(const struct rs_cert *c) { return c->ski; }
+const char *rs_cert_aki(const struct rs_cert *c) { return c->aki; }
+size_t rs_cert_san_count(const struct rs_cert *c) { return c->san.n; }
+const char *rs_cert_san_at(const struct rs_cert *c, size_t i) { return i < c->san.n ? c->san.v[i] : NULL; }
+size_t rs_cert_key_usage_count(const struct rs_cert *c) { return c->ku.n; }
+const char *rs_cert_key_usage_at(const struct rs_cert *c, size_t i) { return i < c->ku.n ? c->ku.v[i] : NULL; }
+size_t rs_cert_ext_key_usage_count(const struct rs_cert *c) { return c->eku.n; }
+const char *rs_cert_ext_key_usage_at(const struct rs_cert *c, size_t i) { return i < c->eku.n ? c->eku.v[i] : NULL; }
+
+int rs_cert_valid_at(const struct rs_cert *c, rs_time at)
+{
+	return c->not_before <= at && at <= c->not_after;
+}
