@@ -1,6 +1,7 @@
 /* main.c: the rootshift command. A sorted table of commands; help is generated from it. */
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,6 +93,7 @@ int main(int argc, char **argv)
 	const struct command *c;
 	const char *hint;
 
+	opterr = 0; /* commands report unknown options themselves, in one line */
 	if (argc < 2) {
 		print_overview(stderr);
 		return EXIT_ERROR;

@@ -155,6 +155,7 @@ static int known_pem(struct pctx *c, json_t *obj, const char *path, struct rs_kn
 {
 	json_t *pem = json_object_get(obj, "pem");
 	struct rs_certlist *list;
+	struct rs_error inner;
 	char where[256];
 	int rv = -1;
 
@@ -165,9 +166,11 @@ static int known_pem(struct pctx *c, json_t *obj, const char *path, struct rs_kn
 		return perr(c, where, "expected a string");
 	if (!(list = rs_certlist_new()))
 		return perr(c, where, "out of memory");
-	if (rs_load_mem(list, (const unsigned char *)json_string_value(pem), json_string_length(pem), where, NULL,
-			c->err) < 0)
+	if (rs_load_mem(list, (const unsigned char *)json_string_value(pem), json_string_length(pem), "pem", NULL,
+			&inner) < 0) {
+		perr(c, where, inner.message);
 		goto out;
+	}
 	if (rs_certlist_count(list) != 1) {
 		perr(c, where, "must hold exactly one certificate");
 		goto out;
