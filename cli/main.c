@@ -10,7 +10,7 @@ static const struct command commands[] = {
 	  "usage: rootshift help [COMMAND]\n" },
 	{ "inspect", cmd_inspect, "explain certificate files: names, dates, keys, thumbprints, catalog identity",
 	  "usage: rootshift inspect [--format text|json] [--at TIME] [--profile NAME|FILE]\n"
-	  "                         [--password-file FILE] FILE|DIR|-...\n"
+	  "                         [--password-file FILE] [--known-only] FILE|DIR|-...\n"
 	  "\n"
 	  "Reads every certificate in PEM bundles, DER, PKCS#7 (PEM or DER), PKCS#12 and directories (recursively,\n"
 	  "OpenSSL hashed names included), or standard input with '-'. The content decides the format.\n"
@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	  "  --at TIME              judge validity at this RFC 3339 time (default now)\n"
 	  "  --profile NAME|FILE    identify certificates against this profile only (default: all built-in)\n"
 	  "  --password-file FILE   PKCS#12 password (first line); else $ROOTSHIFT_PASSWORD, else empty\n"
+	  "  --known-only           show only the certificates a loaded profile knows\n"
 	  "\n"
 	  "Exit status: 0 on success, 2 when an input cannot be read or holds no certificate.\n" },
 	{ "profiles", cmd_profiles, "list migration profiles, or show one",
