@@ -378,16 +378,20 @@ static int list_dir(const char *path, char ***names, size_t *n, struct rs_error 
 		if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
 			continue;
 		nv = realloc(v, (cnt + 1) * sizeof(*v));
-		if (!nv || !(nv[cnt] = rs_strdup(de->d_name))) {
-			free(nv ? nv : v);
+		if (nv)
+			v = nv;
+		if (!nv || !(v[cnt] = rs_strdup(de->d_name))) {
+			while (cnt)
+				free(v[--cnt]);
+			free(v);
 			closedir(d);
 			return rs_fail(err, RS_ERR_NOMEM, "out of memory");
 		}
-		v = nv;
 		cnt++;
 	}
 	closedir(d);
-	qsort(v, cnt, sizeof(*v), cmp_names);
+	if (cnt)
+		qsort(v, cnt, sizeof(*v), cmp_names);
 	*names = v;
 	*n = cnt;
 	return 0;
