@@ -56,6 +56,8 @@ RS_API const char *rs_version(void);
 	X(RS_ERR_LIMIT, "input", "input exceeds a limit")                      \
 	X(RS_ERR_PROFILE, "profile", "profile is invalid")                     \
 	X(RS_ERR_NOTFOUND, "usage", "not found")                               \
+	X(RS_ERR_AUTH, "input", "credentials rejected")                       \
+	X(RS_ERR_EXPIRED, "input", "credentials expired")                     \
 	X(RS_ERR_NOMEM, "internal", "out of memory")                           \
 	X(RS_ERR_INTERNAL, "internal", "internal error")
 
@@ -275,6 +277,135 @@ RS_API const struct rs_cert *rs_known_cert(const struct rs_known *k);
 /** Ids of the roots or intermediates this certificate is issued by. */
 RS_API size_t rs_known_issuer_count(const struct rs_known *k);
 RS_API const char *rs_known_issuer_at(const struct rs_known *k, size_t i);
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Azure: connection strings and SAS tokens                                                                     */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+/** A parsed connection string: "HostName=...;DeviceId=...;SharedAccessKey=...". Keys are case-sensitive. */
+struct rs_connstr;
+
+/** Parses a connection string; errors name the offending part but never show a key's value. */
+RS_API struct rs_connstr *rs_connstr_parse(const char *text, struct rs_error *err);
+RS_API void rs_connstr_free(struct rs_connstr *cs);
+/** The value of key ("HostName", "DeviceId", "SharedAccessKey", "GatewayHostName", ...), or NULL when absent. */
+RS_API const char *rs_connstr_get(const struct rs_connstr *cs, const char *key);
+
+/**
+ * Makes a SAS token "SharedAccessSignature sr=SR&sig=SIG&se=EXPIRY[&skn=KEYNAME]" and returns it (the caller
+ * frees it with free()). sr is used and signed exactly as given: URL-encode it first (rs_url_encode) if the
+ * client you imitate does. key_b64 is the base64 SharedAccessKey; key_name may be NULL.
+ */
+RS_API char *rs_sas_make(const char *sr, const char *key_b64, rs_time expiry, const char *key_name,
+			 struct rs_error *err);
+
+/** A parsed SAS token. Fields are parsed by key, in any order. */
+struct rs_sas;
+
+RS_API struct rs_sas *rs_sas_parse(const char *token, struct rs_error *err);
+RS_API void rs_sas_free(struct rs_sas *sas);
+/** sr exactly as received (what the signature covers). */
+RS_API const char *rs_sas_resource(const struct rs_sas *sas);
+/** sr URL-decoded. */
+RS_API const char *rs_sas_resource_decoded(const struct rs_sas *sas);
+/** skn, or "" when absent. */
+RS_API const char *rs_sas_key_name(const struct rs_sas *sas);
+RS_API rs_time rs_sas_expiry(const struct rs_sas *sas);
+
+/**
+ * Verifies a SAS token the way the service does: the signature is HMAC-SHA256 over the literal sr, "\n" and se,
+ * keyed with base64decode(key_b64); the token must not have expired at `at`; and the URL-decoded sr must match
+ * resource (case-insensitively, as a prefix ending at a path segment). Fails with RS_ERR_AUTH (bad signature or
+ * resource), RS_ERR_EXPIRED or RS_ERR_USAGE (key_b64 is not base64). Messages never show the key or signature.
+ */
+RS_API int rs_sas_verify(const struct rs_sas *sas, const char *key_b64, const char *resource, rs_time at,
+			 struct rs_error *err);
+
+/** DPS group enrollment: base64(HMAC-SHA256(base64decode(group_key_b64), registration_id)). Caller frees. */
+RS_API char *rs_derive_device_key(const char *group_key_b64, const char *registration_id, struct rs_error *err);
+
+/** Percent-encodes everything but unreserved characters, with uppercase (upper != 0) or lowercase hex. */
+RS_API char *rs_url_encode(const char *text, int upper);
+/** Percent-decodes ('+' stays '+'); NULL on a malformed escape or an encoded NUL. Caller frees. */
+RS_API char *rs_url_decode(const char *text);
+/** "***" and the last 4 characters of a secret, for messages: writes into buf (at least 8 bytes). */
+RS_API const char *rs_mask_secret(const char *secret, char *buf, size_t size);
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* MQTT 3.1.1: the subset IoT Hub and DPS use                                                                   */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+enum rs_mqtt_type {
+	RS_MQTT_CONNECT = 1,
+	RS_MQTT_CONNACK = 2,
+	RS_MQTT_PUBLISH = 3,
+	RS_MQTT_PUBACK = 4,
+	RS_MQTT_SUBSCRIBE = 8,
+	RS_MQTT_SUBACK = 9,
+	RS_MQTT_UNSUBSCRIBE = 10,
+	RS_MQTT_UNSUBACK = 11,
+	RS_MQTT_PINGREQ = 12,
+	RS_MQTT_PINGRESP = 13,
+	RS_MQTT_DISCONNECT = 14
+};
+
+#define RS_MQTT_MAX_TOPICS 8
+
+/** A string inside a packet buffer: not NUL-terminated; borrowed from the decoded buffer. */
+struct rs_mqtt_str {
+	const char *ptr;
+	size_t len;
+};
+
+/**
+ * One MQTT control packet. Decoding fills the fields of its type and borrows strings and payload from the input
+ * buffer; encoding reads them. Zero-initialise before encoding. Fields that do not apply to a type are ignored.
+ */
+struct rs_mqtt_packet {
+	enum rs_mqtt_type type;
+	/* CONNECT */
+	struct rs_mqtt_str protocol_name; /* "MQTT" */
+	int protocol_level;               /* 4 for 3.1.1 */
+	int clean_session;
+	int keep_alive;                   /* seconds */
+	struct rs_mqtt_str client_id;
+	int has_will, will_qos, will_retain;
+	struct rs_mqtt_str will_topic, will_message;
+	int has_username, has_password;
+	struct rs_mqtt_str username, password;
+	/* CONNACK */
+	int session_present;
+	int return_code;
+	/* PUBLISH (topic, payload, qos, retain, dup), PUBACK, SUBSCRIBE, SUBACK, UNSUBSCRIBE, UNSUBACK (packet_id) */
+	int dup, qos, retain;
+	struct rs_mqtt_str topic;
+	const unsigned char *payload;
+	size_t payload_len;
+	unsigned packet_id;
+	/* SUBSCRIBE and UNSUBSCRIBE: topic filters (and requested QoS); SUBACK: return codes in qos_list */
+	size_t topic_count;
+	struct rs_mqtt_str topics[RS_MQTT_MAX_TOPICS];
+	int qos_list[RS_MQTT_MAX_TOPICS];
+};
+
+/**
+ * Decodes one packet from the start of buf. Returns 1 and sets *used when a whole packet was decoded, 0 when more
+ * bytes are needed, -1 when the bytes are not a valid packet of the subset (RS_ERR_PARSE) or announce more than
+ * max_packet bytes (RS_ERR_LIMIT; known as soon as the length field is complete). Strict: reserved flags,
+ * lengths, UTF-8 strings (no U+0000), packet ids and QoS values are checked.
+ */
+RS_API int rs_mqtt_decode(const unsigned char *buf, size_t len, size_t max_packet, struct rs_mqtt_packet *pkt,
+			  size_t *used, struct rs_error *err);
+/**
+ * Encodes pkt into out (capacity cap) and sets *len. With out NULL, only computes *len. Fails with RS_ERR_LIMIT
+ * when cap is too small and RS_ERR_USAGE when the packet is not encodable (a string over 65535 bytes, ...).
+ */
+RS_API int rs_mqtt_encode(const struct rs_mqtt_packet *pkt, unsigned char *out, size_t cap, size_t *len,
+			  struct rs_error *err);
+/** "CONNECT", "CONNACK", ...; "?" for others. */
+RS_API const char *rs_mqtt_type_name(enum rs_mqtt_type type);
+/** 1 when s equals the NUL-terminated text. */
+RS_API int rs_mqtt_str_eq(struct rs_mqtt_str s, const char *text);
 
 #ifdef __cplusplus
 }
