@@ -27,6 +27,34 @@ static const struct command commands[] = {
 	  "\n"
 	  "Without an argument, lists the built-in profiles. With one, shows its certificates, rules and timeline;\n"
 	  "a FILE is validated first and any error names the JSON path.\n" },
+	{ "verify", cmd_verify, "build every path from a served chain to a trust store; what-if old, new and recommended roots",
+	  "usage: rootshift verify --chain FILE [--untrusted FILE]... (--store PATH... | --profile-store old|new|recommended)\n"
+	  "                        [--profile NAME|FILE] [--host NAME] [--at TIME] [--format text|json]\n"
+	  "                        [--max-depth N] [--max-chain-bytes N] [--no-digest NAME]... [--no-key NAME]...\n"
+	  "                        [--rsa-max-bits N]\n"
+	  "\n"
+	  "Builds every path from the first certificate of the served chain (leaf first, as a server sends it; a CA\n"
+	  "certificate may be the end of the chain) to a trust anchor, trying every candidate issuer, so cross-signed\n"
+	  "twin intermediates are found in any order. Prints the verdict, every valid path (shortest first) with each\n"
+	  "certificate named by the catalog, or why the best failed path failed, then what-if verdicts against the\n"
+	  "profile's old, new and recommended roots and the given store. Codes are listed in docs/verify.md.\n"
+	  "\n"
+	  "  --chain FILE            the served chain, leaf first ('-' for standard input)\n"
+	  "  --untrusted FILE        more intermediates the device or a cache holds (repeatable)\n"
+	  "  --store PATH            trust anchors: PEM, DER, PKCS#7, PKCS#12 or a directory (repeatable)\n"
+	  "  --profile-store STORE   use the profile's roots instead: old, new (rule required) or recommended\n"
+	  "  --profile NAME|FILE     the migration profile (default azure-iot)\n"
+	  "  --host NAME             check the end certificate against this host name or IP address (RFC 6125)\n"
+	  "  --at TIME               verify at this RFC 3339 time (default now)\n"
+	  "  --format text|json      output format (default text; json has schema rootshift/verify/1)\n"
+	  "device constraints:\n"
+	  "  --max-depth N           at most N intermediates between the end certificate and the anchor\n"
+	  "  --max-chain-bytes N     the served chain (sum of DER sizes) must fit in N bytes\n"
+	  "  --no-digest NAME        the device lacks this digest: md5, sha1, sha224, sha256, sha384, sha512\n"
+	  "  --no-key NAME           the device cannot use this key type (RSA, EC, Ed25519) or curve (P-384)\n"
+	  "  --rsa-max-bits N        the largest RSA key the device can use\n"
+	  "\n"
+	  "Exit status: 0 when a valid path exists for the chosen store, 1 when none does, 2 on error.\n" },
 	{ "version", cmd_version, "print the version", "usage: rootshift version\n" },
 };
 

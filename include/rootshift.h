@@ -407,6 +407,94 @@ RS_API const char *rs_mqtt_type_name(enum rs_mqtt_type type);
 /** 1 when s equals the NUL-terminated text. */
 RS_API int rs_mqtt_str_eq(struct rs_mqtt_str s, const char *text);
 
+/* Verification: a path builder that survives cross-signs                                                      */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+/*
+ * Why a path failed: X(enum name, code, description). The codes are stable (docs/verify.md); new ones may be added.
+ */
+#define RS_VERIFY_REASON_TABLE(X)                                                                     \
+	X(RS_VERIFY_OK, "ok", "a valid path was found")                                                   \
+	X(RS_VERIFY_UNTRUSTED_ROOT, "untrusted-root", "no path reaches a certificate of the trust store")  \
+	X(RS_VERIFY_BAD_SIGNATURE, "bad-signature", "an issuer's key does not verify the signature")      \
+	X(RS_VERIFY_EXPIRED, "expired", "a certificate of the path has expired")                          \
+	X(RS_VERIFY_NOT_YET_VALID, "not-yet-valid", "a certificate of the path is not valid yet")          \
+	X(RS_VERIFY_NOT_A_CA, "not-a-ca", "an issuer is not a CA (basicConstraints)")                      \
+	X(RS_VERIFY_BAD_KEY_USAGE, "bad-key-usage", "key usage forbids the certificate's role")           \
+	X(RS_VERIFY_BAD_EKU, "bad-eku", "extended key usage does not allow TLS server authentication")    \
+	X(RS_VERIFY_PATH_TOO_LONG, "path-too-long", "the path breaks a pathLenConstraint or the max depth") \
+	X(RS_VERIFY_NAME_CONSTRAINTS, "name-constraints", "a name is outside a CA's name constraints")     \
+	X(RS_VERIFY_NAME_MISMATCH, "name-mismatch", "the end certificate does not match the host name")   \
+	X(RS_VERIFY_CRITICAL_EXTENSION, "critical-extension", "a certificate has an unhandled critical extension") \
+	X(RS_VERIFY_CHAIN_TOO_LARGE, "chain-too-large", "the served chain is larger than the device's buffer") \
+	X(RS_VERIFY_UNSUPPORTED_DIGEST, "unsupported-digest", "a signature uses a digest the device lacks")  \
+	X(RS_VERIFY_UNSUPPORTED_KEY, "unsupported-key", "a key is of a type or size the device cannot use")  \
+	X(RS_VERIFY_SEARCH_LIMIT, "search-limit", "the search stopped at its work limit without a valid path")
+
+#define RS_X_ENUM(name, code, desc) name,
+enum rs_verify_reason { RS_VERIFY_REASON_TABLE(RS_X_ENUM) RS_VERIFY__COUNT };
+#undef RS_X_ENUM
+
+/** The stable short code of a reason ("untrusted-root"), and a one-line description. */
+RS_API const char *rs_verify_reason_code(enum rs_verify_reason reason);
+RS_API const char *rs_verify_reason_description(enum rs_verify_reason reason);
+
+/** What to check and what the device can do: a configuration object, separate from the result. */
+struct rs_verify_opts;
+
+/** Defaults: time 0 (set it), no host check, no depth, size, digest or key limits, work limit 5000 steps. */
+RS_API struct rs_verify_opts *rs_verify_opts_new(void);
+RS_API void rs_verify_opts_free(struct rs_verify_opts *opts);
+/** The time of the verdict. */
+RS_API void rs_verify_opts_set_time(struct rs_verify_opts *opts, rs_time at);
+/** The host name (or IP address) the end certificate must match per RFC 6125; NULL turns the check off. */
+RS_API int rs_verify_opts_set_host(struct rs_verify_opts *opts, const char *host, struct rs_error *err);
+/** The most intermediates a path may have between the end certificate and the anchor; -1 (default) = no limit. */
+RS_API void rs_verify_opts_set_max_depth(struct rs_verify_opts *opts, int max_intermediates);
+/** The most bytes the served chain (sum of its DER sizes) may take; 0 (default) = no limit. */
+RS_API void rs_verify_opts_set_max_chain_bytes(struct rs_verify_opts *opts, size_t bytes);
+/** A digest the device lacks: "md5", "sha1", "sha224", "sha256", "sha384" or "sha512". */
+RS_API int rs_verify_opts_deny_digest(struct rs_verify_opts *opts, const char *digest, struct rs_error *err);
+/** A key the device cannot use: a type ("RSA", "EC", "Ed25519", "DSA", ...) or an EC curve ("P-384"). */
+RS_API int rs_verify_opts_deny_key(struct rs_verify_opts *opts, const char *key, struct rs_error *err);
+/** The largest RSA key the device can use; 0 (default) = no limit. */
+RS_API void rs_verify_opts_set_rsa_max_bits(struct rs_verify_opts *opts, int bits);
+/** The work limit: candidate issuers examined plus signatures checked, per call; 0 restores the default. */
+RS_API void rs_verify_opts_set_max_work(struct rs_verify_opts *opts, size_t steps);
+
+/** The outcome of one verification: the valid paths, or why the best failed path failed. */
+struct rs_verify_result;
+
+/**
+ * Builds every path from chain's first certificate (the end certificate, leaf first as a server sends it) to a
+ * certificate of store, using the rest of chain and untrusted (which may be NULL) as intermediates, and checks
+ * each against opts. A CA certificate may be the end certificate. Returns NULL only when it cannot run (chain
+ * empty, out of memory); a failed verification is a result with a reason.
+ */
+RS_API struct rs_verify_result *rs_verify(const struct rs_certlist *chain, const struct rs_certlist *untrusted,
+					  const struct rs_certlist *store, const struct rs_verify_opts *opts,
+					  struct rs_error *err);
+RS_API void rs_verify_result_free(struct rs_verify_result *result);
+/** 1 when at least one valid path was found. */
+RS_API int rs_verify_result_ok(const struct rs_verify_result *result);
+/** RS_VERIFY_OK, or why the best failed path failed. */
+RS_API enum rs_verify_reason rs_verify_result_reason(const struct rs_verify_result *result);
+/** One line naming the certificate at fault; "" when ok. */
+RS_API const char *rs_verify_result_message(const struct rs_verify_result *result);
+/** Valid paths, shortest first; each lists the end certificate first and the trust anchor last. */
+RS_API size_t rs_verify_result_path_count(const struct rs_verify_result *result);
+RS_API const struct rs_certlist *rs_verify_result_path_at(const struct rs_verify_result *result, size_t i);
+/**
+ * The best failed path (one that reached the store, else the longest dead end), NULL when ok; *at is set to
+ * the index of the certificate at fault, or -1 when the fault is the path as a whole.
+ */
+RS_API const struct rs_certlist *rs_verify_result_failed_path(const struct rs_verify_result *result, long *at);
+/** Sum of the DER sizes of the served chain. */
+RS_API size_t rs_verify_result_chain_bytes(const struct rs_verify_result *result);
+/** Work spent (see rs_verify_opts_set_max_work) and 1 when the search stopped at the limit or path cap. */
+RS_API size_t rs_verify_result_work(const struct rs_verify_result *result);
+RS_API int rs_verify_result_truncated(const struct rs_verify_result *result);
+
 #ifdef __cplusplus
 }
 #endif
