@@ -28,7 +28,9 @@ int show_help(const char *name); /* prints a command's usage to stdout, returns 
 /* common.c */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));       /* prints, returns EXIT_ERROR */
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int lib_error(const struct rs_error *err);                                    /* prints err, returns EXIT_ERROR */
+int lib_error(const struct rs_error *err);
+/* Fills err like the library does; returns -1. */
+int set_error(struct rs_error *err, enum rs_errcode code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));                                    /* prints err, returns EXIT_ERROR */
 int unknown_option(const char *cmd, int argc, char **argv);                   /* call on getopt's '?' */
 int parse_format(const char *cmd, const char *arg, enum format *out);
 int parse_at(const char *arg, rs_time *out);
@@ -55,6 +57,7 @@ void print_known_line(FILE *out, const struct rs_known *k);
 /* One function per command. */
 int cmd_inspect(int argc, char **argv);
 int cmd_profiles(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);

@@ -37,6 +37,17 @@ int lib_error(const struct rs_error *err)
 	return error("%s", err->message[0] ? err->message : rs_errcode_name(err->code));
 }
 
+int set_error(struct rs_error *err, enum rs_errcode code, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 int unknown_option(const char *cmd, int argc, char **argv)
 {
 	extern int optind, optopt;

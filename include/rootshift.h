@@ -237,6 +237,12 @@ RS_API const struct rs_known *rs_profile_known(const struct rs_profile *p, const
 /** The profile's root lists by rule: "required", "recommended" or "old". */
 RS_API size_t rs_profile_rule_count(const struct rs_profile *p, const char *rule);
 RS_API const struct rs_known *rs_profile_rule_at(const struct rs_profile *p, const char *rule, size_t i);
+/**
+ * Appends the roots of a rule ("required", "recommended", "old") that the profile carries as certificates to out,
+ * with the location path "profile:<id>" and encoding "catalog": the "what if" stores.
+ */
+RS_API int rs_profile_rule_store(const struct rs_profile *p, const char *rule, struct rs_certlist *out,
+				 struct rs_error *err);
 /** Leaf host name patterns ("*.azure-devices.net"). */
 RS_API size_t rs_profile_leaf_pattern_count(const struct rs_profile *p);
 RS_API const char *rs_profile_leaf_pattern_at(const struct rs_profile *p, size_t i);
@@ -324,6 +330,24 @@ RS_API int rs_sas_verify(const struct rs_sas *sas, const char *key_b64, const ch
 /** DPS group enrollment: base64(HMAC-SHA256(base64decode(group_key_b64), registration_id)). Caller frees. */
 RS_API char *rs_derive_device_key(const char *group_key_b64, const char *registration_id, struct rs_error *err);
 
+/**
+ * IoT Hub device credentials from a connection string, as the Azure IoT C SDK makes them: the checks of its parser
+ * (HostName contains a dot; DeviceId present; exactly one of SharedAccessKey and SharedAccessSignature), client id
+ * deviceId[/moduleId], username "{HostName}/{deviceId}[/{moduleId}]/?api-version=2021-04-12", and a SAS token
+ * over "{HostName}/devices/{deviceId}[/modules/{moduleId}]" expiring at at + lifetime seconds (or the given
+ * SharedAccessSignature as is). *host is where to connect: GatewayHostName when given, else HostName.
+ * The caller frees the four strings with free().
+ */
+RS_API int rs_azure_hub_credentials(const struct rs_connstr *cs, rs_time at, int lifetime, char **host,
+				    char **client_id, char **username, char **sas, struct rs_error *err);
+/**
+ * DPS registration credentials: username "{idScope}/registrations/{registrationId}/api-version=2019-03-31" and a
+ * SAS token over "{idScope}/registrations/{registrationId}" with skn=registration. key_b64 is the device key
+ * (derive it from a group key with rs_derive_device_key). The caller frees both strings.
+ */
+RS_API int rs_azure_dps_credentials(const char *id_scope, const char *registration_id, const char *key_b64,
+				    rs_time at, int lifetime, char **username, char **sas, struct rs_error *err);
+
 /** Percent-encodes everything but unreserved characters, with uppercase (upper != 0) or lowercase hex. */
 RS_API char *rs_url_encode(const char *text, int upper);
 /** Percent-decodes ('+' stays '+'); NULL on a malformed escape or an encoded NUL. Caller frees. */
@@ -407,6 +431,7 @@ RS_API const char *rs_mqtt_type_name(enum rs_mqtt_type type);
 /** 1 when s equals the NUL-terminated text. */
 RS_API int rs_mqtt_str_eq(struct rs_mqtt_str s, const char *text);
 
+/* ------------------------------------------------------------------------------------------------------------ */
 /* Verification: a path builder that survives cross-signs                                                      */
 /* ------------------------------------------------------------------------------------------------------------ */
 
@@ -494,6 +519,117 @@ RS_API size_t rs_verify_result_chain_bytes(const struct rs_verify_result *result
 /** Work spent (see rs_verify_opts_set_max_work) and 1 when the search stopped at the limit or path cap. */
 RS_API size_t rs_verify_result_work(const struct rs_verify_result *result);
 RS_API int rs_verify_result_truncated(const struct rs_verify_result *result);
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Probe: an endpoint checked as the device sees it                                                             */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+/* One result per probe: X(enum name, code, group). The codes are stable (docs/probe.md). */
+#define RS_PROBE_CODE_TABLE(X)                                  \
+	X(RS_PROBE_OK, "ok", "protocol")                            \
+	X(RS_PROBE_OK_AUTH_REJECTED, "ok-auth-rejected", "protocol") \
+	X(RS_PROBE_PROTOCOL_ERROR, "protocol-error", "protocol")    \
+	X(RS_PROBE_DNS_FAILED, "dns-failed", "network")             \
+	X(RS_PROBE_TCP_REFUSED, "tcp-refused", "network")           \
+	X(RS_PROBE_TCP_TIMEOUT, "tcp-timeout", "network")           \
+	X(RS_PROBE_PROXY_FAILED, "proxy-failed", "network")         \
+	X(RS_PROBE_TLS_ALERT, "tls-alert", "tls")                   \
+	X(RS_PROBE_TLS_PROTOCOL_ERROR, "tls-protocol-error", "tls") \
+	X(RS_PROBE_CERT_UNTRUSTED, "cert-untrusted", "certificate") \
+	X(RS_PROBE_CERT_EXPIRED, "cert-expired", "certificate")     \
+	X(RS_PROBE_CERT_HOSTNAME_MISMATCH, "cert-hostname-mismatch", "certificate") \
+	X(RS_PROBE_CERT_CHAIN_TOO_LARGE, "cert-chain-too-large", "certificate") \
+	X(RS_PROBE_TIMEOUT, "timeout", "other")
+
+#define RS_X_ENUM(name, code, group) name,
+enum rs_probe_code { RS_PROBE_CODE_TABLE(RS_X_ENUM) RS_PROBE__COUNT };
+#undef RS_X_ENUM
+
+/** "ok-auth-rejected", and its group: "network", "tls", "certificate", "protocol" or "other". */
+RS_API const char *rs_probe_code_name(enum rs_probe_code code);
+RS_API const char *rs_probe_code_group(enum rs_probe_code code);
+
+/** What the probe speaks after TLS. */
+enum rs_probe_protocol {
+	RS_PROTO_TLS,     /* the handshake only */
+	RS_PROTO_MQTT,    /* IoT Hub MQTT: CONNECT, CONNACK */
+	RS_PROTO_DPS_MQTT,/* DPS MQTT: CONNECT, SUBSCRIBE, PUBLISH register, res/{status} */
+	RS_PROTO_HTTPS,   /* IoT Hub events POST or DPS register PUT, then the status */
+	RS_PROTO_AMQP     /* the AMQP protocol header exchange and the SASL mechanisms offered */
+};
+
+/** A clock for timeouts, in milliseconds from any fixed origin; the library never reads the clock itself. */
+typedef int64_t (*rs_clock_fn)(void *ctx);
+
+/** How to probe one target: a configuration object, separate from the result. Setters copy. */
+struct rs_probe_opts;
+
+RS_API struct rs_probe_opts *rs_probe_opts_new(void);
+RS_API void rs_probe_opts_free(struct rs_probe_opts *opts);
+/** The host the device names (SNI, host check, MQTT username) and its port. */
+RS_API int rs_probe_opts_set_target(struct rs_probe_opts *opts, const char *host, int port, struct rs_error *err);
+/** Where to connect instead, keeping the name (a lab or a gateway); NULL connects to the target. */
+RS_API int rs_probe_opts_set_connect_to(struct rs_probe_opts *opts, const char *host, int port,
+				       struct rs_error *err);
+/** An HTTP CONNECT proxy; NULL for none. */
+RS_API int rs_probe_opts_set_proxy(struct rs_probe_opts *opts, const char *host, int port, struct rs_error *err);
+RS_API void rs_probe_opts_set_protocol(struct rs_probe_opts *opts, enum rs_probe_protocol protocol);
+/** The device's trust store (a reference to each certificate is kept). */
+RS_API int rs_probe_opts_set_store(struct rs_probe_opts *opts, const struct rs_certlist *store, struct rs_error *err);
+/** Verification options for the served chain (time, device limits); the host is set from the target. Borrowed:
+ * it must outlive the probe calls. NULL means defaults at time 0, so set one. */
+RS_API void rs_probe_opts_set_verify(struct rs_probe_opts *opts, const struct rs_verify_opts *vopts);
+/** ALPN protocol ("mqtt", "http/1.1"); NULL for none. */
+RS_API int rs_probe_opts_set_alpn(struct rs_probe_opts *opts, const char *alpn, struct rs_error *err);
+/** TLS version bounds as "1.0", "1.1", "1.2", "1.3"; NULL leaves a bound open. */
+RS_API int rs_probe_opts_set_tls_versions(struct rs_probe_opts *opts, const char *min, const char *max,
+					  struct rs_error *err);
+/** Timeouts in milliseconds: connect, handshake, and the whole probe (needs a clock). */
+RS_API void rs_probe_opts_set_timeouts(struct rs_probe_opts *opts, int connect_ms, int handshake_ms, int total_ms);
+RS_API void rs_probe_opts_set_clock(struct rs_probe_opts *opts, rs_clock_fn clock, void *ctx);
+/**
+ * Credentials for the protocol step. For IoT Hub: client_id = deviceId (or deviceId/moduleId), username as the
+ * hub expects, password = a SAS token. For DPS: client_id = registrationId, username, password, and the
+ * registration id. For HTTPS: the path, and password as the Authorization header value. Secrets are kept, never
+ * shown: results and messages mask them.
+ */
+RS_API int rs_probe_opts_set_credentials(struct rs_probe_opts *opts, const char *client_id, const char *username,
+					 const char *password, struct rs_error *err);
+RS_API int rs_probe_opts_set_http(struct rs_probe_opts *opts, const char *method, const char *path,
+				  const char *body, struct rs_error *err);
+/** Records every protocol message (secrets masked) in the result's transcript. */
+RS_API void rs_probe_opts_set_transcript(struct rs_probe_opts *opts, int on);
+
+/** What one probe found. */
+struct rs_probe_result;
+
+/** Runs one probe. NULL only when it cannot run (usage, memory); network failures are results. */
+RS_API struct rs_probe_result *rs_probe_run(const struct rs_probe_opts *opts, struct rs_error *err);
+RS_API void rs_probe_result_free(struct rs_probe_result *result);
+RS_API enum rs_probe_code rs_probe_result_code(const struct rs_probe_result *r);
+/** Where it ended: "dns", "tcp", "proxy", "tls", "verify", "protocol" or "done". */
+RS_API const char *rs_probe_result_stage(const struct rs_probe_result *r);
+/** One line with the detail (an alert, an error, a CONNACK code); secrets masked. */
+RS_API const char *rs_probe_result_message(const struct rs_probe_result *r);
+/** The chain the server sent, leaf first, captured even when verification fails; empty before TLS. */
+RS_API const struct rs_certlist *rs_probe_result_served_chain(const struct rs_probe_result *r);
+/** The verification of the served chain against the device's store; NULL when no chain was served. */
+RS_API const struct rs_verify_result *rs_probe_result_verify(const struct rs_probe_result *r);
+/** Negotiated TLS version ("TLSv1.3"), cipher and ALPN, or "" when none. */
+RS_API const char *rs_probe_result_tls_version(const struct rs_probe_result *r);
+RS_API const char *rs_probe_result_cipher(const struct rs_probe_result *r);
+RS_API const char *rs_probe_result_alpn(const struct rs_probe_result *r);
+/** The address connected to ("127.0.0.1:8883"), or "". */
+RS_API const char *rs_probe_result_peer(const struct rs_probe_result *r);
+/** The protocol's answer: the CONNACK return code, the DPS or HTTP status; -1 when none. */
+RS_API int rs_probe_result_status(const struct rs_probe_result *r);
+/** The protocol's detail: an HTTP or DPS response body (truncated), the AMQP SASL mechanisms; "" when none. */
+RS_API const char *rs_probe_result_detail(const struct rs_probe_result *r);
+/** The transcript, one message a line, secrets masked; "" unless asked for. */
+RS_API const char *rs_probe_result_transcript(const struct rs_probe_result *r);
+/** Milliseconds spent connecting and in the handshake (-1 without a clock). */
+RS_API int64_t rs_probe_result_connect_ms(const struct rs_probe_result *r);
+RS_API int64_t rs_probe_result_handshake_ms(const struct rs_probe_result *r);
 
 #ifdef __cplusplus
 }

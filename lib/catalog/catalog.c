@@ -778,6 +778,23 @@ const struct rs_known *rs_profile_rule_at(const struct rs_profile *p, const char
 	return l && i < l->n ? l->v[i] : NULL;
 }
 
+int rs_profile_rule_store(const struct rs_profile *p, const char *rule, struct rs_certlist *out, struct rs_error *err)
+{
+	const struct idlist *l = rule_list(p, rule);
+	struct rs_location loc = { NULL, 0, 0, "catalog" };
+	char where[128];
+	size_t i;
+
+	if (!l)
+		return rs_fail(err, RS_ERR_USAGE, "unknown rule '%s' (use required, recommended or old)", rule);
+	snprintf(where, sizeof(where), "profile:%s", p->id);
+	loc.path = where;
+	for (i = 0; i < l->n; i++)
+		if (l->v[i]->cert && rs_certlist_add(out, l->v[i]->cert, &loc, err) < 0)
+			return -1;
+	return 0;
+}
+
 size_t rs_profile_leaf_pattern_count(const struct rs_profile *p) { return p->nleaf; }
 
 const char *rs_profile_leaf_pattern_at(const struct rs_profile *p, size_t i)

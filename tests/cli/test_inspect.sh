@@ -2,6 +2,8 @@
 # test_inspect.sh BINARY SCRATCH: inspect on the 150-certificate certifi bundle, standard input, and a directory
 # with an unreadable file (run as an unprivileged user when we are root, since root reads everything).
 set -eu
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
 bin=$(realpath "$1")
 scratch=$2
 rm -rf "$scratch"
@@ -10,7 +12,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 # The certifi bundle: all 150 certificates with the fields of design.md.
 "$bin" inspect --at 2025-01-31T00:00:00Z --format json data/certifi-2025.01.31.pem >"$scratch/certifi.json"
-python3 - "$scratch/certifi.json" <<'PY'
+"$PY" - "$scratch/certifi.json" <<'PY'
 import json, re, sys
 d = json.load(open(sys.argv[1]))
 assert d["schema"] == "rootshift/inspect/1", d["schema"]
