@@ -20,7 +20,9 @@ struct pathview {
 
 const char *rs_verify_cert_label(const struct rs_cert *cert)
 {
-	return *rs_cert_common_name(cert) ? rs_cert_common_name(cert) : rs_cert_subject(cert);
+	if (*rs_cert_common_name(cert))
+		return rs_cert_common_name(cert);
+	return *rs_cert_subject(cert) ? rs_cert_subject(cert) : rs_cert_sha1(cert); /* an empty name: the thumbprint */
 }
 
 static int fault(struct rs_verify_fault *f, enum rs_verify_reason reason, long at, const char *fmt, ...)

@@ -3,7 +3,8 @@
  *
  * usage: limbo LIMBO.JSON [--out FILE] [--openssl-out FILE] [--min-pass N] [--verbose]
  *
- * A case passes when the actual result (SUCCESS or FAILURE) equals the expected one. Exits 1 when rootshift passes
+ * A case passes when the actual result (SUCCESS or FAILURE) equals the expected one. Every case where rootshift and
+ * OpenSSL differ is printed (DIFF); --verbose also prints every case rootshift fails (FAIL). Exits 1 when rootshift passes
  * fewer than --min-pass cases (the committed baseline), 2 on error. Validation times that limbo leaves null mean
  * "now"; the certificates of such cases are valid for centuries. */
 #include "internal.h"
@@ -178,7 +179,7 @@ static void run_one(json_t *t, json_t *rs_doc, json_t *ossl_doc, struct tally *n
 	n->ossl_only += ossl_pass && !rs_pass;
 	if (verbose && !rs_pass)
 		printf("FAIL %s: expected %s, rootshift %s\n", id, want, rs_ctx);
-	if (verbose && rs_pass != ossl_pass)
+	if (rs_pass != ossl_pass)
 		printf("DIFF %s: expected %s, rootshift %s (%s), openssl %s (%s)\n", id, want, rs_ok ? "SUCCESS" : "FAILURE",
 		       rs_ctx, ossl_ok ? "SUCCESS" : "FAILURE", ossl_ctx);
 	json_array_append_new(json_object_get(rs_doc, "results"), result_json(id, rs_ok ? "SUCCESS" : "FAILURE", rs_ctx));
