@@ -134,12 +134,8 @@ static int key_ids_agree(X509 *subject, X509 *issuer)
 static int signed_by(X509 *subject, X509 *issuer)
 {
 	EVP_PKEY *key = X509_get0_pubkey(issuer);
-	int ok;
 
-	ERR_set_mark();
-	ok = key && X509_verify(subject, key) == 1;
-	ERR_pop_to_mark();
-	return ok;
+	return key && X509_verify(subject, key) == 1;
 }
 
 static int is_candidate(struct search *s, size_t i, size_t j)
@@ -413,7 +409,9 @@ struct rs_verify_result *rs_verify(const struct rs_certlist *chain, const struct
 		goto fail;
 	}
 	s->cur.v[0] = 0;
+	ERR_set_mark(); /* the search leaves nothing on OpenSSL's error queue */
 	extend(s, 1);
+	ERR_pop_to_mark();
 	if (s->nomem) {
 		rs_fail(err, RS_ERR_NOMEM, "out of memory");
 		goto fail;
