@@ -90,7 +90,7 @@ static int check_key(const struct pathview *pv, size_t i, struct rs_verify_fault
 
 	if (is_denied(pv->o->deny_key, pv->o->n_deny_key, type) ||
 	    is_denied(pv->o->deny_key, pv->o->n_deny_key, curve))
-		return fault(f, RS_VERIFY_UNSUPPORTED_KEY, (long)i, "'%s' has a %s%s%s key, which the device cannot use",
+		return fault(f, RS_VERIFY_UNSUPPORTED_KEY, (long)i, "'%s' has a key of type %s%s%s, which the device cannot use",
 			     rs_verify_cert_label(c), type, *curve ? " " : "", curve);
 	if (pv->o->rsa_max_bits && !strcmp(type, "RSA") && rs_cert_key_bits(c) > pv->o->rsa_max_bits)
 		return fault(f, RS_VERIFY_UNSUPPORTED_KEY, (long)i,
