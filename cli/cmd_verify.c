@@ -302,25 +302,56 @@ static int add_path(const char **v, size_t *n, const char *opt, const char *arg)
 	return 0;
 }
 
+static int lib_usage(const struct rs_error *err)
+{
+	return usage_error("verify", "%s", err->message);
+}
+
+static int set_limit(struct verify_args *a, int c, const char *arg)
+{
+	long n;
+
+	switch (c) {
+	case 'd':
+		if (parse_number("--max-depth", arg, 64, &n))
+			return EXIT_ERROR;
+		rs_verify_opts_set_max_depth(a->opts, (int)n);
+		return 0;
+	case 'b':
+		if (parse_number("--max-chain-bytes", arg, LONG_MAX, &n))
+			return EXIT_ERROR;
+		rs_verify_opts_set_max_chain_bytes(a->opts, (size_t)n);
+		return 0;
+	default:
+		if (parse_number("--rsa-max-bits", arg, 65536, &n))
+			return EXIT_ERROR;
+		rs_verify_opts_set_rsa_max_bits(a->opts, (int)n);
+		return 0;
+	}
+}
+
 static int set_option(struct verify_args *a, int c, const char *arg)
 {
 	struct rs_error err;
-	long n;
 
 	switch (c) {
 	case 'c': a->chain = arg; return 0;
 	case 'u': return add_path(a->untrusted, &a->n_untrusted, "--untrusted", arg);
 	case 's': return add_path(a->store, &a->n_store, "--store", arg);
-	case 'S': a->profile_store = arg; return rule_of(arg) ? 0 : usage_error("verify", "unknown profile store '%s' (use old, new or recommended)", arg);
 	case 'p': a->profile = arg; return 0;
-	case 'H': a->host = arg; return rs_verify_opts_set_host(a->opts, arg, &err) < 0 ? usage_error("verify", "%s", err.message) : 0;
 	case 'a': return parse_at(arg, &a->at);
 	case 'f': return parse_format("verify", arg, &a->format);
-	case 'd': if (parse_number("--max-depth", arg, 64, &n)) return EXIT_ERROR; rs_verify_opts_set_max_depth(a->opts, (int)n); return 0;
-	case 'b': if (parse_number("--max-chain-bytes", arg, LONG_MAX, &n)) return EXIT_ERROR; rs_verify_opts_set_max_chain_bytes(a->opts, (size_t)n); return 0;
-	case 'r': if (parse_number("--rsa-max-bits", arg, 65536, &n)) return EXIT_ERROR; rs_verify_opts_set_rsa_max_bits(a->opts, (int)n); return 0;
-	case 'D': return rs_verify_opts_deny_digest(a->opts, arg, &err) < 0 ? usage_error("verify", "%s", err.message) : 0;
-	case 'K': return rs_verify_opts_deny_key(a->opts, arg, &err) < 0 ? usage_error("verify", "%s", err.message) : 0;
+	case 'd': case 'b': case 'r': return set_limit(a, c, arg);
+	case 'S':
+		a->profile_store = arg;
+		if (!rule_of(arg))
+			return usage_error("verify", "unknown profile store '%s' (use old, new or recommended)", arg);
+		return 0;
+	case 'H':
+		a->host = arg;
+		return rs_verify_opts_set_host(a->opts, arg, &err) < 0 ? lib_usage(&err) : 0;
+	case 'D': return rs_verify_opts_deny_digest(a->opts, arg, &err) < 0 ? lib_usage(&err) : 0;
+	case 'K': return rs_verify_opts_deny_key(a->opts, arg, &err) < 0 ? lib_usage(&err) : 0;
 	default: return EXIT_ERROR;
 	}
 }

@@ -451,6 +451,7 @@ RS_API int rs_mqtt_str_eq(struct rs_mqtt_str s, const char *text);
 	X(RS_VERIFY_NAME_CONSTRAINTS, "name-constraints", "a name is outside a CA's name constraints")     \
 	X(RS_VERIFY_NAME_MISMATCH, "name-mismatch", "the end certificate does not match the host name")   \
 	X(RS_VERIFY_CRITICAL_EXTENSION, "critical-extension", "a certificate has an unhandled critical extension") \
+	X(RS_VERIFY_MALFORMED, "malformed", "a certificate breaks RFC 5280's encoding rules (names, SAN syntax)") \
 	X(RS_VERIFY_CHAIN_TOO_LARGE, "chain-too-large", "the served chain is larger than the device's buffer") \
 	X(RS_VERIFY_UNSUPPORTED_DIGEST, "unsupported-digest", "a signature uses a digest the device lacks")  \
 	X(RS_VERIFY_UNSUPPORTED_KEY, "unsupported-key", "a key is of a type or size the device cannot use")  \

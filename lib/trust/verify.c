@@ -28,8 +28,9 @@ struct ipath {
 };
 
 struct search {
-	struct rs_vnode *nodes;
-	size_t n, cap;
+	struct rs_vnode *nodes;        /* every certificate once, the end certificate first */
+	size_t n;
+	size_t *index, slots;          /* SHA-256 hash index into nodes */
 	const struct rs_verify_opts *o;
 	size_t chain_bytes, work;
 	int stopped, nomem;
@@ -64,32 +65,35 @@ const char *rs_verify_reason_description(enum rs_verify_reason r)
 
 /* ---- the certificates of the search ---- */
 
-static long find_node(const struct search *s, const struct rs_cert *c)
+/* The nodes are indexed by SHA-256 in an open-addressing table (slots hold node index + 1; 0 is empty). */
+static size_t hash_slot(const struct search *s, const struct rs_cert *c)
 {
-	size_t i;
+	const char *hex = rs_cert_sha256(c);
+	size_t h = 0, k;
 
-	for (i = 0; i < s->n; i++)
-		if (!strcmp(rs_cert_sha256(s->nodes[i].cert), rs_cert_sha256(c)))
-			return (long)i;
-	return -1;
+	for (k = 0; k < 16; k++)
+		h = h * 16 + (size_t)(hex[k] <= '9' ? hex[k] - '0' : hex[k] - 'a' + 10);
+	return h & (s->slots - 1);
+}
+
+static size_t *find_slot(const struct search *s, const struct rs_cert *c)
+{
+	size_t h = hash_slot(s, c);
+
+	while (s->index[h] && strcmp(rs_cert_sha256(s->nodes[s->index[h] - 1].cert), rs_cert_sha256(c)))
+		h = (h + 1) & (s->slots - 1);
+	return &s->index[h];
 }
 
 /* Adds a certificate once (by SHA-256); a certificate that is also in the store is an anchor. */
-static int add_node(struct search *s, struct rs_cert *c, const struct rs_location *loc, int anchor)
+static void add_node(struct search *s, struct rs_cert *c, const struct rs_location *loc, int anchor)
 {
-	long found = find_node(s, c);
+	size_t *slot = find_slot(s, c);
 	struct rs_vnode *v;
 
-	if (found >= 0) {
-		s->nodes[found].anchor |= anchor;
-		return 0;
-	}
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 32;
-		if (!(v = realloc(s->nodes, cap * sizeof(*v))))
-			return -1;
-		s->nodes = v;
-		s->cap = cap;
+	if (*slot) {
+		s->nodes[*slot - 1].anchor |= anchor;
+		return;
 	}
 	v = &s->nodes[s->n++];
 	memset(v, 0, sizeof(*v));
@@ -99,17 +103,15 @@ static int add_node(struct search *s, struct rs_cert *c, const struct rs_locatio
 	v->anchor = anchor;
 	v->bad_sig = -1;
 	v->other_key = -1;
-	return 0;
+	*slot = s->n;
 }
 
-static int add_list(struct search *s, const struct rs_certlist *l, size_t from, int anchor)
+static void add_list(struct search *s, const struct rs_certlist *l, int anchor)
 {
 	size_t i;
 
-	for (i = from; i < rs_certlist_count(l); i++)
-		if (add_node(s, rs_certlist_at(l, i), rs_certlist_location(l, i), anchor) < 0)
-			return -1;
-	return 0;
+	for (i = 0; l && i < rs_certlist_count(l); i++)
+		add_node(s, rs_certlist_at(l, i), rs_certlist_location(l, i), anchor);
 }
 
 static void release_nodes(struct search *s)
@@ -119,6 +121,7 @@ static void release_nodes(struct search *s)
 	for (i = 0; i < s->n; i++)
 		free(s->nodes[i].cand);
 	free(s->nodes);
+	free(s->index);
 }
 
 /* ---- candidate issuers ---- */
@@ -134,12 +137,8 @@ static int key_ids_agree(X509 *subject, X509 *issuer)
 static int signed_by(X509 *subject, X509 *issuer)
 {
 	EVP_PKEY *key = X509_get0_pubkey(issuer);
-	int ok;
 
-	ERR_set_mark();
-	ok = key && X509_verify(subject, key) == 1;
-	ERR_pop_to_mark();
-	return ok;
+	return key && X509_verify(subject, key) == 1;
 }
 
 static int is_candidate(struct search *s, size_t i, size_t j)
@@ -382,13 +381,19 @@ static int build_nodes(struct search *s, const struct rs_certlist *chain, const 
 {
 	size_t i, len;
 
+	size_t total = rs_certlist_count(chain) + rs_certlist_count(untrusted) + rs_certlist_count(store);
+
 	for (i = 0; i < rs_certlist_count(chain); i++) {
 		rs_cert_der(rs_certlist_at(chain, i), &len);
 		s->chain_bytes += len;
 	}
-	if (add_list(s, chain, 0, 0) < 0 || (untrusted && add_list(s, untrusted, 0, 0) < 0) ||
-	    (store && add_list(s, store, 0, 1) < 0))
+	for (s->slots = 16; s->slots < 2 * total; s->slots *= 2)
+		;
+	if (!(s->nodes = calloc(total, sizeof(*s->nodes))) || !(s->index = calloc(s->slots, sizeof(*s->index))))
 		return -1;
+	add_list(s, chain, 0);
+	add_list(s, untrusted, 0);
+	add_list(s, store, 1);
 	return 0;
 }
 
@@ -413,7 +418,9 @@ struct rs_verify_result *rs_verify(const struct rs_certlist *chain, const struct
 		goto fail;
 	}
 	s->cur.v[0] = 0;
+	ERR_set_mark(); /* the search leaves nothing on OpenSSL's error queue */
 	extend(s, 1);
+	ERR_pop_to_mark();
 	if (s->nomem) {
 		rs_fail(err, RS_ERR_NOMEM, "out of memory");
 		goto fail;

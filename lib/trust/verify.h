@@ -45,7 +45,7 @@ struct rs_vnode {
 /* verify_checks.c: every check of one complete path (nodes path[0..len-1], end certificate first). */
 int rs_verify_check_path(const struct rs_vnode *nodes, const size_t *path, size_t len, size_t chain_bytes,
 			 const struct rs_verify_opts *opts, struct rs_verify_fault *fault);
-/* A certificate's name for messages: its CN, else its subject. */
+/* A certificate's name for messages: its CN, else its subject, else its SHA-1 thumbprint. */
 const char *rs_verify_cert_label(const struct rs_cert *cert);
 
 #endif

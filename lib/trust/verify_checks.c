@@ -20,7 +20,9 @@ struct pathview {
 
 const char *rs_verify_cert_label(const struct rs_cert *cert)
 {
-	return *rs_cert_common_name(cert) ? rs_cert_common_name(cert) : rs_cert_subject(cert);
+	if (*rs_cert_common_name(cert))
+		return rs_cert_common_name(cert);
+	return *rs_cert_subject(cert) ? rs_cert_subject(cert) : rs_cert_sha1(cert); /* an empty name: the thumbprint */
 }
 
 static int fault(struct rs_verify_fault *f, enum rs_verify_reason reason, long at, const char *fmt, ...)
@@ -88,7 +90,7 @@ static int check_key(const struct pathview *pv, size_t i, struct rs_verify_fault
 
 	if (is_denied(pv->o->deny_key, pv->o->n_deny_key, type) ||
 	    is_denied(pv->o->deny_key, pv->o->n_deny_key, curve))
-		return fault(f, RS_VERIFY_UNSUPPORTED_KEY, (long)i, "'%s' has a %s%s%s key, which the device cannot use",
+		return fault(f, RS_VERIFY_UNSUPPORTED_KEY, (long)i, "'%s' has a key of type %s%s%s, which the device cannot use",
 			     rs_verify_cert_label(c), type, *curve ? " " : "", curve);
 	if (pv->o->rsa_max_bits && !strcmp(type, "RSA") && rs_cert_key_bits(c) > pv->o->rsa_max_bits)
 		return fault(f, RS_VERIFY_UNSUPPORTED_KEY, (long)i,
@@ -102,6 +104,68 @@ static int check_critical(const struct pathview *pv, size_t i, struct rs_verify_
 	if (X509_get_extension_flags(X_AT(pv, i)) & EXFLAG_CRITICAL)
 		return fault(f, RS_VERIFY_CRITICAL_EXTENSION, (long)i,
 			     "'%s' has a critical extension that is not understood", rs_verify_cert_label(CERT_AT(pv, i)));
+	return 0;
+}
+
+/* A dNSName in preferred name syntax (RFC 5280 4.2.1.6, RFC 1034): LDH labels, a whole "*" left-most label. */
+static int dns_name_ok(const char *name, size_t len)
+{
+	size_t i, label = 0;
+
+	if (len >= 2 && name[0] == '*' && name[1] == '.') {
+		name += 2;
+		len -= 2;
+	}
+	if (len == 0 || len > 253)
+		return 0;
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)name[i];
+		if (ch == '.') {
+			if (label == 0 || name[i - 1] == '-')
+				return 0;
+			label = 0;
+		} else if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+			   (ch == '-' && label > 0)) {
+			if (++label > 63)
+				return 0;
+		} else
+			return 0;
+	}
+	return label > 0 && name[len - 1] != '-';
+}
+
+static int bad_dns_san(X509 *x)
+{
+	GENERAL_NAMES *gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+	int i, bad = 0;
+
+	for (i = 0; gens && i < sk_GENERAL_NAME_num(gens) && !bad; i++) {
+		const GENERAL_NAME *gn = sk_GENERAL_NAME_value(gens, i);
+		if (gn->type == GEN_DNS)
+			bad = !dns_name_ok((const char *)ASN1_STRING_get0_data(gn->d.dNSName),
+					   (size_t)ASN1_STRING_length(gn->d.dNSName));
+	}
+	GENERAL_NAMES_free(gens);
+	return bad;
+}
+
+/* RFC 5280 rules on names: a non-empty issuer; a CA's subject non-empty; an empty subject only with a critical
+ * subjectAltName; the end certificate's dNSNames well formed. */
+static int check_names(const struct pathview *pv, size_t i, struct rs_verify_fault *f)
+{
+	X509 *x = X_AT(pv, i);
+	const char *label = rs_verify_cert_label(CERT_AT(pv, i));
+	int crit = 0, san = X509_get_ext_by_NID(x, NID_subject_alt_name, -1);
+
+	if (san >= 0)
+		crit = X509_EXTENSION_get_critical(X509_get_ext(x, san));
+	if (X509_NAME_entry_count(X509_get_issuer_name(x)) == 0)
+		return fault(f, RS_VERIFY_MALFORMED, (long)i, "'%s' has an empty issuer name", label);
+	if (X509_NAME_entry_count(X509_get_subject_name(x)) == 0 && (i > 0 || !crit))
+		return fault(f, RS_VERIFY_MALFORMED, (long)i, "'%s' has an empty subject name%s", label,
+			     i > 0 ? " but issues certificates" : " and no critical subjectAltName");
+	if (i == 0 && bad_dns_san(x))
+		return fault(f, RS_VERIFY_MALFORMED, 0, "'%s' has a subjectAltName dNSName that is not a host name", label);
 	return 0;
 }
 
@@ -200,6 +264,11 @@ static int check_name_constraints(const struct pathview *pv, size_t j, struct rs
 	if (!nc)
 		return crit == -2 ? fault(f, RS_VERIFY_NAME_CONSTRAINTS, (long)j, "'%s' has duplicate name constraints",
 					  rs_verify_cert_label(CERT_AT(pv, j))) : 0;
+	if (sk_GENERAL_SUBTREE_num(nc->permittedSubtrees) <= 0 && sk_GENERAL_SUBTREE_num(nc->excludedSubtrees) <= 0) {
+		NAME_CONSTRAINTS_free(nc);
+		return fault(f, RS_VERIFY_NAME_CONSTRAINTS, (long)j, "'%s' has name constraints with no subtrees",
+			     rs_verify_cert_label(CERT_AT(pv, j)));
+	}
 	for (k = 0; k < j && rc == X509_V_OK; k++) {
 		if (k > 0 && rs_cert_self_issued(CERT_AT(pv, k)))
 			continue;
@@ -258,7 +327,8 @@ int rs_verify_check_path(const struct rs_vnode *nodes, const size_t *path, size_
 	if (check_device(&pv, chain_bytes, f) < 0)
 		return -1;
 	for (i = 0; i < len; i++)
-		if (check_critical(&pv, i, f) < 0 || check_validity(&pv, i, f) < 0 || check_digest(&pv, i, f) < 0 ||
+		if (check_critical(&pv, i, f) < 0 || check_names(&pv, i, f) < 0 || check_validity(&pv, i, f) < 0 ||
+		    check_digest(&pv, i, f) < 0 ||
 		    check_key(&pv, i, f) < 0)
 			return -1;
 	if (check_end(&pv, f) < 0)

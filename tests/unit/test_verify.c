@@ -3,6 +3,7 @@
 #include "rs_test.h"
 
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
 #include <string.h>
@@ -150,6 +151,7 @@ static void run_case(const struct vcase *c)
 		assert_int_equal(rs_verify_result_path_count(r), 0);
 		assert_true(strlen(rs_verify_result_message(r)) > 0);
 	}
+	assert_int_equal(ERR_peek_error(), 0); /* nothing left on OpenSSL's error queue */
 	rs_verify_result_free(r);
 	rs_verify_opts_free(o);
 	rs_certlist_free(chain);
