@@ -46,36 +46,6 @@ static const struct rs_profile *the_profile(const struct rs_catalog *cat, const 
 	return rs_catalog_profile(cat, profile ? profile : "azure-iot");
 }
 
-/* The roots of one rule of the profile that the profile carries as certificates. */
-static int profile_store(const struct rs_profile *p, const char *rule, struct rs_certlist *out)
-{
-	struct rs_location loc = { NULL, 0, 0, "catalog" };
-	struct rs_error err;
-	char where[256];
-	size_t i, len;
-
-	for (i = 0; i < rs_profile_rule_count(p, rule); i++) {
-		const struct rs_known *k = rs_profile_rule_at(p, rule, i);
-		const struct rs_cert *kc = rs_known_cert(k);
-		const unsigned char *der;
-		struct rs_cert *c;
-
-		if (!kc)
-			continue;
-		der = rs_cert_der(kc, &len);
-		if (!(c = rs_cert_from_der(der, len, &err)))
-			return lib_error(&err);
-		snprintf(where, sizeof(where), "%s:%s", rs_profile_id(p), rs_known_id(k));
-		loc.path = where;
-		if (rs_certlist_add(out, c, &loc, &err) < 0) {
-			rs_cert_free(c);
-			return lib_error(&err);
-		}
-		rs_cert_free(c);
-	}
-	return 0;
-}
-
 static const char *rule_of(const char *store_name)
 {
 	size_t i;
@@ -394,6 +364,7 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
 static int run_all(struct run *runs, size_t *n_runs, size_t *main_run, const struct rs_certlist *chain,
 		   const struct rs_certlist *untrusted, const struct rs_profile *p, const struct verify_args *a)
 {
+	struct rs_error err;
 	size_t i;
 
 	for (i = 0; i < sizeof(profile_stores) / sizeof(profile_stores[0]); i++) {
@@ -401,7 +372,9 @@ static int run_all(struct run *runs, size_t *n_runs, size_t *main_run, const str
 		r->name = profile_stores[i].name;
 		if (!(r->store = rs_certlist_new()))
 			return error("out of memory");
-		if (profile_store(p, profile_stores[i].rule, r->store) || verify_one(r, chain, untrusted, a))
+		if (rs_profile_rule_store(p, profile_stores[i].rule, r->store, &err) < 0)
+			return lib_error(&err);
+		if (verify_one(r, chain, untrusted, a))
 			return EXIT_ERROR;
 		if (a->profile_store && !strcmp(a->profile_store, r->name))
 			*main_run = i;

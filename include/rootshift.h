@@ -239,7 +239,7 @@ RS_API size_t rs_profile_rule_count(const struct rs_profile *p, const char *rule
 RS_API const struct rs_known *rs_profile_rule_at(const struct rs_profile *p, const char *rule, size_t i);
 /**
  * Appends the roots of a rule ("required", "recommended", "old") that the profile carries as certificates to out,
- * with the location path "profile:<id>" and encoding "catalog": the "what if" stores.
+ * with the location path "<profile id>:<certificate id>" and encoding "catalog": the "what if" stores.
  */
 RS_API int rs_profile_rule_store(const struct rs_profile *p, const char *rule, struct rs_certlist *out,
 				 struct rs_error *err);

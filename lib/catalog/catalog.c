@@ -782,16 +782,19 @@ int rs_profile_rule_store(const struct rs_profile *p, const char *rule, struct r
 {
 	const struct idlist *l = rule_list(p, rule);
 	struct rs_location loc = { NULL, 0, 0, "catalog" };
-	char where[128];
+	char where[256];
 	size_t i;
 
 	if (!l)
 		return rs_fail(err, RS_ERR_USAGE, "unknown rule '%s' (use required, recommended or old)", rule);
-	snprintf(where, sizeof(where), "profile:%s", p->id);
 	loc.path = where;
-	for (i = 0; i < l->n; i++)
-		if (l->v[i]->cert && rs_certlist_add(out, l->v[i]->cert, &loc, err) < 0)
+	for (i = 0; i < l->n; i++) {
+		if (!l->v[i]->cert)
+			continue;
+		snprintf(where, sizeof(where), "%s:%s", p->id, l->v[i]->id);
+		if (rs_certlist_add(out, l->v[i]->cert, &loc, err) < 0)
 			return -1;
+	}
 	return 0;
 }
 
