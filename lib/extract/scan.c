@@ -1,0 +1,371 @@
+/*
+ * scan.c: trust anchors in files and trees. The content decides the form, never the name:
+ *   NSS certdata.txt -> certdata.c; an ESP-IDF bundle -> espidf.c; other text: C/C++ source -> csource.c (string
+ *   literals, byte arrays, BearSSL headers), else PEM text (pemtext.c, also PEM inside JSON or YAML); other
+ *   binary: whole-file DER, PKCS#7 or PKCS#12 (extract/load.c), else carving (carve.c).
+ * Files are mapped, not read, so a large firmware image or a sparse file costs address space, not memory.
+ */
+#include "extract.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEFAULT_MAX (4ull << 30)
+#define MAX_DEPTH 64
+#define TEXT_SNIFF 8192
+
+/* ---- what a buffer is ---- */
+
+static int is_text(const unsigned char *buf, size_t len)
+{
+	size_t n = len < TEXT_SNIFF ? len : TEXT_SNIFF, i, ctl = 0;
+
+	for (i = 0; i < n; i++) {
+		if (buf[i] == 0)
+			return 0;
+		ctl += buf[i] < 0x09 || (buf[i] > 0x0d && buf[i] < 0x20);
+	}
+	return ctl * 100 <= n;
+}
+
+static int looks_like_c(const unsigned char *buf, size_t len)
+{
+	static const char *const marks[] = { "#include", "#define", "#ifndef", "#pragma", "PROGMEM", "const char",
+					     "unsigned char", "uint8_t", "static const", "char *", "[] =", "[]=",
+					     "br_x509_trust_anchor", "R\"" };
+	size_t i;
+
+	for (i = 0; i < RS_ARRAY_LEN(marks); i++)
+		if (rs_memmem(buf, len, marks[i], strlen(marks[i])))
+			return 1;
+	return 0;
+}
+
+/* A binary file that is one DER certificate (or several), PKCS#7 or PKCS#12: the loader reads it whole. */
+static int whole_file(struct rs_scan *s)
+{
+	struct rs_certlist *list = rs_certlist_new();
+	struct rs_load_opts lo = { NULL, s->len + 1 };
+	struct rs_error e;
+	size_t i;
+	int rv = 1;
+
+	if (rs_memmem(s->buf, s->len, "-----BEGIN ", 11)) {
+		rs_certlist_free(list);
+		return 1; /* PEM inside binary bytes: carving finds it and any DER beside it */
+	}
+	if (!list)
+		return rs_fail(s->err, RS_ERR_NOMEM, "out of memory");
+	if (rs_load_mem(list, s->buf, s->len, s->path, &lo, &e) == 0) {
+		for (i = 0, rv = 0; i < rs_certlist_count(list) && rv == 0; i++) {
+			const struct rs_location *loc = rs_certlist_location(list, i);
+			rv = rs_scan_add_x509(s, rs_cert_get0_x509(rs_certlist_at(list, i)), 0, loc->offset, loc->encoding,
+					      RS_TRUST_ANCHOR, NULL);
+		}
+	}
+	rs_certlist_free(list);
+	return rv;
+}
+
+static int scan_buffer(struct rs_scan *s)
+{
+	int rv;
+
+	if (s->len == 0)
+		return 0;
+	if (is_text(s->buf, s->len)) {
+		s->binary = 0;
+		if (rs_is_certdata(s->buf, s->len))
+			return rs_extract_certdata(s) < 0 ? -1 : 0;
+		if (looks_like_c(s->buf, s->len))
+			return rs_extract_csource(s) < 0 ? -1 : 0;
+		return rs_extract_pem(s, s->buf, s->len, NULL, "pem") < 0 ? -1 : 0;
+	}
+	s->binary = 1;
+	if (rs_is_espidf(s->buf, s->len))
+		return rs_extract_espidf(s) < 0 ? -1 : 0;
+	if ((rv = whole_file(s)) <= 0)
+		return rv;
+	return rs_extract_carve(s, s->buf, s->len, NULL, "carved-der") < 0 ? -1 : 0;
+}
+
+int rs_anchorset_scan_mem(struct rs_anchorset *set, const unsigned char *buf, size_t len, const char *name,
+			  const struct rs_scan_opts *opts, struct rs_error *err)
+{
+	struct rs_scan s;
+
+	(void)opts;
+	memset(&s, 0, sizeof(s));
+	s.set = set;
+	s.path = name ? name : "(memory)";
+	s.buf = buf;
+	s.len = len;
+	s.err = err;
+	return scan_buffer(&s);
+}
+
+/* ---- files ---- */
+
+static int scan_file(struct rs_anchorset *set, const char *path, int fd, size_t size, const struct rs_scan_opts *opts,
+		     struct rs_error *err)
+{
+	void *map;
+	int rv;
+
+	if (size == 0)
+		return 0;
+	map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED)
+		return rs_fail(err, RS_ERR_IO, "cannot map '%s': %s", path, strerror(errno));
+	posix_madvise(map, size, POSIX_MADV_SEQUENTIAL);
+	rv = rs_anchorset_scan_mem(set, map, size, path, opts, err);
+	munmap(map, size);
+	return rv;
+}
+
+/* ---- trees: each directory and file once (symlink loops, hashed directories, hard links) ---- */
+
+struct devino {
+	dev_t dev;
+	ino_t ino;
+	int used;
+};
+
+struct walk {
+	struct rs_anchorset *set;
+	const struct rs_scan_opts *opts;
+	struct rs_error *err;
+	struct devino *seen;
+	size_t nseen, capseen;
+	unsigned long long files, bytes, max;
+};
+
+static size_t devino_hash(dev_t dev, ino_t ino, size_t cap)
+{
+	unsigned long long h = (unsigned long long)ino * 0x9e3779b97f4a7c15ull ^ (unsigned long long)dev;
+
+	return (size_t)(h ^ (h >> 29)) & (cap - 1);
+}
+
+static int seen_grow(struct walk *w)
+{
+	size_t cap = w->capseen ? w->capseen * 2 : 1024, i, h;
+	struct devino *v = calloc(cap, sizeof(*v));
+
+	if (!v)
+		return -1;
+	for (i = 0; i < w->capseen; i++) {
+		if (!w->seen[i].used)
+			continue;
+		for (h = devino_hash(w->seen[i].dev, w->seen[i].ino, cap); v[h].used; h = (h + 1) & (cap - 1))
+			;
+		v[h] = w->seen[i];
+	}
+	free(w->seen);
+	w->seen = v;
+	w->capseen = cap;
+	return 0;
+}
+
+/* 1 when seen before, 0 when new (now recorded), -1 when out of memory. */
+static int seen_before(struct walk *w, const struct stat *st)
+{
+	size_t h;
+
+	if ((w->nseen + 1) * 2 > w->capseen && seen_grow(w) < 0)
+		return -1;
+	for (h = devino_hash(st->st_dev, st->st_ino, w->capseen); w->seen[h].used; h = (h + 1) & (w->capseen - 1))
+		if (w->seen[h].dev == st->st_dev && w->seen[h].ino == st->st_ino)
+			return 1;
+	w->seen[h].dev = st->st_dev;
+	w->seen[h].ino = st->st_ino;
+	w->seen[h].used = 1;
+	w->nseen++;
+	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int list_dir(const char *path, char ***names, size_t *n, struct rs_error *err)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	char **v = NULL, **nv;
+	size_t cnt = 0;
+
+	if (!d)
+		return rs_fail(err, RS_ERR_IO, "cannot open directory '%s': %s", path, strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
+			continue;
+		nv = realloc(v, (cnt + 1) * sizeof(*v));
+		if (!nv || !(nv[cnt] = rs_strdup(de->d_name))) {
+			free(nv ? nv : v);
+			closedir(d);
+			return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+		}
+		v = nv;
+		cnt++;
+	}
+	closedir(d);
+	if (cnt)
+		qsort(v, cnt, sizeof(*v), cmp_names);
+	*names = v;
+	*n = cnt;
+	return 0;
+}
+
+static int walk_path(struct walk *w, const char *path, int depth, int top);
+
+static int walk_dir(struct walk *w, const char *path, int depth)
+{
+	char **names = NULL;
+	size_t n = 0, i, plen = strlen(path);
+	int rv = 0;
+
+	if (depth > MAX_DEPTH) {
+		struct rs_scan s = { .set = w->set, .path = path, .err = w->err };
+		return rs_scan_finding(&s, "unreadable", 0, 0, "nested more than %d directories deep: not read", MAX_DEPTH);
+	}
+	if (list_dir(path, &names, &n, w->err) < 0)
+		return -1;
+	for (i = 0; i < n && rv == 0; i++) {
+		struct rs_buf child = RS_BUF_INIT;
+		if (rs_buf_addf(&child, "%s%s%s", path, plen && path[plen - 1] == '/' ? "" : "/", names[i]) < 0)
+			rv = rs_fail(w->err, RS_ERR_NOMEM, "out of memory");
+		else
+			rv = walk_path(w, child.data, depth + 1, 0);
+		rs_buf_release(&child);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rv;
+}
+
+/* Inside a tree, a file that cannot be read is a finding; at the top it is an error. */
+static int unreadable(struct walk *w, const char *path, int top, const char *why)
+{
+	struct rs_scan s = { .set = w->set, .path = path, .err = w->err };
+
+	if (top)
+		return rs_fail(w->err, RS_ERR_IO, "cannot read '%s': %s", path, why);
+	return rs_scan_finding(&s, "unreadable", 0, 0, "cannot read: %s", why);
+}
+
+static int walk_file(struct walk *w, const char *path, const struct stat *st, int top)
+{
+	int fd, rv;
+	char limit[64];
+
+	if ((unsigned long long)st->st_size > w->max) {
+		snprintf(limit, sizeof(limit), "larger than %llu bytes", w->max);
+		return unreadable(w, path, top, limit);
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0)
+		return unreadable(w, path, top, strerror(errno));
+	rv = scan_file(w->set, path, fd, (size_t)st->st_size, w->opts, w->err);
+	close(fd);
+	w->files++;
+	w->bytes += (unsigned long long)st->st_size;
+	if (w->opts && w->opts->progress)
+		w->opts->progress(w->opts->progress_arg, path, w->files, w->bytes);
+	return rv;
+}
+
+static int walk_path(struct walk *w, const char *path, int depth, int top)
+{
+	struct stat st;
+	int seen;
+
+	if (stat(path, &st) < 0) {
+		if (!top && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+			return 0; /* a dangling link, as /etc/ssl/certs can have */
+		return unreadable(w, path, top, strerror(errno));
+	}
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+		return top ? rs_fail(w->err, RS_ERR_IO, "'%s' is not a regular file or directory", path) : 0;
+	if ((seen = seen_before(w, &st)) < 0)
+		return rs_fail(w->err, RS_ERR_NOMEM, "out of memory");
+	if (seen)
+		return 0;
+	return S_ISDIR(st.st_mode) ? walk_dir(w, path, depth) : walk_file(w, path, &st, top);
+}
+
+static int walk_top(struct walk *w, const char *path)
+{
+	return walk_path(w, path, 0, 1);
+}
+
+static void walk_init(struct walk *w, struct rs_anchorset *set, const struct rs_scan_opts *opts, struct rs_error *err)
+{
+	memset(w, 0, sizeof(*w));
+	w->set = set;
+	w->opts = opts;
+	w->err = err;
+	w->max = opts && opts->max_file_bytes ? opts->max_file_bytes : DEFAULT_MAX;
+}
+
+int rs_anchorset_scan_path(struct rs_anchorset *set, const char *path, const struct rs_scan_opts *opts,
+			   struct rs_error *err)
+{
+	struct walk w;
+	int rv;
+
+	walk_init(&w, set, opts, err);
+	rv = walk_top(&w, path);
+	free(w.seen);
+	return rv;
+}
+
+/* ---- the operating system's store ---- */
+
+static const char *const system_paths[] = {
+	"/etc/ssl/certs/ca-certificates.crt",                /* Debian, Ubuntu, Alpine: the bundle OpenSSL reads */
+	"/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", /* Fedora, RHEL: anchors trusted for TLS */
+	"/etc/pki/tls/certs/ca-bundle.crt",                  /* Fedora, RHEL: the classic bundle path */
+	"/etc/ssl/cert.pem",                                 /* Alpine, LibreSSL and the BSDs */
+	"/etc/ssl/certs",                                    /* OpenSSL's CApath: per-certificate files, hashed links */
+	NULL,
+};
+
+const char *const *rs_system_store_paths(void)
+{
+	return system_paths;
+}
+
+int rs_anchorset_scan_system(struct rs_anchorset *set, const char *root, const struct rs_scan_opts *opts,
+			     struct rs_error *err)
+{
+	struct walk w;
+	struct stat st;
+	size_t i, found = 0;
+	int rv = 0;
+
+	walk_init(&w, set, opts, err);
+	if (!root || !strcmp(root, "/"))
+		root = "";
+	for (i = 0; system_paths[i] && rv == 0; i++) {
+		struct rs_buf p = RS_BUF_INIT;
+		if (rs_buf_addf(&p, "%s%s", root, system_paths[i]) < 0)
+			rv = rs_fail(err, RS_ERR_NOMEM, "out of memory");
+		else if (stat(p.data, &st) == 0) {
+			found++;
+			rv = walk_top(&w, p.data);
+		}
+		rs_buf_release(&p);
+	}
+	free(w.seen);
+	if (rv == 0 && !found)
+		rv = rs_fail(err, RS_ERR_NOTFOUND, "no system trust store found under '%s' (see docs/audit.md)", *root ? root : "/");
+	return rv;
+}
