@@ -61,15 +61,15 @@ static int carve_der(struct rs_scan *s, const unsigned char *buf, size_t len, co
 		if (!p)
 			break;
 		i = (size_t)(p - buf);
+		if (s->limit && !map && i >= s->limit)
+			break;
 		if (!(total = looks_like_cert(p, len - i))) {
 			i++;
 			continue;
 		}
-		off = (long long)i;
+		off = s->base + (long long)i;
 		if (map)
 			rs_linemap_where(map, i, &line, &off);
-		else if (s->buf <= buf && buf < s->buf + s->len)
-			off = (long long)(buf - s->buf) + (long long)i;
 		rv = s->commented ? 1 : rs_scan_add_der(s, p, total, line, off, enc);
 		if (rv < 0)
 			return -1;

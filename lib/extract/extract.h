@@ -36,6 +36,8 @@ struct rs_scan {
 	struct rs_error *err;
 	size_t line_at;          /* line counting cursor for text input: line_no is the line of buf[line_at] */
 	long line_no;
+	long long base;          /* offset of buf in the file (a window of a large file) */
+	size_t limit;            /* when not 0, only finds that start before buf[limit] count (window overlap) */
 };
 
 /* Line of buf[off] in a text file (1-based), counting forward from the last call when possible. */
@@ -53,6 +55,9 @@ int rs_scan_add_name_key(struct rs_scan *s, const unsigned char *name, size_t na
 			 size_t spki_len, long line, long long off, const char *enc);
 int rs_scan_finding(struct rs_scan *s, const char *kind, long line, long long off, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+
+/* Sorts the findings from index from on by line and offset (one file's findings come from several streams). */
+void rs_anchorset_sort_findings(struct rs_anchorset *set, size_t from);
 
 /*
  * Extractors. Each returns -1 on a hard error, else the number of anchors it added. map may be NULL: the input

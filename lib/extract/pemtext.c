@@ -167,7 +167,7 @@ static void where(struct rs_scan *s, const unsigned char *text, const struct rs_
 		rs_linemap_where(map, at, line, off);
 		return;
 	}
-	*off = (long long)(text - s->buf) + (long long)at;
+	*off = s->base + (long long)(text - s->buf) + (long long)at;
 	*line = s->binary ? 0 : rs_scan_line(s, (size_t)*off);
 }
 
@@ -269,6 +269,8 @@ int rs_extract_pem(struct rs_scan *s, const unsigned char *text, size_t len, con
 		if (!p)
 			break;
 		b.start = (size_t)(p - text);
+		if (s->limit && !map && b.start >= s->limit)
+			break;
 		pos = b.start + 1;
 		if (!(after = read_label(text, len, b.start + tl, b.label)))
 			continue;

@@ -17,19 +17,40 @@
 #include <unistd.h>
 
 #define DEFAULT_MAX (4ull << 30)
+#define WINDOW (64u << 20)   /* files larger than this are carved window by window */
+#define OVERLAP (2u << 20)   /* a certificate or PEM block starting near a window's end is read in full */
 #define MAX_DEPTH 64
 #define TEXT_SNIFF 8192
 
 /* ---- what a buffer is ---- */
 
+/* Length of the UTF-8 sequence at p (n bytes left), 0 when invalid; a sequence cut by n counts as valid. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	size_t want, i;
+
+	if (p[0] < 0x80)
+		return 1;
+	want = p[0] >= 0xc2 && p[0] <= 0xdf ? 2 : (p[0] & 0xf0) == 0xe0 ? 3 : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : 0;
+	for (i = 1; i < want; i++) {
+		if (i >= n)
+			return n;
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	}
+	return want;
+}
+
+/* Text: no NUL, valid UTF-8 and few control characters in the first TEXT_SNIFF bytes. */
 static int is_text(const unsigned char *buf, size_t len)
 {
-	size_t n = len < TEXT_SNIFF ? len : TEXT_SNIFF, i, ctl = 0;
+	size_t n = len < TEXT_SNIFF ? len : TEXT_SNIFF, i = 0, ctl = 0, step;
 
-	for (i = 0; i < n; i++) {
-		if (buf[i] == 0)
+	while (i < n) {
+		if (buf[i] == 0 || !(step = utf8_len(buf + i, n - i)))
 			return 0;
 		ctl += buf[i] < 0x09 || (buf[i] > 0x0d && buf[i] < 0x20);
+		i += step;
 	}
 	return ctl * 100 <= n;
 }
@@ -98,7 +119,9 @@ static int scan_buffer(struct rs_scan *s)
 int rs_anchorset_scan_mem(struct rs_anchorset *set, const unsigned char *buf, size_t len, const char *name,
 			  const struct rs_scan_opts *opts, struct rs_error *err)
 {
+	size_t before = rs_anchorset_finding_count(set);
 	struct rs_scan s;
+	int rv;
 
 	(void)opts;
 	memset(&s, 0, sizeof(s));
@@ -107,10 +130,42 @@ int rs_anchorset_scan_mem(struct rs_anchorset *set, const unsigned char *buf, si
 	s.buf = buf;
 	s.len = len;
 	s.err = err;
-	return scan_buffer(&s);
+	rv = scan_buffer(&s);
+	rs_anchorset_sort_findings(set, before);
+	return rv;
 }
 
 /* ---- files ---- */
+
+/* A large file: carved in windows that are mapped one at a time, so memory stays bounded. */
+static int scan_windows(struct rs_anchorset *set, const char *path, int fd, unsigned long long size,
+			struct rs_error *err)
+{
+	unsigned long long at;
+	int rv = 0;
+
+	for (at = 0; at < size && rv == 0; at += WINDOW) {
+		size_t len = (size_t)(size - at < (unsigned long long)WINDOW + OVERLAP ? size - at : WINDOW + OVERLAP);
+		struct rs_scan s;
+		void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, (off_t)at);
+
+		if (map == MAP_FAILED)
+			return rs_fail(err, RS_ERR_IO, "cannot map '%s': %s", path, strerror(errno));
+		posix_madvise(map, len, POSIX_MADV_SEQUENTIAL);
+		memset(&s, 0, sizeof(s));
+		s.set = set;
+		s.path = path;
+		s.buf = map;
+		s.len = len;
+		s.err = err;
+		s.binary = 1;
+		s.base = (long long)at;
+		s.limit = len > WINDOW ? WINDOW : 0;
+		rv = rs_extract_carve(&s, s.buf, s.len, NULL, "carved-der") < 0 ? -1 : 0;
+		munmap(map, len);
+	}
+	return rv;
+}
 
 static int scan_file(struct rs_anchorset *set, const char *path, int fd, size_t size, const struct rs_scan_opts *opts,
 		     struct rs_error *err)
@@ -120,6 +175,8 @@ static int scan_file(struct rs_anchorset *set, const char *path, int fd, size_t 
 
 	if (size == 0)
 		return 0;
+	if (size > WINDOW)
+		return scan_windows(set, path, fd, size, err);
 	map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (map == MAP_FAILED)
 		return rs_fail(err, RS_ERR_IO, "cannot map '%s': %s", path, strerror(errno));

@@ -424,3 +424,20 @@ void rs_linemap_release(struct rs_linemap *m)
 	m->v = NULL;
 	m->n = m->cap = 0;
 }
+
+static int cmp_findings(const void *a, const void *b)
+{
+	const struct rs_finding *x = a, *y = b;
+
+	if (x->loc.line != y->loc.line)
+		return x->loc.line < y->loc.line ? -1 : 1;
+	if (x->loc.offset != y->loc.offset)
+		return x->loc.offset < y->loc.offset ? -1 : 1;
+	return strcmp(x->kind, y->kind);
+}
+
+void rs_anchorset_sort_findings(struct rs_anchorset *set, size_t from)
+{
+	if (set->nf > from + 1)
+		qsort(set->f + from, set->nf - from, sizeof(*set->f), cmp_findings);
+}
