@@ -38,7 +38,10 @@ struct rs_scan {
 	long line_no;
 	long long base;          /* offset of buf in the file (a window of a large file) */
 	size_t limit;            /* when not 0, only finds that start before buf[limit] count (window overlap) */
+	size_t nfindings;        /* findings of this file so far; past RS_MAX_FINDINGS they are only counted */
 };
+
+#define RS_MAX_FINDINGS 100
 
 /* Line of buf[off] in a text file (1-based), counting forward from the last call when possible. */
 long rs_scan_line(struct rs_scan *s, size_t off);

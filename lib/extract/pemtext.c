@@ -87,17 +87,33 @@ static size_t read_label(const unsigned char *t, size_t len, size_t at, char *la
 	return i + 5;
 }
 
-static const unsigned char *find_end(const unsigned char *t, size_t len, size_t from, const char *label, size_t *end)
+/*
+ * The END line for label after from. The last search is remembered: many BEGIN lines before one END (or before
+ * none) cost one scan, not one each.
+ */
+struct end_memo {
+	char label[MAX_LABEL + 1];
+	size_t from, end; /* searched from `from`; END found ending at `end`, or 0 for none */
+	const unsigned char *text;
+};
+
+static int find_end(struct end_memo *m, const unsigned char *t, size_t len, size_t from, const char *label, size_t *end)
 {
 	char tag[MAX_LABEL + 16];
-	size_t lim = len - from > MAX_BLOCK ? from + MAX_BLOCK : len;
 	const unsigned char *p;
 	int n = snprintf(tag, sizeof(tag), "-----END %s-----", label);
 
-	p = rs_memmem(t + from, lim - from, tag, (size_t)n);
-	if (p)
-		*end = (size_t)(p - t) + (size_t)n;
-	return p;
+	if (m->text == t && !strcmp(m->label, label) && m->from <= from && (m->end == 0 || m->end - (size_t)n >= from)) {
+		*end = m->end;
+		return m->end != 0;
+	}
+	p = rs_memmem(t + from, len - from, tag, (size_t)n);
+	m->text = t;
+	memcpy(m->label, label, strlen(label) + 1);
+	m->from = from;
+	m->end = p ? (size_t)(p - t) + (size_t)n : 0;
+	*end = m->end;
+	return p != NULL;
 }
 
 /* One body byte sequence at t[i]: returns how many bytes it takes and appends base64 to b->b64. */
@@ -259,7 +275,10 @@ int rs_extract_pem(struct rs_scan *s, const unsigned char *text, size_t len, con
 		   const char *enc)
 {
 	size_t pos = 0, tl = sizeof(begin_tag) - 1;
+	struct end_memo memo;
 	int added = 0, rv;
+
+	memset(&memo, 0, sizeof(memo));
 
 	while (pos + tl <= len) {
 		const unsigned char *p = rs_memmem(text + pos, len - pos, begin_tag, tl);
@@ -275,7 +294,7 @@ int rs_extract_pem(struct rs_scan *s, const unsigned char *text, size_t len, con
 		if (!(after = read_label(text, len, b.start + tl, b.label)))
 			continue;
 		b.body = after;
-		if (!find_end(text, len, after, b.label, &b.end)) {
+		if (!find_end(&memo, text, len, after, b.label, &b.end) || b.end - after > MAX_BLOCK) {
 			long line;
 			long long off;
 			if (!is_cert_label(b.label))

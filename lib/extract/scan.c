@@ -132,6 +132,11 @@ int rs_anchorset_scan_mem(struct rs_anchorset *set, const unsigned char *buf, si
 	s.err = err;
 	rv = scan_buffer(&s);
 	rs_anchorset_sort_findings(set, before);
+	if (rv == 0 && s.nfindings > RS_MAX_FINDINGS) {
+		size_t more = s.nfindings - RS_MAX_FINDINGS;
+		s.nfindings = 0;
+		rv = rs_scan_finding(&s, "more-findings", 0, 0, "%zu more findings in this file are not listed", more);
+	}
 	return rv;
 }
 

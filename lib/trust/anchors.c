@@ -346,6 +346,8 @@ int rs_scan_finding(struct rs_scan *s, const char *kind, long line, long long of
 	va_list ap;
 	int n;
 
+	if (++s->nfindings > RS_MAX_FINDINGS)
+		return 0; /* counted; scan.c says how many were left out */
 	if (set->nf == set->fcap) {
 		size_t cap = set->fcap ? set->fcap * 2 : 8;
 		struct rs_finding *v = realloc(set->f, cap * sizeof(*v));

@@ -37,6 +37,8 @@ struct ctx {
 	rs_time at, complete;
 };
 
+static char *vfmt(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static char *vfmt(const char *fmt, va_list ap)
 {
 	struct rs_buf b = RS_BUF_INIT;

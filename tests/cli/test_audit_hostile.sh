@@ -47,6 +47,11 @@ with open(sys.argv[1], "w") as f:
 PY
 run deep "1" 400 audit "$at" "$d/deep.c"
 
+# 3b. many BEGIN lines without END (one scan for the END, findings capped)
+python3 -c "import sys; sys.stdout.write('-----BEGIN CERTIFICATE-----\\n' * 400000)" >"$d/begins.pem"
+run begins "1" 400 audit "$at" --format json "$d/begins.pem"
+grep -q 'more findings in this file are not listed' "$d/begins.out" || { echo "begins: findings not capped"; fail=1; }
+
 # 4. a directory loop through symlinks, a FIFO and a dangling link beside a real certificate
 mkdir -p "$d/tree/a/b"
 cp data/digicert_global_root_g2.pem "$d/tree/a/b/g2.pem"
