@@ -1,6 +1,8 @@
 #!/bin/sh
 # carve.sh [ROOTSHIFT] [SIZE_MB]: carving speed of `rootshift audit` against binwalk on one blob made from this
-# system's shared libraries (at least SIZE_MB, default 128), read from the page cache. Prints MB/s for each, the
+# system's shared libraries (at least SIZE_MB, default 128) with known certificates planted in it (the three Azure
+# roots as DER after the first half, the certifi 2020.06.20 bundle as PEM at the end: 141 certificates), read from
+# the page cache. Prints MB/s for each, the
 # ratio, and how many certificates each finds. Not a test: the goal (>= 1 GB/s on one core) lives here.
 # binwalk is the Debian package (apt-get install binwalk); without it only rootshift is measured.
 set -u
@@ -10,13 +12,22 @@ tmp=${TMPDIR:-/tmp}/rootshift-bench-carve
 mkdir -p "$tmp"
 blob=$tmp/blob.bin
 
+data=tests/data
 if [ ! -f "$blob" ] || [ "$(stat -c %s "$blob")" -lt $((size_mb << 20)) ]; then
   : >"$blob"
+  planted=0
   for f in /usr/lib/x86_64-linux-gnu/*.so* /usr/lib/*/*.so* /usr/lib/*.so* /usr/bin/*; do
     [ -f "$f" ] && [ ! -L "$f" ] || continue
     cat "$f" >>"$blob"
+    if [ $planted = 0 ] && [ "$(stat -c %s "$blob")" -ge $((size_mb << 19)) ]; then
+      for r in baltimore_cybertrust_root digicert_global_root_g2 microsoft_rsa_root_ca_2017; do
+        openssl x509 -in "$data/$r.pem" -outform DER >>"$blob"
+      done
+      planted=1
+    fi
     [ "$(stat -c %s "$blob")" -ge $((size_mb << 20)) ] && break
   done
+  cat "$data/certifi-2020.06.20.pem" >>"$blob"
 fi
 bytes=$(stat -c %s "$blob")
 mb=$(echo "$bytes / 1048576" | bc -l)

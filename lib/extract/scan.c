@@ -41,18 +41,22 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 	return want;
 }
 
-/* Text: no NUL, valid UTF-8 and few control characters in the first TEXT_SNIFF bytes. */
+/* Text: no NUL, mostly valid UTF-8 (a Latin-1 comment is fine) and few control characters in the first bytes. */
 static int is_text(const unsigned char *buf, size_t len)
 {
-	size_t n = len < TEXT_SNIFF ? len : TEXT_SNIFF, i = 0, ctl = 0, step;
+	size_t n = len < TEXT_SNIFF ? len : TEXT_SNIFF, i = 0, odd = 0, step;
 
 	while (i < n) {
-		if (buf[i] == 0 || !(step = utf8_len(buf + i, n - i)))
+		if (buf[i] == 0)
 			return 0;
-		ctl += buf[i] < 0x09 || (buf[i] > 0x0d && buf[i] < 0x20);
+		if (!(step = utf8_len(buf + i, n - i))) {
+			odd++;
+			step = 1;
+		}
+		odd += buf[i] < 0x09 || (buf[i] > 0x0d && buf[i] < 0x20);
 		i += step;
 	}
-	return ctl * 100 <= n;
+	return odd <= n / 100 + 2;
 }
 
 static int looks_like_c(const unsigned char *buf, size_t len)

@@ -375,6 +375,8 @@ static void test_pem_edge_table(void **state)
 		{ "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n", 0, "broken-certificate" },
 		{ "-----BEGIN \n-----BEGIN CERTIFICATE", 0, NULL },
 		{ "no pem here", 0, NULL },
+		{ "# Caf\xe9 (Latin-1 is still text)\n-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n", 0,
+		  "broken-certificate" },
 	};
 	size_t i;
 
@@ -386,6 +388,8 @@ static void test_pem_edge_table(void **state)
 		assert_int_equal(rs_anchorset_count(set), cases[i].anchors);
 		if (cases[i].finding ? findings_of(set, cases[i].finding) != 1 : rs_anchorset_finding_count(set) != 0)
 			fail_msg("case %zu: %zu findings", i, rs_anchorset_finding_count(set));
+		if (rs_anchorset_finding_count(set) && rs_anchorset_finding_at(set, 0)->loc.line == 0)
+			fail_msg("case %zu: read as binary", i);
 		rs_anchorset_free(set);
 	}
 }
