@@ -36,7 +36,7 @@ static size_t looks_like_cert(const unsigned char *p, size_t n)
 {
 	size_t total, tbs, h1, h2;
 
-	if (p[1] != 0x82 && p[1] != 0x83) /* real certificates are 256 bytes to 16 MiB */
+	if (p[1] != 0x82) /* real certificates are 256 bytes to 64 KiB */
 		return 0;
 	if (!(total = seq_len(p, n, &h1)))
 		return 0;
@@ -47,30 +47,36 @@ static size_t looks_like_cert(const unsigned char *p, size_t n)
 	return (p[h1 + h2] == 0xa0 || p[h1 + h2] == 0x02) ? total : 0;
 }
 
+/*
+ * Candidates are found by their second byte: 0x82 (a two-byte length, 256 bytes to 64 KiB: every real certificate)
+ * is several times rarer than 0x30 in binaries, so memchr stops less often.
+ */
 static int carve_der(struct rs_scan *s, const unsigned char *buf, size_t len, const struct rs_linemap *map,
 		     const char *enc)
 {
 	size_t i = 0, total;
 	int added = 0, rv;
 
-	while (i + 16 <= len) {
-		const unsigned char *p = memchr(buf + i, 0x30, len - i - 15);
+	size_t end = s->limit && !map && s->limit + 1 < len - 15 ? s->limit + 1 : len - 15;
+
+	while (i + 16 <= len && i + 1 < end) {
+		const unsigned char *p = memchr(buf + i + 1, 0x82, end - i - 1);
 		long line = 0;
 		long long off;
 
 		if (!p)
 			break;
-		i = (size_t)(p - buf);
+		i = (size_t)(p - buf) - 1;
 		if (s->limit && !map && i >= s->limit)
 			break;
-		if (!(total = looks_like_cert(p, len - i))) {
+		if (buf[i] != 0x30 || !(total = looks_like_cert(buf + i, len - i))) {
 			i++;
 			continue;
 		}
 		off = s->base + (long long)i;
 		if (map)
 			rs_linemap_where(map, i, &line, &off);
-		rv = s->commented ? 1 : rs_scan_add_der(s, p, total, line, off, enc);
+		rv = s->commented ? 1 : rs_scan_add_der(s, buf + i, total, line, off, enc);
 		if (rv < 0)
 			return -1;
 		if (rv == 0) {

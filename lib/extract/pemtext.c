@@ -280,8 +280,11 @@ int rs_extract_pem(struct rs_scan *s, const unsigned char *text, size_t len, con
 
 	memset(&memo, 0, sizeof(memo));
 
-	while (pos + tl <= len) {
-		const unsigned char *p = rs_memmem(text + pos, len - pos, begin_tag, tl);
+	/* with a limit, only blocks that begin before it count: the search for BEGIN stops there */
+	size_t stop = s->limit && !map && s->limit + tl < len ? s->limit + tl : len;
+
+	while (pos + tl <= stop) {
+		const unsigned char *p = rs_memmem(text + pos, stop - pos, begin_tag, tl);
 		struct block b = { .b64 = RS_BUF_INIT };
 		size_t after;
 

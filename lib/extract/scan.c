@@ -19,6 +19,7 @@
 #define DEFAULT_MAX (4ull << 30)
 #define WINDOW (64u << 20)   /* files larger than this are carved window by window */
 #define OVERLAP (2u << 20)   /* a certificate or PEM block starting near a window's end is read in full */
+#define CHUNK (1u << 20)     /* carving runs its passes chunk by chunk, while the chunk is in the cache */
 #define MAX_DEPTH 64
 #define TEXT_SNIFF 8192
 
@@ -98,6 +99,9 @@ static int whole_file(struct rs_scan *s)
 	return rv;
 }
 
+static int carve_chunks(struct rs_scan *file, const unsigned char *buf, size_t len, size_t limit, long long base);
+static int more_findings(struct rs_scan *file);
+
 static int scan_buffer(struct rs_scan *s)
 {
 	int rv;
@@ -117,7 +121,7 @@ static int scan_buffer(struct rs_scan *s)
 		return rs_extract_espidf(s) < 0 ? -1 : 0;
 	if ((rv = whole_file(s)) <= 0)
 		return rv;
-	return rs_extract_carve(s, s->buf, s->len, NULL, "carved-der") < 0 ? -1 : 0;
+	return carve_chunks(s, s->buf, s->len, 0, s->base);
 }
 
 int rs_anchorset_scan_mem(struct rs_anchorset *set, const unsigned char *buf, size_t len, const char *name,
@@ -136,44 +140,79 @@ int rs_anchorset_scan_mem(struct rs_anchorset *set, const unsigned char *buf, si
 	s.err = err;
 	rv = scan_buffer(&s);
 	rs_anchorset_sort_findings(set, before);
-	if (rv == 0 && s.nfindings > RS_MAX_FINDINGS) {
-		size_t more = s.nfindings - RS_MAX_FINDINGS;
-		s.nfindings = 0;
-		rv = rs_scan_finding(&s, "more-findings", 0, 0, "%zu more findings in this file are not listed", more);
-	}
-	return rv;
+	return rv == 0 ? more_findings(&s) : rv;
 }
 
 /* ---- files ---- */
+
+/*
+ * Carves buf (at byte base of the file) chunk by chunk: each pass (DER, PEM) sees a chunk while it is in the
+ * cache, and a certificate that starts in a chunk may run into the next OVERLAP bytes. file holds the file's
+ * path and its count of findings.
+ */
+static int carve_chunks(struct rs_scan *file, const unsigned char *buf, size_t len, size_t limit, long long base)
+{
+	size_t at;
+
+	if (!limit)
+		limit = len;
+	for (at = 0; at < limit; at += CHUNK) {
+		struct rs_scan s;
+		int rv;
+
+		memset(&s, 0, sizeof(s));
+		s.set = file->set;
+		s.path = file->path;
+		s.err = file->err;
+		s.nfindings = file->nfindings;
+		s.buf = buf + at;
+		s.len = len - at < (size_t)CHUNK + OVERLAP ? len - at : (size_t)CHUNK + OVERLAP;
+		s.binary = 1;
+		s.base = base + (long long)at;
+		s.limit = limit - at < CHUNK ? limit - at : CHUNK;
+		if (s.limit >= s.len)
+			s.limit = 0;
+		rv = rs_extract_carve(&s, s.buf, s.len, NULL, "carved-der");
+		file->nfindings = s.nfindings;
+		if (rv < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* After a file: how many findings were only counted. */
+static int more_findings(struct rs_scan *file)
+{
+	size_t more;
+
+	if (file->nfindings <= RS_MAX_FINDINGS)
+		return 0;
+	more = file->nfindings - RS_MAX_FINDINGS;
+	file->nfindings = 0;
+	return rs_scan_finding(file, "more-findings", 0, 0, "%zu more findings in this file are not listed", more);
+}
 
 /* A large file: carved in windows that are mapped one at a time, so memory stays bounded. */
 static int scan_windows(struct rs_anchorset *set, const char *path, int fd, unsigned long long size,
 			struct rs_error *err)
 {
+	size_t before = rs_anchorset_finding_count(set);
+	struct rs_scan file = { .set = set, .path = path, .err = err, .binary = 1 };
 	unsigned long long at;
 	int rv = 0;
 
 	for (at = 0; at < size && rv == 0; at += WINDOW) {
 		size_t len = (size_t)(size - at < (unsigned long long)WINDOW + OVERLAP ? size - at : WINDOW + OVERLAP);
-		struct rs_scan s;
 		void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, (off_t)at);
 
 		if (map == MAP_FAILED)
 			return rs_fail(err, RS_ERR_IO, "cannot map '%s': %s", path, strerror(errno));
 		posix_madvise(map, len, POSIX_MADV_SEQUENTIAL);
-		memset(&s, 0, sizeof(s));
-		s.set = set;
-		s.path = path;
-		s.buf = map;
-		s.len = len;
-		s.err = err;
-		s.binary = 1;
-		s.base = (long long)at;
-		s.limit = len > WINDOW ? WINDOW : 0;
-		rv = rs_extract_carve(&s, s.buf, s.len, NULL, "carved-der") < 0 ? -1 : 0;
+		rv = carve_chunks(&file, map, len, len > WINDOW ? WINDOW : 0, (long long)at);
 		munmap(map, len);
 	}
-	return rv;
+	rs_anchorset_sort_findings(set, before);
+	return rv == 0 ? more_findings(&file) : rv;
 }
 
 static int scan_file(struct rs_anchorset *set, const char *path, int fd, size_t size, const struct rs_scan_opts *opts,
