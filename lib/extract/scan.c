@@ -7,11 +7,13 @@
  */
 #include "extract.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -58,6 +60,49 @@ static int is_text(const unsigned char *buf, size_t len)
 		i += step;
 	}
 	return odd <= n / 100 + 2;
+}
+
+/* After token a (case-insensitive), separators (spaces, commas, suffixes u U), then token b. */
+static int token_pair_at(const unsigned char *p, const unsigned char *end, const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if ((size_t)(end - p) < la || strncasecmp((const char *)p, a, la))
+		return 0;
+	for (p += la; p < end && (*p == ' ' || *p == ',' || *p == '\t' || *p == '\n' || *p == '\r' || *p == 'u' || *p == 'U');)
+		p++;
+	return (size_t)(end - p) >= lb && !strncasecmp((const char *)p, b, lb);
+}
+
+/*
+ * Whether text can hold anything an extractor finds: a PEM line, a BearSSL anchor, certdata, or a byte array
+ * that starts a DER certificate (0x30, 0x82 in hex, decimal or octal) or PEM text (0x2d, 0x2d: xxd -i of a .pem).
+ * Most source files hold none, and then the lexer never runs.
+ */
+static int may_hold_anchors(const unsigned char *buf, size_t len)
+{
+	static const char *const pairs[][2] = { { "0x30", "0x82" }, { "48", "130" }, { "060", "0202" },
+						{ "0x2d", "0x2d" }, { "45", "45" },   { "055", "055" } };
+	const unsigned char *p = buf, *end = buf + len;
+	size_t i;
+
+	if (rs_memmem(buf, len, "-----BEGIN", 10) || rs_memmem(buf, len, "br_x509_trust_anchor", 20) ||
+	    rs_memmem(buf, len, "CKO_CERTIFICATE", 15))
+		return 1;
+	while ((p = memchr(p, ',', (size_t)(end - p))) != NULL) { /* array items are separated by commas */
+		const unsigned char *q = p;
+		while (q > buf && (q[-1] == ' ' || q[-1] == 'u' || q[-1] == 'U'))
+			q--;
+		if (q - buf >= 2 && strchr("0855dD", q[-1]) && strchr("34652", q[-2])) { /* ..30 ..48 ..60 ..2d ..45 ..55 */
+			while (q > buf && isalnum(q[-1]) && p - q < 8)
+				q--;
+			for (i = 0; i < RS_ARRAY_LEN(pairs); i++)
+				if (token_pair_at(q, end, pairs[i][0], pairs[i][1]))
+					return 1;
+		}
+		p++;
+	}
+	return 0;
 }
 
 static int looks_like_c(const unsigned char *buf, size_t len)
@@ -110,6 +155,8 @@ static int scan_buffer(struct rs_scan *s)
 		return 0;
 	if (is_text(s->buf, s->len)) {
 		s->binary = 0;
+		if (!may_hold_anchors(s->buf, s->len))
+			return 0;
 		if (rs_is_certdata(s->buf, s->len))
 			return rs_extract_certdata(s) < 0 ? -1 : 0;
 		if (looks_like_c(s->buf, s->len))
@@ -215,8 +262,32 @@ static int scan_windows(struct rs_anchorset *set, const char *path, int fd, unsi
 	return rv == 0 ? more_findings(&file) : rv;
 }
 
+/* Small files are read into one reused buffer: cheaper than a mapping per file. */
+#define SMALL_FILE (1u << 20)
+
+static int read_small(int fd, struct rs_buf *b, size_t size, const char *path, struct rs_error *err)
+{
+	size_t got = 0;
+
+	b->len = 0;
+	if (rs_buf_grow(b, size) < 0)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory reading '%s'", path);
+	while (got < size) {
+		ssize_t n = read(fd, b->data + got, size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return rs_fail(err, RS_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	b->len = got;
+	return 0;
+}
+
 static int scan_file(struct rs_anchorset *set, const char *path, int fd, size_t size, const struct rs_scan_opts *opts,
-		     struct rs_error *err)
+		     struct rs_buf *small, struct rs_error *err)
 {
 	void *map;
 	int rv;
@@ -225,6 +296,11 @@ static int scan_file(struct rs_anchorset *set, const char *path, int fd, size_t 
 		return 0;
 	if (size > WINDOW)
 		return scan_windows(set, path, fd, size, err);
+	if (size <= SMALL_FILE) {
+		if (read_small(fd, small, size, path, err) < 0)
+			return -1;
+		return rs_anchorset_scan_mem(set, (unsigned char *)small->data, small->len, path, opts, err);
+	}
 	map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (map == MAP_FAILED)
 		return rs_fail(err, RS_ERR_IO, "cannot map '%s': %s", path, strerror(errno));
@@ -249,6 +325,7 @@ struct walk {
 	struct devino *seen;
 	size_t nseen, capseen;
 	unsigned long long files, bytes, max;
+	struct rs_buf small; /* reused for small files */
 };
 
 static size_t devino_hash(dev_t dev, ino_t ino, size_t cap)
@@ -378,7 +455,7 @@ static int walk_file(struct walk *w, const char *path, const struct stat *st, in
 	}
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0)
 		return unreadable(w, path, top, strerror(errno));
-	rv = scan_file(w->set, path, fd, (size_t)st->st_size, w->opts, w->err);
+	rv = scan_file(w->set, path, fd, (size_t)st->st_size, w->opts, &w->small, w->err);
 	close(fd);
 	w->files++;
 	w->bytes += (unsigned long long)st->st_size;
@@ -429,6 +506,7 @@ int rs_anchorset_scan_path(struct rs_anchorset *set, const char *path, const str
 	walk_init(&w, set, opts, err);
 	rv = walk_top(&w, path);
 	free(w.seen);
+	rs_buf_release(&w.small);
 	return rv;
 }
 
@@ -470,6 +548,7 @@ int rs_anchorset_scan_system(struct rs_anchorset *set, const char *root, const s
 		rs_buf_release(&p);
 	}
 	free(w.seen);
+	rs_buf_release(&w.small);
 	if (rv == 0 && !found)
 		rv = rs_fail(err, RS_ERR_NOTFOUND, "no system trust store found under '%s' (see docs/audit.md)", *root ? root : "/");
 	return rv;
