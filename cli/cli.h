@@ -49,12 +49,15 @@ int finish_output(int rv);
 /* render.c: certificate objects shared by every command's JSON and text output. */
 json_t *cert_json(const struct rs_cert *cert, const struct rs_location *loc, const struct rs_catalog *cat, rs_time at);
 json_t *known_json(const struct rs_known *k);
+json_t *location_json(const struct rs_location *loc);
 void print_fingerprint(FILE *out, const char *label, const char *hex);
 const char *time_str(rs_time t, char buf[32]);
 /* "DigiCert Global Root G2: the root Azure IoT Hub and DPS moved to in 2023" */
 void print_known_line(FILE *out, const struct rs_known *k);
 
 /* One function per command. */
+int cmd_audit(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_profiles(int argc, char **argv);
 int cmd_probe(int argc, char **argv);

@@ -6,6 +6,30 @@
 #include <string.h>
 
 static const struct command commands[] = {
+	{ "audit", cmd_audit, "find every trust anchor a device carries and judge it against a profile",
+	  "usage: rootshift audit [--profile NAME|FILE] [--at TIME] [--format text|json] [--system] PATH...\n"
+	  "\n"
+	  "Finds every trust anchor in files and directories, whatever the form; the content decides, never the name:\n"
+	  "PEM bundles (also inside JSON), DER, PKCS#7, PKCS#12, directories (OpenSSL hashed ones too), C and C++\n"
+	  "sources (PEM in string literals, DER or PEM in byte arrays), BearSSL trust-anchor headers, ESP-IDF\n"
+	  "x509_crt_bundle files, NSS certdata.txt (with its trust bits) and any other file, such as firmware\n"
+	  "images, ELF binaries or ar archives, by carving DER and PEM from its bytes. Duplicates are merged with every\n"
+	  "location kept. The anchors are then judged against the profile at TIME: ready, partial or not-ready, with\n"
+	  "reasons and what to do.\n"
+	  "\n"
+	  "  --profile NAME|FILE    judge against this profile (default azure-iot)\n"
+	  "  --at TIME              judge at this RFC 3339 time (default now)\n"
+	  "  --format text|json     output format (default text; json has schema rootshift/audit/1)\n"
+	  "  --system               also read this machine's trust store (see docs/audit.md for the files)\n"
+	  "  --system-root DIR      read the trust store of a system unpacked under DIR (implies --system)\n"
+	  "\n"
+	  "Exit status: 0 ready, 1 partial or not ready, 2 when an input cannot be read.\n" },
+	{ "check", cmd_check, "is this machine ready? its trust store audited against the default profile",
+	  "usage: rootshift check [--profile NAME|FILE] [--at TIME] [--format text|json] [--system-root DIR] [PATH...]\n"
+	  "\n"
+	  "Audits this machine's trust store (as 'audit --system') and says in plain words what the verdict means.\n"
+	  "\n"
+	  "Exit status: 0 ready, 1 partial or not ready, 2 when the store cannot be read.\n" },
 	{ "help", cmd_help, "show help for rootshift or one command",
 	  "usage: rootshift help [COMMAND]\n" },
 	{ "inspect", cmd_inspect, "explain certificate files: names, dates, keys, thumbprints, catalog identity",

@@ -262,6 +262,8 @@ struct rs_endpoint {
 };
 RS_API size_t rs_profile_endpoint_count(const struct rs_profile *p);
 RS_API const struct rs_endpoint *rs_profile_endpoint_at(const struct rs_profile *p, size_t i);
+/** When the profile's service finished moving to its new root (the profile's "migration_complete"), or 0. */
+RS_API rs_time rs_profile_migration_complete(const struct rs_profile *p);
 
 RS_API const char *rs_known_id(const struct rs_known *k);
 RS_API const char *rs_known_name(const struct rs_known *k);
@@ -631,6 +633,147 @@ RS_API const char *rs_probe_result_transcript(const struct rs_probe_result *r);
 /** Milliseconds spent connecting and in the handshake (-1 without a clock). */
 RS_API int64_t rs_probe_result_connect_ms(const struct rs_probe_result *r);
 RS_API int64_t rs_probe_result_handshake_ms(const struct rs_probe_result *r);
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Trust anchors: everything a device trusts, in every form it carries                                          */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+/**
+ * A trust anchor is a full certificate or only a name and a key (BearSSL trust anchors and ESP-IDF certificate
+ * bundles keep the subject DER and the SubjectPublicKeyInfo DER). Anchors are deduplicated: one anchor per
+ * certificate (by SHA-256) or per name and key, with every place it was found.
+ */
+struct rs_anchor;
+/** The anchors of one or more inputs and the findings made on the way. */
+struct rs_anchorset;
+
+enum rs_anchor_form { RS_ANCHOR_CERT, RS_ANCHOR_NAME_KEY };
+
+/**
+ * Whether an anchor is trusted for TLS server authentication. Only NSS certdata.txt says so explicitly: there a
+ * certificate whose CKA_TRUST_SERVER_AUTH is not CKT_NSS_TRUSTED_DELEGATOR is present but not a trust anchor.
+ */
+enum rs_trust {
+	RS_TRUST_ANCHOR,      /* trusted (every form but certdata, and certdata's CKT_NSS_TRUSTED_DELEGATOR) */
+	RS_TRUST_MUST_VERIFY, /* certdata CKT_NSS_MUST_VERIFY_TRUST or no trust object: present, not an anchor */
+	RS_TRUST_DISTRUSTED   /* certdata CKT_NSS_NOT_TRUSTED: explicitly distrusted */
+};
+
+/**
+ * Something found that is not an anchor but must be said: kind is "broken-certificate" (a truncated, elided or
+ * corrupt certificate), "placeholder" (a sample's stand-in text), "private-key" (reported, never printed),
+ * "commented-out" (a certificate inside a comment, not compiled in) or "unreadable" (a file inside a tree that
+ * could not be read). loc.path is the file.
+ */
+struct rs_finding {
+	const char *kind;
+	const char *message;
+	struct rs_location loc;
+};
+
+/**
+ * Options of the anchor scan. Zero-initialise, then set what you need. progress, when set, is called after each
+ * file of a tree with the file's path, the files and bytes done so far; the caller decides whether to show it.
+ */
+struct rs_scan_opts {
+	unsigned long long max_file_bytes; /* larger files are skipped with an "unreadable" finding; 0 = 4 GiB */
+	void (*progress)(void *arg, const char *path, unsigned long long files, unsigned long long bytes);
+	void *progress_arg;
+};
+
+RS_API struct rs_anchorset *rs_anchorset_new(void);
+RS_API void rs_anchorset_free(struct rs_anchorset *set);
+
+/**
+ * Finds every trust anchor in a file or, recursively, a directory (symlink loops and hard links are followed
+ * once). The content decides the form, never the name: PEM (also inside JSON or YAML), DER, PKCS#7, PKCS#12 with
+ * an empty password, C and C++ sources (string literals and byte arrays), BearSSL trust-anchor headers, ESP-IDF
+ * x509_crt_bundle files, NSS certdata.txt, and any other file by carving DER and PEM from its bytes. A file
+ * without anchors is not an error; a top-level path that cannot be read is.
+ */
+RS_API int rs_anchorset_scan_path(struct rs_anchorset *set, const char *path, const struct rs_scan_opts *opts,
+				  struct rs_error *err);
+/** The same for bytes in memory; name is used for locations. */
+RS_API int rs_anchorset_scan_mem(struct rs_anchorset *set, const unsigned char *buf, size_t len, const char *name,
+				 const struct rs_scan_opts *opts, struct rs_error *err);
+
+/**
+ * The files and directories that make up the operating system's TLS trust store on Debian, Ubuntu, Alpine and
+ * Fedora-style systems (RHEL, CentOS, Rocky), NULL-terminated, most specific first. Data only: see docs/audit.md.
+ */
+RS_API const char *const *rs_system_store_paths(void);
+/**
+ * Scans those of rs_system_store_paths() that exist under root (NULL or "/" for the running system; a directory
+ * to audit an unpacked firmware root file system). RS_ERR_NOTFOUND when none exists.
+ */
+RS_API int rs_anchorset_scan_system(struct rs_anchorset *set, const char *root, const struct rs_scan_opts *opts,
+				    struct rs_error *err);
+
+RS_API size_t rs_anchorset_count(const struct rs_anchorset *set);
+RS_API const struct rs_anchor *rs_anchorset_at(const struct rs_anchorset *set, size_t i);
+RS_API size_t rs_anchorset_finding_count(const struct rs_anchorset *set);
+RS_API const struct rs_finding *rs_anchorset_finding_at(const struct rs_anchorset *set, size_t i);
+
+RS_API enum rs_anchor_form rs_anchor_form(const struct rs_anchor *a);
+/** "certificate" or "name-and-key". */
+RS_API const char *rs_anchor_form_name(enum rs_anchor_form form);
+/** The certificate, or NULL for a name-and-key anchor. */
+RS_API const struct rs_cert *rs_anchor_cert(const struct rs_anchor *a);
+RS_API const char *rs_anchor_subject(const struct rs_anchor *a);      /* RFC 2253 order, as rs_cert_subject */
+RS_API const char *rs_anchor_spki_sha256(const struct rs_anchor *a);  /* 64 hex digits */
+/** The subject DER and SubjectPublicKeyInfo DER. */
+RS_API const unsigned char *rs_anchor_subject_der(const struct rs_anchor *a, size_t *len);
+RS_API const unsigned char *rs_anchor_spki_der(const struct rs_anchor *a, size_t *len);
+RS_API enum rs_trust rs_anchor_trust(const struct rs_anchor *a);
+/** "anchor", "must-verify" or "distrusted". */
+RS_API const char *rs_trust_name(enum rs_trust trust);
+/** The NSS label (CKA_LABEL) when the anchor came from certdata.txt, else "". */
+RS_API const char *rs_anchor_label(const struct rs_anchor *a);
+RS_API size_t rs_anchor_location_count(const struct rs_anchor *a);
+RS_API const struct rs_location *rs_anchor_location_at(const struct rs_anchor *a, size_t i);
+/** What the catalog knows about an anchor: a certificate by its digests, a name and key by SPKI and subject. */
+RS_API const struct rs_known *rs_anchor_identify(const struct rs_catalog *cat, const struct rs_anchor *a);
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Audit: trust anchors judged against a profile at a time                                                      */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+enum rs_status { RS_STATUS_READY, RS_STATUS_PARTIAL, RS_STATUS_NOT_READY };
+enum rs_severity { RS_SEV_INFO, RS_SEV_WARNING, RS_SEV_ERROR };
+
+/** One reason for a verdict, or one note. */
+struct rs_reason {
+	const char *code;          /* stable: "required-missing", "root-expired", "pinned-intermediate", ... */
+	enum rs_severity severity; /* error: not ready; warning: partial; info: no effect on the status */
+	const char *message;       /* one line for a person */
+	const char *action;        /* what to do, or NULL */
+	const struct rs_known *known;   /* the catalog certificate it is about, or NULL */
+	const struct rs_anchor *anchor; /* the anchor it is about, or NULL */
+	const struct rs_finding *finding; /* the finding it reports (notes only), or NULL */
+};
+
+/** The verdict of one audit. */
+struct rs_verdict;
+
+/**
+ * Judges the anchors of set against profile p at time at. cat identifies anchors (it should hold p). The
+ * verdict is ready when every required and recommended root is a trust anchor valid at at and nothing is
+ * pinned; partial when the required roots are there but something else is wrong; not-ready otherwise.
+ * docs/audit.md gives every reason code and the time logic.
+ */
+RS_API struct rs_verdict *rs_audit(const struct rs_anchorset *set, const struct rs_catalog *cat,
+				   const struct rs_profile *p, rs_time at, struct rs_error *err);
+RS_API void rs_verdict_free(struct rs_verdict *v);
+RS_API enum rs_status rs_verdict_status(const struct rs_verdict *v);
+/** "ready", "partial" or "not-ready". */
+RS_API const char *rs_status_name(enum rs_status status);
+/** "info", "warning" or "error". */
+RS_API const char *rs_severity_name(enum rs_severity sev);
+RS_API size_t rs_verdict_reason_count(const struct rs_verdict *v);
+RS_API const struct rs_reason *rs_verdict_reason_at(const struct rs_verdict *v, size_t i);
+/** Notes: facts that do not change the status (algorithms a stack needs, findings such as broken blocks). */
+RS_API size_t rs_verdict_note_count(const struct rs_verdict *v);
+RS_API const struct rs_reason *rs_verdict_note_at(const struct rs_verdict *v, size_t i);
 
 #ifdef __cplusplus
 }

@@ -48,6 +48,7 @@ struct rs_profile {
 	size_t nendpoints;
 	struct alias *aliases;
 	size_t naliases;
+	rs_time migration_complete; /* 0 when the profile does not say */
 };
 
 struct rs_catalog {
@@ -501,7 +502,8 @@ static int parse_header(struct pctx *c, json_t *root)
 		goto out;
 	}
 	if (get_str(c, root, "id", "$", 1, &c->p->id) < 0 || get_str(c, root, "name", "$", 1, &c->p->name) < 0 ||
-	    get_str(c, root, "description", "$", 0, &c->p->description) < 0)
+	    get_str(c, root, "description", "$", 0, &c->p->description) < 0 ||
+	    get_time(c, root, "migration_complete", "$", 0, &c->p->migration_complete) < 0)
 		goto out;
 	if (!valid_id(c->p->id)) {
 		perr(c, "$.id", "use lowercase letters, digits and '-'");
@@ -746,6 +748,7 @@ const char *rs_catalog_alias(const struct rs_catalog *cat, const char *sha1_hex,
 const char *rs_profile_id(const struct rs_profile *p) { return p->id; }
 const char *rs_profile_name(const struct rs_profile *p) { return p->name; }
 const char *rs_profile_description(const struct rs_profile *p) { return p->description; }
+rs_time rs_profile_migration_complete(const struct rs_profile *p) { return p->migration_complete; }
 size_t rs_profile_known_count(const struct rs_profile *p) { return p->nknown; }
 
 const struct rs_known *rs_profile_known_at(const struct rs_profile *p, size_t i)

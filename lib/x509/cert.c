@@ -405,3 +405,18 @@ int rs_cert_valid_at(const struct rs_cert *c, rs_time at)
 {
 	return c->not_before <= at && at <= c->not_after;
 }
+
+char *rs_name_der_string(const unsigned char *der, size_t len)
+{
+	const unsigned char *p = der;
+	X509_NAME *name = d2i_X509_NAME(NULL, &p, (long)len);
+	char *s;
+
+	if (!name || p != der + len) {
+		X509_NAME_free(name);
+		return NULL;
+	}
+	s = name_string(name);
+	X509_NAME_free(name);
+	return s;
+}
