@@ -41,6 +41,9 @@ struct rs_catalog *load_catalog(const char *profile);
 char *read_secret_file(const char *path);
 /* Loads a path, or "-" for standard input, into list. */
 int load_input(struct rs_certlist *list, const char *path, const struct rs_load_opts *opts, struct rs_error *err);
+/* Loads a device's trust store in any form audit reads (NULL: the system store) as certificates the path builder
+ * trusts; 0, or an exit code after printing the error. */
+int load_store(struct rs_certlist *out, const char *path);
 /* Prints a JSON document to stdout. */
 int print_json(json_t *doc);
 /* Flushes stdout and reports a write error (a full disk is an error, not silence). */

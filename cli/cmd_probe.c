@@ -536,15 +536,13 @@ static int parse_args(struct probe_args *a, int argc, char **argv)
 
 static int load_stores(struct probe_args *a, struct rs_certlist *store)
 {
-	static const char *const system_store = "/etc/ssl/certs/ca-certificates.crt";
-	struct rs_error err;
 	size_t i;
 
-	if (a->n_stores == 0 && load_input(store, system_store, NULL, &err) < 0)
-		return error("no --store given and the system store cannot be read: %s", err.message);
+	if (a->n_stores == 0)
+		return load_store(store, NULL);
 	for (i = 0; i < a->n_stores; i++)
-		if (load_input(store, a->stores[i], NULL, &err) < 0)
-			return lib_error(&err);
+		if (load_store(store, a->stores[i]))
+			return EXIT_ERROR;
 	return 0;
 }
 

@@ -385,7 +385,10 @@ static int run_all(struct run *runs, size_t *n_runs, size_t *main_run, const str
 		*main_run = *n_runs - 1;
 		if (!(r->store = rs_certlist_new()))
 			return error("out of memory");
-		if (load_files(r->store, a->store, a->n_store) || verify_one(r, chain, untrusted, a))
+		for (i = 0; i < a->n_store; i++)
+			if (load_store(r->store, a->store[i]))
+				return EXIT_ERROR;
+		if (verify_one(r, chain, untrusted, a))
 			return EXIT_ERROR;
 	}
 	return 0;

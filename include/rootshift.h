@@ -733,6 +733,13 @@ RS_API size_t rs_anchor_location_count(const struct rs_anchor *a);
 RS_API const struct rs_location *rs_anchor_location_at(const struct rs_anchor *a, size_t i);
 /** What the catalog knows about an anchor: a certificate by its digests, a name and key by SPKI and subject. */
 RS_API const struct rs_known *rs_anchor_identify(const struct rs_catalog *cat, const struct rs_anchor *a);
+/**
+ * A trust store for the path builder: appends the certificate anchors of set that are trusted (RS_TRUST_ANCHOR),
+ * each with its first location, to out. Name-and-key anchors (BearSSL, ESP-IDF) carry no certificate and are
+ * counted in *skipped (may be NULL).
+ */
+RS_API int rs_anchorset_trusted_certs(const struct rs_anchorset *set, struct rs_certlist *out, size_t *skipped,
+				      struct rs_error *err);
 
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Audit: trust anchors judged against a profile at a time                                                      */
