@@ -54,6 +54,7 @@ void print_known_line(FILE *out, const struct rs_known *k);
 
 /* One function per command. */
 int cmd_inspect(int argc, char **argv);
+int cmd_lab(int argc, char **argv);
 int cmd_profiles(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);

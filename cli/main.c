@@ -4,6 +4,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define LAB_USAGE                                                                                                    \
+	"usage: rootshift lab init DIR [--seed TEXT] [--at TIME] [--hub NAME] [--name HOST]... [--exact-names]\n"    \
+	"                              [--fast-keys]\n"                                                              \
+	"       rootshift lab device add DIR NAME\n"                                                                  \
+	"\n"                                                                                                          \
+	"init creates a look-alike PKI in DIR: old (a Baltimore-like RSA-2048 sha1 root, an RSA-4096 sha256\n"       \
+	"intermediate), new (a G2-like RSA-2048 sha256 root, an RSA-4096 sha384 intermediate, also cross-signed by a\n" \
+	"Microsoft RSA Root 2017-like RSA-4096 root), next (two intermediates) and ECC (P-384), with RSA-2048 leaves\n" \
+	"for *.azure-devices.net, *.azure-devices-provisioning.net, localhost, 127.0.0.1 and ::1; and device\n"       \
+	"bundles in DIR/bundles: old-only, new-only, recommended, pinned-intermediate, ecc.\n"                       \
+	"\n"                                                                                                          \
+	"  --seed TEXT     derive every key and serial from TEXT (deterministic; default random)\n"                  \
+	"  --at TIME       generation time: certificates are valid from about then (default now)\n"                  \
+	"  --hub NAME      the hub is NAME.azure-devices.net (default rootshift-lab)\n"                              \
+	"  --name HOST     also cover HOST (a DNS name or an IP address) in the leaves; repeatable\n"                \
+	"  --exact-names   copy the real CA names instead of marking them \"(rootshift lab)\" (with a warning)\n"      \
+	"  --fast-keys     RSA-2048 where the real chain has RSA-4096 (for tests; shapes otherwise kept)\n"          \
+	"\n"                                                                                                          \
+	"device add registers NAME, writes its connection string (GatewayHostName=localhost) to\n"                   \
+	"DIR/devices/NAME.connstr (mode 0600) and prints it with the key masked.\n"                                  \
+	"\n"                                                                                                          \
+	"Exit status: 0 on success, 2 when the lab cannot be created or read.\n"
+
 static const struct command commands[] = {
 	{ "help", cmd_help, "show help for rootshift or one command",
 	  "usage: rootshift help [COMMAND]\n" },
@@ -20,6 +43,8 @@ static const struct command commands[] = {
 	  "  --password-file FILE   PKCS#12 password (first line); else $ROOTSHIFT_PASSWORD, else empty\n"
 	  "\n"
 	  "Exit status: 0 on success, 2 when an input cannot be read or holds no certificate.\n" },
+	{ "lab", cmd_lab, "run an offline IoT Hub and DPS whose roots switch at run time",
+	  LAB_USAGE },
 	{ "profiles", cmd_profiles, "list migration profiles, or show one",
 	  "usage: rootshift profiles [--format text|json] [NAME|FILE]\n"
 	  "\n"

@@ -71,6 +71,16 @@ struct rs_error {
 	char message[512];
 };
 
+/**
+ * Fills err (when not NULL) and returns -1, for modules and front ends built on the library (the lab) that need
+ * to report in the same shape. rs_error_set_ssl appends OpenSSL's queued reason and clears the queue: the one
+ * place where OpenSSL errors become messages.
+ */
+RS_API int rs_error_set(struct rs_error *err, enum rs_errcode code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+RS_API int rs_error_set_ssl(struct rs_error *err, enum rs_errcode code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /** Name of an error code, e.g. "RS_ERR_PARSE". */
 RS_API const char *rs_errcode_name(enum rs_errcode code);
 /** Category of an error code: "usage", "io", "input", "profile" or "internal". */
