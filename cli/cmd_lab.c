@@ -95,11 +95,197 @@ static int lab_device_cmd(int argc, char **argv)
 	if (n < 0 || lab_write_file(path, line, (size_t)n, 1, &err) < 0)
 		return lib_error(&err);
 	OPENSSL_cleanse(line, sizeof(line));
-	OPENSSL_cleanse(key, sizeof(key));
 	printf("HostName=%s;DeviceId=%s;SharedAccessKey=%s;GatewayHostName=localhost\n", cfg.hub_host, id,
 	       rs_mask_secret(key, mask, sizeof(mask)));
+	OPENSSL_cleanse(key, sizeof(key));
 	printf("the full connection string is in '%s' (mode 0600)\n", path);
 	return EXIT_OK;
+}
+
+/* ---- lab serve ---- */
+
+static rs_time serve_offset; /* --at: the lab's clock runs from that time */
+
+static rs_time serve_clock(void)
+{
+	return now() + serve_offset;
+}
+
+static void serve_log(const char *line)
+{
+	printf("%s\n", line);
+	fflush(stdout);
+}
+
+static int parse_port(const char *arg, int *out)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*end || end == arg || v < 0 || v > 65535)
+		return usage_error("lab", "port '%s' is not 0-65535", arg);
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_int(const char *arg, int lo, int hi, int *out)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*end || end == arg || v < lo || v > hi)
+		return usage_error("lab", "'%s' is not a number from %d to %d", arg, lo, hi);
+	*out = (int)v;
+	return 0;
+}
+
+static int lab_serve_cmd(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "mqtt-port", required_argument, NULL, 'm' },  { "https-port", required_argument, NULL, 's' },
+		{ "amqp-port", required_argument, NULL, 'q' },  { "admin-port", required_argument, NULL, 'd' },
+		{ "listen", required_argument, NULL, 'l' },     { "chain", required_argument, NULL, 'c' },
+		{ "at", required_argument, NULL, 'a' },         { "test-endpoint", no_argument, NULL, 't' },
+		{ "no-client-cert-request", no_argument, NULL, 'n' },
+		{ "dps-delay", required_argument, NULL, 'D' },  { "max-connections", required_argument, NULL, 'M' },
+		{ "handshake-timeout", required_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },             { NULL, 0, NULL, 0 },
+	};
+	struct lab_serve_opts opts = { 0 };
+	struct rs_error err;
+	rs_time at;
+	int c;
+
+	opts.listen = "127.0.0.1";
+	opts.mqtt_port = 8883;
+	opts.https_port = 443;
+	opts.amqp_port = 5671;
+	opts.admin_port = 0;
+	opts.request_client_cert = 1;
+	opts.max_conns = 60000;
+	opts.handshake_timeout = 10;
+	opts.chain = LAB_CHAIN_OLD;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm': if (parse_port(optarg, &opts.mqtt_port)) return EXIT_ERROR; break;
+		case 's': if (parse_port(optarg, &opts.https_port)) return EXIT_ERROR; break;
+		case 'q': if (parse_port(optarg, &opts.amqp_port)) return EXIT_ERROR; break;
+		case 'd': if (parse_port(optarg, &opts.admin_port)) return EXIT_ERROR; break;
+		case 'l': opts.listen = optarg; break;
+		case 'c':
+			if (lab_chain_parse(optarg, &opts.chain) < 0)
+				return lab_usage("chain '%s' is not old, new or next", optarg);
+			break;
+		case 'a':
+			if (parse_at(optarg, &at))
+				return EXIT_ERROR;
+			serve_offset = at - now();
+			break;
+		case 't': opts.test_endpoint = 1; break;
+		case 'n': opts.request_client_cert = 0; break;
+		case 'D': if (parse_int(optarg, 0, 86400, &opts.dps_delay)) return EXIT_ERROR; break;
+		case 'M': if (parse_int(optarg, 1, 1000000, &opts.max_conns)) return EXIT_ERROR; break;
+		case 'T': if (parse_int(optarg, 1, 3600, &opts.handshake_timeout)) return EXIT_ERROR; break;
+		case 'h': return show_help("lab");
+		default: return unknown_option("lab", argc, argv);
+		}
+	}
+	if (argc - optind != 1)
+		return lab_usage("'lab serve' takes one directory");
+	opts.dir = argv[optind];
+	opts.clock = serve_clock;
+	opts.log = serve_log;
+	opts.ready = serve_log;
+	if (lab_serve(&opts, &err) < 0)
+		return lib_error(&err);
+	return EXIT_OK;
+}
+
+/* ---- lab migrate, revert, status ---- */
+
+static int admin_call(const char *dir, const char *method, const char *path, enum format format)
+{
+	struct rs_error err;
+	char *body = NULL;
+	int status = 0, rv;
+	json_t *doc;
+
+	if (lab_admin_request(dir, method, path, &body, &status, &err) < 0)
+		return lib_error(&err);
+	if (status != 200) {
+		rv = error("the lab refused '%s %s': HTTP %d %s", method, path, status, body);
+		free(body);
+		return rv;
+	}
+	if (format == FORMAT_JSON) {
+		fputs(body, stdout);
+		free(body);
+		return EXIT_OK;
+	}
+	doc = json_loads(body, 0, NULL);
+	free(body);
+	if (!doc)
+		return error("the lab's admin API answered something that is not JSON");
+	printf("hub serves: %s\nDPS serves: %s\nmix: %d%%\nconnected devices: %d\n",
+	       json_string_value(json_object_get(doc, "hub_chain")), json_string_value(json_object_get(doc, "dps_chain")),
+	       (int)json_integer_value(json_object_get(doc, "mix")),
+	       (int)json_integer_value(json_object_get(doc, "connected")));
+	json_decref(doc);
+	return EXIT_OK;
+}
+
+static int lab_switch_cmd(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "disconnect", no_argument, NULL, 'x' }, { "mix", required_argument, NULL, 'm' },
+		{ "to", required_argument, NULL, 't' },   { "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },       { NULL, 0, NULL, 0 },
+	};
+	int migrate = !strcmp(argv[0], "migrate"), disconnect = 0, mix = 0, c;
+	enum format format = FORMAT_TEXT;
+	const char *to = migrate ? "new" : "old";
+	enum lab_chain chain;
+	char path[128];
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'x': disconnect = 1; break;
+		case 'm': if (parse_int(optarg, 0, 100, &mix)) return EXIT_ERROR; break;
+		case 't':
+			if (lab_chain_parse(optarg, &chain) < 0)
+				return lab_usage("chain '%s' is not old, new or next", optarg);
+			to = optarg;
+			break;
+		case 'f': if (parse_format("lab", optarg, &format)) return EXIT_ERROR; break;
+		case 'h': return show_help("lab");
+		default: return unknown_option("lab", argc, argv);
+		}
+	}
+	if (argc - optind != 1)
+		return lab_usage("'lab %s' takes one directory", argv[0]);
+	snprintf(path, sizeof(path), "/api/%s?to=%s&mix=%d&disconnect=%d", migrate ? "migrate" : "revert", to, mix,
+		 disconnect);
+	return admin_call(argv[optind], "POST", path, format);
+}
+
+static int lab_status_cmd(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+	};
+	enum format format = FORMAT_TEXT;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': if (parse_format("lab", optarg, &format)) return EXIT_ERROR; break;
+		case 'h': return show_help("lab");
+		default: return unknown_option("lab", argc, argv);
+		}
+	}
+	if (argc - optind != 1)
+		return lab_usage("'lab status' takes one directory");
+	return admin_call(argv[optind], "GET", "/api/status", format);
 }
 
 /* ---- dispatch ---- */
@@ -107,6 +293,10 @@ static int lab_device_cmd(int argc, char **argv)
 static const struct subcommand subcommands[] = {
 	{ "device", lab_device_cmd },
 	{ "init", lab_init_cmd },
+	{ "migrate", lab_switch_cmd },
+	{ "revert", lab_switch_cmd },
+	{ "serve", lab_serve_cmd },
+	{ "status", lab_status_cmd },
 };
 
 int cmd_lab(int argc, char **argv)
