@@ -9,6 +9,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
@@ -311,6 +314,8 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		lab->conns->prev = c;
 	lab->conns = c;
 	lab->nconns++;
+	if (lab->nconns > lab->peak_conns)
+		lab->peak_conns = lab->nconns;
 	evtimer_add(c->deadline, &tv);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, LAB_MAX_PACKET + 8);
 	bufferevent_setcb(c->bev, proto == PROTO_AMQP ? amqp_on_read : mqtt_on_read, NULL, conn_on_event, c);
@@ -424,6 +429,14 @@ static void sample(evutil_socket_t fd, short what, void *arg)
 		lab->history_len--;
 	}
 	lab->history[lab->history_len++] = (unsigned)lab_connected(lab);
+#ifdef __GLIBC__
+	/* After a burst (a slowloris, a reconnect storm) give freed heap back to the system, so that resident
+	 * memory returns to its baseline instead of staying at the burst's high-water mark. */
+	if (lab->nconns < lab->peak_conns / 2) {
+		malloc_trim(0);
+		lab->peak_conns = lab->nconns;
+	}
+#endif
 }
 
 static int start(struct lab_server *lab, struct rs_error *err)

@@ -76,7 +76,7 @@ struct lab_server {
 	int mqtt_port, https_port, admin_port, amqp_port;
 	char token[65];
 	struct conn *conns;
-	size_t nconns;
+	size_t nconns, peak_conns;
 	struct counters n;
 	struct reason_count reasons[LAB_MAX_REASONS];
 	rs_time started;

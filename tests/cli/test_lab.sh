@@ -191,6 +191,19 @@ printf 'AMQP\003\001\000\000' | timeout 10 openssl s_client -quiet -connect "127
   -CAfile "$LAB/bundles/old-only.pem" -verify_return_error 2>/dev/null | od -An -c >"$S/amqp.out"
 check "AMQP: the SASL protocol header is answered in kind" grep -q 'A   M   Q   P 003 001  \\0  \\0' "$S/amqp.out"
 
+# ---- DPS over MQTT, twin, keep-alive, one connection per device (a Python client: one session, many steps) ----
+if command -v python3 >/dev/null; then
+  CLIENT="python3 ./cli/lib/mqtt_client.py"
+  OLD=$LAB/bundles/old-only.pem
+  check "DPS over MQTT: subscribe, register, 202 assigning, poll, 200 assigned" $CLIENT dps "$MQTT_PORT" "$OLD" "$SCOPE" dev1 "$KEY1"
+  check "DPS over MQTT with a wrong key: CONNACK 0, then res/401 with errorCode 401000" $CLIENT dps "$MQTT_PORT" "$OLD" "$SCOPE" dev1 "$KEY2" 401
+  check "twin GET and PATCH, PINGREQ, the C2D subscription; QoS 2 disconnects" $CLIENT twin "$MQTT_PORT" "$OLD" dev1 "$KEY1"
+  check "keep-alive x 1.5 is enforced" $CLIENT keepalive "$MQTT_PORT" "$OLD" dev1 "$KEY1"
+  check "a new connection for a device kicks the old one" $CLIENT kick "$MQTT_PORT" "$OLD" dev1 "$KEY1"
+else
+  echo "skip DPS over MQTT and session tests: no python3"
+fi
+
 # ---- events and secrets ----
 stop_lab
 check "the server exits 0 on SIGTERM" [ $? -eq 0 ]
