@@ -144,6 +144,7 @@ static int lab_serve_cmd(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "mqtt-port", required_argument, NULL, 'm' },  { "https-port", required_argument, NULL, 's' },
 		{ "amqp-port", required_argument, NULL, 'q' },  { "admin-port", required_argument, NULL, 'd' },
+		{ "ws-port", required_argument, NULL, 'w' },
 		{ "listen", required_argument, NULL, 'l' },     { "chain", required_argument, NULL, 'c' },
 		{ "at", required_argument, NULL, 'a' },         { "test-endpoint", no_argument, NULL, 't' },
 		{ "no-client-cert-request", no_argument, NULL, 'n' },
@@ -160,6 +161,7 @@ static int lab_serve_cmd(int argc, char **argv)
 	opts.mqtt_port = 8883;
 	opts.https_port = 443;
 	opts.amqp_port = 5671;
+	opts.ws_port = 8443;
 	opts.admin_port = 0;
 	opts.request_client_cert = 1;
 	opts.max_conns = 60000;
@@ -170,6 +172,7 @@ static int lab_serve_cmd(int argc, char **argv)
 		case 'm': if (parse_port(optarg, &opts.mqtt_port)) return EXIT_ERROR; break;
 		case 's': if (parse_port(optarg, &opts.https_port)) return EXIT_ERROR; break;
 		case 'q': if (parse_port(optarg, &opts.amqp_port)) return EXIT_ERROR; break;
+		case 'w': if (parse_port(optarg, &opts.ws_port)) return EXIT_ERROR; break;
 		case 'd': if (parse_port(optarg, &opts.admin_port)) return EXIT_ERROR; break;
 		case 'l': opts.listen = optarg; break;
 		case 'c':

@@ -76,7 +76,7 @@ int lab_path(char *out, size_t size, const char *dir, const char *name);
 struct lab_serve_opts {
 	const char *dir;
 	const char *listen;       /* "127.0.0.1" */
-	int mqtt_port, https_port, admin_port, amqp_port; /* 0: pick a free port */
+	int mqtt_port, https_port, admin_port, amqp_port, ws_port; /* 0: pick a free port */
 	int test_endpoint;        /* reject every credential after TLS */
 	int request_client_cert;
 	int dps_delay;            /* seconds before DPS follows a hub switch */

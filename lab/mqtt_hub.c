@@ -24,7 +24,7 @@ static int send_packet(struct conn *c, const struct rs_mqtt_packet *pkt)
 	if (len > sizeof(small) && !(buf = malloc(len)))
 		return -1;
 	if (rs_mqtt_encode(pkt, buf, len, &len, &err) == 0)
-		rv = bufferevent_write(c->bev, buf, len);
+		rv = conn_write(c, buf, len);
 	if (buf != small)
 		free(buf);
 	return rv;
@@ -366,10 +366,19 @@ static int on_packet(struct conn *c, const struct rs_mqtt_packet *p)
 	}
 }
 
-void mqtt_on_read(struct bufferevent *bev, void *arg)
+int conn_write(struct conn *c, const void *data, size_t len)
 {
-	struct conn *c = arg;
-	struct evbuffer *in = bufferevent_get_input(bev);
+	unsigned char hdr[14];
+	size_t n;
+
+	if (c->proto != PROTO_WS)
+		return bufferevent_write(c->bev, data, len);
+	n = rs_ws_header(RS_WS_BINARY, len, NULL, hdr);
+	return bufferevent_write(c->bev, hdr, n) || bufferevent_write(c->bev, data, len) ? -1 : 0;
+}
+
+int mqtt_process(struct conn *c, struct evbuffer *in)
+{
 	struct rs_mqtt_packet pkt;
 	struct rs_error err;
 	size_t len, used;
@@ -379,22 +388,28 @@ void mqtt_on_read(struct bufferevent *bev, void *arg)
 		const unsigned char *data = evbuffer_pullup(in, (ev_ssize_t)len);
 		r = rs_mqtt_decode(data, len, LAB_MAX_PACKET, &pkt, &used, &err);
 		if (r == 0)
-			return;
+			return 0;
 		if (r < 0) {
 			if (err.code == RS_ERR_LIMIT)
 				c->lab->n.dropped_limits++;
 			lab_event(c->lab, "protocol-error", c->device_id, c->chain, err.message);
 			conn_close(c);
-			return;
+			return -1;
 		}
 		if (on_packet(c, &pkt) < 0)
-			return; /* c, its buffers and pkt's strings are gone */
+			return -1; /* c, its buffers and pkt's strings are gone */
 		evbuffer_drain(in, used);
-		if (evbuffer_get_length(bufferevent_get_output(bev)) > LAB_MAX_PENDING) {
+		if (evbuffer_get_length(bufferevent_get_output(c->bev)) > LAB_MAX_PENDING) {
 			c->lab->n.dropped_limits++;
 			lab_event(c->lab, "dropped", c->device_id, c->chain, "a slow reader left too much output");
 			conn_close(c);
-			return;
+			return -1;
 		}
 	}
+	return 0;
+}
+
+void mqtt_on_read(struct bufferevent *bev, void *arg)
+{
+	(void)mqtt_process(arg, bufferevent_get_input(bev));
 }

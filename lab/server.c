@@ -173,6 +173,8 @@ static void conn_free(struct conn *c)
 	lab->nconns--;
 	if (c->deadline)
 		event_free(c->deadline);
+	if (c->ws_in)
+		evbuffer_free(c->ws_in);
 	bufferevent_free(c->bev);
 	free(c);
 }
@@ -275,7 +277,7 @@ static void deadline_cb(evutil_socket_t fd, short what, void *arg)
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int socklen, void *arg)
 {
 	struct lab_server *lab = arg;
-	int proto = l == lab->amqp ? PROTO_AMQP : PROTO_MQTT, one = 1;
+	int proto = l == lab->amqp ? PROTO_AMQP : l == lab->ws ? PROTO_WS : PROTO_MQTT, one = 1;
 	struct timeval tv = { lab->opts->handshake_timeout, 0 };
 	struct conn *c;
 	SSL *ssl;
@@ -298,7 +300,10 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	if (!(ssl = lab_new_ssl(lab, &c->chain)) ||
 	    !(c->bev = bufferevent_openssl_socket_new(lab->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
 						      BEV_OPT_CLOSE_ON_FREE)) ||
-	    !(c->deadline = evtimer_new(lab->base, deadline_cb, c))) {
+	    !(c->deadline = evtimer_new(lab->base, deadline_cb, c)) ||
+	    (proto == PROTO_WS && !(c->ws_in = evbuffer_new()))) {
+		if (c->deadline)
+			event_free(c->deadline);
 		if (c->bev)
 			bufferevent_free(c->bev);
 		else {
@@ -318,7 +323,8 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		lab->peak_conns = lab->nconns;
 	evtimer_add(c->deadline, &tv);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, LAB_MAX_PACKET + 8);
-	bufferevent_setcb(c->bev, proto == PROTO_AMQP ? amqp_on_read : mqtt_on_read, NULL, conn_on_event, c);
+	bufferevent_setcb(c->bev, proto == PROTO_AMQP ? amqp_on_read : proto == PROTO_WS ? ws_on_read : mqtt_on_read, NULL,
+			  conn_on_event, c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 }
 
@@ -398,10 +404,11 @@ static int write_state(struct lab_server *lab, struct rs_error *err)
 	char text[1024], path[4096];
 	int n = snprintf(text, sizeof(text),
 			 "{\n  \"schema\": \"rootshift/lab-serve/1\",\n  \"pid\": %ld,\n  \"listen\": \"%s\",\n"
-			 "  \"mqtt_port\": %d,\n  \"https_port\": %d,\n  \"amqp_port\": %d,\n  \"admin_port\": %d,\n"
+			 "  \"mqtt_port\": %d,\n  \"https_port\": %d,\n  \"amqp_port\": %d,\n  \"ws_port\": %d,\n"
+			 "  \"admin_port\": %d,\n"
 			 "  \"admin_token\": \"%s\"\n}\n",
 			 (long)getpid(), lab->opts->listen, lab->mqtt_port, lab->https_port, lab->amqp_port,
-			 lab->admin_port, lab->token);
+			 lab->ws_port, lab->admin_port, lab->token);
 
 	if (lab_path(path, sizeof(path), lab->opts->dir, "serve.json") < 0)
 		return rs_error_set(err, RS_ERR_USAGE, "path '%s' is too long", lab->opts->dir);
@@ -457,7 +464,9 @@ static int start(struct lab_server *lab, struct rs_error *err)
 		return rs_error_set(err, RS_ERR_INTERNAL, "cannot start the event loop");
 	lab->mqtt_port = lab->opts->mqtt_port;
 	lab->amqp_port = lab->opts->amqp_port;
+	lab->ws_port = lab->opts->ws_port;
 	if (!(lab->mqtt = listen_on(lab, &lab->mqtt_port, err)) || !(lab->amqp = listen_on(lab, &lab->amqp_port, err)) ||
+	    !(lab->ws = listen_on(lab, &lab->ws_port, err)) ||
 	    lab_http_start(lab, err) < 0)
 		return -1;
 	lab->dps_timer = evtimer_new(lab->base, dps_follow, lab);
@@ -480,6 +489,8 @@ static void stop(struct lab_server *lab)
 		evconnlistener_free(lab->mqtt);
 	if (lab->amqp)
 		evconnlistener_free(lab->amqp);
+	if (lab->ws)
+		evconnlistener_free(lab->ws);
 	if (lab->https)
 		evhttp_free(lab->https);
 	if (lab->admin)
@@ -515,9 +526,9 @@ int lab_serve(const struct lab_serve_opts *opts, struct rs_error *err)
 	signal(SIGPIPE, SIG_IGN);
 	if (start(lab, err) == 0) {
 		snprintf(ready, sizeof(ready),
-			 "ready mqtt=%s:%d https=%s:%d amqp=%s:%d admin=%s:%d chain=%s hub=%s", opts->listen,
-			 lab->mqtt_port, opts->listen, lab->https_port, opts->listen, lab->amqp_port, opts->listen,
-			 lab->admin_port, lab_chain_name(lab->hub_chain), lab->cfg.hub_host);
+			 "ready mqtt=%s:%d https=%s:%d amqp=%s:%d ws=%s:%d admin=127.0.0.1:%d chain=%s hub=%s",
+			 opts->listen, lab->mqtt_port, opts->listen, lab->https_port, opts->listen, lab->amqp_port,
+			 opts->listen, lab->ws_port, lab->admin_port, lab_chain_name(lab->hub_chain), lab->cfg.hub_host);
 		if (opts->ready)
 			opts->ready(ready);
 		event_base_dispatch(lab->base);

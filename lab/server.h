@@ -17,7 +17,7 @@
 #define LAB_MAX_PENDING (512 * 1024)       /* output a slow reader may leave unread before it is dropped */
 #define LAB_MAX_SUBS 5
 
-enum conn_proto { PROTO_MQTT, PROTO_AMQP };
+enum conn_proto { PROTO_MQTT, PROTO_AMQP, PROTO_WS };
 enum conn_state { ST_HANDSHAKE, ST_WAIT_CONNECT, ST_HUB, ST_DPS, ST_CLOSING };
 
 struct lab_server;
@@ -39,6 +39,9 @@ struct conn {
 	unsigned next_packet_id;
 	int dps_authorized;
 	rs_time connected_at;
+	/* MQTT over WebSockets: after the upgrade, frames are unwrapped into ws_in */
+	int ws_upgraded;
+	struct evbuffer *ws_in;
 };
 
 struct counters {
@@ -71,9 +74,9 @@ struct lab_server {
 	struct event *dps_timer;
 	int mix;                    /* percent of handshakes served the other chain */
 	unsigned long accepted;     /* handshakes started, for the mix */
-	struct evconnlistener *mqtt, *amqp;
+	struct evconnlistener *mqtt, *amqp, *ws;
 	struct evhttp *https, *admin;
-	int mqtt_port, https_port, admin_port, amqp_port;
+	int mqtt_port, https_port, admin_port, amqp_port, ws_port;
 	char token[65];
 	struct conn *conns;
 	size_t nconns, peak_conns;
@@ -106,6 +109,11 @@ int lab_switch(struct lab_server *lab, enum lab_chain to, int mix, int disconnec
 
 /* mqtt_hub.c */
 void mqtt_on_read(struct bufferevent *bev, void *arg);
+int mqtt_process(struct conn *c, struct evbuffer *in); /* -1 when c was closed */
+int conn_write(struct conn *c, const void *data, size_t len);
+
+/* ws.c */
+void ws_on_read(struct bufferevent *bev, void *arg);
 int lab_check_sas(struct lab_server *lab, const char *token, const char *resource, const char *device,
 		  struct rs_error *err);
 

@@ -200,6 +200,9 @@ if command -v python3 >/dev/null; then
   check "twin GET and PATCH, PINGREQ, the C2D subscription; QoS 2 disconnects" $CLIENT twin "$MQTT_PORT" "$OLD" dev1 "$KEY1"
   check "keep-alive x 1.5 is enforced" $CLIENT keepalive "$MQTT_PORT" "$OLD" dev1 "$KEY1"
   check "a new connection for a device kicks the old one" $CLIENT kick "$MQTT_PORT" "$OLD" dev1 "$KEY1"
+  check "MQTT over WebSockets, subprotocol MQTT echoed, fragmented CONNECT" $CLIENT ws "$WS_PORT" "$OLD" dev1 "$KEY1" MQTT
+  check "MQTT over WebSockets, subprotocol mqtt echoed" $CLIENT ws "$WS_PORT" "$OLD" dev1 "$KEY1" mqtt
+  check "a WebSocket upgrade without the mqtt subprotocol is refused" not $CLIENT ws "$WS_PORT" "$OLD" dev1 "$KEY1" chat
 else
   echo "skip DPS over MQTT and session tests: no python3"
 fi

@@ -24,7 +24,7 @@ start_lab() {
   _dir=$1 _log=$2
   shift 2
   rm -f "$_dir/serve.json"
-  "$BIN" lab serve "$_dir" --mqtt-port 0 --https-port 0 --amqp-port 0 --admin-port 0 "$@" >"$_log" 2>&1 &
+  "$BIN" lab serve "$_dir" --mqtt-port 0 --https-port 0 --amqp-port 0 --ws-port 0 --admin-port 0 "$@" >"$_log" 2>&1 &
   LAB_PID=$!
   _i=0
   while [ ! -s "$_dir/serve.json" ]; do
@@ -37,6 +37,7 @@ start_lab() {
   MQTT_PORT=$(json_field "$_dir/serve.json" mqtt_port)
   HTTPS_PORT=$(json_field "$_dir/serve.json" https_port)
   AMQP_PORT=$(json_field "$_dir/serve.json" amqp_port)
+  WS_PORT=$(json_field "$_dir/serve.json" ws_port)
   ADMIN_PORT=$(json_field "$_dir/serve.json" admin_port)
 }
 

@@ -254,6 +254,98 @@ def scenario_drop_mid_handshake(port, cafile, n="1000", batch="100"):
     print(f"{done} connections dropped mid-handshake")
 
 
+class WsClient(Client):
+    """MQTT over WebSockets: upgrade on /$iothub/websocket, then binary frames, masked as clients must."""
+
+    def __init__(self, port, cafile, subprotocol):
+        super().__init__(port, cafile)
+        key = base64.b64encode(b"rootshift-lab-ws").decode()
+        self.sock.sendall((f"GET /$iothub/websocket HTTP/1.1\r\nHost: {HUB}\r\nUpgrade: websocket\r\n"
+                           f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                           f"Sec-WebSocket-Protocol: {subprotocol}\r\n\r\n").encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                fail(f"WebSocket upgrade refused: {head!r}")
+            head += chunk
+        head, self.raw = head.split(b"\r\n\r\n", 1)
+        self.head = head.decode()
+        want = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest()).decode()
+        if not self.head.startswith("HTTP/1.1 101") or f"Sec-WebSocket-Accept: {want}" not in self.head:
+            fail(f"bad upgrade answer: {self.head}")
+
+    def send(self, data, fragments=1):
+        mask = b"\x0a\x0b\x0c\x0d"
+        step = max(1, -(-len(data) // fragments))
+        parts = [data[i:i + step] for i in range(0, len(data), step)] or [b""]
+        for i, part in enumerate(parts):
+            op = (0x2 if i == 0 else 0x0) | (0x80 if i == len(parts) - 1 else 0)
+            n = len(part)
+            hdr = bytes([op]) + (bytes([0x80 | n]) if n < 126 else bytes([0x80 | 126]) + struct.pack(">H", n))
+            self.sock.sendall(hdr + mask + bytes(b ^ mask[j % 4] for j, b in enumerate(part)))
+
+    def read_packet(self):
+        while True:
+            if len(self.raw) >= 2:
+                n, h = self.raw[1] & 0x7F, 2
+                if n == 126 and len(self.raw) >= 4:
+                    n, h = struct.unpack(">H", self.raw[2:4])[0], 4
+                if len(self.raw) >= h + n:
+                    op, payload = self.raw[0] & 0x0F, self.raw[h:h + n]
+                    self.raw = self.raw[h + n:]
+                    if op == 2:
+                        self.buf += payload
+                    elif op == 8:
+                        return None
+                    p = Client.read_packet_from_buf(self)
+                    if p:
+                        return p
+                    continue
+            try:
+                chunk = self.sock.recv(65536)
+            except (ConnectionError, ssl.SSLError):
+                chunk = b""
+            if not chunk:
+                return None
+            self.raw += chunk
+
+
+def _read_packet_from_buf(self):
+    if len(self.buf) < 2:
+        return None
+    n, mult, i = 0, 1, 1
+    while i < len(self.buf):
+        n += (self.buf[i] & 0x7F) * mult
+        mult *= 128
+        if not self.buf[i] & 0x80:
+            break
+        i += 1
+    if i < len(self.buf) and len(self.buf) >= i + 1 + n:
+        t, body = self.buf[0], self.buf[i + 1:i + 1 + n]
+        self.buf = self.buf[i + 1 + n:]
+        return t >> 4, t & 15, body
+    return None
+
+
+Client.read_packet_from_buf = _read_packet_from_buf
+
+
+def scenario_ws(port, cafile, dev, key, subprotocol="MQTT"):
+    c = WsClient(port, cafile, subprotocol)
+    if f"Sec-WebSocket-Protocol: {subprotocol}\r\n" not in c.head + "\r\n":
+        fail(f"the subprotocol {subprotocol} should be echoed back exactly: {c.head}")
+    c.send(connect_packet(dev, f"{HUB}/{dev}/?api-version=2021-04-12", sas(key, f"{HUB}/devices/{dev}")), fragments=3)
+    p = c.read_packet()
+    if not p or p[0] != 2 or p[2][1] != 0:
+        fail(f"WS: CONNACK 0 expected, got {p}")
+    c.send(publish_packet(f"devices/{dev}/messages/events/", b'{"t":1}', qos=1, pid=5))
+    p = c.read_packet()
+    if not p or p[0] != 4 or p[2] != b"\x00\x05":
+        fail(f"WS: PUBACK expected, got {p}")
+    print(f"MQTT over WebSockets with subprotocol {subprotocol}: CONNACK 0, PUBACK")
+
+
 def main():
     name, port, cafile, *args = sys.argv[1:]
     globals()["scenario_" + name.replace("-", "_")](int(port), cafile, *args)
