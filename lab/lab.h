@@ -68,6 +68,14 @@ int lab_device_add(const char *dir, const char *device_id, char *key_out, size_t
 int lab_device_key(const char *dir, const char *device_id, char *key_out, size_t key_size, struct rs_error *err);
 int lab_device_id_ok(const char *id);
 
+/* A registry kept in memory and reloaded when devices.json changes (the server's view: devices added while it
+ * runs are seen at their first connection). */
+struct lab_registry;
+struct lab_registry *lab_registry_new(const char *dir);
+void lab_registry_free(struct lab_registry *reg);
+int lab_registry_key(struct lab_registry *reg, const char *device_id, char *key_out, size_t key_size,
+		     struct rs_error *err);
+
 /* util.c */
 int lab_write_file(const char *path, const void *data, size_t len, int private_mode, struct rs_error *err);
 int lab_path(char *out, size_t size, const char *dir, const char *name);

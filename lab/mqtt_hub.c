@@ -72,7 +72,7 @@ int lab_check_sas(struct lab_server *lab, const char *token, const char *resourc
 		return rs_error_set(err, RS_ERR_AUTH, "test endpoint: every credential is rejected after TLS");
 	if (!(sas = rs_sas_parse(token, err)))
 		return -1;
-	if (lab_device_key(lab->opts->dir, device, key, sizeof(key), err) == 0)
+	if (lab_registry_key(lab->registry, device, key, sizeof(key), err) == 0)
 		rv = rs_sas_verify(sas, key, resource, lab->opts->clock(), err);
 	rs_sas_free(sas);
 	memset(key, 0, sizeof(key));

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lab.h"
 
@@ -116,4 +117,55 @@ int lab_device_add(const char *dir, const char *device_id, char *key_out, size_t
 	free(text);
 	json_decref(doc);
 	return rv;
+}
+
+struct lab_registry {
+	char dir[4096];
+	json_t *devices; /* the "devices" object, or NULL before the first load */
+	struct stat st;  /* of devices.json when loaded */
+};
+
+struct lab_registry *lab_registry_new(const char *dir)
+{
+	struct lab_registry *reg = calloc(1, sizeof(*reg));
+
+	if (reg)
+		snprintf(reg->dir, sizeof(reg->dir), "%s", dir);
+	return reg;
+}
+
+void lab_registry_free(struct lab_registry *reg)
+{
+	if (!reg)
+		return;
+	json_decref(reg->devices);
+	free(reg);
+}
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_size == b->st_size && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+int lab_registry_key(struct lab_registry *reg, const char *device_id, char *key_out, size_t key_size,
+		     struct rs_error *err)
+{
+	char path[4200];
+	struct stat st;
+	json_t *doc, *dev;
+
+	snprintf(path, sizeof(path), "%s/devices.json", reg->dir);
+	if (stat(path, &st) == 0 && (!reg->devices || !same_file(&st, &reg->st))) {
+		if (!(doc = load_json(reg->dir, "devices.json", err)))
+			return -1;
+		json_decref(reg->devices);
+		reg->devices = json_incref(json_object_get(doc, "devices"));
+		json_decref(doc);
+		reg->st = st;
+	}
+	dev = json_object_get(reg->devices, device_id);
+	if (!dev || copy_str(dev, "primary_key", key_out, key_size) < 0)
+		return rs_error_set(err, RS_ERR_NOTFOUND, "no device '%s' in the lab", device_id);
+	return 0;
 }

@@ -453,6 +453,8 @@ static int start(struct lab_server *lab, struct rs_error *err)
 
 	if (lab_config_load(lab->opts->dir, &lab->cfg, err) < 0)
 		return -1;
+	if (!(lab->registry = lab_registry_new(lab->opts->dir)))
+		return rs_error_set(err, RS_ERR_NOMEM, "out of memory");
 	for (int i = 0; i < LAB_CHAIN__COUNT; i++)
 		if (!(lab->ctx[i] = make_ctx(lab, (enum lab_chain)i, err)))
 			return -1;
@@ -507,6 +509,7 @@ static void stop(struct lab_server *lab)
 		event_base_free(lab->base);
 	for (int i = 0; i < LAB_CHAIN__COUNT; i++)
 		SSL_CTX_free(lab->ctx[i]);
+	lab_registry_free(lab->registry);
 	if (lab_path(path, sizeof(path), lab->opts->dir, "serve.json") == 0)
 		unlink(path);
 	OPENSSL_cleanse(lab->token, sizeof(lab->token));

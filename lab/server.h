@@ -68,6 +68,7 @@ struct reason_count {
 struct lab_server {
 	const struct lab_serve_opts *opts;
 	struct lab_config cfg;
+	struct lab_registry *registry;
 	struct event_base *base;
 	SSL_CTX *ctx[LAB_CHAIN__COUNT];
 	enum lab_chain hub_chain, dps_chain, dps_target;
