@@ -217,10 +217,19 @@ check "the event log has auth failures" grep -q '"event":"auth-failure","device"
 SIG=$(printf '%s' "$SAS1" | sed 's/.*sig=\([^&]*\).*/\1/')
 check "no key or signature in the log" sh -c "! grep -qF -e '$KEY1' -e '$KEY2' -e '$SIG' '$S/serve.log'"
 
-# ---- test endpoint mode: TLS succeeds, every credential is refused ----
-start_lab "$LAB" "$S/serve2.log" --at $AT --test-endpoint || exit 1
+# ---- test endpoint mode: TLS succeeds, every credential is refused; DPS follows the hubs after a delay ----
+start_lab "$LAB" "$S/serve2.log" --at $AT --test-endpoint --dps-delay 2 || exit 1
 pub old-only
 check "test endpoint: a good key gets CONNACK 5 after TLS" grep -q 'not authori[sz]ed' "$S/pub.out"
+dps_issuer() {
+  echo | timeout 10 openssl s_client -connect "127.0.0.1:$MQTT_PORT" -servername global.azure-devices-provisioning.net \
+    -no-CApath -no-CAstore -CAfile "$LAB/bundles/recommended.pem" 2>/dev/null | grep -q "i:.*$1"
+}
+"$BIN" lab migrate "$LAB" >/dev/null
+check "right after migrate, the DPS host name still gets the old chain" dps_issuer 'Microsoft RSA TLS CA 01'
+check "  ... while the hub host name gets the new one" sh -c "echo | timeout 10 openssl s_client -connect 127.0.0.1:$MQTT_PORT -servername rootshift-lab.azure-devices.net 2>/dev/null | grep -q 'i:.*Microsoft Azure TLS Issuing CA 01'"
+sleep 2.5
+check "DPS follows the hubs after --dps-delay" dps_issuer 'Microsoft Azure TLS Issuing CA 01'
 stop_lab
 
 echo "$fails failed"
