@@ -15,7 +15,7 @@
 
 #include "server.h"
 
-extern const char lab_page_html[];
+extern const char *const lab_page_html[];
 
 void lab_tracking_id(char *out, size_t size)
 {
@@ -320,7 +320,13 @@ static void admin_request(struct evhttp_request *req, void *arg)
 		return;
 	}
 	if (!strcmp(path, "/")) {
-		reply(req, 200, "OK", "text/html; charset=utf-8", lab_page_html);
+		if (!(b = evbuffer_new()))
+			return;
+		for (size_t i = 0; lab_page_html[i]; i++)
+			evbuffer_add(b, lab_page_html[i], strlen(lab_page_html[i]));
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "text/html; charset=utf-8");
+		evhttp_send_reply(req, 200, "OK", b);
+		evbuffer_free(b);
 		return;
 	}
 	if (strcmp(path, "/api/status") && strcmp(path, "/metrics")) {

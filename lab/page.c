@@ -1,52 +1,71 @@
 /* page.c: the lab's web page, served at / on the admin port. Plain HTML and JS, no build step. Changes need the
  * admin token (from DIR/serve.json), sent as a Bearer header; the page never embeds it. */
-const char lab_page_html[] =
-"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>rootshift lab</title>\n"
-"<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:60em}h1{font-size:1.4em}"
-"table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}"
-".chain{font-weight:bold;font-size:1.2em}button{margin:.3em .6em .3em 0}#chart{border:1px solid #ccc}</style>\n"
-"</head><body>\n<h1>rootshift lab: an offline IoT Hub and DPS</h1>\n"
-"<p>Hub serves: <span class=\"chain\" id=\"hub\">?</span> &middot; DPS serves: <span id=\"dps\">?</span> &middot; "
-"mix: <span id=\"mix\">0</span>% &middot; connected devices: <span id=\"connected\">0</span></p>\n"
-"<fieldset><legend>Root migration</legend>\n"
-"<label>Admin token (from serve.json) <input id=\"token\" type=\"password\" size=\"40\"></label><br>\n"
-"<label><input type=\"checkbox\" id=\"ack1\"> I understand that devices without the DigiCert Global Root G2 "
-"will fail to connect after migration</label><br>\n"
-"<label><input type=\"checkbox\" id=\"ack2\"> I have updated my devices to include the DigiCert Global Root G2"
-"</label><br>\n"
-"<label><input type=\"checkbox\" id=\"disconnect\"> Disconnect connected devices now</label><br>\n"
-"<button id=\"migrate\" disabled>Migrate to DigiCert Global G2</button>"
-"<button id=\"revert\">Revert to Baltimore root</button> <span id=\"msg\"></span>\n</fieldset>\n"
-"<h2>Connected devices over time</h2>\n"
-"<svg id=\"chart\" width=\"600\" height=\"160\" viewBox=\"0 0 600 160\"><polyline id=\"line\" fill=\"none\" "
-"stroke=\"#0a6\" stroke-width=\"2\" points=\"\"/><text id=\"max\" x=\"4\" y=\"14\" font-size=\"12\">0</text></svg>\n"
-"<h2>Recent failures</h2>\n<table><thead><tr><th>time</th><th>kind</th><th>device</th><th>chain</th><th>reason</th>"
-"</tr></thead><tbody id=\"failures\"></tbody></table>\n"
-"<h2>TLS failures by reason</h2>\n<table><tbody id=\"reasons\"></tbody></table>\n"
-"<script>\n"
-"'use strict';\nconst $ = id => document.getElementById(id);\nconst samples = [];\n"
-"function ackChanged() { $('migrate').disabled = !($('ack1').checked && $('ack2').checked); }\n"
-"$('ack1').onchange = ackChanged; $('ack2').onchange = ackChanged;\n"
-"function cell(tr, text) { const td = document.createElement('td'); td.textContent = text; tr.appendChild(td); }\n"
-"function draw() {\n  const max = Math.max(1, ...samples);\n  $('max').textContent = max;\n"
-"  $('line').setAttribute('points', samples.map((v, i) => (i * 600 / Math.max(1, samples.length - 1)).toFixed(1) + "
-"',' + (155 - v * 135 / max).toFixed(1)).join(' '));\n}\n"
-"function show(s) {\n  $('hub').textContent = s.hub_chain; $('dps').textContent = s.dps_chain;\n"
-"  $('mix').textContent = s.mix; $('connected').textContent = s.connected;\n"
-"  samples.push(s.connected); if (samples.length > 120) samples.shift(); draw();\n"
-"  const f = $('failures'); f.textContent = '';\n"
-"  for (const e of (s.recent_failures || []).slice().reverse()) { const tr = document.createElement('tr');\n"
-"    cell(tr, e.time); cell(tr, e.event); cell(tr, e.device); cell(tr, e.chain); cell(tr, e.detail); f.appendChild(tr); }\n"
-"  const r = $('reasons'); r.textContent = '';\n"
-"  for (const [k, v] of Object.entries(s.tls_failures || {})) { const tr = document.createElement('tr');\n"
-"    cell(tr, k); cell(tr, v); r.appendChild(tr); }\n}\n"
-"async function poll() {\n  try { const r = await fetch('/api/status', {cache: 'no-store'}); show(await r.json()); }\n"
-"  catch (e) { $('msg').textContent = 'lab not reachable'; }\n}\n"
-"async function change(what) {\n  const q = $('disconnect').checked ? '?disconnect=1' : '';\n"
-"  const r = await fetch('/api/' + what + q, {method: 'POST', headers: {Authorization: 'Bearer ' + $('token').value}});\n"
-"  $('msg').textContent = r.ok ? what + ' done' : what + ' refused (' + r.status + ')';\n"
-"  if (r.ok) show(await r.json());\n}\n"
-"$('migrate').onclick = () => change('migrate');\n$('revert').onclick = () => change('revert');\n"
-"if (location.hash.startsWith('#token=')) $('token').value = decodeURIComponent(location.hash.slice(7));\n"
-"poll(); setInterval(poll, 1000);\n"
-"</script>\n</body></html>\n";
+#include <stddef.h>
+
+extern const char *const lab_page_html[];
+
+const char *const lab_page_html[] = {
+"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>rootshift lab</title>\n",
+"<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:60em}h1{font-size:1.4em}",
+"table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}",
+".chain{font-weight:bold;font-size:1.2em}button{margin:.3em .6em .3em 0}#chart{border:1px solid #ccc}</style>\n",
+"</head><body>\n<h1>rootshift lab: an offline IoT Hub and DPS</h1>\n",
+"<p>Hub serves: <span class=\"chain\" id=\"hub\">?</span> &middot; DPS serves: <span id=\"dps\">?</span> &middot; ",
+"mix: <span id=\"mix\">0</span>% &middot; connected devices: <span id=\"connected\">0</span></p>\n",
+"<fieldset><legend>Root migration</legend>\n",
+"<label>Admin token (from serve.json) <input id=\"token\" type=\"password\" size=\"40\"></label><br>\n",
+"<label><input type=\"checkbox\" id=\"ack1\"> I understand that devices without the DigiCert Global Root G2 ",
+"will fail to connect after migration</label><br>\n",
+"<label><input type=\"checkbox\" id=\"ack2\"> I have updated my devices to include the DigiCert Global Root G2",
+"</label><br>\n",
+"<label><input type=\"checkbox\" id=\"disconnect\"> Disconnect connected devices now</label><br>\n",
+"<button id=\"migrate\" disabled>Migrate to DigiCert Global G2</button>",
+"<button id=\"revert\">Revert to Baltimore root</button> <span id=\"msg\"></span>\n</fieldset>\n",
+"<h2>Connected devices over time</h2>\n",
+"<svg id=\"chart\" width=\"600\" height=\"160\" viewBox=\"0 0 600 160\"><polyline id=\"line\" fill=\"none\" ",
+"stroke=\"#0a6\" stroke-width=\"2\" points=\"\"/><text id=\"max\" x=\"4\" y=\"14\" font-size=\"12\">0</text></svg>\n",
+"<h2>Recent failures</h2>\n<table><thead><tr><th>time</th><th>kind</th><th>device</th><th>chain</th><th>reason</th>",
+"</tr></thead><tbody id=\"failures\"></tbody></table>\n",
+"<h2>TLS failures by reason</h2>\n<table><tbody id=\"reasons\"></tbody></table>\n",
+"<script>\n",
+"'use strict';\nconst $ = id => document.getElementById(id);\nconst samples = [];\n",
+"function ackChanged() { $('migrate').disabled = !($('ack1').checked && $('ack2').checked); }\n",
+"$('ack1').onchange = ackChanged; $('ack2').onchange = ackChanged;\n",
+"function cell(tr, text) { const td = document.createElement('td'); td.textContent = text; tr.appendChild(td); }\n",
+"function draw() {\n  const max = Math.max(1, ...samples);\n  $('max').textContent = max;\n",
+"  $('line').setAttribute('points', samples.map((v, i) => (i * 600 / Math.max(1, samples.length - 1)).toFixed(1) + ",
+"',' + (155 - v * 135 / max).toFixed(1)).join(' '));\n}\n",
+"function show(s) {\n  $('hub').textContent = s.hub_chain; $('dps').textContent = s.dps_chain;\n",
+"  $('mix').textContent = s.mix; $('connected').textContent = s.connected;\n",
+"  samples.push(s.connected); if (samples.length > 120) samples.shift(); draw();\n",
+"  const f = $('failures'); f.textContent = '';\n",
+"  for (const e of (s.recent_failures || []).slice().reverse()) { const tr = document.createElement('tr');\n",
+"    cell(tr, e.time); cell(tr, e.event); cell(tr, e.device); cell(tr, e.chain); cell(tr, e.detail); f.appendChild(tr); }\n",
+"  const r = $('reasons'); r.textContent = '';\n",
+"  for (const [k, v] of Object.entries(s.tls_failures || {})) { const tr = document.createElement('tr');\n",
+"    cell(tr, k); cell(tr, v); r.appendChild(tr); }\n}\n",
+"async function poll() {\n  try { const r = await fetch('/api/status', {cache: 'no-store'}); show(await r.json()); }\n",
+"  catch (e) { $('msg').textContent = 'lab not reachable'; }\n}\n",
+"async function change(what) {\n  const q = $('disconnect').checked ? '?disconnect=1' : '';\n",
+"  const r = await fetch('/api/' + what + q, {method: 'POST', headers: {Authorization: 'Bearer ' + $('token').value}});\n",
+"  $('msg').textContent = r.ok ? what + ' done' : what + ' refused (' + r.status + ')';\n",
+"  if (r.ok) show(await r.json());\n}\n",
+"$('migrate').onclick = () => change('migrate');\n$('revert').onclick = () => change('revert');\n",
+"const hash = new URLSearchParams(location.hash.slice(1));\n",
+"if (hash.get('token')) $('token').value = hash.get('token');\n",
+"/* #autotest=migrate: what a person does (tick both boxes and 'disconnect', click Migrate), for the headless test */\n",
+"async function autotest() {\n  const log = [];\n  const wait = ms => new Promise(r => setTimeout(r, ms));\n",
+"  for (let i = 0; i < 50 && !(samples.length && samples[samples.length - 1] > 0); i++) await wait(200);\n",
+"  log.push('before hub=' + $('hub').textContent + ' connected=' + samples[samples.length - 1] + ' last-point-y=' + ",
+"$('line').getAttribute('points').split(' ').pop().split(',')[1]);\n",
+"  $('ack1').click(); $('ack2').click(); $('disconnect').click();\n",
+"  log.push('migrate enabled=' + !$('migrate').disabled);\n  $('migrate').click();\n",
+"  for (let i = 0; i < 50 && !($('hub').textContent === 'new' && samples[samples.length - 1] === 0); i++) await wait(200);\n",
+"  log.push('after hub=' + $('hub').textContent + ' connected=' + samples[samples.length - 1] + ' last-point-y=' + ",
+"$('line').getAttribute('points').split(' ').pop().split(',')[1]);\n",
+"  const pre = document.createElement('pre'); pre.id = 'autotest'; pre.textContent = log.join('\\n'); document.body.appendChild(pre);\n}\n",
+"poll(); setInterval(poll, 1000);\n",
+"if (hash.get('autotest') === 'migrate') autotest();\n",
+"</script>\n</body></html>\n",
+NULL
+};
