@@ -177,7 +177,7 @@ static int lab_serve_cmd(int argc, char **argv)
 		case 'l': opts.listen = optarg; break;
 		case 'c':
 			if (lab_chain_parse(optarg, &opts.chain) < 0)
-				return lab_usage("chain '%s' is not old, new or next", optarg);
+				return lab_usage("chain '%s' is not old, new, next or ecc", optarg);
 			break;
 		case 'a':
 			if (parse_at(optarg, &at))
@@ -256,7 +256,7 @@ static int lab_switch_cmd(int argc, char **argv)
 		case 'm': if (parse_int(optarg, 0, 100, &mix)) return EXIT_ERROR; break;
 		case 't':
 			if (lab_chain_parse(optarg, &chain) < 0)
-				return lab_usage("chain '%s' is not old, new or next", optarg);
+				return lab_usage("chain '%s' is not old, new, next or ecc", optarg);
 			to = optarg;
 			break;
 		case 'f': if (parse_format("lab", optarg, &format)) return EXIT_ERROR; break;

@@ -9,10 +9,10 @@
 	"                              [--fast-keys]\n"                                                              \
 	"       rootshift lab device add DIR NAME\n"                                                                  \
 	"       rootshift lab serve DIR [--mqtt-port N] [--https-port N] [--amqp-port N] [--ws-port N]\n"             \
-	"                               [--admin-port N] [--listen ADDR] [--chain old|new|next] [--at TIME]\n"        \
+	"                               [--admin-port N] [--listen ADDR] [--chain old|new|next|ecc] [--at TIME]\n"        \
 	"                               [--test-endpoint] [--no-client-cert-request] [--dps-delay SECONDS]\n"         \
 	"                               [--max-connections N] [--handshake-timeout SECONDS]\n"                       \
-	"       rootshift lab migrate DIR [--to new|next] [--mix PERCENT] [--disconnect] [--format text|json]\n"      \
+	"       rootshift lab migrate DIR [--to new|next|ecc] [--mix PERCENT] [--disconnect] [--format text|json]\n"      \
 	"       rootshift lab revert DIR [--mix PERCENT] [--disconnect] [--format text|json]\n"                       \
 	"       rootshift lab status DIR [--format text|json]\n"                                                      \
 	"\n"                                                                                                          \

@@ -295,7 +295,7 @@ static void admin_change(struct evhttp_request *req, struct lab_server *lab, int
 		disconnect = !strcmp(v, "1") || !strcmp(v, "true");
 	evhttp_clear_headers(&q);
 	if (mix < 0) {
-		reply(req, 400, "Bad Request", "application/json", "{\"error\":\"to must be old, new or next; mix 0-100\"}\n");
+		reply(req, 400, "Bad Request", "application/json", "{\"error\":\"to must be old, new, next or ecc; mix 0-100\"}\n");
 		return;
 	}
 	lab_switch(lab, to, mix, disconnect);

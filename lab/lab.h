@@ -49,7 +49,7 @@ struct lab_init_result {
 int lab_init(const char *dir, const struct lab_init_opts *opts, struct lab_init_result *res, struct rs_error *err);
 
 /* The chains a lab serves. */
-enum lab_chain { LAB_CHAIN_OLD, LAB_CHAIN_NEW, LAB_CHAIN_NEXT, LAB_CHAIN__COUNT };
+enum lab_chain { LAB_CHAIN_OLD, LAB_CHAIN_NEW, LAB_CHAIN_NEXT, LAB_CHAIN_ECC, LAB_CHAIN__COUNT };
 const char *lab_chain_name(enum lab_chain c);
 int lab_chain_parse(const char *name, enum lab_chain *out);
 

@@ -558,7 +558,7 @@ done:
 
 const char *lab_chain_name(enum lab_chain c)
 {
-	static const char *const names[] = { "old", "new", "next" };
+	static const char *const names[] = { "old", "new", "next", "ecc" };
 
 	return (unsigned)c < LAB_CHAIN__COUNT ? names[c] : "?";
 }

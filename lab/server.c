@@ -107,7 +107,8 @@ static SSL_CTX *make_ctx(struct lab_server *lab, enum lab_chain chain, struct rs
 {
 	char chain_path[4096], key_path[4096], name[64];
 	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
-	static const char *const keys[] = { "pki/old-leaf.key", "pki/new-leaf.key", "pki/next-leaf.key" };
+	static const char *const keys[] = { "pki/old-leaf.key", "pki/new-leaf.key", "pki/next-leaf.key",
+					    "pki/ecc-leaf.key" };
 
 	snprintf(name, sizeof(name), "chains/%s.pem", lab_chain_name(chain));
 	if (!ctx || lab_path(chain_path, sizeof(chain_path), lab->opts->dir, name) < 0 ||

@@ -100,6 +100,7 @@ check "an sr encoded with lowercase %2f is verified over the literal sr" pub old
 served old-only >"$S/sc1.out"
 check "s_client -showcerts sees the old chain" grep -q 'Microsoft RSA TLS CA 01 (rootshift lab)' "$S/sc1.out"
 check "  ... and it verifies with the old-only bundle" grep -q 'Verify return code: 0' "$S/sc1.out"
+check "the lab requests an optional client certificate, as IoT Hub does on MQTT" grep -q '^Requested Signature Algorithms' "$S/sc1.out"
 
 # a long-lived subscriber (C2D) on the old chain, to see that migrate keeps existing sessions
 timeout 60 mosquitto_sub -h localhost -p "$MQTT_PORT" --cafile "$LAB/bundles/old-only.pem" -V mqttv311 -i dev2 \
@@ -132,6 +133,10 @@ check "after revert: new-only device fails again" not pub new-only
 served new-only >"$S/sc3.out"
 check "migrate --to next serves two intermediates" grep -q 'Microsoft TLS G2 RSA CA OCSP 02 (rootshift lab)' "$S/sc3.out"
 check "  ... and new-only devices still verify" grep -q 'Verify return code: 0' "$S/sc3.out"
+"$BIN" lab migrate "$LAB" --to ecc >/dev/null
+echo | timeout 10 openssl s_client -connect "127.0.0.1:$MQTT_PORT" -no-CApath -no-CAstore -CAfile "$LAB/bundles/ecc.pem" >"$S/sc4.out" 2>&1
+check "migrate --to ecc serves the P-384 chain, verified by the ecc bundle" \
+  sh -c "grep -q 'Microsoft Azure ECC TLS Issuing CA 01 (rootshift lab)' '$S/sc4.out' && grep -q 'Verify return code: 0' '$S/sc4.out' && grep -q 'Peer signature type: ECDSA' '$S/sc4.out'"
 "$BIN" lab migrate "$LAB" --disconnect >/dev/null
 i=0; while [ $i -lt 50 ] && ! "$BIN" lab status "$LAB" | grep -q 'connected devices: 0'; do sleep 0.1; i=$((i + 1)); done
 check "migrate --disconnect drops existing sessions (and old-only cannot come back)" \
