@@ -529,10 +529,13 @@ int lab_serve(const struct lab_serve_opts *opts, struct rs_error *err)
 	lab->started = lab->switched_at = opts->clock();
 	signal(SIGPIPE, SIG_IGN);
 	if (start(lab, err) == 0) {
+		char at[32];
+		rs_time_format(opts->clock(), at, sizeof(at));
 		snprintf(ready, sizeof(ready),
-			 "ready mqtt=%s:%d https=%s:%d amqp=%s:%d ws=%s:%d admin=127.0.0.1:%d chain=%s hub=%s",
-			 opts->listen, lab->mqtt_port, opts->listen, lab->https_port, opts->listen, lab->amqp_port,
-			 opts->listen, lab->ws_port, lab->admin_port, lab_chain_name(lab->hub_chain), lab->cfg.hub_host);
+			 "{\"time\":\"%s\",\"event\":\"ready\",\"listen\":\"%s\",\"mqtt_port\":%d,\"https_port\":%d,"
+			 "\"amqp_port\":%d,\"ws_port\":%d,\"admin_port\":%d,\"chain\":\"%s\",\"hub\":\"%s\"}",
+			 at, opts->listen, lab->mqtt_port, lab->https_port, lab->amqp_port, lab->ws_port, lab->admin_port,
+			 lab_chain_name(lab->hub_chain), lab->cfg.hub_host);
 		if (opts->ready)
 			opts->ready(ready);
 		event_base_dispatch(lab->base);

@@ -216,6 +216,12 @@ fi
 stop_lab
 check "the server exits 0 on SIGTERM" [ $? -eq 0 ]
 check "serve.json is removed on exit" [ ! -e "$LAB/serve.json" ]
+check "every line of the event log is a JSON object with time, event, device, chain" python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    assert e["event"] == "ready" or {"time", "event", "device", "chain", "detail"} <= set(e), line
+' "$S/serve.log"
 check "the event log has connects with device and chain" grep -q '"event":"connect","device":"dev1","chain":"new"' "$S/serve.log"
 check "the event log has TLS failures" grep -q '"event":"tls-failure".*unknown ca' "$S/serve.log"
 check "the event log has auth failures" grep -q '"event":"auth-failure","device":"dev1"' "$S/serve.log"
