@@ -41,6 +41,9 @@
 	"  --at TIME             run the lab's clock from TIME (SAS expiry is judged against it)\n"                   \
 	"  --test-endpoint       reject every credential after TLS, like the notice's test endpoints\n"               \
 	"  --dps-delay SECONDS   DPS follows a hub switch after this delay (default 0)\n"                             \
+	"The admin API (loopback; changes need \"Authorization: Bearer TOKEN\" from serve.json): GET /api/status,\n"   \
+	"POST /api/migrate?to=C&mix=P&disconnect=1, POST /api/revert, POST /api/c2d?device=ID (the body is sent\n"  \
+	"to the device's C2D subscription), GET /metrics (Prometheus), GET / (the web page).\n"                    \
 	"\n"                                                                                                          \
 	"migrate and revert switch the chain for new handshakes (existing sessions stay unless --disconnect);\n"     \
 	"--mix PERCENT serves that share of handshakes the other chain. status shows the chains and connections.\n"  \

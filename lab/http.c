@@ -307,6 +307,35 @@ static void admin_change(struct evhttp_request *req, struct lab_server *lab, int
 	}
 }
 
+/* POST /api/c2d?device=ID with the message as the body. */
+static void admin_c2d(struct evhttp_request *req, struct lab_server *lab)
+{
+	const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req)), *dev;
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	size_t len = evbuffer_get_length(in);
+	struct evkeyvalq q;
+	char body[64];
+	int n;
+
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST || !token_ok(lab, req)) {
+		reply(req, 401, "Unauthorized", "application/json", "{\"error\":\"POST with the admin token\"}\n");
+		return;
+	}
+	q.tqh_first = NULL;
+	q.tqh_last = &q.tqh_first;
+	if (!query || evhttp_parse_query_str(query, &q) < 0 || !(dev = evhttp_find_header(&q, "device")) ||
+	    !lab_device_id_ok(dev) || len > 65536) {
+		evhttp_clear_headers(&q);
+		reply(req, 400, "Bad Request", "application/json", "{\"error\":\"give ?device=ID and a body of 64 KiB at most\"}\n");
+		return;
+	}
+	n = lab_send_c2d(lab, dev, evbuffer_pullup(in, (ev_ssize_t)len), len);
+	lab_event(lab, "c2d", dev, lab->hub_chain, n ? "sent" : "no subscribed session");
+	evhttp_clear_headers(&q);
+	snprintf(body, sizeof(body), "{\"delivered\":%d}\n", n);
+	reply(req, n ? 200 : 404, n ? "OK" : "Not Found", "application/json", body);
+}
+
 static void admin_request(struct evhttp_request *req, void *arg)
 {
 	struct lab_server *lab = arg;
@@ -315,6 +344,10 @@ static void admin_request(struct evhttp_request *req, void *arg)
 
 	if (!path)
 		path = "/";
+	if (!strcmp(path, "/api/c2d")) {
+		admin_c2d(req, lab);
+		return;
+	}
 	if (!strcmp(path, "/api/migrate") || !strcmp(path, "/api/revert")) {
 		admin_change(req, lab, !strcmp(path, "/api/migrate"));
 		return;

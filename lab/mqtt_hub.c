@@ -262,8 +262,34 @@ static void on_subscribe(struct conn *c, const struct rs_mqtt_packet *p)
 					    : hub_filter_ok(c, p->topics[i]) && c->subs < LAB_MAX_SUBS;
 		ack.qos_list[i] = ok ? (p->qos_list[i] > 1 ? 1 : p->qos_list[i]) : 0x80;
 		c->subs += ok;
+		if (ok && c->state == ST_HUB && !strncmp(p->topics[i].ptr, "devices/", 8))
+			c->c2d_subscribed = 1;
 	}
 	send_packet(c, &ack);
+}
+
+int lab_send_c2d(struct lab_server *lab, const char *device, const unsigned char *body, size_t len)
+{
+	char topic[200];
+	int n = 0;
+
+	snprintf(topic, sizeof(topic), "devices/%s/messages/devicebound/", device);
+	for (struct conn *c = lab->conns; c; c = c->next) {
+		struct rs_mqtt_packet p = { 0 };
+		if (c->state != ST_HUB || !c->c2d_subscribed || strcmp(c->device_id, device))
+			continue;
+		p.type = RS_MQTT_PUBLISH;
+		p.qos = 1;
+		p.packet_id = c->next_packet_id++;
+		if (c->next_packet_id > 65535)
+			c->next_packet_id = 1;
+		p.topic.ptr = topic;
+		p.topic.len = strlen(topic);
+		p.payload = body;
+		p.payload_len = len;
+		n += send_packet(c, &p) == 0;
+	}
+	return n;
 }
 
 static void dps_error(struct conn *c, const char *rid, int status, const char *message)

@@ -35,6 +35,7 @@ struct conn {
 	char op_id[48];
 	int keep_alive;
 	int subs;
+	int c2d_subscribed;
 	unsigned reported_version;
 	unsigned next_packet_id;
 	int dps_authorized;
@@ -117,6 +118,8 @@ int conn_write(struct conn *c, const void *data, size_t len);
 void ws_on_read(struct bufferevent *bev, void *arg);
 int lab_check_sas(struct lab_server *lab, const char *token, const char *resource, const char *device,
 		  struct rs_error *err);
+/* Sends a cloud-to-device message to every session of device subscribed to it; returns how many got it. */
+int lab_send_c2d(struct lab_server *lab, const char *device, const unsigned char *body, size_t len);
 
 /* http.c */
 int lab_http_start(struct lab_server *lab, struct rs_error *err);

@@ -111,6 +111,13 @@ SUB_PID=$!
 i=0; while [ $i -lt 50 ] && ! "$BIN" lab status "$LAB" | grep -q 'connected devices: 1'; do sleep 0.1; i=$((i + 1)); done
 check "the subscriber is connected" sh -c "'$BIN' lab status '$LAB' | grep -q 'connected devices: 1'"
 
+TOKEN=$(json_field "$LAB/serve.json" admin_token)
+code=$(curl -sS -o "$S/c2d.json" -w '%{http_code}' --max-time 10 -X POST -H "Authorization: Bearer $TOKEN" \
+  --data-binary 'hello device' "http://127.0.0.1:$ADMIN_PORT/api/c2d?device=dev2")
+check "the admin API sends a cloud-to-device message to the subscribed session" [ "$code" = 200 ]
+i=0; while [ $i -lt 50 ] && ! grep -q 'hello device' "$S/sub.out"; do sleep 0.1; i=$((i + 1)); done
+check "  ... and mosquitto_sub receives it" grep -q '^hello device$' "$S/sub.out"
+
 # ---- migrate ----
 "$BIN" lab migrate "$LAB" >"$S/migrate.out"
 check "lab migrate exits 0 and reports the new chain" grep -q 'hub serves: new' "$S/migrate.out"
