@@ -191,16 +191,28 @@ static void close_when_flushed(struct bufferevent *bev, void *arg)
 	conn_free(arg);
 }
 
+static void close_on_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	(void)what;
+	conn_free(arg);
+}
+
+/* Sends what is queued (a CONNACK 5, an HTTP error), then closes; a peer that does not read it within 5 s, or
+ * resets, is dropped anyway. */
 void conn_close_after_flush(struct conn *c)
 {
+	struct timeval five = { 5, 0 };
+
 	c->state = ST_CLOSING;
 	bufferevent_disable(c->bev, EV_READ);
 	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
 		conn_free(c);
 		return;
 	}
-	bufferevent_setcb(c->bev, NULL, close_when_flushed, NULL, c);
+	bufferevent_setcb(c->bev, NULL, close_when_flushed, close_on_event, c);
 	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
+	evtimer_add(c->deadline, &five);
 }
 
 static const char *ssl_reason(struct bufferevent *bev)
@@ -263,6 +275,10 @@ static void deadline_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	if (c->state == ST_CLOSING) {
+		conn_close(c);
+		return;
+	}
 	if (c->state == ST_HANDSHAKE || c->state == ST_WAIT_CONNECT) {
 		c->lab->n.dropped_timeouts++;
 		if (c->state == ST_HANDSHAKE) {
