@@ -62,6 +62,7 @@ void print_known_line(FILE *out, const struct rs_known *k);
 int cmd_audit(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_lab(int argc, char **argv);
 int cmd_profiles(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

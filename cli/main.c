@@ -5,6 +5,52 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define LAB_USAGE                                                                                                    \
+	"usage: rootshift lab init DIR [--seed TEXT] [--at TIME] [--hub NAME] [--name HOST]... [--exact-names]\n"    \
+	"                              [--fast-keys]\n"                                                              \
+	"       rootshift lab device add DIR NAME\n"                                                                  \
+	"       rootshift lab serve DIR [--mqtt-port N] [--https-port N] [--amqp-port N] [--ws-port N]\n"             \
+	"                               [--admin-port N] [--listen ADDR] [--chain old|new|next|ecc] [--at TIME]\n"        \
+	"                               [--test-endpoint] [--no-client-cert-request] [--dps-delay SECONDS]\n"         \
+	"                               [--max-connections N] [--handshake-timeout SECONDS]\n"                       \
+	"       rootshift lab migrate DIR [--to new|next|ecc] [--mix PERCENT] [--disconnect] [--format text|json]\n"      \
+	"       rootshift lab revert DIR [--mix PERCENT] [--disconnect] [--format text|json]\n"                       \
+	"       rootshift lab status DIR [--format text|json]\n"                                                      \
+	"\n"                                                                                                          \
+	"An offline IoT Hub and DPS whose roots switch at run time, for rehearsing a root migration.\n"               \
+	"\n"                                                                                                          \
+	"init creates a look-alike PKI in DIR: old (a Baltimore-like RSA-2048 sha1 root, an RSA-4096 sha256\n"       \
+	"intermediate), new (a G2-like RSA-2048 sha256 root, an RSA-4096 sha384 intermediate, also cross-signed by a\n" \
+	"Microsoft RSA Root 2017-like RSA-4096 root), next (two RSA-4096 intermediates under the G2-like root) and\n"  \
+	"ECC (P-384), with leaves for *.azure-devices.net, *.azure-devices-provisioning.net, localhost, 127.0.0.1\n"  \
+	"and ::1; and device bundles in DIR/bundles: old-only, new-only, recommended, pinned-intermediate, ecc.\n"     \
+	"  --seed TEXT     derive every key and serial from TEXT (deterministic; default random)\n"                  \
+	"  --at TIME       generation time: certificates are valid from about then (default now)\n"                  \
+	"  --hub NAME      the hub is NAME.azure-devices.net (default rootshift-lab)\n"                              \
+	"  --name HOST     also cover HOST (a DNS name or an IP address) in the leaves; repeatable\n"                \
+	"  --exact-names   copy the real CA names instead of marking them \"(rootshift lab)\" (with a warning)\n"      \
+	"  --fast-keys     RSA-2048 where the real chain has RSA-4096 (for tests; the shapes are otherwise kept)\n"   \
+	"\n"                                                                                                          \
+	"device add registers NAME (its key also enrolls it in the lab's DPS), writes its connection string\n"        \
+	"(GatewayHostName=localhost) to DIR/devices/NAME.connstr (mode 0600) and prints it with the key masked.\n"    \
+	"\n"                                                                                                          \
+	"serve runs the hub and DPS on 127.0.0.1 until SIGTERM: MQTT over TLS (8883; hub and DPS), HTTPS (443; DPS\n" \
+	"registration, hub events), AMQP (5671; the protocol header only), MQTT over WebSockets on\n"                 \
+	"/$iothub/websocket (8443), and the admin API, /metrics and a web page on a loopback port. Port 0 picks a\n"  \
+	"free port; the ports and the admin token go to DIR/serve.json (mode 0600). One JSON event a line on stdout.\n" \
+	"  --chain C             the chain served at start (default old)\n"                                           \
+	"  --at TIME             run the lab's clock from TIME (SAS expiry is judged against it)\n"                   \
+	"  --test-endpoint       reject every credential after TLS, like the notice's test endpoints\n"               \
+	"  --dps-delay SECONDS   DPS follows a hub switch after this delay (default 0)\n"                             \
+	"The admin API (loopback; changes need \"Authorization: Bearer TOKEN\" from serve.json): GET /api/status,\n"   \
+	"POST /api/migrate?to=C&mix=P&disconnect=1, POST /api/revert, POST /api/c2d?device=ID (the body is sent\n"  \
+	"to the device's C2D subscription), GET /metrics (Prometheus), GET / (the web page).\n"                    \
+	"\n"                                                                                                          \
+	"migrate and revert switch the chain for new handshakes (existing sessions stay unless --disconnect);\n"     \
+	"--mix PERCENT serves that share of handshakes the other chain. status shows the chains and connections.\n"  \
+	"\n"                                                                                                          \
+	"Exit status: 0 on success, 2 when the lab cannot be created, read, started or reached.\n"
+
 static const struct command commands[] = {
 	{ "audit", cmd_audit, "find every trust anchor a device carries and judge it against a profile",
 	  "usage: rootshift audit [--profile NAME|FILE] [--at TIME] [--format text|json] [--system] PATH...\n"
@@ -46,6 +92,8 @@ static const struct command commands[] = {
 	  "  --known-only           show only the certificates a loaded profile knows\n"
 	  "\n"
 	  "Exit status: 0 on success, 2 when an input cannot be read or holds no certificate.\n" },
+	{ "lab", cmd_lab, "run an offline IoT Hub and DPS whose roots switch at run time",
+	  LAB_USAGE },
 	{ "probe", cmd_probe, "check a live endpoint as the device sees it: its store, TLS, then MQTT, HTTPS or AMQP",
 	  "usage: rootshift probe [HOST[:PORT]] [--protocol tls|mqtt|https|amqp] [--store PATH]... [--at TIME]\n"
 	  "                       [--connection-string CS | --connection-string-file FILE]\n"

@@ -71,6 +71,16 @@ struct rs_error {
 	char message[512];
 };
 
+/**
+ * Fills err (when not NULL) and returns -1, for modules and front ends built on the library (the lab) that need
+ * to report in the same shape. rs_error_set_ssl appends OpenSSL's queued reason and clears the queue: the one
+ * place where OpenSSL errors become messages.
+ */
+RS_API int rs_error_set(struct rs_error *err, enum rs_errcode code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+RS_API int rs_error_set_ssl(struct rs_error *err, enum rs_errcode code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /** Name of an error code, e.g. "RS_ERR_PARSE". */
 RS_API const char *rs_errcode_name(enum rs_errcode code);
 /** Category of an error code: "usage", "io", "input", "profile" or "internal". */
@@ -432,6 +442,76 @@ RS_API int rs_mqtt_encode(const struct rs_mqtt_packet *pkt, unsigned char *out, 
 RS_API const char *rs_mqtt_type_name(enum rs_mqtt_type type);
 /** 1 when s equals the NUL-terminated text. */
 RS_API int rs_mqtt_str_eq(struct rs_mqtt_str s, const char *text);
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* HTTP/1.1 request heads and WebSocket framing (RFC 6455), for MQTT over WebSockets                            */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+/** Bytes inside a caller's buffer: not NUL-terminated; borrowed. */
+struct rs_span {
+	const char *ptr;
+	size_t len;
+};
+
+#define RS_HTTP_MAX_HEADERS 32
+
+/** An HTTP/1.x request head. Spans borrow from the parsed buffer. */
+struct rs_http_request {
+	struct rs_span method, target;
+	int minor_version; /* HTTP/1.0 or HTTP/1.1 */
+	size_t header_count;
+	struct rs_span names[RS_HTTP_MAX_HEADERS], values[RS_HTTP_MAX_HEADERS]; /* values without surrounding blanks */
+};
+
+/**
+ * Parses a request head (request line and headers, up to the empty line). Returns 1 and sets *used, 0 when more
+ * bytes are needed, -1 when the bytes are not a valid head (RS_ERR_PARSE: bare LF, obsolete line folding, control
+ * characters, a bad token or version) or the head is over max_head bytes or RS_HTTP_MAX_HEADERS headers
+ * (RS_ERR_LIMIT).
+ */
+RS_API int rs_http_parse_request(const char *buf, size_t len, size_t max_head, struct rs_http_request *req,
+				 size_t *used, struct rs_error *err);
+/** The first header named name (case-insensitive), or NULL. */
+RS_API const struct rs_span *rs_http_header(const struct rs_http_request *req, const char *name);
+/** 1 when header name holds token in its comma-separated list (case-insensitive), as "Connection: keep-alive, Upgrade". */
+RS_API int rs_http_header_has_token(const struct rs_http_request *req, const char *name, const char *token);
+/** 1 when s equals text, ignoring ASCII case. */
+RS_API int rs_span_eq_ci(struct rs_span s, const char *text);
+
+/** Sec-WebSocket-Accept for a Sec-WebSocket-Key: base64(SHA-1(key + RFC 6455 GUID)); out gets 29 bytes. */
+RS_API int rs_ws_accept(struct rs_span key, char out[29], struct rs_error *err);
+
+enum rs_ws_opcode {
+	RS_WS_CONTINUATION = 0,
+	RS_WS_TEXT = 1,
+	RS_WS_BINARY = 2,
+	RS_WS_CLOSE = 8,
+	RS_WS_PING = 9,
+	RS_WS_PONG = 10
+};
+
+/** One WebSocket frame; payload borrows from the buffer and is still masked when masked is set. */
+struct rs_ws_frame {
+	int fin;
+	enum rs_ws_opcode opcode;
+	int masked;
+	unsigned char mask[4];
+	size_t payload_len;
+	const unsigned char *payload;
+};
+
+/**
+ * Decodes one frame. Returns 1 and sets *used, 0 when more bytes are needed, -1 on a protocol error
+ * (RS_ERR_PARSE: reserved bits, unknown opcode, fragmented or long control frame, non-minimal length) or a payload
+ * over max_payload (RS_ERR_LIMIT, known from the header alone).
+ */
+RS_API int rs_ws_decode(const unsigned char *buf, size_t len, size_t max_payload, struct rs_ws_frame *frame,
+			size_t *used, struct rs_error *err);
+/** XORs data with mask, starting at byte offset of the payload (for payloads unmasked in pieces). */
+RS_API void rs_ws_unmask(unsigned char *data, size_t len, const unsigned char mask[4], size_t offset);
+/** Writes a frame header (FIN set) into out and returns its length (2 to 14); mask may be NULL (server frames). */
+RS_API size_t rs_ws_header(enum rs_ws_opcode opcode, size_t payload_len, const unsigned char *mask,
+			   unsigned char out[14]);
 
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Verification: a path builder that survives cross-signs                                                      */

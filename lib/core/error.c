@@ -61,22 +61,51 @@ int rs_fail(struct rs_error *err, enum rs_errcode code, const char *fmt, ...)
 	return -1;
 }
 
-/* OpenSSL's reason strings are terse ("wrong tag"); keep the first, which names the innermost cause. */
-int rs_fail_ssl(struct rs_error *err, enum rs_errcode code, const char *fmt, ...)
+int rs_error_set(struct rs_error *err, enum rs_errcode code, const char *fmt, ...)
 {
-	unsigned long e = ERR_peek_error();
-	const char *reason = e ? ERR_reason_error_string(e) : NULL;
 	va_list ap;
 
-	ERR_clear_error();
 	if (!err)
 		return -1;
 	va_start(ap, fmt);
 	set_message(err, code, fmt, ap);
 	va_end(ap);
+	return -1;
+}
+
+static int fail_ssl_v(struct rs_error *err, enum rs_errcode code, const char *fmt, va_list ap)
+{
+	unsigned long e = ERR_peek_error();
+	const char *reason = e ? ERR_reason_error_string(e) : NULL;
+
+	ERR_clear_error();
+	if (!err)
+		return -1;
+	set_message(err, code, fmt, ap);
 	if (reason) {
 		size_t n = strlen(err->message);
 		snprintf(err->message + n, sizeof(err->message) - n, ": %s", reason);
 	}
+	return -1;
+}
+
+/* OpenSSL's reason strings are terse ("wrong tag"); keep the first, which names the innermost cause. */
+int rs_fail_ssl(struct rs_error *err, enum rs_errcode code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fail_ssl_v(err, code, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int rs_error_set_ssl(struct rs_error *err, enum rs_errcode code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fail_ssl_v(err, code, fmt, ap);
+	va_end(ap);
 	return -1;
 }

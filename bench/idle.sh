@@ -1,0 +1,59 @@
+#!/bin/sh
+# idle.sh [BINARY] [COUNT]: resident memory per idle connected MQTT device (TLS + CONNECT, keep-alive 1177 s) in
+# the lab and in mosquitto (TLS listener, same chain and key), from VmRSS before and after COUNT connections.
+# The goal is under 10 KB per connection. Needs python3; COUNT is bounded by `ulimit -n` of each process.
+set -u
+BIN=${1:-build/rootshift}
+N=${2:-10000}
+W=$(mktemp -d)
+PIDS=""
+trap 'for p in $PIDS; do kill $p 2>/dev/null; done; sleep 0.3; rm -rf "$W"' EXIT INT TERM
+HERE=$(dirname "$0")
+ulimit -n "$(ulimit -Hn)"
+
+"$BIN" lab init "$W/lab" --seed idle --fast-keys >/dev/null || exit 2
+KEY=$(head -c 32 /dev/urandom | base64)
+python3 - "$W/lab/devices.json" "$N" "$KEY" <<'PY'
+import json, sys
+path, n, key = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+json.dump({"devices": {f"idle{i}": {"primary_key": key, "auth": "sas"} for i in range(n)}}, open(path, "w"))
+PY
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+
+# measure NAME PID PORT
+measure() {
+  sleep 1
+  before=$(rss "$2")
+  fifo=$W/hold.$1
+  mkfifo "$fifo"
+  t0=$(date +%s.%N)
+  python3 "$HERE/idle_conns.py" "$3" "$W/lab/bundles/old-only.pem" "$N" "$KEY" <"$fifo" >"$W/$1.client" 2>&1 &
+  client=$!
+  exec 9>"$fifo"
+  i=0
+  while ! grep -q '^connected' "$W/$1.client" && kill -0 $client 2>/dev/null && [ $i -lt 3000 ]; do sleep 0.1; i=$((i+1)); done
+  t1=$(date +%s.%N)
+  sleep ${SETTLE:-1}
+  after=$(rss "$2")
+  got=$(sed -n 's/^connected //p' "$W/$1.client")
+  awk -v name="$1" -v b="$before" -v a="$after" -v n="${got:-0}" -v t="$(echo "$t1 - $t0" | bc)" \
+    'BEGIN { if (n == 0) { print name ": no connections"; exit } printf "%-10s %6d idle connections: RSS %d -> %d kB, %.1f KB per connection (connected in %.1f s)\n", name, n, b, a, (a - b) / n, t }'
+  exec 9>&-
+  wait $client 2>/dev/null
+  rm -f "$fifo"
+}
+
+P=$(free_port)
+"$BIN" lab serve "$W/lab" --mqtt-port "$P" --https-port 0 --amqp-port 0 --ws-port 0 --max-connections $((N + 100)) >/dev/null 2>&1 &
+LAB=$!; PIDS="$PIDS $LAB"
+measure lab "$LAB" "$P" | tee "$W/lab.out"
+
+if command -v mosquitto >/dev/null; then
+  MP=$(free_port)
+  printf 'listener %s 127.0.0.1\ncertfile %s\nkeyfile %s\nallow_anonymous true\nset_tcp_nodelay true\nuser %s\n' \
+    "$MP" "$W/lab/chains/old.pem" "$W/lab/pki/old-leaf.key" "$(id -un)" >"$W/mosquitto.conf"
+  mosquitto -c "$W/mosquitto.conf" >/dev/null 2>&1 &
+  MPID=$!; PIDS="$PIDS $MPID"
+  measure mosquitto "$MPID" "$MP" | tee "$W/mosq.out"
+fi

@@ -1,0 +1,315 @@
+/* cmd_lab.c: `rootshift lab`, an offline IoT Hub and DPS whose roots switch at run time. A table of
+ * subcommands; each parses, calls lab/ and renders. */
+#include <getopt.h>
+#include <openssl/crypto.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "lab.h"
+
+struct subcommand {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+};
+
+#define lab_usage(...) usage_error("lab", __VA_ARGS__)
+
+/* ---- lab init ---- */
+
+static int init_print(const char *dir, const struct lab_init_result *res, int exact)
+{
+	printf("lab created in '%s'\n\n", dir);
+	for (size_t i = 0; i < res->count; i++)
+		printf("  %-13s %s  %-40s %s\n", res->certs[i].id, res->certs[i].sha1, res->certs[i].detail,
+		       res->certs[i].subject);
+	printf("\nserved chains: %s/chains/{old,new,next,ecc}.pem\n", dir);
+	printf("device bundles: %s/bundles/{old-only,new-only,recommended,pinned-intermediate,ecc}.pem\n", dir);
+	if (exact)
+		fprintf(stderr, "warning: certificates carry the real CA names; keep this lab away from real trust "
+				"stores\n");
+	return EXIT_OK;
+}
+
+static int lab_init_cmd(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "seed", required_argument, NULL, 's' },   { "at", required_argument, NULL, 'a' },
+		{ "name", required_argument, NULL, 'n' },   { "hub", required_argument, NULL, 'H' },
+		{ "exact-names", no_argument, NULL, 'e' },  { "fast-keys", no_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
+	};
+	struct lab_init_opts opts = { 0 };
+	struct lab_init_result res;
+	struct rs_error err;
+	int c;
+
+	opts.at = now();
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': opts.seed = optarg; break;
+		case 'a': if (parse_at(optarg, &opts.at)) return EXIT_ERROR; break;
+		case 'n':
+			if (opts.name_count == LAB_MAX_NAMES)
+				return lab_usage("at most 16 --name options");
+			opts.names[opts.name_count++] = optarg;
+			break;
+		case 'H':
+			if (!*optarg || strspn(optarg, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(optarg) ||
+			    strlen(optarg) > 50)
+				return lab_usage("hub name '%s' is not valid (lowercase letters, digits, '-')", optarg);
+			opts.hub_name = optarg;
+			break;
+		case 'e': opts.exact_names = 1; break;
+		case 'F': opts.fast_keys = 1; break;
+		case 'h': return show_help("lab");
+		default: return unknown_option("lab", argc, argv);
+		}
+	}
+	if (argc - optind != 1)
+		return lab_usage("'lab init' takes one directory");
+	if (lab_init(argv[optind], &opts, &res, &err) < 0)
+		return lib_error(&err);
+	return init_print(argv[optind], &res, opts.exact_names);
+}
+
+/* ---- lab device add ---- */
+
+static int lab_device_cmd(int argc, char **argv)
+{
+	struct lab_config cfg;
+	struct rs_error err;
+	char key[64], mask[16], path[4096], line[1024];
+	const char *dir, *id;
+	int n;
+
+	if (argc != 4 || strcmp(argv[1], "add"))
+		return lab_usage("usage: rootshift lab device add DIR NAME");
+	dir = argv[2];
+	id = argv[3];
+	if (lab_config_load(dir, &cfg, &err) < 0 || lab_device_add(dir, id, key, sizeof(key), &err) < 0)
+		return lib_error(&err);
+	n = snprintf(line, sizeof(line), "HostName=%s;DeviceId=%s;SharedAccessKey=%s;GatewayHostName=localhost\n",
+		     cfg.hub_host, id, key);
+	snprintf(path, sizeof(path), "%s/devices/%s.connstr", dir, id);
+	if (n < 0 || lab_write_file(path, line, (size_t)n, 1, &err) < 0)
+		return lib_error(&err);
+	OPENSSL_cleanse(line, sizeof(line));
+	printf("HostName=%s;DeviceId=%s;SharedAccessKey=%s;GatewayHostName=localhost\n", cfg.hub_host, id,
+	       rs_mask_secret(key, mask, sizeof(mask)));
+	OPENSSL_cleanse(key, sizeof(key));
+	printf("the full connection string is in '%s' (mode 0600)\n", path);
+	return EXIT_OK;
+}
+
+/* ---- lab serve ---- */
+
+static rs_time serve_offset; /* --at: the lab's clock runs from that time */
+
+static rs_time serve_clock(void)
+{
+	return now() + serve_offset;
+}
+
+static void serve_log(const char *line)
+{
+	printf("%s\n", line);
+	fflush(stdout);
+}
+
+static int parse_port(const char *arg, int *out)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*end || end == arg || v < 0 || v > 65535)
+		return usage_error("lab", "port '%s' is not 0-65535", arg);
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_int(const char *arg, int lo, int hi, int *out)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*end || end == arg || v < lo || v > hi)
+		return usage_error("lab", "'%s' is not a number from %d to %d", arg, lo, hi);
+	*out = (int)v;
+	return 0;
+}
+
+static int lab_serve_cmd(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "mqtt-port", required_argument, NULL, 'm' },  { "https-port", required_argument, NULL, 's' },
+		{ "amqp-port", required_argument, NULL, 'q' },  { "admin-port", required_argument, NULL, 'd' },
+		{ "ws-port", required_argument, NULL, 'w' },
+		{ "listen", required_argument, NULL, 'l' },     { "chain", required_argument, NULL, 'c' },
+		{ "at", required_argument, NULL, 'a' },         { "test-endpoint", no_argument, NULL, 't' },
+		{ "no-client-cert-request", no_argument, NULL, 'n' },
+		{ "dps-delay", required_argument, NULL, 'D' },  { "max-connections", required_argument, NULL, 'M' },
+		{ "handshake-timeout", required_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },             { NULL, 0, NULL, 0 },
+	};
+	struct lab_serve_opts opts = { 0 };
+	struct rs_error err;
+	rs_time at;
+	int c;
+
+	opts.listen = "127.0.0.1";
+	opts.mqtt_port = 8883;
+	opts.https_port = 443;
+	opts.amqp_port = 5671;
+	opts.ws_port = 8443;
+	opts.admin_port = 0;
+	opts.request_client_cert = 1;
+	opts.max_conns = 60000;
+	opts.handshake_timeout = 10;
+	opts.chain = LAB_CHAIN_OLD;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm': if (parse_port(optarg, &opts.mqtt_port)) return EXIT_ERROR; break;
+		case 's': if (parse_port(optarg, &opts.https_port)) return EXIT_ERROR; break;
+		case 'q': if (parse_port(optarg, &opts.amqp_port)) return EXIT_ERROR; break;
+		case 'w': if (parse_port(optarg, &opts.ws_port)) return EXIT_ERROR; break;
+		case 'd': if (parse_port(optarg, &opts.admin_port)) return EXIT_ERROR; break;
+		case 'l': opts.listen = optarg; break;
+		case 'c':
+			if (lab_chain_parse(optarg, &opts.chain) < 0)
+				return lab_usage("chain '%s' is not old, new, next or ecc", optarg);
+			break;
+		case 'a':
+			if (parse_at(optarg, &at))
+				return EXIT_ERROR;
+			serve_offset = at - now();
+			break;
+		case 't': opts.test_endpoint = 1; break;
+		case 'n': opts.request_client_cert = 0; break;
+		case 'D': if (parse_int(optarg, 0, 86400, &opts.dps_delay)) return EXIT_ERROR; break;
+		case 'M': if (parse_int(optarg, 1, 1000000, &opts.max_conns)) return EXIT_ERROR; break;
+		case 'T': if (parse_int(optarg, 1, 3600, &opts.handshake_timeout)) return EXIT_ERROR; break;
+		case 'h': return show_help("lab");
+		default: return unknown_option("lab", argc, argv);
+		}
+	}
+	if (argc - optind != 1)
+		return lab_usage("'lab serve' takes one directory");
+	opts.dir = argv[optind];
+	opts.clock = serve_clock;
+	opts.log = serve_log;
+	opts.ready = serve_log;
+	if (lab_serve(&opts, &err) < 0)
+		return lib_error(&err);
+	return EXIT_OK;
+}
+
+/* ---- lab migrate, revert, status ---- */
+
+static int admin_call(const char *dir, const char *method, const char *path, enum format format)
+{
+	struct rs_error err;
+	char *body = NULL;
+	int status = 0, rv;
+	json_t *doc;
+
+	if (lab_admin_request(dir, method, path, &body, &status, &err) < 0)
+		return lib_error(&err);
+	if (status != 200) {
+		rv = error("the lab refused '%s %s': HTTP %d %s", method, path, status, body);
+		free(body);
+		return rv;
+	}
+	if (format == FORMAT_JSON) {
+		fputs(body, stdout);
+		free(body);
+		return EXIT_OK;
+	}
+	doc = json_loads(body, 0, NULL);
+	free(body);
+	if (!doc)
+		return error("the lab's admin API answered something that is not JSON");
+	printf("hub serves: %s\nDPS serves: %s\nmix: %d%%\nconnected devices: %d\n",
+	       json_string_value(json_object_get(doc, "hub_chain")), json_string_value(json_object_get(doc, "dps_chain")),
+	       (int)json_integer_value(json_object_get(doc, "mix")),
+	       (int)json_integer_value(json_object_get(doc, "connected")));
+	json_decref(doc);
+	return EXIT_OK;
+}
+
+static int lab_switch_cmd(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "disconnect", no_argument, NULL, 'x' }, { "mix", required_argument, NULL, 'm' },
+		{ "to", required_argument, NULL, 't' },   { "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },       { NULL, 0, NULL, 0 },
+	};
+	int migrate = !strcmp(argv[0], "migrate"), disconnect = 0, mix = 0, c;
+	enum format format = FORMAT_TEXT;
+	const char *to = migrate ? "new" : "old";
+	enum lab_chain chain;
+	char path[128];
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'x': disconnect = 1; break;
+		case 'm': if (parse_int(optarg, 0, 100, &mix)) return EXIT_ERROR; break;
+		case 't':
+			if (lab_chain_parse(optarg, &chain) < 0)
+				return lab_usage("chain '%s' is not old, new, next or ecc", optarg);
+			to = optarg;
+			break;
+		case 'f': if (parse_format("lab", optarg, &format)) return EXIT_ERROR; break;
+		case 'h': return show_help("lab");
+		default: return unknown_option("lab", argc, argv);
+		}
+	}
+	if (argc - optind != 1)
+		return lab_usage("'lab %s' takes one directory", argv[0]);
+	snprintf(path, sizeof(path), "/api/%s?to=%s&mix=%d&disconnect=%d", migrate ? "migrate" : "revert", to, mix,
+		 disconnect);
+	return admin_call(argv[optind], "POST", path, format);
+}
+
+static int lab_status_cmd(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+	};
+	enum format format = FORMAT_TEXT;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': if (parse_format("lab", optarg, &format)) return EXIT_ERROR; break;
+		case 'h': return show_help("lab");
+		default: return unknown_option("lab", argc, argv);
+		}
+	}
+	if (argc - optind != 1)
+		return lab_usage("'lab status' takes one directory");
+	return admin_call(argv[optind], "GET", "/api/status", format);
+}
+
+/* ---- dispatch ---- */
+
+static const struct subcommand subcommands[] = {
+	{ "device", lab_device_cmd },
+	{ "init", lab_init_cmd },
+	{ "migrate", lab_switch_cmd },
+	{ "revert", lab_switch_cmd },
+	{ "serve", lab_serve_cmd },
+	{ "status", lab_status_cmd },
+};
+
+int cmd_lab(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return argc < 2 ? lab_usage("'lab' needs a subcommand") : show_help("lab");
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (!strcmp(argv[1], subcommands[i].name)) {
+			optind = 1;
+			return subcommands[i].fn(argc - 1, argv + 1);
+		}
+	return lab_usage("no lab subcommand '%s'", argv[1]);
+}

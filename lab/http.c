@@ -1,0 +1,421 @@
+/*
+ * http.c: the lab's HTTP side, on libevent's evhttp. Over TLS: DPS registration (PUT register, GET operation
+ * status) and IoT Hub device-to-cloud events (azure-iot-facts.md 3.4 and 3.5). On a plain loopback port: the admin
+ * API (status, migrate, revert; changes need the token from serve.json), Prometheus /metrics and the web page.
+ */
+#include <arpa/inet.h>
+#include <event2/keyvalq_struct.h>
+#include <netinet/in.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "server.h"
+
+extern const char *const lab_page_html[];
+
+void lab_tracking_id(char *out, size_t size)
+{
+	unsigned char r[16];
+
+	RAND_bytes(r, sizeof(r));
+	snprintf(out, size, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2],
+		 r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
+}
+
+static void reply(struct evhttp_request *req, int code, const char *reason, const char *type, const char *body)
+{
+	struct evbuffer *b = evbuffer_new();
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+
+	if (type)
+		evhttp_add_header(h, "Content-Type", type);
+	if (b && body)
+		evbuffer_add(b, body, strlen(body));
+	evhttp_send_reply(req, code, reason, code == 204 ? NULL : b);
+	if (b)
+		evbuffer_free(b);
+}
+
+/* Splits a path into at most max segments (copied into buf); returns the count, or -1. */
+static int split_path(const char *path, char *buf, size_t size, char **seg, int max)
+{
+	int n = 0;
+	char *p;
+
+	if (!path || path[0] != '/' || strlen(path) >= size)
+		return -1;
+	snprintf(buf, size, "%s", path + 1);
+	for (p = buf; p && *p; ) {
+		if (n == max)
+			return -1;
+		seg[n++] = p;
+		p = strchr(p, '/');
+		if (p)
+			*p++ = '\0';
+	}
+	return n;
+}
+
+/* ---- HTTPS: DPS and hub events ---- */
+
+static void dps_unauthorized(struct evhttp_request *req, struct lab_server *lab, const char *dev, const char *why)
+{
+	char body[256], track[40];
+
+	lab->n.auth_failures++;
+	lab_event(lab, "auth-failure", dev, lab->dps_chain, why);
+	lab_tracking_id(track, sizeof(track));
+	snprintf(body, sizeof(body), "{\"errorCode\":401002,\"trackingId\":\"%s\",\"message\":\"Unauthorized\"}", track);
+	reply(req, 401, "Unauthorized", "application/json; charset=utf-8", body);
+}
+
+static void hub_unauthorized(struct evhttp_request *req, struct lab_server *lab, const char *dev, const char *why)
+{
+	char body[300], track[40], now[32];
+
+	lab->n.auth_failures++;
+	lab_event(lab, "auth-failure", dev, lab->hub_chain, why);
+	lab_tracking_id(track, sizeof(track));
+	rs_time_format(lab->opts->clock(), now, sizeof(now));
+	snprintf(body, sizeof(body),
+		 "{\"Message\":\"ErrorCode:IotHubUnauthorizedAccess;Unauthorized\",\"ExceptionMessage\":\"Tracking "
+		 "ID:%s-G:lab-TimeStamp:%s\"}",
+		 track, now);
+	reply(req, 401, "Unauthorized", "application/json; charset=utf-8", body);
+}
+
+static void dps_http(struct evhttp_request *req, struct lab_server *lab, char **seg, int n)
+{
+	const char *auth = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	char resource[512], body[1024], now[32], op[48];
+	unsigned char r[8];
+	struct rs_error err;
+
+	snprintf(resource, sizeof(resource), "%s/registrations/%s", seg[0], seg[2]);
+	if (strcasecmp(seg[0], lab->cfg.id_scope) || !auth || lab_check_sas(lab, auth, resource, seg[2], &err) < 0) {
+		dps_unauthorized(req, lab, seg[2], auth ? err.message : "no Authorization header");
+		return;
+	}
+	rs_time_format(lab->opts->clock(), now, sizeof(now));
+	if (n == 4 && cmd == EVHTTP_REQ_PUT && !strcmp(seg[3], "register")) {
+		RAND_bytes(r, sizeof(r));
+		snprintf(op, sizeof(op), "4.%02x%02x%02x%02x%02x%02x%02x%02x.lab", r[0], r[1], r[2], r[3], r[4], r[5],
+			 r[6], r[7]);
+		snprintf(body, sizeof(body), "{\"operationId\":\"%s\",\"status\":\"assigning\"}", op);
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "1");
+		reply(req, 202, "Accepted", "application/json; charset=utf-8", body);
+		return;
+	}
+	if (n == 5 && cmd == EVHTTP_REQ_GET && !strcmp(seg[3], "operations") && !strncmp(seg[4], "4.", 2)) {
+		lab->n.dps_registrations++;
+		snprintf(body, sizeof(body),
+			 "{\"operationId\":\"%s\",\"status\":\"assigned\",\"registrationState\":{\"registrationId\":"
+			 "\"%s\",\"createdDateTimeUtc\":\"%s\",\"assignedHub\":\"%s\",\"deviceId\":\"%s\",\"status\":"
+			 "\"assigned\",\"substatus\":\"initialAssignment\",\"lastUpdatedDateTimeUtc\":\"%s\"}}",
+			 seg[4], seg[2], now, lab->cfg.hub_host, seg[2], now);
+		lab_event(lab, "dps-assigned", seg[2], lab->dps_chain, lab->cfg.hub_host);
+		reply(req, 200, "OK", "application/json; charset=utf-8", body);
+		return;
+	}
+	reply(req, 404, "Not Found", "application/json; charset=utf-8", "{\"errorCode\":404000,\"message\":\"Not found\"}");
+}
+
+static void hub_http(struct evhttp_request *req, struct lab_server *lab, char **seg)
+{
+	const char *auth = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
+	char resource[512];
+	struct rs_error err;
+
+	snprintf(resource, sizeof(resource), "%s/devices/%s", lab->cfg.hub_host, seg[1]);
+	if (!auth || lab_check_sas(lab, auth, resource, seg[1], &err) < 0) {
+		hub_unauthorized(req, lab, seg[1], auth ? err.message : "no Authorization header");
+		return;
+	}
+	lab->n.telemetry++;
+	reply(req, 204, "No Content", NULL, NULL);
+}
+
+static void https_request(struct evhttp_request *req, void *arg)
+{
+	struct lab_server *lab = arg;
+	const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
+	char buf[1024], *seg[8];
+	int n = split_path(path, buf, sizeof(buf), seg, 8);
+
+	lab->n.https_requests++;
+	if (n >= 4 && !strcmp(seg[1], "registrations"))
+		dps_http(req, lab, seg, n);
+	else if (n == 4 && !strcmp(seg[0], "devices") && !strcmp(seg[2], "messages") && !strcmp(seg[3], "events") &&
+		 evhttp_request_get_command(req) == EVHTTP_REQ_POST)
+		hub_http(req, lab, seg);
+	else
+		reply(req, 404, "Not Found", "text/plain", "not found\n");
+}
+
+static struct bufferevent *https_bev(struct event_base *base, void *arg)
+{
+	struct lab_server *lab = arg;
+	enum lab_chain chain;
+	SSL *ssl = lab_new_ssl(lab, &chain);
+	struct bufferevent *bev;
+
+	if (!ssl)
+		return NULL;
+	bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (bev)
+		bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	return bev;
+}
+
+/* ---- admin ---- */
+
+static void status_json(struct lab_server *lab, struct evbuffer *b)
+{
+	char at[32];
+	size_t i;
+
+	rs_time_format(lab->switched_at, at, sizeof(at));
+	evbuffer_add_printf(b,
+			    "{\"schema\":\"rootshift/lab-status/1\",\"hub_chain\":\"%s\",\"dps_chain\":\"%s\",\"mix\":%d,"
+			    "\"switched_at\":\"%s\",\"hub_host\":\"%s\",\"id_scope\":\"%s\",\"connected\":%zu,"
+			    "\"connections\":%zu,\"handshakes\":{",
+			    lab_chain_name(lab->hub_chain), lab_chain_name(lab->dps_chain), lab->mix, at, lab->cfg.hub_host,
+			    lab->cfg.id_scope, lab_connected(lab), lab->nconns);
+	for (i = 0; i < LAB_CHAIN__COUNT; i++)
+		evbuffer_add_printf(b, "%s\"%s\":{\"ok\":%lu,\"failed\":%lu}", i ? "," : "", lab_chain_name((enum lab_chain)i),
+				    lab->n.handshakes_ok[i], lab->n.handshakes_failed[i]);
+	evbuffer_add_printf(b, "},\"auth_failures\":%lu,\"tls_failures\":{", lab->n.auth_failures);
+	for (i = 0; i < LAB_MAX_REASONS && lab->reasons[i].reason[0]; i++)
+		evbuffer_add_printf(b, "%s\"%s\":%lu", i ? "," : "", lab->reasons[i].reason, lab->reasons[i].count);
+	evbuffer_add_printf(b, "},\"history\":[");
+	for (i = 0; i < lab->history_len; i++)
+		evbuffer_add_printf(b, "%s%u", i ? "," : "", lab->history[i]);
+	evbuffer_add_printf(b, "],\"recent_failures\":[");
+	int first = 1;
+	for (i = 0; i < sizeof(lab->recent) / sizeof(lab->recent[0]); i++) {
+		size_t k = sizeof(lab->recent) / sizeof(lab->recent[0]);
+		const struct recent *r = &lab->recent[(lab->recent_next + i) % k];
+		if (!r->time[0])
+			continue;
+		evbuffer_add_printf(b, "%s{\"time\":\"%s\",\"event\":\"%s\",\"device\":\"%s\",\"chain\":\"%s\",\"detail\":\"%s\"}",
+				    first ? "" : ",", r->time, r->event, r->device, lab_chain_name(r->chain), r->detail);
+		first = 0;
+	}
+	evbuffer_add_printf(b, "],\"devices\":[");
+	i = 0;
+	for (struct conn *c = lab->conns; c; c = c->next)
+		if (c->state == ST_HUB || c->state == ST_DPS)
+			evbuffer_add_printf(b, "%s{\"id\":\"%s\",\"chain\":\"%s\",\"service\":\"%s\"}", i++ ? "," : "",
+					    c->device_id, lab_chain_name(c->chain), c->state == ST_HUB ? "hub" : "dps");
+	evbuffer_add_printf(b, "]}\n");
+}
+
+static void metric(struct evbuffer *b, const char *name, const char *type, const char *help)
+{
+	evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void metrics(struct lab_server *lab, struct evbuffer *b)
+{
+	size_t i;
+
+	metric(b, "rootshift_lab_connected_devices", "gauge", "Devices with an MQTT session (hub or DPS).");
+	evbuffer_add_printf(b, "rootshift_lab_connected_devices %zu\n", lab_connected(lab));
+	metric(b, "rootshift_lab_handshakes_total", "counter", "TLS handshakes by served chain and result.");
+	for (i = 0; i < LAB_CHAIN__COUNT; i++)
+		evbuffer_add_printf(b,
+				    "rootshift_lab_handshakes_total{chain=\"%s\",result=\"ok\"} %lu\n"
+				    "rootshift_lab_handshakes_total{chain=\"%s\",result=\"failed\"} %lu\n",
+				    lab_chain_name((enum lab_chain)i), lab->n.handshakes_ok[i],
+				    lab_chain_name((enum lab_chain)i), lab->n.handshakes_failed[i]);
+	metric(b, "rootshift_lab_tls_failures_total", "counter", "Failed TLS handshakes by OpenSSL reason or alert.");
+	for (i = 0; i < LAB_MAX_REASONS && lab->reasons[i].reason[0]; i++)
+		evbuffer_add_printf(b, "rootshift_lab_tls_failures_total{reason=\"%s\"} %lu\n", lab->reasons[i].reason,
+				    lab->reasons[i].count);
+	metric(b, "rootshift_lab_auth_failures_total", "counter", "Rejected credentials (CONNACK 5, 401).");
+	evbuffer_add_printf(b, "rootshift_lab_auth_failures_total %lu\n", lab->n.auth_failures);
+	metric(b, "rootshift_lab_dps_registrations_total", "counter", "DPS registrations assigned to the lab hub.");
+	evbuffer_add_printf(b, "rootshift_lab_dps_registrations_total %lu\n", lab->n.dps_registrations);
+	metric(b, "rootshift_lab_telemetry_messages_total", "counter", "Device-to-cloud messages accepted.");
+	evbuffer_add_printf(b, "rootshift_lab_telemetry_messages_total %lu\n", lab->n.telemetry);
+	metric(b, "rootshift_lab_dropped_connections_total", "counter", "Connections dropped by the lab, by cause.");
+	evbuffer_add_printf(b,
+			    "rootshift_lab_dropped_connections_total{cause=\"limit\"} %lu\n"
+			    "rootshift_lab_dropped_connections_total{cause=\"timeout\"} %lu\n"
+			    "rootshift_lab_dropped_connections_total{cause=\"cap\"} %lu\n"
+			    "rootshift_lab_dropped_connections_total{cause=\"kicked\"} %lu\n",
+			    lab->n.dropped_limits, lab->n.dropped_timeouts, lab->n.dropped_cap, lab->n.kicked);
+	metric(b, "rootshift_lab_served_chain", "gauge", "1 for the chain the hub serves to new handshakes.");
+	for (i = 0; i < LAB_CHAIN__COUNT; i++)
+		evbuffer_add_printf(b, "rootshift_lab_served_chain{chain=\"%s\"} %d\n", lab_chain_name((enum lab_chain)i),
+				    lab->hub_chain == (enum lab_chain)i);
+}
+
+static int token_ok(struct lab_server *lab, struct evhttp_request *req)
+{
+	const char *h = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
+
+	return h && strlen(h) == 7 + strlen(lab->token) && !strncmp(h, "Bearer ", 7) &&
+	       CRYPTO_memcmp(h + 7, lab->token, strlen(lab->token)) == 0;
+}
+
+static void admin_change(struct evhttp_request *req, struct lab_server *lab, int migrate)
+{
+	struct evkeyvalq q;
+	const char *v, *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+	enum lab_chain to = migrate ? LAB_CHAIN_NEW : LAB_CHAIN_OLD;
+	int mix = 0, disconnect = 0;
+	char *end;
+	struct evbuffer *b;
+
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
+		reply(req, 405, "Method Not Allowed", "text/plain", "use POST\n");
+		return;
+	}
+	if (!token_ok(lab, req)) {
+		reply(req, 401, "Unauthorized", "application/json", "{\"error\":\"admin token required\"}\n");
+		return;
+	}
+	q.tqh_first = NULL;
+	q.tqh_last = &q.tqh_first;
+	if (query && evhttp_parse_query_str(query, &q) < 0) {
+		reply(req, 400, "Bad Request", "application/json", "{\"error\":\"bad query\"}\n");
+		return;
+	}
+	if ((v = evhttp_find_header(&q, "to")) && lab_chain_parse(v, &to) < 0)
+		mix = -1;
+	if ((v = evhttp_find_header(&q, "mix")) && (mix = (int)strtol(v, &end, 10), *end || mix < 0 || mix > 100))
+		mix = -1;
+	if ((v = evhttp_find_header(&q, "disconnect")))
+		disconnect = !strcmp(v, "1") || !strcmp(v, "true");
+	evhttp_clear_headers(&q);
+	if (mix < 0) {
+		reply(req, 400, "Bad Request", "application/json", "{\"error\":\"to must be old, new, next or ecc; mix 0-100\"}\n");
+		return;
+	}
+	lab_switch(lab, to, mix, disconnect);
+	if ((b = evbuffer_new())) {
+		status_json(lab, b);
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "application/json");
+		evhttp_send_reply(req, 200, "OK", b);
+		evbuffer_free(b);
+	}
+}
+
+/* POST /api/c2d?device=ID with the message as the body. */
+static void admin_c2d(struct evhttp_request *req, struct lab_server *lab)
+{
+	const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req)), *dev;
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	size_t len = evbuffer_get_length(in);
+	struct evkeyvalq q;
+	char body[64];
+	int n;
+
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST || !token_ok(lab, req)) {
+		reply(req, 401, "Unauthorized", "application/json", "{\"error\":\"POST with the admin token\"}\n");
+		return;
+	}
+	q.tqh_first = NULL;
+	q.tqh_last = &q.tqh_first;
+	if (!query || evhttp_parse_query_str(query, &q) < 0 || !(dev = evhttp_find_header(&q, "device")) ||
+	    !lab_device_id_ok(dev) || len > 65536) {
+		evhttp_clear_headers(&q);
+		reply(req, 400, "Bad Request", "application/json", "{\"error\":\"give ?device=ID and a body of 64 KiB at most\"}\n");
+		return;
+	}
+	n = lab_send_c2d(lab, dev, evbuffer_pullup(in, (ev_ssize_t)len), len);
+	lab_event(lab, "c2d", dev, lab->hub_chain, n ? "sent" : "no subscribed session");
+	evhttp_clear_headers(&q);
+	snprintf(body, sizeof(body), "{\"delivered\":%d}\n", n);
+	reply(req, n ? 200 : 404, n ? "OK" : "Not Found", "application/json", body);
+}
+
+static void admin_request(struct evhttp_request *req, void *arg)
+{
+	struct lab_server *lab = arg;
+	const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
+	struct evbuffer *b;
+
+	if (!path)
+		path = "/";
+	if (!strcmp(path, "/api/c2d")) {
+		admin_c2d(req, lab);
+		return;
+	}
+	if (!strcmp(path, "/api/migrate") || !strcmp(path, "/api/revert")) {
+		admin_change(req, lab, !strcmp(path, "/api/migrate"));
+		return;
+	}
+	if (!strcmp(path, "/")) {
+		if (!(b = evbuffer_new()))
+			return;
+		for (size_t i = 0; lab_page_html[i]; i++)
+			evbuffer_add(b, lab_page_html[i], strlen(lab_page_html[i]));
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "text/html; charset=utf-8");
+		evhttp_send_reply(req, 200, "OK", b);
+		evbuffer_free(b);
+		return;
+	}
+	if (strcmp(path, "/api/status") && strcmp(path, "/metrics")) {
+		reply(req, 404, "Not Found", "text/plain", "not found\n");
+		return;
+	}
+	if (!(b = evbuffer_new()))
+		return;
+	if (!strcmp(path, "/metrics"))
+		metrics(lab, b);
+	else
+		status_json(lab, b);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+			  path[1] == 'm' ? "text/plain; version=0.0.4" : "application/json");
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Cache-Control", "no-store");
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+}
+
+static struct evhttp *http_on(struct lab_server *lab, const char *addr, int *port,
+			      void (*cb)(struct evhttp_request *, void *), struct rs_error *err)
+{
+	struct evhttp *h = evhttp_new(lab->base);
+	struct evhttp_bound_socket *s;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (!h) {
+		rs_error_set(err, RS_ERR_INTERNAL, "cannot start an HTTP server");
+		return NULL;
+	}
+	evhttp_set_gencb(h, cb, lab);
+	evhttp_set_max_headers_size(h, 16384);
+	evhttp_set_max_body_size(h, 256 * 1024 + 4096);
+	evhttp_set_timeout(h, 30);
+	evhttp_set_allowed_methods(h, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT);
+	if (!(s = evhttp_bind_socket_with_handle(h, addr, (ev_uint16_t)*port))) {
+		evhttp_free(h);
+		rs_error_set(err, RS_ERR_IO, "cannot listen on %s port %d", addr, *port);
+		return NULL;
+	}
+	getsockname(evhttp_bound_socket_get_fd(s), (struct sockaddr *)&ss, &len);
+	*port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+					      : ((struct sockaddr_in6 *)&ss)->sin6_port);
+	return h;
+}
+
+int lab_http_start(struct lab_server *lab, struct rs_error *err)
+{
+	lab->https_port = lab->opts->https_port;
+	lab->admin_port = lab->opts->admin_port;
+	if (!(lab->https = http_on(lab, lab->opts->listen, &lab->https_port, https_request, err)))
+		return -1;
+	evhttp_set_bevcb(lab->https, https_bev, lab);
+	/* the admin API is on loopback whatever the service address */
+	if (!(lab->admin = http_on(lab, "127.0.0.1", &lab->admin_port, admin_request, err)))
+		return -1;
+	return 0;
+}

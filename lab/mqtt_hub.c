@@ -1,0 +1,441 @@
+/*
+ * mqtt_hub.c: IoT Hub and DPS over MQTT 3.1.1 (azure-iot-facts.md 3.1 and 3.4). The CONNECT user name says which:
+ * "{hub}/{device}/?api-version=..." (or the old form without '?') is the hub; "{scope}/registrations/{id}/..." is
+ * DPS. Hub credentials are checked at CONNECT (CONNACK 5 on failure); DPS credentials at the register request
+ * (res/401), as DPS does.
+ */
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "server.h"
+
+static int send_packet(struct conn *c, const struct rs_mqtt_packet *pkt)
+{
+	unsigned char small[512], *buf = small;
+	struct rs_error err;
+	size_t len;
+	int rv = -1;
+
+	if (rs_mqtt_encode(pkt, NULL, 0, &len, &err) < 0)
+		return -1;
+	if (len > sizeof(small) && !(buf = malloc(len)))
+		return -1;
+	if (rs_mqtt_encode(pkt, buf, len, &len, &err) == 0)
+		rv = conn_write(c, buf, len);
+	if (buf != small)
+		free(buf);
+	return rv;
+}
+
+static int send_publish(struct conn *c, const char *topic, const char *body)
+{
+	struct rs_mqtt_packet p = { 0 };
+
+	p.type = RS_MQTT_PUBLISH;
+	p.topic.ptr = topic;
+	p.topic.len = strlen(topic);
+	p.payload = (const unsigned char *)body;
+	p.payload_len = strlen(body);
+	return send_packet(c, &p);
+}
+
+static void send_connack(struct conn *c, int code)
+{
+	struct rs_mqtt_packet p = { 0 };
+
+	p.type = RS_MQTT_CONNACK;
+	p.return_code = code;
+	send_packet(c, &p);
+}
+
+/* Copies s into out as a C string; -1 when it does not fit. */
+static int str_copy(struct rs_mqtt_str s, char *out, size_t size)
+{
+	if (s.len >= size)
+		return -1;
+	memcpy(out, s.ptr, s.len);
+	out[s.len] = '\0';
+	return 0;
+}
+
+int lab_check_sas(struct lab_server *lab, const char *token, const char *resource, const char *device,
+		  struct rs_error *err)
+{
+	char key[128];
+	struct rs_sas *sas;
+	int rv = -1;
+
+	if (lab->opts->test_endpoint)
+		return rs_error_set(err, RS_ERR_AUTH, "test endpoint: every credential is rejected after TLS");
+	if (!(sas = rs_sas_parse(token, err)))
+		return -1;
+	if (lab_registry_key(lab->registry, device, key, sizeof(key), err) == 0)
+		rv = rs_sas_verify(sas, key, resource, lab->opts->clock(), err);
+	rs_sas_free(sas);
+	memset(key, 0, sizeof(key));
+	return rv;
+}
+
+/* "{host}/{device}[/{module}]/?api-version=..." or "{host}/{device}/api-version=..." (old C SDKs). */
+static int parse_hub_user(const char *user, char *host, size_t hsize, char *dev, size_t dsize)
+{
+	const char *s1 = strchr(user, '/'), *s2;
+
+	if (!s1 || (size_t)(s1 - user) >= hsize)
+		return -1;
+	memcpy(host, user, (size_t)(s1 - user));
+	host[s1 - user] = '\0';
+	s2 = strchr(s1 + 1, '/');
+	if (!s2 || s2 == s1 + 1 || (size_t)(s2 - s1 - 1) >= dsize)
+		return -1;
+	memcpy(dev, s1 + 1, (size_t)(s2 - s1 - 1));
+	dev[s2 - s1 - 1] = '\0';
+	return strncmp(s2 + 1, "?", 1) == 0 || strncmp(s2 + 1, "api-version=", 12) == 0 ? 0 : -1;
+}
+
+static void kick_others(struct conn *c)
+{
+	for (struct conn *o = c->lab->conns, *next; o; o = next) {
+		next = o->next;
+		if (o != c && o->state == ST_HUB && !strcmp(o->device_id, c->device_id)) {
+			c->lab->n.kicked++;
+			lab_event(c->lab, "kicked", o->device_id, o->chain, "a new connection for the same device (400027)");
+			conn_close(o);
+		}
+	}
+}
+
+static void enter_session(struct conn *c, enum conn_state state, int keep_alive)
+{
+	struct timeval tv;
+
+	c->state = state;
+	c->keep_alive = keep_alive;
+	c->connected_at = c->lab->opts->clock();
+	evtimer_del(c->deadline);
+	if (keep_alive > 0) {
+		/* the service allows 1.5 x keep-alive, capped at 1767 s */
+		long t = (long)keep_alive * 3 / 2;
+		tv.tv_sec = t > 1767 ? 1767 : t;
+		tv.tv_usec = 0;
+		bufferevent_set_timeouts(c->bev, &tv, NULL);
+	}
+	lab_event(c->lab, "connect", c->device_id, c->chain, state == ST_DPS ? "dps" : "hub");
+}
+
+static int on_connect(struct conn *c, const struct rs_mqtt_packet *p)
+{
+	struct lab_server *lab = c->lab;
+	char user[600], pass[4097], host[256], dev[129], resource[512], cid[129];
+	struct rs_error err;
+	const char *reg;
+
+	lab->n.mqtt_connects++;
+	if (!rs_mqtt_str_eq(p->protocol_name, "MQTT") || p->protocol_level != 4) {
+		send_connack(c, 1);
+		conn_close_after_flush(c);
+		return -1;
+	}
+	if (str_copy(p->username, user, sizeof(user)) < 0 || str_copy(p->password, pass, sizeof(pass)) < 0 ||
+	    str_copy(p->client_id, cid, sizeof(cid)) < 0 || !p->has_username) {
+		send_connack(c, 4);
+		conn_close_after_flush(c);
+		return -1;
+	}
+	snprintf(c->device_id, sizeof(c->device_id), "%s", cid);
+	if ((reg = strstr(user, "/registrations/")) != NULL) {
+		/* DPS: CONNACK 0 whatever the credentials; a register request without them gets res/401 */
+		snprintf(resource, sizeof(resource), "%.*s/registrations/%s", (int)(reg - user), user, cid);
+		c->dps_authorized = strncasecmp(user, lab->cfg.id_scope, strlen(lab->cfg.id_scope)) == 0 &&
+				    reg - user == (long)strlen(lab->cfg.id_scope) &&
+				    strncmp(reg + 15, cid, strlen(cid)) == 0 && reg[15 + strlen(cid)] == '/' &&
+				    lab_check_sas(lab, pass, resource, cid, &err) == 0;
+		memset(pass, 0, sizeof(pass));
+		enter_session(c, ST_DPS, p->keep_alive);
+		send_connack(c, 0);
+		return 0;
+	}
+	if (parse_hub_user(user, host, sizeof(host), dev, sizeof(dev)) < 0) {
+		rs_error_set(&err, RS_ERR_AUTH, "user name is not {hub}/{device}/?api-version=...");
+	} else if (strcasecmp(host, lab->cfg.hub_host) || strcmp(dev, cid)) {
+		rs_error_set(&err, RS_ERR_AUTH, "user name names hub '%s' and device '%s' for client id '%s'", host, dev,
+			     cid);
+	} else {
+		snprintf(resource, sizeof(resource), "%s/devices/%s", lab->cfg.hub_host, dev);
+		if (lab_check_sas(lab, pass, resource, dev, &err) == 0) {
+			memset(pass, 0, sizeof(pass));
+			kick_others(c);
+			enter_session(c, ST_HUB, p->keep_alive);
+			send_connack(c, 0);
+			return 0;
+		}
+	}
+	memset(pass, 0, sizeof(pass));
+	lab->n.auth_failures++;
+	lab_event(lab, "auth-failure", cid, c->chain, err.message);
+	send_connack(c, 5);
+	conn_close_after_flush(c);
+	return -1;
+}
+
+/* "...?$rid=42&..." → "42" */
+static int query_param(const char *topic, const char *name, char *out, size_t size)
+{
+	const char *q = strchr(topic, '?'), *p, *end;
+	size_t n = strlen(name);
+
+	for (p = q; p; p = strchr(p + 1, '&')) {
+		if (!strncmp(p + 1, name, n) && p[1 + n] == '=') {
+			p += n + 2;
+			end = p + strcspn(p, "&");
+			if ((size_t)(end - p) >= size || end == p)
+				return -1;
+			memcpy(out, p, (size_t)(end - p));
+			out[end - p] = '\0';
+			return strspn(out, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._") ==
+					   strlen(out) ? 0 : -1;
+		}
+	}
+	return -1;
+}
+
+static int hub_publish(struct conn *c, const struct rs_mqtt_packet *p, const char *topic)
+{
+	char prefix[200], rid[64], reply[256], body[256];
+
+	snprintf(prefix, sizeof(prefix), "devices/%s/messages/events/", c->device_id);
+	if (p->qos == 2) {
+		lab_event(c->lab, "protocol-error", c->device_id, c->chain, "QoS 2 is not supported");
+		conn_close(c);
+		return -1;
+	}
+	if (!strncmp(topic, prefix, strlen(prefix))) {
+		c->lab->n.telemetry++;
+		if (p->qos == 1) {
+			struct rs_mqtt_packet ack = { 0 };
+			ack.type = RS_MQTT_PUBACK;
+			ack.packet_id = p->packet_id;
+			send_packet(c, &ack);
+		}
+		return 0;
+	}
+	if (!strncmp(topic, "$iothub/twin/GET/", 17) && query_param(topic, "$rid", rid, sizeof(rid)) == 0) {
+		snprintf(reply, sizeof(reply), "$iothub/twin/res/200/?$rid=%s", rid);
+		snprintf(body, sizeof(body), "{\"desired\":{\"$version\":1},\"reported\":{\"$version\":%u}}",
+			 c->reported_version + 1);
+		send_publish(c, reply, body);
+		return 0;
+	}
+	if (!strncmp(topic, "$iothub/twin/PATCH/properties/reported/", 39) &&
+	    query_param(topic, "$rid", rid, sizeof(rid)) == 0) {
+		c->reported_version++;
+		snprintf(reply, sizeof(reply), "$iothub/twin/res/204/?$rid=%s&$version=%u", rid, c->reported_version + 1);
+		send_publish(c, reply, "");
+		return 0;
+	}
+	lab_event(c->lab, "protocol-error", c->device_id, c->chain, "PUBLISH to a topic IoT Hub does not accept");
+	conn_close(c);
+	return -1;
+}
+
+static int hub_filter_ok(const struct conn *c, struct rs_mqtt_str f)
+{
+	char want[200];
+
+	snprintf(want, sizeof(want), "devices/%s/messages/devicebound/#", c->device_id);
+	return rs_mqtt_str_eq(f, want) || rs_mqtt_str_eq(f, "$iothub/twin/res/#") ||
+	       rs_mqtt_str_eq(f, "$iothub/twin/PATCH/properties/desired/#") || rs_mqtt_str_eq(f, "$iothub/methods/POST/#");
+}
+
+static void on_subscribe(struct conn *c, const struct rs_mqtt_packet *p)
+{
+	struct rs_mqtt_packet ack = { 0 };
+
+	ack.type = RS_MQTT_SUBACK;
+	ack.packet_id = p->packet_id;
+	ack.topic_count = p->topic_count;
+	for (size_t i = 0; i < p->topic_count; i++) {
+		int ok = c->state == ST_DPS ? rs_mqtt_str_eq(p->topics[i], "$dps/registrations/res/#")
+					    : hub_filter_ok(c, p->topics[i]) && c->subs < LAB_MAX_SUBS;
+		ack.qos_list[i] = ok ? (p->qos_list[i] > 1 ? 1 : p->qos_list[i]) : 0x80;
+		c->subs += ok;
+		if (ok && c->state == ST_HUB && !strncmp(p->topics[i].ptr, "devices/", 8))
+			c->c2d_subscribed = 1;
+	}
+	send_packet(c, &ack);
+}
+
+int lab_send_c2d(struct lab_server *lab, const char *device, const unsigned char *body, size_t len)
+{
+	char topic[200];
+	int n = 0;
+
+	snprintf(topic, sizeof(topic), "devices/%s/messages/devicebound/", device);
+	for (struct conn *c = lab->conns; c; c = c->next) {
+		struct rs_mqtt_packet p = { 0 };
+		if (c->state != ST_HUB || !c->c2d_subscribed || strcmp(c->device_id, device))
+			continue;
+		p.type = RS_MQTT_PUBLISH;
+		p.qos = 1;
+		p.packet_id = c->next_packet_id++;
+		if (c->next_packet_id > 65535)
+			c->next_packet_id = 1;
+		p.topic.ptr = topic;
+		p.topic.len = strlen(topic);
+		p.payload = body;
+		p.payload_len = len;
+		n += send_packet(c, &p) == 0;
+	}
+	return n;
+}
+
+static void dps_error(struct conn *c, const char *rid, int status, const char *message)
+{
+	char topic[128], body[300], track[40];
+
+	lab_tracking_id(track, sizeof(track));
+	snprintf(topic, sizeof(topic), "$dps/registrations/res/%d/?$rid=%s", status, rid);
+	snprintf(body, sizeof(body), "{\"errorCode\":%d000,\"trackingId\":\"%s\",\"message\":\"%s\"}", status, track,
+		 message);
+	send_publish(c, topic, body);
+}
+
+static int dps_publish(struct conn *c, const char *topic)
+{
+	char rid[64], op[64], reply[160], body[1024], now[32];
+	unsigned char rnd[8];
+
+	if (query_param(topic, "$rid", rid, sizeof(rid)) < 0) {
+		conn_close(c);
+		return -1;
+	}
+	if (!c->dps_authorized) {
+		c->lab->n.auth_failures++;
+		lab_event(c->lab, "auth-failure", c->device_id, c->chain, "DPS registration without valid credentials");
+		dps_error(c, rid, 401, "Unauthorized");
+		return 0;
+	}
+	rs_time_format(c->lab->opts->clock(), now, sizeof(now));
+	if (!strncmp(topic, "$dps/registrations/PUT/iotdps-register/", 39)) {
+		RAND_bytes(rnd, sizeof(rnd));
+		snprintf(c->op_id, sizeof(c->op_id), "4.%02x%02x%02x%02x%02x%02x%02x%02x.lab", rnd[0], rnd[1], rnd[2],
+			 rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+		snprintf(reply, sizeof(reply), "$dps/registrations/res/202/?$rid=%s&retry-after=1", rid);
+		snprintf(body, sizeof(body), "{\"operationId\":\"%s\",\"status\":\"assigning\"}", c->op_id);
+		send_publish(c, reply, body);
+		return 0;
+	}
+	if (!strncmp(topic, "$dps/registrations/GET/iotdps-get-operationstatus/", 50) &&
+	    query_param(topic, "operationId", op, sizeof(op)) == 0 && !strcmp(op, c->op_id)) {
+		c->lab->n.dps_registrations++;
+		snprintf(reply, sizeof(reply), "$dps/registrations/res/200/?$rid=%s", rid);
+		snprintf(body, sizeof(body),
+			 "{\"operationId\":\"%s\",\"status\":\"assigned\",\"registrationState\":{\"registrationId\":"
+			 "\"%s\",\"createdDateTimeUtc\":\"%s\",\"assignedHub\":\"%s\",\"deviceId\":\"%s\",\"status\":"
+			 "\"assigned\",\"substatus\":\"initialAssignment\",\"lastUpdatedDateTimeUtc\":\"%s\"}}",
+			 c->op_id, c->device_id, now, c->lab->cfg.hub_host, c->device_id, now);
+		send_publish(c, reply, body);
+		lab_event(c->lab, "dps-assigned", c->device_id, c->chain, c->lab->cfg.hub_host);
+		return 0;
+	}
+	dps_error(c, rid, 404, "Not found");
+	return 0;
+}
+
+static int on_publish(struct conn *c, const struct rs_mqtt_packet *p)
+{
+	char topic[1024];
+
+	if (str_copy(p->topic, topic, sizeof(topic)) < 0) {
+		conn_close(c);
+		return -1;
+	}
+	return c->state == ST_HUB ? hub_publish(c, p, topic) : dps_publish(c, topic);
+}
+
+/* One packet; returns -1 when the connection was closed. */
+static int on_packet(struct conn *c, const struct rs_mqtt_packet *p)
+{
+	if (c->state == ST_WAIT_CONNECT) {
+		if (p->type != RS_MQTT_CONNECT) {
+			lab_event(c->lab, "protocol-error", "", c->chain, "first packet is not CONNECT");
+			conn_close(c);
+			return -1;
+		}
+		return on_connect(c, p);
+	}
+	switch (p->type) {
+	case RS_MQTT_PUBLISH: return on_publish(c, p);
+	case RS_MQTT_SUBSCRIBE: on_subscribe(c, p); return 0;
+	case RS_MQTT_UNSUBSCRIBE: {
+		struct rs_mqtt_packet ack = { 0 };
+		ack.type = RS_MQTT_UNSUBACK;
+		ack.packet_id = p->packet_id;
+		send_packet(c, &ack);
+		return 0;
+	}
+	case RS_MQTT_PINGREQ: {
+		struct rs_mqtt_packet ack = { 0 };
+		ack.type = RS_MQTT_PINGRESP;
+		send_packet(c, &ack);
+		return 0;
+	}
+	case RS_MQTT_PUBACK: return 0;
+	case RS_MQTT_DISCONNECT: conn_close(c); return -1;
+	default:
+		lab_event(c->lab, "protocol-error", c->device_id, c->chain, "unexpected packet");
+		conn_close(c);
+		return -1;
+	}
+}
+
+int conn_write(struct conn *c, const void *data, size_t len)
+{
+	unsigned char hdr[14];
+	size_t n;
+
+	if (c->proto != PROTO_WS)
+		return bufferevent_write(c->bev, data, len);
+	n = rs_ws_header(RS_WS_BINARY, len, NULL, hdr);
+	return bufferevent_write(c->bev, hdr, n) || bufferevent_write(c->bev, data, len) ? -1 : 0;
+}
+
+int mqtt_process(struct conn *c, struct evbuffer *in)
+{
+	struct rs_mqtt_packet pkt;
+	struct rs_error err;
+	size_t len, used;
+	int r;
+
+	while (c->state != ST_CLOSING && (len = evbuffer_get_length(in)) > 0) {
+		const unsigned char *data = evbuffer_pullup(in, (ev_ssize_t)len);
+		r = rs_mqtt_decode(data, len, LAB_MAX_PACKET, &pkt, &used, &err);
+		if (r == 0)
+			return 0;
+		if (r < 0) {
+			if (err.code == RS_ERR_LIMIT)
+				c->lab->n.dropped_limits++;
+			lab_event(c->lab, "protocol-error", c->device_id, c->chain, err.message);
+			conn_close(c);
+			return -1;
+		}
+		if (on_packet(c, &pkt) < 0)
+			return -1; /* c, its buffers and pkt's strings are gone */
+		evbuffer_drain(in, used);
+		if (evbuffer_get_length(bufferevent_get_output(c->bev)) > LAB_MAX_PENDING) {
+			c->lab->n.dropped_limits++;
+			lab_event(c->lab, "dropped", c->device_id, c->chain, "a slow reader left too much output");
+			conn_close(c);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void mqtt_on_read(struct bufferevent *bev, void *arg)
+{
+	(void)mqtt_process(arg, bufferevent_get_input(bev));
+}

@@ -1,0 +1,171 @@
+/* registry.c: the lab's device registry (devices.json) and its settings (lab.json). */
+
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lab.h"
+
+/* IoT Hub device ids: up to 128 of [A-Za-z0-9-.%_*?!(),:=@$'+] ; the lab accepts a safe subset. */
+int lab_device_id_ok(const char *id)
+{
+	size_t n = strlen(id);
+
+	return n > 0 && n <= 128 && strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._:@") == n;
+}
+
+static json_t *load_json(const char *dir, const char *name, struct rs_error *err)
+{
+	char path[4096];
+	json_error_t jerr;
+	json_t *doc;
+
+	if (lab_path(path, sizeof(path), dir, name) < 0) {
+		rs_error_set(err, RS_ERR_USAGE, "path '%s' is too long", dir);
+		return NULL;
+	}
+	if (!(doc = json_load_file(path, 0, &jerr)))
+		rs_error_set(err, RS_ERR_IO, "cannot read '%s': %s (is '%s' a lab made by 'rootshift lab init'?)", path,
+			     jerr.text, dir);
+	else if (!json_is_object(doc)) {
+		rs_error_set(err, RS_ERR_PARSE, "cannot read '%s': not a JSON object", path);
+		json_decref(doc);
+		doc = NULL;
+	}
+	return doc;
+}
+
+static int copy_str(json_t *doc, const char *key, char *out, size_t size)
+{
+	const char *v = json_string_value(json_object_get(doc, key));
+
+	if (!v || strlen(v) >= size)
+		return -1;
+	snprintf(out, size, "%s", v);
+	return 0;
+}
+
+int lab_config_load(const char *dir, struct lab_config *cfg, struct rs_error *err)
+{
+	json_t *doc = load_json(dir, "lab.json", err);
+	char at[40];
+	int rv = -1;
+
+	if (!doc)
+		return -1;
+	if (copy_str(doc, "hub_host", cfg->hub_host, sizeof(cfg->hub_host)) < 0 ||
+	    copy_str(doc, "dps_host", cfg->dps_host, sizeof(cfg->dps_host)) < 0 ||
+	    copy_str(doc, "id_scope", cfg->id_scope, sizeof(cfg->id_scope)) < 0 ||
+	    copy_str(doc, "generated_at", at, sizeof(at)) < 0 || rs_time_parse(at, &cfg->generated_at, NULL) < 0)
+		rs_error_set(err, RS_ERR_PARSE, "cannot read '%s/lab.json': a field is missing or wrong", dir);
+	else
+		rv = 0;
+	json_decref(doc);
+	return rv;
+}
+
+int lab_device_key(const char *dir, const char *device_id, char *key_out, size_t key_size, struct rs_error *err)
+{
+	json_t *doc = load_json(dir, "devices.json", err), *dev;
+	int rv = -1;
+
+	if (!doc)
+		return -1;
+	dev = json_object_get(json_object_get(doc, "devices"), device_id);
+	if (!dev || copy_str(dev, "primary_key", key_out, key_size) < 0)
+		rs_error_set(err, RS_ERR_NOTFOUND, "no device '%s' in the lab", device_id);
+	else
+		rv = 0;
+	json_decref(doc);
+	return rv;
+}
+
+int lab_device_add(const char *dir, const char *device_id, char *key_out, size_t key_size, struct rs_error *err)
+{
+	json_t *doc, *devs, *dev;
+	unsigned char rnd[32];
+	char path[4096], *text = NULL;
+	int rv = -1;
+
+	if (!lab_device_id_ok(device_id))
+		return rs_error_set(err, RS_ERR_USAGE, "device id '%s' is not valid (use letters, digits and -._:@)",
+				    device_id);
+	if (key_size < 45 || RAND_bytes(rnd, sizeof(rnd)) != 1)
+		return rs_error_set_ssl(err, RS_ERR_INTERNAL, "cannot draw a device key");
+	EVP_EncodeBlock((unsigned char *)key_out, rnd, sizeof(rnd));
+	OPENSSL_cleanse(rnd, sizeof(rnd));
+	if (!(doc = load_json(dir, "devices.json", err)))
+		return -1;
+	devs = json_object_get(doc, "devices");
+	if (!json_is_object(devs))
+		rs_error_set(err, RS_ERR_PARSE, "cannot read '%s/devices.json': no \"devices\" object", dir);
+	else if (json_object_get(devs, device_id))
+		rs_error_set(err, RS_ERR_USAGE, "device '%s' is already in the lab", device_id);
+	else if (!(dev = json_pack("{s:s, s:s}", "primary_key", key_out, "auth", "sas")) ||
+		 json_object_set_new(devs, device_id, dev) < 0 ||
+		 !(text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS)))
+		rs_error_set(err, RS_ERR_NOMEM, "out of memory");
+	else if (lab_path(path, sizeof(path), dir, "devices.json") == 0)
+		rv = lab_write_file(path, text, strlen(text), 1, err);
+	if (text)
+		OPENSSL_cleanse(text, strlen(text));
+	free(text);
+	json_decref(doc);
+	return rv;
+}
+
+struct lab_registry {
+	char dir[4096];
+	json_t *devices; /* the "devices" object, or NULL before the first load */
+	struct stat st;  /* of devices.json when loaded */
+};
+
+struct lab_registry *lab_registry_new(const char *dir)
+{
+	struct lab_registry *reg = calloc(1, sizeof(*reg));
+
+	if (reg)
+		snprintf(reg->dir, sizeof(reg->dir), "%s", dir);
+	return reg;
+}
+
+void lab_registry_free(struct lab_registry *reg)
+{
+	if (!reg)
+		return;
+	json_decref(reg->devices);
+	free(reg);
+}
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_size == b->st_size && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+int lab_registry_key(struct lab_registry *reg, const char *device_id, char *key_out, size_t key_size,
+		     struct rs_error *err)
+{
+	char path[4200];
+	struct stat st;
+	json_t *doc, *dev;
+
+	snprintf(path, sizeof(path), "%s/devices.json", reg->dir);
+	if (stat(path, &st) == 0 && (!reg->devices || !same_file(&st, &reg->st))) {
+		if (!(doc = load_json(reg->dir, "devices.json", err)))
+			return -1;
+		json_decref(reg->devices);
+		reg->devices = json_incref(json_object_get(doc, "devices"));
+		json_decref(doc);
+		reg->st = st;
+	}
+	dev = json_object_get(reg->devices, device_id);
+	if (!dev || copy_str(dev, "primary_key", key_out, key_size) < 0)
+		return rs_error_set(err, RS_ERR_NOTFOUND, "no device '%s' in the lab", device_id);
+	return 0;
+}

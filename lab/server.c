@@ -1,0 +1,563 @@
+/*
+ * server.c: the lab's event loop. One process, one libevent base: TLS listeners for MQTT (hub and DPS share the
+ * port; the CONNECT user name tells them apart) and AMQP, HTTPS and the admin API (http.c), and the switch.
+ *
+ * The switch decides the chain of each handshake when the connection is accepted (or, for DPS host names, when
+ * SNI arrives): migrate/revert change it for new handshakes only; --disconnect also drops existing sessions; a
+ * mix serves a percentage of handshakes the other chain.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/rand.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "server.h"
+
+/* ---- events and counters ---- */
+
+/* Printable ASCII only, quotes and backslashes escaped: safe inside a JSON string. */
+static void json_safe(char *out, size_t size, const char *in)
+{
+	size_t o = 0;
+
+	for (const char *p = in ? in : ""; *p && o + 3 < size; p++) {
+		if (*p == '"' || *p == '\\')
+			out[o++] = '\\';
+		out[o++] = (*p >= 0x20 && *p < 0x7f) ? *p : '?';
+	}
+	out[o] = '\0';
+}
+
+void lab_event(struct lab_server *lab, const char *type, const char *device, enum lab_chain chain, const char *detail)
+{
+	char line[1024], at[32], esc[300], dev[140];
+
+	json_safe(esc, sizeof(esc), detail);
+	json_safe(dev, sizeof(dev), device);
+	rs_time_format(lab->opts->clock(), at, sizeof(at));
+	if (strstr(type, "failure") || strstr(type, "error") || strstr(type, "timeout")) {
+		struct recent *r = &lab->recent[lab->recent_next++ % (sizeof(lab->recent) / sizeof(lab->recent[0]))];
+		snprintf(r->time, sizeof(r->time), "%s", at);
+		snprintf(r->event, sizeof(r->event), "%s", type);
+		snprintf(r->device, sizeof(r->device), "%s", dev);
+		snprintf(r->detail, sizeof(r->detail), "%s", esc);
+		r->chain = chain;
+	}
+	snprintf(line, sizeof(line), "{\"time\":\"%s\",\"event\":\"%s\",\"device\":\"%s\",\"chain\":\"%s\",\"detail\":\"%s\"}",
+		 at, type, dev, lab_chain_name(chain), esc);
+	if (lab->opts->log)
+		lab->opts->log(line);
+}
+
+void lab_count_tls_failure(struct lab_server *lab, const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < LAB_MAX_REASONS && lab->reasons[i].reason[0]; i++)
+		if (!strcmp(lab->reasons[i].reason, reason))
+			break;
+	if (i == LAB_MAX_REASONS)
+		i = LAB_MAX_REASONS - 1, reason = "other";
+	snprintf(lab->reasons[i].reason, sizeof(lab->reasons[i].reason), "%s", reason);
+	lab->reasons[i].count++;
+}
+
+size_t lab_connected(const struct lab_server *lab)
+{
+	size_t n = 0;
+
+	for (const struct conn *c = lab->conns; c; c = c->next)
+		n += c->state == ST_HUB || c->state == ST_DPS;
+	return n;
+}
+
+/* ---- TLS ---- */
+
+static int accept_any_client_cert(int ok, X509_STORE_CTX *ctx)
+{
+	(void)ok;
+	(void)ctx;
+	return 1; /* requested, never required: the lab authenticates with SAS */
+}
+
+static int servername_cb(SSL *ssl, int *alert, void *arg)
+{
+	struct lab_server *lab = arg;
+	const char *name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+
+	(void)alert;
+	if (name && strstr(name, "azure-devices-provisioning") && SSL_get_SSL_CTX(ssl) != lab->ctx[lab->dps_chain])
+		SSL_set_SSL_CTX(ssl, lab->ctx[lab->dps_chain]);
+	return SSL_TLSEXT_ERR_OK;
+}
+
+static SSL_CTX *make_ctx(struct lab_server *lab, enum lab_chain chain, struct rs_error *err)
+{
+	char chain_path[4096], key_path[4096], name[64];
+	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+	static const char *const keys[] = { "pki/old-leaf.key", "pki/new-leaf.key", "pki/next-leaf.key",
+					    "pki/ecc-leaf.key" };
+
+	snprintf(name, sizeof(name), "chains/%s.pem", lab_chain_name(chain));
+	if (!ctx || lab_path(chain_path, sizeof(chain_path), lab->opts->dir, name) < 0 ||
+	    lab_path(key_path, sizeof(key_path), lab->opts->dir, keys[chain]) < 0) {
+		SSL_CTX_free(ctx);
+		rs_error_set_ssl(err, RS_ERR_INTERNAL, "cannot make a TLS context");
+		return NULL;
+	}
+	if (SSL_CTX_use_certificate_chain_file(ctx, chain_path) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(ctx, key_path, SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(ctx) != 1) {
+		SSL_CTX_free(ctx);
+		rs_error_set_ssl(err, RS_ERR_IO, "cannot load '%s' and its key", chain_path);
+		return NULL;
+	}
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_num_tickets(ctx, 0);
+	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+	SSL_CTX_set_tlsext_servername_callback(ctx, servername_cb);
+	SSL_CTX_set_tlsext_servername_arg(ctx, lab);
+	if (lab->opts->request_client_cert)
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, accept_any_client_cert);
+	return ctx;
+}
+
+/* The chain for the next handshake: the hub's, or with a mix, the other one for mix percent of handshakes. */
+SSL *lab_new_ssl(struct lab_server *lab, enum lab_chain *chain)
+{
+	enum lab_chain c = lab->hub_chain;
+	unsigned long k = lab->accepted++;
+
+	if (lab->mix > 0 && (k * (unsigned long)lab->mix) % 100 + (unsigned long)lab->mix >= 100)
+		c = c == LAB_CHAIN_OLD ? LAB_CHAIN_NEW : LAB_CHAIN_OLD;
+	*chain = c;
+	return SSL_new(lab->ctx[c]);
+}
+
+static enum lab_chain chain_of(struct lab_server *lab, SSL *ssl, enum lab_chain guess)
+{
+	SSL_CTX *ctx = SSL_get_SSL_CTX(ssl);
+
+	for (int i = 0; i < LAB_CHAIN__COUNT; i++)
+		if (lab->ctx[i] == ctx)
+			return (enum lab_chain)i;
+	return guess;
+}
+
+/* ---- connections ---- */
+
+static void conn_free(struct conn *c)
+{
+	struct lab_server *lab = c->lab;
+
+	if (c->state == ST_HUB || c->state == ST_DPS)
+		lab_event(lab, "disconnect", c->device_id, c->chain, c->state == ST_DPS ? "dps" : "hub");
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		lab->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	lab->nconns--;
+	if (c->deadline)
+		event_free(c->deadline);
+	if (c->ws_in)
+		evbuffer_free(c->ws_in);
+	bufferevent_free(c->bev);
+	free(c);
+}
+
+void conn_close(struct conn *c)
+{
+	conn_free(c);
+}
+
+static void close_when_flushed(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	conn_free(arg);
+}
+
+static void close_on_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	(void)what;
+	conn_free(arg);
+}
+
+/* Sends what is queued (a CONNACK 5, an HTTP error), then closes; a peer that does not read it within 5 s, or
+ * resets, is dropped anyway. */
+void conn_close_after_flush(struct conn *c)
+{
+	struct timeval five = { 5, 0 };
+
+	c->state = ST_CLOSING;
+	bufferevent_disable(c->bev, EV_READ);
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
+		conn_free(c);
+		return;
+	}
+	bufferevent_setcb(c->bev, NULL, close_when_flushed, close_on_event, c);
+	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
+	evtimer_add(c->deadline, &five);
+}
+
+static const char *ssl_reason(struct bufferevent *bev)
+{
+	unsigned long e = bufferevent_get_openssl_error(bev);
+	const char *r;
+
+	while (bufferevent_get_openssl_error(bev))
+		;
+	r = e ? ERR_reason_error_string(e) : NULL;
+	return r ? r : "connection closed during handshake";
+}
+
+static void amqp_on_read(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+	unsigned char hdr[8];
+
+	if (evbuffer_get_length(bufferevent_get_input(bev)) < 8)
+		return;
+	evbuffer_remove(bufferevent_get_input(bev), hdr, 8);
+	if (memcmp(hdr, "AMQP", 4) != 0) {
+		conn_close(c);
+		return;
+	}
+	/* As far as the protocol header: answer it in kind (SASL or plain), then stop. */
+	bufferevent_write(bev, hdr, 8);
+	lab_event(c->lab, "amqp-header", "", c->chain, hdr[4] == 3 ? "sasl" : "amqp");
+	conn_close_after_flush(c);
+}
+
+static void conn_on_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+	struct lab_server *lab = c->lab;
+	SSL *ssl = bufferevent_openssl_get_ssl(bev);
+
+	if (what & BEV_EVENT_CONNECTED) {
+		c->chain = chain_of(lab, ssl, c->chain);
+		lab->n.handshakes_ok[c->chain]++;
+		c->state = ST_WAIT_CONNECT;
+		return;
+	}
+	if (c->state == ST_HANDSHAKE && (what & (BEV_EVENT_ERROR | BEV_EVENT_EOF))) {
+		const char *reason = ssl_reason(bev);
+		c->chain = chain_of(lab, ssl, c->chain);
+		lab->n.handshakes_failed[c->chain]++;
+		lab_count_tls_failure(lab, reason);
+		lab_event(lab, "tls-failure", "", c->chain, reason);
+	} else if (what & BEV_EVENT_TIMEOUT) {
+		lab->n.dropped_timeouts++;
+		lab_event(lab, "timeout", c->device_id, c->chain, "keep-alive x 1.5 passed without a packet");
+	}
+	conn_close(c);
+}
+
+static void deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	if (c->state == ST_CLOSING) {
+		conn_close(c);
+		return;
+	}
+	if (c->state == ST_HANDSHAKE || c->state == ST_WAIT_CONNECT) {
+		c->lab->n.dropped_timeouts++;
+		if (c->state == ST_HANDSHAKE) {
+			c->lab->n.handshakes_failed[c->chain]++;
+			lab_count_tls_failure(c->lab, "handshake timeout");
+		}
+		lab_event(c->lab, "timeout", "", c->chain,
+			  c->state == ST_HANDSHAKE ? "handshake not finished in time" : "no CONNECT in time");
+		conn_close(c);
+	}
+}
+
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int socklen, void *arg)
+{
+	struct lab_server *lab = arg;
+	int proto = l == lab->amqp ? PROTO_AMQP : l == lab->ws ? PROTO_WS : PROTO_MQTT, one = 1;
+	struct timeval tv = { lab->opts->handshake_timeout, 0 };
+	struct conn *c;
+	SSL *ssl;
+
+	(void)sa;
+	(void)socklen;
+	if (lab->nconns >= (size_t)lab->opts->max_conns) {
+		lab->n.dropped_cap++;
+		evutil_closesocket(fd);
+		return;
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (!(c = calloc(1, sizeof(*c)))) {
+		evutil_closesocket(fd);
+		return;
+	}
+	c->lab = lab;
+	c->proto = (enum conn_proto)proto;
+	c->next_packet_id = 1;
+	if (!(ssl = lab_new_ssl(lab, &c->chain)) ||
+	    !(c->bev = bufferevent_openssl_socket_new(lab->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
+						      BEV_OPT_CLOSE_ON_FREE)) ||
+	    !(c->deadline = evtimer_new(lab->base, deadline_cb, c)) ||
+	    (proto == PROTO_WS && !(c->ws_in = evbuffer_new()))) {
+		if (c->deadline)
+			event_free(c->deadline);
+		if (c->bev)
+			bufferevent_free(c->bev);
+		else {
+			SSL_free(ssl);
+			evutil_closesocket(fd);
+		}
+		free(c);
+		return;
+	}
+	bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
+	c->next = lab->conns;
+	if (lab->conns)
+		lab->conns->prev = c;
+	lab->conns = c;
+	lab->nconns++;
+	if (lab->nconns > lab->peak_conns)
+		lab->peak_conns = lab->nconns;
+	evtimer_add(c->deadline, &tv);
+	bufferevent_setwatermark(c->bev, EV_READ, 0, LAB_MAX_PACKET + 8);
+	bufferevent_setcb(c->bev, proto == PROTO_AMQP ? amqp_on_read : proto == PROTO_WS ? ws_on_read : mqtt_on_read, NULL,
+			  conn_on_event, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
+/* ---- the switch ---- */
+
+static void dps_follow(evutil_socket_t fd, short what, void *arg)
+{
+	struct lab_server *lab = arg;
+
+	(void)fd;
+	(void)what;
+	lab->dps_chain = lab->dps_target;
+	lab_event(lab, "dps-switch", "", lab->dps_chain, "DPS follows the hubs");
+}
+
+int lab_switch(struct lab_server *lab, enum lab_chain to, int mix, int disconnect)
+{
+	struct timeval tv = { lab->opts->dps_delay, 0 };
+	char detail[64];
+
+	lab->hub_chain = to;
+	lab->mix = mix;
+	lab->switched_at = lab->opts->clock();
+	lab->dps_target = to;
+	if (lab->opts->dps_delay <= 0)
+		lab->dps_chain = to;
+	else
+		evtimer_add(lab->dps_timer, &tv);
+	snprintf(detail, sizeof(detail), "mix=%d disconnect=%d", mix, disconnect);
+	lab_event(lab, "switch", "", to, detail);
+	if (disconnect) {
+		struct conn *c = lab->conns, *next;
+		for (; c; c = next) {
+			next = c->next;
+			if (c->state != ST_CLOSING) {
+				lab->n.kicked++;
+				conn_close(c);
+			}
+		}
+	}
+	return 0;
+}
+
+/* ---- listeners and the state file ---- */
+
+static struct evconnlistener *listen_on(struct lab_server *lab, int *port, struct rs_error *err)
+{
+	struct sockaddr_storage ss;
+	int sslen = sizeof(ss);
+	struct evconnlistener *l;
+	socklen_t len = sizeof(ss);
+
+	memset(&ss, 0, sizeof(ss));
+	if (evutil_parse_sockaddr_port(lab->opts->listen, (struct sockaddr *)&ss, &sslen) < 0) {
+		rs_error_set(err, RS_ERR_USAGE, "cannot parse listen address '%s'", lab->opts->listen);
+		return NULL;
+	}
+	if (ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)*port);
+	else
+		((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)*port);
+	l = evconnlistener_new_bind(lab->base, on_accept, lab, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 1024,
+				    (struct sockaddr *)&ss, sslen);
+	if (!l) {
+		rs_error_set(err, RS_ERR_IO, "cannot listen on %s port %d: %s", lab->opts->listen, *port,
+			     strerror(errno));
+		return NULL;
+	}
+	getsockname(evconnlistener_get_fd(l), (struct sockaddr *)&ss, &len);
+	*port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+					      : ((struct sockaddr_in6 *)&ss)->sin6_port);
+	return l;
+}
+
+static int write_state(struct lab_server *lab, struct rs_error *err)
+{
+	char text[1024], path[4096];
+	int n = snprintf(text, sizeof(text),
+			 "{\n  \"schema\": \"rootshift/lab-serve/1\",\n  \"pid\": %ld,\n  \"listen\": \"%s\",\n"
+			 "  \"mqtt_port\": %d,\n  \"https_port\": %d,\n  \"amqp_port\": %d,\n  \"ws_port\": %d,\n"
+			 "  \"admin_port\": %d,\n"
+			 "  \"admin_token\": \"%s\"\n}\n",
+			 (long)getpid(), lab->opts->listen, lab->mqtt_port, lab->https_port, lab->amqp_port,
+			 lab->ws_port, lab->admin_port, lab->token);
+
+	if (lab_path(path, sizeof(path), lab->opts->dir, "serve.json") < 0)
+		return rs_error_set(err, RS_ERR_USAGE, "path '%s' is too long", lab->opts->dir);
+	return lab_write_file(path, text, (size_t)n, 1, err);
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct lab_server *lab = arg;
+
+	(void)what;
+	lab_event(lab, "shutdown", "", lab->hub_chain, sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	event_base_loopexit(lab->base, NULL);
+}
+
+static void sample(evutil_socket_t fd, short what, void *arg)
+{
+	struct lab_server *lab = arg;
+	size_t cap = sizeof(lab->history) / sizeof(lab->history[0]);
+
+	(void)fd;
+	(void)what;
+	if (lab->history_len == cap) {
+		memmove(lab->history, lab->history + 1, (cap - 1) * sizeof(lab->history[0]));
+		lab->history_len--;
+	}
+	lab->history[lab->history_len++] = (unsigned)lab_connected(lab);
+#ifdef __GLIBC__
+	/* After a burst (a slowloris, a reconnect storm) give freed heap back to the system, so that resident
+	 * memory returns to its baseline instead of staying at the burst's high-water mark. */
+	if (lab->nconns < lab->peak_conns / 2) {
+		malloc_trim(0);
+		lab->peak_conns = lab->nconns;
+	}
+#endif
+}
+
+static int start(struct lab_server *lab, struct rs_error *err)
+{
+	unsigned char rnd[32];
+	struct timeval five = { 5, 0 };
+
+	if (lab_config_load(lab->opts->dir, &lab->cfg, err) < 0)
+		return -1;
+	if (!(lab->registry = lab_registry_new(lab->opts->dir)))
+		return rs_error_set(err, RS_ERR_NOMEM, "out of memory");
+	for (int i = 0; i < LAB_CHAIN__COUNT; i++)
+		if (!(lab->ctx[i] = make_ctx(lab, (enum lab_chain)i, err)))
+			return -1;
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		return rs_error_set_ssl(err, RS_ERR_INTERNAL, "cannot draw the admin token");
+	for (size_t i = 0; i < sizeof(rnd); i++)
+		snprintf(lab->token + 2 * i, 3, "%02x", rnd[i]);
+	if (!(lab->base = event_base_new()))
+		return rs_error_set(err, RS_ERR_INTERNAL, "cannot start the event loop");
+	lab->mqtt_port = lab->opts->mqtt_port;
+	lab->amqp_port = lab->opts->amqp_port;
+	lab->ws_port = lab->opts->ws_port;
+	if (!(lab->mqtt = listen_on(lab, &lab->mqtt_port, err)) || !(lab->amqp = listen_on(lab, &lab->amqp_port, err)) ||
+	    !(lab->ws = listen_on(lab, &lab->ws_port, err)) ||
+	    lab_http_start(lab, err) < 0)
+		return -1;
+	lab->dps_timer = evtimer_new(lab->base, dps_follow, lab);
+	lab->sig_term = evsignal_new(lab->base, SIGTERM, on_signal, lab);
+	lab->sig_int = evsignal_new(lab->base, SIGINT, on_signal, lab);
+	lab->sampler = event_new(lab->base, -1, EV_PERSIST, sample, lab);
+	if (!lab->dps_timer || !lab->sig_term || !lab->sig_int || !lab->sampler || evsignal_add(lab->sig_term, NULL) ||
+	    evsignal_add(lab->sig_int, NULL) || event_add(lab->sampler, &five))
+		return rs_error_set(err, RS_ERR_INTERNAL, "cannot set up the event loop");
+	return write_state(lab, err);
+}
+
+static void stop(struct lab_server *lab)
+{
+	char path[4096];
+
+	while (lab->conns)
+		conn_free(lab->conns);
+	if (lab->mqtt)
+		evconnlistener_free(lab->mqtt);
+	if (lab->amqp)
+		evconnlistener_free(lab->amqp);
+	if (lab->ws)
+		evconnlistener_free(lab->ws);
+	if (lab->https)
+		evhttp_free(lab->https);
+	if (lab->admin)
+		evhttp_free(lab->admin);
+	if (lab->dps_timer)
+		event_free(lab->dps_timer);
+	if (lab->sig_term)
+		event_free(lab->sig_term);
+	if (lab->sig_int)
+		event_free(lab->sig_int);
+	if (lab->sampler)
+		event_free(lab->sampler);
+	if (lab->base)
+		event_base_free(lab->base);
+	for (int i = 0; i < LAB_CHAIN__COUNT; i++)
+		SSL_CTX_free(lab->ctx[i]);
+	lab_registry_free(lab->registry);
+	if (lab_path(path, sizeof(path), lab->opts->dir, "serve.json") == 0)
+		unlink(path);
+	OPENSSL_cleanse(lab->token, sizeof(lab->token));
+}
+
+int lab_serve(const struct lab_serve_opts *opts, struct rs_error *err)
+{
+	struct lab_server *lab = calloc(1, sizeof(*lab));
+	char ready[512];
+	int rv = -1;
+
+	if (!lab)
+		return rs_error_set(err, RS_ERR_NOMEM, "out of memory");
+	lab->opts = opts;
+	lab->hub_chain = lab->dps_chain = lab->dps_target = opts->chain;
+	lab->started = lab->switched_at = opts->clock();
+	signal(SIGPIPE, SIG_IGN);
+	if (start(lab, err) == 0) {
+		char at[32];
+		rs_time_format(opts->clock(), at, sizeof(at));
+		snprintf(ready, sizeof(ready),
+			 "{\"time\":\"%s\",\"event\":\"ready\",\"listen\":\"%s\",\"mqtt_port\":%d,\"https_port\":%d,"
+			 "\"amqp_port\":%d,\"ws_port\":%d,\"admin_port\":%d,\"chain\":\"%s\",\"hub\":\"%s\"}",
+			 at, opts->listen, lab->mqtt_port, lab->https_port, lab->amqp_port, lab->ws_port, lab->admin_port,
+			 lab_chain_name(lab->hub_chain), lab->cfg.hub_host);
+		if (opts->ready)
+			opts->ready(ready);
+		event_base_dispatch(lab->base);
+		rv = 0;
+	}
+	stop(lab);
+	free(lab);
+	return rv;
+}

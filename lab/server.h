@@ -1,0 +1,128 @@
+/* server.h: what the lab server's files share (server.c: listeners, TLS, connections, the switch; mqtt_hub.c:
+ * IoT Hub and DPS over MQTT; http.c: HTTPS endpoints and the admin API). */
+#ifndef RS_LAB_SERVER_H
+#define RS_LAB_SERVER_H
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/listener.h>
+#include <openssl/ssl.h>
+
+#include "lab.h"
+
+#define LAB_MAX_PACKET (256 * 1024 + 1024) /* IoT Hub's 256 KB messages and their headers */
+#define LAB_MAX_PENDING (512 * 1024)       /* output a slow reader may leave unread before it is dropped */
+#define LAB_MAX_SUBS 5
+
+enum conn_proto { PROTO_MQTT, PROTO_AMQP, PROTO_WS };
+enum conn_state { ST_HANDSHAKE, ST_WAIT_CONNECT, ST_HUB, ST_DPS, ST_CLOSING };
+
+struct lab_server;
+
+struct conn {
+	struct lab_server *lab;
+	struct bufferevent *bev;
+	struct event *deadline;
+	struct conn *prev, *next;
+	enum conn_proto proto;
+	enum conn_state state;
+	enum lab_chain chain;
+	char peer[64];
+	char device_id[129];
+	char op_id[48];
+	int keep_alive;
+	int subs;
+	int c2d_subscribed;
+	unsigned reported_version;
+	unsigned next_packet_id;
+	int dps_authorized;
+	rs_time connected_at;
+	/* MQTT over WebSockets: after the upgrade, frames are unwrapped into ws_in */
+	int ws_upgraded;
+	struct evbuffer *ws_in;
+};
+
+struct counters {
+	unsigned long handshakes_ok[LAB_CHAIN__COUNT];
+	unsigned long handshakes_failed[LAB_CHAIN__COUNT];
+	unsigned long auth_failures;
+	unsigned long mqtt_connects;
+	unsigned long telemetry;
+	unsigned long dps_registrations;
+	unsigned long https_requests;
+	unsigned long dropped_limits;
+	unsigned long dropped_timeouts;
+	unsigned long dropped_cap;
+	unsigned long kicked;
+};
+
+/* TLS failures by reason, for /metrics: a small table of the reasons seen. */
+#define LAB_MAX_REASONS 32
+struct reason_count {
+	char reason[64];
+	unsigned long count;
+};
+
+struct lab_server {
+	const struct lab_serve_opts *opts;
+	struct lab_config cfg;
+	struct lab_registry *registry;
+	struct event_base *base;
+	SSL_CTX *ctx[LAB_CHAIN__COUNT];
+	enum lab_chain hub_chain, dps_chain, dps_target;
+	struct event *dps_timer;
+	int mix;                    /* percent of handshakes served the other chain */
+	unsigned long accepted;     /* handshakes started, for the mix */
+	struct evconnlistener *mqtt, *amqp, *ws;
+	struct evhttp *https, *admin;
+	int mqtt_port, https_port, admin_port, amqp_port, ws_port;
+	char token[65];
+	struct conn *conns;
+	size_t nconns, peak_conns;
+	struct counters n;
+	struct reason_count reasons[LAB_MAX_REASONS];
+	rs_time started;
+	rs_time switched_at;
+	struct event *sig_term, *sig_int;
+	/* connected devices over time, one sample every 5 s, for the web page */
+	unsigned history[120];
+	size_t history_len;
+	struct event *sampler;
+	/* the last failures, for the web page */
+	struct recent {
+		char time[32], event[20], device[140], detail[300];
+		enum lab_chain chain;
+	} recent[16];
+	size_t recent_next;
+};
+
+/* server.c */
+SSL *lab_new_ssl(struct lab_server *lab, enum lab_chain *chain);
+void lab_event(struct lab_server *lab, const char *type, const char *device, enum lab_chain chain,
+	       const char *detail);
+void lab_count_tls_failure(struct lab_server *lab, const char *reason);
+void conn_close(struct conn *c);
+void conn_close_after_flush(struct conn *c);
+size_t lab_connected(const struct lab_server *lab);
+int lab_switch(struct lab_server *lab, enum lab_chain to, int mix, int disconnect);
+
+/* mqtt_hub.c */
+void mqtt_on_read(struct bufferevent *bev, void *arg);
+int mqtt_process(struct conn *c, struct evbuffer *in); /* -1 when c was closed */
+int conn_write(struct conn *c, const void *data, size_t len);
+
+/* ws.c */
+void ws_on_read(struct bufferevent *bev, void *arg);
+int lab_check_sas(struct lab_server *lab, const char *token, const char *resource, const char *device,
+		  struct rs_error *err);
+/* Sends a cloud-to-device message to every session of device subscribed to it; returns how many got it. */
+int lab_send_c2d(struct lab_server *lab, const char *device, const unsigned char *body, size_t len);
+
+/* http.c */
+int lab_http_start(struct lab_server *lab, struct rs_error *err);
+void lab_tracking_id(char *out, size_t size);
+
+#endif

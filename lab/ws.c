@@ -1,0 +1,155 @@
+/*
+ * ws.c: MQTT over WebSockets (azure-iot-facts.md 3.2): a TLS listener that takes an HTTP upgrade on
+ * /$iothub/websocket, accepts the subprotocol "mqtt" in any case and echoes back the exact token the client
+ * offered, then unwraps binary frames (which clients must mask) into the same MQTT handling as port 8883.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "server.h"
+
+#define WS_MAX_HEAD 8192
+
+static void http_error(struct conn *c, const char *status, const char *why)
+{
+	char resp[256];
+	int n = snprintf(resp, sizeof(resp), "HTTP/1.1 %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", status);
+
+	lab_event(c->lab, "protocol-error", "", c->chain, why);
+	bufferevent_write(c->bev, resp, (size_t)n);
+	conn_close_after_flush(c);
+}
+
+/* The offered subprotocol token that matches "mqtt" in any case, or an empty span. */
+static struct rs_span offered_mqtt(const struct rs_http_request *req)
+{
+	struct rs_span none = { NULL, 0 };
+
+	for (size_t i = 0; i < req->header_count; i++) {
+		const char *p, *end, *comma;
+		if (!rs_span_eq_ci(req->names[i], "Sec-WebSocket-Protocol"))
+			continue;
+		p = req->values[i].ptr;
+		end = p + req->values[i].len;
+		for (; p < end; p = comma + 1) {
+			struct rs_span t;
+			comma = memchr(p, ',', (size_t)(end - p));
+			if (!comma)
+				comma = end;
+			t.ptr = p;
+			t.len = (size_t)(comma - p);
+			while (t.len && (*t.ptr == ' ' || *t.ptr == '\t'))
+				t.ptr++, t.len--;
+			while (t.len && (t.ptr[t.len - 1] == ' ' || t.ptr[t.len - 1] == '\t'))
+				t.len--;
+			if (rs_span_eq_ci(t, "mqtt"))
+				return t;
+		}
+	}
+	return none;
+}
+
+/* 1: upgraded; 0: need more; -1: c closed or closing. */
+static int upgrade(struct conn *c, struct evbuffer *in)
+{
+	size_t len = evbuffer_get_length(in), used;
+	const char *data = (const char *)evbuffer_pullup(in, (ev_ssize_t)(len < WS_MAX_HEAD ? len : WS_MAX_HEAD));
+	struct rs_http_request req;
+	const struct rs_span *key, *ver;
+	struct rs_span proto, path;
+	struct rs_error err;
+	char accept[29], resp[512];
+	int r, n;
+
+	r = rs_http_parse_request(data, len < WS_MAX_HEAD ? len : WS_MAX_HEAD, WS_MAX_HEAD, &req, &used, &err);
+	if (r == 0)
+		return 0;
+	if (r < 0) {
+		http_error(c, "400 Bad Request", err.message);
+		return -1;
+	}
+	path = req.target;
+	if (memchr(path.ptr, '?', path.len))
+		path.len = (size_t)((const char *)memchr(path.ptr, '?', path.len) - path.ptr);
+	key = rs_http_header(&req, "Sec-WebSocket-Key");
+	ver = rs_http_header(&req, "Sec-WebSocket-Version");
+	proto = offered_mqtt(&req);
+	if (!rs_span_eq_ci(req.method, "GET") || !rs_span_eq_ci(path, "/$iothub/websocket")) {
+		http_error(c, "404 Not Found", "WebSocket request is not GET /$iothub/websocket");
+		return -1;
+	}
+	if (!rs_http_header_has_token(&req, "Upgrade", "websocket") ||
+	    !rs_http_header_has_token(&req, "Connection", "upgrade") || !key || !ver || !rs_span_eq_ci(*ver, "13") ||
+	    rs_ws_accept(*key, accept, &err) < 0 || !proto.len) {
+		http_error(c, "400 Bad Request", "not a WebSocket upgrade offering the mqtt subprotocol");
+		return -1;
+	}
+	n = snprintf(resp, sizeof(resp),
+		     "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+		     "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Protocol: %.*s\r\n\r\n",
+		     accept, (int)proto.len, proto.ptr);
+	lab_event(c->lab, "ws-upgrade", "", c->chain, "");
+	evbuffer_drain(in, used);
+	bufferevent_write(c->bev, resp, (size_t)n);
+	c->ws_upgraded = 1;
+	return 1;
+}
+
+/* Unwraps every complete frame; returns -1 when c was closed. */
+static int frames(struct conn *c, struct evbuffer *in)
+{
+	struct rs_ws_frame f;
+	struct rs_error err;
+	unsigned char hdr[14];
+	size_t len, used;
+	int r;
+
+	while ((len = evbuffer_get_length(in)) > 0) {
+		unsigned char *data = evbuffer_pullup(in, (ev_ssize_t)len);
+		r = rs_ws_decode(data, len, LAB_MAX_PACKET, &f, &used, &err);
+		if (r == 0)
+			return 0;
+		if (r < 0 || !f.masked || f.opcode == RS_WS_TEXT) {
+			if (r < 0 && err.code == RS_ERR_LIMIT)
+				c->lab->n.dropped_limits++;
+			lab_event(c->lab, "protocol-error", c->device_id, c->chain,
+				  r < 0 ? err.message : !f.masked ? "client frame is not masked" : "text frame");
+			conn_close(c);
+			return -1;
+		}
+		rs_ws_unmask((unsigned char *)f.payload, f.payload_len, f.mask, 0);
+		if (f.opcode == RS_WS_PING) {
+			size_t n = rs_ws_header(RS_WS_PONG, f.payload_len, NULL, hdr);
+			bufferevent_write(c->bev, hdr, n);
+			bufferevent_write(c->bev, f.payload, f.payload_len);
+		} else if (f.opcode == RS_WS_CLOSE) {
+			size_t n = rs_ws_header(RS_WS_CLOSE, 0, NULL, hdr);
+			bufferevent_write(c->bev, hdr, n);
+			conn_close_after_flush(c);
+			return -1;
+		} else if (f.opcode != RS_WS_PONG) {
+			if (evbuffer_get_length(c->ws_in) + f.payload_len > LAB_MAX_PACKET + 8) {
+				c->lab->n.dropped_limits++;
+				conn_close(c);
+				return -1;
+			}
+			evbuffer_add(c->ws_in, f.payload, f.payload_len);
+		}
+		evbuffer_drain(in, used);
+	}
+	return 0;
+}
+
+void ws_on_read(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+
+	if (!c->ws_upgraded) {
+		if (upgrade(c, in) <= 0)
+			return;
+	}
+	if (frames(c, in) < 0)
+		return;
+	(void)mqtt_process(c, c->ws_in);
+}

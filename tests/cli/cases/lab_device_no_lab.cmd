@@ -1,0 +1,1 @@
+lab device add /nonexistent-rootshift-lab dev1

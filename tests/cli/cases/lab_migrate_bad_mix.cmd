@@ -1,0 +1,1 @@
+lab migrate --mix 101 x

@@ -1,0 +1,1 @@
+lab status /nonexistent-rootshift-lab
