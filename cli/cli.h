@@ -39,6 +39,8 @@ rs_time now(void);
 struct rs_catalog *load_catalog(const char *profile);
 /* Reads a secret from a file (first line, without its newline); NULL on error (already reported). */
 char *read_secret_file(const char *path);
+/* Reads all of standard input (at most 64 MiB); an error is already reported. */
+int read_stdin(unsigned char **data, size_t *len);
 /* Loads a path, or "-" for standard input, into list. */
 int load_input(struct rs_certlist *list, const char *path, const struct rs_load_opts *opts, struct rs_error *err);
 /* Loads a device's trust store in any form audit reads (NULL: the system store) as certificates the path builder

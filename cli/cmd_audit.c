@@ -277,9 +277,22 @@ static int scan_inputs(struct rs_anchorset *set, int argc, char **argv, const st
 
 	if (o->system && rs_anchorset_scan_system(set, o->system_root, so, &err) < 0)
 		return lib_error(&err);
-	for (i = optind; i < argc; i++)
-		if (rs_anchorset_scan_path(set, argv[i], so, &err) < 0)
+	for (i = optind; i < argc; i++) {
+		unsigned char *data = NULL;
+		size_t len = 0;
+		int rv;
+		if (strcmp(argv[i], "-")) {
+			if (rs_anchorset_scan_path(set, argv[i], so, &err) < 0)
+				return lib_error(&err);
+			continue;
+		}
+		if (read_stdin(&data, &len))
+			return EXIT_ERROR;
+		rv = rs_anchorset_scan_mem(set, data, len, "(stdin)", so, &err);
+		free(data);
+		if (rv < 0)
 			return lib_error(&err);
+	}
 	return 0;
 }
 

@@ -133,7 +133,7 @@ char *read_secret_file(const char *path)
 	return strdup(line);
 }
 
-static int read_stdin(unsigned char **data, size_t *len)
+int read_stdin(unsigned char **data, size_t *len)
 {
 	size_t cap = 65536, n = 0, got;
 	unsigned char *buf = malloc(cap), *nb;

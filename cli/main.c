@@ -53,15 +53,15 @@
 
 static const struct command commands[] = {
 	{ "audit", cmd_audit, "find every trust anchor a device carries and judge it against a profile",
-	  "usage: rootshift audit [--profile NAME|FILE] [--at TIME] [--format text|json] [--system] PATH...\n"
+	  "usage: rootshift audit [--profile NAME|FILE] [--at TIME] [--format text|json] [--system] PATH|-...\n"
 	  "\n"
 	  "Finds every trust anchor in files and directories, whatever the form; the content decides, never the name:\n"
 	  "PEM bundles (also inside JSON), DER, PKCS#7, PKCS#12, directories (OpenSSL hashed ones too), C and C++\n"
 	  "sources (PEM in string literals, DER or PEM in byte arrays), BearSSL trust-anchor headers, ESP-IDF\n"
 	  "x509_crt_bundle files, NSS certdata.txt (with its trust bits) and any other file, such as firmware\n"
-	  "images, ELF binaries or ar archives, by carving DER and PEM from its bytes. Duplicates are merged with every\n"
-	  "location kept. The anchors are then judged against the profile at TIME: ready, partial or not-ready, with\n"
-	  "reasons and what to do.\n"
+	  "images, ELF binaries or ar archives, by carving DER and PEM from its bytes; '-' reads standard input.\n"
+	  "Duplicates are merged with every location kept. The anchors are then judged against the profile at TIME:\n"
+	  "ready, partial or not-ready, with reasons and what to do.\n"
 	  "\n"
 	  "  --profile NAME|FILE    judge against this profile (default azure-iot)\n"
 	  "  --at TIME              judge at this RFC 3339 time (default now)\n"

@@ -828,7 +828,8 @@ RS_API int rs_anchorset_trusted_certs(const struct rs_anchorset *set, struct rs_
 enum rs_status { RS_STATUS_READY, RS_STATUS_PARTIAL, RS_STATUS_NOT_READY };
 enum rs_severity { RS_SEV_INFO, RS_SEV_WARNING, RS_SEV_ERROR };
 
-/** One reason for a verdict, or one note. */
+/** One reason for a verdict, or one note. Its pointers borrow from the verdict, the anchor set and the catalog:
+ *  free the verdict before either of them. */
 struct rs_reason {
 	const char *code;          /* stable: "required-missing", "root-expired", "pinned-intermediate", ... */
 	enum rs_severity severity; /* error: not ready; warning: partial; info: no effect on the status */

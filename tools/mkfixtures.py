@@ -299,3 +299,17 @@ write('pinned.pem', pem(G2) + pem(MS17) + pem(BALT) + open(os.path.join(D, 'inte
 
 # 13. A config file that carries the roots as PEM inside JSON (not C).
 write('device_config.json', json.dumps({'hub': 'example.azure-devices.net', 'trusted_roots': [pem(G2), pem(MS17)]}, indent=2) + '\n')
+
+# 14. NSS certdata objects of G2 and Microsoft RSA Root 2017 from NSS 3.114, with G2's server-auth trust turned
+#     into CKT_NSS_MUST_VERIFY_TRUST: present but not a trust anchor.
+def nss_objects(text, label):
+    blocks = text.split('\n\n')
+    return [b for b in blocks if 'CKA_LABEL UTF8 "%s"' % label in b]
+nss = open(os.path.join(D, 'nss-3.114-certdata.txt')).read()
+g2objs = nss_objects(nss, 'DigiCert Global Root G2')
+msobjs = nss_objects(nss, 'Microsoft RSA Root Certificate Authority 2017')
+assert len(g2objs) == 2 and len(msobjs) == 2
+g2objs = [b.replace('CKA_TRUST_SERVER_AUTH CK_TRUST CKT_NSS_TRUSTED_DELEGATOR',
+                    'CKA_TRUST_SERVER_AUTH CK_TRUST CKT_NSS_MUST_VERIFY_TRUST') for b in g2objs]
+write('certdata_g2_not_trusted.txt', '# From NSS 3.114 certdata.txt; G2 server-auth trust changed to MUST_VERIFY for a test\nBEGINDATA\n\n' +
+      '\n\n'.join(g2objs + msobjs) + '\n')

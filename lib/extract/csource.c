@@ -20,7 +20,8 @@ struct lexer {
 	struct rs_linemap lit_map, bytes_map, comment_map;
 	/* the array being read: valid while only integers and commas follow its '{' */
 	int in_array, array_ok;
-	size_t array_start;
+	size_t array_start, array_map_n; /* where the array's bytes and line segments begin */
+	long bytes_line;                  /* the line of the last byte added */
 	long array_line;
 	long long array_off;
 	char name[64], pending[64];
@@ -277,18 +278,33 @@ static void number(struct lexer *lx)
 		lx->array_ok = 0;
 		return;
 	}
+	if (lx->line != lx->bytes_line) { /* a later certificate in the same array is located by its own line */
+		if (lx->bytes.len > lx->array_start && rs_linemap_add(&lx->bytes_map, lx->bytes.len, lx->line, (long long)lx->i) < 0)
+			lx->nomem = 1;
+		lx->bytes_line = lx->line;
+	}
 	add_byte(lx, &lx->bytes, (unsigned char)v);
+}
+
+/* Drops what an array collected: it held something else than integers. */
+static void drop_array(struct lexer *lx)
+{
+	lx->bytes.len = lx->array_start;
+	lx->bytes_map.n = lx->array_map_n;
 }
 
 static void open_brace(struct lexer *lx)
 {
 	push_token(lx, NULL, 0, '{');
-	if (lx->in_array && lx->array_ok) /* nested: drop what the outer one collected */
-		lx->bytes.len = lx->array_start;
+	if (lx->in_array) /* nested: drop what the outer one collected */
+		drop_array(lx);
 	lx->in_array = lx->array_ok = 1;
 	lx->array_start = lx->bytes.len;
-	lx->array_line = lx->line;
+	lx->array_map_n = lx->bytes_map.n;
+	lx->array_line = lx->bytes_line = lx->line;
 	lx->array_off = (long long)lx->i;
+	if (rs_linemap_add(&lx->bytes_map, lx->array_start, lx->array_line, lx->array_off) < 0)
+		lx->nomem = 1;
 	memcpy(lx->name, lx->pending, sizeof(lx->name));
 	lx->i++;
 }
@@ -298,8 +314,6 @@ static void add_array(struct lexer *lx)
 	struct rs_carray *v, *a;
 	size_t n = lx->bytes.len - lx->array_start;
 
-	if (rs_linemap_add(&lx->bytes_map, lx->array_start, lx->array_line, lx->array_off) < 0)
-		lx->nomem = 1;
 	if (!lx->want_tokens)
 		return;
 	if (lx->narrays == lx->caparrays) {
@@ -333,7 +347,7 @@ static void close_brace(struct lexer *lx)
 	if (lx->in_array && lx->array_ok && lx->bytes.len > lx->array_start)
 		add_array(lx);
 	else if (lx->in_array)
-		lx->bytes.len = lx->array_start;
+		drop_array(lx);
 	lx->in_array = lx->array_ok = 0;
 	lx->i++;
 }

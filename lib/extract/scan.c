@@ -139,6 +139,8 @@ static int whole_file(struct rs_scan *s)
 			rv = rs_scan_add_x509(s, rs_cert_get0_x509(rs_certlist_at(list, i)), 0, loc->offset, loc->encoding,
 					      RS_TRUST_ANCHOR, NULL);
 		}
+	} else if (e.code == RS_ERR_PASSWORD) {
+		rv = rs_scan_finding(s, "unreadable", 0, 0, "a PKCS#12 file with a password: its certificates were not read");
 	}
 	rs_certlist_free(list);
 	return rv;

@@ -335,6 +335,20 @@ static int look_alike(const char *name, const char *cn)
 	return common * 4 >= na * 3 && common >= 2;
 }
 
+/* The first CN of an RFC 2253 subject string (names from rs_anchor_subject start with the most specific). */
+static const char *subject_cn(const char *subject, char *buf, size_t size)
+{
+	const char *p = strstr(subject, "CN=");
+	size_t n = 0;
+
+	if (!p)
+		return subject;
+	for (p += 3; *p && *p != ',' && n + 1 < size; p++)
+		buf[n++] = *p;
+	buf[n] = '\0';
+	return buf;
+}
+
 static void look_alikes(struct ctx *c, const struct rs_known *k)
 {
 	size_t i;
@@ -342,7 +356,8 @@ static void look_alikes(struct ctx *c, const struct rs_known *k)
 	for (i = 0; i < rs_anchorset_count(c->set); i++) {
 		const struct rs_anchor *a = rs_anchorset_at(c->set, i);
 		const struct rs_cert *cert = rs_anchor_cert(a);
-		const char *cn = cert ? rs_cert_common_name(cert) : rs_anchor_subject(a);
+		char cnbuf[256];
+		const char *cn = cert ? rs_cert_common_name(cert) : subject_cn(rs_anchor_subject(a), cnbuf, sizeof(cnbuf));
 		if (rs_anchor_identify(c->cat, a) || !look_alike(rs_known_name(k), cn))
 			continue;
 		add(c, &c->v->reasons, "look-alike", RS_SEV_INFO, k, a, "'%s' is not '%s': a different root with a similar name",

@@ -47,6 +47,8 @@ static const struct vcase cases[] = {
 	{ "ESP-IDF bundle", { "audit/x509_crt_bundle" }, "2026-01-01", RS_STATUS_READY, "", NULL, NULL },
 	{ "ESP-IDF legacy bundle, before the switch", { "audit/x509_crt_bundle_legacy" }, "2023-06-01",
 	  RS_STATUS_PARTIAL, "recommended-missing", NULL, NULL },
+	{ "certdata: G2 present but not trusted for server auth", { "audit/certdata_g2_not_trusted.txt" }, "2026-01-01",
+	  RS_STATUS_NOT_READY, "root-distrusted", "present-not-trusted", "present but not trusted for server authentication" },
 	{ "Azure C SDK certs.c", { "audit/certs.c" }, "2024-06-01", RS_STATUS_READY, "", "sha1-root", NULL },
 	{ "nothing but broken blocks", { "audit/not_anchors.c" }, "2024-06-01", RS_STATUS_NOT_READY,
 	  "no-anchors required-missing recommended-missing", "private-key", NULL },

@@ -343,6 +343,40 @@ static void test_c_variants(void **state)
 	rs_catalog_free(cat);
 }
 
+/* Two certificates in one DER array (as in a device that loads several roots from one buffer): each at its line. */
+static void test_two_certs_one_array(void **state)
+{
+	struct rs_catalog *cat = catalog();
+	size_t l1, l2;
+	char *g2 = slurp(DATA("forms/digicert_global_root_g2.der"), &l1);
+	struct rs_certlist *l = load_ok(DATA("microsoft_rsa_root_ca_2017.pem"));
+	const unsigned char *ms = rs_cert_der(rs_certlist_at(l, 0), &l2);
+	unsigned char *both = malloc(l1 + l2);
+	struct text t = { 0 };
+	struct rs_anchorset *set;
+	const struct rs_anchor *a;
+
+	(void)state;
+	assert_non_null(both);
+	memcpy(both, g2, l1);
+	memcpy(both + l1, ms, l2);
+	puts_(&t, "/* roots */\nconst unsigned char roots[] = {\n");
+	bytes_array(&t, both, l1 + l2, HEX_LOWER); /* 12 a line, from line 3 */
+	puts_(&t, "};\n");
+	set = scan_mem(t.s, t.n);
+	assert_int_equal(rs_anchorset_count(set), 2);
+	assert_non_null(a = anchor_known(set, cat, "digicert-global-root-g2"));
+	assert_int_equal(rs_anchor_location_at(a, 0)->line, 2);
+	assert_non_null(a = anchor_known(set, cat, "microsoft-rsa-root-ca-2017"));
+	assert_int_equal(rs_anchor_location_at(a, 0)->line, 3 + (long)(l1 / 12));
+	rs_anchorset_free(set);
+	free(t.s);
+	free(both);
+	free(g2);
+	rs_certlist_free(l);
+	rs_catalog_free(cat);
+}
+
 /* ---- things that must not become anchors ---- */
 
 static void test_not_anchors(void **state)
@@ -570,6 +604,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixtures),      cmocka_unit_test(test_c_variants),
+		cmocka_unit_test(test_two_certs_one_array),
 		cmocka_unit_test(test_not_anchors),   cmocka_unit_test(test_pem_edge_table),
 		cmocka_unit_test(test_carve_table),   cmocka_unit_test(test_certdata),
 		cmocka_unit_test(test_certdata_trust_table), cmocka_unit_test(test_espidf_damaged),
