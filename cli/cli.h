@@ -60,6 +60,11 @@ const char *time_str(rs_time t, char buf[32]);
 /* "DigiCert Global Root G2: the root Azure IoT Hub and DPS moved to in 2023" */
 void print_known_line(FILE *out, const struct rs_known *k);
 
+/* check_endpoints.c: `check --endpoints`. */
+json_t *check_endpoints(const struct rs_profile *p, const struct rs_anchorset *set, rs_time at, int *failed,
+			int *unreachable);
+void print_endpoints(const json_t *arr, int unreachable);
+
 /* One function per command. */
 int cmd_audit(int argc, char **argv);
 int cmd_check(int argc, char **argv);

@@ -14,6 +14,7 @@ struct audit_opts {
 	int system;
 	const char *system_root;
 	int plain; /* `check`: explain in plain words */
+	int endpoints; /* `check --endpoints`: probe the profile's endpoints too */
 };
 
 /* ---- progress on a terminal ---- */
@@ -96,7 +97,7 @@ static json_t *reason_json(const struct rs_reason *r)
 }
 
 static int render_json(const struct rs_anchorset *set, const struct rs_verdict *v, const struct rs_catalog *cat,
-		       const struct rs_profile *p, rs_time at)
+		       const struct rs_profile *p, rs_time at, json_t *endpoints)
 {
 	json_t *doc = json_object(), *anchors = json_array(), *reasons = json_array(), *notes = json_array();
 	json_t *verdict = json_object(), *prof = json_object();
@@ -121,6 +122,8 @@ static int render_json(const struct rs_anchorset *set, const struct rs_verdict *
 	for (i = 0; i < rs_verdict_note_count(v); i++)
 		json_array_append_new(notes, reason_json(rs_verdict_note_at(v, i)));
 	json_object_set_new(doc, "notes", notes);
+	if (endpoints)
+		json_object_set(doc, "endpoints", endpoints);
 	rv = print_json(doc);
 	json_decref(doc);
 	return rv;
@@ -234,7 +237,7 @@ static int parse_args(const char *cmd, int argc, char **argv, struct audit_opts 
 		{ "format", required_argument, NULL, 'f' }, { "at", required_argument, NULL, 'a' },
 		{ "profile", required_argument, NULL, 'p' }, { "system", no_argument, NULL, 's' },
 		{ "system-root", required_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{ "endpoints", no_argument, NULL, 'e' },     { NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -245,6 +248,13 @@ static int parse_args(const char *cmd, int argc, char **argv, struct audit_opts 
 		case 'p': o->profile = optarg; break;
 		case 's': o->system = 1; break;
 		case 'r': o->system = 1; o->system_root = optarg; break;
+		case 'e':
+			if (!o->plain) {
+				unknown_option(cmd, argc, argv);
+				return -1;
+			}
+			o->endpoints = 1;
+			break;
 		case 'h': return 1;
 		default: unknown_option(cmd, argc, argv); return -1;
 		}
@@ -305,7 +315,8 @@ static int run(const char *cmd, int argc, char **argv, struct audit_opts *o)
 	struct rs_verdict *v = NULL;
 	const struct rs_profile *p;
 	struct rs_error err;
-	int rv = EXIT_ERROR, pa;
+	json_t *endpoints = NULL;
+	int rv = EXIT_ERROR, pa, failed = 0, unreachable = 0;
 
 	if ((pa = parse_args(cmd, argc, argv, o)) != 0)
 		return pa > 0 ? show_help(cmd) : EXIT_ERROR;
@@ -327,11 +338,16 @@ static int run(const char *cmd, int argc, char **argv, struct audit_opts *o)
 		lib_error(&err);
 		goto out;
 	}
-	if (o->format == FORMAT_JSON ? render_json(set, v, cat, p, o->at) != 0
+	if (o->endpoints)
+		endpoints = check_endpoints(p, set, o->at, &failed, &unreachable);
+	if (o->format == FORMAT_JSON ? render_json(set, v, cat, p, o->at, endpoints) != 0
 				     : (render_text(set, v, cat, p, o->at, o->plain), 0))
 		goto out;
-	rv = rs_verdict_status(v) == RS_STATUS_READY ? EXIT_OK : EXIT_PROBLEM;
+	if (endpoints && o->format == FORMAT_TEXT)
+		print_endpoints(endpoints, unreachable);
+	rv = rs_verdict_status(v) == RS_STATUS_READY && !failed ? EXIT_OK : EXIT_PROBLEM;
 out:
+	json_decref(endpoints);
 	rs_verdict_free(v);
 	rs_anchorset_free(set);
 	rs_catalog_free(cat);
@@ -340,14 +356,14 @@ out:
 
 int cmd_audit(int argc, char **argv)
 {
-	struct audit_opts o = { FORMAT_TEXT, now(), NULL, 0, NULL, 0 };
+	struct audit_opts o = { FORMAT_TEXT, now(), NULL, 0, NULL, 0, 0 };
 
 	return run("audit", argc, argv, &o);
 }
 
 int cmd_check(int argc, char **argv)
 {
-	struct audit_opts o = { FORMAT_TEXT, now(), NULL, 1, NULL, 1 };
+	struct audit_opts o = { FORMAT_TEXT, now(), NULL, 1, NULL, 1, 0 };
 
 	return run("check", argc, argv, &o);
 }

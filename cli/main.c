@@ -71,11 +71,15 @@ static const struct command commands[] = {
 	  "\n"
 	  "Exit status: 0 ready, 1 partial or not ready, 2 when an input cannot be read.\n" },
 	{ "check", cmd_check, "is this machine ready? its trust store audited against the default profile",
-	  "usage: rootshift check [--profile NAME|FILE] [--at TIME] [--format text|json] [--system-root DIR] [PATH...]\n"
+	  "usage: rootshift check [--profile NAME|FILE] [--at TIME] [--format text|json] [--system-root DIR]\n"
+	  "                       [--endpoints] [PATH...]\n"
 	  "\n"
 	  "Audits this machine's trust store (as 'audit --system') and says in plain words what the verdict means.\n"
+	  "--endpoints also probes the profile's endpoints that have a concrete host name (TLS with this store, 5 s\n"
+	  "each) and says plainly when the network cannot reach them.\n"
 	  "\n"
-	  "Exit status: 0 ready, 1 partial or not ready, 2 when the store cannot be read.\n" },
+	  "Exit status: 0 ready (and every reached endpoint verified), 1 partial, not ready or an endpoint failed,\n"
+	  "2 when the store cannot be read.\n" },
 	{ "help", cmd_help, "show help for rootshift or one command",
 	  "usage: rootshift help [COMMAND]\n" },
 	{ "inspect", cmd_inspect, "explain certificate files: names, dates, keys, thumbprints, catalog identity",
