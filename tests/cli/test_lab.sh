@@ -180,8 +180,12 @@ code=$(curl -sS -o "$S/ev401.json" -w '%{http_code}' --max-time 10 --cacert "$LA
   -H "Authorization: $BAD1" -d '{"t":1}' "$BASE/devices/dev1/messages/events?api-version=2021-04-12")
 check "hub HTTPS events with a wrong key: 401 IotHubUnauthorizedAccess" \
   sh -c "[ $code = 401 ] && grep -q 'IotHubUnauthorizedAccess' '$S/ev401.json'"
+curl -sS --max-time 10 "http://127.0.0.1:$ADMIN_PORT/metrics" >"$S/metrics0.txt"
 check "HTTPS follows the switch too (new-only fails before migrate)" \
   sh -c "! curl -sS -o /dev/null --max-time 10 --cacert '$LAB/bundles/new-only.pem' '$BASE/' 2>/dev/null"
+curl -sS --max-time 10 "http://127.0.0.1:$ADMIN_PORT/metrics" >"$S/metrics1.txt"
+failed_old() { sed -n 's/^rootshift_lab_handshakes_total{chain="old",result="failed"} //p' "$1"; }
+check "  ... and that HTTPS handshake failure is counted" [ "$(failed_old "$S/metrics1.txt")" -eq $(( $(failed_old "$S/metrics0.txt") + 1 )) ]
 
 # ---- admin API: token, metrics ----
 code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 -X POST "http://127.0.0.1:$ADMIN_PORT/api/migrate")
