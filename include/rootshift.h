@@ -334,7 +334,8 @@ RS_API int rs_sas_verify(const struct rs_sas *sas, const char *key_b64, const ch
 /** DPS group enrollment: base64(HMAC-SHA256(base64decode(group_key_b64), registration_id)). Caller frees. */
 RS_API char *rs_derive_device_key(const char *group_key_b64, const char *registration_id, struct rs_error *err);
 
-/** Percent-encodes everything but unreserved characters, with uppercase (upper != 0) or lowercase hex. */
+/** Percent-encodes everything but unreserved characters, with uppercase (upper != 0) or lowercase hex; NULL when
+ * out of memory. The caller frees the result with free(). */
 RS_API char *rs_url_encode(const char *text, int upper);
 /** Percent-decodes ('+' stays '+'); NULL on a malformed escape or an encoded NUL. Caller frees. */
 RS_API char *rs_url_decode(const char *text);
