@@ -28,7 +28,9 @@ int show_help(const char *name); /* prints a command's usage to stdout, returns 
 /* common.c */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));       /* prints, returns EXIT_ERROR */
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int lib_error(const struct rs_error *err);                                    /* prints err, returns EXIT_ERROR */
+int lib_error(const struct rs_error *err);
+/* Fills err like the library does; returns -1. */
+int set_error(struct rs_error *err, enum rs_errcode code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));                                    /* prints err, returns EXIT_ERROR */
 int unknown_option(const char *cmd, int argc, char **argv);                   /* call on getopt's '?' */
 int parse_format(const char *cmd, const char *arg, enum format *out);
 int parse_at(const char *arg, rs_time *out);
@@ -39,6 +41,9 @@ struct rs_catalog *load_catalog(const char *profile);
 char *read_secret_file(const char *path);
 /* Loads a path, or "-" for standard input, into list. */
 int load_input(struct rs_certlist *list, const char *path, const struct rs_load_opts *opts, struct rs_error *err);
+/* Loads a device's trust store in any form audit reads (NULL: the system store) as certificates the path builder
+ * trusts; 0, or an exit code after printing the error. */
+int load_store(struct rs_certlist *out, const char *path);
 /* Prints a JSON document to stdout. */
 int print_json(json_t *doc);
 /* Flushes stdout and reports a write error (a full disk is an error, not silence). */
@@ -47,15 +52,20 @@ int finish_output(int rv);
 /* render.c: certificate objects shared by every command's JSON and text output. */
 json_t *cert_json(const struct rs_cert *cert, const struct rs_location *loc, const struct rs_catalog *cat, rs_time at);
 json_t *known_json(const struct rs_known *k);
+json_t *location_json(const struct rs_location *loc);
 void print_fingerprint(FILE *out, const char *label, const char *hex);
 const char *time_str(rs_time t, char buf[32]);
 /* "DigiCert Global Root G2: the root Azure IoT Hub and DPS moved to in 2023" */
 void print_known_line(FILE *out, const struct rs_known *k);
 
 /* One function per command. */
+int cmd_audit(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
 int cmd_profiles(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 

@@ -10,6 +10,7 @@ struct inspect_opts {
 	rs_time at;
 	const char *profile;
 	char *password;
+	int known_only;
 };
 
 static void print_list(const char *label, size_t n, const char *(*at)(const struct rs_cert *, size_t),
@@ -92,6 +93,24 @@ static void print_text(const struct rs_certlist *list, size_t i, const struct rs
 	printf("  %-13s %s\n", "aki", *rs_cert_aki(c) ? rs_cert_aki(c) : "-");
 }
 
+/* With --known-only, keeps the certificates the catalog knows (a new list sharing the certificates). */
+static struct rs_certlist *select_known(const struct rs_certlist *list, const struct rs_catalog *cat)
+{
+	struct rs_certlist *out = rs_certlist_new();
+	struct rs_error err;
+	size_t i;
+
+	for (i = 0; out && i < rs_certlist_count(list); i++) {
+		struct rs_cert *c = rs_certlist_at(list, i);
+		if (rs_catalog_identify(cat, c) &&
+		    rs_certlist_add(out, c, rs_certlist_location(list, i), &err) < 0) {
+			rs_certlist_free(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
 static int render(const struct rs_certlist *list, const struct rs_catalog *cat, const struct inspect_opts *o)
 {
 	size_t i, n = rs_certlist_count(list);
@@ -102,6 +121,8 @@ static int render(const struct rs_certlist *list, const struct rs_catalog *cat, 
 	if (o->format == FORMAT_TEXT) {
 		for (i = 0; i < n; i++)
 			print_text(list, i, cat, o->at);
+		if (n == 0)
+			printf("no certificate the loaded profiles know\n");
 		return 0;
 	}
 	doc = json_object();
@@ -122,7 +143,8 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o)
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' }, { "at", required_argument, NULL, 'a' },
 		{ "profile", required_argument, NULL, 'p' }, { "password-file", required_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
+		{ "known-only", no_argument, NULL, 'k' },    { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -136,6 +158,7 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o)
 			if (!(o->password = read_secret_file(optarg)))
 				return -1;
 			break;
+		case 'k': o->known_only = 1; break;
 		case 'h': return 1;
 		default: unknown_option("inspect", argc, argv); return -1;
 		}
@@ -149,8 +172,8 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o)
 
 int cmd_inspect(int argc, char **argv)
 {
-	struct inspect_opts o = { FORMAT_TEXT, now(), NULL, NULL };
-	struct rs_certlist *list = NULL;
+	struct inspect_opts o = { FORMAT_TEXT, now(), NULL, NULL, 0 };
+	struct rs_certlist *list = NULL, *shown = NULL;
 	struct rs_catalog *cat = NULL;
 	struct rs_load_opts lo = { 0 };
 	struct rs_error err;
@@ -172,8 +195,13 @@ int cmd_inspect(int argc, char **argv)
 			lib_error(&err);
 			goto out;
 		}
-	rv = render(list, cat, &o) == 0 ? EXIT_OK : EXIT_ERROR;
+	if (o.known_only && !(shown = select_known(list, cat))) {
+		error("out of memory");
+		goto out;
+	}
+	rv = render(shown ? shown : list, cat, &o) == 0 ? EXIT_OK : EXIT_ERROR;
 out:
+	rs_certlist_free(shown);
 	rs_certlist_free(list);
 	rs_catalog_free(cat);
 	free(o.password);

@@ -37,6 +37,17 @@ int lib_error(const struct rs_error *err)
 	return error("%s", err->message[0] ? err->message : rs_errcode_name(err->code));
 }
 
+int set_error(struct rs_error *err, enum rs_errcode code, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 int unknown_option(const char *cmd, int argc, char **argv)
 {
 	extern int optind, optopt;
@@ -185,4 +196,25 @@ int finish_output(int rv)
 		return EXIT_ERROR;
 	}
 	return rv;
+}
+
+int load_store(struct rs_certlist *out, const char *path)
+{
+	struct rs_anchorset *set = rs_anchorset_new();
+	struct rs_error err;
+	size_t skipped = 0, before = rs_certlist_count(out);
+	int rv;
+
+	if (!set)
+		return error("out of memory");
+	rv = path ? rs_anchorset_scan_path(set, path, NULL, &err) : rs_anchorset_scan_system(set, "/", NULL, &err);
+	if (rv == 0)
+		rv = rs_anchorset_trusted_certs(set, out, &skipped, &err);
+	rs_anchorset_free(set);
+	if (rv < 0)
+		return lib_error(&err);
+	if (rs_certlist_count(out) == before)
+		return error("no trusted certificate in '%s'%s", path ? path : "the system store",
+			     skipped ? " (name-and-key anchors cannot be used to verify a chain yet)" : "");
+	return 0;
 }

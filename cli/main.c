@@ -1,6 +1,7 @@
 /* main.c: the rootshift command. A sorted table of commands; help is generated from it. */
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,11 +52,35 @@
 	"Exit status: 0 on success, 2 when the lab cannot be created, read, started or reached.\n"
 
 static const struct command commands[] = {
+	{ "audit", cmd_audit, "find every trust anchor a device carries and judge it against a profile",
+	  "usage: rootshift audit [--profile NAME|FILE] [--at TIME] [--format text|json] [--system] PATH...\n"
+	  "\n"
+	  "Finds every trust anchor in files and directories, whatever the form; the content decides, never the name:\n"
+	  "PEM bundles (also inside JSON), DER, PKCS#7, PKCS#12, directories (OpenSSL hashed ones too), C and C++\n"
+	  "sources (PEM in string literals, DER or PEM in byte arrays), BearSSL trust-anchor headers, ESP-IDF\n"
+	  "x509_crt_bundle files, NSS certdata.txt (with its trust bits) and any other file, such as firmware\n"
+	  "images, ELF binaries or ar archives, by carving DER and PEM from its bytes. Duplicates are merged with every\n"
+	  "location kept. The anchors are then judged against the profile at TIME: ready, partial or not-ready, with\n"
+	  "reasons and what to do.\n"
+	  "\n"
+	  "  --profile NAME|FILE    judge against this profile (default azure-iot)\n"
+	  "  --at TIME              judge at this RFC 3339 time (default now)\n"
+	  "  --format text|json     output format (default text; json has schema rootshift/audit/1)\n"
+	  "  --system               also read this machine's trust store (see docs/audit.md for the files)\n"
+	  "  --system-root DIR      read the trust store of a system unpacked under DIR (implies --system)\n"
+	  "\n"
+	  "Exit status: 0 ready, 1 partial or not ready, 2 when an input cannot be read.\n" },
+	{ "check", cmd_check, "is this machine ready? its trust store audited against the default profile",
+	  "usage: rootshift check [--profile NAME|FILE] [--at TIME] [--format text|json] [--system-root DIR] [PATH...]\n"
+	  "\n"
+	  "Audits this machine's trust store (as 'audit --system') and says in plain words what the verdict means.\n"
+	  "\n"
+	  "Exit status: 0 ready, 1 partial or not ready, 2 when the store cannot be read.\n" },
 	{ "help", cmd_help, "show help for rootshift or one command",
 	  "usage: rootshift help [COMMAND]\n" },
 	{ "inspect", cmd_inspect, "explain certificate files: names, dates, keys, thumbprints, catalog identity",
 	  "usage: rootshift inspect [--format text|json] [--at TIME] [--profile NAME|FILE]\n"
-	  "                         [--password-file FILE] FILE|DIR|-...\n"
+	  "                         [--password-file FILE] [--known-only] FILE|DIR|-...\n"
 	  "\n"
 	  "Reads every certificate in PEM bundles, DER, PKCS#7 (PEM or DER), PKCS#12 and directories (recursively,\n"
 	  "OpenSSL hashed names included), or standard input with '-'. The content decides the format.\n"
@@ -64,15 +89,73 @@ static const struct command commands[] = {
 	  "  --at TIME              judge validity at this RFC 3339 time (default now)\n"
 	  "  --profile NAME|FILE    identify certificates against this profile only (default: all built-in)\n"
 	  "  --password-file FILE   PKCS#12 password (first line); else $ROOTSHIFT_PASSWORD, else empty\n"
+	  "  --known-only           show only the certificates a loaded profile knows\n"
 	  "\n"
 	  "Exit status: 0 on success, 2 when an input cannot be read or holds no certificate.\n" },
 	{ "lab", cmd_lab, "run an offline IoT Hub and DPS whose roots switch at run time",
 	  LAB_USAGE },
+	{ "probe", cmd_probe, "check a live endpoint as the device sees it: its store, TLS, then MQTT, HTTPS or AMQP",
+	  "usage: rootshift probe [HOST[:PORT]] [--protocol tls|mqtt|https|amqp] [--store PATH]... [--at TIME]\n"
+	  "                       [--connection-string CS | --connection-string-file FILE]\n"
+	  "                       [--dps --id-scope S --registration-id R [--symmetric-key-file F | --group-key-file F]]\n"
+	  "                       [--connect-to HOST:PORT] [--proxy HOST:PORT] [--alpn P] [--tls-min V] [--tls-max V]\n"
+	  "                       [--timeout SECONDS] [--profile NAME|FILE] [--format text|json|jsonl] [--verbose]\n"
+	  "                       [--targets FILE [--concurrency N]]\n"
+	  "\n"
+	  "Connects with the device's own trust store (--store, in any form inspect reads; default the system store),\n"
+	  "captures the served chain even when it fails, verifies it with rootshift's path builder, then speaks just\n"
+	  "enough of the protocol to tell \"TLS failed\" from \"TLS fine, credentials rejected\" (the answer of a test\n"
+	  "endpoint). What-if verdicts show the chain against the profile's old, new and recommended roots.\n"
+	  "\n"
+	  "  --protocol P           tls (handshake only), mqtt (default; port 8883), https (443), amqp (5671)\n"
+	  "  --connection-string CS IoT Hub: HostName, DeviceId, SharedAccessKey or SharedAccessSignature, ModuleId,\n"
+	  "                         GatewayHostName; or from --connection-string-file or $ROOTSHIFT_CONNECTION_STRING\n"
+	  "  --dps                  DPS registration (mqtt or https) at HOST (default global.azure-devices-provisioning.net);\n"
+	  "                         the key from --symmetric-key-file, --group-key-file or $ROOTSHIFT_DPS_KEY\n"
+	  "  --connect-to HOST:PORT connect there but keep the target's name (SNI, host check, credentials)\n"
+	  "  --proxy HOST:PORT      through an HTTP CONNECT proxy\n"
+	  "  --tls-min, --tls-max   1.0, 1.1, 1.2 or 1.3\n"
+	  "  --timeout SECONDS      for each step and the whole probe (default 30)\n"
+	  "  --targets FILE         many targets: one 'HOST[:PORT] [PROTOCOL]' a line, or JSONL {\"target\", \"protocol\"};\n"
+	  "                         probed --concurrency at a time (default 16), one result each, then a summary\n"
+	  "  --verbose              the protocol exchange, secrets masked\n"
+	  "\n"
+	  "Result codes: ok, ok-auth-rejected, protocol-error, dns-failed, tcp-refused, tcp-timeout, proxy-failed,\n"
+	  "tls-alert, tls-protocol-error, cert-untrusted, cert-expired, cert-hostname-mismatch, cert-chain-too-large,\n"
+	  "timeout. Exit status: 0 when every target is ok or ok-auth-rejected, 1 otherwise, 2 when it cannot run.\n" },
 	{ "profiles", cmd_profiles, "list migration profiles, or show one",
 	  "usage: rootshift profiles [--format text|json] [NAME|FILE]\n"
 	  "\n"
 	  "Without an argument, lists the built-in profiles. With one, shows its certificates, rules and timeline;\n"
 	  "a FILE is validated first and any error names the JSON path.\n" },
+	{ "verify", cmd_verify, "build every path from a served chain to a trust store; what-if old, new and recommended roots",
+	  "usage: rootshift verify --chain FILE [--untrusted FILE]... (--store PATH... | --profile-store old|new|recommended)\n"
+	  "                        [--profile NAME|FILE] [--host NAME] [--at TIME] [--format text|json]\n"
+	  "                        [--max-depth N] [--max-chain-bytes N] [--no-digest NAME]... [--no-key NAME]...\n"
+	  "                        [--rsa-max-bits N]\n"
+	  "\n"
+	  "Builds every path from the first certificate of the served chain (leaf first, as a server sends it; a CA\n"
+	  "certificate may be the end of the chain) to a trust anchor, trying every candidate issuer, so cross-signed\n"
+	  "twin intermediates are found in any order. Prints the verdict, every valid path (shortest first) with each\n"
+	  "certificate named by the catalog, or why the best failed path failed, then what-if verdicts against the\n"
+	  "profile's old, new and recommended roots and the given store. Codes are listed in docs/verify.md.\n"
+	  "\n"
+	  "  --chain FILE            the served chain, leaf first ('-' for standard input)\n"
+	  "  --untrusted FILE        more intermediates the device or a cache holds (repeatable)\n"
+	  "  --store PATH            trust anchors: PEM, DER, PKCS#7, PKCS#12 or a directory (repeatable)\n"
+	  "  --profile-store STORE   use the profile's roots instead: old, new (rule required) or recommended\n"
+	  "  --profile NAME|FILE     the migration profile (default azure-iot)\n"
+	  "  --host NAME             check the end certificate against this host name or IP address (RFC 6125)\n"
+	  "  --at TIME               verify at this RFC 3339 time (default now)\n"
+	  "  --format text|json      output format (default text; json has schema rootshift/verify/1)\n"
+	  "device constraints:\n"
+	  "  --max-depth N           at most N intermediates between the end certificate and the anchor\n"
+	  "  --max-chain-bytes N     the served chain (sum of DER sizes) must fit in N bytes\n"
+	  "  --no-digest NAME        the device lacks this digest: md5, sha1, sha224, sha256, sha384, sha512\n"
+	  "  --no-key NAME           the device cannot use this key type (RSA, EC, Ed25519) or curve (P-384)\n"
+	  "  --rsa-max-bits N        the largest RSA key the device can use\n"
+	  "\n"
+	  "Exit status: 0 when a valid path exists for the chosen store, 1 when none does, 2 on error.\n" },
 	{ "version", cmd_version, "print the version", "usage: rootshift version\n" },
 };
 
@@ -140,6 +223,7 @@ int main(int argc, char **argv)
 	const struct command *c;
 	const char *hint;
 
+	opterr = 0; /* commands report unknown options themselves, in one line */
 	if (argc < 2) {
 		print_overview(stderr);
 		return EXIT_ERROR;

@@ -32,7 +32,7 @@ json_t *known_json(const struct rs_known *k)
 	return o;
 }
 
-static json_t *location_json(const struct rs_location *loc)
+json_t *location_json(const struct rs_location *loc)
 {
 	json_t *o = json_object();
 

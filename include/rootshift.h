@@ -247,6 +247,12 @@ RS_API const struct rs_known *rs_profile_known(const struct rs_profile *p, const
 /** The profile's root lists by rule: "required", "recommended" or "old". */
 RS_API size_t rs_profile_rule_count(const struct rs_profile *p, const char *rule);
 RS_API const struct rs_known *rs_profile_rule_at(const struct rs_profile *p, const char *rule, size_t i);
+/**
+ * Appends the roots of a rule ("required", "recommended", "old") that the profile carries as certificates to out,
+ * with the location path "<profile id>:<certificate id>" and encoding "catalog": the "what if" stores.
+ */
+RS_API int rs_profile_rule_store(const struct rs_profile *p, const char *rule, struct rs_certlist *out,
+				 struct rs_error *err);
 /** Leaf host name patterns ("*.azure-devices.net"). */
 RS_API size_t rs_profile_leaf_pattern_count(const struct rs_profile *p);
 RS_API const char *rs_profile_leaf_pattern_at(const struct rs_profile *p, size_t i);
@@ -266,6 +272,8 @@ struct rs_endpoint {
 };
 RS_API size_t rs_profile_endpoint_count(const struct rs_profile *p);
 RS_API const struct rs_endpoint *rs_profile_endpoint_at(const struct rs_profile *p, size_t i);
+/** When the profile's service finished moving to its new root (the profile's "migration_complete"), or 0. */
+RS_API rs_time rs_profile_migration_complete(const struct rs_profile *p);
 
 RS_API const char *rs_known_id(const struct rs_known *k);
 RS_API const char *rs_known_name(const struct rs_known *k);
@@ -333,6 +341,24 @@ RS_API int rs_sas_verify(const struct rs_sas *sas, const char *key_b64, const ch
 
 /** DPS group enrollment: base64(HMAC-SHA256(base64decode(group_key_b64), registration_id)). Caller frees. */
 RS_API char *rs_derive_device_key(const char *group_key_b64, const char *registration_id, struct rs_error *err);
+
+/**
+ * IoT Hub device credentials from a connection string, as the Azure IoT C SDK makes them: the checks of its parser
+ * (HostName contains a dot; DeviceId present; exactly one of SharedAccessKey and SharedAccessSignature), client id
+ * deviceId[/moduleId], username "{HostName}/{deviceId}[/{moduleId}]/?api-version=2021-04-12", and a SAS token
+ * over "{HostName}/devices/{deviceId}[/modules/{moduleId}]" expiring at at + lifetime seconds (or the given
+ * SharedAccessSignature as is). *host is where to connect: GatewayHostName when given, else HostName.
+ * The caller frees the four strings with free().
+ */
+RS_API int rs_azure_hub_credentials(const struct rs_connstr *cs, rs_time at, int lifetime, char **host,
+				    char **client_id, char **username, char **sas, struct rs_error *err);
+/**
+ * DPS registration credentials: username "{idScope}/registrations/{registrationId}/api-version=2019-03-31" and a
+ * SAS token over "{idScope}/registrations/{registrationId}" with skn=registration. key_b64 is the device key
+ * (derive it from a group key with rs_derive_device_key). The caller frees both strings.
+ */
+RS_API int rs_azure_dps_credentials(const char *id_scope, const char *registration_id, const char *key_b64,
+				    rs_time at, int lifetime, char **username, char **sas, struct rs_error *err);
 
 /** Percent-encodes everything but unreserved characters, with uppercase (upper != 0) or lowercase hex; NULL when
  * out of memory. The caller frees the result with free(). */
@@ -487,6 +513,355 @@ RS_API void rs_ws_unmask(unsigned char *data, size_t len, const unsigned char ma
 /** Writes a frame header (FIN set) into out and returns its length (2 to 14); mask may be NULL (server frames). */
 RS_API size_t rs_ws_header(enum rs_ws_opcode opcode, size_t payload_len, const unsigned char *mask,
 			   unsigned char out[14]);
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Verification: a path builder that survives cross-signs                                                      */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+/*
+ * Why a path failed: X(enum name, code, description). The codes are stable (docs/verify.md); new ones may be added.
+ */
+#define RS_VERIFY_REASON_TABLE(X)                                                                     \
+	X(RS_VERIFY_OK, "ok", "a valid path was found")                                                   \
+	X(RS_VERIFY_UNTRUSTED_ROOT, "untrusted-root", "no path reaches a certificate of the trust store")  \
+	X(RS_VERIFY_BAD_SIGNATURE, "bad-signature", "an issuer's key does not verify the signature")      \
+	X(RS_VERIFY_EXPIRED, "expired", "a certificate of the path has expired")                          \
+	X(RS_VERIFY_NOT_YET_VALID, "not-yet-valid", "a certificate of the path is not valid yet")          \
+	X(RS_VERIFY_NOT_A_CA, "not-a-ca", "an issuer is not a CA (basicConstraints)")                      \
+	X(RS_VERIFY_BAD_KEY_USAGE, "bad-key-usage", "key usage forbids the certificate's role")           \
+	X(RS_VERIFY_BAD_EKU, "bad-eku", "extended key usage does not allow TLS server authentication")    \
+	X(RS_VERIFY_PATH_TOO_LONG, "path-too-long", "the path breaks a pathLenConstraint or the max depth") \
+	X(RS_VERIFY_NAME_CONSTRAINTS, "name-constraints", "a name is outside a CA's name constraints")     \
+	X(RS_VERIFY_NAME_MISMATCH, "name-mismatch", "the end certificate does not match the host name")   \
+	X(RS_VERIFY_CRITICAL_EXTENSION, "critical-extension", "a certificate has an unhandled critical extension") \
+	X(RS_VERIFY_MALFORMED, "malformed", "a certificate breaks RFC 5280's encoding rules (names, SAN syntax)") \
+	X(RS_VERIFY_CHAIN_TOO_LARGE, "chain-too-large", "the served chain is larger than the device's buffer") \
+	X(RS_VERIFY_UNSUPPORTED_DIGEST, "unsupported-digest", "a signature uses a digest the device lacks")  \
+	X(RS_VERIFY_UNSUPPORTED_KEY, "unsupported-key", "a key is of a type or size the device cannot use")  \
+	X(RS_VERIFY_SEARCH_LIMIT, "search-limit", "the search stopped at its work limit without a valid path")
+
+#define RS_X_ENUM(name, code, desc) name,
+enum rs_verify_reason { RS_VERIFY_REASON_TABLE(RS_X_ENUM) RS_VERIFY__COUNT };
+#undef RS_X_ENUM
+
+/** The stable short code of a reason ("untrusted-root"), and a one-line description. */
+RS_API const char *rs_verify_reason_code(enum rs_verify_reason reason);
+RS_API const char *rs_verify_reason_description(enum rs_verify_reason reason);
+
+/** What to check and what the device can do: a configuration object, separate from the result. */
+struct rs_verify_opts;
+
+/** Defaults: time 0 (set it), no host check, no depth, size, digest or key limits, work limit 5000 steps. */
+RS_API struct rs_verify_opts *rs_verify_opts_new(void);
+RS_API void rs_verify_opts_free(struct rs_verify_opts *opts);
+/** The time of the verdict. */
+RS_API void rs_verify_opts_set_time(struct rs_verify_opts *opts, rs_time at);
+/** The host name (or IP address) the end certificate must match per RFC 6125; NULL turns the check off. */
+RS_API int rs_verify_opts_set_host(struct rs_verify_opts *opts, const char *host, struct rs_error *err);
+/** The most intermediates a path may have between the end certificate and the anchor; -1 (default) = no limit. */
+RS_API void rs_verify_opts_set_max_depth(struct rs_verify_opts *opts, int max_intermediates);
+/** The most bytes the served chain (sum of its DER sizes) may take; 0 (default) = no limit. */
+RS_API void rs_verify_opts_set_max_chain_bytes(struct rs_verify_opts *opts, size_t bytes);
+/** A digest the device lacks: "md5", "sha1", "sha224", "sha256", "sha384" or "sha512". */
+RS_API int rs_verify_opts_deny_digest(struct rs_verify_opts *opts, const char *digest, struct rs_error *err);
+/** A key the device cannot use: a type ("RSA", "EC", "Ed25519", "DSA", ...) or an EC curve ("P-384"). */
+RS_API int rs_verify_opts_deny_key(struct rs_verify_opts *opts, const char *key, struct rs_error *err);
+/** The largest RSA key the device can use; 0 (default) = no limit. */
+RS_API void rs_verify_opts_set_rsa_max_bits(struct rs_verify_opts *opts, int bits);
+/** The work limit: candidate issuers examined plus signatures checked, per call; 0 restores the default. */
+RS_API void rs_verify_opts_set_max_work(struct rs_verify_opts *opts, size_t steps);
+
+/** The outcome of one verification: the valid paths, or why the best failed path failed. */
+struct rs_verify_result;
+
+/**
+ * Builds every path from chain's first certificate (the end certificate, leaf first as a server sends it) to a
+ * certificate of store, using the rest of chain and untrusted (which may be NULL) as intermediates, and checks
+ * each against opts. A CA certificate may be the end certificate. Returns NULL only when it cannot run (chain
+ * empty, out of memory); a failed verification is a result with a reason.
+ */
+RS_API struct rs_verify_result *rs_verify(const struct rs_certlist *chain, const struct rs_certlist *untrusted,
+					  const struct rs_certlist *store, const struct rs_verify_opts *opts,
+					  struct rs_error *err);
+RS_API void rs_verify_result_free(struct rs_verify_result *result);
+/** 1 when at least one valid path was found. */
+RS_API int rs_verify_result_ok(const struct rs_verify_result *result);
+/** RS_VERIFY_OK, or why the best failed path failed. */
+RS_API enum rs_verify_reason rs_verify_result_reason(const struct rs_verify_result *result);
+/** One line naming the certificate at fault; "" when ok. */
+RS_API const char *rs_verify_result_message(const struct rs_verify_result *result);
+/** Valid paths, shortest first; each lists the end certificate first and the trust anchor last. */
+RS_API size_t rs_verify_result_path_count(const struct rs_verify_result *result);
+RS_API const struct rs_certlist *rs_verify_result_path_at(const struct rs_verify_result *result, size_t i);
+/**
+ * The best failed path (one that reached the store, else the longest dead end), NULL when ok; *at is set to
+ * the index of the certificate at fault, or -1 when the fault is the path as a whole.
+ */
+RS_API const struct rs_certlist *rs_verify_result_failed_path(const struct rs_verify_result *result, long *at);
+/** Sum of the DER sizes of the served chain. */
+RS_API size_t rs_verify_result_chain_bytes(const struct rs_verify_result *result);
+/** Work spent (see rs_verify_opts_set_max_work) and 1 when the search stopped at the limit or path cap. */
+RS_API size_t rs_verify_result_work(const struct rs_verify_result *result);
+RS_API int rs_verify_result_truncated(const struct rs_verify_result *result);
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Probe: an endpoint checked as the device sees it                                                             */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+/* One result per probe: X(enum name, code, group). The codes are stable (docs/probe.md). */
+#define RS_PROBE_CODE_TABLE(X)                                  \
+	X(RS_PROBE_OK, "ok", "protocol")                            \
+	X(RS_PROBE_OK_AUTH_REJECTED, "ok-auth-rejected", "protocol") \
+	X(RS_PROBE_PROTOCOL_ERROR, "protocol-error", "protocol")    \
+	X(RS_PROBE_DNS_FAILED, "dns-failed", "network")             \
+	X(RS_PROBE_TCP_REFUSED, "tcp-refused", "network")           \
+	X(RS_PROBE_TCP_TIMEOUT, "tcp-timeout", "network")           \
+	X(RS_PROBE_PROXY_FAILED, "proxy-failed", "network")         \
+	X(RS_PROBE_TLS_ALERT, "tls-alert", "tls")                   \
+	X(RS_PROBE_TLS_PROTOCOL_ERROR, "tls-protocol-error", "tls") \
+	X(RS_PROBE_CERT_UNTRUSTED, "cert-untrusted", "certificate") \
+	X(RS_PROBE_CERT_EXPIRED, "cert-expired", "certificate")     \
+	X(RS_PROBE_CERT_HOSTNAME_MISMATCH, "cert-hostname-mismatch", "certificate") \
+	X(RS_PROBE_CERT_CHAIN_TOO_LARGE, "cert-chain-too-large", "certificate") \
+	X(RS_PROBE_TIMEOUT, "timeout", "other")
+
+#define RS_X_ENUM(name, code, group) name,
+enum rs_probe_code { RS_PROBE_CODE_TABLE(RS_X_ENUM) RS_PROBE__COUNT };
+#undef RS_X_ENUM
+
+/** "ok-auth-rejected", and its group: "network", "tls", "certificate", "protocol" or "other". */
+RS_API const char *rs_probe_code_name(enum rs_probe_code code);
+RS_API const char *rs_probe_code_group(enum rs_probe_code code);
+
+/** What the probe speaks after TLS. */
+enum rs_probe_protocol {
+	RS_PROTO_TLS,     /* the handshake only */
+	RS_PROTO_MQTT,    /* IoT Hub MQTT: CONNECT, CONNACK */
+	RS_PROTO_DPS_MQTT,/* DPS MQTT: CONNECT, SUBSCRIBE, PUBLISH register, res/{status} */
+	RS_PROTO_HTTPS,   /* IoT Hub events POST or DPS register PUT, then the status */
+	RS_PROTO_AMQP     /* the AMQP protocol header exchange and the SASL mechanisms offered */
+};
+
+/** A clock for timeouts, in milliseconds from any fixed origin; the library never reads the clock itself. */
+typedef int64_t (*rs_clock_fn)(void *ctx);
+
+/** How to probe one target: a configuration object, separate from the result. Setters copy. */
+struct rs_probe_opts;
+
+RS_API struct rs_probe_opts *rs_probe_opts_new(void);
+RS_API void rs_probe_opts_free(struct rs_probe_opts *opts);
+/** The host the device names (SNI, host check, MQTT username) and its port. */
+RS_API int rs_probe_opts_set_target(struct rs_probe_opts *opts, const char *host, int port, struct rs_error *err);
+/** Where to connect instead, keeping the name (a lab or a gateway); NULL connects to the target. */
+RS_API int rs_probe_opts_set_connect_to(struct rs_probe_opts *opts, const char *host, int port,
+				       struct rs_error *err);
+/** An HTTP CONNECT proxy; NULL for none. */
+RS_API int rs_probe_opts_set_proxy(struct rs_probe_opts *opts, const char *host, int port, struct rs_error *err);
+RS_API void rs_probe_opts_set_protocol(struct rs_probe_opts *opts, enum rs_probe_protocol protocol);
+/** The device's trust store (a reference to each certificate is kept). */
+RS_API int rs_probe_opts_set_store(struct rs_probe_opts *opts, const struct rs_certlist *store, struct rs_error *err);
+/** Verification options for the served chain (time, device limits); the host is set from the target. Borrowed:
+ * it must outlive the probe calls. NULL means defaults at time 0, so set one. */
+RS_API void rs_probe_opts_set_verify(struct rs_probe_opts *opts, const struct rs_verify_opts *vopts);
+/** ALPN protocol ("mqtt", "http/1.1"); NULL for none. */
+RS_API int rs_probe_opts_set_alpn(struct rs_probe_opts *opts, const char *alpn, struct rs_error *err);
+/** TLS version bounds as "1.0", "1.1", "1.2", "1.3"; NULL leaves a bound open. */
+RS_API int rs_probe_opts_set_tls_versions(struct rs_probe_opts *opts, const char *min, const char *max,
+					  struct rs_error *err);
+/** Timeouts in milliseconds: connect, handshake, and the whole probe (needs a clock). */
+RS_API void rs_probe_opts_set_timeouts(struct rs_probe_opts *opts, int connect_ms, int handshake_ms, int total_ms);
+RS_API void rs_probe_opts_set_clock(struct rs_probe_opts *opts, rs_clock_fn clock, void *ctx);
+/**
+ * Credentials for the protocol step. For IoT Hub: client_id = deviceId (or deviceId/moduleId), username as the
+ * hub expects, password = a SAS token. For DPS: client_id = registrationId, username, password, and the
+ * registration id. For HTTPS: the path, and password as the Authorization header value. Secrets are kept, never
+ * shown: results and messages mask them.
+ */
+RS_API int rs_probe_opts_set_credentials(struct rs_probe_opts *opts, const char *client_id, const char *username,
+					 const char *password, struct rs_error *err);
+RS_API int rs_probe_opts_set_http(struct rs_probe_opts *opts, const char *method, const char *path,
+				  const char *body, struct rs_error *err);
+/** Records every protocol message (secrets masked) in the result's transcript. */
+RS_API void rs_probe_opts_set_transcript(struct rs_probe_opts *opts, int on);
+
+/** What one probe found. */
+struct rs_probe_result;
+
+/** Runs one probe. NULL only when it cannot run (usage, memory); network failures are results. */
+RS_API struct rs_probe_result *rs_probe_run(const struct rs_probe_opts *opts, struct rs_error *err);
+RS_API void rs_probe_result_free(struct rs_probe_result *result);
+RS_API enum rs_probe_code rs_probe_result_code(const struct rs_probe_result *r);
+/** Where it ended: "dns", "tcp", "proxy", "tls", "verify", "protocol" or "done". */
+RS_API const char *rs_probe_result_stage(const struct rs_probe_result *r);
+/** One line with the detail (an alert, an error, a CONNACK code); secrets masked. */
+RS_API const char *rs_probe_result_message(const struct rs_probe_result *r);
+/** The chain the server sent, leaf first, captured even when verification fails; empty before TLS. */
+RS_API const struct rs_certlist *rs_probe_result_served_chain(const struct rs_probe_result *r);
+/** The verification of the served chain against the device's store; NULL when no chain was served. */
+RS_API const struct rs_verify_result *rs_probe_result_verify(const struct rs_probe_result *r);
+/** Negotiated TLS version ("TLSv1.3"), cipher and ALPN, or "" when none. */
+RS_API const char *rs_probe_result_tls_version(const struct rs_probe_result *r);
+RS_API const char *rs_probe_result_cipher(const struct rs_probe_result *r);
+RS_API const char *rs_probe_result_alpn(const struct rs_probe_result *r);
+/** The address connected to ("127.0.0.1:8883"), or "". */
+RS_API const char *rs_probe_result_peer(const struct rs_probe_result *r);
+/** The protocol's answer: the CONNACK return code, the DPS or HTTP status; -1 when none. */
+RS_API int rs_probe_result_status(const struct rs_probe_result *r);
+/** The protocol's detail: an HTTP or DPS response body (truncated), the AMQP SASL mechanisms; "" when none. */
+RS_API const char *rs_probe_result_detail(const struct rs_probe_result *r);
+/** The transcript, one message a line, secrets masked; "" unless asked for. */
+RS_API const char *rs_probe_result_transcript(const struct rs_probe_result *r);
+/** Milliseconds spent connecting and in the handshake (-1 without a clock). */
+RS_API int64_t rs_probe_result_connect_ms(const struct rs_probe_result *r);
+RS_API int64_t rs_probe_result_handshake_ms(const struct rs_probe_result *r);
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Trust anchors: everything a device trusts, in every form it carries                                          */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+/**
+ * A trust anchor is a full certificate or only a name and a key (BearSSL trust anchors and ESP-IDF certificate
+ * bundles keep the subject DER and the SubjectPublicKeyInfo DER). Anchors are deduplicated: one anchor per
+ * certificate (by SHA-256) or per name and key, with every place it was found.
+ */
+struct rs_anchor;
+/** The anchors of one or more inputs and the findings made on the way. */
+struct rs_anchorset;
+
+enum rs_anchor_form { RS_ANCHOR_CERT, RS_ANCHOR_NAME_KEY };
+
+/**
+ * Whether an anchor is trusted for TLS server authentication. Only NSS certdata.txt says so explicitly: there a
+ * certificate whose CKA_TRUST_SERVER_AUTH is not CKT_NSS_TRUSTED_DELEGATOR is present but not a trust anchor.
+ */
+enum rs_trust {
+	RS_TRUST_ANCHOR,      /* trusted (every form but certdata, and certdata's CKT_NSS_TRUSTED_DELEGATOR) */
+	RS_TRUST_MUST_VERIFY, /* certdata CKT_NSS_MUST_VERIFY_TRUST or no trust object: present, not an anchor */
+	RS_TRUST_DISTRUSTED   /* certdata CKT_NSS_NOT_TRUSTED: explicitly distrusted */
+};
+
+/**
+ * Something found that is not an anchor but must be said: kind is "broken-certificate" (a truncated, elided or
+ * corrupt certificate), "placeholder" (a sample's stand-in text), "private-key" (reported, never printed),
+ * "commented-out" (a certificate inside a comment, not compiled in) or "unreadable" (a file inside a tree that
+ * could not be read). loc.path is the file.
+ */
+struct rs_finding {
+	const char *kind;
+	const char *message;
+	struct rs_location loc;
+};
+
+/**
+ * Options of the anchor scan. Zero-initialise, then set what you need. progress, when set, is called after each
+ * file of a tree with the file's path, the files and bytes done so far; the caller decides whether to show it.
+ */
+struct rs_scan_opts {
+	unsigned long long max_file_bytes; /* larger files are skipped with an "unreadable" finding; 0 = 4 GiB */
+	void (*progress)(void *arg, const char *path, unsigned long long files, unsigned long long bytes);
+	void *progress_arg;
+};
+
+RS_API struct rs_anchorset *rs_anchorset_new(void);
+RS_API void rs_anchorset_free(struct rs_anchorset *set);
+
+/**
+ * Finds every trust anchor in a file or, recursively, a directory (symlink loops and hard links are followed
+ * once). The content decides the form, never the name: PEM (also inside JSON or YAML), DER, PKCS#7, PKCS#12 with
+ * an empty password, C and C++ sources (string literals and byte arrays), BearSSL trust-anchor headers, ESP-IDF
+ * x509_crt_bundle files, NSS certdata.txt, and any other file by carving DER and PEM from its bytes. A file
+ * without anchors is not an error; a top-level path that cannot be read is.
+ */
+RS_API int rs_anchorset_scan_path(struct rs_anchorset *set, const char *path, const struct rs_scan_opts *opts,
+				  struct rs_error *err);
+/** The same for bytes in memory; name is used for locations. */
+RS_API int rs_anchorset_scan_mem(struct rs_anchorset *set, const unsigned char *buf, size_t len, const char *name,
+				 const struct rs_scan_opts *opts, struct rs_error *err);
+
+/**
+ * The files and directories that make up the operating system's TLS trust store on Debian, Ubuntu, Alpine and
+ * Fedora-style systems (RHEL, CentOS, Rocky), NULL-terminated, most specific first. Data only: see docs/audit.md.
+ */
+RS_API const char *const *rs_system_store_paths(void);
+/**
+ * Scans those of rs_system_store_paths() that exist under root (NULL or "/" for the running system; a directory
+ * to audit an unpacked firmware root file system). RS_ERR_NOTFOUND when none exists.
+ */
+RS_API int rs_anchorset_scan_system(struct rs_anchorset *set, const char *root, const struct rs_scan_opts *opts,
+				    struct rs_error *err);
+
+RS_API size_t rs_anchorset_count(const struct rs_anchorset *set);
+RS_API const struct rs_anchor *rs_anchorset_at(const struct rs_anchorset *set, size_t i);
+RS_API size_t rs_anchorset_finding_count(const struct rs_anchorset *set);
+RS_API const struct rs_finding *rs_anchorset_finding_at(const struct rs_anchorset *set, size_t i);
+
+RS_API enum rs_anchor_form rs_anchor_form(const struct rs_anchor *a);
+/** "certificate" or "name-and-key". */
+RS_API const char *rs_anchor_form_name(enum rs_anchor_form form);
+/** The certificate, or NULL for a name-and-key anchor. */
+RS_API const struct rs_cert *rs_anchor_cert(const struct rs_anchor *a);
+RS_API const char *rs_anchor_subject(const struct rs_anchor *a);      /* RFC 2253 order, as rs_cert_subject */
+RS_API const char *rs_anchor_spki_sha256(const struct rs_anchor *a);  /* 64 hex digits */
+/** The subject DER and SubjectPublicKeyInfo DER. */
+RS_API const unsigned char *rs_anchor_subject_der(const struct rs_anchor *a, size_t *len);
+RS_API const unsigned char *rs_anchor_spki_der(const struct rs_anchor *a, size_t *len);
+RS_API enum rs_trust rs_anchor_trust(const struct rs_anchor *a);
+/** "anchor", "must-verify" or "distrusted". */
+RS_API const char *rs_trust_name(enum rs_trust trust);
+/** The NSS label (CKA_LABEL) when the anchor came from certdata.txt, else "". */
+RS_API const char *rs_anchor_label(const struct rs_anchor *a);
+RS_API size_t rs_anchor_location_count(const struct rs_anchor *a);
+RS_API const struct rs_location *rs_anchor_location_at(const struct rs_anchor *a, size_t i);
+/** What the catalog knows about an anchor: a certificate by its digests, a name and key by SPKI and subject. */
+RS_API const struct rs_known *rs_anchor_identify(const struct rs_catalog *cat, const struct rs_anchor *a);
+/**
+ * A trust store for the path builder: appends the certificate anchors of set that are trusted (RS_TRUST_ANCHOR),
+ * each with its first location, to out. Name-and-key anchors (BearSSL, ESP-IDF) carry no certificate and are
+ * counted in *skipped (may be NULL).
+ */
+RS_API int rs_anchorset_trusted_certs(const struct rs_anchorset *set, struct rs_certlist *out, size_t *skipped,
+				      struct rs_error *err);
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Audit: trust anchors judged against a profile at a time                                                      */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+enum rs_status { RS_STATUS_READY, RS_STATUS_PARTIAL, RS_STATUS_NOT_READY };
+enum rs_severity { RS_SEV_INFO, RS_SEV_WARNING, RS_SEV_ERROR };
+
+/** One reason for a verdict, or one note. */
+struct rs_reason {
+	const char *code;          /* stable: "required-missing", "root-expired", "pinned-intermediate", ... */
+	enum rs_severity severity; /* error: not ready; warning: partial; info: no effect on the status */
+	const char *message;       /* one line for a person */
+	const char *action;        /* what to do, or NULL */
+	const struct rs_known *known;   /* the catalog certificate it is about, or NULL */
+	const struct rs_anchor *anchor; /* the anchor it is about, or NULL */
+	const struct rs_finding *finding; /* the finding it reports (notes only), or NULL */
+};
+
+/** The verdict of one audit. */
+struct rs_verdict;
+
+/**
+ * Judges the anchors of set against profile p at time at. cat identifies anchors (it should hold p). The
+ * verdict is ready when every required and recommended root is a trust anchor valid at at and nothing is
+ * pinned; partial when the required roots are there but something else is wrong; not-ready otherwise.
+ * docs/audit.md gives every reason code and the time logic.
+ */
+RS_API struct rs_verdict *rs_audit(const struct rs_anchorset *set, const struct rs_catalog *cat,
+				   const struct rs_profile *p, rs_time at, struct rs_error *err);
+RS_API void rs_verdict_free(struct rs_verdict *v);
+RS_API enum rs_status rs_verdict_status(const struct rs_verdict *v);
+/** "ready", "partial" or "not-ready". */
+RS_API const char *rs_status_name(enum rs_status status);
+/** "info", "warning" or "error". */
+RS_API const char *rs_severity_name(enum rs_severity sev);
+RS_API size_t rs_verdict_reason_count(const struct rs_verdict *v);
+RS_API const struct rs_reason *rs_verdict_reason_at(const struct rs_verdict *v, size_t i);
+/** Notes: facts that do not change the status (algorithms a stack needs, findings such as broken blocks). */
+RS_API size_t rs_verdict_note_count(const struct rs_verdict *v);
+RS_API const struct rs_reason *rs_verdict_note_at(const struct rs_verdict *v, size_t i);
 
 #ifdef __cplusplus
 }

@@ -42,6 +42,15 @@ char *rs_strdup(const char *s);
 char *rs_strndup(const char *s, size_t n);
 int rs_streq_ci(const char *a, const char *b);
 
+/* core/mem.c: the first occurrence of needle in hay, or NULL. */
+const unsigned char *rs_memmem(const unsigned char *hay, size_t hlen, const void *needle, size_t nlen);
+
+/* core/base64.c */
+int rs_base64_value(unsigned char c); /* a digit's value, or -1 */
+long rs_base64_decode(const char *in, size_t len, unsigned char *out); /* skips whitespace; out >= len/4*3+3 */
+int rs_base64_decode_alloc(const char *text, unsigned char **out, size_t *outlen); /* strict; malloc'd */
+char *rs_base64_encode(const unsigned char *data, size_t len);
+
 /* core/time.c */
 rs_time rs_time_from_civil(int64_t year, int month, int day, int hour, int min, int sec);
 int rs_time_from_asn1(const ASN1_TIME *t, rs_time *out);
@@ -52,5 +61,7 @@ int rs_read_file(const char *path, size_t max, unsigned char **data, size_t *len
 /* x509/cert.c */
 struct rs_cert *rs_cert_from_x509(X509 *x, struct rs_error *err); /* takes a reference of its own */
 X509 *rs_cert_get0_x509(const struct rs_cert *cert);
+/* A DER X.509 Name as rs_cert_subject writes names; NULL when der is not exactly one Name. */
+char *rs_name_der_string(const unsigned char *der, size_t len);
 
 #endif

@@ -150,9 +150,12 @@ def ica2026(corpus):
              role="new", summary="the root the 2026 Azure chain still ends at"),
         cert(corpus, "roots/microsoft_tls_rsa_root_g2.pem", id=R + "-self", name="Microsoft TLS RSA Root G2",
              kind="root", role="backup", summary="Microsoft's self-signed 2025 TLS root, the next hierarchy's own anchor"),
-        cert(corpus, "intermediates/microsoft_tls_rsa_root_g2.pem", id=R, name="Microsoft TLS RSA Root G2",
-             kind="intermediate", role="served", issuers=[G2],
-             summary="the 2026 rotation's G2-signed intermediate (a root's name on an intermediate); never pin it"),
+        # The corpus copy under intermediates/ is the self-signed root again; the G2-signed cross-certificate is
+        # known by thumbprint (azure-iot-facts.md 1.3, "ICA Rotation 2026").
+        {"id": R, "name": "Microsoft TLS RSA Root G2", "kind": "intermediate", "role": "served", "issuers": [G2],
+         "sha1": "b5ee89e77326ab2bf1775bd99c19a28947ff8184", "not_after": "2029-06-19T00:00:00Z",
+         "summary": "the 2026 rotation's G2-signed cross-certificate (a root's name on an intermediate); never pin it",
+         "origin": CADETAILS},
     ]
     for n in ("02", "04"):
         certs.append(cert(corpus, "intermediates/microsoft_tls_g2_rsa_ca_ocsp_%s.pem" % n,

@@ -4,8 +4,5 @@
 
 #include "../internal.h"
 
-/* Strict base64 (padding required, at most 4096 characters); 0 or -1. *out is malloc'd. */
-int rs_base64_decode(const char *text, unsigned char **out, size_t *outlen);
-char *rs_base64_encode(const unsigned char *data, size_t len);
 
 #endif

@@ -48,7 +48,7 @@ static char *hmac_b64(const char *key_b64, const char *msg, size_t msglen, struc
 	size_t keylen;
 	char *out = NULL;
 
-	if (!key_b64 || rs_base64_decode(key_b64, &key, &keylen) < 0 || keylen == 0) {
+	if (!key_b64 || rs_base64_decode_alloc(key_b64, &key, &keylen) < 0 || keylen == 0) {
 		free(key);
 		rs_fail(err, RS_ERR_USAGE, "shared access key is not base64");
 		return NULL;

@@ -75,35 +75,3 @@ const char *rs_mask_secret(const char *secret, char *buf, size_t size)
 	return buf;
 }
 
-int rs_base64_decode(const char *text, unsigned char **out, size_t *outlen)
-{
-	size_t n = strlen(text), pad = 0;
-	unsigned char *buf;
-	int got;
-
-	if (n == 0 || n % 4 != 0 || n > 4096)
-		return -1;
-	if (text[n - 1] == '=')
-		pad++;
-	if (text[n - 2] == '=')
-		pad++;
-	if (!(buf = malloc(n / 4 * 3 + 1)))
-		return -1;
-	got = EVP_DecodeBlock(buf, (const unsigned char *)text, (int)n);
-	if (got < 0 || (size_t)got < pad) {
-		free(buf);
-		return -1;
-	}
-	*out = buf;
-	*outlen = (size_t)got - pad;
-	return 0;
-}
-
-char *rs_base64_encode(const unsigned char *data, size_t len)
-{
-	char *out = malloc(4 * ((len + 2) / 3) + 1);
-
-	if (out)
-		EVP_EncodeBlock((unsigned char *)out, data, (int)len);
-	return out;
-}

@@ -48,6 +48,7 @@ struct rs_profile {
 	size_t nendpoints;
 	struct alias *aliases;
 	size_t naliases;
+	rs_time migration_complete; /* 0 when the profile does not say */
 };
 
 struct rs_catalog {
@@ -155,6 +156,7 @@ static int known_pem(struct pctx *c, json_t *obj, const char *path, struct rs_kn
 {
 	json_t *pem = json_object_get(obj, "pem");
 	struct rs_certlist *list;
+	struct rs_error inner;
 	char where[256];
 	int rv = -1;
 
@@ -165,9 +167,11 @@ static int known_pem(struct pctx *c, json_t *obj, const char *path, struct rs_kn
 		return perr(c, where, "expected a string");
 	if (!(list = rs_certlist_new()))
 		return perr(c, where, "out of memory");
-	if (rs_load_mem(list, (const unsigned char *)json_string_value(pem), json_string_length(pem), where, NULL,
-			c->err) < 0)
+	if (rs_load_mem(list, (const unsigned char *)json_string_value(pem), json_string_length(pem), "pem", NULL,
+			&inner) < 0) {
+		perr(c, where, inner.message);
 		goto out;
+	}
 	if (rs_certlist_count(list) != 1) {
 		perr(c, where, "must hold exactly one certificate");
 		goto out;
@@ -498,7 +502,8 @@ static int parse_header(struct pctx *c, json_t *root)
 		goto out;
 	}
 	if (get_str(c, root, "id", "$", 1, &c->p->id) < 0 || get_str(c, root, "name", "$", 1, &c->p->name) < 0 ||
-	    get_str(c, root, "description", "$", 0, &c->p->description) < 0)
+	    get_str(c, root, "description", "$", 0, &c->p->description) < 0 ||
+	    get_time(c, root, "migration_complete", "$", 0, &c->p->migration_complete) < 0)
 		goto out;
 	if (!valid_id(c->p->id)) {
 		perr(c, "$.id", "use lowercase letters, digits and '-'");
@@ -743,6 +748,7 @@ const char *rs_catalog_alias(const struct rs_catalog *cat, const char *sha1_hex,
 const char *rs_profile_id(const struct rs_profile *p) { return p->id; }
 const char *rs_profile_name(const struct rs_profile *p) { return p->name; }
 const char *rs_profile_description(const struct rs_profile *p) { return p->description; }
+rs_time rs_profile_migration_complete(const struct rs_profile *p) { return p->migration_complete; }
 size_t rs_profile_known_count(const struct rs_profile *p) { return p->nknown; }
 
 const struct rs_known *rs_profile_known_at(const struct rs_profile *p, size_t i)
@@ -773,6 +779,26 @@ const struct rs_known *rs_profile_rule_at(const struct rs_profile *p, const char
 	const struct idlist *l = rule_list(p, rule);
 
 	return l && i < l->n ? l->v[i] : NULL;
+}
+
+int rs_profile_rule_store(const struct rs_profile *p, const char *rule, struct rs_certlist *out, struct rs_error *err)
+{
+	const struct idlist *l = rule_list(p, rule);
+	struct rs_location loc = { NULL, 0, 0, "catalog" };
+	char where[256];
+	size_t i;
+
+	if (!l)
+		return rs_fail(err, RS_ERR_USAGE, "unknown rule '%s' (use required, recommended or old)", rule);
+	loc.path = where;
+	for (i = 0; i < l->n; i++) {
+		if (!l->v[i]->cert)
+			continue;
+		snprintf(where, sizeof(where), "%s:%s", p->id, l->v[i]->id);
+		if (rs_certlist_add(out, l->v[i]->cert, &loc, err) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 size_t rs_profile_leaf_pattern_count(const struct rs_profile *p) { return p->nleaf; }

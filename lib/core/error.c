@@ -42,6 +42,7 @@ void rs_error_clear(struct rs_error *err)
 	err->message[0] = '\0';
 }
 
+__attribute__((format(printf, 3, 0)))
 static void set_message(struct rs_error *err, enum rs_errcode code, const char *fmt, va_list ap)
 {
 	err->code = code;

@@ -40,7 +40,8 @@ char *rs_strndup(const char *s, size_t n)
 
 	if (!p)
 		return NULL;
-	memcpy(p, s, n);
+	if (n)
+		memcpy(p, s, n); /* s may be NULL when n is 0 (an empty name printed to a memory BIO) */
 	p[n] = '\0';
 	return p;
 }

@@ -246,24 +246,22 @@ static int identifiers(struct rs_cert *c)
 	return c->ski && c->aki ? 0 : -1;
 }
 
+/* The serial's content octets in hex, as Microsoft's and openssl's listings print them (leading zeros kept). */
 static int serial_and_names(struct rs_cert *c)
 {
-	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(c->x509), NULL);
-	char *hex = bn ? BN_bn2hex(bn) : NULL;
-	char *p;
+	const ASN1_INTEGER *serial = X509_get0_serialNumber(c->x509);
+	size_t n = (size_t)ASN1_STRING_length(serial);
+	int neg = ASN1_STRING_type(serial) == V_ASN1_NEG_INTEGER;
 
-	BN_free(bn);
-	if (!hex)
+	c->serial = malloc(2 * n + 2);
+	if (!c->serial)
 		return -1;
-	for (p = hex; *p; p++)
-		if (*p >= 'A' && *p <= 'F')
-			*p = (char)(*p - 'A' + 'a');
-	c->serial = rs_strdup(hex);
-	OPENSSL_free(hex);
+	c->serial[0] = '-';
+	rs_hex_encode(ASN1_STRING_get0_data(serial), n, c->serial + neg);
 	c->subject = name_string(X509_get_subject_name(c->x509));
 	c->issuer = name_string(X509_get_issuer_name(c->x509));
 	c->cn = common_name(X509_get_subject_name(c->x509));
-	return c->serial && c->subject && c->issuer && c->cn ? 0 : -1;
+	return c->subject && c->issuer && c->cn ? 0 : -1;
 }
 
 static int basics(struct rs_cert *c)
@@ -406,4 +404,19 @@ const char *rs_cert_ext_key_usage_at(const struct rs_cert *c, size_t i) { return
 int rs_cert_valid_at(const struct rs_cert *c, rs_time at)
 {
 	return c->not_before <= at && at <= c->not_after;
+}
+
+char *rs_name_der_string(const unsigned char *der, size_t len)
+{
+	const unsigned char *p = der;
+	X509_NAME *name = d2i_X509_NAME(NULL, &p, (long)len);
+	char *s;
+
+	if (!name || p != der + len) {
+		X509_NAME_free(name);
+		return NULL;
+	}
+	s = name_string(name);
+	X509_NAME_free(name);
+	return s;
 }

@@ -10,6 +10,8 @@
 
 #include "internal.h"
 
+#include <jansson.h>
+
 #define DATA(name) RS_TEST_DATA "/" name
 
 /* Loads a path into a fresh list; fails the test on error. */

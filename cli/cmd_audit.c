@@ -1,0 +1,340 @@
+/* cmd_audit.c: every trust anchor a device carries, judged against a profile; and `check`, for this machine. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct audit_opts {
+	enum format format;
+	rs_time at;
+	const char *profile;
+	int system;
+	const char *system_root;
+	int plain; /* `check`: explain in plain words */
+};
+
+/* ---- progress on a terminal ---- */
+
+struct progress {
+	time_t start, last;
+	int shown;
+};
+
+static void on_progress(void *arg, const char *path, unsigned long long files, unsigned long long bytes)
+{
+	struct progress *p = arg;
+	time_t t = time(NULL);
+
+	if (t - p->start < 1 || t == p->last)
+		return;
+	p->last = t;
+	p->shown = 1;
+	fprintf(stderr, "\r\033[Kscanning: %llu files, %llu MB: %.60s", files, bytes >> 20, path);
+}
+
+static void progress_done(const struct progress *p)
+{
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+}
+
+/* ---- JSON ---- */
+
+static json_t *anchor_json(const struct rs_anchor *a, const struct rs_catalog *cat, rs_time at)
+{
+	const struct rs_cert *c = rs_anchor_cert(a);
+	const struct rs_known *k = rs_anchor_identify(cat, a);
+	json_t *o, *locs = json_array();
+	size_t i;
+
+	if (c) {
+		o = cert_json(c, NULL, cat, at);
+		json_object_set_new(o, "form", json_string("certificate"));
+	} else {
+		o = json_object();
+		json_object_set_new(o, "form", json_string("name-and-key"));
+		json_object_set_new(o, "spki_sha256", json_string(rs_anchor_spki_sha256(a)));
+		json_object_set_new(o, "subject", json_string(rs_anchor_subject(a)));
+		json_object_set_new(o, "known", k ? json_string(rs_known_id(k)) : json_null());
+		if (k)
+			json_object_set_new(o, "catalog", known_json(k));
+	}
+	json_object_set_new(o, "trust", json_string(rs_trust_name(rs_anchor_trust(a))));
+	if (*rs_anchor_label(a))
+		json_object_set_new(o, "label", json_string(rs_anchor_label(a)));
+	for (i = 0; i < rs_anchor_location_count(a); i++)
+		json_array_append_new(locs, location_json(rs_anchor_location_at(a, i)));
+	json_object_set_new(o, "locations", locs);
+	return o;
+}
+
+static json_t *reason_json(const struct rs_reason *r)
+{
+	json_t *o = json_object();
+	const struct rs_cert *c = r->anchor ? rs_anchor_cert(r->anchor) : NULL;
+
+	json_object_set_new(o, "code", json_string(r->code));
+	json_object_set_new(o, "severity", json_string(rs_severity_name(r->severity)));
+	json_object_set_new(o, "message", json_string(r->message));
+	if (r->action)
+		json_object_set_new(o, "action", json_string(r->action));
+	if (r->known)
+		json_object_set_new(o, "known", json_string(rs_known_id(r->known)));
+	if (c)
+		json_object_set_new(o, "sha256", json_string(rs_cert_sha256(c)));
+	else if (r->anchor)
+		json_object_set_new(o, "spki_sha256", json_string(rs_anchor_spki_sha256(r->anchor)));
+	if (r->finding) {
+		json_object_set_new(o, "path", json_string(r->finding->loc.path));
+		json_object_set_new(o, "line", r->finding->loc.line > 0 ? json_integer(r->finding->loc.line) : json_null());
+		json_object_set_new(o, "offset", json_integer(r->finding->loc.offset));
+	}
+	return o;
+}
+
+static int render_json(const struct rs_anchorset *set, const struct rs_verdict *v, const struct rs_catalog *cat,
+		       const struct rs_profile *p, rs_time at)
+{
+	json_t *doc = json_object(), *anchors = json_array(), *reasons = json_array(), *notes = json_array();
+	json_t *verdict = json_object(), *prof = json_object();
+	char ab[32];
+	size_t i;
+	int rv;
+
+	json_object_set_new(doc, "schema", json_string("rootshift/audit/1"));
+	json_object_set_new(doc, "at", json_string(time_str(at, ab)));
+	json_object_set_new(prof, "id", json_string(rs_profile_id(p)));
+	json_object_set_new(prof, "name", json_string(rs_profile_name(p)));
+	json_object_set_new(doc, "profile", prof);
+	json_object_set_new(verdict, "status", json_string(rs_status_name(rs_verdict_status(v))));
+	for (i = 0; i < rs_verdict_reason_count(v); i++)
+		json_array_append_new(reasons, reason_json(rs_verdict_reason_at(v, i)));
+	json_object_set_new(verdict, "reasons", reasons);
+	json_object_set_new(doc, "verdict", verdict);
+	json_object_set_new(doc, "count", json_integer((json_int_t)rs_anchorset_count(set)));
+	for (i = 0; i < rs_anchorset_count(set); i++)
+		json_array_append_new(anchors, anchor_json(rs_anchorset_at(set, i), cat, at));
+	json_object_set_new(doc, "anchors", anchors);
+	for (i = 0; i < rs_verdict_note_count(v); i++)
+		json_array_append_new(notes, reason_json(rs_verdict_note_at(v, i)));
+	json_object_set_new(doc, "notes", notes);
+	rv = print_json(doc);
+	json_decref(doc);
+	return rv;
+}
+
+/* ---- text: the verdict on one line, then what to do, then why ---- */
+
+static const char *upper_status(enum rs_status s)
+{
+	return s == RS_STATUS_READY ? "READY" : s == RS_STATUS_PARTIAL ? "PARTIAL" : "NOT READY";
+}
+
+static void print_where(const struct rs_location *l)
+{
+	if (l->line > 0)
+		printf("%s line %ld", l->path, l->line);
+	else
+		printf("%s byte %lld", l->path, l->offset);
+	if (l->encoding && *l->encoding)
+		printf(" (%s)", l->encoding);
+}
+
+static void print_known_anchors(const struct rs_anchorset *set, const struct rs_catalog *cat)
+{
+	size_t i, n = rs_anchorset_count(set), known = 0, nk = 0, trusted = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct rs_anchor *a = rs_anchorset_at(set, i);
+		const struct rs_known *k = rs_anchor_identify(cat, a);
+		nk += rs_anchor_form(a) == RS_ANCHOR_NAME_KEY;
+		trusted += rs_anchor_trust(a) == RS_TRUST_ANCHOR;
+		if (!k)
+			continue;
+		if (!known++)
+			printf("\nanchors the profiles know:\n");
+		printf("  %-46s %-12s ", rs_known_name(k), rs_known_role(k));
+		print_where(rs_anchor_location_at(a, 0));
+		if (rs_anchor_location_count(a) > 1)
+			printf(" and %zu more", rs_anchor_location_count(a) - 1);
+		if (rs_anchor_trust(a) != RS_TRUST_ANCHOR)
+			printf(" [%s]", rs_trust_name(rs_anchor_trust(a)));
+		putchar('\n');
+	}
+	printf("\n%zu trust anchor%s (%zu name-and-key), %zu known to the profiles", trusted, trusted == 1 ? "" : "s", nk,
+	       known);
+	if (n > trusted)
+		printf("; %zu more present but not trusted", n - trusted);
+	putchar('\n');
+}
+
+static void print_notes(const struct rs_verdict *v)
+{
+	size_t i;
+
+	if (rs_verdict_note_count(v))
+		printf("\nnotes:\n");
+	for (i = 0; i < rs_verdict_note_count(v); i++) {
+		const struct rs_reason *r = rs_verdict_note_at(v, i);
+		printf("  - ");
+		if (r->finding) {
+			print_where(&r->finding->loc);
+			printf(": ");
+		}
+		printf("%s\n", r->message);
+	}
+}
+
+static void plain_words(enum rs_status s, const struct rs_profile *p)
+{
+	if (s == RS_STATUS_READY)
+		printf("This machine's trust store has every root %s needs: programs that use it will keep connecting.\n",
+		       rs_profile_id(p));
+	else if (s == RS_STATUS_PARTIAL)
+		printf("This machine's trust store has the root %s needs today but misses something for the next change.\n",
+		       rs_profile_id(p));
+	else
+		printf("Programs on this machine that use its trust store cannot connect to %s: update the ca-certificates\n"
+		       "package (or add the roots below) before they are needed.\n", rs_profile_id(p));
+}
+
+static void render_text(const struct rs_anchorset *set, const struct rs_verdict *v, const struct rs_catalog *cat,
+			const struct rs_profile *p, rs_time at, int plain)
+{
+	size_t i, nact = 0, n = rs_verdict_reason_count(v);
+	char ab[32];
+
+	printf("%s: %s at %s\n", upper_status(rs_verdict_status(v)), rs_profile_name(p), time_str(at, ab));
+	if (plain)
+		plain_words(rs_verdict_status(v), p);
+	for (i = 0; i < n; i++) {
+		const struct rs_reason *r = rs_verdict_reason_at(v, i);
+		if (!r->action)
+			continue;
+		printf("%s  - %s\n", nact++ ? "" : "\nwhat to do:\n", r->action);
+	}
+	if (n)
+		printf("\nwhy:\n");
+	for (i = 0; i < n; i++) {
+		const struct rs_reason *r = rs_verdict_reason_at(v, i);
+		printf("  %-7s %s\n", rs_severity_name(r->severity), r->message);
+	}
+	print_known_anchors(set, cat);
+	print_notes(v);
+}
+
+/* ---- arguments ---- */
+
+static int parse_args(const char *cmd, int argc, char **argv, struct audit_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' }, { "at", required_argument, NULL, 'a' },
+		{ "profile", required_argument, NULL, 'p' }, { "system", no_argument, NULL, 's' },
+		{ "system-root", required_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "f:a:p:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': if (parse_format(cmd, optarg, &o->format)) return -1; break;
+		case 'a': if (parse_at(optarg, &o->at)) return -1; break;
+		case 'p': o->profile = optarg; break;
+		case 's': o->system = 1; break;
+		case 'r': o->system = 1; o->system_root = optarg; break;
+		case 'h': return 1;
+		default: unknown_option(cmd, argc, argv); return -1;
+		}
+	}
+	if (optind >= argc && !o->system) {
+		usage_error(cmd, "no input given (give PATH... or --system)");
+		return -1;
+	}
+	return 0;
+}
+
+static const struct rs_profile *pick_profile(const struct rs_catalog *cat, const char *name)
+{
+	const struct rs_profile *p;
+
+	if (!name || (!strchr(name, '/') && !strstr(name, ".json")))
+		p = rs_catalog_profile(cat, name ? name : "azure-iot");
+	else
+		p = rs_catalog_profile_count(cat) ? rs_catalog_profile_at(cat, 0) : NULL;
+	if (!p)
+		error("no profile '%s'", name ? name : "azure-iot");
+	return p;
+}
+
+static int scan_inputs(struct rs_anchorset *set, int argc, char **argv, const struct audit_opts *o,
+		       struct rs_scan_opts *so)
+{
+	struct rs_error err;
+	int i;
+
+	if (o->system && rs_anchorset_scan_system(set, o->system_root, so, &err) < 0)
+		return lib_error(&err);
+	for (i = optind; i < argc; i++)
+		if (rs_anchorset_scan_path(set, argv[i], so, &err) < 0)
+			return lib_error(&err);
+	return 0;
+}
+
+static int run(const char *cmd, int argc, char **argv, struct audit_opts *o)
+{
+	struct progress prog = { time(NULL), 0, 0 };
+	struct rs_scan_opts so = { 0, NULL, NULL };
+	struct rs_anchorset *set = NULL;
+	struct rs_catalog *cat = NULL;
+	struct rs_verdict *v = NULL;
+	const struct rs_profile *p;
+	struct rs_error err;
+	int rv = EXIT_ERROR, pa;
+
+	if ((pa = parse_args(cmd, argc, argv, o)) != 0)
+		return pa > 0 ? show_help(cmd) : EXIT_ERROR;
+	if (isatty(STDERR_FILENO)) {
+		so.progress = on_progress;
+		so.progress_arg = &prog;
+	}
+	if (!(cat = load_catalog(o->profile)) || !(p = pick_profile(cat, o->profile)))
+		goto out;
+	if (!(set = rs_anchorset_new())) {
+		error("out of memory");
+		goto out;
+	}
+	pa = scan_inputs(set, argc, argv, o, &so);
+	progress_done(&prog);
+	if (pa)
+		goto out;
+	if (!(v = rs_audit(set, cat, p, o->at, &err))) {
+		lib_error(&err);
+		goto out;
+	}
+	if (o->format == FORMAT_JSON ? render_json(set, v, cat, p, o->at) != 0
+				     : (render_text(set, v, cat, p, o->at, o->plain), 0))
+		goto out;
+	rv = rs_verdict_status(v) == RS_STATUS_READY ? EXIT_OK : EXIT_PROBLEM;
+out:
+	rs_verdict_free(v);
+	rs_anchorset_free(set);
+	rs_catalog_free(cat);
+	return rv;
+}
+
+int cmd_audit(int argc, char **argv)
+{
+	struct audit_opts o = { FORMAT_TEXT, now(), NULL, 0, NULL, 0 };
+
+	return run("audit", argc, argv, &o);
+}
+
+int cmd_check(int argc, char **argv)
+{
+	struct audit_opts o = { FORMAT_TEXT, now(), NULL, 1, NULL, 1 };
+
+	return run("check", argc, argv, &o);
+}

@@ -1,0 +1,584 @@
+/*
+ * cmd_probe.c: check a live endpoint as the device sees it: its own trust store, SNI, then just enough MQTT,
+ * HTTPS or AMQP to tell "TLS failed" from "TLS fine, credentials rejected". One target, or many from a file.
+ */
+#include "probe.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_STORES 32
+#define DEFAULT_DPS_HOST "global.azure-devices-provisioning.net"
+#define SAS_LIFETIME 3600
+
+struct probe_args {
+	enum probe_format format;
+	rs_time at;
+	const char *target, *protocol, *profile, *connect_to, *proxy, *alpn, *tls_min, *tls_max;
+	const char *stores[MAX_STORES];
+	size_t n_stores;
+	char *connstr, *dps_key;
+	int dps, group_key, verbose, timeout_s;
+	const char *id_scope, *registration_id, *targets;
+	int concurrency;
+};
+
+static int64_t monotonic_ms(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* "host", "host:port" or "[v6]:port"; port 0 when absent. */
+static int split_hostport(const char *text, char *host, size_t size, int *port)
+{
+	const char *colon = strrchr(text, ':'), *h = text;
+	size_t hl;
+	char *end;
+	long p = 0;
+
+	if (text[0] == '[') {
+		const char *close = strchr(text, ']');
+		if (!close)
+			return -1;
+		h = text + 1;
+		hl = (size_t)(close - h);
+		colon = close[1] == ':' ? close + 1 : NULL;
+	} else
+		hl = colon ? (size_t)(colon - text) : strlen(text);
+	if (colon) {
+		p = strtol(colon + 1, &end, 10);
+		if (*end || p < 1 || p > 65535)
+			return -1;
+	}
+	if (hl == 0 || hl >= size)
+		return -1;
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	*port = (int)p;
+	return 0;
+}
+
+static int default_port(const char *protocol)
+{
+	if (!strcmp(protocol, "mqtt"))
+		return 8883;
+	if (!strcmp(protocol, "amqp"))
+		return 5671;
+	return 443;
+}
+
+static int parse_protocol(const char *name, int dps, enum rs_probe_protocol *out)
+{
+	if (!strcmp(name, "tls"))
+		*out = RS_PROTO_TLS;
+	else if (!strcmp(name, "mqtt"))
+		*out = dps ? RS_PROTO_DPS_MQTT : RS_PROTO_MQTT;
+	else if (!strcmp(name, "https"))
+		*out = RS_PROTO_HTTPS;
+	else if (!strcmp(name, "amqp"))
+		*out = RS_PROTO_AMQP;
+	else
+		return -1;
+	return 0;
+}
+
+static char *secret_from(const char *file, const char *env)
+{
+	const char *v;
+
+	if (file)
+		return read_secret_file(file);
+	v = getenv(env);
+	return v ? strdup(v) : NULL;
+}
+
+/* ---- credentials ---- */
+
+static int hub_creds(struct probe_args *a, struct rs_probe_opts *o, char **host, struct rs_error *err)
+{
+	struct rs_connstr *cs = rs_connstr_parse(a->connstr, err);
+	char *cid = NULL, *user = NULL, *sas = NULL, path[512];
+	int rv = -1;
+
+	if (!cs || rs_azure_hub_credentials(cs, a->at, SAS_LIFETIME, host, &cid, &user, &sas, err) < 0)
+		goto out;
+	if (rs_probe_opts_set_credentials(o, cid, user, sas, err) < 0)
+		goto out;
+	snprintf(path, sizeof(path), "/devices/%s/messages/events?api-version=2021-04-12", rs_connstr_get(cs, "DeviceId"));
+	rv = rs_probe_opts_set_http(o, "POST", path, "{\"rootshift\":\"probe\"}", err);
+out:
+	free(cid);
+	free(user);
+	free(sas);
+	rs_connstr_free(cs);
+	return rv;
+}
+
+static int dps_creds(struct probe_args *a, struct rs_probe_opts *o, struct rs_error *err)
+{
+	char *key = NULL, *user = NULL, *sas = NULL, path[512], body[300];
+	int rv = -1;
+
+	if (a->dps_key && a->group_key && !(key = rs_derive_device_key(a->dps_key, a->registration_id, err)))
+		return -1;
+	if (rs_azure_dps_credentials(a->id_scope, a->registration_id, key ? key : a->dps_key, a->at, SAS_LIFETIME,
+				     &user, &sas, err) < 0)
+		goto out;
+	if (rs_probe_opts_set_credentials(o, a->registration_id, user, sas, err) < 0)
+		goto out;
+	snprintf(path, sizeof(path), "/%s/registrations/%s/register?api-version=2019-03-31", a->id_scope,
+		 a->registration_id);
+	snprintf(body, sizeof(body), "{\"registrationId\":\"%s\"}", a->registration_id);
+	rv = rs_probe_opts_set_http(o, "PUT", path, body, err);
+out:
+	free(key);
+	free(user);
+	free(sas);
+	return rv;
+}
+
+/* ---- one probe ---- */
+
+struct probe_env {
+	struct probe_args *a;
+	struct rs_catalog *cat;
+	struct rs_certlist *store;
+	struct rs_verify_opts *vopts;
+};
+
+static int configure(struct probe_env *e, const char *target, const char *protocol, struct rs_probe_opts *o,
+		     char *label, size_t lsize, struct rs_error *err)
+{
+	struct probe_args *a = e->a;
+	char host[256], chost[256], *cred_host = NULL;
+	enum rs_probe_protocol proto = RS_PROTO_TLS;
+	int port = 0, cport = 0, rv = -1;
+
+	if (parse_protocol(protocol, a->dps, &proto))
+		return set_error(err, RS_ERR_USAGE, "unknown protocol '%s' (use tls, mqtt, https or amqp)", protocol);
+	if (a->connstr && !a->dps && hub_creds(a, o, &cred_host, err) < 0)
+		return -1;
+	if (a->dps && dps_creds(a, o, err) < 0)
+		return -1;
+	if (!target)
+		target = cred_host ? cred_host : a->dps ? DEFAULT_DPS_HOST : NULL;
+	if (!target || split_hostport(target, host, sizeof(host), &port) < 0) {
+		set_error(err, RS_ERR_USAGE, "invalid target '%s': use HOST[:PORT]", target ? target : "");
+		goto out;
+	}
+	port = port ? port : default_port(protocol);
+	snprintf(label, lsize, "%s:%d", host, port);
+	if (a->connect_to && (split_hostport(a->connect_to, chost, sizeof(chost), &cport) < 0 || !cport)) {
+		set_error(err, RS_ERR_USAGE, "invalid --connect-to '%s': use HOST:PORT", a->connect_to);
+		goto out;
+	}
+	rs_probe_opts_set_protocol(o, proto);
+	rv = rs_probe_opts_set_target(o, host, port, err) < 0 || rs_probe_opts_set_store(o, e->store, err) < 0 ||
+	     (a->connect_to && rs_probe_opts_set_connect_to(o, chost, cport, err) < 0) ||
+	     rs_probe_opts_set_alpn(o, a->alpn, err) < 0 || rs_probe_opts_set_tls_versions(o, a->tls_min, a->tls_max, err) < 0
+		     ? -1
+		     : 0;
+	if (rv == 0 && a->proxy) {
+		rv = split_hostport(a->proxy, chost, sizeof(chost), &cport) < 0 || !cport
+			     ? set_error(err, RS_ERR_USAGE, "invalid --proxy '%s': use HOST:PORT", a->proxy)
+			     : rs_probe_opts_set_proxy(o, chost, cport, err);
+	}
+	rs_probe_opts_set_verify(o, e->vopts);
+	rs_probe_opts_set_clock(o, monotonic_ms, NULL);
+	rs_probe_opts_set_timeouts(o, a->timeout_s * 1000, a->timeout_s * 1000, a->timeout_s * 1000);
+	rs_probe_opts_set_transcript(o, a->verbose);
+out:
+	free(cred_host);
+	return rv;
+}
+
+static const char *protocol_label(const struct probe_args *a, const char *protocol)
+{
+	if (a->dps)
+		return !strcmp(protocol, "mqtt") ? "dps-mqtt" : !strcmp(protocol, "https") ? "dps-https" : protocol;
+	return protocol;
+}
+
+static void render(struct probe_env *e, const struct probe_view *v)
+{
+	json_t *doc;
+
+	if (e->a->format == PF_TEXT) {
+		probe_print_text(v, e->a->verbose);
+		return;
+	}
+	doc = probe_json(v);
+	json_dumpf(doc, stdout, e->a->format == PF_JSONL ? JSON_COMPACT | JSON_PRESERVE_ORDER
+							 : JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(doc);
+}
+
+/* Probes one target; renders it under lock (NULL: no lock). Returns the result code, or -1 when it could not
+ * run (reported). */
+static int probe_one(struct probe_env *e, const char *target, const char *protocol, pthread_mutex_t *lock)
+{
+	struct rs_probe_opts *o = rs_probe_opts_new();
+	struct rs_probe_result *r = NULL;
+	struct rs_error err;
+	char label[300];
+	int rv = -1;
+
+	if (!o)
+		return error("out of memory"), -1;
+	if (configure(e, target, protocol, o, label, sizeof(label), &err) < 0 || !(r = rs_probe_run(o, &err))) {
+		if (lock)
+			pthread_mutex_lock(lock);
+		if (target)
+			error("cannot probe '%s': %s", target, err.message);
+		else
+			lib_error(&err);
+		if (lock)
+			pthread_mutex_unlock(lock);
+		goto out;
+	}
+	{
+		struct probe_view v = { label, protocol_label(e->a, protocol), r, e->cat,
+					rs_catalog_profile_at(e->cat, 0), e->a->at };
+		if (lock)
+			pthread_mutex_lock(lock);
+		render(e, &v);
+		if (lock)
+			pthread_mutex_unlock(lock);
+	}
+	rv = (int)rs_probe_result_code(r);
+out:
+	rs_probe_result_free(r);
+	rs_probe_opts_free(o);
+	return rv;
+}
+
+/* ---- many targets ---- */
+
+struct mass {
+	struct probe_env *e;
+	char **targets, **protocols;
+	size_t n, next, done;
+	size_t counts[RS_PROBE__COUNT], errors;
+	pthread_mutex_t lock;
+	int progress;
+};
+
+static void *worker(void *arg)
+{
+	struct mass *m = arg;
+
+	for (;;) {
+		size_t i;
+		int code;
+		pthread_mutex_lock(&m->lock);
+		i = m->next < m->n ? m->next++ : m->n;
+		pthread_mutex_unlock(&m->lock);
+		if (i >= m->n)
+			return NULL;
+		code = probe_one(m->e, m->targets[i], m->protocols[i] ? m->protocols[i] : m->e->a->protocol, &m->lock);
+		pthread_mutex_lock(&m->lock);
+		if (code < 0)
+			m->errors++;
+		else
+			m->counts[code]++;
+		m->done++;
+		if (m->progress)
+			fprintf(stderr, "\rprobed %zu of %zu", m->done, m->n);
+		pthread_mutex_unlock(&m->lock);
+	}
+}
+
+/* One target a line: "HOST[:PORT] [PROTOCOL]", or JSONL {"target": "...", "protocol": "..."}; '#' comments. */
+static int parse_target_line(char *line, char **target, char **protocol)
+{
+	char *p = line, *q;
+	json_t *j;
+
+	*target = *protocol = NULL;
+	line[strcspn(line, "\r\n")] = '\0';
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!*p || *p == '#')
+		return 0;
+	if (*p == '{') {
+		if (!(j = json_loads(p, 0, NULL)) || !json_is_string(json_object_get(j, "target"))) {
+			json_decref(j);
+			return -1;
+		}
+		*target = strdup(json_string_value(json_object_get(j, "target")));
+		if (json_is_string(json_object_get(j, "protocol")))
+			*protocol = strdup(json_string_value(json_object_get(j, "protocol")));
+		json_decref(j);
+		return 1;
+	}
+	q = p + strcspn(p, " \t");
+	if (*q) {
+		*q++ = '\0';
+		q += strspn(q, " \t");
+		if (*q)
+			*protocol = strdup(q);
+	}
+	*target = strdup(p);
+	return 1;
+}
+
+static int read_targets(const char *path, struct mass *m)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	char line[1024];
+	long lineno = 0;
+	int rv = 0;
+
+	if (!f)
+		return error("cannot open '%s': %s", path, strerror(errno));
+	while (rv == 0 && fgets(line, sizeof(line), f)) {
+		char *t, *p, **nt, **np;
+		int got = parse_target_line(line, &t, &p);
+		lineno++;
+		if (got < 0) {
+			rv = error("cannot parse '%s' line %ld: expected HOST[:PORT] [PROTOCOL] or a JSON object with \"target\"", path, lineno);
+			break;
+		}
+		if (!got)
+			continue;
+		nt = realloc(m->targets, (m->n + 1) * sizeof(*nt));
+		if (nt)
+			m->targets = nt;
+		np = nt ? realloc(m->protocols, (m->n + 1) * sizeof(*np)) : NULL;
+		if (np)
+			m->protocols = np;
+		if (!nt || !np) {
+			free(t);
+			free(p);
+			rv = error("out of memory");
+			break;
+		}
+		m->targets[m->n] = t;
+		m->protocols[m->n++] = p;
+	}
+	if (f != stdin)
+		fclose(f);
+	return rv;
+}
+
+static void print_summary(const struct mass *m, FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "summary: %zu targets", m->n);
+	for (i = 0; i < RS_PROBE__COUNT; i++)
+		if (m->counts[i])
+			fprintf(out, ", %zu %s", m->counts[i], rs_probe_code_name((enum rs_probe_code)i));
+	if (m->errors)
+		fprintf(out, ", %zu could not run", m->errors);
+	fputc('\n', out);
+}
+
+static int probe_many(struct probe_env *e)
+{
+	struct mass m;
+	pthread_t threads[256];
+	int i, n, rv;
+	size_t k;
+
+	memset(&m, 0, sizeof(m));
+	m.e = e;
+	pthread_mutex_init(&m.lock, NULL);
+	if ((rv = read_targets(e->a->targets, &m)) != 0)
+		goto out;
+	m.progress = isatty(2) && e->a->format != PF_JSON;
+	n = e->a->concurrency < (int)m.n ? e->a->concurrency : (int)m.n;
+	for (i = 0; i < n; i++)
+		if (pthread_create(&threads[i], NULL, worker, &m) != 0)
+			break;
+	n = i;
+	if (n == 0 && m.n > 0)
+		worker(&m);
+	for (i = 0; i < n; i++)
+		pthread_join(threads[i], NULL);
+	if (m.progress)
+		fputc('\n', stderr);
+	print_summary(&m, e->a->format == PF_TEXT ? stdout : stderr);
+	rv = m.errors ? EXIT_ERROR : m.counts[RS_PROBE_OK] + m.counts[RS_PROBE_OK_AUTH_REJECTED] == m.n ? EXIT_OK : EXIT_PROBLEM;
+out:
+	for (k = 0; k < m.n; k++) {
+		free(m.targets[k]);
+		free(m.protocols[k]);
+	}
+	free(m.targets);
+	free(m.protocols);
+	pthread_mutex_destroy(&m.lock);
+	return rv;
+}
+
+/* ---- arguments ---- */
+
+static const struct option longopts[] = {
+	{ "format", required_argument, NULL, 'f' },        { "at", required_argument, NULL, 'a' },
+	{ "protocol", required_argument, NULL, 'p' },      { "store", required_argument, NULL, 's' },
+	{ "profile", required_argument, NULL, 'P' },       { "connect-to", required_argument, NULL, 'c' },
+	{ "proxy", required_argument, NULL, 'x' },         { "alpn", required_argument, NULL, 'A' },
+	{ "tls-min", required_argument, NULL, 'm' },       { "tls-max", required_argument, NULL, 'M' },
+	{ "timeout", required_argument, NULL, 't' },       { "connection-string", required_argument, NULL, 'C' },
+	{ "connection-string-file", required_argument, NULL, 'F' },
+	{ "dps", no_argument, NULL, 'd' },                 { "id-scope", required_argument, NULL, 'i' },
+	{ "registration-id", required_argument, NULL, 'r' }, { "symmetric-key-file", required_argument, NULL, 'k' },
+	{ "group-key-file", required_argument, NULL, 'g' }, { "targets", required_argument, NULL, 'T' },
+	{ "concurrency", required_argument, NULL, 'j' },   { "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },                { NULL, 0, NULL, 0 },
+};
+
+static int parse_int(const char *opt, const char *arg, int lo, int hi, int *out)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*end || end == arg || v < lo || v > hi)
+		return usage_error("probe", "%s must be a number from %d to %d, not '%s'", opt, lo, hi, arg);
+	*out = (int)v;
+	return 0;
+}
+
+static int take_secret(char **dst, const char *file)
+{
+	free(*dst);
+	*dst = read_secret_file(file);
+	return *dst ? 0 : EXIT_ERROR;
+}
+
+static int parse_option(struct probe_args *a, int c, const char *arg)
+{
+	switch (c) {
+	case 'f':
+		if (!strcmp(arg, "jsonl"))
+			a->format = PF_JSONL;
+		else if (!strcmp(arg, "json"))
+			a->format = PF_JSON;
+		else if (!strcmp(arg, "text"))
+			a->format = PF_TEXT;
+		else
+			return usage_error("probe", "unknown format '%s' (use text, json or jsonl)", arg);
+		return 0;
+	case 'a': return parse_at(arg, &a->at);
+	case 'p': a->protocol = arg; return 0;
+	case 's':
+		if (a->n_stores == MAX_STORES)
+			return usage_error("probe", "at most %d --store options", MAX_STORES);
+		a->stores[a->n_stores++] = arg;
+		return 0;
+	case 'P': a->profile = arg; return 0;
+	case 'c': a->connect_to = arg; return 0;
+	case 'x': a->proxy = arg; return 0;
+	case 'A': a->alpn = arg; return 0;
+	case 'm': a->tls_min = arg; return 0;
+	case 'M': a->tls_max = arg; return 0;
+	case 't': return parse_int("--timeout", arg, 1, 3600, &a->timeout_s);
+	case 'C':
+		free(a->connstr);
+		a->connstr = strdup(arg);
+		return 0;
+	case 'F': return take_secret(&a->connstr, arg);
+	case 'd': a->dps = 1; return 0;
+	case 'i': a->id_scope = arg; return 0;
+	case 'r': a->registration_id = arg; return 0;
+	case 'k': a->group_key = 0; return take_secret(&a->dps_key, arg);
+	case 'g': a->group_key = 1; return take_secret(&a->dps_key, arg);
+	case 'T': a->targets = arg; return 0;
+	case 'j': return parse_int("--concurrency", arg, 1, 256, &a->concurrency);
+	case 'v': a->verbose = 1; return 0;
+	default: return EXIT_ERROR;
+	}
+}
+
+static int check_args(struct probe_args *a, int argc, char **argv)
+{
+	if (argc - optind > 1)
+		return usage_error("probe", "give one target, or many with --targets");
+	a->target = optind < argc ? argv[optind] : NULL;
+	if (!a->connstr)
+		a->connstr = secret_from(NULL, "ROOTSHIFT_CONNECTION_STRING");
+	if (!a->dps_key && a->dps)
+		a->dps_key = secret_from(NULL, "ROOTSHIFT_DPS_KEY");
+	if (a->dps && (!a->id_scope || !a->registration_id))
+		return usage_error("probe", "--dps needs --id-scope and --registration-id");
+	if (!a->target && !a->connstr && !a->dps && !a->targets)
+		return usage_error("probe", "no target: give HOST[:PORT], --connection-string, --dps or --targets");
+	if (a->targets && a->target)
+		return usage_error("probe", "give a target or --targets, not both");
+	return 0;
+}
+
+static int parse_args(struct probe_args *a, int argc, char **argv)
+{
+	int c, rv;
+
+	while ((c = getopt_long(argc, argv, "f:a:p:s:j:vh", longopts, NULL)) != -1) {
+		if (c == 'h')
+			return show_help("probe"), -1;
+		if (c == '?' || c == ':')
+			return unknown_option("probe", argc, argv);
+		if ((rv = parse_option(a, c, optarg)) != 0)
+			return rv;
+	}
+	return check_args(a, argc, argv);
+}
+
+static int load_stores(struct probe_args *a, struct rs_certlist *store)
+{
+	size_t i;
+
+	if (a->n_stores == 0)
+		return load_store(store, NULL);
+	for (i = 0; i < a->n_stores; i++)
+		if (load_store(store, a->stores[i]))
+			return EXIT_ERROR;
+	return 0;
+}
+
+static void free_args(struct probe_args *a)
+{
+	if (a->connstr)
+		memset(a->connstr, 0, strlen(a->connstr));
+	if (a->dps_key)
+		memset(a->dps_key, 0, strlen(a->dps_key));
+	free(a->connstr);
+	free(a->dps_key);
+}
+
+int cmd_probe(int argc, char **argv)
+{
+	struct probe_args a = { PF_TEXT, now(), NULL, "mqtt", NULL, NULL, NULL, NULL, NULL, NULL, { NULL }, 0,
+				NULL, NULL, 0, 0, 0, 30, NULL, NULL, NULL, 16 };
+	struct probe_env e = { &a, NULL, NULL, NULL };
+	int rv = EXIT_ERROR, pa = parse_args(&a, argc, argv);
+
+	if (pa != 0)
+		goto out;
+	if (!(e.cat = load_catalog(a.profile)) || !(e.store = rs_certlist_new()) || load_stores(&a, e.store) ||
+	    !(e.vopts = rs_verify_opts_new()))
+		goto out;
+	rs_verify_opts_set_time(e.vopts, a.at);
+	if (a.targets)
+		rv = probe_many(&e);
+	else {
+		int code = probe_one(&e, a.target, a.protocol, NULL);
+		rv = code < 0 ? EXIT_ERROR : probe_passed((enum rs_probe_code)code) ? EXIT_OK : EXIT_PROBLEM;
+	}
+out:
+	rs_verify_opts_free(e.vopts);
+	rs_certlist_free(e.store);
+	rs_catalog_free(e.cat);
+	free_args(&a);
+	return pa < 0 ? EXIT_OK : rv;
+}

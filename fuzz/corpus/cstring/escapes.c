@@ -1,0 +1,2 @@
+#include <x>
+const char a[] = "\\\\\\n-----BEGIN CERTIFICATE-----\\nMII";

@@ -1,0 +1,555 @@
+/*
+ * scan.c: trust anchors in files and trees. The content decides the form, never the name:
+ *   NSS certdata.txt -> certdata.c; an ESP-IDF bundle -> espidf.c; other text: C/C++ source -> csource.c (string
+ *   literals, byte arrays, BearSSL headers), else PEM text (pemtext.c, also PEM inside JSON or YAML); other
+ *   binary: whole-file DER, PKCS#7 or PKCS#12 (extract/load.c), else carving (carve.c).
+ * Files are mapped, not read, so a large firmware image or a sparse file costs address space, not memory.
+ */
+#include "extract.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEFAULT_MAX (4ull << 30)
+#define WINDOW (64u << 20)   /* files larger than this are carved window by window */
+#define OVERLAP (2u << 20)   /* a certificate or PEM block starting near a window's end is read in full */
+#define CHUNK (1u << 20)     /* carving runs its passes chunk by chunk, while the chunk is in the cache */
+#define MAX_DEPTH 64
+#define TEXT_SNIFF 8192
+
+/* ---- what a buffer is ---- */
+
+/* Length of the UTF-8 sequence at p (n bytes left), 0 when invalid; a sequence cut by n counts as valid. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	size_t want, i;
+
+	if (p[0] < 0x80)
+		return 1;
+	want = p[0] >= 0xc2 && p[0] <= 0xdf ? 2 : (p[0] & 0xf0) == 0xe0 ? 3 : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : 0;
+	for (i = 1; i < want; i++) {
+		if (i >= n)
+			return n;
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	}
+	return want;
+}
+
+/* Text: no NUL, mostly valid UTF-8 (a Latin-1 comment is fine) and few control characters in the first bytes. */
+static int is_text(const unsigned char *buf, size_t len)
+{
+	size_t n = len < TEXT_SNIFF ? len : TEXT_SNIFF, i = 0, odd = 0, step;
+
+	while (i < n) {
+		if (buf[i] == 0)
+			return 0;
+		if (!(step = utf8_len(buf + i, n - i))) {
+			odd++;
+			step = 1;
+		}
+		odd += buf[i] < 0x09 || (buf[i] > 0x0d && buf[i] < 0x20);
+		i += step;
+	}
+	return odd <= n / 100 + 2;
+}
+
+/* After token a (case-insensitive), separators (spaces, commas, suffixes u U), then token b. */
+static int token_pair_at(const unsigned char *p, const unsigned char *end, const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if ((size_t)(end - p) < la || strncasecmp((const char *)p, a, la))
+		return 0;
+	for (p += la; p < end && (*p == ' ' || *p == ',' || *p == '\t' || *p == '\n' || *p == '\r' || *p == 'u' || *p == 'U');)
+		p++;
+	return (size_t)(end - p) >= lb && !strncasecmp((const char *)p, b, lb);
+}
+
+/*
+ * Whether text can hold anything an extractor finds: a PEM line, a BearSSL anchor, certdata, or a byte array
+ * that starts a DER certificate (0x30, 0x82 in hex, decimal or octal) or PEM text (0x2d, 0x2d: xxd -i of a .pem).
+ * Most source files hold none, and then the lexer never runs.
+ */
+static int may_hold_anchors(const unsigned char *buf, size_t len)
+{
+	static const char *const pairs[][2] = { { "0x30", "0x82" }, { "48", "130" }, { "060", "0202" },
+						{ "0x2d", "0x2d" }, { "45", "45" },   { "055", "055" } };
+	const unsigned char *p = buf, *end = buf + len;
+	size_t i;
+
+	if (rs_memmem(buf, len, "-----BEGIN", 10) || rs_memmem(buf, len, "br_x509_trust_anchor", 20) ||
+	    rs_memmem(buf, len, "CKO_CERTIFICATE", 15))
+		return 1;
+	while ((p = memchr(p, ',', (size_t)(end - p))) != NULL) { /* array items are separated by commas */
+		const unsigned char *q = p;
+		while (q > buf && (q[-1] == ' ' || q[-1] == 'u' || q[-1] == 'U'))
+			q--;
+		if (q - buf >= 2 && strchr("0855dD", q[-1]) && strchr("34652", q[-2])) { /* ..30 ..48 ..60 ..2d ..45 ..55 */
+			while (q > buf && isalnum(q[-1]) && p - q < 8)
+				q--;
+			for (i = 0; i < RS_ARRAY_LEN(pairs); i++)
+				if (token_pair_at(q, end, pairs[i][0], pairs[i][1]))
+					return 1;
+		}
+		p++;
+	}
+	return 0;
+}
+
+static int looks_like_c(const unsigned char *buf, size_t len)
+{
+	static const char *const marks[] = { "#include", "#define", "#ifndef", "#pragma", "PROGMEM", "const char",
+					     "unsigned char", "uint8_t", "static const", "char *", "[] =", "[]=",
+					     "br_x509_trust_anchor", "R\"" };
+	size_t i;
+
+	for (i = 0; i < RS_ARRAY_LEN(marks); i++)
+		if (rs_memmem(buf, len, marks[i], strlen(marks[i])))
+			return 1;
+	return 0;
+}
+
+/* A binary file that is one DER certificate (or several), PKCS#7 or PKCS#12: the loader reads it whole. */
+static int whole_file(struct rs_scan *s)
+{
+	struct rs_certlist *list = rs_certlist_new();
+	struct rs_load_opts lo = { NULL, s->len + 1 };
+	struct rs_error e;
+	size_t i;
+	int rv = 1;
+
+	if (rs_memmem(s->buf, s->len, "-----BEGIN ", 11)) {
+		rs_certlist_free(list);
+		return 1; /* PEM inside binary bytes: carving finds it and any DER beside it */
+	}
+	if (!list)
+		return rs_fail(s->err, RS_ERR_NOMEM, "out of memory");
+	if (rs_load_mem(list, s->buf, s->len, s->path, &lo, &e) == 0) {
+		for (i = 0, rv = 0; i < rs_certlist_count(list) && rv == 0; i++) {
+			const struct rs_location *loc = rs_certlist_location(list, i);
+			rv = rs_scan_add_x509(s, rs_cert_get0_x509(rs_certlist_at(list, i)), 0, loc->offset, loc->encoding,
+					      RS_TRUST_ANCHOR, NULL);
+		}
+	}
+	rs_certlist_free(list);
+	return rv;
+}
+
+static int carve_chunks(struct rs_scan *file, const unsigned char *buf, size_t len, size_t limit, long long base);
+static int more_findings(struct rs_scan *file);
+
+static int scan_buffer(struct rs_scan *s)
+{
+	int rv;
+
+	if (s->len == 0)
+		return 0;
+	if (is_text(s->buf, s->len)) {
+		s->binary = 0;
+		if (!may_hold_anchors(s->buf, s->len))
+			return 0;
+		if (rs_is_certdata(s->buf, s->len))
+			return rs_extract_certdata(s) < 0 ? -1 : 0;
+		if (looks_like_c(s->buf, s->len))
+			return rs_extract_csource(s) < 0 ? -1 : 0;
+		return rs_extract_pem(s, s->buf, s->len, NULL, "pem") < 0 ? -1 : 0;
+	}
+	s->binary = 1;
+	if (rs_is_espidf(s->buf, s->len))
+		return rs_extract_espidf(s) < 0 ? -1 : 0;
+	if ((rv = whole_file(s)) <= 0)
+		return rv;
+	return carve_chunks(s, s->buf, s->len, 0, s->base);
+}
+
+int rs_anchorset_scan_mem(struct rs_anchorset *set, const unsigned char *buf, size_t len, const char *name,
+			  const struct rs_scan_opts *opts, struct rs_error *err)
+{
+	size_t before = rs_anchorset_finding_count(set);
+	struct rs_scan s;
+	int rv;
+
+	(void)opts;
+	memset(&s, 0, sizeof(s));
+	s.set = set;
+	s.path = name ? name : "(memory)";
+	s.buf = buf;
+	s.len = len;
+	s.err = err;
+	rv = scan_buffer(&s);
+	rs_anchorset_sort_findings(set, before);
+	return rv == 0 ? more_findings(&s) : rv;
+}
+
+/* ---- files ---- */
+
+/*
+ * Carves buf (at byte base of the file) chunk by chunk: each pass (DER, PEM) sees a chunk while it is in the
+ * cache, and a certificate that starts in a chunk may run into the next OVERLAP bytes. file holds the file's
+ * path and its count of findings.
+ */
+static int carve_chunks(struct rs_scan *file, const unsigned char *buf, size_t len, size_t limit, long long base)
+{
+	size_t at;
+
+	if (!limit)
+		limit = len;
+	for (at = 0; at < limit; at += CHUNK) {
+		struct rs_scan s;
+		int rv;
+
+		memset(&s, 0, sizeof(s));
+		s.set = file->set;
+		s.path = file->path;
+		s.err = file->err;
+		s.nfindings = file->nfindings;
+		s.buf = buf + at;
+		s.len = len - at < (size_t)CHUNK + OVERLAP ? len - at : (size_t)CHUNK + OVERLAP;
+		s.binary = 1;
+		s.base = base + (long long)at;
+		s.limit = limit - at < CHUNK ? limit - at : CHUNK;
+		if (s.limit >= s.len)
+			s.limit = 0;
+		rv = rs_extract_carve(&s, s.buf, s.len, NULL, "carved-der");
+		file->nfindings = s.nfindings;
+		if (rv < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* After a file: how many findings were only counted. */
+static int more_findings(struct rs_scan *file)
+{
+	size_t more;
+
+	if (file->nfindings <= RS_MAX_FINDINGS)
+		return 0;
+	more = file->nfindings - RS_MAX_FINDINGS;
+	file->nfindings = 0;
+	return rs_scan_finding(file, "more-findings", 0, 0, "%zu more findings in this file are not listed", more);
+}
+
+/* A large file: carved in windows that are mapped one at a time, so memory stays bounded. */
+static int scan_windows(struct rs_anchorset *set, const char *path, int fd, unsigned long long size,
+			struct rs_error *err)
+{
+	size_t before = rs_anchorset_finding_count(set);
+	struct rs_scan file = { .set = set, .path = path, .err = err, .binary = 1 };
+	unsigned long long at;
+	int rv = 0;
+
+	for (at = 0; at < size && rv == 0; at += WINDOW) {
+		size_t len = (size_t)(size - at < (unsigned long long)WINDOW + OVERLAP ? size - at : WINDOW + OVERLAP);
+		void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, (off_t)at);
+
+		if (map == MAP_FAILED)
+			return rs_fail(err, RS_ERR_IO, "cannot map '%s': %s", path, strerror(errno));
+		posix_madvise(map, len, POSIX_MADV_SEQUENTIAL);
+		rv = carve_chunks(&file, map, len, len > WINDOW ? WINDOW : 0, (long long)at);
+		munmap(map, len);
+	}
+	rs_anchorset_sort_findings(set, before);
+	return rv == 0 ? more_findings(&file) : rv;
+}
+
+/* Small files are read into one reused buffer: cheaper than a mapping per file. */
+#define SMALL_FILE (1u << 20)
+
+static int read_small(int fd, struct rs_buf *b, size_t size, const char *path, struct rs_error *err)
+{
+	size_t got = 0;
+
+	b->len = 0;
+	if (rs_buf_grow(b, size) < 0)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory reading '%s'", path);
+	while (got < size) {
+		ssize_t n = read(fd, b->data + got, size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return rs_fail(err, RS_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	b->len = got;
+	return 0;
+}
+
+static int scan_file(struct rs_anchorset *set, const char *path, int fd, size_t size, const struct rs_scan_opts *opts,
+		     struct rs_buf *small, struct rs_error *err)
+{
+	void *map;
+	int rv;
+
+	if (size == 0)
+		return 0;
+	if (size > WINDOW)
+		return scan_windows(set, path, fd, size, err);
+	if (size <= SMALL_FILE) {
+		if (read_small(fd, small, size, path, err) < 0)
+			return -1;
+		return rs_anchorset_scan_mem(set, (unsigned char *)small->data, small->len, path, opts, err);
+	}
+	map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED)
+		return rs_fail(err, RS_ERR_IO, "cannot map '%s': %s", path, strerror(errno));
+	posix_madvise(map, size, POSIX_MADV_SEQUENTIAL);
+	rv = rs_anchorset_scan_mem(set, map, size, path, opts, err);
+	munmap(map, size);
+	return rv;
+}
+
+/* ---- trees: each directory and file once (symlink loops, hashed directories, hard links) ---- */
+
+struct devino {
+	dev_t dev;
+	ino_t ino;
+	int used;
+};
+
+struct walk {
+	struct rs_anchorset *set;
+	const struct rs_scan_opts *opts;
+	struct rs_error *err;
+	struct devino *seen;
+	size_t nseen, capseen;
+	unsigned long long files, bytes, max;
+	struct rs_buf small; /* reused for small files */
+};
+
+static size_t devino_hash(dev_t dev, ino_t ino, size_t cap)
+{
+	unsigned long long h = (unsigned long long)ino * 0x9e3779b97f4a7c15ull ^ (unsigned long long)dev;
+
+	return (size_t)(h ^ (h >> 29)) & (cap - 1);
+}
+
+static int seen_grow(struct walk *w)
+{
+	size_t cap = w->capseen ? w->capseen * 2 : 1024, i, h;
+	struct devino *v = calloc(cap, sizeof(*v));
+
+	if (!v)
+		return -1;
+	for (i = 0; i < w->capseen; i++) {
+		if (!w->seen[i].used)
+			continue;
+		for (h = devino_hash(w->seen[i].dev, w->seen[i].ino, cap); v[h].used; h = (h + 1) & (cap - 1))
+			;
+		v[h] = w->seen[i];
+	}
+	free(w->seen);
+	w->seen = v;
+	w->capseen = cap;
+	return 0;
+}
+
+/* 1 when seen before, 0 when new (now recorded), -1 when out of memory. */
+static int seen_before(struct walk *w, const struct stat *st)
+{
+	size_t h;
+
+	if ((w->nseen + 1) * 2 > w->capseen && seen_grow(w) < 0)
+		return -1;
+	for (h = devino_hash(st->st_dev, st->st_ino, w->capseen); w->seen[h].used; h = (h + 1) & (w->capseen - 1))
+		if (w->seen[h].dev == st->st_dev && w->seen[h].ino == st->st_ino)
+			return 1;
+	w->seen[h].dev = st->st_dev;
+	w->seen[h].ino = st->st_ino;
+	w->seen[h].used = 1;
+	w->nseen++;
+	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int list_dir(const char *path, char ***names, size_t *n, struct rs_error *err)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	char **v = NULL, **nv;
+	size_t cnt = 0;
+
+	if (!d)
+		return rs_fail(err, RS_ERR_IO, "cannot open directory '%s': %s", path, strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
+			continue;
+		nv = realloc(v, (cnt + 1) * sizeof(*v));
+		if (!nv || !(nv[cnt] = rs_strdup(de->d_name))) {
+			free(nv ? nv : v);
+			closedir(d);
+			return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+		}
+		v = nv;
+		cnt++;
+	}
+	closedir(d);
+	if (cnt)
+		qsort(v, cnt, sizeof(*v), cmp_names);
+	*names = v;
+	*n = cnt;
+	return 0;
+}
+
+static int walk_path(struct walk *w, const char *path, int depth, int top);
+
+static int walk_dir(struct walk *w, const char *path, int depth)
+{
+	char **names = NULL;
+	size_t n = 0, i, plen = strlen(path);
+	int rv = 0;
+
+	if (depth > MAX_DEPTH) {
+		struct rs_scan s = { .set = w->set, .path = path, .err = w->err };
+		return rs_scan_finding(&s, "unreadable", 0, 0, "nested more than %d directories deep: not read", MAX_DEPTH);
+	}
+	if (list_dir(path, &names, &n, w->err) < 0)
+		return -1;
+	for (i = 0; i < n && rv == 0; i++) {
+		struct rs_buf child = RS_BUF_INIT;
+		if (rs_buf_addf(&child, "%s%s%s", path, plen && path[plen - 1] == '/' ? "" : "/", names[i]) < 0)
+			rv = rs_fail(w->err, RS_ERR_NOMEM, "out of memory");
+		else
+			rv = walk_path(w, child.data, depth + 1, 0);
+		rs_buf_release(&child);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rv;
+}
+
+/* Inside a tree, a file that cannot be read is a finding; at the top it is an error. */
+static int unreadable(struct walk *w, const char *path, int top, const char *why)
+{
+	struct rs_scan s = { .set = w->set, .path = path, .err = w->err };
+
+	if (top)
+		return rs_fail(w->err, RS_ERR_IO, "cannot read '%s': %s", path, why);
+	return rs_scan_finding(&s, "unreadable", 0, 0, "cannot read: %s", why);
+}
+
+static int walk_file(struct walk *w, const char *path, const struct stat *st, int top)
+{
+	int fd, rv;
+	char limit[64];
+
+	if ((unsigned long long)st->st_size > w->max) {
+		snprintf(limit, sizeof(limit), "larger than %llu bytes", w->max);
+		return unreadable(w, path, top, limit);
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0)
+		return unreadable(w, path, top, strerror(errno));
+	rv = scan_file(w->set, path, fd, (size_t)st->st_size, w->opts, &w->small, w->err);
+	close(fd);
+	w->files++;
+	w->bytes += (unsigned long long)st->st_size;
+	if (w->opts && w->opts->progress)
+		w->opts->progress(w->opts->progress_arg, path, w->files, w->bytes);
+	return rv;
+}
+
+static int walk_path(struct walk *w, const char *path, int depth, int top)
+{
+	struct stat st;
+	int seen;
+
+	if (stat(path, &st) < 0) {
+		if (!top && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+			return 0; /* a dangling link, as /etc/ssl/certs can have */
+		return unreadable(w, path, top, strerror(errno));
+	}
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+		return top ? rs_fail(w->err, RS_ERR_IO, "'%s' is not a regular file or directory", path) : 0;
+	if ((seen = seen_before(w, &st)) < 0)
+		return rs_fail(w->err, RS_ERR_NOMEM, "out of memory");
+	if (seen)
+		return 0;
+	return S_ISDIR(st.st_mode) ? walk_dir(w, path, depth) : walk_file(w, path, &st, top);
+}
+
+static int walk_top(struct walk *w, const char *path)
+{
+	return walk_path(w, path, 0, 1);
+}
+
+static void walk_init(struct walk *w, struct rs_anchorset *set, const struct rs_scan_opts *opts, struct rs_error *err)
+{
+	memset(w, 0, sizeof(*w));
+	w->set = set;
+	w->opts = opts;
+	w->err = err;
+	w->max = opts && opts->max_file_bytes ? opts->max_file_bytes : DEFAULT_MAX;
+}
+
+int rs_anchorset_scan_path(struct rs_anchorset *set, const char *path, const struct rs_scan_opts *opts,
+			   struct rs_error *err)
+{
+	struct walk w;
+	int rv;
+
+	walk_init(&w, set, opts, err);
+	rv = walk_top(&w, path);
+	free(w.seen);
+	rs_buf_release(&w.small);
+	return rv;
+}
+
+/* ---- the operating system's store ---- */
+
+static const char *const system_paths[] = {
+	"/etc/ssl/certs/ca-certificates.crt",                /* Debian, Ubuntu, Alpine: the bundle OpenSSL reads */
+	"/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", /* Fedora, RHEL: anchors trusted for TLS */
+	"/etc/pki/tls/certs/ca-bundle.crt",                  /* Fedora, RHEL: the classic bundle path */
+	"/etc/ssl/cert.pem",                                 /* Alpine, LibreSSL and the BSDs */
+	"/etc/ssl/certs",                                    /* OpenSSL's CApath: per-certificate files, hashed links */
+	NULL,
+};
+
+const char *const *rs_system_store_paths(void)
+{
+	return system_paths;
+}
+
+int rs_anchorset_scan_system(struct rs_anchorset *set, const char *root, const struct rs_scan_opts *opts,
+			     struct rs_error *err)
+{
+	struct walk w;
+	struct stat st;
+	size_t i, found = 0;
+	int rv = 0;
+
+	walk_init(&w, set, opts, err);
+	if (!root || !strcmp(root, "/"))
+		root = "";
+	for (i = 0; system_paths[i] && rv == 0; i++) {
+		struct rs_buf p = RS_BUF_INIT;
+		if (rs_buf_addf(&p, "%s%s", root, system_paths[i]) < 0)
+			rv = rs_fail(err, RS_ERR_NOMEM, "out of memory");
+		else if (stat(p.data, &st) == 0) {
+			found++;
+			rv = walk_top(&w, p.data);
+		}
+		rs_buf_release(&p);
+	}
+	free(w.seen);
+	rs_buf_release(&w.small);
+	if (rv == 0 && !found)
+		rv = rs_fail(err, RS_ERR_NOTFOUND, "no system trust store found under '%s' (see docs/audit.md)", *root ? root : "/");
+	return rv;
+}

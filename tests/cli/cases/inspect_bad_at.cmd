@@ -1,0 +1,1 @@
+inspect --at yesterday data/digicert_global_root_g2.pem

@@ -1,0 +1,1 @@
+inspect --at 2026-01-01T00:00:00Z data/forms/empty.pem data/digicert_global_root_g2.pem

@@ -1,0 +1,1 @@
+inspect --frobnicate data/digicert_global_root_g2.pem

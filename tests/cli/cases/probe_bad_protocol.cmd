@@ -1,0 +1,1 @@
+probe --at 2026-01-01T00:00:00Z --store data/digicert_global_root_g2.pem --protocol smtp localhost:25

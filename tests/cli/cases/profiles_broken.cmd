@@ -1,0 +1,1 @@
+profiles data/profiles/broken_rules.json

@@ -1,0 +1,1 @@
+profiles azure-ica-2026

@@ -1,0 +1,1 @@
+inspec data/x.pem

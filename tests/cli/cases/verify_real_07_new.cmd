@@ -1,0 +1,1 @@
+verify --chain data/intermediates/microsoft_azure_rsa_tls_issuing_ca_07.pem --untrusted data/intermediates/microsoft_azure_rsa_tls_issuing_ca_07_xsign.pem --profile-store new --at 2025-06-01

@@ -1,0 +1,1 @@
+verify --chain data/pki/leaf.pem --untrusted data/pki/twins_ms2017_first.pem --store data/pki/root_g2.pem --at 2025-06-01 --format json

@@ -1,0 +1,1 @@
+verify --chain data/pki/leaf.pem
