@@ -360,7 +360,8 @@ RS_API int rs_azure_hub_credentials(const struct rs_connstr *cs, rs_time at, int
 RS_API int rs_azure_dps_credentials(const char *id_scope, const char *registration_id, const char *key_b64,
 				    rs_time at, int lifetime, char **username, char **sas, struct rs_error *err);
 
-/** Percent-encodes everything but unreserved characters, with uppercase (upper != 0) or lowercase hex. */
+/** Percent-encodes everything but unreserved characters, with uppercase (upper != 0) or lowercase hex; NULL when
+ * out of memory. The caller frees the result with free(). */
 RS_API char *rs_url_encode(const char *text, int upper);
 /** Percent-decodes ('+' stays '+'); NULL on a malformed escape or an encoded NUL. Caller frees. */
 RS_API char *rs_url_decode(const char *text);

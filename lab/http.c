@@ -4,6 +4,7 @@
  * API (status, migrate, revert; changes need the token from serve.json), Prometheus /metrics and the web page.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <event2/keyvalq_struct.h>
 #include <netinet/in.h>
 #include <openssl/crypto.h>
@@ -157,6 +158,28 @@ static void https_request(struct evhttp_request *req, void *arg)
 		reply(req, 404, "Not Found", "text/plain", "not found\n");
 }
 
+/* evhttp owns the HTTPS bufferevents, so handshakes are counted from OpenSSL's info callback. */
+static void https_info(const SSL *ssl, int where, int ret)
+{
+	struct lab_server *lab = SSL_get_app_data(ssl);
+	enum lab_chain chain = LAB_CHAIN_OLD;
+	char reason[64];
+
+	for (int i = 0; i < LAB_CHAIN__COUNT; i++)
+		if (lab->ctx[i] == SSL_get_SSL_CTX(ssl))
+			chain = (enum lab_chain)i;
+	if (where & SSL_CB_HANDSHAKE_DONE) {
+		lab->n.handshakes_ok[chain]++;
+	} else if ((where & SSL_CB_READ_ALERT) && (ret >> 8) == SSL3_AL_FATAL && !SSL_is_init_finished(ssl)) {
+		snprintf(reason, sizeof(reason), "tlsv1 alert %s", SSL_alert_desc_string_long(ret));
+		for (char *p = reason; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		lab->n.handshakes_failed[chain]++;
+		lab_count_tls_failure(lab, reason);
+		lab_event(lab, "tls-failure", "", chain, reason);
+	}
+}
+
 static struct bufferevent *https_bev(struct event_base *base, void *arg)
 {
 	struct lab_server *lab = arg;
@@ -166,6 +189,8 @@ static struct bufferevent *https_bev(struct event_base *base, void *arg)
 
 	if (!ssl)
 		return NULL;
+	SSL_set_app_data(ssl, lab);
+	SSL_set_info_callback(ssl, https_info);
 	bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
 	if (bev)
 		bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);

@@ -102,6 +102,15 @@ check "s_client -showcerts sees the old chain" grep -q 'Microsoft RSA TLS CA 01 
 check "  ... and it verifies with the old-only bundle" grep -q 'Verify return code: 0' "$S/sc1.out"
 check "the lab requests an optional client certificate, as IoT Hub does on MQTT" grep -q '^Requested Signature Algorithms' "$S/sc1.out"
 
+# rootshift probe, as each class of device: result code of "HOST:PORT (mqtt): CODE"
+probe_as() {
+  "$BIN" probe --connection-string-file "$LAB/devices/dev1.connstr" --store "$LAB/bundles/$1.pem" \
+    --connect-to "127.0.0.1:$MQTT_PORT" --at $AT --timeout 10 2>&1 | sed -n '1s/.*): //p'
+}
+check "probe before migrate: old-only device is ok" [ "$(probe_as old-only)" = ok ]
+check "probe before migrate: new-only device is cert-untrusted" [ "$(probe_as new-only)" = cert-untrusted ]
+check "probe before migrate: recommended device is ok" [ "$(probe_as recommended)" = ok ]
+
 # a long-lived subscriber (C2D) on the old chain, to see that migrate keeps existing sessions
 timeout 60 mosquitto_sub -h localhost -p "$MQTT_PORT" --cafile "$LAB/bundles/old-only.pem" -V mqttv311 -i dev2 \
   -u "rootshift-lab.azure-devices.net/dev2/?api-version=2021-04-12" \
@@ -129,6 +138,9 @@ served new-only >"$S/sc2.out"
 check "s_client -showcerts sees the new chain after migrate" grep -q 'Microsoft Azure TLS Issuing CA 01 (rootshift lab)' "$S/sc2.out"
 check "  ... issued by the G2-like root" grep -q 'i:C = US, O = DigiCert Inc, OU = www.digicert.com, CN = DigiCert Global Root G2 (rootshift lab)' "$S/sc2.out"
 check "  ... and it verifies with the new-only bundle" grep -q 'Verify return code: 0' "$S/sc2.out"
+check "probe after migrate: old-only device is cert-untrusted" [ "$(probe_as old-only)" = cert-untrusted ]
+check "probe after migrate: new-only device is ok" [ "$(probe_as new-only)" = ok ]
+check "probe after migrate: recommended device is ok" [ "$(probe_as recommended)" = ok ]
 "$BIN" lab status "$LAB" --format json >"$S/status.json"
 check "status --format json has the schema and the chain" grep -q '"schema":"rootshift/lab-status/1","hub_chain":"new"' "$S/status.json"
 
@@ -180,8 +192,12 @@ code=$(curl -sS -o "$S/ev401.json" -w '%{http_code}' --max-time 10 --cacert "$LA
   -H "Authorization: $BAD1" -d '{"t":1}' "$BASE/devices/dev1/messages/events?api-version=2021-04-12")
 check "hub HTTPS events with a wrong key: 401 IotHubUnauthorizedAccess" \
   sh -c "[ $code = 401 ] && grep -q 'IotHubUnauthorizedAccess' '$S/ev401.json'"
+curl -sS --max-time 10 "http://127.0.0.1:$ADMIN_PORT/metrics" >"$S/metrics0.txt"
 check "HTTPS follows the switch too (new-only fails before migrate)" \
   sh -c "! curl -sS -o /dev/null --max-time 10 --cacert '$LAB/bundles/new-only.pem' '$BASE/' 2>/dev/null"
+curl -sS --max-time 10 "http://127.0.0.1:$ADMIN_PORT/metrics" >"$S/metrics1.txt"
+failed_old() { sed -n 's/^rootshift_lab_handshakes_total{chain="old",result="failed"} //p' "$1"; }
+check "  ... and that HTTPS handshake failure is counted" [ "$(failed_old "$S/metrics1.txt")" -eq $(( $(failed_old "$S/metrics0.txt") + 1 )) ]
 
 # ---- admin API: token, metrics ----
 code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 -X POST "http://127.0.0.1:$ADMIN_PORT/api/migrate")
@@ -239,6 +255,7 @@ check "no key or signature in the log" sh -c "! grep -qF -e '$KEY1' -e '$KEY2' -
 start_lab "$LAB" "$S/serve2.log" --at $AT --test-endpoint --dps-delay 2 || exit 1
 pub old-only
 check "test endpoint: a good key gets CONNACK 5 after TLS" grep -q 'not authori[sz]ed' "$S/pub.out"
+check "probe against the test endpoint: ok-auth-rejected" [ "$(probe_as recommended)" = ok-auth-rejected ]
 dps_issuer() {
   echo | timeout 10 openssl s_client -connect "127.0.0.1:$MQTT_PORT" -servername global.azure-devices-provisioning.net \
     -no-CApath -no-CAstore -CAfile "$LAB/bundles/recommended.pem" 2>/dev/null | grep -q "i:.*$1"
