@@ -81,7 +81,7 @@ static int parse_protocol(const char *name, int dps, enum rs_probe_protocol *out
 {
 	if (!strcmp(name, "tls"))
 		*out = RS_PROTO_TLS;
-	else if (!strcmp(name, "mqtt"))
+	else if (!strcmp(name, "mqtt") || !strcmp(name, "mqtt-ws"))
 		*out = dps ? RS_PROTO_DPS_MQTT : RS_PROTO_MQTT;
 	else if (!strcmp(name, "https"))
 		*out = RS_PROTO_HTTPS;
@@ -165,7 +165,7 @@ static int configure(struct probe_env *e, const char *target, const char *protoc
 	int port = 0, cport = 0, rv = -1;
 
 	if (parse_protocol(protocol, a->dps, &proto))
-		return set_error(err, RS_ERR_USAGE, "unknown protocol '%s' (use tls, mqtt, https or amqp)", protocol);
+		return set_error(err, RS_ERR_USAGE, "unknown protocol '%s' (use tls, mqtt, mqtt-ws, https or amqp)", protocol);
 	if (a->connstr && !a->dps && hub_creds(a, o, &cred_host, err) < 0)
 		return -1;
 	if (a->dps && dps_creds(a, o, err) < 0)
@@ -183,6 +183,8 @@ static int configure(struct probe_env *e, const char *target, const char *protoc
 		goto out;
 	}
 	rs_probe_opts_set_protocol(o, proto);
+	if (!strcmp(protocol, "mqtt-ws") && rs_probe_opts_set_websocket(o, "/$iothub/websocket", err) < 0)
+		goto out;
 	rv = rs_probe_opts_set_target(o, host, port, err) < 0 || rs_probe_opts_set_store(o, e->store, err) < 0 ||
 	     (a->connect_to && rs_probe_opts_set_connect_to(o, chost, cport, err) < 0) ||
 	     rs_probe_opts_set_alpn(o, a->alpn, err) < 0 || rs_probe_opts_set_tls_versions(o, a->tls_min, a->tls_max, err) < 0
@@ -205,7 +207,8 @@ out:
 static const char *protocol_label(const struct probe_args *a, const char *protocol)
 {
 	if (a->dps)
-		return !strcmp(protocol, "mqtt") ? "dps-mqtt" : !strcmp(protocol, "https") ? "dps-https" : protocol;
+		return !strcmp(protocol, "mqtt") ? "dps-mqtt" : !strcmp(protocol, "mqtt-ws") ? "dps-mqtt-ws"
+		       : !strcmp(protocol, "https") ? "dps-https" : protocol;
 	return protocol;
 }
 

@@ -99,7 +99,7 @@ static const struct command commands[] = {
 	{ "lab", cmd_lab, "run an offline IoT Hub and DPS whose roots switch at run time",
 	  LAB_USAGE },
 	{ "probe", cmd_probe, "check a live endpoint as the device sees it: its store, TLS, then MQTT, HTTPS or AMQP",
-	  "usage: rootshift probe [HOST[:PORT]] [--protocol tls|mqtt|https|amqp] [--store PATH]... [--at TIME]\n"
+	  "usage: rootshift probe [HOST[:PORT]] [--protocol tls|mqtt|mqtt-ws|https|amqp] [--store PATH]... [--at TIME]\n"
 	  "                       [--connection-string CS | --connection-string-file FILE]\n"
 	  "                       [--dps --id-scope S --registration-id R [--symmetric-key-file F | --group-key-file F]]\n"
 	  "                       [--connect-to HOST:PORT] [--proxy HOST:PORT] [--alpn P] [--tls-min V] [--tls-max V]\n"
@@ -111,7 +111,8 @@ static const struct command commands[] = {
 	  "enough of the protocol to tell \"TLS failed\" from \"TLS fine, credentials rejected\" (the answer of a test\n"
 	  "endpoint). What-if verdicts show the chain against the profile's old, new and recommended roots.\n"
 	  "\n"
-	  "  --protocol P           tls (handshake only), mqtt (default; port 8883), https (443), amqp (5671)\n"
+	  "  --protocol P           tls (handshake only), mqtt (default; port 8883), mqtt-ws (MQTT over WebSockets on\n"
+	  "                         /$iothub/websocket, 443), https (443), amqp (5671)\n"
 	  "  --connection-string CS IoT Hub: HostName, DeviceId, SharedAccessKey or SharedAccessSignature, ModuleId,\n"
 	  "                         GatewayHostName; or from --connection-string-file or $ROOTSHIFT_CONNECTION_STRING\n"
 	  "  --dps                  DPS registration (mqtt or https) at HOST (default global.azure-devices-provisioning.net);\n"

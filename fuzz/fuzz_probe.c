@@ -7,7 +7,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct rs_buf out = RS_BUF_INIT;
 
-	(void)rs_http_status((const char *)data, size);
+	(void)rs_http_status_line((const char *)data, size);
 	rs_amqp_mechanisms(data, size, &out);
 	rs_buf_release(&out);
 	return 0;

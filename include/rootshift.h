@@ -681,6 +681,8 @@ RS_API int rs_probe_opts_set_credentials(struct rs_probe_opts *opts, const char 
 					 const char *password, struct rs_error *err);
 RS_API int rs_probe_opts_set_http(struct rs_probe_opts *opts, const char *method, const char *path,
 				  const char *body, struct rs_error *err);
+/** MQTT over WebSockets: the WebSocket path ("/$iothub/websocket"); NULL for MQTT over TLS directly. */
+RS_API int rs_probe_opts_set_websocket(struct rs_probe_opts *opts, const char *path, struct rs_error *err);
 /** Records every protocol message (secrets masked) in the result's transcript. */
 RS_API void rs_probe_opts_set_transcript(struct rs_probe_opts *opts, int on);
 

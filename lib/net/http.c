@@ -1,5 +1,5 @@
 /* http.c: HTTP/1.x request heads (RFC 9112), strictly: CRLF only, no line folding, tokens where tokens belong. */
-#include "../internal.h"
+#include "stream.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -150,4 +150,22 @@ int rs_http_header_has_token(const struct rs_http_request *req, const char *name
 		}
 	}
 	return 0;
+}
+
+/* "HTTP/1.1 401 Unauthorized\r\n...": the status, or -1 when the bytes do not start with a status line. */
+int rs_http_status_line(const char *buf, size_t len)
+{
+	int status = 0;
+	size_t i;
+
+	if (len < 12 || memcmp(buf, "HTTP/1.", 7) || (buf[7] != '0' && buf[7] != '1') || buf[8] != ' ')
+		return -1;
+	for (i = 9; i < 12; i++) {
+		if (buf[i] < '0' || buf[i] > '9')
+			return -1;
+		status = status * 10 + (buf[i] - '0');
+	}
+	if (len > 12 && buf[12] != ' ' && buf[12] != '\r')
+		return -1;
+	return status >= 100 ? status : -1;
 }

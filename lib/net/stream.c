@@ -10,6 +10,7 @@
 #include <openssl/err.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -37,8 +38,21 @@ void rs_stream_init(struct rs_stream *s, rs_clock_fn clock, void *ctx, int64_t d
 	s->step_ms = step_ms > 0 ? step_ms : 10000;
 }
 
+int rs_stream_write(struct rs_stream *s, const void *buf, size_t len)
+{
+	return s->ws ? rs_stream_ws_write(s, buf, len) : rs_stream_raw_write(s, buf, len);
+}
+
+long rs_stream_read(struct rs_stream *s, void *buf, size_t cap)
+{
+	return s->ws ? rs_stream_ws_read(s, buf, cap) : rs_stream_raw_read(s, buf, cap);
+}
+
 void rs_stream_close(struct rs_stream *s)
 {
+	free(s->wsbuf);
+	s->wsbuf = NULL;
+	s->ws = 0;
 	if (s->ssl && SSL_is_init_finished(s->ssl))
 		SSL_shutdown(s->ssl); /* one close_notify, without waiting for the peer's */
 	ERR_clear_error();
@@ -141,7 +155,7 @@ int rs_stream_connect(struct rs_stream *s, const char *host, int port, int timeo
 	return rv;
 }
 
-int rs_stream_write(struct rs_stream *s, const void *buf, size_t len)
+int rs_stream_raw_write(struct rs_stream *s, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
 
@@ -201,7 +215,7 @@ static long read_tls(struct rs_stream *s, void *buf, size_t cap)
 	}
 }
 
-long rs_stream_read(struct rs_stream *s, void *buf, size_t cap)
+long rs_stream_raw_read(struct rs_stream *s, void *buf, size_t cap)
 {
 	if (s->ssl)
 		return read_tls(s, buf, cap);
@@ -231,10 +245,10 @@ int rs_stream_proxy(struct rs_stream *s, const char *host, int port, int timeout
 
 	snprintf(req, sizeof(req), "CONNECT %s:%d HTTP/1.1\r\nHost: %s:%d\r\n\r\n", host, port, host, port);
 	s->step_ms = timeout_ms;
-	if (rs_stream_write(s, req, strlen(req)) < 0)
+	if (rs_stream_raw_write(s, req, strlen(req)) < 0)
 		return fail(s, RS_NET_PROXY, "proxy: %s", s->message);
 	while (got < sizeof(resp) - 1) {
-		long n = rs_stream_read(s, resp + got, 1); /* byte by byte: nothing after the header is ours */
+		long n = rs_stream_raw_read(s, resp + got, 1); /* byte by byte: nothing after the header is ours */
 		if (n <= 0)
 			return fail(s, RS_NET_PROXY, "the proxy closed or did not answer the CONNECT");
 		got += (size_t)n;

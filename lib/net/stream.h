@@ -21,6 +21,10 @@ struct rs_stream {
 	enum rs_net_fail fail;
 	char peer[80];
 	char message[300];
+	/* MQTT over WebSockets: after rs_stream_ws_upgrade, reads and writes carry WebSocket frames. */
+	int ws;
+	unsigned char *wsbuf;    /* raw bytes not yet decoded into frames */
+	size_t wslen, wscap;
 };
 
 struct rs_tls_params {
@@ -34,10 +38,21 @@ void rs_stream_close(struct rs_stream *s);
 int rs_stream_connect(struct rs_stream *s, const char *host, int port, int timeout_ms);
 int rs_stream_proxy(struct rs_stream *s, const char *host, int port, int timeout_ms);
 int rs_stream_tls(struct rs_stream *s, const struct rs_tls_params *p, int timeout_ms);
-/* Writes everything or fails. */
+/* Writes everything or fails (one binary WebSocket frame after an upgrade). */
 int rs_stream_write(struct rs_stream *s, const void *buf, size_t len);
-/* Reads what is there (at least one byte); 0 when the peer closed; -1 on error or timeout. */
+/* Reads what is there (at least one byte; WebSocket payload after an upgrade); 0 when the peer closed; -1 on
+ * error or timeout. */
 long rs_stream_read(struct rs_stream *s, void *buf, size_t cap);
+/* The same without the WebSocket layer. */
+int rs_stream_raw_write(struct rs_stream *s, const void *buf, size_t len);
+long rs_stream_raw_read(struct rs_stream *s, void *buf, size_t cap);
+/* http.c: a response's status line, "HTTP/1.1 401 ...": the status, or -1 when buf does not start with one. */
+int rs_http_status_line(const char *buf, size_t len);
+/* stream_ws.c: the WebSocket opening handshake (RFC 6455, 4.1) for subprotocol on path; 0, or -1 with
+ * s->message set. */
+int rs_stream_ws_upgrade(struct rs_stream *s, const char *host, const char *path, const char *subprotocol);
+int rs_stream_ws_write(struct rs_stream *s, const void *buf, size_t len);
+long rs_stream_ws_read(struct rs_stream *s, void *buf, size_t cap);
 int64_t rs_stream_now(const struct rs_stream *s);
 
 #endif

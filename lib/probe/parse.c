@@ -3,24 +3,6 @@
 
 #include <string.h>
 
-/* "HTTP/1.1 401 Unauthorized\r\n...": the status, or -1 when the bytes do not start with a status line. */
-int rs_http_status(const char *buf, size_t len)
-{
-	int status = 0;
-	size_t i;
-
-	if (len < 12 || memcmp(buf, "HTTP/1.", 7) || (buf[7] != '0' && buf[7] != '1') || buf[8] != ' ')
-		return -1;
-	for (i = 9; i < 12; i++) {
-		if (buf[i] < '0' || buf[i] > '9')
-			return -1;
-		status = status * 10 + (buf[i] - '0');
-	}
-	if (len > 12 && buf[12] != ' ' && buf[12] != '\r')
-		return -1;
-	return status >= 100 ? status : -1;
-}
-
 /* sym8 elements of an array8 of symbols (AMQP 1.0 types 1.6.24 and 1.6.21: 0xe0 size count 0xa3, then each
  * element as a length byte and its bytes); returns the bytes taken, 0 when p is no such array. */
 static size_t symbol_array(const unsigned char *p, size_t n, struct rs_buf *out)

@@ -58,6 +58,7 @@ void rs_probe_opts_free(struct rs_probe_opts *o)
 	free(o->http_method);
 	free(o->http_path);
 	free(o->http_body);
+	free(o->ws_path);
 	free(o);
 }
 
@@ -190,6 +191,13 @@ int rs_probe_opts_set_http(struct rs_probe_opts *o, const char *method, const ch
 			       set_str(&o->http_body, body, err) < 0
 		       ? -1
 		       : 0;
+}
+
+int rs_probe_opts_set_websocket(struct rs_probe_opts *o, const char *path, struct rs_error *err)
+{
+	if (path && (path[0] != '/' || strcspn(path, " \r\n") != strlen(path)))
+		return rs_fail(err, RS_ERR_USAGE, "invalid WebSocket path '%s': it must start with '/'", path);
+	return set_str(&o->ws_path, path, err);
 }
 
 void rs_probe_set(struct rs_probe_result *r, enum rs_probe_code code, const char *stage, const char *fmt, ...)
@@ -398,6 +406,12 @@ struct rs_probe_result *rs_probe_run(const struct rs_probe_opts *o, struct rs_er
 		rs_stream_close(&s);
 		rs_probe_result_free(r);
 		return NULL;
+	}
+	if (rv == 0 && o->ws_path && (o->protocol == RS_PROTO_MQTT || o->protocol == RS_PROTO_DPS_MQTT)) {
+		rs_probe_note(o, r, "> GET %s (WebSocket upgrade, subprotocol mqtt)", o->ws_path);
+		if ((rv = rs_stream_ws_upgrade(&s, o->host, o->ws_path, "mqtt")) < 0)
+			rs_probe_set(r, s.fail == RS_NET_TIMEOUT ? RS_PROBE_TIMEOUT : RS_PROBE_PROTOCOL_ERROR, "protocol", "%s",
+				     s.message);
 	}
 	if (rv == 0)
 		rs_probe_step(o, &s, r);

@@ -18,6 +18,7 @@ struct rs_probe_opts {
 	void *clock_ctx;
 	char *client_id, *username, *password;
 	char *http_method, *http_path, *http_body;
+	char *ws_path;
 	int transcript;
 };
 
@@ -37,7 +38,6 @@ struct rs_probe_result {
 /* steps.c: the protocol step after TLS; sets the result's code, status and detail. */
 int rs_probe_step(const struct rs_probe_opts *o, struct rs_stream *s, struct rs_probe_result *r);
 /* parse.c: decoders of server bytes. */
-int rs_http_status(const char *buf, size_t len);
 void rs_amqp_mechanisms(const unsigned char *p, size_t n, struct rs_buf *out);
 /* probe.c */
 void rs_probe_set(struct rs_probe_result *r, enum rs_probe_code code, const char *stage, const char *fmt, ...)

@@ -300,7 +300,7 @@ static int http_response(struct rs_stream *s, struct rs_buf *resp)
 			break;
 	}
 	if (resp->data)
-		status = rs_http_status(resp->data, resp->len);
+		status = rs_http_status_line(resp->data, resp->len);
 	return status;
 }
 

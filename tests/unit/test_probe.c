@@ -16,7 +16,7 @@ static void test_http_status(void **state)
 
 	(void)state;
 	for (i = 0; i < RS_ARRAY_LEN(cases); i++)
-		assert_int_equal(rs_http_status(cases[i].text, strlen(cases[i].text)), cases[i].want);
+		assert_int_equal(rs_http_status_line(cases[i].text, strlen(cases[i].text)), cases[i].want);
 }
 
 static void test_amqp_mechanisms(void **state)
