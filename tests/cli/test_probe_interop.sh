@@ -65,6 +65,14 @@ saved=$AT; AT=$AFTER
 probe_expect cert-expired --protocol tls --store "$P/root.pem" "localhost:$p1"
 AT=$saved
 
+# Through an HTTP CONNECT proxy: the tunnel to the good server, and a proxy whose target refuses.
+px=$(free_port)
+"$PY" "$here/interop/connect_proxy.py" "$px" &
+PIDS="$PIDS $!"
+wait_port "$px" || fail "proxy did not start"
+probe_expect ok --protocol tls --store "$P/root.pem" --proxy "127.0.0.1:$px" "localhost:$p1"
+probe_expect proxy-failed --protocol tls --store "$P/root.pem" --proxy "127.0.0.1:$px" "localhost:$(free_port)"
+
 # A missing intermediate: the server sends the leaf alone.
 p2=$(free_port); start_s_server "$p2" -cert "$P/leaf.pem" -key "$P/leaf.key"
 probe_expect cert-untrusted --protocol tls --store "$P/root.pem" "localhost:$p2"
