@@ -33,13 +33,28 @@ while [ $i -lt "$n" ]; do
   i=$((i + 1))
 done
 t3=$(ms)
-awk -v n="$n" -v a=$((t1 - t0)) -v b=$((t2 - t1)) -v c=$((t3 - t2)) 'BEGIN {
+a1=$((t1 - t0)); b1=$((t2 - t1)); c1=$((t3 - t2))
+awk -v n="$n" -v a=$a1 -v b=$b1 -v c=$c1 'BEGIN {
   printf "%d TLS probes of a local s_server (handshake + chain verification)\n", n
   printf "  rootshift probe --targets, 1 at a time   %7.1f probes/s\n", n * 1000 / a
   printf "  rootshift probe --targets, 8 at a time   %7.1f probes/s\n", n * 1000 / b
   printf "  openssl s_client in a loop                %7.1f probes/s\n", n * 1000 / c
   printf "  ratio rootshift (1 at a time) / s_client loop: %.2fx\n", c / a
 }'
+
+# testssl.sh (Debian package testssl.sh, not installed by install-deps) on the same host, once: it checks far
+# more than a probe does, so this is the cost of the heavyweight peer for "is this endpoint's chain OK?".
+if command -v testssl >/dev/null 2>&1; then
+  t0=$(ms)
+  timeout 600 testssl --quiet --color 0 --warnings off -S --add-ca "$tmp/pki/root.pem" "127.0.0.1:$port" \
+    >/dev/null 2>&1 || true
+  t1=$(ms)
+  awk -v a=$((t1 - t0)) -v n="$n" -v r=$a1 'BEGIN {
+    printf "  testssl.sh -S on the same host, once        %7.1f s (one rootshift probe: %.1f ms)\n", a / 1000, r / n
+  }'
+else
+  echo "  testssl.sh not installed: apt-get install testssl.sh to compare with it"
+fi
 
 # 10,000 targets in one run: memory stays bounded because each result is written and freed as it completes.
 closed=$(free_port)
