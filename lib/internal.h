@@ -55,6 +55,11 @@ char *rs_base64_encode(const unsigned char *data, size_t len);
 rs_time rs_time_from_civil(int64_t year, int month, int day, int hour, int min, int sec);
 int rs_time_from_asn1(const ASN1_TIME *t, rs_time *out);
 
+/* core/dir.c: the entries of a directory but "." and "..", sorted, OpenSSL hashed names ("1a2b3c4d.0") last so
+ * that a walk meets a certificate by its own name first; free with rs_free_names. */
+int rs_list_dir(const char *path, char ***names, size_t *n, struct rs_error *err);
+void rs_free_names(char **names, size_t n);
+
 /* core/file.c: reads a whole regular file; errors name the path. */
 int rs_read_file(const char *path, size_t max, unsigned char **data, size_t *len, struct rs_error *err);
 

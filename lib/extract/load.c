@@ -337,66 +337,6 @@ static int seen_before(struct walk *w, const char *path)
 	return 0;
 }
 
-/* OpenSSL hashed names: 8 hex digits, '.', an optional 'r' (CRLs) and a number. */
-static int is_hash_name(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < 8; i++)
-		if (!strchr("0123456789abcdef", name[i]) || !name[i])
-			return 0;
-	if (name[8] != '.')
-		return 0;
-	name += 9 + (name[9] == 'r');
-	if (!*name)
-		return 0;
-	for (; *name; name++)
-		if (*name < '0' || *name > '9')
-			return 0;
-	return 1;
-}
-
-/* Sorted, with hashed names last: a hashed link is reported by the name of the file it points to. */
-static int cmp_names(const void *a, const void *b)
-{
-	const char *x = *(char *const *)a, *y = *(char *const *)b;
-	int hx = is_hash_name(x), hy = is_hash_name(y);
-
-	return hx != hy ? hx - hy : strcmp(x, y);
-}
-
-static int list_dir(const char *path, char ***names, size_t *n, struct rs_error *err)
-{
-	DIR *d = opendir(path);
-	struct dirent *de;
-	char **v = NULL, **nv;
-	size_t cnt = 0;
-
-	if (!d)
-		return rs_fail(err, RS_ERR_IO, "cannot open directory '%s': %s", path, strerror(errno));
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
-			continue;
-		nv = realloc(v, (cnt + 1) * sizeof(*v));
-		if (nv)
-			v = nv;
-		if (!nv || !(v[cnt] = rs_strdup(de->d_name))) {
-			while (cnt)
-				free(v[--cnt]);
-			free(v);
-			closedir(d);
-			return rs_fail(err, RS_ERR_NOMEM, "out of memory");
-		}
-		cnt++;
-	}
-	closedir(d);
-	if (cnt)
-		qsort(v, cnt, sizeof(*v), cmp_names);
-	*names = v;
-	*n = cnt;
-	return 0;
-}
-
 static int walk_path(struct walk *w, const char *path, int depth, int top);
 
 static int walk_dir(struct walk *w, const char *path, int depth)
@@ -407,7 +347,7 @@ static int walk_dir(struct walk *w, const char *path, int depth)
 
 	if (depth > MAX_DIR_DEPTH)
 		return rs_fail(w->err, RS_ERR_LIMIT, "'%s' is nested more than %d directories deep", path, MAX_DIR_DEPTH);
-	if (list_dir(path, &names, &n, w->err) < 0)
+	if (rs_list_dir(path, &names, &n, w->err) < 0)
 		return -1;
 	for (i = 0; i < n && rv == 0; i++) {
 		struct rs_buf child = RS_BUF_INIT;
@@ -418,9 +358,7 @@ static int walk_dir(struct walk *w, const char *path, int depth)
 			rv = walk_path(w, child.data, depth + 1, 0);
 		rs_buf_release(&child);
 	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	rs_free_names(names, n);
 	return rv;
 }
 

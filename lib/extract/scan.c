@@ -374,40 +374,6 @@ static int seen_before(struct walk *w, const struct stat *st)
 	return 0;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int list_dir(const char *path, char ***names, size_t *n, struct rs_error *err)
-{
-	DIR *d = opendir(path);
-	struct dirent *de;
-	char **v = NULL, **nv;
-	size_t cnt = 0;
-
-	if (!d)
-		return rs_fail(err, RS_ERR_IO, "cannot open directory '%s': %s", path, strerror(errno));
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
-			continue;
-		nv = realloc(v, (cnt + 1) * sizeof(*v));
-		if (!nv || !(nv[cnt] = rs_strdup(de->d_name))) {
-			free(nv ? nv : v);
-			closedir(d);
-			return rs_fail(err, RS_ERR_NOMEM, "out of memory");
-		}
-		v = nv;
-		cnt++;
-	}
-	closedir(d);
-	if (cnt)
-		qsort(v, cnt, sizeof(*v), cmp_names);
-	*names = v;
-	*n = cnt;
-	return 0;
-}
-
 static int walk_path(struct walk *w, const char *path, int depth, int top);
 
 static int walk_dir(struct walk *w, const char *path, int depth)
@@ -420,7 +386,7 @@ static int walk_dir(struct walk *w, const char *path, int depth)
 		struct rs_scan s = { .set = w->set, .path = path, .err = w->err };
 		return rs_scan_finding(&s, "unreadable", 0, 0, "nested more than %d directories deep: not read", MAX_DEPTH);
 	}
-	if (list_dir(path, &names, &n, w->err) < 0)
+	if (rs_list_dir(path, &names, &n, w->err) < 0)
 		return -1;
 	for (i = 0; i < n && rv == 0; i++) {
 		struct rs_buf child = RS_BUF_INIT;
@@ -430,9 +396,7 @@ static int walk_dir(struct walk *w, const char *path, int depth)
 			rv = walk_path(w, child.data, depth + 1, 0);
 		rs_buf_release(&child);
 	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	rs_free_names(names, n);
 	return rv;
 }
 
