@@ -57,6 +57,7 @@ void print_known_line(FILE *out, const struct rs_known *k);
 
 /* One function per command. */
 int cmd_audit(int argc, char **argv);
+int cmd_bundle(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_profiles(int argc, char **argv);
