@@ -301,16 +301,22 @@ out:
 
 static void print_anchors(const struct rs_anchorset *set, const struct rs_catalog *cat)
 {
-	size_t i;
+	size_t i, known = 0;
 
-	printf("anchors read back (%zu):\n", rs_anchorset_count(set));
 	for (i = 0; i < rs_anchorset_count(set); i++) {
 		const struct rs_anchor *a = rs_anchorset_at(set, i);
 		const struct rs_known *k = rs_anchor_identify(cat, a);
 		const struct rs_cert *c = rs_anchor_cert(a);
-		printf("  %-46s %s %s\n", k ? rs_known_name(k) : rs_anchor_subject(a),
-		       c ? "SHA-256" : "SPKI SHA-256", c ? rs_cert_sha256(c) : rs_anchor_spki_sha256(a));
+		if (!k)
+			continue;
+		if (!known++)
+			printf("anchors the profile knows:\n");
+		printf("  %-46s %s %s%s\n", rs_known_name(k), c ? "SHA-256" : "SPKI SHA-256",
+		       c ? rs_cert_sha256(c) : rs_anchor_spki_sha256(a),
+		       rs_anchor_trust(a) == RS_TRUST_ANCHOR ? "" : " [not trusted]");
 	}
+	printf("%zu anchor%s read back, %zu known to the profile\n", rs_anchorset_count(set),
+	       rs_anchorset_count(set) == 1 ? "" : "s", known);
 }
 
 static int check_bundle(const struct bundle_opts *o)
