@@ -396,6 +396,50 @@ static void test_ecc_roots(void **state)
 	free(ecc);
 }
 
+/*
+ * Two roots with one subject (the real G2 and the test look-alike of tests/data/pki) get the same subject hash:
+ * "<hash>.0" and "<hash>.1", as openssl rehash numbers them; the source is both files.
+ */
+static void test_hashed_dir_collision(void **state)
+{
+	char *real = read_text(DATA("digicert_global_root_g2.pem")), *look = read_text(DATA("pki/root_g2.pem"));
+	json_t *doc = json_pack("{s:s, s:s, s:s, s:[{s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}], s:{s:[s, s], s:[], s:[]}}",
+				"schema", "rootshift/profile/1", "id", "twins", "name", "same subject", "certificates", "id",
+				"real", "name", "DigiCert Global Root G2", "kind", "root", "pem", real, "id", "look", "name",
+				"DigiCert Global Root G2 (test look-alike)", "kind", "root", "pem", look, "rules", "required",
+				"real", "look", "recommended", "old");
+	char *text = json_dumps(doc, 0);
+	struct rs_catalog *cat = rs_catalog_new();
+	struct rs_anchorset *src = rs_anchorset_new();
+	struct rs_error err = { 0 };
+	struct rs_bundle_files *files;
+	struct rs_bundle *b;
+	char names[200] = "";
+	size_t j;
+
+	(void)state;
+	if (rs_catalog_add_json(cat, text, strlen(text), "twins", &err) < 0)
+		fail_msg("%s", err.message);
+	assert_int_equal(rs_anchorset_scan_path(src, DATA("digicert_global_root_g2.pem"), NULL, &err), 0);
+	assert_int_equal(rs_anchorset_scan_path(src, DATA("pki/root_g2.pem"), NULL, &err), 0);
+	b = rs_bundle_select(src, cat, rs_catalog_profile(cat, "twins"), day("2025-06-01"), NULL, &err);
+	assert_non_null(b);
+	assert_int_equal(rs_bundle_count(b), 2);
+	files = rs_bundle_render(b, RS_BUNDLE_HASHED_DIR, NULL, &err);
+	assert_non_null(files);
+	for (j = 0; j < rs_bundle_files_count(files); j++)
+		append(names, sizeof(names), rs_bundle_files_name_at(files, j));
+	assert_string_equal(names, "607986c7.0 607986c7.1 rootshift-bundle.txt ");
+	rs_bundle_files_free(files);
+	rs_bundle_free(b);
+	rs_anchorset_free(src);
+	rs_catalog_free(cat);
+	free(text);
+	json_decref(doc);
+	free(real);
+	free(look);
+}
+
 /* A check fails when an intermediate valid at T does not verify, and needs at least one to verify. */
 static void test_check_fails(void **state)
 {
@@ -435,6 +479,7 @@ int main(void)
 		cmocka_unit_test(test_file_names_and_options),
 		cmocka_unit_test(test_esp_idf_sorted),
 		cmocka_unit_test(test_ecc_roots),
+		cmocka_unit_test(test_hashed_dir_collision),
 		cmocka_unit_test(test_check_fails),
 	};
 
