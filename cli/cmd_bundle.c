@@ -22,6 +22,7 @@ struct bundle_opts {
 	const char *ident;
 	struct rs_bundle_opts sel;
 	int esp_idf_legacy;
+	int json;
 };
 
 static const char *payload_what(enum rs_bundle_format f)
@@ -50,7 +51,8 @@ static int parse_args(int argc, char **argv, struct bundle_opts *o)
 		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
 		{ "check", required_argument, NULL, 'c' }, { "minimal", no_argument, NULL, 'm' },
 		{ "keep-old", no_argument, NULL, 'k' }, { "name", required_argument, NULL, 'n' },
-		{ "esp-idf-legacy", no_argument, NULL, 'L' }, { "help", no_argument, NULL, 'h' },
+		{ "esp-idf-legacy", no_argument, NULL, 'L' }, { "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -72,6 +74,7 @@ static int parse_args(int argc, char **argv, struct bundle_opts *o)
 		case 'k': o->sel.keep_old = 1; break;
 		case 'n': o->ident = optarg; break;
 		case 'L': o->esp_idf_legacy = 1; break;
+		case 'j': o->json = 1; break;
 		case 'h': return 1;
 		default: unknown_option("bundle", argc, argv); return -1;
 		}
@@ -80,7 +83,7 @@ static int parse_args(int argc, char **argv, struct bundle_opts *o)
 		return usage_error("bundle", "unexpected argument '%s'", argv[optind]), -1;
 	if (o->check)
 		return o->format || o->out || o->nfrom || o->system_root || o->sel.minimal || o->sel.keep_old
-		       ? (usage_error("bundle", "--check takes only --profile and --at"), -1) : 0;
+		       ? (usage_error("bundle", "--check takes only --profile, --at and --json"), -1) : 0;
 	if (!o->format || !o->out)
 		return usage_error("bundle", "give --format FMT and -o OUT (or --check OUT)"), -1;
 	return 0;
@@ -225,23 +228,93 @@ static void print_bundle(const struct rs_bundle *b)
 		print_reason(stdout, rs_bundle_note_at(b, i));
 }
 
+/* Writes the files and reports them: as text, or into doc ("files", "payload_bytes") for --json. */
 static int write_files(const struct rs_bundle_files *files, enum rs_bundle_format fmt, const char *dir,
-		       const char *shown)
+		       const char *shown, json_t *doc)
 {
+	json_t *arr = json_array();
+	char path[8192];
 	size_t i, len, total = 0;
 
-	printf("\nwrote %s:\n", rs_bundle_format_name(fmt));
+	if (!doc)
+		printf("\nwrote %s:\n", rs_bundle_format_name(fmt));
 	for (i = 0; i < rs_bundle_files_count(files); i++) {
 		const char *name = rs_bundle_files_name_at(files, i);
 		const unsigned char *data = rs_bundle_files_data_at(files, i, &len);
-		if (write_file(dir, name, data, len))
+		json_t *f = json_object();
+		if (write_file(dir, name, data, len)) {
+			json_decref(f);
+			json_decref(arr);
 			return EXIT_ERROR;
-		printf("  %s%s%s  %zu bytes\n", shown, *shown ? "/" : "", name, len);
+		}
+		snprintf(path, sizeof(path), "%s%s%s", shown, *shown ? "/" : "", name);
+		if (!doc)
+			printf("  %s  %zu bytes\n", path, len);
+		json_object_set_new(f, "path", json_string(path));
+		json_object_set_new(f, "bytes", json_integer((json_int_t)len));
+		json_array_append_new(arr, f);
 		total += len;
 	}
+	if (doc) {
+		json_object_set_new(doc, "files", arr);
+		json_object_set_new(doc, "payload_bytes", json_integer((json_int_t)rs_bundle_files_payload(files)));
+		json_object_set_new(doc, "payload", json_string(payload_what(fmt)));
+		return 0;
+	}
+	json_decref(arr);
 	printf("%zu bytes in %zu file%s; the device holds %zu bytes (%s)\n", total, rs_bundle_files_count(files),
 	       rs_bundle_files_count(files) == 1 ? "" : "s", rs_bundle_files_payload(files), payload_what(fmt));
 	return 0;
+}
+
+/* ---- JSON (--json): schema rootshift/bundle/1 ---- */
+
+static json_t *reason_json(const struct rs_reason *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "code", json_string(r->code));
+	json_object_set_new(o, "severity", json_string(rs_severity_name(r->severity)));
+	json_object_set_new(o, "message", json_string(r->message));
+	if (r->action)
+		json_object_set_new(o, "action", json_string(r->action));
+	json_object_set_new(o, "known", r->known ? json_string(rs_known_id(r->known)) : json_null());
+	return o;
+}
+
+static json_t *bundle_json(const struct rs_bundle *b, const struct rs_catalog *cat, const char *format)
+{
+	json_t *doc = json_object(), *prof = json_object(), *roots = json_array(), *problems = json_array();
+	json_t *notes = json_array();
+	const struct rs_profile *p = rs_bundle_profile(b);
+	char t[32];
+	size_t i;
+
+	json_object_set_new(doc, "schema", json_string("rootshift/bundle/1"));
+	json_object_set_new(doc, "at", json_string(time_str(rs_bundle_time(b), t)));
+	json_object_set_new(prof, "id", json_string(rs_profile_id(p)));
+	json_object_set_new(prof, "name", json_string(rs_profile_name(p)));
+	json_object_set_new(doc, "profile", prof);
+	json_object_set_new(doc, "format", json_string(format));
+	json_object_set_new(doc, "ok", json_boolean(!rs_bundle_problem_count(b)));
+	for (i = 0; i < rs_bundle_count(b); i++) {
+		const struct rs_location *l = rs_bundle_source_at(b, i);
+		json_t *c = cert_json(rs_bundle_cert_at(b, i), l, cat, rs_bundle_time(b));
+		size_t len;
+		rs_cert_der(rs_bundle_cert_at(b, i), &len);
+		json_object_set_new(c, "der_bytes", json_integer((json_int_t)len));
+		json_object_set_new(c, "why", json_string(rs_bundle_why_at(b, i)));
+		json_array_append_new(roots, c);
+	}
+	json_object_set_new(doc, "roots", roots);
+	json_object_set_new(doc, "der_bytes", json_integer((json_int_t)rs_bundle_der_bytes(b)));
+	for (i = 0; i < rs_bundle_problem_count(b); i++)
+		json_array_append_new(problems, reason_json(rs_bundle_problem_at(b, i)));
+	json_object_set_new(doc, "problems", problems);
+	for (i = 0; i < rs_bundle_note_count(b); i++)
+		json_array_append_new(notes, reason_json(rs_bundle_note_at(b, i)));
+	json_object_set_new(doc, "notes", notes);
+	return doc;
 }
 
 static int make_bundle(const struct bundle_opts *o)
@@ -251,6 +324,7 @@ static int make_bundle(const struct bundle_opts *o)
 	struct rs_bundle_files *files = NULL;
 	struct rs_catalog *cat = NULL;
 	struct rs_bundle *b = NULL;
+	json_t *doc = NULL;
 	const struct rs_profile *p;
 	enum rs_bundle_format fmt;
 	struct rs_error err;
@@ -268,8 +342,12 @@ static int make_bundle(const struct bundle_opts *o)
 		lib_error(&err);
 		goto out;
 	}
+	if (o->json)
+		doc = bundle_json(b, cat, rs_bundle_format_name(fmt));
 	if (rs_bundle_problem_count(b)) {
 		rv = report_problems(b, o);
+		if (doc && print_json(doc))
+			rv = EXIT_ERROR;
 		goto out;
 	}
 	if (rs_bundle_format_is_dir(fmt)) {
@@ -285,11 +363,13 @@ static int make_bundle(const struct bundle_opts *o)
 	}
 	if (rs_bundle_format_is_dir(fmt) && prepare_dir(dir))
 		goto out;
-	print_bundle(b);
-	if (write_files(files, fmt, dir, shown))
+	if (!o->json)
+		print_bundle(b);
+	if (write_files(files, fmt, dir, shown, doc))
 		goto out;
-	rv = EXIT_OK;
+	rv = doc && print_json(doc) ? EXIT_ERROR : EXIT_OK;
 out:
+	json_decref(doc);
 	rs_bundle_files_free(files);
 	rs_bundle_free(b);
 	rs_catalog_free(cat);
@@ -319,6 +399,58 @@ static void print_anchors(const struct rs_anchorset *set, const struct rs_catalo
 	       rs_anchorset_count(set) == 1 ? "" : "s", known);
 }
 
+static int check_json(const struct bundle_opts *o, const struct rs_anchorset *set, const struct rs_bundle_check *chk,
+		      const struct rs_catalog *cat, const struct rs_profile *p)
+{
+	json_t *doc = json_object(), *prof = json_object(), *items = json_array(), *anchors = json_array();
+	json_t *notes = json_array();
+	char t[32];
+	size_t i;
+	int rv;
+
+	json_object_set_new(doc, "schema", json_string("rootshift/bundle-check/1"));
+	json_object_set_new(doc, "path", json_string(o->check));
+	json_object_set_new(doc, "at", json_string(time_str(o->at, t)));
+	json_object_set_new(prof, "id", json_string(rs_profile_id(p)));
+	json_object_set_new(prof, "name", json_string(rs_profile_name(p)));
+	json_object_set_new(doc, "profile", prof);
+	json_object_set_new(doc, "ok", json_boolean(rs_bundle_check_ok(chk)));
+	for (i = 0; i < rs_anchorset_count(set); i++) {
+		const struct rs_anchor *a = rs_anchorset_at(set, i);
+		const struct rs_known *k = rs_anchor_identify(cat, a);
+		const struct rs_cert *c = rs_anchor_cert(a);
+		json_t *x = json_object();
+		json_object_set_new(x, "form", json_string(rs_anchor_form_name(rs_anchor_form(a))));
+		json_object_set_new(x, "subject", json_string(rs_anchor_subject(a)));
+		if (c)
+			json_object_set_new(x, "sha256", json_string(rs_cert_sha256(c)));
+		json_object_set_new(x, "spki_sha256", json_string(rs_anchor_spki_sha256(a)));
+		json_object_set_new(x, "known", k ? json_string(rs_known_id(k)) : json_null());
+		json_object_set_new(x, "trust", json_string(rs_trust_name(rs_anchor_trust(a))));
+		json_array_append_new(anchors, x);
+	}
+	json_object_set_new(doc, "anchors", anchors);
+	for (i = 0; i < rs_bundle_check_count(chk); i++) {
+		const struct rs_bundle_check_item *it = rs_bundle_check_at(chk, i);
+		json_t *x = json_object();
+		json_object_set_new(x, "known", json_string(rs_known_id(it->intermediate)));
+		json_object_set_new(x, "name", json_string(rs_known_name(it->intermediate)));
+		json_object_set_new(x, "status", json_string(it->status));
+		if (!strcmp(it->status, "failed"))
+			json_object_set_new(x, "reason", json_string(rs_verify_reason_code(it->reason)));
+		json_object_set_new(x, "message", json_string(it->message));
+		json_object_set_new(x, "root", it->root ? json_string(rs_known_id(it->root)) : json_null());
+		json_array_append_new(items, x);
+	}
+	json_object_set_new(doc, "intermediates", items);
+	for (i = 0; i < rs_bundle_check_note_count(chk); i++)
+		json_array_append_new(notes, json_string(rs_bundle_check_note_at(chk, i)));
+	json_object_set_new(doc, "notes", notes);
+	rv = print_json(doc);
+	json_decref(doc);
+	return rv;
+}
+
 static int check_bundle(const struct bundle_opts *o)
 {
 	struct rs_anchorset *set = rs_anchorset_new();
@@ -341,6 +473,10 @@ static int check_bundle(const struct bundle_opts *o)
 		const char *st = rs_bundle_check_at(chk, i)->status;
 		checked += !strcmp(st, "ok") || !strcmp(st, "failed");
 		failed += !strcmp(st, "failed");
+	}
+	if (o->json) {
+		rv = check_json(o, set, chk, cat, p) ? EXIT_ERROR : rs_bundle_check_ok(chk) ? EXIT_OK : EXIT_PROBLEM;
+		goto out;
 	}
 	printf("%s: '%s' for %s at %s: %zu of %zu catalog intermediates valid then verify against it\n",
 	       rs_bundle_check_ok(chk) ? "OK" : "FAILED", o->check, rs_profile_id(p), time_str(o->at, t),

@@ -27,7 +27,8 @@ static const struct command commands[] = {
 	{ "bundle", cmd_bundle, "write the smallest correct trust bundle in the device's form, or prove one (--check)",
 	  "usage: rootshift bundle --format FMT -o OUT [--profile NAME|FILE] [--from PATH]... [--system-root DIR]\n"
 	  "                        [--at TIME] [--minimal] [--keep-old] [--name IDENT] [--esp-idf-legacy]\n"
-	  "       rootshift bundle --check OUT [--profile NAME|FILE] [--at TIME]\n"
+	  "                        [--json]\n"
+	  "       rootshift bundle --check OUT [--profile NAME|FILE] [--at TIME] [--json]\n"
 	  "\n"
 	  "Takes the profile's roots from a trusted source, selected by the SHA-256 the profile gives (never by name),\n"
 	  "and writes them in the form the device needs; every output says what it holds (names, SHA-256, validity)\n"
@@ -56,6 +57,7 @@ static const struct command commands[] = {
 	  "                         offset-table layout)\n"
 	  "  --check OUT            prove a bundle: read it back as audit does and verify every catalog intermediate\n"
 	  "                         valid at TIME against it with the path builder\n"
+	  "  --json                 report as JSON (schema rootshift/bundle/1, or rootshift/bundle-check/1 for --check)\n"
 	  "\n"
 	  "Exit status: 0 written (or proved); 1 the source cannot yield the bundle (or the proof fails); 2 on error.\n" },
 	{ "check", cmd_check, "is this machine ready? its trust store audited against the default profile",
