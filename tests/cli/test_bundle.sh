@@ -112,6 +112,16 @@ else
   echo "skip: no openssl command"
 fi
 
+# Audit's verdict on each written bundle: ready (G2 and Microsoft RSA 2017, after the old root expired).
+for o in bundle.pem der pemdir hashed certs.c roots.c x509_crt_bundle x509_crt_bundle_legacy trust_anchors.h; do
+  "$bin" audit --at $at "$s/$o" >/dev/null 2>&1
+  ck $? 0 "audit says ready for $o"
+done
+
+# Without --from, the system store (here one unpacked under data/audit/sysroot) is the source.
+"$bin" bundle --system-root data/audit/sysroot --at $at --format pem -o "$s/system.pem" >"$s/system.log" 2>&1
+ck "$? $(anchors "$s/system.pem")" "0 $certs_expected" "bundle from the system store under --system-root"
+
 # A directory output must be new or empty.
 "$bin" bundle --from $src --at $at --format pem-dir -o "$s/pemdir" >/dev/null 2>"$s/err"
 ck "$? $(grep -c 'is not empty' "$s/err")" "2 1" "pem-dir refuses a directory that is not empty"
