@@ -105,7 +105,9 @@ static void describe_root(struct out *o, const struct rs_bundle *b, size_t i, co
 	rs_cert_der(c, &len);
 	put(o, "%s", pre);
 	put_text(o, rs_known_name(r->known));
-	put(o, " (%s)\n%s  subject ", rs_known_id(r->known), pre);
+	put(o, " (");
+	put_text(o, rs_known_id(r->known));
+	put(o, ")\n%s  subject ", pre);
 	put_text(o, rs_cert_subject(c));
 	put(o, "\n%s  SHA-256 %s\n", pre, rs_cert_sha256(c));
 	put(o, "%s  valid %s to %s; %s %d, %s; %zu bytes DER\n", pre, rs_time_format(rs_cert_not_before(c), t1, 32),
