@@ -67,6 +67,7 @@ void print_endpoints(const json_t *arr, int unreachable);
 
 /* One function per command. */
 int cmd_audit(int argc, char **argv);
+int cmd_bundle(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_lab(int argc, char **argv);

@@ -866,6 +866,135 @@ RS_API const struct rs_reason *rs_verdict_reason_at(const struct rs_verdict *v, 
 RS_API size_t rs_verdict_note_count(const struct rs_verdict *v);
 RS_API const struct rs_reason *rs_verdict_note_at(const struct rs_verdict *v, size_t i);
 
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Bundles: the smallest correct trust bundle, in the form the device needs                                     */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+/**
+ * The roots a bundle holds, taken from a source (any anchor set: the system store, a certifi bundle, NSS certdata
+ * with its trust bits) and selected by the SHA-256 the profile gives, never by name.
+ */
+struct rs_bundle;
+
+/** How to choose. Zero-initialise: the default is the profile's required and recommended roots. */
+struct rs_bundle_opts {
+	int minimal;  /* the smallest set of candidate roots (required, recommended, old) that validates at T every
+			 catalog intermediate valid at T; the required roots are always kept */
+	int keep_old; /* add the profile's old roots (a transition); each must then be usable at T like the others */
+};
+
+/**
+ * Chooses the roots of profile p from source at time at. Returns NULL only when it cannot run (memory). A root
+ * that is missing from the source, expired or not yet valid at at, or not trusted there (certdata trust bits), or
+ * present only as a name and key, is a problem (rs_bundle_problem_at: code "root-missing", "root-expired",
+ * "root-not-yet-valid", "root-distrusted", "root-name-key-only" or, with minimal, "intermediate-uncovered"),
+ * never a silent omission; a bundle with problems cannot be rendered.
+ */
+RS_API struct rs_bundle *rs_bundle_select(const struct rs_anchorset *source, const struct rs_catalog *cat,
+					  const struct rs_profile *p, rs_time at, const struct rs_bundle_opts *opts,
+					  struct rs_error *err);
+RS_API void rs_bundle_free(struct rs_bundle *b);
+RS_API const struct rs_profile *rs_bundle_profile(const struct rs_bundle *b);
+RS_API rs_time rs_bundle_time(const struct rs_bundle *b);
+/** The chosen roots, in the profile's order. */
+RS_API size_t rs_bundle_count(const struct rs_bundle *b);
+RS_API const struct rs_cert *rs_bundle_cert_at(const struct rs_bundle *b, size_t i);
+RS_API const struct rs_known *rs_bundle_known_at(const struct rs_bundle *b, size_t i);
+/** Why a root is in: "required", "recommended", "old (--keep-old)", "validates Microsoft RSA TLS CA 01", ... */
+RS_API const char *rs_bundle_why_at(const struct rs_bundle *b, size_t i);
+/** Where the source had it. */
+RS_API const struct rs_location *rs_bundle_source_at(const struct rs_bundle *b, size_t i);
+/** Sum of the DER sizes of the chosen roots. */
+RS_API size_t rs_bundle_der_bytes(const struct rs_bundle *b);
+/** Problems (severity error): the bundle cannot be made. */
+RS_API size_t rs_bundle_problem_count(const struct rs_bundle *b);
+RS_API const struct rs_reason *rs_bundle_problem_at(const struct rs_bundle *b, size_t i);
+/** Notes: roots left out and why, intermediates the bundle does not cover. */
+RS_API size_t rs_bundle_note_count(const struct rs_bundle *b);
+RS_API const struct rs_reason *rs_bundle_note_at(const struct rs_bundle *b, size_t i);
+
+/** The forms a bundle is written in. docs/bundle.md describes each. */
+enum rs_bundle_format {
+	RS_BUNDLE_PEM,        /* one PEM file */
+	RS_BUNDLE_DER_DIR,    /* one DER .crt file per root */
+	RS_BUNDLE_PEM_DIR,    /* one PEM .crt file per root */
+	RS_BUNDLE_HASHED_DIR, /* OpenSSL CApath: <subject hash>.N files */
+	RS_BUNDLE_C_PEM,      /* C source and header: one PEM string with \r\n line ends (Azure C SDK certs.c) */
+	RS_BUNDLE_C_DER,      /* C source and header: one DER byte array per root */
+	RS_BUNDLE_ESP_IDF,    /* ESP-IDF x509_crt_bundle */
+	RS_BUNDLE_BEARSSL     /* BearSSL trust-anchor header */
+};
+
+/** "pem", "der-dir", "pem-dir", "hashed-dir", "c-pem", "c-der", "esp-idf", "bearssl". */
+RS_API const char *rs_bundle_format_name(enum rs_bundle_format format);
+/** Parses a format name; RS_ERR_USAGE when unknown. */
+RS_API int rs_bundle_format_parse(const char *name, enum rs_bundle_format *out, struct rs_error *err);
+/** 1 for the formats written as a directory of files. */
+RS_API int rs_bundle_format_is_dir(enum rs_bundle_format format);
+
+/** Options of rs_bundle_render. Zero-initialise. */
+struct rs_bundle_render_opts {
+	const char *file;     /* single-file formats: the file name ("certs" for c-pem gives certs.c and certs.h);
+				 NULL: "bundle.pem", "certs", "roots", "x509_crt_bundle", "trust_anchors.h" */
+	const char *ident;    /* C identifier for c-pem and c-der; NULL: "certificates" and "trusted_roots" */
+	int esp_idf_legacy;   /* esp-idf: the u16 big-endian layout of older ESP-IDF releases */
+};
+
+/**
+ * The files of a rendered bundle: names relative to the output directory (the directory itself for the *-dir
+ * formats, the directory of the file otherwise), and their bytes. The library writes no file.
+ */
+struct rs_bundle_files;
+
+/**
+ * Renders b in a format. Every output says what it holds (names, SHA-256, validity) and which profile made it:
+ * in a comment, or in a manifest file beside it for DER and binary forms ("rootshift-bundle.txt" in a directory,
+ * "<file>.txt" beside an ESP-IDF bundle). RS_ERR_USAGE when b has problems or is empty, or a root's key cannot be
+ * written in the format (BearSSL: RSA and EC P-256/384/521 only).
+ */
+RS_API struct rs_bundle_files *rs_bundle_render(const struct rs_bundle *b, enum rs_bundle_format format,
+						const struct rs_bundle_render_opts *opts, struct rs_error *err);
+RS_API void rs_bundle_files_free(struct rs_bundle_files *files);
+RS_API size_t rs_bundle_files_count(const struct rs_bundle_files *files);
+RS_API const char *rs_bundle_files_name_at(const struct rs_bundle_files *files, size_t i);
+RS_API const unsigned char *rs_bundle_files_data_at(const struct rs_bundle_files *files, size_t i, size_t *len);
+/**
+ * The bytes a device holds: the PEM text (pem, pem-dir, hashed-dir, without comments), the string including its
+ * NUL (c-pem), the DER (der-dir, c-der), the bundle file (esp-idf), the names and keys (bearssl).
+ */
+RS_API size_t rs_bundle_files_payload(const struct rs_bundle_files *files);
+
+/** One catalog intermediate checked against a bundle. */
+struct rs_bundle_check_item {
+	const struct rs_known *intermediate;
+	const char *status;             /* "ok", "failed", "expired", "not-yet-valid", "no-certificate" (the catalog
+					   knows it only by thumbprint): only "failed" fails the check */
+	enum rs_verify_reason reason;   /* for "failed" */
+	const char *message;            /* one line */
+	const struct rs_known *root;    /* the catalog root the path reached ("ok"), or NULL */
+};
+
+/** The proof of a bundle. */
+struct rs_bundle_check;
+
+/**
+ * Proves a bundle read back with the anchor extractors (rs_anchorset_scan_path): every intermediate of profile p
+ * that carries a certificate and is valid at at must verify (rs_verify, the other catalog intermediates as
+ * untrusted certificates) to an anchor of set. Name-and-key anchors (ESP-IDF, BearSSL) take part through the
+ * catalog certificate with the same subject and key. Anchors not trusted (certdata) take no part.
+ */
+RS_API struct rs_bundle_check *rs_bundle_check(const struct rs_anchorset *set, const struct rs_catalog *cat,
+					       const struct rs_profile *p, rs_time at, struct rs_error *err);
+RS_API void rs_bundle_check_free(struct rs_bundle_check *c);
+/** 1 when at least one intermediate was checked and none failed. */
+RS_API int rs_bundle_check_ok(const struct rs_bundle_check *c);
+RS_API size_t rs_bundle_check_count(const struct rs_bundle_check *c);
+RS_API const struct rs_bundle_check_item *rs_bundle_check_at(const struct rs_bundle_check *c, size_t i);
+/** Anchors the path builder could use, and notes on those it could not (name-and-key anchors not in the catalog). */
+RS_API size_t rs_bundle_check_anchor_count(const struct rs_bundle_check *c);
+RS_API size_t rs_bundle_check_note_count(const struct rs_bundle_check *c);
+RS_API const char *rs_bundle_check_note_at(const struct rs_bundle_check *c, size_t i);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,517 @@
+/* cmd_bundle.c: the smallest correct trust bundle in the form the device needs, and its proof (--check). */
+#include "cli.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_FROM 32
+
+struct bundle_opts {
+	rs_time at;
+	const char *profile;
+	const char *from[MAX_FROM];
+	int nfrom;
+	const char *system_root;
+	const char *format;
+	const char *out;
+	const char *check;
+	const char *ident;
+	struct rs_bundle_opts sel;
+	int esp_idf_legacy;
+	int json;
+};
+
+static const char *payload_what(enum rs_bundle_format f)
+{
+	static const char *const what[] = {
+		"the PEM text", "the DER files", "the PEM text", "the PEM text",
+		"the string, with its NUL", "the DER arrays", "the bundle file", "the names and keys",
+	};
+	return (size_t)f < sizeof(what) / sizeof(what[0]) ? what[f] : "";
+}
+
+static const char *day(rs_time t, char buf[32])
+{
+	time_str(t, buf);
+	buf[10] = '\0';
+	return buf;
+}
+
+/* ---- arguments ---- */
+
+static int parse_args(int argc, char **argv, struct bundle_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "profile", required_argument, NULL, 'p' }, { "from", required_argument, NULL, 'F' },
+		{ "system-root", required_argument, NULL, 'r' }, { "at", required_argument, NULL, 'a' },
+		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
+		{ "check", required_argument, NULL, 'c' }, { "minimal", no_argument, NULL, 'm' },
+		{ "keep-old", no_argument, NULL, 'k' }, { "name", required_argument, NULL, 'n' },
+		{ "esp-idf-legacy", no_argument, NULL, 'L' }, { "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "p:f:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p': o->profile = optarg; break;
+		case 'F':
+			if (o->nfrom == MAX_FROM)
+				return usage_error("bundle", "at most %d --from sources", MAX_FROM), -1;
+			o->from[o->nfrom++] = optarg;
+			break;
+		case 'r': o->system_root = optarg; break;
+		case 'a': if (parse_at(optarg, &o->at)) return -1; break;
+		case 'f': o->format = optarg; break;
+		case 'o': o->out = optarg; break;
+		case 'c': o->check = optarg; break;
+		case 'm': o->sel.minimal = 1; break;
+		case 'k': o->sel.keep_old = 1; break;
+		case 'n': o->ident = optarg; break;
+		case 'L': o->esp_idf_legacy = 1; break;
+		case 'j': o->json = 1; break;
+		case 'h': return 1;
+		default: unknown_option("bundle", argc, argv); return -1;
+		}
+	}
+	if (optind < argc)
+		return usage_error("bundle", "unexpected argument '%s'", argv[optind]), -1;
+	if (o->check)
+		return o->format || o->out || o->nfrom || o->system_root || o->sel.minimal || o->sel.keep_old
+		       ? (usage_error("bundle", "--check takes only --profile, --at and --json"), -1) : 0;
+	if (!o->format || !o->out)
+		return usage_error("bundle", "give --format FMT and -o OUT (or --check OUT)"), -1;
+	return 0;
+}
+
+static const struct rs_profile *pick_profile(const struct rs_catalog *cat, const char *name)
+{
+	const struct rs_profile *p;
+
+	if (!name || (!strchr(name, '/') && !strstr(name, ".json")))
+		p = rs_catalog_profile(cat, name ? name : "azure-iot");
+	else
+		p = rs_catalog_profile_count(cat) ? rs_catalog_profile_at(cat, 0) : NULL;
+	if (!p)
+		error("no profile '%s'", name ? name : "azure-iot");
+	return p;
+}
+
+/* ---- writing files ---- */
+
+static int write_file(const char *dir, const char *name, const unsigned char *data, size_t len)
+{
+	char path[8192];
+	FILE *f;
+	int bad, n;
+
+	n = snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return error("path too long: '%s/%s'", dir, name);
+	if (!(f = fopen(path, "wb")))
+		return error("cannot write '%s': %s", path, strerror(errno));
+	bad = fwrite(data, 1, len, f) != len;
+	bad |= fclose(f) != 0;
+	return bad ? error("cannot write '%s': %s", path, strerror(errno)) : 0;
+}
+
+/* A directory output must be new or empty: stale files (old hash names) would stay trusted. */
+static int prepare_dir(const char *dir)
+{
+	struct dirent *e;
+	DIR *d;
+	int used = 0;
+
+	if (mkdir(dir, 0755) == 0)
+		return 0;
+	if (errno != EEXIST || !(d = opendir(dir)))
+		return error("cannot make directory '%s': %s", dir, strerror(errno));
+	while ((e = readdir(d)))
+		used |= strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return used ? error("'%s' is not empty: give a new or empty directory, so no stale file stays trusted", dir) : 0;
+}
+
+/* Splits OUT into its directory and file name (dir "." when none). */
+static void split_out(const char *out, char *dir, size_t dsize, const char **file)
+{
+	const char *slash = strrchr(out, '/');
+
+	if (!slash) {
+		snprintf(dir, dsize, ".");
+		*file = out;
+	} else {
+		snprintf(dir, dsize, "%.*s", slash == out ? 1 : (int)(slash - out), out);
+		*file = slash + 1;
+	}
+}
+
+/* ---- making a bundle ---- */
+
+static int scan_sources(struct rs_anchorset *src, const struct bundle_opts *o)
+{
+	struct rs_error err;
+	int i;
+
+	if (!o->nfrom && rs_anchorset_scan_system(src, o->system_root, NULL, &err) < 0)
+		return lib_error(&err);
+	for (i = 0; i < o->nfrom; i++)
+		if (rs_anchorset_scan_path(src, o->from[i], NULL, &err) < 0)
+			return lib_error(&err);
+	return 0;
+}
+
+static void source_name(const struct bundle_opts *o, char *buf, size_t size)
+{
+	size_t used = 0;
+	int i, n;
+
+	buf[0] = '\0';
+	if (!o->nfrom)
+		snprintf(buf, size, "the system store%s%s", o->system_root ? " under " : "",
+			 o->system_root ? o->system_root : "");
+	for (i = 0; i < o->nfrom && used < size; i++) {
+		n = snprintf(buf + used, size - used, "%s'%s'", i ? ", " : "", o->from[i]);
+		used += n > 0 ? (size_t)n : 0;
+	}
+}
+
+static void print_reason(FILE *f, const struct rs_reason *r)
+{
+	fprintf(f, "  - %s\n", r->message);
+	if (r->action)
+		fprintf(f, "    what to do: %s\n", r->action);
+}
+
+static int report_problems(const struct rs_bundle *b, const struct bundle_opts *o)
+{
+	char src[1024], t[32];
+	size_t i;
+
+	source_name(o, src, sizeof(src));
+	fflush(stdout);
+	fprintf(stderr, "error: cannot make the %s bundle from %s at %s:\n", rs_profile_id(rs_bundle_profile(b)), src,
+		time_str(o->at, t));
+	for (i = 0; i < rs_bundle_problem_count(b); i++)
+		print_reason(stderr, rs_bundle_problem_at(b, i));
+	return EXIT_PROBLEM;
+}
+
+static void print_bundle(const struct rs_bundle *b)
+{
+	const struct rs_location *l;
+	char t1[32], t2[32];
+	size_t i, len;
+
+	printf("bundle for %s at %s: %zu root%s, %zu bytes of DER\n", rs_profile_id(rs_bundle_profile(b)),
+	       time_str(rs_bundle_time(b), t1), rs_bundle_count(b), rs_bundle_count(b) == 1 ? "" : "s",
+	       rs_bundle_der_bytes(b));
+	for (i = 0; i < rs_bundle_count(b); i++) {
+		const struct rs_cert *c = rs_bundle_cert_at(b, i);
+		rs_cert_der(c, &len);
+		printf("\n  %s\n    SHA-256 %s\n    valid %s to %s, %s %d, %zu bytes DER\n    why: %s\n",
+		       rs_known_name(rs_bundle_known_at(b, i)), rs_cert_sha256(c), day(rs_cert_not_before(c), t1),
+		       day(rs_cert_not_after(c), t2), rs_cert_key_type(c), rs_cert_key_bits(c), len, rs_bundle_why_at(b, i));
+		if ((l = rs_bundle_source_at(b, i)) && l->line > 0)
+			printf("    from: %s line %ld\n", l->path, l->line);
+		else if (l)
+			printf("    from: %s byte %lld\n", l->path, l->offset);
+	}
+	if (rs_bundle_note_count(b))
+		printf("\nnotes:\n");
+	for (i = 0; i < rs_bundle_note_count(b); i++)
+		print_reason(stdout, rs_bundle_note_at(b, i));
+}
+
+/* Writes the files and reports them: as text, or into doc ("files", "payload_bytes") for --json. */
+static int write_files(const struct rs_bundle_files *files, enum rs_bundle_format fmt, const char *dir,
+		       const char *shown, json_t *doc)
+{
+	json_t *arr = json_array();
+	char path[8192];
+	size_t i, len, total = 0;
+
+	if (!doc)
+		printf("\nwrote %s:\n", rs_bundle_format_name(fmt));
+	for (i = 0; i < rs_bundle_files_count(files); i++) {
+		const char *name = rs_bundle_files_name_at(files, i);
+		const unsigned char *data = rs_bundle_files_data_at(files, i, &len);
+		json_t *f = json_object();
+		if (write_file(dir, name, data, len)) {
+			json_decref(f);
+			json_decref(arr);
+			return EXIT_ERROR;
+		}
+		snprintf(path, sizeof(path), "%s%s%s", shown, *shown ? "/" : "", name);
+		if (!doc)
+			printf("  %s  %zu bytes\n", path, len);
+		json_object_set_new(f, "path", json_string(path));
+		json_object_set_new(f, "bytes", json_integer((json_int_t)len));
+		json_array_append_new(arr, f);
+		total += len;
+	}
+	if (doc) {
+		json_object_set_new(doc, "files", arr);
+		json_object_set_new(doc, "payload_bytes", json_integer((json_int_t)rs_bundle_files_payload(files)));
+		json_object_set_new(doc, "payload", json_string(payload_what(fmt)));
+		return 0;
+	}
+	json_decref(arr);
+	printf("%zu bytes in %zu file%s; the device holds %zu bytes (%s)\n", total, rs_bundle_files_count(files),
+	       rs_bundle_files_count(files) == 1 ? "" : "s", rs_bundle_files_payload(files), payload_what(fmt));
+	return 0;
+}
+
+/* ---- JSON (--json): schema rootshift/bundle/1 ---- */
+
+static json_t *reason_json(const struct rs_reason *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "code", json_string(r->code));
+	json_object_set_new(o, "severity", json_string(rs_severity_name(r->severity)));
+	json_object_set_new(o, "message", json_string(r->message));
+	if (r->action)
+		json_object_set_new(o, "action", json_string(r->action));
+	json_object_set_new(o, "known", r->known ? json_string(rs_known_id(r->known)) : json_null());
+	return o;
+}
+
+static json_t *bundle_json(const struct rs_bundle *b, const struct rs_catalog *cat, const char *format)
+{
+	json_t *doc = json_object(), *prof = json_object(), *roots = json_array(), *problems = json_array();
+	json_t *notes = json_array();
+	const struct rs_profile *p = rs_bundle_profile(b);
+	char t[32];
+	size_t i;
+
+	json_object_set_new(doc, "schema", json_string("rootshift/bundle/1"));
+	json_object_set_new(doc, "at", json_string(time_str(rs_bundle_time(b), t)));
+	json_object_set_new(prof, "id", json_string(rs_profile_id(p)));
+	json_object_set_new(prof, "name", json_string(rs_profile_name(p)));
+	json_object_set_new(doc, "profile", prof);
+	json_object_set_new(doc, "format", json_string(format));
+	json_object_set_new(doc, "ok", json_boolean(!rs_bundle_problem_count(b)));
+	for (i = 0; i < rs_bundle_count(b); i++) {
+		const struct rs_location *l = rs_bundle_source_at(b, i);
+		json_t *c = cert_json(rs_bundle_cert_at(b, i), l, cat, rs_bundle_time(b));
+		size_t len;
+		rs_cert_der(rs_bundle_cert_at(b, i), &len);
+		json_object_set_new(c, "der_bytes", json_integer((json_int_t)len));
+		json_object_set_new(c, "why", json_string(rs_bundle_why_at(b, i)));
+		json_array_append_new(roots, c);
+	}
+	json_object_set_new(doc, "roots", roots);
+	json_object_set_new(doc, "der_bytes", json_integer((json_int_t)rs_bundle_der_bytes(b)));
+	for (i = 0; i < rs_bundle_problem_count(b); i++)
+		json_array_append_new(problems, reason_json(rs_bundle_problem_at(b, i)));
+	json_object_set_new(doc, "problems", problems);
+	for (i = 0; i < rs_bundle_note_count(b); i++)
+		json_array_append_new(notes, reason_json(rs_bundle_note_at(b, i)));
+	json_object_set_new(doc, "notes", notes);
+	return doc;
+}
+
+static int make_bundle(const struct bundle_opts *o)
+{
+	struct rs_bundle_render_opts ro = { NULL, o->ident, o->esp_idf_legacy };
+	struct rs_anchorset *src = rs_anchorset_new();
+	struct rs_bundle_files *files = NULL;
+	struct rs_catalog *cat = NULL;
+	struct rs_bundle *b = NULL;
+	json_t *doc = NULL;
+	const struct rs_profile *p;
+	enum rs_bundle_format fmt;
+	struct rs_error err;
+	char dir[4096];
+	const char *shown;
+	int rv = EXIT_ERROR;
+
+	if (rs_bundle_format_parse(o->format, &fmt, &err) < 0) {
+		usage_error("bundle", "%s", err.message);
+		goto out;
+	}
+	if (!src || !(cat = load_catalog(o->profile)) || !(p = pick_profile(cat, o->profile)) || scan_sources(src, o))
+		goto out;
+	if (!(b = rs_bundle_select(src, cat, p, o->at, &o->sel, &err))) {
+		lib_error(&err);
+		goto out;
+	}
+	if (o->json)
+		doc = bundle_json(b, cat, rs_bundle_format_name(fmt));
+	if (rs_bundle_problem_count(b)) {
+		rv = report_problems(b, o);
+		if (doc && print_json(doc))
+			rv = EXIT_ERROR;
+		goto out;
+	}
+	if (rs_bundle_format_is_dir(fmt)) {
+		snprintf(dir, sizeof(dir), "%s", o->out);
+		shown = o->out;
+	} else {
+		split_out(o->out, dir, sizeof(dir), &ro.file);
+		shown = strrchr(o->out, '/') ? dir : "";
+	}
+	if (!(files = rs_bundle_render(b, fmt, &ro, &err))) {
+		lib_error(&err);
+		goto out;
+	}
+	if (rs_bundle_format_is_dir(fmt) && prepare_dir(dir))
+		goto out;
+	if (!o->json)
+		print_bundle(b);
+	if (write_files(files, fmt, dir, shown, doc))
+		goto out;
+	rv = doc && print_json(doc) ? EXIT_ERROR : EXIT_OK;
+out:
+	json_decref(doc);
+	rs_bundle_files_free(files);
+	rs_bundle_free(b);
+	rs_catalog_free(cat);
+	rs_anchorset_free(src);
+	return rv;
+}
+
+/* ---- --check ---- */
+
+static void print_anchors(const struct rs_anchorset *set, const struct rs_catalog *cat)
+{
+	size_t i, known = 0;
+
+	for (i = 0; i < rs_anchorset_count(set); i++) {
+		const struct rs_anchor *a = rs_anchorset_at(set, i);
+		const struct rs_known *k = rs_anchor_identify(cat, a);
+		const struct rs_cert *c = rs_anchor_cert(a);
+		if (!k)
+			continue;
+		if (!known++)
+			printf("anchors the profile knows:\n");
+		printf("  %-46s %s %s%s\n", rs_known_name(k), c ? "SHA-256" : "SPKI SHA-256",
+		       c ? rs_cert_sha256(c) : rs_anchor_spki_sha256(a),
+		       rs_anchor_trust(a) == RS_TRUST_ANCHOR ? "" : " [not trusted]");
+	}
+	printf("%zu anchor%s read back, %zu known to the profile\n", rs_anchorset_count(set),
+	       rs_anchorset_count(set) == 1 ? "" : "s", known);
+}
+
+static int check_json(const struct bundle_opts *o, const struct rs_anchorset *set, const struct rs_bundle_check *chk,
+		      const struct rs_catalog *cat, const struct rs_profile *p)
+{
+	json_t *doc = json_object(), *prof = json_object(), *items = json_array(), *anchors = json_array();
+	json_t *notes = json_array();
+	char t[32];
+	size_t i;
+	int rv;
+
+	json_object_set_new(doc, "schema", json_string("rootshift/bundle-check/1"));
+	json_object_set_new(doc, "path", json_string(o->check));
+	json_object_set_new(doc, "at", json_string(time_str(o->at, t)));
+	json_object_set_new(prof, "id", json_string(rs_profile_id(p)));
+	json_object_set_new(prof, "name", json_string(rs_profile_name(p)));
+	json_object_set_new(doc, "profile", prof);
+	json_object_set_new(doc, "ok", json_boolean(rs_bundle_check_ok(chk)));
+	for (i = 0; i < rs_anchorset_count(set); i++) {
+		const struct rs_anchor *a = rs_anchorset_at(set, i);
+		const struct rs_known *k = rs_anchor_identify(cat, a);
+		const struct rs_cert *c = rs_anchor_cert(a);
+		json_t *x = json_object();
+		json_object_set_new(x, "form", json_string(rs_anchor_form_name(rs_anchor_form(a))));
+		json_object_set_new(x, "subject", json_string(rs_anchor_subject(a)));
+		if (c)
+			json_object_set_new(x, "sha256", json_string(rs_cert_sha256(c)));
+		json_object_set_new(x, "spki_sha256", json_string(rs_anchor_spki_sha256(a)));
+		json_object_set_new(x, "known", k ? json_string(rs_known_id(k)) : json_null());
+		json_object_set_new(x, "trust", json_string(rs_trust_name(rs_anchor_trust(a))));
+		json_array_append_new(anchors, x);
+	}
+	json_object_set_new(doc, "anchors", anchors);
+	for (i = 0; i < rs_bundle_check_count(chk); i++) {
+		const struct rs_bundle_check_item *it = rs_bundle_check_at(chk, i);
+		json_t *x = json_object();
+		json_object_set_new(x, "known", json_string(rs_known_id(it->intermediate)));
+		json_object_set_new(x, "name", json_string(rs_known_name(it->intermediate)));
+		json_object_set_new(x, "status", json_string(it->status));
+		if (!strcmp(it->status, "failed"))
+			json_object_set_new(x, "reason", json_string(rs_verify_reason_code(it->reason)));
+		json_object_set_new(x, "message", json_string(it->message));
+		json_object_set_new(x, "root", it->root ? json_string(rs_known_id(it->root)) : json_null());
+		json_array_append_new(items, x);
+	}
+	json_object_set_new(doc, "intermediates", items);
+	for (i = 0; i < rs_bundle_check_note_count(chk); i++)
+		json_array_append_new(notes, json_string(rs_bundle_check_note_at(chk, i)));
+	json_object_set_new(doc, "notes", notes);
+	rv = print_json(doc);
+	json_decref(doc);
+	return rv;
+}
+
+static int check_bundle(const struct bundle_opts *o)
+{
+	struct rs_anchorset *set = rs_anchorset_new();
+	struct rs_bundle_check *chk = NULL;
+	struct rs_catalog *cat = NULL;
+	const struct rs_profile *p;
+	struct rs_error err;
+	size_t i, n, checked = 0, failed = 0;
+	char t[32];
+	int rv = EXIT_ERROR;
+
+	if (!set || !(cat = load_catalog(o->profile)) || !(p = pick_profile(cat, o->profile)))
+		goto out;
+	if (rs_anchorset_scan_path(set, o->check, NULL, &err) < 0 || !(chk = rs_bundle_check(set, cat, p, o->at, &err))) {
+		lib_error(&err);
+		goto out;
+	}
+	n = rs_bundle_check_count(chk);
+	for (i = 0; i < n; i++) {
+		const char *st = rs_bundle_check_at(chk, i)->status;
+		checked += !strcmp(st, "ok") || !strcmp(st, "failed");
+		failed += !strcmp(st, "failed");
+	}
+	if (o->json) {
+		rv = check_json(o, set, chk, cat, p) ? EXIT_ERROR : rs_bundle_check_ok(chk) ? EXIT_OK : EXIT_PROBLEM;
+		goto out;
+	}
+	printf("%s: '%s' for %s at %s: %zu of %zu catalog intermediates valid then verify against it\n",
+	       rs_bundle_check_ok(chk) ? "OK" : "FAILED", o->check, rs_profile_id(p), time_str(o->at, t),
+	       checked - failed, checked);
+	printf("\n");
+	print_anchors(set, cat);
+	printf("\nintermediates:\n");
+	for (i = 0; i < n; i++) {
+		const struct rs_bundle_check_item *it = rs_bundle_check_at(chk, i);
+		printf("  %-14s %-44s %s\n", it->status, rs_known_id(it->intermediate), it->message);
+	}
+	if (rs_bundle_check_note_count(chk) || rs_anchorset_finding_count(set))
+		printf("\nnotes:\n");
+	for (i = 0; i < rs_bundle_check_note_count(chk); i++)
+		printf("  - %s\n", rs_bundle_check_note_at(chk, i));
+	for (i = 0; i < rs_anchorset_finding_count(set); i++)
+		printf("  - %s: %s\n", rs_anchorset_finding_at(set, i)->kind, rs_anchorset_finding_at(set, i)->message);
+	if (!checked)
+		printf("\nno catalog intermediate is valid at %s: nothing proves the bundle\n", time_str(o->at, t));
+	rv = rs_bundle_check_ok(chk) ? EXIT_OK : EXIT_PROBLEM;
+out:
+	rs_bundle_check_free(chk);
+	rs_catalog_free(cat);
+	rs_anchorset_free(set);
+	return rv;
+}
+
+int cmd_bundle(int argc, char **argv)
+{
+	struct bundle_opts o;
+	int pa;
+
+	memset(&o, 0, sizeof(o));
+	o.at = now();
+	if ((pa = parse_args(argc, argv, &o)) != 0)
+		return pa > 0 ? show_help("bundle") : EXIT_ERROR;
+	return o.check ? check_bundle(&o) : make_bundle(&o);
+}

@@ -1,0 +1,1 @@
+bundle --format zip -o x.zip --at 2025-06-01
