@@ -3,7 +3,7 @@
 # It runs `apt-get update` first whenever something is missing, then installs only what is missing.
 set -eu
 PACKAGES="build-essential cmake pkg-config clang libclang-rt-14-dev libssl-dev openssl libjansson-dev libcmocka-dev
-libevent-dev mosquitto mosquitto-clients curl ca-certificates python3 python3-jsonschema valgrind util-linux"
+libevent-dev mosquitto mosquitto-clients curl ca-certificates python3 python3-jsonschema valgrind util-linux ripgrep"
 
 missing=""
 for p in $PACKAGES; do

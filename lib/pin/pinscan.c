@@ -438,7 +438,7 @@ static void dedupe(struct filescan *f)
 static int scan_bytes(struct filescan *f, struct rs_error *err)
 {
 	struct rs_pin_sink sink = { file_add, f };
-	unsigned char *view = NULL;
+	unsigned char *view = NULL, printable[256];
 	size_t i;
 	int rv;
 
@@ -451,8 +451,10 @@ static int scan_bytes(struct filescan *f, struct rs_error *err)
 		/* the printable view: every byte that is not printable ASCII becomes a line break, offsets kept */
 		if (!(view = malloc(f->len)))
 			return rs_fail(err, RS_ERR_NOMEM, "out of memory reading '%s'", f->path);
-		for (i = 0; i < f->len; i++)
-			view[i] = (f->buf[i] >= 0x20 && f->buf[i] < 0x7f) || f->buf[i] == '\t' ? f->buf[i] : '\n';
+		for (i = 0; i < 256; i++)
+			printable[i] = (i >= 0x20 && i < 0x7f) || i == '\t' ? (unsigned char)i : '\n';
+		for (i = 0; i < f->len; i++) /* a table lookup, no branches */
+			view[i] = printable[f->buf[i]];
 		rv = rs_pin_rules_text(f->ps->cat, view, f->len, f->path, 1, &sink);
 		free(view);
 	}

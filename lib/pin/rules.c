@@ -75,8 +75,9 @@ struct ctx {
 	const char *name;
 	int binary;
 	int lockfile;
-	int digests; /* the file computes certificate digests: a memcmp near a fingerprint compares them */
+	int digests; /* the file computes certificate digests (-1: not looked yet): a memcmp near a value compares them */
 	const struct rs_pin_sink *sink;
+	uint32_t counts[256]; /* byte histogram of buf: searches anchor on the needle's rarest byte */
 };
 
 static int word_char(unsigned char c)
@@ -122,7 +123,7 @@ static const unsigned char *find(const struct ctx *c, size_t from, size_t to, co
 {
 	if (to > c->len)
 		to = c->len;
-	return from < to ? rs_memmem(c->buf + from, to - from, needle, strlen(needle)) : NULL;
+	return from < to ? rs_pin_find_hist(c->buf + from, to - from, needle, strlen(needle), c->counts) : NULL;
 }
 
 /* Case-insensitive search in [from, to). */
@@ -198,13 +199,18 @@ static const struct api apis[] = {
 	{ "mbedtls_ssl_conf_verify", "mbedtls_ssl_conf_verify callback" },
 };
 
+static int computes_digests(const unsigned char *buf, size_t len);
+
 /* Whether API i, found at p, plausibly takes a fingerprint there. */
 static int api_fits(const struct ctx *c, size_t i, size_t at)
 {
 	if (!strcmp(apis[i].needle, "begin("))
 		return find(c, at, line_end(c, at), "http") != NULL; /* HTTPClient::begin(url, fingerprint) */
-	if (!strcmp(apis[i].needle, "memcmp"))
+	if (!strcmp(apis[i].needle, "memcmp")) {
+		if (c->digests < 0)
+			((struct ctx *)c)->digests = computes_digests(c->buf, c->len);
 		return c->digests;
+	}
 	return 1;
 }
 
@@ -264,20 +270,21 @@ static int assigned_ident(const struct ctx *c, size_t at, char *out, size_t size
 	return 1;
 }
 
-/* The API that a variable is passed to anywhere in the buffer, or NULL. */
+/* The API that a variable is passed to anywhere in the buffer, or NULL: the lines where the name occurs as a word. */
 static const char *api_of_ident(const struct ctx *c, const char *ident)
 {
 	const unsigned char *p;
-	size_t i, from;
+	const char *api;
+	size_t from, at, n = strlen(ident), found = 0;
 
-	for (i = 0; i < RS_ARRAY_LEN(apis); i++)
-		for (from = 0; (p = find(c, from, c->len, apis[i].needle)) != NULL; from = (size_t)(p - c->buf) + 1) {
-			size_t at = (size_t)(p - c->buf), end = lines_down(c, at, 0);
-			if (end - at > 240)
-				end = at + 240;
-			if (api_fits(c, i, at) && has_word(c, at, end, ident))
-				return apis[i].name;
-		}
+	for (from = 0; (p = find(c, from, c->len, ident)) != NULL && found < 64; from = at + n) {
+		at = (size_t)(p - c->buf);
+		if ((at > 0 && word_char(c->buf[at - 1])) || (at + n < c->len && word_char(c->buf[at + n])))
+			continue;
+		found++;
+		if ((api = api_in(c, line_start(c, at), line_end(c, at))) != NULL)
+			return api;
+	}
 	return NULL;
 }
 
@@ -614,6 +621,10 @@ static int rule_name_getters(const struct ctx *c, size_t skip_line)
 	const unsigned char *p, *q;
 	size_t i, j, from, at, last = (size_t)-1;
 
+	if (!find(c, 0, c->len, "X509_NAME_") && !find(c, 0, c->len, "_x509_dn_gets") &&
+	    !find(c, 0, c->len, "MBEDTLS_OID_AT_CN") && !find(c, 0, c->len, "etIssuer") &&
+	    !find(c, 0, c->len, "etSubject"))
+		return 0;
 	for (i = 0; i < RS_ARRAY_LEN(getters); i++)
 		for (from = 0; (p = find(c, from, c->len, getters[i])) != NULL; from = at + 1) {
 			size_t end;
@@ -646,27 +657,28 @@ static int rule_name_getters(const struct ctx *c, size_t skip_line)
 /* ---- verification off ---- */
 
 struct off {
+	const char *family; /* a substring of needle looked for once, so most files cost one pass a family */
 	const char *needle;
 	const char *after; /* what must follow (after spaces, ',', '=', ':', '(' and quotes), case-insensitive; "" any */
 	const char *api;
 };
 
 static const struct off offs[] = {
-	{ "SSL_VERIFY_NONE", "", "SSL_CTX_set_verify(SSL_VERIFY_NONE)" },
-	{ "MBEDTLS_SSL_VERIFY_NONE", "", "mbedtls_ssl_conf_authmode(MBEDTLS_SSL_VERIFY_NONE)" },
-	{ "MBEDTLS_SSL_VERIFY_OPTIONAL", "", "mbedtls_ssl_conf_authmode(MBEDTLS_SSL_VERIFY_OPTIONAL)" },
-	{ "setInsecure", "", "WiFiClientSecure::setInsecure()" },
-	{ "CURLOPT_SSL_VERIFYPEER", "0", "CURLOPT_SSL_VERIFYPEER 0" },
-	{ "CURLOPT_SSL_VERIFYPEER", "false", "CURLOPT_SSL_VERIFYPEER 0" },
-	{ "CURLOPT_SSL_VERIFYHOST", "0", "CURLOPT_SSL_VERIFYHOST 0" },
-	{ "InsecureSkipVerify", "true", "tls.Config InsecureSkipVerify" },
-	{ "verify", "false", "verify=False" },
-	{ "CERT_NONE", "", "ssl.CERT_NONE" },
-	{ "rejectUnauthorized", "false", "rejectUnauthorized: false" },
-	{ "NODE_TLS_REJECT_UNAUTHORIZED", "0", "NODE_TLS_REJECT_UNAUTHORIZED=0" },
-	{ "tls_insecure", "true", "mosquitto tls_insecure" },
-	{ "bridge_insecure", "true", "mosquitto bridge_insecure" },
-	{ "--insecure", "", "--insecure" },
+	{ "VERIFY", "SSL_VERIFY_NONE", "", "SSL_CTX_set_verify(SSL_VERIFY_NONE)" },
+	{ "VERIFY", "MBEDTLS_SSL_VERIFY_NONE", "", "mbedtls_ssl_conf_authmode(MBEDTLS_SSL_VERIFY_NONE)" },
+	{ "VERIFY", "MBEDTLS_SSL_VERIFY_OPTIONAL", "", "mbedtls_ssl_conf_authmode(MBEDTLS_SSL_VERIFY_OPTIONAL)" },
+	{ "nsecure", "setInsecure", "", "WiFiClientSecure::setInsecure()" },
+	{ "VERIFY", "CURLOPT_SSL_VERIFYPEER", "0", "CURLOPT_SSL_VERIFYPEER 0" },
+	{ "VERIFY", "CURLOPT_SSL_VERIFYPEER", "false", "CURLOPT_SSL_VERIFYPEER 0" },
+	{ "VERIFY", "CURLOPT_SSL_VERIFYHOST", "0", "CURLOPT_SSL_VERIFYHOST 0" },
+	{ "nsecure", "InsecureSkipVerify", "true", "tls.Config InsecureSkipVerify" },
+	{ "verify", "verify", "false", "verify=False" },
+	{ "CERT_NONE", "CERT_NONE", "", "ssl.CERT_NONE" },
+	{ "rejectUnauthorized", "rejectUnauthorized", "false", "rejectUnauthorized: false" },
+	{ "REJECT_UNAUTHORIZED", "NODE_TLS_REJECT_UNAUTHORIZED", "0", "NODE_TLS_REJECT_UNAUTHORIZED=0" },
+	{ "nsecure", "tls_insecure", "true", "mosquitto tls_insecure" },
+	{ "nsecure", "bridge_insecure", "true", "mosquitto bridge_insecure" },
+	{ "nsecure", "--insecure", "", "--insecure" },
 };
 
 /* Whether the use at [at, at+n) is a use, not a definition, a comparison or a mention in a comment. */
@@ -722,8 +734,18 @@ static int rule_verify_off(const struct ctx *c)
 	size_t i, from, at;
 	struct rs_pin_hit h;
 	char msg[256];
+	const char *absent[RS_ARRAY_LEN(offs)];
+	size_t nabsent = 0, k;
 
-	for (i = 0; i < RS_ARRAY_LEN(offs); i++)
+	for (i = 0; i < RS_ARRAY_LEN(offs); i++) {
+		for (k = 0; k < nabsent && strcmp(absent[k], offs[i].family); k++)
+			;
+		if (k < nabsent)
+			continue;
+		if (!find(c, 0, c->len, offs[i].family)) {
+			absent[nabsent++] = offs[i].family;
+			continue;
+		}
 		for (from = 0; (p = find(c, from, c->len, offs[i].needle)) != NULL; from = at + 1) {
 			at = (size_t)(p - c->buf);
 			if (!is_use(c, at, strlen(offs[i].needle), &offs[i]))
@@ -746,6 +768,7 @@ static int rule_verify_off(const struct ctx *c)
 			if (emit(c, &h) < 0)
 				return -1;
 		}
+	}
 	return 0;
 }
 
@@ -824,19 +847,21 @@ static int root_file_hit(const struct ctx *c, size_t vs, size_t ve, const char *
 
 static int rule_root_files(const struct ctx *c)
 {
-	static const char *const exts[] = { ".pem", ".crt", ".cer", ".der" };
 	static const char *const keys[] = { "cafile", "ca_file", "ca-file", "cacert", "ca_cert", "ca-cert", "root_cert",
 					    "rootcert", "root-cert", "root_ca", "rootca", "root-ca", "ssl_ca", "ssl-ca",
 					    "tls_ca", "tls-ca", "ca_certs", "ca_path", "ca_bundle", "cert_file",
 					    "trust_store", "truststore", "trusted_ca", "ca_location", "cainfo", "verify_locations" };
 	const unsigned char *p;
-	size_t i, j, from, at;
+	size_t j, from, at;
 
-	for (i = 0; i < RS_ARRAY_LEN(exts); i++)
-		for (from = 0; (p = find(c, from, c->len, exts[i])) != NULL; from = at + 1) {
+	/* one pass over the dots: .pem, .crt, .cer or .der */
+	for (from = 0; from < c->len && (p = memchr(c->buf + from, '.', c->len - from)) != NULL; from = at + 1) {
 			size_t ve, vs, ls;
 			const char *key = NULL;
 			at = (size_t)(p - c->buf);
+			if (at + 4 > c->len || (memcmp(p, ".pem", 4) && memcmp(p, ".crt", 4) && memcmp(p, ".cer", 4) &&
+						memcmp(p, ".der", 4)))
+				continue;
 			ve = at + 4;
 			while (ve < c->len && (c->buf[ve] == '.' || isalnum(c->buf[ve]))) /* x.crt.pem */
 				ve++;
@@ -865,7 +890,7 @@ static int computes_digests(const unsigned char *buf, size_t len)
 	size_t i;
 
 	for (i = 0; i < RS_ARRAY_LEN(d); i++)
-		if (rs_memmem(buf, len, d[i], strlen(d[i])))
+		if (rs_pin_find(buf, len, d[i], strlen(d[i])))
 			return 1;
 	return 0;
 }
@@ -873,11 +898,11 @@ static int computes_digests(const unsigned char *buf, size_t len)
 int rs_pin_rules_text(const struct rs_catalog *cat, const unsigned char *buf, size_t len, const char *name,
 		      int binary, const struct rs_pin_sink *sink)
 {
-	struct ctx c = { cat, buf, len, name ? name : "", binary, 0, 0, sink };
+	struct ctx c = { cat, buf, len, name ? name : "", binary, 0, -1, sink, { 0 } };
 	size_t name_line = (size_t)-1;
 
+	rs_pin_histogram(buf, len, c.counts);
 	c.lockfile = is_lockfile(c.name);
-	c.digests = computes_digests(buf, len);
 	if (rule_fingerprints(&c) || rule_placeholders(&c) || rule_catalog_names(&c, &name_line) ||
 	    rule_name_getters(&c, name_line) || rule_verify_off(&c) || rule_root_files(&c))
 		return -1;

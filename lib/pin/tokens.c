@@ -208,6 +208,67 @@ int rs_pin_next_hex(const unsigned char *buf, size_t len, size_t *pos, struct rs
 	return 0;
 }
 
+/* ---- searching ---- */
+
+/* How common a byte is in source text, roughly: the search anchors on the needle's rarest byte. */
+static int commonness(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return strchr("ETAOINSRCD", c) ? 3 : 1;
+	if (c >= 'a' && c <= 'z')
+		return strchr("qjzxkvwyg", c) ? 2 : 5;
+	if (c >= '0' && c <= '9')
+		return 3;
+	return strchr(" _(),*.;=\n\t\"", c) ? 6 : 2;
+}
+
+void rs_pin_histogram(const unsigned char *buf, size_t len, uint32_t counts[256])
+{
+	uint32_t c1[256] = { 0 }, c2[256] = { 0 };
+	size_t i = 0;
+
+	memset(counts, 0, 256 * sizeof(*counts));
+	for (; i + 4 <= len; i += 4) { /* three tables: consecutive equal bytes do not wait on each other */
+		counts[buf[i]]++;
+		c1[buf[i + 1]]++;
+		c2[buf[i + 2]]++;
+		counts[buf[i + 3]]++;
+	}
+	for (; i < len; i++)
+		counts[buf[i]]++;
+	for (i = 0; i < 256; i++)
+		counts[i] += c1[i] + c2[i];
+}
+
+const unsigned char *rs_pin_find_hist(const unsigned char *hay, size_t hlen, const char *needle, size_t nlen,
+				      const uint32_t *counts)
+{
+	const unsigned char *n = (const unsigned char *)needle, *p, *end;
+	size_t k = 0, i;
+
+	if (nlen == 0 || hlen < nlen)
+		return nlen == 0 ? hay : NULL;
+	for (i = 1; i < nlen; i++)
+		if (counts ? counts[n[i]] < counts[n[k]] : commonness(n[i]) < commonness(n[k]))
+			k = i;
+	if (counts && counts[n[k]] == 0)
+		return NULL; /* a byte of the needle is nowhere in the buffer */
+	p = hay + k;
+	end = hay + hlen - (nlen - k) + 1; /* the anchor byte may be at most here */
+	while (p < end && (p = memchr(p, n[k], (size_t)(end - p))) != NULL) {
+		const unsigned char *s = p - k;
+		if (s[0] == n[0] && s[nlen - 1] == n[nlen - 1] && !memcmp(s, n, nlen))
+			return s;
+		p++;
+	}
+	return NULL;
+}
+
+const unsigned char *rs_pin_find(const unsigned char *hay, size_t hlen, const char *needle, size_t nlen)
+{
+	return rs_pin_find_hist(hay, hlen, needle, nlen, NULL);
+}
+
 /* ---- base64 pins ---- */
 
 static int b64_at(const unsigned char *buf, size_t len, size_t i, struct rs_pin_token *t)
@@ -231,15 +292,17 @@ static int b64_at(const unsigned char *buf, size_t len, size_t i, struct rs_pin_
 	return 1;
 }
 
-static const unsigned char *find_ci(const unsigned char *p, const unsigned char *end, const char *needle)
+/* The next "sha256" or "sha-256" in any case, found by its "256". */
+static const unsigned char *find_sha256(const unsigned char *p, const unsigned char *end)
 {
-	size_t n = strlen(needle), k;
+	const unsigned char *start = p, *q;
 
-	for (; (size_t)(end - p) >= n; p++) {
-		for (k = 0; k < n && (p[k] | 0x20) == (unsigned char)needle[k]; k++)
-			;
-		if (k == n)
-			return p;
+	while ((q = rs_pin_find(p, (size_t)(end - p), "256", 3)) != NULL) {
+		if (q - start >= 3 && (q[-3] | 0x20) == 's' && (q[-2] | 0x20) == 'h' && (q[-1] | 0x20) == 'a')
+			return q - 3;
+		if (q - start >= 4 && q[-1] == '-' && (q[-4] | 0x20) == 's' && (q[-3] | 0x20) == 'h' && (q[-2] | 0x20) == 'a')
+			return q - 4;
+		p = q + 3;
 	}
 	return NULL;
 }
@@ -249,15 +312,7 @@ int rs_pin_next_b64(const unsigned char *buf, size_t len, size_t *pos, struct rs
 	const unsigned char *end = buf + len, *p = buf + (*pos < len ? *pos : len), *s;
 
 	/* "sha256/" is where every form but <pin> starts, and <pin>'s digest attribute says SHA-256 */
-	const unsigned char *a = find_ci(p, end, "sha256"), *b = find_ci(p, end, "sha-256");
-
-	for (;;) {
-		if (a && a < p)
-			a = find_ci(p, end, "sha256");
-		if (b && b < p)
-			b = find_ci(p, end, "sha-256");
-		if (!(s = !a ? b : !b ? a : a < b ? a : b))
-			break;
+	while ((s = find_sha256(p, end)) != NULL) {
 		size_t i = (size_t)(s - buf) + (s[3] == '-' ? 7 : 6);
 		size_t skip = 0;
 		/* sha256/ sha256// ; pin-sha256="..." ; digest="SHA-256">...  */
