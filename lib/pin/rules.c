@@ -137,21 +137,6 @@ static const unsigned char *find_ci(const struct ctx *c, size_t from, size_t to,
 	return NULL;
 }
 
-/* Whether word (an identifier) occurs as a whole word in [from, to). */
-static int has_word(const struct ctx *c, size_t from, size_t to, const char *word)
-{
-	size_t n = strlen(word);
-	const unsigned char *p;
-
-	while ((p = find(c, from, to, word)) != NULL) {
-		size_t at = (size_t)(p - c->buf);
-		if ((at == 0 || !word_char(c->buf[at - 1])) && (at + n >= c->len || !word_char(c->buf[at + n])))
-			return 1;
-		from = at + 1;
-	}
-	return 0;
-}
-
 /* In a binary's printable view a "line" is a run; the same helpers work, but nothing spans runs. */
 static int emit(const struct ctx *c, const struct rs_pin_hit *h)
 {
