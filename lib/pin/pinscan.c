@@ -339,6 +339,38 @@ static int file_add(void *arg, const struct rs_pin_hit *h)
 
 /* ---- embedded anchors that are not roots ---- */
 
+/* Whether a leaf names a host a profile's servers use ("*.azure-devices.net"): the server's own certificate. */
+static int server_of_profile(const struct rs_catalog *cat, const struct rs_cert *c)
+{
+	size_t pi, i, j;
+
+	for (pi = 0; pi < rs_catalog_profile_count(cat); pi++) {
+		const struct rs_profile *p = rs_catalog_profile_at(cat, pi);
+		for (i = 0; i < rs_profile_leaf_pattern_count(p); i++) {
+			const char *pat = rs_profile_leaf_pattern_at(p, i);
+			if (!strcmp(rs_cert_common_name(c), pat))
+				return 1;
+			for (j = 0; j < rs_cert_san_count(c); j++)
+				if (!strncmp(rs_cert_san_at(c, j), "DNS:", 4) && !strcmp(rs_cert_san_at(c, j) + 4, pat))
+					return 1;
+		}
+	}
+	return 0;
+}
+
+/* A leaf for client authentication only: a device's own certificate, not something it trusts. */
+static int client_only(const struct rs_cert *c)
+{
+	size_t i;
+	int client = 0, server = 0;
+
+	for (i = 0; i < rs_cert_ext_key_usage_count(c); i++) {
+		client |= !strcmp(rs_cert_ext_key_usage_at(c, i), "clientAuth");
+		server |= !strcmp(rs_cert_ext_key_usage_at(c, i), "serverAuth");
+	}
+	return client && !server;
+}
+
 int rs_pin_rules_anchors(const struct rs_catalog *cat, const unsigned char *buf, size_t len, const char *name,
 			 const struct rs_pin_sink *sink, struct rs_error *err)
 {
@@ -362,7 +394,7 @@ int rs_pin_rules_anchors(const struct rs_catalog *cat, const unsigned char *buf,
 
 		leaf = k ? rs_known_kind(k) == RS_KIND_LEAF : c && !rs_cert_is_ca(c);
 		inter = k ? rs_known_kind(k) == RS_KIND_INTERMEDIATE : c && rs_cert_is_ca(c) && !rs_cert_self_issued(c);
-		if ((!leaf && !inter) || rs_anchor_trust(a) != RS_TRUST_ANCHOR)
+		if ((!leaf && !inter) || rs_anchor_trust(a) != RS_TRUST_ANCHOR || (leaf && !k && client_only(c)))
 			continue;
 		snprintf(msg, sizeof(msg), "%s %s embedded as a trust anchor: the device stops connecting when it is "
 			 "replaced; embed the roots (DigiCert Global Root G2, Microsoft RSA Root CA 2017) instead",
@@ -370,8 +402,10 @@ int rs_pin_rules_anchors(const struct rs_catalog *cat, const unsigned char *buf,
 		memset(&h, 0, sizeof(h));
 		h.rule = "anchor-not-root";
 		h.kind = "embedded-anchor";
-		h.severity = RS_SEV_ERROR;
-		h.confidence = k ? "high" : "medium";
+		/* known to the catalog, or the server's own certificate: it is what the device trusts; other certificates
+		 * in a file may be there for another reason (a test CA, a chain sent to the server) */
+		h.severity = k || (leaf && server_of_profile(cat, c)) ? RS_SEV_ERROR : RS_SEV_WARNING;
+		h.confidence = h.severity == RS_SEV_ERROR ? "high" : "medium";
 		h.value = c ? rs_cert_sha1(c) : rs_anchor_spki_sha256(a);
 		h.algorithm = c ? "sha1" : "spki-sha256";
 		h.known = k;
