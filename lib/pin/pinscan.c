@@ -575,7 +575,6 @@ struct work {
 	size_t next;        /* the next file to take (under ps->lock) */
 	int failed;
 	struct rs_error err; /* the first hard error */
-	unsigned long long done_files, done_bytes;
 };
 
 static int add_path(struct work *w, const char *path)
@@ -737,9 +736,7 @@ static int scan_one(struct work *w, const char *path, struct rs_buf *small, stru
 	filescan_release(&f);
 	if (rv == 0 && w->opts && w->opts->progress) {
 		pthread_mutex_lock(&w->ps->lock);
-		w->done_files++;
-		w->done_bytes += len;
-		w->opts->progress(w->opts->progress_arg, path, w->done_files, w->done_bytes);
+		w->opts->progress(w->opts->progress_arg, path, w->ps->files, w->ps->bytes); /* over every call */
 		pthread_mutex_unlock(&w->ps->lock);
 	}
 	return rv;
