@@ -169,6 +169,28 @@ static const struct command commands[] = {
 	  "\n"
 	  "Without an argument, lists the built-in profiles. With one, shows its certificates, rules and timeline;\n"
 	  "a FILE is validated first and any error names the JSON path.\n" },
+	{ "scan", cmd_scan, "find hard-coded trust and pinning in source, configuration and firmware",
+	  "usage: rootshift scan [--profile NAME|FILE] [--format text|json|sarif] [--jobs N] [--baseline FILE]\n"
+	  "                      [--ignore-file FILE] [--no-ignore] [--at TIME] PATH...\n"
+	  "\n"
+	  "Finds what breaks a device at a CA rotation, whatever roots it trusts: fingerprints written in code or\n"
+	  "config (SHA-1 and SHA-256 as hex in any notation, 0x byte arrays, base64 sha256/ SPKI pins) judged by the\n"
+	  "catalog and by the API they feed (setFingerprint, setKnownKey, X509_digest with memcmp, <pin>,\n"
+	  "CURLOPT_PINNEDPUBLICKEY, ...), issuer and subject names compared as strings, intermediates and leaves\n"
+	  "embedded as trust anchors, configuration naming a single root file, verification turned off, and pinning\n"
+	  "APIs called with placeholders. Binaries go through the same rules (printable runs and carving). .git,\n"
+	  "node_modules and build outputs are skipped. Rules are listed in docs/scan.md.\n"
+	  "\n"
+	  "  --profile NAME|FILE    identify values against this profile (default: every built-in profile)\n"
+	  "  --format text|json|sarif  output format (default text; json has schema rootshift/scan/1; sarif is\n"
+	  "                         SARIF 2.1.0)\n"
+	  "  --jobs N               scan a tree with N threads (default 1)\n"
+	  "  --baseline FILE        report only findings that are not in FILE, an earlier --format json output\n"
+	  "  --ignore-file FILE     suppressions: 'PATTERN [RULE...]' or 'value:HEX [RULE...]' a line\n"
+	  "  --no-ignore            do not read .rootshiftignore at the top of a scanned directory\n"
+	  "  --at TIME              the time recorded in the output (RFC 3339; default now)\n"
+	  "\n"
+	  "Exit status: 0 when no error-level finding is left, 1 when one is, 2 when an input cannot be read.\n" },
 	{ "verify", cmd_verify, "build every path from a served chain to a trust store; what-if old, new and recommended roots",
 	  "usage: rootshift verify --chain FILE [--untrusted FILE]... (--store PATH... | --profile-store old|new|recommended)\n"
 	  "                        [--profile NAME|FILE] [--host NAME] [--at TIME] [--format text|json]\n"

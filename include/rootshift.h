@@ -995,6 +995,90 @@ RS_API size_t rs_bundle_check_anchor_count(const struct rs_bundle_check *c);
 RS_API size_t rs_bundle_check_note_count(const struct rs_bundle_check *c);
 RS_API const char *rs_bundle_check_note_at(const struct rs_bundle_check *c, size_t i);
 
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Scan: hard-coded trust and pinning in source, configuration and firmware                                     */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+/**
+ * One rule of the pinning scan. Ids are stable across releases (JSON "rule", SARIF ruleId); docs/scan.md
+ * explains each. severity is the rule's default; a finding may be lower (a root's fingerprint is info).
+ */
+struct rs_pin_rule {
+	const char *id;            /* "pin-intermediate", "verify-disabled", ... */
+	enum rs_severity severity; /* default level */
+	const char *summary;       /* one line */
+	const char *help;          /* why it breaks and what to do instead */
+};
+
+/** The rules, in a fixed order; NULL past the end. */
+RS_API size_t rs_pin_rule_count(void);
+RS_API const struct rs_pin_rule *rs_pin_rule_at(size_t i);
+/** A rule by id, or NULL. */
+RS_API const struct rs_pin_rule *rs_pin_rule_find(const char *id);
+
+/** One finding of the pinning scan. Borrowed from its scanner. */
+struct rs_pin_finding {
+	const struct rs_pin_rule *rule;
+	const char *kind;          /* "fingerprint", "spki-pin", "name-check", "embedded-anchor", "root-file",
+				    * "verify-off", "placeholder" */
+	enum rs_severity severity;
+	const char *confidence;    /* "high", "medium" or "low" */
+	const char *path;
+	long line;                 /* 1-based; 0 in a binary file */
+	long column;               /* 1-based byte column; 0 in a binary file */
+	long long offset;          /* byte offset in the file */
+	const char *value;         /* normalized: lowercase hex for digests, the name or the path; "" when none */
+	const char *algorithm;     /* "sha1", "sha256", "spki-sha256" or "" */
+	const struct rs_known *known; /* the catalog certificate the value matches, or NULL */
+	const char *api;           /* the pinning or verification API it feeds ("setFingerprint"), or "" */
+	const char *text;          /* the matched text as written, at most 120 bytes, secrets masked */
+	const char *message;       /* why it breaks and what to do instead, one line */
+};
+
+/**
+ * Options of the pinning scan. Zero-initialise, then set what you need. progress, when set, is called after each
+ * file with its path and the files and bytes done so far (from worker threads, one call at a time).
+ */
+struct rs_pinscan_opts {
+	unsigned jobs;                     /* worker threads for a tree; 0 or 1 = one */
+	unsigned long long max_file_bytes; /* larger files are skipped; 0 = 1 GiB */
+	int no_ignore_files;               /* do not read .rootshiftignore at the top of a tree */
+	void (*progress)(void *arg, const char *path, unsigned long long files, unsigned long long bytes);
+	void *progress_arg;
+};
+
+/** A pinning scan: its configuration (catalog, suppressions) and its findings. */
+struct rs_pinscan;
+
+/** cat identifies fingerprints, names and embedded certificates; it is borrowed and must outlive the scanner. */
+RS_API struct rs_pinscan *rs_pinscan_new(const struct rs_catalog *cat);
+RS_API void rs_pinscan_free(struct rs_pinscan *ps);
+/**
+ * Adds suppressions in .rootshiftignore syntax: one per line, "PATTERN [RULE...]" where PATTERN is an fnmatch(3)
+ * pattern for paths relative to base ("" for paths as given), or "value:HEX" for one fingerprint anywhere;
+ * without rules every rule is suppressed; '#' starts a comment. origin names the text in errors.
+ */
+RS_API int rs_pinscan_add_ignore(struct rs_pinscan *ps, const char *text, size_t len, const char *base,
+				 const char *origin, struct rs_error *err);
+/**
+ * Scans a file or, recursively, a directory (.git, .hg, .svn, node_modules and build outputs, that is build,
+ * build-*, cmake-build-* and any directory holding CMakeCache.txt, are skipped; symbolic links inside a tree are
+ * not followed). A directory's own .rootshiftignore is read unless opts says not to. Text runs through every rule;
+ * a binary file through the same rules over its printable runs, plus carving for embedded certificates.
+ * Findings are sorted by path and offset.
+ */
+RS_API int rs_pinscan_path(struct rs_pinscan *ps, const char *path, const struct rs_pinscan_opts *opts,
+			   struct rs_error *err);
+/** The same for bytes in memory; name is used for paths and to tell lock files. */
+RS_API int rs_pinscan_mem(struct rs_pinscan *ps, const unsigned char *buf, size_t len, const char *name,
+			  struct rs_error *err);
+RS_API size_t rs_pinscan_count(const struct rs_pinscan *ps);
+RS_API const struct rs_pin_finding *rs_pinscan_at(const struct rs_pinscan *ps, size_t i);
+/** Files and bytes read, and findings dropped by suppressions. */
+RS_API unsigned long long rs_pinscan_files(const struct rs_pinscan *ps);
+RS_API unsigned long long rs_pinscan_bytes(const struct rs_pinscan *ps);
+RS_API size_t rs_pinscan_suppressed(const struct rs_pinscan *ps);
+
 #ifdef __cplusplus
 }
 #endif

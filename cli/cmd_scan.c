@@ -1,0 +1,426 @@
+/* cmd_scan.c: hard-coded trust and pinning in source, configuration and firmware: parse, scan, render. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum scan_format { SCAN_TEXT, SCAN_JSON, SCAN_SARIF };
+
+struct scan_opts {
+	enum scan_format format;
+	rs_time at;
+	const char *profile;
+	unsigned jobs;
+	const char *baseline;
+	const char *ignore_file;
+	int no_ignore;
+};
+
+/* ---- progress on a terminal ---- */
+
+struct progress {
+	time_t start, last;
+	int shown;
+};
+
+static void on_progress(void *arg, const char *path, unsigned long long files, unsigned long long bytes)
+{
+	struct progress *p = arg;
+	time_t t = time(NULL);
+
+	if (t - p->start < 1 || t == p->last)
+		return;
+	p->last = t;
+	p->shown = 1;
+	fprintf(stderr, "\r\033[Kscanning: %llu files, %llu MB: %.60s", files, bytes >> 20, path);
+}
+
+/* ---- the baseline: findings of an earlier JSON run, matched by rule, path, value and text (not by line) ---- */
+
+static char *finding_key(const char *rule, const char *path, const char *value, const char *text)
+{
+	size_t n = strlen(rule) + strlen(path) + strlen(value) + strlen(text) + 4;
+	char *k = malloc(n);
+
+	if (k)
+		snprintf(k, n, "%s\t%s\t%s\t%s", rule, path, value, text);
+	return k;
+}
+
+static json_t *load_baseline(const char *path)
+{
+	json_error_t je;
+	json_t *doc = json_load_file(path, 0, &je), *findings, *f, *counts;
+	size_t i;
+
+	if (!doc) {
+		error("cannot read baseline '%s' line %d: %s", path, je.line, je.text);
+		return NULL;
+	}
+	findings = json_object_get(doc, "findings");
+	if (!json_is_array(findings) || strcmp(json_string_value(json_object_get(doc, "schema")) ?
+						       json_string_value(json_object_get(doc, "schema")) : "",
+					       "rootshift/scan/1")) {
+		json_decref(doc);
+		error("cannot read baseline '%s': not the JSON output of 'rootshift scan' (schema rootshift/scan/1)", path);
+		return NULL;
+	}
+	counts = json_object();
+	json_array_foreach(findings, i, f) {
+		const char *r = json_string_value(json_object_get(f, "rule")), *p = json_string_value(json_object_get(f, "path"));
+		const char *v = json_string_value(json_object_get(f, "value")), *t = json_string_value(json_object_get(f, "text"));
+		char *k = finding_key(r ? r : "", p ? p : "", v ? v : "", t ? t : "");
+		if (!k)
+			continue;
+		json_object_set_new(counts, k, json_integer(json_integer_value(json_object_get(counts, k)) + 1));
+		free(k);
+	}
+	json_decref(doc);
+	return counts;
+}
+
+/* Whether f is in the baseline; each baseline entry absorbs one finding. */
+static int in_baseline(json_t *counts, const struct rs_pin_finding *f)
+{
+	char *k;
+	json_int_t n;
+	int rv = 0;
+
+	if (!counts || !(k = finding_key(f->rule->id, f->path, f->value, f->text)))
+		return 0;
+	if ((n = json_integer_value(json_object_get(counts, k))) > 0) {
+		json_object_set_new(counts, k, json_integer(n - 1));
+		rv = 1;
+	}
+	free(k);
+	return rv;
+}
+
+/* ---- rendering ---- */
+
+static const char *sarif_level(enum rs_severity s)
+{
+	return s == RS_SEV_ERROR ? "error" : s == RS_SEV_WARNING ? "warning" : "note";
+}
+
+static json_t *finding_json(const struct rs_pin_finding *f)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "rule", json_string(f->rule->id));
+	json_object_set_new(o, "kind", json_string(f->kind));
+	json_object_set_new(o, "severity", json_string(rs_severity_name(f->severity)));
+	json_object_set_new(o, "confidence", json_string(f->confidence));
+	json_object_set_new(o, "path", json_string(f->path));
+	json_object_set_new(o, "line", f->line ? json_integer(f->line) : json_null());
+	json_object_set_new(o, "column", f->column ? json_integer(f->column) : json_null());
+	json_object_set_new(o, "offset", json_integer(f->offset));
+	json_object_set_new(o, "value", json_string(f->value));
+	json_object_set_new(o, "algorithm", *f->algorithm ? json_string(f->algorithm) : json_null());
+	json_object_set_new(o, "known", f->known ? json_string(rs_known_id(f->known)) : json_null());
+	if (f->known)
+		json_object_set_new(o, "catalog", known_json(f->known));
+	json_object_set_new(o, "api", *f->api ? json_string(f->api) : json_null());
+	json_object_set_new(o, "text", json_string(f->text));
+	json_object_set_new(o, "message", json_string(f->message));
+	return o;
+}
+
+static int render_json(const struct rs_pinscan *ps, const struct rs_pin_finding *const *v, size_t n,
+		       const struct scan_opts *o, size_t baselined)
+{
+	json_t *doc = json_object(), *arr = json_array(), *sum = json_object();
+	size_t i, count[3] = { 0, 0, 0 };
+	char ab[32];
+	int rv;
+
+	json_object_set_new(doc, "schema", json_string("rootshift/scan/1"));
+	json_object_set_new(doc, "at", json_string(time_str(o->at, ab)));
+	for (i = 0; i < n; i++) {
+		json_array_append_new(arr, finding_json(v[i]));
+		count[v[i]->severity]++;
+	}
+	json_object_set_new(sum, "files", json_integer((json_int_t)rs_pinscan_files(ps)));
+	json_object_set_new(sum, "bytes", json_integer((json_int_t)rs_pinscan_bytes(ps)));
+	json_object_set_new(sum, "errors", json_integer((json_int_t)count[RS_SEV_ERROR]));
+	json_object_set_new(sum, "warnings", json_integer((json_int_t)count[RS_SEV_WARNING]));
+	json_object_set_new(sum, "notes", json_integer((json_int_t)count[RS_SEV_INFO]));
+	json_object_set_new(sum, "suppressed", json_integer((json_int_t)rs_pinscan_suppressed(ps)));
+	json_object_set_new(sum, "baseline", json_integer((json_int_t)baselined));
+	json_object_set_new(doc, "summary", sum);
+	json_object_set_new(doc, "findings", arr);
+	rv = print_json(doc);
+	json_decref(doc);
+	return rv;
+}
+
+/* A path as a relative URI reference: unreserved characters and '/' kept, the rest percent-encoded. */
+static char *path_uri(const char *path)
+{
+	size_t n = strlen(path), i, o = 0;
+	char *u = malloc(3 * n + 1);
+
+	if (!u)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)path[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("-._~/", c))
+			u[o++] = (char)c;
+		else
+			o += (size_t)snprintf(u + o, 4, "%%%02X", c);
+	}
+	u[o] = '\0';
+	return u;
+}
+
+static json_t *text_obj(const char *s)
+{
+	return json_pack("{s:s}", "text", s);
+}
+
+static json_t *sarif_result(const struct rs_pin_finding *f)
+{
+	json_t *r = json_object(), *region = json_object(), *props = json_object(), *loc;
+	char *uri = path_uri(f->path), *fp = finding_key(f->rule->id, f->path, f->value, f->text);
+	size_t i;
+
+	for (i = 0; i < rs_pin_rule_count() && rs_pin_rule_at(i) != f->rule; i++)
+		;
+	json_object_set_new(r, "ruleId", json_string(f->rule->id));
+	json_object_set_new(r, "ruleIndex", json_integer((json_int_t)i));
+	json_object_set_new(r, "level", json_string(sarif_level(f->severity)));
+	json_object_set_new(r, "message", text_obj(f->message));
+	if (f->line) {
+		json_object_set_new(region, "startLine", json_integer(f->line));
+		json_object_set_new(region, "startColumn", json_integer(f->column));
+	} else {
+		json_object_set_new(region, "byteOffset", json_integer(f->offset));
+	}
+	json_object_set_new(region, "snippet", text_obj(f->text));
+	loc = json_pack("{s:{s:{s:s},s:o}}", "physicalLocation", "artifactLocation", "uri", uri ? uri : "",
+			"region", region);
+	json_object_set_new(r, "locations", json_pack("[o]", loc));
+	if (fp) {
+		for (i = 0; fp[i]; i++)
+			fp[i] = fp[i] == '\t' ? '|' : fp[i];
+		json_object_set_new(r, "partialFingerprints", json_pack("{s:s}", "rootshift/v1", fp));
+	}
+	json_object_set_new(props, "kind", json_string(f->kind));
+	json_object_set_new(props, "confidence", json_string(f->confidence));
+	if (*f->value)
+		json_object_set_new(props, "value", json_string(f->value));
+	if (*f->algorithm)
+		json_object_set_new(props, "algorithm", json_string(f->algorithm));
+	if (f->known)
+		json_object_set_new(props, "known", json_string(rs_known_id(f->known)));
+	if (*f->api)
+		json_object_set_new(props, "api", json_string(f->api));
+	json_object_set_new(r, "properties", props);
+	free(uri);
+	free(fp);
+	return r;
+}
+
+static int render_sarif(const struct rs_pin_finding *const *v, size_t n)
+{
+	json_t *doc = json_object(), *rules = json_array(), *results = json_array(), *driver, *run;
+	size_t i;
+	int rv;
+
+	for (i = 0; i < rs_pin_rule_count(); i++) {
+		const struct rs_pin_rule *r = rs_pin_rule_at(i);
+		json_array_append_new(rules, json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:s}}", "id", r->id, "name", r->id,
+						       "shortDescription", text_obj(r->summary), "fullDescription",
+						       text_obj(r->help), "help", text_obj(r->help),
+						       "defaultConfiguration", "level", sarif_level(r->severity)));
+	}
+	for (i = 0; i < n; i++)
+		json_array_append_new(results, sarif_result(v[i]));
+	driver = json_pack("{s:s, s:s, s:s, s:o}", "name", "rootshift", "version", rs_version(), "semanticVersion",
+			   rs_version(), "rules", rules);
+	run = json_pack("{s:{s:o}, s:o}", "tool", "driver", driver, "results", results);
+	json_object_set_new(doc, "$schema", json_string("https://json.schemastore.org/sarif-2.1.0.json"));
+	json_object_set_new(doc, "version", json_string("2.1.0"));
+	json_object_set_new(doc, "runs", json_pack("[o]", run));
+	rv = print_json(doc);
+	json_decref(doc);
+	return rv;
+}
+
+static void render_text(const struct rs_pinscan *ps, const struct rs_pin_finding *const *v, size_t n,
+			size_t baselined)
+{
+	size_t i, count[3] = { 0, 0, 0 };
+
+	for (i = 0; i < n; i++) {
+		const struct rs_pin_finding *f = v[i];
+		if (f->line)
+			printf("%s:%ld:%ld: ", f->path, f->line, f->column);
+		else
+			printf("%s@%lld: ", f->path, f->offset);
+		printf("%s: %s [%s, %s confidence]\n", rs_severity_name(f->severity), f->message, f->rule->id,
+		       f->confidence);
+		printf("    %s\n", f->text);
+		count[f->severity]++;
+	}
+	printf("%s%zu error%s, %zu warning%s, %zu note%s in %llu file%s", n ? "\n" : "", count[RS_SEV_ERROR],
+	       count[RS_SEV_ERROR] == 1 ? "" : "s", count[RS_SEV_WARNING], count[RS_SEV_WARNING] == 1 ? "" : "s",
+	       count[RS_SEV_INFO], count[RS_SEV_INFO] == 1 ? "" : "s", rs_pinscan_files(ps),
+	       rs_pinscan_files(ps) == 1 ? "" : "s");
+	if (rs_pinscan_suppressed(ps))
+		printf("; %zu suppressed", rs_pinscan_suppressed(ps));
+	if (baselined)
+		printf("; %zu in the baseline", baselined);
+	putchar('\n');
+}
+
+/* ---- arguments ---- */
+
+static int parse_args(int argc, char **argv, struct scan_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' }, { "at", required_argument, NULL, 'a' },
+		{ "profile", required_argument, NULL, 'p' }, { "jobs", required_argument, NULL, 'j' },
+		{ "baseline", required_argument, NULL, 'b' }, { "ignore-file", required_argument, NULL, 'i' },
+		{ "no-ignore", no_argument, NULL, 'n' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	long j;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "f:a:p:j:b:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (!strcmp(optarg, "text"))
+				o->format = SCAN_TEXT;
+			else if (!strcmp(optarg, "json"))
+				o->format = SCAN_JSON;
+			else if (!strcmp(optarg, "sarif"))
+				o->format = SCAN_SARIF;
+			else
+				return usage_error("scan", "unknown format '%s' (use text, json or sarif)", optarg), -1;
+			break;
+		case 'a': if (parse_at(optarg, &o->at)) return -1; break;
+		case 'p': o->profile = optarg; break;
+		case 'j':
+			j = strtol(optarg, &end, 10);
+			if (*end || j < 1 || j > 64)
+				return usage_error("scan", "--jobs wants a number from 1 to 64, not '%s'", optarg), -1;
+			o->jobs = (unsigned)j;
+			break;
+		case 'b': o->baseline = optarg; break;
+		case 'i': o->ignore_file = optarg; break;
+		case 'n': o->no_ignore = 1; break;
+		case 'h': return 1;
+		default: unknown_option("scan", argc, argv); return -1;
+		}
+	}
+	if (optind >= argc)
+		return usage_error("scan", "no input given (give PATH...)"), -1;
+	return 0;
+}
+
+static int read_ignore(struct rs_pinscan *ps, const char *path)
+{
+	struct rs_error err;
+	FILE *f = fopen(path, "rb");
+	char *text = NULL, *more;
+	size_t len = 0, cap = 0, n;
+	int rv = 0;
+
+	if (!f)
+		return error("cannot read ignore file '%s'", path);
+	do {
+		if (len == cap) {
+			if (!(more = realloc(text, cap = cap ? cap * 2 : 4096))) {
+				rv = error("out of memory");
+				break;
+			}
+			text = more;
+		}
+		n = fread(text + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	if (rv == 0 && rs_pinscan_add_ignore(ps, text ? text : "", len, "", path, &err) < 0)
+		rv = lib_error(&err);
+	free(text);
+	return rv;
+}
+
+static int run(int argc, char **argv, struct scan_opts *o)
+{
+	struct progress prog = { time(NULL), 0, 0 };
+	struct rs_pinscan_opts so;
+	struct rs_pinscan *ps = NULL;
+	struct rs_catalog *cat = NULL;
+	const struct rs_pin_finding **v = NULL;
+	json_t *base = NULL;
+	struct rs_error err;
+	size_t i, n = 0, baselined = 0;
+	int rv = EXIT_ERROR, errors = 0;
+
+	memset(&so, 0, sizeof(so));
+	so.jobs = o->jobs;
+	so.no_ignore_files = o->no_ignore;
+	if (isatty(STDERR_FILENO)) {
+		so.progress = on_progress;
+		so.progress_arg = &prog;
+	}
+	if (!(cat = load_catalog(o->profile)))
+		goto out;
+	if (o->baseline && !(base = load_baseline(o->baseline)))
+		goto out;
+	if (!(ps = rs_pinscan_new(cat))) {
+		error("out of memory");
+		goto out;
+	}
+	if (o->ignore_file && read_ignore(ps, o->ignore_file))
+		goto out;
+	for (i = (size_t)optind; i < (size_t)argc; i++)
+		if (rs_pinscan_path(ps, argv[i], &so, &err) < 0) {
+			if (prog.shown)
+				fputs("\r\033[K", stderr);
+			lib_error(&err);
+			goto out;
+		}
+	if (prog.shown)
+		fputs("\r\033[K", stderr);
+	if (!(v = calloc(rs_pinscan_count(ps) + 1, sizeof(*v)))) {
+		error("out of memory");
+		goto out;
+	}
+	for (i = 0; i < rs_pinscan_count(ps); i++) {
+		const struct rs_pin_finding *f = rs_pinscan_at(ps, i);
+		if (in_baseline(base, f)) {
+			baselined++;
+			continue;
+		}
+		v[n++] = f;
+		errors += f->severity == RS_SEV_ERROR;
+	}
+	if (o->format == SCAN_JSON ? render_json(ps, v, n, o, baselined) != 0
+	    : o->format == SCAN_SARIF ? render_sarif(v, n) != 0 : (render_text(ps, v, n, baselined), 0))
+		goto out;
+	rv = errors ? EXIT_PROBLEM : EXIT_OK;
+out:
+	free(v);
+	json_decref(base);
+	rs_pinscan_free(ps);
+	rs_catalog_free(cat);
+	return rv;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	struct scan_opts o = { SCAN_TEXT, now(), NULL, 1, NULL, NULL, 0 };
+	int pa = parse_args(argc, argv, &o);
+
+	if (pa)
+		return pa > 0 ? show_help("scan") : EXIT_ERROR;
+	return run(argc, argv, &o);
+}

@@ -1,0 +1,863 @@
+/*
+ * pinscan.c: the pinning scanner: findings, suppressions (.rootshiftignore), files (text, or a binary's printable
+ * runs plus carving) and trees walked by N worker threads. Each file is judged on its own, so workers share only
+ * the catalog (read-only), the result list and the progress counter (under one mutex).
+ */
+#include "pin.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEFAULT_MAX (1ull << 30)
+#define SMALL (1u << 20)  /* files up to this size are read into a reused buffer; larger ones are mapped */
+#define TEXT_SNIFF 8192
+#define MAX_DEPTH 64
+#define TEXT_MAX 120
+
+struct ignore {
+	char *pattern; /* fnmatch pattern, or NULL for a value */
+	char *value;   /* lowercase hex, or NULL */
+	char *base;    /* the directory the pattern is relative to, "" for none */
+	char *rules;   /* " rule rule " or NULL for every rule */
+};
+
+struct rs_pinscan {
+	const struct rs_catalog *cat;
+	struct rs_pin_finding *v;
+	size_t n, cap;
+	struct ignore *ign;
+	size_t nign, capign;
+	size_t suppressed;
+	unsigned long long files, bytes;
+	pthread_mutex_t lock;
+};
+
+struct rs_pinscan *rs_pinscan_new(const struct rs_catalog *cat)
+{
+	struct rs_pinscan *ps = calloc(1, sizeof(*ps));
+
+	if (!ps)
+		return NULL;
+	ps->cat = cat;
+	pthread_mutex_init(&ps->lock, NULL);
+	return ps;
+}
+
+static void finding_release(struct rs_pin_finding *f)
+{
+	free((char *)f->path);
+	free((char *)f->value);
+	free((char *)f->text);
+	free((char *)f->message);
+}
+
+void rs_pinscan_free(struct rs_pinscan *ps)
+{
+	size_t i;
+
+	if (!ps)
+		return;
+	for (i = 0; i < ps->n; i++)
+		finding_release(&ps->v[i]);
+	for (i = 0; i < ps->nign; i++) {
+		free(ps->ign[i].pattern);
+		free(ps->ign[i].value);
+		free(ps->ign[i].base);
+		free(ps->ign[i].rules);
+	}
+	free(ps->ign);
+	free(ps->v);
+	pthread_mutex_destroy(&ps->lock);
+	free(ps);
+}
+
+size_t rs_pinscan_count(const struct rs_pinscan *ps)
+{
+	return ps ? ps->n : 0;
+}
+
+const struct rs_pin_finding *rs_pinscan_at(const struct rs_pinscan *ps, size_t i)
+{
+	return ps && i < ps->n ? &ps->v[i] : NULL;
+}
+
+unsigned long long rs_pinscan_files(const struct rs_pinscan *ps)
+{
+	return ps ? ps->files : 0;
+}
+
+unsigned long long rs_pinscan_bytes(const struct rs_pinscan *ps)
+{
+	return ps ? ps->bytes : 0;
+}
+
+size_t rs_pinscan_suppressed(const struct rs_pinscan *ps)
+{
+	return ps ? ps->suppressed : 0;
+}
+
+/* ---- suppressions ---- */
+
+static int add_ignore_line(struct rs_pinscan *ps, const char *line, size_t n, const char *base)
+{
+	struct ignore *g;
+	struct rs_buf rules = RS_BUF_INIT;
+	size_t i = 0, w;
+	char *first = NULL;
+
+	while (i < n) {
+		while (i < n && (line[i] == ' ' || line[i] == '\t'))
+			i++;
+		for (w = i; i < n && line[i] != ' ' && line[i] != '\t';)
+			i++;
+		if (w == i)
+			break;
+		if (!first) {
+			if (!(first = rs_strndup(line + w, i - w)))
+				return -1;
+		} else if (rs_buf_addf(&rules, " %.*s", (int)(i - w), line + w) < 0) {
+			free(first);
+			return -1;
+		}
+	}
+	if (!first)
+		return 0;
+	if (ps->nign == ps->capign) {
+		size_t cap = ps->capign ? ps->capign * 2 : 8;
+		struct ignore *v = realloc(ps->ign, cap * sizeof(*v));
+		if (!v) {
+			free(first);
+			rs_buf_release(&rules);
+			return -1;
+		}
+		ps->ign = v;
+		ps->capign = cap;
+	}
+	g = &ps->ign[ps->nign];
+	memset(g, 0, sizeof(*g));
+	if (!strncmp(first, "value:", 6)) {
+		char hex[130];
+		if (rs_hex_normalize(first + 6, hex, sizeof(hex)) < 0)
+			snprintf(hex, sizeof(hex), "%s", first + 6);
+		g->value = rs_strdup(hex);
+		free(first);
+	} else {
+		size_t fl = strlen(first);
+		if (fl > 1 && first[fl - 1] == '/') { /* a directory: everything under it */
+			char *d = malloc(fl + 2);
+			if (d)
+				snprintf(d, fl + 2, "%s*", first);
+			free(first);
+			first = d;
+		}
+		g->pattern = first;
+	}
+	if (rules.len && rs_buf_addstr(&rules, " ") < 0) {
+		rs_buf_release(&rules);
+		return -1;
+	}
+	g->rules = rules.len ? rs_buf_detach(&rules) : NULL;
+	g->base = rs_strdup(base ? base : "");
+	if ((!g->pattern && !g->value) || !g->base)
+		return -1;
+	ps->nign++;
+	return 0;
+}
+
+int rs_pinscan_add_ignore(struct rs_pinscan *ps, const char *text, size_t len, const char *base, const char *origin,
+			  struct rs_error *err)
+{
+	size_t i = 0, e, n;
+
+	while (i < len) {
+		const char *nl = memchr(text + i, '\n', len - i), *hash;
+		e = nl ? (size_t)(nl - text) : len;
+		n = e - i;
+		if ((hash = memchr(text + i, '#', n)) != NULL)
+			n = (size_t)(hash - (text + i));
+		while (n && (text[i + n - 1] == ' ' || text[i + n - 1] == '\r' || text[i + n - 1] == '\t'))
+			n--;
+		if (n && add_ignore_line(ps, text + i, n, base) < 0)
+			return rs_fail(err, RS_ERR_NOMEM, "cannot read '%s': out of memory", origin ? origin : "ignore");
+		i = e + 1;
+	}
+	return 0;
+}
+
+static int has_rule(const char *rules, const char *id)
+{
+	char w[64];
+
+	if (!rules)
+		return 1;
+	snprintf(w, sizeof(w), " %s ", id);
+	return strstr(rules, w) != NULL;
+}
+
+static int ignored(const struct rs_pinscan *ps, const char *path, const char *rule, const char *value)
+{
+	size_t i, bl;
+	const char *rel;
+
+	for (i = 0; i < ps->nign; i++) {
+		const struct ignore *g = &ps->ign[i];
+		if (!has_rule(g->rules, rule))
+			continue;
+		if (g->value) {
+			if (value && !strcmp(g->value, value))
+				return 1;
+			continue;
+		}
+		rel = path;
+		bl = strlen(g->base);
+		if (bl) {
+			if (strncmp(path, g->base, bl) || (path[bl] != '/' && g->base[bl - 1] != '/'))
+				continue;
+			rel = path + bl + (path[bl] == '/');
+		}
+		if (!fnmatch(g->pattern, rel, 0) || (!strchr(g->pattern, '/') && strrchr(rel, '/') &&
+						     !fnmatch(g->pattern, strrchr(rel, '/') + 1, 0)))
+			return 1;
+	}
+	return 0;
+}
+
+/* ---- findings of one file ---- */
+
+struct filescan {
+	struct rs_pinscan *ps;
+	const char *path;
+	const unsigned char *buf; /* the file's bytes (for line and column and the text) */
+	size_t len;
+	int binary;
+	size_t line_at; /* line counting cursor */
+	long line_no;
+	struct rs_pin_finding *v;
+	size_t n, cap;
+	size_t suppressed;
+};
+
+static long line_of(struct filescan *f, size_t at, long *column)
+{
+	const unsigned char *p, *start;
+
+	if (at < f->line_at) {
+		f->line_at = 0;
+		f->line_no = 1;
+	}
+	if (!f->line_no)
+		f->line_no = 1;
+	for (p = f->buf + f->line_at; (p = memchr(p, '\n', (size_t)(f->buf + at - p))) != NULL; p++) {
+		f->line_no++;
+		f->line_at = (size_t)(p - f->buf) + 1;
+	}
+	for (start = f->buf + at; start > f->buf && start[-1] != '\n';)
+		start--;
+	*column = (long)(f->buf + at - start) + 1;
+	return f->line_no;
+}
+
+/* The matched text, one line, at most TEXT_MAX bytes, secrets masked. */
+static char *snippet(const unsigned char *buf, size_t at, size_t end)
+{
+	static const char *const secrets[] = { "SharedAccessKey=", "SharedAccessSignature", "sig=", "password",
+					       "PRIVATE KEY" };
+	size_t n = end > at ? end - at : 0, i;
+	char *s, *p;
+
+	if (n > TEXT_MAX)
+		n = TEXT_MAX;
+	for (i = 0; i < n; i++)
+		if (buf[at + i] == '\n' || buf[at + i] == '\r') {
+			n = i;
+			break;
+		}
+	if (!(s = rs_strndup((const char *)buf + at, n)))
+		return NULL;
+	for (p = s; *p; p++) /* ASCII only: a binary's bytes or a stray Latin-1 byte never reach a JSON string */
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			*p = (unsigned char)*p < 0x20 ? ' ' : '?';
+	for (i = 0; i < RS_ARRAY_LEN(secrets); i++)
+		if ((p = strstr(s, secrets[i])) != NULL) {
+			p += strlen(secrets[i]);
+			if (*p)
+				snprintf(p, (size_t)(s + n - p) + 1, "***");
+		}
+	while (n && s[n - 1] == ' ')
+		s[--n] = '\0';
+	return s;
+}
+
+static int file_add(void *arg, const struct rs_pin_hit *h)
+{
+	struct filescan *f = arg;
+	struct rs_pin_finding *r;
+
+	if (ignored(f->ps, f->path, h->rule, h->value)) {
+		f->suppressed++;
+		return 0;
+	}
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 16;
+		struct rs_pin_finding *v = realloc(f->v, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		f->v = v;
+		f->cap = cap;
+	}
+	r = &f->v[f->n];
+	memset(r, 0, sizeof(*r));
+	r->rule = rs_pin_rule_find(h->rule);
+	r->kind = h->kind;
+	r->severity = h->severity;
+	r->confidence = h->confidence;
+	r->offset = (long long)h->at;
+	if (!f->binary)
+		r->line = line_of(f, h->at, &r->column);
+	r->algorithm = h->algorithm ? h->algorithm : "";
+	r->known = h->known;
+	r->api = h->api ? h->api : "";
+	r->path = rs_strdup(f->path);
+	r->value = rs_strdup(h->value ? h->value : "");
+	r->text = h->text ? snippet((const unsigned char *)h->text, 0, strlen(h->text)) : snippet(f->buf, h->at, h->end);
+	r->message = rs_strdup(h->message);
+	if (!r->rule || !r->path || !r->value || !r->text || !r->message) {
+		finding_release(r);
+		return -1;
+	}
+	f->n++;
+	return 0;
+}
+
+/* ---- embedded anchors that are not roots ---- */
+
+/* Whether a leaf names a host a profile's servers use ("*.azure-devices.net"): the server's own certificate. */
+static int server_of_profile(const struct rs_catalog *cat, const struct rs_cert *c)
+{
+	size_t pi, i, j;
+
+	for (pi = 0; pi < rs_catalog_profile_count(cat); pi++) {
+		const struct rs_profile *p = rs_catalog_profile_at(cat, pi);
+		for (i = 0; i < rs_profile_leaf_pattern_count(p); i++) {
+			const char *pat = rs_profile_leaf_pattern_at(p, i);
+			if (!strcmp(rs_cert_common_name(c), pat))
+				return 1;
+			for (j = 0; j < rs_cert_san_count(c); j++)
+				if (!strncmp(rs_cert_san_at(c, j), "DNS:", 4) && !strcmp(rs_cert_san_at(c, j) + 4, pat))
+					return 1;
+		}
+	}
+	return 0;
+}
+
+/* A leaf for client authentication only: a device's own certificate, not something it trusts. */
+static int client_only(const struct rs_cert *c)
+{
+	size_t i;
+	int client = 0, server = 0;
+
+	for (i = 0; i < rs_cert_ext_key_usage_count(c); i++) {
+		client |= !strcmp(rs_cert_ext_key_usage_at(c, i), "clientAuth");
+		server |= !strcmp(rs_cert_ext_key_usage_at(c, i), "serverAuth");
+	}
+	return client && !server;
+}
+
+int rs_pin_rules_anchors(const struct rs_catalog *cat, const unsigned char *buf, size_t len, const char *name,
+			 const struct rs_pin_sink *sink, struct rs_error *err)
+{
+	struct rs_anchorset *set = rs_anchorset_new();
+	struct rs_scan_opts so;
+	size_t i, j;
+	int rv = -1;
+
+	if (!set)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	memset(&so, 0, sizeof(so));
+	if (rs_anchorset_scan_mem(set, buf, len, name, &so, err) < 0)
+		goto out;
+	for (i = 0; i < rs_anchorset_count(set); i++) {
+		const struct rs_anchor *a = rs_anchorset_at(set, i);
+		const struct rs_cert *c = rs_anchor_cert(a);
+		const struct rs_known *k = rs_anchor_identify(cat, a);
+		int leaf, inter;
+		char msg[512];
+		struct rs_pin_hit h;
+
+		leaf = k ? rs_known_kind(k) == RS_KIND_LEAF : c && !rs_cert_is_ca(c);
+		inter = k ? rs_known_kind(k) == RS_KIND_INTERMEDIATE : c && rs_cert_is_ca(c) && !rs_cert_self_issued(c);
+		if ((!leaf && !inter) || rs_anchor_trust(a) != RS_TRUST_ANCHOR || (leaf && !k && client_only(c)))
+			continue;
+		snprintf(msg, sizeof(msg), "%s %s embedded as a trust anchor: the device stops connecting when it is "
+			 "replaced; embed the roots (DigiCert Global Root G2, Microsoft RSA Root CA 2017) instead",
+			 leaf ? "leaf certificate" : "intermediate", k ? rs_known_name(k) : rs_anchor_subject(a));
+		memset(&h, 0, sizeof(h));
+		h.rule = "anchor-not-root";
+		h.kind = "embedded-anchor";
+		/* known to the catalog, or the server's own certificate: it is what the device trusts; other certificates
+		 * in a file may be there for another reason (a test CA, a chain sent to the server) */
+		h.severity = k || (leaf && server_of_profile(cat, c)) ? RS_SEV_ERROR : RS_SEV_WARNING;
+		h.confidence = h.severity == RS_SEV_ERROR ? "high" : "medium";
+		h.value = c ? rs_cert_sha1(c) : rs_anchor_spki_sha256(a);
+		h.algorithm = c ? "sha1" : "spki-sha256";
+		h.known = k;
+		h.api = "";
+		h.message = msg;
+		h.text = rs_anchor_subject(a);
+		for (j = 0; j < rs_anchor_location_count(a); j++) {
+			const struct rs_location *l = rs_anchor_location_at(a, j);
+			h.at = l->offset >= 0 && (size_t)l->offset < len ? (size_t)l->offset : 0;
+			h.end = h.at + 40;
+			if (h.end > len)
+				h.end = len;
+			if (sink->add(sink->arg, &h) < 0)
+				goto out;
+		}
+	}
+	rv = 0;
+out:
+	rs_anchorset_free(set);
+	return rv;
+}
+
+/* ---- one buffer ---- */
+
+static int is_text(const unsigned char *buf, size_t len)
+{
+	size_t n = len < TEXT_SNIFF ? len : TEXT_SNIFF, i, odd = 0;
+
+	if (memchr(buf, 0, n))
+		return 0;
+	for (i = 0; i < n; i++)
+		odd += buf[i] < 0x09 || (buf[i] > 0x0d && buf[i] < 0x20);
+	return odd <= n / 100 + 2;
+}
+
+static int cmp_findings(const void *a, const void *b)
+{
+	const struct rs_pin_finding *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	if (c)
+		return c;
+	if (x->offset != y->offset)
+		return x->offset < y->offset ? -1 : 1;
+	return strcmp(x->rule->id, y->rule->id);
+}
+
+/* One place, one rule: a value seen by two passes (a digest inside a placeholder check) is reported once. */
+static void dedupe(struct filescan *f)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < f->n; i++) {
+		if (o && f->v[o - 1].offset == f->v[i].offset && f->v[o - 1].rule == f->v[i].rule) {
+			finding_release(&f->v[i]);
+			continue;
+		}
+		f->v[o++] = f->v[i];
+	}
+	f->n = o;
+}
+
+/* Judges one file's bytes into f. */
+static int scan_bytes(struct filescan *f, struct rs_error *err)
+{
+	struct rs_pin_sink sink = { file_add, f };
+	unsigned char *view = NULL, printable[256];
+	size_t i;
+	int rv;
+
+	if (f->len == 0)
+		return 0;
+	f->binary = !is_text(f->buf, f->len);
+	if (!f->binary) {
+		rv = rs_pin_rules_text(f->ps->cat, f->buf, f->len, f->path, 0, &sink);
+	} else {
+		/* the printable view: every byte that is not printable ASCII becomes a line break, offsets kept */
+		if (!(view = malloc(f->len)))
+			return rs_fail(err, RS_ERR_NOMEM, "out of memory reading '%s'", f->path);
+		for (i = 0; i < 256; i++)
+			printable[i] = (i >= 0x20 && i < 0x7f) || i == '\t' ? (unsigned char)i : '\n';
+		for (i = 0; i < f->len; i++) /* a table lookup, no branches */
+			view[i] = printable[f->buf[i]];
+		rv = rs_pin_rules_text(f->ps->cat, view, f->len, f->path, 1, &sink);
+		free(view);
+	}
+	if (rv < 0)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory scanning '%s'", f->path);
+	if (rs_pin_rules_anchors(f->ps->cat, f->buf, f->len, f->path, &sink, err) < 0)
+		return -1;
+	if (f->n > 1) {
+		qsort(f->v, f->n, sizeof(*f->v), cmp_findings);
+		dedupe(f);
+	}
+	return 0;
+}
+
+/* Moves f's findings into ps. */
+static int merge(struct rs_pinscan *ps, struct filescan *f)
+{
+	int rv = 0;
+
+	pthread_mutex_lock(&ps->lock);
+	if (ps->n + f->n > ps->cap) {
+		size_t cap = ps->cap ? ps->cap : 64;
+		struct rs_pin_finding *v;
+		while (cap < ps->n + f->n)
+			cap *= 2;
+		if ((v = realloc(ps->v, cap * sizeof(*v))) != NULL) {
+			ps->v = v;
+			ps->cap = cap;
+		} else {
+			rv = -1;
+		}
+	}
+	if (rv == 0 && f->n) {
+		memcpy(ps->v + ps->n, f->v, f->n * sizeof(*f->v));
+		ps->n += f->n;
+		f->n = 0;
+	}
+	ps->suppressed += f->suppressed;
+	ps->files++;
+	ps->bytes += f->len;
+	pthread_mutex_unlock(&ps->lock);
+	return rv;
+}
+
+static void filescan_release(struct filescan *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		finding_release(&f->v[i]);
+	free(f->v);
+}
+
+int rs_pinscan_mem(struct rs_pinscan *ps, const unsigned char *buf, size_t len, const char *name,
+		   struct rs_error *err)
+{
+	struct filescan f;
+	int rv;
+
+	if (!ps || (!buf && len))
+		return rs_fail(err, RS_ERR_USAGE, "rs_pinscan_mem: no scanner or no bytes");
+	memset(&f, 0, sizeof(f));
+	f.ps = ps;
+	f.path = name ? name : "(memory)";
+	f.buf = buf;
+	f.len = len;
+	rv = scan_bytes(&f, err);
+	if (rv == 0 && merge(ps, &f) < 0)
+		rv = rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	filescan_release(&f);
+	if (rv == 0 && ps->n > 1)
+		qsort(ps->v, ps->n, sizeof(*ps->v), cmp_findings);
+	return rv;
+}
+
+/* ---- files and trees ---- */
+
+struct work {
+	struct rs_pinscan *ps;
+	const struct rs_pinscan_opts *opts;
+	unsigned long long max;
+	char **paths;
+	size_t n, cap;
+	size_t next;        /* the next file to take (under ps->lock) */
+	int failed;
+	struct rs_error err; /* the first hard error */
+};
+
+static int add_path(struct work *w, const char *path)
+{
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 256;
+		char **v = realloc(w->paths, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		w->paths = v;
+		w->cap = cap;
+	}
+	if (!(w->paths[w->n] = rs_strdup(path)))
+		return -1;
+	w->n++;
+	return 0;
+}
+
+static int skip_dir(const char *dir, const char *name)
+{
+	static const char *const names[] = { ".git", ".hg", ".svn", ".bzr", "node_modules", "__pycache__", ".pio",
+					     ".tox", ".venv", "CMakeFiles", "build", ".gradle", ".idea" };
+	char probe[4096];
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < RS_ARRAY_LEN(names); i++)
+		if (!strcmp(name, names[i]))
+			return 1;
+	if (!strncmp(name, "build-", 6) || !strncmp(name, "cmake-build-", 12))
+		return 1;
+	snprintf(probe, sizeof(probe), "%s/%s/CMakeCache.txt", dir, name);
+	return stat(probe, &st) == 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int walk(struct work *w, const char *path, int depth, struct rs_error *err)
+{
+	DIR *d;
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, cap = 0, i;
+	int rv = 0;
+
+	if (depth > MAX_DEPTH)
+		return 0;
+	if (!(d = opendir(path)))
+		return depth == 0 ? rs_fail(err, RS_ERR_IO, "cannot read '%s': %s", path, strerror(errno)) : 0;
+	while ((e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (n == cap) {
+			char **v = realloc(names, (cap = cap ? cap * 2 : 32) * sizeof(*v));
+			if (!v) {
+				rv = -1;
+				break;
+			}
+			names = v;
+		}
+		if (!(names[n] = rs_strdup(e->d_name))) {
+			rv = -1;
+			break;
+		}
+		n++;
+	}
+	closedir(d);
+	if (rv == 0 && n > 1)
+		qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n && rv == 0; i++) {
+		struct rs_buf child = RS_BUF_INIT;
+		struct stat st;
+		if (rs_buf_addf(&child, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", names[i]) < 0) {
+			rv = -1;
+			break;
+		}
+		if (lstat(child.data, &st) == 0) {
+			if (S_ISDIR(st.st_mode) && !skip_dir(path, names[i]))
+				rv = walk(w, child.data, depth + 1, err);
+			else if (S_ISREG(st.st_mode) && strcmp(names[i], ".rootshiftignore"))
+				rv = add_path(w, child.data);
+		}
+		rs_buf_release(&child);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (rv < 0 && err && err->code == RS_ERR_NONE)
+		rs_fail(err, RS_ERR_NOMEM, "out of memory walking '%s'", path);
+	return rv;
+}
+
+/* Reads (small) or maps (large) a file; *mapped tells which. */
+static int open_file(const char *path, unsigned long long max, struct rs_buf *small, const unsigned char **data,
+		     size_t *len, int *mapped, struct rs_error *err)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t r;
+	size_t got = 0;
+
+	*mapped = 0;
+	*len = 0;
+	*data = NULL;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return rs_fail(err, RS_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+	}
+	if ((unsigned long long)st.st_size > max || st.st_size == 0) {
+		close(fd);
+		return 0;
+	}
+	if (st.st_size > SMALL) {
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		close(fd);
+		if (m == MAP_FAILED)
+			return rs_fail(err, RS_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+		*data = m;
+		*len = (size_t)st.st_size;
+		*mapped = 1;
+		return 0;
+	}
+	small->len = 0;
+	if (rs_buf_grow(small, (size_t)st.st_size + 1) < 0) {
+		close(fd);
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory reading '%s'", path);
+	}
+	while (got < (size_t)st.st_size && (r = read(fd, small->data + got, (size_t)st.st_size - got)) > 0)
+		got += (size_t)r;
+	close(fd);
+	*data = (const unsigned char *)small->data;
+	*len = got;
+	return 0;
+}
+
+static int scan_one(struct work *w, const char *path, struct rs_buf *small, struct rs_error *err)
+{
+	struct filescan f;
+	const unsigned char *data;
+	size_t len;
+	int mapped, rv;
+
+	if (open_file(path, w->max, small, &data, &len, &mapped, err) < 0)
+		return -1;
+	memset(&f, 0, sizeof(f));
+	f.ps = w->ps;
+	f.path = path;
+	f.buf = data;
+	f.len = len;
+	rv = scan_bytes(&f, err);
+	if (mapped)
+		munmap((void *)data, len);
+	if (rv == 0 && merge(w->ps, &f) < 0)
+		rv = rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	filescan_release(&f);
+	if (rv == 0 && w->opts && w->opts->progress) {
+		pthread_mutex_lock(&w->ps->lock);
+		w->opts->progress(w->opts->progress_arg, path, w->ps->files, w->ps->bytes); /* over every call */
+		pthread_mutex_unlock(&w->ps->lock);
+	}
+	return rv;
+}
+
+static void *worker(void *arg)
+{
+	struct work *w = arg;
+	struct rs_buf small = RS_BUF_INIT;
+	struct rs_error err;
+
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&w->ps->lock);
+		i = w->failed ? w->n : w->next++;
+		pthread_mutex_unlock(&w->ps->lock);
+		if (i >= w->n)
+			break;
+		memset(&err, 0, sizeof(err));
+		if (scan_one(w, w->paths[i], &small, &err) < 0) {
+			/* a file that vanished or cannot be read inside a tree is skipped; memory is a hard error */
+			if (err.code == RS_ERR_IO)
+				continue;
+			pthread_mutex_lock(&w->ps->lock);
+			if (!w->failed) {
+				w->failed = 1;
+				w->err = err;
+			}
+			pthread_mutex_unlock(&w->ps->lock);
+		}
+	}
+	rs_buf_release(&small);
+	return NULL;
+}
+
+static int run_jobs(struct work *w, unsigned jobs, struct rs_error *err)
+{
+	pthread_t th[64];
+	unsigned i, started = 0;
+
+	if (jobs > RS_ARRAY_LEN(th))
+		jobs = RS_ARRAY_LEN(th);
+	if (jobs > w->n)
+		jobs = w->n ? (unsigned)w->n : 1;
+	for (i = 1; i < jobs; i++)
+		if (pthread_create(&th[started], NULL, worker, w) == 0)
+			started++;
+	worker(w);
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	if (w->failed) {
+		if (err)
+			*err = w->err;
+		return -1;
+	}
+	return 0;
+}
+
+static int read_ignore_file(struct rs_pinscan *ps, const char *dir, struct rs_error *err)
+{
+	struct rs_buf p = RS_BUF_INIT;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	struct stat st;
+	int rv = 0;
+
+	if (rs_buf_addf(&p, "%s/.rootshiftignore", dir) < 0)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	if (stat(p.data, &st) == 0) {
+		rv = rs_read_file(p.data, 1 << 20, &data, &len, err);
+		if (rv == 0)
+			rv = rs_pinscan_add_ignore(ps, (const char *)data, len, dir, p.data, err);
+		free(data);
+	}
+	rs_buf_release(&p);
+	return rv;
+}
+
+int rs_pinscan_path(struct rs_pinscan *ps, const char *path, const struct rs_pinscan_opts *opts,
+		    struct rs_error *err)
+{
+	struct work w;
+	struct stat st;
+	size_t i;
+	int rv = -1;
+
+	if (!ps || !path)
+		return rs_fail(err, RS_ERR_USAGE, "rs_pinscan_path: no scanner or no path");
+	if (stat(path, &st) < 0)
+		return rs_fail(err, RS_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+	memset(&w, 0, sizeof(w));
+	w.ps = ps;
+	w.opts = opts;
+	w.max = opts && opts->max_file_bytes ? opts->max_file_bytes : DEFAULT_MAX;
+	if (err)
+		rs_error_clear(err);
+	if (S_ISDIR(st.st_mode)) {
+		if ((!opts || !opts->no_ignore_files) && read_ignore_file(ps, path, err) < 0)
+			goto out;
+		if (walk(&w, path, 0, err) < 0)
+			goto out;
+	} else if (add_path(&w, path) < 0) {
+		rs_fail(err, RS_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		if (run_jobs(&w, opts && opts->jobs > 1 ? opts->jobs : 1, err) < 0)
+			goto out;
+	} else {
+		struct rs_buf small = RS_BUF_INIT;
+		rv = scan_one(&w, path, &small, err);
+		rs_buf_release(&small);
+		if (rv < 0)
+			goto out;
+	}
+	if (ps->n > 1)
+		qsort(ps->v, ps->n, sizeof(*ps->v), cmp_findings);
+	rv = 0;
+out:
+	for (i = 0; i < w.n; i++)
+		free(w.paths[i]);
+	free(w.paths);
+	return rv;
+}

@@ -1,0 +1,895 @@
+/*
+ * rules.c: the pinning rules over one buffer. Each family looks for a few rare substrings first (memmem), then
+ * reads the line around a hit; digests come from tokens.c and are judged by the catalog and by the API they feed.
+ * docs/scan.md documents every rule.
+ */
+#include "pin.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- the rule table: ids are stable ---- */
+
+static const struct rs_pin_rule rules[] = {
+	{ "pin-intermediate", RS_SEV_ERROR, "a fingerprint of a known intermediate CA is written in code or config",
+	  "Intermediates rotate without notice (Azure changed them in 2020, 2023 and 2026), so a pinned intermediate "
+	  "breaks the device at the next rotation. Trust the roots instead: DigiCert Global Root G2 and Microsoft RSA "
+	  "Root Certificate Authority 2017." },
+	{ "pin-leaf", RS_SEV_ERROR, "a fingerprint of a known server (leaf) certificate is written in code or config",
+	  "Server certificates are replaced every few months; a pinned leaf breaks at every renewal. Verify the chain "
+	  "against the roots instead." },
+	{ "pin-alias", RS_SEV_ERROR, "a documented-wrong thumbprint is written in code or config",
+	  "Documents attach this thumbprint to another certificate, so the code pins a certificate nobody meant. Remove "
+	  "the pin and trust the roots." },
+	{ "pin-root", RS_SEV_INFO, "a fingerprint of a known root CA is written in code or config",
+	  "A root's fingerprint is stable until the root itself changes, as Baltimore did in 2023: make sure the list "
+	  "can be updated and holds both the old and the new root during a migration." },
+	{ "pin-unknown", RS_SEV_ERROR, "an unknown certificate or key fingerprint is pinned",
+	  "A fingerprint fed to a pinning API matches one certificate or key, most often the server's own, which "
+	  "changes at every renewal. Verify the chain against the roots instead, or pin several roots' keys." },
+	{ "pin-placeholder", RS_SEV_WARNING, "a pinning API is called with a placeholder value",
+	  "The pin is still a pin: whatever replaces the placeholder breaks at the next rotation. Verify the chain "
+	  "against the roots instead." },
+	{ "name-check", RS_SEV_WARNING, "an issuer or subject name is compared as a string",
+	  "Issuer and subject names change when CAs rotate (Microsoft RSA TLS CA 01 became Microsoft Azure RSA TLS "
+	  "Issuing CA 03); a hand-written name check breaks then. Rely on chain verification and host name checks." },
+	{ "anchor-not-root", RS_SEV_ERROR, "an intermediate or leaf certificate is embedded as a trust anchor",
+	  "A device that trusts an intermediate or the server's own certificate stops connecting when it is replaced. "
+	  "Embed the roots (old and new during a migration) instead." },
+	{ "single-root-file", RS_SEV_WARNING, "configuration names a single root certificate file",
+	  "A CA file holding one root breaks at the next root migration. Point it at a bundle that holds the old and "
+	  "the new roots (for Azure IoT: DigiCert Global Root G2 and Microsoft RSA Root Certificate Authority 2017)." },
+	{ "verify-disabled", RS_SEV_ERROR, "certificate verification is turned off",
+	  "Without verification any server is accepted, and a migration test proves nothing. Turn verification on "
+	  "with a store holding the old and the new roots." },
+};
+
+size_t rs_pin_rule_count(void)
+{
+	return RS_ARRAY_LEN(rules);
+}
+
+const struct rs_pin_rule *rs_pin_rule_at(size_t i)
+{
+	return i < RS_ARRAY_LEN(rules) ? &rules[i] : NULL;
+}
+
+const struct rs_pin_rule *rs_pin_rule_find(const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && i < RS_ARRAY_LEN(rules); i++)
+		if (!strcmp(rules[i].id, id))
+			return &rules[i];
+	return NULL;
+}
+
+/* ---- one buffer ---- */
+
+struct ctx {
+	const struct rs_catalog *cat;
+	const unsigned char *buf;
+	size_t len;
+	const char *name;
+	int binary;
+	int lockfile;
+	int digests; /* the file computes certificate digests (-1: not looked yet): a memcmp near a value compares them */
+	const struct rs_pin_sink *sink;
+	uint32_t counts[256]; /* byte histogram of buf: searches anchor on the needle's rarest byte */
+};
+
+static int word_char(unsigned char c)
+{
+	return isalnum(c) || c == '_';
+}
+
+static size_t line_start(const struct ctx *c, size_t at)
+{
+	while (at > 0 && c->buf[at - 1] != '\n')
+		at--;
+	return at;
+}
+
+static size_t line_end(const struct ctx *c, size_t at)
+{
+	const unsigned char *nl = memchr(c->buf + at, '\n', c->len - at);
+
+	return nl ? (size_t)(nl - c->buf) : c->len;
+}
+
+/* Start of the line n lines above the line of at. */
+static size_t lines_up(const struct ctx *c, size_t at, int n)
+{
+	size_t s = line_start(c, at);
+
+	while (n-- > 0 && s > 0)
+		s = line_start(c, s - 1);
+	return s;
+}
+
+/* End of the line n lines below the line of at. */
+static size_t lines_down(const struct ctx *c, size_t at, int n)
+{
+	size_t e = line_end(c, at);
+
+	while (n-- > 0 && e < c->len)
+		e = line_end(c, e + 1);
+	return e;
+}
+
+static const unsigned char *find(const struct ctx *c, size_t from, size_t to, const char *needle)
+{
+	if (to > c->len)
+		to = c->len;
+	return from < to ? rs_pin_find_hist(c->buf + from, to - from, needle, strlen(needle), c->counts) : NULL;
+}
+
+/* Case-insensitive search in [from, to). */
+static const unsigned char *find_ci(const struct ctx *c, size_t from, size_t to, const char *needle)
+{
+	size_t n = strlen(needle), i;
+
+	for (i = from; i + n <= to && i + n <= c->len; i++)
+		if (tolower(c->buf[i]) == needle[0] && !strncasecmp((const char *)c->buf + i, needle, n))
+			return c->buf + i;
+	return NULL;
+}
+
+/* In a binary's printable view a "line" is a run; the same helpers work, but nothing spans runs. */
+static int emit(const struct ctx *c, const struct rs_pin_hit *h)
+{
+	return c->sink->add(c->sink->arg, h);
+}
+
+static int is_lockfile(const char *name)
+{
+	static const char *const names[] = { "package-lock.json", "yarn.lock", "go.sum", "Cargo.lock", "poetry.lock",
+					     "Pipfile.lock", "pnpm-lock.yaml", "composer.lock", "Gemfile.lock",
+					     "flake.lock", "packages.lock.json", "gradle.lockfile" };
+	const char *base = strrchr(name, '/');
+	size_t i, n;
+
+	base = base ? base + 1 : name;
+	for (i = 0; i < RS_ARRAY_LEN(names); i++)
+		if (!strcmp(base, names[i]))
+			return 1;
+	n = strlen(base);
+	return (n > 5 && !strcmp(base + n - 5, ".lock")) || (n > 4 && !strcmp(base + n - 4, ".sum")) ||
+	       !strncmp(base, "requirements", 12);
+}
+
+/* ---- fingerprints: which API a value feeds ---- */
+
+struct api {
+	const char *needle;
+	const char *name;
+};
+
+static const struct api apis[] = {
+	{ "setFingerprint", "WiFiClientSecure::setFingerprint" },
+	{ "setKnownKey", "BearSSL::WiFiClientSecure::setKnownKey" },
+	{ "X509_pubkey_digest", "X509_pubkey_digest" },
+	{ "X509_digest", "X509_digest" },
+	{ "CURLOPT_PINNEDPUBLICKEY", "CURLOPT_PINNEDPUBLICKEY" },
+	{ "pinnedpubkey", "curl --pinnedpubkey" },
+	{ "<pin ", "network-security-config <pin>" },
+	{ "<pin>", "network-security-config <pin>" },
+	{ "CertificatePinner", "OkHttp CertificatePinner" },
+	{ "pin-sha256", "Public-Key-Pins" },
+	{ ".verify(", "WiFiClientSecure::verify" },
+	{ "begin(", "HTTPClient::begin" },
+	{ "memcmp", "memcmp of a certificate digest" },
+	{ "mbedtls_ssl_conf_verify", "mbedtls_ssl_conf_verify callback" },
+};
+
+static int computes_digests(const unsigned char *buf, size_t len);
+
+/* Whether API i, found at p, plausibly takes a fingerprint there. */
+static int api_fits(const struct ctx *c, size_t i, size_t at)
+{
+	if (!strcmp(apis[i].needle, "begin("))
+		return find(c, at, line_end(c, at), "http") != NULL; /* HTTPClient::begin(url, fingerprint) */
+	if (!strcmp(apis[i].needle, "memcmp")) {
+		if (c->digests < 0)
+			((struct ctx *)c)->digests = computes_digests(c->buf, c->len);
+		return c->digests;
+	}
+	return 1;
+}
+
+/* The API found in [from, to), or NULL. */
+static const char *api_in(const struct ctx *c, size_t from, size_t to)
+{
+	const unsigned char *p;
+	size_t i;
+
+	for (i = 0; i < RS_ARRAY_LEN(apis); i++)
+		if ((p = find(c, from, to, apis[i].needle)) != NULL && api_fits(c, i, (size_t)(p - c->buf)))
+			return apis[i].name;
+	return NULL;
+}
+
+/* The identifier a value at `at` is assigned to ("fp" in `const char fp[] = "..."`), copied into out. */
+static int assigned_ident(const struct ctx *c, size_t at, char *out, size_t size)
+{
+	static const char *const attrs[] = { "PROGMEM", "ICACHE_RODATA_ATTR", "DRAM_ATTR", "RODATA_ATTR", "const" };
+	size_t from = lines_up(c, at, 3), i = at, e, k;
+
+	while (i > from && c->buf[i - 1] != '=' && c->buf[i - 1] != ';' && c->buf[i - 1] != '}')
+		i--;
+	if (i <= from || c->buf[i - 1] != '=' || (i >= 2 && strchr("=!<>", c->buf[i - 2])))
+		return 0;
+	i--;
+	while (i > from && (c->buf[i - 1] == ' ' || c->buf[i - 1] == '\t'))
+		i--;
+	while (i > from && c->buf[i - 1] == ']') { /* fp[20] or fp[] */
+		while (i > from && c->buf[i - 1] != '[')
+			i--;
+		if (i > from)
+			i--;
+	}
+	for (;;) {
+		e = i;
+		while (i > from && word_char(c->buf[i - 1]))
+			i--;
+		for (k = 0; k < RS_ARRAY_LEN(attrs); k++)
+			if (e - i == strlen(attrs[k]) && !memcmp(c->buf + i, attrs[k], e - i))
+				break;
+		if (k == RS_ARRAY_LEN(attrs) || e == i)
+			break;
+		while (i > from && (c->buf[i - 1] == ' ' || c->buf[i - 1] == '\t'))
+			i--;
+		while (i > from && c->buf[i - 1] == ']') {
+			while (i > from && c->buf[i - 1] != '[')
+				i--;
+			if (i > from)
+				i--;
+		}
+	}
+	if (e == i || e - i >= size || isdigit(c->buf[i]))
+		return 0;
+	memcpy(out, c->buf + i, e - i);
+	out[e - i] = '\0';
+	return 1;
+}
+
+/* The API that a variable is passed to anywhere in the buffer, or NULL: the lines where the name occurs as a word. */
+static const char *api_of_ident(const struct ctx *c, const char *ident)
+{
+	const unsigned char *p;
+	const char *api;
+	size_t from, at, n = strlen(ident), found = 0;
+
+	for (from = 0; (p = find(c, from, c->len, ident)) != NULL && found < 64; from = at + n) {
+		at = (size_t)(p - c->buf);
+		if ((at > 0 && word_char(c->buf[at - 1])) || (at + n < c->len && word_char(c->buf[at + n])))
+			continue;
+		found++;
+		if ((api = api_in(c, line_start(c, at), line_end(c, at))) != NULL)
+			return api;
+	}
+	return NULL;
+}
+
+static const char *feeding_api(const struct ctx *c, const struct rs_pin_token *t)
+{
+	const char *api = api_in(c, lines_up(c, t->start, 1), line_end(c, t->end));
+	char ident[64];
+
+	if (!api && !c->binary && assigned_ident(c, t->start, ident, sizeof(ident)))
+		api = api_of_ident(c, ident);
+	return api;
+}
+
+/* A word on the line that says the value is a pin; and words that say it is something else. */
+static int pin_hint(const struct ctx *c, size_t at)
+{
+	static const char *const yes[] = { "fingerprint", "thumbprint", "pinned", "pin_", "_pin", "pins", "fp[", "fp =",
+					   "fp=", "cert_hash", "certhash", "cert_sha", "tls_sha", "ssl_sha" };
+	static const char *const no[] = { "commit", "integrity", "checksum", "sha256sum", "sha1sum", "revision",
+					  "git", "uuid", "hash=", "digest:", "resolved" };
+	size_t s = line_start(c, at), e = line_end(c, at), i;
+
+	if (c->lockfile)
+		return 0;
+	for (i = 0; i < RS_ARRAY_LEN(no); i++)
+		if (find_ci(c, s, e, no[i]))
+			return 0;
+	for (i = 0; i < RS_ARRAY_LEN(yes); i++)
+		if (find_ci(c, s, e, yes[i]))
+			return 1;
+	return 0;
+}
+
+static int all_same(const unsigned char *b, size_t n)
+{
+	size_t i;
+	int inc = 1;
+
+	for (i = 1; i < n; i++)
+		inc &= b[i] == (unsigned char)(b[i - 1] + 1);
+	for (i = 1; i < n && b[i] == b[0]; i++)
+		;
+	return i == n || inc;
+}
+
+static const char *kind_word(const struct rs_known *k)
+{
+	return rs_kind_name(rs_known_kind(k));
+}
+
+static int judge_token(const struct ctx *c, const struct rs_pin_token *t)
+{
+	char hex[65];
+	const struct rs_known *k = NULL, *actual = NULL;
+	const char *alias = NULL, *documented = NULL, *api, *alg;
+	struct rs_pin_hit h;
+	struct rs_buf msg = RS_BUF_INIT;
+	int b64 = !strcmp(t->notation, "base64"), rv;
+
+	rs_hex_encode(t->bytes, t->nbytes, hex);
+	if (t->nbytes == 20) {
+		alg = "sha1";
+		if (!(alias = rs_catalog_alias(c->cat, hex, &documented, &actual)))
+			k = rs_catalog_by_sha1(c->cat, hex);
+	} else if (b64 || !(k = rs_catalog_by_sha256(c->cat, hex))) {
+		alg = "spki-sha256";
+		if (!(k = rs_catalog_by_spki(c->cat, hex, NULL)) && !b64)
+			alg = "sha256";
+	} else {
+		alg = "sha256";
+	}
+	api = feeding_api(c, t);
+	if (!api && b64)
+		api = "sha256/ pin";
+	memset(&h, 0, sizeof(h));
+	h.kind = b64 ? "spki-pin" : "fingerprint";
+	h.at = t->start;
+	h.end = t->end;
+	h.value = hex;
+	h.algorithm = alg;
+	h.api = api ? api : "";
+	h.confidence = "high";
+	if (alias) {
+		h.rule = "pin-alias";
+		h.severity = RS_SEV_ERROR;
+		h.known = actual;
+		rs_buf_addf(&msg, "SHA-1 thumbprint documented as \"%s\" is really %s's%s%s: the pin matches a "
+			    "certificate nobody meant and no chain Azure serves; remove it and trust the roots",
+			    documented ? documented : "another certificate",
+			    actual ? rs_known_name(actual) : "another certificate", api ? ", fed to " : "", api ? api : "");
+	} else if (k) {
+		h.known = k;
+		h.rule = rs_known_kind(k) == RS_KIND_ROOT ? "pin-root"
+			 : rs_known_kind(k) == RS_KIND_LEAF ? "pin-leaf" : "pin-intermediate";
+		h.severity = rs_known_kind(k) == RS_KIND_ROOT ? RS_SEV_INFO : RS_SEV_ERROR;
+		if (rs_known_kind(k) == RS_KIND_ROOT)
+			rs_buf_addf(&msg, "%s of root %s%s%s: stable until the root changes; keep the old and the new "
+				    "root in the list during a migration", alg, rs_known_name(k), api ? ", fed to " : "",
+				    api ? api : "");
+		else
+			rs_buf_addf(&msg, "%s of %s %s%s%s: it breaks when the %s is replaced; verify against the "
+				    "roots (DigiCert Global Root G2, Microsoft RSA Root CA 2017) instead", alg, kind_word(k),
+				    rs_known_name(k), api ? ", fed to " : "", api ? api : "", kind_word(k));
+	} else if (api && all_same(t->bytes, t->nbytes)) {
+		h.rule = "pin-placeholder";
+		h.kind = "placeholder";
+		h.severity = RS_SEV_WARNING;
+		h.confidence = "medium";
+		rs_buf_addf(&msg, "placeholder %s fed to %s: whatever replaces it is a pin that breaks at the next "
+			    "rotation; verify against the roots instead", alg, api);
+	} else if (api) {
+		h.rule = "pin-unknown";
+		h.severity = RS_SEV_ERROR;
+		h.confidence = "medium";
+		rs_buf_addf(&msg, "unknown %s fed to %s: a pin on one certificate or key (most often the server's), "
+			    "which breaks when it is renewed; verify against the roots instead", alg, api);
+	} else if (!all_same(t->bytes, t->nbytes) && pin_hint(c, t->start)) {
+		h.rule = "pin-unknown";
+		h.severity = RS_SEV_WARNING;
+		h.confidence = "low";
+		rs_buf_addf(&msg, "unknown %s named like a pin: if it is compared with a certificate or key it breaks "
+			    "when that is renewed; verify against the roots instead", alg);
+	} else {
+		return 0;
+	}
+	if (!msg.data)
+		return -1;
+	h.message = msg.data;
+	rv = emit(c, &h);
+	rs_buf_release(&msg);
+	return rv;
+}
+
+static int rule_fingerprints(const struct ctx *c)
+{
+	struct rs_pin_token t;
+	size_t pos = 0;
+
+	while (rs_pin_next_hex(c->buf, c->len, &pos, &t))
+		if (judge_token(c, &t) < 0)
+			return -1;
+	for (pos = 0; rs_pin_next_b64(c->buf, c->len, &pos, &t);)
+		if (judge_token(c, &t) < 0)
+			return -1;
+	return 0;
+}
+
+/* ---- placeholders given to pinning APIs ---- */
+
+static int placeholder_text(const unsigned char *p, size_t n)
+{
+	static const char *const marks[] = { "xx", "your", "fingerprint", "thumbprint", "todo", "replace", "change",
+					     "insert", "<", "...", "here", "fixme" };
+	size_t i, k;
+
+	if (n == 0)
+		return 1;
+	for (i = 0; i < RS_ARRAY_LEN(marks); i++)
+		for (k = 0; k + strlen(marks[i]) <= n; k++)
+			if (!strncasecmp((const char *)p + k, marks[i], strlen(marks[i])))
+				return 1;
+	return 0;
+}
+
+static int rule_placeholders(const struct ctx *c)
+{
+	static const char *const needles[] = { "setFingerprint", "setKnownKey", "PINNEDPUBLICKEY", "pinnedpubkey",
+					       "<pin " };
+	const unsigned char *p, *q, *lit;
+	size_t i, from, at, end, n;
+	struct rs_pin_hit h;
+
+	for (i = 0; i < RS_ARRAY_LEN(needles); i++)
+		for (from = 0; (p = find(c, from, c->len, needles[i])) != NULL; from = at + 1) {
+			at = (size_t)(p - c->buf);
+			end = line_end(c, at);
+			if (i == 4) { /* <pin digest="...">TEXT</pin> */
+				if (!(lit = find(c, at, end, ">")) || !(q = find(c, (size_t)(lit - c->buf), end, "</pin")))
+					continue;
+				lit++;
+			} else {
+				if (!(lit = find(c, at, end, "\"")))
+					continue;
+				lit++;
+				if (!(q = find(c, (size_t)(lit - c->buf), end, "\"")))
+					continue;
+			}
+			n = (size_t)(q - lit);
+			if (!placeholder_text(lit, n) || n > 200)
+				continue;
+			if (i == 2 && n >= 7 && !strncmp((const char *)lit, "sha256/", 7) && !placeholder_text(lit + 7, n - 7))
+				continue;
+			memset(&h, 0, sizeof(h));
+			h.rule = "pin-placeholder";
+			h.kind = "placeholder";
+			h.severity = RS_SEV_WARNING;
+			h.confidence = "high";
+			h.at = (size_t)(lit - c->buf);
+			h.end = (size_t)(q - c->buf);
+			h.value = "";
+			h.algorithm = "";
+			h.api = i == 4 ? "network-security-config <pin>" : apis[0].name;
+			if (i == 1)
+				h.api = apis[1].name;
+			else if (i == 2)
+				h.api = "CURLOPT_PINNEDPUBLICKEY";
+			else if (i == 3)
+				h.api = "curl --pinnedpubkey";
+			h.message = "pinning API called with a placeholder: whatever replaces it is a pin that breaks at the "
+				    "next rotation; verify against the roots instead";
+			if (emit(c, &h) < 0)
+				return -1;
+		}
+	return 0;
+}
+
+/* ---- name checks ---- */
+
+static const char *const compares[] = { "strcmp", "strncmp", "strstr", "strcasecmp", "strncasecmp", "strcasestr",
+					 "memcmp", "==", "!=", "equals", "contains", "Contains", "find(", "indexOf",
+					 "StartsWith", "startsWith", "EndsWith", "endsWith" };
+
+static const char *compare_in(const struct ctx *c, size_t from, size_t to)
+{
+	size_t i;
+
+	for (i = 0; i < RS_ARRAY_LEN(compares); i++)
+		if (find(c, from, to, compares[i]))
+			return compares[i];
+	return NULL;
+}
+
+/* The catalog name starting at at (case-insensitive), the longest; NULL when none. */
+static const struct rs_known *known_name_at(const struct ctx *c, size_t at)
+{
+	const struct rs_known *best = NULL;
+	size_t pi, ki, bestlen = 0;
+
+	for (pi = 0; pi < rs_catalog_profile_count(c->cat); pi++) {
+		const struct rs_profile *p = rs_catalog_profile_at(c->cat, pi);
+		for (ki = 0; ki < rs_profile_known_count(p); ki++) {
+			const struct rs_known *k = rs_profile_known_at(p, ki);
+			const char *name = rs_known_name(k);
+			size_t n = strlen(name);
+			if (n > bestlen && at + n <= c->len && !strncasecmp((const char *)c->buf + at, name, n) &&
+			    (at + n == c->len || !word_char(c->buf[at + n]))) {
+				best = k;
+				bestlen = n;
+			}
+		}
+	}
+	return best;
+}
+
+static int name_hit(const struct ctx *c, size_t at, size_t end, const struct rs_known *k, const char *cmp,
+		    const char *value)
+{
+	struct rs_pin_hit h;
+	struct rs_buf msg = RS_BUF_INIT;
+	int rv;
+
+	memset(&h, 0, sizeof(h));
+	h.rule = "name-check";
+	h.kind = "name-check";
+	h.at = at;
+	h.end = end;
+	h.value = value;
+	h.algorithm = "";
+	h.known = k;
+	h.api = cmp;
+	if (k && rs_known_kind(k) != RS_KIND_ROOT) {
+		h.severity = RS_SEV_ERROR;
+		h.confidence = "high";
+		rs_buf_addf(&msg, "%s compares a name with \"%s\", the %s %s: it fails when the %s is replaced; rely "
+			    "on chain verification against the roots instead", cmp, rs_known_name(k), kind_word(k),
+			    rs_known_name(k), kind_word(k));
+	} else if (k) {
+		h.severity = RS_SEV_WARNING;
+		h.confidence = "high";
+		rs_buf_addf(&msg, "%s compares a name with root \"%s\": it fails when the device moves to another "
+			    "root (Baltimore to DigiCert Global Root G2); rely on chain verification instead", cmp,
+			    rs_known_name(k));
+	} else {
+		h.severity = RS_SEV_WARNING;
+		h.confidence = "medium";
+		rs_buf_addf(&msg, "%s compares a certificate name with a string: names change when CAs rotate; rely "
+			    "on chain verification and host name checks instead", cmp);
+	}
+	if (!msg.data)
+		return -1;
+	h.message = msg.data;
+	rv = emit(c, &h);
+	rs_buf_release(&msg);
+	return rv;
+}
+
+/* Catalog names in string literals on a line that compares. */
+static int rule_catalog_names(const struct ctx *c, size_t *last_line)
+{
+	static const char *const firsts[] = { "Microsoft ", "Baltimore ", "DigiCert " };
+	const unsigned char *p;
+	const struct rs_known *k;
+	const char *cmp;
+	size_t i, from, at;
+
+	for (i = 0; i < RS_ARRAY_LEN(firsts); i++)
+		for (from = 0; (p = find(c, from, c->len, firsts[i])) != NULL; from = at + 1) {
+			size_t ls;
+			at = (size_t)(p - c->buf);
+			if (at == 0 || (c->buf[at - 1] != '"' && c->buf[at - 1] != '=' && c->buf[at - 1] != '\''))
+				continue; /* a literal, or CN=Microsoft ... */
+			if (!(k = known_name_at(c, at)))
+				continue;
+			ls = line_start(c, at);
+			if (!(cmp = compare_in(c, ls, line_end(c, at))))
+				continue;
+			*last_line = ls;
+			if (name_hit(c, at, at + strlen(rs_known_name(k)), k, cmp, rs_known_name(k)) < 0)
+				return -1;
+		}
+	return 0;
+}
+
+/* Names from X509_NAME_oneline and friends compared with a literal within the next lines. */
+static int rule_name_getters(const struct ctx *c, size_t skip_line)
+{
+	static const char *const getters[] = { "X509_NAME_oneline", "X509_NAME_get_text_by_NID", "mbedtls_x509_dn_gets",
+					       "X509_NAME_print_ex", "MBEDTLS_OID_AT_CN", "getIssuerDN", "getSubjectDN",
+					       "getIssuerX500Principal", "getSubjectX500Principal" };
+	static const char *const cmps[] = { "strcmp(", "strncmp(", "strstr(", "strcasecmp(", "strncasecmp(",
+					    "strcasestr(", "memcmp(", ".equals(", ".contains(", ".startsWith(" };
+	static const char *const labels[] = { "strcmp", "strncmp", "strstr", "strcasecmp", "strncasecmp",
+					      "strcasestr", "memcmp", "equals", "contains", "startsWith" };
+	const unsigned char *p, *q;
+	size_t i, j, from, at, last = (size_t)-1;
+
+	if (!find(c, 0, c->len, "X509_NAME_") && !find(c, 0, c->len, "_x509_dn_gets") &&
+	    !find(c, 0, c->len, "MBEDTLS_OID_AT_CN") && !find(c, 0, c->len, "etIssuer") &&
+	    !find(c, 0, c->len, "etSubject"))
+		return 0;
+	for (i = 0; i < RS_ARRAY_LEN(getters); i++)
+		for (from = 0; (p = find(c, from, c->len, getters[i])) != NULL; from = at + 1) {
+			size_t end;
+			at = (size_t)(p - c->buf);
+			end = lines_down(c, at, 15);
+			for (j = 0; j < RS_ARRAY_LEN(cmps); j++) {
+				size_t f = at;
+				while ((q = find(c, f, end, cmps[j])) != NULL) {
+					size_t qa = (size_t)(q - c->buf), ls = line_start(c, qa), le = line_end(c, qa);
+					const unsigned char *lit = find(c, qa, le, "\"");
+					f = le;
+					if (!lit || ls == last || ls == skip_line)
+						continue;
+					last = ls;
+					{
+						const unsigned char *lend = find(c, (size_t)(lit - c->buf) + 1, le, "\"");
+						size_t n = lend ? (size_t)(lend - lit) - 1 : 0;
+						char value[128];
+						const struct rs_known *k = known_name_at(c, (size_t)(lit - c->buf) + 1);
+						snprintf(value, sizeof(value), "%.*s", (int)(n < 120 ? n : 120), (const char *)lit + 1);
+						if (name_hit(c, qa, le, k, labels[j], value) < 0)
+							return -1;
+					}
+				}
+			}
+		}
+	return 0;
+}
+
+/* ---- verification off ---- */
+
+struct off {
+	const char *family; /* a substring of needle looked for once, so most files cost one pass a family */
+	const char *needle;
+	const char *after; /* what must follow (after spaces, ',', '=', ':', '(' and quotes), case-insensitive; "" any */
+	const char *api;
+};
+
+static const struct off offs[] = {
+	{ "VERIFY", "SSL_VERIFY_NONE", "", "SSL_CTX_set_verify(SSL_VERIFY_NONE)" },
+	{ "VERIFY", "MBEDTLS_SSL_VERIFY_NONE", "", "mbedtls_ssl_conf_authmode(MBEDTLS_SSL_VERIFY_NONE)" },
+	{ "VERIFY", "MBEDTLS_SSL_VERIFY_OPTIONAL", "", "mbedtls_ssl_conf_authmode(MBEDTLS_SSL_VERIFY_OPTIONAL)" },
+	{ "nsecure", "setInsecure", "", "WiFiClientSecure::setInsecure()" },
+	{ "VERIFY", "CURLOPT_SSL_VERIFYPEER", "0", "CURLOPT_SSL_VERIFYPEER 0" },
+	{ "VERIFY", "CURLOPT_SSL_VERIFYPEER", "false", "CURLOPT_SSL_VERIFYPEER 0" },
+	{ "VERIFY", "CURLOPT_SSL_VERIFYHOST", "0", "CURLOPT_SSL_VERIFYHOST 0" },
+	{ "nsecure", "InsecureSkipVerify", "true", "tls.Config InsecureSkipVerify" },
+	{ "verify", "verify", "false", "verify=False" },
+	{ "CERT_NONE", "CERT_NONE", "", "ssl.CERT_NONE" },
+	{ "rejectUnauthorized", "rejectUnauthorized", "false", "rejectUnauthorized: false" },
+	{ "REJECT_UNAUTHORIZED", "NODE_TLS_REJECT_UNAUTHORIZED", "0", "NODE_TLS_REJECT_UNAUTHORIZED=0" },
+	{ "nsecure", "tls_insecure", "true", "mosquitto tls_insecure" },
+	{ "nsecure", "bridge_insecure", "true", "mosquitto bridge_insecure" },
+	{ "nsecure", "--insecure", "", "--insecure" },
+};
+
+/* Whether the use at [at, at+n) is a use, not a definition, a comparison or a mention in a comment. */
+static int is_use(const struct ctx *c, size_t at, size_t n, const struct off *o)
+{
+	size_t ls = line_start(c, at), le = line_end(c, at), i = at + n;
+	const unsigned char *s = c->buf + ls;
+
+	while (s < c->buf + at && (*s == ' ' || *s == '\t'))
+		s++;
+	if (*s == '#' && c->buf + at - s >= 7 && !strncmp((const char *)s, "#define", 7))
+		return 0;
+	if ((*s == '/' && s + 1 < c->buf + c->len && (s[1] == '/' || s[1] == '*')) || *s == '*')
+		return 0; /* a comment line */
+	if (at > 0 && word_char(c->buf[at - 1]) && strcmp(o->needle, "verify") && o->needle[0] != '-')
+		return 0;
+	if (!strcmp(o->needle, "SSL_VERIFY_NONE") && at >= 12 && !strncmp((const char *)c->buf + at - 12, "MBEDTLS_SSL_", 12))
+		return 0;
+	if (i < le && word_char(c->buf[i]) && strcmp(o->needle, "verify"))
+		return 0;
+	if (!*o->after) {
+		if (find(c, at, le, "==") || find(c, at, le, "!=") || find(c, ls, at, "==") || find(c, ls, at, "case "))
+			return 0;
+		if (!strcmp(o->needle, "setInsecure"))
+			return i < le && c->buf[i] == '(';
+		if (!strcmp(o->needle, "--insecure"))
+			return find(c, ls, le, "curl") != NULL || find(c, ls, le, "mosquitto") != NULL;
+		return 1;
+	}
+	if (!strcmp(o->needle, "verify")) { /* verify=False, ssl_verify: false, verify_ssl = 0 ... */
+		size_t w = at;
+		while (w > ls && word_char(c->buf[w - 1]))
+			w--;
+		while (i < le && word_char(c->buf[i]))
+			i++;
+		if (i - w > 24)
+			return 0;
+		if (i - w != 6 && !find_ci(c, w, i, "ssl") && !find_ci(c, w, i, "tls") && !find_ci(c, w, i, "peer") &&
+		    !find_ci(c, w, i, "cert"))
+			return 0;
+	}
+	while (i < le && strchr(" \t,=:(\"'", c->buf[i]))
+		i++;
+	if (i + strlen(o->after) > le || strncasecmp((const char *)c->buf + i, o->after, strlen(o->after)))
+		return 0;
+	i += strlen(o->after);
+	return i >= le || !isalnum(c->buf[i]) || (c->buf[i] == 'L' && (i + 1 >= le || !isalnum(c->buf[i + 1])));
+}
+
+static int rule_verify_off(const struct ctx *c)
+{
+	const unsigned char *p;
+	size_t i, from, at;
+	struct rs_pin_hit h;
+	char msg[256];
+	const char *absent[RS_ARRAY_LEN(offs)];
+	size_t nabsent = 0, k;
+
+	for (i = 0; i < RS_ARRAY_LEN(offs); i++) {
+		for (k = 0; k < nabsent && strcmp(absent[k], offs[i].family); k++)
+			;
+		if (k < nabsent)
+			continue;
+		if (!find(c, 0, c->len, offs[i].family)) {
+			absent[nabsent++] = offs[i].family;
+			continue;
+		}
+		for (from = 0; (p = find(c, from, c->len, offs[i].needle)) != NULL; from = at + 1) {
+			at = (size_t)(p - c->buf);
+			if (!is_use(c, at, strlen(offs[i].needle), &offs[i]))
+				continue;
+			memset(&h, 0, sizeof(h));
+			h.rule = "verify-disabled";
+			h.kind = "verify-off";
+			h.severity = RS_SEV_ERROR;
+			h.confidence = !strcmp(offs[i].needle, "verify") || !strcmp(offs[i].needle, "--insecure") ? "medium"
+															    : "high";
+			h.at = at;
+			h.end = line_end(c, at);
+			h.value = "";
+			h.algorithm = "";
+			h.api = offs[i].api;
+			snprintf(msg, sizeof(msg), "%s turns certificate verification off: any server is accepted and a "
+				 "migration test proves nothing; verify against a store with the old and the new roots",
+				 offs[i].api);
+			h.message = msg;
+			if (emit(c, &h) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- configuration naming one root file ---- */
+
+static void compact(const char *in, size_t n, char *out, size_t size)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n && in[i] && o + 1 < size; i++)
+		if (isalnum((unsigned char)in[i]))
+			out[o++] = (char)tolower((unsigned char)in[i]);
+	out[o] = '\0';
+}
+
+/* The catalog certificate whose name the file's base name spells, or NULL. */
+static const struct rs_known *known_file(const struct rs_catalog *cat, const char *base)
+{
+	char b[256], n[256];
+	size_t pi, ki;
+
+	compact(base, strlen(base), b, sizeof(b));
+	for (pi = 0; pi < rs_catalog_profile_count(cat); pi++) {
+		const struct rs_profile *p = rs_catalog_profile_at(cat, pi);
+		for (ki = 0; ki < rs_profile_known_count(p); ki++) {
+			const struct rs_known *k = rs_profile_known_at(p, ki);
+			compact(rs_known_name(k), strlen(rs_known_name(k)), n, sizeof(n));
+			if (*n && strstr(b, n))
+				return k;
+		}
+	}
+	return NULL;
+}
+
+static int root_file_hit(const struct ctx *c, size_t vs, size_t ve, const char *key)
+{
+	char path[256], msg[512];
+	const char *base;
+	const struct rs_known *k;
+	struct rs_pin_hit h;
+	char low[256];
+
+	snprintf(path, sizeof(path), "%.*s", (int)(ve - vs), (const char *)c->buf + vs);
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	compact(base, strlen(base), low, sizeof(low));
+	if (strstr(low, "bundle") || strstr(low, "cacertificates") || strstr(low, "certifi") || strstr(low, "roots") ||
+	    strstr(low, "chain") || !strcmp(low, "cacertpem"))
+		return 0;
+	k = known_file(c->cat, base);
+	if (!k && !strstr(low, "root"))
+		return 0;
+	memset(&h, 0, sizeof(h));
+	h.rule = "single-root-file";
+	h.kind = "root-file";
+	h.at = vs;
+	h.end = ve;
+	h.value = path;
+	h.algorithm = "";
+	h.known = k;
+	h.api = key;
+	h.confidence = k ? "high" : "low";
+	if (k && (rs_known_kind(k) != RS_KIND_ROOT || !strcmp(rs_known_role(k), "old"))) {
+		h.severity = RS_SEV_ERROR;
+		snprintf(msg, sizeof(msg), "%s names one file, %s (%s %s): Azure IoT no longer serves a chain to it; "
+			 "point it at a bundle with DigiCert Global Root G2 and Microsoft RSA Root CA 2017", key, base,
+			 rs_known_kind(k) == RS_KIND_ROOT ? "the old root" : kind_word(k), rs_known_name(k));
+	} else {
+		h.severity = RS_SEV_WARNING;
+		snprintf(msg, sizeof(msg), "%s names one root file, %s%s%s: it breaks at the next root migration; point "
+			 "it at a bundle with the old and the new roots", key, base, k ? ", " : "", k ? rs_known_name(k) : "");
+	}
+	h.message = msg;
+	return emit(c, &h);
+}
+
+static int rule_root_files(const struct ctx *c)
+{
+	static const char *const keys[] = { "cafile", "ca_file", "ca-file", "cacert", "ca_cert", "ca-cert", "root_cert",
+					    "rootcert", "root-cert", "root_ca", "rootca", "root-ca", "ssl_ca", "ssl-ca",
+					    "tls_ca", "tls-ca", "ca_certs", "ca_path", "ca_bundle", "cert_file",
+					    "trust_store", "truststore", "trusted_ca", "ca_location", "cainfo", "verify_locations" };
+	const unsigned char *p;
+	size_t j, from, at;
+
+	/* one pass over the dots: .pem, .crt, .cer or .der */
+	for (from = 0; from < c->len && (p = memchr(c->buf + from, '.', c->len - from)) != NULL; from = at + 1) {
+			size_t ve, vs, ls;
+			const char *key = NULL;
+			at = (size_t)(p - c->buf);
+			if (at + 4 > c->len || (memcmp(p, ".pem", 4) && memcmp(p, ".crt", 4) && memcmp(p, ".cer", 4) &&
+						memcmp(p, ".der", 4)))
+				continue;
+			ve = at + 4;
+			while (ve < c->len && (c->buf[ve] == '.' || isalnum(c->buf[ve]))) /* x.crt.pem */
+				ve++;
+			if (ve < c->len && (c->buf[ve] == '_' || c->buf[ve] == '/'))
+				continue;
+			ls = line_start(c, at);
+			for (vs = at; vs > ls && !strchr(" \t\"'=:,(<>", c->buf[vs - 1]);)
+				vs--;
+			for (j = 0; j < RS_ARRAY_LEN(keys) && !key; j++)
+				if (find_ci(c, ls, vs, keys[j]))
+					key = keys[j];
+			if (!key || vs == at)
+				continue;
+			if (root_file_hit(c, vs, ve, key) < 0)
+				return -1;
+		}
+	return 0;
+}
+
+/* ---- all of them ---- */
+
+static int computes_digests(const unsigned char *buf, size_t len)
+{
+	static const char *const d[] = { "X509_digest", "X509_pubkey_digest", "mbedtls_sha256", "mbedtls_sha1",
+					 "mbedtls_md(", "SHA256(", "SHA1(", "EVP_Digest", "br_sha256", "br_sha1" };
+	size_t i;
+
+	for (i = 0; i < RS_ARRAY_LEN(d); i++)
+		if (rs_pin_find(buf, len, d[i], strlen(d[i])))
+			return 1;
+	return 0;
+}
+
+int rs_pin_rules_text(const struct rs_catalog *cat, const unsigned char *buf, size_t len, const char *name,
+		      int binary, const struct rs_pin_sink *sink)
+{
+	struct ctx c = { cat, buf, len, name ? name : "", binary, 0, -1, sink, { 0 } };
+	size_t name_line = (size_t)-1;
+
+	rs_pin_histogram(buf, len, c.counts);
+	c.lockfile = is_lockfile(c.name);
+	if (rule_fingerprints(&c) || rule_placeholders(&c) || rule_catalog_names(&c, &name_line) ||
+	    rule_name_getters(&c, name_line) || rule_verify_off(&c) || rule_root_files(&c))
+		return -1;
+	return 0;
+}

@@ -1,0 +1,1 @@
+scan --format xml data/scan/fire

@@ -1,0 +1,272 @@
+/* test_pinscan.c: the pinning scanner as tables: the tokenizer's notations, then one snippet per rule and near-miss. */
+#include "rs_test.h"
+
+#include "pin/pin.h"
+
+#include <string.h>
+
+/* ---- tokens ---- */
+
+struct tok_case {
+	const char *text;
+	const char *hex;      /* the digest found, or NULL for none */
+	const char *notation;
+};
+
+#define SHA1 "d4de20d05e66fc53fe1a50882c78db2852cae474"
+
+static const struct tok_case tok_cases[] = {
+	{ "fp = \"" SHA1 "\";", SHA1, "hex" },
+	{ "fp = \"D4DE20D05E66FC53FE1A50882C78DB2852CAE474\";", SHA1, "hex" },
+	{ "D4:DE:20:D0:5E:66:FC:53:FE:1A:50:88:2C:78:DB:28:52:CA:E4:74", SHA1, "colon" },
+	{ "d4 de 20 d0 5e 66 fc 53 fe 1a 50 88 2c 78 db 28 52 ca e4 74\n", SHA1, "space" },
+	{ "d4-de-20-d0-5e-66-fc-53-fe-1a-50-88-2c-78-db-28-52-ca-e4-74", SHA1, "dash" },
+	{ "{0xD4, 0xDE, 0x20, 0xD0, 0x5E, 0x66, 0xFC, 0x53, 0xFE, 0x1A,\n 0x50, 0x88, 0x2C, 0x78, 0xDB, 0x28, 0x52, 0xCA, "
+	  "0xE4, 0x74}",
+	  SHA1, "0x-array" },
+	{ "\"\\xd4\\xde\\x20\\xd0\\x5e\\x66\\xfc\\x53\\xfe\\x1a\\x50\\x88\\x2c\\x78\\xdb\\x28\\x52\\xca\\xe4\\x74\"", SHA1,
+	  "escaped" },
+	{ "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+	  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "hex" },
+	/* not digests */
+	{ "123e4567-e89b-12d3-a456-426614174000", NULL, NULL },           /* a UUID */
+	{ SHA1 "00", NULL, NULL },                                        /* 42 digits */
+	{ "x" SHA1, NULL, NULL },                                         /* inside a word */
+	{ "1234567890123456789012345678901234567890", NULL, NULL },       /* all digits */
+	{ "D4:DE:20:D0:5E:66:FC:53:FE:1A:50:88:2C:78:DB:28:52:CA:E4", NULL, NULL },   /* 19 groups */
+	{ "D4:DE:20:D0:5E:66:FC:53:FE:1A:50:88:2C:78:DB:28:52:CA:E4:74:00", NULL, NULL }, /* 21 groups */
+	{ "{0xD4, 0xDE, 0x20}", NULL, NULL },
+	{ "0xd4de20d05e66fc53fe1a50882c78db2852cae474ab", NULL, NULL },
+};
+
+static void test_tokens(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < RS_ARRAY_LEN(tok_cases); i++) {
+		const struct tok_case *c = &tok_cases[i];
+		struct rs_pin_token t;
+		size_t pos = 0;
+		char hex[65];
+		int found = rs_pin_next_hex((const unsigned char *)c->text, strlen(c->text), &pos, &t);
+
+		if (!c->hex) {
+			if (found)
+				fail_msg("case %zu: found a %zu-byte %s token in '%s'", i, t.nbytes, t.notation, c->text);
+			continue;
+		}
+		if (!found)
+			fail_msg("case %zu: nothing found in '%s'", i, c->text);
+		rs_hex_encode(t.bytes, t.nbytes, hex);
+		assert_string_equal(hex, c->hex);
+		assert_string_equal(t.notation, c->notation);
+	}
+}
+
+static void test_base64_pins(void **state)
+{
+	static const char *const texts[] = {
+		"sha256//i7WTqTvh0OioIruIfFR4kMPnBqrS2rdiVPl/s2uC/CY=",
+		"<pin digest=\"SHA-256\">i7WTqTvh0OioIruIfFR4kMPnBqrS2rdiVPl/s2uC/CY=</pin>",
+		"pin-sha256=\"i7WTqTvh0OioIruIfFR4kMPnBqrS2rdiVPl/s2uC/CY=\"",
+	};
+	struct rs_pin_token t;
+	size_t i, pos;
+
+	(void)state;
+	for (i = 0; i < RS_ARRAY_LEN(texts); i++) {
+		pos = 0;
+		assert_int_equal(rs_pin_next_b64((const unsigned char *)texts[i], strlen(texts[i]), &pos, &t), 1);
+		assert_int_equal(t.nbytes, 32);
+		assert_int_equal(t.bytes[0], 0x8b);
+	}
+	pos = 0;
+	assert_int_equal(rs_pin_next_b64((const unsigned char *)"sha256-abc", 10, &pos, &t), 0);
+}
+
+/* ---- rules ---- */
+
+struct rule_case {
+	const char *name;  /* file name (lock files are told by it) */
+	const char *text;
+	const char *rule;  /* the one rule expected, or NULL for no finding */
+	const char *severity;
+	const char *value; /* expected value, or NULL to skip the check */
+};
+
+static const struct rule_case rule_cases[] = {
+	/* fingerprints by the catalog */
+	{ "a.ino", "client.setFingerprint(\"70 3D 7A 8F 0E BF 55 AA A5 9F 98 EA F4 A2 06 00 4E B2 51 6A\");",
+	  "pin-intermediate", "error", "703d7a8f0ebf55aaa59f98eaf4a206004eb2516a" },
+	{ "a.h", "#define AZURE_FP \"417e225037fbfaa4f95761d5ae729e1aea7e3a42\"", "pin-alias", "error", NULL },
+	{ "a.c", "static const char *root_fp = \"" SHA1 "\";", "pin-root", "info", SHA1 },
+	{ "a.c", "x = \"" SHA1 "\";", "pin-root", "info", NULL }, /* a catalog match needs no context */
+	/* unknown fingerprints: only a pinning API or a pin-like name makes them findings */
+	{ "a.ino", "client.setFingerprint(\"11 22 33 44 55 66 77 88 99 AA BB CC DD EE FF 10 20 30 40 51\");",
+	  "pin-unknown", "error", "112233445566778899aabbccddeeff1020304051" },
+	{ "a.ino", "const char fp[] PROGMEM = \"0123456789abcdef0123456789abcdef01234568\";\n"
+		   "void s() {\n  client.setFingerprint(fp);\n}\n",
+	  "pin-unknown", "error", NULL },
+	{ "a.c", "const char *server_fingerprint = \"0123456789abcdef0123456789abcdef01234568\";", "pin-unknown",
+	  "warning", NULL },
+	{ "a.c", "const char *build = \"0123456789abcdef0123456789abcdef01234568\";", NULL, NULL, NULL },
+	{ "Cargo.lock", "checksum = \"c17fa4cb658e3583423e915b9f3acc01cceaee1860e33d59ebae66adc3a2dc0d\"", NULL, NULL,
+	  NULL },
+	{ "go.sum", "fingerprint v1.0.0 h1:0123456789abcdef0123456789abcdef01234568", NULL, NULL, NULL },
+	{ "log.txt", "commit 3f786850e387550fdab836ed7e6dc881de23001b (pinned)", NULL, NULL, NULL },
+	{ "a.ino", "client.setFingerprint(\"00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\");",
+	  "pin-placeholder", "warning", NULL },
+	{ "a.ino", "client.setFingerprint(\"XX XX XX XX\");", "pin-placeholder", "warning", NULL },
+	{ "a.c", "curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, \"sha256//YOUR_PIN_HERE\");", "pin-placeholder", "warning",
+	  NULL },
+	{ "a.kt", "CertificatePinner.Builder().add(\"x\", \"sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\")",
+	  "pin-placeholder", "warning", NULL },
+	{ "a.sh", "curl --pinnedpubkey 'sha256//i7WTqTvh0OioIruIfFR4kMPnBqrS2rdiVPl/s2uC/CY=' https://x", "pin-root",
+	  "info", NULL },
+	/* name checks */
+	{ "a.c", "if (strstr(issuer, \"Microsoft RSA TLS CA 02\")) ok = 1;", "name-check", "error", NULL },
+	{ "a.c", "if (!strcmp(name, \"Baltimore CyberTrust Root\")) ok = 1;", "name-check", "warning", NULL },
+	{ "a.c", "X509_NAME_oneline(X509_get_subject_name(c), buf, 256);\nif (strcmp(buf, \"/CN=device\") == 0)\n",
+	  "name-check", "warning", "/CN=device" },
+	{ "a.c", "const char *label = \"Microsoft RSA TLS CA 02\";", NULL, NULL, NULL },
+	/* verification off */
+	{ "a.c", "SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);", "verify-disabled", "error", NULL },
+	{ "a.c", "mbedtls_ssl_conf_authmode(&conf, MBEDTLS_SSL_VERIFY_NONE);", "verify-disabled", "error", NULL },
+	{ "a.c", "mbedtls_ssl_conf_authmode(&conf, MBEDTLS_SSL_VERIFY_REQUIRED);", NULL, NULL, NULL },
+	{ "a.c", "curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);", "verify-disabled", "error", NULL },
+	{ "a.c", "curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);", NULL, NULL, NULL },
+	{ "a.c", "curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0);", "verify-disabled", "error", NULL },
+	{ "a.go", "cfg := &tls.Config{InsecureSkipVerify: true}", "verify-disabled", "error", NULL },
+	{ "a.go", "cfg := &tls.Config{InsecureSkipVerify: false}", NULL, NULL, NULL },
+	{ "a.py", "requests.get(url, verify=False)", "verify-disabled", "error", NULL },
+	{ "a.py", "requests.get(url, verify=True)", NULL, NULL, NULL },
+	{ "a.js", "const agent = new https.Agent({ rejectUnauthorized: false });", "verify-disabled", "error", NULL },
+	{ "a.ino", "client.setInsecure();", "verify-disabled", "error", NULL },
+	{ "a.ino", "// client.setInsecure();", NULL, NULL, NULL },
+	{ "a.h", "#define SSL_VERIFY_NONE 0", NULL, NULL, NULL },
+	{ "a.c", "if (mode == SSL_VERIFY_NONE) warn();", NULL, NULL, NULL },
+	/* configuration naming one root file */
+	{ "mosquitto.conf", "cafile /etc/mosquitto/certs/Baltimore_CyberTrust_Root.pem", "single-root-file", "error",
+	  "/etc/mosquitto/certs/Baltimore_CyberTrust_Root.pem" },
+	{ "a.yaml", "  ca_cert: certs/DigiCertGlobalRootG2.crt.pem", "single-root-file", "warning", NULL },
+	{ "a.sh", "openssl s_client -CAfile my_root_ca.pem -connect h:443", "single-root-file", "warning", NULL },
+	{ "mosquitto.conf", "cafile /etc/ssl/certs/ca-certificates.crt", NULL, NULL, NULL },
+	{ "a.ini", "certfile=/etc/device/device.crt", NULL, NULL, NULL },
+	{ "a.sh", "curl --cacert /etc/pki/tls/certs/ca-bundle.crt https://x", NULL, NULL, NULL },
+};
+
+static void test_rules(void **state)
+{
+	struct rs_catalog *cat = rs_catalog_new();
+	struct rs_error err;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(rs_catalog_add_builtin(cat, NULL, &err), 0);
+	for (i = 0; i < RS_ARRAY_LEN(rule_cases); i++) {
+		const struct rule_case *c = &rule_cases[i];
+		struct rs_pinscan *ps = rs_pinscan_new(cat);
+		const struct rs_pin_finding *f;
+
+		assert_non_null(ps);
+		assert_int_equal(rs_pinscan_mem(ps, (const unsigned char *)c->text, strlen(c->text), c->name, &err), 0);
+		if (!c->rule) {
+			if (rs_pinscan_count(ps))
+				fail_msg("case %zu: '%s' gave %s: %s", i, c->text, rs_pinscan_at(ps, 0)->rule->id,
+					 rs_pinscan_at(ps, 0)->message);
+		} else {
+			if (rs_pinscan_count(ps) != 1)
+				fail_msg("case %zu: '%s' gave %zu findings, expected one %s", i, c->text, rs_pinscan_count(ps),
+					 c->rule);
+			f = rs_pinscan_at(ps, 0);
+			if (strcmp(f->rule->id, c->rule))
+				fail_msg("case %zu: '%s' gave %s, expected %s", i, c->text, f->rule->id, c->rule);
+			assert_string_equal(rs_severity_name(f->severity), c->severity);
+			if (c->value)
+				assert_string_equal(f->value, c->value);
+			assert_true(f->line >= 1 && f->column >= 1);
+			assert_true(*f->message && *f->confidence);
+		}
+		rs_pinscan_free(ps);
+	}
+	rs_catalog_free(cat);
+}
+
+static void test_rule_table(void **state)
+{
+	size_t i, j;
+
+	(void)state;
+	assert_true(rs_pin_rule_count() >= 10);
+	for (i = 0; i < rs_pin_rule_count(); i++) {
+		const struct rs_pin_rule *r = rs_pin_rule_at(i);
+		assert_ptr_equal(rs_pin_rule_find(r->id), r);
+		assert_true(strlen(r->help) > 40);
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(rs_pin_rule_at(j)->id, r->id);
+	}
+	assert_null(rs_pin_rule_at(rs_pin_rule_count()));
+	assert_null(rs_pin_rule_find("no-such-rule"));
+}
+
+static void test_ignore(void **state)
+{
+	static const char text[] = "SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);\nfp = \"" SHA1 "\";\n";
+	static const char *const ignores[] = { "*.c", "src/*.c verify-disabled pin-root", "value:" SHA1,
+					       "src/ # the directory", "# only a comment\n*.h" };
+	static const size_t left[] = { 0, 0, 1, 0, 2 };
+	struct rs_catalog *cat = rs_catalog_new();
+	struct rs_error err;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(rs_catalog_add_builtin(cat, NULL, &err), 0);
+	for (i = 0; i < RS_ARRAY_LEN(ignores); i++) {
+		struct rs_pinscan *ps = rs_pinscan_new(cat);
+		assert_int_equal(rs_pinscan_add_ignore(ps, ignores[i], strlen(ignores[i]), "", "test", &err), 0);
+		assert_int_equal(rs_pinscan_mem(ps, (const unsigned char *)text, strlen(text), "src/tls.c", &err), 0);
+		if (rs_pinscan_count(ps) != left[i])
+			fail_msg("ignore '%s': %zu findings left, expected %zu", ignores[i], rs_pinscan_count(ps), left[i]);
+		assert_int_equal(rs_pinscan_suppressed(ps), 2 - left[i]);
+		rs_pinscan_free(ps);
+	}
+	rs_catalog_free(cat);
+}
+
+static void test_tree_and_jobs(void **state)
+{
+	struct rs_catalog *cat = rs_catalog_new();
+	struct rs_pinscan *one = rs_pinscan_new(cat), *two = rs_pinscan_new(cat);
+	struct rs_pinscan_opts o;
+	struct rs_error err;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(rs_catalog_add_builtin(cat, NULL, &err), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(rs_pinscan_path(one, DATA("scan/fire"), &o, &err), 0);
+	o.jobs = 2;
+	assert_int_equal(rs_pinscan_path(two, DATA("scan/fire"), &o, &err), 0);
+	assert_true(rs_pinscan_count(one) > 20);
+	assert_int_equal(rs_pinscan_count(one), rs_pinscan_count(two));
+	assert_int_equal(rs_pinscan_files(one), rs_pinscan_files(two));
+	for (i = 0; i < rs_pinscan_count(one); i++) {
+		assert_string_equal(rs_pinscan_at(one, i)->path, rs_pinscan_at(two, i)->path);
+		assert_int_equal(rs_pinscan_at(one, i)->offset, rs_pinscan_at(two, i)->offset);
+	}
+	assert_int_equal(rs_pinscan_path(one, DATA("scan/no-such"), &o, &err), -1);
+	assert_int_equal(err.code, RS_ERR_IO);
+	rs_pinscan_free(one);
+	rs_pinscan_free(two);
+	rs_catalog_free(cat);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tokens),     cmocka_unit_test(test_base64_pins), cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_rule_table), cmocka_unit_test(test_ignore),      cmocka_unit_test(test_tree_and_jobs),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
