@@ -12,6 +12,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -41,7 +42,20 @@ struct event_item {
 	uint8_t kind;
 };
 
+/* A verdict is a function of the served chain, the store and the time; it cannot change while the time stays
+ * between the same two validity boundaries (every not_before and not_after of the chain and the store). */
+struct verdict_cache {
+	unsigned char chain[SHA256_DIGEST_LENGTH];
+	int code; /* RS_PROBE_OK or the failure */
+	rs_time lo, hi; /* valid for lo <= t < hi */
+	int used;
+};
+
+#define CACHE_SLOTS 4
+
 struct class_rt {
+	struct verdict_cache cache[CACHE_SLOTS];
+	unsigned cache_next;
 	SSL_CTX *ctx;
 	struct rs_certlist *store;
 	struct rs_verify_opts *vopts;
@@ -289,42 +303,109 @@ static int pinned(const struct class_rt *cr, const struct rs_certlist *chain)
 	return 0;
 }
 
-/* The device's own check of the served chain: rootshift's path builder against its store, at its own time. */
+/* The window of time around at in which no certificate of list changes validity. */
+static void narrow(const struct rs_certlist *list, rs_time at, rs_time *lo, rs_time *hi)
+{
+	for (size_t i = 0; i < rs_certlist_count(list); i++) {
+		const struct rs_cert *c = rs_certlist_at(list, i);
+		rs_time b[2] = { rs_cert_not_before(c), rs_cert_not_after(c) + 1 };
+		for (int k = 0; k < 2; k++) {
+			if (b[k] <= at && b[k] > *lo)
+				*lo = b[k];
+			if (b[k] > at && b[k] < *hi)
+				*hi = b[k];
+		}
+	}
+}
+
+static int chain_digest(X509 *leaf, STACK_OF(X509) *sk, unsigned char md[SHA256_DIGEST_LENGTH])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
+
+	for (int k = -1; ok && sk && k < sk_X509_num(sk); k++) {
+		X509 *x = k < 0 ? leaf : sk_X509_value(sk, k);
+		unsigned char *der = NULL;
+		int len = i2d_X509(x, &der);
+		ok = len > 0 && EVP_DigestUpdate(ctx, der, (size_t)len) == 1;
+		OPENSSL_free(der);
+	}
+	ok = ok && EVP_DigestFinal_ex(ctx, md, NULL) == 1;
+	EVP_MD_CTX_free(ctx);
+	return ok ? 0 : -1;
+}
+
+/* The full check: rootshift's path builder against the class's store, then the pins. */
+static int verify_full(struct class_rt *cr, X509 *leaf, STACK_OF(X509) *sk, rs_time at, rs_time *lo, rs_time *hi)
+{
+	struct rs_certlist *chain = rs_certlist_new();
+	struct rs_verify_result *vr = NULL;
+	int code = RS_PROBE_CERT_UNTRUSTED;
+
+	if (!chain || add_x509(chain, leaf) < 0)
+		goto out;
+	for (int k = 0; sk && k < sk_X509_num(sk); k++)
+		if (X509_cmp(sk_X509_value(sk, k), leaf) && add_x509(chain, sk_X509_value(sk, k)) < 0)
+			goto out;
+	rs_verify_opts_set_time(cr->vopts, at);
+	if (!(vr = rs_verify(chain, NULL, cr->store, cr->vopts, NULL)))
+		goto out;
+	if (!rs_verify_result_ok(vr))
+		code = cert_code(rs_verify_result_reason(vr));
+	else if (cr->npins && !pinned(cr, chain))
+		code = RS_PROBE_CERT_UNTRUSTED; /* the pinned intermediate is not in the served chain */
+	else
+		code = RS_PROBE_OK;
+	narrow(chain, at, lo, hi);
+	narrow(cr->store, at, lo, hi);
+out:
+	rs_verify_result_free(vr);
+	rs_certlist_free(chain);
+	return code;
+}
+
+/* The device's own check of the served chain at its own time (verdicts reused within a validity window). */
 static int verify_cb(X509_STORE_CTX *xs, void *arg)
 {
 	SSL *ssl = X509_STORE_CTX_get_ex_data(xs, SSL_get_ex_data_X509_STORE_CTX_idx());
 	struct conn *c = ssl ? SSL_get_ex_data(ssl, conn_idx) : NULL;
 	STACK_OF(X509) *sk = X509_STORE_CTX_get0_untrusted(xs);
 	X509 *leaf = X509_STORE_CTX_get0_cert(xs);
-	struct rs_certlist *chain = rs_certlist_new();
-	struct rs_verify_result *vr = NULL;
+	unsigned char md[SHA256_DIGEST_LENGTH];
 	struct class_rt *cr;
-	int ok = 0;
+	struct verdict_cache *v;
+	rs_time at;
+	int code = -1;
 
 	(void)arg;
-	if (!c || !chain || !leaf || add_x509(chain, leaf) < 0)
-		goto out;
-	for (int k = 0; sk && k < sk_X509_num(sk); k++)
-		if (X509_cmp(sk_X509_value(sk, k), leaf) && add_x509(chain, sk_X509_value(sk, k)) < 0)
-			goto out;
-	cr = &c->run->cls[c->run->dev[c->dev].cls];
-	rs_verify_opts_set_time(cr->vopts, device_time(c->run, c));
-	if (!(vr = rs_verify(chain, NULL, cr->store, cr->vopts, NULL)))
-		goto out;
-	if (!rs_verify_result_ok(vr))
-		c->code = cert_code(rs_verify_result_reason(vr));
-	else if (cr->npins && !pinned(cr, chain))
-		c->code = RS_PROBE_CERT_UNTRUSTED; /* the pinned intermediate is not in the served chain */
-	else
-		ok = 1;
-out:
-	if (!ok && c && c->code < 0)
-		c->code = RS_PROBE_CERT_UNTRUSTED;
-	if (!ok)
+	if (!c || !leaf) {
 		X509_STORE_CTX_set_error(xs, X509_V_ERR_CERT_REJECTED);
-	rs_verify_result_free(vr);
-	rs_certlist_free(chain);
-	return ok;
+		return 0;
+	}
+	cr = &c->run->cls[c->run->dev[c->dev].cls];
+	at = device_time(c->run, c);
+	if (chain_digest(leaf, sk, md) == 0) {
+		for (int i = 0; i < CACHE_SLOTS && code < 0; i++) {
+			v = &cr->cache[i];
+			if (v->used && !memcmp(v->chain, md, sizeof(md)) && v->lo <= at && at < v->hi)
+				code = v->code;
+		}
+		if (code < 0) {
+			v = &cr->cache[cr->cache_next++ % CACHE_SLOTS];
+			v->lo = INT64_MIN;
+			v->hi = INT64_MAX;
+			code = verify_full(cr, leaf, sk, at, &v->lo, &v->hi);
+			memcpy(v->chain, md, sizeof(md));
+			v->code = code;
+			v->used = 1;
+		}
+	} else
+		code = verify_full(cr, leaf, sk, at, &(rs_time){ 0 }, &(rs_time){ 0 });
+	if (code == RS_PROBE_OK)
+		return 1;
+	c->code = code;
+	X509_STORE_CTX_set_error(xs, X509_V_ERR_CERT_REJECTED);
+	return 0;
 }
 
 static int send_opening(struct conn *c)
