@@ -1,7 +1,7 @@
 #!/bin/sh
 # test_rehearse_fleet.sh BINARY SCRATCH: a fleet file against a lab made by `lab init`: HTTPS devices (a handshake
 # per request), a device clock two hours slow (TLS fine, SAS rejected: ok-auth-rejected), a class that never retries
-# (stranded at the end: exit 1), a store given as a path; then the HTML report in headless Chromium (DOM and a
+# (stranded at the end: exit 1), a store given as a path, the same result with one attempt at a time; then the HTML report in headless Chromium (DOM and a
 # screenshot; skipped without chromium). Usage errors exit 2.
 BIN=$1
 S=$2
@@ -58,6 +58,11 @@ check("stranded at the end", doc["stranded_at_end"] == 3 + 3 + 3)
 sys.exit(1 if fails else 0)
 PYEOF
 check grep -q '"java-new-only-00002"' "$S/lab/devices.json"
+
+# determinism: one attempt at a time instead of 256, the same rehearsal (virtual time ignores wall-clock order)
+"$BIN" rehearse "$S/fleet/fleet.json" --lab "$S/lab" --at 2026-01-02T00:00:00Z --format json --max-inflight 1 \
+  >"$S/out1.json" 2>/dev/null
+check cmp "$S/out.json" "$S/out1.json"
 
 # usage errors
 "$BIN" rehearse >/dev/null 2>&1; check test $? -eq 2
