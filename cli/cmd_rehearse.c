@@ -97,18 +97,11 @@ static int lab_start(struct lab_thread *lt, const char *dir)
 	return 0;
 }
 
-/* lab_serve stops on SIGTERM: its handler (libevent's) wakes the lab's loop whichever thread gets the signal. */
+/* lab_serve stops on SIGTERM: its handler (libevent's, installed before the lab said it was ready) wakes the lab's
+ * loop whichever thread gets the signal. One signal only: once the lab stops, the default action is back. */
 static void lab_stop(struct lab_thread *lt)
 {
-	pthread_mutex_lock(&lt->mu);
-	while (!lt->done) {
-		struct timespec ts;
-		kill(getpid(), SIGTERM);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += 1;
-		pthread_cond_timedwait(&lt->cv, &lt->mu, &ts);
-	}
-	pthread_mutex_unlock(&lt->mu);
+	kill(getpid(), SIGTERM);
 	pthread_join(lt->tid, NULL);
 }
 
