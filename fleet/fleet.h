@@ -120,6 +120,7 @@ const struct fleet_phase_stats *fleet_result_stats(const struct fleet_result *r,
 /* The connected-devices curve: samples at 0, sample, 2*sample, ... duration. */
 size_t fleet_result_samples(const struct fleet_result *r);
 unsigned fleet_result_connected(const struct fleet_result *r, size_t cls, size_t sample);
+/* TLS handshakes that reached the device's check of the served chain (accepted or not). */
 unsigned long fleet_result_handshakes(const struct fleet_result *r);
 /* Devices without a session at the end. */
 unsigned fleet_result_stranded_at_end(const struct fleet_result *r);

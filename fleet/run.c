@@ -382,6 +382,7 @@ static int verify_cb(X509_STORE_CTX *xs, void *arg)
 		X509_STORE_CTX_set_error(xs, X509_V_ERR_CERT_REJECTED);
 		return 0;
 	}
+	c->run->res->handshakes++; /* the server has signed: a handshake, whatever the device decides */
 	cr = &c->run->cls[c->run->dev[c->dev].cls];
 	at = device_time(c->run, c);
 	if (chain_digest(leaf, sk, md) == 0) {
@@ -511,7 +512,6 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 
 	if (what & BEV_EVENT_CONNECTED) {
 		c->tls_done = 1;
-		c->run->res->handshakes++;
 		if (send_opening(c) < 0)
 			conn_done(c, RS_PROBE_PROTOCOL_ERROR);
 		return;
