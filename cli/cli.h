@@ -73,6 +73,7 @@ int cmd_inspect(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
 int cmd_profiles(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
+int cmd_rehearse(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_help(int argc, char **argv);

@@ -1,0 +1,543 @@
+/* cmd_rehearse.c: `rootshift rehearse`, a simulated fleet put through a migration against the lab. Parses, runs
+ * the lab in-process (its clock is the rehearsal's virtual clock), calls fleet/ and renders text, JSON or HTML. */
+#include <errno.h>
+#include <ftw.h>
+#include <openssl/crypto.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "fleet.h"
+#include "lab.h"
+
+#define DEMO_GENERATED "2026-01-01T00:00:00Z"
+#define DEMO_START "2026-01-02T00:00:00Z"
+
+#define rehearse_usage(...) usage_error("rehearse", __VA_ARGS__)
+
+/* ---- the in-process lab ---- */
+
+static _Atomic rs_time vclock;
+
+static rs_time lab_clock(void)
+{
+	return atomic_load(&vclock);
+}
+
+struct lab_thread {
+	struct lab_serve_opts opts;
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int ready, done, failed;
+	int mqtt_port, amqp_port, https_port;
+	struct rs_error err;
+	enum lab_chain chain; /* what the hub serves now */
+};
+
+static struct lab_thread *the_lab;
+
+static void lab_ready(const char *line)
+{
+	json_t *doc = json_loads(line, 0, NULL);
+
+	pthread_mutex_lock(&the_lab->mu);
+	the_lab->mqtt_port = (int)json_integer_value(json_object_get(doc, "mqtt_port"));
+	the_lab->amqp_port = (int)json_integer_value(json_object_get(doc, "amqp_port"));
+	the_lab->https_port = (int)json_integer_value(json_object_get(doc, "https_port"));
+	the_lab->ready = 1;
+	pthread_cond_broadcast(&the_lab->cv);
+	pthread_mutex_unlock(&the_lab->mu);
+	json_decref(doc);
+}
+
+static void *lab_main(void *arg)
+{
+	struct lab_thread *lt = arg;
+	int rv = lab_serve(&lt->opts, &lt->err);
+
+	pthread_mutex_lock(&lt->mu);
+	lt->done = 1;
+	lt->failed = rv < 0;
+	pthread_cond_broadcast(&lt->cv);
+	pthread_mutex_unlock(&lt->mu);
+	return NULL;
+}
+
+static int lab_start(struct lab_thread *lt, const char *dir)
+{
+	lt->opts.dir = dir;
+	lt->opts.listen = "127.0.0.1";
+	lt->opts.max_conns = 60000;
+	lt->opts.handshake_timeout = 30;
+	lt->opts.chain = LAB_CHAIN_OLD;
+	lt->opts.clock = lab_clock;
+	lt->opts.ready = lab_ready;
+	lt->chain = LAB_CHAIN_OLD;
+	pthread_mutex_init(&lt->mu, NULL);
+	pthread_cond_init(&lt->cv, NULL);
+	the_lab = lt;
+	if (pthread_create(&lt->tid, NULL, lab_main, lt))
+		return error("cannot start the lab: %s", strerror(errno));
+	pthread_mutex_lock(&lt->mu);
+	while (!lt->ready && !lt->done)
+		pthread_cond_wait(&lt->cv, &lt->mu);
+	pthread_mutex_unlock(&lt->mu);
+	if (!lt->ready) {
+		pthread_join(lt->tid, NULL);
+		return lib_error(&lt->err);
+	}
+	return 0;
+}
+
+/* lab_serve stops on SIGTERM: its handler (libevent's, installed before the lab said it was ready) wakes the lab's
+ * loop whichever thread gets the signal. One signal only: once the lab stops, the default action is back. */
+static void lab_stop(struct lab_thread *lt)
+{
+	kill(getpid(), SIGTERM);
+	pthread_join(lt->tid, NULL);
+}
+
+static void set_time(void *ctx, rs_time t)
+{
+	(void)ctx;
+	atomic_store(&vclock, t);
+}
+
+/* The switch through the lab's admin API, as an operator (or `rootshift lab migrate`) would press it. */
+static int apply(void *ctx, const struct fleet_event *ev, struct rs_error *err)
+{
+	struct lab_thread *lt = ctx;
+	char path[128], *body = NULL;
+	int status = 0;
+	int to_new = ev->action == FLEET_MIGRATE || (ev->action == FLEET_DISCONNECT && lt->chain == LAB_CHAIN_NEW);
+
+	snprintf(path, sizeof(path), "/api/%s%s", to_new ? "migrate" : "revert", ev->disconnect ? "?disconnect=1" : "");
+	if (lab_admin_request(lt->opts.dir, "POST", path, &body, &status, err) < 0)
+		return -1;
+	free(body);
+	if (status != 200)
+		return set_error(err, RS_ERR_IO, "the lab answered %d to POST %s", status, path);
+	lt->chain = to_new ? LAB_CHAIN_NEW : LAB_CHAIN_OLD;
+	return 0;
+}
+
+/* Registers every device of the fleet in the lab's devices.json (the lab reloads it when it changes). */
+static int register_devices(const char *dir, const struct fleet_spec *spec)
+{
+	char path[4096], id[128], key[64];
+	json_t *doc = NULL, *devs;
+	char *text = NULL;
+	struct rs_error err;
+	int rv = EXIT_ERROR;
+
+	if (lab_path(path, sizeof(path), dir, "devices.json") < 0)
+		return error("path '%s' is too long", dir);
+	if (!(doc = json_load_file(path, 0, NULL)))
+		doc = json_pack("{s:{}}", "devices");
+	if (!doc || !json_is_object(devs = json_object_get(doc, "devices"))) {
+		json_decref(doc);
+		return error("cannot read '%s': not a lab registry", path);
+	}
+	for (size_t i = 0; i < fleet_device_count(spec); i++) {
+		if (fleet_device_id(spec, i, id, sizeof(id)) < 0 || fleet_device_key(spec, i, key, sizeof(key)) < 0 ||
+		    json_object_set_new(devs, id, json_pack("{s:s, s:s}", "primary_key", key, "auth", "sas")) < 0) {
+			rv = error("cannot register the fleet's devices");
+			goto out;
+		}
+	}
+	if (!(text = json_dumps(doc, JSON_INDENT(1) | JSON_SORT_KEYS)))
+		rv = error("out of memory");
+	else if (lab_write_file(path, text, strlen(text), 1, &err) < 0)
+		rv = lib_error(&err);
+	else
+		rv = 0;
+out:
+	if (text)
+		OPENSSL_cleanse(text, strlen(text));
+	free(text);
+	json_decref(doc);
+	return rv;
+}
+
+/* ---- the demo's lab, in a temporary directory ---- */
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int demo_lab(char *dir, size_t size)
+{
+	struct lab_init_opts o = { 0 };
+	struct lab_init_result res;
+	struct rs_error err;
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(dir, size, "%s/rootshift-demo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir))
+		return error("cannot create a directory in '%s': %s", tmp && *tmp ? tmp : "/tmp", strerror(errno));
+	o.seed = "rootshift-demo";
+	o.fast_keys = 1;
+	rs_time_parse(DEMO_GENERATED, &o.at, NULL);
+	if (lab_init(dir, &o, &res, &err) < 0) {
+		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		return lib_error(&err);
+	}
+	return 0;
+}
+
+/* ---- rendering ---- */
+
+static const char *dur(int64_t s, char buf[32])
+{
+	if (s < 0)
+		snprintf(buf, 32, "-");
+	else if (s >= 3600)
+		snprintf(buf, 32, "%lldh%02lldm%02llds", (long long)(s / 3600), (long long)(s / 60 % 60), (long long)(s % 60));
+	else
+		snprintf(buf, 32, "%lldm%02llds", (long long)(s / 60), (long long)(s % 60));
+	return buf;
+}
+
+static const char *clock_str(int64_t s, char buf[32])
+{
+	snprintf(buf, 32, "%02lld:%02lld", (long long)(s / 3600), (long long)(s / 60 % 60));
+	return buf;
+}
+
+static const char *phase_name(const struct fleet_spec *s, size_t k)
+{
+	return k == 0 ? "start" : fleet_action_name(s->events[k - 1].action);
+}
+
+static int64_t phase_at(const struct fleet_spec *s, size_t k)
+{
+	return k == 0 ? 0 : s->events[k - 1].at;
+}
+
+static int64_t phase_end(const struct fleet_spec *s, size_t k)
+{
+	return k < s->nevents ? s->events[k].at : s->duration;
+}
+
+static void print_phase(const struct fleet_result *r, size_t k)
+{
+	const struct fleet_spec *s = fleet_result_spec(r);
+	char a[32], b[32], c[32];
+
+	printf("\n%s at %s (until %s)%s\n", phase_name(s, k), clock_str(phase_at(s, k), a), clock_str(phase_end(s, k), b),
+	       k > 0 && s->events[k - 1].disconnect ? ", every session dropped" : "");
+	printf("  %-24s %7s %11s %9s %9s %9s %7s %8s\n", "class", "devices", "reconnected", "p50", "p95", "max", "holding",
+	       "stranded");
+	for (size_t i = 0; i < s->nclasses; i++) {
+		const struct fleet_phase_stats *st = fleet_result_stats(r, i, k);
+		printf("  %-24s %7u %11u %9s %9s %9s %7u %8u", s->classes[i].name, s->classes[i].count, st->reconnected,
+		       dur(st->p50, a), dur(st->p95, b), dur(st->max, c), st->holding, st->stranded);
+		for (int code = 0; code < RS_PROBE__COUNT; code++)
+			if (st->reasons[code])
+				printf("  %s %u", rs_probe_code_name((enum rs_probe_code)code), st->reasons[code]);
+		printf("\n");
+	}
+}
+
+static void print_text(const struct fleet_result *r, rs_time start)
+{
+	const struct fleet_spec *s = fleet_result_spec(r);
+	size_t step = (size_t)(1800 / s->sample) ? (size_t)(1800 / s->sample) : 1;
+	char a[32], b[32];
+
+	printf("rehearsal: %zu devices in %zu classes, %s of virtual time from %s, %lu handshakes\n",
+	       fleet_device_count(s), s->nclasses, dur(s->duration, a), time_str(start, b), fleet_result_handshakes(r));
+	printf("classes:\n");
+	for (size_t i = 0; i < s->nclasses; i++) {
+		const struct fleet_class *c = &s->classes[i];
+		int cad = fleet_cadence(c);
+		printf("  %-24s %5u  %-5s %-6s reconnects %-13s backoff %-11s store %s%s%s\n", c->name, c->count,
+		       fleet_proto_name(c->proto), fleet_sdk_name(c->sdk), cad ? dur(cad, a) : "never",
+		       fleet_backoff_name(c->backoff), c->store, c->pin[0] ? ", pins " : "", c->pin);
+	}
+	printf("schedule:");
+	for (size_t k = 0; k < s->nevents; k++)
+		printf(" %s %s%s", clock_str(s->events[k].at, a), fleet_action_name(s->events[k].action),
+		       k + 1 < s->nevents ? "," : "\n");
+	if (!s->nevents)
+		printf(" none\n");
+	for (size_t k = 0; k < fleet_result_phases(r); k++)
+		print_phase(r, k);
+	printf("\nconnected devices\n  %-24s", "time");
+	for (size_t j = 0; j < fleet_result_samples(r); j += step)
+		printf(" %5s", clock_str((int64_t)j * s->sample, a));
+	printf("\n");
+	for (size_t i = 0; i < s->nclasses; i++) {
+		printf("  %-24s", s->classes[i].name);
+		for (size_t j = 0; j < fleet_result_samples(r); j += step)
+			printf(" %5u", fleet_result_connected(r, i, j));
+		printf("\n");
+	}
+	printf("\n%u of %zu devices without a session at the end\n", fleet_result_stranded_at_end(r), fleet_device_count(s));
+}
+
+static json_t *stats_json(const struct fleet_phase_stats *st)
+{
+	json_t *reasons = json_object();
+
+	for (int code = 0; code < RS_PROBE__COUNT; code++)
+		if (st->reasons[code])
+			json_object_set_new(reasons, rs_probe_code_name((enum rs_probe_code)code), json_integer(st->reasons[code]));
+	return json_pack("{s:I, s:o, s:o, s:o, s:I, s:I, s:o, s:I, s:I}", "reconnected", (json_int_t)st->reconnected,
+			 "p50", st->p50 < 0 ? json_null() : json_integer(st->p50), "p95",
+			 st->p95 < 0 ? json_null() : json_integer(st->p95), "max",
+			 st->max < 0 ? json_null() : json_integer(st->max), "holding", (json_int_t)st->holding, "stranded",
+			 (json_int_t)st->stranded, "reasons", reasons, "attempts", (json_int_t)st->attempts, "failures",
+			 (json_int_t)st->failures);
+}
+
+static json_t *result_json(const struct fleet_result *r, rs_time start)
+{
+	const struct fleet_spec *s = fleet_result_spec(r);
+	json_t *classes = json_array(), *sched = json_array();
+	char at[32];
+
+	for (size_t k = 0; k < s->nevents; k++)
+		json_array_append_new(sched, json_pack("{s:I, s:s, s:b}", "at", (json_int_t)s->events[k].at, "action",
+						       fleet_action_name(s->events[k].action), "disconnect",
+						       s->events[k].disconnect));
+	for (size_t i = 0; i < s->nclasses; i++) {
+		const struct fleet_class *c = &s->classes[i];
+		json_t *phases = json_array(), *curve = json_array();
+		for (size_t k = 0; k < fleet_result_phases(r); k++) {
+			json_t *p = stats_json(fleet_result_stats(r, i, k));
+			json_object_set_new(p, "phase", json_string(phase_name(s, k)));
+			json_object_set_new(p, "at", json_integer(phase_at(s, k)));
+			json_object_set_new(p, "until", json_integer(phase_end(s, k)));
+			json_array_append_new(phases, p);
+		}
+		for (size_t j = 0; j < fleet_result_samples(r); j++)
+			json_array_append_new(curve, json_integer(fleet_result_connected(r, i, j)));
+		json_array_append_new(
+			classes,
+			json_pack("{s:s, s:I, s:s, s:s, s:s, s:s?, s:o, s:I, s:I, s:s, s:I, s:I, s:I, s:o, s:o}", "name",
+				  c->name, "count", (json_int_t)c->count, "protocol", fleet_proto_name(c->proto), "sdk",
+				  fleet_sdk_name(c->sdk), "store", c->store, "pin", c->pin[0] ? c->pin : NULL, "cadence",
+				  fleet_cadence(c) ? json_integer(fleet_cadence(c)) : json_null(), "sas_lifetime",
+				  (json_int_t)c->sas_lifetime, "keep_alive", (json_int_t)c->keep_alive, "backoff",
+				  fleet_backoff_name(c->backoff), "backoff_initial", (json_int_t)c->backoff_initial,
+				  "backoff_max", (json_int_t)c->backoff_max, "clock_skew", (json_int_t)c->clock_skew,
+				  "phases", phases, "curve", curve));
+	}
+	return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:I}", "schema", "rootshift/rehearse/1", "start",
+			 time_str(start, at), "duration", (json_int_t)s->duration, "sample", (json_int_t)s->sample,
+			 "devices", (json_int_t)fleet_device_count(s), "handshakes", (json_int_t)fleet_result_handshakes(r),
+			 "schedule", sched, "classes", classes, "stranded_at_end",
+			 (json_int_t)fleet_result_stranded_at_end(r));
+}
+
+static int write_report(const char *path, const struct fleet_result *r)
+{
+	char *html = fleet_report_html(r, "rootshift rehearse");
+	FILE *f;
+	int rv = 0;
+
+	if (!html)
+		return error("out of memory");
+	if (!(f = fopen(path, "w")))
+		rv = error("cannot write '%s': %s", path, strerror(errno));
+	else {
+		if (fputs(html, f) == EOF)
+			rv = error("cannot write '%s': %s", path, strerror(errno));
+		if (fclose(f) != 0 && !rv)
+			rv = error("cannot write '%s': %s", path, strerror(errno));
+	}
+	free(html);
+	return rv;
+}
+
+/* ---- the command ---- */
+
+struct rehearse_args {
+	const char *fleet, *lab, *report;
+	int demo, stats, max_inflight;
+	rs_time start;
+	int have_at;
+	enum format format;
+};
+
+static int parse_args(int argc, char **argv, struct rehearse_args *a)
+{
+	static const struct option longopts[] = {
+		{ "demo", no_argument, NULL, 'd' },	     { "lab", required_argument, NULL, 'l' },
+		{ "at", required_argument, NULL, 'a' },	     { "format", required_argument, NULL, 'f' },
+		{ "report", required_argument, NULL, 'r' }, { "max-inflight", required_argument, NULL, 'm' },
+		{ "stats", no_argument, NULL, 's' },	     { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	char *end;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': a->demo = 1; break;
+		case 'l': a->lab = optarg; break;
+		case 'a': if (parse_at(optarg, &a->start)) return EXIT_ERROR; a->have_at = 1; break;
+		case 'f': if (parse_format("rehearse", optarg, &a->format)) return EXIT_ERROR; break;
+		case 'r': a->report = optarg; break;
+		case 's': a->stats = 1; break;
+		case 'm':
+			a->max_inflight = (int)strtol(optarg, &end, 10);
+			if (*end || a->max_inflight < 1 || a->max_inflight > 4096)
+				return rehearse_usage("--max-inflight '%s' is not 1-4096", optarg);
+			break;
+		case 'h': return show_help("rehearse") == EXIT_OK ? -1 : EXIT_ERROR;
+		default: return unknown_option("rehearse", argc, argv);
+		}
+	}
+	if (a->demo == (optind < argc))
+		return rehearse_usage("give a fleet file or --demo");
+	if (optind + 1 < argc)
+		return rehearse_usage("one fleet file at a time");
+	if (!a->demo && !a->lab)
+		return rehearse_usage("a fleet file needs --lab DIR (the lab it rehearses against)");
+	if (a->demo && a->lab)
+		return rehearse_usage("--demo makes its own lab; leave out --lab");
+	a->fleet = a->demo ? NULL : argv[optind];
+	return 0;
+}
+
+static struct fleet_spec *load_fleet(const char *path)
+{
+	struct rs_error err;
+	struct fleet_spec *s = NULL;
+	char *data = NULL, base[4096], *slash;
+	long n;
+	FILE *f = fopen(path, "rb");
+
+	if (!f) {
+		error("cannot read '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && n <= 16 * 1024 * 1024 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (data = malloc((size_t)n + 1)) && fread(data, 1, (size_t)n, f) == (size_t)n) {
+		snprintf(base, sizeof(base), "%s", path);
+		slash = strrchr(base, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			snprintf(base, sizeof(base), ".");
+		if (!(s = fleet_spec_parse(data, (size_t)n, base, &err))) {
+			error("cannot read '%s': %s", path, err.message);
+		}
+	} else
+		error("cannot read '%s': too large or unreadable", path);
+	free(data);
+	fclose(f);
+	return s;
+}
+
+static double wall_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int rehearse(struct rehearse_args *a, struct fleet_spec *spec, const char *dir)
+{
+	struct lab_thread lt;
+	struct lab_config cfg;
+	struct fleet_target t = { 0 };
+	struct fleet_result *r;
+	struct rs_error err;
+	double t0;
+	int rv;
+
+	memset(&lt, 0, sizeof(lt));
+	if (lab_config_load(dir, &cfg, &err) < 0)
+		return lib_error(&err);
+	if ((rv = register_devices(dir, spec)) != 0)
+		return rv;
+	atomic_store(&vclock, a->start);
+	if ((rv = lab_start(&lt, dir)) != 0)
+		return rv;
+	t.host = cfg.hub_host;
+	t.connect_host = "127.0.0.1";
+	t.mqtt_port = lt.mqtt_port;
+	t.amqp_port = lt.amqp_port;
+	t.https_port = lt.https_port;
+	t.lab_dir = dir;
+	t.start = a->start;
+	t.max_inflight = a->max_inflight;
+	t.timeout_ms = 30000;
+	t.set_time = set_time;
+	t.apply = apply;
+	t.ctx = &lt;
+	t0 = wall_seconds();
+	r = fleet_run(spec, &t, &err);
+	t0 = wall_seconds() - t0;
+	lab_stop(&lt);
+	if (!r)
+		return lib_error(&err);
+	if (a->stats) {
+		struct rusage ru;
+		getrusage(RUSAGE_SELF, &ru);
+		fprintf(stderr, "stats: %zu devices, %lu handshakes in %.2f s of wall time: %.0f handshakes/s, "
+				"%.0f virtual seconds per wall second; peak RSS %ld MiB\n",
+			fleet_device_count(spec), fleet_result_handshakes(r), t0,
+			t0 > 0 ? (double)fleet_result_handshakes(r) / t0 : 0.0,
+			t0 > 0 ? (double)spec->duration / t0 : 0.0, ru.ru_maxrss / 1024);
+	}
+	rv = a->report ? write_report(a->report, r) : 0;
+	if (!rv) {
+		if (a->format == FORMAT_JSON)
+			rv = print_json(result_json(r, a->start));
+		else
+			print_text(r, a->start);
+		if (!rv)
+			rv = fleet_result_stranded_at_end(r) ? EXIT_PROBLEM : EXIT_OK;
+	}
+	fleet_result_free(r);
+	return rv;
+}
+
+int cmd_rehearse(int argc, char **argv)
+{
+	struct rehearse_args a = { 0 };
+	struct fleet_spec *spec;
+	char dir[4096];
+	int rv;
+
+	if ((rv = parse_args(argc, argv, &a)) != 0)
+		return rv < 0 ? EXIT_OK : rv;
+	if (a.demo) {
+		if (!a.have_at)
+			rs_time_parse(DEMO_START, &a.start, NULL);
+		if (!(spec = fleet_spec_demo()))
+			return error("out of memory");
+		if ((rv = demo_lab(dir, sizeof(dir))) != 0) {
+			fleet_spec_free(spec);
+			return rv;
+		}
+		rv = rehearse(&a, spec, dir);
+		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	} else {
+		if (!a.have_at)
+			a.start = now();
+		if (!(spec = load_fleet(a.fleet)))
+			return EXIT_ERROR;
+		snprintf(dir, sizeof(dir), "%s", a.lab);
+		rv = rehearse(&a, spec, dir);
+	}
+	fleet_spec_free(spec);
+	return finish_output(rv);
+}

@@ -1,0 +1,131 @@
+/*
+ * fleet.h: the rehearsal. A simulated fleet (device classes with a trust store, a protocol, an SDK's reconnect
+ * behaviour, a backoff policy, clock skew and pinning) put through a root migration on a virtual clock. Every
+ * connection attempt is a real TLS handshake (verified with rootshift's path builder against the device's store at
+ * the device's own time) followed by MQTT CONNECT/CONNACK, the AMQP protocol header or an HTTPS events POST.
+ *
+ * Built on librootshift's public API, OpenSSL and libevent. It never prints, exits or reads the clock: virtual time
+ * is its own; the front end supplies the target (addresses, the switch) through callbacks.
+ *
+ * Ownership: fleet_spec_parse() returns a spec the caller frees with fleet_spec_free(); fleet_run() returns a
+ * result freed with fleet_result_free(); getters borrow until their owner is freed.
+ */
+#ifndef RS_FLEET_H
+#define RS_FLEET_H
+
+#include "rootshift.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../lib/banned.h"
+
+#define FLEET_MAX_CLASSES 32
+#define FLEET_MAX_EVENTS 16
+#define FLEET_MAX_DEVICES 100000
+
+enum fleet_proto { FLEET_MQTT, FLEET_AMQP, FLEET_HTTPS };
+enum fleet_sdk { FLEET_SDK_C, FLEET_SDK_NODE, FLEET_SDK_DOTNET, FLEET_SDK_JAVA, FLEET_SDK_PYTHON };
+enum fleet_backoff { FLEET_BACKOFF_EXPONENTIAL, FLEET_BACKOFF_FIXED, FLEET_BACKOFF_NONE };
+enum fleet_action { FLEET_MIGRATE, FLEET_REVERT, FLEET_DISCONNECT };
+
+/* One class of devices. Times are seconds of virtual time. */
+struct fleet_class {
+	char name[64];
+	unsigned count;
+	char store[1024];        /* a path in any form audit reads, or "lab:BUNDLE" (a lab device bundle) */
+	char pin[1024];          /* "" or a path / "lab:BUNDLE": the served chain must contain one of these */
+	enum fleet_proto proto;
+	enum fleet_sdk sdk;
+	int sas_lifetime;        /* default 3600 */
+	int keep_alive;          /* MQTT keep-alive sent in CONNECT (default: the SDK's) */
+	int request_interval;    /* HTTPS: one request (one handshake) every this many seconds (default 300) */
+	enum fleet_backoff backoff;
+	int backoff_initial;     /* default 1 */
+	int backoff_max;         /* default 300 */
+	int clock_skew;          /* device clock minus true time */
+};
+
+struct fleet_event {
+	int64_t at;              /* virtual seconds from the start */
+	enum fleet_action action;
+	int disconnect;          /* migrate/revert: also drop every session */
+};
+
+struct fleet_spec {
+	char seed[64];
+	int64_t duration;        /* default 6 h */
+	int64_t ramp;            /* initial connections spread over this (default 3600) */
+	int sample;              /* curve sampling step (default 60) */
+	struct fleet_class classes[FLEET_MAX_CLASSES];
+	size_t nclasses;
+	struct fleet_event events[FLEET_MAX_EVENTS];
+	size_t nevents;
+};
+
+/* Parses a fleet file (JSON, schema "rootshift/fleet/1"); relative store paths are resolved against base_dir
+ * (may be NULL). docs/rehearse.md describes the format. */
+struct fleet_spec *fleet_spec_parse(const char *text, size_t len, const char *base_dir, struct rs_error *err);
+void fleet_spec_free(struct fleet_spec *spec);
+/* The built-in demo fleet (every store is a lab bundle). */
+struct fleet_spec *fleet_spec_demo(void);
+
+const char *fleet_proto_name(enum fleet_proto p);
+const char *fleet_sdk_name(enum fleet_sdk s);
+const char *fleet_backoff_name(enum fleet_backoff b);
+const char *fleet_action_name(enum fleet_action a);
+/* The SDK's reconnect cadence for a class: seconds between new TLS handshakes of a healthy device, 0 for never. */
+int fleet_cadence(const struct fleet_class *c);
+
+/* Device i's id ("CLASS-00042") and SAS key (base64 of 32 bytes derived from the seed). */
+int fleet_device_id(const struct fleet_spec *spec, size_t i, char *out, size_t size);
+int fleet_device_key(const struct fleet_spec *spec, size_t i, char *out, size_t size);
+size_t fleet_device_count(const struct fleet_spec *spec);
+
+/* Where and how to connect, and the switch. */
+struct fleet_target {
+	const char *host;        /* the hub's name: SNI, host check, MQTT username, SAS resource */
+	const char *connect_host; /* an IP address to connect to ("127.0.0.1") */
+	int mqtt_port, amqp_port, https_port;
+	const char *lab_dir;     /* for "lab:BUNDLE" stores; NULL when not a lab */
+	rs_time start;           /* the true time at virtual second 0 */
+	int max_inflight;        /* concurrent connection attempts (default 256) */
+	int timeout_ms;          /* per attempt (default 10000, wall time, counted by libevent) */
+	/* Called before connections of virtual time t are made (the lab's clock follows it). */
+	void (*set_time)(void *ctx, rs_time t);
+	/* Performs a scheduled switch; -1 stops the rehearsal with err set. */
+	int (*apply)(void *ctx, const struct fleet_event *ev, struct rs_error *err);
+	void *ctx;
+};
+
+/* The outcome of one phase (from one event to the next) for one class. */
+struct fleet_phase_stats {
+	unsigned reconnected;     /* established a session during the phase */
+	int64_t p50, p95, max;    /* seconds from the phase's start to the first session; -1 when none */
+	unsigned holding;         /* still on a session from before the phase at its end */
+	unsigned stranded;        /* without a session at the phase's end */
+	unsigned reasons[RS_PROBE__COUNT]; /* the stranded devices' last failure */
+	unsigned attempts, failures;
+};
+
+struct fleet_result;
+
+struct fleet_result *fleet_run(const struct fleet_spec *spec, const struct fleet_target *target,
+			       struct rs_error *err);
+void fleet_result_free(struct fleet_result *r);
+const struct fleet_spec *fleet_result_spec(const struct fleet_result *r);
+/* Phases: 0 is the start, phase k (k >= 1) begins at spec event k-1. */
+size_t fleet_result_phases(const struct fleet_result *r);
+const struct fleet_phase_stats *fleet_result_stats(const struct fleet_result *r, size_t cls, size_t phase);
+/* The connected-devices curve: samples at 0, sample, 2*sample, ... duration. */
+size_t fleet_result_samples(const struct fleet_result *r);
+unsigned fleet_result_connected(const struct fleet_result *r, size_t cls, size_t sample);
+/* TLS handshakes that reached the device's check of the served chain (accepted or not). */
+unsigned long fleet_result_handshakes(const struct fleet_result *r);
+/* Devices without a session at the end. */
+unsigned fleet_result_stranded_at_end(const struct fleet_result *r);
+
+/* report.c: the self-contained HTML report (inline SVG, no external assets); malloc'd, NULL on no memory. */
+char *fleet_report_html(const struct fleet_result *r, const char *title);
+
+#endif

@@ -1,0 +1,77 @@
+#!/bin/sh
+# test_rehearse.sh BINARY SCRATCH: the demo fleet's story, pinned (issue 7), from one run of `rehearse --demo`
+# (JSON and the HTML report). test_rehearse_fleet.sh checks that a result does not depend on the concurrency.
+BIN=$1
+S=$2
+PY=/usr/bin/python3
+rm -rf "$S" && mkdir -p "$S" || exit 2
+fails=0
+
+"$BIN" rehearse --demo --format json --report "$S/report.html" >"$S/demo.json" 2>"$S/demo.err"
+rc=$?
+if [ $rc -ne 1 ]; then echo "FAIL: --demo exits $rc, expected 1 (new-only devices stranded after the revert)"; cat "$S/demo.err"; fails=$((fails + 1)); fi
+
+$PY - "$S/demo.json" <<'PYEOF' || fails=$((fails + 1))
+import json, sys
+doc = json.load(open(sys.argv[1]))
+fails = 0
+def check(what, ok):
+    global fails
+    print(("ok   " if ok else "FAIL ") + what)
+    fails += 0 if ok else 1
+check("schema", doc["schema"] == "rootshift/rehearse/1")
+check("start is the demo's fixed time", doc["start"] == "2026-01-02T00:00:00Z")
+cls = {c["name"]: c for c in doc["classes"]}
+def ph(name, phase):
+    return next(p for p in cls[name]["phases"] if p["phase"] == phase)
+def all_(name, phase, field):
+    return ph(name, phase)[field] == cls[name]["count"]
+def why(name, phase, code):
+    p = ph(name, phase)
+    return p["reasons"].get(code) == p["stranded"] == cls[name]["count"]
+
+check("schedule: migrate 2h, forced disconnect 4h, revert 5h",
+      [(e["at"], e["action"]) for e in doc["schedule"]] == [(7200, "migrate"), (14400, "disconnect"), (18000, "revert")])
+# old-only devices: stranded after migrate, recovered after revert
+check("old-only MQTT: every device stranded after migrate, cert-untrusted", why("c-mqtt-old-only", "migrate", "cert-untrusted"))
+check("old-only MQTT: every device reconnects after revert", all_("c-mqtt-old-only", "revert", "reconnected"))
+check("old-only MQTT: the curve falls to 0 before the revert and returns to all",
+      min(cls["c-mqtt-old-only"]["curve"][150:300]) == 0 and cls["c-mqtt-old-only"]["curve"][-1] == 40)
+# recommended store: reconnect at the SDK's cadence
+p = ph("c-mqtt-recommended", "migrate")
+check("C SDK MQTT, recommended: all reconnect after migrate, within 48 min, the last after 45 min (p50 %s, p95 %s, max %s)"
+      % (p["p50"], p["p95"], p["max"]),
+      p["reconnected"] == cls["c-mqtt-recommended"]["count"] and p["stranded"] == 0 and 2700 <= p["max"] <= 2880)
+check("C SDK MQTT cadence is 2880 s", cls["c-mqtt-recommended"]["cadence"] == 2880)
+p = ph("node-mqtt-recommended", "migrate")
+check("Node, recommended: all reconnect within 45 min (max %s)" % p["max"],
+      p["reconnected"] == cls["node-mqtt-recommended"]["count"] and 2400 <= p["max"] <= 2700)
+# AMQP keeps its session until forced
+check("AMQP recommended: holds its old session through the migrate", all_("c-amqp-recommended", "migrate", "holding"))
+check("AMQP old-only: holds its session through the migrate (not stranded)",
+      all_("c-amqp-old-only", "migrate", "holding") and ph("c-amqp-old-only", "migrate")["stranded"] == 0)
+check("AMQP old-only: stranded once forced, cert-untrusted", why("c-amqp-old-only", "disconnect", "cert-untrusted"))
+check("AMQP recommended: reconnects once forced", all_("c-amqp-recommended", "disconnect", "reconnected"))
+check("AMQP old-only: recovers after revert", all_("c-amqp-old-only", "revert", "reconnected"))
+# pinned intermediate: fails after migrate although the store has the new root
+check("pinned class has the recommended store", cls["c-mqtt-pinned"]["store"] == "lab:recommended" and cls["c-mqtt-pinned"]["pin"])
+check("pinned intermediate: every device stranded after migrate, cert-untrusted", why("c-mqtt-pinned", "migrate", "cert-untrusted"))
+check("pinned intermediate: recovers after revert", all_("c-mqtt-pinned", "revert", "reconnected"))
+# new-only: the mirror image
+check("new-only: stranded at the start, connects after migrate, stranded after revert",
+      why("dotnet-mqtt-new-only", "start", "cert-untrusted") and all_("dotnet-mqtt-new-only", "migrate", "reconnected")
+      and why("dotnet-mqtt-new-only", "revert", "cert-untrusted"))
+check("stranded at the end: the new-only devices", doc["stranded_at_end"] == 20)
+check("curve has a sample a minute for 6 h", all(len(c["curve"]) == 361 for c in doc["classes"]))
+sys.exit(1 if fails else 0)
+PYEOF
+
+# the report: self-contained
+check() { if "$@"; then echo "ok   $*"; else echo "FAIL $*"; fails=$((fails + 1)); fi; }
+check grep -q '<svg xmlns="http://www.w3.org/2000/svg"' "$S/report.html"
+check grep -q 'c-mqtt-pinned' "$S/report.html"
+if grep -Eiq '<script|src=|href=|@import|url\(' "$S/report.html"; then echo "FAIL the report loads something"; fails=$((fails + 1)); fi
+if grep -o 'http[s]*://[^"]*' "$S/report.html" | grep -qv '^http://www.w3.org/2000/svg$'; then echo "FAIL the report names a URL"; fails=$((fails + 1)); fi
+
+echo "$fails failed"
+[ $fails -eq 0 ]

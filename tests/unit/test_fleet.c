@@ -1,0 +1,150 @@
+/* test_fleet.c: the fleet file parser (a table of good and bad files), the SDK reconnect cadences of
+ * azure-iot-facts.md 2.3, device ids and keys, and the demo fleet. The rehearsal itself runs in
+ * tests/cli/test_rehearse.sh (it needs the lab). */
+#include "rs_test.h"
+
+#include <string.h>
+
+#include "fleet.h"
+
+static struct fleet_spec *parse(const char *text, struct rs_error *err)
+{
+	return fleet_spec_parse(text, strlen(text), "/base", err);
+}
+
+static void test_parse_full(void **state)
+{
+	struct rs_error err;
+	struct fleet_spec *s = parse(
+		"{\"schema\":\"rootshift/fleet/1\",\"seed\":\"x\",\"duration\":7200,\"ramp\":600,\"sample\":30,"
+		"\"classes\":[{\"name\":\"a\",\"count\":3,\"store\":\"stores/a.pem\",\"protocol\":\"amqp\",\"sdk\":\"java\","
+		"\"keep_alive\":100,\"clock_skew\":-600,\"pin\":\"lab:pinned-intermediate\",\"sas_lifetime\":1800,"
+		"\"backoff\":{\"policy\":\"fixed\",\"initial\":5,\"max\":50}}],"
+		"\"schedule\":[{\"at\":100,\"action\":\"migrate\"},{\"at\":200,\"action\":\"disconnect\"},"
+		"{\"at\":300,\"action\":\"revert\",\"disconnect\":true}]}",
+		&err);
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(s->duration, 7200);
+	assert_int_equal(s->ramp, 600);
+	assert_int_equal(s->sample, 30);
+	assert_int_equal(s->nclasses, 1);
+	assert_string_equal(s->classes[0].store, "/base/stores/a.pem");
+	assert_string_equal(s->classes[0].pin, "lab:pinned-intermediate");
+	assert_int_equal(s->classes[0].proto, FLEET_AMQP);
+	assert_int_equal(s->classes[0].sdk, FLEET_SDK_JAVA);
+	assert_int_equal(s->classes[0].keep_alive, 100);
+	assert_int_equal(s->classes[0].clock_skew, -600);
+	assert_int_equal(s->classes[0].backoff, FLEET_BACKOFF_FIXED);
+	assert_int_equal(s->classes[0].backoff_initial, 5);
+	assert_int_equal(s->nevents, 3);
+	assert_int_equal(s->events[0].disconnect, 0);
+	assert_int_equal(s->events[1].disconnect, 1);
+	assert_int_equal(s->events[2].disconnect, 1);
+	assert_int_equal(fleet_device_count(s), 3);
+	fleet_spec_free(s);
+}
+
+static void test_parse_bad(void **state)
+{
+	static const char *const bad[] = {
+		"",
+		"[]",
+		"{}",
+		"{\"classes\":[]}",
+		"{\"classes\":[{\"name\":\"a\",\"store\":\"s\"}]}",                       /* no count */
+		"{\"classes\":[{\"name\":\"a\",\"count\":1}]}",                           /* no store */
+		"{\"classes\":[{\"name\":\"a b\",\"count\":1,\"store\":\"s\"}]}",         /* bad name */
+		"{\"classes\":[{\"name\":\"a\",\"count\":-1,\"store\":\"s\"}]}",
+		"{\"classes\":[{\"name\":\"a\",\"count\":100001,\"store\":\"s\"}]}",
+		"{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\",\"protocol\":\"coap\"}]}",
+		"{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\",\"sdk\":\"rust\"}]}",
+		"{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\",\"keep_alive\":5000}]}",
+		"{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\",\"backoff\":{\"policy\":\"random\"}}]}",
+		"{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"},{\"name\":\"a\",\"count\":1,\"store\":\"s\"}]}",
+		"{\"classes\":[{\"name\":\"a\",\"count\":60000,\"store\":\"s\"},{\"name\":\"b\",\"count\":60000,\"store\":\"s\"}]}",
+		"{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}],\"schedule\":[{\"at\":10}]}",
+		"{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}],\"schedule\":[{\"at\":0,\"action\":\"migrate\"}]}",
+		"{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}],\"schedule\":[{\"at\":99999999,\"action\":\"migrate\"}]}",
+		"{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}],\"schedule\":[{\"at\":20,\"action\":\"migrate\"},"
+		"{\"at\":10,\"action\":\"revert\"}]}",
+		"{\"duration\":1,\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}]}",
+		"{\"duration\":2592000,\"sample\":1,\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}]}",
+		"{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}],\"classes\":[]}", /* duplicate key */
+	};
+	struct rs_error err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct fleet_spec *s = parse(bad[i], &err);
+		if (s)
+			fail_msg("accepted bad fleet %zu: %s", i, bad[i]);
+		assert_true(err.code == RS_ERR_PARSE || err.code == RS_ERR_LIMIT);
+	}
+}
+
+/* azure-iot-facts.md 2.3, with a 3600 s SAS lifetime. */
+static void test_cadence(void **state)
+{
+	static const struct {
+		enum fleet_proto proto;
+		enum fleet_sdk sdk;
+		int cadence;
+	} cases[] = {
+		{ FLEET_MQTT, FLEET_SDK_C, 2880 },      /* 80 %: 48 min */
+		{ FLEET_MQTT, FLEET_SDK_NODE, 2700 },   /* 45 min */
+		{ FLEET_MQTT, FLEET_SDK_DOTNET, 4200 }, /* lifetime plus 10 min grace */
+		{ FLEET_MQTT, FLEET_SDK_JAVA, 3060 },   /* 85 % */
+		{ FLEET_MQTT, FLEET_SDK_PYTHON, 3480 }, /* 120 s before expiry */
+		{ FLEET_AMQP, FLEET_SDK_C, 0 },         /* never: CBS refresh on the same connection */
+		{ FLEET_HTTPS, FLEET_SDK_C, 300 },      /* every request */
+	};
+	struct fleet_class c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&c, 0, sizeof(c));
+		c.sas_lifetime = 3600;
+		c.request_interval = 300;
+		c.proto = cases[i].proto;
+		c.sdk = cases[i].sdk;
+		assert_int_equal(fleet_cadence(&c), cases[i].cadence);
+	}
+}
+
+static void test_demo_and_ids(void **state)
+{
+	struct fleet_spec *s = fleet_spec_demo();
+	char id[64], key[64], key2[64];
+
+	(void)state;
+	assert_non_null(s);
+	assert_true(fleet_device_count(s) >= 100 && fleet_device_count(s) <= 500);
+	assert_int_equal(s->nevents, 3);
+	assert_int_equal(s->events[0].action, FLEET_MIGRATE);
+	assert_int_equal(s->events[2].action, FLEET_REVERT);
+	assert_int_equal(fleet_device_id(s, 0, id, sizeof(id)), 0);
+	assert_string_equal(id, "c-mqtt-recommended-00000");
+	assert_int_equal(fleet_device_id(s, s->classes[0].count, id, sizeof(id)), 0);
+	assert_string_equal(id, "node-mqtt-recommended-00000");
+	assert_int_equal(fleet_device_id(s, fleet_device_count(s), id, sizeof(id)), -1);
+	assert_int_equal(fleet_device_key(s, 3, key, sizeof(key)), 0);
+	assert_int_equal(fleet_device_key(s, 3, key2, sizeof(key2)), 0);
+	assert_string_equal(key, key2);
+	assert_int_equal(strlen(key), 44);
+	assert_int_equal(fleet_device_key(s, 4, key2, sizeof(key2)), 0);
+	assert_string_not_equal(key, key2);
+	fleet_spec_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_full),
+		cmocka_unit_test(test_parse_bad),
+		cmocka_unit_test(test_cadence),
+		cmocka_unit_test(test_demo_and_ids),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
