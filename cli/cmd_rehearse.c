@@ -499,9 +499,11 @@ static int rehearse(struct rehearse_args *a, struct fleet_spec *spec, const char
 	}
 	rv = a->report ? write_report(a->report, r) : 0;
 	if (!rv) {
-		if (a->format == FORMAT_JSON)
-			rv = print_json(result_json(r, a->start));
-		else
+		if (a->format == FORMAT_JSON) {
+			json_t *doc = result_json(r, a->start);
+			rv = print_json(doc);
+			json_decref(doc);
+		} else
 			print_text(r, a->start);
 		if (!rv)
 			rv = fleet_result_stranded_at_end(r) ? EXIT_PROBLEM : EXIT_OK;
