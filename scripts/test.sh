@@ -14,12 +14,6 @@ run() {
   ctest --test-dir "$dir" --output-on-failure -j "$jobs"
 }
 
-run build -DCMAKE_BUILD_TYPE=RelWithDebInfo
-(
-  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-  run build-asan -DCMAKE_BUILD_TYPE=Debug -DRS_SANITIZE=ON
-)
-
 # The gateway build: one statically linked rootshift; it must link and run.
 echo "== build-static: configure, build and smoke-test"
 cmake -S . -B build-static -DRS_STATIC=ON -DRS_TESTS=OFF -DRS_WERROR=ON -DCMAKE_BUILD_TYPE=MinSizeRel >/dev/null
@@ -28,3 +22,10 @@ cmake --build build-static -j "$jobs" >build-static/build.log 2>&1 || { cat buil
 build-static/rootshift --version
 build-static/rootshift inspect --at 2026-01-01T00:00:00Z --known-only tests/data/certifi-2025.01.31.pem | grep -q 'DigiCert Global Root G2'
 echo "static build: ok ($(wc -c <build-static/rootshift) bytes)"
+
+run build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+(
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  run build-asan -DCMAKE_BUILD_TYPE=Debug -DRS_SANITIZE=ON
+)
+
