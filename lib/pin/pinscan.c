@@ -436,7 +436,7 @@ static int is_text(const unsigned char *buf, size_t len)
 
 	if (memchr(buf, 0, n))
 		return 0;
-	for (i = 0; i < n; i++)
+	for (i = rs_ascii_words(buf, n, &odd); i < n; i++)
 		odd += buf[i] < 0x09 || (buf[i] > 0x0d && buf[i] < 0x20);
 	return odd <= n / 100 + 2;
 }

@@ -77,7 +77,7 @@ struct ctx {
 	int lockfile;
 	int digests; /* the file computes certificate digests (-1: not looked yet): a memcmp near a value compares them */
 	const struct rs_pin_sink *sink;
-	uint32_t counts[256]; /* byte histogram of buf: searches anchor on the needle's rarest byte */
+	uint32_t counts[256]; /* sampled byte counts of buf (sample_counts): searches anchor on the needle's rarest byte */
 };
 
 static int word_char(unsigned char c)
