@@ -44,6 +44,12 @@ int rs_streq_ci(const char *a, const char *b);
 
 /* core/mem.c: the first occurrence of needle in hay, or NULL. */
 const unsigned char *rs_memmem(const unsigned char *hay, size_t hlen, const void *needle, size_t nlen);
+/*
+ * How many bytes at the start of buf[0, n) are whole 8-byte words of plain ASCII (no NUL, no byte >= 0x80), eight
+ * at a time; adds their control characters other than \t..\r (< 0x09 or 0x0e..0x1f) to *odd. Text sniffers
+ * go on byte by byte from there.
+ */
+size_t rs_ascii_words(const unsigned char *buf, size_t n, size_t *odd);
 
 /* core/base64.c */
 int rs_base64_value(unsigned char c); /* a digit's value, or -1 */

@@ -19,3 +19,27 @@ const unsigned char *rs_memmem(const unsigned char *hay, size_t hlen, const void
 	}
 	return NULL;
 }
+
+#define ONES 0x0101010101010101ull
+#define HIGH 0x8080808080808080ull
+
+/* Bit 7 of each byte of a word of bytes < 0x80: set where the byte is below b (no carries cross bytes). */
+static uint64_t below(uint64_t w, unsigned b)
+{
+	return ~(w + ONES * (0x80 - b)) & HIGH;
+}
+
+size_t rs_ascii_words(const unsigned char *buf, size_t n, size_t *odd)
+{
+	size_t i = 0;
+	uint64_t w, ctl;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, buf + i, 8);
+		if ((w & HIGH) || below(w, 0x01))
+			break;
+		ctl = below(w, 0x09) | (below(w, 0x20) & ~below(w, 0x0e));
+		*odd += (size_t)(((ctl >> 7) * ONES) >> 56);
+	}
+	return i;
+}

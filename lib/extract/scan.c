@@ -47,9 +47,9 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 /* Text: no NUL, mostly valid UTF-8 (a Latin-1 comment is fine) and few control characters in the first bytes. */
 static int is_text(const unsigned char *buf, size_t len)
 {
-	size_t n = len < TEXT_SNIFF ? len : TEXT_SNIFF, i = 0, odd = 0, step;
+	size_t n = len < TEXT_SNIFF ? len : TEXT_SNIFF, i, odd = 0, step;
 
-	while (i < n) {
+	for (i = rs_ascii_words(buf, n, &odd); i < n;) { /* plain ASCII words first: one byte, one character */
 		if (buf[i] == 0)
 			return 0;
 		if (!(step = utf8_len(buf + i, n - i))) {

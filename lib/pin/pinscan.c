@@ -436,7 +436,7 @@ static int is_text(const unsigned char *buf, size_t len)
 
 	if (memchr(buf, 0, n))
 		return 0;
-	for (i = 0; i < n; i++)
+	for (i = rs_ascii_words(buf, n, &odd); i < n; i++)
 		odd += buf[i] < 0x09 || (buf[i] > 0x0d && buf[i] < 0x20);
 	return odd <= n / 100 + 2;
 }
@@ -468,12 +468,41 @@ static void dedupe(struct filescan *f)
 	f->n = o;
 }
 
+#define ONES 0x0101010101010101ull
+#define HIGH 0x8080808080808080ull
+
+/* Eight bytes at a time: a byte is kept when printable ASCII (0x20-0x7e) or a tab, else made '\n'. */
+static uint64_t printable_word(uint64_t w)
+{
+	uint64_t low = w & ~HIGH, hi = w & HIGH, tab = low ^ (ONES * 0x09), keep;
+
+	keep = (low + ONES * 0x60) & ~(low + ONES * 0x01) & HIGH;  /* 0x20 <= byte < 0x7f, no carries: low < 0x80 */
+	keep |= ~(((tab & ~HIGH) + ~HIGH) | tab) & HIGH;           /* byte == 0x09 */
+	keep = (keep & ~hi) >> 7;
+	keep *= 0xff;
+	return (w & keep) | (ONES * '\n' & ~keep);
+}
+
+/* The printable view of a binary: every byte that is not printable ASCII becomes a line break, offsets kept. */
+static void printable_view(unsigned char *view, const unsigned char *buf, size_t len)
+{
+	size_t i = 0;
+	uint64_t w;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, buf + i, 8);
+		w = printable_word(w);
+		memcpy(view + i, &w, 8);
+	}
+	for (; i < len; i++)
+		view[i] = (buf[i] >= 0x20 && buf[i] < 0x7f) || buf[i] == '\t' ? buf[i] : '\n';
+}
+
 /* Judges one file's bytes into f. */
 static int scan_bytes(struct filescan *f, struct rs_error *err)
 {
 	struct rs_pin_sink sink = { file_add, f };
-	unsigned char *view = NULL, printable[256];
-	size_t i;
+	unsigned char *view = NULL;
 	int rv;
 
 	if (f->len == 0)
@@ -485,10 +514,7 @@ static int scan_bytes(struct filescan *f, struct rs_error *err)
 		/* the printable view: every byte that is not printable ASCII becomes a line break, offsets kept */
 		if (!(view = malloc(f->len)))
 			return rs_fail(err, RS_ERR_NOMEM, "out of memory reading '%s'", f->path);
-		for (i = 0; i < 256; i++)
-			printable[i] = (i >= 0x20 && i < 0x7f) || i == '\t' ? (unsigned char)i : '\n';
-		for (i = 0; i < f->len; i++) /* a table lookup, no branches */
-			view[i] = printable[f->buf[i]];
+		printable_view(view, f->buf, f->len);
 		rv = rs_pin_rules_text(f->ps->cat, view, f->len, f->path, 1, &sink);
 		free(view);
 	}

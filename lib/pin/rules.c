@@ -77,7 +77,7 @@ struct ctx {
 	int lockfile;
 	int digests; /* the file computes certificate digests (-1: not looked yet): a memcmp near a value compares them */
 	const struct rs_pin_sink *sink;
-	uint32_t counts[256]; /* byte histogram of buf: searches anchor on the needle's rarest byte */
+	uint32_t counts[256]; /* sampled byte counts of buf (sample_counts): searches anchor on the needle's rarest byte */
 };
 
 static int word_char(unsigned char c)
@@ -880,13 +880,28 @@ static int computes_digests(const unsigned char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * Byte counts of a quarter of buf (1 KB of every 4 KB), each plus one: enough to choose which byte of a needle to
+ * look for, and never zero, so a search never concludes from them that a byte is absent.
+ */
+static void sample_counts(const unsigned char *buf, size_t len, uint32_t counts[256])
+{
+	size_t at, i, n;
+
+	for (i = 0; i < 256; i++)
+		counts[i] = 1;
+	for (at = 0; at < len; at += 4096)
+		for (i = at, n = len - at < 1024 ? len : at + 1024; i < n; i++)
+			counts[buf[i]]++;
+}
+
 int rs_pin_rules_text(const struct rs_catalog *cat, const unsigned char *buf, size_t len, const char *name,
 		      int binary, const struct rs_pin_sink *sink)
 {
 	struct ctx c = { cat, buf, len, name ? name : "", binary, 0, -1, sink, { 0 } };
 	size_t name_line = (size_t)-1;
 
-	rs_pin_histogram(buf, len, c.counts);
+	sample_counts(buf, len, c.counts);
 	c.lockfile = is_lockfile(c.name);
 	if (rule_fingerprints(&c) || rule_placeholders(&c) || rule_catalog_names(&c, &name_line) ||
 	    rule_name_getters(&c, name_line) || rule_verify_off(&c) || rule_root_files(&c))

@@ -146,63 +146,122 @@ static int escaped(const unsigned char *buf, size_t len, size_t i, size_t *stop,
 	return 1;
 }
 
+/* One step of the tokenizer at i: returns where the next step starts, or sets *hit when t holds a token. */
+static size_t step(const unsigned char *buf, size_t len, size_t i, struct rs_pin_token *t, int *hit)
+{
+	unsigned char c = cls[buf[i]];
+	size_t j, stop;
+
+	if (c == OTHER) {
+		if (buf[i] == '\\' && i + 1 < len && buf[i + 1] == 'x') {
+			if (escaped(buf, len, i, &stop, t)) {
+				*hit = 1;
+				return t->end;
+			}
+			return stop;
+		}
+		return i + 1;
+	}
+	if (c == WORD) { /* skip the rest of a word that starts with a non-hex letter */
+		while (i < len && cls[buf[i]] <= WORD)
+			i++;
+		return i;
+	}
+	/* a word starting with a hex digit: a digest, a 0x list, a group, or nothing */
+	if (buf[i] == '0' && i + 1 < len && (buf[i + 1] == 'x' || buf[i + 1] == 'X')) {
+		if (array(buf, len, i, &stop, t)) {
+			*hit = 1;
+			return t->end;
+		}
+		for (i = stop; i < len && cls[buf[i]] <= WORD;)
+			i++;
+		return i;
+	}
+	for (j = i; j < len && cls[buf[j]] < 16;)
+		j++;
+	if (j == len || cls[buf[j]] == OTHER) {
+		if (continuous(buf, i, j - i, t) || (j - i == 2 && grouped(buf, len, i, t))) {
+			*hit = 1;
+			return t->end;
+		}
+		if (j - i == 2 && j + 1 < len && (buf[j] == ':' || buf[j] == ' ' || buf[j] == '-')) {
+			/* a group that is not a digest: skip every group of its run */
+			unsigned char sep = buf[j];
+			while (j + 2 < len && buf[j] == sep && is_hex(buf, len, j + 1) && is_hex(buf, len, j + 2) &&
+			       !is_word(buf, len, j + 3))
+				j += 3;
+		}
+		return j;
+	}
+	while (j < len && cls[buf[j]] <= WORD) /* hex digits followed by other letters: one word */
+		j++;
+	return j;
+}
+
+/*
+ * Every token is a run of bytes of class HEXD or INNER holding at least 40 hex digits, and no step of the
+ * tokenizer jumps over a HARD byte: a step that starts before it ends at or before it. So the tokenizer may skip
+ * to just after the last HARD byte before such a run and find the same tokens. Runs are found by probing every
+ * PROBE-th byte (a run of 40 bytes or more holds a multiple of PROBE) and widening the probes that hit.
+ */
+enum { HEXD, INNER, SOFT, HARD };
+#define PROBE 32
+#define MIN_HEX 40
+static unsigned char span[256];
+
+static void init_tables(void)
+{
+	int c;
+
+	init_cls();
+	for (c = 0; c < 256; c++)
+		span[c] = cls[c] < 16 ? HEXD : cls[c] == WORD ? SOFT : HARD;
+	span['x'] = span['X'] = span['\\'] = span[':'] = span['-'] = span[','] = INNER;
+	span[' '] = span['\t'] = span['\r'] = span['\n'] = INNER;
+}
+
+/* The first run in [from, len) that may hold a token: [*s, *e). */
+static int next_run(const unsigned char *buf, size_t len, size_t from, size_t *s, size_t *e)
+{
+	size_t q = (from + PROBE - 1) / PROBE * PROBE, a, b, hex;
+
+	while (q < len) {
+		if (span[buf[q]] >= SOFT) {
+			q += PROBE;
+			continue;
+		}
+		for (a = q; a > from && span[buf[a - 1]] < SOFT;)
+			a--;
+		for (b = a, hex = 0; b < len && span[buf[b]] < SOFT; b++)
+			hex += span[buf[b]] == HEXD;
+		if (hex >= MIN_HEX) {
+			*s = a;
+			*e = b;
+			return 1;
+		}
+		q = (b / PROBE + 1) * PROBE;
+	}
+	return 0;
+}
+
 int rs_pin_next_hex(const unsigned char *buf, size_t len, size_t *pos, struct rs_pin_token *t)
 {
-	size_t i = *pos, j, stop;
+	size_t i = *pos, s, e;
+	int hit = 0;
 
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-	pthread_once(&once, init_cls);
-	while (i < len) {
-		unsigned char c = cls[buf[i]];
-		if (c == OTHER) {
-			if (buf[i] == '\\' && i + 1 < len && buf[i + 1] == 'x') {
-				if (escaped(buf, len, i, &stop, t)) {
-					*pos = t->end;
-					return 1;
-				}
-				i = stop;
-				continue;
-			}
-			i++;
-			continue;
-		}
-		if (c == WORD) { /* skip the rest of a word that starts with a non-hex letter */
-			while (i < len && cls[buf[i]] <= WORD)
-				i++;
-			continue;
-		}
-		/* a word starting with a hex digit: a digest, a 0x list, a group, or nothing */
-		if (buf[i] == '0' && i + 1 < len && (buf[i + 1] == 'x' || buf[i + 1] == 'X')) {
-			if (array(buf, len, i, &stop, t)) {
-				*pos = t->end;
+	pthread_once(&once, init_tables);
+	while (i < len && next_run(buf, len, i, &s, &e)) {
+		while (s > i && span[buf[s - 1]] != HARD)
+			s--;
+		for (i = s; i < e;) {
+			i = step(buf, len, i, t, &hit);
+			if (hit) {
+				*pos = i;
 				return 1;
 			}
-			i = stop;
-			while (i < len && cls[buf[i]] <= WORD)
-				i++;
-			continue;
 		}
-		for (j = i; j < len && cls[buf[j]] < 16;)
-			j++;
-		if (j == len || cls[buf[j]] == OTHER) {
-			if (continuous(buf, i, j - i, t) || (j - i == 2 && grouped(buf, len, i, t))) {
-				*pos = t->end;
-				return 1;
-			}
-			if (j - i == 2 && j + 1 < len && (buf[j] == ':' || buf[j] == ' ' || buf[j] == '-')) {
-				/* a group that is not a digest: skip every group of its run */
-				unsigned char sep = buf[j];
-				while (j + 2 < len && buf[j] == sep && is_hex(buf, len, j + 1) && is_hex(buf, len, j + 2) &&
-				       !is_word(buf, len, j + 3))
-					j += 3;
-			}
-			i = j;
-			continue;
-		}
-		while (j < len && cls[buf[j]] <= WORD) /* hex digits followed by other letters: one word */
-			j++;
-		i = j;
 	}
 	*pos = len;
 	return 0;
