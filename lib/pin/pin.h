@@ -29,11 +29,9 @@ int rs_pin_next_b64(const unsigned char *buf, size_t len, size_t *pos, struct rs
 
 /* memmem that anchors on the needle's rarest byte (memmem itself is a GNU extension). */
 const unsigned char *rs_pin_find(const unsigned char *hay, size_t hlen, const char *needle, size_t nlen);
-/* The same, anchored on the needle's rarest byte in a histogram of the whole buffer (counts of a sub-range's
- * buffer are fine: a byte absent from the buffer is absent from the range). */
+/* The same, anchored on the needle's rarest byte by counts the caller took of the buffer (a sample is fine). */
 const unsigned char *rs_pin_find_hist(const unsigned char *hay, size_t hlen, const char *needle, size_t nlen,
 				      const uint32_t *counts);
-void rs_pin_histogram(const unsigned char *buf, size_t len, uint32_t counts[256]);
 
 /* One finding being built (rules.c); strings are copied by the sink. */
 struct rs_pin_hit {

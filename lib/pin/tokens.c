@@ -281,24 +281,6 @@ static int commonness(unsigned char c)
 	return strchr(" _(),*.;=\n\t\"", c) ? 6 : 2;
 }
 
-void rs_pin_histogram(const unsigned char *buf, size_t len, uint32_t counts[256])
-{
-	uint32_t c1[256] = { 0 }, c2[256] = { 0 };
-	size_t i = 0;
-
-	memset(counts, 0, 256 * sizeof(*counts));
-	for (; i + 4 <= len; i += 4) { /* three tables: consecutive equal bytes do not wait on each other */
-		counts[buf[i]]++;
-		c1[buf[i + 1]]++;
-		c2[buf[i + 2]]++;
-		counts[buf[i + 3]]++;
-	}
-	for (; i < len; i++)
-		counts[buf[i]]++;
-	for (i = 0; i < 256; i++)
-		counts[i] += c1[i] + c2[i];
-}
-
 const unsigned char *rs_pin_find_hist(const unsigned char *hay, size_t hlen, const char *needle, size_t nlen,
 				      const uint32_t *counts)
 {
