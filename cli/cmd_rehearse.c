@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -105,9 +106,37 @@ static void lab_stop(struct lab_thread *lt)
 	pthread_join(lt->tid, NULL);
 }
 
+/* --speed X: at most X virtual seconds per wall second, so that people (or real devices beside the fleet) can
+ * watch the lab's page and metrics move; 0 runs as fast as the handshakes allow. The pacing is the front end's:
+ * the fleet library never reads the clock. */
+static struct {
+	double speed, wall0;
+	rs_time virt0;
+} pacing;
+
+static double wall_seconds(void);
+
+static void pace(rs_time t)
+{
+	double due, now;
+	struct timespec ts;
+
+	if (pacing.speed <= 0)
+		return;
+	due = pacing.wall0 + (double)(t - pacing.virt0) / pacing.speed;
+	now = wall_seconds();
+	if (due <= now)
+		return;
+	ts.tv_sec = (time_t)(due - now);
+	ts.tv_nsec = (long)((due - now - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
 static void set_time(void *ctx, rs_time t)
 {
 	(void)ctx;
+	pace(t);
 	atomic_store(&vclock, t);
 }
 
@@ -368,6 +397,7 @@ static int write_report(const char *path, const struct fleet_result *r)
 struct rehearse_args {
 	const char *fleet, *lab, *report;
 	int demo, stats, max_inflight;
+	double speed;
 	rs_time start;
 	int have_at;
 	enum format format;
@@ -380,7 +410,7 @@ static int parse_args(int argc, char **argv, struct rehearse_args *a)
 		{ "at", required_argument, NULL, 'a' },	     { "format", required_argument, NULL, 'f' },
 		{ "report", required_argument, NULL, 'r' }, { "max-inflight", required_argument, NULL, 'm' },
 		{ "stats", no_argument, NULL, 's' },	     { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{ "speed", required_argument, NULL, 'x' },  { NULL, 0, NULL, 0 },
 	};
 	int c;
 	char *end;
@@ -393,6 +423,11 @@ static int parse_args(int argc, char **argv, struct rehearse_args *a)
 		case 'f': if (parse_format("rehearse", optarg, &a->format)) return EXIT_ERROR; break;
 		case 'r': a->report = optarg; break;
 		case 's': a->stats = 1; break;
+		case 'x':
+			a->speed = strtod(optarg, &end);
+			if (*end || end == optarg || !(a->speed >= 1 && a->speed <= 1e7))
+				return rehearse_usage("--speed '%s' is not a number from 1 to 10000000", optarg);
+			break;
 		case 'm':
 			a->max_inflight = (int)strtol(optarg, &end, 10);
 			if (*end || a->max_inflight < 1 || a->max_inflight > 4096)
@@ -483,6 +518,9 @@ static int rehearse(struct rehearse_args *a, struct fleet_spec *spec, const char
 	t.apply = apply;
 	t.ctx = &lt;
 	t0 = wall_seconds();
+	pacing.speed = a->speed;
+	pacing.wall0 = t0;
+	pacing.virt0 = a->start;
 	r = fleet_run(spec, &t, &err);
 	t0 = wall_seconds() - t0;
 	lab_stop(&lt);

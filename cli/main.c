@@ -170,9 +170,9 @@ static const struct command commands[] = {
 	  "Without an argument, lists the built-in profiles. With one, shows its certificates, rules and timeline;\n"
 	  "a FILE is validated first and any error names the JSON path.\n" },
 	{ "rehearse", cmd_rehearse, "put a simulated fleet through a root migration against the lab, on a virtual clock",
-	  "usage: rootshift rehearse --demo [--at TIME] [--format text|json] [--report FILE.html]\n"
+	  "usage: rootshift rehearse --demo [--at TIME] [--format text|json] [--report FILE.html] [--speed X]\n"
 	  "       rootshift rehearse FLEET.json --lab DIR [--at TIME] [--format text|json] [--report FILE.html]\n"
-	  "                          [--max-inflight N] [--stats]\n"
+	  "                          [--max-inflight N] [--speed X] [--stats]\n"
 	  "\n"
 	  "Runs the lab in DIR in-process (its clock is the rehearsal's virtual clock) and puts the fleet through the\n"
 	  "fleet file's schedule (migrate, revert, disconnect at virtual times). Every device is a real TLS client with\n"
@@ -196,6 +196,8 @@ static const struct command commands[] = {
 	  "  --report FILE.html   also write a self-contained HTML report with an SVG chart\n"
 	  "  --max-inflight N     connection attempts at once (default 256)\n"
 	  "  --stats              wall time, handshakes per second and peak RSS on standard error\n"
+	  "  --speed X            at most X virtual seconds per wall second (3600: an hour a second), to watch the\n"
+	  "                       lab's page and metrics move; default as fast as the handshakes allow\n"
 	  "\n"
 	  "Exit status: 0 when every device has a session at the end, 1 when some are stranded at the end, 2 when it\n"
 	  "cannot run.\n" },

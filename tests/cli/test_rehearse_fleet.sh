@@ -64,6 +64,15 @@ check grep -q '"java-new-only-00002"' "$S/lab/devices.json"
   >"$S/out1.json" 2>/dev/null
 check cmp "$S/out.json" "$S/out1.json"
 
+# --speed: the same rehearsal, paced to at most 5400 virtual seconds per wall second (3 h take at least 2 s)
+t0=$(date +%s%N)
+"$BIN" rehearse "$S/fleet/fleet.json" --lab "$S/lab" --at 2026-01-02T00:00:00Z --format json --speed 5400 \
+  >"$S/out2.json" 2>/dev/null
+t1=$(date +%s%N)
+check cmp "$S/out.json" "$S/out2.json"
+check test $(( (t1 - t0) / 1000000 )) -ge 1950
+"$BIN" rehearse --demo --speed 0 >/dev/null 2>&1; check test $? -eq 2
+
 # usage errors
 "$BIN" rehearse >/dev/null 2>&1; check test $? -eq 2
 "$BIN" rehearse "$S/fleet/fleet.json" >/dev/null 2>&1; check test $? -eq 2
