@@ -9,15 +9,6 @@
 
 #define ENDPOINT_TIMEOUT_MS 5000
 
-static int64_t monotonic_ms(void *ctx)
-{
-	struct timespec ts;
-
-	(void)ctx;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static struct rs_probe_result *probe_endpoint(const struct rs_endpoint *e, const struct rs_certlist *store,
 					      const struct rs_verify_opts *vopts)
 {

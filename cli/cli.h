@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "../lib/banned.h"
 
@@ -46,6 +47,18 @@ int load_input(struct rs_certlist *list, const char *path, const struct rs_load_
 /* Loads a device's trust store in any form audit reads (NULL: the system store) as certificates the path builder
  * trusts; 0, or an exit code after printing the error. */
 int load_store(struct rs_certlist *out, const char *path);
+/* A monotonic clock in milliseconds, for the library's deadlines (rs_clock_fn). */
+int64_t monotonic_ms(void *ctx);
+/* The profile a --profile value names (a built-in name, or the one profile of a file; default azure-iot);
+ * NULL after printing an error. */
+const struct rs_profile *pick_profile(const struct rs_catalog *cat, const char *name);
+/* A progress line on standard error for long tree walks (rs_scan_opts / rs_pinscan_opts callbacks). */
+struct progress {
+	time_t start, last;
+	int shown;
+};
+void on_progress(void *arg, const char *path, unsigned long long files, unsigned long long bytes);
+void progress_done(const struct progress *p);
 /* Prints a JSON document to stdout. */
 int print_json(json_t *doc);
 /* Flushes stdout and reports a write error (a full disk is an error, not silence). */

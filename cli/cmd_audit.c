@@ -17,31 +17,6 @@ struct audit_opts {
 	int endpoints; /* `check --endpoints`: probe the profile's endpoints too */
 };
 
-/* ---- progress on a terminal ---- */
-
-struct progress {
-	time_t start, last;
-	int shown;
-};
-
-static void on_progress(void *arg, const char *path, unsigned long long files, unsigned long long bytes)
-{
-	struct progress *p = arg;
-	time_t t = time(NULL);
-
-	if (t - p->start < 1 || t == p->last)
-		return;
-	p->last = t;
-	p->shown = 1;
-	fprintf(stderr, "\r\033[Kscanning: %llu files, %llu MB: %.60s", files, bytes >> 20, path);
-}
-
-static void progress_done(const struct progress *p)
-{
-	if (p->shown)
-		fputs("\r\033[K", stderr);
-}
-
 /* ---- JSON ---- */
 
 static json_t *anchor_json(const struct rs_anchor *a, const struct rs_catalog *cat, rs_time at)
@@ -264,19 +239,6 @@ static int parse_args(const char *cmd, int argc, char **argv, struct audit_opts 
 		return -1;
 	}
 	return 0;
-}
-
-static const struct rs_profile *pick_profile(const struct rs_catalog *cat, const char *name)
-{
-	const struct rs_profile *p;
-
-	if (!name || (!strchr(name, '/') && !strstr(name, ".json")))
-		p = rs_catalog_profile(cat, name ? name : "azure-iot");
-	else
-		p = rs_catalog_profile_count(cat) ? rs_catalog_profile_at(cat, 0) : NULL;
-	if (!p)
-		error("no profile '%s'", name ? name : "azure-iot");
-	return p;
 }
 
 static int scan_inputs(struct rs_anchorset *set, int argc, char **argv, const struct audit_opts *o,

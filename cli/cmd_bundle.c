@@ -89,19 +89,6 @@ static int parse_args(int argc, char **argv, struct bundle_opts *o)
 	return 0;
 }
 
-static const struct rs_profile *pick_profile(const struct rs_catalog *cat, const char *name)
-{
-	const struct rs_profile *p;
-
-	if (!name || (!strchr(name, '/') && !strstr(name, ".json")))
-		p = rs_catalog_profile(cat, name ? name : "azure-iot");
-	else
-		p = rs_catalog_profile_count(cat) ? rs_catalog_profile_at(cat, 0) : NULL;
-	if (!p)
-		error("no profile '%s'", name ? name : "azure-iot");
-	return p;
-}
-
 /* ---- writing files ---- */
 
 static int write_file(const char *dir, const char *name, const unsigned char *data, size_t len)

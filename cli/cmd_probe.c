@@ -29,15 +29,6 @@ struct probe_args {
 	int concurrency;
 };
 
-static int64_t monotonic_ms(void *ctx)
-{
-	struct timespec ts;
-
-	(void)ctx;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* "host", "host:port" or "[v6]:port"; port 0 when absent. */
 static int split_hostport(const char *text, char *host, size_t size, int *port)
 {

@@ -19,25 +19,6 @@ struct scan_opts {
 	int no_ignore;
 };
 
-/* ---- progress on a terminal ---- */
-
-struct progress {
-	time_t start, last;
-	int shown;
-};
-
-static void on_progress(void *arg, const char *path, unsigned long long files, unsigned long long bytes)
-{
-	struct progress *p = arg;
-	time_t t = time(NULL);
-
-	if (t - p->start < 1 || t == p->last)
-		return;
-	p->last = t;
-	p->shown = 1;
-	fprintf(stderr, "\r\033[Kscanning: %llu files, %llu MB: %.60s", files, bytes >> 20, path);
-}
-
 /* ---- the baseline: findings of an earlier JSON run, matched by rule, path, value and text (not by line) ---- */
 
 static char *finding_key(const char *rule, const char *path, const char *value, const char *text)
@@ -383,13 +364,11 @@ static int run(int argc, char **argv, struct scan_opts *o)
 		goto out;
 	for (i = (size_t)optind; i < (size_t)argc; i++)
 		if (rs_pinscan_path(ps, argv[i], &so, &err) < 0) {
-			if (prog.shown)
-				fputs("\r\033[K", stderr);
+			progress_done(&prog);
 			lib_error(&err);
 			goto out;
 		}
-	if (prog.shown)
-		fputs("\r\033[K", stderr);
+	progress_done(&prog);
 	if (!(v = calloc(rs_pinscan_count(ps) + 1, sizeof(*v)))) {
 		error("out of memory");
 		goto out;

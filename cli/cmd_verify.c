@@ -39,13 +39,6 @@ static int load_files(struct rs_certlist *list, const char *const *paths, size_t
 	return 0;
 }
 
-static const struct rs_profile *the_profile(const struct rs_catalog *cat, const char *profile)
-{
-	if (profile && (strchr(profile, '/') || strstr(profile, ".json")))
-		return rs_catalog_profile_at(cat, 0);
-	return rs_catalog_profile(cat, profile ? profile : "azure-iot");
-}
-
 static const char *rule_of(const char *store_name)
 {
 	size_t i;
@@ -415,10 +408,8 @@ int cmd_verify(int argc, char **argv)
 	rs_verify_opts_set_time(a.opts, a.at);
 	if (!(cat = load_catalog(a.profile)))
 		goto out;
-	if (!(p = the_profile(cat, a.profile))) {
-		rv = error("no profile '%s'", a.profile ? a.profile : "azure-iot");
+	if (!(p = pick_profile(cat, a.profile)))
 		goto out;
-	}
 	if (load_files(chain, &a.chain, 1) || load_files(untrusted, a.untrusted, a.n_untrusted) ||
 	    run_all(runs, &n_runs, &main_run, chain, untrusted, p, &a))
 		goto out;

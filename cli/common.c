@@ -218,3 +218,43 @@ int load_store(struct rs_certlist *out, const char *path)
 			     skipped ? " (name-and-key anchors cannot be used to verify a chain yet)" : "");
 	return 0;
 }
+
+int64_t monotonic_ms(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+const struct rs_profile *pick_profile(const struct rs_catalog *cat, const char *name)
+{
+	const struct rs_profile *p;
+
+	if (!name || (!strchr(name, '/') && !strstr(name, ".json")))
+		p = rs_catalog_profile(cat, name ? name : "azure-iot");
+	else
+		p = rs_catalog_profile_count(cat) ? rs_catalog_profile_at(cat, 0) : NULL;
+	if (!p)
+		error("no profile '%s'", name ? name : "azure-iot");
+	return p;
+}
+
+void on_progress(void *arg, const char *path, unsigned long long files, unsigned long long bytes)
+{
+	struct progress *p = arg;
+	time_t t = time(NULL);
+
+	if (t - p->start < 1 || t == p->last)
+		return;
+	p->last = t;
+	p->shown = 1;
+	fprintf(stderr, "\r\033[Kscanning: %llu files, %llu MB: %.60s", files, bytes >> 20, path);
+}
+
+void progress_done(const struct progress *p)
+{
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+}
