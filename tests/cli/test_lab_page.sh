@@ -1,11 +1,13 @@
 #!/bin/sh
-# test_lab_page.sh BINARY SCRATCH: the lab's web page in headless Chromium. With one device connected, the page
-# ticks the portal's two confirmation boxes and "disconnect", clicks Migrate, and must then show the new chain
-# and a chart whose last point fell from one connected device to none. Skipped without chromium.
+# test_lab_page.sh BINARY SCRATCH: the lab's web page in headless Chromium, driven from outside through
+# chromedriver (lib/lab_page_click.py, W3C WebDriver). With one device connected, it tries Migrate with a wrong
+# token, then ticks the portal's two confirmation boxes and "disconnect", types the token, clicks Migrate, and the
+# page must show the new chain and a chart whose last point fell from one device to none. Skipped (exit 77)
+# without chromium and chromedriver, which scripts/install-deps.sh installs.
 BIN=$1
 S=$2
 . ./cli/lib/lab.sh
-command -v chromium >/dev/null || { echo "skipping: no chromium"; exit 0; }
+command -v chromium >/dev/null && command -v chromedriver >/dev/null || { echo "skipping: no chromium or chromedriver"; exit 77; }
 rm -rf "$S" && mkdir -p "$S" || exit 2
 LAB=$S/lab
 AT=2026-01-01T00:00:00Z
@@ -28,13 +30,17 @@ i=0; while [ $i -lt 50 ] && ! "$BIN" lab status "$LAB" | grep -q 'connected devi
 curl -sS --max-time 10 "http://127.0.0.1:$ADMIN_PORT/" >"$S/page.html"
 check "the page is served on the admin port" grep -q '<button id="migrate" disabled>Migrate to DigiCert Global G2</button>' "$S/page.html"
 check "the page does not embed the admin token" not grep -qF "$TOKEN" "$S/page.html"
-HOME=$S timeout 60 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$S/chromium" \
-  --virtual-time-budget=15000 --dump-dom "http://127.0.0.1:$ADMIN_PORT/#token=$TOKEN&autotest=migrate" \
-  >"$S/dom.html" 2>"$S/chromium.err"
-sed -n '/id="autotest"/,/<\/pre>/p' "$S/dom.html"
-check "before: the old chain and one connected device" grep -q 'before hub=old connected=1 last-point-y=20.0' "$S/dom.html"
-check "Migrate is enabled once both boxes are ticked" grep -q 'migrate enabled=true' "$S/dom.html"
-check "after the click: the new chain, and the chart falls to zero" grep -q 'after hub=new connected=0 last-point-y=155.0' "$S/dom.html"
+HOME=$S timeout 120 /usr/bin/python3 ./cli/lib/lab_page_click.py "http://127.0.0.1:$ADMIN_PORT/" "$TOKEN" "$S" \
+  >"$S/driver.out" 2>&1
+cat "$S/driver.out"
+check "before: the old chain and one connected device" grep -q 'before hub=old connected=1 last-point-y=20.0' "$S/driver.out"
+check "Migrate stays disabled until both boxes are ticked" sh -c "grep -q 'before the boxes: false' '$S/driver.out' &&
+  grep -q 'after one box: false' '$S/driver.out' && grep -q 'after both boxes: true' '$S/driver.out'"
+check "a wrong token is refused and nothing changes" grep -q 'wrong token: migrate refused (401) hub=old' "$S/driver.out"
+check "after the click: the new chain, and the chart falls to zero" \
+  grep -q 'after hub=new connected=0 last-point-y=155.0 msg=migrate-done' "$S/driver.out"
+check "screenshots of both states are PNG images" sh -c "for f in '$S/before.png' '$S/after.png'; do
+  [ \"\$(head -c 8 \"\$f\" | od -An -tx1 | tr -d ' ')\" = 89504e470d0a1a0a ] || exit 1; done"
 check "the lab switched" sh -c "'$BIN' lab status '$LAB' | grep -q 'hub serves: new'"
 
 echo "$fails failed"
