@@ -32,6 +32,8 @@ int rs_buf_grow(struct rs_buf *b, size_t extra);
 int rs_buf_add(struct rs_buf *b, const void *data, size_t len);
 int rs_buf_addstr(struct rs_buf *b, const char *s);
 int rs_buf_addf(struct rs_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int rs_buf_vaddf(struct rs_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+char *rs_vstrdupf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0))); /* NULL when out of memory */
 char *rs_buf_detach(struct rs_buf *b);
 void rs_buf_release(struct rs_buf *b);
 

@@ -38,19 +38,13 @@ static void put(struct out *o, const char *fmt, ...) __attribute__((format(print
 static void put(struct out *o, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (o->bad || n < 0 || rs_buf_grow(&o->b, (size_t)n) < 0) {
-		o->bad = 1;
+	if (o->bad)
 		return;
-	}
 	va_start(ap, fmt);
-	vsnprintf(o->b.data + o->b.len, (size_t)n + 1, fmt, ap);
+	if (rs_buf_vaddf(&o->b, fmt, ap) < 0)
+		o->bad = 1;
 	va_end(ap);
-	o->b.len += (size_t)n;
 }
 
 static void put_bytes(struct out *o, const void *p, size_t len)

@@ -36,23 +36,6 @@ struct sel {
 
 /* ---- reasons ---- */
 
-static char *vfmt(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
-
-static char *vfmt(const char *fmt, va_list ap)
-{
-	struct rs_buf b = RS_BUF_INIT;
-	va_list cp;
-	int n;
-
-	va_copy(cp, ap);
-	n = vsnprintf(NULL, 0, fmt, cp);
-	va_end(cp);
-	if (n < 0 || rs_buf_grow(&b, (size_t)n + 1) < 0)
-		return NULL;
-	vsnprintf(b.data, (size_t)n + 1, fmt, ap);
-	return b.data;
-}
-
 struct rs_reason *rs_rlist_add(struct rs_rlist *l, const char *code, enum rs_severity sev, const struct rs_known *k,
 			       const char *fmt, ...)
 {
@@ -69,7 +52,7 @@ struct rs_reason *rs_rlist_add(struct rs_rlist *l, const char *code, enum rs_sev
 		l->cap = cap;
 	}
 	va_start(ap, fmt);
-	msg = vfmt(fmt, ap);
+	msg = rs_vstrdupf(fmt, ap);
 	va_end(ap);
 	if (!msg)
 		return NULL;
@@ -89,7 +72,7 @@ int rs_rlist_action(struct rs_reason *r, const char *fmt, ...)
 	if (!r)
 		return -1;
 	va_start(ap, fmt);
-	r->action = vfmt(fmt, ap);
+	r->action = rs_vstrdupf(fmt, ap);
 	va_end(ap);
 	return r->action ? 0 : -1;
 }

@@ -42,21 +42,41 @@ int rs_buf_addstr(struct rs_buf *b, const char *s)
 	return rs_buf_add(b, s, strlen(s));
 }
 
+int rs_buf_vaddf(struct rs_buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0 || rs_buf_grow(b, (size_t)n) < 0)
+		return -1;
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
 int rs_buf_addf(struct rs_buf *b, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
+	int rc;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	rc = rs_buf_vaddf(b, fmt, ap);
 	va_end(ap);
-	if (n < 0 || rs_buf_grow(b, (size_t)n) < 0)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-	return 0;
+	return rc;
+}
+
+char *rs_vstrdupf(const char *fmt, va_list ap)
+{
+	struct rs_buf b = RS_BUF_INIT;
+
+	if (rs_buf_vaddf(&b, fmt, ap) < 0) {
+		rs_buf_release(&b);
+		return NULL;
+	}
+	return rs_buf_detach(&b);
 }
 
 char *rs_buf_detach(struct rs_buf *b)

@@ -342,9 +342,8 @@ int rs_scan_finding(struct rs_scan *s, const char *kind, long line, long long of
 {
 	struct rs_anchorset *set = s->set;
 	struct rs_finding *f;
-	struct rs_buf msg = RS_BUF_INIT;
+	char *msg;
 	va_list ap;
-	int n;
 
 	if (++s->nfindings > RS_MAX_FINDINGS)
 		return 0; /* counted; scan.c says how many were left out */
@@ -357,22 +356,19 @@ int rs_scan_finding(struct rs_scan *s, const char *kind, long line, long long of
 		set->fcap = cap;
 	}
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	msg = rs_vstrdupf(fmt, ap);
 	va_end(ap);
-	if (n < 0 || rs_buf_grow(&msg, (size_t)n) < 0)
+	if (!msg)
 		return rs_fail(s->err, RS_ERR_NOMEM, "out of memory");
-	va_start(ap, fmt);
-	vsnprintf(msg.data, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	f = &set->f[set->nf];
 	f->kind = kind;
-	f->message = msg.data;
+	f->message = msg;
 	f->loc.path = rs_strdup(s->path);
 	f->loc.line = s->binary ? 0 : line;
 	f->loc.offset = off;
 	f->loc.encoding = "";
 	if (!f->loc.path) {
-		free(msg.data);
+		free(msg);
 		return rs_fail(s->err, RS_ERR_NOMEM, "out of memory");
 	}
 	set->nf++;

@@ -37,23 +37,6 @@ struct ctx {
 	rs_time at, complete;
 };
 
-static char *vfmt(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
-
-static char *vfmt(const char *fmt, va_list ap)
-{
-	struct rs_buf b = RS_BUF_INIT;
-	va_list cp;
-	int n;
-
-	va_copy(cp, ap);
-	n = vsnprintf(NULL, 0, fmt, cp);
-	va_end(cp);
-	if (n < 0 || rs_buf_grow(&b, (size_t)n) < 0)
-		return NULL;
-	vsnprintf(b.data, (size_t)n + 1, fmt, ap);
-	return b.data;
-}
-
 static struct rs_reason *push(struct ctx *c, struct list *l, const char *code, enum rs_severity sev)
 {
 	struct rs_reason *r;
@@ -90,7 +73,7 @@ static struct rs_reason *add(struct ctx *c, struct list *l, const char *code, en
 	r->known = k;
 	r->anchor = a;
 	va_start(ap, fmt);
-	r->message = vfmt(fmt, ap);
+	r->message = rs_vstrdupf(fmt, ap);
 	va_end(ap);
 	if (!r->message)
 		c->v->nomem = 1;
@@ -106,7 +89,7 @@ static void action(struct ctx *c, struct rs_reason *r, const char *fmt, ...)
 	if (!r)
 		return;
 	va_start(ap, fmt);
-	r->action = vfmt(fmt, ap);
+	r->action = rs_vstrdupf(fmt, ap);
 	va_end(ap);
 	if (!r->action)
 		c->v->nomem = 1;
