@@ -73,6 +73,7 @@ int rs_error_set(struct rs_error *err, enum rs_errcode code, const char *fmt, ..
 	return -1;
 }
 
+__attribute__((format(printf, 3, 0)))
 static int fail_ssl_v(struct rs_error *err, enum rs_errcode code, const char *fmt, va_list ap)
 {
 	unsigned long e = ERR_peek_error();

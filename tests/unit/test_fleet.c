@@ -67,8 +67,8 @@ static void test_parse_bad(void **state)
 		"{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}],\"schedule\":[{\"at\":10}]}",
 		"{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}],\"schedule\":[{\"at\":0,\"action\":\"migrate\"}]}",
 		"{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}],\"schedule\":[{\"at\":99999999,\"action\":\"migrate\"}]}",
-		"{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}],\"schedule\":[{\"at\":20,\"action\":\"migrate\"},"
-		"{\"at\":10,\"action\":\"revert\"}]}",
+		("{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}],\"schedule\":[{\"at\":20,\"action\":\"migrate\"},"
+		 "{\"at\":10,\"action\":\"revert\"}]}"),
 		"{\"duration\":1,\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}]}",
 		"{\"duration\":2592000,\"sample\":1,\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}]}",
 		"{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}],\"classes\":[]}", /* duplicate key */
