@@ -59,18 +59,20 @@ size_t rs_ascii_words(const unsigned char *buf, size_t n, size_t *odd);
  * rs_needles_scan_plain is the portable path (byte by byte); rs_needles_scan uses SSE2 where the target has it.
  */
 #define RS_NEEDLES_MAX 64
-#define RS_NEEDLES_ANCHORS 16
+#define RS_NEEDLES_ANCHORS 8
+#define RS_NEEDLES_PAIRS 16
 struct rs_needles {
 	size_t n;
 	const char *s[RS_NEEDLES_MAX];
 	size_t len[RS_NEEDLES_MAX];
-	size_t off[RS_NEEDLES_MAX];           /* where the needle's anchor byte is */
+	size_t off[RS_NEEDLES_MAX];           /* where the needle's anchor (a byte or a pair) is */
 	size_t second[RS_NEEDLES_MAX];        /* another byte checked before the whole needle */
 	unsigned char anchor[RS_NEEDLES_ANCHORS]; /* the distinct anchor bytes */
 	size_t nanchors;
+	unsigned char pair[RS_NEEDLES_PAIRS][2];  /* the distinct anchor pairs (two bytes in a row) */
+	size_t npairs;
 	uint64_t on[256];                     /* the needles anchored on each byte value */
-	unsigned char slot[256];              /* an anchor byte's index in anchor[] */
-	uint64_t next[RS_NEEDLES_ANCHORS][4]; /* the bytes that follow each anchor byte in its needles */
+	uint64_t next[256][4];                /* the bytes that follow each anchor's first byte in its needles */
 };
 typedef int (*rs_needle_fn)(void *arg, size_t k, size_t at);
 int rs_needles_init(struct rs_needles *nd, const char *const *needles, size_t n);

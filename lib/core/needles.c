@@ -22,74 +22,173 @@ static const unsigned short freq[95] = {
 	154,  7,   268, 361, 433, 130, 57,  32,  52,  71,  10,  11,  3,   11,  1,        /* 'p' to '~' */
 };
 #define FREQ_OTHER 50
-#define ANCHOR_COST 80 /* one more compare a block costs about as much as checking this many marks */
+/*
+ * The price of an anchor, in hundredths of an instruction a 16-byte block: a compare and an or (a byte), two
+ * compares, an and and an or (a pair), plus the marks it makes (about 40 instructions each, 16 positions a block).
+ */
+#define SINGLE_COST 200
+#define PAIR_COST 400
+#define MARK_COST 6 /* per occurrence in 10,000 bytes */
 
 static unsigned frequency(unsigned char c)
 {
 	return c >= 0x20 && c < 0x7f ? freq[c - 0x20] : c == '\n' ? 240 : FREQ_OTHER;
 }
 
-/* What the anchors cost when needle k is anchored at byte j: their frequencies plus a price for each. */
-static unsigned long anchors_cost(const struct rs_needles *nd, size_t k, size_t j)
+/* Occurrences in 10,000 bytes of the pair ab, guessed from its bytes' (pairs in text are not independent). */
+static unsigned pair_frequency(unsigned char a, unsigned char b)
+{
+	return frequency(a) * frequency(b) * 4 / 10000;
+}
+
+/* Needle k's anchor when it is option o: o < len is the byte at o, else the pair at o - len. */
+static int is_pair(const struct rs_needles *nd, size_t k, size_t o)
+{
+	return o >= nd->len[k];
+}
+
+static size_t anchor_at(const struct rs_needles *nd, size_t k, size_t o)
+{
+	return is_pair(nd, k, o) ? o - nd->len[k] : o;
+}
+
+static size_t options(const struct rs_needles *nd, size_t k)
+{
+	return 2 * nd->len[k] - 1; /* every byte, every pair */
+}
+
+/* What the anchors cost when needle k takes option o and the others keep theirs. */
+static unsigned long anchors_cost(const struct rs_needles *nd, const size_t *opt, size_t k, size_t o)
 {
 	unsigned char used[256];
+	unsigned pairs[RS_NEEDLES_MAX];
 	unsigned long cost = 0;
-	size_t i;
+	size_t i, j, np = 0;
 
 	memset(used, 0, sizeof(used));
 	for (i = 0; i < nd->n; i++) {
-		unsigned char c = (unsigned char)nd->s[i][i == k ? j : nd->off[i]];
-		if (!used[c]) {
-			used[c] = 1;
-			cost += frequency(c) + ANCHOR_COST;
+		size_t oi = i == k ? o : opt[i], at = anchor_at(nd, i, oi);
+		unsigned char a = (unsigned char)nd->s[i][at];
+		if (!is_pair(nd, i, oi)) {
+			if (!used[a]) {
+				used[a] = 1;
+				cost += SINGLE_COST + MARK_COST * frequency(a);
+			}
+			continue;
+		}
+		{
+			unsigned char b = (unsigned char)nd->s[i][at + 1];
+			unsigned key = (unsigned)a << 8 | b;
+			for (j = 0; j < np && pairs[j] != key; j++)
+				;
+			if (j == np) {
+				pairs[np++] = key;
+				cost += PAIR_COST + MARK_COST * pair_frequency(a, b);
+			}
 		}
 	}
 	return cost;
 }
 
-/* The cost of every anchor byte now chosen. */
-static unsigned long total_cost(const struct rs_needles *nd)
+/* Each needle in turn takes its cheapest option given the others', until nothing gets cheaper. */
+static void choose(const struct rs_needles *nd, size_t *opt)
 {
-	return nd->n ? anchors_cost(nd, 0, nd->off[0]) : 0;
+	size_t k, o, round;
+	int better = 1;
+
+	for (round = 0; round < 8 && better; round++) {
+		better = 0;
+		for (k = 0; k < nd->n; k++) {
+			unsigned long best = anchors_cost(nd, opt, k, opt[k]), c;
+			for (o = 0; o < options(nd, k); o++)
+				if ((c = anchors_cost(nd, opt, k, o)) < best) {
+					best = c;
+					opt[k] = o;
+					better = 1;
+				}
+		}
+	}
 }
 
 /*
- * Anchoring needle by needle stops at a local best (two needles share a common byte because each finds it already
- * taken): try doing without each anchor byte, moving its needles to their cheapest other byte, and keep what costs
- * less.
+ * Needle by needle stops at a local best (two needles keep a common anchor because each finds it taken): try doing
+ * without each anchor in use, moving its needles to their cheapest other option, and keep what costs less.
  */
-static void drop_anchors(struct rs_needles *nd)
+static void drop_anchors(const struct rs_needles *nd, size_t *opt)
 {
-	size_t k, j, i, saved[RS_NEEDLES_MAX];
+	size_t k, i, o, saved[RS_NEEDLES_MAX];
 	int better = 1;
 
 	while (better) {
 		better = 0;
 		for (i = 0; i < nd->n && !better; i++) {
-			unsigned char c = (unsigned char)nd->s[i][nd->off[i]];
-			unsigned long before = total_cost(nd);
-			memcpy(saved, nd->off, sizeof(saved));
+			size_t oi = opt[i], ai = anchor_at(nd, i, oi);
+			unsigned long before = anchors_cost(nd, opt, 0, opt[0]);
+			memcpy(saved, opt, sizeof(saved));
 			for (k = 0; k < nd->n; k++) {
-				unsigned long best = (unsigned long)-1, cost;
-				if ((unsigned char)nd->s[k][nd->off[k]] != c)
-					continue;
-				for (j = 0; j < nd->len[k]; j++)
-					if ((unsigned char)nd->s[k][j] != c && (cost = anchors_cost(nd, k, j)) < best) {
-						best = cost;
-						nd->off[k] = j;
+				unsigned long best = (unsigned long)-1, c;
+				size_t ak = anchor_at(nd, k, opt[k]);
+				if (is_pair(nd, k, opt[k]) != is_pair(nd, i, oi) || nd->s[k][ak] != nd->s[i][ai] ||
+				    (is_pair(nd, k, opt[k]) && nd->s[k][ak + 1] != nd->s[i][ai + 1]))
+					continue; /* not on the anchor being dropped */
+				for (o = 0; o < options(nd, k); o++) {
+					size_t a = anchor_at(nd, k, o);
+					if (is_pair(nd, k, o) == is_pair(nd, i, oi) && nd->s[k][a] == nd->s[i][ai] &&
+					    (!is_pair(nd, k, o) || nd->s[k][a + 1] == nd->s[i][ai + 1]))
+						continue;
+					if ((c = anchors_cost(nd, saved, k, o)) < best) {
+						best = c;
+						opt[k] = o;
 					}
+				}
 			}
-			if (total_cost(nd) < before)
+			if (anchors_cost(nd, opt, 0, opt[0]) < before)
 				better = 1;
 			else
-				memcpy(nd->off, saved, sizeof(saved));
+				memcpy(opt, saved, sizeof(saved));
 		}
 	}
 }
 
+/* Puts needle k on its anchor: a byte, or a pair. */
+static int place(struct rs_needles *nd, size_t k, size_t o)
+{
+	size_t at = anchor_at(nd, k, o), i;
+	unsigned char a = (unsigned char)nd->s[k][at];
+
+	nd->off[k] = at;
+	if (is_pair(nd, k, o)) {
+		unsigned char b = (unsigned char)nd->s[k][at + 1];
+		for (i = 0; i < nd->npairs && (nd->pair[i][0] != a || nd->pair[i][1] != b); i++)
+			;
+		if (i == nd->npairs) {
+			if (nd->npairs == RS_NEEDLES_PAIRS)
+				return -1;
+			nd->pair[nd->npairs][0] = a;
+			nd->pair[nd->npairs++][1] = b;
+		}
+	} else {
+		for (i = 0; i < nd->nanchors && nd->anchor[i] != a; i++)
+			;
+		if (i == nd->nanchors) {
+			if (nd->nanchors == RS_NEEDLES_ANCHORS)
+				return -1;
+			nd->anchor[nd->nanchors++] = a;
+		}
+	}
+	nd->on[a] |= 1ull << k;
+	if (at + 1 < nd->len[k]) {
+		unsigned char f = (unsigned char)nd->s[k][at + 1];
+		nd->next[a][f >> 6] |= 1ull << (f & 63);
+	} else {
+		nd->next[a][0] = nd->next[a][1] = nd->next[a][2] = nd->next[a][3] = ~0ull;
+	}
+	return 0;
+}
+
 int rs_needles_init(struct rs_needles *nd, const char *const *needles, size_t n)
 {
-	size_t k, j, round;
+	size_t k, j, opt[RS_NEEDLES_MAX];
 
 	memset(nd, 0, sizeof(*nd));
 	if (n > RS_NEEDLES_MAX)
@@ -100,38 +199,16 @@ int rs_needles_init(struct rs_needles *nd, const char *const *needles, size_t n)
 		nd->len[k] = strlen(needles[k]);
 		if (nd->len[k] == 0)
 			return -1;
+		opt[k] = 0;
 		for (j = 1; j < nd->len[k]; j++) /* first its own rarest byte */
-			if (frequency((unsigned char)needles[k][j]) < frequency((unsigned char)needles[k][nd->off[k]]))
-				nd->off[k] = j;
+			if (frequency((unsigned char)needles[k][j]) < frequency((unsigned char)needles[k][opt[k]]))
+				opt[k] = j;
 	}
-	for (round = 0; round < 4; round++) /* then share anchors where that costs less */
-		for (k = 0; k < n; k++) {
-			unsigned long best = anchors_cost(nd, k, nd->off[k]), c;
-			for (j = 0; j < nd->len[k]; j++)
-				if ((c = anchors_cost(nd, k, j)) < best) {
-					best = c;
-					nd->off[k] = j;
-				}
-		}
-	drop_anchors(nd);
-	for (k = 0; k < n; k++) {
-		unsigned char c = (unsigned char)nd->s[k][nd->off[k]];
-		size_t slot;
-		if (!nd->on[c]) {
-			if (nd->nanchors == RS_NEEDLES_ANCHORS)
-				return -1;
-			nd->slot[c] = (unsigned char)nd->nanchors;
-			nd->anchor[nd->nanchors++] = c;
-		}
-		nd->on[c] |= 1ull << k;
-		slot = nd->slot[c];
-		if (nd->off[k] + 1 < nd->len[k]) {
-			unsigned char f = (unsigned char)nd->s[k][nd->off[k] + 1];
-			nd->next[slot][f >> 6] |= 1ull << (f & 63);
-		} else {
-			nd->next[slot][0] = nd->next[slot][1] = nd->next[slot][2] = nd->next[slot][3] = ~0ull;
-		}
-	}
+	choose(nd, opt);
+	drop_anchors(nd, opt);
+	for (k = 0; k < n; k++)
+		if (place(nd, k, opt[k]) < 0)
+			return -1;
 	for (k = 0; k < n; k++) { /* a second byte to look at before comparing the whole needle: its rarest other */
 		nd->second[k] = nd->off[k] ? 0 : nd->len[k] - 1;
 		for (j = 0; j < nd->len[k]; j++)
@@ -162,7 +239,7 @@ static inline int check(const struct rs_needles *nd, const unsigned char *buf, s
 		 void *arg)
 {
 	uint64_t m = nd->on[buf[at]];
-	const uint64_t *next = nd->next[nd->slot[buf[at]]];
+	const uint64_t *next = nd->next[buf[at]];
 
 	if (at + 1 < len && !(next[buf[at + 1] >> 6] >> (buf[at + 1] & 63) & 1))
 		return 0; /* no needle anchored here has this byte after its anchor */
@@ -195,31 +272,48 @@ int rs_needles_scan_plain(const struct rs_needles *nd, const unsigned char *buf,
 }
 
 #if defined(__SSE2__)
-/* The positions in the 16 bytes at p that hold one of the (padded) anchor bytes, as bits. */
-static unsigned marks16(const unsigned char *p, const __m128i *a)
-{
-	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p), m0, m1, m2, m3;
+#define LOAD(p) _mm_loadu_si128((const __m128i *)(const void *)(p))
 
-#define EQ(k) _mm_cmpeq_epi8(v, a[k])
-	m0 = _mm_or_si128(_mm_or_si128(EQ(0), EQ(1)), _mm_or_si128(EQ(2), EQ(3)));
-	m1 = _mm_or_si128(_mm_or_si128(EQ(4), EQ(5)), _mm_or_si128(EQ(6), EQ(7)));
-	m2 = _mm_or_si128(_mm_or_si128(EQ(8), EQ(9)), _mm_or_si128(EQ(10), EQ(11)));
-	m3 = _mm_or_si128(_mm_or_si128(EQ(12), EQ(13)), _mm_or_si128(EQ(14), EQ(15)));
-#undef EQ
-	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(m0, m1), _mm_or_si128(m2, m3)));
+/* The positions in the 64 bytes at p that start one of the anchors, as bits (p[64] is read too). */
+static uint64_t marks64(const unsigned char *p, const __m128i *a, size_t na, const __m128i *pa, const __m128i *pb,
+			size_t np)
+{
+	__m128i v0 = LOAD(p), v1 = LOAD(p + 16), v2 = LOAD(p + 32), v3 = LOAD(p + 48);
+	__m128i m0 = _mm_setzero_si128(), m1 = m0, m2 = m0, m3 = m0;
+	size_t k;
+
+	for (k = 0; k < na; k++) { /* a compare an anchor byte */
+		m0 = _mm_or_si128(m0, _mm_cmpeq_epi8(v0, a[k]));
+		m1 = _mm_or_si128(m1, _mm_cmpeq_epi8(v1, a[k]));
+		m2 = _mm_or_si128(m2, _mm_cmpeq_epi8(v2, a[k]));
+		m3 = _mm_or_si128(m3, _mm_cmpeq_epi8(v3, a[k]));
+	}
+	if (np) { /* two an anchor pair: its first byte here, its second in the next position */
+		__m128i w0 = LOAD(p + 1), w1 = LOAD(p + 17), w2 = LOAD(p + 33), w3 = LOAD(p + 49);
+		for (k = 0; k < np; k++) {
+			m0 = _mm_or_si128(m0, _mm_and_si128(_mm_cmpeq_epi8(v0, pa[k]), _mm_cmpeq_epi8(w0, pb[k])));
+			m1 = _mm_or_si128(m1, _mm_and_si128(_mm_cmpeq_epi8(v1, pa[k]), _mm_cmpeq_epi8(w1, pb[k])));
+			m2 = _mm_or_si128(m2, _mm_and_si128(_mm_cmpeq_epi8(v2, pa[k]), _mm_cmpeq_epi8(w2, pb[k])));
+			m3 = _mm_or_si128(m3, _mm_and_si128(_mm_cmpeq_epi8(v3, pa[k]), _mm_cmpeq_epi8(w3, pb[k])));
+		}
+	}
+	return (uint64_t)(unsigned)_mm_movemask_epi8(m0) | (uint64_t)(unsigned)_mm_movemask_epi8(m1) << 16 |
+	       (uint64_t)(unsigned)_mm_movemask_epi8(m2) << 32 | (uint64_t)(unsigned)_mm_movemask_epi8(m3) << 48;
 }
 
 int rs_needles_scan(const struct rs_needles *nd, const unsigned char *buf, size_t len, rs_needle_fn fn, void *arg)
 {
-	__m128i a[RS_NEEDLES_ANCHORS];
-	size_t i = 0, k;
+	__m128i a[RS_NEEDLES_ANCHORS], pa[RS_NEEDLES_PAIRS], pb[RS_NEEDLES_PAIRS];
+	size_t na = nd->nanchors, np = nd->npairs, i = 0, k;
 
-	if (!nd->nanchors)
-		return 0;
-	for (k = 0; k < RS_NEEDLES_ANCHORS; k++) /* unused slots repeat the first anchor */
-		a[k] = _mm_set1_epi8((char)nd->anchor[k < nd->nanchors ? k : 0]);
-	for (; len >= 32 && i <= len - 32; i += 32) {
-		uint64_t mask = marks16(buf + i, a) | (uint64_t)marks16(buf + i + 16, a) << 16;
+	for (k = 0; k < na; k++)
+		a[k] = _mm_set1_epi8((char)nd->anchor[k]);
+	for (k = 0; k < np; k++) {
+		pa[k] = _mm_set1_epi8((char)nd->pair[k][0]);
+		pb[k] = _mm_set1_epi8((char)nd->pair[k][1]);
+	}
+	for (; len >= 65 && i <= len - 65; i += 64) {
+		uint64_t mask = marks64(buf + i, a, na, pa, pb, np);
 		while (mask) {
 			size_t at = i + lowest_bit(mask);
 			mask &= mask - 1;
