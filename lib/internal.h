@@ -58,6 +58,8 @@ size_t rs_ascii_words(const unsigned char *buf, size_t n, size_t *odd);
  * overlapping ones included, each needle's in increasing order, and stops when fn returns -1 (then returns -1).
  * rs_needles_scan_plain is the portable path (byte by byte); rs_needles_scan uses SSE2 where the target has it.
  */
+/* How many of 10,000 bytes of C source are c, roughly (searches anchor on a needle's rarest byte by it). */
+unsigned rs_byte_frequency(unsigned char c);
 #define RS_NEEDLES_MAX 64
 #define RS_NEEDLES_ANCHORS 8
 #define RS_NEEDLES_PAIRS 16

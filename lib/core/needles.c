@@ -30,10 +30,12 @@ static const unsigned short freq[95] = {
 #define PAIR_COST 400
 #define MARK_COST 6 /* per occurrence in 10,000 bytes */
 
-static unsigned frequency(unsigned char c)
+unsigned rs_byte_frequency(unsigned char c)
 {
 	return c >= 0x20 && c < 0x7f ? freq[c - 0x20] : c == '\n' ? 240 : FREQ_OTHER;
 }
+
+#define frequency rs_byte_frequency
 
 /* Occurrences in 10,000 bytes of the pair ab, guessed from its bytes' (pairs in text are not independent). */
 static unsigned pair_frequency(unsigned char a, unsigned char b)
