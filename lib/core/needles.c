@@ -62,18 +62,17 @@ static size_t options(const struct rs_needles *nd, size_t k)
 /* What the anchors cost when needle k takes option o and the others keep theirs. */
 static unsigned long anchors_cost(const struct rs_needles *nd, const size_t *opt, size_t k, size_t o)
 {
-	unsigned char used[256];
+	uint64_t used[4] = { 0, 0, 0, 0 };
 	unsigned pairs[RS_NEEDLES_MAX];
 	unsigned long cost = 0;
 	size_t i, j, np = 0;
 
-	memset(used, 0, sizeof(used));
 	for (i = 0; i < nd->n; i++) {
 		size_t oi = i == k ? o : opt[i], at = anchor_at(nd, i, oi);
 		unsigned char a = (unsigned char)nd->s[i][at];
 		if (!is_pair(nd, i, oi)) {
-			if (!used[a]) {
-				used[a] = 1;
+			if (!(used[a >> 6] >> (a & 63) & 1)) {
+				used[a >> 6] |= 1ull << (a & 63);
 				cost += SINGLE_COST + MARK_COST * frequency(a);
 			}
 			continue;
@@ -125,7 +124,15 @@ static void drop_anchors(const struct rs_needles *nd, size_t *opt)
 		better = 0;
 		for (i = 0; i < nd->n && !better; i++) {
 			size_t oi = opt[i], ai = anchor_at(nd, i, oi);
-			unsigned long before = anchors_cost(nd, opt, 0, opt[0]);
+			unsigned long before;
+			for (k = 0; k < i; k++) /* each anchor once: the first needle on it stands for it */
+				if (is_pair(nd, k, opt[k]) == is_pair(nd, i, oi) &&
+				    nd->s[k][anchor_at(nd, k, opt[k])] == nd->s[i][ai] &&
+				    (!is_pair(nd, k, opt[k]) || nd->s[k][anchor_at(nd, k, opt[k]) + 1] == nd->s[i][ai + 1]))
+					break;
+			if (k < i)
+				continue;
+			before = anchors_cost(nd, opt, 0, opt[0]);
 			memcpy(saved, opt, sizeof(saved));
 			for (k = 0; k < nd->n; k++) {
 				unsigned long best = (unsigned long)-1, c;

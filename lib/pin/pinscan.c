@@ -16,6 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define DEFAULT_MAX (1ull << 30)
 #define SMALL (1u << 20)  /* files up to this size are read into a reused buffer; larger ones are mapped */
 #define TEXT_SNIFF 8192
@@ -483,10 +487,8 @@ static uint64_t printable_word(uint64_t w)
 	return (w & keep) | (ONES * '\n' & ~keep);
 }
 
-/* The printable view of a binary: every byte that is not printable ASCII becomes a line break, offsets kept. */
-static void printable_view(unsigned char *view, const unsigned char *buf, size_t len)
+static void printable_view_from(unsigned char *view, const unsigned char *buf, size_t len, size_t i)
 {
-	size_t i = 0;
 	uint64_t w;
 
 	for (; i + 8 <= len; i += 8) {
@@ -496,6 +498,29 @@ static void printable_view(unsigned char *view, const unsigned char *buf, size_t
 	}
 	for (; i < len; i++)
 		view[i] = (buf[i] >= 0x20 && buf[i] < 0x7f) || buf[i] == '\t' ? buf[i] : '\n';
+}
+
+void rs_pin_printable_view_plain(unsigned char *view, const unsigned char *buf, size_t len)
+{
+	printable_view_from(view, buf, len, 0);
+}
+
+void rs_pin_printable_view(unsigned char *view, const unsigned char *buf, size_t len)
+{
+	size_t i = 0;
+#if defined(__SSE2__)
+	const __m128i lo = _mm_set1_epi8(0x1f), hi = _mm_set1_epi8(0x7f), tab = _mm_set1_epi8('\t');
+	const __m128i nl = _mm_set1_epi8('\n');
+
+	for (; i + 16 <= len; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(buf + i)), keep;
+		/* signed compares: bytes from 0x80 up are negative, so never above 0x1f */
+		keep = _mm_and_si128(_mm_cmpgt_epi8(v, lo), _mm_cmplt_epi8(v, hi));
+		keep = _mm_or_si128(keep, _mm_cmpeq_epi8(v, tab));
+		_mm_storeu_si128((__m128i *)(void *)(view + i), _mm_or_si128(_mm_and_si128(keep, v), _mm_andnot_si128(keep, nl)));
+	}
+#endif
+	printable_view_from(view, buf, len, i);
 }
 
 /* Judges one file's bytes into f. */
@@ -514,7 +539,7 @@ static int scan_bytes(struct filescan *f, struct rs_error *err)
 		/* the printable view: every byte that is not printable ASCII becomes a line break, offsets kept */
 		if (!(view = malloc(f->len)))
 			return rs_fail(err, RS_ERR_NOMEM, "out of memory reading '%s'", f->path);
-		printable_view(view, f->buf, f->len);
+		rs_pin_printable_view(view, f->buf, f->len);
 		rv = rs_pin_rules_text(f->ps->cat, view, f->len, f->path, 1, &sink);
 		free(view);
 	}

@@ -3,6 +3,7 @@
 #include "rs_test.h"
 
 #include "internal.h"
+#include "pin/pin.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,32 @@ static void test_limits(void **state)
 	rs_catalog_free(cat);
 }
 
+/* The printable view of every byte value, at every alignment and length, by both paths. */
+static void test_printable_view(void **state)
+{
+	unsigned char buf[600], view[600], plain[600];
+	size_t i, shift, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (unsigned char)(i * 7 + i / 256);
+	for (shift = 0; shift < 32; shift++)
+		for (len = 0; shift + len <= sizeof(buf); len += len < 40 ? 1 : 37) {
+			memset(view, 0xee, sizeof(view));
+			memset(plain, 0xee, sizeof(plain));
+			rs_pin_printable_view(view + shift, buf + shift, len);
+			rs_pin_printable_view_plain(plain + shift, buf + shift, len);
+			for (i = 0; i < sizeof(buf); i++) {
+				unsigned char c = buf[i];
+				unsigned char want = i < shift || i >= shift + len ? 0xee
+						     : (c >= 0x20 && c < 0x7f) || c == '\t' ? c : '\n';
+				if (view[i] != want || plain[i] != want)
+					fail_msg("byte 0x%02x at %zu (shift %zu, length %zu): %02x and %02x, not %02x", c, i,
+						 shift, len, view[i], plain[i], want);
+			}
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -169,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_alignments),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_printable_view),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
