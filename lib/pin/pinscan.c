@@ -3,6 +3,7 @@
  * runs plus carving) and trees walked by N worker threads. Each file is judged on its own, so workers share only
  * the catalog (read-only), the result list and the progress counter (under one mutex).
  */
+#define _DEFAULT_SOURCE /* MAP_POPULATE and MAP_ANONYMOUS, where the system has them */
 #include "pin.h"
 
 #include <dirent.h>
@@ -21,6 +22,11 @@
 #endif
 
 #define DEFAULT_MAX (1ull << 30)
+#ifdef MAP_POPULATE
+#define POPULATE MAP_POPULATE /* a large file is read whole: map its pages at once, not one fault at a time */
+#else
+#define POPULATE 0
+#endif
 #define SMALL (1u << 20)  /* files up to this size are read into a reused buffer; larger ones are mapped */
 #define TEXT_SNIFF 8192
 #define MAX_DEPTH 64
@@ -523,6 +529,30 @@ void rs_pin_printable_view(unsigned char *view, const unsigned char *buf, size_t
 	printable_view_from(view, buf, len, i);
 }
 
+/* Memory for a binary's printable view: a large one is mapped with its pages populated, like the file. */
+static unsigned char *view_alloc(size_t len)
+{
+#ifdef MAP_ANONYMOUS
+	if (len > SMALL) {
+		void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | POPULATE, -1, 0);
+		return m == MAP_FAILED ? NULL : m;
+	}
+#endif
+	return malloc(len);
+}
+
+static void view_free(unsigned char *view, size_t len)
+{
+#ifdef MAP_ANONYMOUS
+	if (len > SMALL) {
+		munmap(view, len);
+		return;
+	}
+#endif
+	(void)len;
+	free(view);
+}
+
 /* Judges one file's bytes into f. */
 static int scan_bytes(struct filescan *f, struct rs_error *err)
 {
@@ -537,11 +567,11 @@ static int scan_bytes(struct filescan *f, struct rs_error *err)
 		rv = rs_pin_rules_text(f->ps->cat, f->buf, f->len, f->path, 0, &sink);
 	} else {
 		/* the printable view: every byte that is not printable ASCII becomes a line break, offsets kept */
-		if (!(view = malloc(f->len)))
+		if (!(view = view_alloc(f->len)))
 			return rs_fail(err, RS_ERR_NOMEM, "out of memory reading '%s'", f->path);
 		rs_pin_printable_view(view, f->buf, f->len);
 		rv = rs_pin_rules_text(f->ps->cat, view, f->len, f->path, 1, &sink);
-		free(view);
+		view_free(view, f->len);
 	}
 	if (rv < 0)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory scanning '%s'", f->path);
@@ -743,7 +773,7 @@ static int open_file(const char *path, unsigned long long max, struct rs_buf *sm
 		return 0;
 	}
 	if (st.st_size > SMALL) {
-		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | POPULATE, fd, 0);
 		close(fd);
 		if (m == MAP_FAILED)
 			return rs_fail(err, RS_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
