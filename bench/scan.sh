@@ -5,8 +5,10 @@
 #     included; rootshift runs every rule (and the embedded-anchor extractors) over it;
 #  2. a blob of this system's shared libraries (128 MB, as bench/carve.sh makes it): ripgrep -a with the same
 #     pattern against rootshift's printable-run rules plus carving.
-# Both use JOBS threads (default 2). Prints MB/s for each, the ratio and what each found. Not a test. ripgrep is
-# the Debian package ripgrep. The tree is never committed; delete $TMPDIR/rootshift-bench-scan when done.
+# Both use JOBS threads (default 2). Each command runs three times, alternating, and its best CPU time (user + sys,
+# from GNU time) and best wall time are kept: on a shared machine CPU time is the steadier measure, and the ratio
+# is taken on it. Prints MB/s for each, the ratios and what each found. Not a test. ripgrep is the Debian package
+# ripgrep, GNU time the package time. The tree is never committed; delete $TMPDIR/rootshift-bench-scan when done.
 set -u
 bin=${1:-build/rootshift}
 size_mb=${2:-1024}
@@ -17,33 +19,40 @@ tree=$tmp/tree-$size_mb
 mkdir -p "$tmp"
 pattern='[0-9a-fA-F]{40}|[0-9a-fA-F]{64}|([0-9a-fA-F]{2}[: -]){19}[0-9a-fA-F]{2}|(0x[0-9a-fA-F]{2},\s*){19}0x[0-9a-fA-F]{2}'
 command -v rg >/dev/null || { echo "scan.sh: ripgrep (rg) is not installed" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "scan.sh: GNU time (/usr/bin/time) is not installed" >&2; exit 2; }
 
 if [ ! -d "$tree" ]; then
   echo "generating $size_mb MB under $tree ..."
   "$PY" bench/scan_tree.py "$tree" "$size_mb" || exit 2
 fi
-now() { date +%s.%N; }
-best() { # best of three wall times of "$@", output to $tmp/out
-  b=
-  for _ in 1 2 3; do
-    t0=$(now); "$@" >"$tmp/out" 2>/dev/null; t1=$(now)
-    t=$(echo "$t1 - $t0" | bc -l)
-    if [ -z "$b" ] || [ "$(echo "$t < $b" | bc -l)" = 1 ]; then b=$t; fi
-  done
-  echo "$b"
+min() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc -l)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
+run() { # NAME COMMAND...: one run, output to $tmp/out.NAME; keeps NAME's best cpu and wall seconds
+  n=$1; shift
+  /usr/bin/time -f '%U %S %e' -o "$tmp/time" "$@" >"$tmp/out.$n" 2>/dev/null
+  set -- $(tail -n 1 "$tmp/time") # GNU time says first when the exit status is not 0
+  u=$1 s=$2 e=$3
+  eval "cpu_$n=\$(min \"\${cpu_$n:-}\" \"\$(echo "$u + $s" | bc -l)\")"
+  eval "wall_$n=\$(min \"\${wall_$n:-}\" \"$e\")"
 }
-report() { # name MB rg_seconds rs_seconds rg_count rs_count
+report() { # NAME MB RG_COUNT RS_JOBS RS_COUNT (and cpu_rg, wall_rg, cpu_rs, wall_rs)
   printf '%s: %.0f MB\n' "$1" "$2"
-  printf '  ripgrep -j%s (pattern only):   %6.2f s  %7.1f MB/s  %s matching lines\n' "$jobs" "$3" "$(echo "$2 / $3" | bc -l)" "$5"
-  printf '  rootshift scan --jobs %s:      %6.2f s  %7.1f MB/s  %s findings\n' "$jobs" "$4" "$(echo "$2 / $4" | bc -l)" "$6"
-  printf '  ratio: rootshift runs at %.2fx ripgrep'\''s speed\n' "$(echo "$3 / $4" | bc -l)"
+  printf '  ripgrep -j%s (pattern only):  cpu %6.2f s %7.1f MB/s   wall %6.2f s %7.1f MB/s  %s matching lines\n' \
+    "$jobs" "$cpu_rg" "$(echo "$2 / $cpu_rg" | bc -l)" "$wall_rg" "$(echo "$2 / $wall_rg" | bc -l)" "$3"
+  printf '  rootshift scan --jobs %s:     cpu %6.2f s %7.1f MB/s   wall %6.2f s %7.1f MB/s  %s findings\n' \
+    "$4" "$cpu_rs" "$(echo "$2 / $cpu_rs" | bc -l)" "$wall_rs" "$(echo "$2 / $wall_rs" | bc -l)" "$5"
+  printf '  ratio: rootshift runs at %.2fx ripgrep'\''s speed in CPU time (%.2fx in wall time)\n' \
+    "$(echo "$cpu_rg / $cpu_rs" | bc -l)" "$(echo "$wall_rg / $wall_rs" | bc -l)"
 }
 
 mb=$(du -sb "$tree" | awk '{printf "%.0f", $1 / 1048576}')
 cat "$(find "$tree" -type f | head -1)" >/dev/null; find "$tree" -type f -exec cat {} + >/dev/null # page cache
-rg_t=$(best rg -j"$jobs" -c -e "$pattern" "$tree"); rg_n=$(awk -F: '{s += $NF} END {print s + 0}' "$tmp/out")
-rs_t=$(best "$bin" scan --at 2026-01-01T00:00:00Z --format json --jobs "$jobs" "$tree"); rs_n=$(grep -c '"rule"' "$tmp/out")
-report "source-like tree $tree" "$mb" "$rg_t" "$rs_t" "$rg_n" "$rs_n"
+cpu_rg= wall_rg= cpu_rs= wall_rs=
+for _ in 1 2 3; do
+  run rg rg -j"$jobs" -c -e "$pattern" "$tree"
+  run rs "$bin" scan --at 2026-01-01T00:00:00Z --format json --jobs "$jobs" "$tree"
+done
+rg_n=$(awk -F: '{s += $NF} END {print s + 0}' "$tmp/out.rg"); rs_n=$(grep -c '"rule"' "$tmp/out.rs")
+report "source-like tree $tree" "$mb" "$rg_n" "$jobs" "$rs_n"
 
 blob=$tmp/blob.bin
 if [ ! -f "$blob" ]; then
@@ -53,9 +62,14 @@ if [ ! -f "$blob" ]; then
     cat "$f" >>"$blob"
     [ "$(stat -c %s "$blob")" -ge $((128 << 20)) ] && break
   done
+  truncate -s 128M "$blob" # the last library overshoots: exactly 128 MB
 fi
 bmb=$(echo "$(stat -c %s "$blob") / 1048576" | bc -l)
 cat "$blob" >/dev/null
-rg_t=$(best rg -a -j"$jobs" -c -e "$pattern" "$blob"); rg_n=$(cat "$tmp/out")
-rs_t=$(best "$bin" scan --at 2026-01-01T00:00:00Z --format json "$blob"); rs_n=$(grep -c '"rule"' "$tmp/out")
-report "binary blob $blob (one file: one thread each)" "$bmb" "$rg_t" "$rs_t" "$rg_n" "$rs_n"
+cpu_rg= wall_rg= cpu_rs= wall_rs=
+for _ in 1 2 3; do
+  run rg rg -a -j"$jobs" -c -e "$pattern" "$blob"
+  run rs "$bin" scan --at 2026-01-01T00:00:00Z --format json "$blob"
+done
+rg_n=$(cat "$tmp/out.rg"); rs_n=$(grep -c '"rule"' "$tmp/out.rs")
+report "binary blob $blob (one file: one thread each)" "$bmb" "$rg_n" 1 "$rs_n"

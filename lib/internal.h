@@ -53,6 +53,37 @@ const unsigned char *rs_memmem(const unsigned char *hay, size_t hlen, const void
  */
 size_t rs_ascii_words(const unsigned char *buf, size_t n, size_t *odd);
 
+/*
+ * core/needles.c: every occurrence of up to RS_NEEDLES_MAX needles (non-empty C strings, borrowed until the set
+ * is no longer used) in one pass. rs_needles_init returns -1 when there are too many needles or their anchor
+ * bytes do not fit. rs_needles_scan calls fn(arg, k, at) for each occurrence of needle k starting at `at`,
+ * overlapping ones included, each needle's in increasing order, and stops when fn returns -1 (then returns -1).
+ * rs_needles_scan_plain is the portable path (byte by byte); rs_needles_scan uses SSE2 where the target has it.
+ */
+/* How many of 10,000 bytes of C source are c, roughly (searches anchor on a needle's rarest byte by it). */
+unsigned rs_byte_frequency(unsigned char c);
+#define RS_NEEDLES_MAX 64
+#define RS_NEEDLES_ANCHORS 8
+#define RS_NEEDLES_PAIRS 16
+struct rs_needles {
+	size_t n;
+	const char *s[RS_NEEDLES_MAX];
+	size_t len[RS_NEEDLES_MAX];
+	size_t off[RS_NEEDLES_MAX];           /* where the needle's anchor (a byte or a pair) is */
+	size_t second[RS_NEEDLES_MAX];        /* another byte checked before the whole needle */
+	unsigned char anchor[RS_NEEDLES_ANCHORS]; /* the distinct anchor bytes */
+	size_t nanchors;
+	unsigned char pair[RS_NEEDLES_PAIRS][2];  /* the distinct anchor pairs (two bytes in a row) */
+	size_t npairs;
+	uint64_t on[256];                     /* the needles anchored on each byte value */
+	uint64_t next[256][4];                /* the bytes that follow each anchor's first byte in its needles */
+};
+typedef int (*rs_needle_fn)(void *arg, size_t k, size_t at);
+int rs_needles_init(struct rs_needles *nd, const char *const *needles, size_t n);
+int rs_needles_scan(const struct rs_needles *nd, const unsigned char *buf, size_t len, rs_needle_fn fn, void *arg);
+int rs_needles_scan_plain(const struct rs_needles *nd, const unsigned char *buf, size_t len, rs_needle_fn fn,
+			  void *arg);
+
 /* core/base64.c */
 int rs_base64_value(unsigned char c); /* a digit's value, or -1 */
 long rs_base64_decode(const char *in, size_t len, unsigned char *out); /* skips whitespace; out >= len/4*3+3 */

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -74,6 +75,49 @@ static int token_pair_at(const unsigned char *p, const unsigned char *end, const
 	return (size_t)(end - p) >= lb && !strncasecmp((const char *)p, b, lb);
 }
 
+/* The markers of PEM, BearSSL anchors and certdata, looked for in one pass (core/needles.c). */
+static const char *const marker_strings[] = { "-----BEGIN", "br_x509_trust_anchor", "CKO_CERTIFICATE" };
+static struct rs_needles markers;
+static int markers_ok;
+
+static void markers_init(void)
+{
+	markers_ok = rs_needles_init(&markers, marker_strings, RS_ARRAY_LEN(marker_strings)) == 0;
+}
+
+static int stop_at_first(void *arg, size_t k, size_t at)
+{
+	(void)arg;
+	(void)k;
+	(void)at;
+	return -1;
+}
+
+static int has_marker(const unsigned char *buf, size_t len)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	size_t i;
+
+	pthread_once(&once, markers_init);
+	if (markers_ok)
+		return rs_needles_scan(&markers, buf, len, stop_at_first, NULL) < 0;
+	for (i = 0; i < RS_ARRAY_LEN(marker_strings); i++)
+		if (rs_memmem(buf, len, marker_strings[i], strlen(marker_strings[i])))
+			return 1;
+	return 0;
+}
+
+/* strchr(set, c) != NULL for the array sniff's sets, the terminator included as strchr has it */
+static int last_digit_of_item(unsigned char c)
+{
+	return c == '0' || c == '8' || c == '5' || c == 'd' || c == 'D' || c == 0;
+}
+
+static int digit_before_last(unsigned char c)
+{
+	return c == '3' || c == '4' || c == '6' || c == '5' || c == '2' || c == 0;
+}
+
 /*
  * Whether text can hold anything an extractor finds: a PEM line, a BearSSL anchor, certdata, or a byte array
  * that starts a DER certificate (0x30, 0x82 in hex, decimal or octal) or PEM text (0x2d, 0x2d: xxd -i of a .pem).
@@ -86,14 +130,13 @@ static int may_hold_anchors(const unsigned char *buf, size_t len)
 	const unsigned char *p = buf, *end = buf + len;
 	size_t i;
 
-	if (rs_memmem(buf, len, "-----BEGIN", 10) || rs_memmem(buf, len, "br_x509_trust_anchor", 20) ||
-	    rs_memmem(buf, len, "CKO_CERTIFICATE", 15))
+	if (has_marker(buf, len))
 		return 1;
 	while ((p = memchr(p, ',', (size_t)(end - p))) != NULL) { /* array items are separated by commas */
 		const unsigned char *q = p;
 		while (q > buf && (q[-1] == ' ' || q[-1] == 'u' || q[-1] == 'U'))
 			q--;
-		if (q - buf >= 2 && strchr("0855dD", q[-1]) && strchr("34652", q[-2])) { /* ..30 ..48 ..60 ..2d ..45 ..55 */
+		if (q - buf >= 2 && last_digit_of_item(q[-1]) && digit_before_last(q[-2])) { /* ..30 ..48 ..60 ..2d ..45 ..55 */
 			while (q > buf && isalnum(q[-1]) && p - q < 8)
 				q--;
 			for (i = 0; i < RS_ARRAY_LEN(pairs); i++)

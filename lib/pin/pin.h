@@ -27,11 +27,15 @@ int rs_pin_next_hex(const unsigned char *buf, size_t len, size_t *pos, struct rs
  */
 int rs_pin_next_b64(const unsigned char *buf, size_t len, size_t *pos, struct rs_pin_token *t);
 
-/* memmem that anchors on the needle's rarest byte (memmem itself is a GNU extension). */
+/* memmem that anchors on the needle's rarest byte in source text (memmem itself is a GNU extension). */
 const unsigned char *rs_pin_find(const unsigned char *hay, size_t hlen, const char *needle, size_t nlen);
-/* The same, anchored on the needle's rarest byte by counts the caller took of the buffer (a sample is fine). */
-const unsigned char *rs_pin_find_hist(const unsigned char *hay, size_t hlen, const char *needle, size_t nlen,
-				      const uint32_t *counts);
+
+/*
+ * The printable view of a binary: every byte that is not printable ASCII (0x20-0x7e) or a tab becomes '\n', so
+ * offsets are the file's. The plain path goes eight bytes at a time; the other uses SSE2 where the target has it.
+ */
+void rs_pin_printable_view(unsigned char *view, const unsigned char *buf, size_t len);
+void rs_pin_printable_view_plain(unsigned char *view, const unsigned char *buf, size_t len);
 
 /* One finding being built (rules.c); strings are copied by the sink. */
 struct rs_pin_hit {

@@ -3,6 +3,7 @@
  * runs plus carving) and trees walked by N worker threads. Each file is judged on its own, so workers share only
  * the catalog (read-only), the result list and the progress counter (under one mutex).
  */
+#define _DEFAULT_SOURCE /* MAP_POPULATE and MAP_ANONYMOUS, where the system has them */
 #include "pin.h"
 
 #include <dirent.h>
@@ -16,7 +17,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define DEFAULT_MAX (1ull << 30)
+#ifdef MAP_POPULATE
+#define POPULATE MAP_POPULATE /* a large file is read whole: map its pages at once, not one fault at a time */
+#else
+#define POPULATE 0
+#endif
 #define SMALL (1u << 20)  /* files up to this size are read into a reused buffer; larger ones are mapped */
 #define TEXT_SNIFF 8192
 #define MAX_DEPTH 64
@@ -483,10 +493,8 @@ static uint64_t printable_word(uint64_t w)
 	return (w & keep) | (ONES * '\n' & ~keep);
 }
 
-/* The printable view of a binary: every byte that is not printable ASCII becomes a line break, offsets kept. */
-static void printable_view(unsigned char *view, const unsigned char *buf, size_t len)
+static void printable_view_from(unsigned char *view, const unsigned char *buf, size_t len, size_t i)
 {
-	size_t i = 0;
 	uint64_t w;
 
 	for (; i + 8 <= len; i += 8) {
@@ -496,6 +504,53 @@ static void printable_view(unsigned char *view, const unsigned char *buf, size_t
 	}
 	for (; i < len; i++)
 		view[i] = (buf[i] >= 0x20 && buf[i] < 0x7f) || buf[i] == '\t' ? buf[i] : '\n';
+}
+
+void rs_pin_printable_view_plain(unsigned char *view, const unsigned char *buf, size_t len)
+{
+	printable_view_from(view, buf, len, 0);
+}
+
+void rs_pin_printable_view(unsigned char *view, const unsigned char *buf, size_t len)
+{
+	size_t i = 0;
+#if defined(__SSE2__)
+	const __m128i lo = _mm_set1_epi8(0x1f), hi = _mm_set1_epi8(0x7f), tab = _mm_set1_epi8('\t');
+	const __m128i nl = _mm_set1_epi8('\n');
+
+	for (; i + 16 <= len; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(buf + i)), keep;
+		/* signed compares: bytes from 0x80 up are negative, so never above 0x1f */
+		keep = _mm_and_si128(_mm_cmpgt_epi8(v, lo), _mm_cmplt_epi8(v, hi));
+		keep = _mm_or_si128(keep, _mm_cmpeq_epi8(v, tab));
+		_mm_storeu_si128((__m128i *)(void *)(view + i), _mm_or_si128(_mm_and_si128(keep, v), _mm_andnot_si128(keep, nl)));
+	}
+#endif
+	printable_view_from(view, buf, len, i);
+}
+
+/* Memory for a binary's printable view: a large one is mapped with its pages populated, like the file. */
+static unsigned char *view_alloc(size_t len)
+{
+#ifdef MAP_ANONYMOUS
+	if (len > SMALL) {
+		void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | POPULATE, -1, 0);
+		return m == MAP_FAILED ? NULL : m;
+	}
+#endif
+	return malloc(len);
+}
+
+static void view_free(unsigned char *view, size_t len)
+{
+#ifdef MAP_ANONYMOUS
+	if (len > SMALL) {
+		munmap(view, len);
+		return;
+	}
+#endif
+	(void)len;
+	free(view);
 }
 
 /* Judges one file's bytes into f. */
@@ -512,11 +567,11 @@ static int scan_bytes(struct filescan *f, struct rs_error *err)
 		rv = rs_pin_rules_text(f->ps->cat, f->buf, f->len, f->path, 0, &sink);
 	} else {
 		/* the printable view: every byte that is not printable ASCII becomes a line break, offsets kept */
-		if (!(view = malloc(f->len)))
+		if (!(view = view_alloc(f->len)))
 			return rs_fail(err, RS_ERR_NOMEM, "out of memory reading '%s'", f->path);
-		printable_view(view, f->buf, f->len);
+		rs_pin_printable_view(view, f->buf, f->len);
 		rv = rs_pin_rules_text(f->ps->cat, view, f->len, f->path, 1, &sink);
-		free(view);
+		view_free(view, f->len);
 	}
 	if (rv < 0)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory scanning '%s'", f->path);
@@ -718,7 +773,7 @@ static int open_file(const char *path, unsigned long long max, struct rs_buf *sm
 		return 0;
 	}
 	if (st.st_size > SMALL) {
-		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | POPULATE, fd, 0);
 		close(fd);
 		if (m == MAP_FAILED)
 			return rs_fail(err, RS_ERR_IO, "cannot read '%s': %s", path, strerror(errno));

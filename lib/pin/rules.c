@@ -6,6 +6,7 @@
 #include "pin.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -68,6 +69,16 @@ const struct rs_pin_rule *rs_pin_rule_find(const char *id)
 
 /* ---- one buffer ---- */
 
+/* Where one of the needles every buffer is searched for (whole[]) occurs: starts in increasing order. */
+struct occ {
+	size_t *at;
+	size_t n, cap;
+};
+
+/* The families of whole[]: each rule's needles, in its own order, start at wbase[family]. */
+enum { W_PLACEHOLDER, W_NAME, W_GETTER, W_OFF, W_ROOT, W_FAMILIES };
+static size_t wbase[W_FAMILIES];
+
 struct ctx {
 	const struct rs_catalog *cat;
 	const unsigned char *buf;
@@ -77,7 +88,7 @@ struct ctx {
 	int lockfile;
 	int digests; /* the file computes certificate digests (-1: not looked yet): a memcmp near a value compares them */
 	const struct rs_pin_sink *sink;
-	uint32_t counts[256]; /* sampled byte counts of buf (sample_counts): searches anchor on the needle's rarest byte */
+	struct occ *occ; /* where each of whole[] occurs in buf, found in one pass */
 };
 
 static int word_char(unsigned char c)
@@ -123,7 +134,7 @@ static const unsigned char *find(const struct ctx *c, size_t from, size_t to, co
 {
 	if (to > c->len)
 		to = c->len;
-	return from < to ? rs_pin_find_hist(c->buf + from, to - from, needle, strlen(needle), c->counts) : NULL;
+	return from < to ? rs_pin_find(c->buf + from, to - from, needle, strlen(needle)) : NULL;
 }
 
 /* Case-insensitive search in [from, to). */
@@ -434,17 +445,18 @@ static int placeholder_text(const unsigned char *p, size_t n)
 	return 0;
 }
 
+static const char *const placeholder_apis[] = { "setFingerprint", "setKnownKey", "PINNEDPUBLICKEY", "pinnedpubkey",
+					       "<pin " };
+
 static int rule_placeholders(const struct ctx *c)
 {
-	static const char *const needles[] = { "setFingerprint", "setKnownKey", "PINNEDPUBLICKEY", "pinnedpubkey",
-					       "<pin " };
-	const unsigned char *p, *q, *lit;
-	size_t i, from, at, end, n;
+	const unsigned char *q, *lit;
+	size_t i, j, at, end, n;
 	struct rs_pin_hit h;
 
-	for (i = 0; i < RS_ARRAY_LEN(needles); i++)
-		for (from = 0; (p = find(c, from, c->len, needles[i])) != NULL; from = at + 1) {
-			at = (size_t)(p - c->buf);
+	for (i = 0; i < RS_ARRAY_LEN(placeholder_apis); i++)
+		for (j = 0; j < c->occ[wbase[W_PLACEHOLDER] + i].n; j++) {
+			at = c->occ[wbase[W_PLACEHOLDER] + i].at[j];
 			end = line_end(c, at);
 			if (i == 4) { /* <pin digest="...">TEXT</pin> */
 				if (!(lit = find(c, at, end, ">")) || !(q = find(c, (size_t)(lit - c->buf), end, "</pin")))
@@ -567,18 +579,18 @@ static int name_hit(const struct ctx *c, size_t at, size_t end, const struct rs_
 }
 
 /* Catalog names in string literals on a line that compares. */
+static const char *const name_firsts[] = { "Microsoft ", "Baltimore ", "DigiCert " };
+
 static int rule_catalog_names(const struct ctx *c, size_t *last_line)
 {
-	static const char *const firsts[] = { "Microsoft ", "Baltimore ", "DigiCert " };
-	const unsigned char *p;
 	const struct rs_known *k;
 	const char *cmp;
-	size_t i, from, at;
+	size_t i, j, at;
 
-	for (i = 0; i < RS_ARRAY_LEN(firsts); i++)
-		for (from = 0; (p = find(c, from, c->len, firsts[i])) != NULL; from = at + 1) {
+	for (i = 0; i < RS_ARRAY_LEN(name_firsts); i++)
+		for (j = 0; j < c->occ[wbase[W_NAME] + i].n; j++) {
 			size_t ls;
-			at = (size_t)(p - c->buf);
+			at = c->occ[wbase[W_NAME] + i].at[j];
 			if (at == 0 || (c->buf[at - 1] != '"' && c->buf[at - 1] != '=' && c->buf[at - 1] != '\''))
 				continue; /* a literal, or CN=Microsoft ... */
 			if (!(k = known_name_at(c, at)))
@@ -593,27 +605,24 @@ static int rule_catalog_names(const struct ctx *c, size_t *last_line)
 	return 0;
 }
 
+static const char *const getters[] = { "X509_NAME_oneline", "X509_NAME_get_text_by_NID", "mbedtls_x509_dn_gets",
+				       "X509_NAME_print_ex", "MBEDTLS_OID_AT_CN", "getIssuerDN", "getSubjectDN",
+				       "getIssuerX500Principal", "getSubjectX500Principal" };
+
 /* Names from X509_NAME_oneline and friends compared with a literal within the next lines. */
 static int rule_name_getters(const struct ctx *c, size_t skip_line)
 {
-	static const char *const getters[] = { "X509_NAME_oneline", "X509_NAME_get_text_by_NID", "mbedtls_x509_dn_gets",
-					       "X509_NAME_print_ex", "MBEDTLS_OID_AT_CN", "getIssuerDN", "getSubjectDN",
-					       "getIssuerX500Principal", "getSubjectX500Principal" };
 	static const char *const cmps[] = { "strcmp(", "strncmp(", "strstr(", "strcasecmp(", "strncasecmp(",
 					    "strcasestr(", "memcmp(", ".equals(", ".contains(", ".startsWith(" };
 	static const char *const labels[] = { "strcmp", "strncmp", "strstr", "strcasecmp", "strncasecmp",
 					      "strcasestr", "memcmp", "equals", "contains", "startsWith" };
-	const unsigned char *p, *q;
-	size_t i, j, from, at, last = (size_t)-1;
+	const unsigned char *q;
+	size_t i, j, g, at, last = (size_t)-1;
 
-	if (!find(c, 0, c->len, "X509_NAME_") && !find(c, 0, c->len, "_x509_dn_gets") &&
-	    !find(c, 0, c->len, "MBEDTLS_OID_AT_CN") && !find(c, 0, c->len, "etIssuer") &&
-	    !find(c, 0, c->len, "etSubject"))
-		return 0;
 	for (i = 0; i < RS_ARRAY_LEN(getters); i++)
-		for (from = 0; (p = find(c, from, c->len, getters[i])) != NULL; from = at + 1) {
+		for (g = 0; g < c->occ[wbase[W_GETTER] + i].n; g++) {
 			size_t end;
-			at = (size_t)(p - c->buf);
+			at = c->occ[wbase[W_GETTER] + i].at[g];
 			end = lines_down(c, at, 15);
 			for (j = 0; j < RS_ARRAY_LEN(cmps); j++) {
 				size_t f = at;
@@ -642,28 +651,27 @@ static int rule_name_getters(const struct ctx *c, size_t skip_line)
 /* ---- verification off ---- */
 
 struct off {
-	const char *family; /* a substring of needle looked for once, so most files cost one pass a family */
 	const char *needle;
 	const char *after; /* what must follow (after spaces, ',', '=', ':', '(' and quotes), case-insensitive; "" any */
 	const char *api;
 };
 
 static const struct off offs[] = {
-	{ "VERIFY", "SSL_VERIFY_NONE", "", "SSL_CTX_set_verify(SSL_VERIFY_NONE)" },
-	{ "VERIFY", "MBEDTLS_SSL_VERIFY_NONE", "", "mbedtls_ssl_conf_authmode(MBEDTLS_SSL_VERIFY_NONE)" },
-	{ "VERIFY", "MBEDTLS_SSL_VERIFY_OPTIONAL", "", "mbedtls_ssl_conf_authmode(MBEDTLS_SSL_VERIFY_OPTIONAL)" },
-	{ "nsecure", "setInsecure", "", "WiFiClientSecure::setInsecure()" },
-	{ "VERIFY", "CURLOPT_SSL_VERIFYPEER", "0", "CURLOPT_SSL_VERIFYPEER 0" },
-	{ "VERIFY", "CURLOPT_SSL_VERIFYPEER", "false", "CURLOPT_SSL_VERIFYPEER 0" },
-	{ "VERIFY", "CURLOPT_SSL_VERIFYHOST", "0", "CURLOPT_SSL_VERIFYHOST 0" },
-	{ "nsecure", "InsecureSkipVerify", "true", "tls.Config InsecureSkipVerify" },
-	{ "verify", "verify", "false", "verify=False" },
-	{ "CERT_NONE", "CERT_NONE", "", "ssl.CERT_NONE" },
-	{ "rejectUnauthorized", "rejectUnauthorized", "false", "rejectUnauthorized: false" },
-	{ "REJECT_UNAUTHORIZED", "NODE_TLS_REJECT_UNAUTHORIZED", "0", "NODE_TLS_REJECT_UNAUTHORIZED=0" },
-	{ "nsecure", "tls_insecure", "true", "mosquitto tls_insecure" },
-	{ "nsecure", "bridge_insecure", "true", "mosquitto bridge_insecure" },
-	{ "nsecure", "--insecure", "", "--insecure" },
+	{ "SSL_VERIFY_NONE", "", "SSL_CTX_set_verify(SSL_VERIFY_NONE)" },
+	{ "MBEDTLS_SSL_VERIFY_NONE", "", "mbedtls_ssl_conf_authmode(MBEDTLS_SSL_VERIFY_NONE)" },
+	{ "MBEDTLS_SSL_VERIFY_OPTIONAL", "", "mbedtls_ssl_conf_authmode(MBEDTLS_SSL_VERIFY_OPTIONAL)" },
+	{ "setInsecure", "", "WiFiClientSecure::setInsecure()" },
+	{ "CURLOPT_SSL_VERIFYPEER", "0", "CURLOPT_SSL_VERIFYPEER 0" },
+	{ "CURLOPT_SSL_VERIFYPEER", "false", "CURLOPT_SSL_VERIFYPEER 0" },
+	{ "CURLOPT_SSL_VERIFYHOST", "0", "CURLOPT_SSL_VERIFYHOST 0" },
+	{ "InsecureSkipVerify", "true", "tls.Config InsecureSkipVerify" },
+	{ "verify", "false", "verify=False" },
+	{ "CERT_NONE", "", "ssl.CERT_NONE" },
+	{ "rejectUnauthorized", "false", "rejectUnauthorized: false" },
+	{ "NODE_TLS_REJECT_UNAUTHORIZED", "0", "NODE_TLS_REJECT_UNAUTHORIZED=0" },
+	{ "tls_insecure", "true", "mosquitto tls_insecure" },
+	{ "bridge_insecure", "true", "mosquitto bridge_insecure" },
+	{ "--insecure", "", "--insecure" },
 };
 
 /* Whether the use at [at, at+n) is a use, not a definition, a comparison or a mention in a comment. */
@@ -715,24 +723,13 @@ static int is_use(const struct ctx *c, size_t at, size_t n, const struct off *o)
 
 static int rule_verify_off(const struct ctx *c)
 {
-	const unsigned char *p;
-	size_t i, from, at;
+	size_t i, j, at;
 	struct rs_pin_hit h;
 	char msg[256];
-	const char *absent[RS_ARRAY_LEN(offs)];
-	size_t nabsent = 0, k;
 
 	for (i = 0; i < RS_ARRAY_LEN(offs); i++) {
-		for (k = 0; k < nabsent && strcmp(absent[k], offs[i].family); k++)
-			;
-		if (k < nabsent)
-			continue;
-		if (!find(c, 0, c->len, offs[i].family)) {
-			absent[nabsent++] = offs[i].family;
-			continue;
-		}
-		for (from = 0; (p = find(c, from, c->len, offs[i].needle)) != NULL; from = at + 1) {
-			at = (size_t)(p - c->buf);
+		for (j = 0; j < c->occ[wbase[W_OFF] + i].n; j++) {
+			at = c->occ[wbase[W_OFF] + i].at[j];
 			if (!is_use(c, at, strlen(offs[i].needle), &offs[i]))
 				continue;
 			memset(&h, 0, sizeof(h));
@@ -830,39 +827,44 @@ static int root_file_hit(const struct ctx *c, size_t vs, size_t ve, const char *
 	return emit(c, &h);
 }
 
+static const char *const root_suffixes[] = { ".pem", ".crt", ".cer", ".der" };
+
 static int rule_root_files(const struct ctx *c)
 {
 	static const char *const keys[] = { "cafile", "ca_file", "ca-file", "cacert", "ca_cert", "ca-cert", "root_cert",
 					    "rootcert", "root-cert", "root_ca", "rootca", "root-ca", "ssl_ca", "ssl-ca",
 					    "tls_ca", "tls-ca", "ca_certs", "ca_path", "ca_bundle", "cert_file",
 					    "trust_store", "truststore", "trusted_ca", "ca_location", "cainfo", "verify_locations" };
-	const unsigned char *p;
-	size_t j, from, at;
+	const struct occ *o = &c->occ[wbase[W_ROOT]];
+	size_t j, at, next[RS_ARRAY_LEN(root_suffixes)] = { 0 };
 
-	/* one pass over the dots: .pem, .crt, .cer or .der */
-	for (from = 0; from < c->len && (p = memchr(c->buf + from, '.', c->len - from)) != NULL; from = at + 1) {
-			size_t ve, vs, ls;
-			const char *key = NULL;
-			at = (size_t)(p - c->buf);
-			if (at + 4 > c->len || (memcmp(p, ".pem", 4) && memcmp(p, ".crt", 4) && memcmp(p, ".cer", 4) &&
-						memcmp(p, ".der", 4)))
-				continue;
-			ve = at + 4;
-			while (ve < c->len && (c->buf[ve] == '.' || isalnum(c->buf[ve]))) /* x.crt.pem */
-				ve++;
-			if (ve < c->len && (c->buf[ve] == '_' || c->buf[ve] == '/'))
-				continue;
-			ls = line_start(c, at);
-			for (vs = at; vs > ls && !strchr(" \t\"'=:,(<>", c->buf[vs - 1]);)
-				vs--;
-			for (j = 0; j < RS_ARRAY_LEN(keys) && !key; j++)
-				if (find_ci(c, ls, vs, keys[j]))
-					key = keys[j];
-			if (!key || vs == at)
-				continue;
-			if (root_file_hit(c, vs, ve, key) < 0)
-				return -1;
-		}
+	/* .pem, .crt, .cer and .der in the order they occur (never two at one place) */
+	for (;;) {
+		size_t ve, vs, ls, s, first = RS_ARRAY_LEN(root_suffixes);
+		const char *key = NULL;
+		for (s = 0; s < RS_ARRAY_LEN(root_suffixes); s++)
+			if (next[s] < o[s].n && (first == RS_ARRAY_LEN(root_suffixes) ||
+						 o[s].at[next[s]] < o[first].at[next[first]]))
+				first = s;
+		if (first == RS_ARRAY_LEN(root_suffixes))
+			break;
+		at = o[first].at[next[first]++];
+		ve = at + 4;
+		while (ve < c->len && (c->buf[ve] == '.' || isalnum(c->buf[ve]))) /* x.crt.pem */
+			ve++;
+		if (ve < c->len && (c->buf[ve] == '_' || c->buf[ve] == '/'))
+			continue;
+		ls = line_start(c, at);
+		for (vs = at; vs > ls && !strchr(" \t\"'=:,(<>", c->buf[vs - 1]);)
+			vs--;
+		for (j = 0; j < RS_ARRAY_LEN(keys) && !key; j++)
+			if (find_ci(c, ls, vs, keys[j]))
+				key = keys[j];
+		if (!key || vs == at)
+			continue;
+		if (root_file_hit(c, vs, ve, key) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -880,31 +882,74 @@ static int computes_digests(const unsigned char *buf, size_t len)
 	return 0;
 }
 
-/*
- * Byte counts of a quarter of buf (1 KB of every 4 KB), each plus one: enough to choose which byte of a needle to
- * look for, and never zero, so a search never concludes from them that a byte is absent.
- */
-static void sample_counts(const unsigned char *buf, size_t len, uint32_t counts[256])
-{
-	size_t at, i, n;
+/* ---- the needles every buffer is searched for, all in one pass ---- */
 
-	for (i = 0; i < 256; i++)
-		counts[i] = 1;
-	for (at = 0; at < len; at += 4096)
-		for (i = at, n = len - at < 1024 ? len : at + 1024; i < n; i++)
-			counts[buf[i]]++;
+static struct rs_needles whole;
+static int whole_ok;
+
+static void whole_add(const char **v, size_t *n, int family, const char *const *needles, size_t count)
+{
+	size_t i;
+
+	wbase[family] = *n;
+	for (i = 0; i < count && *n < RS_NEEDLES_MAX; i++)
+		v[(*n)++] = needles[i];
+}
+
+static void whole_init(void)
+{
+	const char *v[RS_NEEDLES_MAX], *off_needles[RS_ARRAY_LEN(offs)];
+	size_t i, n = 0;
+
+	for (i = 0; i < RS_ARRAY_LEN(offs); i++)
+		off_needles[i] = offs[i].needle;
+	whole_add(v, &n, W_PLACEHOLDER, placeholder_apis, RS_ARRAY_LEN(placeholder_apis));
+	whole_add(v, &n, W_NAME, name_firsts, RS_ARRAY_LEN(name_firsts));
+	whole_add(v, &n, W_GETTER, getters, RS_ARRAY_LEN(getters));
+	whole_add(v, &n, W_OFF, off_needles, RS_ARRAY_LEN(offs));
+	whole_add(v, &n, W_ROOT, root_suffixes, RS_ARRAY_LEN(root_suffixes));
+	/* the needles are static strings, so the set may keep pointers to them */
+	whole_ok = n == wbase[W_ROOT] + RS_ARRAY_LEN(root_suffixes) && rs_needles_init(&whole, v, n) == 0;
+}
+
+static int add_occ(void *arg, size_t k, size_t at)
+{
+	struct occ *o = &((struct occ *)arg)[k];
+
+	if (o->n == o->cap) {
+		size_t cap = o->cap ? o->cap * 2 : 8;
+		size_t *v = realloc(o->at, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		o->at = v;
+		o->cap = cap;
+	}
+	o->at[o->n++] = at;
+	return 0;
 }
 
 int rs_pin_rules_text(const struct rs_catalog *cat, const unsigned char *buf, size_t len, const char *name,
 		      int binary, const struct rs_pin_sink *sink)
 {
-	struct ctx c = { cat, buf, len, name ? name : "", binary, 0, -1, sink, { 0 } };
-	size_t name_line = (size_t)-1;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	struct occ occ[RS_NEEDLES_MAX];
+	struct ctx c = { cat, buf, len, name ? name : "", binary, 0, -1, sink, occ };
+	size_t name_line = (size_t)-1, i;
+	int rv = -1;
 
-	sample_counts(buf, len, c.counts);
+	pthread_once(&once, whole_init);
+	if (!whole_ok)
+		return -1;
+	memset(occ, 0, sizeof(occ));
 	c.lockfile = is_lockfile(c.name);
+	if (rs_needles_scan(&whole, buf, len, add_occ, occ) < 0)
+		goto out;
 	if (rule_fingerprints(&c) || rule_placeholders(&c) || rule_catalog_names(&c, &name_line) ||
 	    rule_name_getters(&c, name_line) || rule_verify_off(&c) || rule_root_files(&c))
-		return -1;
-	return 0;
+		goto out;
+	rv = 0;
+out:
+	for (i = 0; i < whole.n; i++)
+		free(occ[i].at);
+	return rv;
 }

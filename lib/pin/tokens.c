@@ -269,20 +269,7 @@ int rs_pin_next_hex(const unsigned char *buf, size_t len, size_t *pos, struct rs
 
 /* ---- searching ---- */
 
-/* How common a byte is in source text, roughly: the search anchors on the needle's rarest byte. */
-static int commonness(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return strchr("ETAOINSRCD", c) ? 3 : 1;
-	if (c >= 'a' && c <= 'z')
-		return strchr("qjzxkvwyg", c) ? 2 : 5;
-	if (c >= '0' && c <= '9')
-		return 3;
-	return strchr(" _(),*.;=\n\t\"", c) ? 6 : 2;
-}
-
-const unsigned char *rs_pin_find_hist(const unsigned char *hay, size_t hlen, const char *needle, size_t nlen,
-				      const uint32_t *counts)
+const unsigned char *rs_pin_find(const unsigned char *hay, size_t hlen, const char *needle, size_t nlen)
 {
 	const unsigned char *n = (const unsigned char *)needle, *p, *end;
 	size_t k = 0, i;
@@ -290,10 +277,8 @@ const unsigned char *rs_pin_find_hist(const unsigned char *hay, size_t hlen, con
 	if (nlen == 0 || hlen < nlen)
 		return nlen == 0 ? hay : NULL;
 	for (i = 1; i < nlen; i++)
-		if (counts ? counts[n[i]] < counts[n[k]] : commonness(n[i]) < commonness(n[k]))
+		if (rs_byte_frequency(n[i]) < rs_byte_frequency(n[k]))
 			k = i;
-	if (counts && counts[n[k]] == 0)
-		return NULL; /* a byte of the needle is nowhere in the buffer */
 	p = hay + k;
 	end = hay + hlen - (nlen - k) + 1; /* the anchor byte may be at most here */
 	while (p < end && (p = memchr(p, n[k], (size_t)(end - p))) != NULL) {
@@ -303,11 +288,6 @@ const unsigned char *rs_pin_find_hist(const unsigned char *hay, size_t hlen, con
 		p++;
 	}
 	return NULL;
-}
-
-const unsigned char *rs_pin_find(const unsigned char *hay, size_t hlen, const char *needle, size_t nlen)
-{
-	return rs_pin_find_hist(hay, hlen, needle, nlen, NULL);
 }
 
 /* ---- base64 pins ---- */

@@ -1,0 +1,202 @@
+/* test_pinsearch.c: rs_needles (core/needles.c), the one-pass search of many needles the scanner's rules use,
+ * against a brute-force search: both paths (SSE2 where built, and the portable one), every alignment. */
+#include "rs_test.h"
+
+#include "internal.h"
+#include "pin/pin.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct hits {
+	size_t k[4096], at[4096];
+	size_t n;
+};
+
+static int record(void *arg, size_t k, size_t at)
+{
+	struct hits *h = arg;
+
+	if (h->n == 4096)
+		return -1;
+	h->k[h->n] = k;
+	h->at[h->n++] = at;
+	return 0;
+}
+
+/* Brute force, in the order the contract promises for each needle: increasing starts. */
+static void brute(const char *const *needles, size_t n, const unsigned char *buf, size_t len, struct hits *h)
+{
+	size_t k, i;
+
+	h->n = 0;
+	for (k = 0; k < n; k++)
+		for (i = 0; i + strlen(needles[k]) <= len; i++)
+			if (!memcmp(buf + i, needles[k], strlen(needles[k])))
+				record(h, k, i);
+}
+
+/* The same hits, needle by needle in increasing order (the scan interleaves needles by position). */
+static void check_same(const char *const *needles, size_t n, const struct hits *want, const struct hits *got,
+		       const char *what)
+{
+	size_t k, i, j;
+
+	assert_int_equal(want->n, got->n);
+	for (k = 0; k < n; k++)
+		for (i = 0, j = 0;; i++, j++) {
+			while (i < want->n && want->k[i] != k)
+				i++;
+			while (j < got->n && got->k[j] != k)
+				j++;
+			if (i == want->n || j == got->n) {
+				if (i != want->n || j != got->n)
+					fail_msg("%s: needle '%s': hit counts differ", what, needles[k]);
+				break;
+			}
+			if (want->at[i] != got->at[j])
+				fail_msg("%s: needle '%s': %zu found at %zu", what, needles[k], want->at[i], got->at[j]);
+		}
+}
+
+static void run(const char *const *needles, size_t n, const unsigned char *buf, size_t len)
+{
+	static struct hits want, got;
+	struct rs_needles nd;
+
+	assert_int_equal(rs_needles_init(&nd, needles, n), 0);
+	brute(needles, n, buf, len, &want);
+	got.n = 0;
+	assert_int_equal(rs_needles_scan(&nd, buf, len, record, &got), 0);
+	check_same(needles, n, &want, &got, "scan");
+	got.n = 0;
+	assert_int_equal(rs_needles_scan_plain(&nd, buf, len, record, &got), 0);
+	check_same(needles, n, &want, &got, "plain");
+}
+
+static const char *const words[] = { "verify", "VERIFY", "setInsecure", "nsecure", ".pem", ".der", "aa", "a",
+				     "<pin ", "X509_NAME_oneline", "zz", "Microsoft " };
+
+static void test_edges(void **state)
+{
+	static const char *const cases[] = {
+		"",
+		"a",
+		"verify",                                   /* the whole buffer */
+		"verifyverify",                             /* back to back */
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", /* overlapping, across every 16- and 32-byte step */
+		"x.pe",                                     /* a needle cut by the end */
+		"0123456789abcdefghijklmnopqrstuvwxyz.pem",  /* a needle in the last bytes */
+		"0123456789abcdefghijklmnopqrstuv.der",
+		"setInsecure setinsecure SETINSECURE nsecure<pin <pin",
+		"X509_NAME_onelin X509_NAME_oneline Microsoft Microsoft zzz",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < RS_ARRAY_LEN(cases); i++)
+		run(words, RS_ARRAY_LEN(words), (const unsigned char *)cases[i], strlen(cases[i]));
+}
+
+/* Every alignment and every length up to 80 of a text full of needles, at the end of its allocation too. */
+static void test_alignments(void **state)
+{
+	static const char text[] = "verify.pem aaa<pin VERIFY X509_NAME_oneline.der zz nsecure Microsoft setInsecure";
+	size_t shift, len;
+
+	(void)state;
+	for (shift = 0; shift < 32; shift++)
+		for (len = 0; len <= sizeof(text) - 1; len++) {
+			unsigned char *buf = malloc(shift + len + 1);
+			assert_non_null(buf);
+			memcpy(buf + shift, text + sizeof(text) - 1 - len, len);
+			run(words, RS_ARRAY_LEN(words), buf + shift, len);
+			memcpy(buf + shift, text, len);
+			run(words, RS_ARRAY_LEN(words), buf + shift, len);
+			free(buf);
+		}
+}
+
+/* Random text over a small alphabet, so that needles and near misses are frequent. */
+static void test_random(void **state)
+{
+	static const char alpha[] = "verifyVERIFY.pemdr<in aXz";
+	unsigned char buf[3000];
+	unsigned seed = 5;
+	size_t round, i;
+
+	(void)state;
+	for (round = 0; round < 50; round++) {
+		for (i = 0; i < sizeof(buf); i++) {
+			seed = seed * 1103515245u + 12345u;
+			buf[i] = (unsigned char)alpha[(seed >> 16) % (sizeof(alpha) - 1)];
+		}
+		run(words, RS_ARRAY_LEN(words), buf, sizeof(buf) - round);
+	}
+}
+
+/* The set the scanner's rules use fits (rules.c returns an error otherwise); too many needles do not. */
+static void test_limits(void **state)
+{
+	const char *many[RS_NEEDLES_MAX + 1];
+	const char *empty[] = { "" };
+	struct rs_needles nd;
+	size_t i;
+	struct rs_catalog *cat = rs_catalog_new();
+	struct rs_pinscan *ps;
+	struct rs_error err;
+
+	(void)state;
+	for (i = 0; i < RS_ARRAY_LEN(many); i++)
+		many[i] = "x";
+	assert_int_equal(rs_needles_init(&nd, many, RS_ARRAY_LEN(many)), -1);
+	assert_int_equal(rs_needles_init(&nd, many, RS_NEEDLES_MAX), 0);
+	assert_int_equal(rs_needles_init(&nd, empty, 1), -1);
+	memset(&err, 0, sizeof(err));
+	assert_non_null(cat);
+	assert_int_equal(rs_catalog_add_builtin(cat, NULL, &err), 0);
+	assert_non_null(ps = rs_pinscan_new(cat));
+	assert_int_equal(rs_pinscan_mem(ps, (const unsigned char *)"x(SSL_VERIFY_NONE);", 19, "a.c", &err), 0);
+	assert_int_equal(rs_pinscan_count(ps), 1);
+	assert_string_equal(rs_pinscan_at(ps, 0)->rule->id, "verify-disabled");
+	rs_pinscan_free(ps);
+	rs_catalog_free(cat);
+}
+
+/* The printable view of every byte value, at every alignment and length, by both paths. */
+static void test_printable_view(void **state)
+{
+	unsigned char buf[600], view[600], plain[600];
+	size_t i, shift, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (unsigned char)(i * 7 + i / 256);
+	for (shift = 0; shift < 32; shift++)
+		for (len = 0; shift + len <= sizeof(buf); len += len < 40 ? 1 : 37) {
+			memset(view, 0xee, sizeof(view));
+			memset(plain, 0xee, sizeof(plain));
+			rs_pin_printable_view(view + shift, buf + shift, len);
+			rs_pin_printable_view_plain(plain + shift, buf + shift, len);
+			for (i = 0; i < sizeof(buf); i++) {
+				unsigned char c = buf[i];
+				unsigned char want = i < shift || i >= shift + len ? 0xee
+						     : (c >= 0x20 && c < 0x7f) || c == '\t' ? c : '\n';
+				if (view[i] != want || plain[i] != want)
+					fail_msg("byte 0x%02x at %zu (shift %zu, length %zu): %02x and %02x, not %02x", c, i,
+						 shift, len, view[i], plain[i], want);
+			}
+		}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_edges),
+		cmocka_unit_test(test_alignments),
+		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_printable_view),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
