@@ -31,11 +31,15 @@ struct loader {
 static int add_x509(struct loader *ld, X509 *x, long line, long long offset, const char *encoding)
 {
 	struct rs_location loc = { ld->name, line, offset, encoding };
-	struct rs_cert *c = rs_cert_from_x509(x, ld->err);
+	struct rs_error cerr;
+	struct rs_cert *c = rs_cert_from_x509(x, &cerr);
 	int rv;
 
-	if (!c)
-		return -1;
+	if (!c) {
+		if (line > 0)
+			return rs_fail(ld->err, cerr.code, "'%s' line %ld: %s", ld->name, line, cerr.message);
+		return rs_fail(ld->err, cerr.code, "'%s' at byte %lld: %s", ld->name, offset, cerr.message);
+	}
 	rv = rs_certlist_add(ld->out, c, &loc, ld->err);
 	rs_cert_free(c);
 	if (rv == 0)

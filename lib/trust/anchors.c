@@ -218,9 +218,16 @@ int rs_scan_add_x509(struct rs_scan *s, X509 *x, long line, long long off, const
 	unsigned char key[32];
 	size_t dlen;
 	const unsigned char *der;
+	struct rs_error perr;
 
-	if (!(c = rs_cert_from_x509(x, s->err)))
-		return -1;
+	/* A certificate OpenSSL decodes but rootshift cannot read (bad extensions or dates, as x509-limbo's
+	 * corpus has) is one broken certificate in one file, not a reason to stop reading the tree. */
+	if (!(c = rs_cert_from_x509(x, &perr))) {
+		if (perr.code != RS_ERR_PARSE)
+			return rs_fail(s->err, perr.code, "%s", perr.message);
+		return rs_scan_finding(s, "broken-certificate", line, off, "a certificate that cannot be read (%s): "
+				       "not a trust anchor", perr.message);
+	}
 	der = rs_cert_der(c, &dlen);
 	EVP_Digest(der, dlen, key, NULL, EVP_sha256(), NULL);
 	if ((old = find_anchor(s->set, RS_ANCHOR_CERT, key)) != NULL) {

@@ -1,0 +1,1 @@
+inspect data/broken/limbo-root-bad-key-usage.pem
