@@ -115,7 +115,7 @@ static void enter_session(struct conn *c, enum conn_state state, int keep_alive)
 	c->state = state;
 	c->keep_alive = keep_alive;
 	c->connected_at = c->lab->opts->clock();
-	evtimer_del(c->deadline);
+	conn_end_deadline(c);
 	if (keep_alive > 0) {
 		/* the service allows 1.5 x keep-alive, capped at 1767 s */
 		long t = (long)keep_alive * 3 / 2;

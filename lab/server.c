@@ -185,6 +185,8 @@ void conn_close(struct conn *c)
 	conn_free(c);
 }
 
+static void deadline_cb(evutil_socket_t fd, short what, void *arg);
+
 static void close_when_flushed(struct bufferevent *bev, void *arg)
 {
 	(void)bev;
@@ -198,6 +200,13 @@ static void close_on_event(struct bufferevent *bev, short what, void *arg)
 	conn_free(arg);
 }
 
+void conn_end_deadline(struct conn *c)
+{
+	if (c->deadline)
+		event_free(c->deadline);
+	c->deadline = NULL;
+}
+
 /* Sends what is queued (a CONNACK 5, an HTTP error), then closes; a peer that does not read it within 5 s, or
  * resets, is dropped anyway. */
 void conn_close_after_flush(struct conn *c)
@@ -206,7 +215,9 @@ void conn_close_after_flush(struct conn *c)
 
 	c->state = ST_CLOSING;
 	bufferevent_disable(c->bev, EV_READ);
-	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
+	if (!c->deadline)
+		c->deadline = evtimer_new(c->lab->base, deadline_cb, c);
+	if (!c->deadline || evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
 		conn_free(c);
 		return;
 	}

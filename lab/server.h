@@ -25,12 +25,12 @@ struct lab_server;
 struct conn {
 	struct lab_server *lab;
 	struct bufferevent *bev;
-	struct event *deadline;
+	struct event *deadline; /* handshake and CONNECT timeouts, closing; NULL in a session (keep-alive is the
+				 * bufferevent's read timeout), to spare an idle connection the event */
 	struct conn *prev, *next;
 	enum conn_proto proto;
 	enum conn_state state;
 	enum lab_chain chain;
-	char peer[64];
 	char device_id[129];
 	char op_id[48];
 	int keep_alive;
@@ -106,6 +106,7 @@ void lab_event(struct lab_server *lab, const char *type, const char *device, enu
 void lab_count_tls_failure(struct lab_server *lab, const char *reason);
 void conn_close(struct conn *c);
 void conn_close_after_flush(struct conn *c);
+void conn_end_deadline(struct conn *c);
 size_t lab_connected(const struct lab_server *lab);
 int lab_switch(struct lab_server *lab, enum lab_chain to, int mix, int disconnect);
 
