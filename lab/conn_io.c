@@ -7,8 +7,9 @@
  * SSL_ERROR_WANT_READ or SSL_ERROR_WANT_WRITE is retried when the socket is ready; with
  * SSL_MODE_ENABLE_PARTIAL_WRITE and SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER a retried SSL_write may pass the same
  * bytes from another address, at least as many as before (output only grows at its end, so the first
- * min(length, 16 KB) bytes of it always qualify). SSL_read returns what one record held; reading until
- * SSL_ERROR_WANT_READ leaves nothing behind in OpenSSL that the socket will not signal. libevent (event_add(3)): a persistent event's timeout
+ * min(length, 16 KB) bytes of it always qualify). SSL_read returns what one record held; with read-ahead
+ * (SSL_set_read_ahead(3)) OpenSSL reads what the socket has and may keep whole records the socket will not signal
+ * again, which SSL_has_pending tells; reading until SSL_ERROR_WANT_READ leaves none behind. libevent (event_add(3)): a persistent event's timeout
  * starts again whenever the event is activated, which makes it the keep-alive timer.
  */
 #include <errno.h>
@@ -44,6 +45,7 @@ int conn_io_start(struct conn *c, evutil_socket_t fd, SSL *ssl)
 	c->ssl = ssl;
 	SSL_set_accept_state(ssl);
 	SSL_set_mode(ssl, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	SSL_set_read_ahead(ssl, 1); /* one read(2) per flight, not two per record; see readable_later() */
 	if (SSL_set_fd(ssl, (int)fd) != 1 || !(c->ev = event_new(c->lab->base, fd, EV_READ | EV_PERSIST, conn_io_cb, c)))
 		return -1;
 	if (event_add(c->ev, NULL) < 0)
@@ -150,6 +152,14 @@ static const char *handshake_reason(void)
 	return r ? r : "connection closed during handshake";
 }
 
+/* With read-ahead, OpenSSL may hold records the socket will not signal again (a CONNECT sent with the client's
+ * Finished): have them read on the loop's next turn. */
+static void readable_later(struct conn *c)
+{
+	if (SSL_has_pending(c->ssl))
+		event_active(c->ev, EV_READ, 0);
+}
+
 static void handshake(struct conn *c)
 {
 	int r = SSL_do_handshake(c->ssl), want_write, st;
@@ -160,6 +170,7 @@ static void handshake(struct conn *c)
 			return;
 		}
 		conn_established(c);
+		readable_later(c);
 		return;
 	}
 	st = io_status(c, r, &want_write);
