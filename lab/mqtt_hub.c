@@ -110,18 +110,14 @@ static void kick_others(struct conn *c)
 
 static void enter_session(struct conn *c, enum conn_state state, int keep_alive)
 {
-	struct timeval tv;
-
 	c->state = state;
 	c->keep_alive = keep_alive;
 	c->connected_at = c->lab->opts->clock();
-	evtimer_del(c->deadline);
+	conn_end_deadline(c);
 	if (keep_alive > 0) {
 		/* the service allows 1.5 x keep-alive, capped at 1767 s */
 		long t = (long)keep_alive * 3 / 2;
-		tv.tv_sec = t > 1767 ? 1767 : t;
-		tv.tv_usec = 0;
-		bufferevent_set_timeouts(c->bev, &tv, NULL);
+		conn_set_idle_timeout(c, t > 1767 ? 1767 : (int)t);
 	}
 	lab_event(c->lab, "connect", c->device_id, c->chain, state == ST_DPS ? "dps" : "hub");
 }
@@ -398,9 +394,9 @@ int conn_write(struct conn *c, const void *data, size_t len)
 	size_t n;
 
 	if (c->proto != PROTO_WS)
-		return bufferevent_write(c->bev, data, len);
+		return conn_send(c, data, len);
 	n = rs_ws_header(RS_WS_BINARY, len, NULL, hdr);
-	return bufferevent_write(c->bev, hdr, n) || bufferevent_write(c->bev, data, len) ? -1 : 0;
+	return conn_send(c, hdr, n) || conn_send(c, data, len) ? -1 : 0;
 }
 
 int mqtt_process(struct conn *c, struct evbuffer *in)
@@ -425,7 +421,7 @@ int mqtt_process(struct conn *c, struct evbuffer *in)
 		if (on_packet(c, &pkt) < 0)
 			return -1; /* c, its buffers and pkt's strings are gone */
 		evbuffer_drain(in, used);
-		if (evbuffer_get_length(bufferevent_get_output(c->bev)) > LAB_MAX_PENDING) {
+		if (conn_pending(c) > LAB_MAX_PENDING) {
 			c->lab->n.dropped_limits++;
 			lab_event(c->lab, "dropped", c->device_id, c->chain, "a slow reader left too much output");
 			conn_close(c);
@@ -433,9 +429,4 @@ int mqtt_process(struct conn *c, struct evbuffer *in)
 		}
 	}
 	return 0;
-}
-
-void mqtt_on_read(struct bufferevent *bev, void *arg)
-{
-	(void)mqtt_process(arg, bufferevent_get_input(bev));
 }

@@ -176,7 +176,7 @@ static void conn_free(struct conn *c)
 		event_free(c->deadline);
 	if (c->ws_in)
 		evbuffer_free(c->ws_in);
-	bufferevent_free(c->bev);
+	conn_io_free(c);
 	free(c);
 }
 
@@ -185,17 +185,13 @@ void conn_close(struct conn *c)
 	conn_free(c);
 }
 
-static void close_when_flushed(struct bufferevent *bev, void *arg)
-{
-	(void)bev;
-	conn_free(arg);
-}
+static void deadline_cb(evutil_socket_t fd, short what, void *arg);
 
-static void close_on_event(struct bufferevent *bev, short what, void *arg)
+void conn_end_deadline(struct conn *c)
 {
-	(void)bev;
-	(void)what;
-	conn_free(arg);
+	if (c->deadline)
+		event_free(c->deadline);
+	c->deadline = NULL;
 }
 
 /* Sends what is queued (a CONNACK 5, an HTTP error), then closes; a peer that does not read it within 5 s, or
@@ -205,67 +201,61 @@ void conn_close_after_flush(struct conn *c)
 	struct timeval five = { 5, 0 };
 
 	c->state = ST_CLOSING;
-	bufferevent_disable(c->bev, EV_READ);
-	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
+	if (!c->deadline)
+		c->deadline = evtimer_new(c->lab->base, deadline_cb, c);
+	if (!c->deadline || conn_pending(c) == 0) {
 		conn_free(c);
 		return;
 	}
-	bufferevent_setcb(c->bev, NULL, close_when_flushed, close_on_event, c);
-	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
 	evtimer_add(c->deadline, &five);
 }
 
-static const char *ssl_reason(struct bufferevent *bev)
+static int amqp_on_data(struct conn *c, struct evbuffer *in)
 {
-	unsigned long e = bufferevent_get_openssl_error(bev);
-	const char *r;
-
-	while (bufferevent_get_openssl_error(bev))
-		;
-	r = e ? ERR_reason_error_string(e) : NULL;
-	return r ? r : "connection closed during handshake";
-}
-
-static void amqp_on_read(struct bufferevent *bev, void *arg)
-{
-	struct conn *c = arg;
 	unsigned char hdr[8];
 
-	if (evbuffer_get_length(bufferevent_get_input(bev)) < 8)
-		return;
-	evbuffer_remove(bufferevent_get_input(bev), hdr, 8);
+	if (evbuffer_get_length(in) < 8)
+		return 0;
+	evbuffer_remove(in, hdr, 8);
 	if (memcmp(hdr, "AMQP", 4) != 0) {
 		conn_close(c);
-		return;
+		return -1;
 	}
 	/* As far as the protocol header: answer it in kind (SASL or plain), then stop. */
-	bufferevent_write(bev, hdr, 8);
+	conn_send(c, hdr, 8);
 	lab_event(c->lab, "amqp-header", "", c->chain, hdr[4] == 3 ? "sasl" : "amqp");
 	conn_close_after_flush(c);
+	return -1;
 }
 
-static void conn_on_event(struct bufferevent *bev, short what, void *arg)
+void conn_established(struct conn *c)
 {
-	struct conn *c = arg;
-	struct lab_server *lab = c->lab;
-	SSL *ssl = bufferevent_openssl_get_ssl(bev);
+	c->chain = chain_of(c->lab, c->ssl, c->chain);
+	c->lab->n.handshakes_ok[c->chain]++;
+	c->state = ST_WAIT_CONNECT;
+}
 
-	if (what & BEV_EVENT_CONNECTED) {
-		c->chain = chain_of(lab, ssl, c->chain);
-		lab->n.handshakes_ok[c->chain]++;
-		c->state = ST_WAIT_CONNECT;
-		return;
-	}
-	if (c->state == ST_HANDSHAKE && (what & (BEV_EVENT_ERROR | BEV_EVENT_EOF))) {
-		const char *reason = ssl_reason(bev);
-		c->chain = chain_of(lab, ssl, c->chain);
-		lab->n.handshakes_failed[c->chain]++;
-		lab_count_tls_failure(lab, reason);
-		lab_event(lab, "tls-failure", "", c->chain, reason);
-	} else if (what & BEV_EVENT_TIMEOUT) {
-		lab->n.dropped_timeouts++;
-		lab_event(lab, "timeout", c->device_id, c->chain, "keep-alive x 1.5 passed without a packet");
-	}
+void conn_handshake_failed(struct conn *c, const char *reason)
+{
+	struct lab_server *lab = c->lab;
+
+	c->chain = chain_of(lab, c->ssl, c->chain);
+	lab->n.handshakes_failed[c->chain]++;
+	lab_count_tls_failure(lab, reason);
+	lab_event(lab, "tls-failure", "", c->chain, reason);
+	conn_close(c);
+}
+
+void conn_io_closed(struct conn *c, int st)
+{
+	(void)st; /* a close_notify, a reset or a TLS error after the handshake: the session ends either way */
+	conn_close(c);
+}
+
+void conn_idle_timeout(struct conn *c)
+{
+	c->lab->n.dropped_timeouts++;
+	lab_event(c->lab, "timeout", c->device_id, c->chain, "keep-alive x 1.5 passed without a packet");
 	conn_close(c);
 }
 
@@ -312,25 +302,10 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		return;
 	}
 	c->lab = lab;
+	c->fd = fd;
 	c->proto = (enum conn_proto)proto;
+	c->on_data = proto == PROTO_AMQP ? amqp_on_data : proto == PROTO_WS ? ws_on_data : mqtt_process;
 	c->next_packet_id = 1;
-	if (!(ssl = lab_new_ssl(lab, &c->chain)) ||
-	    !(c->bev = bufferevent_openssl_socket_new(lab->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
-						      BEV_OPT_CLOSE_ON_FREE)) ||
-	    !(c->deadline = evtimer_new(lab->base, deadline_cb, c)) ||
-	    (proto == PROTO_WS && !(c->ws_in = evbuffer_new()))) {
-		if (c->deadline)
-			event_free(c->deadline);
-		if (c->bev)
-			bufferevent_free(c->bev);
-		else {
-			SSL_free(ssl);
-			evutil_closesocket(fd);
-		}
-		free(c);
-		return;
-	}
-	bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
 	c->next = lab->conns;
 	if (lab->conns)
 		lab->conns->prev = c;
@@ -338,11 +313,13 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	lab->nconns++;
 	if (lab->nconns > lab->peak_conns)
 		lab->peak_conns = lab->nconns;
-	evtimer_add(c->deadline, &tv);
-	bufferevent_setwatermark(c->bev, EV_READ, 0, LAB_MAX_PACKET + 8);
-	bufferevent_setcb(c->bev, proto == PROTO_AMQP ? amqp_on_read : proto == PROTO_WS ? ws_on_read : mqtt_on_read, NULL,
-			  conn_on_event, c);
-	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	if (!(ssl = lab_new_ssl(lab, &c->chain)) || conn_io_start(c, fd, ssl) < 0 ||
+	    !(c->deadline = evtimer_new(lab->base, deadline_cb, c)) || evtimer_add(c->deadline, &tv) < 0 ||
+	    (proto == PROTO_WS && !(c->ws_in = evbuffer_new()))) {
+		if (!c->ssl)
+			SSL_free(ssl);
+		conn_free(c);
+	}
 }
 
 /* ---- the switch ---- */
@@ -479,7 +456,7 @@ static int start(struct lab_server *lab, struct rs_error *err)
 		return rs_error_set_ssl(err, RS_ERR_INTERNAL, "cannot draw the admin token");
 	for (size_t i = 0; i < sizeof(rnd); i++)
 		snprintf(lab->token + 2 * i, 3, "%02x", rnd[i]);
-	if (!(lab->base = event_base_new()))
+	if (!(lab->base = event_base_new()) || !(lab->scratch = evbuffer_new()))
 		return rs_error_set(err, RS_ERR_INTERNAL, "cannot start the event loop");
 	lab->mqtt_port = lab->opts->mqtt_port;
 	lab->amqp_port = lab->opts->amqp_port;
@@ -522,6 +499,8 @@ static void stop(struct lab_server *lab)
 		event_free(lab->sig_int);
 	if (lab->sampler)
 		event_free(lab->sampler);
+	if (lab->scratch)
+		evbuffer_free(lab->scratch);
 	if (lab->base)
 		event_base_free(lab->base);
 	for (int i = 0; i < LAB_CHAIN__COUNT; i++)

@@ -24,13 +24,21 @@ struct lab_server;
 
 struct conn {
 	struct lab_server *lab;
-	struct bufferevent *bev;
-	struct event *deadline;
+	SSL *ssl;
+	evutil_socket_t fd;
+	struct event *ev;       /* the socket (conn_io.c); its timeout is the keep-alive */
+	struct evbuffer *in;    /* input the protocol left (a partial packet); NULL when none */
+	struct evbuffer *out;   /* output the socket did not take yet; NULL when none */
+	int (*on_data)(struct conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
+	struct timeval idle;    /* keep-alive timeout, zero before a session */
+	short watching;         /* EV_READ, EV_WRITE or both */
+	unsigned char io_failed, read_wants_write;
+	struct event *deadline; /* handshake and CONNECT timeouts, closing; NULL in a session, to spare an idle
+				 * connection the event */
 	struct conn *prev, *next;
 	enum conn_proto proto;
 	enum conn_state state;
 	enum lab_chain chain;
-	char peer[64];
 	char device_id[129];
 	char op_id[48];
 	int keep_alive;
@@ -81,6 +89,7 @@ struct lab_server {
 	int mqtt_port, https_port, admin_port, amqp_port, ws_port;
 	char token[65];
 	struct conn *conns;
+	struct evbuffer *scratch; /* input being handed to a protocol (conn_io.c) */
 	size_t nconns, peak_conns;
 	struct counters n;
 	struct reason_count reasons[LAB_MAX_REASONS];
@@ -106,16 +115,30 @@ void lab_event(struct lab_server *lab, const char *type, const char *device, enu
 void lab_count_tls_failure(struct lab_server *lab, const char *reason);
 void conn_close(struct conn *c);
 void conn_close_after_flush(struct conn *c);
+void conn_end_deadline(struct conn *c);
 size_t lab_connected(const struct lab_server *lab);
 int lab_switch(struct lab_server *lab, enum lab_chain to, int mix, int disconnect);
 
+/* server.c, called by conn_io.c: the handshake finished or failed, the socket closed or failed (st 0 or -1),
+ * the keep-alive passed without a packet. Each but conn_established frees c. */
+void conn_established(struct conn *c);
+void conn_handshake_failed(struct conn *c, const char *reason);
+void conn_io_closed(struct conn *c, int st);
+void conn_idle_timeout(struct conn *c);
+
+/* conn_io.c: TLS on the connection's socket */
+int conn_io_start(struct conn *c, evutil_socket_t fd, SSL *ssl);
+void conn_io_free(struct conn *c);
+int conn_send(struct conn *c, const void *data, size_t len); /* queues what the socket does not take */
+size_t conn_pending(const struct conn *c);                      /* bytes queued */
+void conn_set_idle_timeout(struct conn *c, int seconds);
+
 /* mqtt_hub.c */
-void mqtt_on_read(struct bufferevent *bev, void *arg);
 int mqtt_process(struct conn *c, struct evbuffer *in); /* -1 when c was closed */
 int conn_write(struct conn *c, const void *data, size_t len);
 
 /* ws.c */
-void ws_on_read(struct bufferevent *bev, void *arg);
+int ws_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
 int lab_check_sas(struct lab_server *lab, const char *token, const char *resource, const char *device,
 		  struct rs_error *err);
 /* Sends a cloud-to-device message to every session of device subscribed to it; returns how many got it. */

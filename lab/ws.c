@@ -16,7 +16,7 @@ static void http_error(struct conn *c, const char *status, const char *why)
 	int n = snprintf(resp, sizeof(resp), "HTTP/1.1 %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", status);
 
 	lab_event(c->lab, "protocol-error", "", c->chain, why);
-	bufferevent_write(c->bev, resp, (size_t)n);
+	conn_send(c, resp, (size_t)n);
 	conn_close_after_flush(c);
 }
 
@@ -90,7 +90,7 @@ static int upgrade(struct conn *c, struct evbuffer *in)
 		     accept, (int)proto.len, proto.ptr);
 	lab_event(c->lab, "ws-upgrade", "", c->chain, "");
 	evbuffer_drain(in, used);
-	bufferevent_write(c->bev, resp, (size_t)n);
+	conn_send(c, resp, (size_t)n);
 	c->ws_upgraded = 1;
 	return 1;
 }
@@ -120,11 +120,11 @@ static int frames(struct conn *c, struct evbuffer *in)
 		rs_ws_unmask((unsigned char *)f.payload, f.payload_len, f.mask, 0);
 		if (f.opcode == RS_WS_PING) {
 			size_t n = rs_ws_header(RS_WS_PONG, f.payload_len, NULL, hdr);
-			bufferevent_write(c->bev, hdr, n);
-			bufferevent_write(c->bev, f.payload, f.payload_len);
+			conn_send(c, hdr, n);
+			conn_send(c, f.payload, f.payload_len);
 		} else if (f.opcode == RS_WS_CLOSE) {
 			size_t n = rs_ws_header(RS_WS_CLOSE, 0, NULL, hdr);
-			bufferevent_write(c->bev, hdr, n);
+			conn_send(c, hdr, n);
 			conn_close_after_flush(c);
 			return -1;
 		} else if (f.opcode != RS_WS_PONG) {
@@ -140,16 +140,13 @@ static int frames(struct conn *c, struct evbuffer *in)
 	return 0;
 }
 
-void ws_on_read(struct bufferevent *bev, void *arg)
+int ws_on_data(struct conn *c, struct evbuffer *in)
 {
-	struct conn *c = arg;
-	struct evbuffer *in = bufferevent_get_input(bev);
+	int r;
 
-	if (!c->ws_upgraded) {
-		if (upgrade(c, in) <= 0)
-			return;
-	}
+	if (!c->ws_upgraded && (r = upgrade(c, in)) <= 0)
+		return r;
 	if (frames(c, in) < 0)
-		return;
-	(void)mqtt_process(c, c->ws_in);
+		return -1;
+	return mqtt_process(c, c->ws_in);
 }
