@@ -110,19 +110,10 @@ static void kick_others(struct conn *c)
 
 static void enter_session(struct conn *c, enum conn_state state, int keep_alive)
 {
-	struct timeval tv;
-
 	c->state = state;
-	c->keep_alive = keep_alive;
-	c->connected_at = c->lab->opts->clock();
+	c->keep_alive = keep_alive; /* enforced at 1.5 x by the lab's clock (control.c) */
+	c->connected_at = c->last_seen = c->lab->opts->clock();
 	evtimer_del(c->deadline);
-	if (keep_alive > 0) {
-		/* the service allows 1.5 x keep-alive, capped at 1767 s */
-		long t = (long)keep_alive * 3 / 2;
-		tv.tv_sec = t > 1767 ? 1767 : t;
-		tv.tv_usec = 0;
-		bufferevent_set_timeouts(c->bev, &tv, NULL);
-	}
 	lab_event(c->lab, "connect", c->device_id, c->chain, state == ST_DPS ? "dps" : "hub");
 }
 
@@ -422,6 +413,7 @@ int mqtt_process(struct conn *c, struct evbuffer *in)
 			conn_close(c);
 			return -1;
 		}
+		c->last_seen = c->lab->opts->clock();
 		if (on_packet(c, &pkt) < 0)
 			return -1; /* c, its buffers and pkt's strings are gone */
 		evbuffer_drain(in, used);

@@ -18,7 +18,7 @@
 #define LAB_MAX_SUBS 5
 
 enum conn_proto { PROTO_MQTT, PROTO_AMQP, PROTO_WS };
-enum conn_state { ST_HANDSHAKE, ST_WAIT_CONNECT, ST_HUB, ST_DPS, ST_CLOSING };
+enum conn_state { ST_HANDSHAKE, ST_WAIT_CONNECT, ST_HUB, ST_DPS, ST_AMQP, ST_CLOSING };
 
 struct lab_server;
 
@@ -40,6 +40,7 @@ struct conn {
 	unsigned next_packet_id;
 	int dps_authorized;
 	rs_time connected_at;
+	rs_time last_seen;      /* the lab's clock at the last packet, for keep-alive x 1.5 */
 	/* MQTT over WebSockets: after the upgrade, frames are unwrapped into ws_in */
 	int ws_upgraded;
 	struct evbuffer *ws_in;
@@ -73,7 +74,9 @@ struct lab_server {
 	struct event_base *base;
 	SSL_CTX *ctx[LAB_CHAIN__COUNT];
 	enum lab_chain hub_chain, dps_chain, dps_target;
-	struct event *dps_timer;
+	int dps_pending;            /* DPS follows the hubs when the lab's clock reaches dps_due */
+	rs_time dps_due;
+	struct event *ticker, *control; /* control.c: the clock's checks; the handle's commands */
 	int mix;                    /* percent of handshakes served the other chain */
 	unsigned long accepted;     /* handshakes started, for the mix */
 	struct evconnlistener *mqtt, *amqp, *ws;
@@ -108,6 +111,12 @@ void conn_close(struct conn *c);
 void conn_close_after_flush(struct conn *c);
 size_t lab_connected(const struct lab_server *lab);
 int lab_switch(struct lab_server *lab, enum lab_chain to, int mix, int disconnect);
+
+/* control.c: what the lab does by its own clock (opts->clock, virtual in a rehearsal): keep-alive x 1.5 and DPS
+ * following the hubs, checked every 250 ms and whenever the handle asks; and the handle's stop. */
+int lab_control_start(struct lab_server *lab, struct rs_error *err);
+void lab_control_stop(struct lab_server *lab);
+void lab_tick(struct lab_server *lab);
 
 /* mqtt_hub.c */
 void mqtt_on_read(struct bufferevent *bev, void *arg);
