@@ -464,8 +464,8 @@ static int write_report(const char *path, const struct fleet_result *r)
 /* ---- the command ---- */
 
 struct rehearse_args {
-	const char *fleet, *lab, *report, *target;
-	int demo, stats, max_inflight;
+	const char *fleet, *lab, *report, *target, *profile;
+	int demo, stats, max_inflight, timeout_s, max_held; /* max_held -1: as many as descriptors allow */
 	double speed;
 	rs_time start;
 	int have_at;
@@ -480,16 +480,30 @@ static int parse_args(int argc, char **argv, struct rehearse_args *a)
 		{ "report", required_argument, NULL, 'r' }, { "max-inflight", required_argument, NULL, 'm' },
 		{ "stats", no_argument, NULL, 's' },	     { "help", no_argument, NULL, 'h' },
 		{ "speed", required_argument, NULL, 'x' },  { "target", required_argument, NULL, 't' },
+		{ "profile", required_argument, NULL, 'p' }, { "timeout", required_argument, NULL, 'T' },
+		{ "max-held", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 	char *end;
 
+	a->max_held = -1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': a->demo = 1; break;
 		case 'l': a->lab = optarg; break;
 		case 't': a->target = optarg; break;
+		case 'p': a->profile = optarg; break;
+		case 'H':
+			a->max_held = (int)strtol(optarg, &end, 10);
+			if (*end || end == optarg || a->max_held < 0 || a->max_held > 1000000)
+				return rehearse_usage("--max-held '%s' is not 0-1000000", optarg);
+			break;
+		case 'T':
+			a->timeout_s = (int)strtol(optarg, &end, 10);
+			if (*end || a->timeout_s < 1 || a->timeout_s > 600)
+				return rehearse_usage("--timeout '%s' is not 1-600 seconds", optarg);
+			break;
 		case 'a': if (parse_at(optarg, &a->start)) return EXIT_ERROR; a->have_at = 1; break;
 		case 'f': if (parse_format("rehearse", optarg, &a->format)) return EXIT_ERROR; break;
 		case 'r': a->report = optarg; break;
@@ -518,6 +532,10 @@ static int parse_args(int argc, char **argv, struct rehearse_args *a)
 		return rehearse_usage("a fleet file needs --lab DIR (a lab served in-process) or --target lab:DIR|HOST[:PORT]");
 	if (a->target && (!*a->target || !strcmp(a->target, "lab:")))
 		return rehearse_usage("--target needs lab:DIR or HOST[:PORT]");
+	if (a->max_held >= 0 && a->target && strncmp(a->target, "lab:", 4))
+		return rehearse_usage("--max-held is for a lab (--lab DIR or --target lab:DIR)");
+	if ((a->profile || a->timeout_s) && (!a->target || !strncmp(a->target, "lab:", 4)))
+		return rehearse_usage("--profile and --timeout are for --target HOST[:PORT] (a real endpoint)");
 	a->fleet = a->demo ? NULL : argv[optind];
 	return 0;
 }
@@ -584,11 +602,11 @@ static size_t holders(const struct fleet_spec *spec)
 }
 
 /* A fleet larger than the descriptors allow still runs: the sessions beyond are modelled (docs/rehearse.md). */
-static void note_budget(const struct fleet_spec *spec, int budget, int per_conn)
+static void note_budget(const struct fleet_spec *spec, int budget, int per_conn, int asked)
 {
 	struct rlimit rl;
 
-	if (holders(spec) <= (size_t)budget || getrlimit(RLIMIT_NOFILE, &rl) < 0)
+	if (holders(spec) <= (size_t)budget || (asked >= 0 && asked <= budget) || getrlimit(RLIMIT_NOFILE, &rl) < 0)
 		return;
 	fprintf(stderr,
 		"note: %zu devices may hold a connection, %d descriptor%s each, and this process may open %llu files: "
@@ -664,7 +682,9 @@ static int rehearse_in_process(struct rehearse_args *a, struct fleet_spec *spec,
 	if ((rv = register_devices(dir, spec)) != 0)
 		return rv;
 	t.max_held = hold_budget(2, a->max_inflight);
-	note_budget(spec, t.max_held, 2);
+	note_budget(spec, t.max_held, 2, a->max_held);
+	if (a->max_held >= 0 && a->max_held < t.max_held)
+		t.max_held = a->max_held;
 	atomic_store(&vclock, a->start);
 	if ((rv = lab_start(&lt, dir, spec->dps_delay)) != 0)
 		return rv;
@@ -762,7 +782,9 @@ static int rehearse_remote_lab(struct rehearse_args *a, struct fleet_spec *spec,
 		fprintf(stderr, "note: the fleet's dps_delay is for an in-process lab; this lab's DPS follows after its own "
 				"--dps-delay, in real seconds\n");
 	t.max_held = hold_budget(1, a->max_inflight);
-	note_budget(spec, t.max_held, 1);
+	note_budget(spec, t.max_held, 1, a->max_held);
+	if (a->max_held >= 0 && a->max_held < t.max_held)
+		t.max_held = a->max_held;
 	t.host = cfg.hub_host;
 	t.dps_host = cfg.dps_host;
 	t.id_scope = cfg.id_scope;
@@ -780,13 +802,6 @@ static int rehearse_remote_lab(struct rehearse_args *a, struct fleet_spec *spec,
 	t.apply = apply;
 	t.ctx = &dr;
 	return run_and_render(a, spec, &t, NULL);
-}
-
-static int rehearse_endpoint(struct rehearse_args *a, struct fleet_spec *spec, const char *target)
-{
-	(void)a;
-	(void)spec;
-	return rehearse_usage("--target '%s': real endpoints are not supported yet", target);
 }
 
 int cmd_rehearse(int argc, char **argv)
@@ -819,7 +834,7 @@ int cmd_rehearse(int argc, char **argv)
 		else if (!strncmp(a.target, "lab:", 4))
 			rv = rehearse_remote_lab(&a, spec, a.target + 4);
 		else
-			rv = rehearse_endpoint(&a, spec, a.target);
+			rv = rehearse_endpoint(spec, a.target, a.start, a.profile, a.format, a.timeout_s ? a.timeout_s : 10);
 	}
 	fleet_spec_free(spec);
 	return finish_output(rv);

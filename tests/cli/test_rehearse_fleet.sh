@@ -1,8 +1,10 @@
 #!/bin/sh
 # test_rehearse_fleet.sh BINARY SCRATCH: a fleet file against a lab made by `lab init`: HTTPS devices (a handshake
 # per request), a device clock two hours slow (TLS fine, SAS rejected: ok-auth-rejected), a class that never retries
-# (stranded at the end: exit 1), a store given as a path, the same result with one attempt at a time; then the HTML report in headless Chromium (DOM and a
-# screenshot; skipped without chromium). Usage errors exit 2.
+# (stranded at the end: exit 1), a store given as a path, devices that provision through DPS over HTTPS while DPS
+# lags the hub by dps_delay, the same result with one attempt at a time; devices that never ping dropped by the lab
+# at 1.5 x their keep-alive (virtual time); then the HTML report in headless Chromium (DOM and a screenshot; skipped
+# without chromium). Usage errors exit 2.
 BIN=$1
 S=$2
 PY=/usr/bin/python3

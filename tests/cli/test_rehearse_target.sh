@@ -3,7 +3,9 @@
 # (`lab serve --at`, so its clock is not today's): the fleet's devices registered through the admin API (POST
 # /api/devices, token required), SAS tokens valid in the lab's clock, sessions held on real connections, the
 # migrate and the revert with disconnect pressed through the admin API at their virtual times, the lab really
-# dropping the held connections and the devices reconnecting; DPS over MQTT and HTTPS through the lab's DPS.
+# dropping the held connections and the devices reconnecting; DPS over MQTT and HTTPS through the lab's DPS. Then
+# `--target HOST:PORT` with the lab standing in for a real endpoint: each class probed now, and the azure-iot
+# profile's new chain verified against its store (what-if).
 BIN=$1
 S=$2
 PY=/usr/bin/python3
@@ -69,6 +71,42 @@ check "no key in the output, the errors or the lab's log" sh -c "! grep -qF -e '
 sleep 0.3
 curl -sS --max-time 10 "http://127.0.0.1:$ADMIN_PORT/api/status" >"$S/status.json"
 check "the rehearsal closed its connections at the end" grep -q '"connections":0' "$S/status.json"
+
+# --target HOST[:PORT]: the lab stands in for a real endpoint (no admin API used). Stores hold the lab's roots
+# for "now" and the real roots for the what-if against the azure-iot profile's new chain.
+D=$(pwd)/data
+cat "$LAB/bundles/recommended.pem" "$D/digicert_global_root_g2.pem" >"$S/rec.pem"
+cat "$LAB/bundles/old-only.pem" "$D/baltimore_cybertrust_root.pem" >"$S/old.pem"
+cat >"$S/endpoint.json" <<JSON
+{ "classes": [
+    { "name": "recommended", "count": 100, "store": "rec.pem" },
+    { "name": "old-only", "count": 50, "store": "old.pem" },
+    { "name": "pinned", "count": 5, "store": "rec.pem", "pin": "lab/bundles/pinned-intermediate.pem" },
+    { "name": "lab-new-only", "count": 10, "store": "lab/bundles/new-only.pem" } ] }
+JSON
+"$BIN" rehearse "$S/endpoint.json" --target "localhost:$MQTT_PORT" --at 2026-01-02T00:00:00Z --format json \
+  >"$S/endpoint.out" 2>"$S/endpoint.err"
+check "--target HOST:PORT exits 1: some classes do not survive" [ $? -eq 1 ]
+$PY - "$S/endpoint.out" <<'PYEOF' || fails=$((fails + 1))
+import json, sys
+doc = json.load(open(sys.argv[1]))
+v = {c["name"]: (c["now"]["code"], c["after_migration"]["ok"], c["verdict"]) for c in doc["classes"]}
+want = {"recommended": ("ok-auth-rejected", True, "survives"),
+        "old-only": ("ok-auth-rejected", False, "stranded-at-migration"),
+        "pinned": ("ok-auth-rejected", False, "stranded-at-migration"),
+        "lab-new-only": ("cert-untrusted", False, "stranded-now")}
+ok = doc["schema"] == "rootshift/rehearse-endpoint/1" and v == want
+print(("ok   " if ok else "FAIL ") + "endpoint: each class now and after the migration: %s" % v)
+pin = next(c for c in doc["classes"] if c["name"] == "pinned")["after_migration"]["reason"]
+print(("ok   " if pin == "pin-not-served" else "FAIL ") + "endpoint: the pinned class fails the what-if on its pin (%s)" % pin)
+sys.exit(0 if ok and pin == "pin-not-served" else 1)
+PYEOF
+"$BIN" rehearse "$S/endpoint.json" --target "localhost:$MQTT_PORT" --at 2026-01-02T00:00:00Z >"$S/endpoint.txt" 2>&1
+check "endpoint text: says no schedule runs" grep -q 'rehearse does not control its migration, so no schedule runs' "$S/endpoint.txt"
+check "endpoint text: old-only stranded at the migration" grep -Eq '^  old-only +mqtt .*ok-auth-rejected +untrusted-root +stranded-at-migration$' "$S/endpoint.txt"
+"$BIN" rehearse "$S/fleet.json" --target "localhost:$MQTT_PORT" >/dev/null 2>"$S/e3"
+check "endpoint with lab: stores: exit 2" [ $? -eq 2 ]
+check "  ... and says why" grep -q "names a lab bundle; against a real endpoint give stores as paths" "$S/e3"
 stop_lab
 
 # usage
@@ -79,6 +117,8 @@ check "  ... and says why" grep -q "a lab made by 'rootshift lab init'" "$S/e2"
 "$BIN" rehearse "$S/fleet.json" --target "lab:" >/dev/null 2>&1; check "--target lab: alone: exit 2" [ $? -eq 2 ]
 "$BIN" rehearse "$S/fleet.json" --lab "$LAB" --target "lab:$LAB" >/dev/null 2>&1; check "--lab and --target: exit 2" [ $? -eq 2 ]
 "$BIN" rehearse --demo --target "lab:$LAB" >/dev/null 2>&1; check "--demo and --target: exit 2" [ $? -eq 2 ]
+"$BIN" rehearse "$S/fleet.json" --target "lab:$LAB" --profile azure-iot >/dev/null 2>&1; check "--profile with a lab: exit 2" [ $? -eq 2 ]
+"$BIN" rehearse "$S/fleet.json" --target "host:99999" >/dev/null 2>&1; check "--target with a bad port: exit 2" [ $? -eq 2 ]
 
 echo "$fails failed"
 [ $fails -eq 0 ]
