@@ -23,6 +23,15 @@ start_lab "$LAB" "$S/serve.log" --at 2026-01-03T00:00:00Z || exit 1
 code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 -X POST -d '{"devices":{"x1":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}}' \
   "http://127.0.0.1:$ADMIN_PORT/api/devices")
 check "POST /api/devices without the token: 401" [ "$code" = 401 ]
+TOKEN=$(json_field "$LAB/serve.json" admin_token)
+curl -sS --max-time 10 -H "Authorization: Bearer $TOKEN" -X POST -d '{"devices":{"x1":"not base64 secret!"}}' \
+  -o "$S/bad.json" -w '%{http_code}' "http://127.0.0.1:$ADMIN_PORT/api/devices" >"$S/bad.code"
+check "POST /api/devices with a bad key: 400" [ "$(cat "$S/bad.code")" = 400 ]
+check "  ... naming the device, not the key" sh -c "grep -q \"the key of device 'x1'\" '$S/bad.json' && ! grep -q secret '$S/bad.json'"
+curl -sS --max-time 10 -H "Authorization: Bearer $TOKEN" -X POST -d '{"devices":{"x2":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}}' \
+  "http://127.0.0.1:$ADMIN_PORT/api/devices" >"$S/good.json"
+check "POST /api/devices with the token registers" grep -q '"registered":1' "$S/good.json"
+check "  ... into devices.json" grep -q '"x2"' "$LAB/devices.json"
 
 cat >"$S/fleet.json" <<'JSON'
 { "schema": "rootshift/fleet/1", "seed": "target-test", "duration": 7200, "ramp": 600,
