@@ -1,11 +1,12 @@
 /* cmd_rehearse.c: `rootshift rehearse`, a simulated fleet put through a migration against the lab. Parses, runs
- * the lab in-process (its clock is the rehearsal's virtual clock), calls fleet/ and renders text, JSON or HTML. */
+ * the lab in-process (its clock is the rehearsal's virtual clock; --lab) or drives one that another process serves
+ * through its admin API (--target lab:DIR), calls fleet/ and renders text, JSON or HTML. A real endpoint
+ * (--target HOST[:PORT]) is rehearse_endpoint.c's. */
 #include <errno.h>
 #include <ftw.h>
 #include <openssl/crypto.h>
 #include <getopt.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,8 +91,10 @@ static int lab_start(struct lab_thread *lt, const char *dir, int dps_delay)
 	pthread_mutex_init(&lt->mu, NULL);
 	pthread_cond_init(&lt->cv, NULL);
 	the_lab = lt;
-	if (pthread_create(&lt->tid, NULL, lab_main, lt))
+	if (pthread_create(&lt->tid, NULL, lab_main, lt)) {
+		lab_handle_free(lt->handle);
 		return error("cannot start the lab: %s", strerror(errno));
+	}
 	pthread_mutex_lock(&lt->mu);
 	while (!lt->ready && !lt->done)
 		pthread_cond_wait(&lt->cv, &lt->mu);
@@ -573,23 +576,39 @@ static struct fleet_spec *load_fleet(const char *path)
 
 /* ---- file descriptors for held connections ---- */
 
-/* Raises the soft limit on open files to the hard one and returns how many connections devices may hold: each
- * takes per_conn descriptors (2 with the in-process lab: the device's and the lab's side), after a reserve for
- * standard streams, the lab's listeners and handle, and the attempts in flight. */
-static int hold_budget(int per_conn, int inflight)
+/* Raises the soft limit on open files to the hard one (at most 2^20) and returns it. */
+static long open_files(void)
 {
 	struct rlimit rl;
-	long avail;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-		return 0;
+		return 1024;
 	if (rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 1048576 ? 1048576 : rl.rlim_max;
 		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
 			getrlimit(RLIMIT_NOFILE, &rl);
 	}
-	avail = (long)rl.rlim_cur - 64 - (long)(inflight > 0 ? inflight : 256) * 2 * per_conn;
-	return avail > 0 ? (int)(avail / per_conn) : 0;
+	return rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 1048576 ? 1048576 : (long)rl.rlim_cur;
+}
+
+/* Shares the descriptors: each connection takes per_conn (2 with the in-process lab: the device's side and the
+ * lab's), first for the attempts in flight (lowered, with a note, when there is not room for them), then for
+ * the connections devices hold; 64 stay for standard streams, the lab's listeners and handle, and libevent. */
+static int plan_files(struct fleet_target *t, int per_conn, int asked_inflight)
+{
+	long limit = open_files(), room = limit - 64;
+	long inflight = asked_inflight > 0 ? asked_inflight : 256;
+
+	if (room / per_conn < 1)
+		return error("this process may open only %ld files: too few for a rehearsal (raise 'ulimit -n')", limit);
+	if (inflight * per_conn > room) {
+		inflight = room / per_conn;
+		fprintf(stderr, "note: %ld connection attempts at once, not %d: this process may open %ld files\n", inflight,
+			asked_inflight > 0 ? asked_inflight : 256, limit);
+	}
+	t->max_inflight = (int)inflight;
+	t->max_held = (int)((room - inflight * per_conn) / per_conn);
+	return 0;
 }
 
 static size_t holders(const struct fleet_spec *spec)
@@ -681,7 +700,8 @@ static int rehearse_in_process(struct rehearse_args *a, struct fleet_spec *spec,
 		return lib_error(&err);
 	if ((rv = register_devices(dir, spec)) != 0)
 		return rv;
-	t.max_held = hold_budget(2, a->max_inflight);
+	if ((rv = plan_files(&t, 2, a->max_inflight)) != 0)
+		return rv;
 	note_budget(spec, t.max_held, 2, a->max_held);
 	if (a->max_held >= 0 && a->max_held < t.max_held)
 		t.max_held = a->max_held;
@@ -697,7 +717,6 @@ static int rehearse_in_process(struct rehearse_args *a, struct fleet_spec *spec,
 	t.https_port = lt.https_port;
 	t.lab_dir = dir;
 	t.start = a->start;
-	t.max_inflight = a->max_inflight;
 	t.timeout_ms = 30000;
 	t.drops_sessions = 1;
 	t.set_time = set_time;
@@ -781,7 +800,8 @@ static int rehearse_remote_lab(struct rehearse_args *a, struct fleet_spec *spec,
 	if (spec->dps_delay)
 		fprintf(stderr, "note: the fleet's dps_delay is for an in-process lab; this lab's DPS follows after its own "
 				"--dps-delay, in real seconds\n");
-	t.max_held = hold_budget(1, a->max_inflight);
+	if ((rv = plan_files(&t, 1, a->max_inflight)) != 0)
+		return rv;
 	note_budget(spec, t.max_held, 1, a->max_held);
 	if (a->max_held >= 0 && a->max_held < t.max_held)
 		t.max_held = a->max_held;
@@ -794,7 +814,6 @@ static int rehearse_remote_lab(struct rehearse_args *a, struct fleet_spec *spec,
 	t.https_port = st.https_port;
 	t.lab_dir = dir;
 	t.start = a->start;
-	t.max_inflight = a->max_inflight;
 	t.timeout_ms = 30000;
 	t.drops_sessions = 1;
 	t.set_time = set_time;

@@ -1,7 +1,8 @@
-/* run.c: the scheduler. Virtual time advances in windows (at most 60 s, never across a scheduled switch); every
- * connection attempt due in a window runs concurrently as a real non-blocking TLS client (libevent,
- * bufferevent_openssl) and its outcome is stamped at its own virtual time. A device's decisions depend only on its
- * own outcomes and its own random stream, so a rehearsal is deterministic for a seed. */
+/* run.c: the scheduler. Virtual time advances in windows (at most 60 s, at most half the shortest keep-alive held,
+ * never across a scheduled switch); every connection attempt and PINGREQ due in a window runs concurrently as a
+ * real non-blocking TLS client (conn.c) and its outcome is stamped at its own virtual time. A device's decisions
+ * depend only on its own outcomes and its own random stream, so a rehearsal is deterministic for a seed, whether
+ * its sessions hold real connections or are modelled. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
