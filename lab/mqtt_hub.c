@@ -56,7 +56,8 @@ static int str_copy(struct rs_mqtt_str s, char *out, size_t size)
 {
 	if (s.len >= size)
 		return -1;
-	memcpy(out, s.ptr, s.len);
+	if (s.len) /* an absent field (a CONNECT without user name) has no pointer */
+		memcpy(out, s.ptr, s.len);
 	out[s.len] = '\0';
 	return 0;
 }
