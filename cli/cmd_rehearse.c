@@ -592,22 +592,23 @@ static long open_files(void)
 }
 
 /* Shares the descriptors: each connection takes per_conn (2 with the in-process lab: the device's side and the
- * lab's), first for the attempts in flight (lowered, with a note, when there is not room for them), then for
- * the connections devices hold; 64 stay for standard streams, the lab's listeners and handle, and libevent. */
+ * lab's), first for the attempts in flight, twice over because the lab closes its side of a connection the device
+ * left only when it reads the close (lowered, with a note, when there is not room for them), then for the
+ * connections devices hold; 64 stay for standard streams, the lab's listeners and handle, and libevent. */
 static int plan_files(struct fleet_target *t, int per_conn, int asked_inflight)
 {
 	long limit = open_files(), room = limit - 64;
 	long inflight = asked_inflight > 0 ? asked_inflight : 256;
 
-	if (room / per_conn < 1)
+	if (room / (2 * per_conn) < 1)
 		return error("this process may open only %ld files: too few for a rehearsal (raise 'ulimit -n')", limit);
-	if (inflight * per_conn > room) {
-		inflight = room / per_conn;
+	if (inflight * 2 * per_conn > room) {
+		inflight = room / (2 * per_conn);
 		fprintf(stderr, "note: %ld connection attempts at once, not %d: this process may open %ld files\n", inflight,
 			asked_inflight > 0 ? asked_inflight : 256, limit);
 	}
 	t->max_inflight = (int)inflight;
-	t->max_held = (int)((room - inflight * per_conn) / per_conn);
+	t->max_held = (int)((room - inflight * 2 * per_conn) / per_conn);
 	return 0;
 }
 

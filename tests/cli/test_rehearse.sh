@@ -95,11 +95,11 @@ check grep -Eq ' 40 connections held at most, [0-9]+ pings, [1-9][0-9]* sessions
 # few open files (hard limit 200): fewer attempts at once, every session modelled, a note, the same result
 sh -c "ulimit -n 200 && exec '$BIN' rehearse --demo --format json" >"$S/demo200.json" 2>"$S/demo200.err"
 check cmp "$S/demo.json" "$S/demo200.json"
-check grep -q '^note: 68 connection attempts at once, not 256: this process may open 200 files$' "$S/demo200.err"
+check grep -q '^note: 34 connection attempts at once, not 256: this process may open 200 files$' "$S/demo200.err"
 check grep -q '^note: 250 devices may hold a connection, .* at most 0 hold real connections' "$S/demo200.err"
-sh -c "ulimit -n 65 && exec '$BIN' rehearse --demo" >/dev/null 2>"$S/demo65.err"
+sh -c "ulimit -n 67 && exec '$BIN' rehearse --demo" >/dev/null 2>"$S/demo67.err"
 check test $? -eq 2
-check grep -q "may open only 65 files: too few for a rehearsal" "$S/demo65.err"
+check grep -q "may open only 67 files: too few for a rehearsal" "$S/demo67.err"
 
 # the report: self-contained
 check grep -q '<svg xmlns="http://www.w3.org/2000/svg"' "$S/report.html"
