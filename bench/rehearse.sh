@@ -1,14 +1,18 @@
 #!/bin/sh
-# rehearse.sh [BINARY] [DEVICES] [DURATION_S]: the fleet simulator's throughput and memory. A fleet of DEVICES
+# rehearse.sh [BINARY] [DEVICES] [DURATION_S] [REHEARSE OPTIONS]: the fleet simulator's throughput and memory
+# (for example "--max-held 0" to model every session instead of holding its connection). A fleet of DEVICES
 # (default 20000: C SDK MQTT and Node with the recommended store, old-only C MQTT, C AMQP) rehearses a migration
 # at half of DURATION (default 7200 s of virtual time, initial connections spread over the first 30 min) against
 # the in-process lab. Prints handshakes per second of wall time, simulated devices per wall second, virtual
-# seconds per wall second and peak RSS, next to the lab's own handshake rate measured with `openssl s_time -new`
-# (one connection at a time) on the same chain. Prints rates and ratios; not a test.
+# seconds per wall second, connections held, pings and peak RSS, next to the lab's own handshake rate measured with
+# `openssl s_time -new` (one connection at a time) on the same chain. Sessions hold real connections (two
+# descriptors each with the in-process lab) as far as the hard limit on open files allows; the rest are modelled.
+# Prints rates and ratios; not a test.
 set -u
 BIN=${1:-build/rootshift}
 N=${2:-20000}
 D=${3:-7200}
+OPTS=${4:-}
 T=10
 W=$(mktemp -d)
 LAB_PID=
@@ -36,7 +40,7 @@ cat >"$W/fleet.json" <<JSON
     { "name": "c-amqp-recommended", "count": $E, "store": "lab:recommended", "protocol": "amqp" } ],
   "schedule": [ { "at": $((D / 2)), "action": "migrate" } ] }
 JSON
-"$BIN" rehearse "$W/fleet.json" --lab "$W/lab" --at 2026-01-02T00:00:00Z --stats >"$W/out.txt" 2>"$W/stats.txt"
+"$BIN" rehearse "$W/fleet.json" --lab "$W/lab" --at 2026-01-02T00:00:00Z --stats $OPTS >"$W/out.txt" 2>"$W/stats.txt"
 rc=$?
 [ $rc -le 1 ] || { cat "$W/stats.txt"; exit 2; }
 cat "$W/stats.txt"

@@ -59,6 +59,8 @@ struct progress {
 };
 void on_progress(void *arg, const char *path, unsigned long long files, unsigned long long bytes);
 void progress_done(const struct progress *p);
+/* "host", "host:port", "[v6]" or "[v6]:port" into host and *port (0 when none); -1 when malformed. */
+int split_hostport(const char *text, char *host, size_t size, int *port);
 /* Prints a JSON document to stdout. */
 int print_json(json_t *doc);
 /* Flushes stdout and reports a write error (a full disk is an error, not silence). */
@@ -77,6 +79,12 @@ void print_known_line(FILE *out, const struct rs_known *k);
 json_t *check_endpoints(const struct rs_profile *p, const struct rs_anchorset *set, rs_time at, int *failed,
 			int *unreachable);
 void print_endpoints(const json_t *arr, int unreachable);
+
+/* rehearse_endpoint.c: `rehearse FLEET.json --target HOST[:PORT]`, each class checked against a real endpoint now
+ * and against the profile's new chain; returns the exit code. */
+struct fleet_spec;
+int rehearse_endpoint(const struct fleet_spec *spec, const char *target, rs_time at, const char *profile,
+		      enum format format, int timeout_s);
 
 /* One function per command. */
 int cmd_audit(int argc, char **argv);

@@ -30,35 +30,6 @@ struct probe_args {
 };
 
 /* "host", "host:port" or "[v6]:port"; port 0 when absent. */
-static int split_hostport(const char *text, char *host, size_t size, int *port)
-{
-	const char *colon = strrchr(text, ':'), *h = text;
-	size_t hl;
-	char *end;
-	long p = 0;
-
-	if (text[0] == '[') {
-		const char *close = strchr(text, ']');
-		if (!close)
-			return -1;
-		h = text + 1;
-		hl = (size_t)(close - h);
-		colon = close[1] == ':' ? close + 1 : NULL;
-	} else
-		hl = colon ? (size_t)(colon - text) : strlen(text);
-	if (colon) {
-		p = strtol(colon + 1, &end, 10);
-		if (*end || p < 1 || p > 65535)
-			return -1;
-	}
-	if (hl == 0 || hl >= size)
-		return -1;
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	*port = (int)p;
-	return 0;
-}
-
 static int default_port(const char *protocol)
 {
 	if (!strcmp(protocol, "mqtt"))

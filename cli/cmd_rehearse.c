@@ -1,11 +1,12 @@
 /* cmd_rehearse.c: `rootshift rehearse`, a simulated fleet put through a migration against the lab. Parses, runs
- * the lab in-process (its clock is the rehearsal's virtual clock), calls fleet/ and renders text, JSON or HTML. */
+ * the lab in-process (its clock is the rehearsal's virtual clock; --lab) or drives one that another process serves
+ * through its admin API (--target lab:DIR), calls fleet/ and renders text, JSON or HTML. A real endpoint
+ * (--target HOST[:PORT]) is rehearse_endpoint.c's. */
 #include <errno.h>
 #include <ftw.h>
 #include <openssl/crypto.h>
 #include <getopt.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,13 +35,13 @@ static rs_time lab_clock(void)
 
 struct lab_thread {
 	struct lab_serve_opts opts;
+	struct lab_handle *handle;
 	pthread_t tid;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int ready, done, failed;
 	int mqtt_port, amqp_port, https_port;
 	struct rs_error err;
-	enum lab_chain chain; /* what the hub serves now */
 };
 
 static struct lab_thread *the_lab;
@@ -72,38 +73,46 @@ static void *lab_main(void *arg)
 	return NULL;
 }
 
-static int lab_start(struct lab_thread *lt, const char *dir)
+static int lab_start(struct lab_thread *lt, const char *dir, int dps_delay)
 {
+	struct rs_error err;
+
+	if (!(lt->handle = lab_handle_new(&err)))
+		return lib_error(&err);
+	lt->opts.handle = lt->handle;
+	lt->opts.dps_delay = dps_delay;
 	lt->opts.dir = dir;
 	lt->opts.listen = "127.0.0.1";
-	lt->opts.max_conns = 60000;
+	lt->opts.max_conns = 1000000;
 	lt->opts.handshake_timeout = 30;
 	lt->opts.chain = LAB_CHAIN_OLD;
 	lt->opts.clock = lab_clock;
 	lt->opts.ready = lab_ready;
-	lt->chain = LAB_CHAIN_OLD;
 	pthread_mutex_init(&lt->mu, NULL);
 	pthread_cond_init(&lt->cv, NULL);
 	the_lab = lt;
-	if (pthread_create(&lt->tid, NULL, lab_main, lt))
+	if (pthread_create(&lt->tid, NULL, lab_main, lt)) {
+		lab_handle_free(lt->handle);
 		return error("cannot start the lab: %s", strerror(errno));
+	}
 	pthread_mutex_lock(&lt->mu);
 	while (!lt->ready && !lt->done)
 		pthread_cond_wait(&lt->cv, &lt->mu);
 	pthread_mutex_unlock(&lt->mu);
 	if (!lt->ready) {
 		pthread_join(lt->tid, NULL);
+		lab_handle_free(lt->handle);
 		return lib_error(&lt->err);
 	}
 	return 0;
 }
 
-/* lab_serve stops on SIGTERM: its handler (libevent's, installed before the lab said it was ready) wakes the lab's
- * loop whichever thread gets the signal. One signal only: once the lab stops, the default action is back. */
 static void lab_stop(struct lab_thread *lt)
 {
-	kill(getpid(), SIGTERM);
+	lab_handle_stop(lt->handle);
 	pthread_join(lt->tid, NULL);
+	lab_handle_free(lt->handle);
+	lt->handle = NULL;
 }
 
 /* --speed X: at most X virtual seconds per wall second, so that people (or real devices beside the fleet) can
@@ -114,7 +123,13 @@ static struct {
 	rs_time virt0;
 } pacing;
 
-static double wall_seconds(void);
+static double wall_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static void pace(rs_time t)
 {
@@ -133,66 +148,112 @@ static void pace(rs_time t)
 		;
 }
 
+/* The lab's clock follows virtual time; the lab then applies it (keep-alive x 1.5, DPS following the hubs) before
+ * any connection of the new window. */
+/* What the fleet drives: a lab in this process (lt set) or one served by another process, through its admin API. */
+struct driver {
+	const char *dir;
+	int to_new;            /* the hub serves the new chain */
+	struct lab_thread *lt; /* NULL for a lab in another process */
+	rs_time offset;        /* a lab in another process: its clock minus ours (`lab serve --at` moves it) */
+};
+
 static void set_time(void *ctx, rs_time t)
 {
-	(void)ctx;
+	struct driver *dr = ctx;
+	struct rs_error err;
+
 	pace(t);
+	if (!dr->lt)
+		return; /* a lab in another process keeps the real time */
 	atomic_store(&vclock, t);
+	if (lab_handle_tick(dr->lt->handle, &err) < 0)
+		lib_error(&err);
+}
+
+/* The time a lab in another process shows now, for SAS tokens it accepts. */
+static rs_time lab_time(void *ctx)
+{
+	return now() + ((struct driver *)ctx)->offset;
+}
+
+static int admin_post(const char *dir, const char *path, const char *body, size_t len, struct rs_error *err)
+{
+	char *reply = NULL;
+	int status = 0;
+
+	if (lab_admin_send(dir, "POST", path, body, len, &reply, &status, err) < 0)
+		return -1;
+	free(reply);
+	if (status != 200)
+		return set_error(err, RS_ERR_IO, "the lab answered %d to POST %s", status, path);
+	return 0;
 }
 
 /* The switch through the lab's admin API, as an operator (or `rootshift lab migrate`) would press it. */
 static int apply(void *ctx, const struct fleet_event *ev, struct rs_error *err)
 {
-	struct lab_thread *lt = ctx;
-	char path[128], *body = NULL;
-	int status = 0;
-	int to_new = ev->action == FLEET_MIGRATE || (ev->action == FLEET_DISCONNECT && lt->chain == LAB_CHAIN_NEW);
+	struct driver *dr = ctx;
+	char path[128];
+	int to_new = ev->action == FLEET_MIGRATE || (ev->action == FLEET_DISCONNECT && dr->to_new);
 
 	snprintf(path, sizeof(path), "/api/%s%s", to_new ? "migrate" : "revert", ev->disconnect ? "?disconnect=1" : "");
-	if (lab_admin_request(lt->opts.dir, "POST", path, &body, &status, err) < 0)
+	if (admin_post(dr->dir, path, NULL, 0, err) < 0)
 		return -1;
-	free(body);
-	if (status != 200)
-		return set_error(err, RS_ERR_IO, "the lab answered %d to POST %s", status, path);
-	lt->chain = to_new ? LAB_CHAIN_NEW : LAB_CHAIN_OLD;
+	dr->to_new = to_new;
 	return 0;
 }
 
-/* Registers every device of the fleet in the lab's devices.json (the lab reloads it when it changes). */
+/* The fleet's devices (ids and keys) for a lab's registry. */
+struct roster {
+	struct lab_device *devs;
+	char (*ids)[128];
+	char (*keys)[48];
+	size_t n;
+};
+
+static void roster_release(struct roster *ro)
+{
+	if (ro->keys)
+		OPENSSL_cleanse(ro->keys, ro->n * sizeof(*ro->keys));
+	free(ro->keys);
+	free(ro->ids);
+	free(ro->devs);
+	memset(ro, 0, sizeof(*ro));
+}
+
+static int roster_init(struct roster *ro, const struct fleet_spec *spec)
+{
+	ro->n = fleet_device_count(spec);
+	ro->devs = calloc(ro->n + 1, sizeof(*ro->devs));
+	ro->ids = calloc(ro->n + 1, sizeof(*ro->ids));
+	ro->keys = calloc(ro->n + 1, sizeof(*ro->keys));
+	if (!ro->devs || !ro->ids || !ro->keys) {
+		roster_release(ro);
+		return error("out of memory");
+	}
+	for (size_t i = 0; i < ro->n; i++) {
+		if (fleet_device_id(spec, i, ro->ids[i], sizeof(ro->ids[i])) < 0 ||
+		    fleet_device_key(spec, i, ro->keys[i], sizeof(ro->keys[i])) < 0) {
+			roster_release(ro);
+			return error("cannot make the fleet's device ids");
+		}
+		ro->devs[i] = (struct lab_device){ ro->ids[i], ro->keys[i] };
+	}
+	return 0;
+}
+
+/* Registers every device of the fleet in the lab's registry, before the lab starts. */
 static int register_devices(const char *dir, const struct fleet_spec *spec)
 {
-	char path[4096], id[128], key[64];
-	json_t *doc = NULL, *devs;
-	char *text = NULL;
+	struct roster ro;
 	struct rs_error err;
-	int rv = EXIT_ERROR;
+	int rv;
 
-	if (lab_path(path, sizeof(path), dir, "devices.json") < 0)
-		return error("path '%s' is too long", dir);
-	if (!(doc = json_load_file(path, 0, NULL)))
-		doc = json_pack("{s:{}}", "devices");
-	if (!doc || !json_is_object(devs = json_object_get(doc, "devices"))) {
-		json_decref(doc);
-		return error("cannot read '%s': not a lab registry", path);
-	}
-	for (size_t i = 0; i < fleet_device_count(spec); i++) {
-		if (fleet_device_id(spec, i, id, sizeof(id)) < 0 || fleet_device_key(spec, i, key, sizeof(key)) < 0 ||
-		    json_object_set_new(devs, id, json_pack("{s:s, s:s}", "primary_key", key, "auth", "sas")) < 0) {
-			rv = error("cannot register the fleet's devices");
-			goto out;
-		}
-	}
-	if (!(text = json_dumps(doc, JSON_INDENT(1) | JSON_SORT_KEYS)))
-		rv = error("out of memory");
-	else if (lab_write_file(path, text, strlen(text), 1, &err) < 0)
-		rv = lib_error(&err);
-	else
-		rv = 0;
-out:
-	if (text)
-		OPENSSL_cleanse(text, strlen(text));
-	free(text);
-	json_decref(doc);
+	if ((rv = roster_init(&ro, spec)) != 0)
+		return rv;
+	rv = lab_devices_put(dir, ro.devs, ro.n, &err) < 0 ? lib_error(&err) : 0;
+	roster_release(&ro);
 	return rv;
 }
 
@@ -273,9 +334,13 @@ static void print_phase(const struct fleet_result *r, size_t k)
 		const struct fleet_phase_stats *st = fleet_result_stats(r, i, k);
 		printf("  %-24s %7u %11u %9s %9s %9s %7u %8u", s->classes[i].name, s->classes[i].count, st->reconnected,
 		       dur(st->p50, a), dur(st->p95, b), dur(st->max, c), st->holding, st->stranded);
-		for (int code = 0; code < RS_PROBE__COUNT; code++)
-			if (st->reasons[code])
-				printf("  %s %u", rs_probe_code_name((enum rs_probe_code)code), st->reasons[code]);
+		for (int code = 0; code < RS_PROBE__COUNT; code++) {
+			if (!st->reasons[code])
+				continue;
+			printf("  %s %u", rs_probe_code_name((enum rs_probe_code)code), st->reasons[code]);
+			if (st->dps_reasons[code])
+				printf(" (%u at dps)", st->dps_reasons[code]);
+		}
 		printf("\n");
 	}
 }
@@ -292,9 +357,10 @@ static void print_text(const struct fleet_result *r, rs_time start)
 	for (size_t i = 0; i < s->nclasses; i++) {
 		const struct fleet_class *c = &s->classes[i];
 		int cad = fleet_cadence(c);
-		printf("  %-24s %5u  %-5s %-6s reconnects %-13s backoff %-11s store %s%s%s\n", c->name, c->count,
+		printf("  %-24s %5u  %-5s %-6s reconnects %-13s backoff %-11s store %s%s%s%s%s\n", c->name, c->count,
 		       fleet_proto_name(c->proto), fleet_sdk_name(c->sdk), cad ? dur(cad, a) : "never",
-		       fleet_backoff_name(c->backoff), c->store, c->pin[0] ? ", pins " : "", c->pin);
+		       fleet_backoff_name(c->backoff), c->store, c->pin[0] ? ", pins " : "", c->pin,
+		       c->dps ? ", provisions through dps over " : "", c->dps ? fleet_dps_name(c->dps) : "");
 	}
 	printf("schedule:");
 	for (size_t k = 0; k < s->nevents; k++)
@@ -319,17 +385,21 @@ static void print_text(const struct fleet_result *r, rs_time start)
 
 static json_t *stats_json(const struct fleet_phase_stats *st)
 {
-	json_t *reasons = json_object();
+	json_t *reasons = json_object(), *at_dps = json_object();
 
-	for (int code = 0; code < RS_PROBE__COUNT; code++)
+	for (int code = 0; code < RS_PROBE__COUNT; code++) {
 		if (st->reasons[code])
 			json_object_set_new(reasons, rs_probe_code_name((enum rs_probe_code)code), json_integer(st->reasons[code]));
-	return json_pack("{s:I, s:o, s:o, s:o, s:I, s:I, s:o, s:I, s:I}", "reconnected", (json_int_t)st->reconnected,
+		if (st->dps_reasons[code])
+			json_object_set_new(at_dps, rs_probe_code_name((enum rs_probe_code)code),
+					    json_integer(st->dps_reasons[code]));
+	}
+	return json_pack("{s:I, s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:I, s:I, s:I}", "reconnected", (json_int_t)st->reconnected,
 			 "p50", st->p50 < 0 ? json_null() : json_integer(st->p50), "p95",
 			 st->p95 < 0 ? json_null() : json_integer(st->p95), "max",
 			 st->max < 0 ? json_null() : json_integer(st->max), "holding", (json_int_t)st->holding, "stranded",
-			 (json_int_t)st->stranded, "reasons", reasons, "attempts", (json_int_t)st->attempts, "failures",
-			 (json_int_t)st->failures);
+			 (json_int_t)st->stranded, "reasons", reasons, "reasons_at_dps", at_dps, "attempts", (json_int_t)st->attempts, "failures",
+			 (json_int_t)st->failures, "failures_at_dps", (json_int_t)st->failures_at_dps);
 }
 
 static json_t *result_json(const struct fleet_result *r, rs_time start)
@@ -356,8 +426,9 @@ static json_t *result_json(const struct fleet_result *r, rs_time start)
 			json_array_append_new(curve, json_integer(fleet_result_connected(r, i, j)));
 		json_array_append_new(
 			classes,
-			json_pack("{s:s, s:I, s:s, s:s, s:s, s:s?, s:o, s:I, s:I, s:s, s:I, s:I, s:I, s:o, s:o}", "name",
-				  c->name, "count", (json_int_t)c->count, "protocol", fleet_proto_name(c->proto), "sdk",
+			json_pack("{s:s, s:I, s:s, s:s?, s:s, s:s, s:s?, s:o, s:I, s:I, s:s, s:I, s:I, s:I, s:o, s:o}", "name",
+				  c->name, "count", (json_int_t)c->count, "protocol", fleet_proto_name(c->proto), "dps",
+				  c->dps ? fleet_dps_name(c->dps) : NULL, "sdk",
 				  fleet_sdk_name(c->sdk), "store", c->store, "pin", c->pin[0] ? c->pin : NULL, "cadence",
 				  fleet_cadence(c) ? json_integer(fleet_cadence(c)) : json_null(), "sas_lifetime",
 				  (json_int_t)c->sas_lifetime, "keep_alive", (json_int_t)c->keep_alive, "backoff",
@@ -365,8 +436,9 @@ static json_t *result_json(const struct fleet_result *r, rs_time start)
 				  "backoff_max", (json_int_t)c->backoff_max, "clock_skew", (json_int_t)c->clock_skew,
 				  "phases", phases, "curve", curve));
 	}
-	return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:I}", "schema", "rootshift/rehearse/1", "start",
+	return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I}", "schema", "rootshift/rehearse/1", "start",
 			 time_str(start, at), "duration", (json_int_t)s->duration, "sample", (json_int_t)s->sample,
+			 "dps_delay", (json_int_t)s->dps_delay,
 			 "devices", (json_int_t)fleet_device_count(s), "handshakes", (json_int_t)fleet_result_handshakes(r),
 			 "schedule", sched, "classes", classes, "stranded_at_end",
 			 (json_int_t)fleet_result_stranded_at_end(r));
@@ -395,8 +467,8 @@ static int write_report(const char *path, const struct fleet_result *r)
 /* ---- the command ---- */
 
 struct rehearse_args {
-	const char *fleet, *lab, *report;
-	int demo, stats, max_inflight;
+	const char *fleet, *lab, *report, *target, *profile;
+	int demo, stats, max_inflight, timeout_s, max_held; /* max_held -1: as many as descriptors allow */
 	double speed;
 	rs_time start;
 	int have_at;
@@ -410,15 +482,31 @@ static int parse_args(int argc, char **argv, struct rehearse_args *a)
 		{ "at", required_argument, NULL, 'a' },	     { "format", required_argument, NULL, 'f' },
 		{ "report", required_argument, NULL, 'r' }, { "max-inflight", required_argument, NULL, 'm' },
 		{ "stats", no_argument, NULL, 's' },	     { "help", no_argument, NULL, 'h' },
-		{ "speed", required_argument, NULL, 'x' },  { NULL, 0, NULL, 0 },
+		{ "speed", required_argument, NULL, 'x' },  { "target", required_argument, NULL, 't' },
+		{ "profile", required_argument, NULL, 'p' }, { "timeout", required_argument, NULL, 'T' },
+		{ "max-held", required_argument, NULL, 'H' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 	char *end;
 
+	a->max_held = -1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': a->demo = 1; break;
 		case 'l': a->lab = optarg; break;
+		case 't': a->target = optarg; break;
+		case 'p': a->profile = optarg; break;
+		case 'H':
+			a->max_held = (int)strtol(optarg, &end, 10);
+			if (*end || end == optarg || a->max_held < 0 || a->max_held > 1000000)
+				return rehearse_usage("--max-held '%s' is not 0-1000000", optarg);
+			break;
+		case 'T':
+			a->timeout_s = (int)strtol(optarg, &end, 10);
+			if (*end || a->timeout_s < 1 || a->timeout_s > 600)
+				return rehearse_usage("--timeout '%s' is not 1-600 seconds", optarg);
+			break;
 		case 'a': if (parse_at(optarg, &a->start)) return EXIT_ERROR; a->have_at = 1; break;
 		case 'f': if (parse_format("rehearse", optarg, &a->format)) return EXIT_ERROR; break;
 		case 'r': a->report = optarg; break;
@@ -441,10 +529,16 @@ static int parse_args(int argc, char **argv, struct rehearse_args *a)
 		return rehearse_usage("give a fleet file or --demo");
 	if (optind + 1 < argc)
 		return rehearse_usage("one fleet file at a time");
-	if (!a->demo && !a->lab)
-		return rehearse_usage("a fleet file needs --lab DIR (the lab it rehearses against)");
-	if (a->demo && a->lab)
-		return rehearse_usage("--demo makes its own lab; leave out --lab");
+	if (a->demo && (a->lab || a->target))
+		return rehearse_usage("--demo makes its own lab; leave out --lab and --target");
+	if (!a->demo && !a->lab == !a->target)
+		return rehearse_usage("a fleet file needs --lab DIR (a lab served in-process) or --target lab:DIR|HOST[:PORT]");
+	if (a->target && (!*a->target || !strcmp(a->target, "lab:")))
+		return rehearse_usage("--target needs lab:DIR or HOST[:PORT]");
+	if (a->max_held >= 0 && a->target && strncmp(a->target, "lab:", 4))
+		return rehearse_usage("--max-held is for a lab (--lab DIR or --target lab:DIR)");
+	if ((a->profile || a->timeout_s) && (!a->target || !strncmp(a->target, "lab:", 4)))
+		return rehearse_usage("--profile and --timeout are for --target HOST[:PORT] (a real endpoint)");
 	a->fleet = a->demo ? NULL : argv[optind];
 	return 0;
 }
@@ -479,61 +573,98 @@ static struct fleet_spec *load_fleet(const char *path)
 	return s;
 }
 
-static double wall_seconds(void)
-{
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+/* ---- file descriptors for held connections ---- */
+
+/* Raises the soft limit on open files to the hard one (at most 2^20) and returns it. */
+static long open_files(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 1024;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 1048576 ? 1048576 : rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	return rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 1048576 ? 1048576 : (long)rl.rlim_cur;
 }
 
-static int rehearse(struct rehearse_args *a, struct fleet_spec *spec, const char *dir)
+/* Shares the descriptors: each connection takes per_conn (2 with the in-process lab: the device's side and the
+ * lab's), first for the attempts in flight, twice over because the lab closes its side of a connection the device
+ * left only when it reads the close (lowered, with a note, when there is not room for them), then for the
+ * connections devices hold; 64 stay for standard streams, the lab's listeners and handle, and libevent. */
+static int plan_files(struct fleet_target *t, int per_conn, int asked_inflight)
 {
-	struct lab_thread lt;
-	struct lab_config cfg;
-	struct fleet_target t = { 0 };
+	long limit = open_files(), room = limit - 64;
+	long inflight = asked_inflight > 0 ? asked_inflight : 256;
+
+	if (room / (2 * per_conn) < 1)
+		return error("this process may open only %ld files: too few for a rehearsal (raise 'ulimit -n')", limit);
+	if (inflight * 2 * per_conn > room) {
+		inflight = room / (2 * per_conn);
+		fprintf(stderr, "note: %ld connection attempts at once, not %d: this process may open %ld files\n", inflight,
+			asked_inflight > 0 ? asked_inflight : 256, limit);
+	}
+	t->max_inflight = (int)inflight;
+	t->max_held = (int)((room - inflight * 2 * per_conn) / per_conn);
+	return 0;
+}
+
+static size_t holders(const struct fleet_spec *spec)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < spec->nclasses; i++)
+		n += fleet_class_holds(&spec->classes[i]) ? spec->classes[i].count : 0;
+	return n;
+}
+
+/* A fleet larger than the descriptors allow still runs: the sessions beyond are modelled (docs/rehearse.md). */
+static void note_budget(const struct fleet_spec *spec, int budget, int per_conn, int asked)
+{
+	struct rlimit rl;
+
+	if (holders(spec) <= (size_t)budget || (asked >= 0 && asked <= budget) || getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	fprintf(stderr,
+		"note: %zu devices may hold a connection, %d descriptor%s each, and this process may open %llu files: "
+		"at most %d hold real connections, the sessions of the others are modelled (raise 'ulimit -Hn' to hold "
+		"them all)\n",
+		holders(spec), per_conn, per_conn > 1 ? "s (the device's and the in-process lab's)" : "",
+		(unsigned long long)rl.rlim_cur, budget);
+}
+
+/* ---- running and rendering ---- */
+
+static int run_and_render(struct rehearse_args *a, struct fleet_spec *spec, struct fleet_target *t,
+			  void (*stop)(void *ctx))
+{
 	struct fleet_result *r;
 	struct rs_error err;
-	double t0;
+	double t0 = wall_seconds();
 	int rv;
 
-	memset(&lt, 0, sizeof(lt));
-	if (lab_config_load(dir, &cfg, &err) < 0)
-		return lib_error(&err);
-	if ((rv = register_devices(dir, spec)) != 0)
-		return rv;
-	atomic_store(&vclock, a->start);
-	if ((rv = lab_start(&lt, dir)) != 0)
-		return rv;
-	t.host = cfg.hub_host;
-	t.connect_host = "127.0.0.1";
-	t.mqtt_port = lt.mqtt_port;
-	t.amqp_port = lt.amqp_port;
-	t.https_port = lt.https_port;
-	t.lab_dir = dir;
-	t.start = a->start;
-	t.max_inflight = a->max_inflight;
-	t.timeout_ms = 30000;
-	t.set_time = set_time;
-	t.apply = apply;
-	t.ctx = &lt;
-	t0 = wall_seconds();
 	pacing.speed = a->speed;
 	pacing.wall0 = t0;
 	pacing.virt0 = a->start;
-	r = fleet_run(spec, &t, &err);
+	r = fleet_run(spec, t, &err);
 	t0 = wall_seconds() - t0;
-	lab_stop(&lt);
+	if (stop)
+		stop(t->ctx);
 	if (!r)
 		return lib_error(&err);
 	if (a->stats) {
 		struct rusage ru;
 		getrusage(RUSAGE_SELF, &ru);
 		fprintf(stderr, "stats: %zu devices, %lu handshakes in %.2f s of wall time: %.0f handshakes/s, "
-				"%.0f virtual seconds per wall second; peak RSS %ld MiB\n",
+				"%.0f virtual seconds per wall second; %u connections held at most, %lu pings, %lu sessions "
+				"modelled; peak RSS %ld MiB\n",
 			fleet_device_count(spec), fleet_result_handshakes(r), t0,
 			t0 > 0 ? (double)fleet_result_handshakes(r) / t0 : 0.0,
-			t0 > 0 ? (double)spec->duration / t0 : 0.0, ru.ru_maxrss / 1024);
+			t0 > 0 ? (double)spec->duration / t0 : 0.0, fleet_result_peak_held(r), fleet_result_pings(r),
+			fleet_result_modelled(r), ru.ru_maxrss / 1024);
 	}
 	rv = a->report ? write_report(a->report, r) : 0;
 	if (!rv) {
@@ -548,6 +679,149 @@ static int rehearse(struct rehearse_args *a, struct fleet_spec *spec, const char
 	}
 	fleet_result_free(r);
 	return rv;
+}
+
+static void stop_lab_thread(void *ctx)
+{
+	lab_stop(((struct driver *)ctx)->lt);
+}
+
+/* Against the lab in dir, served in this process with the virtual clock as its clock. */
+static int rehearse_in_process(struct rehearse_args *a, struct fleet_spec *spec, const char *dir)
+{
+	struct lab_thread lt;
+	struct driver dr = { dir, 0, &lt, 0 };
+	struct lab_config cfg;
+	struct fleet_target t = { 0 };
+	struct rs_error err;
+	int rv;
+
+	memset(&lt, 0, sizeof(lt));
+	if (lab_config_load(dir, &cfg, &err) < 0)
+		return lib_error(&err);
+	if ((rv = register_devices(dir, spec)) != 0)
+		return rv;
+	if ((rv = plan_files(&t, 2, a->max_inflight)) != 0)
+		return rv;
+	note_budget(spec, t.max_held, 2, a->max_held);
+	if (a->max_held >= 0 && a->max_held < t.max_held)
+		t.max_held = a->max_held;
+	atomic_store(&vclock, a->start);
+	if ((rv = lab_start(&lt, dir, spec->dps_delay)) != 0)
+		return rv;
+	t.host = cfg.hub_host;
+	t.dps_host = cfg.dps_host;
+	t.id_scope = cfg.id_scope;
+	t.connect_host = "127.0.0.1";
+	t.mqtt_port = lt.mqtt_port;
+	t.amqp_port = lt.amqp_port;
+	t.https_port = lt.https_port;
+	t.lab_dir = dir;
+	t.start = a->start;
+	t.timeout_ms = 30000;
+	t.drops_sessions = 1;
+	t.set_time = set_time;
+	t.apply = apply;
+	t.ctx = &dr;
+	return run_and_render(a, spec, &t, stop_lab_thread);
+}
+
+/* Registers the fleet's devices with a running lab, a thousand a request (the admin API takes 256 KiB bodies). */
+static int register_remote(const char *dir, const struct fleet_spec *spec)
+{
+	struct roster ro;
+	struct rs_error err;
+	int rv;
+
+	if ((rv = roster_init(&ro, spec)) != 0)
+		return rv;
+	for (size_t i = 0; i < ro.n && rv == 0; i += 1000) {
+		json_t *doc = json_object(), *devs = json_object();
+		char *text;
+		for (size_t k = i; k < ro.n && k < i + 1000; k++)
+			json_object_set_new(devs, ro.devs[k].id, json_string(ro.devs[k].key));
+		json_object_set_new(doc, "devices", devs);
+		if (!(text = json_dumps(doc, JSON_COMPACT)))
+			rv = error("out of memory");
+		else if (admin_post(dir, "/api/devices", text, strlen(text), &err) < 0)
+			rv = lib_error(&err);
+		if (text) {
+			OPENSSL_cleanse(text, strlen(text));
+			free(text);
+		}
+		json_decref(doc);
+	}
+	roster_release(&ro);
+	return rv;
+}
+
+/* The running lab's clock and the chain its hub serves now (the rehearsal starts from it). */
+static int remote_status(struct driver *dr)
+{
+	struct rs_error err;
+	char *body = NULL;
+	int status = 0;
+	json_t *doc;
+	const char *chain, *at;
+	rs_time lab_now;
+
+	if (lab_admin_request(dr->dir, "GET", "/api/status", &body, &status, &err) < 0)
+		return lib_error(&err);
+	doc = json_loads(body, 0, NULL);
+	free(body);
+	chain = json_string_value(json_object_get(doc, "hub_chain"));
+	at = json_string_value(json_object_get(doc, "time"));
+	if (status != 200 || !chain || !at || rs_time_parse(at, &lab_now, NULL) < 0) {
+		json_decref(doc);
+		return error("the lab in '%s' answered %d to GET /api/status, without its time and chain", dr->dir, status);
+	}
+	dr->offset = lab_now - now();
+	dr->to_new = strcmp(chain, "old") != 0;
+	if (dr->to_new)
+		fprintf(stderr, "note: the lab's hub serves the '%s' chain now; the rehearsal starts from it\n", chain);
+	json_decref(doc);
+	return 0;
+}
+
+/* Against a lab served by another process (`rootshift lab serve DIR`): devices registered and the switch pressed
+ * through its admin API; it keeps the real clock, so SAS tokens are made for the real time (docs/rehearse.md). */
+static int rehearse_remote_lab(struct rehearse_args *a, struct fleet_spec *spec, const char *dir)
+{
+	struct driver dr = { dir, 0, NULL, 0 };
+	struct lab_config cfg;
+	struct lab_serve_state st;
+	struct fleet_target t = { 0 };
+	struct rs_error err;
+	int rv;
+
+	if (lab_config_load(dir, &cfg, &err) < 0 || lab_serve_state_load(dir, &st, &err) < 0)
+		return lib_error(&err);
+	if ((rv = remote_status(&dr)) != 0 || (rv = register_remote(dir, spec)) != 0)
+		return rv;
+	if (spec->dps_delay)
+		fprintf(stderr, "note: the fleet's dps_delay is for an in-process lab; this lab's DPS follows after its own "
+				"--dps-delay, in real seconds\n");
+	if ((rv = plan_files(&t, 1, a->max_inflight)) != 0)
+		return rv;
+	note_budget(spec, t.max_held, 1, a->max_held);
+	if (a->max_held >= 0 && a->max_held < t.max_held)
+		t.max_held = a->max_held;
+	t.host = cfg.hub_host;
+	t.dps_host = cfg.dps_host;
+	t.id_scope = cfg.id_scope;
+	t.connect_host = strcmp(st.listen, "0.0.0.0") ? st.listen : "127.0.0.1";
+	t.mqtt_port = st.mqtt_port;
+	t.amqp_port = st.amqp_port;
+	t.https_port = st.https_port;
+	t.lab_dir = dir;
+	t.start = a->start;
+	t.timeout_ms = 30000;
+	t.drops_sessions = 1;
+	t.set_time = set_time;
+	t.sas_time = lab_time;
+	t.apply = apply;
+	t.ctx = &dr;
+	return run_and_render(a, spec, &t, NULL);
 }
 
 int cmd_rehearse(int argc, char **argv)
@@ -568,15 +842,19 @@ int cmd_rehearse(int argc, char **argv)
 			fleet_spec_free(spec);
 			return rv;
 		}
-		rv = rehearse(&a, spec, dir);
+		rv = rehearse_in_process(&a, spec, dir);
 		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	} else {
 		if (!a.have_at)
 			a.start = now();
 		if (!(spec = load_fleet(a.fleet)))
 			return EXIT_ERROR;
-		snprintf(dir, sizeof(dir), "%s", a.lab);
-		rv = rehearse(&a, spec, dir);
+		if (a.lab)
+			rv = rehearse_in_process(&a, spec, a.lab);
+		else if (!strncmp(a.target, "lab:", 4))
+			rv = rehearse_remote_lab(&a, spec, a.target + 4);
+		else
+			rv = rehearse_endpoint(spec, a.target, a.start, a.profile, a.format, a.timeout_s ? a.timeout_s : 10);
 	}
 	fleet_spec_free(spec);
 	return finish_output(rv);

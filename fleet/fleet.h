@@ -28,6 +28,7 @@ enum fleet_proto { FLEET_MQTT, FLEET_AMQP, FLEET_HTTPS };
 enum fleet_sdk { FLEET_SDK_C, FLEET_SDK_NODE, FLEET_SDK_DOTNET, FLEET_SDK_JAVA, FLEET_SDK_PYTHON };
 enum fleet_backoff { FLEET_BACKOFF_EXPONENTIAL, FLEET_BACKOFF_FIXED, FLEET_BACKOFF_NONE };
 enum fleet_action { FLEET_MIGRATE, FLEET_REVERT, FLEET_DISCONNECT };
+enum fleet_dps { FLEET_DPS_NONE, FLEET_DPS_MQTT, FLEET_DPS_HTTPS };
 
 /* One class of devices. Times are seconds of virtual time. */
 struct fleet_class {
@@ -36,9 +37,11 @@ struct fleet_class {
 	char store[1024];        /* a path in any form audit reads, or "lab:BUNDLE" (a lab device bundle) */
 	char pin[1024];          /* "" or a path / "lab:BUNDLE": the served chain must contain one of these */
 	enum fleet_proto proto;
+	enum fleet_dps dps;      /* registers through DPS (over MQTT or HTTPS) before every hub connection */
 	enum fleet_sdk sdk;
 	int sas_lifetime;        /* default 3600 */
 	int keep_alive;          /* MQTT keep-alive sent in CONNECT (default: the SDK's) */
+	int pings;               /* sends PINGREQ at the keep-alive (default 1; 0: an application that stalls the SDK) */
 	int request_interval;    /* HTTPS: one request (one handshake) every this many seconds (default 300) */
 	enum fleet_backoff backoff;
 	int backoff_initial;     /* default 1 */
@@ -57,6 +60,7 @@ struct fleet_spec {
 	int64_t duration;        /* default 6 h */
 	int64_t ramp;            /* initial connections spread over this (default 3600) */
 	int sample;              /* curve sampling step (default 60) */
+	int dps_delay;           /* the in-process lab's DPS follows the hubs this long after a switch (default 0) */
 	struct fleet_class classes[FLEET_MAX_CLASSES];
 	size_t nclasses;
 	struct fleet_event events[FLEET_MAX_EVENTS];
@@ -74,6 +78,7 @@ const char *fleet_proto_name(enum fleet_proto p);
 const char *fleet_sdk_name(enum fleet_sdk s);
 const char *fleet_backoff_name(enum fleet_backoff b);
 const char *fleet_action_name(enum fleet_action a);
+const char *fleet_dps_name(enum fleet_dps d); /* "none", "mqtt", "https" */
 /* The SDK's reconnect cadence for a class: seconds between new TLS handshakes of a healthy device, 0 for never. */
 int fleet_cadence(const struct fleet_class *c);
 
@@ -85,12 +90,18 @@ size_t fleet_device_count(const struct fleet_spec *spec);
 /* Where and how to connect, and the switch. */
 struct fleet_target {
 	const char *host;        /* the hub's name: SNI, host check, MQTT username, SAS resource */
+	const char *dps_host;    /* DPS's name and the id scope, for classes that provision */
+	const char *id_scope;
 	const char *connect_host; /* an IP address to connect to ("127.0.0.1") */
 	int mqtt_port, amqp_port, https_port;
 	const char *lab_dir;     /* for "lab:BUNDLE" stores; NULL when not a lab */
 	rs_time start;           /* the true time at virtual second 0 */
 	int max_inflight;        /* concurrent connection attempts (default 256) */
 	int timeout_ms;          /* per attempt (default 10000, wall time, counted by libevent) */
+	int max_held;            /* connections devices may hold (file descriptors); beyond, sessions are modelled */
+	int drops_sessions;      /* apply() with disconnect closes the held connections itself (a lab does) */
+	/* The time the target's clock shows now, for SAS expiry (a lab on the real clock); NULL: virtual time. */
+	rs_time (*sas_time)(void *ctx);
 	/* Called before connections of virtual time t are made (the lab's clock follows it). */
 	void (*set_time)(void *ctx, rs_time t);
 	/* Performs a scheduled switch; -1 stops the rehearsal with err set. */
@@ -105,7 +116,9 @@ struct fleet_phase_stats {
 	unsigned holding;         /* still on a session from before the phase at its end */
 	unsigned stranded;        /* without a session at the phase's end */
 	unsigned reasons[RS_PROBE__COUNT]; /* the stranded devices' last failure */
+	unsigned dps_reasons[RS_PROBE__COUNT]; /* those whose last failure was at the DPS step */
 	unsigned attempts, failures;
+	unsigned failures_at_dps;  /* failures at the DPS step */
 };
 
 struct fleet_result;
@@ -124,6 +137,12 @@ unsigned fleet_result_connected(const struct fleet_result *r, size_t cls, size_t
 unsigned long fleet_result_handshakes(const struct fleet_result *r);
 /* Devices without a session at the end. */
 unsigned fleet_result_stranded_at_end(const struct fleet_result *r);
+/* Held connections: the most at once, PINGREQs answered, and sessions modelled for lack of descriptors. */
+unsigned fleet_result_peak_held(const struct fleet_result *r);
+unsigned long fleet_result_pings(const struct fleet_result *r);
+unsigned long fleet_result_modelled(const struct fleet_result *r);
+/* A class holds its sessions' connections (MQTT and AMQP; HTTPS makes one per request). */
+int fleet_class_holds(const struct fleet_class *c);
 
 /* report.c: the self-contained HTML report (inline SVG, no external assets); malloc'd, NULL on no memory. */
 char *fleet_report_html(const struct fleet_result *r, const char *title);

@@ -12,11 +12,18 @@ static const char *const proto_names[] = { "mqtt", "amqp", "https" };
 static const char *const sdk_names[] = { "c", "node", "dotnet", "java", "python" };
 static const char *const backoff_names[] = { "exponential", "fixed", "none" };
 static const char *const action_names[] = { "migrate", "revert", "disconnect" };
+static const char *const dps_names[] = { "none", "mqtt", "https" };
 
 const char *fleet_proto_name(enum fleet_proto p) { return proto_names[p]; }
 const char *fleet_sdk_name(enum fleet_sdk s) { return sdk_names[s]; }
 const char *fleet_backoff_name(enum fleet_backoff b) { return backoff_names[b]; }
 const char *fleet_action_name(enum fleet_action a) { return action_names[a]; }
+const char *fleet_dps_name(enum fleet_dps d) { return dps_names[d]; }
+
+int fleet_class_holds(const struct fleet_class *c)
+{
+	return c->proto != FLEET_HTTPS;
+}
 
 static int lookup(const char *const *names, size_t n, const char *s)
 {
@@ -60,6 +67,7 @@ static void class_defaults(struct fleet_class *c)
 	c->backoff = FLEET_BACKOFF_EXPONENTIAL;
 	c->backoff_initial = 1;
 	c->backoff_max = 300;
+	c->pings = 1;
 }
 
 static int get_int(json_t *obj, const char *key, long long lo, long long hi, long long *out, const char *where,
@@ -142,6 +150,13 @@ static int parse_class(json_t *o, const char *base, struct fleet_class *c, size_
 		return -1;
 	c->proto = (enum fleet_proto)e;
 	e = 0;
+	if (get_enum(o, "dps", dps_names, 3, &e, where, err) < 0)
+		return -1;
+	c->dps = (enum fleet_dps)e;
+	if (c->dps != FLEET_DPS_NONE && c->proto == FLEET_AMQP)
+		return rs_error_set(err, RS_ERR_PARSE, "fleet: %s.dps: the lab's AMQP stops at the protocol header, so "
+				    "a class that provisions connects to the hub over mqtt or https", where);
+	e = 0;
 	if (get_enum(o, "sdk", sdk_names, 5, &e, where, err) < 0)
 		return -1;
 	c->sdk = (enum fleet_sdk)e;
@@ -154,6 +169,9 @@ static int parse_class(json_t *o, const char *base, struct fleet_class *c, size_
 	if (get_int(o, "keep_alive", 0, 1177, &v, where, err) < 0)
 		return -1;
 	c->keep_alive = (int)v;
+	if (json_object_get(o, "pings") && !json_is_boolean(json_object_get(o, "pings")))
+		return rs_error_set(err, RS_ERR_PARSE, "fleet: %s.pings must be true or false", where);
+	c->pings = !json_is_false(json_object_get(o, "pings"));
 	v = c->request_interval;
 	if (get_int(o, "request_interval", 1, 86400, &v, where, err) < 0)
 		return -1;
@@ -223,6 +241,10 @@ static int parse_doc(json_t *doc, const char *base, struct fleet_spec *s, struct
 	if (get_int(doc, "sample", 1, 86400, &v, "fleet", err) < 0)
 		return -1;
 	s->sample = (int)v;
+	v = s->dps_delay;
+	if (get_int(doc, "dps_delay", 0, 86400, &v, "fleet", err) < 0)
+		return -1;
+	s->dps_delay = (int)v;
 	if (s->duration / s->sample > 100000)
 		return rs_error_set(err, RS_ERR_LIMIT, "fleet: more than 100000 curve samples");
 	if (!json_is_array(classes) || json_array_size(classes) == 0 || json_array_size(classes) > FLEET_MAX_CLASSES)
@@ -293,7 +315,8 @@ void fleet_spec_free(struct fleet_spec *spec)
 }
 
 /* The demo: a fleet like a real one, with every kind of device the notice worries about. Ramp 1 h (random phases),
- * migrate at 2 h, the hub forces every session to reconnect at 4 h, revert at 5 h, end at 6 h. */
+ * migrate at 2 h, the hub forces every session to reconnect at 4 h, revert at 5 h, end at 6 h. DPS follows the hub
+ * 30 minutes after each switch, which the devices that provision through it and trust only the new root show. */
 struct fleet_spec *fleet_spec_demo(void)
 {
 	static const struct {
@@ -302,20 +325,23 @@ struct fleet_spec *fleet_spec_demo(void)
 		const char *store, *pin;
 		enum fleet_proto proto;
 		enum fleet_sdk sdk;
+		enum fleet_dps dps;
 	} demo[] = {
-		{ "c-mqtt-recommended", 80, "lab:recommended", "", FLEET_MQTT, FLEET_SDK_C },
-		{ "node-mqtt-recommended", 30, "lab:recommended", "", FLEET_MQTT, FLEET_SDK_NODE },
-		{ "c-mqtt-old-only", 40, "lab:old-only", "", FLEET_MQTT, FLEET_SDK_C },
-		{ "c-amqp-recommended", 20, "lab:recommended", "", FLEET_AMQP, FLEET_SDK_C },
-		{ "c-amqp-old-only", 20, "lab:old-only", "", FLEET_AMQP, FLEET_SDK_C },
-		{ "c-mqtt-pinned", 20, "lab:recommended", "lab:pinned-intermediate", FLEET_MQTT, FLEET_SDK_C },
-		{ "dotnet-mqtt-new-only", 20, "lab:new-only", "", FLEET_MQTT, FLEET_SDK_DOTNET },
+		{ "c-mqtt-recommended", 80, "lab:recommended", "", FLEET_MQTT, FLEET_SDK_C, FLEET_DPS_NONE },
+		{ "node-mqtt-recommended", 30, "lab:recommended", "", FLEET_MQTT, FLEET_SDK_NODE, FLEET_DPS_NONE },
+		{ "c-mqtt-old-only", 40, "lab:old-only", "", FLEET_MQTT, FLEET_SDK_C, FLEET_DPS_NONE },
+		{ "c-amqp-recommended", 20, "lab:recommended", "", FLEET_AMQP, FLEET_SDK_C, FLEET_DPS_NONE },
+		{ "c-amqp-old-only", 20, "lab:old-only", "", FLEET_AMQP, FLEET_SDK_C, FLEET_DPS_NONE },
+		{ "c-mqtt-pinned", 20, "lab:recommended", "lab:pinned-intermediate", FLEET_MQTT, FLEET_SDK_C, FLEET_DPS_NONE },
+		{ "dotnet-mqtt-new-only", 20, "lab:new-only", "", FLEET_MQTT, FLEET_SDK_DOTNET, FLEET_DPS_NONE },
+		{ "c-dps-mqtt-new-only", 20, "lab:new-only", "", FLEET_MQTT, FLEET_SDK_C, FLEET_DPS_MQTT },
 	};
 	struct fleet_spec *s = spec_new();
 
 	if (!s)
 		return NULL;
 	snprintf(s->seed, sizeof(s->seed), "rootshift-demo");
+	s->dps_delay = 1800;
 	for (size_t i = 0; i < sizeof(demo) / sizeof(demo[0]); i++) {
 		struct fleet_class *c = &s->classes[i];
 		class_defaults(c);
@@ -325,6 +351,7 @@ struct fleet_spec *fleet_spec_demo(void)
 		snprintf(c->pin, sizeof(c->pin), "%s", demo[i].pin);
 		c->proto = demo[i].proto;
 		c->sdk = demo[i].sdk;
+		c->dps = demo[i].dps;
 		c->keep_alive = default_keep_alive(c->sdk);
 		c->backoff_max = 600;
 	}

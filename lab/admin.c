@@ -1,5 +1,5 @@
-/* admin.c: the client side of the admin API, for `lab migrate|revert|status`: reads DIR/serve.json for the port
- * and token and makes one HTTP/1.0 request to 127.0.0.1. */
+/* admin.c: the client side of the admin API, for `lab migrate|revert|status` and a rehearsal against a running
+ * lab: reads DIR/serve.json for the port and token and makes one HTTP/1.0 request to 127.0.0.1. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <jansson.h>
@@ -35,6 +35,34 @@ static int read_state(const char *dir, int *port, char *token, size_t tsize, str
 		rs_error_set(err, RS_ERR_PARSE, "cannot read '%s': no admin port or token", path);
 	else {
 		snprintf(token, tsize, "%s", t);
+		rv = 0;
+	}
+	json_decref(doc);
+	return rv;
+}
+
+int lab_serve_state_load(const char *dir, struct lab_serve_state *st, struct rs_error *err)
+{
+	char path[4096];
+	json_t *doc;
+	const char *listen;
+	int rv = -1;
+
+	if (lab_path(path, sizeof(path), dir, "serve.json") < 0)
+		return rs_error_set(err, RS_ERR_USAGE, "path '%s' is too long", dir);
+	if (!(doc = json_load_file(path, 0, NULL)))
+		return rs_error_set(err, RS_ERR_IO, "cannot read '%s': is 'rootshift lab serve %s' running?", path, dir);
+	listen = json_string_value(json_object_get(doc, "listen"));
+	st->mqtt_port = (int)json_integer_value(json_object_get(doc, "mqtt_port"));
+	st->https_port = (int)json_integer_value(json_object_get(doc, "https_port"));
+	st->amqp_port = (int)json_integer_value(json_object_get(doc, "amqp_port"));
+	st->ws_port = (int)json_integer_value(json_object_get(doc, "ws_port"));
+	st->admin_port = (int)json_integer_value(json_object_get(doc, "admin_port"));
+	if (!listen || strlen(listen) >= sizeof(st->listen) || st->mqtt_port <= 0 || st->mqtt_port > 65535 ||
+	    st->https_port <= 0 || st->https_port > 65535 || st->amqp_port <= 0 || st->amqp_port > 65535)
+		rs_error_set(err, RS_ERR_PARSE, "cannot read '%s': a port or the listen address is missing", path);
+	else {
+		snprintf(st->listen, sizeof(st->listen), "%s", listen);
 		rv = 0;
 	}
 	json_decref(doc);
@@ -90,6 +118,12 @@ static int recv_all(int fd, char **out, size_t *len)
 int lab_admin_request(const char *dir, const char *method, const char *path, char **body_out, int *status_out,
 		      struct rs_error *err)
 {
+	return lab_admin_send(dir, method, path, NULL, 0, body_out, status_out, err);
+}
+
+int lab_admin_send(const char *dir, const char *method, const char *path, const char *body_in, size_t len_in,
+		   char **body_out, int *status_out, struct rs_error *err)
+{
 	struct sockaddr_in sa;
 	char token[128], req[1024], *resp = NULL, *body;
 	size_t len;
@@ -102,7 +136,7 @@ int lab_admin_request(const char *dir, const char *method, const char *path, cha
 	sa.sin_port = htons((uint16_t)port);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	n = snprintf(req, sizeof(req), "%s %s HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
-				       "Content-Length: 0\r\n\r\n", method, path, token);
+				       "Content-Length: %zu\r\n\r\n", method, path, token, len_in);
 	OPENSSL_cleanse(token, sizeof(token));
 	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
@@ -110,7 +144,12 @@ int lab_admin_request(const char *dir, const char *method, const char *path, cha
 			     strerror(errno));
 		goto done;
 	}
-	if (send_all(fd, req, (size_t)n) < 0 || recv_all(fd, &resp, &len) < 0) {
+	if (n < 0 || (size_t)n >= sizeof(req)) {
+		rs_error_set(err, RS_ERR_USAGE, "admin path '%s' is too long", path);
+		goto done;
+	}
+	if (send_all(fd, req, (size_t)n) < 0 || (len_in && send_all(fd, body_in, len_in) < 0) ||
+	    recv_all(fd, &resp, &len) < 0) {
 		rs_error_set(err, RS_ERR_IO, "no answer from the lab's admin API on port %d", port);
 		goto done;
 	}

@@ -25,15 +25,14 @@
 
 static void conn_io_cb(evutil_socket_t fd, short what, void *arg);
 
-/* Watches c's socket for what (EV_READ, EV_WRITE or both), keeping the keep-alive timeout. */
+/* Watches c's socket for what (EV_READ, EV_WRITE or both). Keep-alive is the lab's clock's check (control.c),
+ * not a timeout here, so that a rehearsal's virtual clock governs it. */
 static int io_watch(struct conn *c, short what)
 {
-	const struct timeval *tv = c->idle.tv_sec ? &c->idle : NULL;
-
 	if (c->watching == what)
 		return 0;
 	event_del(c->ev);
-	if (event_assign(c->ev, c->lab->base, c->fd, what | EV_PERSIST, conn_io_cb, c) < 0 || event_add(c->ev, tv) < 0)
+	if (event_assign(c->ev, c->lab->base, c->fd, what | EV_PERSIST, conn_io_cb, c) < 0 || event_add(c->ev, NULL) < 0)
 		return -1;
 	c->watching = what;
 	return 0;
@@ -68,13 +67,6 @@ void conn_io_free(struct conn *c)
 	SSL_free(c->ssl);
 	if (c->fd >= 0)
 		evutil_closesocket(c->fd);
-}
-
-void conn_set_idle_timeout(struct conn *c, int seconds)
-{
-	c->idle.tv_sec = seconds;
-	c->idle.tv_usec = 0;
-	event_add(c->ev, seconds ? &c->idle : NULL);
 }
 
 size_t conn_pending(const struct conn *c)
@@ -255,10 +247,6 @@ static void conn_io_cb(evutil_socket_t fd, short what, void *arg)
 	struct conn *c = arg;
 
 	(void)fd;
-	if (what & EV_TIMEOUT) {
-		conn_idle_timeout(c);
-		return;
-	}
 	if (c->state == ST_HANDSHAKE) {
 		handshake(c);
 		return;

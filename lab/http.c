@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <event2/keyvalq_struct.h>
+#include <jansson.h>
 #include <netinet/in.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
@@ -214,7 +215,8 @@ static void status_json(struct lab_server *lab, struct evbuffer *b)
 	for (i = 0; i < LAB_CHAIN__COUNT; i++)
 		evbuffer_add_printf(b, "%s\"%s\":{\"ok\":%lu,\"failed\":%lu}", i ? "," : "", lab_chain_name((enum lab_chain)i),
 				    lab->n.handshakes_ok[i], lab->n.handshakes_failed[i]);
-	evbuffer_add_printf(b, "},\"auth_failures\":%lu,\"tls_failures\":{", lab->n.auth_failures);
+	rs_time_format(lab->opts->clock(), at, sizeof(at));
+	evbuffer_add_printf(b, "},\"time\":\"%s\",\"auth_failures\":%lu,\"tls_failures\":{", at, lab->n.auth_failures);
 	for (i = 0; i < LAB_MAX_REASONS && lab->reasons[i].reason[0]; i++)
 		evbuffer_add_printf(b, "%s\"%s\":%lu", i ? "," : "", lab->reasons[i].reason, lab->reasons[i].count);
 	evbuffer_add_printf(b, "},\"history\":[");
@@ -332,6 +334,67 @@ static void admin_change(struct evhttp_request *req, struct lab_server *lab, int
 	}
 }
 
+/* The body's {"devices": {"ID": "KEY", ...}} as an array of lab_device borrowing from doc; NULL when malformed. */
+static struct lab_device *devices_of(json_t *doc, size_t *n)
+{
+	json_t *devs = json_object_get(doc, "devices"), *v;
+	struct lab_device *out;
+	const char *id;
+	size_t i = 0;
+
+	if (!json_is_object(devs) || !json_object_size(devs) || !(out = calloc(json_object_size(devs), sizeof(*out))))
+		return NULL;
+	json_object_foreach(devs, id, v) {
+		if (!json_is_string(v)) {
+			free(out);
+			return NULL;
+		}
+		out[i].id = id;
+		out[i++].key = json_string_value(v);
+	}
+	*n = i;
+	return out;
+}
+
+/* POST /api/devices with {"devices": {"ID": "KEY", ...}}: registers (or re-keys) many devices at once. */
+static void admin_devices(struct evhttp_request *req, struct lab_server *lab)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	size_t len = evbuffer_get_length(in), n = 0;
+	json_t *doc = NULL;
+	struct lab_device *devs = NULL;
+	struct rs_error err;
+	char body[300];
+
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST || !token_ok(lab, req)) {
+		reply(req, 401, "Unauthorized", "application/json", "{\"error\":\"POST with the admin token\"}\n");
+		return;
+	}
+	if (!(doc = json_loadb((const char *)evbuffer_pullup(in, (ev_ssize_t)len), len, JSON_REJECT_DUPLICATES, NULL)) ||
+	    !(devs = devices_of(doc, &n))) {
+		reply(req, 400, "Bad Request", "application/json",
+		      "{\"error\":\"give {\\\"devices\\\": {\\\"ID\\\": \\\"KEY\\\", ...}}\"}\n");
+	} else if (lab_devices_put(lab->opts->dir, devs, n, &err) < 0) {
+		char esc[200];
+		size_t o = 0;
+		for (const char *p = err.message; *p && o + 2 < sizeof(esc); p++)
+			if (*p != '"' && *p != '\\' && *p >= 0x20 && *p < 0x7f)
+				esc[o++] = *p;
+		esc[o] = '\0';
+		snprintf(body, sizeof(body), "{\"error\":\"%s\"}\n", esc);
+		reply(req, err.code == RS_ERR_USAGE ? 400 : 500, err.code == RS_ERR_USAGE ? "Bad Request" : "Internal Error",
+		      "application/json", body);
+	} else {
+		snprintf(body, sizeof(body), "registered %zu", n);
+		lab_event(lab, "devices", "", lab->hub_chain, body);
+		snprintf(body, sizeof(body), "{\"registered\":%zu}\n", n);
+		reply(req, 200, "OK", "application/json", body);
+	}
+	free(devs);
+	if (doc)
+		json_decref(doc);
+}
+
 /* POST /api/c2d?device=ID with the message as the body. */
 static void admin_c2d(struct evhttp_request *req, struct lab_server *lab)
 {
@@ -371,6 +434,10 @@ static void admin_request(struct evhttp_request *req, void *arg)
 		path = "/";
 	if (!strcmp(path, "/api/c2d")) {
 		admin_c2d(req, lab);
+		return;
+	}
+	if (!strcmp(path, "/api/devices")) {
+		admin_devices(req, lab);
 		return;
 	}
 	if (!strcmp(path, "/api/migrate") || !strcmp(path, "/api/revert")) {

@@ -67,6 +67,13 @@ int lab_device_add(const char *dir, const char *device_id, char *key_out, size_t
 /* Looks a device's primary key up; 0 found, -1 with RS_ERR_NOTFOUND when absent. */
 int lab_device_key(const char *dir, const char *device_id, char *key_out, size_t key_size, struct rs_error *err);
 int lab_device_id_ok(const char *id);
+/* Registers many devices at once (id and base64 key each), replacing the keys of ids already there: one read
+ * and one write of devices.json. The admin API's POST /api/devices and an in-process rehearsal use it. */
+struct lab_device {
+	const char *id;
+	const char *key;
+};
+int lab_devices_put(const char *dir, const struct lab_device *devs, size_t n, struct rs_error *err);
 
 /* A registry kept in memory and reloaded when devices.json changes (the server's view: devices added while it
  * runs are seen at their first connection). */
@@ -80,7 +87,16 @@ int lab_registry_key(struct lab_registry *reg, const char *device_id, char *key_
 int lab_write_file(const char *path, const void *data, size_t len, int private_mode, struct rs_error *err);
 int lab_path(char *out, size_t size, const char *dir, const char *name);
 
-/* server.c: runs until SIGTERM/SIGINT. */
+/* control.c: a handle to stop an in-process lab and to make it apply its clock now. */
+struct lab_handle;
+struct lab_handle *lab_handle_new(struct rs_error *err);
+void lab_handle_free(struct lab_handle *h);
+/* Asks the lab to stop (lab_serve returns); returns at once. */
+int lab_handle_stop(struct lab_handle *h);
+/* Makes the lab apply its clock now (keep-alive x 1.5, DPS following the hubs) and waits until it has. */
+int lab_handle_tick(struct lab_handle *h, struct rs_error *err);
+
+/* server.c: runs until SIGTERM/SIGINT, or until its handle stops it. */
 struct lab_serve_opts {
 	const char *dir;
 	const char *listen;       /* "127.0.0.1" */
@@ -94,11 +110,21 @@ struct lab_serve_opts {
 	rs_time (*clock)(void);   /* the front end's clock */
 	void (*log)(const char *line); /* the front end's event log sink (one JSON object a line) */
 	void (*ready)(const char *line); /* called once listening */
+	struct lab_handle *handle; /* NULL, or the handle that drives it (in-process) */
 };
 int lab_serve(const struct lab_serve_opts *opts, struct rs_error *err);
 
 /* admin.c: the client side of the admin API, for migrate/revert/status. */
 int lab_admin_request(const char *dir, const char *method, const char *path, char **body_out, int *status_out,
 		      struct rs_error *err);
+/* What a running lab wrote to DIR/serve.json: where it listens (the token stays in admin.c). */
+struct lab_serve_state {
+	char listen[64];
+	int mqtt_port, https_port, amqp_port, ws_port, admin_port;
+};
+int lab_serve_state_load(const char *dir, struct lab_serve_state *st, struct rs_error *err);
+/* The same with a request body (len bytes, may be 0). */
+int lab_admin_send(const char *dir, const char *method, const char *path, const char *body, size_t len,
+		   char **body_out, int *status_out, struct rs_error *err);
 
 #endif

@@ -56,7 +56,8 @@ static int str_copy(struct rs_mqtt_str s, char *out, size_t size)
 {
 	if (s.len >= size)
 		return -1;
-	memcpy(out, s.ptr, s.len);
+	if (s.len) /* an absent field (a CONNECT without user name) has no pointer */
+		memcpy(out, s.ptr, s.len);
 	out[s.len] = '\0';
 	return 0;
 }
@@ -111,14 +112,9 @@ static void kick_others(struct conn *c)
 static void enter_session(struct conn *c, enum conn_state state, int keep_alive)
 {
 	c->state = state;
-	c->keep_alive = keep_alive;
-	c->connected_at = c->lab->opts->clock();
+	c->keep_alive = keep_alive; /* enforced at 1.5 x by the lab's clock (control.c) */
+	c->connected_at = c->last_seen = c->lab->opts->clock();
 	conn_end_deadline(c);
-	if (keep_alive > 0) {
-		/* the service allows 1.5 x keep-alive, capped at 1767 s */
-		long t = (long)keep_alive * 3 / 2;
-		conn_set_idle_timeout(c, t > 1767 ? 1767 : (int)t);
-	}
 	lab_event(c->lab, "connect", c->device_id, c->chain, state == ST_DPS ? "dps" : "hub");
 }
 
@@ -418,6 +414,7 @@ int mqtt_process(struct conn *c, struct evbuffer *in)
 			conn_close(c);
 			return -1;
 		}
+		c->last_seen = c->lab->opts->clock();
 		if (on_packet(c, &pkt) < 0)
 			return -1; /* c, its buffers and pkt's strings are gone */
 		evbuffer_drain(in, used);

@@ -119,6 +119,55 @@ int lab_device_add(const char *dir, const char *device_id, char *key_out, size_t
 	return rv;
 }
 
+/* A device key as `device add` draws it, or as a fleet derives it: base64 of 16 to 64 bytes. */
+static int key_ok(const char *key)
+{
+	size_t n = key ? strlen(key) : 0;
+
+	return n >= 24 && n <= 88 && n % 4 == 0 &&
+	       strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") == n;
+}
+
+static int put_all(json_t *devs, const struct lab_device *d, size_t n, struct rs_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!lab_device_id_ok(d[i].id))
+			return rs_error_set(err, RS_ERR_USAGE, "device id '%s' is not valid (use letters, digits and -._:@)",
+					    d[i].id);
+		if (!key_ok(d[i].key))
+			return rs_error_set(err, RS_ERR_USAGE, "the key of device '%s' is not base64 of 16 to 64 bytes",
+					    d[i].id);
+		if (json_object_set_new(devs, d[i].id, json_pack("{s:s, s:s}", "primary_key", d[i].key, "auth", "sas")) < 0)
+			return rs_error_set(err, RS_ERR_NOMEM, "out of memory");
+	}
+	return 0;
+}
+
+int lab_devices_put(const char *dir, const struct lab_device *devs, size_t n, struct rs_error *err)
+{
+	json_t *doc, *reg;
+	char path[4096], *text = NULL;
+	int rv = -1;
+
+	if (!(doc = load_json(dir, "devices.json", err)))
+		return -1;
+	if (!json_is_object(reg = json_object_get(doc, "devices")))
+		rs_error_set(err, RS_ERR_PARSE, "cannot read '%s/devices.json': no \"devices\" object", dir);
+	else if (put_all(reg, devs, n, err) < 0)
+		;
+	else if (!(text = json_dumps(doc, JSON_INDENT(1) | JSON_SORT_KEYS)))
+		rs_error_set(err, RS_ERR_NOMEM, "out of memory");
+	else if (lab_path(path, sizeof(path), dir, "devices.json") < 0)
+		rs_error_set(err, RS_ERR_USAGE, "path '%s' is too long", dir);
+	else
+		rv = lab_write_file(path, text, strlen(text), 1, err);
+	if (text)
+		OPENSSL_cleanse(text, strlen(text));
+	free(text);
+	json_decref(doc);
+	return rv;
+}
+
 /* The server's registry keeps only what a connection needs: each device id followed by its key, "id\0key\0",
  * in one block, and the ids sorted for a binary search. About 60 bytes a device, where the parsed JSON took about
  * 700 (bench/idle.sh registers one device per connection, so this was part of every connection's cost). */

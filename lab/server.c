@@ -79,7 +79,7 @@ size_t lab_connected(const struct lab_server *lab)
 	size_t n = 0;
 
 	for (const struct conn *c = lab->conns; c; c = c->next)
-		n += c->state == ST_HUB || c->state == ST_DPS;
+		n += c->state == ST_HUB || c->state == ST_DPS || c->state == ST_AMQP;
 	return n;
 }
 
@@ -210,10 +210,21 @@ void conn_close_after_flush(struct conn *c)
 	evtimer_add(c->deadline, &five);
 }
 
+/* A sasl-mechanisms frame (AMQP 1.0, 5.3.3.1): frame header (size 32, doff 2, type 1 SASL, channel 0), the
+ * descriptor 0x40, a list of one field: an array8 of the symbols MSSBCBS and PLAIN. */
+static const unsigned char sasl_mechanisms[32] = {
+	0, 0, 0, 32, 2, 1, 0, 0, 0x00, 0x53, 0x40, 0xc0, 19, 1, 0xe0, 16, 2, 0xa3,
+	7, 'M', 'S', 'S', 'B', 'C', 'B', 'S', 5, 'P', 'L', 'A', 'I', 'N',
+};
+
 static int amqp_on_data(struct conn *c, struct evbuffer *in)
 {
 	unsigned char hdr[8];
 
+	if (c->state == ST_AMQP) { /* after the header the lab speaks no more AMQP: what a held connection sends */
+		evbuffer_drain(in, evbuffer_get_length(in));
+		return 0;
+	}
 	if (evbuffer_get_length(in) < 8)
 		return 0;
 	evbuffer_remove(in, hdr, 8);
@@ -221,11 +232,17 @@ static int amqp_on_data(struct conn *c, struct evbuffer *in)
 		conn_close(c);
 		return -1;
 	}
-	/* As far as the protocol header: answer it in kind (SASL or plain), then stop. */
+	/* As far as the protocol header: answer it in kind (SASL or plain), offer IoT Hub's SASL mechanisms, then
+	 * hold the connection, as a device's AMQP connection is held (its token is refreshed on it), until the peer
+	 * or a disconnect closes it. */
 	conn_send(c, hdr, 8);
+	if (hdr[4] == 3)
+		conn_send(c, sasl_mechanisms, sizeof(sasl_mechanisms));
 	lab_event(c->lab, "amqp-header", "", c->chain, hdr[4] == 3 ? "sasl" : "amqp");
-	conn_close_after_flush(c);
-	return -1;
+	c->state = ST_AMQP;
+	conn_end_deadline(c);
+	evbuffer_drain(in, evbuffer_get_length(in));
+	return 0;
 }
 
 void conn_established(struct conn *c)
@@ -324,29 +341,18 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 
 /* ---- the switch ---- */
 
-static void dps_follow(evutil_socket_t fd, short what, void *arg)
-{
-	struct lab_server *lab = arg;
-
-	(void)fd;
-	(void)what;
-	lab->dps_chain = lab->dps_target;
-	lab_event(lab, "dps-switch", "", lab->dps_chain, "DPS follows the hubs");
-}
-
 int lab_switch(struct lab_server *lab, enum lab_chain to, int mix, int disconnect)
 {
-	struct timeval tv = { lab->opts->dps_delay, 0 };
 	char detail[64];
 
 	lab->hub_chain = to;
 	lab->mix = mix;
 	lab->switched_at = lab->opts->clock();
 	lab->dps_target = to;
-	if (lab->opts->dps_delay <= 0)
+	lab->dps_pending = lab->opts->dps_delay > 0;
+	lab->dps_due = lab->switched_at + lab->opts->dps_delay;
+	if (!lab->dps_pending)
 		lab->dps_chain = to;
-	else
-		evtimer_add(lab->dps_timer, &tv);
 	snprintf(detail, sizeof(detail), "mix=%d disconnect=%d", mix, disconnect);
 	lab_event(lab, "switch", "", to, detail);
 	if (disconnect) {
@@ -465,11 +471,12 @@ static int start(struct lab_server *lab, struct rs_error *err)
 	    !(lab->ws = listen_on(lab, &lab->ws_port, err)) ||
 	    lab_http_start(lab, err) < 0)
 		return -1;
-	lab->dps_timer = evtimer_new(lab->base, dps_follow, lab);
 	lab->sig_term = evsignal_new(lab->base, SIGTERM, on_signal, lab);
 	lab->sig_int = evsignal_new(lab->base, SIGINT, on_signal, lab);
 	lab->sampler = event_new(lab->base, -1, EV_PERSIST, sample, lab);
-	if (!lab->dps_timer || !lab->sig_term || !lab->sig_int || !lab->sampler || evsignal_add(lab->sig_term, NULL) ||
+	if (lab_control_start(lab, err) < 0)
+		return -1;
+	if (!lab->sig_term || !lab->sig_int || !lab->sampler || evsignal_add(lab->sig_term, NULL) ||
 	    evsignal_add(lab->sig_int, NULL) || event_add(lab->sampler, &five))
 		return rs_error_set(err, RS_ERR_INTERNAL, "cannot set up the event loop");
 	return write_state(lab, err);
@@ -491,8 +498,7 @@ static void stop(struct lab_server *lab)
 		evhttp_free(lab->https);
 	if (lab->admin)
 		evhttp_free(lab->admin);
-	if (lab->dps_timer)
-		event_free(lab->dps_timer);
+	lab_control_stop(lab);
 	if (lab->sig_term)
 		event_free(lab->sig_term);
 	if (lab->sig_int)

@@ -18,7 +18,7 @@
 #define LAB_MAX_SUBS 5
 
 enum conn_proto { PROTO_MQTT, PROTO_AMQP, PROTO_WS };
-enum conn_state { ST_HANDSHAKE, ST_WAIT_CONNECT, ST_HUB, ST_DPS, ST_CLOSING };
+enum conn_state { ST_HANDSHAKE, ST_WAIT_CONNECT, ST_HUB, ST_DPS, ST_AMQP, ST_CLOSING };
 
 struct lab_server;
 
@@ -26,11 +26,10 @@ struct conn {
 	struct lab_server *lab;
 	SSL *ssl;
 	evutil_socket_t fd;
-	struct event *ev;       /* the socket (conn_io.c); its timeout is the keep-alive */
+	struct event *ev;       /* the socket (conn_io.c) */
 	struct evbuffer *in;    /* input the protocol left (a partial packet); NULL when none */
 	struct evbuffer *out;   /* output the socket did not take yet; NULL when none */
 	int (*on_data)(struct conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
-	struct timeval idle;    /* keep-alive timeout, zero before a session */
 	short watching;         /* EV_READ, EV_WRITE or both */
 	unsigned char io_failed, read_wants_write;
 	struct event *deadline; /* handshake and CONNECT timeouts, closing; NULL in a session, to spare an idle
@@ -48,6 +47,7 @@ struct conn {
 	unsigned next_packet_id;
 	int dps_authorized;
 	rs_time connected_at;
+	rs_time last_seen;      /* the lab's clock at the last packet, for keep-alive x 1.5 */
 	/* MQTT over WebSockets: after the upgrade, frames are unwrapped into ws_in */
 	int ws_upgraded;
 	struct evbuffer *ws_in;
@@ -81,7 +81,9 @@ struct lab_server {
 	struct event_base *base;
 	SSL_CTX *ctx[LAB_CHAIN__COUNT];
 	enum lab_chain hub_chain, dps_chain, dps_target;
-	struct event *dps_timer;
+	int dps_pending;            /* DPS follows the hubs when the lab's clock reaches dps_due */
+	rs_time dps_due;
+	struct event *ticker, *control; /* control.c: the clock's checks; the handle's commands */
 	int mix;                    /* percent of handshakes served the other chain */
 	unsigned long accepted;     /* handshakes started, for the mix */
 	struct evconnlistener *mqtt, *amqp, *ws;
@@ -119,8 +121,8 @@ void conn_end_deadline(struct conn *c);
 size_t lab_connected(const struct lab_server *lab);
 int lab_switch(struct lab_server *lab, enum lab_chain to, int mix, int disconnect);
 
-/* server.c, called by conn_io.c: the handshake finished or failed, the socket closed or failed (st 0 or -1),
- * the keep-alive passed without a packet. Each but conn_established frees c. */
+/* server.c, called by conn_io.c: the handshake finished or failed, the socket closed or failed (st 0 or -1); and
+ * by control.c: the keep-alive passed without a packet. Each but conn_established frees c. */
 void conn_established(struct conn *c);
 void conn_handshake_failed(struct conn *c, const char *reason);
 void conn_io_closed(struct conn *c, int st);
@@ -131,7 +133,12 @@ int conn_io_start(struct conn *c, evutil_socket_t fd, SSL *ssl);
 void conn_io_free(struct conn *c);
 int conn_send(struct conn *c, const void *data, size_t len); /* queues what the socket does not take */
 size_t conn_pending(const struct conn *c);                      /* bytes queued */
-void conn_set_idle_timeout(struct conn *c, int seconds);
+
+/* control.c: what the lab does by its own clock (opts->clock, virtual in a rehearsal): keep-alive x 1.5 and DPS
+ * following the hubs, checked every 250 ms and whenever the handle asks; and the handle's stop. */
+int lab_control_start(struct lab_server *lab, struct rs_error *err);
+void lab_control_stop(struct lab_server *lab);
+void lab_tick(struct lab_server *lab);
 
 /* mqtt_hub.c */
 int mqtt_process(struct conn *c, struct evbuffer *in); /* -1 when c was closed */

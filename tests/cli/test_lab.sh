@@ -214,10 +214,11 @@ else
   check "metrics are valid exposition text" sh -c "! grep -Ev '^(# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\{[a-z_]+=\"[^\"]*\"(,[a-z_]+=\"[^\"]*\")*\})? [0-9]+)$' '$S/metrics.txt'"
 fi
 
-# ---- AMQP, as far as the protocol header ----
-printf 'AMQP\003\001\000\000' | timeout 10 openssl s_client -quiet -connect "127.0.0.1:$AMQP_PORT" -no-CApath -no-CAstore \
+# ---- AMQP, as far as the protocol header (then the lab holds the connection: s_client is stopped after 3 s) ----
+printf 'AMQP\003\001\000\000' | timeout 3 openssl s_client -quiet -connect "127.0.0.1:$AMQP_PORT" -no-CApath -no-CAstore \
   -CAfile "$LAB/bundles/old-only.pem" -verify_return_error 2>/dev/null | od -An -c >"$S/amqp.out"
 check "AMQP: the SASL protocol header is answered in kind" grep -q 'A   M   Q   P 003 001  \\0  \\0' "$S/amqp.out"
+check "AMQP: then IoT Hub's SASL mechanisms" sh -c "tr -d ' \n' <'$S/amqp.out' | grep -q 'MSSBCBS005PLAIN'"
 
 # ---- DPS over MQTT, twin, keep-alive, one connection per device (a Python client: one session, many steps) ----
 if command -v python3 >/dev/null; then

@@ -1,13 +1,15 @@
 #!/bin/sh
 # test_rehearse.sh BINARY SCRATCH: the demo fleet's story, pinned (issue 7), from one run of `rehearse --demo`
-# (JSON and the HTML report). test_rehearse_fleet.sh checks that a result does not depend on the concurrency.
+# (JSON and the HTML report), DPS lagging the hub included; then the same run with only 40 held connections (the
+# other sessions modelled) gives the same result. test_rehearse_fleet.sh checks that a result does not depend on
+# the concurrency; test_rehearse_target.sh runs against a lab in another process and a stand-in real endpoint.
 BIN=$1
 S=$2
 PY=/usr/bin/python3
 rm -rf "$S" && mkdir -p "$S" || exit 2
 fails=0
 
-"$BIN" rehearse --demo --format json --report "$S/report.html" >"$S/demo.json" 2>"$S/demo.err"
+"$BIN" rehearse --demo --format json --report "$S/report.html" --stats >"$S/demo.json" 2>"$S/demo.err"
 rc=$?
 if [ $rc -ne 1 ]; then echo "FAIL: --demo exits $rc, expected 1 (new-only devices stranded after the revert)"; cat "$S/demo.err"; fails=$((fails + 1)); fi
 
@@ -61,13 +63,45 @@ check("pinned intermediate: recovers after revert", all_("c-mqtt-pinned", "rever
 check("new-only: stranded at the start, connects after migrate, stranded after revert",
       why("dotnet-mqtt-new-only", "start", "cert-untrusted") and all_("dotnet-mqtt-new-only", "migrate", "reconnected")
       and why("dotnet-mqtt-new-only", "revert", "cert-untrusted"))
-check("stranded at the end: the new-only devices", doc["stranded_at_end"] == 20)
+# DPS follows the hub 30 minutes after each switch: devices that provision through it and trust only the new root
+check("dps_delay is 30 min", doc["dps_delay"] == 1800 and cls["c-dps-mqtt-new-only"]["dps"] == "mqtt")
+p = ph("c-dps-mqtt-new-only", "start")
+check("DPS new-only: stranded at the start at the DPS step, cert-untrusted",
+      why("c-dps-mqtt-new-only", "start", "cert-untrusted") and p["reasons_at_dps"] == {"cert-untrusted": 20})
+p = ph("c-dps-mqtt-new-only", "migrate")
+check("DPS new-only: all connect after migrate, none before DPS follows 30 min later (p50 %s, max %s)" % (p["p50"], p["max"]),
+      all_("c-dps-mqtt-new-only", "migrate", "reconnected") and ph("dotnet-mqtt-new-only", "migrate")["p50"] < 1800 <= p["p50"])
+check("DPS new-only: reconnects once forced (DPS and hub both new)", all_("c-dps-mqtt-new-only", "disconnect", "reconnected"))
+p = ph("c-dps-mqtt-new-only", "revert")
+check("DPS new-only: stranded after revert, last at the DPS step once it followed",
+      why("c-dps-mqtt-new-only", "revert", "cert-untrusted") and p["reasons_at_dps"] == {"cert-untrusted": 20})
+p = ph("c-dps-mqtt-new-only", "migrate")
+check("DPS new-only: after migrate every failure is at the DPS step, the hub is already fine (%d of %d)"
+      % (p["failures_at_dps"], p["failures"]), 0 < p["failures_at_dps"] == p["failures"])
+check("no class without DPS reports a failure at the DPS step",
+      all(not p["reasons_at_dps"] for c in doc["classes"] if "dps" not in c for p in c["phases"]))
+check("stranded at the end: the new-only devices, with and without DPS", doc["stranded_at_end"] == 40)
 check("curve has a sample a minute for 6 h", all(len(c["curve"]) == 361 for c in doc["classes"]))
 sys.exit(1 if fails else 0)
 PYEOF
 
-# the report: self-contained
+# sessions hold real connections and ping at their keep-alive (in virtual time); the forced disconnect is the lab's
 check() { if "$@"; then echo "ok   $*"; else echo "FAIL $*"; fails=$((fails + 1)); fi; }
+check grep -Eq 'stats: 250 devices, .* 2[0-9][0-9] connections held at most, [0-9]{4,} pings, 0 sessions modelled' "$S/demo.err"
+# holding a connection changes nothing in the result: with room for 40 (the rest modelled), the same rehearsal
+"$BIN" rehearse --demo --format json --max-held 40 --stats >"$S/demo40.json" 2>"$S/demo40.err"
+check cmp "$S/demo.json" "$S/demo40.json"
+check grep -Eq ' 40 connections held at most, [0-9]+ pings, [1-9][0-9]* sessions modelled' "$S/demo40.err"
+# few open files (hard limit 200): fewer attempts at once, every session modelled, a note, the same result
+sh -c "ulimit -n 200 && exec '$BIN' rehearse --demo --format json" >"$S/demo200.json" 2>"$S/demo200.err"
+check cmp "$S/demo.json" "$S/demo200.json"
+check grep -q '^note: 34 connection attempts at once, not 256: this process may open 200 files$' "$S/demo200.err"
+check grep -q '^note: 250 devices may hold a connection, .* at most 0 hold real connections' "$S/demo200.err"
+sh -c "ulimit -n 67 && exec '$BIN' rehearse --demo" >/dev/null 2>"$S/demo67.err"
+check test $? -eq 2
+check grep -q "may open only 67 files: too few for a rehearsal" "$S/demo67.err"
+
+# the report: self-contained
 check grep -q '<svg xmlns="http://www.w3.org/2000/svg"' "$S/report.html"
 check grep -q 'c-mqtt-pinned' "$S/report.html"
 if grep -Eiq '<script|src=|href=|@import|url\(' "$S/report.html"; then echo "FAIL the report loads something"; fails=$((fails + 1)); fi

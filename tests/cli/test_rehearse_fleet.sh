@@ -1,8 +1,10 @@
 #!/bin/sh
 # test_rehearse_fleet.sh BINARY SCRATCH: a fleet file against a lab made by `lab init`: HTTPS devices (a handshake
 # per request), a device clock two hours slow (TLS fine, SAS rejected: ok-auth-rejected), a class that never retries
-# (stranded at the end: exit 1), a store given as a path, the same result with one attempt at a time; then the HTML report in headless Chromium (DOM and a
-# screenshot; skipped without chromium). Usage errors exit 2.
+# (stranded at the end: exit 1), a store given as a path, devices that provision through DPS over HTTPS while DPS
+# lags the hub by dps_delay, the same result with one attempt at a time; devices that never ping dropped by the lab
+# at 1.5 x their keep-alive (virtual time); then the HTML report in headless Chromium (DOM and a screenshot; skipped
+# without chromium). Usage errors exit 2.
 BIN=$1
 S=$2
 PY=/usr/bin/python3
@@ -19,6 +21,7 @@ cat >"$S/fleet/fleet.json" <<'JSON'
   "seed": "fleet-test",
   "duration": 10800,
   "ramp": 600,
+  "dps_delay": 1200,
   "classes": [
     { "name": "https-recommended", "count": 4, "store": "stores/recommended.pem", "protocol": "https",
       "request_interval": 900 },
@@ -26,6 +29,8 @@ cat >"$S/fleet/fleet.json" <<'JSON'
       "backoff": { "policy": "fixed", "initial": 600 } },
     { "name": "old-never-retries", "count": 3, "store": "lab:old-only", "backoff": { "policy": "none" } },
     { "name": "java-new-only", "count": 3, "store": "lab:new-only", "sdk": "java",
+      "backoff": { "policy": "fixed", "initial": 120 } },
+    { "name": "dps-https-new-only", "count": 3, "store": "lab:new-only", "dps": "https",
       "backoff": { "policy": "fixed", "initial": 120 } }
   ],
   "schedule": [ { "at": 3600, "action": "migrate" }, { "at": 7200, "action": "revert" } ]
@@ -54,7 +59,14 @@ check("no retries: stranded after migrate and still after revert",
       and ph("old-never-retries", "revert")["stranded"] == 3)
 check("java new-only: connects after migrate (fixed 120 s backoff)",
       ph("java-new-only", "migrate")["reconnected"] == 3 and ph("java-new-only", "migrate")["max"] <= 120)
-check("stranded at the end", doc["stranded_at_end"] == 3 + 3 + 3)
+p = ph("dps-https-new-only", "migrate")
+check("DPS over HTTPS, new-only: connects after migrate once DPS follows (dps_delay 1200 s; p50 %s, max %s)"
+      % (p["p50"], p["max"]), p["reconnected"] == 3 and 1200 <= p["p50"] and p["max"] <= 1200 + 120)
+check("DPS over HTTPS, new-only: stranded at the DPS step before migrate",
+      ph("dps-https-new-only", "start")["reasons_at_dps"] == {"cert-untrusted": 3})
+check("DPS over HTTPS, new-only: hub first, then DPS, fail after revert",
+      ph("dps-https-new-only", "revert")["stranded"] == 3 and ph("dps-https-new-only", "revert")["failures_at_dps"] > 0)
+check("stranded at the end", doc["stranded_at_end"] == 3 + 3 + 3 + 3)
 sys.exit(1 if fails else 0)
 PYEOF
 check grep -q '"java-new-only-00002"' "$S/lab/devices.json"
@@ -63,6 +75,28 @@ check grep -q '"java-new-only-00002"' "$S/lab/devices.json"
 "$BIN" rehearse "$S/fleet/fleet.json" --lab "$S/lab" --at 2026-01-02T00:00:00Z --format json --max-inflight 1 \
   >"$S/out1.json" 2>/dev/null
 check cmp "$S/out.json" "$S/out1.json"
+
+# keep-alive: a device that announces 60 s but never pings is dropped by the lab after 1.5 x 60 s of virtual time
+# and reconnects by its backoff, again and again; one that pings keeps its one connection
+cat >"$S/fleet/stalled.json" <<'JSON'
+{ "schema": "rootshift/fleet/1", "seed": "stall", "duration": 1800, "ramp": 60,
+  "classes": [
+    { "name": "stalled", "count": 2, "store": "lab:recommended", "keep_alive": 60, "pings": false },
+    { "name": "pinging", "count": 2, "store": "lab:recommended", "keep_alive": 60 } ] }
+JSON
+"$BIN" rehearse "$S/fleet/stalled.json" --lab "$S/lab" --at 2026-01-02T00:00:00Z --format json --stats \
+  >"$S/stalled.json" 2>"$S/stalled.err"
+check test $? -eq 0
+$PY - "$S/stalled.json" <<'PYEOF' || fails=$((fails + 1))
+import json, sys
+doc = json.load(open(sys.argv[1]))
+st = {c["name"]: c["phases"][0] for c in doc["classes"]}
+ok = st["pinging"]["attempts"] == 2 and st["stalled"]["attempts"] >= 2 * 1700 // 150 and st["stalled"]["stranded"] == 0
+print(("ok   " if ok else "FAIL ") + "keep-alive x 1.5: the stalled devices reconnect %d times, the pinging ones hold (%d attempts)"
+      % (st["stalled"]["attempts"], st["pinging"]["attempts"]))
+sys.exit(0 if ok else 1)
+PYEOF
+check grep -Eq 'connections held at most, [0-9]{2,} pings' "$S/stalled.err"
 
 # --speed: the same rehearsal, paced to at most 5400 virtual seconds per wall second (3 h take at least 2 s)
 t0=$(date +%s%N)
@@ -85,7 +119,7 @@ if command -v chromium >/dev/null; then
   CH="chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
       --disable-component-update --disable-sync --user-data-dir=$S/chromium"
   HOME=$S timeout 60 $CH --dump-dom "file://$S/report.html" >"$S/dom.html" 2>"$S/chromium.err"
-  check test "$(grep -o '<polyline' "$S/dom.html" | wc -l)" -eq 4
+  check test "$(grep -o "<polyline" "$S/dom.html" | wc -l)" -eq 5
   check grep -q 'aria-label="connected devices over virtual time"' "$S/dom.html"
   HOME=$S timeout 60 $CH --window-size=1000,1200 --screenshot="$S/report.png" "file://$S/report.html" \
     >/dev/null 2>>"$S/chromium.err"

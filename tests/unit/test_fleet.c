@@ -43,6 +43,31 @@ static void test_parse_full(void **state)
 	assert_int_equal(s->events[1].disconnect, 1);
 	assert_int_equal(s->events[2].disconnect, 1);
 	assert_int_equal(fleet_device_count(s), 3);
+	assert_int_equal(s->classes[0].dps, FLEET_DPS_NONE);
+	assert_int_equal(s->classes[0].pings, 1);
+	assert_int_equal(s->dps_delay, 0);
+	fleet_spec_free(s);
+}
+
+/* DPS classes, a device that never pings, the in-process lab's DPS delay. */
+static void test_parse_dps_and_pings(void **state)
+{
+	struct rs_error err;
+	struct fleet_spec *s = parse(
+		"{\"dps_delay\":900,\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\",\"dps\":\"https\"},"
+		"{\"name\":\"b\",\"count\":1,\"store\":\"s\",\"dps\":\"mqtt\",\"pings\":false,\"protocol\":\"https\"}]}",
+		&err);
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(s->dps_delay, 900);
+	assert_int_equal(s->classes[0].dps, FLEET_DPS_HTTPS);
+	assert_int_equal(s->classes[0].pings, 1);
+	assert_int_equal(s->classes[1].dps, FLEET_DPS_MQTT);
+	assert_int_equal(s->classes[1].pings, 0);
+	assert_true(fleet_class_holds(&s->classes[0]));
+	assert_false(fleet_class_holds(&s->classes[1])); /* HTTPS: a connection per request */
+	assert_string_equal(fleet_dps_name(s->classes[0].dps), "https");
 	fleet_spec_free(s);
 }
 
@@ -72,6 +97,10 @@ static void test_parse_bad(void **state)
 		"{\"duration\":1,\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}]}",
 		"{\"duration\":2592000,\"sample\":1,\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}]}",
 		"{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}],\"classes\":[]}", /* duplicate key */
+		"{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\",\"dps\":\"amqp\"}]}",
+		"{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\",\"dps\":\"mqtt\",\"protocol\":\"amqp\"}]}",
+		"{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\",\"pings\":0}]}",
+		"{\"dps_delay\":-1,\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}]}",
 	};
 	struct rs_error err;
 
@@ -122,6 +151,8 @@ static void test_demo_and_ids(void **state)
 	assert_non_null(s);
 	assert_true(fleet_device_count(s) >= 100 && fleet_device_count(s) <= 500);
 	assert_int_equal(s->nevents, 3);
+	assert_int_equal(s->dps_delay, 1800);
+	assert_int_equal(s->classes[s->nclasses - 1].dps, FLEET_DPS_MQTT);
 	assert_int_equal(s->events[0].action, FLEET_MIGRATE);
 	assert_int_equal(s->events[2].action, FLEET_REVERT);
 	assert_int_equal(fleet_device_id(s, 0, id, sizeof(id)), 0);
@@ -143,6 +174,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_full),
 		cmocka_unit_test(test_parse_bad),
+		cmocka_unit_test(test_parse_dps_and_pings),
 		cmocka_unit_test(test_cadence),
 		cmocka_unit_test(test_demo_and_ids),
 	};

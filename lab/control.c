@@ -1,0 +1,162 @@
+/*
+ * control.c: what the lab does by its own clock, and the handle that drives an in-process lab.
+ *
+ * The lab's clock is opts->clock: the real time for `lab serve`, the rehearsal's virtual time in-process. What
+ * depends on time follows that clock, not the wall: a session without a packet for 1.5 x its keep-alive (capped
+ * at 1767 s, azure-iot-facts.md 3.1) is dropped, and DPS follows the hubs --dps-delay seconds after a switch.
+ * Both are checked every 250 ms of wall time and whenever the handle asks (lab_handle_tick), so that a rehearsal
+ * that moves its clock sees them happen at the time it set.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "server.h"
+
+#define TICK_MS 250
+#define HANDLE_TIMEOUT_MS 30000
+
+struct lab_handle {
+	int cmd[2]; /* the front end writes commands, the lab reads */
+	int ack[2]; /* the lab answers a tick */
+};
+
+static long keep_alive_limit(int keep_alive)
+{
+	long t = (long)keep_alive * 3 / 2;
+	return t > 1767 ? 1767 : t;
+}
+
+void lab_tick(struct lab_server *lab)
+{
+	rs_time now = lab->opts->clock();
+	struct conn *c, *next;
+
+	if (lab->dps_pending && now >= lab->dps_due) {
+		lab->dps_pending = 0;
+		lab->dps_chain = lab->dps_target;
+		lab_event(lab, "dps-switch", "", lab->dps_chain, "DPS follows the hubs");
+	}
+	for (c = lab->conns; c; c = next) {
+		next = c->next;
+		if ((c->state != ST_HUB && c->state != ST_DPS) || c->keep_alive <= 0 ||
+		    now - c->last_seen <= keep_alive_limit(c->keep_alive))
+			continue;
+		conn_idle_timeout(c);
+	}
+}
+
+static void on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	lab_tick(arg);
+}
+
+/* 's' stops the lab; 't' runs the clock's checks and answers 'k'. */
+static void on_command(evutil_socket_t fd, short what, void *arg)
+{
+	struct lab_server *lab = arg;
+	char cmd[64];
+	ssize_t n = read(fd, cmd, sizeof(cmd));
+
+	(void)what;
+	for (ssize_t i = 0; i < n; i++) {
+		if (cmd[i] == 's') {
+			lab_event(lab, "shutdown", "", lab->hub_chain, "stopped by its handle");
+			event_base_loopexit(lab->base, NULL);
+		} else if (cmd[i] == 't') {
+			lab_tick(lab);
+			if (write(lab->opts->handle->ack[1], "k", 1) < 0)
+				continue;
+		}
+	}
+}
+
+int lab_control_start(struct lab_server *lab, struct rs_error *err)
+{
+	struct timeval tv = { 0, TICK_MS * 1000 };
+
+	if (!(lab->ticker = event_new(lab->base, -1, EV_PERSIST, on_tick, lab)) || event_add(lab->ticker, &tv) < 0)
+		return rs_error_set(err, RS_ERR_INTERNAL, "cannot set up the lab's clock checks");
+	if (lab->opts->handle && (!(lab->control = event_new(lab->base, lab->opts->handle->cmd[0], EV_READ | EV_PERSIST,
+							       on_command, lab)) ||
+				  event_add(lab->control, NULL) < 0))
+		return rs_error_set(err, RS_ERR_INTERNAL, "cannot listen to the lab's handle");
+	return 0;
+}
+
+void lab_control_stop(struct lab_server *lab)
+{
+	if (lab->ticker)
+		event_free(lab->ticker);
+	if (lab->control)
+		event_free(lab->control);
+	lab->ticker = lab->control = NULL;
+}
+
+/* ---- the handle, on the front end's side ---- */
+
+struct lab_handle *lab_handle_new(struct rs_error *err)
+{
+	struct lab_handle *h = calloc(1, sizeof(*h));
+
+	if (!h) {
+		rs_error_set(err, RS_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	h->cmd[0] = h->cmd[1] = h->ack[0] = h->ack[1] = -1;
+	if (pipe(h->cmd) < 0 || pipe(h->ack) < 0 || fcntl(h->cmd[0], F_SETFD, FD_CLOEXEC) < 0 ||
+	    fcntl(h->cmd[1], F_SETFD, FD_CLOEXEC) < 0 || fcntl(h->ack[0], F_SETFD, FD_CLOEXEC) < 0 ||
+	    fcntl(h->ack[1], F_SETFD, FD_CLOEXEC) < 0) {
+		rs_error_set(err, RS_ERR_IO, "cannot make the lab's handle: %s", strerror(errno));
+		lab_handle_free(h);
+		return NULL;
+	}
+	return h;
+}
+
+void lab_handle_free(struct lab_handle *h)
+{
+	if (!h)
+		return;
+	for (int i = 0; i < 2; i++) {
+		if (h->cmd[i] >= 0)
+			close(h->cmd[i]);
+		if (h->ack[i] >= 0)
+			close(h->ack[i]);
+	}
+	free(h);
+}
+
+static int send_cmd(struct lab_handle *h, char c)
+{
+	ssize_t n;
+
+	while ((n = write(h->cmd[1], &c, 1)) < 0 && errno == EINTR)
+		;
+	return n == 1 ? 0 : -1;
+}
+
+int lab_handle_stop(struct lab_handle *h)
+{
+	return send_cmd(h, 's');
+}
+
+int lab_handle_tick(struct lab_handle *h, struct rs_error *err)
+{
+	struct pollfd p = { h->ack[0], POLLIN, 0 };
+	char k;
+	int n;
+
+	if (send_cmd(h, 't') < 0)
+		return rs_error_set(err, RS_ERR_IO, "cannot reach the lab: %s", strerror(errno));
+	while ((n = poll(&p, 1, HANDLE_TIMEOUT_MS)) < 0 && errno == EINTR)
+		;
+	if (n <= 0 || read(h->ack[0], &k, 1) != 1)
+		return rs_error_set(err, RS_ERR_IO, "the lab did not answer its handle in %d s", HANDLE_TIMEOUT_MS / 1000);
+	return 0;
+}

@@ -1,0 +1,1 @@
+rehearse nofleet.json --target lab:
