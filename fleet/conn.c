@@ -26,17 +26,6 @@ rs_time device_time(const struct run *r, uint32_t dev, int64_t t)
 
 /* ---- the device's check of the served chain ---- */
 
-static int cert_code(enum rs_verify_reason reason)
-{
-	switch (reason) {
-	case RS_VERIFY_EXPIRED:
-	case RS_VERIFY_NOT_YET_VALID: return RS_PROBE_CERT_EXPIRED;
-	case RS_VERIFY_NAME_MISMATCH: return RS_PROBE_CERT_HOSTNAME_MISMATCH;
-	case RS_VERIFY_CHAIN_TOO_LARGE: return RS_PROBE_CERT_CHAIN_TOO_LARGE;
-	default: return RS_PROBE_CERT_UNTRUSTED;
-	}
-}
-
 static int add_x509(struct rs_certlist *list, X509 *x)
 {
 	unsigned char *der = NULL;
@@ -109,7 +98,7 @@ static int verify_full(struct class_rt *cr, enum stage stage, X509 *leaf, STACK_
 	if (!(vr = rs_verify(chain, NULL, cr->store, cr->vopts[stage], NULL)))
 		goto out;
 	if (!rs_verify_result_ok(vr))
-		code = cert_code(rs_verify_result_reason(vr));
+		code = rs_probe_code_for_verify(rs_verify_result_reason(vr));
 	else if (cr->npins && !pinned(cr, chain))
 		code = RS_PROBE_CERT_UNTRUSTED; /* the pinned intermediate is not in the served chain */
 	else

@@ -632,6 +632,8 @@ enum rs_probe_code { RS_PROBE_CODE_TABLE(RS_X_ENUM) RS_PROBE__COUNT };
 /** "ok-auth-rejected", and its group: "network", "tls", "certificate", "protocol" or "other". */
 RS_API const char *rs_probe_code_name(enum rs_probe_code code);
 RS_API const char *rs_probe_code_group(enum rs_probe_code code);
+/** The result code for a served chain that the path builder rejected for reason (cert-expired, cert-untrusted...). */
+RS_API enum rs_probe_code rs_probe_code_for_verify(enum rs_verify_reason reason);
 
 /** What the probe speaks after TLS. */
 enum rs_probe_protocol {

@@ -308,7 +308,7 @@ static int tls_step(const struct rs_probe_opts *o, struct rs_stream *s, struct r
 	return 0;
 }
 
-static enum rs_probe_code cert_code(enum rs_verify_reason reason)
+enum rs_probe_code rs_probe_code_for_verify(enum rs_verify_reason reason)
 {
 	switch (reason) {
 	case RS_VERIFY_EXPIRED:
@@ -365,7 +365,7 @@ static int verify_step(const struct rs_probe_opts *o, struct rs_probe_result *r,
 	if (rs_verify_result_ok(r->verify))
 		return 0;
 	reason = rs_verify_result_reason(r->verify);
-	rs_probe_set(r, cert_code(reason), "verify", "%s: %s", rs_verify_reason_code(reason),
+	rs_probe_set(r, rs_probe_code_for_verify(reason), "verify", "%s: %s", rs_verify_reason_code(reason),
 		     rs_verify_result_message(r->verify));
 	return -1;
 }

@@ -152,6 +152,12 @@ static void test_codes_and_options(void **state)
 	assert_string_equal(rs_probe_code_group(RS_PROBE_CERT_CHAIN_TOO_LARGE), "certificate");
 	assert_string_equal(rs_probe_code_name(RS_PROBE_TIMEOUT), "timeout");
 	assert_string_equal(rs_probe_code_name((enum rs_probe_code)999), "unknown");
+	assert_int_equal(rs_probe_code_for_verify(RS_VERIFY_EXPIRED), RS_PROBE_CERT_EXPIRED);
+	assert_int_equal(rs_probe_code_for_verify(RS_VERIFY_NOT_YET_VALID), RS_PROBE_CERT_EXPIRED);
+	assert_int_equal(rs_probe_code_for_verify(RS_VERIFY_NAME_MISMATCH), RS_PROBE_CERT_HOSTNAME_MISMATCH);
+	assert_int_equal(rs_probe_code_for_verify(RS_VERIFY_CHAIN_TOO_LARGE), RS_PROBE_CERT_CHAIN_TOO_LARGE);
+	assert_int_equal(rs_probe_code_for_verify(RS_VERIFY_UNTRUSTED_ROOT), RS_PROBE_CERT_UNTRUSTED);
+	assert_int_equal(rs_probe_code_for_verify(RS_VERIFY_UNSUPPORTED_DIGEST), RS_PROBE_CERT_UNTRUSTED);
 	assert_int_equal(rs_probe_opts_set_target(o, "", 443, &err), -1);
 	assert_int_equal(rs_probe_opts_set_target(o, "h.example", 0, &err), -1);
 	assert_int_equal(rs_probe_opts_set_target(o, "h.example", 8883, &err), 0);
