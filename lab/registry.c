@@ -85,11 +85,27 @@ int lab_device_key(const char *dir, const char *device_id, char *key_out, size_t
 	return rv;
 }
 
+/* Writes the registry document to DIR/devices.json (0600: it holds keys), wiping the text it made. */
+static int save_devices(const char *dir, json_t *doc, struct rs_error *err)
+{
+	char path[4096], *text;
+	int rv;
+
+	if (!(text = json_dumps(doc, JSON_INDENT(1) | JSON_SORT_KEYS)))
+		return rs_error_set(err, RS_ERR_NOMEM, "out of memory");
+	if (lab_path(path, sizeof(path), dir, "devices.json") < 0)
+		rv = rs_error_set(err, RS_ERR_USAGE, "path '%s' is too long", dir);
+	else
+		rv = lab_write_file(path, text, strlen(text), 1, err);
+	OPENSSL_cleanse(text, strlen(text));
+	free(text);
+	return rv;
+}
+
 int lab_device_add(const char *dir, const char *device_id, char *key_out, size_t key_size, struct rs_error *err)
 {
 	json_t *doc, *devs, *dev;
 	unsigned char rnd[32];
-	char path[4096], *text = NULL;
 	int rv = -1;
 
 	if (!lab_device_id_ok(device_id))
@@ -107,14 +123,10 @@ int lab_device_add(const char *dir, const char *device_id, char *key_out, size_t
 	else if (json_object_get(devs, device_id))
 		rs_error_set(err, RS_ERR_USAGE, "device '%s' is already in the lab", device_id);
 	else if (!(dev = json_pack("{s:s, s:s}", "primary_key", key_out, "auth", "sas")) ||
-		 json_object_set_new(devs, device_id, dev) < 0 ||
-		 !(text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS)))
+		 json_object_set_new(devs, device_id, dev) < 0)
 		rs_error_set(err, RS_ERR_NOMEM, "out of memory");
-	else if (lab_path(path, sizeof(path), dir, "devices.json") == 0)
-		rv = lab_write_file(path, text, strlen(text), 1, err);
-	if (text)
-		OPENSSL_cleanse(text, strlen(text));
-	free(text);
+	else
+		rv = save_devices(dir, doc, err);
 	json_decref(doc);
 	return rv;
 }
@@ -146,24 +158,14 @@ static int put_all(json_t *devs, const struct lab_device *d, size_t n, struct rs
 int lab_devices_put(const char *dir, const struct lab_device *devs, size_t n, struct rs_error *err)
 {
 	json_t *doc, *reg;
-	char path[4096], *text = NULL;
 	int rv = -1;
 
 	if (!(doc = load_json(dir, "devices.json", err)))
 		return -1;
 	if (!json_is_object(reg = json_object_get(doc, "devices")))
 		rs_error_set(err, RS_ERR_PARSE, "cannot read '%s/devices.json': no \"devices\" object", dir);
-	else if (put_all(reg, devs, n, err) < 0)
-		;
-	else if (!(text = json_dumps(doc, JSON_INDENT(1) | JSON_SORT_KEYS)))
-		rs_error_set(err, RS_ERR_NOMEM, "out of memory");
-	else if (lab_path(path, sizeof(path), dir, "devices.json") < 0)
-		rs_error_set(err, RS_ERR_USAGE, "path '%s' is too long", dir);
-	else
-		rv = lab_write_file(path, text, strlen(text), 1, err);
-	if (text)
-		OPENSSL_cleanse(text, strlen(text));
-	free(text);
+	else if (put_all(reg, devs, n, err) == 0)
+		rv = save_devices(dir, doc, err);
 	json_decref(doc);
 	return rv;
 }
