@@ -341,6 +341,8 @@ static void print_phase(const struct fleet_result *r, size_t k)
 			if (st->dps_reasons[code])
 				printf(" (%u at dps)", st->dps_reasons[code]);
 		}
+		if (st->waiting)
+			printf("  not tried yet %u", st->waiting);
 		printf("\n");
 	}
 }
@@ -394,11 +396,11 @@ static json_t *stats_json(const struct fleet_phase_stats *st)
 			json_object_set_new(at_dps, rs_probe_code_name((enum rs_probe_code)code),
 					    json_integer(st->dps_reasons[code]));
 	}
-	return json_pack("{s:I, s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:I, s:I, s:I}", "reconnected", (json_int_t)st->reconnected,
+	return json_pack("{s:I, s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:I, s:I, s:I}", "reconnected", (json_int_t)st->reconnected,
 			 "p50", st->p50 < 0 ? json_null() : json_integer(st->p50), "p95",
 			 st->p95 < 0 ? json_null() : json_integer(st->p95), "max",
 			 st->max < 0 ? json_null() : json_integer(st->max), "holding", (json_int_t)st->holding, "stranded",
-			 (json_int_t)st->stranded, "reasons", reasons, "reasons_at_dps", at_dps, "attempts", (json_int_t)st->attempts, "failures",
+			 (json_int_t)st->stranded, "waiting", (json_int_t)st->waiting, "reasons", reasons, "reasons_at_dps", at_dps, "attempts", (json_int_t)st->attempts, "failures",
 			 (json_int_t)st->failures, "failures_at_dps", (json_int_t)st->failures_at_dps);
 }
 

@@ -114,7 +114,8 @@ struct fleet_phase_stats {
 	unsigned reconnected;     /* established a session during the phase */
 	int64_t p50, p95, max;    /* seconds from the phase's start to the first session; -1 when none */
 	unsigned holding;         /* still on a session from before the phase at its end */
-	unsigned stranded;        /* without a session at the phase's end */
+	unsigned stranded;        /* without a session at the phase's end, after trying */
+	unsigned waiting;         /* not tried yet at the phase's end: the first attempt is due later (the ramp) */
 	unsigned reasons[RS_PROBE__COUNT]; /* the stranded devices' last failure */
 	unsigned dps_reasons[RS_PROBE__COUNT]; /* those whose last failure was at the DPS step */
 	unsigned attempts, failures;

@@ -146,6 +146,8 @@ static void table(struct out *o, const struct fleet_result *r, size_t k)
 		for (int c = 0; c < RS_PROBE__COUNT; c++)
 			if (st->reasons[c])
 				put(o, "%s %u ", rs_probe_code_name((enum rs_probe_code)c), st->reasons[c]);
+		if (st->waiting)
+			put(o, "not tried yet %u", st->waiting);
 		put(o, "</td></tr>\n");
 	}
 	put(o, "</table>\n");

@@ -279,7 +279,9 @@ static void close_phase(struct run *r)
 				r->times[n++] = d->phase_first;
 			if (d->connected && d->session_phase < (int32_t)r->phase)
 				st->holding++;
-			if (!d->connected) {
+			if (!d->connected && d->last_code == NOT_TRIED) {
+				st->waiting++;
+			} else if (!d->connected) {
 				st->stranded++;
 				st->reasons[d->last_code]++;
 				st->dps_reasons[d->last_code] += d->last_dps;
@@ -365,7 +367,7 @@ static int setup(struct run *r, struct rs_error *err)
 			d->cls = (uint16_t)c;
 			d->rng = seed_of(s->seed, k);
 			d->phase_first = -1;
-			d->last_code = RS_PROBE_TIMEOUT;
+			d->last_code = NOT_TRIED;
 			if (push(r, s->ramp > 0 ? (int64_t)(next_rand(&d->rng) % (uint64_t)s->ramp) : 0, (uint32_t)k,
 				 EV_CONNECT) < 0)
 				return rs_error_set(err, RS_ERR_NOMEM, "out of memory");

@@ -22,12 +22,14 @@ enum stage { STAGE_DPS, STAGE_HUB };
 
 struct conn;
 
+#define NOT_TRIED RS_PROBE__COUNT /* a device whose first attempt is still to come (the fleet's ramp) */
+
 struct device {
 	uint64_t rng;
 	struct conn *held; /* the session's connection, or NULL (none, or modelled) */
 	uint32_t gen;
 	uint16_t cls;
-	uint8_t connected, last_code, last_dps, attempts;
+	uint8_t connected, last_code, last_dps, attempts; /* last_code NOT_TRIED before the first attempt */
 	int32_t session_phase;
 	int32_t phase_first; /* seconds from the phase's start to the first session in it, -1 */
 };

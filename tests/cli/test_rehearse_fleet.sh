@@ -98,6 +98,27 @@ sys.exit(0 if ok else 1)
 PYEOF
 check grep -Eq 'connections held at most, [0-9]{2,} pings' "$S/stalled.err"
 
+# a migration before the ramp is over: devices whose first attempt is still to come are "not tried yet" (waiting),
+# not stranded
+cat >"$S/fleet/early.json" <<'JSON'
+{ "schema": "rootshift/fleet/1", "seed": "early", "duration": 3600, "ramp": 1800,
+  "classes": [ { "name": "good", "count": 6, "store": "lab:recommended" } ],
+  "schedule": [ { "at": 300, "action": "migrate" } ] }
+JSON
+"$BIN" rehearse "$S/fleet/early.json" --lab "$S/lab" --at 2026-01-02T00:00:00Z --format json >"$S/early.json" 2>/dev/null
+check test $? -eq 0
+$PY - "$S/early.json" <<'PYEOF' || fails=$((fails + 1))
+import json, sys
+start, migrate = json.load(open(sys.argv[1]))["classes"][0]["phases"]
+ok = (start["stranded"] == 0 and start["waiting"] > 0 and start["reconnected"] + start["waiting"] == 6
+      and migrate["waiting"] == 0 and migrate["stranded"] == 0)
+print(("ok   " if ok else "FAIL ") + "before the ramp ends: %d connected, %d not tried yet, %d stranded"
+      % (start["reconnected"], start["waiting"], start["stranded"]))
+sys.exit(0 if ok else 1)
+PYEOF
+"$BIN" rehearse "$S/fleet/early.json" --lab "$S/lab" --at 2026-01-02T00:00:00Z 2>/dev/null >"$S/early.txt"
+check grep -Eq '^  good +6 +[0-9]+ .* 0  not tried yet [1-9]$' "$S/early.txt"
+
 # --speed: the same rehearsal, paced to at most 5400 virtual seconds per wall second (3 h take at least 2 s)
 t0=$(date +%s%N)
 "$BIN" rehearse "$S/fleet/fleet.json" --lab "$S/lab" --at 2026-01-02T00:00:00Z --format json --speed 5400 \
