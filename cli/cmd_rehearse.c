@@ -688,6 +688,31 @@ static void stop_lab_thread(void *ctx)
 	lab_stop(((struct driver *)ctx)->lt);
 }
 
+/* What both lab targets share: descriptors planned for fds_per_device descriptors a held session (the device's,
+ * and the lab's when it runs in this process), the lab's names, the clock and the switch through dr. */
+static int lab_target(struct fleet_target *t, const struct rehearse_args *a, const struct fleet_spec *spec,
+		      const struct lab_config *cfg, const char *dir, int fds_per_device, struct driver *dr)
+{
+	int rv;
+
+	if ((rv = plan_files(t, fds_per_device, a->max_inflight)) != 0)
+		return rv;
+	note_budget(spec, t->max_held, fds_per_device, a->max_held);
+	if (a->max_held >= 0 && a->max_held < t->max_held)
+		t->max_held = a->max_held;
+	t->host = cfg->hub_host;
+	t->dps_host = cfg->dps_host;
+	t->id_scope = cfg->id_scope;
+	t->lab_dir = dir;
+	t->start = a->start;
+	t->timeout_ms = 30000;
+	t->drops_sessions = 1;
+	t->set_time = set_time;
+	t->apply = apply;
+	t->ctx = dr;
+	return 0;
+}
+
 /* Against the lab in dir, served in this process with the virtual clock as its clock. */
 static int rehearse_in_process(struct rehearse_args *a, struct fleet_spec *spec, const char *dir)
 {
@@ -703,28 +728,15 @@ static int rehearse_in_process(struct rehearse_args *a, struct fleet_spec *spec,
 		return lib_error(&err);
 	if ((rv = register_devices(dir, spec)) != 0)
 		return rv;
-	if ((rv = plan_files(&t, 2, a->max_inflight)) != 0)
+	if ((rv = lab_target(&t, a, spec, &cfg, dir, 2, &dr)) != 0)
 		return rv;
-	note_budget(spec, t.max_held, 2, a->max_held);
-	if (a->max_held >= 0 && a->max_held < t.max_held)
-		t.max_held = a->max_held;
 	atomic_store(&vclock, a->start);
 	if ((rv = lab_start(&lt, dir, spec->dps_delay)) != 0)
 		return rv;
-	t.host = cfg.hub_host;
-	t.dps_host = cfg.dps_host;
-	t.id_scope = cfg.id_scope;
 	t.connect_host = "127.0.0.1";
 	t.mqtt_port = lt.mqtt_port;
 	t.amqp_port = lt.amqp_port;
 	t.https_port = lt.https_port;
-	t.lab_dir = dir;
-	t.start = a->start;
-	t.timeout_ms = 30000;
-	t.drops_sessions = 1;
-	t.set_time = set_time;
-	t.apply = apply;
-	t.ctx = &dr;
 	return run_and_render(a, spec, &t, stop_lab_thread);
 }
 
@@ -803,26 +815,13 @@ static int rehearse_remote_lab(struct rehearse_args *a, struct fleet_spec *spec,
 	if (spec->dps_delay)
 		fprintf(stderr, "note: the fleet's dps_delay is for an in-process lab; this lab's DPS follows after its own "
 				"--dps-delay, in real seconds\n");
-	if ((rv = plan_files(&t, 1, a->max_inflight)) != 0)
+	if ((rv = lab_target(&t, a, spec, &cfg, dir, 1, &dr)) != 0)
 		return rv;
-	note_budget(spec, t.max_held, 1, a->max_held);
-	if (a->max_held >= 0 && a->max_held < t.max_held)
-		t.max_held = a->max_held;
-	t.host = cfg.hub_host;
-	t.dps_host = cfg.dps_host;
-	t.id_scope = cfg.id_scope;
 	t.connect_host = strcmp(st.listen, "0.0.0.0") ? st.listen : "127.0.0.1";
 	t.mqtt_port = st.mqtt_port;
 	t.amqp_port = st.amqp_port;
 	t.https_port = st.https_port;
-	t.lab_dir = dir;
-	t.start = a->start;
-	t.timeout_ms = 30000;
-	t.drops_sessions = 1;
-	t.set_time = set_time;
 	t.sas_time = lab_time;
-	t.apply = apply;
-	t.ctx = &dr;
 	return run_and_render(a, spec, &t, NULL);
 }
 
