@@ -38,7 +38,7 @@ void lab_tick(struct lab_server *lab)
 	if (lab->dps_pending && now >= lab->dps_due) {
 		lab->dps_pending = 0;
 		lab->dps_chain = lab->dps_target;
-		lab_event(lab, "dps-switch", "", lab->dps_chain, "DPS follows the hubs");
+		lab_event(lab, LAB_EV_DPS_SWITCH, "", lab->dps_chain, "DPS follows the hubs");
 	}
 	for (c = lab->conns; c; c = next) {
 		next = c->next;
@@ -66,7 +66,7 @@ static void on_command(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	for (ssize_t i = 0; i < n; i++) {
 		if (cmd[i] == 's') {
-			lab_event(lab, "shutdown", "", lab->hub_chain, "stopped by its handle");
+			lab_event(lab, LAB_EV_SHUTDOWN, "", lab->hub_chain, "stopped by its handle");
 			event_base_loopexit(lab->base, NULL);
 		} else if (cmd[i] == 't') {
 			lab_tick(lab);

@@ -15,7 +15,7 @@ static void http_error(struct conn *c, const char *status, const char *why)
 	char resp[256];
 	int n = snprintf(resp, sizeof(resp), "HTTP/1.1 %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", status);
 
-	lab_event(c->lab, "protocol-error", "", c->chain, why);
+	lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, why);
 	conn_send(c, resp, (size_t)n);
 	conn_close_after_flush(c);
 }
@@ -88,7 +88,7 @@ static int upgrade(struct conn *c, struct evbuffer *in)
 		     "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
 		     "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Protocol: %.*s\r\n\r\n",
 		     accept, (int)proto.len, proto.ptr);
-	lab_event(c->lab, "ws-upgrade", "", c->chain, "");
+	lab_conn_event(c, LAB_EV_WS_UPGRADE, NULL, "");
 	evbuffer_drain(in, used);
 	conn_send(c, resp, (size_t)n);
 	c->ws_upgraded = 1;
@@ -112,8 +112,7 @@ static int frames(struct conn *c, struct evbuffer *in)
 		if (r < 0 || !f.masked || f.opcode == RS_WS_TEXT) {
 			if (r < 0 && err.code == RS_ERR_LIMIT)
 				c->lab->n.dropped_limits++;
-			lab_event(c->lab, "protocol-error", c->device_id, c->chain,
-				  r < 0 ? err.message : !f.masked ? "client frame is not masked" : "text frame");
+			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, r < 0 ? err.message : !f.masked ? "client frame is not masked" : "text frame");
 			conn_close(c);
 			return -1;
 		}
