@@ -252,7 +252,7 @@ static json_t *status_devices(struct lab_server *lab)
 }
 
 /* GET /api/status, through jansson: device ids and failure details are whatever clients sent. */
-static void status_json(struct lab_server *lab, struct evbuffer *b)
+void lab_status_render(struct lab_server *lab, struct evbuffer *b)
 {
 	json_t *o = json_object(), *hs = json_object(), *tls = json_object(), *hist = json_array();
 	char at[32], *text;
@@ -276,8 +276,12 @@ static void status_json(struct lab_server *lab, struct evbuffer *b)
 	rs_time_format(lab->opts->clock(), at, sizeof(at));
 	json_object_set_new(o, "time", json_string(at));
 	json_object_set_new(o, "auth_failures", json_integer((json_int_t)lab->n.auth_failures));
-	for (i = 0; i < LAB_MAX_REASONS && lab->reasons[i].reason[0]; i++)
-		json_object_set_new(tls, lab->reasons[i].reason, json_integer((json_int_t)lab->reasons[i].count));
+	for (i = 0; i < LAB_MAX_REASONS && lab->reasons[i].reason[0]; i++) {
+		json_t *key = lab_json_string(lab->reasons[i].reason);
+		if (key)
+			json_object_set_new(tls, json_string_value(key), json_integer((json_int_t)lab->reasons[i].count));
+		json_decref(key);
+	}
 	json_object_set_new(o, "tls_failures", tls);
 	for (i = 0; i < lab->history_len; i++)
 		json_array_append_new(hist, json_integer(lab->history[i]));
@@ -317,7 +321,7 @@ static void label_value(struct evbuffer *b, const char *v)
 	json_decref(j);
 }
 
-static void metrics(struct lab_server *lab, struct evbuffer *b)
+void lab_metrics_render(struct lab_server *lab, struct evbuffer *b)
 {
 	size_t i;
 
@@ -402,7 +406,7 @@ static void admin_change(struct evhttp_request *req, struct lab_server *lab, int
 	}
 	lab_switch(lab, to, mix, disconnect);
 	if ((b = evbuffer_new())) {
-		status_json(lab, b);
+		lab_status_render(lab, b);
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "application/json");
 		evhttp_send_reply(req, 200, "OK", b);
 		evbuffer_free(b);
@@ -528,9 +532,9 @@ static void admin_request(struct evhttp_request *req, void *arg)
 	if (!(b = evbuffer_new()))
 		return;
 	if (!strcmp(path, "/metrics"))
-		metrics(lab, b);
+		lab_metrics_render(lab, b);
 	else
-		status_json(lab, b);
+		lab_status_render(lab, b);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 			  path[1] == 'm' ? "text/plain; version=0.0.4" : "application/json");
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Cache-Control", "no-store");

@@ -211,6 +211,8 @@ int lab_send_c2d(struct lab_server *lab, const char *device, const unsigned char
 
 /* http.c */
 int lab_http_start(struct lab_server *lab, struct rs_error *err);
+void lab_status_render(struct lab_server *lab, struct evbuffer *b);  /* GET /api/status */
+void lab_metrics_render(struct lab_server *lab, struct evbuffer *b); /* GET /metrics */
 void lab_tracking_id(char *out, size_t size);
 
 #endif
