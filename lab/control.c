@@ -42,6 +42,8 @@ void lab_tick(struct lab_server *lab)
 	}
 	for (c = lab->conns; c; c = next) {
 		next = c->next;
+		if (c->paused)
+			conn_io_resume(c);
 		if ((c->state != ST_HUB && c->state != ST_DPS) || c->keep_alive <= 0 ||
 		    now - c->last_seen <= keep_alive_limit(c->keep_alive))
 			continue;

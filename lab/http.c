@@ -351,8 +351,13 @@ void lab_metrics_render(struct lab_server *lab, struct evbuffer *b)
 			    "rootshift_lab_dropped_connections_total{cause=\"limit\"} %lu\n"
 			    "rootshift_lab_dropped_connections_total{cause=\"timeout\"} %lu\n"
 			    "rootshift_lab_dropped_connections_total{cause=\"cap\"} %lu\n"
-			    "rootshift_lab_dropped_connections_total{cause=\"kicked\"} %lu\n",
-			    lab->n.dropped_limits, lab->n.dropped_timeouts, lab->n.dropped_cap, lab->n.kicked);
+			    "rootshift_lab_dropped_connections_total{cause=\"kicked\"} %lu\n"
+			    "rootshift_lab_dropped_connections_total{cause=\"slow-consumer\"} %lu\n",
+			    lab->n.dropped_limits, lab->n.dropped_timeouts, lab->n.dropped_cap, lab->n.kicked,
+			    lab->n.dropped_slow);
+	metric(b, "rootshift_lab_ws_pings_ignored_total", "counter",
+	       "WebSocket PINGs left unanswered: over the rate, or while earlier output waited for the peer.");
+	evbuffer_add_printf(b, "rootshift_lab_ws_pings_ignored_total %lu\n", lab->n.pings_ignored);
 	metric(b, "rootshift_lab_events_dropped_total", "counter",
 	       "Events not written because the reader of the event stream fell behind.");
 	evbuffer_add_printf(b, "rootshift_lab_events_dropped_total %lu\n", lab->n.events_dropped);
@@ -629,6 +634,9 @@ static struct evhttp *http_on(struct lab_server *lab, const char *addr, int *por
 	evhttp_set_gencb(h, cb, lab);
 	evhttp_set_max_headers_size(h, 16384);
 	evhttp_set_max_body_size(h, 256 * 1024 + 4096);
+	/* Output limit: evhttp reads a connection's next request only once the reply before it is written
+	 * (evhttp_send_done, libevent 2.1 http.c), and the timeout closes a connection whose write stalls; so a
+	 * peer that does not read holds one reply at most, for 30 s at most. */
 	evhttp_set_timeout(h, 30);
 	evhttp_set_allowed_methods(h, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT);
 	if (!(s = evhttp_bind_socket_with_handle(h, addr, (ev_uint16_t)*port))) {

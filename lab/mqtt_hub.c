@@ -418,11 +418,8 @@ int mqtt_process(struct conn *c, struct evbuffer *in)
 		if (on_packet(c, &pkt) < 0)
 			return -1; /* c, its buffers and pkt's strings are gone */
 		evbuffer_drain(in, used);
-		if (conn_pending(c) > LAB_MAX_PENDING) {
-			c->lab->n.dropped_limits++;
-			conn_drop(c, "slow-consumer", "a peer that does not read left too much output");
-			return -1;
-		}
+		if (c->slow)
+			return -1; /* closing: conn_send refused its output (conn_io.c drops it) */
 	}
 	return 0;
 }

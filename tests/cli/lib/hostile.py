@@ -10,11 +10,12 @@ Usage: hostile.py SCENARIO PORT CAFILE [ARGS...]; prints what it saw, exits 0 wh
   idle PORT CA N HOLD          N TLS connections that never authenticate, held HOLD s; prints how many the lab
                                closed and when
   hold-tcp PORT - N HOLD       N TCP connections held open HOLD s (no TLS)
+  no-read PORT CA DEV KEY      a device that asks for its twin as fast as it can and never reads the answers
 """
 import os, socket, ssl, struct, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mqtt_client import Client, connect_packet, publish_packet, s  # noqa: E402
+from mqtt_client import HUB, Client, connect_packet, publish_packet, sas  # noqa: E402
 
 # MQTT strings are UTF-8 without U+0000 (the lab's decoder refuses others, as MQTT 3.1.1, 1.5.3, says)
 NASTY = b'q"b\\s\x01\x08\n\r\t\x1b[31m\x7f\xc3\xa9\xe2\x80\xa8</td><script>x</script>{"a":1}'
@@ -131,6 +132,29 @@ def scenario_hold_tcp(port, _ca, n="80", hold="5"):
             pass
     print(f"{len(socks)} TCP connections held", flush=True)
     time.sleep(float(hold))
+
+
+def scenario_no_read(port, cafile, dev, key):
+    ctx = ssl.create_default_context(cafile=cafile)
+    raw = socket.socket()
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    raw.settimeout(10)
+    raw.connect(("127.0.0.1", port))
+    sock = ctx.wrap_socket(raw, server_hostname="localhost")
+    sock.sendall(connect_packet(dev, f"{HUB}/{dev}/?api-version=2021-04-12", sas(key, f"{HUB}/devices/{dev}")))
+    sock.settimeout(1)
+    sent, t0, closed = 0, time.time(), "no"
+    while time.time() - t0 < 20:
+        try:
+            sock.sendall(b"".join(publish_packet(f"$iothub/twin/GET/?$rid={sent + i}") for i in range(100)))
+            sent += 100
+        except socket.timeout:
+            continue
+        except (OSError, ssl.SSLError):
+            closed = "yes"
+            break
+    print(f"sent {sent} twin requests, read none; closed by the lab: {closed} after {time.time() - t0:.1f} s")
+    sys.exit(0 if closed == "yes" else 1)
 
 
 def main():
