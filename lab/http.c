@@ -352,9 +352,11 @@ void lab_metrics_render(struct lab_server *lab, struct evbuffer *b)
 			    "rootshift_lab_dropped_connections_total{cause=\"timeout\"} %lu\n"
 			    "rootshift_lab_dropped_connections_total{cause=\"cap\"} %lu\n"
 			    "rootshift_lab_dropped_connections_total{cause=\"kicked\"} %lu\n"
-			    "rootshift_lab_dropped_connections_total{cause=\"slow-consumer\"} %lu\n",
+			    "rootshift_lab_dropped_connections_total{cause=\"slow-consumer\"} %lu\n"
+			    "rootshift_lab_dropped_connections_total{cause=\"auth-timeout\"} %lu\n"
+			    "rootshift_lab_dropped_connections_total{cause=\"crowded-out\"} %lu\n",
 			    lab->n.dropped_limits, lab->n.dropped_timeouts, lab->n.dropped_cap, lab->n.kicked,
-			    lab->n.dropped_slow);
+			    lab->n.dropped_slow, lab->n.dropped_auth, lab->n.dropped_crowded);
 	metric(b, "rootshift_lab_ws_pings_ignored_total", "counter",
 	       "WebSocket PINGs left unanswered: over the rate, or while earlier output waited for the peer.");
 	evbuffer_add_printf(b, "rootshift_lab_ws_pings_ignored_total %lu\n", lab->n.pings_ignored);

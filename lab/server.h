@@ -75,6 +75,9 @@ struct conn {
 	unsigned char slow;     /* its output passed LAB_MAX_PENDING: dropped as a slow consumer on the next turn */
 	unsigned char paused;   /* not read until the clock's next check (a PING flood) */
 	unsigned short pings;   /* WebSocket PINGs received in the second ping_sec */
+	unsigned char authed;   /* authenticated: a hub session, a DPS session with valid credentials */
+	unsigned char deadline_auth; /* the deadline is the authentication deadline (else the handshake's) */
+	unsigned short auth_more; /* seconds of authentication deadline left when the handshake's passes */
 	unsigned ping_sec;
 	struct event *deadline; /* handshake and CONNECT timeouts, closing; NULL in a session, to spare an idle
 				 * connection the event */
@@ -111,6 +114,8 @@ struct counters {
 	unsigned long kicked;
 	unsigned long events_dropped;
 	unsigned long dropped_slow;  /* slow consumers */
+	unsigned long dropped_auth;  /* not authenticated within the deadline */
+	unsigned long dropped_crowded; /* unauthenticated connections that made room for newer ones */
 	unsigned long pings_ignored; /* WebSocket PINGs over the rate, or while output waited */
 };
 
@@ -140,6 +145,7 @@ struct lab_server {
 	struct conn *conns;
 	struct evbuffer *scratch; /* input being handed to a protocol (conn_io.c) */
 	size_t nconns, peak_conns;
+	size_t nauthed;           /* connections authenticated (the rest count against the unauthenticated room) */
 	struct counters n;
 	struct reason_count reasons[LAB_MAX_REASONS];
 	rs_time started;
@@ -185,6 +191,10 @@ void conn_close(struct conn *c);
 void conn_drop(struct conn *c, const char *cause, const char *detail);
 void conn_close_after_flush(struct conn *c);
 void conn_end_deadline(struct conn *c);
+/* c has authenticated: its deadline ends, and it no longer counts against the room kept for connections that
+ * have not (--max-connections reserves the rest for authenticated sessions). */
+void conn_authenticated(struct conn *c);
+int lab_auth_deadline(const struct lab_server *lab); /* 1 when connections must authenticate in time */
 size_t lab_connected(const struct lab_server *lab);
 int lab_switch(struct lab_server *lab, enum lab_chain to, int mix, int disconnect);
 
