@@ -106,7 +106,7 @@ static int connect_addr(struct rs_stream *s, const struct addrinfo *ai, int time
 
 	s->fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
 	if (s->fd < 0)
-		return fail(s, RS_NET_IO, "socket: %s", strerror(errno));
+		return fail(s, RS_NET_INTERNAL, "socket: %s", strerror(errno));
 	if (connect(s->fd, ai->ai_addr, ai->ai_addrlen) == 0)
 		return 0;
 	if (errno != EINPROGRESS)
@@ -279,7 +279,7 @@ static int make_ctx(struct rs_stream *s, const struct rs_tls_params *p)
 
 	s->ctx = SSL_CTX_new(TLS_client_method());
 	if (!s->ctx)
-		return fail(s, RS_NET_IO, "cannot create a TLS context");
+		return fail(s, RS_NET_INTERNAL, "cannot create a TLS context");
 	/* Verification is ours (rs_verify), after the handshake, so that the chain is captured whatever it is. */
 	SSL_CTX_set_verify(s->ctx, SSL_VERIFY_NONE, NULL);
 	SSL_CTX_set_security_level(s->ctx, 0);
@@ -391,12 +391,12 @@ int rs_stream_tls(struct rs_stream *s, const struct rs_tls_params *p, int timeou
 	if (make_ctx(s, p) < 0)
 		return -1;
 	if (!(s->ssl = SSL_new(s->ctx)))
-		return fail(s, RS_NET_IO, "cannot create a TLS connection");
+		return fail(s, RS_NET_INTERNAL, "cannot create a TLS connection");
 	if (!(bio = nosigpipe_bio(s)))
-		return fail(s, RS_NET_IO, "cannot create a TLS connection");
+		return fail(s, RS_NET_INTERNAL, "cannot create a TLS connection");
 	SSL_set_bio(s->ssl, bio, bio); /* the SSL owns it (one reference for both directions) */
 	if (p->sni && !SSL_set_tlsext_host_name(s->ssl, p->sni))
-		return fail(s, RS_NET_IO, "cannot set the server name");
+		return fail(s, RS_NET_INTERNAL, "cannot set the server name");
 	for (;;) {
 		ERR_clear_error();
 		r = SSL_connect(s->ssl);

@@ -8,7 +8,8 @@
 
 /* How a network step failed, in the probe's terms. */
 enum rs_net_fail { RS_NET_OK, RS_NET_DNS, RS_NET_REFUSED, RS_NET_TIMEOUT, RS_NET_PROXY, RS_NET_TLS_ALERT,
-		   RS_NET_TLS_PROTOCOL, RS_NET_CLOSED, RS_NET_IO };
+		   RS_NET_TLS_PROTOCOL, RS_NET_CLOSED, RS_NET_IO,
+		   RS_NET_INTERNAL /* ours: memory, no socket */ };
 
 struct rs_stream {
 	int fd;

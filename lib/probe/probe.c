@@ -245,6 +245,7 @@ static enum rs_probe_code net_code(enum rs_net_fail f)
 	case RS_NET_PROXY: return RS_PROBE_PROXY_FAILED;
 	case RS_NET_TLS_ALERT: return RS_PROBE_TLS_ALERT;
 	case RS_NET_TLS_PROTOCOL: return RS_PROBE_TLS_PROTOCOL_ERROR;
+	case RS_NET_INTERNAL: return RS_PROBE_INTERNAL_ERROR;
 	default: return RS_PROBE_TIMEOUT;
 	}
 }
@@ -315,7 +316,7 @@ static int tls_step(const struct rs_probe_opts *o, struct rs_stream *s, struct r
 	tls_facts(s, r);
 	rs_probe_note(o, r, "tls: %s %s, alpn '%s'", r->tls_version, r->cipher, r->alpn);
 	if (capture_chain(s, r) < 0) {
-		rs_probe_set(r, RS_PROBE_TLS_PROTOCOL_ERROR, "tls", "cannot read the served chain");
+		rs_probe_set(r, RS_PROBE_INTERNAL_ERROR, "tls", "cannot keep the served chain (out of memory)");
 		return -1;
 	}
 	return 0;
