@@ -548,30 +548,21 @@ static int parse_args(int argc, char **argv, struct rehearse_args *a)
 static struct fleet_spec *load_fleet(const char *path)
 {
 	struct rs_error err;
-	struct fleet_spec *s = NULL;
-	char *data = NULL, base[4096], *slash;
-	long n;
-	FILE *f = fopen(path, "rb");
+	struct fleet_spec *s;
+	char *data, base[4096], *slash;
+	size_t n;
 
-	if (!f) {
-		error("cannot read '%s': %s", path, strerror(errno));
+	if (read_bounded_file(path, LIMIT_FLEET_FILE, &data, &n))
 		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && n <= 16 * 1024 * 1024 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (data = malloc((size_t)n + 1)) && fread(data, 1, (size_t)n, f) == (size_t)n) {
-		snprintf(base, sizeof(base), "%s", path);
-		slash = strrchr(base, '/');
-		if (slash)
-			*slash = '\0';
-		else
-			snprintf(base, sizeof(base), ".");
-		if (!(s = fleet_spec_parse(data, (size_t)n, base, &err))) {
-			error("cannot read '%s': %s", path, err.message);
-		}
-	} else
-		error("cannot read '%s': too large or unreadable", path);
+	snprintf(base, sizeof(base), "%s", path);
+	slash = strrchr(base, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(base, sizeof(base), ".");
+	if (!(s = fleet_spec_parse(data, n, base, &err)))
+		error("cannot read '%s': %s", path, err.message);
 	free(data);
-	fclose(f);
 	return s;
 }
 

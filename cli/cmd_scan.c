@@ -308,26 +308,13 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
 static int read_ignore(struct rs_pinscan *ps, const char *path)
 {
 	struct rs_error err;
-	FILE *f = fopen(path, "rb");
-	char *text = NULL, *more;
-	size_t len = 0, cap = 0, n;
-	int rv = 0;
+	char *text;
+	size_t len;
+	int rv;
 
-	if (!f)
-		return error("cannot read ignore file '%s'", path);
-	do {
-		if (len == cap) {
-			if (!(more = realloc(text, cap = cap ? cap * 2 : 4096))) {
-				rv = error("out of memory");
-				break;
-			}
-			text = more;
-		}
-		n = fread(text + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0);
-	fclose(f);
-	if (rv == 0 && rs_pinscan_add_ignore(ps, text ? text : "", len, "", path, &err) < 0)
+	if ((rv = read_bounded_file(path, LIMIT_IGNORE_FILE, &text, &len)) != 0)
+		return rv;
+	if (rs_pinscan_add_ignore(ps, text, len, "", path, &err) < 0)
 		rv = lib_error(&err);
 	free(text);
 	return rv;

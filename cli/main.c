@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,7 +164,8 @@ static const struct command commands[] = {
 	  "\n"
 	  "Result codes: ok, ok-auth-rejected, protocol-error, dns-failed, tcp-refused, tcp-timeout, proxy-failed,\n"
 	  "tls-alert, tls-protocol-error, cert-untrusted, cert-expired, cert-hostname-mismatch, cert-chain-too-large,\n"
-	  "timeout. Exit status: 0 when every target is ok or ok-auth-rejected, 1 otherwise, 2 when it cannot run.\n" },
+	  "timeout, closed-by-peer (the server hung up after TLS; the stage says after what), internal-error.\n"
+	  "Exit status: 0 when every target is ok or ok-auth-rejected, 1 otherwise, 2 when it cannot run.\n" },
 	{ "profiles", cmd_profiles, "list migration profiles, or show one",
 	  "usage: rootshift profiles [--format text|json] [NAME|FILE]\n"
 	  "\n"
@@ -335,6 +337,9 @@ int main(int argc, char **argv)
 	const char *hint;
 
 	opterr = 0; /* commands report unknown options themselves, in one line */
+	/* A peer that hangs up, or a reader of stdout that goes away, is an error to report (EPIPE), never a death
+	 * by signal: the library, the lab and the fleet write to sockets through OpenSSL and libevent too. */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		print_overview(stderr);
 		return EXIT_ERROR;

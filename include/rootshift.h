@@ -608,7 +608,10 @@ RS_API int rs_verify_result_truncated(const struct rs_verify_result *result);
 /* Probe: an endpoint checked as the device sees it                                                             */
 /* ------------------------------------------------------------------------------------------------------------ */
 
-/* One result per probe: X(enum name, code, group). The codes are stable (docs/probe.md). */
+/* One result per probe: X(enum name, code, group). The codes are stable (docs/probe.md). closed-by-peer: the
+ * server hung up (FIN or RST) after the handshake; its stage says after what (after-tls, after-upgrade,
+ * after-connect, after-register, after-request, after-amqp-header). internal-error: rootshift itself failed
+ * (memory, a socket), which says nothing about the endpoint. */
 #define RS_PROBE_CODE_TABLE(X)                                  \
 	X(RS_PROBE_OK, "ok", "protocol")                            \
 	X(RS_PROBE_OK_AUTH_REJECTED, "ok-auth-rejected", "protocol") \
@@ -623,7 +626,9 @@ RS_API int rs_verify_result_truncated(const struct rs_verify_result *result);
 	X(RS_PROBE_CERT_EXPIRED, "cert-expired", "certificate")     \
 	X(RS_PROBE_CERT_HOSTNAME_MISMATCH, "cert-hostname-mismatch", "certificate") \
 	X(RS_PROBE_CERT_CHAIN_TOO_LARGE, "cert-chain-too-large", "certificate") \
-	X(RS_PROBE_TIMEOUT, "timeout", "other")
+	X(RS_PROBE_TIMEOUT, "timeout", "other")                     \
+	X(RS_PROBE_CLOSED_BY_PEER, "closed-by-peer", "network")     \
+	X(RS_PROBE_INTERNAL_ERROR, "internal-error", "other")
 
 #define RS_X_ENUM(name, code, group) name,
 enum rs_probe_code { RS_PROBE_CODE_TABLE(RS_X_ENUM) RS_PROBE__COUNT };
