@@ -22,20 +22,24 @@ struct lcase {
 	rs_time at;
 	const char *host;  /* DNS name or IP address, or NULL */
 	int max_depth;     /* -1 when none */
+	json_t *crls;      /* the case's CRLs (PEM strings), borrowed, or NULL */
 	char context[512]; /* why the certificates could not be read, or "" */
 };
 
 static int add_pems(struct rs_certlist *l, json_t *v, struct lcase *c)
 {
+	/* Malformed certificates are loaded, and the path builder says "not valid" (rfc5280.well-formed). */
+	static const struct rs_load_opts keep = { NULL, 0, 1 };
+	const struct rs_load_opts *lo = &keep;
 	struct rs_error err;
 	size_t i;
 	json_t *s;
 
 	if (json_is_string(v))
-		return rs_load_mem(l, (const unsigned char *)json_string_value(v), json_string_length(v), "peer", NULL,
+		return rs_load_mem(l, (const unsigned char *)json_string_value(v), json_string_length(v), "peer", lo,
 				   &err) < 0 ? (snprintf(c->context, sizeof(c->context), "%s", err.message), -1) : 0;
 	json_array_foreach(v, i, s)
-		if (rs_load_mem(l, (const unsigned char *)json_string_value(s), json_string_length(s), "cert", NULL,
+		if (rs_load_mem(l, (const unsigned char *)json_string_value(s), json_string_length(s), "cert", lo,
 				&err) < 0) {
 			snprintf(c->context, sizeof(c->context), "%s", err.message);
 			return -1;
@@ -55,6 +59,7 @@ static int read_case(json_t *t, struct lcase *c)
 	c->at = (rs_time)time(NULL);
 	c->max_depth = json_is_integer(depth) ? (int)json_integer_value(depth) : -1;
 	c->host = json_is_object(name) ? json_string_value(json_object_get(name, "value")) : NULL;
+	c->crls = json_is_array(json_object_get(t, "crls")) ? json_object_get(t, "crls") : NULL;
 	if (json_is_string(time_v) && rs_time_parse(json_string_value(time_v), &c->at, NULL) < 0) {
 		snprintf(c->context, sizeof(c->context), "cannot parse validation_time");
 		return -1;
@@ -84,12 +89,21 @@ static int run_rootshift(const struct lcase *c, char *context, size_t size)
 
 	if (!o)
 		return 0;
+	size_t i;
+	json_t *crl;
+	int crl_rv = 0;
+
 	rs_verify_opts_set_time(o, c->at);
 	rs_verify_opts_set_max_depth(o, c->max_depth);
-	if (rs_verify_opts_set_host(o, c->host, &err) == 0 && (r = rs_verify(c->peer, c->untrusted, c->trusted, o, &err))) {
+	json_array_foreach(c->crls, i, crl)
+		if (crl_rv == 0 && json_is_string(crl))
+			crl_rv = rs_verify_opts_add_crls(o, (const unsigned char *)json_string_value(crl),
+							 json_string_length(crl), "crl", &err);
+	if (crl_rv == 0 && rs_verify_opts_set_host(o, c->host, &err) == 0 &&
+	    (r = rs_verify(c->peer, c->untrusted, c->trusted, o, &err))) {
 		ok = rs_verify_result_ok(r);
-		snprintf(context, size, "%s%s%s", rs_verify_reason_code(rs_verify_result_reason(r)), ok ? "" : ": ",
-			 rs_verify_result_message(r));
+		snprintf(context, size, "%s%s%s%s%s", rs_verify_reason_code(rs_verify_result_reason(r)), ok ? "" : " [",
+			 rs_verify_result_rule(r), ok ? "" : "]: ", rs_verify_result_message(r));
 	} else
 		snprintf(context, size, "error: %s", err.message);
 	rs_verify_result_free(r);
