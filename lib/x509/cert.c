@@ -291,7 +291,6 @@ static void find_malformed(struct rs_cert *c)
 		if (!(method = X509V3_EXT_get(e)))
 			continue;
 		if (!(v = X509V3_EXT_d2i(e))) {
-			ERR_clear_error();
 			snprintf(c->malformed, sizeof(c->malformed), "the %s extension does not decode", oid);
 			return;
 		}
@@ -344,6 +343,7 @@ struct rs_cert *rs_cert_from_x509_ex(X509 *x, int keep_malformed, struct rs_erro
 		return NULL;
 	}
 	c->refs = 1;
+	ERR_set_mark(); /* a certificate that is made leaves nothing on OpenSSL's error queue */
 	X509_up_ref(x);
 	c->x509 = x;
 	n = i2d_X509(x, &der);
@@ -362,8 +362,10 @@ struct rs_cert *rs_cert_from_x509_ex(X509 *x, int keep_malformed, struct rs_erro
 		rs_fail_ssl(err, RS_ERR_PARSE, "cannot read certificate fields");
 		goto fail;
 	}
+	ERR_pop_to_mark();
 	return c;
 fail:
+	ERR_clear_last_mark();
 	rs_cert_free(c);
 	return NULL;
 }
