@@ -268,5 +268,37 @@ def rebuild_tbs(tbs, ext_old, ext_new, delta):
     return tlv(0x30, b"".join(items))
 
 
+def limbo_crl_cases():
+    """tests/data/limbo/crl-cases.json: the CRL fixtures in x509-limbo's format, so that the harness (tests/limbo)
+    is seen to pass a case's CRLs to the path builder."""
+    import json
+
+    def pems(fname):
+        text = open(os.path.join(OUT, fname)).read()
+        return ["-----BEGIN" + b for b in text.split("-----BEGIN")[1:]]
+
+    def case(cid, crls, expected):
+        leaf, ica_pem = pems("ok.pem")
+        return {"id": cid, "features": ["has-crl"], "importance": "high", "description": cid,
+                "validation_kind": "SERVER", "trusted_certs": pems("root.pem"), "untrusted_intermediates": [ica_pem],
+                "peer_certificate": leaf, "peer_certificate_key": None, "validation_time": "2026-01-01T00:00:00Z",
+                "signature_algorithms": [], "key_usage": [], "extended_key_usage": [],
+                "expected_result": expected, "expected_peer_name": {"kind": "DNS", "value": "ok.example.com"},
+                "expected_peer_names": [], "crls": [c for f in crls for c in pems(f)], "max_chain_depth": None}
+
+    doc = {"version": 1, "testcases": [
+        case("rootshift::crl::leaf-revoked", ["crl_ica_revokes_ok.pem"], "FAILURE"),
+        case("rootshift::crl::ica-revoked", ["crl_root_revokes_ica.pem"], "FAILURE"),
+        case("rootshift::crl::empty", ["crl_ica_empty.pem"], "SUCCESS"),
+        case("rootshift::crl::bad-signature", ["crl_ica_bad_signature.pem"], "FAILURE"),
+        case("rootshift::crl::no-crl-number", ["crl_ica_no_number.pem"], "FAILURE"),
+        case("rootshift::crl::none", [], "SUCCESS"),
+    ]}
+    with open("tests/data/limbo/crl-cases.json", "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+
+
 if __name__ == "__main__":
     main()
+    limbo_crl_cases()
