@@ -353,8 +353,9 @@ static void print_text(const struct fleet_result *r, rs_time start)
 	size_t step = (size_t)(1800 / s->sample) ? (size_t)(1800 / s->sample) : 1;
 	char a[32], b[32];
 
-	printf("rehearsal: %zu devices in %zu classes, %s of virtual time from %s, %lu handshakes\n",
-	       fleet_device_count(s), s->nclasses, dur(s->duration, a), time_str(start, b), fleet_result_handshakes(r));
+	printf("rehearsal: %zu devices in %zu classes, %s of virtual time from %s, %lu handshakes, policy %s\n",
+	       fleet_device_count(s), s->nclasses, dur(s->duration, a), time_str(start, b), fleet_result_handshakes(r),
+	       rs_verify_policy_name(FLEET_VERIFY_POLICY));
 	printf("classes:\n");
 	for (size_t i = 0; i < s->nclasses; i++) {
 		const struct fleet_class *c = &s->classes[i];
@@ -438,8 +439,8 @@ static json_t *result_json(const struct fleet_result *r, rs_time start)
 				  "backoff_max", (json_int_t)c->backoff_max, "clock_skew", (json_int_t)c->clock_skew,
 				  "phases", phases, "curve", curve));
 	}
-	return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I}", "schema", "rootshift/rehearse/1", "start",
-			 time_str(start, at), "duration", (json_int_t)s->duration, "sample", (json_int_t)s->sample,
+	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I}", "schema", "rootshift/rehearse/1",
+			 "policy", rs_verify_policy_name(FLEET_VERIFY_POLICY), "start", time_str(start, at), "duration", (json_int_t)s->duration, "sample", (json_int_t)s->sample,
 			 "dps_delay", (json_int_t)s->dps_delay,
 			 "devices", (json_int_t)fleet_device_count(s), "handshakes", (json_int_t)fleet_result_handshakes(r),
 			 "schedule", sched, "classes", classes, "stranded_at_end",

@@ -238,6 +238,19 @@ int finish_output(int rv)
 	return rv;
 }
 
+/* A store certificate that cannot be read is reported and skipped; the rest of the store is used. */
+static void report_broken(const struct rs_anchorset *set)
+{
+	size_t i;
+
+	for (i = 0; i < rs_anchorset_finding_count(set); i++) {
+		const struct rs_finding *f = rs_anchorset_finding_at(set, i);
+		if (!strcmp(f->kind, "broken-certificate"))
+			fprintf(stderr, "note: '%s' %s %lld: %s; skipped\n", f->loc.path, f->loc.line > 0 ? "line" : "byte",
+				f->loc.line > 0 ? (long long)f->loc.line : f->loc.offset, f->message);
+	}
+}
+
 int load_store(struct rs_certlist *out, const char *path)
 {
 	struct rs_anchorset *set = rs_anchorset_new();
@@ -248,6 +261,8 @@ int load_store(struct rs_certlist *out, const char *path)
 	if (!set)
 		return error("out of memory");
 	rv = path ? rs_anchorset_scan_path(set, path, NULL, &err) : rs_anchorset_scan_system(set, "/", NULL, &err);
+	if (rv == 0)
+		report_broken(set);
 	if (rv == 0)
 		rv = rs_anchorset_trusted_certs(set, out, &skipped, &err);
 	rs_anchorset_free(set);
