@@ -87,6 +87,29 @@ RS_API const char *rs_errcode_name(enum rs_errcode code);
 RS_API const char *rs_errcode_category(enum rs_errcode code);
 
 /* ------------------------------------------------------------------------------------------------------------ */
+/* Strict input: the keys of JSON documents (profiles, fleet files)                                             */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+/** The keys objects at one place of a document may have: path "" is the top object, "classes[]" every element
+ *  of the top's "classes" array, "classes[].backoff" their "backoff" objects. keys ends with NULL. */
+struct rs_json_keys {
+	const char *path;
+	const char *const *keys;
+};
+
+/**
+ * Checks every object of the JSON text at a path of schema (n entries; objects elsewhere are not checked)
+ * against its keys. On the first unknown key: -1 and err (RS_ERR_PARSE) "WHAT: unknown key 'K' at line L column C
+ * in PATH (did you mean 'N'?)", the line and column (1-based, bytes) of the key in text, the path with indices
+ * ("classes[1]"), and the nearest known key (rs_nearest_word). Call it after the text parsed as JSON.
+ */
+RS_API int rs_json_check_keys(const char *text, size_t len, const struct rs_json_keys *schema, size_t n,
+			      const char *what, struct rs_error *err);
+/** The word of words (NULL-terminated) nearest to word by edit distance, or NULL when none is within
+ *  max(2, half its length). */
+RS_API const char *rs_nearest_word(const char *word, const char *const *words);
+
+/* ------------------------------------------------------------------------------------------------------------ */
 /* Time                                                                                                         */
 /* ------------------------------------------------------------------------------------------------------------ */
 
