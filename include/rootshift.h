@@ -87,6 +87,29 @@ RS_API const char *rs_errcode_name(enum rs_errcode code);
 RS_API const char *rs_errcode_category(enum rs_errcode code);
 
 /* ------------------------------------------------------------------------------------------------------------ */
+/* Strict input: the keys of JSON documents (profiles, fleet files)                                             */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+/** The keys objects at one place of a document may have: path "" is the top object, "classes[]" every element
+ *  of the top's "classes" array, "classes[].backoff" their "backoff" objects. keys ends with NULL. */
+struct rs_json_keys {
+	const char *path;
+	const char *const *keys;
+};
+
+/**
+ * Checks every object of the JSON text at a path of schema (n entries; objects elsewhere are not checked)
+ * against its keys. On the first unknown key: -1 and err (RS_ERR_PARSE) "WHAT: unknown key 'K' at line L column C
+ * in PATH (did you mean 'N'?)", the line and column (1-based, bytes) of the key in text, the path with indices
+ * ("classes[1]"), and the nearest known key (rs_nearest_word). Call it after the text parsed as JSON.
+ */
+RS_API int rs_json_check_keys(const char *text, size_t len, const struct rs_json_keys *schema, size_t n,
+			      const char *what, struct rs_error *err);
+/** The word of words (NULL-terminated) nearest to word by edit distance, or NULL when none is within
+ *  max(2, half its length). */
+RS_API const char *rs_nearest_word(const char *word, const char *const *words);
+
+/* ------------------------------------------------------------------------------------------------------------ */
 /* Time                                                                                                         */
 /* ------------------------------------------------------------------------------------------------------------ */
 
@@ -912,6 +935,14 @@ RS_API void rs_verdict_free(struct rs_verdict *v);
 RS_API enum rs_status rs_verdict_status(const struct rs_verdict *v);
 /** "ready", "partial" or "not-ready". */
 RS_API const char *rs_status_name(enum rs_status status);
+/**
+ * The one verdict every command gives (audit, check, bundle --check, probe's what-if, rehearse), from what it found:
+ * not-ready when something the migration requires fails (errors), partial when only something recommended or
+ * transitional does (warnings), ready otherwise. Front ends exit 0 for ready and 1 for the other two.
+ */
+RS_API enum rs_status rs_status_judge(size_t errors, size_t warnings);
+/** "READY", "PARTIAL" or "NOT READY": the word text output leads with. */
+RS_API const char *rs_status_word(enum rs_status status);
 /** "info", "warning" or "error". */
 RS_API const char *rs_severity_name(enum rs_severity sev);
 RS_API size_t rs_verdict_reason_count(const struct rs_verdict *v);
@@ -934,7 +965,9 @@ struct rs_bundle;
 struct rs_bundle_opts {
 	int minimal;  /* the smallest set of candidate roots (required, recommended, old) that validates at T every
 			 catalog intermediate valid at T; the required roots are always kept */
-	int keep_old; /* add the profile's old roots (a transition); each must then be usable at T like the others */
+	int keep_old; /* add the profile's old roots (a transition); each must then be usable at T like the others.
+			 Without it, the default selection still keeps a usable old root when T is before the profile's
+			 migration_complete (note "old-kept"; "old-unavailable" when the source has none) */
 };
 
 /**
@@ -1026,6 +1059,9 @@ struct rs_bundle_check_item {
 	enum rs_verify_reason reason;   /* for "failed" */
 	const char *message;            /* one line */
 	const struct rs_known *root;    /* the catalog root the path reached ("ok"), or NULL */
+	enum rs_severity severity;      /* for "failed": error when the intermediate hangs from a required root,
+					   warning from a recommended one, or from an old one before the profile's
+					   migration_complete; info otherwise */
 };
 
 /** The proof of a bundle. */
@@ -1042,6 +1078,8 @@ RS_API struct rs_bundle_check *rs_bundle_check(const struct rs_anchorset *set, c
 RS_API void rs_bundle_check_free(struct rs_bundle_check *c);
 /** 1 when at least one intermediate was checked and none failed. */
 RS_API int rs_bundle_check_ok(const struct rs_bundle_check *c);
+/** The verdict (rs_status_judge over the failed items' severities; nothing checked is not-ready). */
+RS_API enum rs_status rs_bundle_check_status(const struct rs_bundle_check *c);
 RS_API size_t rs_bundle_check_count(const struct rs_bundle_check *c);
 RS_API const struct rs_bundle_check_item *rs_bundle_check_at(const struct rs_bundle_check *c, size_t i);
 /** Anchors the path builder could use, and notes on those it could not (name-and-key anchors not in the catalog). */
