@@ -34,6 +34,7 @@ void lab_tick(struct lab_server *lab)
 {
 	rs_time now = lab->opts->clock();
 	struct conn *c, *next;
+	int ka;
 
 	if (lab->dps_pending && now >= lab->dps_due) {
 		lab->dps_pending = 0;
@@ -42,8 +43,12 @@ void lab_tick(struct lab_server *lab)
 	}
 	for (c = lab->conns; c; c = next) {
 		next = c->next;
-		if ((c->state != ST_HUB && c->state != ST_DPS) || c->keep_alive <= 0 ||
-		    now - c->last_seen <= keep_alive_limit(c->keep_alive))
+		if (c->paused)
+			conn_io_resume(c);
+		/* keep-alive 0 means none only for an authenticated session (MQTT 3.1.1, 3.1.2.10, lets the server
+		 * close a connection it does not want); one that has not authenticated gets the handshake's deadline */
+		ka = c->authed || c->keep_alive > 0 ? c->keep_alive : lab->opts->handshake_timeout;
+		if ((c->state != ST_HUB && c->state != ST_DPS) || ka <= 0 || now - c->last_seen <= keep_alive_limit(ka))
 			continue;
 		conn_idle_timeout(c);
 	}
