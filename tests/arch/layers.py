@@ -5,7 +5,10 @@ Each module of lib/ has a rank; a module may refer only to symbols defined in mo
 itself). Nothing in lib/ may refer to a symbol defined by a front end (lab/, fleet/, cli/). The objects are read
 with `nm -P`, so the check sees what the linker sees, macros and inline wrappers included.
 
-    layers.py LIB_OBJDIR [FRONT_OBJDIR...]   check a build; exit 1 and one line per wrong reference
+    layers.py [--only LIST] LIB_OBJDIR [FRONT_OBJDIR...]
+                                             check a build; exit 1 and one line per wrong reference. With
+                                             --only, just the object files LIST names (one a line: the build's
+                                             own targets), so a stale object left in the build tree is ignored
     layers.py --self-test                    compile a tiny tree with a reference up the order and expect a failure
 """
 import os
@@ -26,11 +29,15 @@ ORDER = [
 RANK = {m: r for r, mods in enumerate(ORDER) for m in mods}
 
 
+ONLY = None  # the set of object files to read, when --only names them
+
+
 def objects(top):
     for dirpath, _, files in os.walk(top):
         for f in sorted(files):
-            if f.endswith(".o"):
-                yield os.path.join(dirpath, f)
+            path = os.path.join(dirpath, f)
+            if f.endswith(".o") and (ONLY is None or os.path.abspath(path) in ONLY):
+                yield path
 
 
 def symbols(objs):
@@ -121,6 +128,11 @@ def self_test():
 def main(argv):
     if argv[1:] == ["--self-test"]:
         return self_test()
+    global ONLY
+    if len(argv) > 2 and argv[1] == "--only":
+        with open(argv[2]) as f:
+            ONLY = {os.path.abspath(line.strip()) for line in f if line.strip()}
+        argv = argv[:1] + argv[3:]
     if len(argv) < 2:
         print(__doc__.strip(), file=sys.stderr)
         return 2
