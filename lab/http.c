@@ -360,6 +360,9 @@ void lab_metrics_render(struct lab_server *lab, struct evbuffer *b)
 	metric(b, "rootshift_lab_ws_pings_ignored_total", "counter",
 	       "WebSocket PINGs left unanswered: over the rate, or while earlier output waited for the peer.");
 	evbuffer_add_printf(b, "rootshift_lab_ws_pings_ignored_total %lu\n", lab->n.pings_ignored);
+	metric(b, "rootshift_lab_accept_errors_total", "counter",
+	       "Failed accept(2) calls (descriptors ran out), each pausing the listeners.");
+	evbuffer_add_printf(b, "rootshift_lab_accept_errors_total %lu\n", lab->n.accept_errors);
 	metric(b, "rootshift_lab_events_dropped_total", "counter",
 	       "Events not written because the reader of the event stream fell behind.");
 	evbuffer_add_printf(b, "rootshift_lab_events_dropped_total %lu\n", lab->n.events_dropped);
@@ -621,8 +624,29 @@ static void admin_request(struct evhttp_request *req, void *arg)
 	evbuffer_free(b);
 }
 
+static void http_accept_again(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	evconnlistener_enable(arg);
+}
+
+/* accept(2) failed on an HTTP port (descriptors ran out): that listener pauses 250 ms instead of retrying at once
+ * (libevent would otherwise warn and retry on every turn of the loop). Its argument is evhttp's, not the lab: the
+ * device ports' failures (lab_accept_error) are the ones counted and reported, and they pause these too. */
+static void http_accept_error(struct evconnlistener *l, void *arg)
+{
+	struct timeval pause = { 0, 250000 };
+
+	(void)arg;
+	evconnlistener_disable(l);
+	if (event_base_once(evconnlistener_get_base(l), -1, EV_TIMEOUT, http_accept_again, l, &pause) < 0)
+		evconnlistener_enable(l);
+}
+
 static struct evhttp *http_on(struct lab_server *lab, const char *addr, int *port,
-			      void (*cb)(struct evhttp_request *, void *), struct rs_error *err)
+			      void (*cb)(struct evhttp_request *, void *), struct evconnlistener **listener,
+			      struct rs_error *err)
 {
 	struct evhttp *h = evhttp_new(lab->base);
 	struct evhttp_bound_socket *s;
@@ -646,6 +670,8 @@ static struct evhttp *http_on(struct lab_server *lab, const char *addr, int *por
 		rs_error_set(err, RS_ERR_IO, "cannot listen on %s port %d", addr, *port);
 		return NULL;
 	}
+	*listener = evhttp_bound_socket_get_listener(s);
+	evconnlistener_set_error_cb(*listener, http_accept_error);
 	getsockname(evhttp_bound_socket_get_fd(s), (struct sockaddr *)&ss, &len);
 	*port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
 					      : ((struct sockaddr_in6 *)&ss)->sin6_port);
@@ -656,11 +682,11 @@ int lab_http_start(struct lab_server *lab, struct rs_error *err)
 {
 	lab->https_port = lab->opts->https_port;
 	lab->admin_port = lab->opts->admin_port;
-	if (!(lab->https = http_on(lab, lab->opts->listen, &lab->https_port, https_request, err)))
+	if (!(lab->https = http_on(lab, lab->opts->listen, &lab->https_port, https_request, &lab->https_l, err)))
 		return -1;
 	evhttp_set_bevcb(lab->https, https_bev, lab);
 	/* the admin API is on loopback whatever the service address */
-	if (!(lab->admin = http_on(lab, "127.0.0.1", &lab->admin_port, admin_request, err)))
+	if (!(lab->admin = http_on(lab, "127.0.0.1", &lab->admin_port, admin_request, &lab->admin_l, err)))
 		return -1;
 	return 0;
 }
