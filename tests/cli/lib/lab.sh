@@ -20,16 +20,17 @@ json_field() {
 }
 
 # start_lab DIR LOG [ARGS...]: starts `lab serve` on free ports and waits for serve.json; sets LAB_PID and ports.
+# The events go to LOG, stderr to LOG.err.
 start_lab() {
   _dir=$1 _log=$2
   shift 2
   rm -f "$_dir/serve.json"
-  "$BIN" lab serve "$_dir" --mqtt-port 0 --https-port 0 --amqp-port 0 --ws-port 0 --admin-port 0 "$@" >"$_log" 2>&1 &
+  "$BIN" lab serve "$_dir" --mqtt-port 0 --https-port 0 --amqp-port 0 --ws-port 0 --admin-port 0 "$@" >"$_log" 2>"$_log.err" &
   LAB_PID=$!
-  wait_lab "$_dir" "$_log"
+  wait_lab "$_dir" "$_log.err"
 }
 
-# wait_lab DIR LOG: after `lab serve DIR ... &` (LAB_PID set), waits for serve.json and sets the ports.
+# wait_lab DIR ERRLOG: after `lab serve DIR ... &` (LAB_PID set), waits for serve.json and sets the ports.
 wait_lab() {
   _dir=$1 _log=$2
   _i=0
