@@ -12,12 +12,8 @@ LAB=$S/lab
 AT=2026-01-01T00:00:00Z
 LAB_PID=
 trap 'stop_lab; exec 3>&-' EXIT INT TERM
-PY=/usr/bin/python3
-[ -x $PY ] || PY=python3
-HOSTILE="$PY ./cli/lib/hostile.py"
 
-"$BIN" lab init "$LAB" --seed events --at $AT --fast-keys >/dev/null || exit 2
-CA=$LAB/bundles/old-only.pem
+new_lab events || exit 2
 
 # ---- (1) a FIFO nobody reads ----
 FIFO=$S/events.fifo

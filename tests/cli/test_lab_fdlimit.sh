@@ -9,24 +9,11 @@ S=$2
 rm -rf "$S" && mkdir -p "$S" || exit 2
 LAB=$S/lab
 AT=2026-01-01T00:00:00Z
-SE=1798761600
 LAB_PID=
 trap 'stop_lab' EXIT INT TERM
 command -v mosquitto_pub >/dev/null || { echo "skipping: no mosquitto_pub"; exit 0; }
-PY=/usr/bin/python3
-[ -x $PY ] || PY=python3
-HOSTILE="$PY ./cli/lib/hostile.py"
 
-"$BIN" lab init "$LAB" --seed fdlimit --at $AT --fast-keys >/dev/null || exit 2
-"$BIN" lab device add "$LAB" dev1 >/dev/null || exit 2
-KEY1=$(device_key "$LAB" dev1)
-CA=$LAB/bundles/old-only.pem
-pub() {
-  timeout 10 mosquitto_pub -h localhost -p "$MQTT_PORT" --cafile "$CA" -V mqttv311 -i dev1 \
-    -u "rootshift-lab.azure-devices.net/dev1/?api-version=2021-04-12" \
-    -P "$(sas "$KEY1" rootshift-lab.azure-devices.net/devices/dev1 $SE)" \
-    -t devices/dev1/messages/events/ -m '{"t":1}' -q 1 >"$S/pub.out" 2>&1
-}
+new_lab fdlimit dev1 || exit 2
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$LAB_PID/stat"; }
 
 rm -f "$LAB/serve.json"
