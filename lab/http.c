@@ -108,7 +108,7 @@ static void dps_http(struct evhttp_request *req, struct lab_server *lab, char **
 {
 	const char *auth = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
 	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
-	char resource[512], body[1024], now[32], op[48];
+	char resource[512], op[48], *text;
 	unsigned char r[8];
 	struct rs_error err;
 
@@ -117,28 +117,50 @@ static void dps_http(struct evhttp_request *req, struct lab_server *lab, char **
 		dps_unauthorized(req, lab, seg[2], auth ? err.message : "no Authorization header");
 		return;
 	}
-	rs_time_format(lab->opts->clock(), now, sizeof(now));
 	if (n == 4 && cmd == EVHTTP_REQ_PUT && !strcmp(seg[3], "register")) {
 		RAND_bytes(r, sizeof(r));
 		snprintf(op, sizeof(op), "4.%02x%02x%02x%02x%02x%02x%02x%02x.lab", r[0], r[1], r[2], r[3], r[4], r[5],
 			 r[6], r[7]);
-		snprintf(body, sizeof(body), "{\"operationId\":\"%s\",\"status\":\"assigning\"}", op);
+		text = lab_dps_operation_json(lab, op, seg[2], 0);
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "1");
-		reply(req, 202, "Accepted", "application/json; charset=utf-8", body);
+		reply(req, 202, "Accepted", "application/json; charset=utf-8", text ? text : "{}");
+		free(text);
 		return;
 	}
 	if (n == 5 && cmd == EVHTTP_REQ_GET && !strcmp(seg[3], "operations") && !strncmp(seg[4], "4.", 2)) {
 		lab->n.dps_registrations++;
-		snprintf(body, sizeof(body),
-			 "{\"operationId\":\"%s\",\"status\":\"assigned\",\"registrationState\":{\"registrationId\":"
-			 "\"%s\",\"createdDateTimeUtc\":\"%s\",\"assignedHub\":\"%s\",\"deviceId\":\"%s\",\"status\":"
-			 "\"assigned\",\"substatus\":\"initialAssignment\",\"lastUpdatedDateTimeUtc\":\"%s\"}}",
-			 seg[4], seg[2], now, lab->cfg.hub_host, seg[2], now);
+		text = lab_dps_operation_json(lab, seg[4], seg[2], 1);
 		lab_event(lab, LAB_EV_DPS_ASSIGNED, seg[2], lab->dps_chain, lab->cfg.hub_host);
-		reply(req, 200, "OK", "application/json; charset=utf-8", body);
+		reply(req, 200, "OK", "application/json; charset=utf-8", text ? text : "{}");
+		free(text);
 		return;
 	}
 	reply(req, 404, "Not Found", "application/json; charset=utf-8", "{\"errorCode\":404000,\"message\":\"Not found\"}");
+}
+
+/* DPS's operation status (azure-iot-facts.md 3.5): assigning, or assigned to the lab's hub; the same over MQTT
+ * and HTTPS. A new string, or NULL. */
+char *lab_dps_operation_json(struct lab_server *lab, const char *op, const char *reg, int assigned)
+{
+	json_t *o = json_object(), *st;
+	char now[32], *text;
+
+	lab_json_set_str(o, "operationId", op);
+	json_object_set_new(o, "status", json_string(assigned ? "assigned" : "assigning"));
+	if (assigned && (st = json_object())) {
+		rs_time_format(lab->opts->clock(), now, sizeof(now));
+		lab_json_set_str(st, "registrationId", reg);
+		json_object_set_new(st, "createdDateTimeUtc", json_string(now));
+		lab_json_set_str(st, "assignedHub", lab->cfg.hub_host);
+		lab_json_set_str(st, "deviceId", reg);
+		json_object_set_new(st, "status", json_string("assigned"));
+		json_object_set_new(st, "substatus", json_string("initialAssignment"));
+		json_object_set_new(st, "lastUpdatedDateTimeUtc", json_string(now));
+		json_object_set_new(o, "registrationState", st);
+	}
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return text;
 }
 
 static void hub_http(struct evhttp_request *req, struct lab_server *lab, char **seg)

@@ -510,18 +510,25 @@ static struct evconnlistener *listen_on(struct lab_server *lab, int *port, struc
 
 static int write_state(struct lab_server *lab, struct rs_error *err)
 {
-	char text[1024], path[4096];
-	int n = snprintf(text, sizeof(text),
-			 "{\n  \"schema\": \"rootshift/lab-serve/1\",\n  \"pid\": %ld,\n  \"listen\": \"%s\",\n"
-			 "  \"mqtt_port\": %d,\n  \"https_port\": %d,\n  \"amqp_port\": %d,\n  \"ws_port\": %d,\n"
-			 "  \"admin_port\": %d,\n"
-			 "  \"admin_token\": \"%s\"\n}\n",
-			 (long)getpid(), lab->opts->listen, lab->mqtt_port, lab->https_port, lab->amqp_port,
-			 lab->ws_port, lab->admin_port, lab->token);
+	char path[4096], *text;
+	json_t *o;
+	int rv;
 
 	if (lab_path(path, sizeof(path), lab->opts->dir, "serve.json") < 0)
 		return rs_error_set(err, RS_ERR_USAGE, "path '%s' is too long", lab->opts->dir);
-	return lab_write_file(path, text, (size_t)n, 1, err);
+	o = json_pack("{s:s,s:I,s:s,s:i,s:i,s:i,s:i,s:i,s:s}", "schema", "rootshift/lab-serve/1", "pid",
+		      (json_int_t)getpid(), "listen", lab->opts->listen, "mqtt_port", lab->mqtt_port, "https_port",
+		      lab->https_port, "amqp_port", lab->amqp_port, "ws_port", lab->ws_port, "admin_port",
+		      lab->admin_port, "admin_token", lab->token);
+	if (!o || !(text = json_dumps(o, JSON_INDENT(2)))) {
+		json_decref(o);
+		return rs_error_set(err, RS_ERR_NOMEM, "out of memory");
+	}
+	json_decref(o);
+	rv = lab_write_file(path, text, strlen(text), 1, err);
+	OPENSSL_cleanse(text, strlen(text));
+	free(text);
+	return rv;
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)

@@ -243,5 +243,6 @@ int lab_http_start(struct lab_server *lab, struct rs_error *err);
 void lab_status_render(struct lab_server *lab, struct evbuffer *b);  /* GET /api/status */
 void lab_metrics_render(struct lab_server *lab, struct evbuffer *b); /* GET /metrics */
 void lab_tracking_id(char *out, size_t size);
+char *lab_dps_operation_json(struct lab_server *lab, const char *op, const char *reg, int assigned);
 
 #endif
