@@ -155,7 +155,7 @@ static int lab_serve_cmd(int argc, char **argv)
 	struct lab_serve_opts opts = { 0 };
 	struct rs_error err;
 	rs_time at;
-	int c;
+	int c, sig = 0;
 
 	opts.listen = "127.0.0.1";
 	opts.mqtt_port = 8883;
@@ -199,9 +199,10 @@ static int lab_serve_cmd(int argc, char **argv)
 	opts.clock = serve_clock;
 	opts.log = serve_log;
 	opts.ready = serve_log;
+	opts.stopped_by = &sig;
 	if (lab_serve(&opts, &err) < 0)
 		return lib_error(&err);
-	return EXIT_OK;
+	return sig ? 128 + sig : EXIT_OK; /* 130 after SIGINT, 143 after SIGTERM */
 }
 
 /* ---- lab migrate, revert, status ---- */

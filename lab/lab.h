@@ -111,6 +111,7 @@ struct lab_serve_opts {
 	void (*log)(const char *line); /* the front end's event log sink (one JSON object a line) */
 	void (*ready)(const char *line); /* called once listening */
 	struct lab_handle *handle; /* NULL, or the handle that drives it (in-process) */
+	int *stopped_by;           /* NULL, or set to the signal (SIGINT, SIGTERM) that stopped a served lab */
 };
 int lab_serve(const struct lab_serve_opts *opts, struct rs_error *err);
 
