@@ -155,7 +155,7 @@ static int lab_serve_cmd(int argc, char **argv)
 	struct lab_serve_opts opts = { 0 };
 	struct rs_error err;
 	rs_time at;
-	int c, sig = 0;
+	int c, sig = 0, lock;
 
 	opts.listen = "127.0.0.1";
 	opts.mqtt_port = 8883;
@@ -200,9 +200,11 @@ static int lab_serve_cmd(int argc, char **argv)
 	opts.log = serve_log;
 	opts.ready = serve_log;
 	opts.stopped_by = &sig;
-	if (lab_serve(&opts, &err) < 0)
-		return lib_error(&err);
-	return sig ? 128 + sig : EXIT_OK; /* 130 after SIGINT, 143 after SIGTERM */
+	if ((c = lab_lock(opts.dir, &lock)) != 0)
+		return c;
+	c = lab_serve(&opts, &err) < 0 ? lib_error(&err) : sig ? 128 + sig : EXIT_OK; /* 130, 143 after a signal */
+	lab_unlock(lock); /* after serve.json is removed */
+	return c;
 }
 
 /* ---- lab migrate, revert, status ---- */

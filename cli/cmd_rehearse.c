@@ -730,23 +730,25 @@ static int rehearse_in_process(struct rehearse_args *a, struct fleet_spec *spec,
 	struct lab_config cfg;
 	struct fleet_target t = { 0 };
 	struct rs_error err;
-	int rv;
+	int rv, lock;
 
 	memset(&lt, 0, sizeof(lt));
 	if (lab_config_load(dir, &cfg, &err) < 0)
 		return lib_error(&err);
-	if ((rv = register_devices(dir, spec)) != 0)
+	if ((rv = lab_lock(dir, &lock)) != 0) /* not a lab another process serves: its registry and serve.json */
 		return rv;
-	if ((rv = lab_target(&t, a, spec, &cfg, dir, 2, &dr)) != 0)
-		return rv;
-	atomic_store(&vclock, a->start);
-	if ((rv = lab_start(&lt, dir, spec->dps_delay)) != 0)
-		return rv;
-	t.connect_host = "127.0.0.1";
-	t.mqtt_port = lt.mqtt_port;
-	t.amqp_port = lt.amqp_port;
-	t.https_port = lt.https_port;
-	return run_and_render(a, spec, &t, stop_lab_thread);
+	if ((rv = register_devices(dir, spec)) == 0 && (rv = lab_target(&t, a, spec, &cfg, dir, 2, &dr)) == 0) {
+		atomic_store(&vclock, a->start);
+		if ((rv = lab_start(&lt, dir, spec->dps_delay)) == 0) {
+			t.connect_host = "127.0.0.1";
+			t.mqtt_port = lt.mqtt_port;
+			t.amqp_port = lt.amqp_port;
+			t.https_port = lt.https_port;
+			rv = run_and_render(a, spec, &t, stop_lab_thread);
+		}
+	}
+	lab_unlock(lock);
+	return rv;
 }
 
 /* Registers the fleet's devices with a running lab, a thousand a request (the admin API takes 256 KiB bodies). */

@@ -120,6 +120,7 @@ int lab_admin_request(const char *dir, const char *method, const char *path, cha
 		      struct rs_error *err);
 /* What a running lab wrote to DIR/serve.json: where it listens (the token stays in admin.c). */
 struct lab_serve_state {
+	long pid;                 /* the serving process */
 	char listen[64];
 	int mqtt_port, https_port, amqp_port, ws_port, admin_port;
 };
