@@ -28,6 +28,8 @@ const struct command *find_command(const char *name);
 int show_help(const char *name); /* prints a command's usage to stdout, returns EXIT_OK */
 
 /* common.c */
+/* Turns on JSON error documents on stdout when the command line asks for JSON (--format json|jsonl, --json). */
+void json_errors_from_args(int argc, char **argv);
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));       /* prints, returns EXIT_ERROR */
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int lib_error(const struct rs_error *err);
@@ -36,6 +38,10 @@ int set_error(struct rs_error *err, enum rs_errcode code, const char *fmt, ...) 
 int unknown_option(const char *cmd, int argc, char **argv);                   /* call on getopt's '?' */
 int parse_format(const char *cmd, const char *arg, enum format *out);
 int parse_at(const char *arg, rs_time *out);
+/* --fail-on error|warning|note: the least severity that makes the exit status 1. */
+int parse_fail_on(const char *cmd, const char *arg, enum rs_severity *out);
+/* The exit code of a verdict (rs_status_judge): 0 ready, 1 partial or not ready. */
+int status_exit(enum rs_status s);
 rs_time now(void);
 /* Loads a built-in profile by name or a profile file; NULL means every built-in profile. */
 struct rs_catalog *load_catalog(const char *profile);

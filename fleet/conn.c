@@ -492,6 +492,8 @@ static int class_setup(struct run *r, size_t i, struct rs_error *err)
 		rs_error_set(err, RS_ERR_NOMEM, "out of memory");
 		goto out;
 	}
+	rs_verify_opts_set_policy(cr->vopts[0], FLEET_VERIFY_POLICY);
+	rs_verify_opts_set_policy(cr->vopts[1], FLEET_VERIFY_POLICY);
 	if (rs_anchorset_scan_path(set, path, NULL, err) < 0 || rs_anchorset_trusted_certs(set, cr->store, NULL, err) < 0 ||
 	    rs_verify_opts_set_host(cr->vopts[STAGE_HUB], r->target->host, err) < 0 ||
 	    (c->dps != FLEET_DPS_NONE && rs_verify_opts_set_host(cr->vopts[STAGE_DPS], r->target->dps_host, err) < 0))

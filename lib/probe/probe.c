@@ -336,23 +336,11 @@ enum rs_probe_code rs_probe_code_for_verify(enum rs_verify_reason reason)
 /* The caller's verification options, with the host set to the target (a copy: theirs are borrowed). */
 static struct rs_verify_opts *verify_opts_for(const struct rs_probe_opts *o, struct rs_error *err)
 {
-	struct rs_verify_opts *v = rs_verify_opts_new();
-	size_t i;
+	struct rs_verify_opts *v = o->vopts ? rs_verify_opts_dup(o->vopts) : rs_verify_opts_new();
 
 	if (!v) {
 		rs_fail(err, RS_ERR_NOMEM, "out of memory");
 		return NULL;
-	}
-	if (o->vopts) {
-		v->at = o->vopts->at;
-		v->max_depth = o->vopts->max_depth;
-		v->max_chain_bytes = o->vopts->max_chain_bytes;
-		v->rsa_max_bits = o->vopts->rsa_max_bits;
-		v->max_work = o->vopts->max_work;
-		for (i = 0; i < o->vopts->n_deny_digest; i++)
-			rs_verify_opts_deny_digest(v, o->vopts->deny_digest[i], NULL);
-		for (i = 0; i < o->vopts->n_deny_key; i++)
-			rs_verify_opts_deny_key(v, o->vopts->deny_key[i], NULL);
 	}
 	if (rs_verify_opts_set_host(v, o->host, err) < 0) {
 		rs_verify_opts_free(v);
