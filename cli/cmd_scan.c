@@ -421,7 +421,8 @@ out:
 
 int cmd_scan(int argc, char **argv)
 {
-	struct scan_opts o = { SCAN_TEXT, now(), NULL, 1, NULL, NULL, 0 };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN); /* --jobs defaults to the online CPUs, as ripgrep's threads do */
+	struct scan_opts o = { SCAN_TEXT, now(), NULL, cpus < 1 ? 1 : cpus > 64 ? 64 : (unsigned)cpus, NULL, NULL, 0 };
 	int pa = parse_args(argc, argv, &o);
 
 	if (pa)
