@@ -66,7 +66,11 @@ struct rs_pin_call {
 	char ident[64];
 	const char *api;         /* static */
 	size_t at, end;          /* the call, from the API's name to its closing parenthesis */
+	int trust;               /* an API installing trust anchors (the name is a certificate's), not a pin */
 };
+
+/* The name the value at `at` of a text buffer is assigned to (rules.c's reading of definitions); 1 when found. */
+int rs_pin_name_at(const unsigned char *buf, size_t len, size_t at, char *out, size_t size);
 
 /*
  * Where rules.c sends findings: returns -1 on a hard error. def and call (may be NULL: then a value assigned to a

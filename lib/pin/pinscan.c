@@ -46,6 +46,9 @@ struct pdef {
 	long line, column;
 	char *text;
 	int used;
+	int anchor;              /* an embedded anchor's finding (hit), not a digest */
+	struct rs_pin_hit hit;   /* with message, value and text owned (hmsg, hval, htext) */
+	char *hmsg, *hval, *htext;
 };
 struct pcall {
 	struct rs_pin_call c;
@@ -101,6 +104,9 @@ static void names_release(struct names *n)
 	for (i = 0; i < n->ndefs; i++) {
 		free(n->defs[i].path);
 		free(n->defs[i].text);
+		free(n->defs[i].hmsg);
+		free(n->defs[i].hval);
+		free(n->defs[i].htext);
 	}
 	for (i = 0; i < n->ncalls; i++) {
 		free(n->calls[i].path);
@@ -456,6 +462,37 @@ static int file_def(void *arg, const struct rs_pin_def *d)
 	return 0;
 }
 
+/* An embedded intermediate or leaf assigned to a name in a text file: a definition the anchor-installing calls
+ * of the tree may take; otherwise reported where it is. */
+static int anchor_add(void *arg, const struct rs_pin_hit *h)
+{
+	struct filescan *f = arg;
+	struct rs_pin_def d;
+	struct pdef *p;
+
+	memset(&d, 0, sizeof(d));
+	if (f->binary || !rs_pin_name_at(f->buf, f->len, h->at, d.ident, sizeof(d.ident)))
+		return file_add(arg, h);
+	d.tok.start = h->at;
+	d.tok.end = h->end;
+	if (file_def(arg, &d) < 0)
+		return -1;
+	p = &f->names.defs[f->names.ndefs - 1];
+	p->anchor = 1;
+	p->hit = *h;
+	p->hmsg = rs_strdup(h->message);
+	p->hval = rs_strdup(h->value ? h->value : "");
+	p->htext = rs_strdup(h->text ? h->text : "");
+	if (!p->hmsg || !p->hval || !p->htext)
+		return -1;
+	p->hit.message = p->hmsg;
+	p->hit.value = p->hval;
+	p->hit.text = p->htext;
+	free(p->text);
+	p->text = snippet((const unsigned char *)p->htext, 0, strlen(p->htext));
+	return p->text ? 0 : -1;
+}
+
 static int file_call(void *arg, const struct rs_pin_call *c)
 {
 	struct filescan *f = arg;
@@ -526,7 +563,7 @@ static struct pdef *def_for(struct names *n, const struct pcall *call)
 
 	for (i = 0; i < n->ndefs; i++) {
 		struct pdef *d = &n->defs[i];
-		if (strcmp(d->d.ident, call->c.ident))
+		if (d->anchor != call->c.trust || strcmp(d->d.ident, call->c.ident))
 			continue;
 		r = !strcmp(d->path, call->path) ? 3
 		    : dir_len(d->path) == dir_len(call->path) && !strncmp(d->path, call->path, dir_len(d->path)) ? 2 : 1;
@@ -612,7 +649,16 @@ static int pinscan_join(struct rs_pinscan *ps, struct rs_error *err)
 		if (!d)
 			continue;
 		d->used = 1;
-		if ((r = rs_pin_judge_value(&ps->pc, &d->d.tok, call->c.api, 0, &h, &msg)) > 0) {
+		if (d->anchor) {
+			const char *base = strrchr(d->path, '/');
+			h = d->hit;
+			h.api = call->c.api;
+			rs_buf_addf(&msg, "%s (installed by %s as %s, defined in %s line %ld)", d->hit.message, call->c.api,
+				    d->d.ident, base ? base + 1 : d->path, d->line);
+			h.message = msg.data;
+			r = msg.data ? join_add(ps, &h, call->path, call->line, call->column, (long long)call->c.at, call->text, d)
+				     : -1;
+		} else if ((r = rs_pin_judge_value(&ps->pc, &d->d.tok, call->c.api, 0, &h, &msg)) > 0) {
 			const char *base = strrchr(d->path, '/');
 			rs_buf_addf(&msg, " (passed as %s, defined in %s line %ld)", d->d.ident, base ? base + 1 : d->path,
 				    d->line);
@@ -630,7 +676,9 @@ static int pinscan_join(struct rs_pinscan *ps, struct rs_error *err)
 		int r;
 		if (d->used)
 			continue;
-		if ((r = rs_pin_judge_value(&ps->pc, &d->d.tok, NULL, d->d.hint, &h, &msg)) > 0) {
+		if (d->anchor)
+			r = join_add(ps, &d->hit, d->path, d->line, d->column, (long long)d->d.tok.start, d->text, NULL);
+		else if ((r = rs_pin_judge_value(&ps->pc, &d->d.tok, NULL, d->d.hint, &h, &msg)) > 0) {
 			h.message = msg.data;
 			r = join_add(ps, &h, d->path, d->line, d->column, (long long)d->d.tok.start, d->text, NULL);
 		}
@@ -1018,7 +1066,7 @@ static int scan_bytes(struct filescan *f, struct rs_error *err)
 
 static int scan_plain(struct filescan *f, struct rs_error *err)
 {
-	struct rs_pin_sink sink = { file_add, f, file_def, file_call };
+	struct rs_pin_sink sink = { file_add, f, file_def, file_call }, asink = { anchor_add, f, NULL, NULL };
 	struct rs_pin_context pc = f->ps->pc;
 	struct rs_anchorset *set;
 	struct rs_scan_opts so;
@@ -1034,7 +1082,7 @@ static int scan_plain(struct filescan *f, struct rs_error *err)
 	memset(&so, 0, sizeof(so));
 	if (rs_anchorset_scan_mem(set, f->buf, f->len, f->path, &so, err) < 0 ||
 	    (pc.store = rs_pin_rules_store(&pc, set, &sink, err)) < 0 ||
-	    rs_pin_rules_anchors(&pc, set, f->len, &sink) < 0) {
+	    rs_pin_rules_anchors(&pc, set, f->len, &asink) < 0) {
 		rs_anchorset_free(set);
 		return err && err->code != RS_ERR_NONE ? -1 : rs_fail(err, RS_ERR_NOMEM, "out of memory");
 	}

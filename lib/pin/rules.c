@@ -84,7 +84,7 @@ struct occ {
 };
 
 /* The families of whole[]: each rule's needles, in its own order, start at wbase[family]. */
-enum { W_PLACEHOLDER, W_NAME, W_GETTER, W_OFF, W_ROOT, W_API, W_PHWORD, W_FAMILIES };
+enum { W_PLACEHOLDER, W_NAME, W_GETTER, W_OFF, W_ROOT, W_API, W_PHWORD, W_TRUST, W_FAMILIES };
 static size_t wbase[W_FAMILIES];
 
 struct ctx {
@@ -206,6 +206,18 @@ static const struct api apis[] = {
 
 static int computes_digests(const unsigned char *buf, size_t len);
 
+/* APIs that install trust anchors: a certificate given to one by name is joined with its definition (pinscan.c). */
+static const struct api trust_apis[] = {
+	{ "setTrustAnchors", "BearSSL::WiFiClientSecure::setTrustAnchors" },
+	{ "setCACert", "WiFiClientSecure::setCACert" },
+	{ "setRootCA", "setRootCA" },
+	{ "X509List(", "BearSSL::X509List" },
+	{ "mbedtls_x509_crt_parse", "mbedtls_x509_crt_parse" },
+	{ "cert_pem", "esp_http_client_config_t.cert_pem" },
+	{ "SSL_CTX_add_client_CA", "SSL_CTX_add_client_CA" },
+	{ "X509_STORE_add_cert", "X509_STORE_add_cert" },
+};
+
 /* Whether API i, found at p, plausibly takes a fingerprint there. */
 static int api_fits(const struct ctx *c, size_t i, size_t at)
 {
@@ -320,6 +332,16 @@ static int assigned_ident(const struct ctx *c, size_t at, char *out, size_t size
 		}
 	}
 	return copy_ident(c, i, e, out, size);
+}
+
+int rs_pin_name_at(const unsigned char *buf, size_t len, size_t at, char *out, size_t size)
+{
+	struct ctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.buf = buf;
+	c.len = len;
+	return at < len && assigned_ident(&c, at, out, size);
 }
 
 /* The API that a variable is passed to anywhere in the buffer, or NULL: the lines where the name occurs as a word. */
@@ -712,30 +734,46 @@ static int rule_placeholder_defs(const struct ctx *c)
 	return 0;
 }
 
-/* The names given as arguments to the pinning APIs: `http.begin(url,\n fp)`, `client->setFingerprint(FP)`. */
+/*
+ * The names given as arguments to the pinning APIs (`http.begin(url,\n fp)`, `client->setFingerprint(FP)`) and to
+ * the APIs that install anchors (`client.setTrustAnchors(&ica)`, `.cert_pem = ica_pem,`).
+ */
+static int calls_of(const struct ctx *c, const struct api *tab, size_t ntab, int family, int trust);
+
 static int rule_calls(const struct ctx *c)
+{
+	return calls_of(c, apis, RS_ARRAY_LEN(apis), W_API, 0) || calls_of(c, trust_apis, RS_ARRAY_LEN(trust_apis),
+									    W_TRUST, 1) ? -1 : 0;
+}
+
+static int calls_of(const struct ctx *c, const struct api *tab, size_t ntab, int family, int trust)
 {
 	static const char *const skip[] = { "sizeof", "const", "NULL", "nullptr", "true", "false", "char", "uint8_t",
 					    "unsigned", "void", "self", "this", "new", "String", "F", "PSTR" };
 	size_t i, j, k;
 
-	for (i = 0; i < RS_ARRAY_LEN(apis); i++)
-		for (j = 0; j < c->occ[wbase[W_API] + i].n; j++) {
-			size_t at = c->occ[wbase[W_API] + i].at[j], p = at + strlen(apis[i].needle), end, q, w;
-			int depth = 0;
-			if (!api_fits(c, i, at))
+	for (i = 0; i < ntab; i++)
+		for (j = 0; j < c->occ[wbase[family] + i].n; j++) {
+			size_t at = c->occ[wbase[family] + i].at[j], p = at + strlen(tab[i].needle), end, q, w;
+			int depth = 0, field;
+			if (at > 0 && word_char(c->buf[at - 1]) && tab[i].needle[0] != '.' && tab[i].needle[0] != '<')
+				continue; /* inside a longer word */
+			if (!trust && !api_fits(c, i, at))
 				continue;
 			while (p < c->len && (c->buf[p] == ' ' || c->buf[p] == '\t'))
 				p++;
-			if (p < c->len && c->buf[p] == '(')
+			field = !(p < c->len && c->buf[p] == '(') && tab[i].needle[strlen(tab[i].needle) - 1] != '(';
+			if (!field && p < c->len && c->buf[p] == '(')
 				p++;
 			for (end = p; end < c->len && end - p < 512; end++) {
 				if (c->buf[end] == '(')
 					depth++;
 				else if (c->buf[end] == ')' && depth-- == 0)
 					break;
-				else if (c->buf[end] == ';' || c->buf[end] == '{')
+				else if (c->buf[end] == ';' || c->buf[end] == '{' || c->buf[end] == '}')
 					break;
+				else if (field && (c->buf[end] == ',' || c->buf[end] == '\n'))
+					break; /* `.cert_pem = ica_pem,`: one value */
 			}
 			for (q = p; q < end; q = w) {
 				struct rs_pin_call call;
@@ -759,7 +797,8 @@ static int rule_calls(const struct ctx *c)
 					continue;
 				memset(&call, 0, sizeof(call));
 				memcpy(call.ident, c->buf + q, w - q);
-				call.api = apis[i].name;
+				call.api = tab[i].name;
+				call.trust = trust;
 				call.at = at;
 				call.end = end;
 				if (c->sink->call(c->sink->arg, &call) < 0)
@@ -1160,7 +1199,7 @@ static int computes_digests(const unsigned char *buf, size_t len)
 
 static struct rs_needles whole, names_nd;
 static int whole_ok;
-static const char *api_needles[RS_ARRAY_LEN(apis)];
+static const char *api_needles[RS_ARRAY_LEN(apis)], *trust_needles[RS_ARRAY_LEN(trust_apis)];
 
 static void whole_add(const char **v, size_t *n, int family, const char *const *needles, size_t count)
 {
@@ -1192,8 +1231,12 @@ static void whole_init(void)
 		api_needles[i] = apis[i].needle;
 	whole_add(v, &n, W_API, api_needles, RS_ARRAY_LEN(apis));
 	whole_add(v, &n, W_PHWORD, ph_words, RS_ARRAY_LEN(ph_words));
+	for (i = 0; i < RS_ARRAY_LEN(trust_apis); i++)
+		trust_needles[i] = trust_apis[i].needle;
+	whole_add(v, &n, W_TRUST, trust_needles, RS_ARRAY_LEN(trust_apis));
 	wbase[W_API] += whole.n;
 	wbase[W_PHWORD] += whole.n;
+	wbase[W_TRUST] += whole.n;
 	whole_ok = whole_ok && rs_needles_init(&names_nd, v, n) == 0;
 }
 
