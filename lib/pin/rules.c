@@ -84,7 +84,7 @@ struct occ {
 };
 
 /* The families of whole[]: each rule's needles, in its own order, start at wbase[family]. */
-enum { W_PLACEHOLDER, W_NAME, W_GETTER, W_OFF, W_ROOT, W_API, W_PHWORD, W_TRUST, W_FAMILIES };
+enum { W_PLACEHOLDER, W_NAME, W_GETTER, W_OFF, W_ROOT, W_API, W_PHWORD, W_TRUST, W_PUBKEY, W_FAMILIES };
 static size_t wbase[W_FAMILIES];
 
 struct ctx {
@@ -202,6 +202,7 @@ static const struct api apis[] = {
 	{ "begin(", "HTTPClient::begin" },
 	{ "memcmp", "memcmp of a certificate digest" },
 	{ "mbedtls_ssl_conf_verify", "mbedtls_ssl_conf_verify callback" },
+	{ "PublicKey", "BearSSL::PublicKey (for setKnownKey)" },
 };
 
 static int computes_digests(const unsigned char *buf, size_t len);
@@ -224,6 +225,8 @@ static int api_fits(const struct ctx *c, size_t i, size_t at)
 	if (!strcmp(apis[i].needle, "begin("))
 		/* HTTPClient::begin(url, fingerprint), `https.begin(*client,\n url,\n fp)`: http on its lines */
 		return find(c, line_start(c, at), lines_down(c, at, 2), "http") != NULL;
+	if (!strcmp(apis[i].needle, "PublicKey")) /* a key for setKnownKey, not one that checks signatures */
+		return find(c, 0, c->len, "setKnownKey") != NULL;
 	if (!strcmp(apis[i].needle, "memcmp")) {
 		if (c->digests < 0)
 			((struct ctx *)c)->digests = computes_digests(c->buf, c->len);
@@ -497,7 +500,7 @@ int rs_pin_judge_value(const struct rs_pin_context *pc, const struct rs_pin_toke
 	const struct rs_known *k = NULL, *actual = NULL;
 	const char *alias = NULL, *documented = NULL, *alg;
 	struct rs_pin_hit h;
-	int b64 = !strcmp(t->notation, "base64");
+	int b64 = !strcmp(t->notation, "base64") || !strcmp(t->notation, "pubkey");
 
 	memset(&h, 0, sizeof(h));
 	h.at = t->start;
@@ -532,7 +535,7 @@ int rs_pin_judge_value(const struct rs_pin_context *pc, const struct rs_pin_toke
 	}
 	if (!api && pc->store)
 		return 0; /* a CA store's comments: "# SHA256 Fingerprint: ..." before each root */
-	if (!api && b64)
+	if (!api && b64 && strcmp(t->notation, "pubkey"))
 		api = "sha256/ pin";
 	h.kind = b64 ? "spki-pin" : "fingerprint";
 	h.value = hex;
@@ -731,6 +734,50 @@ static int rule_placeholder_defs(const struct ctx *c)
 			if (c->sink->def(c->sink->arg, &d) < 0)
 				return -1;
 		}
+	return 0;
+}
+
+/*
+ * A PEM public key in text (`-----BEGIN PUBLIC KEY-----`, also split over C string literals with "\n" escapes):
+ * its SubjectPublicKeyInfo's SHA-256 is an SPKI pin (BearSSL's setKnownKey), identified through the catalog's SPKI
+ * hashes; judged like a written digest, through the name it is assigned to when it has one.
+ */
+static const char *const pubkey_marks[] = { "-----BEGIN PUBLIC KEY-----" };
+
+static int rule_public_keys(const struct ctx *c)
+{
+	size_t j;
+
+	for (j = 0; j < c->occ[wbase[W_PUBKEY]].n; j++) {
+		size_t at = c->occ[wbase[W_PUBKEY]].at[j], p = at + strlen(pubkey_marks[0]), n = 0;
+		const unsigned char *end = find(c, p, p + 4096, "-----END PUBLIC KEY-----");
+		unsigned char b64[4096], der[3200];
+		struct rs_pin_token t;
+		unsigned int mdlen = 32;
+		long dn;
+		if (!end)
+			continue;
+		for (; p < (size_t)(end - c->buf) && n < sizeof(b64); p++) {
+			unsigned char ch = c->buf[p];
+			if (ch == '\\') { /* "\n", "\r" in a C literal */
+				p++;
+				continue;
+			}
+			if (isalnum(ch) || ch == '+' || ch == '/' || ch == '=')
+				b64[n++] = ch;
+		}
+		if (n < 40 || n % 4 || (dn = rs_base64_decode((const char *)b64, n, der)) < 40 || der[0] != 0x30)
+			continue;
+		memset(&t, 0, sizeof(t));
+		t.start = at;
+		t.end = (size_t)(end - c->buf) + strlen("-----END PUBLIC KEY-----");
+		t.nbytes = 32;
+		t.notation = "pubkey"; /* an SPKI pin: looked up by SPKI hash */
+		if (!EVP_Digest(der, (size_t)dn, t.bytes, &mdlen, EVP_sha256(), NULL))
+			continue;
+		if (judge_token(c, &t) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -1234,6 +1281,8 @@ static void whole_init(void)
 	for (i = 0; i < RS_ARRAY_LEN(trust_apis); i++)
 		trust_needles[i] = trust_apis[i].needle;
 	whole_add(v, &n, W_TRUST, trust_needles, RS_ARRAY_LEN(trust_apis));
+	whole_add(v, &n, W_PUBKEY, pubkey_marks, RS_ARRAY_LEN(pubkey_marks));
+	wbase[W_PUBKEY] += whole.n;
 	wbase[W_API] += whole.n;
 	wbase[W_PHWORD] += whole.n;
 	wbase[W_TRUST] += whole.n;
@@ -1277,7 +1326,7 @@ int rs_pin_rules_text(const struct rs_pin_context *pc, const unsigned char *buf,
 		goto out;
 	if (!binary && !pc->store && sink->def && sink->call &&
 	    (rs_needles_scan(&names_nd, buf, len, add_occ, occ + whole.n) < 0 || rule_placeholder_defs(&c) ||
-	     rule_calls(&c)))
+	     rule_calls(&c) || rule_public_keys(&c)))
 		goto out;
 	rv = 0;
 out:
