@@ -84,8 +84,9 @@ struct occ {
 };
 
 /* The families of whole[]: each rule's needles, in its own order, start at wbase[family]. */
-enum { W_PLACEHOLDER, W_NAME, W_GETTER, W_OFF, W_ROOT, W_API, W_PHWORD, W_TRUST, W_PUBKEY, W_FAMILIES };
+enum { W_PLACEHOLDER, W_NAME, W_GETTER, W_OFF, W_ROOT, W_API, W_PHWORD, W_TRUST, W_PUBKEY, W_COMMON, W_FAMILIES };
 static size_t wbase[W_FAMILIES];
+static struct rs_needles whole; /* every family's needles but W_COMMON's, searched in one pass */
 
 struct ctx {
 	const struct rs_catalog *cat;
@@ -98,6 +99,7 @@ struct ctx {
 	int digests; /* the file computes certificate digests (-1: not looked yet): a memcmp near a value compares them */
 	const struct rs_pin_sink *sink;
 	struct occ *occ; /* where each of whole[] occurs in buf, found in one pass */
+	size_t ndefs;    /* values defined by name so far */
 };
 
 static int word_char(unsigned char c)
@@ -207,27 +209,43 @@ static const struct api apis[] = {
 
 static int computes_digests(const unsigned char *buf, size_t len);
 
+/* The pinning APIs whose arguments may be names of values (the calls pinscan.c joins with definitions). */
+static const struct api call_apis[] = {
+	{ "setFingerprint", "WiFiClientSecure::setFingerprint" },
+	{ "setKnownKey", "BearSSL::WiFiClientSecure::setKnownKey" },
+	{ "CURLOPT_PINNEDPUBLICKEY", "CURLOPT_PINNEDPUBLICKEY" },
+	{ "pinnedpubkey", "curl --pinnedpubkey" },
+	{ "PublicKey", "BearSSL::PublicKey (for setKnownKey)" },
+};
+
+/*
+ * Common words (`v.begin()`, memcmp) cost the one pass more than they give: they are looked for (rs_pin_find) only in
+ * a file that defines a value by name or calls another pinning or trust API.
+ */
+static const struct api common_apis[] = {
+	{ ".verify(", "WiFiClientSecure::verify" },
+	{ "begin(", "HTTPClient::begin" },
+	{ "memcmp", "memcmp of a certificate digest" },
+};
+
 /* APIs that install trust anchors: a certificate given to one by name is joined with its definition (pinscan.c). */
 static const struct api trust_apis[] = {
 	{ "setTrustAnchors", "BearSSL::WiFiClientSecure::setTrustAnchors" },
 	{ "setCACert", "WiFiClientSecure::setCACert" },
-	{ "setRootCA", "setRootCA" },
 	{ "X509List(", "BearSSL::X509List" },
 	{ "mbedtls_x509_crt_parse", "mbedtls_x509_crt_parse" },
-	{ "cert_pem", "esp_http_client_config_t.cert_pem" },
-	{ "SSL_CTX_add_client_CA", "SSL_CTX_add_client_CA" },
-	{ "X509_STORE_add_cert", "X509_STORE_add_cert" },
+	{ ".cert_pem", "esp_http_client_config_t.cert_pem" },
 };
 
-/* Whether API i, found at p, plausibly takes a fingerprint there. */
-static int api_fits(const struct ctx *c, size_t i, size_t at)
+/* Whether the API of needle, found at at, plausibly takes a fingerprint there. */
+static int api_fits(const struct ctx *c, const char *needle, size_t at)
 {
-	if (!strcmp(apis[i].needle, "begin("))
+	if (!strcmp(needle, "begin("))
 		/* HTTPClient::begin(url, fingerprint), `https.begin(*client,\n url,\n fp)`: http on its lines */
 		return find(c, line_start(c, at), lines_down(c, at, 2), "http") != NULL;
-	if (!strcmp(apis[i].needle, "PublicKey")) /* a key for setKnownKey, not one that checks signatures */
+	if (!strcmp(needle, "PublicKey")) /* a key for setKnownKey, not one that checks signatures */
 		return find(c, 0, c->len, "setKnownKey") != NULL;
-	if (!strcmp(apis[i].needle, "memcmp")) {
+	if (!strcmp(needle, "memcmp")) {
 		if (c->digests < 0)
 			((struct ctx *)c)->digests = computes_digests(c->buf, c->len);
 		return c->digests;
@@ -242,7 +260,7 @@ static const char *api_in(const struct ctx *c, size_t from, size_t to)
 	size_t i;
 
 	for (i = 0; i < RS_ARRAY_LEN(apis); i++)
-		if ((p = find(c, from, to, apis[i].needle)) != NULL && api_fits(c, i, (size_t)(p - c->buf)))
+		if ((p = find(c, from, to, apis[i].needle)) != NULL && api_fits(c, apis[i].needle, (size_t)(p - c->buf)))
 			return apis[i].name;
 	return NULL;
 }
@@ -589,6 +607,23 @@ int rs_pin_judge_value(const struct rs_pin_context *pc, const struct rs_pin_toke
 	return msg->data ? 1 : -1;
 }
 
+/* A name that says its value is a pin or a digest to compare ("pinned_sha256", "SERVER_FP", "expected_root"). */
+static int pinlike_name(const char *ident)
+{
+	static const char *const words[] = { "pin", "fp", "finger", "thumb", "hash", "sha", "digest", "cert", "expect",
+					     "root", "trust", "key" };
+	char low[64];
+	size_t i;
+
+	for (i = 0; ident[i] && i + 1 < sizeof(low); i++)
+		low[i] = (char)tolower((unsigned char)ident[i]);
+	low[i] = '\0';
+	for (i = 0; i < RS_ARRAY_LEN(words); i++)
+		if (strstr(low, words[i]))
+			return 1;
+	return 0;
+}
+
 static int judge_token(const struct ctx *c, const struct rs_pin_token *t)
 {
 	struct rs_pin_hit h;
@@ -603,8 +638,13 @@ static int judge_token(const struct ctx *c, const struct rs_pin_token *t)
 		memset(&d, 0, sizeof(d));
 		if (assigned_ident(c, t->start, d.ident, sizeof(d.ident))) {
 			/* passed by name: pinscan.c joins it with the calls of the tree, and judges it there */
+			char hex[65];
 			d.tok = *t;
 			d.hint = pin_hint(c, t->start);
+			rs_hex_encode(t->bytes, t->nbytes, hex);
+			if (d.hint || pinlike_name(d.ident) || (t->nbytes == 20 ? rs_catalog_by_sha1(c->cat, hex) != NULL
+					: rs_catalog_by_sha256(c->cat, hex) || rs_catalog_by_spki(c->cat, hex, NULL)))
+				((struct ctx *)c)->ndefs++; /* worth looking for memcmp and begin( in this file */
 			return c->sink->def(c->sink->arg, &d);
 		}
 	}
@@ -707,7 +747,7 @@ static int rule_placeholders(const struct ctx *c)
 /* ---- values passed by name: definitions and calls, joined across the tree by pinscan.c ---- */
 
 /* Words that mark a placeholder written as text ("YOUR_FINGERPRINT_HERE"), looked for in one pass. */
-static const char *const ph_words[] = { "FINGERPRINT", "fingerprint", "Fingerprint", "THUMBPRINT", "YOUR_", "your_" };
+static const char *const ph_words[] = { "YOUR_" }; /* more words do not fit the one pass's anchor bytes */
 
 /* A placeholder literal around a placeholder word, assigned to a name: a definition without a digest. */
 static int rule_placeholder_defs(const struct ctx *c)
@@ -742,7 +782,7 @@ static int rule_placeholder_defs(const struct ctx *c)
  * its SubjectPublicKeyInfo's SHA-256 is an SPKI pin (BearSSL's setKnownKey), identified through the catalog's SPKI
  * hashes; judged like a written digest, through the name it is assigned to when it has one.
  */
-static const char *const pubkey_marks[] = { "-----BEGIN PUBLIC KEY-----" };
+static const char *const pubkey_marks[] = { "BEGIN PUBLIC KEY" };
 
 static int rule_public_keys(const struct ctx *c)
 {
@@ -750,6 +790,8 @@ static int rule_public_keys(const struct ctx *c)
 
 	for (j = 0; j < c->occ[wbase[W_PUBKEY]].n; j++) {
 		size_t at = c->occ[wbase[W_PUBKEY]].at[j], p = at + strlen(pubkey_marks[0]), n = 0;
+		while (p < c->len && c->buf[p] == '-')
+			p++;
 		const unsigned char *end = find(c, p, p + 4096, "-----END PUBLIC KEY-----");
 		unsigned char b64[4096], der[3200];
 		struct rs_pin_token t;
@@ -786,11 +828,33 @@ static int rule_public_keys(const struct ctx *c)
  * the APIs that install anchors (`client.setTrustAnchors(&ica)`, `.cert_pem = ica_pem,`).
  */
 static int calls_of(const struct ctx *c, const struct api *tab, size_t ntab, int family, int trust);
+static int add_occ(void *arg, size_t k, size_t at);
 
 static int rule_calls(const struct ctx *c)
 {
-	return calls_of(c, apis, RS_ARRAY_LEN(apis), W_API, 0) || calls_of(c, trust_apis, RS_ARRAY_LEN(trust_apis),
-									    W_TRUST, 1) ? -1 : 0;
+	size_t i, any = c->ndefs;
+	int rv;
+
+	for (i = 0; i < RS_ARRAY_LEN(call_apis) + RS_ARRAY_LEN(trust_apis) && !any; i++)
+		any = c->occ[i < RS_ARRAY_LEN(call_apis) ? wbase[W_API] + i
+							 : wbase[W_TRUST] + i - RS_ARRAY_LEN(call_apis)].n;
+	if (calls_of(c, call_apis, RS_ARRAY_LEN(call_apis), W_API, 0) ||
+	    calls_of(c, trust_apis, RS_ARRAY_LEN(trust_apis), W_TRUST, 1))
+		return -1;
+	if (!any)
+		return 0;
+	/* the common words: found here, into the spare slots of occ[] past the pass's needles */
+	for (i = 0; i < RS_ARRAY_LEN(common_apis); i++) {
+		const unsigned char *p;
+		size_t from = 0, n = strlen(common_apis[i].needle);
+		while ((p = find(c, from, c->len, common_apis[i].needle)) != NULL) {
+			if (add_occ(c->occ, whole.n + i, (size_t)(p - c->buf)) < 0)
+				return -1;
+			from = (size_t)(p - c->buf) + n;
+		}
+	}
+	rv = calls_of(c, common_apis, RS_ARRAY_LEN(common_apis), W_COMMON, 0);
+	return rv ? -1 : 0;
 }
 
 static int calls_of(const struct ctx *c, const struct api *tab, size_t ntab, int family, int trust)
@@ -805,7 +869,7 @@ static int calls_of(const struct ctx *c, const struct api *tab, size_t ntab, int
 			int depth = 0, field;
 			if (at > 0 && word_char(c->buf[at - 1]) && tab[i].needle[0] != '.' && tab[i].needle[0] != '<')
 				continue; /* inside a longer word */
-			if (!trust && !api_fits(c, i, at))
+			if (!trust && !api_fits(c, tab[i].needle, at))
 				continue;
 			while (p < c->len && (c->buf[p] == ' ' || c->buf[p] == '\t'))
 				p++;
@@ -1244,9 +1308,8 @@ static int computes_digests(const unsigned char *buf, size_t len)
 
 /* ---- the needles every buffer is searched for, all in one pass ---- */
 
-static struct rs_needles whole, names_nd;
 static int whole_ok;
-static const char *api_needles[RS_ARRAY_LEN(apis)], *trust_needles[RS_ARRAY_LEN(trust_apis)];
+static const char *api_needles[RS_ARRAY_LEN(call_apis)], *trust_needles[RS_ARRAY_LEN(trust_apis)];
 
 static void whole_add(const char **v, size_t *n, int family, const char *const *needles, size_t count)
 {
@@ -1269,24 +1332,18 @@ static void whole_init(void)
 	whole_add(v, &n, W_GETTER, getters, RS_ARRAY_LEN(getters));
 	whole_add(v, &n, W_OFF, off_needles, RS_ARRAY_LEN(offs));
 	whole_add(v, &n, W_ROOT, root_suffixes, RS_ARRAY_LEN(root_suffixes));
-	/* the needles are static strings, so the set may keep pointers to them */
-	whole_ok = n == wbase[W_ROOT] + RS_ARRAY_LEN(root_suffixes) && rs_needles_init(&whole, v, n) == 0;
-	/* the names' needles (API calls, placeholder words) do not fit the anchors of the first set: a second pass
-	 * over text files, its occurrences after the first set's in occ[] */
-	n = 0;
-	for (i = 0; i < RS_ARRAY_LEN(apis); i++)
-		api_needles[i] = apis[i].needle;
-	whole_add(v, &n, W_API, api_needles, RS_ARRAY_LEN(apis));
+	for (i = 0; i < RS_ARRAY_LEN(call_apis); i++)
+		api_needles[i] = call_apis[i].needle;
+	whole_add(v, &n, W_API, api_needles, RS_ARRAY_LEN(call_apis));
 	whole_add(v, &n, W_PHWORD, ph_words, RS_ARRAY_LEN(ph_words));
 	for (i = 0; i < RS_ARRAY_LEN(trust_apis); i++)
 		trust_needles[i] = trust_apis[i].needle;
 	whole_add(v, &n, W_TRUST, trust_needles, RS_ARRAY_LEN(trust_apis));
 	whole_add(v, &n, W_PUBKEY, pubkey_marks, RS_ARRAY_LEN(pubkey_marks));
-	wbase[W_PUBKEY] += whole.n;
-	wbase[W_API] += whole.n;
-	wbase[W_PHWORD] += whole.n;
-	wbase[W_TRUST] += whole.n;
-	whole_ok = whole_ok && rs_needles_init(&names_nd, v, n) == 0;
+	/* the needles are static strings, so the set may keep pointers to them; all of them fit one pass's anchor
+	 * bytes (core/needles.c), which is what keeps the scan as fast as ripgrep: a family added must fit too */
+	whole_ok = n == wbase[W_PUBKEY] + RS_ARRAY_LEN(pubkey_marks) && rs_needles_init(&whole, v, n) == 0;
+	wbase[W_COMMON] = n; /* found by rule_calls itself, in the slots after the pass's */
 }
 
 static int add_occ(void *arg, size_t k, size_t at)
@@ -1309,8 +1366,8 @@ int rs_pin_rules_text(const struct rs_pin_context *pc, const unsigned char *buf,
 		      int binary, const struct rs_pin_sink *sink)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	struct occ occ[2 * RS_NEEDLES_MAX];
-	struct ctx c = { pc->cat, pc, buf, len, name ? name : "", binary, 0, -1, sink, occ };
+	struct occ occ[RS_NEEDLES_MAX + 8]; /* the pass's needles, then the common words of rule_calls */
+	struct ctx c = { pc->cat, pc, buf, len, name ? name : "", binary, 0, -1, sink, occ, 0 };
 	size_t name_line = (size_t)-1, i;
 	int rv = -1;
 
@@ -1325,12 +1382,11 @@ int rs_pin_rules_text(const struct rs_pin_context *pc, const unsigned char *buf,
 	    rule_name_getters(&c, name_line) || rule_verify_off(&c) || rule_root_files(&c))
 		goto out;
 	if (!binary && !pc->store && sink->def && sink->call &&
-	    (rs_needles_scan(&names_nd, buf, len, add_occ, occ + whole.n) < 0 || rule_placeholder_defs(&c) ||
-	     rule_calls(&c) || rule_public_keys(&c)))
+	    (rule_placeholder_defs(&c) || rule_calls(&c) || rule_public_keys(&c)))
 		goto out;
 	rv = 0;
 out:
-	for (i = 0; i < whole.n + names_nd.n; i++)
+	for (i = 0; i < whole.n + RS_ARRAY_LEN(common_apis); i++)
 		free(occ[i].at);
 	return rv;
 }
