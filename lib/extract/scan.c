@@ -165,7 +165,7 @@ static int looks_like_c(const unsigned char *buf, size_t len)
 static int whole_file(struct rs_scan *s)
 {
 	struct rs_certlist *list = rs_certlist_new();
-	struct rs_load_opts lo = { NULL, s->len + 1 };
+	struct rs_load_opts lo = { NULL, s->len + 1, 0 };
 	struct rs_error e;
 	size_t i;
 	int rv = 1;
