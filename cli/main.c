@@ -245,7 +245,7 @@ static const struct command commands[] = {
 	  "  --profile NAME|FILE    identify values against this profile (default: every built-in profile)\n"
 	  "  --format text|json|sarif  output format (default text; json has schema rootshift/scan/1; sarif is\n"
 	  "                         SARIF 2.1.0)\n"
-	  "  --jobs N               scan a tree with N threads (default 1)\n"
+	  "  --jobs N               scan a tree with N threads (default: the online CPUs)\n"
 	  "  --baseline FILE        report only findings that are not in FILE, an earlier --format json output\n"
 	  "  --ignore-file FILE     suppressions: 'PATTERN [RULE...]' or 'value:HEX [RULE...]' a line\n"
 	  "  --no-ignore            do not read .rootshiftignore at the top of a scanned directory\n"

@@ -1125,6 +1125,12 @@ struct rs_pin_finding {
 	const char *api;           /* the pinning or verification API it feeds ("setFingerprint"), or "" */
 	const char *text;          /* the matched text as written, at most 120 bytes, secrets masked */
 	const char *message;       /* why it breaks and what to do instead, one line */
+	/* where the value is defined when it reaches the call through a name (a #define, a constant, a key in
+	 * another file of the tree): related_path is NULL when there is none */
+	const char *related_path;
+	long related_line, related_column; /* 1-based; 0 in a binary */
+	long long related_offset;
+	const char *related_name;  /* the name the value is passed by */
 };
 
 /**
