@@ -20,6 +20,8 @@ const char *probe_meaning(enum rs_probe_code code)
 	case RS_PROBE_CERT_HOSTNAME_MISMATCH: return "the served certificate does not name this host";
 	case RS_PROBE_CERT_CHAIN_TOO_LARGE: return "the served chain is larger than the device's buffer";
 	case RS_PROBE_TIMEOUT: return "the probe ran out of time";
+	case RS_PROBE_CLOSED_BY_PEER: return "the server hung up after the TLS handshake: a firewall, a full broker or a gateway";
+	case RS_PROBE_INTERNAL_ERROR: return "rootshift itself failed (memory, sockets): nothing was learned about the endpoint";
 	case RS_PROBE__COUNT: break;
 	}
 	return "";

@@ -255,6 +255,7 @@ int rehearse_endpoint(const struct fleet_spec *spec, const char *target, rs_time
 {
 	char host[256];
 	int port = 0, rv = 0, bad = 0;
+	enum rs_status st;
 	struct rs_catalog *cat = NULL;
 	const struct rs_profile *p = NULL;
 	struct class_check *k = calloc(spec->nclasses, sizeof(*k));
@@ -269,14 +270,20 @@ int rehearse_endpoint(const struct fleet_spec *spec, const char *target, rs_time
 		rv = check_class(&spec->classes[i], host, port, cat, p, at, timeout_s, &k[i]);
 		bad += rv == 0 && strcmp(verdict(&k[i]), "survives");
 	}
+	/* a class stranded now or at the migration misses what the migration requires: not ready */
+	st = rs_status_judge((size_t)bad, 0);
 	if (rv == 0 && format == FORMAT_JSON) {
 		json_t *doc = to_json(spec, target, port, p, at, k);
+		json_object_set_new(doc, "verdict", json_pack("{s:s}", "status", rs_status_name(st)));
 		rv = print_json(doc);
 		json_decref(doc);
-	} else if (rv == 0)
+	} else if (rv == 0) {
 		print_text(spec, target, port, p, at, k);
+		printf("\n%s: %d of %zu classes %s\n", rs_status_word(st), bad, spec->nclasses,
+		       bad == 1 ? "is stranded now or at the migration" : "are stranded now or at the migration");
+	}
 	if (rv == 0)
-		rv = bad ? EXIT_PROBLEM : EXIT_OK;
+		rv = status_exit(st);
 	rs_catalog_free(cat);
 	free(k);
 	return rv;

@@ -87,6 +87,29 @@ RS_API const char *rs_errcode_name(enum rs_errcode code);
 RS_API const char *rs_errcode_category(enum rs_errcode code);
 
 /* ------------------------------------------------------------------------------------------------------------ */
+/* Strict input: the keys of JSON documents (profiles, fleet files)                                             */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+/** The keys objects at one place of a document may have: path "" is the top object, "classes[]" every element
+ *  of the top's "classes" array, "classes[].backoff" their "backoff" objects. keys ends with NULL. */
+struct rs_json_keys {
+	const char *path;
+	const char *const *keys;
+};
+
+/**
+ * Checks every object of the JSON text at a path of schema (n entries; objects elsewhere are not checked)
+ * against its keys. On the first unknown key: -1 and err (RS_ERR_PARSE) "WHAT: unknown key 'K' at line L column C
+ * in PATH (did you mean 'N'?)", the line and column (1-based, bytes) of the key in text, the path with indices
+ * ("classes[1]"), and the nearest known key (rs_nearest_word). Call it after the text parsed as JSON.
+ */
+RS_API int rs_json_check_keys(const char *text, size_t len, const struct rs_json_keys *schema, size_t n,
+			      const char *what, struct rs_error *err);
+/** The word of words (NULL-terminated) nearest to word by edit distance, or NULL when none is within
+ *  max(2, half its length). */
+RS_API const char *rs_nearest_word(const char *word, const char *const *words);
+
+/* ------------------------------------------------------------------------------------------------------------ */
 /* Time                                                                                                         */
 /* ------------------------------------------------------------------------------------------------------------ */
 
@@ -655,7 +678,10 @@ RS_API int rs_verify_result_truncated(const struct rs_verify_result *result);
 /* Probe: an endpoint checked as the device sees it                                                             */
 /* ------------------------------------------------------------------------------------------------------------ */
 
-/* One result per probe: X(enum name, code, group). The codes are stable (docs/probe.md). */
+/* One result per probe: X(enum name, code, group). The codes are stable (docs/probe.md). closed-by-peer: the
+ * server hung up (FIN or RST) after the handshake; its stage says after what (after-tls, after-upgrade,
+ * after-connect, after-register, after-request, after-amqp-header). internal-error: rootshift itself failed
+ * (memory, a socket), which says nothing about the endpoint. */
 #define RS_PROBE_CODE_TABLE(X)                                  \
 	X(RS_PROBE_OK, "ok", "protocol")                            \
 	X(RS_PROBE_OK_AUTH_REJECTED, "ok-auth-rejected", "protocol") \
@@ -670,7 +696,9 @@ RS_API int rs_verify_result_truncated(const struct rs_verify_result *result);
 	X(RS_PROBE_CERT_EXPIRED, "cert-expired", "certificate")     \
 	X(RS_PROBE_CERT_HOSTNAME_MISMATCH, "cert-hostname-mismatch", "certificate") \
 	X(RS_PROBE_CERT_CHAIN_TOO_LARGE, "cert-chain-too-large", "certificate") \
-	X(RS_PROBE_TIMEOUT, "timeout", "other")
+	X(RS_PROBE_TIMEOUT, "timeout", "other")                     \
+	X(RS_PROBE_CLOSED_BY_PEER, "closed-by-peer", "network")     \
+	X(RS_PROBE_INTERNAL_ERROR, "internal-error", "other")
 
 #define RS_X_ENUM(name, code, group) name,
 enum rs_probe_code { RS_PROBE_CODE_TABLE(RS_X_ENUM) RS_PROBE__COUNT };
@@ -907,6 +935,14 @@ RS_API void rs_verdict_free(struct rs_verdict *v);
 RS_API enum rs_status rs_verdict_status(const struct rs_verdict *v);
 /** "ready", "partial" or "not-ready". */
 RS_API const char *rs_status_name(enum rs_status status);
+/**
+ * The one verdict every command gives (audit, check, bundle --check, probe's what-if, rehearse), from what it found:
+ * not-ready when something the migration requires fails (errors), partial when only something recommended or
+ * transitional does (warnings), ready otherwise. Front ends exit 0 for ready and 1 for the other two.
+ */
+RS_API enum rs_status rs_status_judge(size_t errors, size_t warnings);
+/** "READY", "PARTIAL" or "NOT READY": the word text output leads with. */
+RS_API const char *rs_status_word(enum rs_status status);
 /** "info", "warning" or "error". */
 RS_API const char *rs_severity_name(enum rs_severity sev);
 RS_API size_t rs_verdict_reason_count(const struct rs_verdict *v);
@@ -929,7 +965,9 @@ struct rs_bundle;
 struct rs_bundle_opts {
 	int minimal;  /* the smallest set of candidate roots (required, recommended, old) that validates at T every
 			 catalog intermediate valid at T; the required roots are always kept */
-	int keep_old; /* add the profile's old roots (a transition); each must then be usable at T like the others */
+	int keep_old; /* add the profile's old roots (a transition); each must then be usable at T like the others.
+			 Without it, the default selection still keeps a usable old root when T is before the profile's
+			 migration_complete (note "old-kept"; "old-unavailable" when the source has none) */
 };
 
 /**
@@ -1021,6 +1059,9 @@ struct rs_bundle_check_item {
 	enum rs_verify_reason reason;   /* for "failed" */
 	const char *message;            /* one line */
 	const struct rs_known *root;    /* the catalog root the path reached ("ok"), or NULL */
+	enum rs_severity severity;      /* for "failed": error when the intermediate hangs from a required root,
+					   warning from a recommended one, or from an old one before the profile's
+					   migration_complete; info otherwise */
 };
 
 /** The proof of a bundle. */
@@ -1037,6 +1078,8 @@ RS_API struct rs_bundle_check *rs_bundle_check(const struct rs_anchorset *set, c
 RS_API void rs_bundle_check_free(struct rs_bundle_check *c);
 /** 1 when at least one intermediate was checked and none failed. */
 RS_API int rs_bundle_check_ok(const struct rs_bundle_check *c);
+/** The verdict (rs_status_judge over the failed items' severities; nothing checked is not-ready). */
+RS_API enum rs_status rs_bundle_check_status(const struct rs_bundle_check *c);
 RS_API size_t rs_bundle_check_count(const struct rs_bundle_check *c);
 RS_API const struct rs_bundle_check_item *rs_bundle_check_at(const struct rs_bundle_check *c, size_t i);
 /** Anchors the path builder could use, and notes on those it could not (name-and-key anchors not in the catalog). */
@@ -1069,7 +1112,7 @@ RS_API const struct rs_pin_rule *rs_pin_rule_find(const char *id);
 struct rs_pin_finding {
 	const struct rs_pin_rule *rule;
 	const char *kind;          /* "fingerprint", "spki-pin", "name-check", "embedded-anchor", "root-file",
-				    * "verify-off", "placeholder" */
+				    * "verify-off", "placeholder", "trust-store" */
 	enum rs_severity severity;
 	const char *confidence;    /* "high", "medium" or "low" */
 	const char *path;
@@ -1102,6 +1145,14 @@ struct rs_pinscan;
 /** cat identifies fingerprints, names and embedded certificates; it is borrowed and must outlive the scanner. */
 RS_API struct rs_pinscan *rs_pinscan_new(const struct rs_catalog *cat);
 RS_API void rs_pinscan_free(struct rs_pinscan *ps);
+/**
+ * Judges findings as the migration stands at `at` (docs/scan.md): a pin or sole anchor that the chains served at
+ * that time no longer satisfy is an error, one that breaks at the next rotation the profile knows of a warning,
+ * and a file that is a CA store (a bundle of roots) is judged once against p as rs_audit judges it (p NULL: the
+ * catalog's "azure-iot" profile, else its first). Without this call severities are the rules' defaults and stores
+ * are not judged (their comment fingerprints are still not read as pins).
+ */
+RS_API void rs_pinscan_set_migration(struct rs_pinscan *ps, const struct rs_profile *p, rs_time at);
 /**
  * Adds suppressions in .rootshiftignore syntax: one per line, "PATTERN [RULE...]" where PATTERN is an fnmatch(3)
  * pattern for paths relative to base ("" for paths as given), or "value:HEX" for one fingerprint anywhere;

@@ -102,6 +102,22 @@ void rs_free_names(char **names, size_t n);
 /* core/file.c: reads a whole regular file; errors name the path. */
 int rs_read_file(const char *path, size_t max, unsigned char **data, size_t *len, struct rs_error *err);
 
+/*
+ * extract/archive.c: archives and compressed files in memory (libarchive). rs_archive_sniff: 1 when buf starts like
+ * one (gzip, xz, zstd, bzip2, lz4, zip, 7-Zip, ar, cpio, tar). rs_archive_each calls cb->member for every regular
+ * member, nested archives opened to a bounded depth, named "NAME!/path"; cb->note (may be NULL) hears what was not
+ * read (limits, corrupt parts) with the name it is about. Returns 0, -1 on a hard error (memory, or a callback's
+ * -1), or 1 when buf could not be opened and nothing was read (the caller reads the bytes as they are).
+ */
+struct rs_archive_cb {
+	int (*member)(void *arg, const char *name, const unsigned char *buf, size_t len);
+	int (*note)(void *arg, const char *name, const char *message);
+	void *arg;
+};
+int rs_archive_sniff(const unsigned char *buf, size_t len);
+int rs_archive_each(const unsigned char *buf, size_t len, const char *name, const struct rs_archive_cb *cb,
+		    struct rs_error *err);
+
 /* x509/cert.c */
 struct rs_cert *rs_cert_from_x509(X509 *x, struct rs_error *err); /* takes a reference of its own */
 /* The same; with keep_malformed, a certificate whose extensions OpenSSL flags as invalid is kept (its

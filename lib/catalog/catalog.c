@@ -590,9 +590,26 @@ void rs_catalog_free(struct rs_catalog *cat)
 	free(cat);
 }
 
+/* The keys a profile may have (docs/profile-format.md): an unknown one is a typo, an error naming it. */
+static const char *const top_keys[] = { "schema", "id", "name", "description", "sources", "certificates", "aliases",
+					"leaf_patterns", "endpoints", "rules", "timeline", "migration_complete", NULL };
+static const char *const cert_keys[] = { "id", "name", "kind", "role", "issuers", "summary", "sha1", "sha256",
+					 "spki_sha256", "subject", "issuer", "not_before", "not_after", "pem", "origin",
+					 NULL };
+static const char *const alias_keys[] = { "sha1", "documented_as", "actual", "note", NULL };
+static const char *const endpoint_keys[] = { "service", "protocol", "host", "port", "path", "test", "note", "id_scope",
+					     "registration_id", NULL };
+static const char *const rule_keys[] = { "required", "recommended", "old", "never_pin", NULL };
+static const char *const event_keys[] = { "date", "event", "text", NULL };
+static const struct rs_json_keys profile_keys[] = {
+	{ "", top_keys },		 { "certificates[]", cert_keys }, { "aliases[]", alias_keys },
+	{ "endpoints[]", endpoint_keys }, { "rules", rule_keys },	   { "timeline[]", event_keys },
+};
+
 int rs_catalog_add_json(struct rs_catalog *cat, const char *text, size_t len, const char *origin,
 			struct rs_error *err)
 {
+	char what[600];
 	struct rs_profile *p, **v;
 	json_error_t jerr;
 	json_t *root;
@@ -601,6 +618,13 @@ int rs_catalog_add_json(struct rs_catalog *cat, const char *text, size_t len, co
 	if (!root)
 		return rs_fail(err, RS_ERR_PROFILE, "invalid profile '%s' line %d column %d: %s", origin, jerr.line,
 			       jerr.column, jerr.text);
+	snprintf(what, sizeof(what), "invalid profile '%s'", origin);
+	if (rs_json_check_keys(text, len, profile_keys, sizeof(profile_keys) / sizeof(profile_keys[0]), what, err) < 0) {
+		json_decref(root);
+		if (err)
+			err->code = RS_ERR_PROFILE;
+		return -1;
+	}
 	p = parse_profile(root, origin, err);
 	json_decref(root);
 	if (!p)

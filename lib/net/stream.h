@@ -8,7 +8,8 @@
 
 /* How a network step failed, in the probe's terms. */
 enum rs_net_fail { RS_NET_OK, RS_NET_DNS, RS_NET_REFUSED, RS_NET_TIMEOUT, RS_NET_PROXY, RS_NET_TLS_ALERT,
-		   RS_NET_TLS_PROTOCOL, RS_NET_CLOSED, RS_NET_IO };
+		   RS_NET_TLS_PROTOCOL, RS_NET_CLOSED, RS_NET_IO,
+		   RS_NET_INTERNAL /* ours: memory, no socket */ };
 
 struct rs_stream {
 	int fd;
@@ -18,6 +19,8 @@ struct rs_stream {
 	void *clock_ctx;
 	int64_t deadline;        /* clock time the whole exchange must end by; 0 = none */
 	int step_ms;             /* the timeout of one wait when there is no clock */
+	BIO_METHOD *bio_method;  /* the socket BIO that writes with MSG_NOSIGNAL (stream.c) */
+	int peer_closed;         /* the peer hung up: end of stream, ECONNRESET or EPIPE */
 	enum rs_net_fail fail;
 	char peer[80];
 	char message[300];

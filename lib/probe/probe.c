@@ -211,6 +211,19 @@ void rs_probe_set(struct rs_probe_result *r, enum rs_probe_code code, const char
 	va_end(ap);
 }
 
+void rs_probe_step_failed(struct rs_probe_result *r, const struct rs_stream *s, const char *after, const char *fmt,
+			  ...)
+{
+	va_list ap;
+
+	r->code = s->peer_closed ? RS_PROBE_CLOSED_BY_PEER : s->fail == RS_NET_TIMEOUT ? RS_PROBE_TIMEOUT
+										: RS_PROBE_PROTOCOL_ERROR;
+	r->stage = s->peer_closed ? after : "protocol";
+	va_start(ap, fmt);
+	vsnprintf(r->message, sizeof(r->message), fmt, ap);
+	va_end(ap);
+}
+
 void rs_probe_note(const struct rs_probe_opts *o, struct rs_probe_result *r, const char *fmt, ...)
 {
 	va_list ap;
@@ -232,6 +245,7 @@ static enum rs_probe_code net_code(enum rs_net_fail f)
 	case RS_NET_PROXY: return RS_PROBE_PROXY_FAILED;
 	case RS_NET_TLS_ALERT: return RS_PROBE_TLS_ALERT;
 	case RS_NET_TLS_PROTOCOL: return RS_PROBE_TLS_PROTOCOL_ERROR;
+	case RS_NET_INTERNAL: return RS_PROBE_INTERNAL_ERROR;
 	default: return RS_PROBE_TIMEOUT;
 	}
 }
@@ -302,7 +316,7 @@ static int tls_step(const struct rs_probe_opts *o, struct rs_stream *s, struct r
 	tls_facts(s, r);
 	rs_probe_note(o, r, "tls: %s %s, alpn '%s'", r->tls_version, r->cipher, r->alpn);
 	if (capture_chain(s, r) < 0) {
-		rs_probe_set(r, RS_PROBE_TLS_PROTOCOL_ERROR, "tls", "cannot read the served chain");
+		rs_probe_set(r, RS_PROBE_INTERNAL_ERROR, "tls", "cannot keep the served chain (out of memory)");
 		return -1;
 	}
 	return 0;
@@ -398,8 +412,7 @@ struct rs_probe_result *rs_probe_run(const struct rs_probe_opts *o, struct rs_er
 	if (rv == 0 && o->ws_path && (o->protocol == RS_PROTO_MQTT || o->protocol == RS_PROTO_DPS_MQTT)) {
 		rs_probe_note(o, r, "> GET %s (WebSocket upgrade, subprotocol mqtt)", o->ws_path);
 		if ((rv = rs_stream_ws_upgrade(&s, o->host, o->ws_path, "mqtt")) < 0)
-			rs_probe_set(r, s.fail == RS_NET_TIMEOUT ? RS_PROBE_TIMEOUT : RS_PROBE_PROTOCOL_ERROR, "protocol", "%s",
-				     s.message);
+			rs_probe_step_failed(r, &s, "after-upgrade-request", "%s", s.message);
 	}
 	if (rv == 0)
 		rs_probe_step(o, &s, r);

@@ -132,6 +132,10 @@ static const struct bad_case bad[] = {
 	  "\"pem\":\"-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\\n\"}]}",
 	  "$.certificates[0].pem: cannot parse 'pem' line 1: bad certificate" },
 	{ HEAD "\"id\":\"t\"}", "duplicate object key" },
+	{ HEAD "\"certificates\":[" ROOT "],\"rulez\":{}}", "unknown key 'rulez' at line 1 column " },
+	{ HEAD "\"certificates\":[" ROOT "],\"rules\":{\"required\":[\"r\"],\"recomended\":[]}}",
+	  "in rules (did you mean 'recommended'?)" },
+	{ HEAD "\"certificates\":[{\"id\":\"r\",\"nmae\":\"R\"}]}", "in certificates[0] (did you mean 'name'?)" },
 };
 
 static void test_broken_profiles(void **state)
