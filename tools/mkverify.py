@@ -191,6 +191,13 @@ def main():
     tbs = zero.tbs_certificate_bytes
     assert v3_serial1 in tbs
     write("webpki_serial_zero.pem", signed(tbs.replace(v3_serial1, v3_serial1[:-1] + b"\x00", 1), icak), ica)
+    # A notBefore of month 13: the certificate parses, its validity cannot be read (rfc5280.well-formed).
+    bad = build(name("ok.example.com"), p256(), ICA, icak, False, san=["ok.example.com"])
+    tbs = bad.tbs_certificate_bytes
+    assert tbs.count(b"\x17\x0d250101000000Z") == 1
+    with open(os.path.join(OUT, "malformed_dates.pem"), "wb") as f:
+        f.write(pem_of(signed_der(tbs.replace(b"\x17\x0d250101000000Z", b"\x17\x0d251301000000Z"), icak)) +
+                ica.public_bytes(serialization.Encoding.PEM))
 
     # The Web PKI profile.
     leaf("webpki_no_aki.pem", aki=False)
@@ -267,11 +274,22 @@ def main():
     crl("crl_root_revokes_ica.pem", ROOT, rootk, revoked=[ica.serial_number])
 
 
-def signed(tbs, ikey):
-    """A Certificate from a TBSCertificate signed with an EC key (ecdsa-with-SHA256)."""
+def signed_der(tbs, ikey):
+    """The DER Certificate of a TBSCertificate signed with an EC key (ecdsa-with-SHA256)."""
     sig = ikey.sign(tbs, ec.ECDSA(hashes.SHA256()))
     alg = tlv(0x30, tlv(0x06, bytes.fromhex("2a8648ce3d040302")))
-    return x509.load_der_x509_certificate(tlv(0x30, tbs + alg + tlv(0x03, b"\x00" + sig)))
+    return tlv(0x30, tbs + alg + tlv(0x03, b"\x00" + sig))
+
+
+def signed(tbs, ikey):
+    return x509.load_der_x509_certificate(signed_der(tbs, ikey))
+
+
+def pem_of(der):
+    import base64
+    b = base64.b64encode(der).decode()
+    return ("-----BEGIN CERTIFICATE-----\n" + "\n".join(b[i:i + 64] for i in range(0, len(b), 64)) +
+            "\n-----END CERTIFICATE-----\n").encode()
 
 
 def tbs_items(tbs):

@@ -418,6 +418,7 @@ static const struct pcase pcases[] = {
 	{ "malformed_empty_ku.pem", "ku.example.com", W, NULL, "malformed", "rfc5280.well-formed", 0 },
 	{ "malformed_aia.pem", "ok.example.com", R, NULL, "malformed", "rfc5280.well-formed", 0 },
 	{ "malformed_san.pem", NULL, W, NULL, "malformed", "rfc5280.well-formed", 0 },
+	{ "malformed_dates.pem", "ok.example.com", R, NULL, "malformed", "rfc5280.well-formed", 0 },
 	/* The key policy and its options. */
 	{ "key_rsa1024.pem", "ok.example.com", W, NULL, "key-policy", "key.rsa-size", 0 },
 	{ "key_rsa1024.pem", "ok.example.com", W, "min-rsa=1024", "ok", "", -1 },
