@@ -40,12 +40,12 @@ void rs_stream_init(struct rs_stream *s, rs_clock_fn clock, void *ctx, int64_t d
 
 int rs_stream_write(struct rs_stream *s, const void *buf, size_t len)
 {
-	return s->ws ? rs_stream_ws_write(s, buf, len) : rs_stream_raw_write(s, buf, len);
+	return s->layer_write ? s->layer_write(s, buf, len) : rs_stream_raw_write(s, buf, len);
 }
 
 long rs_stream_read(struct rs_stream *s, void *buf, size_t cap)
 {
-	return s->ws ? rs_stream_ws_read(s, buf, cap) : rs_stream_raw_read(s, buf, cap);
+	return s->layer_read ? s->layer_read(s, buf, cap) : rs_stream_raw_read(s, buf, cap);
 }
 
 void rs_stream_close(struct rs_stream *s)
@@ -53,6 +53,8 @@ void rs_stream_close(struct rs_stream *s)
 	free(s->wsbuf);
 	s->wsbuf = NULL;
 	s->ws = 0;
+	s->layer_write = NULL;
+	s->layer_read = NULL;
 	if (s->ssl && SSL_is_init_finished(s->ssl))
 		SSL_shutdown(s->ssl); /* one close_notify, without waiting for the peer's */
 	ERR_clear_error();
