@@ -14,6 +14,7 @@
 	"                               [--admin-port N] [--listen ADDR] [--chain old|new|next|ecc] [--at TIME]\n"        \
 	"                               [--test-endpoint] [--no-client-cert-request] [--dps-delay SECONDS]\n"         \
 	"                               [--max-connections N] [--handshake-timeout SECONDS]\n"                       \
+	"                               [--auth-timeout SECONDS] [--events FILE]\n"                                  \
 	"       rootshift lab migrate DIR [--to new|next|ecc] [--mix PERCENT] [--disconnect] [--format text|json]\n"      \
 	"       rootshift lab revert DIR [--mix PERCENT] [--disconnect] [--format text|json]\n"                       \
 	"       rootshift lab status DIR [--format text|json]\n"                                                      \
@@ -43,6 +44,9 @@
 	"  --at TIME             run the lab's clock from TIME (SAS expiry is judged against it)\n"                   \
 	"  --test-endpoint       reject every credential after TLS, like the notice's test endpoints\n"               \
 	"  --dps-delay SECONDS   DPS follows a hub switch after this delay (default 0)\n"                             \
+	"  --auth-timeout SECONDS  close a connection not authenticated by then (default 10; 0: never)\n"          \
+	"  --events FILE         append the events to FILE instead of stdout (written without blocking either way:\n" \
+	"                        a reader that falls behind loses events, counted, and gets a dropped event)\n"   \
 	"The admin API (loopback; changes need \"Authorization: Bearer TOKEN\" from serve.json): GET /api/status,\n"   \
 	"POST /api/migrate?to=C&mix=P&disconnect=1, POST /api/revert, POST /api/c2d?device=ID (the body is sent\n"  \
 	"to the device's C2D subscription), GET /metrics (Prometheus), GET / (the web page).\n"                    \

@@ -366,7 +366,8 @@ struct rs_cert *rs_cert_from_x509_ex(X509 *x, int keep_malformed, struct rs_erro
 	}
 	if (digests(c) < 0 || serial_and_names(c) < 0 || key_info(c) < 0 || sans(c) < 0 || key_usages(c) < 0 ||
 	    identifiers(c) < 0) {
-		rs_fail_ssl(err, RS_ERR_PARSE, "cannot read certificate fields");
+		/* these readers fail only when memory does (test_allocfail): an error, never a "broken" certificate */
+		rs_fail_ssl(err, RS_ERR_NOMEM, "cannot read certificate fields: out of memory");
 		goto fail;
 	}
 	ERR_pop_to_mark();
