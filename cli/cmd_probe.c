@@ -27,6 +27,7 @@ struct probe_args {
 	int dps, group_key, verbose, timeout_s;
 	const char *id_scope, *registration_id, *targets;
 	int concurrency;
+	enum rs_verify_policy policy;
 };
 
 /* "host", "host:port" or "[v6]:port"; port 0 when absent. */
@@ -228,7 +229,7 @@ static int probe_one(struct probe_env *e, const char *target, const char *protoc
 	}
 	{
 		struct probe_view v = { label, protocol_label(e->a, protocol), r, e->cat,
-					rs_catalog_profile_at(e->cat, 0), e->a->at };
+					rs_catalog_profile_at(e->cat, 0), e->a->at, e->a->policy };
 		if (lock)
 			pthread_mutex_lock(lock);
 		if (!interrupted())
@@ -433,7 +434,8 @@ static const struct option longopts[] = {
 	{ "registration-id", required_argument, NULL, 'r' }, { "symmetric-key-file", required_argument, NULL, 'k' },
 	{ "group-key-file", required_argument, NULL, 'g' }, { "targets", required_argument, NULL, 'T' },
 	{ "concurrency", required_argument, NULL, 'j' },   { "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },                { NULL, 0, NULL, 0 },
+	{ "help", no_argument, NULL, 'h' },                { "policy", required_argument, NULL, 'y' },
+	{ NULL, 0, NULL, 0 },
 };
 
 static int parse_int(const char *opt, const char *arg, int lo, int hi, int *out)
@@ -494,6 +496,12 @@ static int parse_option(struct probe_args *a, int c, const char *arg)
 	case 'T': a->targets = arg; return 0;
 	case 'j': return parse_int("--concurrency", arg, 1, 256, &a->concurrency);
 	case 'v': a->verbose = 1; return 0;
+	case 'y': {
+		struct rs_error err;
+		if (rs_verify_policy_parse(arg, &a->policy, &err) < 0)
+			return usage_error("probe", "%s", err.message);
+		return 0;
+	}
 	default: return EXIT_ERROR;
 	}
 }
@@ -556,7 +564,7 @@ static void free_args(struct probe_args *a)
 int cmd_probe(int argc, char **argv)
 {
 	struct probe_args a = { PF_TEXT, now(), NULL, "mqtt", NULL, NULL, NULL, NULL, NULL, NULL, { NULL }, 0,
-				NULL, NULL, 0, 0, 0, 30, NULL, NULL, NULL, 16 };
+				NULL, NULL, 0, 0, 0, 30, NULL, NULL, NULL, 16, RS_VERIFY_POLICY_WEBPKI };
 	struct probe_env e = { &a, NULL, NULL, NULL };
 	int rv = EXIT_ERROR, pa = parse_args(&a, argc, argv);
 
@@ -566,6 +574,7 @@ int cmd_probe(int argc, char **argv)
 	    !(e.vopts = rs_verify_opts_new()))
 		goto out;
 	rs_verify_opts_set_time(e.vopts, a.at);
+	rs_verify_opts_set_policy(e.vopts, a.policy);
 	if (a.targets)
 		rv = probe_many(&e);
 	else {

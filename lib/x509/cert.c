@@ -325,8 +325,12 @@ static int basics(struct rs_cert *c, int keep_malformed)
 	c->self_issued = X509_NAME_cmp(X509_get_subject_name(c->x509), X509_get_issuer_name(c->x509)) == 0;
 	snprintf(c->sig_alg, sizeof(c->sig_alg), "%s", nid != NID_undef ? OBJ_nid2ln(nid) : "unknown");
 	if (rs_time_from_asn1(X509_get0_notBefore(c->x509), &c->not_before) < 0 ||
-	    rs_time_from_asn1(X509_get0_notAfter(c->x509), &c->not_after) < 0)
-		return -1;
+	    rs_time_from_asn1(X509_get0_notAfter(c->x509), &c->not_after) < 0) {
+		if (!keep_malformed)
+			return -1;
+		if (!c->malformed[0])
+			snprintf(c->malformed, sizeof(c->malformed), "its validity dates cannot be read");
+	}
 	return 0;
 }
 
