@@ -84,7 +84,7 @@ static void print_text(const struct rs_certlist *list, size_t i, const struct rs
 	printf("  %-13s %s\n", "signature", rs_cert_sig_alg(c));
 	print_fingerprint(stdout, "sha1", rs_cert_sha1(c));
 	print_fingerprint(stdout, "sha256", rs_cert_sha256(c));
-	printf("  %-13s %s\n", "spki sha256", rs_cert_spki_sha256(c));
+	printf("  %-13s %s\n  %-13s %s\n", "spki sha256", rs_cert_spki_sha256(c), "spki pin", rs_cert_spki_pin(c));
 	print_ca(c);
 	print_list("key usage", rs_cert_key_usage_count(c), rs_cert_key_usage_at, c);
 	print_list("ext key usage", rs_cert_ext_key_usage_count(c), rs_cert_ext_key_usage_at, c);
@@ -129,8 +129,11 @@ static int render(const struct rs_certlist *list, const struct rs_catalog *cat, 
 	arr = json_array();
 	json_object_set_new(doc, "schema", json_string("rootshift/inspect/1"));
 	json_object_set_new(doc, "at", json_string(time_str(o->at, ab)));
-	for (i = 0; i < n; i++)
-		json_array_append_new(arr, cert_json(rs_certlist_at(list, i), rs_certlist_location(list, i), cat, o->at));
+	for (i = 0; i < n; i++) {
+		json_t *cj = cert_json(rs_certlist_at(list, i), rs_certlist_location(list, i), cat, o->at);
+		json_object_set_new(cj, "spki_pin", json_string(rs_cert_spki_pin(rs_certlist_at(list, i))));
+		json_array_append_new(arr, cj);
+	}
 	json_object_set_new(doc, "count", json_integer((json_int_t)n));
 	json_object_set_new(doc, "certificates", arr);
 	rv = print_json(doc);

@@ -141,6 +141,8 @@ RS_API const unsigned char *rs_cert_der(const struct rs_cert *cert, size_t *len)
 RS_API const char *rs_cert_sha1(const struct rs_cert *cert);        /* 40 hex digits */
 RS_API const char *rs_cert_sha256(const struct rs_cert *cert);      /* 64 hex digits */
 RS_API const char *rs_cert_spki_sha256(const struct rs_cert *cert); /* SHA-256 of the DER SubjectPublicKeyInfo */
+/** The same digest as a pin: "sha256//" and its base64 (curl --pinnedpubkey, OkHttp, Android, RFC 7469). */
+RS_API const char *rs_cert_spki_pin(const struct rs_cert *cert);
 RS_API const char *rs_cert_subject(const struct rs_cert *cert);     /* RFC 2253 order, UTF-8 */
 RS_API const char *rs_cert_issuer(const struct rs_cert *cert);
 RS_API const char *rs_cert_common_name(const struct rs_cert *cert); /* the subject's last CN, or "" */

@@ -18,7 +18,7 @@ struct rs_cert {
 	X509 *x509;
 	unsigned char *der;
 	size_t der_len;
-	char sha1[41], sha256[65], spki_sha256[65];
+	char sha1[41], sha256[65], spki_sha256[65], spki_pin[56];
 	char *subject, *issuer, *cn, *serial, *ski, *aki;
 	char key_type[16], key_curve[64], sig_alg[64];
 	int key_bits, is_ca, self_issued;
@@ -115,6 +115,10 @@ static int digests(struct rs_cert *c)
 	}
 	OPENSSL_free(spki);
 	rs_hex_encode(md, mdlen, c->spki_sha256);
+	/* the HPKP form (RFC 7469 pin-sha256; curl --pinnedpubkey "sha256//...", OkHttp, Android): base64 of the same
+	 * digest; EVP_EncodeBlock writes 44 characters and a NUL for 32 bytes */
+	memcpy(c->spki_pin, "sha256//", 8);
+	EVP_EncodeBlock((unsigned char *)c->spki_pin + 8, md, (int)mdlen);
 	return 0;
 }
 
@@ -379,6 +383,7 @@ const unsigned char *rs_cert_der(const struct rs_cert *c, size_t *len)
 const char *rs_cert_sha1(const struct rs_cert *c) { return c->sha1; }
 const char *rs_cert_sha256(const struct rs_cert *c) { return c->sha256; }
 const char *rs_cert_spki_sha256(const struct rs_cert *c) { return c->spki_sha256; }
+const char *rs_cert_spki_pin(const struct rs_cert *c) { return c->spki_pin; }
 const char *rs_cert_subject(const struct rs_cert *c) { return c->subject; }
 const char *rs_cert_issuer(const struct rs_cert *c) { return c->issuer; }
 const char *rs_cert_common_name(const struct rs_cert *c) { return c->cn; }
