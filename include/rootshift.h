@@ -138,6 +138,8 @@ RS_API struct rs_cert *rs_cert_up_ref(struct rs_cert *cert);
 RS_API void rs_cert_free(struct rs_cert *cert);
 
 RS_API const unsigned char *rs_cert_der(const struct rs_cert *cert, size_t *len);
+/** The certificate as one PEM block (RFC 7468: 64 base64 characters a line, "\n" line ends); caller frees. */
+RS_API char *rs_cert_pem(const struct rs_cert *cert);
 RS_API const char *rs_cert_sha1(const struct rs_cert *cert);        /* 40 hex digits */
 RS_API const char *rs_cert_sha256(const struct rs_cert *cert);      /* 64 hex digits */
 RS_API const char *rs_cert_spki_sha256(const struct rs_cert *cert); /* SHA-256 of the DER SubjectPublicKeyInfo */

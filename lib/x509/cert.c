@@ -380,6 +380,30 @@ const unsigned char *rs_cert_der(const struct rs_cert *c, size_t *len)
 	return c->der;
 }
 
+char *rs_cert_pem(const struct rs_cert *c)
+{
+	static const char head[] = "-----BEGIN CERTIFICATE-----\n", tail[] = "-----END CERTIFICATE-----\n";
+	char *b64 = rs_base64_encode(c->der, c->der_len), *pem, *p;
+	size_t n, i;
+
+	if (!b64)
+		return NULL;
+	n = strlen(b64);
+	if ((p = pem = malloc(sizeof(head) + n + n / 64 + 2 + sizeof(tail)))) {
+		memcpy(p, head, sizeof(head) - 1);
+		p += sizeof(head) - 1;
+		for (i = 0; i < n; i += 64) { /* RFC 7468 section 2: lines of exactly 64 characters but the last */
+			size_t k = n - i < 64 ? n - i : 64;
+			memcpy(p, b64 + i, k);
+			p += k;
+			*p++ = '\n';
+		}
+		memcpy(p, tail, sizeof(tail));
+	}
+	free(b64);
+	return pem;
+}
+
 const char *rs_cert_sha1(const struct rs_cert *c) { return c->sha1; }
 const char *rs_cert_sha256(const struct rs_cert *c) { return c->sha256; }
 const char *rs_cert_spki_sha256(const struct rs_cert *c) { return c->spki_sha256; }
