@@ -37,6 +37,8 @@ int set_error(struct rs_error *err, enum rs_errcode code, const char *fmt, ...) 
 int unknown_option(const char *cmd, int argc, char **argv);                   /* call on getopt's '?' */
 int parse_format(const char *cmd, const char *arg, enum format *out);
 int parse_at(const char *arg, rs_time *out);
+/* --expiring-within DURATION ("90d"); 0, or an exit code after printing the error. */
+int parse_duration(const char *arg, rs_time *out);
 /* --fail-on error|warning|note: the least severity that makes the exit status 1. */
 int parse_fail_on(const char *cmd, const char *arg, enum rs_severity *out);
 /* The exit code of a verdict (rs_status_judge): 0 ready, 1 partial or not ready. */

@@ -71,6 +71,7 @@ static const struct command commands[] = {
 	  "  --system-root DIR      read the trust store of a system unpacked under DIR (implies --system)\n"
 	  "  --fail-on LEVEL        exit 1 on: error (not ready only), warning (partial too; the default), note (any\n"
 	  "                         note too)\n"
+	  "  --expiring-within D    note anchors, and the profile's intermediates, that expire within D (90d, 12h, 2w)\n"
 	  "\n"
 	  "Exit status: 0 ready, 1 partial or not ready, 2 when an input cannot be read.\n" },
 	{ "bundle", cmd_bundle, "write the smallest correct trust bundle in the device's form, or prove one (--check)",
@@ -137,6 +138,8 @@ static const struct command commands[] = {
 	  "  --profile NAME|FILE    identify certificates against this profile only (default: all built-in)\n"
 	  "  --password-file FILE   PKCS#12 password (first line); else $ROOTSHIFT_PASSWORD, else empty\n"
 	  "  --known-only           show only the certificates a loaded profile knows\n"
+	  "  --expiring-within D    mark, and list at the end, certificates valid at TIME that expire within D (90d,\n"
+	  "                         12h, 2w, 1y)\n"
 	  "\n"
 	  "Exit status: 0 on success, 2 when an input cannot be read or holds no certificate.\n" },
 	{ "lab", cmd_lab, "run an offline IoT Hub and DPS whose roots switch at run time",

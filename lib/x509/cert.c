@@ -408,6 +408,11 @@ const char *rs_cert_sha1(const struct rs_cert *c) { return c->sha1; }
 const char *rs_cert_sha256(const struct rs_cert *c) { return c->sha256; }
 const char *rs_cert_spki_sha256(const struct rs_cert *c) { return c->spki_sha256; }
 const char *rs_cert_spki_pin(const struct rs_cert *c) { return c->spki_pin; }
+
+int rs_cert_expires_within(const struct rs_cert *c, rs_time at, rs_time within)
+{
+	return within >= 0 && rs_cert_valid_at(c, at) && rs_cert_not_after(c) - at <= within;
+}
 const char *rs_cert_subject(const struct rs_cert *c) { return c->subject; }
 const char *rs_cert_issuer(const struct rs_cert *c) { return c->issuer; }
 const char *rs_cert_common_name(const struct rs_cert *c) { return c->cn; }
