@@ -41,6 +41,11 @@ int parse_at(const char *arg, rs_time *out);
 int parse_duration(const char *arg, rs_time *out);
 /* --fail-on error|warning|note: the least severity that makes the exit status 1. */
 int parse_fail_on(const char *cmd, const char *arg, enum rs_severity *out);
+/* --color=auto|always|never on every command (auto: stdout is a terminal and NO_COLOR is unset or empty); removed
+ * from argv by main before the command parses it. Returns -1 (reported) on a bad value. */
+int color_from_args(int *argc, char **argv);
+/* The verdict word (READY, PARTIAL, NOT READY), coloured when colour is on. */
+const char *status_word(enum rs_status s);
 /* The exit code of a verdict (rs_status_judge): 0 ready, 1 partial or not ready. */
 int status_exit(enum rs_status s);
 rs_time now(void);

@@ -182,7 +182,7 @@ static void render_text(const struct rs_anchorset *set, const struct rs_verdict 
 	size_t i, nact = 0, n = rs_verdict_reason_count(v);
 	char ab[32];
 
-	printf("%s: %s at %s\n", rs_status_word(rs_verdict_status(v)), rs_profile_name(p), time_str(at, ab));
+	printf("%s: %s at %s\n", status_word(rs_verdict_status(v)), rs_profile_name(p), time_str(at, ab));
 	if (plain)
 		plain_words(rs_verdict_status(v), p);
 	for (i = 0; i < n; i++) {

@@ -403,7 +403,7 @@ static void print_text(const struct fleet_result *r, rs_time start, int demo)
 		printf("\n");
 	}
 	printf("\n%u of %zu devices without a session at the end\n", fleet_result_stranded_at_end(r), fleet_device_count(s));
-	printf("%s: %s\n", rs_status_word(rehearse_status(r)), status_meaning(rehearse_status(r)));
+	printf("%s: %s\n", status_word(rehearse_status(r)), status_meaning(rehearse_status(r)));
 	if (demo)
 		printf("the demonstration ran as designed: its story ends with the stranded classes above (exit 0; a real "
 		       "rehearsal with stranded devices exits 1)\n");

@@ -301,7 +301,8 @@ static void print_overview(FILE *out)
 	      "Will your devices still connect after a TLS root migration?\n\ncommands:\n", out);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fputs("\nEvery command that prints JSON takes --format json (--json is an alias); with it, a failure is a JSON\n"
+	fputs("\nEvery command takes --color=auto|always|never (auto: on a terminal, unless NO_COLOR is set).\n"
+	      "Every command that prints JSON takes --format json (--json is an alias); with it, a failure is a JSON\n"
 	      "document {\"error\": {\"code\", \"message\"}} on standard output (exit 2).\n"
 	      "See 'rootshift help COMMAND' for one command, and rootshift(1) for exit codes.\n", out);
 }
@@ -363,6 +364,8 @@ int main(int argc, char **argv)
 	opterr = 0; /* commands report unknown options themselves, in one line */
 	json_errors_from_args(argc, argv);
 	json_alias(argc, argv);
+	if (color_from_args(&argc, argv) < 0)
+		return EXIT_ERROR;
 	if (argc < 2) {
 		print_overview(stderr);
 		return EXIT_ERROR;
