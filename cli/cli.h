@@ -103,6 +103,7 @@ int rehearse_endpoint(const struct fleet_spec *spec, const char *target, rs_time
 int cmd_audit(int argc, char **argv);
 int cmd_bundle(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_completion(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
 int cmd_profiles(int argc, char **argv);
