@@ -99,7 +99,7 @@ static void end_labels(struct out *o, const struct fleet_result *r, double xs, d
 		}
 	for (size_t k = 0; k < s->nclasses; k++) {
 		size_t i = order[k];
-		double at = y[i] < prev + 12 ? prev + 12 : y[i];
+		double at = y[i] < prev + 15 ? prev + 15 : y[i];
 		prev = at;
 		put(o, "<text class=\"end\" x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"%s\">",
 		    L + (double)s->duration * xs + 4, at, colours[i % 10]);
