@@ -53,8 +53,18 @@ rs_time now(void);
 struct rs_catalog *load_catalog(const char *profile);
 /* Reads a secret from a file (first line, without its newline); NULL on error (already reported). */
 char *read_secret_file(const char *path);
-/* Reads all of standard input (at most 64 MiB); an error is already reported. */
+/* Reads all of standard input (at most LIMIT_STDIN); an error is already reported. */
 int read_stdin(unsigned char **data, size_t *len);
+/* The bounds of the files the front end reads itself (docs/rootshift.1, FILES). */
+#define LIMIT_STDIN (64u << 20)
+#define LIMIT_SECRET_FILE (64u << 10)
+#define LIMIT_TARGETS_FILE (16u << 20)
+#define LIMIT_IGNORE_FILE (1u << 20)
+#define LIMIT_FLEET_FILE (16u << 20)
+/* Reads a whole file ("-": standard input), NUL-terminated: fstat first (a directory or a device is refused), then
+ * the size against max before a byte is read, then a bounded read; a read error is an error. 0, or EXIT_ERROR
+ * after printing the message. */
+int read_bounded_file(const char *path, size_t max, char **data, size_t *len);
 /* Loads a path, or "-" for standard input, into list. */
 int load_input(struct rs_certlist *list, const char *path, const struct rs_load_opts *opts, struct rs_error *err);
 /* Loads a device's trust store in any form audit reads (NULL: the system store) as certificates the path builder

@@ -373,8 +373,9 @@ static void print_text(const struct fleet_result *r, rs_time start, int demo)
 	size_t step = (size_t)(1800 / s->sample) ? (size_t)(1800 / s->sample) : 1;
 	char a[32], b[32];
 
-	printf("rehearsal: %zu devices in %zu classes, %s of virtual time from %s, %lu handshakes\n",
-	       fleet_device_count(s), s->nclasses, dur(s->duration, a), time_str(start, b), fleet_result_handshakes(r));
+	printf("rehearsal: %zu devices in %zu classes, %s of virtual time from %s, %lu handshakes, policy %s\n",
+	       fleet_device_count(s), s->nclasses, dur(s->duration, a), time_str(start, b), fleet_result_handshakes(r),
+	       rs_verify_policy_name(FLEET_VERIFY_POLICY));
 	printf("classes:\n");
 	for (size_t i = 0; i < s->nclasses; i++) {
 		const struct fleet_class *c = &s->classes[i];
@@ -462,8 +463,8 @@ static json_t *result_json(const struct fleet_result *r, rs_time start)
 				  "backoff_max", (json_int_t)c->backoff_max, "clock_skew", (json_int_t)c->clock_skew,
 				  "phases", phases, "curve", curve));
 	}
-	return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I}", "schema", "rootshift/rehearse/1", "start",
-			 time_str(start, at), "duration", (json_int_t)s->duration, "sample", (json_int_t)s->sample,
+	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I}", "schema", "rootshift/rehearse/1",
+			 "policy", rs_verify_policy_name(FLEET_VERIFY_POLICY), "start", time_str(start, at), "duration", (json_int_t)s->duration, "sample", (json_int_t)s->sample,
 			 "dps_delay", (json_int_t)s->dps_delay,
 			 "devices", (json_int_t)fleet_device_count(s), "handshakes", (json_int_t)fleet_result_handshakes(r),
 			 "schedule", sched, "classes", classes, "stranded_at_end",
@@ -579,30 +580,21 @@ static int parse_args(int argc, char **argv, struct rehearse_args *a)
 static struct fleet_spec *load_fleet(const char *path)
 {
 	struct rs_error err;
-	struct fleet_spec *s = NULL;
-	char *data = NULL, base[4096], *slash;
-	long n;
-	FILE *f = fopen(path, "rb");
+	struct fleet_spec *s;
+	char *data, base[4096], *slash;
+	size_t n;
 
-	if (!f) {
-		error("cannot read '%s': %s", path, strerror(errno));
+	if (read_bounded_file(path, LIMIT_FLEET_FILE, &data, &n))
 		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && n <= 16 * 1024 * 1024 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (data = malloc((size_t)n + 1)) && fread(data, 1, (size_t)n, f) == (size_t)n) {
-		snprintf(base, sizeof(base), "%s", path);
-		slash = strrchr(base, '/');
-		if (slash)
-			*slash = '\0';
-		else
-			snprintf(base, sizeof(base), ".");
-		if (!(s = fleet_spec_parse(data, (size_t)n, base, &err))) {
-			error("cannot read '%s': %s", path, err.message);
-		}
-	} else
-		error("cannot read '%s': too large or unreadable", path);
+	snprintf(base, sizeof(base), "%s", path);
+	slash = strrchr(base, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(base, sizeof(base), ".");
+	if (!(s = fleet_spec_parse(data, n, base, &err)))
+		error("cannot read '%s': %s", path, err.message);
 	free(data);
-	fclose(f);
 	return s;
 }
 

@@ -311,26 +311,13 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
 static int read_ignore(struct rs_pinscan *ps, const char *path)
 {
 	struct rs_error err;
-	FILE *f = fopen(path, "rb");
-	char *text = NULL, *more;
-	size_t len = 0, cap = 0, n;
-	int rv = 0;
+	char *text;
+	size_t len;
+	int rv;
 
-	if (!f)
-		return error("cannot read ignore file '%s'", path);
-	do {
-		if (len == cap) {
-			if (!(more = realloc(text, cap = cap ? cap * 2 : 4096))) {
-				rv = error("out of memory");
-				break;
-			}
-			text = more;
-		}
-		n = fread(text + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0);
-	fclose(f);
-	if (rv == 0 && rs_pinscan_add_ignore(ps, text ? text : "", len, "", path, &err) < 0)
+	if ((rv = read_bounded_file(path, LIMIT_IGNORE_FILE, &text, &len)) != 0)
+		return rv;
+	if (rs_pinscan_add_ignore(ps, text, len, "", path, &err) < 0)
 		rv = lib_error(&err);
 	free(text);
 	return rv;
@@ -342,6 +329,7 @@ static int run(int argc, char **argv, struct scan_opts *o)
 	struct rs_pinscan_opts so;
 	struct rs_pinscan *ps = NULL;
 	struct rs_catalog *cat = NULL;
+	const struct rs_profile *p;
 	const struct rs_pin_finding **v = NULL;
 	json_t *base = NULL;
 	struct rs_error err;
@@ -359,10 +347,13 @@ static int run(int argc, char **argv, struct scan_opts *o)
 		goto out;
 	if (o->baseline && !(base = load_baseline(o->baseline)))
 		goto out;
+	if (!(p = pick_profile(cat, o->profile)))
+		goto out;
 	if (!(ps = rs_pinscan_new(cat))) {
 		error("out of memory");
 		goto out;
 	}
+	rs_pinscan_set_migration(ps, p, o->at);
 	if (o->ignore_file && read_ignore(ps, o->ignore_file))
 		goto out;
 	for (i = (size_t)optind; i < (size_t)argc; i++)

@@ -2,9 +2,13 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -244,50 +248,85 @@ struct rs_catalog *load_catalog(const char *profile)
 
 char *read_secret_file(const char *path)
 {
-	char line[1024];
-	FILE *f = fopen(path, "r");
-	size_t n;
+	char *data, *copy;
+	size_t len;
 
-	if (!f) {
-		error("cannot open '%s': %s", path, strerror(errno));
+	if (read_bounded_file(path, LIMIT_SECRET_FILE, &data, &len))
 		return NULL;
+	data[strcspn(data, "\r\n")] = '\0'; /* the first line */
+	copy = strdup(data);
+	OPENSSL_cleanse(data, len);
+	free(data);
+	if (!copy)
+		error("out of memory");
+	return copy;
+}
+
+/* Reads what fd gives, at most max bytes (one more byte read tells a larger input); NUL-terminated. */
+static int read_fd_bounded(int fd, const char *name, size_t max, char **data, size_t *len)
+{
+	size_t cap = max < 65536 ? max + 1 : 65536, n = 0;
+	char *buf = malloc(cap + 1), *nb;
+	ssize_t got;
+
+	while (buf) {
+		if (n == cap) {
+			if (cap > max) {
+				free(buf);
+				return error("'%s' is larger than %zu bytes", name, max);
+			}
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			if (!(nb = realloc(buf, cap + 1)))
+				free(buf);
+			buf = nb;
+			continue;
+		}
+		got = read(fd, buf + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int e = errno;
+			free(buf);
+			return error("cannot read '%s': %s", name, strerror(e));
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
 	}
-	if (!fgets(line, sizeof(line), f))
-		line[0] = '\0';
-	fclose(f);
-	n = strlen(line);
-	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-		line[--n] = '\0';
-	return strdup(line);
+	if (!buf)
+		return error("out of memory");
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
+int read_bounded_file(const char *path, size_t max, char **data, size_t *len)
+{
+	struct stat st;
+	int fd, rv;
+
+	if (!strcmp(path, "-"))
+		return read_fd_bounded(STDIN_FILENO, "standard input", max, data, len);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return error("cannot open '%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0)
+		rv = error("cannot read '%s': %s", path, strerror(errno));
+	else if (S_ISDIR(st.st_mode))
+		rv = error("'%s' is a directory, not a file", path);
+	else if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
+		rv = error("'%s' is not a regular file", path);
+	else if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max)
+		rv = error("'%s' is larger than %zu bytes", path, max);
+	else
+		rv = read_fd_bounded(fd, path, max, data, len);
+	close(fd);
+	return rv;
 }
 
 int read_stdin(unsigned char **data, size_t *len)
 {
-	size_t cap = 65536, n = 0, got;
-	unsigned char *buf = malloc(cap), *nb;
-
-	while (buf && (got = fread(buf + n, 1, cap - n, stdin)) > 0) {
-		n += got;
-		if (n == cap) {
-			if (cap >= (64u << 20)) {
-				free(buf);
-				return error("standard input is larger than 64 MiB");
-			}
-			nb = realloc(buf, cap *= 2);
-			if (!nb)
-				free(buf);
-			buf = nb;
-		}
-	}
-	if (!buf)
-		return error("out of memory");
-	if (ferror(stdin)) {
-		free(buf);
-		return error("cannot read standard input");
-	}
-	*data = buf;
-	*len = n;
-	return 0;
+	return read_fd_bounded(STDIN_FILENO, "standard input", LIMIT_STDIN, (char **)data, len);
 }
 
 int load_input(struct rs_certlist *list, const char *path, const struct rs_load_opts *opts, struct rs_error *err)
@@ -326,6 +365,19 @@ int finish_output(int rv)
 	return rv;
 }
 
+/* A store certificate that cannot be read is reported and skipped; the rest of the store is used. */
+static void report_broken(const struct rs_anchorset *set)
+{
+	size_t i;
+
+	for (i = 0; i < rs_anchorset_finding_count(set); i++) {
+		const struct rs_finding *f = rs_anchorset_finding_at(set, i);
+		if (!strcmp(f->kind, "broken-certificate"))
+			fprintf(stderr, "note: '%s' %s %lld: %s; skipped\n", f->loc.path, f->loc.line > 0 ? "line" : "byte",
+				f->loc.line > 0 ? (long long)f->loc.line : f->loc.offset, f->message);
+	}
+}
+
 int load_store(struct rs_certlist *out, const char *path)
 {
 	struct rs_anchorset *set = rs_anchorset_new();
@@ -336,6 +388,8 @@ int load_store(struct rs_certlist *out, const char *path)
 	if (!set)
 		return error("out of memory");
 	rv = path ? rs_anchorset_scan_path(set, path, NULL, &err) : rs_anchorset_scan_system(set, "/", NULL, &err);
+	if (rv == 0)
+		report_broken(set);
 	if (rv == 0)
 		rv = rs_anchorset_trusted_certs(set, out, &skipped, &err);
 	rs_anchorset_free(set);

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,7 +183,8 @@ static const struct command commands[] = {
 	  "\n"
 	  "Result codes: ok, ok-auth-rejected, protocol-error, dns-failed, tcp-refused, tcp-timeout, proxy-failed,\n"
 	  "tls-alert, tls-protocol-error, cert-untrusted, cert-expired, cert-hostname-mismatch, cert-chain-too-large,\n"
-	  "timeout. Exit status: 0 when every target is ok or ok-auth-rejected, 1 otherwise, 2 when it cannot run.\n" },
+	  "timeout, closed-by-peer (the server hung up after TLS; the stage says after what), internal-error.\n"
+	  "Exit status: 0 when every target is ok or ok-auth-rejected, 1 otherwise, 2 when it cannot run.\n" },
 	{ "profiles", cmd_profiles, "list migration profiles, or show one",
 	  "usage: rootshift profiles [--format text|json] [NAME|FILE]\n"
 	  "\n"
@@ -263,13 +265,16 @@ static const struct command commands[] = {
 	  "usage: rootshift verify --chain FILE [--untrusted FILE]... (--store PATH... | --profile-store old|new|recommended)\n"
 	  "                        [--profile NAME|FILE] [--host NAME] [--at TIME] [--format text|json]\n"
 	  "                        [--max-depth N] [--max-chain-bytes N] [--no-digest NAME]... [--no-key NAME]...\n"
-	  "                        [--rsa-max-bits N]\n"
+	  "                        [--rsa-max-bits N] [--policy webpki|rfc5280] [--min-rsa-bits N] [--allow-key ALG]...\n"
+	  "                        [--crl FILE]...\n"
 	  "\n"
 	  "Builds every path from the first certificate of the served chain (leaf first, as a server sends it; a CA\n"
 	  "certificate may be the end of the chain) to a trust anchor, trying every candidate issuer, so cross-signed\n"
 	  "twin intermediates are found in any order. Prints the verdict, every valid path (shortest first) with each\n"
 	  "certificate named by the catalog, or why the best failed path failed, then what-if verdicts against the\n"
-	  "profile's old, new and recommended roots and the given store. Codes are listed in docs/verify.md.\n"
+	  "profile's old, new and recommended roots and the given store. Codes and rules are listed in docs/verify.md.\n"
+	  "A certificate that breaks RFC 5280 makes the chain not valid (code malformed); a malformed certificate in\n"
+	  "the store is reported and skipped.\n"
 	  "\n"
 	  "  --chain FILE            the served chain, leaf first ('-' for standard input)\n"
 	  "  --untrusted FILE        more intermediates the device or a cache holds (repeatable)\n"
@@ -285,6 +290,13 @@ static const struct command commands[] = {
 	  "  --no-digest NAME        the device lacks this digest: md5, sha1, sha224, sha256, sha384, sha512\n"
 	  "  --no-key NAME           the device cannot use this key type (RSA, EC, Ed25519) or curve (P-384)\n"
 	  "  --rsa-max-bits N        the largest RSA key the device can use\n"
+	  "policy:\n"
+	  "  --policy NAME           webpki (default: as strict as rustls-webpki and pyca/cryptography) or rfc5280\n"
+	  "                          (what a lenient device stack accepts: RFC 5280 without the Web PKI profile)\n"
+	  "  --min-rsa-bits N        RSA keys need at least N bits, a multiple of 8 (webpki: 2048; 0 turns it off)\n"
+	  "  --allow-key ALG         allow what the webpki key policy forbids: DSA, Ed25519, a curve (P-192),\n"
+	  "                          any-curve or explicit-curve (repeatable)\n"
+	  "  --crl FILE              CRLs (PEM or DER) of the path's issuers; revocation is checked (repeatable)\n"
 	  "\n"
 	  "Exit status: 0 when a valid path exists for the chosen store, 1 when none does, 2 on error.\n" },
 	{ "version", cmd_version, "print the version", "usage: rootshift version\n" },
@@ -464,6 +476,9 @@ int main(int argc, char **argv)
 	const char *hint;
 
 	opterr = 0; /* commands report unknown options themselves, in one line */
+	/* A peer that hangs up, or a reader of stdout that goes away, is an error to report (EPIPE), never a death
+	 * by signal: the library, the lab and the fleet write to sockets through OpenSSL and libevent too. */
+	signal(SIGPIPE, SIG_IGN);
 	json_errors_from_args(argc, argv);
 	json_alias(argc, argv);
 	if (color_from_args(&argc, argv) < 0)

@@ -34,16 +34,21 @@ void lab_tick(struct lab_server *lab)
 {
 	rs_time now = lab->opts->clock();
 	struct conn *c, *next;
+	int ka;
 
 	if (lab->dps_pending && now >= lab->dps_due) {
 		lab->dps_pending = 0;
 		lab->dps_chain = lab->dps_target;
-		lab_event(lab, "dps-switch", "", lab->dps_chain, "DPS follows the hubs");
+		lab_event(lab, LAB_EV_DPS_SWITCH, "", lab->dps_chain, "DPS follows the hubs");
 	}
 	for (c = lab->conns; c; c = next) {
 		next = c->next;
-		if ((c->state != ST_HUB && c->state != ST_DPS) || c->keep_alive <= 0 ||
-		    now - c->last_seen <= keep_alive_limit(c->keep_alive))
+		if (c->paused)
+			conn_io_resume(c);
+		/* keep-alive 0 means none only for an authenticated session (MQTT 3.1.1, 3.1.2.10, lets the server
+		 * close a connection it does not want); one that has not authenticated gets the handshake's deadline */
+		ka = c->authed || c->keep_alive > 0 ? c->keep_alive : lab->opts->handshake_timeout;
+		if ((c->state != ST_HUB && c->state != ST_DPS) || ka <= 0 || now - c->last_seen <= keep_alive_limit(ka))
 			continue;
 		conn_idle_timeout(c);
 	}
@@ -66,7 +71,7 @@ static void on_command(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	for (ssize_t i = 0; i < n; i++) {
 		if (cmd[i] == 's') {
-			lab_event(lab, "shutdown", "", lab->hub_chain, "stopped by its handle");
+			lab_event(lab, LAB_EV_SHUTDOWN, "", lab->hub_chain, "stopped by its handle");
 			event_base_loopexit(lab->base, NULL);
 		} else if (cmd[i] == 't') {
 			lab_tick(lab);

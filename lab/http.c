@@ -42,6 +42,20 @@ static void reply(struct evhttp_request *req, int code, const char *reason, cons
 		evbuffer_free(b);
 }
 
+/* A JSON error body {"error": why}, rendered by jansson (why may quote what a client sent). */
+static void reply_error(struct evhttp_request *req, int code, const char *why)
+{
+	json_t *o = json_object();
+	char *text;
+
+	lab_json_set_str(o, "error", why);
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	reply(req, code, code == 400 ? "Bad Request" : code == 401 ? "Unauthorized" : "Internal Error",
+	      "application/json", text ? text : "{}");
+	free(text);
+}
+
 /* Splits a path into at most max segments (copied into buf); returns the count, or -1. */
 static int split_path(const char *path, char *buf, size_t size, char **seg, int max)
 {
@@ -69,7 +83,7 @@ static void dps_unauthorized(struct evhttp_request *req, struct lab_server *lab,
 	char body[256], track[40];
 
 	lab->n.auth_failures++;
-	lab_event(lab, "auth-failure", dev, lab->dps_chain, why);
+	lab_event(lab, LAB_EV_AUTH_FAILURE, dev, lab->dps_chain, why);
 	lab_tracking_id(track, sizeof(track));
 	snprintf(body, sizeof(body), "{\"errorCode\":401002,\"trackingId\":\"%s\",\"message\":\"Unauthorized\"}", track);
 	reply(req, 401, "Unauthorized", "application/json; charset=utf-8", body);
@@ -80,7 +94,7 @@ static void hub_unauthorized(struct evhttp_request *req, struct lab_server *lab,
 	char body[300], track[40], now[32];
 
 	lab->n.auth_failures++;
-	lab_event(lab, "auth-failure", dev, lab->hub_chain, why);
+	lab_event(lab, LAB_EV_AUTH_FAILURE, dev, lab->hub_chain, why);
 	lab_tracking_id(track, sizeof(track));
 	rs_time_format(lab->opts->clock(), now, sizeof(now));
 	snprintf(body, sizeof(body),
@@ -120,7 +134,7 @@ static void dps_http(struct evhttp_request *req, struct lab_server *lab, char **
 			 "\"%s\",\"createdDateTimeUtc\":\"%s\",\"assignedHub\":\"%s\",\"deviceId\":\"%s\",\"status\":"
 			 "\"assigned\",\"substatus\":\"initialAssignment\",\"lastUpdatedDateTimeUtc\":\"%s\"}}",
 			 seg[4], seg[2], now, lab->cfg.hub_host, seg[2], now);
-		lab_event(lab, "dps-assigned", seg[2], lab->dps_chain, lab->cfg.hub_host);
+		lab_event(lab, LAB_EV_DPS_ASSIGNED, seg[2], lab->dps_chain, lab->cfg.hub_host);
 		reply(req, 200, "OK", "application/json; charset=utf-8", body);
 		return;
 	}
@@ -177,7 +191,7 @@ static void https_info(const SSL *ssl, int where, int ret)
 			*p = (char)tolower((unsigned char)*p);
 		lab->n.handshakes_failed[chain]++;
 		lab_count_tls_failure(lab, reason);
-		lab_event(lab, "tls-failure", "", chain, reason);
+		lab_event(lab, LAB_EV_TLS_FAILURE, "", chain, reason);
 	}
 }
 
@@ -200,46 +214,87 @@ static struct bufferevent *https_bev(struct event_base *base, void *arg)
 
 /* ---- admin ---- */
 
-static void status_json(struct lab_server *lab, struct evbuffer *b)
+static json_t *status_failures(struct lab_server *lab)
 {
+	size_t k = sizeof(lab->recent) / sizeof(lab->recent[0]);
+	json_t *a = json_array();
 	char at[32];
+
+	for (size_t i = 0; i < k; i++) {
+		const struct recent *r = &lab->recent[(lab->recent_next + i) % k];
+		json_t *o;
+		if (!r->at || !(o = json_object()))
+			continue;
+		rs_time_format(r->at, at, sizeof(at));
+		json_object_set_new(o, "time", json_string(at));
+		json_object_set_new(o, "event", json_string(lab_event_name(r->kind)));
+		lab_json_set_str(o, "device", r->device);
+		json_object_set_new(o, "chain", json_string(lab_chain_name(r->chain)));
+		lab_json_set_str(o, "detail", r->detail);
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *status_devices(struct lab_server *lab)
+{
+	json_t *a = json_array(), *o;
+
+	for (struct conn *c = lab->conns; c; c = c->next) {
+		if ((c->state != ST_HUB && c->state != ST_DPS) || !(o = json_object()))
+			continue;
+		lab_json_set_str(o, "id", c->device_id);
+		json_object_set_new(o, "chain", json_string(lab_chain_name(c->chain)));
+		json_object_set_new(o, "service", json_string(c->state == ST_HUB ? "hub" : "dps"));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* GET /api/status, through jansson: device ids and failure details are whatever clients sent. */
+void lab_status_render(struct lab_server *lab, struct evbuffer *b)
+{
+	json_t *o = json_object(), *hs = json_object(), *tls = json_object(), *hist = json_array();
+	char at[32], *text;
 	size_t i;
 
 	rs_time_format(lab->switched_at, at, sizeof(at));
-	evbuffer_add_printf(b,
-			    "{\"schema\":\"rootshift/lab-status/1\",\"hub_chain\":\"%s\",\"dps_chain\":\"%s\",\"mix\":%d,"
-			    "\"switched_at\":\"%s\",\"hub_host\":\"%s\",\"id_scope\":\"%s\",\"connected\":%zu,"
-			    "\"connections\":%zu,\"handshakes\":{",
-			    lab_chain_name(lab->hub_chain), lab_chain_name(lab->dps_chain), lab->mix, at, lab->cfg.hub_host,
-			    lab->cfg.id_scope, lab_connected(lab), lab->nconns);
+	json_object_set_new(o, "schema", json_string("rootshift/lab-status/1"));
+	json_object_set_new(o, "hub_chain", json_string(lab_chain_name(lab->hub_chain)));
+	json_object_set_new(o, "dps_chain", json_string(lab_chain_name(lab->dps_chain)));
+	json_object_set_new(o, "mix", json_integer(lab->mix));
+	json_object_set_new(o, "switched_at", json_string(at));
+	lab_json_set_str(o, "hub_host", lab->cfg.hub_host);
+	lab_json_set_str(o, "id_scope", lab->cfg.id_scope);
+	json_object_set_new(o, "connected", json_integer((json_int_t)lab_connected(lab)));
+	json_object_set_new(o, "connections", json_integer((json_int_t)lab->nconns));
 	for (i = 0; i < LAB_CHAIN__COUNT; i++)
-		evbuffer_add_printf(b, "%s\"%s\":{\"ok\":%lu,\"failed\":%lu}", i ? "," : "", lab_chain_name((enum lab_chain)i),
-				    lab->n.handshakes_ok[i], lab->n.handshakes_failed[i]);
+		json_object_set_new(hs, lab_chain_name((enum lab_chain)i),
+				    json_pack("{s:I,s:I}", "ok", (json_int_t)lab->n.handshakes_ok[i], "failed",
+					      (json_int_t)lab->n.handshakes_failed[i]));
+	json_object_set_new(o, "handshakes", hs);
 	rs_time_format(lab->opts->clock(), at, sizeof(at));
-	evbuffer_add_printf(b, "},\"time\":\"%s\",\"auth_failures\":%lu,\"tls_failures\":{", at, lab->n.auth_failures);
-	for (i = 0; i < LAB_MAX_REASONS && lab->reasons[i].reason[0]; i++)
-		evbuffer_add_printf(b, "%s\"%s\":%lu", i ? "," : "", lab->reasons[i].reason, lab->reasons[i].count);
-	evbuffer_add_printf(b, "},\"history\":[");
-	for (i = 0; i < lab->history_len; i++)
-		evbuffer_add_printf(b, "%s%u", i ? "," : "", lab->history[i]);
-	evbuffer_add_printf(b, "],\"recent_failures\":[");
-	int first = 1;
-	for (i = 0; i < sizeof(lab->recent) / sizeof(lab->recent[0]); i++) {
-		size_t k = sizeof(lab->recent) / sizeof(lab->recent[0]);
-		const struct recent *r = &lab->recent[(lab->recent_next + i) % k];
-		if (!r->time[0])
-			continue;
-		evbuffer_add_printf(b, "%s{\"time\":\"%s\",\"event\":\"%s\",\"device\":\"%s\",\"chain\":\"%s\",\"detail\":\"%s\"}",
-				    first ? "" : ",", r->time, r->event, r->device, lab_chain_name(r->chain), r->detail);
-		first = 0;
+	json_object_set_new(o, "time", json_string(at));
+	json_object_set_new(o, "auth_failures", json_integer((json_int_t)lab->n.auth_failures));
+	for (i = 0; i < LAB_MAX_REASONS && lab->reasons[i].reason[0]; i++) {
+		json_t *key = lab_json_string(lab->reasons[i].reason);
+		if (key)
+			json_object_set_new(tls, json_string_value(key), json_integer((json_int_t)lab->reasons[i].count));
+		json_decref(key);
 	}
-	evbuffer_add_printf(b, "],\"devices\":[");
-	i = 0;
-	for (struct conn *c = lab->conns; c; c = c->next)
-		if (c->state == ST_HUB || c->state == ST_DPS)
-			evbuffer_add_printf(b, "%s{\"id\":\"%s\",\"chain\":\"%s\",\"service\":\"%s\"}", i++ ? "," : "",
-					    c->device_id, lab_chain_name(c->chain), c->state == ST_HUB ? "hub" : "dps");
-	evbuffer_add_printf(b, "]}\n");
+	json_object_set_new(o, "tls_failures", tls);
+	for (i = 0; i < lab->history_len; i++)
+		json_array_append_new(hist, json_integer(lab->history[i]));
+	json_object_set_new(o, "history", hist);
+	json_object_set_new(o, "events_dropped", json_integer((json_int_t)lab->n.events_dropped));
+	json_object_set_new(o, "recent_failures", status_failures(lab));
+	json_object_set_new(o, "devices", status_devices(lab));
+	if ((text = json_dumps(o, JSON_COMPACT))) {
+		evbuffer_add(b, text, strlen(text));
+		evbuffer_add(b, "\n", 1);
+		free(text);
+	}
+	json_decref(o);
 }
 
 static void metric(struct evbuffer *b, const char *name, const char *type, const char *help)
@@ -247,7 +302,26 @@ static void metric(struct evbuffer *b, const char *name, const char *type, const
 	evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-static void metrics(struct lab_server *lab, struct evbuffer *b)
+/* A label value as Prometheus's text format wants it: backslash, double quote and line feed escaped as \\, \"
+ * and \n (prometheus.io/docs/instrumenting/exposition_formats, "Text format details"); other bytes that are not
+ * UTF-8 become '?'. */
+static void label_value(struct evbuffer *b, const char *v)
+{
+	json_t *j = lab_json_string(v); /* for its UTF-8 clean-up */
+	const char *p = j ? json_string_value(j) : "";
+
+	for (; *p; p++) {
+		if (*p == '\\' || *p == '"')
+			evbuffer_add_printf(b, "\\%c", *p);
+		else if (*p == '\n')
+			evbuffer_add(b, "\\n", 2);
+		else
+			evbuffer_add(b, p, 1);
+	}
+	json_decref(j);
+}
+
+void lab_metrics_render(struct lab_server *lab, struct evbuffer *b)
 {
 	size_t i;
 
@@ -261,9 +335,11 @@ static void metrics(struct lab_server *lab, struct evbuffer *b)
 				    lab_chain_name((enum lab_chain)i), lab->n.handshakes_ok[i],
 				    lab_chain_name((enum lab_chain)i), lab->n.handshakes_failed[i]);
 	metric(b, "rootshift_lab_tls_failures_total", "counter", "Failed TLS handshakes by OpenSSL reason or alert.");
-	for (i = 0; i < LAB_MAX_REASONS && lab->reasons[i].reason[0]; i++)
-		evbuffer_add_printf(b, "rootshift_lab_tls_failures_total{reason=\"%s\"} %lu\n", lab->reasons[i].reason,
-				    lab->reasons[i].count);
+	for (i = 0; i < LAB_MAX_REASONS && lab->reasons[i].reason[0]; i++) {
+		evbuffer_add_printf(b, "rootshift_lab_tls_failures_total{reason=\"");
+		label_value(b, lab->reasons[i].reason);
+		evbuffer_add_printf(b, "\"} %lu\n", lab->reasons[i].count);
+	}
 	metric(b, "rootshift_lab_auth_failures_total", "counter", "Rejected credentials (CONNACK 5, 401).");
 	evbuffer_add_printf(b, "rootshift_lab_auth_failures_total %lu\n", lab->n.auth_failures);
 	metric(b, "rootshift_lab_dps_registrations_total", "counter", "DPS registrations assigned to the lab hub.");
@@ -275,8 +351,18 @@ static void metrics(struct lab_server *lab, struct evbuffer *b)
 			    "rootshift_lab_dropped_connections_total{cause=\"limit\"} %lu\n"
 			    "rootshift_lab_dropped_connections_total{cause=\"timeout\"} %lu\n"
 			    "rootshift_lab_dropped_connections_total{cause=\"cap\"} %lu\n"
-			    "rootshift_lab_dropped_connections_total{cause=\"kicked\"} %lu\n",
-			    lab->n.dropped_limits, lab->n.dropped_timeouts, lab->n.dropped_cap, lab->n.kicked);
+			    "rootshift_lab_dropped_connections_total{cause=\"kicked\"} %lu\n"
+			    "rootshift_lab_dropped_connections_total{cause=\"slow-consumer\"} %lu\n"
+			    "rootshift_lab_dropped_connections_total{cause=\"auth-timeout\"} %lu\n"
+			    "rootshift_lab_dropped_connections_total{cause=\"crowded-out\"} %lu\n",
+			    lab->n.dropped_limits, lab->n.dropped_timeouts, lab->n.dropped_cap, lab->n.kicked,
+			    lab->n.dropped_slow, lab->n.dropped_auth, lab->n.dropped_crowded);
+	metric(b, "rootshift_lab_ws_pings_ignored_total", "counter",
+	       "WebSocket PINGs left unanswered: over the rate, or while earlier output waited for the peer.");
+	evbuffer_add_printf(b, "rootshift_lab_ws_pings_ignored_total %lu\n", lab->n.pings_ignored);
+	metric(b, "rootshift_lab_events_dropped_total", "counter",
+	       "Events not written because the reader of the event stream fell behind.");
+	evbuffer_add_printf(b, "rootshift_lab_events_dropped_total %lu\n", lab->n.events_dropped);
 	metric(b, "rootshift_lab_served_chain", "gauge", "1 for the chain the hub serves to new handshakes.");
 	for (i = 0; i < LAB_CHAIN__COUNT; i++)
 		evbuffer_add_printf(b, "rootshift_lab_served_chain{chain=\"%s\"} %d\n", lab_chain_name((enum lab_chain)i),
@@ -291,13 +377,96 @@ static int token_ok(struct lab_server *lab, struct evhttp_request *req)
 	       CRYPTO_memcmp(h + 7, lab->token, strlen(lab->token)) == 0;
 }
 
+/* ---- admin parameters: every one checked, together, before anything changes ---- */
+
+enum admin_param { P_TO, P_MIX, P_DISCONNECT, P_DEVICE, P__COUNT };
+
+struct admin_params {
+	enum lab_chain to;
+	int mix, disconnect;
+	const char *device; /* borrowed from the parsed query */
+};
+
+static const char *const param_names[P__COUNT] = { "to", "mix", "disconnect", "device" };
+
+/* Checks one value; NULL when good, else what it must be. */
+static const char *param_value(enum admin_param k, const char *v, struct admin_params *p)
+{
+	char *end;
+	long n;
+
+	switch (k) {
+	case P_TO: return lab_chain_parse(v, &p->to) < 0 ? "must be old, new, next or ecc" : NULL;
+	case P_MIX:
+		n = strtol(v, &end, 10);
+		if (!*v || *end || n < 0 || n > 100)
+			return "must be a whole number from 0 to 100";
+		p->mix = (int)n;
+		return NULL;
+	case P_DISCONNECT:
+		if (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "0") || !strcmp(v, "false")) {
+			p->disconnect = v[0] == '1' || v[0] == 't';
+			return NULL;
+		}
+		return "must be 1, true, 0 or false";
+	case P_DEVICE:
+		p->device = v;
+		return lab_device_id_ok(v) ? NULL : "is not a device id";
+	default: return "is unknown";
+	}
+}
+
+/* Parses the query q (already split) against the parameters in allowed (a bit each): unknown, repeated and bad
+ * parameters are all named in why, and then it returns -1; nothing has been acted on. */
+static int admin_params(struct evkeyvalq *q, unsigned allowed, struct admin_params *p, char *why, size_t size)
+{
+	unsigned seen = 0;
+	size_t o = 0;
+
+	why[0] = '\0';
+	for (struct evkeyval *kv = q->tqh_first; kv; kv = kv->next.tqe_next) {
+		int k = 0;
+		const char *bad;
+		while (k < P__COUNT && strcmp(kv->key, param_names[k]))
+			k++;
+		if (k == P__COUNT || !(allowed & 1u << k))
+			bad = "is not a parameter here";
+		else if (seen & 1u << k)
+			bad = "is given twice";
+		else
+			bad = param_value((enum admin_param)k, kv->value, p);
+		if (k < P__COUNT)
+			seen |= 1u << k;
+		if (bad && o < size)
+			o += (size_t)snprintf(why + o, size - o, "%s'%s' %s", o ? "; " : "", kv->key, bad);
+	}
+	return o ? -1 : 0;
+}
+
+/* Splits req's query and checks it (admin_params); on failure answers 400 with the reasons and returns -1. The
+ * caller clears q. */
+static int admin_query(struct evhttp_request *req, struct evkeyvalq *q, unsigned allowed, struct admin_params *p)
+{
+	const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+	char why[512];
+
+	q->tqh_first = NULL;
+	q->tqh_last = &q->tqh_first;
+	if (query && evhttp_parse_query_str(query, q) < 0) {
+		reply_error(req, 400, "the query is not name=value pairs joined by '&'");
+		return -1;
+	}
+	if (admin_params(q, allowed, p, why, sizeof(why)) < 0) {
+		reply_error(req, 400, why);
+		return -1;
+	}
+	return 0;
+}
+
 static void admin_change(struct evhttp_request *req, struct lab_server *lab, int migrate)
 {
+	struct admin_params p = { migrate ? LAB_CHAIN_NEW : LAB_CHAIN_OLD, 0, 0, NULL };
 	struct evkeyvalq q;
-	const char *v, *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
-	enum lab_chain to = migrate ? LAB_CHAIN_NEW : LAB_CHAIN_OLD;
-	int mix = 0, disconnect = 0;
-	char *end;
 	struct evbuffer *b;
 
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
@@ -308,26 +477,14 @@ static void admin_change(struct evhttp_request *req, struct lab_server *lab, int
 		reply(req, 401, "Unauthorized", "application/json", "{\"error\":\"admin token required\"}\n");
 		return;
 	}
-	q.tqh_first = NULL;
-	q.tqh_last = &q.tqh_first;
-	if (query && evhttp_parse_query_str(query, &q) < 0) {
-		reply(req, 400, "Bad Request", "application/json", "{\"error\":\"bad query\"}\n");
+	if (admin_query(req, &q, 1u << P_TO | 1u << P_MIX | 1u << P_DISCONNECT, &p) < 0) {
+		evhttp_clear_headers(&q);
 		return;
 	}
-	if ((v = evhttp_find_header(&q, "to")) && lab_chain_parse(v, &to) < 0)
-		mix = -1;
-	if ((v = evhttp_find_header(&q, "mix")) && (mix = (int)strtol(v, &end, 10), *end || mix < 0 || mix > 100))
-		mix = -1;
-	if ((v = evhttp_find_header(&q, "disconnect")))
-		disconnect = !strcmp(v, "1") || !strcmp(v, "true");
 	evhttp_clear_headers(&q);
-	if (mix < 0) {
-		reply(req, 400, "Bad Request", "application/json", "{\"error\":\"to must be old, new, next or ecc; mix 0-100\"}\n");
-		return;
-	}
-	lab_switch(lab, to, mix, disconnect);
+	lab_switch(lab, p.to, p.mix, p.disconnect);
 	if ((b = evbuffer_new())) {
-		status_json(lab, b);
+		lab_status_render(lab, b);
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "application/json");
 		evhttp_send_reply(req, 200, "OK", b);
 		evbuffer_free(b);
@@ -375,18 +532,10 @@ static void admin_devices(struct evhttp_request *req, struct lab_server *lab)
 		reply(req, 400, "Bad Request", "application/json",
 		      "{\"error\":\"give {\\\"devices\\\": {\\\"ID\\\": \\\"KEY\\\", ...}}\"}\n");
 	} else if (lab_devices_put(lab->opts->dir, devs, n, &err) < 0) {
-		char esc[200];
-		size_t o = 0;
-		for (const char *p = err.message; *p && o + 2 < sizeof(esc); p++)
-			if (*p != '"' && *p != '\\' && *p >= 0x20 && *p < 0x7f)
-				esc[o++] = *p;
-		esc[o] = '\0';
-		snprintf(body, sizeof(body), "{\"error\":\"%s\"}\n", esc);
-		reply(req, err.code == RS_ERR_USAGE ? 400 : 500, err.code == RS_ERR_USAGE ? "Bad Request" : "Internal Error",
-		      "application/json", body);
+		reply_error(req, err.code == RS_ERR_USAGE ? 400 : 500, err.message);
 	} else {
 		snprintf(body, sizeof(body), "registered %zu", n);
-		lab_event(lab, "devices", "", lab->hub_chain, body);
+		lab_event(lab, LAB_EV_DEVICES, "", lab->hub_chain, body);
 		snprintf(body, sizeof(body), "{\"registered\":%zu}\n", n);
 		reply(req, 200, "OK", "application/json", body);
 	}
@@ -398,9 +547,9 @@ static void admin_devices(struct evhttp_request *req, struct lab_server *lab)
 /* POST /api/c2d?device=ID with the message as the body. */
 static void admin_c2d(struct evhttp_request *req, struct lab_server *lab)
 {
-	const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req)), *dev;
 	struct evbuffer *in = evhttp_request_get_input_buffer(req);
 	size_t len = evbuffer_get_length(in);
+	struct admin_params p = { LAB_CHAIN_OLD, 0, 0, NULL };
 	struct evkeyvalq q;
 	char body[64];
 	int n;
@@ -409,16 +558,17 @@ static void admin_c2d(struct evhttp_request *req, struct lab_server *lab)
 		reply(req, 401, "Unauthorized", "application/json", "{\"error\":\"POST with the admin token\"}\n");
 		return;
 	}
-	q.tqh_first = NULL;
-	q.tqh_last = &q.tqh_first;
-	if (!query || evhttp_parse_query_str(query, &q) < 0 || !(dev = evhttp_find_header(&q, "device")) ||
-	    !lab_device_id_ok(dev) || len > 65536) {
+	if (admin_query(req, &q, 1u << P_DEVICE, &p) < 0) {
 		evhttp_clear_headers(&q);
-		reply(req, 400, "Bad Request", "application/json", "{\"error\":\"give ?device=ID and a body of 64 KiB at most\"}\n");
 		return;
 	}
-	n = lab_send_c2d(lab, dev, evbuffer_pullup(in, (ev_ssize_t)len), len);
-	lab_event(lab, "c2d", dev, lab->hub_chain, n ? "sent" : "no subscribed session");
+	if (!p.device || len > 65536) {
+		evhttp_clear_headers(&q);
+		reply_error(req, 400, "give ?device=ID and a body of 64 KiB at most");
+		return;
+	}
+	n = lab_send_c2d(lab, p.device, evbuffer_pullup(in, (ev_ssize_t)len), len);
+	lab_event(lab, LAB_EV_C2D, p.device, lab->hub_chain, n ? "sent" : "no subscribed session");
 	evhttp_clear_headers(&q);
 	snprintf(body, sizeof(body), "{\"delivered\":%d}\n", n);
 	reply(req, n ? 200 : 404, n ? "OK" : "Not Found", "application/json", body);
@@ -461,9 +611,9 @@ static void admin_request(struct evhttp_request *req, void *arg)
 	if (!(b = evbuffer_new()))
 		return;
 	if (!strcmp(path, "/metrics"))
-		metrics(lab, b);
+		lab_metrics_render(lab, b);
 	else
-		status_json(lab, b);
+		lab_status_render(lab, b);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 			  path[1] == 'm' ? "text/plain; version=0.0.4" : "application/json");
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Cache-Control", "no-store");
@@ -486,6 +636,9 @@ static struct evhttp *http_on(struct lab_server *lab, const char *addr, int *por
 	evhttp_set_gencb(h, cb, lab);
 	evhttp_set_max_headers_size(h, 16384);
 	evhttp_set_max_body_size(h, 256 * 1024 + 4096);
+	/* Output limit: evhttp reads a connection's next request only once the reply before it is written
+	 * (evhttp_send_done, libevent 2.1 http.c), and the timeout closes a connection whose write stalls; so a
+	 * peer that does not read holds one reply at most, for 30 s at most. */
 	evhttp_set_timeout(h, 30);
 	evhttp_set_allowed_methods(h, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT);
 	if (!(s = evhttp_bind_socket_with_handle(h, addr, (ev_uint16_t)*port))) {

@@ -103,7 +103,7 @@ static void kick_others(struct conn *c)
 		next = o->next;
 		if (o != c && o->state == ST_HUB && !strcmp(o->device_id, c->device_id)) {
 			c->lab->n.kicked++;
-			lab_event(c->lab, "kicked", o->device_id, o->chain, "a new connection for the same device (400027)");
+			lab_conn_event(o, LAB_EV_KICKED, NULL, "a new connection for the same device (400027)");
 			conn_close(o);
 		}
 	}
@@ -114,8 +114,11 @@ static void enter_session(struct conn *c, enum conn_state state, int keep_alive)
 	c->state = state;
 	c->keep_alive = keep_alive; /* enforced at 1.5 x by the lab's clock (control.c) */
 	c->connected_at = c->last_seen = c->lab->opts->clock();
-	conn_end_deadline(c);
-	lab_event(c->lab, "connect", c->device_id, c->chain, state == ST_DPS ? "dps" : "hub");
+	if (state == ST_HUB || c->dps_authorized)
+		conn_authenticated(c);
+	else if (!lab_auth_deadline(c->lab))
+		conn_end_deadline(c);
+	lab_conn_event(c, LAB_EV_CONNECT, NULL, state == ST_DPS ? "dps" : "hub");
 }
 
 static int on_connect(struct conn *c, const struct rs_mqtt_packet *p)
@@ -167,7 +170,7 @@ static int on_connect(struct conn *c, const struct rs_mqtt_packet *p)
 	}
 	memset(pass, 0, sizeof(pass));
 	lab->n.auth_failures++;
-	lab_event(lab, "auth-failure", cid, c->chain, err.message);
+	lab_conn_event(c, LAB_EV_AUTH_FAILURE, NULL, err.message);
 	send_connack(c, 5);
 	conn_close_after_flush(c);
 	return -1;
@@ -200,7 +203,7 @@ static int hub_publish(struct conn *c, const struct rs_mqtt_packet *p, const cha
 
 	snprintf(prefix, sizeof(prefix), "devices/%s/messages/events/", c->device_id);
 	if (p->qos == 2) {
-		lab_event(c->lab, "protocol-error", c->device_id, c->chain, "QoS 2 is not supported");
+		lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "QoS 2 is not supported");
 		conn_close(c);
 		return -1;
 	}
@@ -228,7 +231,7 @@ static int hub_publish(struct conn *c, const struct rs_mqtt_packet *p, const cha
 		send_publish(c, reply, "");
 		return 0;
 	}
-	lab_event(c->lab, "protocol-error", c->device_id, c->chain, "PUBLISH to a topic IoT Hub does not accept");
+	lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "PUBLISH to a topic IoT Hub does not accept");
 	conn_close(c);
 	return -1;
 }
@@ -306,7 +309,7 @@ static int dps_publish(struct conn *c, const char *topic)
 	}
 	if (!c->dps_authorized) {
 		c->lab->n.auth_failures++;
-		lab_event(c->lab, "auth-failure", c->device_id, c->chain, "DPS registration without valid credentials");
+		lab_conn_event(c, LAB_EV_AUTH_FAILURE, NULL, "DPS registration without valid credentials");
 		dps_error(c, rid, 401, "Unauthorized");
 		return 0;
 	}
@@ -330,7 +333,7 @@ static int dps_publish(struct conn *c, const char *topic)
 			 "\"assigned\",\"substatus\":\"initialAssignment\",\"lastUpdatedDateTimeUtc\":\"%s\"}}",
 			 c->op_id, c->device_id, now, c->lab->cfg.hub_host, c->device_id, now);
 		send_publish(c, reply, body);
-		lab_event(c->lab, "dps-assigned", c->device_id, c->chain, c->lab->cfg.hub_host);
+		lab_conn_event(c, LAB_EV_DPS_ASSIGNED, NULL, c->lab->cfg.hub_host);
 		return 0;
 	}
 	dps_error(c, rid, 404, "Not found");
@@ -353,7 +356,7 @@ static int on_packet(struct conn *c, const struct rs_mqtt_packet *p)
 {
 	if (c->state == ST_WAIT_CONNECT) {
 		if (p->type != RS_MQTT_CONNECT) {
-			lab_event(c->lab, "protocol-error", "", c->chain, "first packet is not CONNECT");
+			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "first packet is not CONNECT");
 			conn_close(c);
 			return -1;
 		}
@@ -378,7 +381,7 @@ static int on_packet(struct conn *c, const struct rs_mqtt_packet *p)
 	case RS_MQTT_PUBACK: return 0;
 	case RS_MQTT_DISCONNECT: conn_close(c); return -1;
 	default:
-		lab_event(c->lab, "protocol-error", c->device_id, c->chain, "unexpected packet");
+		lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "unexpected packet");
 		conn_close(c);
 		return -1;
 	}
@@ -410,7 +413,7 @@ int mqtt_process(struct conn *c, struct evbuffer *in)
 		if (r < 0) {
 			if (err.code == RS_ERR_LIMIT)
 				c->lab->n.dropped_limits++;
-			lab_event(c->lab, "protocol-error", c->device_id, c->chain, err.message);
+			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, err.message);
 			conn_close(c);
 			return -1;
 		}
@@ -418,12 +421,8 @@ int mqtt_process(struct conn *c, struct evbuffer *in)
 		if (on_packet(c, &pkt) < 0)
 			return -1; /* c, its buffers and pkt's strings are gone */
 		evbuffer_drain(in, used);
-		if (conn_pending(c) > LAB_MAX_PENDING) {
-			c->lab->n.dropped_limits++;
-			lab_event(c->lab, "dropped", c->device_id, c->chain, "a slow reader left too much output");
-			conn_close(c);
-			return -1;
-		}
+		if (c->slow)
+			return -1; /* closing: conn_send refused its output (conn_io.c drops it) */
 	}
 	return 0;
 }

@@ -27,40 +27,6 @@
 
 /* ---- events and counters ---- */
 
-/* Printable ASCII only, quotes and backslashes escaped: safe inside a JSON string. */
-static void json_safe(char *out, size_t size, const char *in)
-{
-	size_t o = 0;
-
-	for (const char *p = in ? in : ""; *p && o + 3 < size; p++) {
-		if (*p == '"' || *p == '\\')
-			out[o++] = '\\';
-		out[o++] = (*p >= 0x20 && *p < 0x7f) ? *p : '?';
-	}
-	out[o] = '\0';
-}
-
-void lab_event(struct lab_server *lab, const char *type, const char *device, enum lab_chain chain, const char *detail)
-{
-	char line[1024], at[32], esc[300], dev[140];
-
-	json_safe(esc, sizeof(esc), detail);
-	json_safe(dev, sizeof(dev), device);
-	rs_time_format(lab->opts->clock(), at, sizeof(at));
-	if (strstr(type, "failure") || strstr(type, "error") || strstr(type, "timeout")) {
-		struct recent *r = &lab->recent[lab->recent_next++ % (sizeof(lab->recent) / sizeof(lab->recent[0]))];
-		snprintf(r->time, sizeof(r->time), "%s", at);
-		snprintf(r->event, sizeof(r->event), "%s", type);
-		snprintf(r->device, sizeof(r->device), "%s", dev);
-		snprintf(r->detail, sizeof(r->detail), "%s", esc);
-		r->chain = chain;
-	}
-	snprintf(line, sizeof(line), "{\"time\":\"%s\",\"event\":\"%s\",\"device\":\"%s\",\"chain\":\"%s\",\"detail\":\"%s\"}",
-		 at, type, dev, lab_chain_name(chain), esc);
-	if (lab->opts->log)
-		lab->opts->log(line);
-}
-
 void lab_count_tls_failure(struct lab_server *lab, const char *reason)
 {
 	size_t i;
@@ -159,12 +125,14 @@ static enum lab_chain chain_of(struct lab_server *lab, SSL *ssl, enum lab_chain 
 
 /* ---- connections ---- */
 
-static void conn_free(struct conn *c)
+/* Frees c. A session's end, or a connection the lab drops for a cause, is a disconnect event. */
+void conn_drop(struct conn *c, const char *cause, const char *detail)
 {
 	struct lab_server *lab = c->lab;
 
-	if (c->state == ST_HUB || c->state == ST_DPS)
-		lab_event(lab, "disconnect", c->device_id, c->chain, c->state == ST_DPS ? "dps" : "hub");
+	if (c->state == ST_HUB || c->state == ST_DPS || cause)
+		lab_conn_event(c, LAB_EV_DISCONNECT, cause,
+			       detail ? detail : c->state == ST_DPS ? "dps" : c->state == ST_HUB ? "hub" : "");
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -172,6 +140,7 @@ static void conn_free(struct conn *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	lab->nconns--;
+	lab->nauthed -= c->authed;
 	if (c->deadline)
 		event_free(c->deadline);
 	if (c->ws_in)
@@ -182,7 +151,7 @@ static void conn_free(struct conn *c)
 
 void conn_close(struct conn *c)
 {
-	conn_free(c);
+	conn_drop(c, NULL, NULL);
 }
 
 static void deadline_cb(evutil_socket_t fd, short what, void *arg);
@@ -204,7 +173,7 @@ void conn_close_after_flush(struct conn *c)
 	if (!c->deadline)
 		c->deadline = evtimer_new(c->lab->base, deadline_cb, c);
 	if (!c->deadline || conn_pending(c) == 0) {
-		conn_free(c);
+		conn_close(c);
 		return;
 	}
 	evtimer_add(c->deadline, &five);
@@ -238,9 +207,10 @@ static int amqp_on_data(struct conn *c, struct evbuffer *in)
 	conn_send(c, hdr, 8);
 	if (hdr[4] == 3)
 		conn_send(c, sasl_mechanisms, sizeof(sasl_mechanisms));
-	lab_event(c->lab, "amqp-header", "", c->chain, hdr[4] == 3 ? "sasl" : "amqp");
+	lab_conn_event(c, LAB_EV_AMQP_HEADER, NULL, hdr[4] == 3 ? "sasl" : "amqp");
 	c->state = ST_AMQP;
-	conn_end_deadline(c);
+	if (!lab_auth_deadline(c->lab))
+		conn_end_deadline(c); /* else it must authenticate in time, which the lab's AMQP cannot offer yet */
 	evbuffer_drain(in, evbuffer_get_length(in));
 	return 0;
 }
@@ -259,7 +229,7 @@ void conn_handshake_failed(struct conn *c, const char *reason)
 	c->chain = chain_of(lab, c->ssl, c->chain);
 	lab->n.handshakes_failed[c->chain]++;
 	lab_count_tls_failure(lab, reason);
-	lab_event(lab, "tls-failure", "", c->chain, reason);
+	lab_conn_event(c, LAB_EV_TLS_FAILURE, NULL, reason);
 	conn_close(c);
 }
 
@@ -272,43 +242,116 @@ void conn_io_closed(struct conn *c, int st)
 void conn_idle_timeout(struct conn *c)
 {
 	c->lab->n.dropped_timeouts++;
-	lab_event(c->lab, "timeout", c->device_id, c->chain, "keep-alive x 1.5 passed without a packet");
+	lab_conn_event(c, LAB_EV_TIMEOUT, NULL, "keep-alive x 1.5 passed without a packet");
 	conn_close(c);
 }
 
+/* A connection that has not authenticated in time (the handshake's deadline passed in a session that did not
+ * authenticate, or the authentication deadline itself). */
+static void auth_timeout(struct conn *c)
+{
+	char detail[64];
+
+	c->lab->n.dropped_auth++;
+	if (c->state == ST_HANDSHAKE) {
+		c->lab->n.handshakes_failed[c->chain]++;
+		lab_count_tls_failure(c->lab, "handshake timeout");
+	}
+	snprintf(detail, sizeof(detail), "not authenticated within %d s", c->lab->opts->auth_timeout);
+	conn_drop(c, "auth-timeout", detail);
+}
+
+static void handshake_timeout(struct conn *c)
+{
+	c->lab->n.dropped_timeouts++;
+	if (c->state == ST_HANDSHAKE) {
+		c->lab->n.handshakes_failed[c->chain]++;
+		lab_count_tls_failure(c->lab, "handshake timeout");
+	}
+	lab_conn_event(c, LAB_EV_TIMEOUT, NULL,
+		       c->state == ST_HANDSHAKE ? "handshake not finished in time" : "no CONNECT in time");
+	conn_close(c);
+}
+
+/* The handshake's deadline (handshake and CONNECT) and the authentication deadline share one timer: armed at
+ * accept for the earlier of the two (the authentication deadline when they are equal), and when the handshake's
+ * passes in an unauthenticated session, again for what is left of the other. */
 static void deadline_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *c = arg;
+	struct timeval more;
 
 	(void)fd;
 	(void)what;
 	if (c->state == ST_CLOSING) {
 		conn_close(c);
-		return;
+	} else if (!c->deadline_auth && (c->state == ST_HANDSHAKE || c->state == ST_WAIT_CONNECT)) {
+		handshake_timeout(c);
+	} else if (!c->deadline_auth && c->auth_more) {
+		more.tv_sec = c->auth_more;
+		more.tv_usec = 0;
+		c->deadline_auth = 1;
+		c->auth_more = 0;
+		evtimer_add(c->deadline, &more);
+	} else {
+		auth_timeout(c);
 	}
-	if (c->state == ST_HANDSHAKE || c->state == ST_WAIT_CONNECT) {
-		c->lab->n.dropped_timeouts++;
-		if (c->state == ST_HANDSHAKE) {
-			c->lab->n.handshakes_failed[c->chain]++;
-			lab_count_tls_failure(c->lab, "handshake timeout");
-		}
-		lab_event(c->lab, "timeout", "", c->chain,
-			  c->state == ST_HANDSHAKE ? "handshake not finished in time" : "no CONNECT in time");
-		conn_close(c);
+}
+
+int lab_auth_deadline(const struct lab_server *lab)
+{
+	return lab->opts->auth_timeout > 0;
+}
+
+void conn_authenticated(struct conn *c)
+{
+	if (!c->authed) {
+		c->authed = 1;
+		c->lab->nauthed++;
 	}
+	conn_end_deadline(c);
+}
+
+/* The oldest connection that has not authenticated (the list is newest first), or NULL. */
+static struct conn *oldest_unauthenticated(struct lab_server *lab)
+{
+	struct conn *found = NULL;
+
+	for (struct conn *c = lab->conns; c; c = c->next)
+		if (!c->authed)
+			found = c;
+	return found;
+}
+
+/* Room for one more connection: --max-connections in all, of which a tenth (at least one) is kept for
+ * authenticated sessions. When the unauthenticated ones fill theirs, the oldest of them makes room (a device's
+ * own connection is unauthenticated too until its CONNECT, so it must be able to get in). 0, or -1 full. */
+static int make_room(struct lab_server *lab)
+{
+	size_t max = (size_t)lab->opts->max_conns, reserve = max / 10 ? max / 10 : max > 1;
+	struct conn *o;
+
+	if (lab->nconns < max && lab->nconns - lab->nauthed < max - reserve)
+		return 0;
+	if (!(o = oldest_unauthenticated(lab)))
+		return -1;
+	lab->n.dropped_crowded++;
+	conn_drop(o, "crowded-out", "the oldest unauthenticated connection made room for a new one");
+	return 0;
 }
 
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int socklen, void *arg)
 {
 	struct lab_server *lab = arg;
 	int proto = l == lab->amqp ? PROTO_AMQP : l == lab->ws ? PROTO_WS : PROTO_MQTT, one = 1;
-	struct timeval tv = { lab->opts->handshake_timeout, 0 };
+	int h = lab->opts->handshake_timeout, a = lab->opts->auth_timeout;
+	struct timeval tv = { a > 0 && a <= h ? a : h, 0 };
 	struct conn *c;
 	SSL *ssl;
 
 	(void)sa;
 	(void)socklen;
-	if (lab->nconns >= (size_t)lab->opts->max_conns) {
+	if (make_room(lab) < 0) {
 		lab->n.dropped_cap++;
 		evutil_closesocket(fd);
 		return;
@@ -323,6 +366,8 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	c->proto = (enum conn_proto)proto;
 	c->on_data = proto == PROTO_AMQP ? amqp_on_data : proto == PROTO_WS ? ws_on_data : mqtt_process;
 	c->next_packet_id = 1;
+	c->deadline_auth = a > 0 && a <= h;
+	c->auth_more = (unsigned short)(a > h ? a - h : 0);
 	c->next = lab->conns;
 	if (lab->conns)
 		lab->conns->prev = c;
@@ -335,7 +380,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	    (proto == PROTO_WS && !(c->ws_in = evbuffer_new()))) {
 		if (!c->ssl)
 			SSL_free(ssl);
-		conn_free(c);
+		conn_close(c);
 	}
 }
 
@@ -354,7 +399,7 @@ int lab_switch(struct lab_server *lab, enum lab_chain to, int mix, int disconnec
 	if (!lab->dps_pending)
 		lab->dps_chain = to;
 	snprintf(detail, sizeof(detail), "mix=%d disconnect=%d", mix, disconnect);
-	lab_event(lab, "switch", "", to, detail);
+	lab_event(lab, LAB_EV_SWITCH, "", to, detail);
 	if (disconnect) {
 		struct conn *c = lab->conns, *next;
 		for (; c; c = next) {
@@ -420,7 +465,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	struct lab_server *lab = arg;
 
 	(void)what;
-	lab_event(lab, "shutdown", "", lab->hub_chain, sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	lab_event(lab, LAB_EV_SHUTDOWN, "", lab->hub_chain, sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	event_base_loopexit(lab->base, NULL);
 }
 
@@ -464,6 +509,8 @@ static int start(struct lab_server *lab, struct rs_error *err)
 		snprintf(lab->token + 2 * i, 3, "%02x", rnd[i]);
 	if (!(lab->base = event_base_new()) || !(lab->scratch = evbuffer_new()))
 		return rs_error_set(err, RS_ERR_INTERNAL, "cannot start the event loop");
+	if (lab_events_start(lab, err) < 0)
+		return -1;
 	lab->mqtt_port = lab->opts->mqtt_port;
 	lab->amqp_port = lab->opts->amqp_port;
 	lab->ws_port = lab->opts->ws_port;
@@ -487,7 +534,7 @@ static void stop(struct lab_server *lab)
 	char path[4096];
 
 	while (lab->conns)
-		conn_free(lab->conns);
+		conn_close(lab->conns);
 	if (lab->mqtt)
 		evconnlistener_free(lab->mqtt);
 	if (lab->amqp)
@@ -499,6 +546,7 @@ static void stop(struct lab_server *lab)
 	if (lab->admin)
 		evhttp_free(lab->admin);
 	lab_control_stop(lab);
+	lab_events_stop(lab);
 	if (lab->sig_term)
 		event_free(lab->sig_term);
 	if (lab->sig_int)
@@ -517,10 +565,28 @@ static void stop(struct lab_server *lab)
 	OPENSSL_cleanse(lab->token, sizeof(lab->token));
 }
 
+/* The ready event: where the lab listens. */
+static void ready(struct lab_server *lab)
+{
+	struct lab_event ev = { .kind = LAB_EV_READY, .chain = lab->hub_chain };
+	json_t *o;
+	char *line;
+
+	ev.fields = json_pack("{s:s,s:i,s:i,s:i,s:i,s:i,s:s}", "listen", lab->opts->listen, "mqtt_port", lab->mqtt_port,
+			      "https_port", lab->https_port, "amqp_port", lab->amqp_port, "ws_port", lab->ws_port,
+			      "admin_port", lab->admin_port, "hub", lab->cfg.hub_host);
+	if (lab->opts->ready && (o = lab_event_json(&ev, lab->opts->clock()))) {
+		if ((line = json_dumps(o, JSON_COMPACT)))
+			lab->opts->ready(line);
+		free(line);
+		json_decref(o);
+	}
+	lab_emit(lab, &ev);
+}
+
 int lab_serve(const struct lab_serve_opts *opts, struct rs_error *err)
 {
 	struct lab_server *lab = calloc(1, sizeof(*lab));
-	char ready[512];
 	int rv = -1;
 
 	if (!lab)
@@ -530,15 +596,7 @@ int lab_serve(const struct lab_serve_opts *opts, struct rs_error *err)
 	lab->started = lab->switched_at = opts->clock();
 	signal(SIGPIPE, SIG_IGN);
 	if (start(lab, err) == 0) {
-		char at[32];
-		rs_time_format(opts->clock(), at, sizeof(at));
-		snprintf(ready, sizeof(ready),
-			 "{\"time\":\"%s\",\"event\":\"ready\",\"listen\":\"%s\",\"mqtt_port\":%d,\"https_port\":%d,"
-			 "\"amqp_port\":%d,\"ws_port\":%d,\"admin_port\":%d,\"chain\":\"%s\",\"hub\":\"%s\"}",
-			 at, opts->listen, lab->mqtt_port, lab->https_port, lab->amqp_port, lab->ws_port, lab->admin_port,
-			 lab_chain_name(lab->hub_chain), lab->cfg.hub_host);
-		if (opts->ready)
-			opts->ready(ready);
+		ready(lab);
 		event_base_dispatch(lab->base);
 		rv = 0;
 	}

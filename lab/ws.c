@@ -3,6 +3,7 @@
  * /$iothub/websocket, accepts the subprotocol "mqtt" in any case and echoes back the exact token the client
  * offered, then unwraps binary frames (which clients must mask) into the same MQTT handling as port 8883.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,7 +16,7 @@ static void http_error(struct conn *c, const char *status, const char *why)
 	char resp[256];
 	int n = snprintf(resp, sizeof(resp), "HTTP/1.1 %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", status);
 
-	lab_event(c->lab, "protocol-error", "", c->chain, why);
+	lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, why);
 	conn_send(c, resp, (size_t)n);
 	conn_close_after_flush(c);
 }
@@ -88,14 +89,42 @@ static int upgrade(struct conn *c, struct evbuffer *in)
 		     "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
 		     "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Protocol: %.*s\r\n\r\n",
 		     accept, (int)proto.len, proto.ptr);
-	lab_event(c->lab, "ws-upgrade", "", c->chain, "");
+	lab_conn_event(c, LAB_EV_WS_UPGRADE, NULL, "");
 	evbuffer_drain(in, used);
 	conn_send(c, resp, (size_t)n);
 	c->ws_upgraded = 1;
 	return 1;
 }
 
-/* Unwraps every complete frame; returns -1 when c was closed. */
+/* Answers a PING at a bounded rate: at most LAB_PONG_RATE a second, and none while earlier output waits for the
+ * peer to read it (RFC 6455, 5.5.3, lets an endpoint answer only the most recent of several PINGs). Past
+ * LAB_PING_FLOOD PINGs in a second the connection is not read until the clock's next check (250 ms): a PING
+ * flood then costs the lab neither memory nor more than its share of the loop. */
+static void pong(struct conn *c, const struct rs_ws_frame *f)
+{
+	unsigned char hdr[14];
+	struct timeval tv;
+	size_t n;
+
+	event_base_gettimeofday_cached(c->lab->base, &tv);
+	if (c->ping_sec != (unsigned)tv.tv_sec) {
+		c->ping_sec = (unsigned)tv.tv_sec;
+		c->pings = 0;
+	}
+	if (c->pings < USHRT_MAX)
+		c->pings++;
+	if (c->pings >= LAB_PING_FLOOD && !c->paused)
+		conn_io_pause(c); /* resumed by the clock's next check (control.c) */
+	if (c->pings > LAB_PONG_RATE || conn_pending(c) > 0) {
+		c->lab->n.pings_ignored++;
+		return;
+	}
+	n = rs_ws_header(RS_WS_PONG, f->payload_len, NULL, hdr);
+	if (conn_send(c, hdr, n) == 0)
+		conn_send(c, f->payload, f->payload_len);
+}
+
+/* Unwraps every complete frame; returns -1 when c was closed or is closing. */
 static int frames(struct conn *c, struct evbuffer *in)
 {
 	struct rs_ws_frame f;
@@ -112,16 +141,13 @@ static int frames(struct conn *c, struct evbuffer *in)
 		if (r < 0 || !f.masked || f.opcode == RS_WS_TEXT) {
 			if (r < 0 && err.code == RS_ERR_LIMIT)
 				c->lab->n.dropped_limits++;
-			lab_event(c->lab, "protocol-error", c->device_id, c->chain,
-				  r < 0 ? err.message : !f.masked ? "client frame is not masked" : "text frame");
+			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, r < 0 ? err.message : !f.masked ? "client frame is not masked" : "text frame");
 			conn_close(c);
 			return -1;
 		}
 		rs_ws_unmask((unsigned char *)f.payload, f.payload_len, f.mask, 0);
 		if (f.opcode == RS_WS_PING) {
-			size_t n = rs_ws_header(RS_WS_PONG, f.payload_len, NULL, hdr);
-			conn_send(c, hdr, n);
-			conn_send(c, f.payload, f.payload_len);
+			pong(c, &f);
 		} else if (f.opcode == RS_WS_CLOSE) {
 			size_t n = rs_ws_header(RS_WS_CLOSE, 0, NULL, hdr);
 			conn_send(c, hdr, n);
@@ -136,6 +162,10 @@ static int frames(struct conn *c, struct evbuffer *in)
 			evbuffer_add(c->ws_in, f.payload, f.payload_len);
 		}
 		evbuffer_drain(in, used);
+		if (c->slow)
+			return -1;
+		if (c->paused)
+			return 0; /* the rest of the input waits in c->in */
 	}
 	return 0;
 }
