@@ -61,7 +61,7 @@ struct rs_vpath {
 #define X_AT(pv, i) ((pv)->nodes[(pv)->path[i]].x)
 #define CERT_AT(pv, i) ((pv)->nodes[(pv)->path[i]].cert)
 
-/* Fills a fault (reason, rule id, certificate index or -1, message) and returns -1. */
+/* verify_fault.c: fills a fault (reason, rule id, certificate index or -1, message) and returns -1. */
 int rs_vfault(struct rs_verify_fault *f, enum rs_verify_reason reason, const char *rule, long at, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
@@ -71,8 +71,6 @@ int rs_verify_check_cert_profile(const struct rs_vpath *pv, size_t i, struct rs_
 int rs_verify_check_end_profile(const struct rs_vpath *pv, struct rs_verify_fault *f);
 int rs_verify_check_nc_extra(const struct rs_vpath *pv, size_t j, const NAME_CONSTRAINTS *nc, int critical,
 			     struct rs_verify_fault *f);
-/* A dNSName in preferred name syntax (LDH labels; with wildcard_ok, a whole "*" left-most label). */
-int rs_verify_dns_name_ok(const char *name, size_t len, int wildcard_ok);
 
 /* verify_opts.c: a copy of opts (for the probe, which sets its own host); NULL when out of memory. */
 struct rs_verify_opts *rs_verify_opts_dup(const struct rs_verify_opts *opts);
@@ -84,7 +82,9 @@ int rs_verify_check_crls(const struct rs_vnode *nodes, const size_t *path, size_
 /* verify_checks.c: every check of one complete path (nodes path[0..len-1], end certificate first). */
 int rs_verify_check_path(const struct rs_vnode *nodes, const size_t *path, size_t len, size_t chain_bytes,
 			 const struct rs_verify_opts *opts, struct rs_verify_fault *fault);
-/* A certificate's name for messages: its CN, else its subject, else its SHA-1 thumbprint. */
+/* verify_fault.c: a certificate's name for messages: its CN, else its subject, else its SHA-1 thumbprint. */
 const char *rs_verify_cert_label(const struct rs_cert *cert);
+/* verify_fault.c: a dNSName in preferred name syntax (LDH labels; with wildcard_ok, a whole "*" left-most label). */
+int rs_verify_dns_name_ok(const char *name, size_t len, int wildcard_ok);
 
 #endif

@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """layers.py: the library's layering, checked on the compiled objects.
 
+Inside each module of lib/ the files' references run one way too: a circle of files that call each other (a.c
+calls b.c, which calls a.c) is reported. Circles in the front ends (lab/, fleet/, cli/) are listed as notes.
+
 Each module of lib/ has a rank; a module may refer only to symbols defined in modules of a lower rank (and in
 itself). Nothing in lib/ may refer to a symbol defined by a front end (lab/, fleet/, cli/). The objects are read
 with `nm -P`, so the check sees what the linker sees, macros and inline wrappers included.
@@ -93,7 +96,64 @@ def check(lib_top, fronts):
         elif s in front:
             problems.append(f"lib/{mod} -> front end: {os.path.basename(obj)} refers to {s}, "
                             f"defined in {os.path.relpath(front[s])}")
-    return problems, len(mods), len(refs)
+    lib_table = symbols(list(objects(lib_top)))
+    for mod, files in circles(lib_table, lambda o: module_of(o, lib_top)):
+        problems.append(f"lib/{mod}: files that call each other: {' <-> '.join(files)}")
+    notes = []
+    for top in fronts:
+        for grp, files in circles(symbols(list(objects(top))), lambda o: "front"):
+            notes.append(f"note: {os.path.basename(top.rstrip(os.sep))}/: files that call each other: "
+                         f"{' <-> '.join(files)}")
+    return problems + notes, len(mods), len(refs)
+
+
+def circles(table, group_of):
+    """The circles of files that call each other, within one group: a list of (group, [file names])."""
+    owner = {}
+    for obj, (defined, _) in table.items():
+        for s in defined:
+            owner[s] = obj
+    edges = {}
+    for obj, (_, undefined) in table.items():
+        edges[obj] = sorted({owner[s] for s in undefined
+                             if s in owner and owner[s] != obj and group_of(owner[s]) == group_of(obj)})
+    index, low, stack, on, found = {}, {}, [], set(), []
+
+    def visit(v):  # Tarjan's strongly connected components, iterative so deep graphs cannot overflow
+        work = [(v, iter(edges[v]))]
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        while work:
+            node, it = work[-1]
+            nxt = next(it, None)
+            if nxt is not None:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on.add(nxt)
+                    work.append((nxt, iter(edges[nxt])))
+                elif nxt in on:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    on.discard(w)
+                    comp.append(w)
+                    if w == node:
+                        break
+                if len(comp) > 1:
+                    found.append((group_of(node), sorted(os.path.basename(c) for c in comp)))
+
+    for v in sorted(edges):
+        if v not in index:
+            visit(v)
+    return sorted(found)
 
 
 def order_text():
@@ -107,6 +167,8 @@ def self_test():
             "lib/core/a.c": "int trust_fn(void); int lab_fn(void); int core_fn(void) { return trust_fn() + lab_fn(); }\n",
             "lib/trust/b.c": "int core_fn(void); int trust_fn(void) { return 1; } int t2(void) { return core_fn(); }\n",
             "lab/c.c": "int lab_fn(void) { return 2; }\n",
+            "lib/net/x.c": "int y_fn(void); int x_fn(void) { return y_fn(); }\n",
+            "lib/net/y.c": "int x_fn(void); int y_fn(void) { return x_fn(); }\n",
         }
         for rel, text in srcs.items():
             src = os.path.join(d, rel)
@@ -115,13 +177,14 @@ def self_test():
                 f.write(text)
             subprocess.run(["cc", "-c", src, "-o", src[:-2] + ".o"], check=True)
         problems, _, _ = check(os.path.join(d, "lib"), [os.path.join(d, "lab")])
-    want = ["lib/core -> lib/trust: a.o calls trust_fn", "lib/core -> front end: a.o refers to lab_fn"]
+    want = ["lib/core -> lib/trust: a.o calls trust_fn", "lib/core -> front end: a.o refers to lab_fn",
+            "lib/net: files that call each other: x.o <-> y.o"]
     missing = [w for w in want if not any(p.startswith(w) for p in problems)]
     extra = [p for p in problems if not any(p.startswith(w) for w in want)]
     if missing or extra:
         print("layers self-test failed: missing", missing, "unexpected", extra)
         return 1
-    print("layers self-test: both planted references found, nothing else (2 problems)")
+    print(f"layers self-test: the {len(want)} planted problems found, nothing else")
     return 0
 
 
@@ -143,9 +206,10 @@ def main(argv):
     problems, nmods, nrefs = check(lib_top, fronts)
     for p in problems:
         print(p)
+    wrong = [p for p in problems if not p.startswith("note: ")]
     print(f"layers: {nmods} modules, {nrefs} references, order {order_text()}: "
-          f"{len(problems)} wrong reference(s)")
-    return 1 if problems else 0
+          f"{len(wrong)} wrong reference(s) or circle(s)")
+    return 1 if wrong else 0
 
 
 if __name__ == "__main__":
