@@ -198,7 +198,7 @@ static int lab_serve_cmd(int argc, char **argv)
 	const char *events = NULL;
 	struct rs_error err;
 	rs_time at;
-	int c, rv;
+	int c, rv, sig = 0, lock;
 
 	opts.listen = "127.0.0.1";
 	opts.mqtt_port = 8883;
@@ -244,10 +244,16 @@ static int lab_serve_cmd(int argc, char **argv)
 	opts.dir = argv[optind];
 	opts.clock = serve_clock;
 	opts.ready = serve_ready;
-	if ((opts.events_fd = events_fd(events)) < 0)
+	opts.stopped_by = &sig;
+	if ((rv = lab_lock(opts.dir, &lock)) != 0)
+		return rv;
+	if ((opts.events_fd = events_fd(events)) < 0) {
+		lab_unlock(lock);
 		return EXIT_ERROR;
-	rv = lab_serve(&opts, &err) < 0 ? lib_error(&err) : EXIT_OK;
+	}
+	rv = lab_serve(&opts, &err) < 0 ? lib_error(&err) : sig ? 128 + sig : EXIT_OK; /* 130, 143 after a signal */
 	close(opts.events_fd);
+	lab_unlock(lock); /* after serve.json is removed */
 	return rv;
 }
 

@@ -1173,6 +1173,13 @@ RS_API int rs_pinscan_path(struct rs_pinscan *ps, const char *path, const struct
 RS_API int rs_pinscan_mem(struct rs_pinscan *ps, const unsigned char *buf, size_t len, const char *name,
 			  struct rs_error *err);
 RS_API size_t rs_pinscan_count(const struct rs_pinscan *ps);
+/** A file of a scanned tree that was not read: too large, unreadable, a special file or a link; never silent. */
+struct rs_pin_skipped {
+	char *path;
+	char *reason; /* "larger than 268435456 bytes", "cannot read: Permission denied", ... */
+};
+RS_API size_t rs_pinscan_skipped_count(const struct rs_pinscan *ps);
+RS_API const struct rs_pin_skipped *rs_pinscan_skipped_at(const struct rs_pinscan *ps, size_t i);
 RS_API const struct rs_pin_finding *rs_pinscan_at(const struct rs_pinscan *ps, size_t i);
 /** Files and bytes read, and findings dropped by suppressions. */
 RS_API unsigned long long rs_pinscan_files(const struct rs_pinscan *ps);

@@ -537,6 +537,8 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 
 	(void)what;
 	lab_event(lab, LAB_EV_SHUTDOWN, "", lab->hub_chain, sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	if (lab->opts->stopped_by)
+		*lab->opts->stopped_by = (int)sig;
 	event_base_loopexit(lab->base, NULL);
 }
 
@@ -591,13 +593,18 @@ static int start(struct lab_server *lab, struct rs_error *err)
 	    !(lab->ws = listen_on(lab, &lab->ws_port, err)) ||
 	    lab_http_start(lab, err) < 0)
 		return -1;
-	lab->sig_term = evsignal_new(lab->base, SIGTERM, on_signal, lab);
-	lab->sig_int = evsignal_new(lab->base, SIGINT, on_signal, lab);
+	/* Signals are the served lab's; a lab driven by a handle (in another front end's process) is stopped by it, and
+	 * libevent's signal events would take the process's handlers. */
+	if (!lab->opts->handle) {
+		lab->sig_term = evsignal_new(lab->base, SIGTERM, on_signal, lab);
+		lab->sig_int = evsignal_new(lab->base, SIGINT, on_signal, lab);
+		if (!lab->sig_term || !lab->sig_int || evsignal_add(lab->sig_term, NULL) || evsignal_add(lab->sig_int, NULL))
+			return rs_error_set(err, RS_ERR_INTERNAL, "cannot set up the event loop");
+	}
 	lab->sampler = event_new(lab->base, -1, EV_PERSIST, sample, lab);
 	if (lab_control_start(lab, err) < 0)
 		return -1;
-	if (!lab->sig_term || !lab->sig_int || !lab->sampler || evsignal_add(lab->sig_term, NULL) ||
-	    evsignal_add(lab->sig_int, NULL) || event_add(lab->sampler, &five))
+	if (!lab->sampler || event_add(lab->sampler, &five))
 		return rs_error_set(err, RS_ERR_INTERNAL, "cannot set up the event loop");
 	return write_state(lab, err);
 }

@@ -123,6 +123,7 @@ struct rs_cert *rs_cert_from_x509(X509 *x, struct rs_error *err); /* takes a ref
 /* The same; with keep_malformed, a certificate whose extensions OpenSSL flags as invalid is kept (its
  * rs_cert_malformed() says why) instead of being an error. */
 struct rs_cert *rs_cert_from_x509_ex(X509 *x, int keep_malformed, struct rs_error *err);
+struct rs_cert *rs_cert_from_pem(const char *pem, size_t len, struct rs_error *err);
 X509 *rs_cert_get0_x509(const struct rs_cert *cert);
 /* A DER X.509 Name as rs_cert_subject writes names; NULL when der is not exactly one Name. */
 char *rs_name_der_string(const unsigned char *der, size_t len);

@@ -155,43 +155,27 @@ static int check_digest(struct pctx *c, const char *path, const char *key, char 
 static int known_pem(struct pctx *c, json_t *obj, const char *path, struct rs_known *k)
 {
 	json_t *pem = json_object_get(obj, "pem");
-	struct rs_certlist *list;
 	struct rs_error inner;
 	char where[256];
-	int rv = -1;
 
 	if (!pem)
 		return 0;
 	snprintf(where, sizeof(where), "%s.pem", path);
 	if (!json_is_string(pem))
 		return perr(c, where, "expected a string");
-	if (!(list = rs_certlist_new()))
-		return perr(c, where, "out of memory");
-	if (rs_load_mem(list, (const unsigned char *)json_string_value(pem), json_string_length(pem), "pem", NULL,
-			&inner) < 0) {
-		perr(c, where, inner.message);
-		goto out;
-	}
-	if (rs_certlist_count(list) != 1) {
-		perr(c, where, "must hold exactly one certificate");
-		goto out;
-	}
-	k->cert = rs_cert_up_ref(rs_certlist_at(list, 0));
+	/* One PEM certificate, read by the x509 layer: the catalog sits below extract and never loads files. */
+	if (!(k->cert = rs_cert_from_pem(json_string_value(pem), json_string_length(pem), &inner)))
+		return perr(c, where, inner.message);
 	if (check_digest(c, path, "sha1", &k->sha1, rs_cert_sha1(k->cert)) < 0 ||
 	    check_digest(c, path, "sha256", &k->sha256, rs_cert_sha256(k->cert)) < 0 ||
 	    check_digest(c, path, "spki_sha256", &k->spki, rs_cert_spki_sha256(k->cert)) < 0)
-		goto out;
+		return -1;
 	/* The subject is informational in the JSON; the certificate's own rendering is the one lookups compare. */
 	free(k->subject);
-	if (!(k->subject = rs_strdup(rs_cert_subject(k->cert)))) {
-		perr(c, where, "out of memory");
-		goto out;
-	}
+	if (!(k->subject = rs_strdup(rs_cert_subject(k->cert))))
+		return perr(c, where, "out of memory");
 	k->not_after = rs_cert_not_after(k->cert);
-	rv = 0;
-out:
-	rs_certlist_free(list);
-	return rv;
+	return 0;
 }
 
 static int known_issuers(struct pctx *c, json_t *obj, const char *path, struct rs_known *k)

@@ -4,8 +4,11 @@
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/err.h>
 #include <openssl/obj_mac.h>
+#include <openssl/pem.h>
 #include <openssl/x509v3.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -359,7 +362,8 @@ struct rs_cert *rs_cert_from_x509_ex(X509 *x, int keep_malformed, struct rs_erro
 	}
 	if (digests(c) < 0 || serial_and_names(c) < 0 || key_info(c) < 0 || sans(c) < 0 || key_usages(c) < 0 ||
 	    identifiers(c) < 0) {
-		rs_fail_ssl(err, RS_ERR_PARSE, "cannot read certificate fields");
+		/* these readers fail only when memory does (test_allocfail): an error, never a "broken" certificate */
+		rs_fail_ssl(err, RS_ERR_NOMEM, "cannot read certificate fields: out of memory");
 		goto fail;
 	}
 	ERR_pop_to_mark();
@@ -392,6 +396,34 @@ struct rs_cert *rs_cert_from_der(const unsigned char *der, size_t len, struct rs
 	}
 	c = rs_cert_from_x509(x, err);
 	X509_free(x);
+	return c;
+}
+
+/* Exactly one PEM certificate and nothing else that OpenSSL reads as PEM: what a catalog entry holds. */
+struct rs_cert *rs_cert_from_pem(const char *pem, size_t len, struct rs_error *err)
+{
+	BIO *bio;
+	X509 *x = NULL, *extra = NULL;
+	struct rs_cert *c = NULL;
+
+	if (len > INT_MAX) {
+		rs_fail(err, RS_ERR_LIMIT, "certificate too large");
+		return NULL;
+	}
+	if (!(bio = BIO_new_mem_buf(pem, (int)len))) {
+		rs_fail(err, RS_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	if (!(x = PEM_read_bio_X509(bio, NULL, NULL, NULL)))
+		rs_fail(err, RS_ERR_PARSE, "not one readable PEM certificate");
+	else if ((extra = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL)
+		rs_fail(err, RS_ERR_PARSE, "must hold exactly one certificate");
+	else
+		c = rs_cert_from_x509(x, err);
+	ERR_clear_error();
+	X509_free(extra);
+	X509_free(x);
+	BIO_free(bio);
 	return c;
 }
 

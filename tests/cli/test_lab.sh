@@ -238,7 +238,7 @@ fi
 
 # ---- events and secrets ----
 stop_lab
-check "the server exits 0 on SIGTERM" [ $? -eq 0 ]
+check "the server exits 143 on SIGTERM" [ $? -eq 143 ]
 check "serve.json is removed on exit" [ ! -e "$LAB/serve.json" ]
 check "every line of the event log is a JSON object with time, event, device, chain" python3 -c '
 import json, sys

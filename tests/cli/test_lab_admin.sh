@@ -76,7 +76,7 @@ check "  ... and it switched" [ "$(state)" = "new 0" ]
 check "lab migrate --to next --mix 20 (the CLI) works" "$BIN" lab migrate "$LAB" --to next --mix 20
 check "  ... and it switched" [ "$(state)" = "next 20" ]
 stop_lab
-check "the server exits 0 on SIGTERM" [ $? -eq 0 ]
+check "the server exits 143 on SIGTERM" [ $? -eq 143 ]
 
 echo "$fails failed"
 [ $fails -eq 0 ]

@@ -55,7 +55,7 @@ curl -s --max-time 5 "http://127.0.0.1:$ADMIN_PORT/metrics" >"$S/metrics2.txt"
 check "  ... counted in /metrics" grep -q 'dropped_connections_total{cause="slow-consumer"} [1-9]' "$S/metrics2.txt"
 check "a device is still served afterwards" pub
 stop_lab
-check "the server exits 0 on SIGTERM" [ $? -eq 0 ]
+check "the server exits 143 on SIGTERM" [ $? -eq 143 ]
 
 echo "$fails failed"
 [ $fails -eq 0 ]

@@ -2,7 +2,7 @@
  * anchors.c: the trust anchor model. An anchor is a certificate or a name and a key, deduplicated, with every
  * place it was found. Extractors add to it through the rs_scan_* functions of extract/extract.h.
  */
-#include "../extract/extract.h"
+#include "extract.h"
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
