@@ -46,7 +46,7 @@ curl -s --max-time 5 "http://127.0.0.1:$ADMIN_PORT/metrics" >"$S/metrics.txt"
 grep '^rootshift_lab_accept_errors_total' "$S/metrics.txt"
 check "  ... and the failed accepts are counted" grep -q '^rootshift_lab_accept_errors_total [1-9]' "$S/metrics.txt"
 stop_lab
-check "the server exits 0 on SIGTERM" [ $? -eq 0 ]
+check "the server exits 143 on SIGTERM" [ $? -eq 143 ]
 
 echo "$fails failed"
 [ $fails -eq 0 ]
