@@ -17,7 +17,7 @@
 #define MAX_PINS 16
 #define CACHE_SLOTS 4
 
-enum { EV_CONNECT, EV_RENEW, EV_PING };
+enum { EV_CONNECT, EV_RENEW, EV_PING, EV_EXPIRE };
 enum stage { STAGE_DPS, STAGE_HUB };
 
 struct conn;

@@ -24,10 +24,15 @@ struct lab_handle {
 	int ack[2]; /* the lab answers a tick */
 };
 
-static long keep_alive_limit(int keep_alive)
+/* 1 when idle seconds without a packet exceed 1.5 x keep_alive (capped at 1767 s, azure-iot-facts.md 3.1),
+ * compared in halves of a second so that a keep-alive of 1 s allows 1.5 s, not 1. */
+static int keep_alive_passed(int keep_alive, rs_time idle)
 {
-	long t = (long)keep_alive * 3 / 2;
-	return t > 1767 ? 1767 : t;
+	long half_limit = (long)keep_alive * 3; /* 1.5 x keep_alive, in half seconds */
+
+	if (half_limit > 2 * 1767)
+		half_limit = 2 * 1767;
+	return (long)idle * 2 > half_limit;
 }
 
 void lab_tick(struct lab_server *lab)
@@ -42,8 +47,14 @@ void lab_tick(struct lab_server *lab)
 	}
 	for (c = lab->conns; c; c = next) {
 		next = c->next;
+		if (c->state == ST_HUB && c->sas_expiry > 0 && now >= c->sas_expiry) {
+			/* IoT Hub drops an MQTT session when its SAS expires (401003, azure-iot-facts.md 2.3 and 3.1) */
+			lab_event(lab, "sas-expired", c->device_id, c->chain, "the session's SAS token expired");
+			conn_drop(c, CAUSE_SAS_EXPIRED);
+			continue;
+		}
 		if ((c->state != ST_HUB && c->state != ST_DPS) || c->keep_alive <= 0 ||
-		    now - c->last_seen <= keep_alive_limit(c->keep_alive))
+		    !keep_alive_passed(c->keep_alive, now - c->last_seen))
 			continue;
 		conn_idle_timeout(c);
 	}

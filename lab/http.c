@@ -1,10 +1,9 @@
 /*
- * http.c: the lab's HTTP side, on libevent's evhttp. Over TLS: DPS registration (PUT register, GET operation
- * status) and IoT Hub device-to-cloud events (azure-iot-facts.md 3.4 and 3.5). On a plain loopback port: the admin
- * API (status, migrate, revert; changes need the token from serve.json), Prometheus /metrics and the web page.
+ * http.c: the lab's admin side, on libevent's evhttp, on a plain loopback port: the admin API (status, migrate,
+ * revert; changes need the token from serve.json), Prometheus /metrics and the web page. The HTTPS port (DPS and
+ * hub REST, WebSocket upgrades) is https.c.
  */
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
 #include <netinet/in.h>
@@ -40,162 +39,6 @@ static void reply(struct evhttp_request *req, int code, const char *reason, cons
 	evhttp_send_reply(req, code, reason, code == 204 ? NULL : b);
 	if (b)
 		evbuffer_free(b);
-}
-
-/* Splits a path into at most max segments (copied into buf); returns the count, or -1. */
-static int split_path(const char *path, char *buf, size_t size, char **seg, int max)
-{
-	int n = 0;
-	char *p;
-
-	if (!path || path[0] != '/' || strlen(path) >= size)
-		return -1;
-	snprintf(buf, size, "%s", path + 1);
-	for (p = buf; p && *p; ) {
-		if (n == max)
-			return -1;
-		seg[n++] = p;
-		p = strchr(p, '/');
-		if (p)
-			*p++ = '\0';
-	}
-	return n;
-}
-
-/* ---- HTTPS: DPS and hub events ---- */
-
-static void dps_unauthorized(struct evhttp_request *req, struct lab_server *lab, const char *dev, const char *why)
-{
-	char body[256], track[40];
-
-	lab->n.auth_failures++;
-	lab_event(lab, "auth-failure", dev, lab->dps_chain, why);
-	lab_tracking_id(track, sizeof(track));
-	snprintf(body, sizeof(body), "{\"errorCode\":401002,\"trackingId\":\"%s\",\"message\":\"Unauthorized\"}", track);
-	reply(req, 401, "Unauthorized", "application/json; charset=utf-8", body);
-}
-
-static void hub_unauthorized(struct evhttp_request *req, struct lab_server *lab, const char *dev, const char *why)
-{
-	char body[300], track[40], now[32];
-
-	lab->n.auth_failures++;
-	lab_event(lab, "auth-failure", dev, lab->hub_chain, why);
-	lab_tracking_id(track, sizeof(track));
-	rs_time_format(lab->opts->clock(), now, sizeof(now));
-	snprintf(body, sizeof(body),
-		 "{\"Message\":\"ErrorCode:IotHubUnauthorizedAccess;Unauthorized\",\"ExceptionMessage\":\"Tracking "
-		 "ID:%s-G:lab-TimeStamp:%s\"}",
-		 track, now);
-	reply(req, 401, "Unauthorized", "application/json; charset=utf-8", body);
-}
-
-static void dps_http(struct evhttp_request *req, struct lab_server *lab, char **seg, int n)
-{
-	const char *auth = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
-	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
-	char resource[512], body[1024], now[32], op[48];
-	unsigned char r[8];
-	struct rs_error err;
-
-	snprintf(resource, sizeof(resource), "%s/registrations/%s", seg[0], seg[2]);
-	if (strcasecmp(seg[0], lab->cfg.id_scope) || !auth || lab_check_sas(lab, auth, resource, seg[2], &err) < 0) {
-		dps_unauthorized(req, lab, seg[2], auth ? err.message : "no Authorization header");
-		return;
-	}
-	rs_time_format(lab->opts->clock(), now, sizeof(now));
-	if (n == 4 && cmd == EVHTTP_REQ_PUT && !strcmp(seg[3], "register")) {
-		RAND_bytes(r, sizeof(r));
-		snprintf(op, sizeof(op), "4.%02x%02x%02x%02x%02x%02x%02x%02x.lab", r[0], r[1], r[2], r[3], r[4], r[5],
-			 r[6], r[7]);
-		snprintf(body, sizeof(body), "{\"operationId\":\"%s\",\"status\":\"assigning\"}", op);
-		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "1");
-		reply(req, 202, "Accepted", "application/json; charset=utf-8", body);
-		return;
-	}
-	if (n == 5 && cmd == EVHTTP_REQ_GET && !strcmp(seg[3], "operations") && !strncmp(seg[4], "4.", 2)) {
-		lab->n.dps_registrations++;
-		snprintf(body, sizeof(body),
-			 "{\"operationId\":\"%s\",\"status\":\"assigned\",\"registrationState\":{\"registrationId\":"
-			 "\"%s\",\"createdDateTimeUtc\":\"%s\",\"assignedHub\":\"%s\",\"deviceId\":\"%s\",\"status\":"
-			 "\"assigned\",\"substatus\":\"initialAssignment\",\"lastUpdatedDateTimeUtc\":\"%s\"}}",
-			 seg[4], seg[2], now, lab->cfg.hub_host, seg[2], now);
-		lab_event(lab, "dps-assigned", seg[2], lab->dps_chain, lab->cfg.hub_host);
-		reply(req, 200, "OK", "application/json; charset=utf-8", body);
-		return;
-	}
-	reply(req, 404, "Not Found", "application/json; charset=utf-8", "{\"errorCode\":404000,\"message\":\"Not found\"}");
-}
-
-static void hub_http(struct evhttp_request *req, struct lab_server *lab, char **seg)
-{
-	const char *auth = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
-	char resource[512];
-	struct rs_error err;
-
-	snprintf(resource, sizeof(resource), "%s/devices/%s", lab->cfg.hub_host, seg[1]);
-	if (!auth || lab_check_sas(lab, auth, resource, seg[1], &err) < 0) {
-		hub_unauthorized(req, lab, seg[1], auth ? err.message : "no Authorization header");
-		return;
-	}
-	lab->n.telemetry++;
-	reply(req, 204, "No Content", NULL, NULL);
-}
-
-static void https_request(struct evhttp_request *req, void *arg)
-{
-	struct lab_server *lab = arg;
-	const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
-	char buf[1024], *seg[8];
-	int n = split_path(path, buf, sizeof(buf), seg, 8);
-
-	lab->n.https_requests++;
-	if (n >= 4 && !strcmp(seg[1], "registrations"))
-		dps_http(req, lab, seg, n);
-	else if (n == 4 && !strcmp(seg[0], "devices") && !strcmp(seg[2], "messages") && !strcmp(seg[3], "events") &&
-		 evhttp_request_get_command(req) == EVHTTP_REQ_POST)
-		hub_http(req, lab, seg);
-	else
-		reply(req, 404, "Not Found", "text/plain", "not found\n");
-}
-
-/* evhttp owns the HTTPS bufferevents, so handshakes are counted from OpenSSL's info callback. */
-static void https_info(const SSL *ssl, int where, int ret)
-{
-	struct lab_server *lab = SSL_get_app_data(ssl);
-	enum lab_chain chain = LAB_CHAIN_OLD;
-	char reason[64];
-
-	for (int i = 0; i < LAB_CHAIN__COUNT; i++)
-		if (lab->ctx[i] == SSL_get_SSL_CTX(ssl))
-			chain = (enum lab_chain)i;
-	if (where & SSL_CB_HANDSHAKE_DONE) {
-		lab->n.handshakes_ok[chain]++;
-	} else if ((where & SSL_CB_READ_ALERT) && (ret >> 8) == SSL3_AL_FATAL && !SSL_is_init_finished(ssl)) {
-		snprintf(reason, sizeof(reason), "tlsv1 alert %s", SSL_alert_desc_string_long(ret));
-		for (char *p = reason; *p; p++)
-			*p = (char)tolower((unsigned char)*p);
-		lab->n.handshakes_failed[chain]++;
-		lab_count_tls_failure(lab, reason);
-		lab_event(lab, "tls-failure", "", chain, reason);
-	}
-}
-
-static struct bufferevent *https_bev(struct event_base *base, void *arg)
-{
-	struct lab_server *lab = arg;
-	enum lab_chain chain;
-	SSL *ssl = lab_new_ssl(lab, &chain);
-	struct bufferevent *bev;
-
-	if (!ssl)
-		return NULL;
-	SSL_set_app_data(ssl, lab);
-	SSL_set_info_callback(ssl, https_info);
-	bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
-	if (bev)
-		bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
-	return bev;
 }
 
 /* ---- admin ---- */
@@ -501,11 +344,7 @@ static struct evhttp *http_on(struct lab_server *lab, const char *addr, int *por
 
 int lab_http_start(struct lab_server *lab, struct rs_error *err)
 {
-	lab->https_port = lab->opts->https_port;
 	lab->admin_port = lab->opts->admin_port;
-	if (!(lab->https = http_on(lab, lab->opts->listen, &lab->https_port, https_request, err)))
-		return -1;
-	evhttp_set_bevcb(lab->https, https_bev, lab);
 	/* the admin API is on loopback whatever the service address */
 	if (!(lab->admin = http_on(lab, "127.0.0.1", &lab->admin_port, admin_request, err)))
 		return -1;

@@ -63,7 +63,7 @@ static int str_copy(struct rs_mqtt_str s, char *out, size_t size)
 }
 
 int lab_check_sas(struct lab_server *lab, const char *token, const char *resource, const char *device,
-		  struct rs_error *err)
+		  rs_time *expiry, struct rs_error *err)
 {
 	char key[128];
 	struct rs_sas *sas;
@@ -75,6 +75,8 @@ int lab_check_sas(struct lab_server *lab, const char *token, const char *resourc
 		return -1;
 	if (lab_registry_key(lab->registry, device, key, sizeof(key), err) == 0)
 		rv = rs_sas_verify(sas, key, resource, lab->opts->clock(), err);
+	if (rv == 0 && expiry)
+		*expiry = rs_sas_expiry(sas);
 	rs_sas_free(sas);
 	memset(key, 0, sizeof(key));
 	return rv;
@@ -104,7 +106,7 @@ static void kick_others(struct conn *c)
 		if (o != c && o->state == ST_HUB && !strcmp(o->device_id, c->device_id)) {
 			c->lab->n.kicked++;
 			lab_event(c->lab, "kicked", o->device_id, o->chain, "a new connection for the same device (400027)");
-			conn_close(o);
+			conn_drop(o, CAUSE_KICKED);
 		}
 	}
 }
@@ -144,7 +146,7 @@ static int on_connect(struct conn *c, const struct rs_mqtt_packet *p)
 		c->dps_authorized = strncasecmp(user, lab->cfg.id_scope, strlen(lab->cfg.id_scope)) == 0 &&
 				    reg - user == (long)strlen(lab->cfg.id_scope) &&
 				    strncmp(reg + 15, cid, strlen(cid)) == 0 && reg[15 + strlen(cid)] == '/' &&
-				    lab_check_sas(lab, pass, resource, cid, &err) == 0;
+				    lab_check_sas(lab, pass, resource, cid, NULL, &err) == 0;
 		memset(pass, 0, sizeof(pass));
 		enter_session(c, ST_DPS, p->keep_alive);
 		send_connack(c, 0);
@@ -157,7 +159,7 @@ static int on_connect(struct conn *c, const struct rs_mqtt_packet *p)
 			     cid);
 	} else {
 		snprintf(resource, sizeof(resource), "%s/devices/%s", lab->cfg.hub_host, dev);
-		if (lab_check_sas(lab, pass, resource, dev, &err) == 0) {
+		if (lab_check_sas(lab, pass, resource, dev, &c->sas_expiry, &err) == 0) {
 			memset(pass, 0, sizeof(pass));
 			kick_others(c);
 			enter_session(c, ST_HUB, p->keep_alive);
@@ -201,7 +203,7 @@ static int hub_publish(struct conn *c, const struct rs_mqtt_packet *p, const cha
 	snprintf(prefix, sizeof(prefix), "devices/%s/messages/events/", c->device_id);
 	if (p->qos == 2) {
 		lab_event(c->lab, "protocol-error", c->device_id, c->chain, "QoS 2 is not supported");
-		conn_close(c);
+		conn_drop(c, CAUSE_PROTOCOL_ERROR);
 		return -1;
 	}
 	if (!strncmp(topic, prefix, strlen(prefix))) {
@@ -229,7 +231,7 @@ static int hub_publish(struct conn *c, const struct rs_mqtt_packet *p, const cha
 		return 0;
 	}
 	lab_event(c->lab, "protocol-error", c->device_id, c->chain, "PUBLISH to a topic IoT Hub does not accept");
-	conn_close(c);
+	conn_drop(c, CAUSE_PROTOCOL_ERROR);
 	return -1;
 }
 
@@ -301,7 +303,7 @@ static int dps_publish(struct conn *c, const char *topic)
 	unsigned char rnd[8];
 
 	if (query_param(topic, "$rid", rid, sizeof(rid)) < 0) {
-		conn_close(c);
+		conn_drop(c, CAUSE_PROTOCOL_ERROR);
 		return -1;
 	}
 	if (!c->dps_authorized) {
@@ -342,7 +344,7 @@ static int on_publish(struct conn *c, const struct rs_mqtt_packet *p)
 	char topic[1024];
 
 	if (str_copy(p->topic, topic, sizeof(topic)) < 0) {
-		conn_close(c);
+		conn_drop(c, CAUSE_PROTOCOL_ERROR);
 		return -1;
 	}
 	return c->state == ST_HUB ? hub_publish(c, p, topic) : dps_publish(c, topic);
@@ -354,7 +356,7 @@ static int on_packet(struct conn *c, const struct rs_mqtt_packet *p)
 	if (c->state == ST_WAIT_CONNECT) {
 		if (p->type != RS_MQTT_CONNECT) {
 			lab_event(c->lab, "protocol-error", "", c->chain, "first packet is not CONNECT");
-			conn_close(c);
+			conn_drop(c, CAUSE_PROTOCOL_ERROR);
 			return -1;
 		}
 		return on_connect(c, p);
@@ -376,10 +378,10 @@ static int on_packet(struct conn *c, const struct rs_mqtt_packet *p)
 		return 0;
 	}
 	case RS_MQTT_PUBACK: return 0;
-	case RS_MQTT_DISCONNECT: conn_close(c); return -1;
+	case RS_MQTT_DISCONNECT: conn_drop(c, CAUSE_CLIENT); return -1;
 	default:
 		lab_event(c->lab, "protocol-error", c->device_id, c->chain, "unexpected packet");
-		conn_close(c);
+		conn_drop(c, CAUSE_PROTOCOL_ERROR);
 		return -1;
 	}
 }
@@ -389,7 +391,7 @@ int conn_write(struct conn *c, const void *data, size_t len)
 	unsigned char hdr[14];
 	size_t n;
 
-	if (c->proto != PROTO_WS)
+	if (!c->ws_upgraded)
 		return conn_send(c, data, len);
 	n = rs_ws_header(RS_WS_BINARY, len, NULL, hdr);
 	return conn_send(c, hdr, n) || conn_send(c, data, len) ? -1 : 0;
@@ -411,7 +413,7 @@ int mqtt_process(struct conn *c, struct evbuffer *in)
 			if (err.code == RS_ERR_LIMIT)
 				c->lab->n.dropped_limits++;
 			lab_event(c->lab, "protocol-error", c->device_id, c->chain, err.message);
-			conn_close(c);
+			conn_drop(c, CAUSE_PROTOCOL_ERROR);
 			return -1;
 		}
 		c->last_seen = c->lab->opts->clock();
@@ -421,7 +423,7 @@ int mqtt_process(struct conn *c, struct evbuffer *in)
 		if (conn_pending(c) > LAB_MAX_PENDING) {
 			c->lab->n.dropped_limits++;
 			lab_event(c->lab, "dropped", c->device_id, c->chain, "a slow reader left too much output");
-			conn_close(c);
+			conn_drop(c, CAUSE_PROTOCOL_ERROR);
 			return -1;
 		}
 	}

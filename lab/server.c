@@ -159,12 +159,24 @@ static enum lab_chain chain_of(struct lab_server *lab, SSL *ssl, enum lab_chain 
 
 /* ---- connections ---- */
 
+const char *lab_cause_name(enum lab_cause cause)
+{
+	static const char *const names[CAUSE__COUNT] = { "client", "keepalive", "sas-expired", "migrate",
+							 "revert", "kicked", "protocol-error", "shutdown" };
+	return cause < CAUSE__COUNT ? names[cause] : "client";
+}
+
 static void conn_free(struct conn *c)
 {
 	struct lab_server *lab = c->lab;
 
-	if (c->state == ST_HUB || c->state == ST_DPS)
-		lab_event(lab, "disconnect", c->device_id, c->chain, c->state == ST_DPS ? "dps" : "hub");
+	if (c->state == ST_HUB || c->state == ST_DPS) {
+		char detail[64];
+		snprintf(detail, sizeof(detail), "%s cause=%s", c->state == ST_DPS ? "dps" : "hub",
+			 lab_cause_name((enum lab_cause)c->cause));
+		lab->n.disconnects[c->cause < CAUSE__COUNT ? c->cause : 0]++;
+		lab_event(lab, "disconnect", c->device_id, c->chain, detail);
+	}
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -185,7 +197,23 @@ void conn_close(struct conn *c)
 	conn_free(c);
 }
 
-static void deadline_cb(evutil_socket_t fd, short what, void *arg);
+void conn_drop(struct conn *c, enum lab_cause cause)
+{
+	c->cause = (unsigned char)cause;
+	conn_free(c);
+}
+
+
+void conn_wait_connect(struct conn *c)
+{
+	struct timeval tv = { c->lab->opts->handshake_timeout, 0 };
+
+	c->state = ST_WAIT_CONNECT;
+	if (!c->deadline)
+		c->deadline = evtimer_new(c->lab->base, lab_deadline_cb, c);
+	if (c->deadline)
+		evtimer_add(c->deadline, &tv);
+}
 
 void conn_end_deadline(struct conn *c)
 {
@@ -202,7 +230,7 @@ void conn_close_after_flush(struct conn *c)
 
 	c->state = ST_CLOSING;
 	if (!c->deadline)
-		c->deadline = evtimer_new(c->lab->base, deadline_cb, c);
+		c->deadline = evtimer_new(c->lab->base, lab_deadline_cb, c);
 	if (!c->deadline || conn_pending(c) == 0) {
 		conn_free(c);
 		return;
@@ -217,7 +245,7 @@ static const unsigned char sasl_mechanisms[32] = {
 	7, 'M', 'S', 'S', 'B', 'C', 'B', 'S', 5, 'P', 'L', 'A', 'I', 'N',
 };
 
-static int amqp_on_data(struct conn *c, struct evbuffer *in)
+int amqp_on_data(struct conn *c, struct evbuffer *in)
 {
 	unsigned char hdr[8];
 
@@ -235,9 +263,9 @@ static int amqp_on_data(struct conn *c, struct evbuffer *in)
 	/* As far as the protocol header: answer it in kind (SASL or plain), offer IoT Hub's SASL mechanisms, then
 	 * hold the connection, as a device's AMQP connection is held (its token is refreshed on it), until the peer
 	 * or a disconnect closes it. */
-	conn_send(c, hdr, 8);
+	conn_write(c, hdr, 8);
 	if (hdr[4] == 3)
-		conn_send(c, sasl_mechanisms, sizeof(sasl_mechanisms));
+		conn_write(c, sasl_mechanisms, sizeof(sasl_mechanisms));
 	lab_event(c->lab, "amqp-header", "", c->chain, hdr[4] == 3 ? "sasl" : "amqp");
 	c->state = ST_AMQP;
 	conn_end_deadline(c);
@@ -273,16 +301,16 @@ void conn_idle_timeout(struct conn *c)
 {
 	c->lab->n.dropped_timeouts++;
 	lab_event(c->lab, "timeout", c->device_id, c->chain, "keep-alive x 1.5 passed without a packet");
-	conn_close(c);
+	conn_drop(c, CAUSE_KEEPALIVE);
 }
 
-static void deadline_cb(evutil_socket_t fd, short what, void *arg)
+void lab_deadline_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *c = arg;
 
 	(void)fd;
 	(void)what;
-	if (c->state == ST_CLOSING) {
+	if (c->state == ST_CLOSING || c->state == ST_HTTP) { /* closing, or an HTTPS connection idle for 30 s */
 		conn_close(c);
 		return;
 	}
@@ -301,7 +329,7 @@ static void deadline_cb(evutil_socket_t fd, short what, void *arg)
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int socklen, void *arg)
 {
 	struct lab_server *lab = arg;
-	int proto = l == lab->amqp ? PROTO_AMQP : l == lab->ws ? PROTO_WS : PROTO_MQTT, one = 1;
+	int proto = l == lab->amqp ? PROTO_AMQP : l == lab->ws || l == lab->https ? PROTO_HTTPS : PROTO_MQTT, one = 1;
 	struct timeval tv = { lab->opts->handshake_timeout, 0 };
 	struct conn *c;
 	SSL *ssl;
@@ -321,7 +349,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	c->lab = lab;
 	c->fd = fd;
 	c->proto = (enum conn_proto)proto;
-	c->on_data = proto == PROTO_AMQP ? amqp_on_data : proto == PROTO_WS ? ws_on_data : mqtt_process;
+	c->on_data = proto == PROTO_AMQP ? amqp_on_data : proto == PROTO_HTTPS ? https_on_data : mqtt_process;
 	c->next_packet_id = 1;
 	c->next = lab->conns;
 	if (lab->conns)
@@ -331,8 +359,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	if (lab->nconns > lab->peak_conns)
 		lab->peak_conns = lab->nconns;
 	if (!(ssl = lab_new_ssl(lab, &c->chain)) || conn_io_start(c, fd, ssl) < 0 ||
-	    !(c->deadline = evtimer_new(lab->base, deadline_cb, c)) || evtimer_add(c->deadline, &tv) < 0 ||
-	    (proto == PROTO_WS && !(c->ws_in = evbuffer_new()))) {
+	    !(c->deadline = evtimer_new(lab->base, lab_deadline_cb, c)) || evtimer_add(c->deadline, &tv) < 0) {
 		if (!c->ssl)
 			SSL_free(ssl);
 		conn_free(c);
@@ -361,7 +388,7 @@ int lab_switch(struct lab_server *lab, enum lab_chain to, int mix, int disconnec
 			next = c->next;
 			if (c->state != ST_CLOSING) {
 				lab->n.kicked++;
-				conn_close(c);
+				conn_drop(c, to == LAB_CHAIN_OLD ? CAUSE_REVERT : CAUSE_MIGRATE);
 			}
 		}
 	}
@@ -467,8 +494,9 @@ static int start(struct lab_server *lab, struct rs_error *err)
 	lab->mqtt_port = lab->opts->mqtt_port;
 	lab->amqp_port = lab->opts->amqp_port;
 	lab->ws_port = lab->opts->ws_port;
+	lab->https_port = lab->opts->https_port;
 	if (!(lab->mqtt = listen_on(lab, &lab->mqtt_port, err)) || !(lab->amqp = listen_on(lab, &lab->amqp_port, err)) ||
-	    !(lab->ws = listen_on(lab, &lab->ws_port, err)) ||
+	    !(lab->ws = listen_on(lab, &lab->ws_port, err)) || !(lab->https = listen_on(lab, &lab->https_port, err)) ||
 	    lab_http_start(lab, err) < 0)
 		return -1;
 	lab->sig_term = evsignal_new(lab->base, SIGTERM, on_signal, lab);
@@ -487,7 +515,7 @@ static void stop(struct lab_server *lab)
 	char path[4096];
 
 	while (lab->conns)
-		conn_free(lab->conns);
+		conn_drop(lab->conns, CAUSE_SHUTDOWN);
 	if (lab->mqtt)
 		evconnlistener_free(lab->mqtt);
 	if (lab->amqp)
@@ -495,7 +523,7 @@ static void stop(struct lab_server *lab)
 	if (lab->ws)
 		evconnlistener_free(lab->ws);
 	if (lab->https)
-		evhttp_free(lab->https);
+		evconnlistener_free(lab->https);
 	if (lab->admin)
 		evhttp_free(lab->admin);
 	lab_control_stop(lab);

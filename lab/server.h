@@ -17,10 +17,26 @@
 #define LAB_MAX_PENDING (512 * 1024)       /* output a slow reader may leave unread before it is dropped */
 #define LAB_MAX_SUBS 5
 
-enum conn_proto { PROTO_MQTT, PROTO_AMQP, PROTO_WS };
-enum conn_state { ST_HANDSHAKE, ST_WAIT_CONNECT, ST_HUB, ST_DPS, ST_AMQP, ST_CLOSING };
+enum conn_proto { PROTO_MQTT, PROTO_AMQP, PROTO_HTTPS };
+/* ST_HTTP: an HTTPS connection between requests (https.c) */
+enum conn_state { ST_HANDSHAKE, ST_WAIT_CONNECT, ST_HTTP, ST_HUB, ST_DPS, ST_AMQP, ST_CLOSING };
 
 struct lab_server;
+
+/* Why a session ended: the "cause" of a disconnect event and the label of rootshift_lab_disconnects_total
+ * (docs/lab.md). */
+enum lab_cause {
+	CAUSE_CLIENT,         /* the device closed it (DISCONNECT, close_notify, a reset) */
+	CAUSE_KEEPALIVE,      /* no packet for 1.5 x the keep-alive */
+	CAUSE_SAS_EXPIRED,    /* the session's SAS token expired (IoT Hub's 401003) */
+	CAUSE_MIGRATE,        /* migrate --disconnect */
+	CAUSE_REVERT,         /* revert --disconnect */
+	CAUSE_KICKED,         /* the same device connected again (400027) */
+	CAUSE_PROTOCOL_ERROR, /* the device broke a protocol rule or a limit */
+	CAUSE_SHUTDOWN,       /* the lab stopped */
+	CAUSE__COUNT
+};
+const char *lab_cause_name(enum lab_cause cause);
 
 struct conn {
 	struct lab_server *lab;
@@ -48,8 +64,10 @@ struct conn {
 	int dps_authorized;
 	rs_time connected_at;
 	rs_time last_seen;      /* the lab's clock at the last packet, for keep-alive x 1.5 */
-	/* MQTT over WebSockets: after the upgrade, frames are unwrapped into ws_in */
-	int ws_upgraded;
+	unsigned char cause;    /* enum lab_cause, for the disconnect event: CAUSE_CLIENT unless the lab drops it */
+	rs_time sas_expiry;     /* the session's SAS expires then (the lab's clock); 0 when none */
+	/* MQTT or AMQP over WebSockets: after the upgrade, frames are unwrapped into ws_in */
+	unsigned char ws_upgraded, ws_amqp;
 	struct evbuffer *ws_in;
 };
 
@@ -65,6 +83,7 @@ struct counters {
 	unsigned long dropped_timeouts;
 	unsigned long dropped_cap;
 	unsigned long kicked;
+	unsigned long disconnects[CAUSE__COUNT];
 };
 
 /* TLS failures by reason, for /metrics: a small table of the reasons seen. */
@@ -86,8 +105,8 @@ struct lab_server {
 	struct event *ticker, *control; /* control.c: the clock's checks; the handle's commands */
 	int mix;                    /* percent of handshakes served the other chain */
 	unsigned long accepted;     /* handshakes started, for the mix */
-	struct evconnlistener *mqtt, *amqp, *ws;
-	struct evhttp *https, *admin;
+	struct evconnlistener *mqtt, *amqp, *ws, *https;
+	struct evhttp *admin;
 	int mqtt_port, https_port, admin_port, amqp_port, ws_port;
 	char token[65];
 	struct conn *conns;
@@ -116,8 +135,11 @@ void lab_event(struct lab_server *lab, const char *type, const char *device, enu
 	       const char *detail);
 void lab_count_tls_failure(struct lab_server *lab, const char *reason);
 void conn_close(struct conn *c);
+void conn_drop(struct conn *c, enum lab_cause cause); /* closes c, its disconnect event carrying cause */
 void conn_close_after_flush(struct conn *c);
 void conn_end_deadline(struct conn *c);
+void conn_wait_connect(struct conn *c); /* after a WebSocket upgrade: the protocol's first packet is due in time */
+void lab_deadline_cb(evutil_socket_t fd, short what, void *arg);
 size_t lab_connected(const struct lab_server *lab);
 int lab_switch(struct lab_server *lab, enum lab_chain to, int mix, int disconnect);
 
@@ -144,10 +166,19 @@ void lab_tick(struct lab_server *lab);
 int mqtt_process(struct conn *c, struct evbuffer *in); /* -1 when c was closed */
 int conn_write(struct conn *c, const void *data, size_t len);
 
-/* ws.c */
+/* ws.c: req is the upgrade request's head, used its length in in */
+int ws_upgrade(struct conn *c, const struct rs_http_request *req, size_t used, struct evbuffer *in);
 int ws_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
+
+/* https.c: the HTTPS port (REST, and WebSocket upgrades handed to ws.c) */
+int https_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
+
+/* server.c: AMQP */
+int amqp_on_data(struct conn *c, struct evbuffer *in);
+/* 0 when token is a valid SAS for resource with device's key at the lab's clock; *expiry (when not NULL) gets its
+ * se. */
 int lab_check_sas(struct lab_server *lab, const char *token, const char *resource, const char *device,
-		  struct rs_error *err);
+		  rs_time *expiry, struct rs_error *err);
 /* Sends a cloud-to-device message to every session of device subscribed to it; returns how many got it. */
 int lab_send_c2d(struct lab_server *lab, const char *device, const unsigned char *body, size_t len);
 

@@ -1,0 +1,120 @@
+#!/bin/sh
+# test_lab_interop.sh BINARY SCRATCH: the lab against clients it did not write, as IoT Hub serves them (issue 15).
+# One `lab serve` on free loopback ports: Eclipse Paho over WebSockets on the HTTPS port (its PUBACK) and curl's
+# event POST on the same port (204); a Paho session whose SAS expires 5 s after connecting is dropped 2-12 s
+# later with cause sas-expired; an expired token over HTTPS gets 401; `POST /api/migrate?to=new&disconnect=1`
+# drops a held Paho session with cause migrate; clients that complete their handshake leave no tls-failure count,
+# two that reject the chain add exactly two. The lab's clock runs from --at, so no test depends on today's date.
+BIN=$1
+S=$2
+. ./cli/lib/lab.sh
+PY=/usr/bin/python3
+PAHO="$PY ./interop/lab_paho.py"
+rm -rf "$S" && mkdir -p "$S" || exit 2
+LAB=$S/lab
+AT=2026-01-01T00:00:00Z
+SE=1798761600 # 2027-01-01
+HUB=rootshift-lab.azure-devices.net
+LAB_PID=
+HOLD_PID=
+cleanup() {
+  [ -n "$HOLD_PID" ] && kill "$HOLD_PID" 2>/dev/null
+  stop_lab
+}
+trap cleanup EXIT INT TERM
+
+for tool in openssl curl; do
+  command -v $tool >/dev/null || { echo "skipping: no $tool"; exit 77; }
+done
+"$PY" -c 'import paho.mqtt.client' 2>/dev/null || { echo "skipping: no python3-paho-mqtt"; exit 77; }
+
+"$BIN" lab init "$LAB" --seed interop --at $AT --fast-keys >/dev/null 2>&1 || { echo "lab init failed"; exit 1; }
+"$BIN" lab device add "$LAB" dev1 >/dev/null && "$BIN" lab device add "$LAB" dev2 >/dev/null || exit 1
+KEY1=$(device_key "$LAB" dev1)
+KEY2=$(device_key "$LAB" dev2)
+REC=$LAB/bundles/recommended.pem
+start_lab "$LAB" "$S/serve.log" --at $AT || exit 1
+TOKEN=$(json_field "$LAB/serve.json" admin_token)
+ADMIN="http://127.0.0.1:$ADMIN_PORT"
+
+# lab_now: the lab's clock, in epoch seconds (from GET /api/status)
+lab_now() {
+  curl -sS --max-time 5 "$ADMIN/api/status" | "$PY" -c '
+import calendar, json, sys, time
+print(calendar.timegm(time.strptime(json.load(sys.stdin)["time"], "%Y-%m-%dT%H:%M:%SZ")))'
+}
+# tls_failures: the sum of rootshift_lab_tls_failures_total
+tls_failures() {
+  curl -sS --max-time 5 "$ADMIN/metrics" | awk '/^rootshift_lab_tls_failures_total/ { n += $NF } END { print n + 0 }'
+}
+# events EVENT PATTERN: the event log has EVENT with PATTERN somewhere on its line
+has_event() {
+  grep "\"event\":\"$1\"" "$S/serve.log" | grep -q "$2"
+}
+
+# ---- one port for HTTPS and WebSockets (IoT Hub's 443) ----
+check "Paho over WebSockets on the HTTPS port gets its PUBACK" \
+  $PAHO pub ws "$HTTPS_PORT" "$REC" $HUB dev1 "$KEY1" $SE
+check "  ... and the upgrade is an event (ws-upgrade, mqtt)" has_event ws-upgrade '"detail":"mqtt"'
+SAS1=$(sas "$KEY1" $HUB/devices/dev1 $SE)
+code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 --cacert "$REC" -X POST -H "Authorization: $SAS1" \
+  -d '{"t":1}' "https://localhost:$HTTPS_PORT/devices/dev1/messages/events?api-version=2021-04-12")
+check "curl's event POST to the same port gets 204 ($code)" [ "$code" = 204 ]
+code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 --cacert "$REC" -H 'Upgrade: websocket' \
+  -H 'Connection: Upgrade' -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' -H 'Sec-WebSocket-Version: 13' \
+  -H 'Sec-WebSocket-Protocol: chat' "https://localhost:$HTTPS_PORT/\$iothub/websocket")
+check "an upgrade without mqtt or AMQPWSB10 is refused with 400 ($code)" [ "$code" = 400 ]
+check "  ... and the refusal is an event (ws-refused)" has_event ws-refused 'subprotocol'
+
+# ---- SAS expiry, by the lab's clock ----
+NOW=$(lab_now)
+out=$($PAHO hold tcp "$MQTT_PORT" "$REC" $HUB dev2 "$KEY2" $((NOW + 5)) 14)
+check "a Paho session whose SAS expires 5 s after connecting is dropped 2-12 s after connecting ($out s)" \
+  "$PY" -c "import sys; sys.exit(not 2 <= float('$out') <= 12)"
+check "  ... with cause sas-expired in its disconnect event" has_event disconnect '"device":"dev2".*sas-expired'
+NOW=$(lab_now)
+code=$(curl -sS -o "$S/expired.json" -w '%{http_code}' --max-time 10 --cacert "$REC" -X POST \
+  -H "Authorization: $(sas "$KEY1" $HUB/devices/dev1 $((NOW - 1)))" -d '{"t":1}' \
+  "https://localhost:$HTTPS_PORT/devices/dev1/messages/events?api-version=2021-04-12")
+check "HTTPS with an expired token gets 401 ($code)" [ "$code" = 401 ]
+check "  ... and an auth-failure event that says expired" has_event auth-failure '"device":"dev1".*expired'
+
+# ---- migrate --disconnect drops a held session with cause migrate ----
+$PAHO hold tcp "$MQTT_PORT" "$REC" $HUB dev1 "$KEY1" $SE 20 "$S/held" >"$S/hold.out" 2>&1 &
+HOLD_PID=$!
+i=0; while [ ! -e "$S/held" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 -X POST -H "Authorization: Bearer $TOKEN" \
+  "$ADMIN/api/migrate?to=new&disconnect=1")
+wait "$HOLD_PID"
+rc=$?
+HOLD_PID=
+check "POST /api/migrate?to=new&disconnect=1 ($code) drops the held Paho session ($(cat "$S/hold.out") s)" [ $rc -eq 0 ]
+check "  ... with cause migrate in its disconnect event" has_event disconnect '"device":"dev1".*cause=migrate'
+
+# ---- TLS failures are counted once per failed handshake, never for completed ones ----
+before=$(tls_failures)
+for i in 1 2 3; do
+  check "a completed handshake ($i)" $PAHO pub tcp "$MQTT_PORT" "$REC" $HUB dev1 "$KEY1" $SE
+done
+curl -sS -o /dev/null --max-time 10 --cacert "$REC" "https://localhost:$HTTPS_PORT/" || true
+mid=$(tls_failures)
+check "clients that complete their handshake leave no tls-failure count ($before -> $mid)" [ "$mid" -eq "$before" ]
+# the lab now serves the new chain: two clients that trust only the old root reject it
+curl -sS -o /dev/null --max-time 10 --cacert "$LAB/bundles/old-only.pem" "https://localhost:$HTTPS_PORT/" 2>/dev/null
+$PAHO pub tcp "$MQTT_PORT" "$LAB/bundles/old-only.pem" $HUB dev1 "$KEY1" $SE >/dev/null 2>&1
+i=0; while [ "$(tls_failures)" -lt $((mid + 2)) ] && [ $i -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 0.3
+after=$(tls_failures)
+check "two clients that reject the chain add exactly two ($mid -> $after)" [ "$after" -eq $((mid + 2)) ]
+check "  ... each with the alert it sent" sh -c "[ \$(grep -c '\"event\":\"tls-failure\".*tlsv1 alert unknown ca' '$S/serve.log') -eq 2 ]"
+check "a client that closes after the server's certificate without an alert" "$PY" ./interop/tls_close_after_cert.py "$MQTT_PORT"
+i=0; while [ "$(tls_failures)" -lt $((after + 1)) ] && [ $i -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
+check "  ... is one tls-failure, 'closed without an alert after the server's certificate'" \
+  sh -c "[ $(tls_failures) -eq $((after + 1)) ] && grep -q '\"event\":\"tls-failure\".*closed without an alert after the server' '$S/serve.log'"
+
+stop_lab
+check "the lab exits 0 on SIGTERM" [ $? -eq 0 ]
+SIG=$(printf '%s' "$SAS1" | sed 's/.*sig=\([^&]*\).*/\1/')
+check "no key or signature in the event log" sh -c "! grep -qF -e '$KEY1' -e '$KEY2' -e '$SIG' '$S/serve.log'"
+[ $fails -eq 0 ] || { echo "--- serve.log"; tail -n 40 "$S/serve.log"; }
+exit $fails
