@@ -163,6 +163,7 @@ static void put_conn(struct run *r, struct conn *c)
 	if (c->bev)
 		bufferevent_free(c->bev);
 	c->bev = NULL;
+	fleet_amqp_free(c);
 	c->next_free = r->free_conns;
 	r->free_conns = c;
 }

@@ -47,6 +47,10 @@ void lab_tick(struct lab_server *lab)
 	}
 	for (c = lab->conns; c; c = next) {
 		next = c->next;
+		if (c->amqp) {
+			amqp_tick(c, now); /* may close c */
+			continue;
+		}
 		if (c->state == ST_HUB && c->sas_expiry > 0 && now >= c->sas_expiry) {
 			/* IoT Hub drops an MQTT session when its SAS expires (401003, azure-iot-facts.md 2.3 and 3.1) */
 			lab_event(lab, "sas-expired", c->device_id, c->chain, "the session's SAS token expired");

@@ -166,17 +166,25 @@ const char *lab_cause_name(enum lab_cause cause)
 	return cause < CAUSE__COUNT ? names[cause] : "client";
 }
 
+/* A session (hub, DPS or AMQP) ends: its disconnect event, with the cause, counted by cause. */
+static void session_ended(struct conn *c)
+{
+	struct lab_server *lab = c->lab;
+	char detail[64];
+
+	if (c->state != ST_HUB && c->state != ST_DPS && c->state != ST_AMQP)
+		return;
+	snprintf(detail, sizeof(detail), "%s cause=%s", c->state == ST_DPS ? "dps" : c->state == ST_AMQP ? "amqp" : "hub",
+		 lab_cause_name((enum lab_cause)c->cause));
+	lab->n.disconnects[c->cause < CAUSE__COUNT ? c->cause : 0]++;
+	lab_event(lab, "disconnect", c->device_id, c->chain, detail);
+}
+
 static void conn_free(struct conn *c)
 {
 	struct lab_server *lab = c->lab;
 
-	if (c->state == ST_HUB || c->state == ST_DPS) {
-		char detail[64];
-		snprintf(detail, sizeof(detail), "%s cause=%s", c->state == ST_DPS ? "dps" : "hub",
-			 lab_cause_name((enum lab_cause)c->cause));
-		lab->n.disconnects[c->cause < CAUSE__COUNT ? c->cause : 0]++;
-		lab_event(lab, "disconnect", c->device_id, c->chain, detail);
-	}
+	session_ended(c);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -188,6 +196,7 @@ static void conn_free(struct conn *c)
 		event_free(c->deadline);
 	if (c->ws_in)
 		evbuffer_free(c->ws_in);
+	amqp_free(c);
 	conn_io_free(c);
 	free(c);
 }
@@ -228,6 +237,7 @@ void conn_close_after_flush(struct conn *c)
 {
 	struct timeval five = { 5, 0 };
 
+	session_ended(c);
 	c->state = ST_CLOSING;
 	if (!c->deadline)
 		c->deadline = evtimer_new(c->lab->base, lab_deadline_cb, c);
@@ -236,41 +246,6 @@ void conn_close_after_flush(struct conn *c)
 		return;
 	}
 	evtimer_add(c->deadline, &five);
-}
-
-/* A sasl-mechanisms frame (AMQP 1.0, 5.3.3.1): frame header (size 32, doff 2, type 1 SASL, channel 0), the
- * descriptor 0x40, a list of one field: an array8 of the symbols MSSBCBS and PLAIN. */
-static const unsigned char sasl_mechanisms[32] = {
-	0, 0, 0, 32, 2, 1, 0, 0, 0x00, 0x53, 0x40, 0xc0, 19, 1, 0xe0, 16, 2, 0xa3,
-	7, 'M', 'S', 'S', 'B', 'C', 'B', 'S', 5, 'P', 'L', 'A', 'I', 'N',
-};
-
-int amqp_on_data(struct conn *c, struct evbuffer *in)
-{
-	unsigned char hdr[8];
-
-	if (c->state == ST_AMQP) { /* after the header the lab speaks no more AMQP: what a held connection sends */
-		evbuffer_drain(in, evbuffer_get_length(in));
-		return 0;
-	}
-	if (evbuffer_get_length(in) < 8)
-		return 0;
-	evbuffer_remove(in, hdr, 8);
-	if (memcmp(hdr, "AMQP", 4) != 0) {
-		conn_close(c);
-		return -1;
-	}
-	/* As far as the protocol header: answer it in kind (SASL or plain), offer IoT Hub's SASL mechanisms, then
-	 * hold the connection, as a device's AMQP connection is held (its token is refreshed on it), until the peer
-	 * or a disconnect closes it. */
-	conn_write(c, hdr, 8);
-	if (hdr[4] == 3)
-		conn_write(c, sasl_mechanisms, sizeof(sasl_mechanisms));
-	lab_event(c->lab, "amqp-header", "", c->chain, hdr[4] == 3 ? "sasl" : "amqp");
-	c->state = ST_AMQP;
-	conn_end_deadline(c);
-	evbuffer_drain(in, evbuffer_get_length(in));
-	return 0;
 }
 
 void conn_established(struct conn *c)

@@ -22,6 +22,7 @@ enum conn_proto { PROTO_MQTT, PROTO_AMQP, PROTO_HTTPS };
 enum conn_state { ST_HANDSHAKE, ST_WAIT_CONNECT, ST_HTTP, ST_HUB, ST_DPS, ST_AMQP, ST_CLOSING };
 
 struct lab_server;
+struct amqp;
 
 /* Why a session ended: the "cause" of a disconnect event and the label of rootshift_lab_disconnects_total
  * (docs/lab.md). */
@@ -68,6 +69,7 @@ struct conn {
 	rs_time sas_expiry;     /* the session's SAS expires then (the lab's clock); 0 when none */
 	/* MQTT or AMQP over WebSockets: after the upgrade, frames are unwrapped into ws_in */
 	unsigned char ws_upgraded, ws_amqp;
+	struct amqp *amqp;      /* amqp.c: Proton's engine for this connection; NULL until AMQP bytes come */
 	struct evbuffer *ws_in;
 };
 
@@ -173,8 +175,10 @@ int ws_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed or 
 /* https.c: the HTTPS port (REST, and WebSocket upgrades handed to ws.c) */
 int https_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
 
-/* server.c: AMQP */
-int amqp_on_data(struct conn *c, struct evbuffer *in);
+/* amqp.c: AMQP 1.0 with Qpid Proton-C as the engine */
+int amqp_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
+void amqp_tick(struct conn *c, rs_time now);             /* expired tokens close their device's links */
+void amqp_free(struct conn *c);
 /* 0 when token is a valid SAS for resource with device's key at the lab's clock; *expiry (when not NULL) gets its
  * se. */
 int lab_check_sas(struct lab_server *lab, const char *token, const char *resource, const char *device,

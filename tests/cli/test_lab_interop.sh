@@ -1,7 +1,9 @@
 #!/bin/sh
 # test_lab_interop.sh BINARY SCRATCH: the lab against clients it did not write, as IoT Hub serves them (issue 15).
 # One `lab serve` on free loopback ports: Eclipse Paho over WebSockets on the HTTPS port (its PUBACK) and curl's
-# event POST on the same port (204); a Paho session whose SAS expires 5 s after connecting is dropped 2-12 s
+# event POST on the same port (204); Qpid Proton's Python client on the AMQP port: CBS put-token 200 and an
+# accepted event with the device's key, 401 with a wrong one, SASL PLAIN both ways, a token expiring closes the
+# device's link; AMQP over WebSockets on the HTTPS port; a Paho session whose SAS expires 5 s after connecting is dropped 2-12 s
 # later with cause sas-expired; an expired token over HTTPS gets 401; `POST /api/migrate?to=new&disconnect=1`
 # drops a held Paho session with cause migrate; clients that complete their handshake leave no tls-failure count,
 # two that reject the chain add exactly two. The lab's clock runs from --at, so no test depends on today's date.
@@ -65,6 +67,36 @@ code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 --cacert "$REC" -H 
   -H 'Sec-WebSocket-Protocol: chat' "https://localhost:$HTTPS_PORT/\$iothub/websocket")
 check "an upgrade without mqtt or AMQPWSB10 is refused with 400 ($code)" [ "$code" = 400 ]
 check "  ... and the refusal is an event (ws-refused)" has_event ws-refused 'subprotocol'
+
+# ---- AMQP 1.0 with CBS (Qpid Proton's Python client) ----
+if "$PY" -c 'import proton' 2>/dev/null; then
+  PROTON="$PY ./interop/lab_proton.py"
+  out=$(timeout 30 $PROTON cbs "$AMQP_PORT" "$REC" $HUB dev1 "$KEY1" $SE)
+  check "Proton: put-token with the device's SAS gets 200 and its event is accepted ($out)" \
+    sh -c "echo '$out' | grep -q '^status int32(200), accepted$'"
+  out=$(timeout 30 $PROTON cbs "$AMQP_PORT" "$REC" $HUB dev1 "$KEY2" $SE)
+  check "Proton: put-token with a wrong key gets 401 ($out)" sh -c "echo '$out' | grep -q '^status int32(401)$'"
+  out=$(timeout 30 $PROTON plain "$AMQP_PORT" "$REC" $HUB dev1 "$KEY1" $SE)
+  check "Proton: SASL PLAIN with {id}@sas.{hub} and the SAS, then an event accepted ($out)" \
+    sh -c "echo '$out' | grep -q '^accepted$'"
+  out=$(timeout 30 $PROTON plain "$AMQP_PORT" "$REC" $HUB dev1 "$KEY2" $SE)
+  check "Proton: SASL PLAIN with a wrong key fails SASL ($out)" sh -c "echo '$out' | grep -q 'sasl failed'"
+  NOW=$(lab_now)
+  # the token expires 6 s from now (the client needs a second or two to start); the link is open before that
+  out=$(timeout 30 $PROTON hold "$AMQP_PORT" "$REC" $HUB dev2 "$KEY2" $((NOW + 6)) 15)
+  check "Proton: a token that expires while its link is open closes the link ($out)" \
+    sh -c "echo '$out' | grep -Eq '^status int32\(200\), accepted, link closed after ([0-9]|1[0-2])\.[0-9] s$'"
+  check "  ... with a sas-expired event" has_event sas-expired '"device":"dev2"'
+  check "AMQP connects and disconnects are events, with their cause" has_event disconnect '"device":"dev1".*amqp cause=client'
+  check "AMQP auth failures are events" has_event auth-failure '"device":"dev1".*invalid signature'
+else
+  echo "skip AMQP: no python3-qpid-proton"
+fi
+# AMQP over WebSockets on the HTTPS port: the upgrade with AMQPWSB10, then the SASL header in a binary frame is
+# answered by Proton with the header and IoT Hub's mechanisms
+check "AMQP over WebSockets (AMQPWSB10) on the HTTPS port: SASL header and mechanisms" \
+  "$PY" ./interop/ws_amqp_header.py "$HTTPS_PORT" "$REC"
+check "  ... and the upgrade is an event (ws-upgrade, AMQPWSB10)" has_event ws-upgrade '"detail":"AMQPWSB10"'
 
 # ---- SAS expiry, by the lab's clock ----
 NOW=$(lab_now)
