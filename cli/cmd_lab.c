@@ -1,9 +1,14 @@
 /* cmd_lab.c: `rootshift lab`, an offline IoT Hub and DPS whose roots switch at run time. A table of
  * subcommands; each parses, calls lab/ and renders. */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <openssl/crypto.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "lab.h"
@@ -111,10 +116,32 @@ static rs_time serve_clock(void)
 	return now() + serve_offset;
 }
 
-static void serve_log(const char *line)
+/* Where the event stream goes, as a descriptor the lab writes without blocking (lab/events.c): --events FILE
+ * (appended to; a FIFO must have a reader already), or stdout. A regular file never makes a writer wait, so
+ * stdout is used as it is; anything else (a pipe, a FIFO, a terminal) is opened again through /proc/self/fd/1,
+ * which gives a description of its own to make non-blocking without touching the one the shell shares with
+ * others (proc(5)); a socket, which cannot be opened so, is made non-blocking itself. -1 with a message. */
+static int events_fd(const char *path)
 {
-	printf("%s\n", line);
+	struct stat st;
+	int fd;
+
+	if (path) {
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NONBLOCK | O_CLOEXEC, 0600)) < 0)
+			error("cannot open '%s' for the events: %s", path, strerror(errno));
+		return fd;
+	}
 	fflush(stdout);
+	if (fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode))
+		return dup(STDOUT_FILENO);
+	if ((fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC)) >= 0)
+		return fd;
+	if ((fd = dup(STDOUT_FILENO)) >= 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == 0)
+		return fd;
+	error("cannot make stdout non-blocking for the events: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
 }
 
 static int parse_port(const char *arg, int *out)
@@ -150,12 +177,14 @@ static int lab_serve_cmd(int argc, char **argv)
 		{ "no-client-cert-request", no_argument, NULL, 'n' },
 		{ "dps-delay", required_argument, NULL, 'D' },  { "max-connections", required_argument, NULL, 'M' },
 		{ "handshake-timeout", required_argument, NULL, 'T' },
+		{ "events", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },             { NULL, 0, NULL, 0 },
 	};
 	struct lab_serve_opts opts = { 0 };
+	const char *events = NULL;
 	struct rs_error err;
 	rs_time at;
-	int c;
+	int c, rv;
 
 	opts.listen = "127.0.0.1";
 	opts.mqtt_port = 8883;
@@ -189,6 +218,7 @@ static int lab_serve_cmd(int argc, char **argv)
 		case 'D': if (parse_int(optarg, 0, 86400, &opts.dps_delay)) return EXIT_ERROR; break;
 		case 'M': if (parse_int(optarg, 1, 1000000, &opts.max_conns)) return EXIT_ERROR; break;
 		case 'T': if (parse_int(optarg, 1, 3600, &opts.handshake_timeout)) return EXIT_ERROR; break;
+		case 'E': events = optarg; break;
 		case 'h': return show_help("lab");
 		default: return unknown_option("lab", argc, argv);
 		}
@@ -197,11 +227,11 @@ static int lab_serve_cmd(int argc, char **argv)
 		return lab_usage("'lab serve' takes one directory");
 	opts.dir = argv[optind];
 	opts.clock = serve_clock;
-	opts.log = serve_log;
-	opts.ready = serve_log;
-	if (lab_serve(&opts, &err) < 0)
-		return lib_error(&err);
-	return EXIT_OK;
+	if ((opts.events_fd = events_fd(events)) < 0)
+		return EXIT_ERROR;
+	rv = lab_serve(&opts, &err) < 0 ? lib_error(&err) : EXIT_OK;
+	close(opts.events_fd);
+	return rv;
 }
 
 /* ---- lab migrate, revert, status ---- */

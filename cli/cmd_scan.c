@@ -339,6 +339,7 @@ static int run(int argc, char **argv, struct scan_opts *o)
 	struct rs_pinscan_opts so;
 	struct rs_pinscan *ps = NULL;
 	struct rs_catalog *cat = NULL;
+	const struct rs_profile *p;
 	const struct rs_pin_finding **v = NULL;
 	json_t *base = NULL;
 	struct rs_error err;
@@ -356,10 +357,13 @@ static int run(int argc, char **argv, struct scan_opts *o)
 		goto out;
 	if (o->baseline && !(base = load_baseline(o->baseline)))
 		goto out;
+	if (!(p = pick_profile(cat, o->profile)))
+		goto out;
 	if (!(ps = rs_pinscan_new(cat))) {
 		error("out of memory");
 		goto out;
 	}
+	rs_pinscan_set_migration(ps, p, o->at);
 	if (o->ignore_file && read_ignore(ps, o->ignore_file))
 		goto out;
 	for (i = (size_t)optind; i < (size_t)argc; i++)

@@ -39,8 +39,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (pos = 0; rs_pin_next_b64(data, size, &pos, &t);)
 		if (t.end > size || t.nbytes != 32)
 			abort();
-	rs_pin_rules_text(cat, data, size, "fuzz.c", 0, &sink);
-	rs_pin_rules_text(cat, data, size, "fuzz.lock", 1, &sink);
+	{
+		struct rs_pin_context pc = { cat, NULL, 0, 0, 0 };
+		rs_pin_rules_text(&pc, data, size, "fuzz.c", 0, &sink);
+		pc.store = 1;
+		pc.timed = 1;
+		rs_pin_rules_text(&pc, data, size, "fuzz.lock", 1, &sink);
+	}
 	if ((ps = rs_pinscan_new(cat)) != NULL) {
 		rs_pinscan_mem(ps, data, size, "fuzz", NULL);
 		for (pos = 0; pos < rs_pinscan_count(ps); pos++)

@@ -1022,7 +1022,7 @@ RS_API const struct rs_pin_rule *rs_pin_rule_find(const char *id);
 struct rs_pin_finding {
 	const struct rs_pin_rule *rule;
 	const char *kind;          /* "fingerprint", "spki-pin", "name-check", "embedded-anchor", "root-file",
-				    * "verify-off", "placeholder" */
+				    * "verify-off", "placeholder", "trust-store" */
 	enum rs_severity severity;
 	const char *confidence;    /* "high", "medium" or "low" */
 	const char *path;
@@ -1055,6 +1055,14 @@ struct rs_pinscan;
 /** cat identifies fingerprints, names and embedded certificates; it is borrowed and must outlive the scanner. */
 RS_API struct rs_pinscan *rs_pinscan_new(const struct rs_catalog *cat);
 RS_API void rs_pinscan_free(struct rs_pinscan *ps);
+/**
+ * Judges findings as the migration stands at `at` (docs/scan.md): a pin or sole anchor that the chains served at
+ * that time no longer satisfy is an error, one that breaks at the next rotation the profile knows of a warning,
+ * and a file that is a CA store (a bundle of roots) is judged once against p as rs_audit judges it (p NULL: the
+ * catalog's "azure-iot" profile, else its first). Without this call severities are the rules' defaults and stores
+ * are not judged (their comment fingerprints are still not read as pins).
+ */
+RS_API void rs_pinscan_set_migration(struct rs_pinscan *ps, const struct rs_profile *p, rs_time at);
 /**
  * Adds suppressions in .rootshiftignore syntax: one per line, "PATTERN [RULE...]" where PATTERN is an fnmatch(3)
  * pattern for paths relative to base ("" for paths as given), or "value:HEX" for one fingerprint anywhere;

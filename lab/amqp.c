@@ -123,7 +123,7 @@ static int plain_login(struct conn *c, const pn_bytes_t *recv)
 	dev[at - user] = '\0';
 	snprintf(suffix, sizeof(suffix), "@sas.%s", c->lab->cfg.hub_host);
 	if (ulen - (size_t)(at - user) != strlen(suffix) || strncasecmp(at, suffix, strlen(suffix))) {
-		lab_event(c->lab, "auth-failure", dev, c->chain, "SASL PLAIN user is not {deviceId}@sas.{hubname}");
+		lab_event(c->lab, LAB_EV_AUTH_FAILURE, dev, c->chain, "SASL PLAIN user is not {deviceId}@sas.{hubname}");
 		c->lab->n.auth_failures++;
 		return -1;
 	}
@@ -228,7 +228,7 @@ static int authorize(struct conn *c, const char *device, const char *token, cons
 			goto ok;
 	}
 	lab->n.auth_failures++;
-	lab_event(lab, "auth-failure", device, c->chain, err->message);
+	lab_event(lab, LAB_EV_AUTH_FAILURE, device, c->chain, err->message);
 	return -1;
 ok:
 	if (!(au = auth_of(a, device))) {
@@ -239,9 +239,10 @@ ok:
 		if (!c->device_id[0]) {
 			snprintf(c->device_id, sizeof(c->device_id), "%s", device);
 			c->state = ST_AMQP;
-			c->connected_at = c->last_seen = lab->opts->clock();
+			c->connected_at = lab->opts->clock();
+			conn_touch(c);
 			conn_end_deadline(c);
-			lab_event(lab, "connect", device, c->chain, how);
+			lab_conn_event(c, LAB_EV_CONNECT, NULL, how);
 		}
 	}
 	au->expiry = expiry;
@@ -433,7 +434,7 @@ static void on_delivery(struct conn *c, pn_delivery_t *d)
 			break;
 		if (a->buf_len + pending > AMQP_MAX_MESSAGE) {
 			c->lab->n.dropped_limits++;
-			lab_event(c->lab, "protocol-error", c->device_id, c->chain, "AMQP message over IoT Hub's limit");
+			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "AMQP message over IoT Hub's limit");
 			pn_connection_driver_close(&a->driver);
 			return;
 		}
@@ -455,7 +456,7 @@ static void on_delivery(struct conn *c, pn_delivery_t *d)
 	} else if (device_address(addr, dev, sizeof(dev), kind, sizeof(kind)) == 0 && auth_of(a, dev) &&
 		   auth_of(a, dev)->expiry > c->lab->opts->clock()) {
 		c->lab->n.telemetry++;
-		c->last_seen = c->lab->opts->clock();
+		conn_touch(c);
 		pn_delivery_update(d, PN_ACCEPTED);
 	} else {
 		pn_delivery_update(d, PN_REJECTED);
@@ -504,8 +505,8 @@ static void handle(struct conn *c, pn_event_t *e)
 		/* a SASL failure is already an auth-failure; anything else broke the protocol */
 		if (!name || strcmp(name, "amqp:unauthorized-access")) {
 			snprintf(why, sizeof(why), "%s: %s", name ? name : "amqp error", desc ? desc : "");
-			lab_event(c->lab, "protocol-error", c->device_id, c->chain, why);
-			c->cause = CAUSE_PROTOCOL_ERROR;
+			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, why);
+			c->cause = LAB_CAUSE_PROTOCOL_ERROR; /* the disconnect's cause */
 		}
 		break;
 	}
@@ -553,7 +554,7 @@ static int amqp_start(struct conn *c)
 		return -1;
 	}
 	c->amqp = a;
-	lab_event(c->lab, "amqp-header", "", c->chain, c->ws_upgraded ? "websocket" : "tls");
+	lab_conn_event(c, LAB_EV_AMQP_HEADER, NULL, c->ws_upgraded ? "websocket" : "tls");
 	return 0;
 }
 
@@ -562,7 +563,7 @@ int amqp_on_data(struct conn *c, struct evbuffer *in)
 	size_t len;
 
 	if (!c->amqp && amqp_start(c) < 0) {
-		conn_drop(c, CAUSE_PROTOCOL_ERROR);
+		conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 		return -1;
 	}
 	while ((len = evbuffer_get_length(in)) > 0) {
@@ -599,7 +600,7 @@ void amqp_tick(struct conn *c, rs_time now)
 			    !strcmp(dev, au->device))
 				close_link(l, "amqp:unauthorized-access", "the SAS token expired (401003)");
 		}
-		lab_event(c->lab, "sas-expired", au->device, c->chain, "the device's SAS token expired: links closed");
+		lab_event(c->lab, LAB_EV_SAS_EXPIRED, au->device, c->chain, "the device's SAS token expired: links closed");
 		au->expiry = 0;
 		closed = 1;
 	}

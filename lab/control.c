@@ -24,15 +24,13 @@ struct lab_handle {
 	int ack[2]; /* the lab answers a tick */
 };
 
-/* 1 when idle seconds without a packet exceed 1.5 x keep_alive (capped at 1767 s, azure-iot-facts.md 3.1),
- * compared in halves of a second so that a keep-alive of 1 s allows 1.5 s, not 1. */
-static int keep_alive_passed(int keep_alive, rs_time idle)
+/* 1 when the milliseconds without a packet exceed 1.5 x keep_alive (capped at 1767 s, azure-iot-facts.md 3.1):
+ * 1500 ms for a keep-alive of 1 s, not 1 s. */
+static int keep_alive_passed(int keep_alive, long idle_ms)
 {
-	long half_limit = (long)keep_alive * 3; /* 1.5 x keep_alive, in half seconds */
+	long limit_ms = (long)keep_alive * 1500;
 
-	if (half_limit > 2 * 1767)
-		half_limit = 2 * 1767;
-	return (long)idle * 2 > half_limit;
+	return idle_ms > (limit_ms > 1767000 ? 1767000 : limit_ms);
 }
 
 void lab_tick(struct lab_server *lab)
@@ -43,7 +41,7 @@ void lab_tick(struct lab_server *lab)
 	if (lab->dps_pending && now >= lab->dps_due) {
 		lab->dps_pending = 0;
 		lab->dps_chain = lab->dps_target;
-		lab_event(lab, "dps-switch", "", lab->dps_chain, "DPS follows the hubs");
+		lab_event(lab, LAB_EV_DPS_SWITCH, "", lab->dps_chain, "DPS follows the hubs");
 	}
 	for (c = lab->conns; c; c = next) {
 		next = c->next;
@@ -53,12 +51,12 @@ void lab_tick(struct lab_server *lab)
 		}
 		if (c->state == ST_HUB && c->sas_expiry > 0 && now >= c->sas_expiry) {
 			/* IoT Hub drops an MQTT session when its SAS expires (401003, azure-iot-facts.md 2.3 and 3.1) */
-			lab_event(lab, "sas-expired", c->device_id, c->chain, "the session's SAS token expired");
-			conn_drop(c, CAUSE_SAS_EXPIRED);
+			lab_conn_event(c, LAB_EV_SAS_EXPIRED, NULL, "the session's SAS token expired");
+			conn_drop(c, LAB_CAUSE_SAS_EXPIRED, NULL);
 			continue;
 		}
 		if ((c->state != ST_HUB && c->state != ST_DPS) || c->keep_alive <= 0 ||
-		    !keep_alive_passed(c->keep_alive, now - c->last_seen))
+		    !keep_alive_passed(c->keep_alive, lab_idle_ms(lab, c, now)))
 			continue;
 		conn_idle_timeout(c);
 	}
@@ -81,7 +79,7 @@ static void on_command(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	for (ssize_t i = 0; i < n; i++) {
 		if (cmd[i] == 's') {
-			lab_event(lab, "shutdown", "", lab->hub_chain, "stopped by its handle");
+			lab_event(lab, LAB_EV_SHUTDOWN, "", lab->hub_chain, "stopped by its handle");
 			event_base_loopexit(lab->base, NULL);
 		} else if (cmd[i] == 't') {
 			lab_tick(lab);

@@ -41,53 +41,149 @@ static void reply(struct evhttp_request *req, int code, const char *reason, cons
 		evbuffer_free(b);
 }
 
+/* A JSON error body {"error": why}, rendered by jansson (why may quote what a client sent). */
+static void reply_error(struct evhttp_request *req, int code, const char *why)
+{
+	json_t *o = json_object();
+	char *text;
+
+	lab_json_set_str(o, "error", why);
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	reply(req, code, code == 400 ? "Bad Request" : code == 401 ? "Unauthorized" : "Internal Error",
+	      "application/json", text ? text : "{}");
+	free(text);
+}
+
 /* ---- admin ---- */
 
+static json_t *status_failures(struct lab_server *lab)
+{
+	size_t k = sizeof(lab->recent) / sizeof(lab->recent[0]);
+	json_t *a = json_array();
+	char at[32];
+
+	for (size_t i = 0; i < k; i++) {
+		const struct recent *r = &lab->recent[(lab->recent_next + i) % k];
+		json_t *o;
+		if (!r->at || !(o = json_object()))
+			continue;
+		rs_time_format(r->at, at, sizeof(at));
+		json_object_set_new(o, "time", json_string(at));
+		json_object_set_new(o, "event", json_string(lab_event_name(r->kind)));
+		lab_json_set_str(o, "device", r->device);
+		json_object_set_new(o, "chain", json_string(lab_chain_name(r->chain)));
+		lab_json_set_str(o, "detail", r->detail);
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *status_devices(struct lab_server *lab)
+{
+	json_t *a = json_array(), *o;
+
+	for (struct conn *c = lab->conns; c; c = c->next) {
+		if ((c->state != ST_HUB && c->state != ST_DPS) || !(o = json_object()))
+			continue;
+		lab_json_set_str(o, "id", c->device_id);
+		json_object_set_new(o, "chain", json_string(lab_chain_name(c->chain)));
+		json_object_set_new(o, "service", json_string(c->state == ST_HUB ? "hub" : "dps"));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* GET /api/status, through jansson: device ids and failure details are whatever clients sent. */
 static void status_json(struct lab_server *lab, struct evbuffer *b)
 {
-	char at[32];
+	json_t *o = json_object(), *hs = json_object(), *tls = json_object(), *hist = json_array();
+	char at[32], *text;
 	size_t i;
 
 	rs_time_format(lab->switched_at, at, sizeof(at));
-	evbuffer_add_printf(b,
-			    "{\"schema\":\"rootshift/lab-status/1\",\"hub_chain\":\"%s\",\"dps_chain\":\"%s\",\"mix\":%d,"
-			    "\"switched_at\":\"%s\",\"hub_host\":\"%s\",\"id_scope\":\"%s\",\"connected\":%zu,"
-			    "\"connections\":%zu,\"handshakes\":{",
-			    lab_chain_name(lab->hub_chain), lab_chain_name(lab->dps_chain), lab->mix, at, lab->cfg.hub_host,
-			    lab->cfg.id_scope, lab_connected(lab), lab->nconns);
+	json_object_set_new(o, "schema", json_string("rootshift/lab-status/1"));
+	json_object_set_new(o, "hub_chain", json_string(lab_chain_name(lab->hub_chain)));
+	json_object_set_new(o, "dps_chain", json_string(lab_chain_name(lab->dps_chain)));
+	json_object_set_new(o, "mix", json_integer(lab->mix));
+	json_object_set_new(o, "switched_at", json_string(at));
+	lab_json_set_str(o, "hub_host", lab->cfg.hub_host);
+	lab_json_set_str(o, "id_scope", lab->cfg.id_scope);
+	json_object_set_new(o, "connected", json_integer((json_int_t)lab_connected(lab)));
+	json_object_set_new(o, "connections", json_integer((json_int_t)lab->nconns));
 	for (i = 0; i < LAB_CHAIN__COUNT; i++)
-		evbuffer_add_printf(b, "%s\"%s\":{\"ok\":%lu,\"failed\":%lu}", i ? "," : "", lab_chain_name((enum lab_chain)i),
-				    lab->n.handshakes_ok[i], lab->n.handshakes_failed[i]);
+		json_object_set_new(hs, lab_chain_name((enum lab_chain)i),
+				    json_pack("{s:I,s:I}", "ok", (json_int_t)lab->n.handshakes_ok[i], "failed",
+					      (json_int_t)lab->n.handshakes_failed[i]));
+	json_object_set_new(o, "handshakes", hs);
 	rs_time_format(lab->opts->clock(), at, sizeof(at));
-	evbuffer_add_printf(b, "},\"time\":\"%s\",\"auth_failures\":%lu,\"tls_failures\":{", at, lab->n.auth_failures);
+	json_object_set_new(o, "time", json_string(at));
+	json_object_set_new(o, "auth_failures", json_integer((json_int_t)lab->n.auth_failures));
 	for (i = 0; i < LAB_MAX_REASONS && lab->reasons[i].reason[0]; i++)
-		evbuffer_add_printf(b, "%s\"%s\":%lu", i ? "," : "", lab->reasons[i].reason, lab->reasons[i].count);
-	evbuffer_add_printf(b, "},\"history\":[");
+		json_object_set_new(tls, lab->reasons[i].reason, json_integer((json_int_t)lab->reasons[i].count));
+	json_object_set_new(o, "tls_failures", tls);
 	for (i = 0; i < lab->history_len; i++)
-		evbuffer_add_printf(b, "%s%u", i ? "," : "", lab->history[i]);
-	evbuffer_add_printf(b, "],\"recent_failures\":[");
-	int first = 1;
-	for (i = 0; i < sizeof(lab->recent) / sizeof(lab->recent[0]); i++) {
-		size_t k = sizeof(lab->recent) / sizeof(lab->recent[0]);
-		const struct recent *r = &lab->recent[(lab->recent_next + i) % k];
-		if (!r->time[0])
-			continue;
-		evbuffer_add_printf(b, "%s{\"time\":\"%s\",\"event\":\"%s\",\"device\":\"%s\",\"chain\":\"%s\",\"detail\":\"%s\"}",
-				    first ? "" : ",", r->time, r->event, r->device, lab_chain_name(r->chain), r->detail);
-		first = 0;
+		json_array_append_new(hist, json_integer(lab->history[i]));
+	json_object_set_new(o, "history", hist);
+	json_object_set_new(o, "events_dropped", json_integer((json_int_t)lab->n.events_dropped));
+	json_object_set_new(o, "recent_failures", status_failures(lab));
+	json_object_set_new(o, "devices", status_devices(lab));
+	if ((text = json_dumps(o, JSON_COMPACT))) {
+		evbuffer_add(b, text, strlen(text));
+		evbuffer_add(b, "\n", 1);
+		free(text);
 	}
-	evbuffer_add_printf(b, "],\"devices\":[");
-	i = 0;
-	for (struct conn *c = lab->conns; c; c = c->next)
-		if (c->state == ST_HUB || c->state == ST_DPS)
-			evbuffer_add_printf(b, "%s{\"id\":\"%s\",\"chain\":\"%s\",\"service\":\"%s\"}", i++ ? "," : "",
-					    c->device_id, lab_chain_name(c->chain), c->state == ST_HUB ? "hub" : "dps");
-	evbuffer_add_printf(b, "]}\n");
+	json_decref(o);
 }
 
 static void metric(struct evbuffer *b, const char *name, const char *type, const char *help)
 {
 	evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* A label value as Prometheus's text format wants it: backslash, double quote and line feed escaped as \\, \"
+ * and \n (prometheus.io/docs/instrumenting/exposition_formats, "Text format details"); other bytes that are not
+ * UTF-8 become '?'. */
+static void label_value(struct evbuffer *b, const char *v)
+{
+	json_t *j = lab_json_string(v); /* for its UTF-8 clean-up */
+	const char *p = j ? json_string_value(j) : "";
+
+	for (; *p; p++) {
+		if (*p == '\\' || *p == '"')
+			evbuffer_add_printf(b, "\\%c", *p);
+		else if (*p == '\n')
+			evbuffer_add(b, "\\n", 2);
+		else
+			evbuffer_add(b, p, 1);
+	}
+	json_decref(j);
+}
+
+/* Every documented cause (0 until seen), then the others the lab used (slow-consumer, auth-timeout, ...). */
+static void disconnects(struct lab_server *lab, struct evbuffer *b)
+{
+	static const char *const documented[] = { LAB_CAUSE_CLIENT,	  LAB_CAUSE_KEEPALIVE, LAB_CAUSE_SAS_EXPIRED,
+						  LAB_CAUSE_MIGRATE,	  LAB_CAUSE_REVERT,    LAB_CAUSE_KICKED,
+						  LAB_CAUSE_PROTOCOL_ERROR, LAB_CAUSE_SHUTDOWN };
+	size_t i, k, nd = sizeof(documented) / sizeof(documented[0]);
+
+	for (k = 0; k < nd; k++) {
+		unsigned long n = 0;
+		for (i = 0; i < LAB_MAX_REASONS && lab->causes[i].reason[0]; i++)
+			if (!strcmp(lab->causes[i].reason, documented[k]))
+				n = lab->causes[i].count;
+		evbuffer_add_printf(b, "rootshift_lab_disconnects_total{cause=\"%s\"} %lu\n", documented[k], n);
+	}
+	for (i = 0; i < LAB_MAX_REASONS && lab->causes[i].reason[0]; i++) {
+		for (k = 0; k < nd && strcmp(lab->causes[i].reason, documented[k]); k++)
+			;
+		if (k < nd)
+			continue;
+		evbuffer_add_printf(b, "rootshift_lab_disconnects_total{cause=\"");
+		label_value(b, lab->causes[i].reason);
+		evbuffer_add_printf(b, "\"} %lu\n", lab->causes[i].count);
+	}
 }
 
 static void metrics(struct lab_server *lab, struct evbuffer *b)
@@ -104,9 +200,11 @@ static void metrics(struct lab_server *lab, struct evbuffer *b)
 				    lab_chain_name((enum lab_chain)i), lab->n.handshakes_ok[i],
 				    lab_chain_name((enum lab_chain)i), lab->n.handshakes_failed[i]);
 	metric(b, "rootshift_lab_tls_failures_total", "counter", "Failed TLS handshakes by OpenSSL reason or alert.");
-	for (i = 0; i < LAB_MAX_REASONS && lab->reasons[i].reason[0]; i++)
-		evbuffer_add_printf(b, "rootshift_lab_tls_failures_total{reason=\"%s\"} %lu\n", lab->reasons[i].reason,
-				    lab->reasons[i].count);
+	for (i = 0; i < LAB_MAX_REASONS && lab->reasons[i].reason[0]; i++) {
+		evbuffer_add_printf(b, "rootshift_lab_tls_failures_total{reason=\"");
+		label_value(b, lab->reasons[i].reason);
+		evbuffer_add_printf(b, "\"} %lu\n", lab->reasons[i].count);
+	}
 	metric(b, "rootshift_lab_auth_failures_total", "counter", "Rejected credentials (CONNACK 5, 401).");
 	evbuffer_add_printf(b, "rootshift_lab_auth_failures_total %lu\n", lab->n.auth_failures);
 	metric(b, "rootshift_lab_dps_registrations_total", "counter", "DPS registrations assigned to the lab hub.");
@@ -120,6 +218,12 @@ static void metrics(struct lab_server *lab, struct evbuffer *b)
 			    "rootshift_lab_dropped_connections_total{cause=\"cap\"} %lu\n"
 			    "rootshift_lab_dropped_connections_total{cause=\"kicked\"} %lu\n",
 			    lab->n.dropped_limits, lab->n.dropped_timeouts, lab->n.dropped_cap, lab->n.kicked);
+	metric(b, "rootshift_lab_disconnects_total", "counter",
+	       "Sessions ended and connections the lab dropped, by the cause of their disconnect event.");
+	disconnects(lab, b);
+	metric(b, "rootshift_lab_events_dropped_total", "counter",
+	       "Events not written because the reader of the event stream fell behind.");
+	evbuffer_add_printf(b, "rootshift_lab_events_dropped_total %lu\n", lab->n.events_dropped);
 	metric(b, "rootshift_lab_served_chain", "gauge", "1 for the chain the hub serves to new handshakes.");
 	for (i = 0; i < LAB_CHAIN__COUNT; i++)
 		evbuffer_add_printf(b, "rootshift_lab_served_chain{chain=\"%s\"} %d\n", lab_chain_name((enum lab_chain)i),
@@ -218,18 +322,10 @@ static void admin_devices(struct evhttp_request *req, struct lab_server *lab)
 		reply(req, 400, "Bad Request", "application/json",
 		      "{\"error\":\"give {\\\"devices\\\": {\\\"ID\\\": \\\"KEY\\\", ...}}\"}\n");
 	} else if (lab_devices_put(lab->opts->dir, devs, n, &err) < 0) {
-		char esc[200];
-		size_t o = 0;
-		for (const char *p = err.message; *p && o + 2 < sizeof(esc); p++)
-			if (*p != '"' && *p != '\\' && *p >= 0x20 && *p < 0x7f)
-				esc[o++] = *p;
-		esc[o] = '\0';
-		snprintf(body, sizeof(body), "{\"error\":\"%s\"}\n", esc);
-		reply(req, err.code == RS_ERR_USAGE ? 400 : 500, err.code == RS_ERR_USAGE ? "Bad Request" : "Internal Error",
-		      "application/json", body);
+		reply_error(req, err.code == RS_ERR_USAGE ? 400 : 500, err.message);
 	} else {
 		snprintf(body, sizeof(body), "registered %zu", n);
-		lab_event(lab, "devices", "", lab->hub_chain, body);
+		lab_event(lab, LAB_EV_DEVICES, "", lab->hub_chain, body);
 		snprintf(body, sizeof(body), "{\"registered\":%zu}\n", n);
 		reply(req, 200, "OK", "application/json", body);
 	}
@@ -261,7 +357,7 @@ static void admin_c2d(struct evhttp_request *req, struct lab_server *lab)
 		return;
 	}
 	n = lab_send_c2d(lab, dev, evbuffer_pullup(in, (ev_ssize_t)len), len);
-	lab_event(lab, "c2d", dev, lab->hub_chain, n ? "sent" : "no subscribed session");
+	lab_event(lab, LAB_EV_C2D, dev, lab->hub_chain, n ? "sent" : "no subscribed session");
 	evhttp_clear_headers(&q);
 	snprintf(body, sizeof(body), "{\"delivered\":%d}\n", n);
 	reply(req, n ? 200 : 404, n ? "OK" : "Not Found", "application/json", body);

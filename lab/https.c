@@ -72,7 +72,7 @@ static void dps_unauthorized(struct hreq *r, const char *dev, const char *why)
 	char body[256], track[40];
 
 	lab->n.auth_failures++;
-	lab_event(lab, "auth-failure", dev, lab->dps_chain, why);
+	lab_event(lab, LAB_EV_AUTH_FAILURE, dev, lab->dps_chain, why);
 	lab_tracking_id(track, sizeof(track));
 	snprintf(body, sizeof(body), "{\"errorCode\":401002,\"trackingId\":\"%s\",\"message\":\"Unauthorized\"}", track);
 	respond(r, 401, "Unauthorized", "application/json; charset=utf-8", NULL, body);
@@ -84,7 +84,7 @@ static void hub_unauthorized(struct hreq *r, const char *dev, const char *why)
 	char body[300], track[40], now[32];
 
 	lab->n.auth_failures++;
-	lab_event(lab, "auth-failure", dev, lab->hub_chain, why);
+	lab_event(lab, LAB_EV_AUTH_FAILURE, dev, lab->hub_chain, why);
 	lab_tracking_id(track, sizeof(track));
 	rs_time_format(lab->opts->clock(), now, sizeof(now));
 	snprintf(body, sizeof(body),
@@ -123,7 +123,7 @@ static void dps_http(struct hreq *r, char **seg, int n)
 			 "\"%s\",\"createdDateTimeUtc\":\"%s\",\"assignedHub\":\"%s\",\"deviceId\":\"%s\",\"status\":"
 			 "\"assigned\",\"substatus\":\"initialAssignment\",\"lastUpdatedDateTimeUtc\":\"%s\"}}",
 			 seg[4], seg[2], now, lab->cfg.hub_host, seg[2], now);
-		lab_event(lab, "dps-assigned", seg[2], lab->dps_chain, lab->cfg.hub_host);
+		lab_event(lab, LAB_EV_DPS_ASSIGNED, seg[2], lab->dps_chain, lab->cfg.hub_host);
 		respond(r, 200, "OK", "application/json; charset=utf-8", NULL, body);
 		return;
 	}
@@ -180,7 +180,7 @@ static int refuse(struct conn *c, const char *status, const char *why)
 	char resp[160];
 	int n = snprintf(resp, sizeof(resp), "HTTP/1.1 %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", status);
 
-	lab_event(c->lab, "protocol-error", "", c->chain, why);
+	lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, why);
 	conn_send(c, resp, (size_t)n);
 	conn_close_after_flush(c);
 	return -1;

@@ -108,8 +108,10 @@ struct lab_serve_opts {
 	int handshake_timeout;    /* seconds */
 	enum lab_chain chain;     /* served at start */
 	rs_time (*clock)(void);   /* the front end's clock */
-	void (*log)(const char *line); /* the front end's event log sink (one JSON object a line) */
+	void (*log)(const char *line); /* the front end's event log sink (one JSON object a line), or NULL */
 	void (*ready)(const char *line); /* called once listening */
+	int events_fd;            /* > 0: the event stream also goes there, without blocking (events.c); the front
+				   * end opens and closes it */
 	struct lab_handle *handle; /* NULL, or the handle that drives it (in-process) */
 };
 int lab_serve(const struct lab_serve_opts *opts, struct rs_error *err);

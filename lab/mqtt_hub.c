@@ -30,10 +30,18 @@ static int send_packet(struct conn *c, const struct rs_mqtt_packet *pkt)
 	return rv;
 }
 
+/* DPS replies go at the QoS the device subscribed to $dps/registrations/res/# with (at most 1), as DPS does: the
+ * C SDK subscribes at QoS 1 (prov_transport_mqtt_common.c) and acknowledges them. */
 static int send_publish(struct conn *c, const char *topic, const char *body)
 {
 	struct rs_mqtt_packet p = { 0 };
 
+	if (c->state == ST_DPS && c->dps_qos) {
+		p.qos = 1;
+		p.packet_id = c->next_packet_id++;
+		if (c->next_packet_id > 65535)
+			c->next_packet_id = 1;
+	}
 	p.type = RS_MQTT_PUBLISH;
 	p.topic.ptr = topic;
 	p.topic.len = strlen(topic);
@@ -42,12 +50,13 @@ static int send_publish(struct conn *c, const char *topic, const char *body)
 	return send_packet(c, &p);
 }
 
-static void send_connack(struct conn *c, int code)
+static void send_connack(struct conn *c, int code, int session_present)
 {
 	struct rs_mqtt_packet p = { 0 };
 
 	p.type = RS_MQTT_CONNACK;
 	p.return_code = code;
+	p.session_present = session_present;
 	send_packet(c, &p);
 }
 
@@ -105,8 +114,8 @@ static void kick_others(struct conn *c)
 		next = o->next;
 		if (o != c && o->state == ST_HUB && !strcmp(o->device_id, c->device_id)) {
 			c->lab->n.kicked++;
-			lab_event(c->lab, "kicked", o->device_id, o->chain, "a new connection for the same device (400027)");
-			conn_drop(o, CAUSE_KICKED);
+			lab_conn_event(o, LAB_EV_KICKED, NULL, "a new connection for the same device (400027)");
+			conn_drop(o, LAB_CAUSE_KICKED, NULL);
 		}
 	}
 }
@@ -115,9 +124,10 @@ static void enter_session(struct conn *c, enum conn_state state, int keep_alive)
 {
 	c->state = state;
 	c->keep_alive = keep_alive; /* enforced at 1.5 x by the lab's clock (control.c) */
-	c->connected_at = c->last_seen = c->lab->opts->clock();
+	c->connected_at = c->lab->opts->clock();
+	conn_touch(c);
 	conn_end_deadline(c);
-	lab_event(c->lab, "connect", c->device_id, c->chain, state == ST_DPS ? "dps" : "hub");
+	lab_conn_event(c, LAB_EV_CONNECT, NULL, state == ST_DPS ? "dps" : "hub");
 }
 
 static int on_connect(struct conn *c, const struct rs_mqtt_packet *p)
@@ -129,13 +139,13 @@ static int on_connect(struct conn *c, const struct rs_mqtt_packet *p)
 
 	lab->n.mqtt_connects++;
 	if (!rs_mqtt_str_eq(p->protocol_name, "MQTT") || p->protocol_level != 4) {
-		send_connack(c, 1);
+		send_connack(c, 1, 0);
 		conn_close_after_flush(c);
 		return -1;
 	}
 	if (str_copy(p->username, user, sizeof(user)) < 0 || str_copy(p->password, pass, sizeof(pass)) < 0 ||
 	    str_copy(p->client_id, cid, sizeof(cid)) < 0 || !p->has_username) {
-		send_connack(c, 4);
+		send_connack(c, 4, 0);
 		conn_close_after_flush(c);
 		return -1;
 	}
@@ -149,7 +159,7 @@ static int on_connect(struct conn *c, const struct rs_mqtt_packet *p)
 				    lab_check_sas(lab, pass, resource, cid, NULL, &err) == 0;
 		memset(pass, 0, sizeof(pass));
 		enter_session(c, ST_DPS, p->keep_alive);
-		send_connack(c, 0);
+		send_connack(c, 0, 0);
 		return 0;
 	}
 	if (parse_hub_user(user, host, sizeof(host), dev, sizeof(dev)) < 0) {
@@ -163,14 +173,17 @@ static int on_connect(struct conn *c, const struct rs_mqtt_packet *p)
 			memset(pass, 0, sizeof(pass));
 			kick_others(c);
 			enter_session(c, ST_HUB, p->keep_alive);
-			send_connack(c, 0);
+			/* MQTT 3.1.1 3.2.2.2: with clean_session 0, session present tells whether the hub kept a session
+			 * for this client id (IoT Hub keeps one for a device that connected with clean_session 0);
+			 * clean_session 1 discards it. */
+			send_connack(c, 0, lab_persistent_session(lab, dev, !p->clean_session));
 			return 0;
 		}
 	}
 	memset(pass, 0, sizeof(pass));
 	lab->n.auth_failures++;
-	lab_event(lab, "auth-failure", cid, c->chain, err.message);
-	send_connack(c, 5);
+	lab_conn_event(c, LAB_EV_AUTH_FAILURE, NULL, err.message);
+	send_connack(c, 5, 0);
 	conn_close_after_flush(c);
 	return -1;
 }
@@ -202,8 +215,8 @@ static int hub_publish(struct conn *c, const struct rs_mqtt_packet *p, const cha
 
 	snprintf(prefix, sizeof(prefix), "devices/%s/messages/events/", c->device_id);
 	if (p->qos == 2) {
-		lab_event(c->lab, "protocol-error", c->device_id, c->chain, "QoS 2 is not supported");
-		conn_drop(c, CAUSE_PROTOCOL_ERROR);
+		lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "QoS 2 is not supported");
+		conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 		return -1;
 	}
 	if (!strncmp(topic, prefix, strlen(prefix))) {
@@ -230,8 +243,8 @@ static int hub_publish(struct conn *c, const struct rs_mqtt_packet *p, const cha
 		send_publish(c, reply, "");
 		return 0;
 	}
-	lab_event(c->lab, "protocol-error", c->device_id, c->chain, "PUBLISH to a topic IoT Hub does not accept");
-	conn_drop(c, CAUSE_PROTOCOL_ERROR);
+	lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "PUBLISH to a topic IoT Hub does not accept");
+	conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 	return -1;
 }
 
@@ -255,6 +268,8 @@ static void on_subscribe(struct conn *c, const struct rs_mqtt_packet *p)
 		int ok = c->state == ST_DPS ? rs_mqtt_str_eq(p->topics[i], "$dps/registrations/res/#")
 					    : hub_filter_ok(c, p->topics[i]) && c->subs < LAB_MAX_SUBS;
 		ack.qos_list[i] = ok ? (p->qos_list[i] > 1 ? 1 : p->qos_list[i]) : 0x80;
+		if (ok && c->state == ST_DPS)
+			c->dps_qos = ack.qos_list[i];
 		c->subs += ok;
 		if (ok && c->state == ST_HUB && !strncmp(p->topics[i].ptr, "devices/", 8))
 			c->c2d_subscribed = 1;
@@ -303,12 +318,12 @@ static int dps_publish(struct conn *c, const char *topic)
 	unsigned char rnd[8];
 
 	if (query_param(topic, "$rid", rid, sizeof(rid)) < 0) {
-		conn_drop(c, CAUSE_PROTOCOL_ERROR);
+		conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 		return -1;
 	}
 	if (!c->dps_authorized) {
 		c->lab->n.auth_failures++;
-		lab_event(c->lab, "auth-failure", c->device_id, c->chain, "DPS registration without valid credentials");
+		lab_conn_event(c, LAB_EV_AUTH_FAILURE, NULL, "DPS registration without valid credentials");
 		dps_error(c, rid, 401, "Unauthorized");
 		return 0;
 	}
@@ -332,7 +347,7 @@ static int dps_publish(struct conn *c, const char *topic)
 			 "\"assigned\",\"substatus\":\"initialAssignment\",\"lastUpdatedDateTimeUtc\":\"%s\"}}",
 			 c->op_id, c->device_id, now, c->lab->cfg.hub_host, c->device_id, now);
 		send_publish(c, reply, body);
-		lab_event(c->lab, "dps-assigned", c->device_id, c->chain, c->lab->cfg.hub_host);
+		lab_conn_event(c, LAB_EV_DPS_ASSIGNED, NULL, c->lab->cfg.hub_host);
 		return 0;
 	}
 	dps_error(c, rid, 404, "Not found");
@@ -344,7 +359,7 @@ static int on_publish(struct conn *c, const struct rs_mqtt_packet *p)
 	char topic[1024];
 
 	if (str_copy(p->topic, topic, sizeof(topic)) < 0) {
-		conn_drop(c, CAUSE_PROTOCOL_ERROR);
+		conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 		return -1;
 	}
 	return c->state == ST_HUB ? hub_publish(c, p, topic) : dps_publish(c, topic);
@@ -355,8 +370,8 @@ static int on_packet(struct conn *c, const struct rs_mqtt_packet *p)
 {
 	if (c->state == ST_WAIT_CONNECT) {
 		if (p->type != RS_MQTT_CONNECT) {
-			lab_event(c->lab, "protocol-error", "", c->chain, "first packet is not CONNECT");
-			conn_drop(c, CAUSE_PROTOCOL_ERROR);
+			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "first packet is not CONNECT");
+			conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 			return -1;
 		}
 		return on_connect(c, p);
@@ -378,10 +393,10 @@ static int on_packet(struct conn *c, const struct rs_mqtt_packet *p)
 		return 0;
 	}
 	case RS_MQTT_PUBACK: return 0;
-	case RS_MQTT_DISCONNECT: conn_drop(c, CAUSE_CLIENT); return -1;
+	case RS_MQTT_DISCONNECT: conn_close(c); return -1;
 	default:
-		lab_event(c->lab, "protocol-error", c->device_id, c->chain, "unexpected packet");
-		conn_drop(c, CAUSE_PROTOCOL_ERROR);
+		lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "unexpected packet");
+		conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 		return -1;
 	}
 }
@@ -412,20 +427,68 @@ int mqtt_process(struct conn *c, struct evbuffer *in)
 		if (r < 0) {
 			if (err.code == RS_ERR_LIMIT)
 				c->lab->n.dropped_limits++;
-			lab_event(c->lab, "protocol-error", c->device_id, c->chain, err.message);
-			conn_drop(c, CAUSE_PROTOCOL_ERROR);
+			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, err.message);
+			conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 			return -1;
 		}
-		c->last_seen = c->lab->opts->clock();
+		conn_touch(c);
 		if (on_packet(c, &pkt) < 0)
 			return -1; /* c, its buffers and pkt's strings are gone */
 		evbuffer_drain(in, used);
 		if (conn_pending(c) > LAB_MAX_PENDING) {
 			c->lab->n.dropped_limits++;
-			lab_event(c->lab, "dropped", c->device_id, c->chain, "a slow reader left too much output");
-			conn_drop(c, CAUSE_PROTOCOL_ERROR);
+			conn_drop(c, "slow-consumer", "a peer that does not read left too much output");
 			return -1;
 		}
 	}
 	return 0;
+}
+
+/* ---- persistent sessions: the device ids that last connected with clean_session 0 ---- */
+
+struct lab_session {
+	struct lab_session *next;
+	char id[];
+};
+
+static size_t session_bucket(const char *id)
+{
+	size_t h = 5381;
+
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+		h = h * 33 + *p;
+	return h % LAB_SESSION_BUCKETS;
+}
+
+int lab_persistent_session(struct lab_server *lab, const char *id, int keep)
+{
+	struct lab_session **pp = &lab->sessions[session_bucket(id)], *s;
+	size_t n = strlen(id);
+
+	for (; (s = *pp); pp = &s->next)
+		if (!strcmp(s->id, id))
+			break;
+	if (s && !keep) { /* clean_session 1: the stored session is discarded */
+		*pp = s->next;
+		free(s);
+		return 0;
+	}
+	if (s || !keep)
+		return s != NULL;
+	if ((s = malloc(sizeof(*s) + n + 1))) {
+		memcpy(s->id, id, n + 1);
+		s->next = NULL;
+		*pp = s;
+	}
+	return 0;
+}
+
+void lab_sessions_free(struct lab_server *lab)
+{
+	for (size_t i = 0; i < LAB_SESSION_BUCKETS; i++)
+		while (lab->sessions[i]) {
+			struct lab_session *s = lab->sessions[i];
+			lab->sessions[i] = s->next;
+			free(s);
+		}
 }

@@ -27,51 +27,22 @@
 
 /* ---- events and counters ---- */
 
-/* Printable ASCII only, quotes and backslashes escaped: safe inside a JSON string. */
-static void json_safe(char *out, size_t size, const char *in)
+void lab_count_reason(struct reason_count *table, const char *reason)
 {
-	size_t o = 0;
+	size_t i;
 
-	for (const char *p = in ? in : ""; *p && o + 3 < size; p++) {
-		if (*p == '"' || *p == '\\')
-			out[o++] = '\\';
-		out[o++] = (*p >= 0x20 && *p < 0x7f) ? *p : '?';
-	}
-	out[o] = '\0';
-}
-
-void lab_event(struct lab_server *lab, const char *type, const char *device, enum lab_chain chain, const char *detail)
-{
-	char line[1024], at[32], esc[300], dev[140];
-
-	json_safe(esc, sizeof(esc), detail);
-	json_safe(dev, sizeof(dev), device);
-	rs_time_format(lab->opts->clock(), at, sizeof(at));
-	if (strstr(type, "failure") || strstr(type, "error") || strstr(type, "timeout")) {
-		struct recent *r = &lab->recent[lab->recent_next++ % (sizeof(lab->recent) / sizeof(lab->recent[0]))];
-		snprintf(r->time, sizeof(r->time), "%s", at);
-		snprintf(r->event, sizeof(r->event), "%s", type);
-		snprintf(r->device, sizeof(r->device), "%s", dev);
-		snprintf(r->detail, sizeof(r->detail), "%s", esc);
-		r->chain = chain;
-	}
-	snprintf(line, sizeof(line), "{\"time\":\"%s\",\"event\":\"%s\",\"device\":\"%s\",\"chain\":\"%s\",\"detail\":\"%s\"}",
-		 at, type, dev, lab_chain_name(chain), esc);
-	if (lab->opts->log)
-		lab->opts->log(line);
+	for (i = 0; i < LAB_MAX_REASONS && table[i].reason[0]; i++)
+		if (!strcmp(table[i].reason, reason))
+			break;
+	if (i == LAB_MAX_REASONS)
+		i = LAB_MAX_REASONS - 1, reason = "other";
+	snprintf(table[i].reason, sizeof(table[i].reason), "%s", reason);
+	table[i].count++;
 }
 
 void lab_count_tls_failure(struct lab_server *lab, const char *reason)
 {
-	size_t i;
-
-	for (i = 0; i < LAB_MAX_REASONS && lab->reasons[i].reason[0]; i++)
-		if (!strcmp(lab->reasons[i].reason, reason))
-			break;
-	if (i == LAB_MAX_REASONS)
-		i = LAB_MAX_REASONS - 1, reason = "other";
-	snprintf(lab->reasons[i].reason, sizeof(lab->reasons[i].reason), "%s", reason);
-	lab->reasons[i].count++;
+	lab_count_reason(lab->reasons, reason);
 }
 
 size_t lab_connected(const struct lab_server *lab)
@@ -159,32 +130,30 @@ static enum lab_chain chain_of(struct lab_server *lab, SSL *ssl, enum lab_chain 
 
 /* ---- connections ---- */
 
-const char *lab_cause_name(enum lab_cause cause)
+/* A session's end (hub, DPS or AMQP), or a connection the lab drops for a cause, is a disconnect event with its
+ * cause ("client" when the device ended a session: DISCONNECT, close_notify, a reset), counted by cause. */
+static void session_ended(struct conn *c, const char *cause, const char *detail)
 {
-	static const char *const names[CAUSE__COUNT] = { "client", "keepalive", "sas-expired", "migrate",
-							 "revert", "kicked", "protocol-error", "shutdown" };
-	return cause < CAUSE__COUNT ? names[cause] : "client";
-}
+	int session = c->state == ST_HUB || c->state == ST_DPS || c->state == ST_AMQP;
 
-/* A session (hub, DPS or AMQP) ends: its disconnect event, with the cause, counted by cause. */
-static void session_ended(struct conn *c)
-{
-	struct lab_server *lab = c->lab;
-	char detail[64];
-
-	if (c->state != ST_HUB && c->state != ST_DPS && c->state != ST_AMQP)
+	if (!cause)
+		cause = c->cause;
+	if (!session && !cause)
 		return;
-	snprintf(detail, sizeof(detail), "%s cause=%s", c->state == ST_DPS ? "dps" : c->state == ST_AMQP ? "amqp" : "hub",
-		 lab_cause_name((enum lab_cause)c->cause));
-	lab->n.disconnects[c->cause < CAUSE__COUNT ? c->cause : 0]++;
-	lab_event(lab, "disconnect", c->device_id, c->chain, detail);
+	if (!cause)
+		cause = LAB_CAUSE_CLIENT;
+	c->cause = NULL; /* once */
+	lab_count_reason(c->lab->causes, cause);
+	lab_conn_event(c, LAB_EV_DISCONNECT, cause,
+		       detail ? detail : c->state == ST_DPS ? "dps" : c->state == ST_HUB ? "hub" : c->state == ST_AMQP ? "amqp" : "");
 }
 
-static void conn_free(struct conn *c)
+/* Frees c, after its disconnect event (session_ended). */
+void conn_drop(struct conn *c, const char *cause, const char *detail)
 {
 	struct lab_server *lab = c->lab;
 
-	session_ended(c);
+	session_ended(c, cause, detail);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -203,13 +172,7 @@ static void conn_free(struct conn *c)
 
 void conn_close(struct conn *c)
 {
-	conn_free(c);
-}
-
-void conn_drop(struct conn *c, enum lab_cause cause)
-{
-	c->cause = (unsigned char)cause;
-	conn_free(c);
+	conn_drop(c, NULL, NULL);
 }
 
 
@@ -222,6 +185,29 @@ void conn_wait_connect(struct conn *c)
 		c->deadline = evtimer_new(c->lab->base, lab_deadline_cb, c);
 	if (c->deadline)
 		evtimer_add(c->deadline, &tv);
+}
+
+/* The lab's clock has whole seconds; the wall clock's milliseconds refine it, so that a keep-alive of 1 s is
+ * enforced at 1.5 s. With `lab serve` the lab's clock is the wall clock plus whole seconds, so the sum is exact;
+ * with a rehearsal's virtual clock the refinement is under a second against keep-alives of a minute or more. */
+static unsigned short wall_ms(struct lab_server *lab)
+{
+	struct timeval tv;
+
+	if (event_base_gettimeofday_cached(lab->base, &tv) < 0)
+		return 0;
+	return (unsigned short)(tv.tv_usec / 1000);
+}
+
+void conn_touch(struct conn *c)
+{
+	c->last_seen = c->lab->opts->clock();
+	c->last_ms = wall_ms(c->lab);
+}
+
+long lab_idle_ms(struct lab_server *lab, const struct conn *c, rs_time now)
+{
+	return (long)(now - c->last_seen) * 1000 + (long)wall_ms(lab) - (long)c->last_ms;
 }
 
 void conn_end_deadline(struct conn *c)
@@ -237,12 +223,12 @@ void conn_close_after_flush(struct conn *c)
 {
 	struct timeval five = { 5, 0 };
 
-	session_ended(c);
-	c->state = ST_CLOSING;
+	session_ended(c, NULL, NULL);
+	c->state = ST_CLOSING; /* no second disconnect event when it is freed */
 	if (!c->deadline)
 		c->deadline = evtimer_new(c->lab->base, lab_deadline_cb, c);
 	if (!c->deadline || conn_pending(c) == 0) {
-		conn_free(c);
+		conn_close(c);
 		return;
 	}
 	evtimer_add(c->deadline, &five);
@@ -262,7 +248,7 @@ void conn_handshake_failed(struct conn *c, const char *reason)
 	c->chain = chain_of(lab, c->ssl, c->chain);
 	lab->n.handshakes_failed[c->chain]++;
 	lab_count_tls_failure(lab, reason);
-	lab_event(lab, "tls-failure", "", c->chain, reason);
+	lab_conn_event(c, LAB_EV_TLS_FAILURE, NULL, reason);
 	conn_close(c);
 }
 
@@ -275,8 +261,8 @@ void conn_io_closed(struct conn *c, int st)
 void conn_idle_timeout(struct conn *c)
 {
 	c->lab->n.dropped_timeouts++;
-	lab_event(c->lab, "timeout", c->device_id, c->chain, "keep-alive x 1.5 passed without a packet");
-	conn_drop(c, CAUSE_KEEPALIVE);
+	lab_conn_event(c, LAB_EV_TIMEOUT, NULL, "keep-alive x 1.5 passed without a packet");
+	conn_drop(c, LAB_CAUSE_KEEPALIVE, NULL);
 }
 
 void lab_deadline_cb(evutil_socket_t fd, short what, void *arg)
@@ -295,8 +281,7 @@ void lab_deadline_cb(evutil_socket_t fd, short what, void *arg)
 			c->lab->n.handshakes_failed[c->chain]++;
 			lab_count_tls_failure(c->lab, "handshake timeout");
 		}
-		lab_event(c->lab, "timeout", "", c->chain,
-			  c->state == ST_HANDSHAKE ? "handshake not finished in time" : "no CONNECT in time");
+		lab_conn_event(c, LAB_EV_TIMEOUT, NULL, c->state == ST_HANDSHAKE ? "handshake not finished in time" : "no CONNECT in time");
 		conn_close(c);
 	}
 }
@@ -337,7 +322,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	    !(c->deadline = evtimer_new(lab->base, lab_deadline_cb, c)) || evtimer_add(c->deadline, &tv) < 0) {
 		if (!c->ssl)
 			SSL_free(ssl);
-		conn_free(c);
+		conn_close(c);
 	}
 }
 
@@ -356,14 +341,16 @@ int lab_switch(struct lab_server *lab, enum lab_chain to, int mix, int disconnec
 	if (!lab->dps_pending)
 		lab->dps_chain = to;
 	snprintf(detail, sizeof(detail), "mix=%d disconnect=%d", mix, disconnect);
-	lab_event(lab, "switch", "", to, detail);
+	lab_event(lab, LAB_EV_SWITCH, "", to, detail);
 	if (disconnect) {
 		struct conn *c = lab->conns, *next;
 		for (; c; c = next) {
 			next = c->next;
-			if (c->state != ST_CLOSING) {
+			if (c->state == ST_HUB || c->state == ST_DPS || c->state == ST_AMQP) {
 				lab->n.kicked++;
-				conn_drop(c, to == LAB_CHAIN_OLD ? CAUSE_REVERT : CAUSE_MIGRATE);
+				conn_drop(c, to == LAB_CHAIN_OLD ? LAB_CAUSE_REVERT : LAB_CAUSE_MIGRATE, NULL);
+			} else if (c->state != ST_CLOSING) {
+				conn_close(c); /* a handshake or request in flight */
 			}
 		}
 	}
@@ -422,7 +409,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	struct lab_server *lab = arg;
 
 	(void)what;
-	lab_event(lab, "shutdown", "", lab->hub_chain, sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	lab_event(lab, LAB_EV_SHUTDOWN, "", lab->hub_chain, sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	event_base_loopexit(lab->base, NULL);
 }
 
@@ -466,6 +453,8 @@ static int start(struct lab_server *lab, struct rs_error *err)
 		snprintf(lab->token + 2 * i, 3, "%02x", rnd[i]);
 	if (!(lab->base = event_base_new()) || !(lab->scratch = evbuffer_new()))
 		return rs_error_set(err, RS_ERR_INTERNAL, "cannot start the event loop");
+	if (lab_events_start(lab, err) < 0)
+		return -1;
 	lab->mqtt_port = lab->opts->mqtt_port;
 	lab->amqp_port = lab->opts->amqp_port;
 	lab->ws_port = lab->opts->ws_port;
@@ -490,7 +479,7 @@ static void stop(struct lab_server *lab)
 	char path[4096];
 
 	while (lab->conns)
-		conn_drop(lab->conns, CAUSE_SHUTDOWN);
+		conn_drop(lab->conns, LAB_CAUSE_SHUTDOWN, NULL);
 	if (lab->mqtt)
 		evconnlistener_free(lab->mqtt);
 	if (lab->amqp)
@@ -502,6 +491,7 @@ static void stop(struct lab_server *lab)
 	if (lab->admin)
 		evhttp_free(lab->admin);
 	lab_control_stop(lab);
+	lab_events_stop(lab);
 	if (lab->sig_term)
 		event_free(lab->sig_term);
 	if (lab->sig_int)
@@ -515,15 +505,34 @@ static void stop(struct lab_server *lab)
 	for (int i = 0; i < LAB_CHAIN__COUNT; i++)
 		SSL_CTX_free(lab->ctx[i]);
 	lab_registry_free(lab->registry);
+	lab_sessions_free(lab);
 	if (lab_path(path, sizeof(path), lab->opts->dir, "serve.json") == 0)
 		unlink(path);
 	OPENSSL_cleanse(lab->token, sizeof(lab->token));
 }
 
+/* The ready event: where the lab listens. */
+static void ready(struct lab_server *lab)
+{
+	struct lab_event ev = { .kind = LAB_EV_READY, .chain = lab->hub_chain };
+	json_t *o;
+	char *line;
+
+	ev.fields = json_pack("{s:s,s:i,s:i,s:i,s:i,s:i,s:s}", "listen", lab->opts->listen, "mqtt_port", lab->mqtt_port,
+			      "https_port", lab->https_port, "amqp_port", lab->amqp_port, "ws_port", lab->ws_port,
+			      "admin_port", lab->admin_port, "hub", lab->cfg.hub_host);
+	if (lab->opts->ready && (o = lab_event_json(&ev, lab->opts->clock()))) {
+		if ((line = json_dumps(o, JSON_COMPACT)))
+			lab->opts->ready(line);
+		free(line);
+		json_decref(o);
+	}
+	lab_emit(lab, &ev);
+}
+
 int lab_serve(const struct lab_serve_opts *opts, struct rs_error *err)
 {
 	struct lab_server *lab = calloc(1, sizeof(*lab));
-	char ready[512];
 	int rv = -1;
 
 	if (!lab)
@@ -533,15 +542,7 @@ int lab_serve(const struct lab_serve_opts *opts, struct rs_error *err)
 	lab->started = lab->switched_at = opts->clock();
 	signal(SIGPIPE, SIG_IGN);
 	if (start(lab, err) == 0) {
-		char at[32];
-		rs_time_format(opts->clock(), at, sizeof(at));
-		snprintf(ready, sizeof(ready),
-			 "{\"time\":\"%s\",\"event\":\"ready\",\"listen\":\"%s\",\"mqtt_port\":%d,\"https_port\":%d,"
-			 "\"amqp_port\":%d,\"ws_port\":%d,\"admin_port\":%d,\"chain\":\"%s\",\"hub\":\"%s\"}",
-			 at, opts->listen, lab->mqtt_port, lab->https_port, lab->amqp_port, lab->ws_port, lab->admin_port,
-			 lab_chain_name(lab->hub_chain), lab->cfg.hub_host);
-		if (opts->ready)
-			opts->ready(ready);
+		ready(lab);
 		event_base_dispatch(lab->base);
 		rv = 0;
 	}

@@ -9,6 +9,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/listener.h>
+#include <jansson.h>
 #include <openssl/ssl.h>
 
 #include "lab.h"
@@ -16,6 +17,8 @@
 #define LAB_MAX_PACKET (256 * 1024 + 1024) /* IoT Hub's 256 KB messages and their headers */
 #define LAB_MAX_PENDING (512 * 1024)       /* output a slow reader may leave unread before it is dropped */
 #define LAB_MAX_SUBS 5
+#define LAB_SESSION_BUCKETS 4096
+#define LAB_EVENTS_MAX (256 * 1024)       /* event output buffered for a slow reader before events are dropped */
 
 enum conn_proto { PROTO_MQTT, PROTO_AMQP, PROTO_HTTPS };
 /* ST_HTTP: an HTTPS connection between requests (https.c) */
@@ -24,20 +27,53 @@ enum conn_state { ST_HANDSHAKE, ST_WAIT_CONNECT, ST_HTTP, ST_HUB, ST_DPS, ST_AMQ
 struct lab_server;
 struct amqp;
 
-/* Why a session ended: the "cause" of a disconnect event and the label of rootshift_lab_disconnects_total
- * (docs/lab.md). */
-enum lab_cause {
-	CAUSE_CLIENT,         /* the device closed it (DISCONNECT, close_notify, a reset) */
-	CAUSE_KEEPALIVE,      /* no packet for 1.5 x the keep-alive */
-	CAUSE_SAS_EXPIRED,    /* the session's SAS token expired (IoT Hub's 401003) */
-	CAUSE_MIGRATE,        /* migrate --disconnect */
-	CAUSE_REVERT,         /* revert --disconnect */
-	CAUSE_KICKED,         /* the same device connected again (400027) */
-	CAUSE_PROTOCOL_ERROR, /* the device broke a protocol rule or a limit */
-	CAUSE_SHUTDOWN,       /* the lab stopped */
-	CAUSE__COUNT
+/* Why a session or connection ended: the "cause" of a disconnect event and the label of
+ * rootshift_lab_disconnects_total (docs/lab.md). */
+#define LAB_CAUSE_CLIENT "client"                 /* the device closed it (DISCONNECT, close_notify, a reset) */
+#define LAB_CAUSE_KEEPALIVE "keepalive"           /* no packet for 1.5 x the keep-alive */
+#define LAB_CAUSE_SAS_EXPIRED "sas-expired"       /* the session's SAS token expired (IoT Hub's 401003) */
+#define LAB_CAUSE_MIGRATE "migrate"               /* migrate --disconnect */
+#define LAB_CAUSE_REVERT "revert"                 /* revert --disconnect */
+#define LAB_CAUSE_KICKED "kicked"                 /* the same device connected again (400027) */
+#define LAB_CAUSE_PROTOCOL_ERROR "protocol-error" /* the device broke a protocol rule */
+#define LAB_CAUSE_SHUTDOWN "shutdown"             /* the lab stopped */
+
+/* events.c: every event the lab reports, one kind each. */
+enum lab_event_kind {
+	LAB_EV_READY,
+	LAB_EV_CONNECT,
+	LAB_EV_DISCONNECT,
+	LAB_EV_AUTH_FAILURE,
+	LAB_EV_TLS_FAILURE,
+	LAB_EV_TIMEOUT,
+	LAB_EV_PROTOCOL_ERROR,
+	LAB_EV_KICKED,
+	LAB_EV_SWITCH,
+	LAB_EV_DPS_SWITCH,
+	LAB_EV_DPS_ASSIGNED,
+	LAB_EV_C2D,
+	LAB_EV_DEVICES,
+	LAB_EV_SHUTDOWN,
+	LAB_EV_AMQP_HEADER,
+	LAB_EV_WS_UPGRADE,
+	LAB_EV_WS_REFUSED,  /* a WebSocket upgrade the lab refused */
+	LAB_EV_SAS_EXPIRED, /* a session's token expired: MQTT dropped, AMQP links closed */
+	LAB_EV_DROPPED,  /* events lost to a slow reader of the event stream */
+	LAB_EV_WARNING,
+	LAB_EV__COUNT
 };
-const char *lab_cause_name(enum lab_cause cause);
+
+/* One event. Strings are borrowed for the call and may hold anything a client sent; fields (extra members,
+ * NULL when none) is consumed by lab_emit. */
+struct lab_event {
+	enum lab_event_kind kind;
+	enum lab_chain chain;
+	const char *device; /* NULL: no member */
+	const char *remote; /* "IP:PORT" of the peer, or NULL */
+	const char *cause;  /* why the lab closed a connection (slow-consumer, auth-timeout, ...), or NULL */
+	const char *detail; /* NULL: no member */
+	json_t *fields;
+};
 
 struct conn {
 	struct lab_server *lab;
@@ -63,9 +99,11 @@ struct conn {
 	unsigned reported_version;
 	unsigned next_packet_id;
 	int dps_authorized;
+	int dps_qos;            /* the QoS granted for $dps/registrations/res/#: DPS replies go at it */
 	rs_time connected_at;
 	rs_time last_seen;      /* the lab's clock at the last packet, for keep-alive x 1.5 */
-	unsigned char cause;    /* enum lab_cause, for the disconnect event: CAUSE_CLIENT unless the lab drops it */
+	unsigned short last_ms; /* the wall clock's milliseconds then (conn_touch), for sub-second keep-alives */
+	const char *cause;      /* LAB_CAUSE_* for the disconnect event when the lab knows why before closing; NULL */
 	rs_time sas_expiry;     /* the session's SAS expires then (the lab's clock); 0 when none */
 	/* MQTT or AMQP over WebSockets: after the upgrade, frames are unwrapped into ws_in */
 	unsigned char ws_upgraded, ws_amqp;
@@ -85,7 +123,7 @@ struct counters {
 	unsigned long dropped_timeouts;
 	unsigned long dropped_cap;
 	unsigned long kicked;
-	unsigned long disconnects[CAUSE__COUNT];
+	unsigned long events_dropped;
 };
 
 /* TLS failures by reason, for /metrics: a small table of the reasons seen. */
@@ -116,6 +154,8 @@ struct lab_server {
 	size_t nconns, peak_conns;
 	struct counters n;
 	struct reason_count reasons[LAB_MAX_REASONS];
+	struct reason_count causes[LAB_MAX_REASONS]; /* disconnects by cause, for /metrics */
+	struct lab_session *sessions[LAB_SESSION_BUCKETS]; /* mqtt_hub.c: devices with a persistent session */
 	rs_time started;
 	rs_time switched_at;
 	struct event *sig_term, *sig_int;
@@ -123,23 +163,46 @@ struct lab_server {
 	unsigned history[120];
 	size_t history_len;
 	struct event *sampler;
-	/* the last failures, for the web page */
+	/* the last failures, for the web page (raw strings: /api/status escapes them) */
 	struct recent {
-		char time[32], event[20], device[140], detail[300];
+		rs_time at;
+		enum lab_event_kind kind;
 		enum lab_chain chain;
+		char device[140], detail[300];
 	} recent[16];
 	size_t recent_next;
+	/* events.c: the event stream's output, written without blocking */
+	struct evbuffer *ev_out;
+	struct event *ev_write;
+	unsigned long ev_dropped; /* dropped since the last `dropped` event */
+	int ev_failed;
 };
+
+/* events.c */
+const char *lab_event_name(enum lab_event_kind kind);
+json_t *lab_json_string(const char *s);                          /* valid UTF-8 always; '?' for other bytes */
+void lab_json_set_str(json_t *obj, const char *key, const char *s); /* skipped when s is NULL */
+json_t *lab_event_json(const struct lab_event *ev, rs_time at);  /* the event's JSON object (new reference) */
+void lab_emit(struct lab_server *lab, struct lab_event *ev);      /* renders and sends it; consumes ev->fields */
+void lab_event(struct lab_server *lab, enum lab_event_kind kind, const char *device, enum lab_chain chain,
+	       const char *detail);
+void lab_conn_event(struct conn *c, enum lab_event_kind kind, const char *cause, const char *detail);
+void lab_remote(evutil_socket_t fd, char *out, size_t size);
+int lab_events_start(struct lab_server *lab, struct rs_error *err);
+void lab_events_stop(struct lab_server *lab);
 
 /* server.c */
 SSL *lab_new_ssl(struct lab_server *lab, enum lab_chain *chain);
-void lab_event(struct lab_server *lab, const char *type, const char *device, enum lab_chain chain,
-	       const char *detail);
 void lab_count_tls_failure(struct lab_server *lab, const char *reason);
+void lab_count_reason(struct reason_count *table, const char *reason); /* table has LAB_MAX_REASONS rows */
 void conn_close(struct conn *c);
-void conn_drop(struct conn *c, enum lab_cause cause); /* closes c, its disconnect event carrying cause */
+/* Closes c for a cause of the lab's (LAB_CAUSE_*, slow-consumer, auth-timeout, ...): a disconnect event names
+ * it; a session the lab did not drop ends with cause "client". */
+void conn_drop(struct conn *c, const char *cause, const char *detail);
 void conn_close_after_flush(struct conn *c);
 void conn_end_deadline(struct conn *c);
+void conn_touch(struct conn *c);           /* a packet came: last_seen, last_ms */
+long lab_idle_ms(struct lab_server *lab, const struct conn *c, rs_time now); /* since conn_touch */
 void conn_wait_connect(struct conn *c); /* after a WebSocket upgrade: the protocol's first packet is due in time */
 void lab_deadline_cb(evutil_socket_t fd, short what, void *arg);
 size_t lab_connected(const struct lab_server *lab);
@@ -165,6 +228,11 @@ void lab_control_stop(struct lab_server *lab);
 void lab_tick(struct lab_server *lab);
 
 /* mqtt_hub.c */
+struct lab_session;
+/* Whether id had a persistent session (the CONNACK's session present); keep 1 (clean_session 0) stores one, keep
+ * 0 discards it. */
+int lab_persistent_session(struct lab_server *lab, const char *id, int keep);
+void lab_sessions_free(struct lab_server *lab);
 int mqtt_process(struct conn *c, struct evbuffer *in); /* -1 when c was closed */
 int conn_write(struct conn *c, const void *data, size_t len);
 

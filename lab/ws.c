@@ -14,7 +14,7 @@ static int refused(struct conn *c, const char *status, const char *why)
 	char resp[256];
 	int n = snprintf(resp, sizeof(resp), "HTTP/1.1 %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", status);
 
-	lab_event(c->lab, "ws-refused", "", c->chain, why);
+	lab_conn_event(c, LAB_EV_WS_REFUSED, NULL, why);
 	conn_send(c, resp, (size_t)n);
 	conn_close_after_flush(c);
 	return -1;
@@ -57,7 +57,7 @@ int ws_upgrade(struct conn *c, const struct rs_http_request *req, size_t used, s
 	const struct rs_span *key = rs_http_header(req, "Sec-WebSocket-Key"), *ver = rs_http_header(req, "Sec-WebSocket-Version");
 	struct rs_span proto, path = req->target;
 	struct rs_error err;
-	char accept[29], resp[512], sub[16];
+	char accept[29], resp[512];
 	int n, amqp = 0;
 
 	if (memchr(path.ptr, '?', path.len))
@@ -77,8 +77,7 @@ int ws_upgrade(struct conn *c, const struct rs_http_request *req, size_t used, s
 		     "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
 		     "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Protocol: %.*s\r\n\r\n",
 		     accept, (int)proto.len, proto.ptr);
-	snprintf(sub, sizeof(sub), "%s", amqp ? "AMQPWSB10" : "mqtt");
-	lab_event(c->lab, "ws-upgrade", "", c->chain, sub);
+	lab_conn_event(c, LAB_EV_WS_UPGRADE, NULL, amqp ? "AMQPWSB10" : "mqtt");
 	evbuffer_drain(in, used);
 	conn_send(c, resp, (size_t)n);
 	conn_wait_connect(c);
@@ -105,9 +104,8 @@ static int frames(struct conn *c, struct evbuffer *in)
 		if (r < 0 || !f.masked || f.opcode == RS_WS_TEXT) {
 			if (r < 0 && err.code == RS_ERR_LIMIT)
 				c->lab->n.dropped_limits++;
-			lab_event(c->lab, "protocol-error", c->device_id, c->chain,
-				  r < 0 ? err.message : !f.masked ? "client frame is not masked" : "text frame");
-			conn_drop(c, CAUSE_PROTOCOL_ERROR);
+			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, r < 0 ? err.message : !f.masked ? "client frame is not masked" : "text frame");
+			conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 			return -1;
 		}
 		rs_ws_unmask((unsigned char *)f.payload, f.payload_len, f.mask, 0);
@@ -123,7 +121,7 @@ static int frames(struct conn *c, struct evbuffer *in)
 		} else if (f.opcode != RS_WS_PONG) {
 			if (evbuffer_get_length(c->ws_in) + f.payload_len > LAB_MAX_PACKET + 8) {
 				c->lab->n.dropped_limits++;
-				conn_drop(c, CAUSE_PROTOCOL_ERROR);
+				conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 				return -1;
 			}
 			evbuffer_add(c->ws_in, f.payload, f.payload_len);

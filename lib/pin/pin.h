@@ -58,14 +58,38 @@ struct rs_pin_sink {
 	void *arg;
 };
 
+/* What the rules judge a buffer with. */
+struct rs_pin_context {
+	const struct rs_catalog *cat;
+	const struct rs_profile *profile; /* stores are judged against it; NULL: the catalog's "azure-iot" or first */
+	rs_time at;                       /* the time of the judgement, when timed */
+	int timed;                        /* 0: no time given; severities are the rules' defaults (a root is info) */
+	int store;                        /* the buffer is a CA store: digests that feed no API are its comments */
+};
+
+/*
+ * The severity of a pin or sole anchor on the known certificate k, as the migration stands at pc->at, with the
+ * words saying what happens to the device appended to why: error when the chain the service serves now no longer
+ * satisfies it (an expired certificate, the old root after the migration, an intermediate of the old root), warning
+ * when it holds now but breaks at the next rotation the profile knows of (another intermediate or leaf, the old
+ * root before the migration), info for another root. Untimed: info for a root, error otherwise.
+ */
+enum rs_severity rs_pin_judge_known(const struct rs_pin_context *pc, const struct rs_known *k, struct rs_buf *why);
+
 /*
  * Runs every text rule over buf. binary: buf is the printable-runs view of a binary file (every other byte made
  * '\n', so offsets are the file's). name is the file's path (lock files are told by it).
  */
-int rs_pin_rules_text(const struct rs_catalog *cat, const unsigned char *buf, size_t len, const char *name,
+int rs_pin_rules_text(const struct rs_pin_context *pc, const unsigned char *buf, size_t len, const char *name,
 		      int binary, const struct rs_pin_sink *sink);
-/* Embedded intermediates and leaves used as anchors, through audit's extractors. */
-int rs_pin_rules_anchors(const struct rs_catalog *cat, const unsigned char *buf, size_t len, const char *name,
-			 const struct rs_pin_sink *sink, struct rs_error *err);
+/* Embedded intermediates and leaves used as anchors in set (the anchors audit's extractors found in the buffer). */
+int rs_pin_rules_anchors(const struct rs_pin_context *pc, const struct rs_anchorset *set, size_t len,
+			 const struct rs_pin_sink *sink);
+/*
+ * A buffer whose anchors are a CA store (two or more trusted roots): 1 when it is, and then, when the store is one
+ * a profile is about (ten roots or more, or one the catalog knows), one finding judging it as audit does.
+ */
+int rs_pin_rules_store(const struct rs_pin_context *pc, const struct rs_anchorset *set, const struct rs_pin_sink *sink,
+		       struct rs_error *err);
 
 #endif

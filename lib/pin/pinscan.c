@@ -41,6 +41,7 @@ struct ignore {
 
 struct rs_pinscan {
 	const struct rs_catalog *cat;
+	struct rs_pin_context pc; /* the catalog, and the profile and time of the judgement */
 	struct rs_pin_finding *v;
 	size_t n, cap;
 	struct ignore *ign;
@@ -57,8 +58,18 @@ struct rs_pinscan *rs_pinscan_new(const struct rs_catalog *cat)
 	if (!ps)
 		return NULL;
 	ps->cat = cat;
+	ps->pc.cat = cat;
 	pthread_mutex_init(&ps->lock, NULL);
 	return ps;
+}
+
+void rs_pinscan_set_migration(struct rs_pinscan *ps, const struct rs_profile *p, rs_time at)
+{
+	if (!ps)
+		return;
+	ps->pc.profile = p;
+	ps->pc.at = at;
+	ps->pc.timed = 1;
 }
 
 static void finding_release(struct rs_pin_finding *f)
@@ -381,61 +392,133 @@ static int client_only(const struct rs_cert *c)
 	return client && !server;
 }
 
-int rs_pin_rules_anchors(const struct rs_catalog *cat, const unsigned char *buf, size_t len, const char *name,
-			 const struct rs_pin_sink *sink, struct rs_error *err)
+int rs_pin_rules_anchors(const struct rs_pin_context *pc, const struct rs_anchorset *set, size_t len,
+			 const struct rs_pin_sink *sink)
 {
-	struct rs_anchorset *set = rs_anchorset_new();
-	struct rs_scan_opts so;
 	size_t i, j;
-	int rv = -1;
 
-	if (!set)
-		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
-	memset(&so, 0, sizeof(so));
-	if (rs_anchorset_scan_mem(set, buf, len, name, &so, err) < 0)
-		goto out;
 	for (i = 0; i < rs_anchorset_count(set); i++) {
 		const struct rs_anchor *a = rs_anchorset_at(set, i);
 		const struct rs_cert *c = rs_anchor_cert(a);
-		const struct rs_known *k = rs_anchor_identify(cat, a);
-		int leaf, inter;
-		char msg[512];
+		const struct rs_known *k = rs_anchor_identify(pc->cat, a);
+		int leaf, inter, rv;
+		struct rs_buf msg = RS_BUF_INIT;
 		struct rs_pin_hit h;
 
 		leaf = k ? rs_known_kind(k) == RS_KIND_LEAF : c && !rs_cert_is_ca(c);
 		inter = k ? rs_known_kind(k) == RS_KIND_INTERMEDIATE : c && rs_cert_is_ca(c) && !rs_cert_self_issued(c);
 		if ((!leaf && !inter) || rs_anchor_trust(a) != RS_TRUST_ANCHOR || (leaf && !k && client_only(c)))
 			continue;
-		snprintf(msg, sizeof(msg), "%s %s embedded as a trust anchor: the device stops connecting when it is "
-			 "replaced; embed the roots (DigiCert Global Root G2, Microsoft RSA Root CA 2017) instead",
-			 leaf ? "leaf certificate" : "intermediate", k ? rs_known_name(k) : rs_anchor_subject(a));
+		if (pc->store && leaf && !k && rs_cert_self_issued(c))
+			continue; /* a version 1 root in a store: no basicConstraints */
 		memset(&h, 0, sizeof(h));
-		h.rule = "anchor-not-root";
-		h.kind = "embedded-anchor";
+		rs_buf_addf(&msg, "%s %s embedded as a trust anchor: ", leaf ? "leaf certificate" : "intermediate",
+			    k ? rs_known_name(k) : rs_anchor_subject(a));
 		/* known to the catalog, or the server's own certificate: it is what the device trusts; other certificates
 		 * in a file may be there for another reason (a test CA, a chain sent to the server) */
-		h.severity = k || (leaf && server_of_profile(cat, c)) ? RS_SEV_ERROR : RS_SEV_WARNING;
-		h.confidence = h.severity == RS_SEV_ERROR ? "high" : "medium";
+		if (k) {
+			h.severity = rs_pin_judge_known(pc, k, &msg);
+		} else {
+			h.severity = leaf && server_of_profile(pc->cat, c) ? RS_SEV_ERROR : RS_SEV_WARNING;
+			rs_buf_addstr(&msg, "the device stops connecting when it is replaced");
+		}
+		rs_buf_addstr(&msg, "; embed the roots (DigiCert Global Root G2, Microsoft RSA Root CA 2017) instead");
+		if (!msg.data)
+			return -1;
+		h.rule = "anchor-not-root";
+		h.kind = "embedded-anchor";
+		h.confidence = k || h.severity == RS_SEV_ERROR ? "high" : "medium";
 		h.value = c ? rs_cert_sha1(c) : rs_anchor_spki_sha256(a);
 		h.algorithm = c ? "sha1" : "spki-sha256";
 		h.known = k;
 		h.api = "";
-		h.message = msg;
+		h.message = msg.data;
 		h.text = rs_anchor_subject(a);
-		for (j = 0; j < rs_anchor_location_count(a); j++) {
+		for (j = 0, rv = 0; j < rs_anchor_location_count(a) && rv == 0; j++) {
 			const struct rs_location *l = rs_anchor_location_at(a, j);
 			h.at = l->offset >= 0 && (size_t)l->offset < len ? (size_t)l->offset : 0;
 			h.end = h.at + 40;
 			if (h.end > len)
 				h.end = len;
-			if (sink->add(sink->arg, &h) < 0)
-				goto out;
+			rv = sink->add(sink->arg, &h);
 		}
+		rs_buf_release(&msg);
+		if (rv < 0)
+			return -1;
 	}
-	rv = 0;
-out:
-	rs_anchorset_free(set);
-	return rv;
+	return 0;
+}
+
+/* ---- CA stores ---- */
+
+int rs_pin_rules_store(const struct rs_pin_context *pc, const struct rs_anchorset *set, const struct rs_pin_sink *sink,
+		       struct rs_error *err)
+{
+	const struct rs_profile *p = pc->profile;
+	const struct rs_reason *why = NULL;
+	struct rs_verdict *v;
+	struct rs_buf msg = RS_BUF_INIT;
+	struct rs_pin_hit h;
+	size_t i, roots = 0, known = 0;
+	long long first = -1;
+	char text[64];
+	int rv;
+
+	for (i = 0; i < rs_anchorset_count(set); i++) {
+		const struct rs_anchor *a = rs_anchorset_at(set, i);
+		const struct rs_cert *c = rs_anchor_cert(a);
+		const struct rs_known *k;
+		/* a self-issued certificate is a root (version 1 roots have no basicConstraints); a name and key
+		 * (BearSSL, ESP-IDF) is a store's entry by its form */
+		if (rs_anchor_trust(a) != RS_TRUST_ANCHOR || (c && !rs_cert_self_issued(c)))
+			continue;
+		roots++;
+		known += (k = rs_anchor_identify(pc->cat, a)) != NULL && rs_known_kind(k) == RS_KIND_ROOT;
+		if (rs_anchor_location_count(a) &&
+		    (first < 0 || rs_anchor_location_at(a, 0)->offset < first))
+			first = rs_anchor_location_at(a, 0)->offset;
+	}
+	if (roots < 2)
+		return 0;
+	if (!pc->timed || (roots < 10 && !known))
+		return 1; /* a store, but none the profile is about (a test PKI), or no time to judge it at */
+	if (!p && !(p = rs_catalog_profile(pc->cat, "azure-iot")) && rs_catalog_profile_count(pc->cat))
+		p = rs_catalog_profile_at(pc->cat, 0);
+	if (!p)
+		return 1;
+	if (!(v = rs_audit(set, pc->cat, p, pc->at, err)))
+		return -1;
+	memset(&h, 0, sizeof(h));
+	h.severity = rs_verdict_status(v) == RS_STATUS_NOT_READY ? RS_SEV_ERROR
+		     : rs_verdict_status(v) == RS_STATUS_PARTIAL ? RS_SEV_WARNING : RS_SEV_INFO;
+	for (i = 0; i < rs_verdict_reason_count(v) && !why; i++)
+		if (rs_verdict_reason_at(v, i)->severity == h.severity)
+			why = rs_verdict_reason_at(v, i);
+	if (h.severity == RS_SEV_INFO || !why)
+		rs_buf_addf(&msg, "a CA store of %zu roots, judged as audit judges it: %s for %s", roots,
+			    rs_status_name(rs_verdict_status(v)), rs_profile_name(p));
+	else
+		rs_buf_addf(&msg, "a CA store of %zu roots, judged as audit judges it: %s: %s; %s", roots,
+			    rs_status_name(rs_verdict_status(v)), why->message,
+			    why->action ? why->action : "update the store");
+	snprintf(text, sizeof(text), "%zu trusted roots", roots);
+	h.rule = "ca-store";
+	h.kind = "trust-store";
+	h.confidence = "high";
+	h.at = first > 0 ? (size_t)first : 0;
+	h.end = h.at;
+	h.value = why && why->known ? rs_known_sha256(why->known) : "";
+	h.algorithm = why && why->known && *rs_known_sha256(why->known) ? "sha256" : "";
+	h.known = why ? why->known : NULL;
+	h.api = "";
+	h.text = text;
+	h.message = msg.data;
+	rv = msg.data ? sink->add(sink->arg, &h) : -1;
+	rs_buf_release(&msg);
+	rs_verdict_free(v);
+	if (rv < 0)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	return 1;
 }
 
 /* ---- one buffer ---- */
@@ -557,26 +640,38 @@ static void view_free(unsigned char *view, size_t len)
 static int scan_bytes(struct filescan *f, struct rs_error *err)
 {
 	struct rs_pin_sink sink = { file_add, f };
+	struct rs_pin_context pc = f->ps->pc;
+	struct rs_anchorset *set;
+	struct rs_scan_opts so;
 	unsigned char *view = NULL;
 	int rv;
 
 	if (f->len == 0)
 		return 0;
 	f->binary = !is_text(f->buf, f->len);
+	/* the anchors first: a file that is a CA store is judged once, and its comments are not pins */
+	if (!(set = rs_anchorset_new()))
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	memset(&so, 0, sizeof(so));
+	if (rs_anchorset_scan_mem(set, f->buf, f->len, f->path, &so, err) < 0 ||
+	    (pc.store = rs_pin_rules_store(&pc, set, &sink, err)) < 0 ||
+	    rs_pin_rules_anchors(&pc, set, f->len, &sink) < 0) {
+		rs_anchorset_free(set);
+		return err && err->code != RS_ERR_NONE ? -1 : rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	}
+	rs_anchorset_free(set);
 	if (!f->binary) {
-		rv = rs_pin_rules_text(f->ps->cat, f->buf, f->len, f->path, 0, &sink);
+		rv = rs_pin_rules_text(&pc, f->buf, f->len, f->path, 0, &sink);
 	} else {
 		/* the printable view: every byte that is not printable ASCII becomes a line break, offsets kept */
 		if (!(view = view_alloc(f->len)))
 			return rs_fail(err, RS_ERR_NOMEM, "out of memory reading '%s'", f->path);
 		rs_pin_printable_view(view, f->buf, f->len);
-		rv = rs_pin_rules_text(f->ps->cat, view, f->len, f->path, 1, &sink);
+		rv = rs_pin_rules_text(&pc, view, f->len, f->path, 1, &sink);
 		view_free(view, f->len);
 	}
 	if (rv < 0)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory scanning '%s'", f->path);
-	if (rs_pin_rules_anchors(f->ps->cat, f->buf, f->len, f->path, &sink, err) < 0)
-		return -1;
 	if (f->n > 1) {
 		qsort(f->v, f->n, sizeof(*f->v), cmp_findings);
 		dedupe(f);

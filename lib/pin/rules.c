@@ -42,6 +42,10 @@ static const struct rs_pin_rule rules[] = {
 	{ "single-root-file", RS_SEV_WARNING, "configuration names a single root certificate file",
 	  "A CA file holding one root breaks at the next root migration. Point it at a bundle that holds the old and "
 	  "the new roots (for Azure IoT: DigiCert Global Root G2 and Microsoft RSA Root Certificate Authority 2017)." },
+	{ "ca-store", RS_SEV_ERROR, "a CA store (a bundle of roots) is judged as audit judges it",
+	  "A bundle of roots (Mozilla's, certifi's, ca-certificates', or one built into firmware) is what the device "
+	  "trusts. It must hold the roots the service's chains lead to now (for Azure IoT: DigiCert Global Root G2, and "
+	  "Microsoft RSA Root Certificate Authority 2017); update the bundle, or the package that ships it." },
 	{ "verify-disabled", RS_SEV_ERROR, "certificate verification is turned off",
 	  "Without verification any server is accepted, and a migration test proves nothing. Turn verification on "
 	  "with a store holding the old and the new roots." },
@@ -81,6 +85,7 @@ static size_t wbase[W_FAMILIES];
 
 struct ctx {
 	const struct rs_catalog *cat;
+	const struct rs_pin_context *pc;
 	const unsigned char *buf;
 	size_t len;
 	const char *name;
@@ -331,6 +336,87 @@ static const char *kind_word(const struct rs_known *k)
 	return rs_kind_name(rs_known_kind(k));
 }
 
+/* ---- severity: what the migration makes of a pin or a sole anchor ---- */
+
+static const char *day(rs_time t, char *buf)
+{
+	rs_time_format(t, buf, 32);
+	buf[10] = '\0'; /* YYYY-MM-DD */
+	return buf;
+}
+
+/* Whether the profile lists k among its old roots. */
+static int old_root(const struct rs_profile *p, const struct rs_known *k)
+{
+	size_t i;
+
+	for (i = 0; p && i < rs_profile_rule_count(p, "old"); i++)
+		if (rs_profile_rule_at(p, "old", i) == k)
+			return 1;
+	return !strcmp(rs_known_role(k), "old");
+}
+
+/* Whether every issuer the profile gives k is an old root (an intermediate of the retired chain). */
+static int under_old_root(const struct rs_profile *p, const struct rs_known *k)
+{
+	size_t i;
+
+	for (i = 0; i < rs_known_issuer_count(k); i++) {
+		const struct rs_known *iss = p ? rs_profile_known(p, rs_known_issuer_at(k, i)) : NULL;
+		if (!iss || !old_root(p, iss))
+			return 0;
+	}
+	return i > 0;
+}
+
+enum rs_severity rs_pin_judge_known(const struct rs_pin_context *pc, const struct rs_known *k, struct rs_buf *why)
+{
+	const struct rs_profile *p = rs_known_profile(k);
+	const struct rs_known *next = p && rs_profile_rule_count(p, "required") ? rs_profile_rule_at(p, "required", 0)
+										 : NULL;
+	rs_time done = p ? rs_profile_migration_complete(p) : 0, expiry = rs_known_not_after(k);
+	const char *kind = kind_word(k), *to = next ? rs_known_name(next) : "the new root";
+	char d[32];
+
+	if (!pc->timed) {
+		if (rs_known_kind(k) == RS_KIND_ROOT) {
+			rs_buf_addstr(why, "stable until the root changes");
+			return RS_SEV_INFO;
+		}
+		rs_buf_addf(why, "it breaks when the %s is replaced", kind);
+		return RS_SEV_ERROR;
+	}
+	if (expiry && expiry < pc->at) {
+		rs_buf_addf(why, "the %s expired on %s, so the device cannot connect now", kind, day(expiry, d));
+		return RS_SEV_ERROR;
+	}
+	if (rs_known_kind(k) == RS_KIND_ROOT && old_root(p, k)) {
+		if (done && done <= pc->at) {
+			rs_buf_addf(why, "the service has served chains to %s since %s, so the device cannot connect now",
+				    to, day(done, d));
+			return RS_SEV_ERROR;
+		}
+		rs_buf_addf(why, "it holds until the service moves to %s%s%s; then the device stops connecting", to,
+			    done ? " (planned by " : "", done ? day(done, d) : "");
+		if (done)
+			rs_buf_addstr(why, ")");
+		return RS_SEV_WARNING;
+	}
+	if (rs_known_kind(k) == RS_KIND_ROOT) {
+		rs_buf_addstr(why, "stable until the root changes");
+		return RS_SEV_INFO;
+	}
+	if (under_old_root(p, k) && done && done <= pc->at) {
+		rs_buf_addf(why, "the service stopped serving this %s when it moved to %s (%s), so the device cannot "
+			    "connect now", kind, to, day(done, d));
+		return RS_SEV_ERROR;
+	}
+	rs_buf_addf(why, "it holds now but breaks when the %s is replaced", kind);
+	if (expiry)
+		rs_buf_addf(why, " (by %s at the latest; the service may rotate it sooner)", day(expiry, d));
+	return RS_SEV_WARNING;
+}
+
 static int judge_token(const struct ctx *c, const struct rs_pin_token *t)
 {
 	char hex[65];
@@ -353,6 +439,8 @@ static int judge_token(const struct ctx *c, const struct rs_pin_token *t)
 		alg = "sha256";
 	}
 	api = feeding_api(c, t);
+	if (!api && c->pc->store)
+		return 0; /* a CA store's comments: "# SHA256 Fingerprint: ..." before each root */
 	if (!api && b64)
 		api = "sha256/ pin";
 	memset(&h, 0, sizeof(h));
@@ -375,15 +463,14 @@ static int judge_token(const struct ctx *c, const struct rs_pin_token *t)
 		h.known = k;
 		h.rule = rs_known_kind(k) == RS_KIND_ROOT ? "pin-root"
 			 : rs_known_kind(k) == RS_KIND_LEAF ? "pin-leaf" : "pin-intermediate";
-		h.severity = rs_known_kind(k) == RS_KIND_ROOT ? RS_SEV_INFO : RS_SEV_ERROR;
-		if (rs_known_kind(k) == RS_KIND_ROOT)
-			rs_buf_addf(&msg, "%s of root %s%s%s: stable until the root changes; keep the old and the new "
-				    "root in the list during a migration", alg, rs_known_name(k), api ? ", fed to " : "",
-				    api ? api : "");
+		rs_buf_addf(&msg, "%s of %s %s%s%s: ", alg, kind_word(k), rs_known_name(k), api ? ", fed to " : "",
+			    api ? api : "");
+		h.severity = rs_pin_judge_known(c->pc, k, &msg);
+		if (rs_known_kind(k) == RS_KIND_ROOT && h.severity == RS_SEV_INFO)
+			rs_buf_addstr(&msg, "; keep the old and the new root in the list during a migration");
 		else
-			rs_buf_addf(&msg, "%s of %s %s%s%s: it breaks when the %s is replaced; verify against the "
-				    "roots (DigiCert Global Root G2, Microsoft RSA Root CA 2017) instead", alg, kind_word(k),
-				    rs_known_name(k), api ? ", fed to " : "", api ? api : "", kind_word(k));
+			rs_buf_addstr(&msg, "; verify against the roots (DigiCert Global Root G2, Microsoft RSA Root CA "
+				      "2017) instead of pinning one certificate");
 	} else if (api && all_same(t->bytes, t->nbytes)) {
 		h.rule = "pin-placeholder";
 		h.kind = "placeholder";
@@ -553,17 +640,20 @@ static int name_hit(const struct ctx *c, size_t at, size_t end, const struct rs_
 	h.known = k;
 	h.api = cmp;
 	if (k && rs_known_kind(k) != RS_KIND_ROOT) {
-		h.severity = RS_SEV_ERROR;
 		h.confidence = "high";
-		rs_buf_addf(&msg, "%s compares a name with \"%s\", the %s %s: it fails when the %s is replaced; rely "
-			    "on chain verification against the roots instead", cmp, rs_known_name(k), kind_word(k),
-			    rs_known_name(k), kind_word(k));
-	} else if (k) {
-		h.severity = RS_SEV_WARNING;
-		h.confidence = "high";
-		rs_buf_addf(&msg, "%s compares a name with root \"%s\": it fails when the device moves to another "
-			    "root (Baltimore to DigiCert Global Root G2); rely on chain verification instead", cmp,
+		rs_buf_addf(&msg, "%s compares a name with \"%s\", the %s %s: ", cmp, rs_known_name(k), kind_word(k),
 			    rs_known_name(k));
+		h.severity = rs_pin_judge_known(c->pc, k, &msg);
+		rs_buf_addstr(&msg, "; rely on chain verification against the roots instead");
+	} else if (k) {
+		h.confidence = "high";
+		rs_buf_addf(&msg, "%s compares a name with root \"%s\": ", cmp, rs_known_name(k));
+		h.severity = rs_pin_judge_known(c->pc, k, &msg);
+		if (h.severity == RS_SEV_INFO) { /* a check on a root name fails at the next root migration */
+			h.severity = RS_SEV_WARNING;
+			rs_buf_addstr(&msg, ", but a name check fails when the device moves to another root");
+		}
+		rs_buf_addstr(&msg, "; rely on chain verification instead");
 	} else {
 		h.severity = RS_SEV_WARNING;
 		h.confidence = "medium";
@@ -928,12 +1018,12 @@ static int add_occ(void *arg, size_t k, size_t at)
 	return 0;
 }
 
-int rs_pin_rules_text(const struct rs_catalog *cat, const unsigned char *buf, size_t len, const char *name,
+int rs_pin_rules_text(const struct rs_pin_context *pc, const unsigned char *buf, size_t len, const char *name,
 		      int binary, const struct rs_pin_sink *sink)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct occ occ[RS_NEEDLES_MAX];
-	struct ctx c = { cat, buf, len, name ? name : "", binary, 0, -1, sink, occ };
+	struct ctx c = { pc->cat, pc, buf, len, name ? name : "", binary, 0, -1, sink, occ };
 	size_t name_line = (size_t)-1, i;
 	int rv = -1;
 

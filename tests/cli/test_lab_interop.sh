@@ -31,9 +31,11 @@ done
 "$PY" -c 'import paho.mqtt.client' 2>/dev/null || { echo "skipping: no python3-paho-mqtt"; exit 77; }
 
 "$BIN" lab init "$LAB" --seed interop --at $AT --fast-keys >/dev/null 2>&1 || { echo "lab init failed"; exit 1; }
-"$BIN" lab device add "$LAB" dev1 >/dev/null && "$BIN" lab device add "$LAB" dev2 >/dev/null || exit 1
+"$BIN" lab device add "$LAB" dev1 >/dev/null && "$BIN" lab device add "$LAB" dev2 >/dev/null &&
+  "$BIN" lab device add "$LAB" dev3 >/dev/null || exit 1
 KEY1=$(device_key "$LAB" dev1)
 KEY2=$(device_key "$LAB" dev2)
+KEY3=$(device_key "$LAB" dev3)
 REC=$LAB/bundles/recommended.pem
 start_lab "$LAB" "$S/serve.log" --at $AT || exit 1
 TOKEN=$(json_field "$LAB/serve.json" admin_token)
@@ -86,8 +88,8 @@ if "$PY" -c 'import proton' 2>/dev/null; then
   out=$(timeout 30 $PROTON hold "$AMQP_PORT" "$REC" $HUB dev2 "$KEY2" $((NOW + 6)) 15)
   check "Proton: a token that expires while its link is open closes the link ($out)" \
     sh -c "echo '$out' | grep -Eq '^status int32\(200\), accepted, link closed after ([0-9]|1[0-2])\.[0-9] s$'"
-  check "  ... with a sas-expired event" has_event sas-expired '"device":"dev2"'
-  check "AMQP connects and disconnects are events, with their cause" has_event disconnect '"device":"dev1".*amqp cause=client'
+  check "  ... with a sas-expired event" has_event sas-expired '"device":"dev2".*links closed'
+  check "AMQP connects and disconnects are events, with their cause" has_event disconnect '"device":"dev1".*"cause":"client","detail":"amqp"'
   check "AMQP auth failures are events" has_event auth-failure '"device":"dev1".*invalid signature'
 else
   echo "skip AMQP: no python3-qpid-proton"
@@ -103,7 +105,7 @@ NOW=$(lab_now)
 out=$($PAHO hold tcp "$MQTT_PORT" "$REC" $HUB dev2 "$KEY2" $((NOW + 5)) 14)
 check "a Paho session whose SAS expires 5 s after connecting is dropped 2-12 s after connecting ($out s)" \
   "$PY" -c "import sys; sys.exit(not 2 <= float('$out') <= 12)"
-check "  ... with cause sas-expired in its disconnect event" has_event disconnect '"device":"dev2".*sas-expired'
+check "  ... with cause sas-expired in its disconnect event" has_event disconnect '"device":"dev2".*"cause":"sas-expired"'
 NOW=$(lab_now)
 code=$(curl -sS -o "$S/expired.json" -w '%{http_code}' --max-time 10 --cacert "$REC" -X POST \
   -H "Authorization: $(sas "$KEY1" $HUB/devices/dev1 $((NOW - 1)))" -d '{"t":1}' \
@@ -121,7 +123,14 @@ wait "$HOLD_PID"
 rc=$?
 HOLD_PID=
 check "POST /api/migrate?to=new&disconnect=1 ($code) drops the held Paho session ($(cat "$S/hold.out") s)" [ $rc -eq 0 ]
-check "  ... with cause migrate in its disconnect event" has_event disconnect '"device":"dev1".*cause=migrate'
+check "  ... with cause migrate in its disconnect event" has_event disconnect '"device":"dev1".*"cause":"migrate"'
+
+# ---- the smaller differences: session present, keep-alive 1 s at 1.5 s, DPS replies at the subscribed QoS ----
+CLIENT="$PY ./cli/lib/mqtt_client.py"
+check "session present is 1 when a clean_session=0 device had a session, 0 after a clean one" \
+  $CLIENT session "$MQTT_PORT" "$REC" dev3 "$KEY3"
+check "a keep-alive of 1 s is enforced at 1.5 s" $CLIENT keepalive1 "$MQTT_PORT" "$REC" dev2 "$KEY2"
+check "  ... with cause keepalive" has_event disconnect '"device":"dev2".*"cause":"keepalive"'
 
 # ---- TLS failures are counted once per failed handshake, never for completed ones ----
 before=$(tls_failures)
@@ -144,8 +153,10 @@ i=0; while [ "$(tls_failures)" -lt $((after + 1)) ] && [ $i -lt 30 ]; do sleep 0
 check "  ... is one tls-failure, 'closed without an alert after the server's certificate'" \
   sh -c "[ $(tls_failures) -eq $((after + 1)) ] && grep -q '\"event\":\"tls-failure\".*closed without an alert after the server' '$S/serve.log'"
 
+curl -sS --max-time 5 "$ADMIN/metrics" >"$S/metrics.txt"
 stop_lab
 check "the lab exits 0 on SIGTERM" [ $? -eq 0 ]
+check "metrics counted disconnects by cause" sh -c "grep -q '^rootshift_lab_disconnects_total{cause=\"migrate\"} [1-9]' '$S/metrics.txt' && grep -q '^rootshift_lab_disconnects_total{cause=\"sas-expired\"} [1-9]' '$S/metrics.txt' && grep -q '^rootshift_lab_disconnects_total{cause=\"client\"} [1-9]' '$S/metrics.txt' && grep -q '^rootshift_lab_disconnects_total{cause=\"shutdown\"} 0' '$S/metrics.txt'"
 SIG=$(printf '%s' "$SAS1" | sed 's/.*sig=\([^&]*\).*/\1/')
 check "no key or signature in the event log" sh -c "! grep -qF -e '$KEY1' -e '$KEY2' -e '$SIG' '$S/serve.log'"
 [ $fails -eq 0 ] || { echo "--- serve.log"; tail -n 40 "$S/serve.log"; }

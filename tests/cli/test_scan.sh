@@ -27,7 +27,7 @@ doc = json.load(open(sys.argv[3]))
 run = sarif["runs"][0]
 rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
 assert rules == ["pin-intermediate", "pin-leaf", "pin-alias", "pin-root", "pin-unknown", "pin-placeholder",
-                 "name-check", "anchor-not-root", "single-root-file", "verify-disabled"], rules
+                 "name-check", "anchor-not-root", "single-root-file", "ca-store", "verify-disabled"], rules
 assert len(run["results"]) == len(doc["findings"]) > 20
 for r in run["results"]:
     assert rules[r["ruleIndex"]] == r["ruleId"]

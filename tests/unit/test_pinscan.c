@@ -3,6 +3,7 @@
 
 #include "pin/pin.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- tokens ---- */
@@ -262,11 +263,144 @@ static void test_tree_and_jobs(void **state)
 	rs_catalog_free(cat);
 }
 
+/* ---- severity follows the migration; CA stores are judged once ---- */
+
+struct when_case {
+	const char *name, *text, *at, *rule, *severity;
+};
+
+#define ICA03_SHA1 "37461aacfa5970f7f2d2bac5a659b53b72541c68" /* Microsoft Azure RSA TLS Issuing CA 03 (2028) */
+#define ITCA1_SHA1 "417e225037fbfaa4f95761d5ae729e1aea7e3a42"
+
+static const struct when_case when_cases[] = {
+	/* Baltimore pinned: holds before the service moved, fails after it moved (2024-09-30) and after it expired */
+	{ "a.ino", "client.setFingerprint(\"" SHA1 "\");", "2023-01-01", "pin-root", "warning" },
+	{ "a.ino", "client.setFingerprint(\"" SHA1 "\");", "2025-01-01", "pin-root", "error" },
+	{ "a.ino", "client.setFingerprint(\"" SHA1 "\");", "2026-01-01", "pin-root", "error" },
+	/* DigiCert Global Root G2: informational */
+	{ "a.ino", "client.setFingerprint(\"df3c24f9bfd666761b268073fe06d1cc8d4f82a4\");", "2026-01-01", "pin-root",
+	  "info" },
+	/* an intermediate served now: breaks at the next rotation; after its expiry: broken now */
+	{ "a.py", "THUMBPRINT = \"" ICA03_SHA1 "\"", "2026-01-01", "pin-intermediate", "warning" },
+	{ "a.py", "THUMBPRINT = \"" ICA03_SHA1 "\"", "2029-01-01", "pin-intermediate", "error" },
+	/* a name check on Baltimore */
+	{ "a.c", "if (strstr(issuer, \"Baltimore CyberTrust Root\"))", "2023-01-01", "name-check", "warning" },
+	{ "a.c", "if (strstr(issuer, \"Baltimore CyberTrust Root\"))", "2026-01-01", "name-check", "error" },
+	{ "a.c", "if (strstr(issuer, \"DigiCert Global Root G2\"))", "2026-01-01", "name-check", "warning" },
+};
+
+static void test_migration_severity(void **state)
+{
+	struct rs_catalog *cat = rs_catalog_new();
+	struct rs_error err;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(rs_catalog_add_builtin(cat, NULL, &err), 0);
+	for (i = 0; i < RS_ARRAY_LEN(when_cases); i++) {
+		const struct when_case *c = &when_cases[i];
+		struct rs_pinscan *ps = rs_pinscan_new(cat);
+		rs_time at;
+
+		assert_int_equal(rs_time_parse(c->at, &at, &err), 0);
+		rs_pinscan_set_migration(ps, rs_catalog_profile(cat, "azure-iot"), at);
+		assert_int_equal(rs_pinscan_mem(ps, (const unsigned char *)c->text, strlen(c->text), c->name, &err), 0);
+		if (rs_pinscan_count(ps) != 1)
+			fail_msg("case %zu: %zu findings", i, rs_pinscan_count(ps));
+		assert_string_equal(rs_pinscan_at(ps, 0)->rule->id, c->rule);
+		if (strcmp(rs_severity_name(rs_pinscan_at(ps, 0)->severity), c->severity))
+			fail_msg("case %zu at %s: %s, expected %s: %s", i, c->at,
+				 rs_severity_name(rs_pinscan_at(ps, 0)->severity), c->severity, rs_pinscan_at(ps, 0)->message);
+		rs_pinscan_free(ps);
+	}
+	rs_catalog_free(cat);
+}
+
+/* Reads a file of the test data into a buffer. */
+static unsigned char *slurp(const char *path, size_t *len)
+{
+	unsigned char *data = NULL;
+	struct rs_error err;
+
+	assert_int_equal(rs_read_file(path, 64 << 20, &data, len, &err), 0);
+	return data;
+}
+
+static void test_ca_store(void **state)
+{
+	struct rs_catalog *cat = rs_catalog_new();
+	struct rs_pinscan *ps;
+	struct rs_error err;
+	unsigned char *data, *cut;
+	char *text;
+	const char *g2;
+	size_t len, i, b, e;
+	rs_time at;
+
+	(void)state;
+	assert_int_equal(rs_catalog_add_builtin(cat, NULL, &err), 0);
+	assert_int_equal(rs_time_parse("2026-01-01", &at, &err), 0);
+	data = slurp(DATA("certifi-2025.01.31.pem"), &len);
+
+	/* certifi 2025.01.31 holds G2, Microsoft RSA 2017 and Baltimore: one note, nothing read as a pin */
+	ps = rs_pinscan_new(cat);
+	rs_pinscan_set_migration(ps, NULL, at);
+	assert_int_equal(rs_pinscan_mem(ps, data, len, "cacert.pem", &err), 0);
+	assert_int_equal(rs_pinscan_count(ps), 1);
+	assert_string_equal(rs_pinscan_at(ps, 0)->rule->id, "ca-store");
+	assert_int_equal(rs_pinscan_at(ps, 0)->severity, RS_SEV_INFO);
+	rs_pinscan_free(ps);
+
+	/* untimed: no judgement, and still no comment read as a pin */
+	ps = rs_pinscan_new(cat);
+	assert_int_equal(rs_pinscan_mem(ps, data, len, "cacert.pem", &err), 0);
+	assert_int_equal(rs_pinscan_count(ps), 0);
+	rs_pinscan_free(ps);
+
+	/* the same bundle without G2 (its comment block and PEM): one error naming G2 */
+	text = rs_strndup((const char *)data, len);
+	assert_non_null(text);
+	g2 = strstr(text, "# Issuer: CN=DigiCert Global Root G2");
+	assert_non_null(g2);
+	b = (size_t)(g2 - text);
+	assert_non_null(strstr(g2, "-----END CERTIFICATE-----"));
+	e = (size_t)(strstr(g2, "-----END CERTIFICATE-----") - text) + 26;
+	free(text);
+	cut = malloc(len);
+	assert_non_null(cut);
+	memcpy(cut, data, b);
+	memcpy(cut + b, data + e, len - e);
+	ps = rs_pinscan_new(cat);
+	rs_pinscan_set_migration(ps, NULL, at);
+	assert_int_equal(rs_pinscan_mem(ps, cut, len - (e - b), "cacert.pem", &err), 0);
+	assert_int_equal(rs_pinscan_count(ps), 1);
+	assert_string_equal(rs_pinscan_at(ps, 0)->rule->id, "ca-store");
+	assert_int_equal(rs_pinscan_at(ps, 0)->severity, RS_SEV_ERROR);
+	assert_non_null(rs_pinscan_at(ps, 0)->known);
+	assert_string_equal(rs_known_id(rs_pinscan_at(ps, 0)->known), "digicert-global-root-g2");
+	rs_pinscan_free(ps);
+	free(cut);
+	free(data);
+
+	/* NSS certdata: a store too */
+	data = slurp(DATA("nss-3.114-certdata.txt"), &len);
+	ps = rs_pinscan_new(cat);
+	rs_pinscan_set_migration(ps, NULL, at);
+	assert_int_equal(rs_pinscan_mem(ps, data, len, "certdata.txt", &err), 0);
+	for (i = 0; i < rs_pinscan_count(ps); i++)
+		assert_int_equal(rs_pinscan_at(ps, i)->severity, RS_SEV_INFO);
+	assert_int_equal(rs_pinscan_count(ps), 1);
+	rs_pinscan_free(ps);
+	free(data);
+	rs_catalog_free(cat);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tokens),     cmocka_unit_test(test_base64_pins), cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_rule_table), cmocka_unit_test(test_ignore),      cmocka_unit_test(test_tree_and_jobs),
+		cmocka_unit_test(test_migration_severity), cmocka_unit_test(test_ca_store),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,6 +26,12 @@ start_lab() {
   rm -f "$_dir/serve.json"
   "$BIN" lab serve "$_dir" --mqtt-port 0 --https-port 0 --amqp-port 0 --ws-port 0 --admin-port 0 "$@" >"$_log" 2>&1 &
   LAB_PID=$!
+  wait_lab "$_dir" "$_log"
+}
+
+# wait_lab DIR LOG: after `lab serve DIR ... &` (LAB_PID set), waits for serve.json and sets the ports.
+wait_lab() {
+  _dir=$1 _log=$2
   _i=0
   while [ ! -s "$_dir/serve.json" ]; do
     _i=$((_i + 1))
