@@ -608,6 +608,34 @@ void amqp_tick(struct conn *c, rs_time now)
 		pump(c);
 }
 
+/* A cloud-to-device message to device on every open devicebound link of c with credit: 1 when sent. */
+int amqp_send_c2d(struct conn *c, const char *device, const unsigned char *body, size_t len)
+{
+	struct amqp *a = c->amqp;
+	char dev[129], kind[32], tag[24];
+	pn_message_t *m;
+	int n = 0;
+
+	if (!a || !(m = pn_message()))
+		return 0;
+	pn_data_put_binary(pn_message_body(m), pn_bytes(len, (const char *)body));
+	for (pn_link_t *l = pn_link_head(a->driver.connection, PN_LOCAL_ACTIVE | PN_REMOTE_ACTIVE); l;
+	     l = pn_link_next(l, PN_LOCAL_ACTIVE | PN_REMOTE_ACTIVE)) {
+		const struct amqp_auth *au;
+		if (!pn_link_is_sender(l) || pn_link_credit(l) <= 0 ||
+		    device_address(link_address(l), dev, sizeof(dev), kind, sizeof(kind)) < 0 ||
+		    strcasecmp(kind, "devicebound") || strcmp(dev, device) || !(au = auth_of(a, dev)) ||
+		    au->expiry <= c->lab->opts->clock())
+			continue;
+		pn_delivery(l, pn_dtag(tag, (size_t)snprintf(tag, sizeof(tag), "c2d-%lu", a->tag++)));
+		n += pn_message_send(m, l, NULL) >= 0;
+	}
+	pn_message_free(m);
+	if (n)
+		pump(c);
+	return n > 0;
+}
+
 void amqp_free(struct conn *c)
 {
 	if (!c->amqp)

@@ -174,16 +174,21 @@ static int span_copy(struct rs_span s, char *out, size_t size)
 	return 0;
 }
 
-/* A refusal: the status, an event, and the connection closed once the answer is out. */
-static int refuse(struct conn *c, const char *status, const char *why)
+/* A refusal: the status, an event of kind, and the connection closed once the answer is out; -1. */
+int https_refuse(struct conn *c, const char *status, enum lab_event_kind kind, const char *why)
 {
 	char resp[160];
 	int n = snprintf(resp, sizeof(resp), "HTTP/1.1 %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", status);
 
-	lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, why);
+	lab_conn_event(c, kind, NULL, why);
 	conn_send(c, resp, (size_t)n);
 	conn_close_after_flush(c);
 	return -1;
+}
+
+static int refuse(struct conn *c, const char *status, const char *why)
+{
+	return https_refuse(c, status, LAB_EV_PROTOCOL_ERROR, why);
 }
 
 static void idle_deadline(struct conn *c)

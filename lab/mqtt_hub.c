@@ -283,8 +283,13 @@ int lab_send_c2d(struct lab_server *lab, const char *device, const unsigned char
 	int n = 0;
 
 	snprintf(topic, sizeof(topic), "devices/%s/messages/devicebound/", device);
-	for (struct conn *c = lab->conns; c; c = c->next) {
+	for (struct conn *c = lab->conns, *next; c; c = next) {
 		struct rs_mqtt_packet p = { 0 };
+		next = c->next;
+		if (c->amqp) { /* a devicebound link (amqp.c) */
+			n += amqp_send_c2d(c, device, body, len);
+			continue;
+		}
 		if (c->state != ST_HUB || !c->c2d_subscribed || strcmp(c->device_id, device))
 			continue;
 		p.type = RS_MQTT_PUBLISH;

@@ -242,11 +242,13 @@ int ws_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed or 
 
 /* https.c: the HTTPS port (REST, and WebSocket upgrades handed to ws.c) */
 int https_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
+int https_refuse(struct conn *c, const char *status, enum lab_event_kind kind, const char *why); /* -1 */
 
 /* amqp.c: AMQP 1.0 with Qpid Proton-C as the engine */
 int amqp_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
 void amqp_tick(struct conn *c, rs_time now);             /* expired tokens close their device's links */
 void amqp_free(struct conn *c);
+int amqp_send_c2d(struct conn *c, const char *device, const unsigned char *body, size_t len); /* 1 when sent */
 /* 0 when token is a valid SAS for resource with device's key at the lab's clock; *expiry (when not NULL) gets its
  * se. */
 int lab_check_sas(struct lab_server *lab, const char *token, const char *resource, const char *device,

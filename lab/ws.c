@@ -11,13 +11,7 @@
 
 static int refused(struct conn *c, const char *status, const char *why)
 {
-	char resp[256];
-	int n = snprintf(resp, sizeof(resp), "HTTP/1.1 %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", status);
-
-	lab_conn_event(c, LAB_EV_WS_REFUSED, NULL, why);
-	conn_send(c, resp, (size_t)n);
-	conn_close_after_flush(c);
-	return -1;
+	return https_refuse(c, status, LAB_EV_WS_REFUSED, why);
 }
 
 /* The first offered subprotocol token that matches "mqtt" or "AMQPWSB10" in any case, or an empty span; *amqp

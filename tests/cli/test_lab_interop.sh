@@ -89,6 +89,15 @@ if "$PY" -c 'import proton' 2>/dev/null; then
   check "Proton: a token that expires while its link is open closes the link ($out)" \
     sh -c "echo '$out' | grep -Eq '^status int32\(200\), accepted, link closed after ([0-9]|1[0-2])\.[0-9] s$'"
   check "  ... with a sas-expired event" has_event sas-expired '"device":"dev2".*links closed'
+  rm -f "$S/c2d.ready"
+  timeout 30 $PROTON c2d "$AMQP_PORT" "$REC" $HUB dev1 "$KEY1" $SE 20 "$S/c2d.ready" >"$S/c2d.out" 2>&1 &
+  C2D_PID=$!
+  i=0; while [ ! -e "$S/c2d.ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+  code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 -X POST -H "Authorization: Bearer $TOKEN" \
+    --data-binary 'hello device' "$ADMIN/api/c2d?device=dev1")
+  wait "$C2D_PID"
+  check "Proton: a cloud-to-device message on /devices/{id}/messages/devicebound ($code, $(cat "$S/c2d.out"))" \
+    sh -c "[ $code = 200 ] && grep -q '^status int32(200), c2d hello device$' '$S/c2d.out'"
   check "AMQP connects and disconnects are events, with their cause" has_event disconnect '"device":"dev1".*"cause":"client","detail":"amqp"'
   check "AMQP auth failures are events" has_event auth-failure '"device":"dev1".*invalid signature'
 else
@@ -129,7 +138,7 @@ check "  ... with cause migrate in its disconnect event" has_event disconnect '"
 CLIENT="$PY ./cli/lib/mqtt_client.py"
 check "session present is 1 when a clean_session=0 device had a session, 0 after a clean one" \
   $CLIENT session "$MQTT_PORT" "$REC" dev3 "$KEY3"
-check "a keep-alive of 1 s is enforced at 1.5 s" $CLIENT keepalive1 "$MQTT_PORT" "$REC" dev2 "$KEY2"
+check "a keep-alive of 1 s is enforced at 1.5 s" $CLIENT keepalive "$MQTT_PORT" "$REC" dev2 "$KEY2" 1
 check "  ... with cause keepalive" has_event disconnect '"device":"dev2".*"cause":"keepalive"'
 
 # ---- TLS failures are counted once per failed handshake, never for completed ones ----

@@ -6,9 +6,12 @@ as an Azure IoT device uses IoT Hub: TLS with the lab's bundle (host name checke
         the body; the reply's status-code), then one event on /devices/{id}/messages/events
   plain SASL PLAIN with "{id}@sas.{hub}" and the SAS token as the password, then one event
   hold  like cbs, then waits (up to MAX s) for the lab to close the events link when the token expires
+  c2d   like cbs, then a receiver on /devices/{id}/messages/devicebound; READYFILE is written once it is open,
+        and the first cloud-to-device message is printed ("c2d BODY")
 
 Usage: lab_proton.py cbs|plain PORT CAFILE HUB DEVICE KEY SE
        lab_proton.py hold PORT CAFILE HUB DEVICE KEY SE MAX
+       lab_proton.py c2d PORT CAFILE HUB DEVICE KEY SE MAX READYFILE
 Prints what happened ("status 200", "accepted", "sasl failed", "link closed after N s"); exit 0 when the lab
 answered at all (the test checks the words). SAS tokens are made here with hmac, not by rootshift.
 """
@@ -25,12 +28,14 @@ def sas(key_b64, sr, se):
 
 
 class Device(MessagingHandler):
-    def __init__(self, mode, port, cafile, hub, device, key, se, limit):
+    def __init__(self, mode, port, cafile, hub, device, key, se, limit, ready=None):
         super().__init__()
         self.mode, self.port, self.cafile, self.hub, self.device = mode, port, cafile, hub, device
         self.audience = f"{hub}/devices/{device}"
         self.token = sas(key, self.audience, se)
         self.limit = limit
+        self.ready = ready
+        self.c2d = None
         self.events = None
         self.sent = False
         self.opened_at = None
@@ -56,6 +61,9 @@ class Device(MessagingHandler):
         self.conn.close()
 
     def open_events(self, container):
+        if self.mode == "c2d":
+            self.c2d = container.create_receiver(self.conn, f"/devices/{self.device}/messages/devicebound")
+            return
         self.events = container.create_sender(self.conn, f"/devices/{self.device}/messages/events")
 
     def on_link_opened(self, event):
@@ -64,8 +72,15 @@ class Device(MessagingHandler):
             self.cbs_out.send(Message(id=1, reply_to="cbs-reply", properties=props, body=self.token))
         if event.sender is not None and event.sender == self.events:
             self.opened_at = time.monotonic()
+        if event.receiver is not None and event.receiver == self.c2d and self.ready:
+            open(self.ready, "w").close()
 
     def on_message(self, event):
+        if event.receiver == self.c2d:
+            body = event.message.body
+            self.out.append(f"c2d {body.decode() if isinstance(body, bytes) else body}")
+            self.conn.close()
+            return
         status = event.message.properties.get("status-code")
         self.out.append(f"status {status}")
         if status == 200:
@@ -109,7 +124,7 @@ class Device(MessagingHandler):
 def main(argv):
     mode, port, cafile, hub, device, key, se = argv[1:8]
     limit = float(argv[8]) if len(argv) > 8 else 10
-    d = Device(mode, int(port), cafile, hub, device, key, int(se), limit)
+    d = Device(mode, int(port), cafile, hub, device, key, int(se), limit, argv[9] if len(argv) > 9 else None)
     c = Container(d)
     c.run()
     print(", ".join(d.out))
