@@ -125,6 +125,13 @@ check "  ... and an auth-failure event that says expired" has_event auth-failure
 # ---- migrate --disconnect drops a held session with cause migrate ----
 $PAHO hold tcp "$MQTT_PORT" "$REC" $HUB dev1 "$KEY1" $SE 20 "$S/held" >"$S/hold.out" 2>&1 &
 HOLD_PID=$!
+AMQP_HOLD=
+if "$PY" -c 'import proton' 2>/dev/null; then # an AMQP device held beside it
+  rm -f "$S/amqp.ready"
+  timeout 30 "$PY" ./interop/lab_proton.py c2d "$AMQP_PORT" "$REC" $HUB dev3 "$KEY3" $SE 20 "$S/amqp.ready" >/dev/null 2>&1 &
+  AMQP_HOLD=$!
+  i=0; while [ ! -e "$S/amqp.ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+fi
 i=0; while [ ! -e "$S/held" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 -X POST -H "Authorization: Bearer $TOKEN" \
   "$ADMIN/api/migrate?to=new&disconnect=1")
@@ -133,6 +140,10 @@ rc=$?
 HOLD_PID=
 check "POST /api/migrate?to=new&disconnect=1 ($code) drops the held Paho session ($(cat "$S/hold.out") s)" [ $rc -eq 0 ]
 check "  ... with cause migrate in its disconnect event" has_event disconnect '"device":"dev1".*"cause":"migrate"'
+if [ -n "$AMQP_HOLD" ]; then
+  wait "$AMQP_HOLD"
+  check "  ... and the held AMQP connection too, with cause migrate" has_event disconnect '"device":"dev3".*"cause":"migrate","detail":"amqp"'
+fi
 
 # ---- the smaller differences: session present, keep-alive 1 s at 1.5 s, DPS replies at the subscribed QoS ----
 CLIENT="$PY ./cli/lib/mqtt_client.py"
