@@ -35,6 +35,7 @@ struct fleet_amqp {
 	char *token;    /* the SAS token, sent once the $cbs receiver is open */
 	char audience[300];
 	int sent, code; /* code: -1 until decided */
+	int requests;   /* put-token requests sent */
 };
 
 /* ---- SASL MSSBCBS, the client side (Proton's own client knows PLAIN, ANONYMOUS and EXTERNAL only) ---- */
@@ -118,11 +119,12 @@ static void put_token(struct fleet_amqp *a)
 	pn_message_t *m = pn_message();
 	pn_data_t *p;
 	pn_atom_t id;
+	char tag[24];
 
 	if (!m)
 		return;
 	id.type = PN_ULONG;
-	id.u.as_ulong = 1;
+	id.u.as_ulong = (uint64_t)++a->requests;
 	pn_message_set_id(m, id);
 	pn_message_set_reply_to(m, "cbs");
 	p = pn_message_properties(m);
@@ -136,7 +138,7 @@ static void put_token(struct fleet_amqp *a)
 	pn_data_put_string(p, pn_bytes(strlen(a->audience), a->audience));
 	pn_data_exit(p);
 	pn_data_put_string(pn_message_body(m), pn_bytes(strlen(a->token), a->token));
-	pn_delivery(a->cbs_out, pn_dtag("1", 1));
+	pn_delivery(a->cbs_out, pn_dtag(tag, (size_t)snprintf(tag, sizeof(tag), "%d", a->requests)));
 	pn_message_send(m, a->cbs_out, NULL);
 	pn_message_free(m);
 	a->sent = 1;
@@ -204,8 +206,12 @@ static void handle(struct fleet_amqp *a, pn_event_t *e)
 			put_token(a);
 		break;
 	case PN_DELIVERY:
-		if (pn_event_link(e) == a->cbs_in && pn_delivery_readable(pn_event_delivery(e)))
+		if (pn_event_link(e) == a->cbs_in && pn_delivery_readable(pn_event_delivery(e))) {
 			on_reply(a, pn_event_delivery(e));
+			pn_link_flow(a->cbs_in, 1); /* room for the next reply (a refresh) */
+		} else if (pn_event_link(e) == a->cbs_out && pn_delivery_remote_state(pn_event_delivery(e))) {
+			pn_delivery_settle(pn_event_delivery(e));
+		}
 		break;
 	case PN_TRANSPORT_ERROR: {
 		const char *name = pn_condition_get_name(pn_transport_condition(pn_event_transport(e)));
@@ -296,6 +302,32 @@ int fleet_amqp_answer(struct conn *c, struct evbuffer *in, int *code)
 		return 0;
 	*code = a->code;
 	return 1;
+}
+
+/* What the lab sends on a held connection (a refresh's reply, a link closing): through Proton, answers included. */
+void fleet_amqp_feed(struct conn *c, struct evbuffer *in)
+{
+	int code;
+
+	if (c->amqp)
+		c->amqp->code = -1;
+	fleet_amqp_answer(c, in, &code);
+}
+
+/* The C SDK's CBS refresh at 80 % of the token's lifetime, on the same connection (azure-iot-facts.md 2.3): a new
+ * put-token with a new token. */
+int fleet_amqp_refresh(struct conn *c, const char *token)
+{
+	struct fleet_amqp *a = c->amqp;
+	char *t;
+
+	if (!a || !a->cbs_out || !(t = strdup(token)))
+		return -1;
+	OPENSSL_cleanse(a->token, strlen(a->token));
+	free(a->token);
+	a->token = t;
+	put_token(a);
+	return pump(c);
 }
 
 void fleet_amqp_free(struct conn *c)

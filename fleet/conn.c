@@ -365,6 +365,8 @@ static void on_held_read(struct bufferevent *bev, void *arg)
 	int rc;
 
 	if (c->run->spec->classes[c->run->dev[c->dev].cls].proto != FLEET_MQTT) {
+		if (c->amqp)
+			fleet_amqp_feed(c, in); /* a refresh's reply, or a link the lab closed */
 		evbuffer_drain(in, evbuffer_get_length(in));
 		return;
 	}

@@ -354,6 +354,22 @@ static int dps_https_answer(struct conn *c, struct evbuffer *in, int *code)
 	return k;
 }
 
+int refresh_token(struct conn *c)
+{
+	char id[128], sr[512];
+	char *sas;
+	int rv;
+
+	if (fleet_device_id(c->run->spec, c->dev, id, sizeof(id)) < 0)
+		return -1;
+	snprintf(sr, sizeof(sr), "%s/devices/%s", c->hub, id);
+	if (!(sas = make_sas(c, sr, NULL)))
+		return -1;
+	rv = fleet_amqp_refresh(c, sas);
+	free_secret(sas);
+	return rv;
+}
+
 /* ---- both ---- */
 
 int send_opening(struct conn *c)

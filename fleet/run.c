@@ -134,6 +134,9 @@ void session_up(struct run *r, uint32_t i, int64_t t)
 	 * (.NET: the lifetime plus a 10-minute grace) is dropped first, and comes back by its retry policy. */
 	if (cl->proto == FLEET_MQTT && expires > 0 && (cadence <= 0 || cadence >= expires))
 		push(r, t + expires, i, EV_EXPIRE);
+	/* the C SDK over AMQP puts a new token on the same connection at 80 % of the lifetime: no new handshake */
+	if (cl->proto == FLEET_AMQP && cadence <= 0 && cl->sas_lifetime * 4 / 5 > 0)
+		push(r, t + cl->sas_lifetime * 4 / 5, i, EV_REFRESH);
 }
 
 void session_failed(struct run *r, uint32_t i, int64_t t, int code, int at_dps)
@@ -212,6 +215,17 @@ static int handle(struct run *r, struct event_item ev)
 		return 0;
 	if (ev.kind == EV_PING) {
 		send_ping(r, ev.dev, ev.t);
+		return 0;
+	}
+	if (ev.kind == EV_REFRESH) {
+		const struct fleet_class *cl = &r->spec->classes[d->cls];
+		if (!d->connected)
+			return 0;
+		if (d->held) {
+			d->held->t = ev.t; /* the token is made at the refresh's time */
+			refresh_token(d->held);
+		}
+		push(r, ev.t + cl->sas_lifetime * 4 / 5, ev.dev, EV_REFRESH);
 		return 0;
 	}
 	if (ev.kind == EV_EXPIRE) {

@@ -17,7 +17,7 @@
 #define MAX_PINS 16
 #define CACHE_SLOTS 4
 
-enum { EV_CONNECT, EV_RENEW, EV_PING, EV_EXPIRE };
+enum { EV_CONNECT, EV_RENEW, EV_PING, EV_EXPIRE, EV_REFRESH };
 enum stage { STAGE_DPS, STAGE_HUB };
 
 struct conn;
@@ -131,6 +131,10 @@ struct fleet_amqp;
 int fleet_amqp_open(struct conn *c, const char *id, const char *audience, const char *token);
 int fleet_amqp_answer(struct conn *c, struct evbuffer *in, int *code);
 void fleet_amqp_free(struct conn *c);
+void fleet_amqp_feed(struct conn *c, struct evbuffer *in);    /* a held connection's input */
+int fleet_amqp_refresh(struct conn *c, const char *token);     /* a new put-token on the same connection */
+/* proto.c: a held AMQP session's CBS refresh with a token made now */
+int refresh_token(struct conn *c);
 
 /* Closes a device's held connection (politely: MQTT DISCONNECT) without touching its session. */
 void release_held(struct run *r, uint32_t i);

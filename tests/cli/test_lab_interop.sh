@@ -89,6 +89,10 @@ if "$PY" -c 'import proton' 2>/dev/null; then
   check "Proton: a token that expires while its link is open closes the link ($out)" \
     sh -c "echo '$out' | grep -Eq '^status int32\(200\), accepted, link closed after ([0-9]|1[0-2])\.[0-9] s$'"
   check "  ... with a sas-expired event" has_event sas-expired '"device":"dev2".*links closed'
+  NOW=$(lab_now)
+  out=$(timeout 30 $PROTON refresh "$AMQP_PORT" "$REC" $HUB dev2 "$KEY2" $((NOW + 6)) 12 $SE)
+  check "Proton: a new put-token before expiry (the C SDK's refresh) keeps the link past the first token ($out)" \
+    sh -c "echo '$out' | grep -q '^status int32(200), accepted, status int32(200), link kept$'"
   rm -f "$S/c2d.ready"
   timeout 30 $PROTON c2d "$AMQP_PORT" "$REC" $HUB dev1 "$KEY1" $SE 20 "$S/c2d.ready" >"$S/c2d.out" 2>&1 &
   C2D_PID=$!

@@ -6,12 +6,15 @@ as an Azure IoT device uses IoT Hub: TLS with the lab's bundle (host name checke
         the body; the reply's status-code), then one event on /devices/{id}/messages/events
   plain SASL PLAIN with "{id}@sas.{hub}" and the SAS token as the password, then one event
   hold  like cbs, then waits (up to MAX s) for the lab to close the events link when the token expires
+  refresh  like hold, but puts a second token (expiring at SE2) on $cbs after 2 s, as the C SDK refreshes at
+        80 % of the lifetime on the same connection: the link must stay open ("link kept")
   c2d   like cbs, then a receiver on /devices/{id}/messages/devicebound; READYFILE is written once it is open,
         and the first cloud-to-device message is printed ("c2d BODY")
 
 Usage: lab_proton.py cbs|plain PORT CAFILE HUB DEVICE KEY SE
        lab_proton.py hold PORT CAFILE HUB DEVICE KEY SE MAX
        lab_proton.py c2d PORT CAFILE HUB DEVICE KEY SE MAX READYFILE
+       lab_proton.py refresh PORT CAFILE HUB DEVICE KEY SE MAX SE2
 Prints what happened ("status 200", "accepted", "sasl failed", "link closed after N s"); exit 0 when the lab
 answered at all (the test checks the words). SAS tokens are made here with hmac, not by rootshift.
 """
@@ -33,6 +36,7 @@ class Device(MessagingHandler):
         self.mode, self.port, self.cafile, self.hub, self.device = mode, port, cafile, hub, device
         self.audience = f"{hub}/devices/{device}"
         self.token = sas(key, self.audience, se)
+        self.key = key
         self.limit = limit
         self.ready = ready
         self.c2d = None
@@ -57,7 +61,13 @@ class Device(MessagingHandler):
         event.container.schedule(self.limit, self)
 
     def on_timer_task(self, event):
-        self.out.append("timeout")
+        if self.mode == "refresh" and not getattr(self, "refreshed", False) and self.ready:
+            self.refreshed = True
+            props = {"operation": "put-token", "type": "servicebus.windows.net:sastoken", "name": self.audience}
+            self.cbs_out.send(Message(id=2, reply_to="cbs-reply", properties=props,
+                                      body=sas(self.key, self.audience, int(self.ready))))
+            return
+        self.out.append("link kept" if self.mode == "refresh" and self.opened_at else "timeout")
         self.conn.close()
 
     def open_events(self, container):
@@ -83,8 +93,12 @@ class Device(MessagingHandler):
             return
         status = event.message.properties.get("status-code")
         self.out.append(f"status {status}")
-        if status == 200:
+        if status == 200 and self.events is None and self.c2d is None:
             self.open_events(event.container)
+            if self.mode == "refresh":
+                event.container.schedule(2, self)
+        elif status == 200:
+            pass
         else:
             self.conn.close()
 
@@ -96,7 +110,7 @@ class Device(MessagingHandler):
     def on_accepted(self, event):
         if event.link == self.events:
             self.out.append("accepted")
-            if self.mode != "hold":
+            if self.mode not in ("hold", "refresh"):
                 self.conn.close()
 
     def on_rejected(self, event):
