@@ -27,6 +27,8 @@ const struct command *find_command(const char *name);
 int show_help(const char *name); /* prints a command's usage to stdout, returns EXIT_OK */
 
 /* common.c */
+/* Turns on JSON error documents on stdout when the command line asks for JSON (--format json|jsonl, --json). */
+void json_errors_from_args(int argc, char **argv);
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));       /* prints, returns EXIT_ERROR */
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int lib_error(const struct rs_error *err);
@@ -35,13 +37,27 @@ int set_error(struct rs_error *err, enum rs_errcode code, const char *fmt, ...) 
 int unknown_option(const char *cmd, int argc, char **argv);                   /* call on getopt's '?' */
 int parse_format(const char *cmd, const char *arg, enum format *out);
 int parse_at(const char *arg, rs_time *out);
+/* --fail-on error|warning|note: the least severity that makes the exit status 1. */
+int parse_fail_on(const char *cmd, const char *arg, enum rs_severity *out);
+/* The exit code of a verdict (rs_status_judge): 0 ready, 1 partial or not ready. */
+int status_exit(enum rs_status s);
 rs_time now(void);
 /* Loads a built-in profile by name or a profile file; NULL means every built-in profile. */
 struct rs_catalog *load_catalog(const char *profile);
 /* Reads a secret from a file (first line, without its newline); NULL on error (already reported). */
 char *read_secret_file(const char *path);
-/* Reads all of standard input (at most 64 MiB); an error is already reported. */
+/* Reads all of standard input (at most LIMIT_STDIN); an error is already reported. */
 int read_stdin(unsigned char **data, size_t *len);
+/* The bounds of the files the front end reads itself (docs/rootshift.1, FILES). */
+#define LIMIT_STDIN (64u << 20)
+#define LIMIT_SECRET_FILE (64u << 10)
+#define LIMIT_TARGETS_FILE (16u << 20)
+#define LIMIT_IGNORE_FILE (1u << 20)
+#define LIMIT_FLEET_FILE (16u << 20)
+/* Reads a whole file ("-": standard input), NUL-terminated: fstat first (a directory or a device is refused), then
+ * the size against max before a byte is read, then a bounded read; a read error is an error. 0, or EXIT_ERROR
+ * after printing the message. */
+int read_bounded_file(const char *path, size_t max, char **data, size_t *len);
 /* Loads a path, or "-" for standard input, into list. */
 int load_input(struct rs_certlist *list, const char *path, const struct rs_load_opts *opts, struct rs_error *err);
 /* Loads a device's trust store in any form audit reads (NULL: the system store) as certificates the path builder

@@ -15,6 +15,7 @@ struct audit_opts {
 	const char *system_root;
 	int plain; /* `check`: explain in plain words */
 	int endpoints; /* `check --endpoints`: probe the profile's endpoints too */
+	enum rs_severity fail_on; /* --fail-on: error (not-ready only), warning (default: not ready), note */
 };
 
 /* ---- JSON ---- */
@@ -106,11 +107,6 @@ static int render_json(const struct rs_anchorset *set, const struct rs_verdict *
 
 /* ---- text: the verdict on one line, then what to do, then why ---- */
 
-static const char *upper_status(enum rs_status s)
-{
-	return s == RS_STATUS_READY ? "READY" : s == RS_STATUS_PARTIAL ? "PARTIAL" : "NOT READY";
-}
-
 static void print_where(const struct rs_location *l)
 {
 	if (l->line > 0)
@@ -185,7 +181,7 @@ static void render_text(const struct rs_anchorset *set, const struct rs_verdict 
 	size_t i, nact = 0, n = rs_verdict_reason_count(v);
 	char ab[32];
 
-	printf("%s: %s at %s\n", upper_status(rs_verdict_status(v)), rs_profile_name(p), time_str(at, ab));
+	printf("%s: %s at %s\n", rs_status_word(rs_verdict_status(v)), rs_profile_name(p), time_str(at, ab));
 	if (plain)
 		plain_words(rs_verdict_status(v), p);
 	for (i = 0; i < n; i++) {
@@ -212,7 +208,8 @@ static int parse_args(const char *cmd, int argc, char **argv, struct audit_opts 
 		{ "format", required_argument, NULL, 'f' }, { "at", required_argument, NULL, 'a' },
 		{ "profile", required_argument, NULL, 'p' }, { "system", no_argument, NULL, 's' },
 		{ "system-root", required_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
-		{ "endpoints", no_argument, NULL, 'e' },     { NULL, 0, NULL, 0 },
+		{ "endpoints", no_argument, NULL, 'e' },     { "fail-on", required_argument, NULL, 'F' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -230,6 +227,7 @@ static int parse_args(const char *cmd, int argc, char **argv, struct audit_opts 
 			}
 			o->endpoints = 1;
 			break;
+		case 'F': if (parse_fail_on(cmd, optarg, &o->fail_on)) return -1; break;
 		case 'h': return 1;
 		default: unknown_option(cmd, argc, argv); return -1;
 		}
@@ -266,6 +264,19 @@ static int scan_inputs(struct rs_anchorset *set, int argc, char **argv, const st
 			return lib_error(&err);
 	}
 	return 0;
+}
+
+/* The exit status --fail-on asks for: the verdict's (0 only when ready) at warning, the default; not-ready only at
+ * error; ready without notes at note. */
+static int fail_on_exit(const struct rs_verdict *v, enum rs_severity fail_on)
+{
+	enum rs_status st = rs_verdict_status(v);
+
+	if (fail_on == RS_SEV_ERROR)
+		return st == RS_STATUS_NOT_READY ? EXIT_PROBLEM : EXIT_OK;
+	if (fail_on == RS_SEV_INFO && rs_verdict_note_count(v))
+		return EXIT_PROBLEM;
+	return status_exit(st);
 }
 
 static int run(const char *cmd, int argc, char **argv, struct audit_opts *o)
@@ -307,7 +318,7 @@ static int run(const char *cmd, int argc, char **argv, struct audit_opts *o)
 		goto out;
 	if (endpoints && o->format == FORMAT_TEXT)
 		print_endpoints(endpoints, unreachable);
-	rv = rs_verdict_status(v) == RS_STATUS_READY && !failed ? EXIT_OK : EXIT_PROBLEM;
+	rv = failed ? EXIT_PROBLEM : fail_on_exit(v, o->fail_on);
 out:
 	json_decref(endpoints);
 	rs_verdict_free(v);
@@ -318,14 +329,14 @@ out:
 
 int cmd_audit(int argc, char **argv)
 {
-	struct audit_opts o = { FORMAT_TEXT, now(), NULL, 0, NULL, 0, 0 };
+	struct audit_opts o = { FORMAT_TEXT, now(), NULL, 0, NULL, 0, 0, RS_SEV_WARNING };
 
 	return run("audit", argc, argv, &o);
 }
 
 int cmd_check(int argc, char **argv)
 {
-	struct audit_opts o = { FORMAT_TEXT, now(), NULL, 1, NULL, 1, 0 };
+	struct audit_opts o = { FORMAT_TEXT, now(), NULL, 1, NULL, 1, 0, RS_SEV_WARNING };
 
 	return run("check", argc, argv, &o);
 }

@@ -67,7 +67,12 @@ static int parse_args(int argc, char **argv, struct bundle_opts *o)
 			break;
 		case 'r': o->system_root = optarg; break;
 		case 'a': if (parse_at(optarg, &o->at)) return -1; break;
-		case 'f': o->format = optarg; break;
+		case 'f': /* the bundle's form, or the report's: --format json is the flag on every command */
+			if (!strcmp(optarg, "json") || !strcmp(optarg, "text"))
+				o->json = !strcmp(optarg, "json");
+			else
+				o->format = optarg;
+			break;
 		case 'o': o->out = optarg; break;
 		case 'c': o->check = optarg; break;
 		case 'm': o->sel.minimal = 1; break;
@@ -83,9 +88,11 @@ static int parse_args(int argc, char **argv, struct bundle_opts *o)
 		return usage_error("bundle", "unexpected argument '%s'", argv[optind]), -1;
 	if (o->check)
 		return o->format || o->out || o->nfrom || o->system_root || o->sel.minimal || o->sel.keep_old
-		       ? (usage_error("bundle", "--check takes only --profile, --at and --json"), -1) : 0;
+		       ? (usage_error("bundle", "--check takes only --profile, --at and --format text|json"), -1) : 0;
 	if (!o->format || !o->out)
 		return usage_error("bundle", "give --format FMT and -o OUT (or --check OUT)"), -1;
+	if (!strcmp(o->out, "-") && o->json)
+		return usage_error("bundle", "-o - writes the bundle to standard output: leave out --format json"), -1;
 	return 0;
 }
 
@@ -189,30 +196,30 @@ static int report_problems(const struct rs_bundle *b, const struct bundle_opts *
 	return EXIT_PROBLEM;
 }
 
-static void print_bundle(const struct rs_bundle *b)
+static void print_bundle(FILE *out, const struct rs_bundle *b)
 {
 	const struct rs_location *l;
 	char t1[32], t2[32];
 	size_t i, len;
 
-	printf("bundle for %s at %s: %zu root%s, %zu bytes of DER\n", rs_profile_id(rs_bundle_profile(b)),
+	fprintf(out, "bundle for %s at %s: %zu root%s, %zu bytes of DER\n", rs_profile_id(rs_bundle_profile(b)),
 	       time_str(rs_bundle_time(b), t1), rs_bundle_count(b), rs_bundle_count(b) == 1 ? "" : "s",
 	       rs_bundle_der_bytes(b));
 	for (i = 0; i < rs_bundle_count(b); i++) {
 		const struct rs_cert *c = rs_bundle_cert_at(b, i);
 		rs_cert_der(c, &len);
-		printf("\n  %s\n    SHA-256 %s\n    valid %s to %s, %s %d, %zu bytes DER\n    why: %s\n",
+		fprintf(out, "\n  %s\n    SHA-256 %s\n    valid %s to %s, %s %d, %zu bytes DER\n    why: %s\n",
 		       rs_known_name(rs_bundle_known_at(b, i)), rs_cert_sha256(c), day(rs_cert_not_before(c), t1),
 		       day(rs_cert_not_after(c), t2), rs_cert_key_type(c), rs_cert_key_bits(c), len, rs_bundle_why_at(b, i));
 		if ((l = rs_bundle_source_at(b, i)) && l->line > 0)
-			printf("    from: %s line %ld\n", l->path, l->line);
+			fprintf(out, "    from: %s line %ld\n", l->path, l->line);
 		else if (l)
-			printf("    from: %s byte %lld\n", l->path, l->offset);
+			fprintf(out, "    from: %s byte %lld\n", l->path, l->offset);
 	}
 	if (rs_bundle_note_count(b))
-		printf("\nnotes:\n");
+		fprintf(out, "\nnotes:\n");
 	for (i = 0; i < rs_bundle_note_count(b); i++)
-		print_reason(stdout, rs_bundle_note_at(b, i));
+		print_reason(out, rs_bundle_note_at(b, i));
 }
 
 /* Writes the files and reports them: as text, or into doc ("files", "payload_bytes") for --json. */
@@ -304,6 +311,22 @@ static json_t *bundle_json(const struct rs_bundle *b, const struct rs_catalog *c
 	return doc;
 }
 
+/* -o -: a form written as one file goes to standard output; the summary goes to standard error. */
+static int write_stdout(const struct rs_bundle *b, const struct rs_bundle_files *files, enum rs_bundle_format fmt)
+{
+	const unsigned char *data;
+	size_t len;
+
+	if (rs_bundle_format_is_dir(fmt) || rs_bundle_files_count(files) != 1)
+		return usage_error("bundle", "-o - takes a form written as one file (pem, bearssl), not %s (%zu files)",
+				   rs_bundle_format_name(fmt), rs_bundle_files_count(files));
+	data = rs_bundle_files_data_at(files, 0, &len);
+	if (fwrite(data, 1, len, stdout) != len)
+		return error("cannot write the bundle to standard output");
+	print_bundle(stderr, b);
+	return EXIT_OK;
+}
+
 static int make_bundle(const struct bundle_opts *o)
 {
 	struct rs_bundle_render_opts ro = { NULL, o->ident, o->esp_idf_legacy };
@@ -343,6 +366,8 @@ static int make_bundle(const struct bundle_opts *o)
 	} else {
 		split_out(o->out, dir, sizeof(dir), &ro.file);
 		shown = strrchr(o->out, '/') ? dir : "";
+		if (!strcmp(o->out, "-"))
+			ro.file = NULL;
 	}
 	if (!(files = rs_bundle_render(b, fmt, &ro, &err))) {
 		lib_error(&err);
@@ -350,8 +375,12 @@ static int make_bundle(const struct bundle_opts *o)
 	}
 	if (rs_bundle_format_is_dir(fmt) && prepare_dir(dir))
 		goto out;
+	if (!strcmp(o->out, "-")) { /* -o -: the bundle on stdout, what it holds on stderr */
+		rv = write_stdout(b, files, fmt);
+		goto out;
+	}
 	if (!o->json)
-		print_bundle(b);
+		print_bundle(stdout, b);
 	if (write_files(files, fmt, dir, shown, doc))
 		goto out;
 	rv = doc && print_json(doc) ? EXIT_ERROR : EXIT_OK;
@@ -402,6 +431,8 @@ static int check_json(const struct bundle_opts *o, const struct rs_anchorset *se
 	json_object_set_new(prof, "name", json_string(rs_profile_name(p)));
 	json_object_set_new(doc, "profile", prof);
 	json_object_set_new(doc, "ok", json_boolean(rs_bundle_check_ok(chk)));
+	json_object_set_new(doc, "verdict",
+			    json_pack("{s:s}", "status", rs_status_name(rs_bundle_check_status(chk))));
 	for (i = 0; i < rs_anchorset_count(set); i++) {
 		const struct rs_anchor *a = rs_anchorset_at(set, i);
 		const struct rs_known *k = rs_anchor_identify(cat, a);
@@ -423,8 +454,10 @@ static int check_json(const struct bundle_opts *o, const struct rs_anchorset *se
 		json_object_set_new(x, "known", json_string(rs_known_id(it->intermediate)));
 		json_object_set_new(x, "name", json_string(rs_known_name(it->intermediate)));
 		json_object_set_new(x, "status", json_string(it->status));
-		if (!strcmp(it->status, "failed"))
+		if (!strcmp(it->status, "failed")) {
 			json_object_set_new(x, "reason", json_string(rs_verify_reason_code(it->reason)));
+			json_object_set_new(x, "severity", json_string(rs_severity_name(it->severity)));
+		}
 		json_object_set_new(x, "message", json_string(it->message));
 		json_object_set_new(x, "root", it->root ? json_string(rs_known_id(it->root)) : json_null());
 		json_array_append_new(items, x);
@@ -462,18 +495,20 @@ static int check_bundle(const struct bundle_opts *o)
 		failed += !strcmp(st, "failed");
 	}
 	if (o->json) {
-		rv = check_json(o, set, chk, cat, p) ? EXIT_ERROR : rs_bundle_check_ok(chk) ? EXIT_OK : EXIT_PROBLEM;
+		rv = check_json(o, set, chk, cat, p) ? EXIT_ERROR : status_exit(rs_bundle_check_status(chk));
 		goto out;
 	}
 	printf("%s: '%s' for %s at %s: %zu of %zu catalog intermediates valid then verify against it\n",
-	       rs_bundle_check_ok(chk) ? "OK" : "FAILED", o->check, rs_profile_id(p), time_str(o->at, t),
+	       rs_status_word(rs_bundle_check_status(chk)), o->check, rs_profile_id(p), time_str(o->at, t),
 	       checked - failed, checked);
 	printf("\n");
 	print_anchors(set, cat);
 	printf("\nintermediates:\n");
 	for (i = 0; i < n; i++) {
 		const struct rs_bundle_check_item *it = rs_bundle_check_at(chk, i);
-		printf("  %-14s %-44s %s\n", it->status, rs_known_id(it->intermediate), it->message);
+		printf("  %-14s %-44s %s%s%s\n", it->status, rs_known_id(it->intermediate), it->message,
+		       it->severity != RS_SEV_INFO ? " " : "", it->severity == RS_SEV_ERROR ? "[required]"
+		       : it->severity == RS_SEV_WARNING ? "[recommended]" : "");
 	}
 	if (rs_bundle_check_note_count(chk) || rs_anchorset_finding_count(set))
 		printf("\nnotes:\n");
@@ -483,7 +518,7 @@ static int check_bundle(const struct bundle_opts *o)
 		printf("  - %s: %s\n", rs_anchorset_finding_at(set, i)->kind, rs_anchorset_finding_at(set, i)->message);
 	if (!checked)
 		printf("\nno catalog intermediate is valid at %s: nothing proves the bundle\n", time_str(o->at, t));
-	rv = rs_bundle_check_ok(chk) ? EXIT_OK : EXIT_PROBLEM;
+	rv = status_exit(rs_bundle_check_status(chk));
 out:
 	rs_bundle_check_free(chk);
 	rs_catalog_free(cat);

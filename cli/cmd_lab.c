@@ -177,7 +177,7 @@ static int lab_serve_cmd(int argc, char **argv)
 		{ "no-client-cert-request", no_argument, NULL, 'n' },
 		{ "dps-delay", required_argument, NULL, 'D' },  { "max-connections", required_argument, NULL, 'M' },
 		{ "handshake-timeout", required_argument, NULL, 'T' },
-		{ "events", required_argument, NULL, 'E' },
+		{ "events", required_argument, NULL, 'E' },     { "auth-timeout", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },             { NULL, 0, NULL, 0 },
 	};
 	struct lab_serve_opts opts = { 0 };
@@ -195,6 +195,7 @@ static int lab_serve_cmd(int argc, char **argv)
 	opts.request_client_cert = 1;
 	opts.max_conns = 60000;
 	opts.handshake_timeout = 10;
+	opts.auth_timeout = 10;
 	opts.chain = LAB_CHAIN_OLD;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -219,6 +220,7 @@ static int lab_serve_cmd(int argc, char **argv)
 		case 'M': if (parse_int(optarg, 1, 1000000, &opts.max_conns)) return EXIT_ERROR; break;
 		case 'T': if (parse_int(optarg, 1, 3600, &opts.handshake_timeout)) return EXIT_ERROR; break;
 		case 'E': events = optarg; break;
+		case 'A': if (parse_int(optarg, 0, 3600, &opts.auth_timeout)) return EXIT_ERROR; break;
 		case 'h': return show_help("lab");
 		default: return unknown_option("lab", argc, argv);
 		}

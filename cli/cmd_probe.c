@@ -300,18 +300,21 @@ static int parse_target_line(char *line, char **target, char **protocol)
 
 static int read_targets(const char *path, struct mass *m)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	char line[1024];
+	char *data, *line, *next;
+	size_t len;
 	long lineno = 0;
-	int rv = 0;
+	int rv;
 
-	if (!f)
-		return error("cannot open '%s': %s", path, strerror(errno));
-	while (rv == 0 && fgets(line, sizeof(line), f)) {
+	if ((rv = read_bounded_file(path, LIMIT_TARGETS_FILE, &data, &len)) != 0)
+		return rv;
+	for (line = data; rv == 0 && line < data + len; line = next) {
 		char *t, *p, **nt, **np;
-		int got = parse_target_line(line, &t, &p);
+		int got;
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
 		lineno++;
-		if (got < 0) {
+		if ((got = next - line > 1024 ? -1 : parse_target_line(line, &t, &p)) < 0) {
 			rv = error("cannot parse '%s' line %ld: expected HOST[:PORT] [PROTOCOL] or a JSON object with \"target\"", path, lineno);
 			break;
 		}
@@ -332,8 +335,7 @@ static int read_targets(const char *path, struct mass *m)
 		m->targets[m->n] = t;
 		m->protocols[m->n++] = p;
 	}
-	if (f != stdin)
-		fclose(f);
+	free(data);
 	return rv;
 }
 

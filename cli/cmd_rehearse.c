@@ -347,14 +347,35 @@ static void print_phase(const struct fleet_result *r, size_t k)
 	}
 }
 
-static void print_text(const struct fleet_result *r, rs_time start)
+/* The rehearsal's verdict in the vocabulary every command shares (rs_status_judge): a device without a session at
+ * the end counts against readiness; a class stranded in some phase that recovered by the end makes it partial. */
+static enum rs_status rehearse_status(const struct fleet_result *r)
+{
+	const struct fleet_spec *s = fleet_result_spec(r);
+	size_t transient = 0;
+
+	for (size_t i = 0; i < s->nclasses; i++)
+		for (size_t k = 0; k < fleet_result_phases(r); k++)
+			transient += fleet_result_stats(r, i, k)->stranded > 0;
+	return rs_status_judge(fleet_result_stranded_at_end(r), transient);
+}
+
+static const char *status_meaning(enum rs_status st)
+{
+	return st == RS_STATUS_READY ? "every device kept or regained a session in every phase"
+	       : st == RS_STATUS_PARTIAL ? "every device has a session at the end, but some were stranded on the way"
+				       : "some devices are stranded at the end";
+}
+
+static void print_text(const struct fleet_result *r, rs_time start, int demo)
 {
 	const struct fleet_spec *s = fleet_result_spec(r);
 	size_t step = (size_t)(1800 / s->sample) ? (size_t)(1800 / s->sample) : 1;
 	char a[32], b[32];
 
-	printf("rehearsal: %zu devices in %zu classes, %s of virtual time from %s, %lu handshakes\n",
-	       fleet_device_count(s), s->nclasses, dur(s->duration, a), time_str(start, b), fleet_result_handshakes(r));
+	printf("rehearsal: %zu devices in %zu classes, %s of virtual time from %s, %lu handshakes, policy %s\n",
+	       fleet_device_count(s), s->nclasses, dur(s->duration, a), time_str(start, b), fleet_result_handshakes(r),
+	       rs_verify_policy_name(FLEET_VERIFY_POLICY));
 	printf("classes:\n");
 	for (size_t i = 0; i < s->nclasses; i++) {
 		const struct fleet_class *c = &s->classes[i];
@@ -383,6 +404,10 @@ static void print_text(const struct fleet_result *r, rs_time start)
 		printf("\n");
 	}
 	printf("\n%u of %zu devices without a session at the end\n", fleet_result_stranded_at_end(r), fleet_device_count(s));
+	printf("%s: %s\n", rs_status_word(rehearse_status(r)), status_meaning(rehearse_status(r)));
+	if (demo)
+		printf("the demonstration ran as designed: its story ends with the stranded classes above (exit 0; a real "
+		       "rehearsal with stranded devices exits 1)\n");
 }
 
 static json_t *stats_json(const struct fleet_phase_stats *st)
@@ -438,12 +463,19 @@ static json_t *result_json(const struct fleet_result *r, rs_time start)
 				  "backoff_max", (json_int_t)c->backoff_max, "clock_skew", (json_int_t)c->clock_skew,
 				  "phases", phases, "curve", curve));
 	}
-	return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I}", "schema", "rootshift/rehearse/1", "start",
-			 time_str(start, at), "duration", (json_int_t)s->duration, "sample", (json_int_t)s->sample,
+	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I}", "schema", "rootshift/rehearse/1",
+			 "policy", rs_verify_policy_name(FLEET_VERIFY_POLICY), "start", time_str(start, at), "duration", (json_int_t)s->duration, "sample", (json_int_t)s->sample,
 			 "dps_delay", (json_int_t)s->dps_delay,
 			 "devices", (json_int_t)fleet_device_count(s), "handshakes", (json_int_t)fleet_result_handshakes(r),
 			 "schedule", sched, "classes", classes, "stranded_at_end",
 			 (json_int_t)fleet_result_stranded_at_end(r));
+}
+
+static json_t *verdict_json(const struct fleet_result *r)
+{
+	enum rs_status st = rehearse_status(r);
+
+	return json_pack("{s:s, s:s}", "status", rs_status_name(st), "message", status_meaning(st));
 }
 
 static int write_report(const char *path, const struct fleet_result *r)
@@ -548,30 +580,21 @@ static int parse_args(int argc, char **argv, struct rehearse_args *a)
 static struct fleet_spec *load_fleet(const char *path)
 {
 	struct rs_error err;
-	struct fleet_spec *s = NULL;
-	char *data = NULL, base[4096], *slash;
-	long n;
-	FILE *f = fopen(path, "rb");
+	struct fleet_spec *s;
+	char *data, base[4096], *slash;
+	size_t n;
 
-	if (!f) {
-		error("cannot read '%s': %s", path, strerror(errno));
+	if (read_bounded_file(path, LIMIT_FLEET_FILE, &data, &n))
 		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && n <= 16 * 1024 * 1024 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (data = malloc((size_t)n + 1)) && fread(data, 1, (size_t)n, f) == (size_t)n) {
-		snprintf(base, sizeof(base), "%s", path);
-		slash = strrchr(base, '/');
-		if (slash)
-			*slash = '\0';
-		else
-			snprintf(base, sizeof(base), ".");
-		if (!(s = fleet_spec_parse(data, (size_t)n, base, &err))) {
-			error("cannot read '%s': %s", path, err.message);
-		}
-	} else
-		error("cannot read '%s': too large or unreadable", path);
+	snprintf(base, sizeof(base), "%s", path);
+	slash = strrchr(base, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(base, sizeof(base), ".");
+	if (!(s = fleet_spec_parse(data, n, base, &err)))
+		error("cannot read '%s': %s", path, err.message);
 	free(data);
-	fclose(f);
 	return s;
 }
 
@@ -672,12 +695,15 @@ static int run_and_render(struct rehearse_args *a, struct fleet_spec *spec, stru
 	if (!rv) {
 		if (a->format == FORMAT_JSON) {
 			json_t *doc = result_json(r, a->start);
+			json_object_set_new(doc, "verdict", verdict_json(r));
+			json_object_set_new(doc, "demo", json_boolean(a->demo));
 			rv = print_json(doc);
 			json_decref(doc);
 		} else
-			print_text(r, a->start);
+			print_text(r, a->start, a->demo);
+		/* the demonstration is meant to strand some classes: it ran as designed (issue #19) */
 		if (!rv)
-			rv = fleet_result_stranded_at_end(r) ? EXIT_PROBLEM : EXIT_OK;
+			rv = a->demo ? EXIT_OK : status_exit(rehearse_status(r));
 	}
 	fleet_result_free(r);
 	return rv;

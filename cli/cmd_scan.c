@@ -17,6 +17,7 @@ struct scan_opts {
 	const char *baseline;
 	const char *ignore_file;
 	int no_ignore;
+	enum rs_severity fail_on; /* --fail-on: findings at least this severe exit 1 (default error) */
 };
 
 /* ---- the baseline: findings of an earlier JSON run, matched by rule, path, value and text (not by line) ---- */
@@ -267,6 +268,7 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
 		{ "profile", required_argument, NULL, 'p' }, { "jobs", required_argument, NULL, 'j' },
 		{ "baseline", required_argument, NULL, 'b' }, { "ignore-file", required_argument, NULL, 'i' },
 		{ "no-ignore", no_argument, NULL, 'n' }, { "help", no_argument, NULL, 'h' },
+		{ "fail-on", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -296,6 +298,7 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
 		case 'b': o->baseline = optarg; break;
 		case 'i': o->ignore_file = optarg; break;
 		case 'n': o->no_ignore = 1; break;
+		case 'F': if (parse_fail_on("scan", optarg, &o->fail_on)) return -1; break;
 		case 'h': return 1;
 		default: unknown_option("scan", argc, argv); return -1;
 		}
@@ -308,26 +311,13 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
 static int read_ignore(struct rs_pinscan *ps, const char *path)
 {
 	struct rs_error err;
-	FILE *f = fopen(path, "rb");
-	char *text = NULL, *more;
-	size_t len = 0, cap = 0, n;
-	int rv = 0;
+	char *text;
+	size_t len;
+	int rv;
 
-	if (!f)
-		return error("cannot read ignore file '%s'", path);
-	do {
-		if (len == cap) {
-			if (!(more = realloc(text, cap = cap ? cap * 2 : 4096))) {
-				rv = error("out of memory");
-				break;
-			}
-			text = more;
-		}
-		n = fread(text + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0);
-	fclose(f);
-	if (rv == 0 && rs_pinscan_add_ignore(ps, text ? text : "", len, "", path, &err) < 0)
+	if ((rv = read_bounded_file(path, LIMIT_IGNORE_FILE, &text, &len)) != 0)
+		return rv;
+	if (rs_pinscan_add_ignore(ps, text, len, "", path, &err) < 0)
 		rv = lib_error(&err);
 	free(text);
 	return rv;
@@ -384,7 +374,7 @@ static int run(int argc, char **argv, struct scan_opts *o)
 			continue;
 		}
 		v[n++] = f;
-		errors += f->severity == RS_SEV_ERROR;
+		errors += f->severity >= o->fail_on;
 	}
 	if (o->format == SCAN_JSON ? render_json(ps, v, n, o, baselined) != 0
 	    : o->format == SCAN_SARIF ? render_sarif(v, n) != 0 : (render_text(ps, v, n, baselined), 0))
@@ -400,7 +390,7 @@ out:
 
 int cmd_scan(int argc, char **argv)
 {
-	struct scan_opts o = { SCAN_TEXT, now(), NULL, 1, NULL, NULL, 0 };
+	struct scan_opts o = { SCAN_TEXT, now(), NULL, 1, NULL, NULL, 0, RS_SEV_ERROR };
 	int pa = parse_args(argc, argv, &o);
 
 	if (pa)

@@ -16,6 +16,8 @@ struct verify_args {
 	const char *chain, *profile, *profile_store, *host;
 	const char *untrusted[MAX_FILES], *store[MAX_FILES];
 	size_t n_untrusted, n_store;
+	const char *crl[MAX_FILES];
+	size_t n_crl;
 	struct rs_verify_opts *opts;
 };
 
@@ -28,13 +30,26 @@ static const struct { const char *name, *rule, *label; } profile_stores[] = {
 
 /* ---- inputs ---- */
 
+/* A certificate that parses as X.509 but breaks RFC 5280 is loaded: the verdict says "not valid" and why. */
 static int load_files(struct rs_certlist *list, const char *const *paths, size_t n)
 {
+	static const struct rs_load_opts keep = { NULL, 0, 1 };
 	struct rs_error err;
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (load_input(list, paths[i], NULL, &err) < 0)
+		if (load_input(list, paths[i], &keep, &err) < 0)
+			return lib_error(&err);
+	return 0;
+}
+
+static int load_crls(struct verify_args *a)
+{
+	struct rs_error err;
+	size_t i;
+
+	for (i = 0; i < a->n_crl; i++)
+		if (rs_verify_opts_add_crl_path(a->opts, a->crl[i], &err) < 0)
 			return lib_error(&err);
 	return 0;
 }
@@ -78,6 +93,18 @@ static void print_path(const struct rs_certlist *path, const struct rs_catalog *
 		print_cert_line(path, i, cat, fault);
 }
 
+/* Malformed store certificates, reported and not used as anchors. */
+static void print_skipped_text(const struct rs_verify_result *r)
+{
+	size_t i;
+	const char *why;
+
+	for (i = 0; i < rs_verify_result_skipped_count(r); i++) {
+		const struct rs_cert *c = rs_verify_result_skipped_at(r, i, &why);
+		printf("skipped store certificate: %s (sha1 %s): malformed: %s\n", label(c), rs_cert_sha1(c), why);
+	}
+}
+
 static void print_verdict_text(const struct rs_verify_result *r, const struct rs_certlist *chain,
 			       const struct rs_catalog *cat, const struct verify_args *a)
 {
@@ -90,11 +117,13 @@ static void print_verdict_text(const struct rs_verify_result *r, const struct rs
 		printf("verdict: valid at %s, %zu path%s%s\n", time_str(a->at, ab), n, n == 1 ? "" : "s",
 		       rs_verify_result_truncated(r) ? " (search stopped early)" : "");
 	else
-		printf("verdict: NOT VALID at %s: %s: %s\n", time_str(a->at, ab),
-		       rs_verify_reason_code(rs_verify_result_reason(r)), rs_verify_result_message(r));
-	printf("served chain: %zu certificate%s, %zu bytes%s%s\n", rs_certlist_count(chain),
+		printf("verdict: NOT VALID at %s: %s: %s (rule %s)\n", time_str(a->at, ab),
+		       rs_verify_reason_code(rs_verify_result_reason(r)), rs_verify_result_message(r),
+		       rs_verify_result_rule(r));
+	printf("served chain: %zu certificate%s, %zu bytes%s%s, policy %s\n", rs_certlist_count(chain),
 	       rs_certlist_count(chain) == 1 ? "" : "s", rs_verify_result_chain_bytes(r), a->host ? ", host " : "",
-	       a->host ? a->host : "");
+	       a->host ? a->host : "", rs_verify_policy_name(rs_verify_result_policy(r)));
+	print_skipped_text(r);
 	for (i = 0; i < n; i++) {
 		printf("path %zu:\n", i + 1);
 		print_path(rs_verify_result_path_at(r, i), cat, -1);
@@ -124,8 +153,8 @@ static void print_whatif_text(const char *name, const struct rs_certlist *store,
 	if (rs_verify_result_ok(r))
 		printf(": valid, %zu path%s\n", n, n == 1 ? "" : "s");
 	else
-		printf(": NOT VALID, %s: %s\n", rs_verify_reason_code(rs_verify_result_reason(r)),
-		       rs_verify_result_message(r));
+		printf(": NOT VALID, %s: %s (rule %s)\n", rs_verify_reason_code(rs_verify_result_reason(r)),
+		       rs_verify_result_message(r), rs_verify_result_rule(r));
 }
 
 static json_t *list_json(const struct rs_certlist *l, const struct rs_catalog *cat, rs_time at)
@@ -142,6 +171,7 @@ static json_t *verdict_json(json_t *o, const struct rs_verify_result *r)
 {
 	json_object_set_new(o, "valid", json_boolean(rs_verify_result_ok(r)));
 	json_object_set_new(o, "code", json_string(rs_verify_reason_code(rs_verify_result_reason(r))));
+	json_object_set_new(o, "rule", rs_verify_result_ok(r) ? json_null() : json_string(rs_verify_result_rule(r)));
 	json_object_set_new(o, "message", json_string(rs_verify_result_message(r)));
 	json_object_set_new(o, "paths", json_integer((json_int_t)rs_verify_result_path_count(r)));
 	json_object_set_new(o, "truncated", json_boolean(rs_verify_result_truncated(r)));
@@ -170,6 +200,21 @@ static json_t *failed_json(const struct rs_verify_result *r, const struct rs_cat
 	json_object_set_new(o, "at", fault >= 0 ? json_integer(fault) : json_null());
 	json_object_set_new(o, "certificates", list_json(failed, cat, at));
 	return o;
+}
+
+static json_t *skipped_json(const struct rs_verify_result *r, const struct rs_catalog *cat, rs_time at)
+{
+	json_t *arr = json_array();
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < rs_verify_result_skipped_count(r); i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "certificate", cert_json(rs_verify_result_skipped_at(r, i, &why), NULL, cat, at));
+		json_object_set_new(o, "reason", json_string(why));
+		json_array_append_new(arr, o);
+	}
+	return arr;
 }
 
 static json_t *store_ids_json(const struct rs_certlist *store, const struct rs_catalog *cat)
@@ -224,6 +269,8 @@ static int render(const struct run *runs, size_t n_runs, size_t main_run, const 
 	json_object_set_new(doc, "host", a->host ? json_string(a->host) : json_null());
 	json_object_set_new(doc, "profile", json_string(rs_profile_id(p)));
 	json_object_set_new(doc, "store", json_string(runs[main_run].name));
+	json_object_set_new(doc, "policy", json_string(rs_verify_policy_name(rs_verify_result_policy(r))));
+	json_object_set_new(doc, "skipped_store", skipped_json(r, cat, a->at));
 	json_object_set_new(doc, "chain_bytes", json_integer((json_int_t)rs_verify_result_chain_bytes(r)));
 	json_object_set_new(doc, "served_chain", list_json(chain, cat, a->at));
 	json_object_set_new(doc, "verdict", verdict_json(json_object(), r));
@@ -285,6 +332,11 @@ static int set_limit(struct verify_args *a, int c, const char *arg)
 			return EXIT_ERROR;
 		rs_verify_opts_set_max_chain_bytes(a->opts, (size_t)n);
 		return 0;
+	case 'm':
+		if (parse_number("--min-rsa-bits", arg, 65536, &n))
+			return EXIT_ERROR;
+		rs_verify_opts_set_min_rsa_bits(a->opts, (int)n);
+		return 0;
 	default:
 		if (parse_number("--rsa-max-bits", arg, 65536, &n))
 			return EXIT_ERROR;
@@ -296,15 +348,23 @@ static int set_limit(struct verify_args *a, int c, const char *arg)
 static int set_option(struct verify_args *a, int c, const char *arg)
 {
 	struct rs_error err;
+	enum rs_verify_policy policy;
 
 	switch (c) {
 	case 'c': a->chain = arg; return 0;
+	case 'P':
+		if (rs_verify_policy_parse(arg, &policy, &err) < 0)
+			return lib_usage(&err);
+		rs_verify_opts_set_policy(a->opts, policy);
+		return 0;
+	case 'A': return rs_verify_opts_allow_key(a->opts, arg, &err) < 0 ? lib_usage(&err) : 0;
+	case 'C': return add_path(a->crl, &a->n_crl, "--crl", arg);
 	case 'u': return add_path(a->untrusted, &a->n_untrusted, "--untrusted", arg);
 	case 's': return add_path(a->store, &a->n_store, "--store", arg);
 	case 'p': a->profile = arg; return 0;
 	case 'a': return parse_at(arg, &a->at);
 	case 'f': return parse_format("verify", arg, &a->format);
-	case 'd': case 'b': case 'r': return set_limit(a, c, arg);
+	case 'd': case 'b': case 'r': case 'm': return set_limit(a, c, arg);
 	case 'S':
 		a->profile_store = arg;
 		if (!rule_of(arg))
@@ -329,6 +389,8 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
 		{ "max-depth", required_argument, NULL, 'd' },     { "max-chain-bytes", required_argument, NULL, 'b' },
 		{ "rsa-max-bits", required_argument, NULL, 'r' },  { "no-digest", required_argument, NULL, 'D' },
 		{ "no-key", required_argument, NULL, 'K' },        { "help", no_argument, NULL, 'h' },
+		{ "policy", required_argument, NULL, 'P' },        { "min-rsa-bits", required_argument, NULL, 'm' },
+		{ "allow-key", required_argument, NULL, 'A' },     { "crl", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -389,7 +451,7 @@ static int run_all(struct run *runs, size_t *n_runs, size_t *main_run, const str
 
 int cmd_verify(int argc, char **argv)
 {
-	struct verify_args a = { FORMAT_TEXT, now(), NULL, NULL, NULL, NULL, { NULL }, { NULL }, 0, 0, NULL };
+	struct verify_args a = { FORMAT_TEXT, now(), NULL, NULL, NULL, NULL, { NULL }, { NULL }, 0, 0, { NULL }, 0, NULL };
 	struct rs_certlist *chain = rs_certlist_new(), *untrusted = rs_certlist_new();
 	struct rs_catalog *cat = NULL;
 	const struct rs_profile *p;
@@ -406,6 +468,8 @@ int cmd_verify(int argc, char **argv)
 		goto out;
 	}
 	rs_verify_opts_set_time(a.opts, a.at);
+	if (load_crls(&a))
+		goto out;
 	if (!(cat = load_catalog(a.profile)))
 		goto out;
 	if (!(p = pick_profile(cat, a.profile)))

@@ -2,39 +2,98 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
+
+/* --format json (or jsonl, or --json) anywhere on the command line: a failure is also a JSON document on stdout,
+ * {"error": {"code", "message"}}, so a tool reading stdout sees why (issue #19). One document a run. */
+static int json_errors, json_error_done;
+
+void json_errors_from_args(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		const char *a = argv[i], *v = NULL;
+		if (!strcmp(a, "--json"))
+			json_errors = 1;
+		else if (!strncmp(a, "--format=", 9))
+			v = a + 9;
+		else if (!strcmp(a, "--format") && i + 1 < argc)
+			v = argv[++i];
+		if (v && (!strcmp(v, "json") || !strcmp(v, "jsonl")))
+			json_errors = 1;
+	}
+}
+
+static void json_error_out(const char *code, const char *message)
+{
+	json_t *doc;
+
+	if (!json_errors || json_error_done)
+		return;
+	json_error_done = 1;
+	doc = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message);
+	if (doc && json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0)
+		fputc('\n', stdout);
+	json_decref(doc);
+}
+
+static int report(const char *code, const char *suffix, const char *fmt, va_list ap)
+{
+	char msg[2048];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	json_error_out(code, msg);
+	fflush(stdout);
+	fprintf(stderr, "error: %s%s\n", msg, suffix);
+	return EXIT_ERROR;
+}
 
 int error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	report("error", "", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	return EXIT_ERROR;
+}
+
+static int error_code(const char *code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int error_code(const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report(code, "", fmt, ap);
+	va_end(ap);
 	return EXIT_ERROR;
 }
 
 int usage_error(const char *cmd, const char *fmt, ...)
 {
+	char suffix[64];
 	va_list ap;
 
-	fputs("error: ", stderr);
+	snprintf(suffix, sizeof(suffix), "; see 'rootshift help%s%s'", cmd ? " " : "", cmd ? cmd : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	report("usage", suffix, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "; see 'rootshift help%s%s'\n", cmd ? " " : "", cmd ? cmd : "");
 	return EXIT_ERROR;
 }
 
 int lib_error(const struct rs_error *err)
 {
-	return error("%s", err->message[0] ? err->message : rs_errcode_name(err->code));
+	return error_code(rs_errcode_category(err->code), "%s", err->message[0] ? err->message : rs_errcode_name(err->code));
 }
 
 int set_error(struct rs_error *err, enum rs_errcode code, const char *fmt, ...)
@@ -78,6 +137,24 @@ int parse_at(const char *arg, rs_time *out)
 	return 0;
 }
 
+int parse_fail_on(const char *cmd, const char *arg, enum rs_severity *out)
+{
+	if (!strcmp(arg, "error"))
+		*out = RS_SEV_ERROR;
+	else if (!strcmp(arg, "warning"))
+		*out = RS_SEV_WARNING;
+	else if (!strcmp(arg, "note"))
+		*out = RS_SEV_INFO;
+	else
+		return usage_error(cmd, "unknown --fail-on '%s' (use error, warning or note)", arg);
+	return 0;
+}
+
+int status_exit(enum rs_status s)
+{
+	return s == RS_STATUS_READY ? EXIT_OK : EXIT_PROBLEM;
+}
+
 rs_time now(void)
 {
 	return (rs_time)time(NULL);
@@ -102,10 +179,13 @@ struct rs_catalog *load_catalog(const char *profile)
 	if (rv < 0) {
 		if (err.code == RS_ERR_NOTFOUND) {
 			const char *const *ids = rs_builtin_profiles();
-			fprintf(stderr, "error: %s; built-in profiles:", err.message);
-			for (; *ids; ids++)
-				fprintf(stderr, " %s", *ids);
-			fputs(" (or give a profile file)\n", stderr);
+			char list[512] = "";
+			size_t used = 0;
+			for (; *ids && used < sizeof(list); ids++) {
+				int n = snprintf(list + used, sizeof(list) - used, " %s", *ids);
+				used += n > 0 ? (size_t)n : 0;
+			}
+			error_code("usage", "%s; built-in profiles:%s (or give a profile file)", err.message, list);
 		} else
 			lib_error(&err);
 		rs_catalog_free(cat);
@@ -116,50 +196,85 @@ struct rs_catalog *load_catalog(const char *profile)
 
 char *read_secret_file(const char *path)
 {
-	char line[1024];
-	FILE *f = fopen(path, "r");
-	size_t n;
+	char *data, *copy;
+	size_t len;
 
-	if (!f) {
-		error("cannot open '%s': %s", path, strerror(errno));
+	if (read_bounded_file(path, LIMIT_SECRET_FILE, &data, &len))
 		return NULL;
+	data[strcspn(data, "\r\n")] = '\0'; /* the first line */
+	copy = strdup(data);
+	OPENSSL_cleanse(data, len);
+	free(data);
+	if (!copy)
+		error("out of memory");
+	return copy;
+}
+
+/* Reads what fd gives, at most max bytes (one more byte read tells a larger input); NUL-terminated. */
+static int read_fd_bounded(int fd, const char *name, size_t max, char **data, size_t *len)
+{
+	size_t cap = max < 65536 ? max + 1 : 65536, n = 0;
+	char *buf = malloc(cap + 1), *nb;
+	ssize_t got;
+
+	while (buf) {
+		if (n == cap) {
+			if (cap > max) {
+				free(buf);
+				return error("'%s' is larger than %zu bytes", name, max);
+			}
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			if (!(nb = realloc(buf, cap + 1)))
+				free(buf);
+			buf = nb;
+			continue;
+		}
+		got = read(fd, buf + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int e = errno;
+			free(buf);
+			return error("cannot read '%s': %s", name, strerror(e));
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
 	}
-	if (!fgets(line, sizeof(line), f))
-		line[0] = '\0';
-	fclose(f);
-	n = strlen(line);
-	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-		line[--n] = '\0';
-	return strdup(line);
+	if (!buf)
+		return error("out of memory");
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
+int read_bounded_file(const char *path, size_t max, char **data, size_t *len)
+{
+	struct stat st;
+	int fd, rv;
+
+	if (!strcmp(path, "-"))
+		return read_fd_bounded(STDIN_FILENO, "standard input", max, data, len);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return error("cannot open '%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0)
+		rv = error("cannot read '%s': %s", path, strerror(errno));
+	else if (S_ISDIR(st.st_mode))
+		rv = error("'%s' is a directory, not a file", path);
+	else if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
+		rv = error("'%s' is not a regular file", path);
+	else if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max)
+		rv = error("'%s' is larger than %zu bytes", path, max);
+	else
+		rv = read_fd_bounded(fd, path, max, data, len);
+	close(fd);
+	return rv;
 }
 
 int read_stdin(unsigned char **data, size_t *len)
 {
-	size_t cap = 65536, n = 0, got;
-	unsigned char *buf = malloc(cap), *nb;
-
-	while (buf && (got = fread(buf + n, 1, cap - n, stdin)) > 0) {
-		n += got;
-		if (n == cap) {
-			if (cap >= (64u << 20)) {
-				free(buf);
-				return error("standard input is larger than 64 MiB");
-			}
-			nb = realloc(buf, cap *= 2);
-			if (!nb)
-				free(buf);
-			buf = nb;
-		}
-	}
-	if (!buf)
-		return error("out of memory");
-	if (ferror(stdin)) {
-		free(buf);
-		return error("cannot read standard input");
-	}
-	*data = buf;
-	*len = n;
-	return 0;
+	return read_fd_bounded(STDIN_FILENO, "standard input", LIMIT_STDIN, (char **)data, len);
 }
 
 int load_input(struct rs_certlist *list, const char *path, const struct rs_load_opts *opts, struct rs_error *err)
@@ -198,6 +313,19 @@ int finish_output(int rv)
 	return rv;
 }
 
+/* A store certificate that cannot be read is reported and skipped; the rest of the store is used. */
+static void report_broken(const struct rs_anchorset *set)
+{
+	size_t i;
+
+	for (i = 0; i < rs_anchorset_finding_count(set); i++) {
+		const struct rs_finding *f = rs_anchorset_finding_at(set, i);
+		if (!strcmp(f->kind, "broken-certificate"))
+			fprintf(stderr, "note: '%s' %s %lld: %s; skipped\n", f->loc.path, f->loc.line > 0 ? "line" : "byte",
+				f->loc.line > 0 ? (long long)f->loc.line : f->loc.offset, f->message);
+	}
+}
+
 int load_store(struct rs_certlist *out, const char *path)
 {
 	struct rs_anchorset *set = rs_anchorset_new();
@@ -208,6 +336,8 @@ int load_store(struct rs_certlist *out, const char *path)
 	if (!set)
 		return error("out of memory");
 	rv = path ? rs_anchorset_scan_path(set, path, NULL, &err) : rs_anchorset_scan_system(set, "/", NULL, &err);
+	if (rv == 0)
+		report_broken(set);
 	if (rv == 0)
 		rv = rs_anchorset_trusted_certs(set, out, &skipped, &err);
 	rs_anchorset_free(set);

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,7 +54,8 @@
 
 static const struct command commands[] = {
 	{ "audit", cmd_audit, "find every trust anchor a device carries and judge it against a profile",
-	  "usage: rootshift audit [--profile NAME|FILE] [--at TIME] [--format text|json] [--system] PATH|-...\n"
+	  "usage: rootshift audit [--profile NAME|FILE] [--at TIME] [--format text|json] [--fail-on LEVEL] [--system]\n"
+	  "                       PATH|-...\n"
 	  "\n"
 	  "Finds every trust anchor in files and directories, whatever the form; the content decides, never the name:\n"
 	  "PEM bundles (also inside JSON), DER, PKCS#7, PKCS#12, directories (OpenSSL hashed ones too), C and C++\n"
@@ -68,13 +70,15 @@ static const struct command commands[] = {
 	  "  --format text|json     output format (default text; json has schema rootshift/audit/1)\n"
 	  "  --system               also read this machine's trust store (see docs/audit.md for the files)\n"
 	  "  --system-root DIR      read the trust store of a system unpacked under DIR (implies --system)\n"
+	  "  --fail-on LEVEL        exit 1 on: error (not ready only), warning (partial too; the default), note (any\n"
+	  "                         note too)\n"
 	  "\n"
 	  "Exit status: 0 ready, 1 partial or not ready, 2 when an input cannot be read.\n" },
 	{ "bundle", cmd_bundle, "write the smallest correct trust bundle in the device's form, or prove one (--check)",
 	  "usage: rootshift bundle --format FMT -o OUT [--profile NAME|FILE] [--from PATH]... [--system-root DIR]\n"
 	  "                        [--at TIME] [--minimal] [--keep-old] [--name IDENT] [--esp-idf-legacy]\n"
-	  "                        [--json]\n"
-	  "       rootshift bundle --check OUT [--profile NAME|FILE] [--at TIME] [--json]\n"
+	  "                        [--format json]\n"
+	  "       rootshift bundle --check OUT [--profile NAME|FILE] [--at TIME] [--format text|json]\n"
 	  "\n"
 	  "Takes the profile's roots from a trusted source, selected by the SHA-256 the profile gives (never by name),\n"
 	  "and writes them in the form the device needs; every output says what it holds (names, SHA-256, validity)\n"
@@ -89,7 +93,8 @@ static const struct command commands[] = {
 	  "                         c-der           OUT.c and OUT.h: one DER array per root (mbedTLS parses one per call)\n"
 	  "                         esp-idf         an ESP-IDF x509_crt_bundle, and OUT.txt saying what it holds\n"
 	  "                         bearssl         a BearSSL trust-anchor header (brssl ta style)\n"
-	  "  -o, --output OUT       the file, or for *-dir formats a new or empty directory\n"
+	  "  -o, --output OUT       the file, or for *-dir formats a new or empty directory; '-' writes a one-file form\n"
+	  "                         (pem, bearssl) to standard output and the summary to standard error\n"
 	  "  --from PATH            where the roots come from: anything audit reads (a PEM bundle such as certifi, NSS\n"
 	  "                         certdata.txt with its trust bits, a directory); repeatable; default the system store\n"
 	  "  --system-root DIR      without --from: the system store of a root file system unpacked under DIR\n"
@@ -103,9 +108,12 @@ static const struct command commands[] = {
 	  "                         offset-table layout)\n"
 	  "  --check OUT            prove a bundle: read it back as audit does and verify every catalog intermediate\n"
 	  "                         valid at TIME against it with the path builder\n"
-	  "  --json                 report as JSON (schema rootshift/bundle/1, or rootshift/bundle-check/1 for --check)\n"
+	  "  --format json          report as JSON (schema rootshift/bundle/1, or rootshift/bundle-check/1 for --check);\n"
+	  "                         given besides --format FMT; --json is an alias\n"
 	  "\n"
-	  "Exit status: 0 written (or proved); 1 the source cannot yield the bundle (or the proof fails); 2 on error.\n" },
+	  "--check gives audit's verdict words: READY, PARTIAL or NOT READY. Inside the profile's migration window\n"
+	  "(--at before its migration_complete) the old root is kept without --keep-old, with a note saying until when.\n"
+	  "Exit status: 0 written (or READY); 1 the source cannot yield the bundle (or PARTIAL, NOT READY); 2 on error.\n" },
 	{ "check", cmd_check, "is this machine ready? its trust store audited against the default profile",
 	  "usage: rootshift check [--profile NAME|FILE] [--at TIME] [--format text|json] [--system-root DIR]\n"
 	  "                       [--endpoints] [PATH...]\n"
@@ -163,7 +171,8 @@ static const struct command commands[] = {
 	  "\n"
 	  "Result codes: ok, ok-auth-rejected, protocol-error, dns-failed, tcp-refused, tcp-timeout, proxy-failed,\n"
 	  "tls-alert, tls-protocol-error, cert-untrusted, cert-expired, cert-hostname-mismatch, cert-chain-too-large,\n"
-	  "timeout. Exit status: 0 when every target is ok or ok-auth-rejected, 1 otherwise, 2 when it cannot run.\n" },
+	  "timeout, closed-by-peer (the server hung up after TLS; the stage says after what), internal-error.\n"
+	  "Exit status: 0 when every target is ok or ok-auth-rejected, 1 otherwise, 2 when it cannot run.\n" },
 	{ "profiles", cmd_profiles, "list migration profiles, or show one",
 	  "usage: rootshift profiles [--format text|json] [NAME|FILE]\n"
 	  "\n"
@@ -215,11 +224,11 @@ static const struct command commands[] = {
 	  "  --profile NAME|FILE  the migration profile for a real endpoint's what-if (default azure-iot)\n"
 	  "  --timeout SECONDS    per probe of a real endpoint (default 10)\n"
 	  "\n"
-	  "Exit status: 0 when every device has a session at the end (for a real endpoint: every class passes now and\n"
-	  "after the migration), 1 when some are stranded, 2 when it cannot run.\n" },
+	  "Exit status: 0 READY, 1 PARTIAL (all have a session at the end, some were stranded on the way) or NOT READY,\n"
+	  "2 when it cannot run; --demo exits 0 when it ran as designed.\n" },
 	{ "scan", cmd_scan, "find hard-coded trust and pinning in source, configuration and firmware",
 	  "usage: rootshift scan [--profile NAME|FILE] [--format text|json|sarif] [--jobs N] [--baseline FILE]\n"
-	  "                      [--ignore-file FILE] [--no-ignore] [--at TIME] PATH...\n"
+	  "                      [--ignore-file FILE] [--no-ignore] [--fail-on LEVEL] [--at TIME] PATH...\n"
 	  "\n"
 	  "Finds what breaks a device at a CA rotation, whatever roots it trusts: fingerprints written in code or\n"
 	  "config (SHA-1 and SHA-256 as hex in any notation, 0x byte arrays, base64 sha256/ SPKI pins) judged by the\n"
@@ -236,20 +245,24 @@ static const struct command commands[] = {
 	  "  --baseline FILE        report only findings that are not in FILE, an earlier --format json output\n"
 	  "  --ignore-file FILE     suppressions: 'PATTERN [RULE...]' or 'value:HEX [RULE...]' a line\n"
 	  "  --no-ignore            do not read .rootshiftignore at the top of a scanned directory\n"
+	  "  --fail-on LEVEL        exit 1 on findings of this severity or worse: error (default), warning, note\n"
 	  "  --at TIME              the time recorded in the output (RFC 3339; default now)\n"
 	  "\n"
-	  "Exit status: 0 when no error-level finding is left, 1 when one is, 2 when an input cannot be read.\n" },
+	  "Exit status: 0 when no finding at the --fail-on level is left, 1 when one is, 2 when an input cannot be read.\n" },
 	{ "verify", cmd_verify, "build every path from a served chain to a trust store; what-if old, new and recommended roots",
 	  "usage: rootshift verify --chain FILE [--untrusted FILE]... (--store PATH... | --profile-store old|new|recommended)\n"
 	  "                        [--profile NAME|FILE] [--host NAME] [--at TIME] [--format text|json]\n"
 	  "                        [--max-depth N] [--max-chain-bytes N] [--no-digest NAME]... [--no-key NAME]...\n"
-	  "                        [--rsa-max-bits N]\n"
+	  "                        [--rsa-max-bits N] [--policy webpki|rfc5280] [--min-rsa-bits N] [--allow-key ALG]...\n"
+	  "                        [--crl FILE]...\n"
 	  "\n"
 	  "Builds every path from the first certificate of the served chain (leaf first, as a server sends it; a CA\n"
 	  "certificate may be the end of the chain) to a trust anchor, trying every candidate issuer, so cross-signed\n"
 	  "twin intermediates are found in any order. Prints the verdict, every valid path (shortest first) with each\n"
 	  "certificate named by the catalog, or why the best failed path failed, then what-if verdicts against the\n"
-	  "profile's old, new and recommended roots and the given store. Codes are listed in docs/verify.md.\n"
+	  "profile's old, new and recommended roots and the given store. Codes and rules are listed in docs/verify.md.\n"
+	  "A certificate that breaks RFC 5280 makes the chain not valid (code malformed); a malformed certificate in\n"
+	  "the store is reported and skipped.\n"
 	  "\n"
 	  "  --chain FILE            the served chain, leaf first ('-' for standard input)\n"
 	  "  --untrusted FILE        more intermediates the device or a cache holds (repeatable)\n"
@@ -265,6 +278,13 @@ static const struct command commands[] = {
 	  "  --no-digest NAME        the device lacks this digest: md5, sha1, sha224, sha256, sha384, sha512\n"
 	  "  --no-key NAME           the device cannot use this key type (RSA, EC, Ed25519) or curve (P-384)\n"
 	  "  --rsa-max-bits N        the largest RSA key the device can use\n"
+	  "policy:\n"
+	  "  --policy NAME           webpki (default: as strict as rustls-webpki and pyca/cryptography) or rfc5280\n"
+	  "                          (what a lenient device stack accepts: RFC 5280 without the Web PKI profile)\n"
+	  "  --min-rsa-bits N        RSA keys need at least N bits, a multiple of 8 (webpki: 2048; 0 turns it off)\n"
+	  "  --allow-key ALG         allow what the webpki key policy forbids: DSA, Ed25519, a curve (P-192),\n"
+	  "                          any-curve or explicit-curve (repeatable)\n"
+	  "  --crl FILE              CRLs (PEM or DER) of the path's issuers; revocation is checked (repeatable)\n"
 	  "\n"
 	  "Exit status: 0 when a valid path exists for the chosen store, 1 when none does, 2 on error.\n" },
 	{ "version", cmd_version, "print the version", "usage: rootshift version\n" },
@@ -288,7 +308,9 @@ static void print_overview(FILE *out)
 	      "Will your devices still connect after a TLS root migration?\n\ncommands:\n", out);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fputs("\nSee 'rootshift help COMMAND' for one command, and rootshift(1) for exit codes.\n", out);
+	fputs("\nEvery command that prints JSON takes --format json (--json is an alias); with it, a failure is a JSON\n"
+	      "document {\"error\": {\"code\", \"message\"}} on standard output (exit 2).\n"
+	      "See 'rootshift help COMMAND' for one command, and rootshift(1) for exit codes.\n", out);
 }
 
 int show_help(const char *name)
@@ -329,12 +351,28 @@ static const char *suggest(const char *name)
 	return NULL;
 }
 
+/* --json is a documented alias of --format json on every command (issue #19): rewritten here, in one place. */
+static void json_alias(int argc, char **argv)
+{
+	static char format_json[] = "--format=json";
+	int i;
+
+	for (i = 2; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json"))
+			argv[i] = format_json;
+}
+
 int main(int argc, char **argv)
 {
 	const struct command *c;
 	const char *hint;
 
 	opterr = 0; /* commands report unknown options themselves, in one line */
+	/* A peer that hangs up, or a reader of stdout that goes away, is an error to report (EPIPE), never a death
+	 * by signal: the library, the lab and the fleet write to sockets through OpenSSL and libevent too. */
+	signal(SIGPIPE, SIG_IGN);
+	json_errors_from_args(argc, argv);
+	json_alias(argc, argv);
 	if (argc < 2) {
 		print_overview(stderr);
 		return EXIT_ERROR;

@@ -20,6 +20,8 @@ const char *probe_meaning(enum rs_probe_code code)
 	case RS_PROBE_CERT_HOSTNAME_MISMATCH: return "the served certificate does not name this host";
 	case RS_PROBE_CERT_CHAIN_TOO_LARGE: return "the served chain is larger than the device's buffer";
 	case RS_PROBE_TIMEOUT: return "the probe ran out of time";
+	case RS_PROBE_CLOSED_BY_PEER: return "the server hung up after the TLS handshake: a firewall, a full broker or a gateway";
+	case RS_PROBE_INTERNAL_ERROR: return "rootshift itself failed (memory, sockets): nothing was learned about the endpoint";
 	case RS_PROBE__COUNT: break;
 	}
 	return "";
@@ -144,6 +146,14 @@ static json_t *tls_json(const struct rs_probe_result *r)
 	return o;
 }
 
+/* The verification policy of the verdict (the probe's rs_verify_opts; docs/verify.md). */
+static const char *policy_name(const struct probe_view *v)
+{
+	const struct rs_verify_result *vr = rs_probe_result_verify(v->result);
+
+	return rs_verify_policy_name(vr ? rs_verify_result_policy(vr) : RS_VERIFY_POLICY_WEBPKI);
+}
+
 json_t *probe_json(const struct probe_view *v)
 {
 	const struct rs_probe_result *r = v->result;
@@ -162,6 +172,7 @@ json_t *probe_json(const struct probe_view *v)
 	json_object_set_new(res, "meaning", json_string(probe_meaning(rs_probe_result_code(r))));
 	json_object_set_new(res, "status", rs_probe_result_status(r) >= 0 ? json_integer(rs_probe_result_status(r)) : json_null());
 	json_object_set_new(res, "detail", json_string(rs_probe_result_detail(r)));
+	json_object_set_new(res, "policy", json_string(policy_name(v)));
 	json_object_set_new(o, "result", res);
 	json_object_set_new(o, "tls", tls_json(r));
 	json_object_set_new(o, "served_chain", chain_json(v));
@@ -205,6 +216,7 @@ void probe_print_text(const struct probe_view *v, int verbose)
 
 	printf("%s (%s): %s\n  %s\n", v->target, v->protocol, rs_probe_code_name(code), probe_meaning(code));
 	printf("  %-12s %s: %s\n", "detail", rs_probe_result_stage(r), rs_probe_result_message(r));
+	printf("  %-12s %s (docs/verify.md)\n", "policy", policy_name(v));
 	if (*rs_probe_result_tls_version(r))
 		printf("  %-12s %s, %s%s%s, peer %s\n", "tls", rs_probe_result_tls_version(r), rs_probe_result_cipher(r),
 		       *rs_probe_result_alpn(r) ? ", alpn " : "", rs_probe_result_alpn(r), rs_probe_result_peer(r));

@@ -59,6 +59,9 @@ static int check_now(const struct fleet_class *c, const char *host, int port, co
 	struct rs_error err;
 	int rv = -1;
 
+	if (v)
+		rs_verify_opts_set_policy(v, FLEET_VERIFY_POLICY);
+
 	if (!o || !v) {
 		rv = error("out of memory");
 		goto out;
@@ -120,6 +123,8 @@ static void check_after(const struct fleet_class *c, const struct rs_profile *p,
 {
 	struct rs_verify_opts *v = rs_verify_opts_new();
 
+	if (v)
+		rs_verify_opts_set_policy(v, FLEET_VERIFY_POLICY);
 	out->after_ok = 0;
 	out->after_reason = "no-new-chain";
 	for (size_t i = 0; v && i < rs_profile_known_count(p) && !out->after_ok; i++) {
@@ -203,8 +208,8 @@ static void print_text(const struct fleet_spec *spec, const char *host, int port
 
 	printf("target %s: a real endpoint; rehearse does not control its migration, so no schedule runs: each class is\n"
 	       "probed now (no device credentials: ok-auth-rejected means TLS works) and the profile '%s' new chain is\n"
-	       "verified against its store (what-if), at %s\n\n",
-	       host, rs_profile_id(p), time_str(at, when));
+	       "verified against its store (what-if), at %s, policy %s\n\n",
+	       host, rs_profile_id(p), time_str(at, when), rs_verify_policy_name(FLEET_VERIFY_POLICY));
 	printf("  %-24s %-5s %6s  %-24s %-28s %s\n", "class", "proto", "port", "now", "after the migration", "verdict");
 	for (size_t i = 0; i < spec->nclasses; i++) {
 		const struct fleet_class *c = &spec->classes[i];
@@ -239,8 +244,9 @@ static json_t *to_json(const struct fleet_spec *spec, const char *host, int port
 				       k[i].after_ok, "via", k[i].after_ok ? k[i].after_via : NULL, "reason",
 				       k[i].after_ok ? NULL : k[i].after_reason, "verdict", verdict(&k[i])));
 	}
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "schema", "rootshift/rehearse-endpoint/1", "target", host,
-			 "profile", rs_profile_id(p), "at", time_str(at, when), "mode",
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "schema", "rootshift/rehearse-endpoint/1", "target", host,
+			 "profile", rs_profile_id(p), "at", time_str(at, when), "policy",
+			 rs_verify_policy_name(FLEET_VERIFY_POLICY), "mode",
 			 "no schedule: each class probed now, the profile's new chain verified as a what-if", "classes", arr);
 }
 
@@ -249,6 +255,7 @@ int rehearse_endpoint(const struct fleet_spec *spec, const char *target, rs_time
 {
 	char host[256];
 	int port = 0, rv = 0, bad = 0;
+	enum rs_status st;
 	struct rs_catalog *cat = NULL;
 	const struct rs_profile *p = NULL;
 	struct class_check *k = calloc(spec->nclasses, sizeof(*k));
@@ -263,14 +270,20 @@ int rehearse_endpoint(const struct fleet_spec *spec, const char *target, rs_time
 		rv = check_class(&spec->classes[i], host, port, cat, p, at, timeout_s, &k[i]);
 		bad += rv == 0 && strcmp(verdict(&k[i]), "survives");
 	}
+	/* a class stranded now or at the migration misses what the migration requires: not ready */
+	st = rs_status_judge((size_t)bad, 0);
 	if (rv == 0 && format == FORMAT_JSON) {
 		json_t *doc = to_json(spec, target, port, p, at, k);
+		json_object_set_new(doc, "verdict", json_pack("{s:s}", "status", rs_status_name(st)));
 		rv = print_json(doc);
 		json_decref(doc);
-	} else if (rv == 0)
+	} else if (rv == 0) {
 		print_text(spec, target, port, p, at, k);
+		printf("\n%s: %d of %zu classes %s\n", rs_status_word(st), bad, spec->nclasses,
+		       bad == 1 ? "is stranded now or at the migration" : "are stranded now or at the migration");
+	}
 	if (rv == 0)
-		rv = bad ? EXIT_PROBLEM : EXIT_OK;
+		rv = status_exit(st);
 	rs_catalog_free(cat);
 	free(k);
 	return rv;

@@ -87,7 +87,7 @@ static int verify_full(struct class_rt *cr, enum stage stage, X509 *leaf, STACK_
 {
 	struct rs_certlist *chain = rs_certlist_new();
 	struct rs_verify_result *vr = NULL;
-	int code = RS_PROBE_CERT_UNTRUSTED;
+	int code = RS_PROBE_INTERNAL_ERROR; /* until the path builder has judged: memory is no verdict */
 
 	if (!chain || add_x509(chain, leaf) < 0)
 		goto out;
@@ -129,7 +129,7 @@ static int cached_verdict(struct class_rt *cr, const struct conn *c, X509 *leaf,
 	v->code = verify_full(cr, c->stage, leaf, sk, at, &v->lo, &v->hi);
 	memcpy(v->chain, md, sizeof(md));
 	v->stage = (int)c->stage;
-	v->used = 1;
+	v->used = v->code != RS_PROBE_INTERNAL_ERROR; /* a failure of ours is never cached as the chain's verdict */
 	return v->code;
 }
 
@@ -171,7 +171,8 @@ static void put_conn(struct run *r, struct conn *c)
 static void on_read(struct bufferevent *bev, void *arg);
 static void on_event(struct bufferevent *bev, short what, void *arg);
 
-/* Opens the connection of the conn's stage: TLS to DPS's name or the hub's. */
+/* Opens the connection of the conn's stage: TLS to DPS's name or the hub's. 0, 1 when the port refused at once,
+ * 2 when it failed on our side (memory, no socket: an internal error, never a device's verdict). */
 static int open_stage(struct conn *c)
 {
 	struct run *r = c->run;
@@ -184,20 +185,22 @@ static int open_stage(struct conn *c)
 	c->code = -1;
 	c->tls_done = 0;
 	if (!(ssl = SSL_new(r->cls[r->dev[c->dev].cls].ctx)))
-		return -1;
+		return 2;
 	name = c->stage == STAGE_HUB ? c->hub : r->target->dps_host;
 	SSL_set_tlsext_host_name(ssl, name);
 	SSL_set_ex_data(ssl, conn_idx, c);
 	if (!(c->bev = bufferevent_openssl_socket_new(r->base, -1, ssl, BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE))) {
 		SSL_free(ssl);
-		return -1;
+		return 2;
 	}
 	bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
 	bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
 	bufferevent_set_timeouts(c->bev, &tv, &tv);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	/* libevent reports a refusal as an event; a failure here is socket(2) or connect(2) failing on our side,
+	 * or an immediate refusal (bufferevent_socket_connect in libevent's bufferevent_sock.c) */
 	if (bufferevent_socket_connect(c->bev, (struct sockaddr *)&r->addr[proto], sizeof(r->addr[0])) < 0)
-		return 1;
+		return EVUTIL_SOCKET_ERROR() == ECONNREFUSED ? 1 : 2;
 	/* small writes (the CONNECT after the handshake) must not wait for a delayed ACK */
 	setsockopt(bufferevent_getfd(c->bev), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	return 0;
@@ -255,7 +258,7 @@ static void next_stage(struct conn *c)
 	c->stage = STAGE_HUB;
 	rv = open_stage(c);
 	if (rv != 0)
-		conn_done(c, rv > 0 ? RS_PROBE_TCP_REFUSED : RS_PROBE_PROTOCOL_ERROR);
+		conn_done(c, rv == 1 ? RS_PROBE_TCP_REFUSED : RS_PROBE_INTERNAL_ERROR);
 }
 
 static void on_read(struct bufferevent *bev, void *arg)
@@ -279,7 +282,7 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 	if (what & BEV_EVENT_CONNECTED) {
 		c->tls_done = 1;
 		if (send_opening(c) < 0)
-			conn_done(c, RS_PROBE_PROTOCOL_ERROR);
+			conn_done(c, RS_PROBE_INTERNAL_ERROR); /* an encoding or a buffer of ours failed */
 		return;
 	}
 	if (what & BEV_EVENT_TIMEOUT)
@@ -318,13 +321,8 @@ int start_attempt(struct run *r, uint32_t i, int64_t t)
 	snprintf(c->hub, sizeof(c->hub), "%s", r->target->host);
 	r->res->stats[r->dev[i].cls * r->res->nphases + r->phase].attempts++;
 	r->inflight++;
-	if ((rv = open_stage(c)) < 0) {
-		r->inflight--;
-		put_conn(r, c);
-		return -1;
-	}
-	if (rv > 0)
-		conn_done(c, RS_PROBE_TCP_REFUSED);
+	if ((rv = open_stage(c)) != 0)
+		conn_done(c, rv == 1 ? RS_PROBE_TCP_REFUSED : RS_PROBE_INTERNAL_ERROR);
 	return 0;
 }
 
@@ -497,6 +495,8 @@ static int class_setup(struct run *r, size_t i, struct rs_error *err)
 		rs_error_set(err, RS_ERR_NOMEM, "out of memory");
 		goto out;
 	}
+	rs_verify_opts_set_policy(cr->vopts[0], FLEET_VERIFY_POLICY);
+	rs_verify_opts_set_policy(cr->vopts[1], FLEET_VERIFY_POLICY);
 	if (rs_anchorset_scan_path(set, path, NULL, err) < 0 || rs_anchorset_trusted_certs(set, cr->store, NULL, err) < 0 ||
 	    rs_verify_opts_set_host(cr->vopts[STAGE_HUB], r->target->host, err) < 0 ||
 	    (c->dps != FLEET_DPS_NONE && rs_verify_opts_set_host(cr->vopts[STAGE_DPS], r->target->dps_host, err) < 0))

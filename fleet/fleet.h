@@ -20,6 +20,10 @@
 
 #include "../lib/banned.h"
 
+/* The verification policy of the simulated devices (conn.c) and of rehearse's endpoint checks: the strict
+ * default of docs/verify.md. Reports name it. */
+#define FLEET_VERIFY_POLICY RS_VERIFY_POLICY_WEBPKI
+
 #define FLEET_MAX_CLASSES 32
 #define FLEET_MAX_EVENTS 16
 #define FLEET_MAX_DEVICES 100000

@@ -289,6 +289,17 @@ static struct fleet_spec *spec_new(void)
 	return s;
 }
 
+/* The keys a fleet file may have (docs/rehearse.md); any other is a typo that would silently keep a default. */
+static const char *const top_keys[] = { "schema", "seed", "duration", "ramp", "sample", "dps_delay", "classes",
+					"schedule", NULL };
+static const char *const class_keys[] = { "name", "count", "store", "pin", "protocol", "dps", "sdk", "sas_lifetime",
+					  "keep_alive", "pings", "request_interval", "clock_skew", "backoff", NULL };
+static const char *const backoff_keys[] = { "policy", "initial", "max", NULL };
+static const char *const event_keys[] = { "at", "action", "disconnect", NULL };
+static const struct rs_json_keys fleet_keys[] = {
+	{ "", top_keys }, { "classes[]", class_keys }, { "classes[].backoff", backoff_keys }, { "schedule[]", event_keys },
+};
+
 struct fleet_spec *fleet_spec_parse(const char *text, size_t len, const char *base_dir, struct rs_error *err)
 {
 	json_error_t jerr;
@@ -301,7 +312,8 @@ struct fleet_spec *fleet_spec_parse(const char *text, size_t len, const char *ba
 	}
 	if (!(s = spec_new()))
 		rs_error_set(err, RS_ERR_NOMEM, "out of memory");
-	else if (parse_doc(doc, base_dir, s, err) < 0) {
+	else if (rs_json_check_keys(text, len, fleet_keys, sizeof(fleet_keys) / sizeof(fleet_keys[0]), "fleet", err) < 0 ||
+		 parse_doc(doc, base_dir, s, err) < 0) {
 		free(s);
 		s = NULL;
 	}

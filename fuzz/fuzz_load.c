@@ -6,7 +6,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct rs_certlist *list = rs_certlist_new();
-	struct rs_load_opts opts = { "rootshift-test", 0 };
+	struct rs_load_opts opts = { "rootshift-test", 0, 0 };
 	struct rs_error err;
 	size_t i;
 

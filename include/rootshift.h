@@ -87,6 +87,29 @@ RS_API const char *rs_errcode_name(enum rs_errcode code);
 RS_API const char *rs_errcode_category(enum rs_errcode code);
 
 /* ------------------------------------------------------------------------------------------------------------ */
+/* Strict input: the keys of JSON documents (profiles, fleet files)                                             */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+/** The keys objects at one place of a document may have: path "" is the top object, "classes[]" every element
+ *  of the top's "classes" array, "classes[].backoff" their "backoff" objects. keys ends with NULL. */
+struct rs_json_keys {
+	const char *path;
+	const char *const *keys;
+};
+
+/**
+ * Checks every object of the JSON text at a path of schema (n entries; objects elsewhere are not checked)
+ * against its keys. On the first unknown key: -1 and err (RS_ERR_PARSE) "WHAT: unknown key 'K' at line L column C
+ * in PATH (did you mean 'N'?)", the line and column (1-based, bytes) of the key in text, the path with indices
+ * ("classes[1]"), and the nearest known key (rs_nearest_word). Call it after the text parsed as JSON.
+ */
+RS_API int rs_json_check_keys(const char *text, size_t len, const struct rs_json_keys *schema, size_t n,
+			      const char *what, struct rs_error *err);
+/** The word of words (NULL-terminated) nearest to word by edit distance, or NULL when none is within
+ *  max(2, half its length). */
+RS_API const char *rs_nearest_word(const char *word, const char *const *words);
+
+/* ------------------------------------------------------------------------------------------------------------ */
 /* Time                                                                                                         */
 /* ------------------------------------------------------------------------------------------------------------ */
 
@@ -138,6 +161,10 @@ RS_API const char *rs_cert_key_curve(const struct rs_cert *cert); /* "P-384" for
 RS_API const char *rs_cert_sig_alg(const struct rs_cert *cert);   /* "sha256WithRSAEncryption", ... */
 RS_API const char *rs_cert_ski(const struct rs_cert *cert);       /* hex, or "" */
 RS_API const char *rs_cert_aki(const struct rs_cert *cert);       /* hex key identifier, or "" */
+/** Why the certificate breaks RFC 5280's encoding rules (a duplicate extension, an extension that does not
+ * decode, an empty key usage, SAN or AIA), or NULL. Only rs_load_opts.keep_malformed loads such certificates when
+ * OpenSSL itself flags them. */
+RS_API const char *rs_cert_malformed(const struct rs_cert *cert);
 /** Subject alternative names as "DNS:x", "IP:x", "email:x" or "URI:x". */
 RS_API size_t rs_cert_san_count(const struct rs_cert *cert);
 RS_API const char *rs_cert_san_at(const struct rs_cert *cert, size_t i);
@@ -176,6 +203,7 @@ RS_API int rs_certlist_add(struct rs_certlist *list, struct rs_cert *cert, const
 struct rs_load_opts {
 	const char *password;    /* for PKCS#12; NULL means none (the empty password is still tried) */
 	size_t max_file_bytes;   /* files larger than this are an error; 0 means 64 MiB */
+	int keep_malformed;      /* keep certificates with invalid extensions (rs_cert_malformed) instead of failing */
 };
 
 /**
@@ -538,7 +566,11 @@ RS_API size_t rs_ws_header(enum rs_ws_opcode opcode, size_t payload_len, const u
 	X(RS_VERIFY_CHAIN_TOO_LARGE, "chain-too-large", "the served chain is larger than the device's buffer") \
 	X(RS_VERIFY_UNSUPPORTED_DIGEST, "unsupported-digest", "a signature uses a digest the device lacks")  \
 	X(RS_VERIFY_UNSUPPORTED_KEY, "unsupported-key", "a key is of a type or size the device cannot use")  \
-	X(RS_VERIFY_SEARCH_LIMIT, "search-limit", "the search stopped at its work limit without a valid path")
+	X(RS_VERIFY_SEARCH_LIMIT, "search-limit", "the search stopped at its work limit without a valid path") \
+	X(RS_VERIFY_KEY_POLICY, "key-policy", "a key is weaker than, or of a kind other than, the key policy allows") \
+	X(RS_VERIFY_PROFILE, "profile", "a certificate breaks a rule of the verification policy's profile")     \
+	X(RS_VERIFY_REVOKED, "revoked", "a certificate of the path is revoked by a CRL")                     \
+	X(RS_VERIFY_BAD_CRL, "bad-crl", "a CRL of an issuer on the path cannot be used")
 
 #define RS_X_ENUM(name, code, desc) name,
 enum rs_verify_reason { RS_VERIFY_REASON_TABLE(RS_X_ENUM) RS_VERIFY__COUNT };
@@ -571,6 +603,33 @@ RS_API void rs_verify_opts_set_rsa_max_bits(struct rs_verify_opts *opts, int bit
 /** The work limit: candidate issuers examined plus signatures checked, per call; 0 restores the default. */
 RS_API void rs_verify_opts_set_max_work(struct rs_verify_opts *opts, size_t steps);
 
+/**
+ * Verification policies (docs/verify.md lists the rules of each). WEBPKI, the default, is as strict as
+ * rustls-webpki and pyca/cryptography (CA/Browser Forum profile, key policy on). RFC5280 is what a lenient device
+ * stack (mbedTLS, OpenSSL) accepts: RFC 5280's path rules without the Web PKI profile and without the key policy.
+ */
+enum rs_verify_policy { RS_VERIFY_POLICY_WEBPKI, RS_VERIFY_POLICY_RFC5280 };
+RS_API void rs_verify_opts_set_policy(struct rs_verify_opts *opts, enum rs_verify_policy policy);
+RS_API enum rs_verify_policy rs_verify_opts_policy(const struct rs_verify_opts *opts);
+/** "webpki" or "rfc5280". */
+RS_API const char *rs_verify_policy_name(enum rs_verify_policy policy);
+RS_API int rs_verify_policy_parse(const char *name, enum rs_verify_policy *out, struct rs_error *err);
+/**
+ * The key policy. RSA moduli must have at least this many bits and a multiple of 8; -1 (default) is the policy's
+ * own (2048 under webpki, none under rfc5280), 0 turns the RSA rule off.
+ */
+RS_API void rs_verify_opts_set_min_rsa_bits(struct rs_verify_opts *opts, int bits);
+/**
+ * Allows what the webpki key policy forbids: "DSA", an EC curve by name ("P-192", "secp256k1", ...), "any-curve"
+ * or "explicit-curve" (EC keys with explicit parameters).
+ */
+RS_API int rs_verify_opts_allow_key(struct rs_verify_opts *opts, const char *what, struct rs_error *err);
+/** Adds the CRLs of a PEM or DER buffer (one or more); name is for messages. Revocation is checked along the path. */
+RS_API int rs_verify_opts_add_crls(struct rs_verify_opts *opts, const unsigned char *buf, size_t len,
+				   const char *name, struct rs_error *err);
+/** The same for a file. */
+RS_API int rs_verify_opts_add_crl_path(struct rs_verify_opts *opts, const char *path, struct rs_error *err);
+
 /** The outcome of one verification: the valid paths, or why the best failed path failed. */
 struct rs_verify_result;
 
@@ -598,6 +657,17 @@ RS_API const struct rs_certlist *rs_verify_result_path_at(const struct rs_verify
  * the index of the certificate at fault, or -1 when the fault is the path as a whole.
  */
 RS_API const struct rs_certlist *rs_verify_result_failed_path(const struct rs_verify_result *result, long *at);
+/** The id of the rule that decided ("rfc5280.validity", "webpki.cn-in-san", ... docs/verify.md); "" when ok. */
+RS_API const char *rs_verify_result_rule(const struct rs_verify_result *result);
+/** The policy the verdict was made under. */
+RS_API enum rs_verify_policy rs_verify_result_policy(const struct rs_verify_result *result);
+/**
+ * Store certificates that were not used as anchors because they are malformed (rs_cert_malformed): the count,
+ * and each certificate with its reason.
+ */
+RS_API size_t rs_verify_result_skipped_count(const struct rs_verify_result *result);
+RS_API const struct rs_cert *rs_verify_result_skipped_at(const struct rs_verify_result *result, size_t i,
+							  const char **reason);
 /** Sum of the DER sizes of the served chain. */
 RS_API size_t rs_verify_result_chain_bytes(const struct rs_verify_result *result);
 /** Work spent (see rs_verify_opts_set_max_work) and 1 when the search stopped at the limit or path cap. */
@@ -608,7 +678,10 @@ RS_API int rs_verify_result_truncated(const struct rs_verify_result *result);
 /* Probe: an endpoint checked as the device sees it                                                             */
 /* ------------------------------------------------------------------------------------------------------------ */
 
-/* One result per probe: X(enum name, code, group). The codes are stable (docs/probe.md). */
+/* One result per probe: X(enum name, code, group). The codes are stable (docs/probe.md). closed-by-peer: the
+ * server hung up (FIN or RST) after the handshake; its stage says after what (after-tls, after-upgrade,
+ * after-connect, after-register, after-request, after-amqp-header). internal-error: rootshift itself failed
+ * (memory, a socket), which says nothing about the endpoint. */
 #define RS_PROBE_CODE_TABLE(X)                                  \
 	X(RS_PROBE_OK, "ok", "protocol")                            \
 	X(RS_PROBE_OK_AUTH_REJECTED, "ok-auth-rejected", "protocol") \
@@ -623,7 +696,9 @@ RS_API int rs_verify_result_truncated(const struct rs_verify_result *result);
 	X(RS_PROBE_CERT_EXPIRED, "cert-expired", "certificate")     \
 	X(RS_PROBE_CERT_HOSTNAME_MISMATCH, "cert-hostname-mismatch", "certificate") \
 	X(RS_PROBE_CERT_CHAIN_TOO_LARGE, "cert-chain-too-large", "certificate") \
-	X(RS_PROBE_TIMEOUT, "timeout", "other")
+	X(RS_PROBE_TIMEOUT, "timeout", "other")                     \
+	X(RS_PROBE_CLOSED_BY_PEER, "closed-by-peer", "network")     \
+	X(RS_PROBE_INTERNAL_ERROR, "internal-error", "other")
 
 #define RS_X_ENUM(name, code, group) name,
 enum rs_probe_code { RS_PROBE_CODE_TABLE(RS_X_ENUM) RS_PROBE__COUNT };
@@ -860,6 +935,14 @@ RS_API void rs_verdict_free(struct rs_verdict *v);
 RS_API enum rs_status rs_verdict_status(const struct rs_verdict *v);
 /** "ready", "partial" or "not-ready". */
 RS_API const char *rs_status_name(enum rs_status status);
+/**
+ * The one verdict every command gives (audit, check, bundle --check, probe's what-if, rehearse), from what it found:
+ * not-ready when something the migration requires fails (errors), partial when only something recommended or
+ * transitional does (warnings), ready otherwise. Front ends exit 0 for ready and 1 for the other two.
+ */
+RS_API enum rs_status rs_status_judge(size_t errors, size_t warnings);
+/** "READY", "PARTIAL" or "NOT READY": the word text output leads with. */
+RS_API const char *rs_status_word(enum rs_status status);
 /** "info", "warning" or "error". */
 RS_API const char *rs_severity_name(enum rs_severity sev);
 RS_API size_t rs_verdict_reason_count(const struct rs_verdict *v);
@@ -882,7 +965,9 @@ struct rs_bundle;
 struct rs_bundle_opts {
 	int minimal;  /* the smallest set of candidate roots (required, recommended, old) that validates at T every
 			 catalog intermediate valid at T; the required roots are always kept */
-	int keep_old; /* add the profile's old roots (a transition); each must then be usable at T like the others */
+	int keep_old; /* add the profile's old roots (a transition); each must then be usable at T like the others.
+			 Without it, the default selection still keeps a usable old root when T is before the profile's
+			 migration_complete (note "old-kept"; "old-unavailable" when the source has none) */
 };
 
 /**
@@ -974,6 +1059,9 @@ struct rs_bundle_check_item {
 	enum rs_verify_reason reason;   /* for "failed" */
 	const char *message;            /* one line */
 	const struct rs_known *root;    /* the catalog root the path reached ("ok"), or NULL */
+	enum rs_severity severity;      /* for "failed": error when the intermediate hangs from a required root,
+					   warning from a recommended one, or from an old one before the profile's
+					   migration_complete; info otherwise */
 };
 
 /** The proof of a bundle. */
@@ -990,6 +1078,8 @@ RS_API struct rs_bundle_check *rs_bundle_check(const struct rs_anchorset *set, c
 RS_API void rs_bundle_check_free(struct rs_bundle_check *c);
 /** 1 when at least one intermediate was checked and none failed. */
 RS_API int rs_bundle_check_ok(const struct rs_bundle_check *c);
+/** The verdict (rs_status_judge over the failed items' severities; nothing checked is not-ready). */
+RS_API enum rs_status rs_bundle_check_status(const struct rs_bundle_check *c);
 RS_API size_t rs_bundle_check_count(const struct rs_bundle_check *c);
 RS_API const struct rs_bundle_check_item *rs_bundle_check_at(const struct rs_bundle_check *c, size_t i);
 /** Anchors the path builder could use, and notes on those it could not (name-and-key anchors not in the catalog). */

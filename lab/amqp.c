@@ -241,7 +241,7 @@ ok:
 			c->state = ST_AMQP;
 			c->connected_at = lab->opts->clock();
 			conn_touch(c);
-			conn_end_deadline(c);
+			conn_authenticated(c);
 			lab_conn_event(c, LAB_EV_CONNECT, NULL, how);
 		}
 	}

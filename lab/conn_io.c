@@ -29,9 +29,14 @@ static void conn_io_cb(evutil_socket_t fd, short what, void *arg);
  * not a timeout here, so that a rehearsal's virtual clock governs it. */
 static int io_watch(struct conn *c, short what)
 {
+	if (c->paused)
+		what &= (short)~EV_READ; /* a paused connection is not read; its output still goes */
 	if (c->watching == what)
 		return 0;
 	event_del(c->ev);
+	c->watching = 0;
+	if (!what)
+		return 0;
 	if (event_assign(c->ev, c->lab->base, c->fd, what | EV_PERSIST, conn_io_cb, c) < 0 || event_add(c->ev, NULL) < 0)
 		return -1;
 	c->watching = what;
@@ -67,6 +72,26 @@ void conn_io_free(struct conn *c)
 	SSL_free(c->ssl);
 	if (c->fd >= 0)
 		evutil_closesocket(c->fd);
+}
+
+void conn_io_pause(struct conn *c)
+{
+	c->paused = 1;
+	if (io_watch(c, c->watching) < 0) {
+		c->io_failed = 1;
+		event_active(c->ev, EV_READ, 0);
+	}
+}
+
+void conn_io_resume(struct conn *c)
+{
+	c->paused = 0;
+	if (io_watch(c, c->out ? EV_READ | EV_WRITE : EV_READ) < 0) {
+		c->io_failed = 1;
+		event_active(c->ev, EV_READ, 0);
+	} else if (c->in) {
+		event_active(c->ev, EV_READ, 0); /* what was left unread when it paused */
+	}
 }
 
 size_t conn_pending(const struct conn *c)
@@ -110,7 +135,7 @@ int conn_send(struct conn *c, const void *data, size_t len)
 	const unsigned char *p = data;
 	int want_write;
 
-	if (c->io_failed)
+	if (c->io_failed || c->slow)
 		return -1;
 	while (conn_pending(c) == 0 && len > 0) {
 		int n = SSL_write(c->ssl, p, len < INT_MAX ? (int)len : INT_MAX);
@@ -125,6 +150,11 @@ int conn_send(struct conn *c, const void *data, size_t len)
 	}
 	if (len == 0)
 		return 0;
+	if (conn_pending(c) + len > LAB_MAX_PENDING) { /* a peer that does not read: dropped on the next turn */
+		c->slow = 1;
+		event_active(c->ev, EV_READ, 0);
+		return -1;
+	}
 	if ((!c->out && !(c->out = evbuffer_new())) || evbuffer_add(c->out, p, len) < 0 ||
 	    io_watch(c, c->state == ST_CLOSING ? EV_WRITE : EV_READ | EV_WRITE) < 0) {
 		c->io_failed = 1;
@@ -273,6 +303,11 @@ static void conn_io_cb(evutil_socket_t fd, short what, void *arg)
 	struct conn *c = arg;
 
 	(void)fd;
+	if (c->slow) {
+		c->lab->n.dropped_slow++;
+		conn_drop(c, "slow-consumer", "the peer left more output unread than the lab keeps for it");
+		return;
+	}
 	if (c->state == ST_HANDSHAKE) {
 		handshake(c);
 		return;
@@ -281,6 +316,6 @@ static void conn_io_cb(evutil_socket_t fd, short what, void *arg)
 		writable(c);
 		return; /* a read waits for the next turn: c may be gone */
 	}
-	if ((what & EV_READ) && c->state != ST_CLOSING)
+	if ((what & EV_READ) && c->state != ST_CLOSING && (!c->paused || c->io_failed))
 		readable(c);
 }

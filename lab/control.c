@@ -37,6 +37,7 @@ void lab_tick(struct lab_server *lab)
 {
 	rs_time now = lab->opts->clock();
 	struct conn *c, *next;
+	int ka;
 
 	if (lab->dps_pending && now >= lab->dps_due) {
 		lab->dps_pending = 0;
@@ -45,6 +46,8 @@ void lab_tick(struct lab_server *lab)
 	}
 	for (c = lab->conns; c; c = next) {
 		next = c->next;
+		if (c->paused)
+			conn_io_resume(c);
 		if (c->amqp) {
 			amqp_tick(c, now); /* may close c */
 			continue;
@@ -55,8 +58,11 @@ void lab_tick(struct lab_server *lab)
 			conn_drop(c, LAB_CAUSE_SAS_EXPIRED, NULL);
 			continue;
 		}
-		if ((c->state != ST_HUB && c->state != ST_DPS) || c->keep_alive <= 0 ||
-		    !keep_alive_passed(c->keep_alive, lab_idle_ms(lab, c, now)))
+		/* keep-alive 0 means none only for an authenticated session (MQTT 3.1.1, 3.1.2.10, lets the server
+		 * close a connection it does not want); one that has not authenticated gets the handshake's deadline */
+		ka = c->authed || c->keep_alive > 0 ? c->keep_alive : lab->opts->handshake_timeout;
+		if ((c->state != ST_HUB && c->state != ST_DPS) || ka <= 0 ||
+		    !keep_alive_passed(ka, lab_idle_ms(lab, c, now)))
 			continue;
 		conn_idle_timeout(c);
 	}

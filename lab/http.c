@@ -95,7 +95,7 @@ static json_t *status_devices(struct lab_server *lab)
 }
 
 /* GET /api/status, through jansson: device ids and failure details are whatever clients sent. */
-static void status_json(struct lab_server *lab, struct evbuffer *b)
+void lab_status_render(struct lab_server *lab, struct evbuffer *b)
 {
 	json_t *o = json_object(), *hs = json_object(), *tls = json_object(), *hist = json_array();
 	char at[32], *text;
@@ -119,8 +119,12 @@ static void status_json(struct lab_server *lab, struct evbuffer *b)
 	rs_time_format(lab->opts->clock(), at, sizeof(at));
 	json_object_set_new(o, "time", json_string(at));
 	json_object_set_new(o, "auth_failures", json_integer((json_int_t)lab->n.auth_failures));
-	for (i = 0; i < LAB_MAX_REASONS && lab->reasons[i].reason[0]; i++)
-		json_object_set_new(tls, lab->reasons[i].reason, json_integer((json_int_t)lab->reasons[i].count));
+	for (i = 0; i < LAB_MAX_REASONS && lab->reasons[i].reason[0]; i++) {
+		json_t *key = lab_json_string(lab->reasons[i].reason);
+		if (key)
+			json_object_set_new(tls, json_string_value(key), json_integer((json_int_t)lab->reasons[i].count));
+		json_decref(key);
+	}
 	json_object_set_new(o, "tls_failures", tls);
 	for (i = 0; i < lab->history_len; i++)
 		json_array_append_new(hist, json_integer(lab->history[i]));
@@ -186,7 +190,7 @@ static void disconnects(struct lab_server *lab, struct evbuffer *b)
 	}
 }
 
-static void metrics(struct lab_server *lab, struct evbuffer *b)
+void lab_metrics_render(struct lab_server *lab, struct evbuffer *b)
 {
 	size_t i;
 
@@ -216,8 +220,15 @@ static void metrics(struct lab_server *lab, struct evbuffer *b)
 			    "rootshift_lab_dropped_connections_total{cause=\"limit\"} %lu\n"
 			    "rootshift_lab_dropped_connections_total{cause=\"timeout\"} %lu\n"
 			    "rootshift_lab_dropped_connections_total{cause=\"cap\"} %lu\n"
-			    "rootshift_lab_dropped_connections_total{cause=\"kicked\"} %lu\n",
-			    lab->n.dropped_limits, lab->n.dropped_timeouts, lab->n.dropped_cap, lab->n.kicked);
+			    "rootshift_lab_dropped_connections_total{cause=\"kicked\"} %lu\n"
+			    "rootshift_lab_dropped_connections_total{cause=\"slow-consumer\"} %lu\n"
+			    "rootshift_lab_dropped_connections_total{cause=\"auth-timeout\"} %lu\n"
+			    "rootshift_lab_dropped_connections_total{cause=\"crowded-out\"} %lu\n",
+			    lab->n.dropped_limits, lab->n.dropped_timeouts, lab->n.dropped_cap, lab->n.kicked,
+			    lab->n.dropped_slow, lab->n.dropped_auth, lab->n.dropped_crowded);
+	metric(b, "rootshift_lab_ws_pings_ignored_total", "counter",
+	       "WebSocket PINGs left unanswered: over the rate, or while earlier output waited for the peer.");
+	evbuffer_add_printf(b, "rootshift_lab_ws_pings_ignored_total %lu\n", lab->n.pings_ignored);
 	metric(b, "rootshift_lab_disconnects_total", "counter",
 	       "Sessions ended and connections the lab dropped, by the cause of their disconnect event.");
 	disconnects(lab, b);
@@ -238,13 +249,96 @@ static int token_ok(struct lab_server *lab, struct evhttp_request *req)
 	       CRYPTO_memcmp(h + 7, lab->token, strlen(lab->token)) == 0;
 }
 
+/* ---- admin parameters: every one checked, together, before anything changes ---- */
+
+enum admin_param { P_TO, P_MIX, P_DISCONNECT, P_DEVICE, P__COUNT };
+
+struct admin_params {
+	enum lab_chain to;
+	int mix, disconnect;
+	const char *device; /* borrowed from the parsed query */
+};
+
+static const char *const param_names[P__COUNT] = { "to", "mix", "disconnect", "device" };
+
+/* Checks one value; NULL when good, else what it must be. */
+static const char *param_value(enum admin_param k, const char *v, struct admin_params *p)
+{
+	char *end;
+	long n;
+
+	switch (k) {
+	case P_TO: return lab_chain_parse(v, &p->to) < 0 ? "must be old, new, next or ecc" : NULL;
+	case P_MIX:
+		n = strtol(v, &end, 10);
+		if (!*v || *end || n < 0 || n > 100)
+			return "must be a whole number from 0 to 100";
+		p->mix = (int)n;
+		return NULL;
+	case P_DISCONNECT:
+		if (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "0") || !strcmp(v, "false")) {
+			p->disconnect = v[0] == '1' || v[0] == 't';
+			return NULL;
+		}
+		return "must be 1, true, 0 or false";
+	case P_DEVICE:
+		p->device = v;
+		return lab_device_id_ok(v) ? NULL : "is not a device id";
+	default: return "is unknown";
+	}
+}
+
+/* Parses the query q (already split) against the parameters in allowed (a bit each): unknown, repeated and bad
+ * parameters are all named in why, and then it returns -1; nothing has been acted on. */
+static int admin_params(struct evkeyvalq *q, unsigned allowed, struct admin_params *p, char *why, size_t size)
+{
+	unsigned seen = 0;
+	size_t o = 0;
+
+	why[0] = '\0';
+	for (struct evkeyval *kv = q->tqh_first; kv; kv = kv->next.tqe_next) {
+		int k = 0;
+		const char *bad;
+		while (k < P__COUNT && strcmp(kv->key, param_names[k]))
+			k++;
+		if (k == P__COUNT || !(allowed & 1u << k))
+			bad = "is not a parameter here";
+		else if (seen & 1u << k)
+			bad = "is given twice";
+		else
+			bad = param_value((enum admin_param)k, kv->value, p);
+		if (k < P__COUNT)
+			seen |= 1u << k;
+		if (bad && o < size)
+			o += (size_t)snprintf(why + o, size - o, "%s'%s' %s", o ? "; " : "", kv->key, bad);
+	}
+	return o ? -1 : 0;
+}
+
+/* Splits req's query and checks it (admin_params); on failure answers 400 with the reasons and returns -1. The
+ * caller clears q. */
+static int admin_query(struct evhttp_request *req, struct evkeyvalq *q, unsigned allowed, struct admin_params *p)
+{
+	const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+	char why[512];
+
+	q->tqh_first = NULL;
+	q->tqh_last = &q->tqh_first;
+	if (query && evhttp_parse_query_str(query, q) < 0) {
+		reply_error(req, 400, "the query is not name=value pairs joined by '&'");
+		return -1;
+	}
+	if (admin_params(q, allowed, p, why, sizeof(why)) < 0) {
+		reply_error(req, 400, why);
+		return -1;
+	}
+	return 0;
+}
+
 static void admin_change(struct evhttp_request *req, struct lab_server *lab, int migrate)
 {
+	struct admin_params p = { migrate ? LAB_CHAIN_NEW : LAB_CHAIN_OLD, 0, 0, NULL };
 	struct evkeyvalq q;
-	const char *v, *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
-	enum lab_chain to = migrate ? LAB_CHAIN_NEW : LAB_CHAIN_OLD;
-	int mix = 0, disconnect = 0;
-	char *end;
 	struct evbuffer *b;
 
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
@@ -255,26 +349,14 @@ static void admin_change(struct evhttp_request *req, struct lab_server *lab, int
 		reply(req, 401, "Unauthorized", "application/json", "{\"error\":\"admin token required\"}\n");
 		return;
 	}
-	q.tqh_first = NULL;
-	q.tqh_last = &q.tqh_first;
-	if (query && evhttp_parse_query_str(query, &q) < 0) {
-		reply(req, 400, "Bad Request", "application/json", "{\"error\":\"bad query\"}\n");
+	if (admin_query(req, &q, 1u << P_TO | 1u << P_MIX | 1u << P_DISCONNECT, &p) < 0) {
+		evhttp_clear_headers(&q);
 		return;
 	}
-	if ((v = evhttp_find_header(&q, "to")) && lab_chain_parse(v, &to) < 0)
-		mix = -1;
-	if ((v = evhttp_find_header(&q, "mix")) && (mix = (int)strtol(v, &end, 10), *end || mix < 0 || mix > 100))
-		mix = -1;
-	if ((v = evhttp_find_header(&q, "disconnect")))
-		disconnect = !strcmp(v, "1") || !strcmp(v, "true");
 	evhttp_clear_headers(&q);
-	if (mix < 0) {
-		reply(req, 400, "Bad Request", "application/json", "{\"error\":\"to must be old, new, next or ecc; mix 0-100\"}\n");
-		return;
-	}
-	lab_switch(lab, to, mix, disconnect);
+	lab_switch(lab, p.to, p.mix, p.disconnect);
 	if ((b = evbuffer_new())) {
-		status_json(lab, b);
+		lab_status_render(lab, b);
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "application/json");
 		evhttp_send_reply(req, 200, "OK", b);
 		evbuffer_free(b);
@@ -337,9 +419,9 @@ static void admin_devices(struct evhttp_request *req, struct lab_server *lab)
 /* POST /api/c2d?device=ID with the message as the body. */
 static void admin_c2d(struct evhttp_request *req, struct lab_server *lab)
 {
-	const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req)), *dev;
 	struct evbuffer *in = evhttp_request_get_input_buffer(req);
 	size_t len = evbuffer_get_length(in);
+	struct admin_params p = { LAB_CHAIN_OLD, 0, 0, NULL };
 	struct evkeyvalq q;
 	char body[64];
 	int n;
@@ -348,16 +430,17 @@ static void admin_c2d(struct evhttp_request *req, struct lab_server *lab)
 		reply(req, 401, "Unauthorized", "application/json", "{\"error\":\"POST with the admin token\"}\n");
 		return;
 	}
-	q.tqh_first = NULL;
-	q.tqh_last = &q.tqh_first;
-	if (!query || evhttp_parse_query_str(query, &q) < 0 || !(dev = evhttp_find_header(&q, "device")) ||
-	    !lab_device_id_ok(dev) || len > 65536) {
+	if (admin_query(req, &q, 1u << P_DEVICE, &p) < 0) {
 		evhttp_clear_headers(&q);
-		reply(req, 400, "Bad Request", "application/json", "{\"error\":\"give ?device=ID and a body of 64 KiB at most\"}\n");
 		return;
 	}
-	n = lab_send_c2d(lab, dev, evbuffer_pullup(in, (ev_ssize_t)len), len);
-	lab_event(lab, LAB_EV_C2D, dev, lab->hub_chain, n ? "sent" : "no subscribed session");
+	if (!p.device || len > 65536) {
+		evhttp_clear_headers(&q);
+		reply_error(req, 400, "give ?device=ID and a body of 64 KiB at most");
+		return;
+	}
+	n = lab_send_c2d(lab, p.device, evbuffer_pullup(in, (ev_ssize_t)len), len);
+	lab_event(lab, LAB_EV_C2D, p.device, lab->hub_chain, n ? "sent" : "no subscribed session");
 	evhttp_clear_headers(&q);
 	snprintf(body, sizeof(body), "{\"delivered\":%d}\n", n);
 	reply(req, n ? 200 : 404, n ? "OK" : "Not Found", "application/json", body);
@@ -400,9 +483,9 @@ static void admin_request(struct evhttp_request *req, void *arg)
 	if (!(b = evbuffer_new()))
 		return;
 	if (!strcmp(path, "/metrics"))
-		metrics(lab, b);
+		lab_metrics_render(lab, b);
 	else
-		status_json(lab, b);
+		lab_status_render(lab, b);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 			  path[1] == 'm' ? "text/plain; version=0.0.4" : "application/json");
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Cache-Control", "no-store");
@@ -425,6 +508,9 @@ static struct evhttp *http_on(struct lab_server *lab, const char *addr, int *por
 	evhttp_set_gencb(h, cb, lab);
 	evhttp_set_max_headers_size(h, 16384);
 	evhttp_set_max_body_size(h, 256 * 1024 + 4096);
+	/* Output limit: evhttp reads a connection's next request only once the reply before it is written
+	 * (evhttp_send_done, libevent 2.1 http.c), and the timeout closes a connection whose write stalls; so a
+	 * peer that does not read holds one reply at most, for 30 s at most. */
 	evhttp_set_timeout(h, 30);
 	evhttp_set_allowed_methods(h, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT);
 	if (!(s = evhttp_bind_socket_with_handle(h, addr, (ev_uint16_t)*port))) {

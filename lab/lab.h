@@ -106,6 +106,8 @@ struct lab_serve_opts {
 	int dps_delay;            /* seconds before DPS follows a hub switch */
 	int max_conns;
 	int handshake_timeout;    /* seconds */
+	int auth_timeout;         /* seconds from accept to authenticate (hub CONNECT, DPS with valid credentials;
+				   * AMQP cannot yet), else closed with the cause auth-timeout; 0: no deadline */
 	enum lab_chain chain;     /* served at start */
 	rs_time (*clock)(void);   /* the front end's clock */
 	void (*log)(const char *line); /* the front end's event log sink (one JSON object a line), or NULL */

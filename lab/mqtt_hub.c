@@ -126,7 +126,10 @@ static void enter_session(struct conn *c, enum conn_state state, int keep_alive)
 	c->keep_alive = keep_alive; /* enforced at 1.5 x by the lab's clock (control.c) */
 	c->connected_at = c->lab->opts->clock();
 	conn_touch(c);
-	conn_end_deadline(c);
+	if (state == ST_HUB || c->dps_authorized)
+		conn_authenticated(c);
+	else if (!lab_auth_deadline(c->lab))
+		conn_end_deadline(c);
 	lab_conn_event(c, LAB_EV_CONNECT, NULL, state == ST_DPS ? "dps" : "hub");
 }
 
@@ -440,11 +443,8 @@ int mqtt_process(struct conn *c, struct evbuffer *in)
 		if (on_packet(c, &pkt) < 0)
 			return -1; /* c, its buffers and pkt's strings are gone */
 		evbuffer_drain(in, used);
-		if (conn_pending(c) > LAB_MAX_PENDING) {
-			c->lab->n.dropped_limits++;
-			conn_drop(c, "slow-consumer", "a peer that does not read left too much output");
-			return -1;
-		}
+		if (c->slow)
+			return -1; /* closing: conn_send refused its output (conn_io.c drops it) */
 	}
 	return 0;
 }

@@ -161,6 +161,7 @@ void conn_drop(struct conn *c, const char *cause, const char *detail)
 	if (c->next)
 		c->next->prev = c->prev;
 	lab->nconns--;
+	lab->nauthed -= c->authed;
 	if (c->deadline)
 		event_free(c->deadline);
 	if (c->ws_in)
@@ -265,38 +266,112 @@ void conn_idle_timeout(struct conn *c)
 	conn_drop(c, LAB_CAUSE_KEEPALIVE, NULL);
 }
 
+/* A connection that has not authenticated in time (the handshake's deadline passed in a session that did not
+ * authenticate, or the authentication deadline itself). */
+static void auth_timeout(struct conn *c)
+{
+	char detail[64];
+
+	c->lab->n.dropped_auth++;
+	if (c->state == ST_HANDSHAKE) {
+		c->lab->n.handshakes_failed[c->chain]++;
+		lab_count_tls_failure(c->lab, "handshake timeout");
+	}
+	snprintf(detail, sizeof(detail), "not authenticated within %d s", c->lab->opts->auth_timeout);
+	conn_drop(c, "auth-timeout", detail);
+}
+
+static void handshake_timeout(struct conn *c)
+{
+	c->lab->n.dropped_timeouts++;
+	if (c->state == ST_HANDSHAKE) {
+		c->lab->n.handshakes_failed[c->chain]++;
+		lab_count_tls_failure(c->lab, "handshake timeout");
+	}
+	lab_conn_event(c, LAB_EV_TIMEOUT, NULL,
+		       c->state == ST_HANDSHAKE ? "handshake not finished in time" : "no CONNECT in time");
+	conn_close(c);
+}
+
+/* The handshake's deadline (handshake and CONNECT) and the authentication deadline share one timer: armed at
+ * accept for the earlier of the two (the authentication deadline when they are equal), and when the handshake's
+ * passes in an unauthenticated session, again for what is left of the other. */
 void lab_deadline_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *c = arg;
+	struct timeval more;
 
 	(void)fd;
 	(void)what;
 	if (c->state == ST_CLOSING || c->state == ST_HTTP) { /* closing, or an HTTPS connection idle for 30 s */
 		conn_close(c);
-		return;
+	} else if (!c->deadline_auth && (c->state == ST_HANDSHAKE || c->state == ST_WAIT_CONNECT)) {
+		handshake_timeout(c);
+	} else if (!c->deadline_auth && c->auth_more) {
+		more.tv_sec = c->auth_more;
+		more.tv_usec = 0;
+		c->deadline_auth = 1;
+		c->auth_more = 0;
+		evtimer_add(c->deadline, &more);
+	} else {
+		auth_timeout(c);
 	}
-	if (c->state == ST_HANDSHAKE || c->state == ST_WAIT_CONNECT) {
-		c->lab->n.dropped_timeouts++;
-		if (c->state == ST_HANDSHAKE) {
-			c->lab->n.handshakes_failed[c->chain]++;
-			lab_count_tls_failure(c->lab, "handshake timeout");
-		}
-		lab_conn_event(c, LAB_EV_TIMEOUT, NULL, c->state == ST_HANDSHAKE ? "handshake not finished in time" : "no CONNECT in time");
-		conn_close(c);
+}
+
+int lab_auth_deadline(const struct lab_server *lab)
+{
+	return lab->opts->auth_timeout > 0;
+}
+
+void conn_authenticated(struct conn *c)
+{
+	if (!c->authed) {
+		c->authed = 1;
+		c->lab->nauthed++;
 	}
+	conn_end_deadline(c);
+}
+
+/* The oldest connection that has not authenticated (the list is newest first), or NULL. */
+static struct conn *oldest_unauthenticated(struct lab_server *lab)
+{
+	struct conn *found = NULL;
+
+	for (struct conn *c = lab->conns; c; c = c->next)
+		if (!c->authed)
+			found = c;
+	return found;
+}
+
+/* Room for one more connection: --max-connections in all, of which a tenth (at least one) is kept for
+ * authenticated sessions. When the unauthenticated ones fill theirs, the oldest of them makes room (a device's
+ * own connection is unauthenticated too until its CONNECT, so it must be able to get in). 0, or -1 full. */
+static int make_room(struct lab_server *lab)
+{
+	size_t max = (size_t)lab->opts->max_conns, reserve = max / 10 ? max / 10 : max > 1;
+	struct conn *o;
+
+	if (lab->nconns < max && lab->nconns - lab->nauthed < max - reserve)
+		return 0;
+	if (!(o = oldest_unauthenticated(lab)))
+		return -1;
+	lab->n.dropped_crowded++;
+	conn_drop(o, "crowded-out", "the oldest unauthenticated connection made room for a new one");
+	return 0;
 }
 
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int socklen, void *arg)
 {
 	struct lab_server *lab = arg;
 	int proto = l == lab->amqp ? PROTO_AMQP : l == lab->ws || l == lab->https ? PROTO_HTTPS : PROTO_MQTT, one = 1;
-	struct timeval tv = { lab->opts->handshake_timeout, 0 };
+	int h = lab->opts->handshake_timeout, a = lab->opts->auth_timeout;
+	struct timeval tv = { a > 0 && a <= h ? a : h, 0 };
 	struct conn *c;
 	SSL *ssl;
 
 	(void)sa;
 	(void)socklen;
-	if (lab->nconns >= (size_t)lab->opts->max_conns) {
+	if (make_room(lab) < 0) {
 		lab->n.dropped_cap++;
 		evutil_closesocket(fd);
 		return;
@@ -311,6 +386,8 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	c->proto = (enum conn_proto)proto;
 	c->on_data = proto == PROTO_AMQP ? amqp_on_data : proto == PROTO_HTTPS ? https_on_data : mqtt_process;
 	c->next_packet_id = 1;
+	c->deadline_auth = a > 0 && a <= h;
+	c->auth_more = (unsigned short)(a > h ? a - h : 0);
 	c->next = lab->conns;
 	if (lab->conns)
 		lab->conns->prev = c;

@@ -15,7 +15,10 @@
 #include "lab.h"
 
 #define LAB_MAX_PACKET (256 * 1024 + 1024) /* IoT Hub's 256 KB messages and their headers */
-#define LAB_MAX_PENDING (512 * 1024)       /* output a slow reader may leave unread before it is dropped */
+#define LAB_MAX_PENDING (512 * 1024)       /* output a peer may leave unread (every protocol: conn_send) before it
+					    * is dropped as a slow consumer */
+#define LAB_PONG_RATE 10                    /* WebSocket PINGs answered a second, a connection */
+#define LAB_PING_FLOOD 100                  /* PINGs a second after which a connection is not read for a while */
 #define LAB_MAX_SUBS 5
 #define LAB_SESSION_BUCKETS 4096
 #define LAB_EVENTS_MAX (256 * 1024)       /* event output buffered for a slow reader before events are dropped */
@@ -85,6 +88,13 @@ struct conn {
 	int (*on_data)(struct conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
 	short watching;         /* EV_READ, EV_WRITE or both */
 	unsigned char io_failed, read_wants_write;
+	unsigned char slow;     /* its output passed LAB_MAX_PENDING: dropped as a slow consumer on the next turn */
+	unsigned char paused;   /* not read until the clock's next check (a PING flood) */
+	unsigned short pings;   /* WebSocket PINGs received in the second ping_sec */
+	unsigned char authed;   /* authenticated: a hub session, a DPS session with valid credentials */
+	unsigned char deadline_auth; /* the deadline is the authentication deadline (else the handshake's) */
+	unsigned short auth_more; /* seconds of authentication deadline left when the handshake's passes */
+	unsigned ping_sec;
 	struct event *deadline; /* handshake and CONNECT timeouts, closing; NULL in a session, to spare an idle
 				 * connection the event */
 	struct conn *prev, *next;
@@ -124,6 +134,10 @@ struct counters {
 	unsigned long dropped_cap;
 	unsigned long kicked;
 	unsigned long events_dropped;
+	unsigned long dropped_slow;  /* slow consumers */
+	unsigned long dropped_auth;  /* not authenticated within the deadline */
+	unsigned long dropped_crowded; /* unauthenticated connections that made room for newer ones */
+	unsigned long pings_ignored; /* WebSocket PINGs over the rate, or while output waited */
 };
 
 /* TLS failures by reason, for /metrics: a small table of the reasons seen. */
@@ -152,6 +166,7 @@ struct lab_server {
 	struct conn *conns;
 	struct evbuffer *scratch; /* input being handed to a protocol (conn_io.c) */
 	size_t nconns, peak_conns;
+	size_t nauthed;           /* connections authenticated (the rest count against the unauthenticated room) */
 	struct counters n;
 	struct reason_count reasons[LAB_MAX_REASONS];
 	struct reason_count causes[LAB_MAX_REASONS]; /* disconnects by cause, for /metrics */
@@ -205,6 +220,10 @@ void conn_touch(struct conn *c);           /* a packet came: last_seen, last_ms 
 long lab_idle_ms(struct lab_server *lab, const struct conn *c, rs_time now); /* since conn_touch */
 void conn_wait_connect(struct conn *c); /* after a WebSocket upgrade: the protocol's first packet is due in time */
 void lab_deadline_cb(evutil_socket_t fd, short what, void *arg);
+/* c has authenticated: its deadline ends, and it no longer counts against the room kept for connections that
+ * have not (--max-connections reserves the rest for authenticated sessions). */
+void conn_authenticated(struct conn *c);
+int lab_auth_deadline(const struct lab_server *lab); /* 1 when connections must authenticate in time */
 size_t lab_connected(const struct lab_server *lab);
 int lab_switch(struct lab_server *lab, enum lab_chain to, int mix, int disconnect);
 
@@ -218,6 +237,8 @@ void conn_idle_timeout(struct conn *c);
 /* conn_io.c: TLS on the connection's socket */
 int conn_io_start(struct conn *c, evutil_socket_t fd, SSL *ssl);
 void conn_io_free(struct conn *c);
+void conn_io_pause(struct conn *c);  /* stops reading c until conn_io_resume (the clock's next check) */
+void conn_io_resume(struct conn *c);
 int conn_send(struct conn *c, const void *data, size_t len); /* queues what the socket does not take */
 size_t conn_pending(const struct conn *c);                      /* bytes queued */
 
@@ -258,6 +279,8 @@ int lab_send_c2d(struct lab_server *lab, const char *device, const unsigned char
 
 /* http.c */
 int lab_http_start(struct lab_server *lab, struct rs_error *err);
+void lab_status_render(struct lab_server *lab, struct evbuffer *b);  /* GET /api/status */
+void lab_metrics_render(struct lab_server *lab, struct evbuffer *b); /* GET /metrics */
 void lab_tracking_id(char *out, size_t size);
 
 #endif

@@ -4,6 +4,7 @@
  * back the exact token the client offered, then unwraps binary frames (which clients must mask) into the same MQTT
  * or AMQP handling as ports 8883 and 5671.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -81,7 +82,35 @@ int ws_upgrade(struct conn *c, const struct rs_http_request *req, size_t used, s
 	return ws_on_data(c, in);
 }
 
-/* Unwraps every complete frame; returns -1 when c was closed. */
+/* Answers a PING at a bounded rate: at most LAB_PONG_RATE a second, and none while earlier output waits for the
+ * peer to read it (RFC 6455, 5.5.3, lets an endpoint answer only the most recent of several PINGs). Past
+ * LAB_PING_FLOOD PINGs in a second the connection is not read until the clock's next check (250 ms): a PING
+ * flood then costs the lab neither memory nor more than its share of the loop. */
+static void pong(struct conn *c, const struct rs_ws_frame *f)
+{
+	unsigned char hdr[14];
+	struct timeval tv;
+	size_t n;
+
+	event_base_gettimeofday_cached(c->lab->base, &tv);
+	if (c->ping_sec != (unsigned)tv.tv_sec) {
+		c->ping_sec = (unsigned)tv.tv_sec;
+		c->pings = 0;
+	}
+	if (c->pings < USHRT_MAX)
+		c->pings++;
+	if (c->pings >= LAB_PING_FLOOD && !c->paused)
+		conn_io_pause(c); /* resumed by the clock's next check (control.c) */
+	if (c->pings > LAB_PONG_RATE || conn_pending(c) > 0) {
+		c->lab->n.pings_ignored++;
+		return;
+	}
+	n = rs_ws_header(RS_WS_PONG, f->payload_len, NULL, hdr);
+	if (conn_send(c, hdr, n) == 0)
+		conn_send(c, f->payload, f->payload_len);
+}
+
+/* Unwraps every complete frame; returns -1 when c was closed or is closing. */
 static int frames(struct conn *c, struct evbuffer *in)
 {
 	struct rs_ws_frame f;
@@ -104,9 +133,7 @@ static int frames(struct conn *c, struct evbuffer *in)
 		}
 		rs_ws_unmask((unsigned char *)f.payload, f.payload_len, f.mask, 0);
 		if (f.opcode == RS_WS_PING) {
-			size_t n = rs_ws_header(RS_WS_PONG, f.payload_len, NULL, hdr);
-			conn_send(c, hdr, n);
-			conn_send(c, f.payload, f.payload_len);
+			pong(c, &f);
 		} else if (f.opcode == RS_WS_CLOSE) {
 			size_t n = rs_ws_header(RS_WS_CLOSE, 0, NULL, hdr);
 			conn_send(c, hdr, n);
@@ -121,6 +148,10 @@ static int frames(struct conn *c, struct evbuffer *in)
 			evbuffer_add(c->ws_in, f.payload, f.payload_len);
 		}
 		evbuffer_drain(in, used);
+		if (c->slow)
+			return -1;
+		if (c->paused)
+			return 0; /* the rest of the input waits in c->in */
 	}
 	return 0;
 }

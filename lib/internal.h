@@ -102,8 +102,28 @@ void rs_free_names(char **names, size_t n);
 /* core/file.c: reads a whole regular file; errors name the path. */
 int rs_read_file(const char *path, size_t max, unsigned char **data, size_t *len, struct rs_error *err);
 
+/*
+ * extract/archive.c: archives and compressed files in memory (libarchive). rs_archive_sniff: 1 when buf starts like
+ * one (gzip, xz, zstd, bzip2, lz4, zip, 7-Zip, ar, cpio, tar). rs_archive_each calls cb->member for every regular
+ * member, nested archives opened to a bounded depth, named "NAME!/path"; cb->note (may be NULL) hears what was not
+ * read (limits, corrupt parts) with the name it is about. Returns 0, -1 on a hard error (memory, or a callback's
+ * -1), or 1 when buf could not be opened and nothing was read (the caller reads the bytes as they are).
+ */
+struct rs_archive_cb {
+	int (*member)(void *arg, const char *name, const unsigned char *buf, size_t len);
+	int (*note)(void *arg, const char *name, const char *message);
+	void *arg;
+};
+int rs_archive_sniff(const unsigned char *buf, size_t len);
+int rs_archive_each(const unsigned char *buf, size_t len, const char *name, const struct rs_archive_cb *cb,
+		    struct rs_error *err);
+
 /* x509/cert.c */
 struct rs_cert *rs_cert_from_x509(X509 *x, struct rs_error *err); /* takes a reference of its own */
+/* The same; with keep_malformed, a certificate whose extensions OpenSSL flags as invalid is kept (its
+ * rs_cert_malformed() says why) instead of being an error. */
+struct rs_cert *rs_cert_from_x509_ex(X509 *x, int keep_malformed, struct rs_error *err);
+struct rs_cert *rs_cert_from_pem(const char *pem, size_t len, struct rs_error *err);
 X509 *rs_cert_get0_x509(const struct rs_cert *cert);
 /* A DER X.509 Name as rs_cert_subject writes names; NULL when der is not exactly one Name. */
 char *rs_name_der_string(const unsigned char *der, size_t len);

@@ -11,10 +11,18 @@
 struct rs_bundle_check {
 	struct rs_bundle_check_item *v;
 	size_t n;
-	size_t anchors, checked, failed;
+	size_t anchors, checked, failed, errors, warnings;
 	char **notes;
 	size_t nnotes;
 };
+
+/* The date part of an RFC 3339 time: messages name days. (check.c is the lower file: select.c calls it.) */
+const char *rs_bundle_day(rs_time t, char buf[32])
+{
+	rs_time_format(t, buf, 32);
+	buf[10] = '\0';
+	return buf;
+}
 
 int rs_bundle_intermediates(const struct rs_profile *p, struct rs_certlist *out, struct rs_error *err)
 {
@@ -122,8 +130,39 @@ static int build_store(struct rs_bundle_check *c, const struct rs_anchorset *set
 	return 0;
 }
 
+static int in_rule(const struct rs_profile *p, const char *rule, const struct rs_known *k)
+{
+	size_t i;
+
+	for (i = 0; i < rs_profile_rule_count(p, rule); i++)
+		if (rs_profile_rule_at(p, rule, i) == k)
+			return 1;
+	return 0;
+}
+
+/* How much a failed intermediate matters, by the rule of the root that signs it: the same weights audit gives a
+ * missing root (required: error; recommended: warning; old: warning until the migration is complete). */
+static enum rs_severity failure_severity(const struct rs_profile *p, const struct rs_known *k, rs_time at)
+{
+	enum rs_severity sev = RS_SEV_INFO;
+	rs_time complete = rs_profile_migration_complete(p);
+	size_t i;
+
+	for (i = 0; i < rs_known_issuer_count(k); i++) {
+		const struct rs_known *iss = rs_profile_known(p, rs_known_issuer_at(k, i));
+		if (!iss)
+			continue;
+		if (in_rule(p, "required", iss))
+			return RS_SEV_ERROR;
+		if (in_rule(p, "recommended", iss) || (in_rule(p, "old", iss) && (!complete || at < complete)))
+			sev = RS_SEV_WARNING;
+	}
+	return sev;
+}
+
 static int check_one(struct rs_bundle_check *c, const struct rs_known *k, const struct rs_certlist *pool,
-		     const struct rs_certlist *store, const struct rs_catalog *cat, rs_time at, struct rs_error *err)
+		     const struct rs_certlist *store, const struct rs_catalog *cat, const struct rs_profile *p, rs_time at,
+		     struct rs_error *err)
 {
 	struct rs_bundle_check_item *it = &c->v[c->n++];
 	const struct rs_cert *cert = rs_known_cert(k);
@@ -133,6 +172,7 @@ static int check_one(struct rs_bundle_check *c, const struct rs_known *k, const 
 
 	it->intermediate = k;
 	it->reason = RS_VERIFY_OK;
+	it->severity = RS_SEV_INFO;
 	if (!cert) {
 		it->status = "no-certificate";
 		snprintf(buf, sizeof(buf), "the profile knows it only by thumbprint");
@@ -156,6 +196,9 @@ static int check_one(struct rs_bundle_check *c, const struct rs_known *k, const 
 		} else {
 			c->failed++;
 			it->status = "failed";
+			it->severity = failure_severity(p, k, at);
+			c->errors += it->severity == RS_SEV_ERROR;
+			c->warnings += it->severity == RS_SEV_WARNING;
 			it->reason = rs_verify_result_reason(r);
 			snprintf(buf, sizeof(buf), "%s: %s", rs_verify_reason_code(it->reason), rs_verify_result_message(r));
 		}
@@ -182,7 +225,7 @@ struct rs_bundle_check *rs_bundle_check(const struct rs_anchorset *set, const st
 		goto out;
 	for (i = 0; i < rs_profile_known_count(p); i++) {
 		const struct rs_known *k = rs_profile_known_at(p, i);
-		if (rs_known_kind(k) == RS_KIND_INTERMEDIATE && check_one(c, k, pool, store, cat, at, err) < 0)
+		if (rs_known_kind(k) == RS_KIND_INTERMEDIATE && check_one(c, k, pool, store, cat, p, at, err) < 0)
 			goto out;
 	}
 	ok = 1;
@@ -212,6 +255,10 @@ void rs_bundle_check_free(struct rs_bundle_check *c)
 }
 
 int rs_bundle_check_ok(const struct rs_bundle_check *c) { return c->checked > 0 && c->failed == 0; }
+enum rs_status rs_bundle_check_status(const struct rs_bundle_check *c)
+{
+	return c->checked ? rs_status_judge(c->errors, c->warnings) : RS_STATUS_NOT_READY;
+}
 size_t rs_bundle_check_count(const struct rs_bundle_check *c) { return c ? c->n : 0; }
 const struct rs_bundle_check_item *rs_bundle_check_at(const struct rs_bundle_check *c, size_t i)
 {

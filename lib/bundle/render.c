@@ -73,8 +73,12 @@ static const char *choice(const struct rs_bundle *b)
 					  "with the old roots kept (--minimal --keep-old)"
 					: "the smallest set that validates every catalog intermediate valid at that time "
 					  "(--minimal)";
-	return b->opts.keep_old ? "the profile's required and recommended roots and its old roots (--keep-old)"
-				: "the profile's required and recommended roots";
+	if (b->opts.keep_old)
+		return "the profile's required and recommended roots and its old roots (--keep-old)";
+	for (size_t i = 0; i < b->notes.n; i++)
+		if (!strcmp(b->notes.v[i].code, "old-kept"))
+			return "the profile's required and recommended roots, and its old root inside the migration window";
+	return "the profile's required and recommended roots";
 }
 
 static void describe_head(struct out *o, const struct rs_bundle *b, const char *pre, const char *format)

@@ -89,13 +89,6 @@ void rs_rlist_release(struct rs_rlist *l)
 	memset(l, 0, sizeof(*l));
 }
 
-const char *rs_bundle_day(rs_time t, char buf[32])
-{
-	rs_time_format(t, buf, 32);
-	buf[10] = '\0';
-	return buf;
-}
-
 /* ---- finding a root in the source ---- */
 
 static enum state anchor_state(const struct rs_anchor *a, rs_time at)
@@ -292,6 +285,42 @@ static int select_rules(struct sel *s)
 		s->c[i].chosen = 1;
 		if (add_root(s, &s->c[i], rule_why(&s->c[i])) < 0)
 			return -1;
+	}
+	return 0;
+}
+
+/* Inside the profile's migration window (at before its migration_complete) some endpoints still serve chains to
+ * the old roots, so the default selection keeps a usable old root without --keep-old, and says why and until when
+ * (the same window audit uses: docs/audit.md). */
+static int keep_old_in_window(struct sel *s)
+{
+	rs_time complete = rs_profile_migration_complete(s->b->p);
+	char d[32], why[160];
+	size_t i;
+
+	if (!complete || s->b->at >= complete || s->b->opts.keep_old || s->b->problems.n)
+		return 0;
+	rs_bundle_day(complete, d);
+	for (i = 0; i < s->nc; i++) {
+		struct cand *c = &s->c[i];
+		struct rs_reason *r;
+		if (strcmp(c->rule, "old") || c->chosen)
+			continue;
+		if (c->st == ST_OK) {
+			snprintf(why, sizeof(why), "the old root, kept automatically until %s (the migration window)", d);
+			c->chosen = 1;
+			if (add_root(s, c, why) < 0)
+				return -1;
+			r = rs_rlist_add(&s->b->notes, "old-kept", RS_SEV_INFO, c->k,
+					 "%s is kept: inside the migration window some endpoints still serve its chain, until "
+					 "the profile's migration_complete %s; a bundle made after that date leaves it out",
+					 rs_known_name(c->k), d);
+		} else
+			r = rs_rlist_add(&s->b->notes, "old-unavailable", RS_SEV_WARNING, c->k,
+					 "%s is not usable in the source: until %s devices may meet endpoints that still "
+					 "serve its chain", rs_known_name(c->k), d);
+		if (!r)
+			return rs_fail(s->err, RS_ERR_NOMEM, "out of memory");
 	}
 	return 0;
 }
@@ -570,7 +599,8 @@ struct rs_bundle *rs_bundle_select(const struct rs_anchorset *source, const stru
 	    add_rule(&s, "old", opts->keep_old) < 0)
 		goto fail;
 	if (opts->minimal ? select_minimal(&s) < 0
-			  : (select_rules(&s) < 0 || (!s.b->problems.n && uncovered_notes(&s) < 0)))
+			  : (select_rules(&s) < 0 || keep_old_in_window(&s) < 0 ||
+			     (!s.b->problems.n && uncovered_notes(&s) < 0)))
 		goto fail;
 	if (!s.b->problems.n && !s.b->n &&
 	    !rs_rlist_add(&s.b->problems, "no-roots", RS_SEV_ERROR, NULL, "profile '%s' names no root to bundle",

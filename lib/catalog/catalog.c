@@ -155,43 +155,27 @@ static int check_digest(struct pctx *c, const char *path, const char *key, char 
 static int known_pem(struct pctx *c, json_t *obj, const char *path, struct rs_known *k)
 {
 	json_t *pem = json_object_get(obj, "pem");
-	struct rs_certlist *list;
 	struct rs_error inner;
 	char where[256];
-	int rv = -1;
 
 	if (!pem)
 		return 0;
 	snprintf(where, sizeof(where), "%s.pem", path);
 	if (!json_is_string(pem))
 		return perr(c, where, "expected a string");
-	if (!(list = rs_certlist_new()))
-		return perr(c, where, "out of memory");
-	if (rs_load_mem(list, (const unsigned char *)json_string_value(pem), json_string_length(pem), "pem", NULL,
-			&inner) < 0) {
-		perr(c, where, inner.message);
-		goto out;
-	}
-	if (rs_certlist_count(list) != 1) {
-		perr(c, where, "must hold exactly one certificate");
-		goto out;
-	}
-	k->cert = rs_cert_up_ref(rs_certlist_at(list, 0));
+	/* One PEM certificate, read by the x509 layer: the catalog sits below extract and never loads files. */
+	if (!(k->cert = rs_cert_from_pem(json_string_value(pem), json_string_length(pem), &inner)))
+		return perr(c, where, inner.message);
 	if (check_digest(c, path, "sha1", &k->sha1, rs_cert_sha1(k->cert)) < 0 ||
 	    check_digest(c, path, "sha256", &k->sha256, rs_cert_sha256(k->cert)) < 0 ||
 	    check_digest(c, path, "spki_sha256", &k->spki, rs_cert_spki_sha256(k->cert)) < 0)
-		goto out;
+		return -1;
 	/* The subject is informational in the JSON; the certificate's own rendering is the one lookups compare. */
 	free(k->subject);
-	if (!(k->subject = rs_strdup(rs_cert_subject(k->cert)))) {
-		perr(c, where, "out of memory");
-		goto out;
-	}
+	if (!(k->subject = rs_strdup(rs_cert_subject(k->cert))))
+		return perr(c, where, "out of memory");
 	k->not_after = rs_cert_not_after(k->cert);
-	rv = 0;
-out:
-	rs_certlist_free(list);
-	return rv;
+	return 0;
 }
 
 static int known_issuers(struct pctx *c, json_t *obj, const char *path, struct rs_known *k)
@@ -590,9 +574,26 @@ void rs_catalog_free(struct rs_catalog *cat)
 	free(cat);
 }
 
+/* The keys a profile may have (docs/profile-format.md): an unknown one is a typo, an error naming it. */
+static const char *const top_keys[] = { "schema", "id", "name", "description", "sources", "certificates", "aliases",
+					"leaf_patterns", "endpoints", "rules", "timeline", "migration_complete", NULL };
+static const char *const cert_keys[] = { "id", "name", "kind", "role", "issuers", "summary", "sha1", "sha256",
+					 "spki_sha256", "subject", "issuer", "not_before", "not_after", "pem", "origin",
+					 NULL };
+static const char *const alias_keys[] = { "sha1", "documented_as", "actual", "note", NULL };
+static const char *const endpoint_keys[] = { "service", "protocol", "host", "port", "path", "test", "note", "id_scope",
+					     "registration_id", NULL };
+static const char *const rule_keys[] = { "required", "recommended", "old", "never_pin", NULL };
+static const char *const event_keys[] = { "date", "event", "text", NULL };
+static const struct rs_json_keys profile_keys[] = {
+	{ "", top_keys },		 { "certificates[]", cert_keys }, { "aliases[]", alias_keys },
+	{ "endpoints[]", endpoint_keys }, { "rules", rule_keys },	   { "timeline[]", event_keys },
+};
+
 int rs_catalog_add_json(struct rs_catalog *cat, const char *text, size_t len, const char *origin,
 			struct rs_error *err)
 {
+	char what[600];
 	struct rs_profile *p, **v;
 	json_error_t jerr;
 	json_t *root;
@@ -601,6 +602,13 @@ int rs_catalog_add_json(struct rs_catalog *cat, const char *text, size_t len, co
 	if (!root)
 		return rs_fail(err, RS_ERR_PROFILE, "invalid profile '%s' line %d column %d: %s", origin, jerr.line,
 			       jerr.column, jerr.text);
+	snprintf(what, sizeof(what), "invalid profile '%s'", origin);
+	if (rs_json_check_keys(text, len, profile_keys, sizeof(profile_keys) / sizeof(profile_keys[0]), what, err) < 0) {
+		json_decref(root);
+		if (err)
+			err->code = RS_ERR_PROFILE;
+		return -1;
+	}
 	p = parse_profile(root, origin, err);
 	json_decref(root);
 	if (!p)

@@ -2,6 +2,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,8 +43,18 @@ int rs_read_file(const char *path, size_t max, unsigned char **data, size_t *len
 		rs_fail(err, RS_ERR_IO, "cannot stat '%s': %s", path, strerror(errno));
 		goto out;
 	}
+	/* The type and the size are checked before a byte is read: a device (/dev/zero) never ends, and a sparse
+	 * file of 2 GB is refused at once (fstat(2)'s st_size for a regular file). Pipes are read with the bound. */
 	if (S_ISDIR(st.st_mode)) {
 		rs_fail(err, RS_ERR_IO, "'%s' is a directory", path);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+		rs_fail(err, RS_ERR_IO, "'%s' is not a regular file", path);
+		goto out;
+	}
+	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max) {
+		rs_fail(err, RS_ERR_LIMIT, "'%s' is larger than %zu bytes", path, max);
 		goto out;
 	}
 	if (read_all(fd, max, path, &b, err) < 0)

@@ -32,7 +32,7 @@ static int add_x509(struct loader *ld, X509 *x, long line, long long offset, con
 {
 	struct rs_location loc = { ld->name, line, offset, encoding };
 	struct rs_error cerr;
-	struct rs_cert *c = rs_cert_from_x509(x, &cerr);
+	struct rs_cert *c = rs_cert_from_x509_ex(x, ld->opts && ld->opts->keep_malformed, &cerr);
 	int rv;
 
 	if (!c) {

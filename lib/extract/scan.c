@@ -165,7 +165,7 @@ static int looks_like_c(const unsigned char *buf, size_t len)
 static int whole_file(struct rs_scan *s)
 {
 	struct rs_certlist *list = rs_certlist_new();
-	struct rs_load_opts lo = { NULL, s->len + 1 };
+	struct rs_load_opts lo = { NULL, s->len + 1, 0 };
 	struct rs_error e;
 	size_t i;
 	int rv = 1;
@@ -192,7 +192,52 @@ static int whole_file(struct rs_scan *s)
 static int carve_chunks(struct rs_scan *file, const unsigned char *buf, size_t len, size_t limit, long long base);
 static int more_findings(struct rs_scan *file);
 
+static int scan_plain(struct rs_scan *s);
+
+/* An archive's member: scanned as a file of its own, named "archive!/member". */
+static int archive_member(void *arg, const char *name, const unsigned char *buf, size_t len)
+{
+	const struct rs_scan *outer = arg;
+	size_t before = rs_anchorset_finding_count(outer->set);
+	struct rs_scan s;
+	int rv;
+
+	memset(&s, 0, sizeof(s));
+	s.set = outer->set;
+	s.path = name;
+	s.buf = buf;
+	s.len = len;
+	s.err = outer->err;
+	rv = scan_plain(&s);
+	rs_anchorset_sort_findings(s.set, before);
+	return rv == 0 ? more_findings(&s) : rv;
+}
+
+/* What an archive's reading left out (a limit, a corrupt part): a finding on the member or the archive. */
+static int archive_note(void *arg, const char *name, const char *message)
+{
+	const struct rs_scan *outer = arg;
+	struct rs_scan s;
+
+	memset(&s, 0, sizeof(s));
+	s.set = outer->set;
+	s.path = name;
+	s.err = outer->err;
+	return rs_scan_finding(&s, strncmp(message, "cannot", 6) ? "archive-limit" : "unreadable", 0, 0, "%s", message);
+}
+
 static int scan_buffer(struct rs_scan *s)
+{
+	if (s->len && rs_archive_sniff(s->buf, s->len)) {
+		struct rs_archive_cb cb = { archive_member, archive_note, s };
+		int rv = rs_archive_each(s->buf, s->len, s->path, &cb, s->err);
+		if (rv != 1)
+			return rv < 0 ? -1 : 0;
+	}
+	return scan_plain(s);
+}
+
+static int scan_plain(struct rs_scan *s)
 {
 	int rv;
 
@@ -337,9 +382,13 @@ static int scan_file(struct rs_anchorset *set, const char *path, int fd, size_t 
 	void *map;
 	int rv;
 
+	unsigned char head[512];
+	ssize_t got;
+
 	if (size == 0)
 		return 0;
-	if (size > WINDOW)
+	/* a large archive is expanded in memory like a small one, not carved window by window */
+	if (size > WINDOW && !((got = pread(fd, head, sizeof(head), 0)) > 0 && rs_archive_sniff(head, (size_t)got)))
 		return scan_windows(set, path, fd, size, err);
 	if (size <= SMALL_FILE) {
 		if (read_small(fd, small, size, path, err) < 0)

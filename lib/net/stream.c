@@ -40,12 +40,12 @@ void rs_stream_init(struct rs_stream *s, rs_clock_fn clock, void *ctx, int64_t d
 
 int rs_stream_write(struct rs_stream *s, const void *buf, size_t len)
 {
-	return s->ws ? rs_stream_ws_write(s, buf, len) : rs_stream_raw_write(s, buf, len);
+	return s->layer_write ? s->layer_write(s, buf, len) : rs_stream_raw_write(s, buf, len);
 }
 
 long rs_stream_read(struct rs_stream *s, void *buf, size_t cap)
 {
-	return s->ws ? rs_stream_ws_read(s, buf, cap) : rs_stream_raw_read(s, buf, cap);
+	return s->layer_read ? s->layer_read(s, buf, cap) : rs_stream_raw_read(s, buf, cap);
 }
 
 void rs_stream_close(struct rs_stream *s)
@@ -53,11 +53,15 @@ void rs_stream_close(struct rs_stream *s)
 	free(s->wsbuf);
 	s->wsbuf = NULL;
 	s->ws = 0;
+	s->layer_write = NULL;
+	s->layer_read = NULL;
 	if (s->ssl && SSL_is_init_finished(s->ssl))
 		SSL_shutdown(s->ssl); /* one close_notify, without waiting for the peer's */
 	ERR_clear_error();
 	SSL_free(s->ssl);
 	SSL_CTX_free(s->ctx);
+	BIO_meth_free(s->bio_method);
+	s->bio_method = NULL;
 	if (s->fd >= 0)
 		close(s->fd);
 	s->ssl = NULL;
@@ -104,7 +108,7 @@ static int connect_addr(struct rs_stream *s, const struct addrinfo *ai, int time
 
 	s->fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
 	if (s->fd < 0)
-		return fail(s, RS_NET_IO, "socket: %s", strerror(errno));
+		return fail(s, RS_NET_INTERNAL, "socket: %s", strerror(errno));
 	if (connect(s->fd, ai->ai_addr, ai->ai_addrlen) == 0)
 		return 0;
 	if (errno != EINPROGRESS)
@@ -167,8 +171,11 @@ int rs_stream_raw_write(struct rs_stream *s, const void *buf, size_t len)
 			if (r <= 0) {
 				int e = SSL_get_error(s->ssl, r);
 				ERR_clear_error();
+				if (e == SSL_ERROR_ZERO_RETURN)
+					s->peer_closed = 1;
 				if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
-					return fail(s, RS_NET_CLOSED, "the connection closed while writing");
+					return fail(s, RS_NET_CLOSED, "%s", s->peer_closed ? "the server closed the connection"
+												: "the connection closed while writing");
 				if (wait_fd(s, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, s->step_ms) <= 0)
 					return fail(s, RS_NET_TIMEOUT, "timed out writing");
 				continue;
@@ -181,8 +188,10 @@ int rs_stream_raw_write(struct rs_stream *s, const void *buf, size_t len)
 					return fail(s, RS_NET_TIMEOUT, "timed out writing");
 				continue;
 			}
-			if (n < 0)
+			if (n < 0) {
+				s->peer_closed |= errno == EPIPE || errno == ECONNRESET;
 				return fail(s, RS_NET_CLOSED, "cannot write: %s", strerror(errno));
+			}
 		}
 		p += n;
 		len -= (size_t)n;
@@ -200,10 +209,12 @@ static long read_tls(struct rs_stream *s, void *buf, size_t cap)
 			return (long)got;
 		e = SSL_get_error(s->ssl, r);
 		ERR_clear_error();
-		if (e == SSL_ERROR_ZERO_RETURN)
+		/* close_notify, or closed without it as many servers do after a rejection (OpenSSL 3 reports the
+		 * latter as SSL_R_UNEXPECTED_EOF_WHILE_READING, SSL_get_error(3)) */
+		if (e == SSL_ERROR_ZERO_RETURN || e == SSL_ERROR_SYSCALL || s->peer_closed) {
+			s->peer_closed = 1;
 			return 0;
-		if (e == SSL_ERROR_SYSCALL)
-			return 0; /* closed without close_notify, as many servers do after a rejection */
+		}
 		if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
 			fail(s, RS_NET_CLOSED, "TLS error while reading");
 			return -1;
@@ -221,10 +232,12 @@ long rs_stream_raw_read(struct rs_stream *s, void *buf, size_t cap)
 		return read_tls(s, buf, cap);
 	for (;;) {
 		long n = recv(s->fd, buf, cap, 0);
-		if (n >= 0)
+		if (n > 0)
 			return n;
-		if (errno == ECONNRESET)
+		if (n == 0 || errno == ECONNRESET) {
+			s->peer_closed = 1;
 			return 0;
+		}
 		if (errno != EAGAIN && errno != EINTR) {
 			fail(s, RS_NET_CLOSED, "cannot read: %s", strerror(errno));
 			return -1;
@@ -268,7 +281,7 @@ static int make_ctx(struct rs_stream *s, const struct rs_tls_params *p)
 
 	s->ctx = SSL_CTX_new(TLS_client_method());
 	if (!s->ctx)
-		return fail(s, RS_NET_IO, "cannot create a TLS context");
+		return fail(s, RS_NET_INTERNAL, "cannot create a TLS context");
 	/* Verification is ours (rs_verify), after the handshake, so that the chain is captured whatever it is. */
 	SSL_CTX_set_verify(s->ctx, SSL_VERIFY_NONE, NULL);
 	SSL_CTX_set_security_level(s->ctx, 0);
@@ -282,6 +295,80 @@ static int make_ctx(struct rs_stream *s, const struct rs_tls_params *p)
 			return fail(s, RS_NET_IO, "cannot set ALPN");
 	}
 	return 0;
+}
+
+/*
+ * The TLS connection's socket BIO. OpenSSL's own socket BIO writes with write(2) (writesocket() in
+ * crypto/bio/bss_sock.c), so a peer that hung up kills the process with SIGPIPE; this one sends with
+ * MSG_NOSIGNAL (send(2)), and notes a hang-up (end of stream, ECONNRESET, EPIPE) for the probe's
+ * closed-by-peer result. The callbacks follow BIO_meth_new(3): a retry sets the retry flags, BIO_CTRL_FLUSH
+ * succeeds, BIO_CTRL_EOF reports end of stream (as the socket BIO does, so that OpenSSL 3 reports an unexpected
+ * EOF), other controls are not supported.
+ */
+static int bio_retryable(int e)
+{
+	return e == EAGAIN || e == EWOULDBLOCK || e == EINTR || e == EINPROGRESS;
+}
+
+static int bio_write(BIO *b, const char *buf, int len)
+{
+	struct rs_stream *s = BIO_get_data(b);
+	long n = send(s->fd, buf, (size_t)len, MSG_NOSIGNAL);
+
+	BIO_clear_retry_flags(b);
+	if (n < 0 && bio_retryable(errno))
+		BIO_set_retry_write(b);
+	else if (n < 0)
+		s->peer_closed |= errno == EPIPE || errno == ECONNRESET;
+	return (int)n;
+}
+
+static int bio_read(BIO *b, char *buf, int len)
+{
+	struct rs_stream *s = BIO_get_data(b);
+	long n = recv(s->fd, buf, (size_t)len, 0);
+
+	BIO_clear_retry_flags(b);
+	if (n < 0 && bio_retryable(errno))
+		BIO_set_retry_read(b);
+	else if (n == 0 || (n < 0 && errno == ECONNRESET))
+		s->peer_closed = 1;
+	return (int)n;
+}
+
+static long bio_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+	struct rs_stream *s = BIO_get_data(b);
+
+	(void)num;
+	(void)ptr;
+	switch (cmd) {
+	case BIO_CTRL_FLUSH: return 1;
+	case BIO_CTRL_EOF: return s->peer_closed;
+	default: return 0;
+	}
+}
+
+static int bio_create(BIO *b)
+{
+	BIO_set_init(b, 1);
+	return 1;
+}
+
+static BIO *nosigpipe_bio(struct rs_stream *s)
+{
+	BIO *b;
+
+	if (!s->bio_method) {
+		s->bio_method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "rootshift socket");
+		if (!s->bio_method || !BIO_meth_set_write(s->bio_method, bio_write) ||
+		    !BIO_meth_set_read(s->bio_method, bio_read) || !BIO_meth_set_ctrl(s->bio_method, bio_ctrl) ||
+		    !BIO_meth_set_create(s->bio_method, bio_create))
+			return NULL;
+	}
+	if ((b = BIO_new(s->bio_method)) != NULL)
+		BIO_set_data(b, s);
+	return b;
 }
 
 /* An alert from the server is "tls-alert"; anything else that breaks the handshake is a protocol error. */
@@ -300,14 +387,18 @@ static int handshake_failed(struct rs_stream *s)
 
 int rs_stream_tls(struct rs_stream *s, const struct rs_tls_params *p, int timeout_ms)
 {
+	BIO *bio;
 	int r, e;
 
 	if (make_ctx(s, p) < 0)
 		return -1;
-	if (!(s->ssl = SSL_new(s->ctx)) || !SSL_set_fd(s->ssl, s->fd))
-		return fail(s, RS_NET_IO, "cannot create a TLS connection");
+	if (!(s->ssl = SSL_new(s->ctx)))
+		return fail(s, RS_NET_INTERNAL, "cannot create a TLS connection");
+	if (!(bio = nosigpipe_bio(s)))
+		return fail(s, RS_NET_INTERNAL, "cannot create a TLS connection");
+	SSL_set_bio(s->ssl, bio, bio); /* the SSL owns it (one reference for both directions) */
 	if (p->sni && !SSL_set_tlsext_host_name(s->ssl, p->sni))
-		return fail(s, RS_NET_IO, "cannot set the server name");
+		return fail(s, RS_NET_INTERNAL, "cannot set the server name");
 	for (;;) {
 		ERR_clear_error();
 		r = SSL_connect(s->ssl);

@@ -636,8 +636,99 @@ static void view_free(unsigned char *view, size_t len)
 	free(view);
 }
 
-/* Judges one file's bytes into f. */
+static int scan_plain(struct filescan *f, struct rs_error *err);
+
+struct in_archive {
+	struct filescan *f; /* the archive file: its members' findings are moved into it */
+	struct rs_error *err;
+};
+
+/* Moves sub's findings (a member's) into f. */
+static int adopt(struct filescan *f, struct filescan *sub)
+{
+	if (f->n + sub->n > f->cap) {
+		size_t cap = f->cap ? f->cap : 16;
+		struct rs_pin_finding *v;
+		while (cap < f->n + sub->n)
+			cap *= 2;
+		if (!(v = realloc(f->v, cap * sizeof(*v))))
+			return -1;
+		f->v = v;
+		f->cap = cap;
+	}
+	if (sub->n)
+		memcpy(f->v + f->n, sub->v, sub->n * sizeof(*sub->v));
+	f->n += sub->n;
+	f->suppressed += sub->suppressed;
+	sub->n = 0;
+	return 0;
+}
+
+static int archive_member(void *arg, const char *name, const unsigned char *buf, size_t len)
+{
+	struct in_archive *ia = arg;
+	struct filescan sub;
+	int rv;
+
+	memset(&sub, 0, sizeof(sub));
+	sub.ps = ia->f->ps;
+	sub.path = name;
+	sub.buf = buf;
+	sub.len = len;
+	rv = scan_plain(&sub, ia->err);
+	if (rv == 0 && adopt(ia->f, &sub) < 0)
+		rv = rs_fail(ia->err, RS_ERR_NOMEM, "out of memory");
+	free(sub.v);
+	return rv;
+}
+
+/* What was not read of an archive (a limit, a corrupt part): an archive-unread note on the member or the archive. */
+static int archive_note(void *arg, const char *name, const char *message)
+{
+	struct in_archive *ia = arg;
+	struct filescan sub;
+	struct rs_pin_hit h;
+	int rv;
+
+	memset(&sub, 0, sizeof(sub));
+	sub.ps = ia->f->ps;
+	sub.path = name;
+	sub.buf = (const unsigned char *)"";
+	sub.binary = 1;
+	memset(&h, 0, sizeof(h));
+	h.rule = "archive-unread";
+	h.kind = "archive";
+	h.severity = RS_SEV_INFO;
+	h.confidence = "high";
+	h.value = "";
+	h.algorithm = "";
+	h.api = "";
+	h.message = message;
+	h.text = message;
+	rv = file_add(&sub, &h);
+	if (rv == 0 && adopt(ia->f, &sub) < 0)
+		rv = -1;
+	free(sub.v);
+	return rv < 0 ? rs_fail(ia->err, RS_ERR_NOMEM, "out of memory") : 0;
+}
+
+/* Judges one file's bytes into f: an archive member by member, anything else as it is. */
 static int scan_bytes(struct filescan *f, struct rs_error *err)
+{
+	if (f->len && rs_archive_sniff(f->buf, f->len)) {
+		struct in_archive ia = { f, err };
+		struct rs_archive_cb cb = { archive_member, archive_note, &ia };
+		int rv = rs_archive_each(f->buf, f->len, f->path, &cb, err);
+		if (rv != 1) {
+			if (rv == 0 && f->n > 1)
+				qsort(f->v, f->n, sizeof(*f->v), cmp_findings);
+			return rv;
+		}
+	}
+	return scan_plain(f, err);
+}
+
+static int scan_plain(struct filescan *f, struct rs_error *err)
 {
 	struct rs_pin_sink sink = { file_add, f };
 	struct rs_pin_context pc = f->ps->pc;

@@ -46,6 +46,10 @@ static const struct rs_pin_rule rules[] = {
 	  "A bundle of roots (Mozilla's, certifi's, ca-certificates', or one built into firmware) is what the device "
 	  "trusts. It must hold the roots the service's chains lead to now (for Azure IoT: DigiCert Global Root G2, and "
 	  "Microsoft RSA Root Certificate Authority 2017); update the bundle, or the package that ships it." },
+	{ "archive-unread", RS_SEV_INFO, "part of an archive or compressed file was not read",
+	  "Archives are opened in memory to a bounded depth and size: a member past a limit (an archive bomb, one "
+	  "member over 256 MiB, a fifth level of nesting) or a corrupt part is not read. Unpack it and scan the "
+	  "files if they matter." },
 	{ "verify-disabled", RS_SEV_ERROR, "certificate verification is turned off",
 	  "Without verification any server is accepted, and a migration test proves nothing. Turn verification on "
 	  "with a store holding the old and the new roots." },

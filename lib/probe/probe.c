@@ -200,30 +200,6 @@ int rs_probe_opts_set_websocket(struct rs_probe_opts *o, const char *path, struc
 	return set_str(&o->ws_path, path, err);
 }
 
-void rs_probe_set(struct rs_probe_result *r, enum rs_probe_code code, const char *stage, const char *fmt, ...)
-{
-	va_list ap;
-
-	r->code = code;
-	r->stage = stage;
-	va_start(ap, fmt);
-	vsnprintf(r->message, sizeof(r->message), fmt, ap);
-	va_end(ap);
-}
-
-void rs_probe_note(const struct rs_probe_opts *o, struct rs_probe_result *r, const char *fmt, ...)
-{
-	va_list ap;
-	char line[600];
-
-	if (!o->transcript)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	rs_buf_addf(&r->transcript, "%s\n", line);
-}
-
 static enum rs_probe_code net_code(enum rs_net_fail f)
 {
 	switch (f) {
@@ -232,6 +208,7 @@ static enum rs_probe_code net_code(enum rs_net_fail f)
 	case RS_NET_PROXY: return RS_PROBE_PROXY_FAILED;
 	case RS_NET_TLS_ALERT: return RS_PROBE_TLS_ALERT;
 	case RS_NET_TLS_PROTOCOL: return RS_PROBE_TLS_PROTOCOL_ERROR;
+	case RS_NET_INTERNAL: return RS_PROBE_INTERNAL_ERROR;
 	default: return RS_PROBE_TIMEOUT;
 	}
 }
@@ -302,7 +279,7 @@ static int tls_step(const struct rs_probe_opts *o, struct rs_stream *s, struct r
 	tls_facts(s, r);
 	rs_probe_note(o, r, "tls: %s %s, alpn '%s'", r->tls_version, r->cipher, r->alpn);
 	if (capture_chain(s, r) < 0) {
-		rs_probe_set(r, RS_PROBE_TLS_PROTOCOL_ERROR, "tls", "cannot read the served chain");
+		rs_probe_set(r, RS_PROBE_INTERNAL_ERROR, "tls", "cannot keep the served chain (out of memory)");
 		return -1;
 	}
 	return 0;
@@ -322,23 +299,11 @@ enum rs_probe_code rs_probe_code_for_verify(enum rs_verify_reason reason)
 /* The caller's verification options, with the host set to the target (a copy: theirs are borrowed). */
 static struct rs_verify_opts *verify_opts_for(const struct rs_probe_opts *o, struct rs_error *err)
 {
-	struct rs_verify_opts *v = rs_verify_opts_new();
-	size_t i;
+	struct rs_verify_opts *v = o->vopts ? rs_verify_opts_dup(o->vopts) : rs_verify_opts_new();
 
 	if (!v) {
 		rs_fail(err, RS_ERR_NOMEM, "out of memory");
 		return NULL;
-	}
-	if (o->vopts) {
-		v->at = o->vopts->at;
-		v->max_depth = o->vopts->max_depth;
-		v->max_chain_bytes = o->vopts->max_chain_bytes;
-		v->rsa_max_bits = o->vopts->rsa_max_bits;
-		v->max_work = o->vopts->max_work;
-		for (i = 0; i < o->vopts->n_deny_digest; i++)
-			rs_verify_opts_deny_digest(v, o->vopts->deny_digest[i], NULL);
-		for (i = 0; i < o->vopts->n_deny_key; i++)
-			rs_verify_opts_deny_key(v, o->vopts->deny_key[i], NULL);
 	}
 	if (rs_verify_opts_set_host(v, o->host, err) < 0) {
 		rs_verify_opts_free(v);
@@ -410,8 +375,7 @@ struct rs_probe_result *rs_probe_run(const struct rs_probe_opts *o, struct rs_er
 	if (rv == 0 && o->ws_path && (o->protocol == RS_PROTO_MQTT || o->protocol == RS_PROTO_DPS_MQTT)) {
 		rs_probe_note(o, r, "> GET %s (WebSocket upgrade, subprotocol mqtt)", o->ws_path);
 		if ((rv = rs_stream_ws_upgrade(&s, o->host, o->ws_path, "mqtt")) < 0)
-			rs_probe_set(r, s.fail == RS_NET_TIMEOUT ? RS_PROBE_TIMEOUT : RS_PROBE_PROTOCOL_ERROR, "protocol", "%s",
-				     s.message);
+			rs_probe_step_failed(r, &s, "after-upgrade-request", "%s", s.message);
 	}
 	if (rv == 0)
 		rs_probe_step(o, &s, r);

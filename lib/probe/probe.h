@@ -39,9 +39,13 @@ struct rs_probe_result {
 int rs_probe_step(const struct rs_probe_opts *o, struct rs_stream *s, struct rs_probe_result *r);
 /* parse.c: decoders of server bytes. */
 void rs_amqp_mechanisms(const unsigned char *p, size_t n, struct rs_buf *out);
-/* probe.c */
+/* result.c */
 void rs_probe_set(struct rs_probe_result *r, enum rs_probe_code code, const char *stage, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* A step after TLS failed: closed-by-peer at stage `after` (after-tls, after-connect, ...) when the server hung
+ * up, timeout when time ran out, else protocol-error at stage "protocol". */
+void rs_probe_step_failed(struct rs_probe_result *r, const struct rs_stream *s, const char *after, const char *fmt,
+			  ...) __attribute__((format(printf, 4, 5)));
 void rs_probe_note(const struct rs_probe_opts *o, struct rs_probe_result *r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

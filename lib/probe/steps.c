@@ -83,7 +83,8 @@ static int mqtt_connect(const struct rs_probe_opts *o, struct rs_stream *s, stru
 	rs_probe_note(o, r, "> CONNECT client_id='%s' username='%s' password='%s'", o->client_id ? o->client_id : "rootshift-probe",
 		      o->username ? o->username : "", o->password ? rs_mask_secret(o->password, masked, sizeof(masked)) : "");
 	if (send_packet(s, &p, &err) < 0) {
-		rs_probe_set(r, RS_PROBE_PROTOCOL_ERROR, "protocol", "cannot send CONNECT: %s", s->message[0] ? s->message : err.message);
+		rs_probe_step_failed(r, s, s->ws ? "after-upgrade" : "after-tls", "cannot send CONNECT: %s",
+				     s->message[0] ? s->message : err.message);
 		return -1;
 	}
 	return 0;
@@ -115,12 +116,11 @@ static int mqtt_connack(const struct rs_probe_opts *o, struct rs_stream *s, stru
 	int rv = read_packet(s, in, &p, &used, &err);
 
 	if (rv == 0) {
-		rs_probe_set(r, RS_PROBE_PROTOCOL_ERROR, "protocol", "the server closed the connection before CONNACK");
+		rs_probe_step_failed(r, s, "after-connect", "the server closed the connection before CONNACK");
 		return -1;
 	}
 	if (rv < 0 || p.type != RS_MQTT_CONNACK) {
-		rs_probe_set(r, s->fail == RS_NET_TIMEOUT ? RS_PROBE_TIMEOUT : RS_PROBE_PROTOCOL_ERROR, "protocol",
-			     "no CONNACK: %s", rv < 0 ? err.message : rs_mqtt_type_name(p.type));
+		rs_probe_step_failed(r, s, "after-connect", "no CONNACK: %s", rv < 0 ? err.message : rs_mqtt_type_name(p.type));
 		return -1;
 	}
 	rs_probe_note(o, r, "< CONNACK %d", p.return_code);
@@ -145,7 +145,7 @@ static int hub_mqtt(const struct rs_probe_opts *o, struct rs_stream *s, struct r
 	int rv = -1;
 
 	if (!in) {
-		rs_probe_set(r, RS_PROBE_PROTOCOL_ERROR, "protocol", "out of memory");
+		rs_probe_set(r, RS_PROBE_INTERNAL_ERROR, "protocol", "out of memory");
 		return -1;
 	}
 	in->len = 0;
@@ -221,9 +221,8 @@ static int dps_wait(const struct rs_probe_opts *o, struct rs_stream *s, struct i
 	for (i = 0; i < 16; i++) {
 		rv = read_packet(s, in, &p, &used, &err);
 		if (rv <= 0) {
-			rs_probe_set(r, rv == 0 ? RS_PROBE_PROTOCOL_ERROR : s->fail == RS_NET_TIMEOUT ? RS_PROBE_TIMEOUT : RS_PROBE_PROTOCOL_ERROR,
-				     "protocol", "no DPS registration response: %s",
-				     rv == 0 ? "the server closed the connection" : err.message);
+			rs_probe_step_failed(r, s, "after-register", "no DPS registration response: %s",
+					     rv == 0 ? "the server closed the connection" : err.message);
 			return -1;
 		}
 		rs_probe_note(o, r, "< %s %.*s", rs_mqtt_type_name(p.type), (int)p.topic.len, p.topic.ptr ? p.topic.ptr : "");
@@ -243,7 +242,7 @@ static int dps_mqtt(const struct rs_probe_opts *o, struct rs_stream *s, struct r
 	int rv = -1;
 
 	if (!in) {
-		rs_probe_set(r, RS_PROBE_PROTOCOL_ERROR, "protocol", "out of memory");
+		rs_probe_set(r, RS_PROBE_INTERNAL_ERROR, "protocol", "out of memory");
 		return -1;
 	}
 	in->len = 0;
@@ -253,7 +252,7 @@ static int dps_mqtt(const struct rs_probe_opts *o, struct rs_stream *s, struct r
 	if (r->status != 0)
 		goto out; /* a non-zero CONNACK is already the answer */
 	if (dps_subscribe_and_register(o, s, r) < 0) {
-		rs_probe_set(r, RS_PROBE_PROTOCOL_ERROR, "protocol", "cannot register: %s", s->message);
+		rs_probe_step_failed(r, s, "after-connack", "cannot register: %s", s->message);
 		rv = -1;
 		goto out;
 	}
@@ -311,7 +310,7 @@ static int https(const struct rs_probe_opts *o, struct rs_stream *s, struct rs_p
 	int status;
 
 	if (http_request(o, s, r) < 0) {
-		rs_probe_set(r, RS_PROBE_PROTOCOL_ERROR, "protocol", "cannot send the request: %s", s->message);
+		rs_probe_step_failed(r, s, "after-tls", "cannot send the request: %s", s->message);
 		return -1;
 	}
 	status = http_response(s, &resp);
@@ -324,9 +323,10 @@ static int https(const struct rs_probe_opts *o, struct rs_stream *s, struct rs_p
 		rs_probe_set(r, RS_PROBE_OK_AUTH_REJECTED, "protocol", "HTTP %d", status);
 	else if (status >= 200 && status < 400)
 		rs_probe_set(r, RS_PROBE_OK, "done", "HTTP %d", status);
+	else if (status < 0 && resp.len == 0)
+		rs_probe_step_failed(r, s, "after-request", "no HTTP response");
 	else if (status < 0)
-		rs_probe_set(r, s->fail == RS_NET_TIMEOUT ? RS_PROBE_TIMEOUT : RS_PROBE_PROTOCOL_ERROR, "protocol",
-			     "no HTTP response");
+		rs_probe_set(r, RS_PROBE_PROTOCOL_ERROR, "protocol", "the answer is not HTTP");
 	else
 		rs_probe_set(r, RS_PROBE_PROTOCOL_ERROR, "protocol", "HTTP %d", status);
 	rs_buf_release(&resp);
@@ -344,14 +344,17 @@ static int amqp(const struct rs_probe_opts *o, struct rs_stream *s, struct rs_pr
 
 	rs_probe_note(o, r, "> AMQP 3.1.0.0 (SASL)");
 	if (rs_stream_write(s, hdr, sizeof(hdr)) < 0) {
-		rs_probe_set(r, RS_PROBE_PROTOCOL_ERROR, "protocol", "cannot send the AMQP header: %s", s->message);
+		rs_probe_step_failed(r, s, "after-tls", "cannot send the AMQP header: %s", s->message);
 		return -1;
 	}
 	while (got < 8 + 8 && (n = rs_stream_read(s, in + got, sizeof(in) - got)) > 0)
 		got += (size_t)n;
+	if (got == 0) {
+		rs_probe_step_failed(r, s, "after-amqp-header", "no AMQP header in the answer");
+		return -1;
+	}
 	if (got < 8 || memcmp(in, hdr, 4)) {
-		rs_probe_set(r, got ? RS_PROBE_PROTOCOL_ERROR : s->fail == RS_NET_TIMEOUT ? RS_PROBE_TIMEOUT : RS_PROBE_PROTOCOL_ERROR,
-			     "protocol", "no AMQP header in the answer");
+		rs_probe_set(r, RS_PROBE_PROTOCOL_ERROR, "protocol", "no AMQP header in the answer");
 		return -1;
 	}
 	r->status = in[4];

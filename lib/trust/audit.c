@@ -438,15 +438,13 @@ static void notes_findings(struct ctx *c)
 
 static void decide(struct rs_verdict *v)
 {
-	size_t i;
+	size_t i, errors = 0, warnings = 0;
 
-	v->status = RS_STATUS_READY;
 	for (i = 0; i < v->reasons.n; i++) {
-		if (v->reasons.v[i].severity == RS_SEV_ERROR)
-			v->status = RS_STATUS_NOT_READY;
-		else if (v->reasons.v[i].severity == RS_SEV_WARNING && v->status == RS_STATUS_READY)
-			v->status = RS_STATUS_PARTIAL;
+		errors += v->reasons.v[i].severity == RS_SEV_ERROR;
+		warnings += v->reasons.v[i].severity == RS_SEV_WARNING;
 	}
+	v->status = rs_status_judge(errors, warnings);
 }
 
 static size_t usable_anchors(const struct rs_anchorset *set)
@@ -529,6 +527,16 @@ const struct rs_reason *rs_verdict_note_at(const struct rs_verdict *v, size_t i)
 const char *rs_status_name(enum rs_status s)
 {
 	return s == RS_STATUS_READY ? "ready" : s == RS_STATUS_PARTIAL ? "partial" : "not-ready";
+}
+
+enum rs_status rs_status_judge(size_t errors, size_t warnings)
+{
+	return errors ? RS_STATUS_NOT_READY : warnings ? RS_STATUS_PARTIAL : RS_STATUS_READY;
+}
+
+const char *rs_status_word(enum rs_status s)
+{
+	return s == RS_STATUS_READY ? "READY" : s == RS_STATUS_PARTIAL ? "PARTIAL" : "NOT READY";
 }
 
 const char *rs_severity_name(enum rs_severity s)

@@ -44,6 +44,9 @@ struct search {
 
 struct rs_verify_result {
 	enum rs_verify_reason reason;
+	enum rs_verify_policy policy;
+	const char *rule;
+	struct rs_certlist *skipped;   /* malformed store certificates, not used as anchors */
 	char message[512];
 	struct rs_certlist *paths[RS_VERIFY_MAX_PATHS];
 	size_t n_paths;
@@ -112,6 +115,23 @@ static void add_list(struct search *s, const struct rs_certlist *l, int anchor)
 
 	for (i = 0; l && i < rs_certlist_count(l); i++)
 		add_node(s, rs_certlist_at(l, i), rs_certlist_location(l, i), anchor);
+}
+
+/* The store without its malformed certificates (rs_cert_malformed), which go to skipped: a trust anchor that
+ * breaks RFC 5280 is reported and not used; the rest of the store is. */
+static int add_store(struct search *s, const struct rs_certlist *store, struct rs_certlist *skipped,
+		     struct rs_error *err)
+{
+	size_t i;
+
+	for (i = 0; store && i < rs_certlist_count(store); i++) {
+		struct rs_cert *c = rs_certlist_at(store, i);
+		if (!rs_cert_malformed(c))
+			add_node(s, c, rs_certlist_location(store, i), 1);
+		else if (rs_certlist_add(skipped, c, rs_certlist_location(store, i), err) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 static void release_nodes(struct search *s)
@@ -236,11 +256,12 @@ static void dead_end(struct search *s, size_t len)
 {
 	const struct rs_vnode *top = &s->nodes[s->cur.v[len - 1]];
 	const char *label = rs_verify_cert_label(top->cert);
-	struct rs_verify_fault f = { RS_VERIFY_UNTRUSTED_ROOT, (long)len - 1, "" };
+	struct rs_verify_fault f = { RS_VERIFY_UNTRUSTED_ROOT, "path.trust-anchor", (long)len - 1, "" };
 	char name[256];
 
 	if (top->bad_sig >= 0 && top->n_cand == 0) {
 		f.reason = RS_VERIFY_BAD_SIGNATURE;
+		f.rule = "path.signature";
 		snprintf(f.message, sizeof(f.message), "the signature of '%s' does not verify with the key of '%s'", label,
 			 rs_verify_cert_label(s->nodes[top->bad_sig].cert));
 		record_failure(s, RANK_BAD_SIGNATURE, len, &f);
@@ -291,7 +312,7 @@ static void extend(struct search *s, size_t len)
 		return;
 	}
 	if (len == RS_VERIFY_MAX_CERTS) {
-		struct rs_verify_fault f = { RS_VERIFY_PATH_TOO_LONG, -1, "" };
+		struct rs_verify_fault f = { RS_VERIFY_PATH_TOO_LONG, "path.length", -1, "" };
 		snprintf(f.message, sizeof(f.message), "no path of at most %d certificates reaches the trust store",
 			 RS_VERIFY_MAX_CERTS);
 		record_failure(s, RANK_DEAD_END, len, &f);
@@ -349,6 +370,8 @@ static int fill_result(struct rs_verify_result *r, struct search *s, struct rs_e
 	size_t i;
 
 	r->chain_bytes = s->chain_bytes;
+	r->policy = s->o->policy;
+	r->rule = "";
 	r->work = s->work > s->o->max_work ? s->o->max_work : s->work;
 	r->truncated = s->stopped;
 	r->failed_at = -1;
@@ -367,11 +390,13 @@ static int fill_result(struct rs_verify_result *r, struct search *s, struct rs_e
 	}
 	if (s->stopped) {
 		r->reason = RS_VERIFY_SEARCH_LIMIT;
+		r->rule = "path.work-limit";
 		snprintf(r->message, sizeof(r->message), "gave up after %zu steps without a valid path%s%s", r->work,
 			 s->best_rank ? "; best failed path: " : "", s->best_rank ? s->best_fault.message : "");
 		return 0;
 	}
 	r->reason = s->best_fault.reason;
+	r->rule = s->best_fault.rule ? s->best_fault.rule : "";
 	snprintf(r->message, sizeof(r->message), "%s", s->best_fault.message);
 	return 0;
 }
@@ -393,7 +418,6 @@ static int build_nodes(struct search *s, const struct rs_certlist *chain, const 
 		return -1;
 	add_list(s, chain, 0);
 	add_list(s, untrusted, 0);
-	add_list(s, store, 1);
 	return 0;
 }
 
@@ -413,10 +437,12 @@ struct rs_verify_result *rs_verify(const struct rs_certlist *chain, const struct
 		goto fail;
 	}
 	s->o = opts;
-	if (build_nodes(s, chain, untrusted, store) < 0) {
+	if (build_nodes(s, chain, untrusted, store) < 0 || !(r->skipped = rs_certlist_new())) {
 		rs_fail(err, RS_ERR_NOMEM, "out of memory");
 		goto fail;
 	}
+	if (add_store(s, store, r->skipped, err) < 0)
+		goto fail;
 	s->cur.v[0] = 0;
 	ERR_set_mark(); /* the search leaves nothing on OpenSSL's error queue */
 	extend(s, 1);
@@ -447,6 +473,7 @@ void rs_verify_result_free(struct rs_verify_result *r)
 	for (i = 0; i < r->n_paths; i++)
 		rs_certlist_free(r->paths[i]);
 	rs_certlist_free(r->failed);
+	rs_certlist_free(r->skipped);
 	free(r);
 }
 
@@ -495,4 +522,28 @@ size_t rs_verify_result_work(const struct rs_verify_result *r)
 int rs_verify_result_truncated(const struct rs_verify_result *r)
 {
 	return r->truncated;
+}
+
+const char *rs_verify_result_rule(const struct rs_verify_result *r)
+{
+	return r->n_paths ? "" : r->rule;
+}
+
+enum rs_verify_policy rs_verify_result_policy(const struct rs_verify_result *r)
+{
+	return r->policy;
+}
+
+size_t rs_verify_result_skipped_count(const struct rs_verify_result *r)
+{
+	return rs_certlist_count(r->skipped);
+}
+
+const struct rs_cert *rs_verify_result_skipped_at(const struct rs_verify_result *r, size_t i, const char **reason)
+{
+	const struct rs_cert *c = i < rs_certlist_count(r->skipped) ? rs_certlist_at(r->skipped, i) : NULL;
+
+	if (reason)
+		*reason = c ? rs_cert_malformed(c) : NULL;
+	return c;
 }

@@ -1,6 +1,9 @@
 /* verify_opts.c: the configuration of the path builder (what to check, what the device can do). */
 #include "verify.h"
 
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +17,8 @@ struct rs_verify_opts *rs_verify_opts_new(void)
 		return NULL;
 	o->max_depth = -1;
 	o->max_work = RS_VERIFY_DEFAULT_WORK;
+	o->policy = RS_VERIFY_POLICY_WEBPKI;
+	o->min_rsa_bits = -1;
 	return o;
 }
 
@@ -28,6 +33,9 @@ void rs_verify_opts_free(struct rs_verify_opts *o)
 		free(o->deny_digest[i]);
 	for (i = 0; i < o->n_deny_key; i++)
 		free(o->deny_key[i]);
+	for (i = 0; i < o->n_allow_key; i++)
+		free(o->allow_key[i]);
+	sk_X509_CRL_pop_free(o->crls, X509_CRL_free);
 	free(o);
 }
 
@@ -100,4 +108,139 @@ int rs_verify_opts_deny_key(struct rs_verify_opts *o, const char *key, struct rs
 	if (!key || !*key)
 		return rs_fail(err, RS_ERR_USAGE, "empty key algorithm");
 	return add_name(o->deny_key, &o->n_deny_key, key, err);
+}
+
+void rs_verify_opts_set_policy(struct rs_verify_opts *o, enum rs_verify_policy policy)
+{
+	o->policy = policy == RS_VERIFY_POLICY_RFC5280 ? RS_VERIFY_POLICY_RFC5280 : RS_VERIFY_POLICY_WEBPKI;
+}
+
+enum rs_verify_policy rs_verify_opts_policy(const struct rs_verify_opts *o)
+{
+	return o->policy;
+}
+
+const char *rs_verify_policy_name(enum rs_verify_policy policy)
+{
+	return policy == RS_VERIFY_POLICY_RFC5280 ? "rfc5280" : "webpki";
+}
+
+int rs_verify_policy_parse(const char *name, enum rs_verify_policy *out, struct rs_error *err)
+{
+	if (name && rs_streq_ci(name, "webpki"))
+		*out = RS_VERIFY_POLICY_WEBPKI;
+	else if (name && rs_streq_ci(name, "rfc5280"))
+		*out = RS_VERIFY_POLICY_RFC5280;
+	else
+		return rs_fail(err, RS_ERR_USAGE, "unknown policy '%s' (use webpki or rfc5280)", name ? name : "");
+	return 0;
+}
+
+void rs_verify_opts_set_min_rsa_bits(struct rs_verify_opts *o, int bits)
+{
+	o->min_rsa_bits = bits < 0 ? -1 : bits;
+}
+
+int rs_verify_opts_allow_key(struct rs_verify_opts *o, const char *what, struct rs_error *err)
+{
+	if (!what || !*what)
+		return rs_fail(err, RS_ERR_USAGE, "empty key algorithm");
+	return add_name(o->allow_key, &o->n_allow_key, what, err);
+}
+
+/* PEM (every X509 CRL block) or one DER CRL. */
+int rs_verify_opts_add_crls(struct rs_verify_opts *o, const unsigned char *buf, size_t len, const char *name,
+			    struct rs_error *err)
+{
+	const unsigned char *p = buf;
+	X509_CRL *crl;
+	BIO *bio;
+	int n = 0;
+
+	if (!name)
+		name = "CRL";
+	if (len > LONG_MAX)
+		return rs_fail(err, RS_ERR_LIMIT, "'%s' is too large", name);
+	if (!o->crls && !(o->crls = sk_X509_CRL_new_null()))
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	if ((crl = d2i_X509_CRL(NULL, &p, (long)len)) != NULL) {
+		if (p != buf + len) {
+			X509_CRL_free(crl);
+			return rs_fail(err, RS_ERR_PARSE, "'%s': trailing data after the CRL", name);
+		}
+		if (!sk_X509_CRL_push(o->crls, crl)) {
+			X509_CRL_free(crl);
+			return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+		}
+		return 0;
+	}
+	ERR_clear_error();
+	if (!(bio = BIO_new_mem_buf(buf, (int)(len > INT_MAX ? INT_MAX : len))))
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	while ((crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL)) != NULL) {
+		if (!sk_X509_CRL_push(o->crls, crl)) {
+			X509_CRL_free(crl);
+			BIO_free(bio);
+			return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+		}
+		n++;
+	}
+	BIO_free(bio);
+	ERR_clear_error();
+	if (!n)
+		return rs_fail(err, RS_ERR_PARSE, "'%s' holds no CRL (PEM or DER)", name);
+	return 0;
+}
+
+int rs_verify_opts_add_crl_path(struct rs_verify_opts *o, const char *path, struct rs_error *err)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int rv;
+
+	if (rs_read_file(path, 64u << 20, &data, &len, err) < 0)
+		return -1;
+	rv = rs_verify_opts_add_crls(o, data, len, path, err);
+	free(data);
+	return rv;
+}
+
+struct rs_verify_opts *rs_verify_opts_dup(const struct rs_verify_opts *from)
+{
+	struct rs_verify_opts *o = rs_verify_opts_new();
+	size_t i;
+	int ok = 1;
+
+	if (!o)
+		return NULL;
+	o->at = from->at;
+	o->max_depth = from->max_depth;
+	o->max_chain_bytes = from->max_chain_bytes;
+	o->rsa_max_bits = from->rsa_max_bits;
+	o->max_work = from->max_work;
+	o->policy = from->policy;
+	o->min_rsa_bits = from->min_rsa_bits;
+	for (i = 0; ok && i < from->n_deny_digest; i++)
+		ok = rs_verify_opts_deny_digest(o, from->deny_digest[i], NULL) == 0;
+	for (i = 0; ok && i < from->n_deny_key; i++)
+		ok = rs_verify_opts_deny_key(o, from->deny_key[i], NULL) == 0;
+	for (i = 0; ok && i < from->n_allow_key; i++)
+		ok = rs_verify_opts_allow_key(o, from->allow_key[i], NULL) == 0;
+	if (ok && from->host)
+		ok = rs_verify_opts_set_host(o, from->host, NULL) == 0;
+	if (ok && from->crls)
+		ok = (o->crls = sk_X509_CRL_new_null()) != NULL;
+	for (i = 0; ok && from->crls && i < (size_t)sk_X509_CRL_num(from->crls); i++) {
+		X509_CRL *crl = sk_X509_CRL_value(from->crls, (int)i);
+		ok = X509_CRL_up_ref(crl) == 1;
+		if (ok && !sk_X509_CRL_push(o->crls, crl)) {
+			X509_CRL_free(crl);
+			ok = 0;
+		}
+	}
+	if (!ok) {
+		rs_verify_opts_free(o);
+		return NULL;
+	}
+	return o;
 }

@@ -2,9 +2,13 @@
 #include "internal.h"
 
 #include <openssl/bio.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/err.h>
 #include <openssl/obj_mac.h>
+#include <openssl/pem.h>
 #include <openssl/x509v3.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +27,7 @@ struct rs_cert {
 	char key_type[16], key_curve[64], sig_alg[64];
 	int key_bits, is_ca, self_issued;
 	long path_len;
+	char malformed[200];             /* why the certificate breaks RFC 5280's encoding rules, or "" */
 	rs_time not_before, not_after;
 	struct strlist san, ku, eku;
 };
@@ -264,13 +269,56 @@ static int serial_and_names(struct rs_cert *c)
 	return c->subject && c->issuer && c->cn ? 0 : -1;
 }
 
-static int basics(struct rs_cert *c)
+/* RFC 5280 encoding rules that OpenSSL's parser lets through or only flags: every extension at most once (4.2),
+ * every extension rootshift knows decodes, key usage with at least one bit (4.2.1.3), subjectAltName and
+ * authorityInfoAccess with at least one entry (4.2.1.6, 4.2.2.1). Fills c->malformed; "" when none applies. */
+static void find_malformed(struct rs_cert *c)
+{
+	const STACK_OF(X509_EXTENSION) *exts = X509_get0_extensions(c->x509);
+	int i, j, n = sk_X509_EXTENSION_num(exts);
+	char oid[80];
+
+	for (i = 0; i < n && !c->malformed[0]; i++) {
+		X509_EXTENSION *e = sk_X509_EXTENSION_value(exts, i);
+		const ASN1_OBJECT *obj = X509_EXTENSION_get_object(e);
+		int nid = OBJ_obj2nid(obj);
+		const X509V3_EXT_METHOD *method;
+		void *v;
+
+		OBJ_obj2txt(oid, sizeof(oid), obj, 0);
+		for (j = i + 1; j < n; j++)
+			if (!OBJ_cmp(obj, X509_EXTENSION_get_object(sk_X509_EXTENSION_value(exts, j)))) {
+				snprintf(c->malformed, sizeof(c->malformed), "the %s extension appears twice", oid);
+				return;
+			}
+		if (!(method = X509V3_EXT_get(e)))
+			continue;
+		if (!(v = X509V3_EXT_d2i(e))) {
+			snprintf(c->malformed, sizeof(c->malformed), "the %s extension does not decode", oid);
+			return;
+		}
+		if ((nid == NID_subject_alt_name && sk_GENERAL_NAME_num(v) == 0) ||
+		    (nid == NID_info_access && sk_ACCESS_DESCRIPTION_num(v) == 0))
+			snprintf(c->malformed, sizeof(c->malformed), "the %s extension is an empty list", oid);
+		else if (nid == NID_key_usage && ASN1_STRING_length(v) == 0)
+			snprintf(c->malformed, sizeof(c->malformed), "the key usage extension has no bit set");
+		if (method->it)
+			ASN1_item_free(v, ASN1_ITEM_ptr(method->it));
+		else if (method->ext_free)
+			method->ext_free(v);
+	}
+	if (!c->malformed[0] && (X509_get_extension_flags(c->x509) & EXFLAG_INVALID))
+		snprintf(c->malformed, sizeof(c->malformed), "an extension breaks RFC 5280's encoding rules");
+}
+
+static int basics(struct rs_cert *c, int keep_malformed)
 {
 	int nid = X509_get_signature_nid(c->x509);
 
 	/* X509_check_ca caches the extensions and tells us whether they parse at all. */
 	X509_check_ca(c->x509);
-	if (X509_get_extension_flags(c->x509) & EXFLAG_INVALID)
+	find_malformed(c);
+	if (!keep_malformed && (X509_get_extension_flags(c->x509) & EXFLAG_INVALID))
 		return -1;
 	c->is_ca = (X509_get_extension_flags(c->x509) & EXFLAG_CA) != 0;
 	c->path_len = X509_get_pathlen(c->x509);
@@ -284,6 +332,11 @@ static int basics(struct rs_cert *c)
 
 struct rs_cert *rs_cert_from_x509(X509 *x, struct rs_error *err)
 {
+	return rs_cert_from_x509_ex(x, 0, err);
+}
+
+struct rs_cert *rs_cert_from_x509_ex(X509 *x, int keep_malformed, struct rs_error *err)
+{
 	struct rs_cert *c = calloc(1, sizeof(*c));
 	unsigned char *der = NULL;
 	int n;
@@ -293,6 +346,7 @@ struct rs_cert *rs_cert_from_x509(X509 *x, struct rs_error *err)
 		return NULL;
 	}
 	c->refs = 1;
+	ERR_set_mark(); /* a certificate that is made leaves nothing on OpenSSL's error queue */
 	X509_up_ref(x);
 	c->x509 = x;
 	n = i2d_X509(x, &der);
@@ -302,7 +356,7 @@ struct rs_cert *rs_cert_from_x509(X509 *x, struct rs_error *err)
 	}
 	c->der = der;
 	c->der_len = (size_t)n;
-	if (basics(c) < 0) {
+	if (basics(c, keep_malformed) < 0) {
 		rs_fail(err, RS_ERR_PARSE, "certificate has invalid extensions or dates");
 		goto fail;
 	}
@@ -311,8 +365,10 @@ struct rs_cert *rs_cert_from_x509(X509 *x, struct rs_error *err)
 		rs_fail_ssl(err, RS_ERR_PARSE, "cannot read certificate fields");
 		goto fail;
 	}
+	ERR_pop_to_mark();
 	return c;
 fail:
+	ERR_clear_last_mark();
 	rs_cert_free(c);
 	return NULL;
 }
@@ -339,6 +395,34 @@ struct rs_cert *rs_cert_from_der(const unsigned char *der, size_t len, struct rs
 	}
 	c = rs_cert_from_x509(x, err);
 	X509_free(x);
+	return c;
+}
+
+/* Exactly one PEM certificate and nothing else that OpenSSL reads as PEM: what a catalog entry holds. */
+struct rs_cert *rs_cert_from_pem(const char *pem, size_t len, struct rs_error *err)
+{
+	BIO *bio;
+	X509 *x = NULL, *extra = NULL;
+	struct rs_cert *c = NULL;
+
+	if (len > INT_MAX) {
+		rs_fail(err, RS_ERR_LIMIT, "certificate too large");
+		return NULL;
+	}
+	if (!(bio = BIO_new_mem_buf(pem, (int)len))) {
+		rs_fail(err, RS_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	if (!(x = PEM_read_bio_X509(bio, NULL, NULL, NULL)))
+		rs_fail(err, RS_ERR_PARSE, "not one readable PEM certificate");
+	else if ((extra = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL)
+		rs_fail(err, RS_ERR_PARSE, "must hold exactly one certificate");
+	else
+		c = rs_cert_from_x509(x, err);
+	ERR_clear_error();
+	X509_free(extra);
+	X509_free(x);
+	BIO_free(bio);
 	return c;
 }
 
@@ -394,6 +478,7 @@ const char *rs_cert_key_curve(const struct rs_cert *c) { return c->key_curve; }
 const char *rs_cert_sig_alg(const struct rs_cert *c) { return c->sig_alg; }
 const char *rs_cert_ski(const struct rs_cert *c) { return c->ski; }
 const char *rs_cert_aki(const struct rs_cert *c) { return c->aki; }
+const char *rs_cert_malformed(const struct rs_cert *c) { return c->malformed[0] ? c->malformed : NULL; }
 size_t rs_cert_san_count(const struct rs_cert *c) { return c->san.n; }
 const char *rs_cert_san_at(const struct rs_cert *c, size_t i) { return i < c->san.n ? c->san.v[i] : NULL; }
 size_t rs_cert_key_usage_count(const struct rs_cert *c) { return c->ku.n; }

@@ -1,7 +1,7 @@
 /* limbo.c: runs the x509-limbo suite (tests/data/limbo/limbo.json) through rootshift's path builder and, in the
  * same run, through OpenSSL 3.0's X509_verify_cert, and writes limbo's result format for each.
  *
- * usage: limbo LIMBO.JSON [--out FILE] [--openssl-out FILE] [--min-pass N] [--verbose]
+ * usage: limbo LIMBO.JSON [--out FILE] [--openssl-out FILE] [--min-pass N] [--verbose] [--policy webpki|rfc5280]
  *
  * A case passes when the actual result (SUCCESS or FAILURE) equals the expected one. Every case where rootshift and
  * OpenSSL differ is printed (DIFF); --verbose also prints every case rootshift fails (FAIL). Exits 1 when rootshift passes
@@ -10,6 +10,7 @@
 #include "internal.h"
 
 #include <jansson.h>
+#include <openssl/pem.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
@@ -22,20 +23,24 @@ struct lcase {
 	rs_time at;
 	const char *host;  /* DNS name or IP address, or NULL */
 	int max_depth;     /* -1 when none */
+	json_t *crls;      /* the case's CRLs (PEM strings), borrowed, or NULL */
 	char context[512]; /* why the certificates could not be read, or "" */
 };
 
 static int add_pems(struct rs_certlist *l, json_t *v, struct lcase *c)
 {
+	/* Malformed certificates are loaded, and the path builder says "not valid" (rfc5280.well-formed). */
+	static const struct rs_load_opts keep = { NULL, 0, 1 };
+	const struct rs_load_opts *lo = &keep;
 	struct rs_error err;
 	size_t i;
 	json_t *s;
 
 	if (json_is_string(v))
-		return rs_load_mem(l, (const unsigned char *)json_string_value(v), json_string_length(v), "peer", NULL,
+		return rs_load_mem(l, (const unsigned char *)json_string_value(v), json_string_length(v), "peer", lo,
 				   &err) < 0 ? (snprintf(c->context, sizeof(c->context), "%s", err.message), -1) : 0;
 	json_array_foreach(v, i, s)
-		if (rs_load_mem(l, (const unsigned char *)json_string_value(s), json_string_length(s), "cert", NULL,
+		if (rs_load_mem(l, (const unsigned char *)json_string_value(s), json_string_length(s), "cert", lo,
 				&err) < 0) {
 			snprintf(c->context, sizeof(c->context), "%s", err.message);
 			return -1;
@@ -55,6 +60,7 @@ static int read_case(json_t *t, struct lcase *c)
 	c->at = (rs_time)time(NULL);
 	c->max_depth = json_is_integer(depth) ? (int)json_integer_value(depth) : -1;
 	c->host = json_is_object(name) ? json_string_value(json_object_get(name, "value")) : NULL;
+	c->crls = json_is_array(json_object_get(t, "crls")) ? json_object_get(t, "crls") : NULL;
 	if (json_is_string(time_v) && rs_time_parse(json_string_value(time_v), &c->at, NULL) < 0) {
 		snprintf(c->context, sizeof(c->context), "cannot parse validation_time");
 		return -1;
@@ -75,6 +81,8 @@ static void release_case(struct lcase *c)
 	rs_certlist_free(c->trusted);
 }
 
+static enum rs_verify_policy policy = RS_VERIFY_POLICY_WEBPKI;
+
 static int run_rootshift(const struct lcase *c, char *context, size_t size)
 {
 	struct rs_verify_opts *o = rs_verify_opts_new();
@@ -84,12 +92,22 @@ static int run_rootshift(const struct lcase *c, char *context, size_t size)
 
 	if (!o)
 		return 0;
+	size_t i;
+	json_t *crl;
+	int crl_rv = 0;
+
 	rs_verify_opts_set_time(o, c->at);
 	rs_verify_opts_set_max_depth(o, c->max_depth);
-	if (rs_verify_opts_set_host(o, c->host, &err) == 0 && (r = rs_verify(c->peer, c->untrusted, c->trusted, o, &err))) {
+	rs_verify_opts_set_policy(o, policy);
+	json_array_foreach(c->crls, i, crl)
+		if (crl_rv == 0 && json_is_string(crl))
+			crl_rv = rs_verify_opts_add_crls(o, (const unsigned char *)json_string_value(crl),
+							 json_string_length(crl), "crl", &err);
+	if (crl_rv == 0 && rs_verify_opts_set_host(o, c->host, &err) == 0 &&
+	    (r = rs_verify(c->peer, c->untrusted, c->trusted, o, &err))) {
 		ok = rs_verify_result_ok(r);
-		snprintf(context, size, "%s%s%s", rs_verify_reason_code(rs_verify_result_reason(r)), ok ? "" : ": ",
-			 rs_verify_result_message(r));
+		snprintf(context, size, "%s%s%s%s%s", rs_verify_reason_code(rs_verify_result_reason(r)), ok ? "" : " [",
+			 rs_verify_result_rule(r), ok ? "" : "]: ", rs_verify_result_message(r));
 	} else
 		snprintf(context, size, "error: %s", err.message);
 	rs_verify_result_free(r);
@@ -103,6 +121,8 @@ static int run_openssl(const struct lcase *c, char *context, size_t size)
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
 	STACK_OF(X509) *chain = sk_X509_new_null();
 	X509_VERIFY_PARAM *param;
+	json_t *crl_pem;
+	unsigned long crl_flags = 0;
 	size_t i;
 	int ok = 0;
 
@@ -112,11 +132,22 @@ static int run_openssl(const struct lcase *c, char *context, size_t size)
 		sk_X509_push(chain, rs_cert_get0_x509(rs_certlist_at(c->untrusted, i)));
 	for (i = 0; i < rs_certlist_count(c->trusted); i++)
 		X509_STORE_add_cert(store, rs_cert_get0_x509(rs_certlist_at(c->trusted, i)));
+	json_array_foreach(c->crls, i, crl_pem) {
+		BIO *bio = BIO_new_mem_buf(json_string_value(crl_pem), (int)json_string_length(crl_pem));
+		X509_CRL *crl = bio ? PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL) : NULL;
+		if (crl) {
+			X509_STORE_add_crl(store, crl);
+			crl_flags = X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL;
+		}
+		X509_CRL_free(crl);
+		BIO_free(bio);
+	}
 	if (X509_STORE_CTX_init(ctx, store, rs_cert_get0_x509(rs_certlist_at(c->peer, 0)), chain) != 1)
 		goto out;
 	param = X509_STORE_CTX_get0_param(ctx);
 	X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER);
 	X509_VERIFY_PARAM_set_time(param, (time_t)c->at);
+	X509_VERIFY_PARAM_set_flags(param, crl_flags);
 	if (c->max_depth >= 0)
 		X509_VERIFY_PARAM_set_depth(param, c->max_depth);
 	if (c->host && X509_VERIFY_PARAM_set1_ip_asc(param, c->host) != 1)
@@ -217,19 +248,26 @@ int main(int argc, char **argv)
 			min_pass = strtol(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--verbose"))
 			verbose = 1;
+		else if (!strcmp(argv[i], "--policy") && i + 1 < argc) {
+			if (rs_verify_policy_parse(argv[++i], &policy, NULL) < 0) {
+				fprintf(stderr, "limbo: unknown policy '%s'\n", argv[i]);
+				return 2;
+			}
+		}
 		else
 			in = argv[i];
 	}
 	if (!in || !(doc = json_load_file(in, 0, &jerr))) {
-		fprintf(stderr, "usage: limbo LIMBO.JSON [--out FILE] [--openssl-out FILE] [--min-pass N] [--verbose]%s%s\n",
+		fprintf(stderr, "usage: limbo LIMBO.JSON [--out FILE] [--openssl-out FILE] [--min-pass N] [--verbose] "
+			"[--policy webpki|rfc5280]%s%s\n",
 			in ? "\nlimbo: " : "", in ? jerr.text : "");
 		return 2;
 	}
 	cases = json_object_get(doc, "testcases");
 	json_array_foreach(cases, k, t)
 		run_one(t, rs_doc, ossl_doc, &n, verbose);
-	printf("x509-limbo: %zu cases; rootshift passes %zu, openssl passes %zu; only rootshift right %zu, only openssl "
-	       "right %zu\n", n.total, n.rs_pass, n.ossl_pass, n.rs_only, n.ossl_only);
+	printf("x509-limbo (policy %s): %zu cases; rootshift passes %zu, openssl passes %zu; only rootshift right %zu, only openssl "
+	       "right %zu\n", rs_verify_policy_name(policy), n.total, n.rs_pass, n.ossl_pass, n.rs_only, n.ossl_only);
 	if (write_doc(rs_doc, out) < 0 || write_doc(ossl_doc, ossl_out) < 0)
 		rv = 2;
 	else if ((long)n.rs_pass < min_pass) {

@@ -157,8 +157,9 @@ static void test_minimal_over_time(void **state)
 	}
 }
 
-/* The default mode warns when an intermediate valid at T is not covered (before the old hierarchy expired). */
-static void test_default_warns_uncovered(void **state)
+/* Inside the migration window (before migration_complete) the default keeps a usable old root, with a note saying
+ * why and until when; a source without it gets a warning and the uncovered intermediates are noted. */
+static void test_default_keeps_old_in_window(void **state)
 {
 	struct rs_catalog *cat;
 	struct rs_anchorset *src;
@@ -166,9 +167,29 @@ static void test_default_warns_uncovered(void **state)
 
 	(void)state;
 	assert_int_equal(rs_bundle_problem_count(b), 0);
+	assert_int_equal(rs_bundle_count(b), 3);
+	assert_non_null(strstr(rs_bundle_why_at(b, 2), "until 2024-09-30"));
 	assert_true(rs_bundle_note_count(b) > 0);
-	assert_string_equal(rs_bundle_note_at(b, 0)->code, "intermediate-uncovered");
-	assert_non_null(strstr(rs_bundle_note_at(b, 0)->action, "--keep-old"));
+	assert_string_equal(rs_bundle_note_at(b, 0)->code, "old-kept");
+	assert_non_null(strstr(rs_bundle_note_at(b, 0)->message, "2024-09-30"));
+	rs_bundle_free(b);
+	rs_anchorset_free(src);
+	rs_catalog_free(cat);
+	b = select_ok(DATA("g2_ms2017.pem"), "2024-03-01", 0, 0, &cat, &src);
+	assert_int_equal(rs_bundle_problem_count(b), 0);
+	assert_int_equal(rs_bundle_count(b), 2);
+	assert_string_equal(rs_bundle_note_at(b, 0)->code, "old-unavailable");
+	assert_true(rs_bundle_note_count(b) > 1);
+	assert_string_equal(rs_bundle_note_at(b, 1)->code, "intermediate-uncovered");
+	assert_non_null(strstr(rs_bundle_note_at(b, 1)->action, "--keep-old"));
+	rs_bundle_free(b);
+	rs_anchorset_free(src);
+	rs_catalog_free(cat);
+	/* after the window: the old root is left out; only its intermediates still valid are noted */
+	b = select_ok(DATA("certifi-2025.01.31.pem"), "2024-10-01", 0, 0, &cat, &src);
+	assert_int_equal(rs_bundle_count(b), 2);
+	for (size_t i = 0; i < rs_bundle_note_count(b); i++)
+		assert_string_equal(rs_bundle_note_at(b, i)->code, "intermediate-uncovered");
 	rs_bundle_free(b);
 	rs_anchorset_free(src);
 	rs_catalog_free(cat);
@@ -456,15 +477,63 @@ static void test_check_fails(void **state)
 		if (!strcmp(rs_bundle_check_at(chk, i)->status, "failed")) {
 			failed++;
 			assert_int_equal(rs_bundle_check_at(chk, i)->reason, RS_VERIFY_UNTRUSTED_ROOT);
+			/* the Microsoft RSA Root 2017 twins: recommended, not required */
+			assert_int_equal(rs_bundle_check_at(chk, i)->severity, RS_SEV_WARNING);
 		}
 	assert_int_equal(failed, 4);
+	assert_int_equal(rs_bundle_check_status(chk), RS_STATUS_PARTIAL);
 	rs_bundle_check_free(chk);
 	/* far in the future no catalog intermediate is valid: nothing proves the bundle */
 	chk = rs_bundle_check(set, cat, p, day("2040-01-01"), NULL);
 	assert_non_null(chk);
 	assert_false(rs_bundle_check_ok(chk));
+	assert_int_equal(rs_bundle_check_status(chk), RS_STATUS_NOT_READY);
 	rs_bundle_check_free(chk);
 	rs_anchorset_free(set);
+	rs_catalog_free(cat);
+}
+
+/* One verdict for every command: audit and the proof of a bundle give the same word on the same store. */
+static void test_same_verdict_as_audit(void **state)
+{
+	static const struct {
+		const char *store, *at;
+		enum rs_status want;
+	} cases[] = {
+		{ "digicert_global_root_g2.pem", "2026-01-02", RS_STATUS_PARTIAL },
+		{ "baltimore_cybertrust_root.pem", "2026-01-02", RS_STATUS_NOT_READY },
+		{ "g2_ms2017.pem", "2026-01-02", RS_STATUS_READY },
+		{ "digicert_global_root_g2.pem", "2023-06-01", RS_STATUS_PARTIAL },
+		{ "baltimore_cybertrust_root.pem", "2023-06-01", RS_STATUS_NOT_READY },
+		{ "g2_ms2017.pem", "2023-06-01", RS_STATUS_PARTIAL },
+	};
+	struct rs_catalog *cat = catalog();
+	const struct rs_profile *p = rs_catalog_profile(cat, "azure-iot");
+	char path[512];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(rs_status_judge(0, 0), RS_STATUS_READY);
+	assert_int_equal(rs_status_judge(0, 2), RS_STATUS_PARTIAL);
+	assert_int_equal(rs_status_judge(1, 2), RS_STATUS_NOT_READY);
+	assert_string_equal(rs_status_word(RS_STATUS_NOT_READY), "NOT READY");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct rs_anchorset *set;
+		struct rs_bundle_check *chk;
+		struct rs_verdict *v;
+		snprintf(path, sizeof(path), "%s%s", DATA(""), cases[i].store);
+		set = scan(path);
+		chk = rs_bundle_check(set, cat, p, day(cases[i].at), NULL);
+		v = rs_audit(set, cat, p, day(cases[i].at), NULL);
+		assert_non_null(chk);
+		assert_non_null(v);
+		if (rs_bundle_check_status(chk) != cases[i].want || rs_verdict_status(v) != cases[i].want)
+			fail_msg("%s at %s: check %s, audit %s", cases[i].store, cases[i].at,
+				 rs_status_name(rs_bundle_check_status(chk)), rs_status_name(rs_verdict_status(v)));
+		rs_verdict_free(v);
+		rs_bundle_check_free(chk);
+		rs_anchorset_free(set);
+	}
 	rs_catalog_free(cat);
 }
 
@@ -474,13 +543,14 @@ int main(void)
 		cmocka_unit_test(test_default_selection),
 		cmocka_unit_test(test_problems),
 		cmocka_unit_test(test_minimal_over_time),
-		cmocka_unit_test(test_default_warns_uncovered),
+		cmocka_unit_test(test_default_keeps_old_in_window),
 		cmocka_unit_test(test_roundtrip_every_format),
 		cmocka_unit_test(test_file_names_and_options),
 		cmocka_unit_test(test_esp_idf_sorted),
 		cmocka_unit_test(test_ecc_roots),
 		cmocka_unit_test(test_hashed_dir_collision),
 		cmocka_unit_test(test_check_fails),
+		cmocka_unit_test(test_same_verdict_as_audit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

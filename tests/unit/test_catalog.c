@@ -130,8 +130,12 @@ static const struct bad_case bad[] = {
 	  "$.certificates[0].issuers[0]: names no certificate of this profile" },
 	{ HEAD "\"certificates\":[{\"id\":\"r\",\"name\":\"R\",\"kind\":\"root\",\"sha1\":\"d4de20d05e66fc53fe1a50882c78db2852cae474\","
 	  "\"pem\":\"-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\\n\"}]}",
-	  "$.certificates[0].pem: cannot parse 'pem' line 1: bad certificate" },
+	  "$.certificates[0].pem: not one readable PEM certificate" },
 	{ HEAD "\"id\":\"t\"}", "duplicate object key" },
+	{ HEAD "\"certificates\":[" ROOT "],\"rulez\":{}}", "unknown key 'rulez' at line 1 column " },
+	{ HEAD "\"certificates\":[" ROOT "],\"rules\":{\"required\":[\"r\"],\"recomended\":[]}}",
+	  "in rules (did you mean 'recommended'?)" },
+	{ HEAD "\"certificates\":[{\"id\":\"r\",\"nmae\":\"R\"}]}", "in certificates[0] (did you mean 'name'?)" },
 };
 
 static void test_broken_profiles(void **state)

@@ -113,6 +113,41 @@ static void test_parse_bad(void **state)
 	}
 }
 
+/* Strict input: an unknown key is an error naming it, where it is and the nearest known key (issue #19). */
+static void test_unknown_keys(void **state)
+{
+	static const struct {
+		const char *json, *message;
+	} cases[] = {
+		{ "{\"classes\": [\n  {\"name\": \"a\", \"count\": 1, \"store\": \"s\"},\n"
+		  "  {\"name\": \"b\", \"count\": 1, \"store\": \"s\", \"keep_alive_secs\": 30}]}",
+		  "fleet: unknown key 'keep_alive_secs' at line 3 column 43 in classes[1] (did you mean 'keep_alive'?)" },
+		{ "{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\",\"backoff\":{\"max\":9,\"inital\":3}}]}",
+		  "fleet: unknown key 'inital' at line 1 column 66 in classes[0].backoff (did you mean 'initial'?)" },
+		{ "{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}],\"schedule\":[{\"at\":9,\"action\":\"migrate\","
+		  "\"disconect\":true}]}",
+		  "fleet: unknown key 'disconect' at line 1 column 88 in schedule[0] (did you mean 'disconnect'?)" },
+		{ "{\"durration\":60,\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}]}",
+		  "fleet: unknown key 'durration' at line 1 column 2 (did you mean 'duration'?)" },
+		{ "{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\",\"\\u0078yz\":1}]}",
+		  "fleet: unknown key 'xyz' at line 1 column 47 in classes[0]" },
+	};
+	struct rs_error err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fleet_spec *s = parse(cases[i].json, &err);
+		if (s)
+			fail_msg("accepted case %zu", i);
+		assert_int_equal(err.code, RS_ERR_PARSE);
+		assert_string_equal(err.message, cases[i].message);
+	}
+	/* the known keys, escaped or not, still parse; nothing is suggested for a word far from every key */
+	fleet_spec_free(parse("{\"classes\":[{\"name\":\"a\",\"count\":1,\"st\\u006fre\":\"s\"}]}", &err));
+	assert_null(rs_nearest_word("zzzzzzzz", (const char *const[]){ "count", "store", NULL }));
+	assert_string_equal(rs_nearest_word("stor", (const char *const[]){ "count", "store", NULL }), "store");
+}
+
 /* azure-iot-facts.md 2.3, with a 3600 s SAS lifetime. */
 static void test_cadence(void **state)
 {
@@ -174,6 +209,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_full),
 		cmocka_unit_test(test_parse_bad),
+		cmocka_unit_test(test_unknown_keys),
 		cmocka_unit_test(test_parse_dps_and_pings),
 		cmocka_unit_test(test_cadence),
 		cmocka_unit_test(test_demo_and_ids),

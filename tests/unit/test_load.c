@@ -34,7 +34,7 @@ static void test_forms(void **state)
 	(void)state;
 	for (i = 0; i < RS_ARRAY_LEN(forms); i++) {
 		const struct form_case *f = &forms[i];
-		struct rs_load_opts opts = { f->password, 0 };
+		struct rs_load_opts opts = { f->password, 0, 0 };
 		struct rs_certlist *l = rs_certlist_new();
 		const struct rs_location *loc;
 		struct rs_error err = { 0 };
@@ -89,7 +89,7 @@ static void test_errors(void **state)
 	(void)state;
 	for (i = 0; i < RS_ARRAY_LEN(errors); i++) {
 		const struct error_case *e = &errors[i];
-		struct rs_load_opts opts = { e->password, 0 };
+		struct rs_load_opts opts = { e->password, 0, 0 };
 		struct rs_certlist *l = rs_certlist_new();
 		struct rs_error err = { 0 };
 
@@ -106,7 +106,7 @@ static void test_errors(void **state)
 static void test_limits_and_memory(void **state)
 {
 	static const unsigned char der_then_junk[] = { 0x30, 0x03, 0x02, 0x01, 0x00 };
-	struct rs_load_opts small = { NULL, 100 };
+	struct rs_load_opts small = { NULL, 100, 0 };
 	struct rs_certlist *l = rs_certlist_new();
 	struct rs_error err;
 

@@ -1,11 +1,13 @@
 /* test_verify.c: the path builder, as a table of cases over the real Azure intermediates and the self-made twin
  * hierarchy of tests/data/pki, the cases where OpenSSL 3.0's X509_verify_cert differs, and a pathological set. */
 #include "rs_test.h"
+#include "trust/verify.h"
 
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define PKI(f) DATA("pki/" f)
@@ -391,6 +393,216 @@ static void test_opts_and_codes(void **state)
 	rs_verify_result_free(NULL);
 }
 
+/* ---- the policies (tests/data/verify, tools/mkverify.py) ---- */
+
+#define VF(f) DATA("verify/" f)
+
+/* One rule case: chain file, host, policy, extra options ("min-rsa=N", "allow=ALG", "crl=FILE"), the code and
+ * the rule expected ("ok" and "" when valid), and the certificate at fault. */
+struct pcase {
+	const char *chain, *host;
+	enum rs_verify_policy policy;
+	const char *opt;
+	const char *want, *rule;
+	long at;
+};
+
+#define W RS_VERIFY_POLICY_WEBPKI
+#define R RS_VERIFY_POLICY_RFC5280
+static const struct pcase pcases[] = {
+	{ "ok.pem", "ok.example.com", W, NULL, "ok", "", -1 },
+	{ "ok.pem", "ok.example.com", R, NULL, "ok", "", -1 },
+	/* Malformed is "not valid", under both policies, with the position. */
+	{ "malformed_dup_ext.pem", "dup.example.com", W, NULL, "malformed", "rfc5280.well-formed", 0 },
+	{ "malformed_dup_ext.pem", "dup.example.com", R, NULL, "malformed", "rfc5280.well-formed", 0 },
+	{ "malformed_empty_ku.pem", "ku.example.com", W, NULL, "malformed", "rfc5280.well-formed", 0 },
+	{ "malformed_aia.pem", "ok.example.com", R, NULL, "malformed", "rfc5280.well-formed", 0 },
+	{ "malformed_san.pem", NULL, W, NULL, "malformed", "rfc5280.well-formed", 0 },
+	/* The key policy and its options. */
+	{ "key_rsa1024.pem", "ok.example.com", W, NULL, "key-policy", "key.rsa-size", 0 },
+	{ "key_rsa1024.pem", "ok.example.com", W, "min-rsa=1024", "ok", "", -1 },
+	{ "key_rsa1024.pem", "ok.example.com", R, NULL, "ok", "", -1 },
+	{ "key_rsa1024.pem", "ok.example.com", R, "min-rsa=2048", "key-policy", "key.rsa-size", 0 },
+	{ "key_rsa2052.pem", "ok.example.com", W, NULL, "key-policy", "key.rsa-size", 0 },
+	{ "key_rsa2052.pem", "ok.example.com", W, "min-rsa=0", "ok", "", -1 },
+	{ "key_rsa2048.pem", "ok.example.com", W, NULL, "ok", "", -1 },
+	{ "key_p192.pem", "ok.example.com", W, NULL, "key-policy", "key.ec-curve", 0 },
+	{ "key_p192.pem", "ok.example.com", W, "allow=P-192", "ok", "", -1 },
+	{ "key_p384.pem", "ok.example.com", W, NULL, "ok", "", -1 },
+	{ "key_dsa.pem", "ok.example.com", W, NULL, "key-policy", "key.algorithm", 0 },
+	{ "key_dsa.pem", "ok.example.com", W, "allow=DSA", "ok", "", -1 },
+	{ "key_dsa.pem", "ok.example.com", R, NULL, "ok", "", -1 },
+	/* The Web PKI profile; the rfc5280 policy accepts each. */
+	{ "webpki_no_aki.pem", "ok.example.com", W, NULL, "profile", "webpki.aki", 0 },
+	{ "webpki_no_aki.pem", "ok.example.com", R, NULL, "ok", "", -1 },
+	{ "webpki_no_eku.pem", "ok.example.com", W, NULL, "bad-eku", "webpki.ee-eku", 0 },
+	{ "webpki_no_eku.pem", "ok.example.com", R, NULL, "ok", "", -1 },
+	{ "webpki_anyeku.pem", "ok.example.com", W, NULL, "bad-eku", "webpki.ee-eku", 0 },
+	{ "webpki_critical_eku.pem", "ok.example.com", W, NULL, "bad-eku", "webpki.ee-eku", 0 },
+	{ "webpki_cn_not_in_san.pem", "ok.example.com", W, NULL, "profile", "webpki.cn-in-san", 0 },
+	{ "webpki_cn_not_in_san.pem", "ok.example.com", R, NULL, "ok", "", -1 },
+	{ "webpki_cn_ip_not_canonical.pem", "192.168.1.1", W, NULL, "profile", "webpki.cn-in-san", 0 },
+	{ "webpki_cn_ip_canonical.pem", "192.168.1.1", W, NULL, "ok", "", -1 },
+	{ "webpki_no_san.pem", "ok.example.com", W, NULL, "profile", "webpki.ee-san", 0 },
+	{ "webpki_no_san.pem", "ok.example.com", R, NULL, "ok", "", -1 },
+	{ "webpki_wildcard_co_uk.pem", "example.co.uk", W, NULL, "profile", "webpki.wildcard-public-suffix", 0 },
+	{ "webpki_wildcard_co_uk.pem", "example.co.uk", R, NULL, "ok", "", -1 },
+	{ "webpki_wildcard_ok.pem", "a.example.com", W, NULL, "ok", "", -1 },
+	{ "webpki_ica_no_ski.pem", "ok.example.com", W, NULL, "profile", "webpki.ski", 1 },
+	{ "webpki_ica_noncritical_pc.pem", "ok.example.com", W, NULL, "profile", "webpki.pc-critical", 1 },
+	{ "webpki_ica_noncritical_bc.pem", "ok.example.com", W, NULL, "profile", "webpki.bc-critical", 1 },
+	{ "webpki_ca_as_leaf.pem", "ca.example.com", W, NULL, "profile", "webpki.ee-ca", 0 },
+	{ "webpki_ca_as_leaf.pem", NULL, W, NULL, "ok", "", -1 },
+	{ "webpki_ca_as_leaf.pem", "ca.example.com", R, NULL, "ok", "", -1 },
+	/* Name constraints: through a wildcard (CVE-2025-61727), syntax, criticality. */
+	{ "nc_wildcard_excluded.pem", "bar.example.com", W, NULL, "name-constraints", "rfc5280.nc-wildcard", 0 },
+	{ "nc_wildcard_excluded.pem", NULL, R, NULL, "name-constraints", "rfc5280.nc-wildcard", 0 },
+	{ "nc_wildcard_permitted_narrow.pem", "foo.example.com", W, NULL, "name-constraints", "rfc5280.nc", 0 },
+	{ "nc_wildcard_excluded_deeper.pem", "b.example.com", W, NULL, "ok", "", -1 },
+	{ "nc_leading_period.pem", "ok.example.com", W, NULL, "name-constraints", "rfc5280.nc-syntax", 1 },
+	{ "nc_noncritical.pem", "ok.example.com", W, NULL, "ok", "", -1 },
+	{ "nc_noncritical.pem", "ok.example.com", R, NULL, "name-constraints", "rfc5280.nc-critical", 1 },
+	/* CRLs. */
+	{ "ok.pem", "ok.example.com", W, "crl=crl_ica_revokes_ok.pem", "revoked", "rfc5280.crl-revoked", 0 },
+	{ "ok.pem", "ok.example.com", R, "crl=crl_ica_revokes_ok.pem", "revoked", "rfc5280.crl-revoked", 0 },
+	{ "ok.pem", "ok.example.com", W, "crl=crl_root_revokes_ica.pem", "revoked", "rfc5280.crl-revoked", 1 },
+	{ "ok.pem", "ok.example.com", W, "crl=crl_ica_empty.pem", "ok", "", -1 },
+	{ "ok.pem", "ok.example.com", W, "crl=crl_ica_empty.der", "ok", "", -1 },
+	{ "ok.pem", "ok.example.com", W, "crl=crl_ica_bad_signature.pem", "bad-crl", "rfc5280.crl-usable", 1 },
+	{ "ok.pem", "ok.example.com", W, "crl=crl_ica_no_number.pem", "bad-crl", "rfc5280.crl-usable", 1 },
+	{ "ok.pem", "ok.example.com", W, "crl=crl_ica_expired.pem", "bad-crl", "rfc5280.crl-usable", 1 },
+	{ "key_p384.pem", "ok.example.com", W, "crl=crl_ica_revokes_ok.pem", "ok", "", -1 },
+};
+#undef W
+#undef R
+
+static void apply_opt(struct rs_verify_opts *o, const char *opt)
+{
+	char path[512];
+
+	if (!opt)
+		return;
+	if (!strncmp(opt, "min-rsa=", 8))
+		rs_verify_opts_set_min_rsa_bits(o, (int)strtol(opt + 8, NULL, 10));
+	else if (!strncmp(opt, "allow=", 6))
+		assert_int_equal(rs_verify_opts_allow_key(o, opt + 6, NULL), 0);
+	else if (!strncmp(opt, "crl=", 4)) {
+		snprintf(path, sizeof(path), "%s", VF("") );
+		snprintf(path + strlen(path), sizeof(path) - strlen(path), "%s", opt + 4);
+		assert_int_equal(rs_verify_opts_add_crl_path(o, path, NULL), 0);
+	} else
+		fail_msg("unknown option %s", opt);
+}
+
+static struct rs_certlist *load_keep(const char *path)
+{
+	static const struct rs_load_opts keep = { NULL, 0, 1 };
+	struct rs_certlist *l = rs_certlist_new();
+	struct rs_error err;
+
+	assert_non_null(l);
+	if (rs_load_path(l, path, &keep, &err) < 0)
+		fail_msg("%s: %s", path, err.message);
+	return l;
+}
+
+static void test_policy_rules(void **state)
+{
+	struct rs_certlist *store = load_keep(VF("root.pem"));
+	char path[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < RS_ARRAY_LEN(pcases); i++) {
+		const struct pcase *c = &pcases[i];
+		struct rs_verify_opts *o = rs_verify_opts_new();
+		struct rs_certlist *chain;
+		struct rs_verify_result *r;
+		rs_time at;
+		long fault = -1;
+
+		snprintf(path, sizeof(path), "%s%s", VF(""), c->chain);
+		chain = load_keep(path);
+		assert_int_equal(rs_time_parse("2026-01-01", &at, NULL), 0);
+		rs_verify_opts_set_time(o, at);
+		rs_verify_opts_set_policy(o, c->policy);
+		assert_int_equal(rs_verify_opts_set_host(o, c->host, NULL), 0);
+		apply_opt(o, c->opt);
+		r = rs_verify(chain, NULL, store, o, NULL);
+		assert_non_null(r);
+		if (strcmp(rs_verify_reason_code(rs_verify_result_reason(r)), c->want) ||
+		    strcmp(rs_verify_result_rule(r), c->rule))
+			fail_msg("%s %s %s: got %s [%s] (%s), want %s [%s]", c->chain, rs_verify_policy_name(c->policy),
+				 c->opt ? c->opt : "", rs_verify_reason_code(rs_verify_result_reason(r)),
+				 rs_verify_result_rule(r), rs_verify_result_message(r), c->want, c->rule);
+		rs_verify_result_failed_path(r, &fault);
+		assert_int_equal(fault, c->at);
+		assert_int_equal(rs_verify_result_policy(r), c->policy);
+		if (ERR_peek_error())
+			fail_msg("%s: %s left an error on OpenSSL's queue", c->chain, c->opt ? c->opt : "");
+		rs_verify_result_free(r);
+		rs_verify_opts_free(o);
+		rs_certlist_free(chain);
+	}
+	rs_certlist_free(store);
+}
+
+/* A malformed certificate in the store is reported and skipped; the rest of the store is used. */
+static void test_malformed_anchor_skipped(void **state)
+{
+	struct rs_certlist *store = load_keep(VF("store_malformed_and_good.pem")), *chain = load_keep(VF("ok.pem"));
+	struct rs_verify_opts *o = rs_verify_opts_new();
+	struct rs_verify_result *r;
+	const char *why = NULL;
+	rs_time at;
+
+	(void)state;
+	assert_int_equal(rs_certlist_count(store), 2);
+	assert_int_equal(rs_time_parse("2026-01-01", &at, NULL), 0);
+	rs_verify_opts_set_time(o, at);
+	r = rs_verify(chain, NULL, store, o, NULL);
+	assert_non_null(r);
+	assert_true(rs_verify_result_ok(r));
+	assert_int_equal(rs_verify_result_skipped_count(r), 1);
+	assert_non_null(rs_verify_result_skipped_at(r, 0, &why));
+	assert_non_null(strstr(why, "Authority Information Access"));
+	assert_null(rs_verify_result_skipped_at(r, 1, NULL));
+	rs_verify_result_free(r);
+	rs_verify_opts_free(o);
+	rs_certlist_free(store);
+	rs_certlist_free(chain);
+}
+
+/* Without keep_malformed the loader still refuses what OpenSSL flags as invalid (audit and scan rely on it). */
+static void test_policy_opts(void **state)
+{
+	struct rs_verify_opts *o = rs_verify_opts_new(), *d;
+	struct rs_certlist *l = rs_certlist_new();
+	enum rs_verify_policy p;
+	struct rs_error err;
+
+	(void)state;
+	assert_int_equal(rs_load_path(l, VF("malformed_dup_ext.pem"), NULL, &err), -1);
+	assert_int_equal(rs_verify_opts_policy(o), RS_VERIFY_POLICY_WEBPKI);
+	assert_int_equal(rs_verify_policy_parse("RFC5280", &p, &err), 0);
+	assert_int_equal(p, RS_VERIFY_POLICY_RFC5280);
+	assert_int_equal(rs_verify_policy_parse("strict", &p, &err), -1);
+	assert_int_equal(err.code, RS_ERR_USAGE);
+	assert_string_equal(rs_verify_policy_name(RS_VERIFY_POLICY_WEBPKI), "webpki");
+	assert_int_equal(rs_verify_opts_allow_key(o, "", &err), -1);
+	assert_int_equal(rs_verify_opts_add_crls(o, (const unsigned char *)"junk", 4, "junk", &err), -1);
+	assert_int_equal(rs_verify_opts_add_crl_path(o, VF("crl_ica_empty.pem"), &err), 0);
+	assert_int_equal(rs_verify_opts_add_crl_path(o, VF("no-such.crl"), &err), -1);
+	rs_verify_opts_set_policy(o, RS_VERIFY_POLICY_RFC5280);
+	assert_int_equal(rs_verify_opts_allow_key(o, "DSA", &err), 0);
+	assert_non_null(d = rs_verify_opts_dup(o));
+	assert_int_equal(rs_verify_opts_policy(d), RS_VERIFY_POLICY_RFC5280);
+	ERR_clear_error();
+	rs_verify_opts_free(d);
+	rs_verify_opts_free(o);
+	rs_certlist_free(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +612,9 @@ int main(void)
 		cmocka_unit_test(test_pathological),
 		cmocka_unit_test(test_bad_signature),
 		cmocka_unit_test(test_opts_and_codes),
+		cmocka_unit_test(test_policy_rules),
+		cmocka_unit_test(test_malformed_anchor_skipped),
+		cmocka_unit_test(test_policy_opts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,11 +10,15 @@ Usage: hostile.py SCENARIO PORT CAFILE [ARGS...]; prints what it saw, exits 0 wh
   idle PORT CA N HOLD          N TLS connections that never authenticate, held HOLD s; prints how many the lab
                                closed and when
   hold-tcp PORT - N HOLD       N TCP connections held open HOLD s (no TLS)
+  no-read PORT CA DEV KEY      a device that asks for its twin as fast as it can and never reads the answers
+  hold-hub PORT CA DEV KEY S   a device's hub session, still open after S s of silence (keep-alive 60)
+  unauth PORT CA AMQP HOLD     three connections that never authenticate: TLS and silence, an AMQP SASL header,
+                               DPS with bogus credentials and keep-alive 0; prints when the lab closed each
 """
 import os, socket, ssl, struct, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mqtt_client import Client, connect_packet, publish_packet, s  # noqa: E402
+from mqtt_client import HUB, Client, connect_packet, hub_connect, publish_packet, sas  # noqa: E402
 
 # MQTT strings are UTF-8 without U+0000 (the lab's decoder refuses others, as MQTT 3.1.1, 1.5.3, says)
 NASTY = b'q"b\\s\x01\x08\n\r\t\x1b[31m\x7f\xc3\xa9\xe2\x80\xa8</td><script>x</script>{"a":1}'
@@ -131,6 +135,73 @@ def scenario_hold_tcp(port, _ca, n="80", hold="5"):
             pass
     print(f"{len(socks)} TCP connections held", flush=True)
     time.sleep(float(hold))
+
+
+def scenario_no_read(port, cafile, dev, key):
+    ctx = ssl.create_default_context(cafile=cafile)
+    raw = socket.socket()
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    raw.settimeout(10)
+    raw.connect(("127.0.0.1", port))
+    sock = ctx.wrap_socket(raw, server_hostname="localhost")
+    sock.sendall(connect_packet(dev, f"{HUB}/{dev}/?api-version=2021-04-12", sas(key, f"{HUB}/devices/{dev}")))
+    sock.settimeout(1)
+    sent, t0, closed = 0, time.time(), "no"
+    while time.time() - t0 < 20:
+        try:
+            sock.sendall(b"".join(publish_packet(f"$iothub/twin/GET/?$rid={sent + i}") for i in range(100)))
+            sent += 100
+        except socket.timeout:
+            continue
+        except (OSError, ssl.SSLError):
+            closed = "yes"
+            break
+    print(f"sent {sent} twin requests, read none; closed by the lab: {closed} after {time.time() - t0:.1f} s")
+    sys.exit(0 if closed == "yes" else 1)
+
+
+def tls(port, cafile):
+    ctx = ssl.create_default_context(cafile=cafile)
+    return ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10), server_hostname="localhost")
+
+
+def scenario_unauth(port, cafile, amqp_port, hold="15"):
+    silent = tls(port, cafile)
+    amqp = tls(int(amqp_port), cafile)
+    amqp.sendall(b"AMQP\x03\x01\x00\x00")
+    dps = tls(port, cafile)
+    dps.sendall(connect_packet("bogus", "0ne00000000/registrations/bogus/api-version=2019-03-31",
+                               "SharedAccessSignature sr=x&sig=y&se=1", keepalive=0))
+    t0, socks, closed = time.time(), {"tls": silent, "amqp": amqp, "dps": dps}, {}
+    for sk in socks.values():
+        sk.setblocking(False)
+    while time.time() - t0 < float(hold) and len(closed) < len(socks):
+        for name, sk in socks.items():
+            if name in closed:
+                continue
+            try:
+                while sk.recv(4096):
+                    pass
+                closed[name] = time.time() - t0
+            except (ssl.SSLWantReadError, BlockingIOError):
+                pass
+            except (OSError, ssl.SSLError):
+                closed[name] = time.time() - t0
+        time.sleep(0.05)
+    print(" ".join(f"{n}={closed[n]:.1f}" if n in closed else f"{n}=open" for n in socks))
+    sys.exit(0 if len(closed) == len(socks) else 1)
+
+
+def scenario_hold_hub(port, cafile, dev, key, seconds="12"):
+    c = hub_connect(port, cafile, dev, key, keepalive=60)
+    c.sock.settimeout(float(seconds))
+    try:
+        data = c.sock.recv(1)
+    except socket.timeout:
+        print(f"the session is open after {seconds} s")
+        return
+    print(f"the lab closed the session: {data!r}")
+    sys.exit(1)
 
 
 def main():

@@ -2,7 +2,7 @@
  * anchors.c: the trust anchor model. An anchor is a certificate or a name and a key, deduplicated, with every
  * place it was found. Extractors add to it through the rs_scan_* functions of extract/extract.h.
  */
-#include "../extract/extract.h"
+#include "extract.h"
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -278,19 +278,22 @@ static int check_spki(const unsigned char *spki, size_t len)
 	return ok;
 }
 
+/* Takes subject, also when it fails (the anchor frees it with the rest). */
 static struct rs_anchor *new_name_key(const unsigned char *name, size_t name_len, const unsigned char *spki,
 				      size_t spki_len, char *subject)
 {
 	struct rs_anchor *a = calloc(1, sizeof(*a));
 	unsigned char md[32];
 
-	if (!a)
+	if (!a) {
+		free(subject);
 		return NULL;
+	}
 	a->form = RS_ANCHOR_NAME_KEY;
 	a->subject = subject;
 	a->subject_der = malloc(name_len);
 	a->spki_der = malloc(spki_len);
-	if (!a->subject_der || !a->spki_der) {
+	if (!a->subject_der || !a->spki_der || !EVP_Digest(spki, spki_len, md, NULL, EVP_sha256(), NULL)) {
 		anchor_free(a);
 		return NULL;
 	}
@@ -298,24 +301,20 @@ static struct rs_anchor *new_name_key(const unsigned char *name, size_t name_len
 	memcpy(a->spki_der, spki, spki_len);
 	a->subject_len = name_len;
 	a->spki_len = spki_len;
-	EVP_Digest(spki, spki_len, md, NULL, EVP_sha256(), NULL);
 	rs_hex_encode(md, 32, a->spki_sha256);
 	return a;
 }
 
-static void name_key_digest(const unsigned char *name, size_t name_len, const unsigned char *spki, size_t spki_len,
-			    unsigned char key[32])
+/* 0, or -1 when OpenSSL fails (out of memory): a zero key would merge unrelated anchors. */
+static int name_key_digest(const unsigned char *name, size_t name_len, const unsigned char *spki, size_t spki_len,
+			   unsigned char key[32])
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) && EVP_DigestUpdate(ctx, name, name_len) &&
+		 EVP_DigestUpdate(ctx, spki, spki_len) && EVP_DigestFinal_ex(ctx, key, NULL);
 
-	memset(key, 0, 32);
-	if (!ctx)
-		return;
-	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	EVP_DigestUpdate(ctx, name, name_len);
-	EVP_DigestUpdate(ctx, spki, spki_len);
-	EVP_DigestFinal_ex(ctx, key, NULL);
 	EVP_MD_CTX_free(ctx);
+	return ok ? 0 : -1;
 }
 
 int rs_scan_add_name_key(struct rs_scan *s, const unsigned char *name, size_t name_len, const unsigned char *spki,
@@ -327,15 +326,16 @@ int rs_scan_add_name_key(struct rs_scan *s, const unsigned char *name, size_t na
 
 	if (!check_spki(spki, spki_len) || !(subject = rs_name_der_string(name, name_len)))
 		return 1;
-	name_key_digest(name, name_len, spki, spki_len, key);
+	if (name_key_digest(name, name_len, spki, spki_len, key) < 0) {
+		free(subject);
+		return rs_fail(s->err, RS_ERR_NOMEM, "out of memory");
+	}
 	if ((old = find_anchor(s->set, RS_ANCHOR_NAME_KEY, key)) != NULL) {
 		free(subject);
 		return merge(s, old, RS_TRUST_ANCHOR, NULL, line, off, enc);
 	}
-	if (!(a = new_name_key(name, name_len, spki, spki_len, subject))) {
-		free(subject);
+	if (!(a = new_name_key(name, name_len, spki, spki_len, subject)))
 		return rs_fail(s->err, RS_ERR_NOMEM, "out of memory");
-	}
 	memcpy(a->key, key, 32);
 	a->trust = RS_TRUST_ANCHOR;
 	if (add_location(s, a, line, off, enc) < 0) {

@@ -1,0 +1,238 @@
+/*
+ * archive.c: archives and compressed files opened in memory with libarchive (never hand-written format code):
+ * gzip, xz, zstd, bzip2, lz4 and lzma streams, tar, zip, cpio, ar (.deb, .ipk) and 7-Zip, nested to a bounded
+ * depth. A member's name is the archive's, "!/" and its path inside ("firmware.tgz!/etc/ssl/certs/ca.crt"); a
+ * compressed file that is not an archive is one member named after the file without its suffix
+ * ("cacert.pem.gz!/cacert.pem"). Limits on the expanded size and on the ratio of expanded to packed bytes stop
+ * archive bombs with a note.
+ *
+ * Relied on: libarchive's archive_read(3) and archive_read_format(3) (archive_read_open_memory, the raw format
+ * handler bidding only when no archive format does, so a compressed single file reads as one entry named "data"),
+ * and the magic numbers of the formats (gzip RFC 1952, xz, zstd RFC 8878, POSIX ustar at offset 257, cpio
+ * "070701"/"070707", zip local header "PK\3\4", ar "!<arch>\n").
+ */
+#include "internal.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 4                       /* archives inside archives: four levels */
+#define MAX_MEMBER (256ull << 20)         /* one member read into memory: at most this much */
+#define MAX_TOTAL (1ull << 30)            /* everything expanded from one top-level archive */
+#define RATIO_FLOOR (64ull << 20)         /* below this much expanded, any ratio is fine (zeroed firmware) */
+#define MAX_RATIO 200ull                  /* expanded bytes per packed byte past the floor: a bomb */
+
+int rs_archive_sniff(const unsigned char *b, size_t n)
+{
+	static const struct {
+		size_t at, len;
+		const char *magic;
+	} m[] = {
+		{ 0, 2, "\x1f\x8b" },                 /* gzip */
+		{ 0, 6, "\xfd" "7zXZ\0" },            /* xz */
+		{ 0, 4, "\x28\xb5\x2f\xfd" },         /* zstd */
+		{ 0, 3, "BZh" },                      /* bzip2 */
+		{ 0, 4, "\x04\x22\x4d\x18" },         /* lz4 */
+		{ 0, 4, "PK\x03\x04" },               /* zip */
+		{ 0, 6, "7z\xbc\xaf\x27\x1c" },       /* 7-Zip */
+		{ 0, 8, "!<arch>\n" },                /* ar: .deb, .ipk */
+		{ 0, 6, "070701" },                   /* cpio newc */
+		{ 0, 6, "070702" },                   /* cpio crc */
+		{ 0, 6, "070707" },                   /* cpio odc */
+		{ 257, 5, "ustar" },                  /* POSIX and GNU tar */
+	};
+	size_t i;
+
+	for (i = 0; i < RS_ARRAY_LEN(m); i++)
+		if (n >= m[i].at + m[i].len && !memcmp(b + m[i].at, m[i].magic, m[i].len))
+			return 1;
+	/* binary cpio, either byte order */
+	return n >= 26 && ((b[0] == 0xc7 && b[1] == 0x71) || (b[0] == 0x71 && b[1] == 0xc7));
+}
+
+struct budget {
+	unsigned long long packed, expanded;
+	int stopped; /* a limit was reached: read nothing more */
+};
+
+struct each {
+	const struct rs_archive_cb *cb;
+	struct budget *bud;
+	struct rs_error *err;
+};
+
+static int note(const struct each *e, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int note(const struct each *e, const char *name, const char *fmt, ...)
+{
+	char msg[384];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return e->cb->note ? e->cb->note(e->cb->arg, name, msg) : 0;
+}
+
+/* The name of a compressed file's single member: the file's base name without its compression suffix. */
+static void raw_name(const char *outer, char *out, size_t size)
+{
+	static const char *const sfx[] = { ".gz", ".xz", ".zst", ".bz2", ".lz4", ".lzma", ".z", ".Z", ".tgz" };
+	const char *base = strrchr(outer, '/');
+	size_t n, i, k;
+
+	base = base ? base + 1 : outer;
+	snprintf(out, size, "%s", base);
+	n = strlen(out);
+	for (i = 0; i < RS_ARRAY_LEN(sfx); i++) {
+		k = strlen(sfx[i]);
+		if (n > k && !strcmp(out + n - k, sfx[i])) {
+			out[n - k] = '\0';
+			if (!strcmp(sfx[i], ".tgz"))
+				snprintf(out + n - k, size - (n - k), ".tar");
+			return;
+		}
+	}
+	snprintf(out, size, "data");
+}
+
+static int each_at(struct each *e, const unsigned char *buf, size_t len, const char *name, int depth);
+
+/* Reads the current entry whole (it may not say its size), within the limits. 1: read; 0: skipped; -1: memory. */
+static int read_member(struct each *e, struct archive *a, const char *name, unsigned char **out, size_t *outlen)
+{
+	size_t cap = 0, n = 0;
+	unsigned char *v = NULL;
+	char chunk[65536];
+	la_ssize_t r;
+
+	*out = NULL;
+	*outlen = 0;
+	while ((r = archive_read_data(a, chunk, sizeof(chunk))) > 0) {
+		e->bud->expanded += (unsigned long long)r;
+		if (e->bud->expanded > MAX_TOTAL ||
+		    (e->bud->expanded > RATIO_FLOOR && e->bud->expanded / MAX_RATIO > e->bud->packed)) {
+			e->bud->stopped = 1;
+			free(v);
+			return note(e, name, "the archive expands to more than %s: an archive bomb? the rest is not read",
+				    e->bud->expanded > MAX_TOTAL ? "1 GiB" : "200 times its size") < 0 ? -1 : 0;
+		}
+		if (n + (size_t)r > MAX_MEMBER) {
+			free(v);
+			archive_read_data_skip(a);
+			return note(e, name, "a member larger than 256 MiB is not read") < 0 ? -1 : 0;
+		}
+		if (n + (size_t)r > cap) {
+			unsigned char *nv;
+			cap = cap ? cap * 2 : 1u << 16;
+			while (cap < n + (size_t)r)
+				cap *= 2;
+			if (!(nv = realloc(v, cap))) {
+				free(v);
+				return rs_fail(e->err, RS_ERR_NOMEM, "out of memory reading '%s'", name);
+			}
+			v = nv;
+		}
+		memcpy(v + n, chunk, (size_t)r);
+		n += (size_t)r;
+	}
+	if (r < 0) {
+		free(v);
+		return note(e, name, "cannot read: %s", archive_error_string(a) ? archive_error_string(a)
+										   : "corrupt archive") < 0 ? -1 : 0;
+	}
+	*out = v;
+	*outlen = n;
+	return 1;
+}
+
+/* One member: an archive again (to MAX_DEPTH), or bytes for the callback. */
+static int member(struct each *e, const char *name, const unsigned char *buf, size_t len, int depth)
+{
+	if (len && rs_archive_sniff(buf, len)) {
+		int r;
+		if (depth + 1 >= MAX_DEPTH)
+			return note(e, name, "an archive nested more than %d deep is not opened", MAX_DEPTH);
+		if ((r = each_at(e, buf, len, name, depth + 1)) != 1)
+			return r;
+		/* not an archive after all: its bytes as they are */
+	}
+	return e->cb->member(e->cb->arg, name, buf, len);
+}
+
+static int each_at(struct each *e, const unsigned char *buf, size_t len, const char *name, int depth)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *ent;
+	int rv = 0, r, entries = 0;
+
+	if (!a)
+		return rs_fail(e->err, RS_ERR_NOMEM, "out of memory");
+	archive_read_support_filter_all(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_zip(a);
+	archive_read_support_format_cpio(a);
+	archive_read_support_format_ar(a);
+	archive_read_support_format_7zip(a);
+	archive_read_support_format_raw(a); /* bids only when no archive format does: one compressed file */
+	if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK) {
+		rv = note(e, name, "cannot open the archive: %s", archive_error_string(a) ? archive_error_string(a) : "?");
+		archive_read_free(a);
+		return rv < 0 ? -1 : 1;
+	}
+	while (rv >= 0 && !e->bud->stopped && (r = archive_read_next_header(a, &ent)) != ARCHIVE_EOF) {
+		struct rs_buf full = RS_BUF_INIT;
+		unsigned char *data;
+		size_t n;
+		const char *path;
+		char raw[256];
+
+		if (r == ARCHIVE_FATAL || r == ARCHIVE_RETRY) {
+			rv = note(e, name, "cannot read the archive%s: %s", entries ? " to its end" : "",
+				  archive_error_string(a) ? archive_error_string(a) : "corrupt");
+			if (rv == 0 && !entries)
+				rv = 1; /* nothing read: the caller reads the bytes as they are */
+			break;
+		}
+		entries++;
+		/* regular files; an ar member whose mode is 0 has no type but is one */
+		if ((archive_entry_filetype(ent) != AE_IFREG && archive_entry_filetype(ent) != 0) ||
+		    archive_entry_hardlink(ent))
+			continue;
+		if (archive_format(a) == ARCHIVE_FORMAT_RAW) {
+			raw_name(name, raw, sizeof(raw));
+			path = raw;
+		} else {
+			path = archive_entry_pathname(ent) ? archive_entry_pathname(ent) : "?";
+			while (path[0] == '.' && path[1] == '/')
+				path += 2;
+			while (*path == '/')
+				path++;
+		}
+		if (rs_buf_addf(&full, "%s!/%s", name, path) < 0) {
+			rv = rs_fail(e->err, RS_ERR_NOMEM, "out of memory");
+			break;
+		}
+		if ((r = read_member(e, a, full.data, &data, &n)) < 0)
+			rv = -1;
+		else if (r > 0)
+			rv = member(e, full.data, data ? data : (const unsigned char *)"", n, depth) < 0 ? -1 : 0;
+		free(data);
+		rs_buf_release(&full);
+	}
+	archive_read_free(a);
+	return rv;
+}
+
+int rs_archive_each(const unsigned char *buf, size_t len, const char *name, const struct rs_archive_cb *cb,
+		    struct rs_error *err)
+{
+	struct budget bud = { len, 0, 0 };
+	struct each e = { cb, &bud, err };
+
+	return each_at(&e, buf, len, name ? name : "(memory)", 0);
+}

@@ -1,0 +1,1 @@
+audit --fail-on bogus data/g2_ms2017.pem

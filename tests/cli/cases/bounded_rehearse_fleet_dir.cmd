@@ -1,0 +1,1 @@
+rehearse data --lab data

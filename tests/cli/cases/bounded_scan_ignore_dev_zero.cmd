@@ -1,0 +1,1 @@
+scan --ignore-file /dev/zero data/scan

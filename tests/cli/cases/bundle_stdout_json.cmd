@@ -1,0 +1,1 @@
+bundle --format pem -o - --json --from data/certifi-2025.01.31.pem

@@ -1,0 +1,1 @@
+profiles data/profiles/unknown_key.json

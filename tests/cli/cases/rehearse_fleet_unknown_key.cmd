@@ -1,0 +1,1 @@
+rehearse data/fleet/keep_alive_typo.json --lab data/no-such-lab

@@ -1,0 +1,1 @@
+scan --format json --jobs 0 data/scan/quiet
