@@ -85,12 +85,12 @@ if "$PY" -c 'import proton' 2>/dev/null; then
   check "Proton: SASL PLAIN with a wrong key fails SASL ($out)" sh -c "echo '$out' | grep -q 'sasl failed'"
   NOW=$(lab_now)
   # the token expires 6 s from now (the client needs a second or two to start); the link is open before that
-  out=$(timeout 30 $PROTON hold "$AMQP_PORT" "$REC" $HUB dev2 "$KEY2" $((NOW + 6)) 15)
+  out=$(timeout 30 $PROTON hold "$AMQP_PORT" "$REC" $HUB dev2 "$KEY2" "$NOW@$(date +%s)+6" 15)
   check "Proton: a token that expires while its link is open closes the link ($out)" \
     sh -c "echo '$out' | grep -Eq '^status int32\(200\), accepted, link closed after ([0-9]|1[0-2])\.[0-9] s$'"
   check "  ... with a sas-expired event" has_event sas-expired '"device":"dev2".*links closed'
   NOW=$(lab_now)
-  out=$(timeout 30 $PROTON refresh "$AMQP_PORT" "$REC" $HUB dev2 "$KEY2" $((NOW + 6)) 12 $SE)
+  out=$(timeout 30 $PROTON refresh "$AMQP_PORT" "$REC" $HUB dev2 "$KEY2" "$NOW@$(date +%s)+8" 14 $SE)
   check "Proton: a new put-token before expiry (the C SDK's refresh) keeps the link past the first token ($out)" \
     sh -c "echo '$out' | grep -q '^status int32(200), accepted, status int32(200), link kept$'"
   rm -f "$S/c2d.ready"
@@ -115,7 +115,7 @@ check "  ... and the upgrade is an event (ws-upgrade, AMQPWSB10)" has_event ws-u
 
 # ---- SAS expiry, by the lab's clock ----
 NOW=$(lab_now)
-out=$($PAHO hold tcp "$MQTT_PORT" "$REC" $HUB dev2 "$KEY2" $((NOW + 5)) 14)
+out=$($PAHO hold tcp "$MQTT_PORT" "$REC" $HUB dev2 "$KEY2" "$NOW@$(date +%s)+5" 14)
 check "a Paho session whose SAS expires 5 s after connecting is dropped 2-12 s after connecting ($out s)" \
   "$PY" -c "import sys; sys.exit(not 2 <= float('$out') <= 12)"
 check "  ... with cause sas-expired in its disconnect event" has_event disconnect '"device":"dev2".*"cause":"sas-expired"'

@@ -15,6 +15,16 @@ import base64, hashlib, hmac, sys, threading, time, urllib.parse
 import paho.mqtt.client as mqtt
 
 
+def expiry(arg):
+    """SE as epoch seconds, or "BASE@WALL+N": the lab's clock BASE read at wall time WALL, plus the wall seconds
+    since, plus N: a token that expires N s from now on the lab's clock, however long this client took to start."""
+    if "@" not in arg:
+        return int(arg)
+    base, rest = arg.split("@")
+    wall, n = rest.split("+")
+    return int(base) + int(time.time() - int(wall)) + int(n)
+
+
 def sas(key_b64, sr, se):
     sig = base64.b64encode(hmac.new(base64.b64decode(key_b64), f"{sr}\n{se}".encode(), hashlib.sha256).digest())
     return f"SharedAccessSignature sr={sr}&sig={urllib.parse.quote(sig.decode(), safe='')}&se={se}"
@@ -32,7 +42,7 @@ def client(transport, cafile, hub, device, key, se):
 
 def main(argv):
     mode, transport, port, cafile, hub, device, key, se = argv[1:9]
-    port, se = int(port), int(se)
+    port, se = int(port), expiry(se)
     c = client(transport, cafile, hub, device, key, se)
     done = threading.Event()
     state = {"rc": None, "connected_at": None, "dropped_at": None}

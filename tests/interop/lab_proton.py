@@ -25,6 +25,16 @@ from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
 
+def expiry(arg):
+    """SE as epoch seconds, or "BASE@WALL+N": the lab's clock BASE read at wall time WALL, plus the wall seconds
+    since, plus N: a token that expires N s from now on the lab's clock, however long this client took to start."""
+    if "@" not in arg:
+        return int(arg)
+    base, rest = arg.split("@")
+    wall, n = rest.split("+")
+    return int(base) + int(time.time() - int(wall)) + int(n)
+
+
 def sas(key_b64, sr, se):
     sig = base64.b64encode(hmac.new(base64.b64decode(key_b64), f"{sr}\n{se}".encode(), hashlib.sha256).digest())
     return f"SharedAccessSignature sr={sr}&sig={urllib.parse.quote(sig.decode(), safe='')}&se={se}"
@@ -65,7 +75,7 @@ class Device(MessagingHandler):
             self.refreshed = True
             props = {"operation": "put-token", "type": "servicebus.windows.net:sastoken", "name": self.audience}
             self.cbs_out.send(Message(id=2, reply_to="cbs-reply", properties=props,
-                                      body=sas(self.key, self.audience, int(self.ready))))
+                                      body=sas(self.key, self.audience, expiry(self.ready))))
             return
         self.out.append("link kept" if self.mode == "refresh" and self.opened_at else "timeout")
         self.conn.close()
@@ -138,7 +148,7 @@ class Device(MessagingHandler):
 def main(argv):
     mode, port, cafile, hub, device, key, se = argv[1:8]
     limit = float(argv[8]) if len(argv) > 8 else 10
-    d = Device(mode, int(port), cafile, hub, device, key, int(se), limit, argv[9] if len(argv) > 9 else None)
+    d = Device(mode, int(port), cafile, hub, device, key, expiry(se), limit, argv[9] if len(argv) > 9 else None)
     c = Container(d)
     c.run()
     print(", ".join(d.out))
