@@ -55,6 +55,31 @@ static void reply_error(struct evhttp_request *req, int code, const char *why)
 	free(text);
 }
 
+/* DPS's operation status (azure-iot-facts.md 3.5): assigning, or assigned to the lab's hub; the same over MQTT
+ * and HTTPS. A new string, or NULL. */
+char *lab_dps_operation_json(struct lab_server *lab, const char *op, const char *reg, int assigned)
+{
+	json_t *o = json_object(), *st;
+	char now[32], *text;
+
+	lab_json_set_str(o, "operationId", op);
+	json_object_set_new(o, "status", json_string(assigned ? "assigned" : "assigning"));
+	if (assigned && (st = json_object())) {
+		rs_time_format(lab->opts->clock(), now, sizeof(now));
+		lab_json_set_str(st, "registrationId", reg);
+		json_object_set_new(st, "createdDateTimeUtc", json_string(now));
+		lab_json_set_str(st, "assignedHub", lab->cfg.hub_host);
+		lab_json_set_str(st, "deviceId", reg);
+		json_object_set_new(st, "status", json_string("assigned"));
+		json_object_set_new(st, "substatus", json_string("initialAssignment"));
+		json_object_set_new(st, "lastUpdatedDateTimeUtc", json_string(now));
+		json_object_set_new(o, "registrationState", st);
+	}
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return text;
+}
+
 /* ---- admin ---- */
 
 static json_t *status_failures(struct lab_server *lab)
@@ -493,8 +518,29 @@ static void admin_request(struct evhttp_request *req, void *arg)
 	evbuffer_free(b);
 }
 
+static void http_accept_again(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	evconnlistener_enable(arg);
+}
+
+/* accept(2) failed on an HTTP port (descriptors ran out): that listener pauses 250 ms instead of retrying at once
+ * (libevent would otherwise warn and retry on every turn of the loop). Its argument is evhttp's, not the lab: the
+ * device ports' failures (lab_accept_error) are the ones counted and reported, and they pause these too. */
+static void http_accept_error(struct evconnlistener *l, void *arg)
+{
+	struct timeval pause = { 0, 250000 };
+
+	(void)arg;
+	evconnlistener_disable(l);
+	if (event_base_once(evconnlistener_get_base(l), -1, EV_TIMEOUT, http_accept_again, l, &pause) < 0)
+		evconnlistener_enable(l);
+}
+
 static struct evhttp *http_on(struct lab_server *lab, const char *addr, int *port,
-			      void (*cb)(struct evhttp_request *, void *), struct rs_error *err)
+			      void (*cb)(struct evhttp_request *, void *), struct evconnlistener **listener,
+			      struct rs_error *err)
 {
 	struct evhttp *h = evhttp_new(lab->base);
 	struct evhttp_bound_socket *s;
@@ -518,6 +564,8 @@ static struct evhttp *http_on(struct lab_server *lab, const char *addr, int *por
 		rs_error_set(err, RS_ERR_IO, "cannot listen on %s port %d", addr, *port);
 		return NULL;
 	}
+	*listener = evhttp_bound_socket_get_listener(s);
+	evconnlistener_set_error_cb(*listener, http_accept_error);
 	getsockname(evhttp_bound_socket_get_fd(s), (struct sockaddr *)&ss, &len);
 	*port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
 					      : ((struct sockaddr_in6 *)&ss)->sin6_port);
@@ -528,7 +576,7 @@ int lab_http_start(struct lab_server *lab, struct rs_error *err)
 {
 	lab->admin_port = lab->opts->admin_port;
 	/* the admin API is on loopback whatever the service address */
-	if (!(lab->admin = http_on(lab, "127.0.0.1", &lab->admin_port, admin_request, err)))
+	if (!(lab->admin = http_on(lab, "127.0.0.1", &lab->admin_port, admin_request, &lab->admin_l, err)))
 		return -1;
 	return 0;
 }

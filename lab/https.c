@@ -97,7 +97,7 @@ static void hub_unauthorized(struct hreq *r, const char *dev, const char *why)
 static void dps_http(struct hreq *r, char **seg, int n)
 {
 	struct lab_server *lab = r->c->lab;
-	char resource[512], body[1024], now[32], op[48];
+	char resource[512], op[48], *text = NULL;
 	unsigned char rnd[8];
 	struct rs_error err;
 
@@ -107,28 +107,23 @@ static void dps_http(struct hreq *r, char **seg, int n)
 		dps_unauthorized(r, seg[2], r->has_auth ? err.message : "no Authorization header");
 		return;
 	}
-	rs_time_format(lab->opts->clock(), now, sizeof(now));
+	/* the operation's body is the one DPS sends over MQTT too (http.c: lab_dps_operation_json) */
 	if (n == 4 && !strcmp(r->method, "PUT") && !strcmp(seg[3], "register")) {
 		RAND_bytes(rnd, sizeof(rnd));
 		snprintf(op, sizeof(op), "4.%02x%02x%02x%02x%02x%02x%02x%02x.lab", rnd[0], rnd[1], rnd[2], rnd[3], rnd[4],
 			 rnd[5], rnd[6], rnd[7]);
-		snprintf(body, sizeof(body), "{\"operationId\":\"%s\",\"status\":\"assigning\"}", op);
-		respond(r, 202, "Accepted", "application/json; charset=utf-8", "Retry-After: 1\r\n", body);
-		return;
-	}
-	if (n == 5 && !strcmp(r->method, "GET") && !strcmp(seg[3], "operations") && !strncmp(seg[4], "4.", 2)) {
+		text = lab_dps_operation_json(lab, op, seg[2], 0);
+		respond(r, 202, "Accepted", "application/json; charset=utf-8", "Retry-After: 1\r\n", text ? text : "{}");
+	} else if (n == 5 && !strcmp(r->method, "GET") && !strcmp(seg[3], "operations") && !strncmp(seg[4], "4.", 2)) {
 		lab->n.dps_registrations++;
-		snprintf(body, sizeof(body),
-			 "{\"operationId\":\"%s\",\"status\":\"assigned\",\"registrationState\":{\"registrationId\":"
-			 "\"%s\",\"createdDateTimeUtc\":\"%s\",\"assignedHub\":\"%s\",\"deviceId\":\"%s\",\"status\":"
-			 "\"assigned\",\"substatus\":\"initialAssignment\",\"lastUpdatedDateTimeUtc\":\"%s\"}}",
-			 seg[4], seg[2], now, lab->cfg.hub_host, seg[2], now);
+		text = lab_dps_operation_json(lab, seg[4], seg[2], 1);
 		lab_event(lab, LAB_EV_DPS_ASSIGNED, seg[2], lab->dps_chain, lab->cfg.hub_host);
-		respond(r, 200, "OK", "application/json; charset=utf-8", NULL, body);
-		return;
+		respond(r, 200, "OK", "application/json; charset=utf-8", NULL, text ? text : "{}");
+	} else {
+		respond(r, 404, "Not Found", "application/json; charset=utf-8", NULL,
+			"{\"errorCode\":404000,\"message\":\"Not found\"}");
 	}
-	respond(r, 404, "Not Found", "application/json; charset=utf-8", NULL,
-		"{\"errorCode\":404000,\"message\":\"Not found\"}");
+	free(text);
 }
 
 /* POST /devices/{id}/messages/events: the SAS is checked over the literal resource and against the lab's clock,
