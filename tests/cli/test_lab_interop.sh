@@ -179,7 +179,7 @@ check "  ... is one tls-failure, 'closed without an alert after the server's cer
 
 curl -sS --max-time 5 "$ADMIN/metrics" >"$S/metrics.txt"
 stop_lab
-check "the lab exits 0 on SIGTERM" [ $? -eq 0 ]
+check "the lab exits 143 on SIGTERM (128 + the signal, as lab serve now reports it)" [ $? -eq 143 ]
 check "metrics counted disconnects by cause" sh -c "grep -q '^rootshift_lab_disconnects_total{cause=\"migrate\"} [1-9]' '$S/metrics.txt' && grep -q '^rootshift_lab_disconnects_total{cause=\"sas-expired\"} [1-9]' '$S/metrics.txt' && grep -q '^rootshift_lab_disconnects_total{cause=\"client\"} [1-9]' '$S/metrics.txt' && grep -q '^rootshift_lab_disconnects_total{cause=\"shutdown\"} 0' '$S/metrics.txt'"
 SIG=$(printf '%s' "$SAS1" | sed 's/.*sig=\([^&]*\).*/\1/')
 check "no key or signature in the event log" sh -c "! grep -qF -e '$KEY1' -e '$KEY2' -e '$SIG' '$S/serve.log'"
