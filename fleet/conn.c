@@ -163,6 +163,7 @@ static void put_conn(struct run *r, struct conn *c)
 	if (c->bev)
 		bufferevent_free(c->bev);
 	c->bev = NULL;
+	fleet_amqp_free(c);
 	c->next_free = r->free_conns;
 	r->free_conns = c;
 }
@@ -362,6 +363,8 @@ static void on_held_read(struct bufferevent *bev, void *arg)
 	int rc;
 
 	if (c->run->spec->classes[c->run->dev[c->dev].cls].proto != FLEET_MQTT) {
+		if (c->amqp)
+			fleet_amqp_feed(c, in); /* a refresh's reply, or a link the lab closed */
 		evbuffer_drain(in, evbuffer_get_length(in));
 		return;
 	}

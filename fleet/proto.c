@@ -1,7 +1,7 @@
 /*
  * proto.c: what a device says after TLS, and how it reads the answer (azure-iot-facts.md 3.1 to 3.5).
  *   hub over MQTT: CONNECT with the IoT Hub user name and a SAS token; CONNACK 0, or 4/5 (credentials rejected);
- *   hub over AMQP: the SASL protocol header, answered in kind (the lab goes no further);
+ *   hub over AMQP: SASL MSSBCBS and a CBS put-token with a SAS token (amqp.c); status-code 200, or 401;
  *   hub over HTTPS: one events POST; 2xx, or 401/403;
  *   DPS over MQTT: CONNECT, SUBSCRIBE $dps/registrations/res/#, PUBLISH register; res/202 assigning with an
  *     operation id, PUBLISH get-operationstatus until res/200 assigned with the hub; res/401 rejected;
@@ -106,12 +106,12 @@ static int hub_opening(struct conn *c, const char *id)
 	char *sas;
 	int rv;
 
-	if (cl->proto == FLEET_AMQP) /* the AMQP SASL protocol header; the CBS token goes on the same connection */
-		return bufferevent_write(c->bev, "AMQP\x03\x01\x00\x00", 8);
 	snprintf(sr, sizeof(sr), "%s/devices/%s", c->hub, id);
 	if (!(sas = make_sas(c, sr, NULL)))
 		return -1;
-	if (cl->proto == FLEET_MQTT) {
+	if (cl->proto == FLEET_AMQP) {
+		rv = fleet_amqp_open(c, id, sr, sas);
+	} else if (cl->proto == FLEET_MQTT) {
 		snprintf(user, sizeof(user), "%s/%s/?api-version=2021-04-12", c->hub, id);
 		rv = write_connect(c, id, user, sas, cl->keep_alive, 0);
 	} else {
@@ -141,14 +141,8 @@ static int hub_answer(struct conn *c, struct evbuffer *in, int *code)
 	size_t n = evbuffer_get_length(in);
 	unsigned char *p;
 
-	if (class_of(c)->proto == FLEET_AMQP) {
-		if (n < 8)
-			return 0;
-		p = evbuffer_pullup(in, 8);
-		*code = memcmp(p, "AMQP", 4) ? RS_PROBE_PROTOCOL_ERROR : RS_PROBE_OK;
-		evbuffer_drain(in, n);
-		return 1;
-	}
+	if (class_of(c)->proto == FLEET_AMQP)
+		return fleet_amqp_answer(c, in, code);
 	if (class_of(c)->proto == FLEET_MQTT) {
 		struct rs_mqtt_packet pkt;
 		size_t used;
@@ -358,6 +352,22 @@ static int dps_https_answer(struct conn *c, struct evbuffer *in, int *code)
 	k = dps_status(c, status, p + at, len, code);
 	evbuffer_drain(in, at + len);
 	return k;
+}
+
+int refresh_token(struct conn *c)
+{
+	char id[128], sr[512];
+	char *sas;
+	int rv;
+
+	if (fleet_device_id(c->run->spec, c->dev, id, sizeof(id)) < 0)
+		return -1;
+	snprintf(sr, sizeof(sr), "%s/devices/%s", c->hub, id);
+	if (!(sas = make_sas(c, sr, NULL)))
+		return -1;
+	rv = fleet_amqp_refresh(c, sas);
+	free_secret(sas);
+	return rv;
 }
 
 /* ---- both ---- */

@@ -118,7 +118,9 @@ static int64_t backoff_delay(struct run *r, struct device *d)
 void session_up(struct run *r, uint32_t i, int64_t t)
 {
 	struct device *d = &r->dev[i];
+	const struct fleet_class *cl = &r->spec->classes[d->cls];
 	int cadence = r->cls[d->cls].cadence;
+	int64_t expires = (int64_t)cl->sas_lifetime + cl->clock_skew; /* the token's se, from t, on the hub's clock */
 
 	d->connected = 1;
 	d->attempts = 0;
@@ -128,6 +130,13 @@ void session_up(struct run *r, uint32_t i, int64_t t)
 	count_at(r, d->cls, t, +1);
 	if (cadence > 0)
 		push(r, t + cadence, i, EV_RENEW);
+	/* IoT Hub drops an MQTT session when its SAS expires (as the lab does): an SDK that renews later than that
+	 * (.NET: the lifetime plus a 10-minute grace) is dropped first, and comes back by its retry policy. */
+	if (cl->proto == FLEET_MQTT && expires > 0 && (cadence <= 0 || cadence >= expires))
+		push(r, t + expires, i, EV_EXPIRE);
+	/* the C SDK over AMQP puts a new token on the same connection at 80 % of the lifetime: no new handshake */
+	if (cl->proto == FLEET_AMQP && cadence <= 0 && cl->sas_lifetime * 4 / 5 > 0)
+		push(r, t + cl->sas_lifetime * 4 / 5, i, EV_REFRESH);
 }
 
 void session_failed(struct run *r, uint32_t i, int64_t t, int code, int at_dps)
@@ -206,6 +215,24 @@ static int handle(struct run *r, struct event_item ev)
 		return 0;
 	if (ev.kind == EV_PING) {
 		send_ping(r, ev.dev, ev.t);
+		return 0;
+	}
+	if (ev.kind == EV_REFRESH) {
+		const struct fleet_class *cl = &r->spec->classes[d->cls];
+		if (!d->connected)
+			return 0;
+		if (d->held) {
+			d->held->t = ev.t; /* the token is made at the refresh's time */
+			refresh_token(d->held);
+		}
+		push(r, ev.t + cl->sas_lifetime * 4 / 5, ev.dev, EV_REFRESH);
+		return 0;
+	}
+	if (ev.kind == EV_EXPIRE) {
+		if (d->connected) {
+			release_held(r, ev.dev);
+			session_dropped(r, ev.dev, ev.t);
+		}
 		return 0;
 	}
 	if (ev.kind == EV_RENEW) {

@@ -17,7 +17,7 @@
 #define MAX_PINS 16
 #define CACHE_SLOTS 4
 
-enum { EV_CONNECT, EV_RENEW, EV_PING };
+enum { EV_CONNECT, EV_RENEW, EV_PING, EV_EXPIRE, EV_REFRESH };
 enum stage { STAGE_DPS, STAGE_HUB };
 
 struct conn;
@@ -74,6 +74,7 @@ struct conn {
 	int ping_pending;
 	char op[64];   /* DPS operation id */
 	char hub[256]; /* the hub DPS assigned, or the target's */
+	struct fleet_amqp *amqp; /* amqp.c: Proton's engine for an AMQP hub connection; NULL otherwise */
 	struct conn *next_free;
 };
 
@@ -127,6 +128,17 @@ void session_dropped(struct run *r, uint32_t i, int64_t t);
 int conn_setup(struct run *r, struct rs_error *err);
 int start_attempt(struct run *r, uint32_t i, int64_t t);
 void send_ping(struct run *r, uint32_t i, int64_t t);
+/* amqp.c: the hub over AMQP (SASL MSSBCBS, then a CBS put-token), with Proton-C driven by c's bufferevent.
+ * fleet_amqp_answer returns 1 and sets *code once the put-token is answered (or the connection failed). */
+struct fleet_amqp;
+int fleet_amqp_open(struct conn *c, const char *id, const char *audience, const char *token);
+int fleet_amqp_answer(struct conn *c, struct evbuffer *in, int *code);
+void fleet_amqp_free(struct conn *c);
+void fleet_amqp_feed(struct conn *c, struct evbuffer *in);    /* a held connection's input */
+int fleet_amqp_refresh(struct conn *c, const char *token);     /* a new put-token on the same connection */
+/* proto.c: a held AMQP session's CBS refresh with a token made now */
+int refresh_token(struct conn *c);
+
 /* Closes a device's held connection (politely: MQTT DISCONNECT) without touching its session. */
 void release_held(struct run *r, uint32_t i);
 /* Waits (bounded) until the target has closed every held connection; drops what is left. */

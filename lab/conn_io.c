@@ -164,13 +164,39 @@ int conn_send(struct conn *c, const void *data, size_t len)
 	return 0;
 }
 
-/* The reason a handshake failed, from OpenSSL's error queue (which it empties). */
-static const char *handshake_reason(void)
+/* The server's flight (certificate included) is out and the server waits for the client's answer: OpenSSL 3.0's
+ * server states after writing ServerHelloDone (TLS 1.2) or its Finished (TLS 1.3: TLS_ST_EARLY_DATA), ssl.h
+ * OSSL_HANDSHAKE_STATE. */
+static int after_server_certificate(const SSL *ssl)
+{
+	switch (SSL_get_state(ssl)) {
+	case TLS_ST_SR_CERT:
+	case TLS_ST_SR_KEY_EXCH:
+	case TLS_ST_SR_CERT_VRFY:
+	case TLS_ST_SR_CHANGE:
+	case TLS_ST_SR_NEXT_PROTO:
+	case TLS_ST_SR_FINISHED:
+	case TLS_ST_SW_SRVR_DONE:
+	case TLS_ST_SW_FINISHED:
+	case TLS_ST_EARLY_DATA: /* TLS 1.3: where the server waits for the client's Finished */
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* The reason a handshake failed, from OpenSSL's error queue (which it empties): the alert the client sent ("tlsv1
+ * alert unknown ca"), or, when the client closed without one after the server's certificate (as some TLS stacks do
+ * when they reject the chain), that; OpenSSL 3.0 reports such a close as SSL_R_UNEXPECTED_EOF_WHILE_READING or
+ * not at all. */
+static const char *handshake_reason(const SSL *ssl)
 {
 	unsigned long e = ERR_get_error();
 	const char *r = e ? ERR_reason_error_string(e) : NULL;
 
 	ERR_clear_error();
+	if ((!e || ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING) && after_server_certificate(ssl))
+		return "closed without an alert after the server's certificate";
 	return r ? r : "connection closed during handshake";
 }
 
@@ -201,7 +227,7 @@ static void handshake(struct conn *c)
 			conn_handshake_failed(c, "out of memory");
 		return;
 	}
-	conn_handshake_failed(c, handshake_reason());
+	conn_handshake_failed(c, handshake_reason(c->ssl));
 }
 
 /* Reads what TLS has for c into in: 1 more may come, 0 the peer closed, -1 an error. */

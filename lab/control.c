@@ -24,10 +24,13 @@ struct lab_handle {
 	int ack[2]; /* the lab answers a tick */
 };
 
-static long keep_alive_limit(int keep_alive)
+/* 1 when the milliseconds without a packet exceed 1.5 x keep_alive (capped at 1767 s, azure-iot-facts.md 3.1):
+ * 1500 ms for a keep-alive of 1 s, not 1 s. */
+static int keep_alive_passed(int keep_alive, long idle_ms)
 {
-	long t = (long)keep_alive * 3 / 2;
-	return t > 1767 ? 1767 : t;
+	long limit_ms = (long)keep_alive * 1500;
+
+	return idle_ms > (limit_ms > 1767000 ? 1767000 : limit_ms);
 }
 
 void lab_tick(struct lab_server *lab)
@@ -45,10 +48,21 @@ void lab_tick(struct lab_server *lab)
 		next = c->next;
 		if (c->paused)
 			conn_io_resume(c);
+		if (c->amqp) {
+			amqp_tick(c, now); /* may close c */
+			continue;
+		}
+		if (c->state == ST_HUB && c->sas_expiry > 0 && now >= c->sas_expiry) {
+			/* IoT Hub drops an MQTT session when its SAS expires (401003, azure-iot-facts.md 2.3 and 3.1) */
+			lab_conn_event(c, LAB_EV_SAS_EXPIRED, NULL, "the session's SAS token expired");
+			conn_drop(c, LAB_CAUSE_SAS_EXPIRED, NULL);
+			continue;
+		}
 		/* keep-alive 0 means none only for an authenticated session (MQTT 3.1.1, 3.1.2.10, lets the server
 		 * close a connection it does not want); one that has not authenticated gets the handshake's deadline */
 		ka = c->authed || c->keep_alive > 0 ? c->keep_alive : lab->opts->handshake_timeout;
-		if ((c->state != ST_HUB && c->state != ST_DPS) || ka <= 0 || now - c->last_seen <= keep_alive_limit(ka))
+		if ((c->state != ST_HUB && c->state != ST_DPS) || ka <= 0 ||
+		    !keep_alive_passed(ka, lab_idle_ms(lab, c, now)))
 			continue;
 		conn_idle_timeout(c);
 	}

@@ -38,6 +38,8 @@ static const char *const kind_names[LAB_EV__COUNT] = {
 	[LAB_EV_SHUTDOWN] = "shutdown",
 	[LAB_EV_AMQP_HEADER] = "amqp-header",
 	[LAB_EV_WS_UPGRADE] = "ws-upgrade",
+	[LAB_EV_WS_REFUSED] = "ws-refused",
+	[LAB_EV_SAS_EXPIRED] = "sas-expired",
 	[LAB_EV_DROPPED] = "dropped",
 	[LAB_EV_WARNING] = "warning",
 };

@@ -1,10 +1,9 @@
 /*
- * http.c: the lab's HTTP side, on libevent's evhttp. Over TLS: DPS registration (PUT register, GET operation
- * status) and IoT Hub device-to-cloud events (azure-iot-facts.md 3.4 and 3.5). On a plain loopback port: the admin
- * API (status, migrate, revert; changes need the token from serve.json), Prometheus /metrics and the web page.
+ * http.c: the lab's admin side, on libevent's evhttp, on a plain loopback port: the admin API (status, migrate,
+ * revert; changes need the token from serve.json), Prometheus /metrics and the web page. The HTTPS port (DPS and
+ * hub REST, WebSocket upgrades) is https.c.
  */
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
 #include <netinet/in.h>
@@ -56,88 +55,6 @@ static void reply_error(struct evhttp_request *req, int code, const char *why)
 	free(text);
 }
 
-/* Splits a path into at most max segments (copied into buf); returns the count, or -1. */
-static int split_path(const char *path, char *buf, size_t size, char **seg, int max)
-{
-	int n = 0;
-	char *p;
-
-	if (!path || path[0] != '/' || strlen(path) >= size)
-		return -1;
-	snprintf(buf, size, "%s", path + 1);
-	for (p = buf; p && *p; ) {
-		if (n == max)
-			return -1;
-		seg[n++] = p;
-		p = strchr(p, '/');
-		if (p)
-			*p++ = '\0';
-	}
-	return n;
-}
-
-/* ---- HTTPS: DPS and hub events ---- */
-
-static void dps_unauthorized(struct evhttp_request *req, struct lab_server *lab, const char *dev, const char *why)
-{
-	char body[256], track[40];
-
-	lab->n.auth_failures++;
-	lab_event(lab, LAB_EV_AUTH_FAILURE, dev, lab->dps_chain, why);
-	lab_tracking_id(track, sizeof(track));
-	snprintf(body, sizeof(body), "{\"errorCode\":401002,\"trackingId\":\"%s\",\"message\":\"Unauthorized\"}", track);
-	reply(req, 401, "Unauthorized", "application/json; charset=utf-8", body);
-}
-
-static void hub_unauthorized(struct evhttp_request *req, struct lab_server *lab, const char *dev, const char *why)
-{
-	char body[300], track[40], now[32];
-
-	lab->n.auth_failures++;
-	lab_event(lab, LAB_EV_AUTH_FAILURE, dev, lab->hub_chain, why);
-	lab_tracking_id(track, sizeof(track));
-	rs_time_format(lab->opts->clock(), now, sizeof(now));
-	snprintf(body, sizeof(body),
-		 "{\"Message\":\"ErrorCode:IotHubUnauthorizedAccess;Unauthorized\",\"ExceptionMessage\":\"Tracking "
-		 "ID:%s-G:lab-TimeStamp:%s\"}",
-		 track, now);
-	reply(req, 401, "Unauthorized", "application/json; charset=utf-8", body);
-}
-
-static void dps_http(struct evhttp_request *req, struct lab_server *lab, char **seg, int n)
-{
-	const char *auth = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
-	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
-	char resource[512], op[48], *text;
-	unsigned char r[8];
-	struct rs_error err;
-
-	snprintf(resource, sizeof(resource), "%s/registrations/%s", seg[0], seg[2]);
-	if (strcasecmp(seg[0], lab->cfg.id_scope) || !auth || lab_check_sas(lab, auth, resource, seg[2], &err) < 0) {
-		dps_unauthorized(req, lab, seg[2], auth ? err.message : "no Authorization header");
-		return;
-	}
-	if (n == 4 && cmd == EVHTTP_REQ_PUT && !strcmp(seg[3], "register")) {
-		RAND_bytes(r, sizeof(r));
-		snprintf(op, sizeof(op), "4.%02x%02x%02x%02x%02x%02x%02x%02x.lab", r[0], r[1], r[2], r[3], r[4], r[5],
-			 r[6], r[7]);
-		text = lab_dps_operation_json(lab, op, seg[2], 0);
-		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "1");
-		reply(req, 202, "Accepted", "application/json; charset=utf-8", text ? text : "{}");
-		free(text);
-		return;
-	}
-	if (n == 5 && cmd == EVHTTP_REQ_GET && !strcmp(seg[3], "operations") && !strncmp(seg[4], "4.", 2)) {
-		lab->n.dps_registrations++;
-		text = lab_dps_operation_json(lab, seg[4], seg[2], 1);
-		lab_event(lab, LAB_EV_DPS_ASSIGNED, seg[2], lab->dps_chain, lab->cfg.hub_host);
-		reply(req, 200, "OK", "application/json; charset=utf-8", text ? text : "{}");
-		free(text);
-		return;
-	}
-	reply(req, 404, "Not Found", "application/json; charset=utf-8", "{\"errorCode\":404000,\"message\":\"Not found\"}");
-}
-
 /* DPS's operation status (azure-iot-facts.md 3.5): assigning, or assigned to the lab's hub; the same over MQTT
  * and HTTPS. A new string, or NULL. */
 char *lab_dps_operation_json(struct lab_server *lab, const char *op, const char *reg, int assigned)
@@ -161,77 +78,6 @@ char *lab_dps_operation_json(struct lab_server *lab, const char *op, const char 
 	text = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	return text;
-}
-
-static void hub_http(struct evhttp_request *req, struct lab_server *lab, char **seg)
-{
-	const char *auth = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
-	char resource[512];
-	struct rs_error err;
-
-	snprintf(resource, sizeof(resource), "%s/devices/%s", lab->cfg.hub_host, seg[1]);
-	if (!auth || lab_check_sas(lab, auth, resource, seg[1], &err) < 0) {
-		hub_unauthorized(req, lab, seg[1], auth ? err.message : "no Authorization header");
-		return;
-	}
-	lab->n.telemetry++;
-	reply(req, 204, "No Content", NULL, NULL);
-}
-
-static void https_request(struct evhttp_request *req, void *arg)
-{
-	struct lab_server *lab = arg;
-	const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
-	char buf[1024], *seg[8];
-	int n = split_path(path, buf, sizeof(buf), seg, 8);
-
-	lab->n.https_requests++;
-	if (n >= 4 && !strcmp(seg[1], "registrations"))
-		dps_http(req, lab, seg, n);
-	else if (n == 4 && !strcmp(seg[0], "devices") && !strcmp(seg[2], "messages") && !strcmp(seg[3], "events") &&
-		 evhttp_request_get_command(req) == EVHTTP_REQ_POST)
-		hub_http(req, lab, seg);
-	else
-		reply(req, 404, "Not Found", "text/plain", "not found\n");
-}
-
-/* evhttp owns the HTTPS bufferevents, so handshakes are counted from OpenSSL's info callback. */
-static void https_info(const SSL *ssl, int where, int ret)
-{
-	struct lab_server *lab = SSL_get_app_data(ssl);
-	enum lab_chain chain = LAB_CHAIN_OLD;
-	char reason[64];
-
-	for (int i = 0; i < LAB_CHAIN__COUNT; i++)
-		if (lab->ctx[i] == SSL_get_SSL_CTX(ssl))
-			chain = (enum lab_chain)i;
-	if (where & SSL_CB_HANDSHAKE_DONE) {
-		lab->n.handshakes_ok[chain]++;
-	} else if ((where & SSL_CB_READ_ALERT) && (ret >> 8) == SSL3_AL_FATAL && !SSL_is_init_finished(ssl)) {
-		snprintf(reason, sizeof(reason), "tlsv1 alert %s", SSL_alert_desc_string_long(ret));
-		for (char *p = reason; *p; p++)
-			*p = (char)tolower((unsigned char)*p);
-		lab->n.handshakes_failed[chain]++;
-		lab_count_tls_failure(lab, reason);
-		lab_event(lab, LAB_EV_TLS_FAILURE, "", chain, reason);
-	}
-}
-
-static struct bufferevent *https_bev(struct event_base *base, void *arg)
-{
-	struct lab_server *lab = arg;
-	enum lab_chain chain;
-	SSL *ssl = lab_new_ssl(lab, &chain);
-	struct bufferevent *bev;
-
-	if (!ssl)
-		return NULL;
-	SSL_set_app_data(ssl, lab);
-	SSL_set_info_callback(ssl, https_info);
-	bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
-	if (bev)
-		bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
-	return bev;
 }
 
 /* ---- admin ---- */
@@ -343,6 +189,32 @@ static void label_value(struct evbuffer *b, const char *v)
 	json_decref(j);
 }
 
+/* Every documented cause (0 until seen), then the others the lab used (slow-consumer, auth-timeout, ...). */
+static void disconnects(struct lab_server *lab, struct evbuffer *b)
+{
+	static const char *const documented[] = { LAB_CAUSE_CLIENT,	  LAB_CAUSE_KEEPALIVE, LAB_CAUSE_SAS_EXPIRED,
+						  LAB_CAUSE_MIGRATE,	  LAB_CAUSE_REVERT,    LAB_CAUSE_KICKED,
+						  LAB_CAUSE_PROTOCOL_ERROR, LAB_CAUSE_SHUTDOWN };
+	size_t i, k, nd = sizeof(documented) / sizeof(documented[0]);
+
+	for (k = 0; k < nd; k++) {
+		unsigned long n = 0;
+		for (i = 0; i < LAB_MAX_REASONS && lab->causes[i].reason[0]; i++)
+			if (!strcmp(lab->causes[i].reason, documented[k]))
+				n = lab->causes[i].count;
+		evbuffer_add_printf(b, "rootshift_lab_disconnects_total{cause=\"%s\"} %lu\n", documented[k], n);
+	}
+	for (i = 0; i < LAB_MAX_REASONS && lab->causes[i].reason[0]; i++) {
+		for (k = 0; k < nd && strcmp(lab->causes[i].reason, documented[k]); k++)
+			;
+		if (k < nd)
+			continue;
+		evbuffer_add_printf(b, "rootshift_lab_disconnects_total{cause=\"");
+		label_value(b, lab->causes[i].reason);
+		evbuffer_add_printf(b, "\"} %lu\n", lab->causes[i].count);
+	}
+}
+
 void lab_metrics_render(struct lab_server *lab, struct evbuffer *b)
 {
 	size_t i;
@@ -382,9 +254,9 @@ void lab_metrics_render(struct lab_server *lab, struct evbuffer *b)
 	metric(b, "rootshift_lab_ws_pings_ignored_total", "counter",
 	       "WebSocket PINGs left unanswered: over the rate, or while earlier output waited for the peer.");
 	evbuffer_add_printf(b, "rootshift_lab_ws_pings_ignored_total %lu\n", lab->n.pings_ignored);
-	metric(b, "rootshift_lab_accept_errors_total", "counter",
-	       "Failed accept(2) calls (descriptors ran out), each pausing the listeners.");
-	evbuffer_add_printf(b, "rootshift_lab_accept_errors_total %lu\n", lab->n.accept_errors);
+	metric(b, "rootshift_lab_disconnects_total", "counter",
+	       "Sessions ended and connections the lab dropped, by the cause of their disconnect event.");
+	disconnects(lab, b);
 	metric(b, "rootshift_lab_events_dropped_total", "counter",
 	       "Events not written because the reader of the event stream fell behind.");
 	evbuffer_add_printf(b, "rootshift_lab_events_dropped_total %lu\n", lab->n.events_dropped);
@@ -702,11 +574,7 @@ static struct evhttp *http_on(struct lab_server *lab, const char *addr, int *por
 
 int lab_http_start(struct lab_server *lab, struct rs_error *err)
 {
-	lab->https_port = lab->opts->https_port;
 	lab->admin_port = lab->opts->admin_port;
-	if (!(lab->https = http_on(lab, lab->opts->listen, &lab->https_port, https_request, &lab->https_l, err)))
-		return -1;
-	evhttp_set_bevcb(lab->https, https_bev, lab);
 	/* the admin API is on loopback whatever the service address */
 	if (!(lab->admin = http_on(lab, "127.0.0.1", &lab->admin_port, admin_request, &lab->admin_l, err)))
 		return -1;

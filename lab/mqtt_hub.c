@@ -30,10 +30,18 @@ static int send_packet(struct conn *c, const struct rs_mqtt_packet *pkt)
 	return rv;
 }
 
+/* DPS replies go at the QoS the device subscribed to $dps/registrations/res/# with (at most 1), as DPS does: the
+ * C SDK subscribes at QoS 1 (prov_transport_mqtt_common.c) and acknowledges them. */
 static int send_publish(struct conn *c, const char *topic, const char *body)
 {
 	struct rs_mqtt_packet p = { 0 };
 
+	if (c->state == ST_DPS && c->dps_qos) {
+		p.qos = 1;
+		p.packet_id = c->next_packet_id++;
+		if (c->next_packet_id > 65535)
+			c->next_packet_id = 1;
+	}
 	p.type = RS_MQTT_PUBLISH;
 	p.topic.ptr = topic;
 	p.topic.len = strlen(topic);
@@ -42,12 +50,13 @@ static int send_publish(struct conn *c, const char *topic, const char *body)
 	return send_packet(c, &p);
 }
 
-static void send_connack(struct conn *c, int code)
+static void send_connack(struct conn *c, int code, int session_present)
 {
 	struct rs_mqtt_packet p = { 0 };
 
 	p.type = RS_MQTT_CONNACK;
 	p.return_code = code;
+	p.session_present = session_present;
 	send_packet(c, &p);
 }
 
@@ -63,7 +72,7 @@ static int str_copy(struct rs_mqtt_str s, char *out, size_t size)
 }
 
 int lab_check_sas(struct lab_server *lab, const char *token, const char *resource, const char *device,
-		  struct rs_error *err)
+		  rs_time *expiry, struct rs_error *err)
 {
 	char key[128];
 	struct rs_sas *sas;
@@ -75,6 +84,8 @@ int lab_check_sas(struct lab_server *lab, const char *token, const char *resourc
 		return -1;
 	if (lab_registry_key(lab->registry, device, key, sizeof(key), err) == 0)
 		rv = rs_sas_verify(sas, key, resource, lab->opts->clock(), err);
+	if (rv == 0 && expiry)
+		*expiry = rs_sas_expiry(sas);
 	rs_sas_free(sas);
 	memset(key, 0, sizeof(key));
 	return rv;
@@ -104,7 +115,7 @@ static void kick_others(struct conn *c)
 		if (o != c && o->state == ST_HUB && !strcmp(o->device_id, c->device_id)) {
 			c->lab->n.kicked++;
 			lab_conn_event(o, LAB_EV_KICKED, NULL, "a new connection for the same device (400027)");
-			conn_close(o);
+			conn_drop(o, LAB_CAUSE_KICKED, NULL);
 		}
 	}
 }
@@ -113,7 +124,8 @@ static void enter_session(struct conn *c, enum conn_state state, int keep_alive)
 {
 	c->state = state;
 	c->keep_alive = keep_alive; /* enforced at 1.5 x by the lab's clock (control.c) */
-	c->connected_at = c->last_seen = c->lab->opts->clock();
+	c->connected_at = c->lab->opts->clock();
+	conn_touch(c);
 	if (state == ST_HUB || c->dps_authorized)
 		conn_authenticated(c);
 	else if (!lab_auth_deadline(c->lab))
@@ -130,13 +142,13 @@ static int on_connect(struct conn *c, const struct rs_mqtt_packet *p)
 
 	lab->n.mqtt_connects++;
 	if (!rs_mqtt_str_eq(p->protocol_name, "MQTT") || p->protocol_level != 4) {
-		send_connack(c, 1);
+		send_connack(c, 1, 0);
 		conn_close_after_flush(c);
 		return -1;
 	}
 	if (str_copy(p->username, user, sizeof(user)) < 0 || str_copy(p->password, pass, sizeof(pass)) < 0 ||
 	    str_copy(p->client_id, cid, sizeof(cid)) < 0 || !p->has_username) {
-		send_connack(c, 4);
+		send_connack(c, 4, 0);
 		conn_close_after_flush(c);
 		return -1;
 	}
@@ -147,10 +159,10 @@ static int on_connect(struct conn *c, const struct rs_mqtt_packet *p)
 		c->dps_authorized = strncasecmp(user, lab->cfg.id_scope, strlen(lab->cfg.id_scope)) == 0 &&
 				    reg - user == (long)strlen(lab->cfg.id_scope) &&
 				    strncmp(reg + 15, cid, strlen(cid)) == 0 && reg[15 + strlen(cid)] == '/' &&
-				    lab_check_sas(lab, pass, resource, cid, &err) == 0;
+				    lab_check_sas(lab, pass, resource, cid, NULL, &err) == 0;
 		memset(pass, 0, sizeof(pass));
 		enter_session(c, ST_DPS, p->keep_alive);
-		send_connack(c, 0);
+		send_connack(c, 0, 0);
 		return 0;
 	}
 	if (parse_hub_user(user, host, sizeof(host), dev, sizeof(dev)) < 0) {
@@ -160,18 +172,21 @@ static int on_connect(struct conn *c, const struct rs_mqtt_packet *p)
 			     cid);
 	} else {
 		snprintf(resource, sizeof(resource), "%s/devices/%s", lab->cfg.hub_host, dev);
-		if (lab_check_sas(lab, pass, resource, dev, &err) == 0) {
+		if (lab_check_sas(lab, pass, resource, dev, &c->sas_expiry, &err) == 0) {
 			memset(pass, 0, sizeof(pass));
 			kick_others(c);
 			enter_session(c, ST_HUB, p->keep_alive);
-			send_connack(c, 0);
+			/* MQTT 3.1.1 3.2.2.2: with clean_session 0, session present tells whether the hub kept a session
+			 * for this client id (IoT Hub keeps one for a device that connected with clean_session 0);
+			 * clean_session 1 discards it. */
+			send_connack(c, 0, lab_persistent_session(lab, dev, !p->clean_session));
 			return 0;
 		}
 	}
 	memset(pass, 0, sizeof(pass));
 	lab->n.auth_failures++;
 	lab_conn_event(c, LAB_EV_AUTH_FAILURE, NULL, err.message);
-	send_connack(c, 5);
+	send_connack(c, 5, 0);
 	conn_close_after_flush(c);
 	return -1;
 }
@@ -204,7 +219,7 @@ static int hub_publish(struct conn *c, const struct rs_mqtt_packet *p, const cha
 	snprintf(prefix, sizeof(prefix), "devices/%s/messages/events/", c->device_id);
 	if (p->qos == 2) {
 		lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "QoS 2 is not supported");
-		conn_close(c);
+		conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 		return -1;
 	}
 	if (!strncmp(topic, prefix, strlen(prefix))) {
@@ -232,7 +247,7 @@ static int hub_publish(struct conn *c, const struct rs_mqtt_packet *p, const cha
 		return 0;
 	}
 	lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "PUBLISH to a topic IoT Hub does not accept");
-	conn_close(c);
+	conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 	return -1;
 }
 
@@ -256,6 +271,8 @@ static void on_subscribe(struct conn *c, const struct rs_mqtt_packet *p)
 		int ok = c->state == ST_DPS ? rs_mqtt_str_eq(p->topics[i], "$dps/registrations/res/#")
 					    : hub_filter_ok(c, p->topics[i]) && c->subs < LAB_MAX_SUBS;
 		ack.qos_list[i] = ok ? (p->qos_list[i] > 1 ? 1 : p->qos_list[i]) : 0x80;
+		if (ok && c->state == ST_DPS)
+			c->dps_qos = ack.qos_list[i];
 		c->subs += ok;
 		if (ok && c->state == ST_HUB && !strncmp(p->topics[i].ptr, "devices/", 8))
 			c->c2d_subscribed = 1;
@@ -269,8 +286,13 @@ int lab_send_c2d(struct lab_server *lab, const char *device, const unsigned char
 	int n = 0;
 
 	snprintf(topic, sizeof(topic), "devices/%s/messages/devicebound/", device);
-	for (struct conn *c = lab->conns; c; c = c->next) {
+	for (struct conn *c = lab->conns, *next; c; c = next) {
 		struct rs_mqtt_packet p = { 0 };
+		next = c->next;
+		if (c->amqp) { /* a devicebound link (amqp.c) */
+			n += amqp_send_c2d(c, device, body, len);
+			continue;
+		}
 		if (c->state != ST_HUB || !c->c2d_subscribed || strcmp(c->device_id, device))
 			continue;
 		p.type = RS_MQTT_PUBLISH;
@@ -304,7 +326,7 @@ static int dps_publish(struct conn *c, const char *topic)
 	unsigned char rnd[8];
 
 	if (query_param(topic, "$rid", rid, sizeof(rid)) < 0) {
-		conn_close(c);
+		conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 		return -1;
 	}
 	if (!c->dps_authorized) {
@@ -342,7 +364,7 @@ static int on_publish(struct conn *c, const struct rs_mqtt_packet *p)
 	char topic[1024];
 
 	if (str_copy(p->topic, topic, sizeof(topic)) < 0) {
-		conn_close(c);
+		conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 		return -1;
 	}
 	return c->state == ST_HUB ? hub_publish(c, p, topic) : dps_publish(c, topic);
@@ -354,7 +376,7 @@ static int on_packet(struct conn *c, const struct rs_mqtt_packet *p)
 	if (c->state == ST_WAIT_CONNECT) {
 		if (p->type != RS_MQTT_CONNECT) {
 			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "first packet is not CONNECT");
-			conn_close(c);
+			conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 			return -1;
 		}
 		return on_connect(c, p);
@@ -379,7 +401,7 @@ static int on_packet(struct conn *c, const struct rs_mqtt_packet *p)
 	case RS_MQTT_DISCONNECT: conn_close(c); return -1;
 	default:
 		lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "unexpected packet");
-		conn_close(c);
+		conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 		return -1;
 	}
 }
@@ -389,7 +411,7 @@ int conn_write(struct conn *c, const void *data, size_t len)
 	unsigned char hdr[14];
 	size_t n;
 
-	if (c->proto != PROTO_WS)
+	if (!c->ws_upgraded)
 		return conn_send(c, data, len);
 	n = rs_ws_header(RS_WS_BINARY, len, NULL, hdr);
 	return conn_send(c, hdr, n) || conn_send(c, data, len) ? -1 : 0;
@@ -411,10 +433,10 @@ int mqtt_process(struct conn *c, struct evbuffer *in)
 			if (err.code == RS_ERR_LIMIT)
 				c->lab->n.dropped_limits++;
 			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, err.message);
-			conn_close(c);
+			conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 			return -1;
 		}
-		c->last_seen = c->lab->opts->clock();
+		conn_touch(c);
 		if (on_packet(c, &pkt) < 0)
 			return -1; /* c, its buffers and pkt's strings are gone */
 		evbuffer_drain(in, used);
@@ -422,4 +444,53 @@ int mqtt_process(struct conn *c, struct evbuffer *in)
 			return -1; /* closing: conn_send refused its output (conn_io.c drops it) */
 	}
 	return 0;
+}
+
+/* ---- persistent sessions: the device ids that last connected with clean_session 0 ---- */
+
+struct lab_session {
+	struct lab_session *next;
+	char id[];
+};
+
+static size_t session_bucket(const char *id)
+{
+	size_t h = 5381;
+
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+		h = h * 33 + *p;
+	return h % LAB_SESSION_BUCKETS;
+}
+
+int lab_persistent_session(struct lab_server *lab, const char *id, int keep)
+{
+	struct lab_session **pp = &lab->sessions[session_bucket(id)], *s;
+	size_t n = strlen(id);
+
+	for (; (s = *pp); pp = &s->next)
+		if (!strcmp(s->id, id))
+			break;
+	if (s && !keep) { /* clean_session 1: the stored session is discarded */
+		*pp = s->next;
+		free(s);
+		return 0;
+	}
+	if (s || !keep)
+		return s != NULL;
+	if ((s = malloc(sizeof(*s) + n + 1))) {
+		memcpy(s->id, id, n + 1);
+		s->next = NULL;
+		*pp = s;
+	}
+	return 0;
+}
+
+void lab_sessions_free(struct lab_server *lab)
+{
+	for (size_t i = 0; i < LAB_SESSION_BUCKETS; i++)
+		while (lab->sessions[i]) {
+			struct lab_session *s = lab->sessions[i];
+			lab->sessions[i] = s->next;
+			free(s);
+		}
 }

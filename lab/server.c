@@ -29,17 +29,22 @@
 
 /* ---- events and counters ---- */
 
-void lab_count_tls_failure(struct lab_server *lab, const char *reason)
+void lab_count_reason(struct reason_count *table, const char *reason)
 {
 	size_t i;
 
-	for (i = 0; i < LAB_MAX_REASONS && lab->reasons[i].reason[0]; i++)
-		if (!strcmp(lab->reasons[i].reason, reason))
+	for (i = 0; i < LAB_MAX_REASONS && table[i].reason[0]; i++)
+		if (!strcmp(table[i].reason, reason))
 			break;
 	if (i == LAB_MAX_REASONS)
 		i = LAB_MAX_REASONS - 1, reason = "other";
-	snprintf(lab->reasons[i].reason, sizeof(lab->reasons[i].reason), "%s", reason);
-	lab->reasons[i].count++;
+	snprintf(table[i].reason, sizeof(table[i].reason), "%s", reason);
+	table[i].count++;
+}
+
+void lab_count_tls_failure(struct lab_server *lab, const char *reason)
+{
+	lab_count_reason(lab->reasons, reason);
 }
 
 size_t lab_connected(const struct lab_server *lab)
@@ -127,14 +132,30 @@ static enum lab_chain chain_of(struct lab_server *lab, SSL *ssl, enum lab_chain 
 
 /* ---- connections ---- */
 
-/* Frees c. A session's end, or a connection the lab drops for a cause, is a disconnect event. */
+/* A session's end (hub, DPS or AMQP), or a connection the lab drops for a cause, is a disconnect event with its
+ * cause ("client" when the device ended a session: DISCONNECT, close_notify, a reset), counted by cause. */
+static void session_ended(struct conn *c, const char *cause, const char *detail)
+{
+	int session = c->state == ST_HUB || c->state == ST_DPS || c->state == ST_AMQP;
+
+	if (!cause)
+		cause = c->cause;
+	if (!session && !cause)
+		return;
+	if (!cause)
+		cause = LAB_CAUSE_CLIENT;
+	c->cause = NULL; /* once */
+	lab_count_reason(c->lab->causes, cause);
+	lab_conn_event(c, LAB_EV_DISCONNECT, cause,
+		       detail ? detail : c->state == ST_DPS ? "dps" : c->state == ST_HUB ? "hub" : c->state == ST_AMQP ? "amqp" : "");
+}
+
+/* Frees c, after its disconnect event (session_ended). */
 void conn_drop(struct conn *c, const char *cause, const char *detail)
 {
 	struct lab_server *lab = c->lab;
 
-	if (c->state == ST_HUB || c->state == ST_DPS || cause)
-		lab_conn_event(c, LAB_EV_DISCONNECT, cause,
-			       detail ? detail : c->state == ST_DPS ? "dps" : c->state == ST_HUB ? "hub" : "");
+	session_ended(c, cause, detail);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -147,6 +168,7 @@ void conn_drop(struct conn *c, const char *cause, const char *detail)
 		event_free(c->deadline);
 	if (c->ws_in)
 		evbuffer_free(c->ws_in);
+	amqp_free(c);
 	conn_io_free(c);
 	free(c);
 }
@@ -156,7 +178,40 @@ void conn_close(struct conn *c)
 	conn_drop(c, NULL, NULL);
 }
 
-static void deadline_cb(evutil_socket_t fd, short what, void *arg);
+
+void conn_wait_connect(struct conn *c)
+{
+	struct timeval tv = { c->lab->opts->handshake_timeout, 0 };
+
+	c->state = ST_WAIT_CONNECT;
+	if (!c->deadline)
+		c->deadline = evtimer_new(c->lab->base, lab_deadline_cb, c);
+	if (c->deadline)
+		evtimer_add(c->deadline, &tv);
+}
+
+/* The lab's clock has whole seconds; the wall clock's milliseconds refine it, so that a keep-alive of 1 s is
+ * enforced at 1.5 s. With `lab serve` the lab's clock is the wall clock plus whole seconds, so the sum is exact;
+ * with a rehearsal's virtual clock the refinement is under a second against keep-alives of a minute or more. */
+static unsigned short wall_ms(struct lab_server *lab)
+{
+	struct timeval tv;
+
+	if (event_base_gettimeofday_cached(lab->base, &tv) < 0)
+		return 0;
+	return (unsigned short)(tv.tv_usec / 1000);
+}
+
+void conn_touch(struct conn *c)
+{
+	c->last_seen = c->lab->opts->clock();
+	c->last_ms = wall_ms(c->lab);
+}
+
+long lab_idle_ms(struct lab_server *lab, const struct conn *c, rs_time now)
+{
+	return (long)(now - c->last_seen) * 1000 + (long)wall_ms(lab) - (long)c->last_ms;
+}
 
 void conn_end_deadline(struct conn *c)
 {
@@ -171,50 +226,15 @@ void conn_close_after_flush(struct conn *c)
 {
 	struct timeval five = { 5, 0 };
 
-	c->state = ST_CLOSING;
+	session_ended(c, NULL, NULL);
+	c->state = ST_CLOSING; /* no second disconnect event when it is freed */
 	if (!c->deadline)
-		c->deadline = evtimer_new(c->lab->base, deadline_cb, c);
+		c->deadline = evtimer_new(c->lab->base, lab_deadline_cb, c);
 	if (!c->deadline || conn_pending(c) == 0) {
 		conn_close(c);
 		return;
 	}
 	evtimer_add(c->deadline, &five);
-}
-
-/* A sasl-mechanisms frame (AMQP 1.0, 5.3.3.1): frame header (size 32, doff 2, type 1 SASL, channel 0), the
- * descriptor 0x40, a list of one field: an array8 of the symbols MSSBCBS and PLAIN. */
-static const unsigned char sasl_mechanisms[32] = {
-	0, 0, 0, 32, 2, 1, 0, 0, 0x00, 0x53, 0x40, 0xc0, 19, 1, 0xe0, 16, 2, 0xa3,
-	7, 'M', 'S', 'S', 'B', 'C', 'B', 'S', 5, 'P', 'L', 'A', 'I', 'N',
-};
-
-static int amqp_on_data(struct conn *c, struct evbuffer *in)
-{
-	unsigned char hdr[8];
-
-	if (c->state == ST_AMQP) { /* after the header the lab speaks no more AMQP: what a held connection sends */
-		evbuffer_drain(in, evbuffer_get_length(in));
-		return 0;
-	}
-	if (evbuffer_get_length(in) < 8)
-		return 0;
-	evbuffer_remove(in, hdr, 8);
-	if (memcmp(hdr, "AMQP", 4) != 0) {
-		conn_close(c);
-		return -1;
-	}
-	/* As far as the protocol header: answer it in kind (SASL or plain), offer IoT Hub's SASL mechanisms, then
-	 * hold the connection, as a device's AMQP connection is held (its token is refreshed on it), until the peer
-	 * or a disconnect closes it. */
-	conn_send(c, hdr, 8);
-	if (hdr[4] == 3)
-		conn_send(c, sasl_mechanisms, sizeof(sasl_mechanisms));
-	lab_conn_event(c, LAB_EV_AMQP_HEADER, NULL, hdr[4] == 3 ? "sasl" : "amqp");
-	c->state = ST_AMQP;
-	if (!lab_auth_deadline(c->lab))
-		conn_end_deadline(c); /* else it must authenticate in time, which the lab's AMQP cannot offer yet */
-	evbuffer_drain(in, evbuffer_get_length(in));
-	return 0;
 }
 
 void conn_established(struct conn *c)
@@ -245,7 +265,7 @@ void conn_idle_timeout(struct conn *c)
 {
 	c->lab->n.dropped_timeouts++;
 	lab_conn_event(c, LAB_EV_TIMEOUT, NULL, "keep-alive x 1.5 passed without a packet");
-	conn_close(c);
+	conn_drop(c, LAB_CAUSE_KEEPALIVE, NULL);
 }
 
 /* A connection that has not authenticated in time (the handshake's deadline passed in a session that did not
@@ -278,14 +298,14 @@ static void handshake_timeout(struct conn *c)
 /* The handshake's deadline (handshake and CONNECT) and the authentication deadline share one timer: armed at
  * accept for the earlier of the two (the authentication deadline when they are equal), and when the handshake's
  * passes in an unauthenticated session, again for what is left of the other. */
-static void deadline_cb(evutil_socket_t fd, short what, void *arg)
+void lab_deadline_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *c = arg;
 	struct timeval more;
 
 	(void)fd;
 	(void)what;
-	if (c->state == ST_CLOSING) {
+	if (c->state == ST_CLOSING || c->state == ST_HTTP) { /* closing, or an HTTPS connection idle for 30 s */
 		conn_close(c);
 	} else if (!c->deadline_auth && (c->state == ST_HANDSHAKE || c->state == ST_WAIT_CONNECT)) {
 		handshake_timeout(c);
@@ -345,7 +365,7 @@ static int make_room(struct lab_server *lab)
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int socklen, void *arg)
 {
 	struct lab_server *lab = arg;
-	int proto = l == lab->amqp ? PROTO_AMQP : l == lab->ws ? PROTO_WS : PROTO_MQTT, one = 1;
+	int proto = l == lab->amqp ? PROTO_AMQP : l == lab->ws || l == lab->https ? PROTO_HTTPS : PROTO_MQTT, one = 1;
 	int h = lab->opts->handshake_timeout, a = lab->opts->auth_timeout;
 	struct timeval tv = { a > 0 && a <= h ? a : h, 0 };
 	struct conn *c;
@@ -367,7 +387,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	c->lab = lab;
 	c->fd = fd;
 	c->proto = (enum conn_proto)proto;
-	c->on_data = proto == PROTO_AMQP ? amqp_on_data : proto == PROTO_WS ? ws_on_data : mqtt_process;
+	c->on_data = proto == PROTO_AMQP ? amqp_on_data : proto == PROTO_HTTPS ? https_on_data : mqtt_process;
 	c->next_packet_id = 1;
 	c->deadline_auth = a > 0 && a <= h;
 	c->auth_more = (unsigned short)(a > h ? a - h : 0);
@@ -379,8 +399,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	if (lab->nconns > lab->peak_conns)
 		lab->peak_conns = lab->nconns;
 	if (!(ssl = lab_new_ssl(lab, &c->chain)) || conn_io_start(c, fd, ssl) < 0 ||
-	    !(c->deadline = evtimer_new(lab->base, deadline_cb, c)) || evtimer_add(c->deadline, &tv) < 0 ||
-	    (proto == PROTO_WS && !(c->ws_in = evbuffer_new()))) {
+	    !(c->deadline = evtimer_new(lab->base, lab_deadline_cb, c)) || evtimer_add(c->deadline, &tv) < 0) {
 		if (!c->ssl)
 			SSL_free(ssl);
 		conn_close(c);
@@ -407,9 +426,11 @@ int lab_switch(struct lab_server *lab, enum lab_chain to, int mix, int disconnec
 		struct conn *c = lab->conns, *next;
 		for (; c; c = next) {
 			next = c->next;
-			if (c->state != ST_CLOSING) {
+			if (c->state == ST_HUB || c->state == ST_DPS || c->state == ST_AMQP) {
 				lab->n.kicked++;
-				conn_close(c);
+				conn_drop(c, to == LAB_CHAIN_OLD ? LAB_CAUSE_REVERT : LAB_CAUSE_MIGRATE, NULL);
+			} else if (c->state != ST_CLOSING) {
+				conn_close(c); /* a handshake or request in flight */
 			}
 		}
 	}
@@ -424,7 +445,7 @@ int lab_switch(struct lab_server *lab, enum lab_chain to, int mix, int disconnec
 
 static void listeners_enable(struct lab_server *lab, int on)
 {
-	struct evconnlistener *all[] = { lab->mqtt, lab->amqp, lab->ws, lab->https_l, lab->admin_l };
+	struct evconnlistener *all[] = { lab->mqtt, lab->amqp, lab->ws, lab->https, lab->admin_l };
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (all[i])
@@ -589,8 +610,9 @@ static int start(struct lab_server *lab, struct rs_error *err)
 	lab->mqtt_port = lab->opts->mqtt_port;
 	lab->amqp_port = lab->opts->amqp_port;
 	lab->ws_port = lab->opts->ws_port;
+	lab->https_port = lab->opts->https_port;
 	if (!(lab->mqtt = listen_on(lab, &lab->mqtt_port, err)) || !(lab->amqp = listen_on(lab, &lab->amqp_port, err)) ||
-	    !(lab->ws = listen_on(lab, &lab->ws_port, err)) ||
+	    !(lab->ws = listen_on(lab, &lab->ws_port, err)) || !(lab->https = listen_on(lab, &lab->https_port, err)) ||
 	    lab_http_start(lab, err) < 0)
 		return -1;
 	/* Signals are the served lab's; a lab driven by a handle (in another front end's process) is stopped by it, and
@@ -614,7 +636,7 @@ static void stop(struct lab_server *lab)
 	char path[4096];
 
 	while (lab->conns)
-		conn_close(lab->conns);
+		conn_drop(lab->conns, LAB_CAUSE_SHUTDOWN, NULL);
 	if (lab->mqtt)
 		evconnlistener_free(lab->mqtt);
 	if (lab->amqp)
@@ -622,7 +644,7 @@ static void stop(struct lab_server *lab)
 	if (lab->ws)
 		evconnlistener_free(lab->ws);
 	if (lab->https)
-		evhttp_free(lab->https);
+		evconnlistener_free(lab->https);
 	if (lab->admin)
 		evhttp_free(lab->admin);
 	lab_control_stop(lab);
@@ -642,6 +664,7 @@ static void stop(struct lab_server *lab)
 	for (int i = 0; i < LAB_CHAIN__COUNT; i++)
 		SSL_CTX_free(lab->ctx[i]);
 	lab_registry_free(lab->registry);
+	lab_sessions_free(lab);
 	if (lab_path(path, sizeof(path), lab->opts->dir, "serve.json") == 0)
 		unlink(path);
 	OPENSSL_cleanse(lab->token, sizeof(lab->token));

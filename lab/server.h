@@ -21,12 +21,26 @@
 #define LAB_FD_SPARE 16                     /* descriptors kept beside connections: admin, HTTPS, files */
 #define LAB_PING_FLOOD 100                  /* PINGs a second after which a connection is not read for a while */
 #define LAB_MAX_SUBS 5
+#define LAB_SESSION_BUCKETS 4096
 #define LAB_EVENTS_MAX (256 * 1024)       /* event output buffered for a slow reader before events are dropped */
 
-enum conn_proto { PROTO_MQTT, PROTO_AMQP, PROTO_WS };
-enum conn_state { ST_HANDSHAKE, ST_WAIT_CONNECT, ST_HUB, ST_DPS, ST_AMQP, ST_CLOSING };
+enum conn_proto { PROTO_MQTT, PROTO_AMQP, PROTO_HTTPS };
+/* ST_HTTP: an HTTPS connection between requests (https.c) */
+enum conn_state { ST_HANDSHAKE, ST_WAIT_CONNECT, ST_HTTP, ST_HUB, ST_DPS, ST_AMQP, ST_CLOSING };
 
 struct lab_server;
+struct amqp;
+
+/* Why a session or connection ended: the "cause" of a disconnect event and the label of
+ * rootshift_lab_disconnects_total (docs/lab.md). */
+#define LAB_CAUSE_CLIENT "client"                 /* the device closed it (DISCONNECT, close_notify, a reset) */
+#define LAB_CAUSE_KEEPALIVE "keepalive"           /* no packet for 1.5 x the keep-alive */
+#define LAB_CAUSE_SAS_EXPIRED "sas-expired"       /* the session's SAS token expired (IoT Hub's 401003) */
+#define LAB_CAUSE_MIGRATE "migrate"               /* migrate --disconnect */
+#define LAB_CAUSE_REVERT "revert"                 /* revert --disconnect */
+#define LAB_CAUSE_KICKED "kicked"                 /* the same device connected again (400027) */
+#define LAB_CAUSE_PROTOCOL_ERROR "protocol-error" /* the device broke a protocol rule */
+#define LAB_CAUSE_SHUTDOWN "shutdown"             /* the lab stopped */
 
 /* events.c: every event the lab reports, one kind each. */
 enum lab_event_kind {
@@ -46,6 +60,8 @@ enum lab_event_kind {
 	LAB_EV_SHUTDOWN,
 	LAB_EV_AMQP_HEADER,
 	LAB_EV_WS_UPGRADE,
+	LAB_EV_WS_REFUSED,  /* a WebSocket upgrade the lab refused */
+	LAB_EV_SAS_EXPIRED, /* a session's token expired: MQTT dropped, AMQP links closed */
 	LAB_EV_DROPPED,  /* events lost to a slow reader of the event stream */
 	LAB_EV_WARNING,
 	LAB_EV__COUNT
@@ -94,10 +110,15 @@ struct conn {
 	unsigned reported_version;
 	unsigned next_packet_id;
 	int dps_authorized;
+	int dps_qos;            /* the QoS granted for $dps/registrations/res/#: DPS replies go at it */
 	rs_time connected_at;
 	rs_time last_seen;      /* the lab's clock at the last packet, for keep-alive x 1.5 */
-	/* MQTT over WebSockets: after the upgrade, frames are unwrapped into ws_in */
-	int ws_upgraded;
+	unsigned short last_ms; /* the wall clock's milliseconds then (conn_touch), for sub-second keep-alives */
+	const char *cause;      /* LAB_CAUSE_* for the disconnect event when the lab knows why before closing; NULL */
+	rs_time sas_expiry;     /* the session's SAS expires then (the lab's clock); 0 when none */
+	/* MQTT or AMQP over WebSockets: after the upgrade, frames are unwrapped into ws_in */
+	unsigned char ws_upgraded, ws_amqp;
+	struct amqp *amqp;      /* amqp.c: Proton's engine for this connection; NULL until AMQP bytes come */
 	struct evbuffer *ws_in;
 };
 
@@ -140,9 +161,9 @@ struct lab_server {
 	struct event *ticker, *control; /* control.c: the clock's checks; the handle's commands */
 	int mix;                    /* percent of handshakes served the other chain */
 	unsigned long accepted;     /* handshakes started, for the mix */
-	struct evconnlistener *mqtt, *amqp, *ws;
-	struct evhttp *https, *admin;
-	struct evconnlistener *https_l, *admin_l; /* evhttp's listeners, for the accept backoff */
+	struct evconnlistener *mqtt, *amqp, *ws, *https;
+	struct evhttp *admin;
+	struct evconnlistener *admin_l; /* evhttp's listener, for the accept backoff */
 	struct event *accept_retry;  /* listeners paused after accept(2) failed: resumed by this timer */
 	int accept_backoff_ms;       /* the pause now; 0 while accepting works */
 	rs_time last_warning;        /* the last accept warning (one per LAB_WARN_INTERVAL) */
@@ -155,6 +176,8 @@ struct lab_server {
 	size_t nauthed;           /* connections authenticated (the rest count against the unauthenticated room) */
 	struct counters n;
 	struct reason_count reasons[LAB_MAX_REASONS];
+	struct reason_count causes[LAB_MAX_REASONS]; /* disconnects by cause, for /metrics */
+	struct lab_session *sessions[LAB_SESSION_BUCKETS]; /* mqtt_hub.c: devices with a persistent session */
 	rs_time started;
 	rs_time switched_at;
 	struct event *sig_term, *sig_int;
@@ -194,11 +217,17 @@ void lab_events_stop(struct lab_server *lab);
 void lab_accept_error(struct evconnlistener *l, void *arg); /* a listener's error callback (arg: the lab) */
 SSL *lab_new_ssl(struct lab_server *lab, enum lab_chain *chain);
 void lab_count_tls_failure(struct lab_server *lab, const char *reason);
+void lab_count_reason(struct reason_count *table, const char *reason); /* table has LAB_MAX_REASONS rows */
 void conn_close(struct conn *c);
-/* Closes c for a cause of the lab's (slow-consumer, auth-timeout, ...): a disconnect event names it. */
+/* Closes c for a cause of the lab's (LAB_CAUSE_*, slow-consumer, auth-timeout, ...): a disconnect event names
+ * it; a session the lab did not drop ends with cause "client". */
 void conn_drop(struct conn *c, const char *cause, const char *detail);
 void conn_close_after_flush(struct conn *c);
 void conn_end_deadline(struct conn *c);
+void conn_touch(struct conn *c);           /* a packet came: last_seen, last_ms */
+long lab_idle_ms(struct lab_server *lab, const struct conn *c, rs_time now); /* since conn_touch */
+void conn_wait_connect(struct conn *c); /* after a WebSocket upgrade: the protocol's first packet is due in time */
+void lab_deadline_cb(evutil_socket_t fd, short what, void *arg);
 /* c has authenticated: its deadline ends, and it no longer counts against the room kept for connections that
  * have not (--max-connections reserves the rest for authenticated sessions). */
 void conn_authenticated(struct conn *c);
@@ -228,13 +257,31 @@ void lab_control_stop(struct lab_server *lab);
 void lab_tick(struct lab_server *lab);
 
 /* mqtt_hub.c */
+struct lab_session;
+/* Whether id had a persistent session (the CONNACK's session present); keep 1 (clean_session 0) stores one, keep
+ * 0 discards it. */
+int lab_persistent_session(struct lab_server *lab, const char *id, int keep);
+void lab_sessions_free(struct lab_server *lab);
 int mqtt_process(struct conn *c, struct evbuffer *in); /* -1 when c was closed */
 int conn_write(struct conn *c, const void *data, size_t len);
 
-/* ws.c */
+/* ws.c: req is the upgrade request's head, used its length in in */
+int ws_upgrade(struct conn *c, const struct rs_http_request *req, size_t used, struct evbuffer *in);
 int ws_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
+
+/* https.c: the HTTPS port (REST, and WebSocket upgrades handed to ws.c) */
+int https_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
+int https_refuse(struct conn *c, const char *status, enum lab_event_kind kind, const char *why); /* -1 */
+
+/* amqp.c: AMQP 1.0 with Qpid Proton-C as the engine */
+int amqp_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
+void amqp_tick(struct conn *c, rs_time now);             /* expired tokens close their device's links */
+void amqp_free(struct conn *c);
+int amqp_send_c2d(struct conn *c, const char *device, const unsigned char *body, size_t len); /* 1 when sent */
+/* 0 when token is a valid SAS for resource with device's key at the lab's clock; *expiry (when not NULL) gets its
+ * se. */
 int lab_check_sas(struct lab_server *lab, const char *token, const char *resource, const char *device,
-		  struct rs_error *err);
+		  rs_time *expiry, struct rs_error *err);
 /* Sends a cloud-to-device message to every session of device subscribed to it; returns how many got it. */
 int lab_send_c2d(struct lab_server *lab, const char *device, const unsigned char *body, size_t len);
 

@@ -1,7 +1,8 @@
 /*
- * ws.c: MQTT over WebSockets (azure-iot-facts.md 3.2): a TLS listener that takes an HTTP upgrade on
- * /$iothub/websocket, accepts the subprotocol "mqtt" in any case and echoes back the exact token the client
- * offered, then unwraps binary frames (which clients must mask) into the same MQTT handling as port 8883.
+ * ws.c: MQTT and AMQP over WebSockets (azure-iot-facts.md 3.2): an HTTP upgrade on /$iothub/websocket, on the
+ * HTTPS port (https.c) as on IoT Hub's 443, accepts the subprotocol "mqtt" or "AMQPWSB10" in any case and echoes
+ * back the exact token the client offered, then unwraps binary frames (which clients must mask) into the same MQTT
+ * or AMQP handling as ports 8883 and 5671.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -9,20 +10,14 @@
 
 #include "server.h"
 
-#define WS_MAX_HEAD 8192
-
-static void http_error(struct conn *c, const char *status, const char *why)
+static int refused(struct conn *c, const char *status, const char *why)
 {
-	char resp[256];
-	int n = snprintf(resp, sizeof(resp), "HTTP/1.1 %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", status);
-
-	lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, why);
-	conn_send(c, resp, (size_t)n);
-	conn_close_after_flush(c);
+	return https_refuse(c, status, LAB_EV_WS_REFUSED, why);
 }
 
-/* The offered subprotocol token that matches "mqtt" in any case, or an empty span. */
-static struct rs_span offered_mqtt(const struct rs_http_request *req)
+/* The first offered subprotocol token that matches "mqtt" or "AMQPWSB10" in any case, or an empty span; *amqp
+ * tells which. */
+static struct rs_span offered(const struct rs_http_request *req, int *amqp)
 {
 	struct rs_span none = { NULL, 0 };
 
@@ -43,57 +38,48 @@ static struct rs_span offered_mqtt(const struct rs_http_request *req)
 				t.ptr++, t.len--;
 			while (t.len && (t.ptr[t.len - 1] == ' ' || t.ptr[t.len - 1] == '\t'))
 				t.len--;
-			if (rs_span_eq_ci(t, "mqtt"))
+			if (rs_span_eq_ci(t, "mqtt") || rs_span_eq_ci(t, "AMQPWSB10")) {
+				*amqp = rs_span_eq_ci(t, "AMQPWSB10");
 				return t;
+			}
 		}
 	}
 	return none;
 }
 
-/* 1: upgraded; 0: need more; -1: c closed or closing. */
-static int upgrade(struct conn *c, struct evbuffer *in)
+int ws_upgrade(struct conn *c, const struct rs_http_request *req, size_t used, struct evbuffer *in)
 {
-	size_t len = evbuffer_get_length(in), used;
-	const char *data = (const char *)evbuffer_pullup(in, (ev_ssize_t)(len < WS_MAX_HEAD ? len : WS_MAX_HEAD));
-	struct rs_http_request req;
-	const struct rs_span *key, *ver;
-	struct rs_span proto, path;
+	const struct rs_span *key = rs_http_header(req, "Sec-WebSocket-Key"), *ver = rs_http_header(req, "Sec-WebSocket-Version");
+	struct rs_span proto, path = req->target;
 	struct rs_error err;
 	char accept[29], resp[512];
-	int r, n;
+	int n, amqp = 0;
 
-	r = rs_http_parse_request(data, len < WS_MAX_HEAD ? len : WS_MAX_HEAD, WS_MAX_HEAD, &req, &used, &err);
-	if (r == 0)
-		return 0;
-	if (r < 0) {
-		http_error(c, "400 Bad Request", err.message);
-		return -1;
-	}
-	path = req.target;
 	if (memchr(path.ptr, '?', path.len))
 		path.len = (size_t)((const char *)memchr(path.ptr, '?', path.len) - path.ptr);
-	key = rs_http_header(&req, "Sec-WebSocket-Key");
-	ver = rs_http_header(&req, "Sec-WebSocket-Version");
-	proto = offered_mqtt(&req);
-	if (!rs_span_eq_ci(req.method, "GET") || !rs_span_eq_ci(path, "/$iothub/websocket")) {
-		http_error(c, "404 Not Found", "WebSocket request is not GET /$iothub/websocket");
-		return -1;
-	}
-	if (!rs_http_header_has_token(&req, "Upgrade", "websocket") ||
-	    !rs_http_header_has_token(&req, "Connection", "upgrade") || !key || !ver || !rs_span_eq_ci(*ver, "13") ||
-	    rs_ws_accept(*key, accept, &err) < 0 || !proto.len) {
-		http_error(c, "400 Bad Request", "not a WebSocket upgrade offering the mqtt subprotocol");
-		return -1;
-	}
+	proto = offered(req, &amqp);
+	if (!rs_span_eq_ci(req->method, "GET") || !rs_span_eq_ci(path, "/$iothub/websocket"))
+		return refused(c, "404 Not Found", "WebSocket request is not GET /$iothub/websocket");
+	if (!rs_http_header_has_token(req, "Upgrade", "websocket") ||
+	    !rs_http_header_has_token(req, "Connection", "upgrade") || !key || !ver || !rs_span_eq_ci(*ver, "13") ||
+	    rs_ws_accept(*key, accept, &err) < 0)
+		return refused(c, "400 Bad Request", "not a WebSocket upgrade (Upgrade, Connection, key, version 13)");
+	if (!proto.len)
+		return refused(c, "400 Bad Request", "no subprotocol mqtt or AMQPWSB10 offered");
+	if (!(c->ws_in = evbuffer_new()))
+		return refused(c, "500 Internal Server Error", "out of memory");
 	n = snprintf(resp, sizeof(resp),
 		     "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
 		     "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Protocol: %.*s\r\n\r\n",
 		     accept, (int)proto.len, proto.ptr);
-	lab_conn_event(c, LAB_EV_WS_UPGRADE, NULL, "");
+	lab_conn_event(c, LAB_EV_WS_UPGRADE, NULL, amqp ? "AMQPWSB10" : "mqtt");
 	evbuffer_drain(in, used);
 	conn_send(c, resp, (size_t)n);
+	conn_wait_connect(c);
 	c->ws_upgraded = 1;
-	return 1;
+	c->ws_amqp = amqp;
+	c->on_data = ws_on_data;
+	return ws_on_data(c, in);
 }
 
 /* Answers a PING at a bounded rate: at most LAB_PONG_RATE a second, and none while earlier output waits for the
@@ -142,7 +128,7 @@ static int frames(struct conn *c, struct evbuffer *in)
 			if (r < 0 && err.code == RS_ERR_LIMIT)
 				c->lab->n.dropped_limits++;
 			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, r < 0 ? err.message : !f.masked ? "client frame is not masked" : "text frame");
-			conn_close(c);
+			conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 			return -1;
 		}
 		rs_ws_unmask((unsigned char *)f.payload, f.payload_len, f.mask, 0);
@@ -156,7 +142,7 @@ static int frames(struct conn *c, struct evbuffer *in)
 		} else if (f.opcode != RS_WS_PONG) {
 			if (evbuffer_get_length(c->ws_in) + f.payload_len > LAB_MAX_PACKET + 8) {
 				c->lab->n.dropped_limits++;
-				conn_close(c);
+				conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 				return -1;
 			}
 			evbuffer_add(c->ws_in, f.payload, f.payload_len);
@@ -172,11 +158,7 @@ static int frames(struct conn *c, struct evbuffer *in)
 
 int ws_on_data(struct conn *c, struct evbuffer *in)
 {
-	int r;
-
-	if (!c->ws_upgraded && (r = upgrade(c, in)) <= 0)
-		return r;
 	if (frames(c, in) < 0)
 		return -1;
-	return mqtt_process(c, c->ws_in);
+	return c->ws_amqp ? amqp_on_data(c, c->ws_in) : mqtt_process(c, c->ws_in);
 }
