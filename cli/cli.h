@@ -38,8 +38,15 @@ int set_error(struct rs_error *err, enum rs_errcode code, const char *fmt, ...) 
 int unknown_option(const char *cmd, int argc, char **argv);                   /* call on getopt's '?' */
 int parse_format(const char *cmd, const char *arg, enum format *out);
 int parse_at(const char *arg, rs_time *out);
+/* --expiring-within DURATION ("90d"); 0, or an exit code after printing the error. */
+int parse_duration(const char *arg, rs_time *out);
 /* --fail-on error|warning|note: the least severity that makes the exit status 1. */
 int parse_fail_on(const char *cmd, const char *arg, enum rs_severity *out);
+/* --color=auto|always|never on every command (auto: stdout is a terminal and NO_COLOR is unset or empty); removed
+ * from argv by main before the command parses it. Returns -1 (reported) on a bad value. */
+int color_from_args(int *argc, char **argv);
+/* The verdict word (READY, PARTIAL, NOT READY), coloured when colour is on. */
+const char *status_word(enum rs_status s);
 /* The exit code of a verdict (rs_status_judge): 0 ready, 1 partial or not ready. */
 int status_exit(enum rs_status s);
 rs_time now(void);
@@ -127,6 +134,7 @@ int rehearse_endpoint(const struct fleet_spec *spec, const char *target, rs_time
 int cmd_audit(int argc, char **argv);
 int cmd_bundle(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_completion(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
 int cmd_profiles(int argc, char **argv);

@@ -27,6 +27,8 @@ struct probe_args {
 	int dps, group_key, verbose, timeout_s;
 	const char *id_scope, *registration_id, *targets;
 	int concurrency;
+	enum rs_verify_policy policy;
+	const char *save_chain; /* --save-chain FILE: the served chain as PEM, "-" for stdout */
 };
 
 /* "host", "host:port" or "[v6]:port"; port 0 when absent. */
@@ -181,10 +183,39 @@ static const char *protocol_label(const struct probe_args *a, const char *protoc
 	return protocol;
 }
 
+/* --save-chain: the chain as the server sent it (leaf first), even when the probe failed after the handshake;
+ * with "-" it goes to stdout and the report is one line on stderr. */
+static int save_chain(const char *path, const struct probe_view *v)
+{
+	const struct rs_certlist *chain = rs_probe_result_served_chain(v->result);
+	FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+	size_t i;
+	int bad = 0;
+
+	if (!f)
+		return error("cannot write '%s': %s", path, strerror(errno));
+	for (i = 0; i < rs_certlist_count(chain) && !bad; i++) {
+		char *pem = rs_cert_pem(rs_certlist_at(chain, i));
+		bad = !pem || fputs(pem, f) < 0;
+		free(pem);
+	}
+	if (f != stdout)
+		bad |= fclose(f) != 0;
+	if (bad)
+		return error("cannot write '%s'", path);
+	if (!rs_certlist_count(chain))
+		fprintf(stderr, "note: the server sent no certificate: '%s' is empty\n", path);
+	return 0;
+}
+
 static void render(struct probe_env *e, const struct probe_view *v)
 {
 	json_t *doc;
 
+	if (e->a->save_chain && !strcmp(e->a->save_chain, "-")) {
+		fprintf(stderr, "%s (%s): %s\n", v->target, v->protocol, rs_probe_code_name(rs_probe_result_code(v->result)));
+		return;
+	}
 	if (e->a->format == PF_TEXT) {
 		probe_print_text(v, e->a->verbose);
 		return;
@@ -228,13 +259,15 @@ static int probe_one(struct probe_env *e, const char *target, const char *protoc
 	}
 	{
 		struct probe_view v = { label, protocol_label(e->a, protocol), r, e->cat,
-					rs_catalog_profile_at(e->cat, 0), e->a->at };
+					rs_catalog_profile_at(e->cat, 0), e->a->at, e->a->policy };
 		if (lock)
 			pthread_mutex_lock(lock);
 		if (!interrupted())
 			render_record(e, &v);
 		if (lock)
 			pthread_mutex_unlock(lock);
+		if (e->a->save_chain && save_chain(e->a->save_chain, &v))
+			goto out;
 	}
 	rv = interrupted() ? -2 : (int)rs_probe_result_code(r);
 out:
@@ -433,7 +466,9 @@ static const struct option longopts[] = {
 	{ "registration-id", required_argument, NULL, 'r' }, { "symmetric-key-file", required_argument, NULL, 'k' },
 	{ "group-key-file", required_argument, NULL, 'g' }, { "targets", required_argument, NULL, 'T' },
 	{ "concurrency", required_argument, NULL, 'j' },   { "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },                { NULL, 0, NULL, 0 },
+	{ "help", no_argument, NULL, 'h' },                { "policy", required_argument, NULL, 'y' },
+	{ "save-chain", required_argument, NULL, 'S' },
+	{ NULL, 0, NULL, 0 },
 };
 
 static int parse_int(const char *opt, const char *arg, int lo, int hi, int *out)
@@ -494,6 +529,13 @@ static int parse_option(struct probe_args *a, int c, const char *arg)
 	case 'T': a->targets = arg; return 0;
 	case 'j': return parse_int("--concurrency", arg, 1, 256, &a->concurrency);
 	case 'v': a->verbose = 1; return 0;
+	case 'y': {
+		struct rs_error err;
+		if (rs_verify_policy_parse(arg, &a->policy, &err) < 0)
+			return usage_error("probe", "%s", err.message);
+		return 0;
+	}
+	case 'S': a->save_chain = arg; return 0;
 	default: return EXIT_ERROR;
 	}
 }
@@ -513,6 +555,10 @@ static int check_args(struct probe_args *a, int argc, char **argv)
 		return usage_error("probe", "no target: give HOST[:PORT], --connection-string, --dps or --targets");
 	if (a->targets && a->target)
 		return usage_error("probe", "give a target or --targets, not both");
+	if (a->targets && a->save_chain)
+		return usage_error("probe", "--save-chain is for one target, not --targets");
+	if (a->save_chain && !strcmp(a->save_chain, "-") && a->format != PF_TEXT)
+		return usage_error("probe", "--save-chain - writes the chain to standard output: leave out --format json");
 	return 0;
 }
 
@@ -556,7 +602,7 @@ static void free_args(struct probe_args *a)
 int cmd_probe(int argc, char **argv)
 {
 	struct probe_args a = { PF_TEXT, now(), NULL, "mqtt", NULL, NULL, NULL, NULL, NULL, NULL, { NULL }, 0,
-				NULL, NULL, 0, 0, 0, 30, NULL, NULL, NULL, 16 };
+				NULL, NULL, 0, 0, 0, 30, NULL, NULL, NULL, 16, RS_VERIFY_POLICY_WEBPKI, NULL };
 	struct probe_env e = { &a, NULL, NULL, NULL };
 	int rv = EXIT_ERROR, pa = parse_args(&a, argc, argv);
 
@@ -566,6 +612,7 @@ int cmd_probe(int argc, char **argv)
 	    !(e.vopts = rs_verify_opts_new()))
 		goto out;
 	rs_verify_opts_set_time(e.vopts, a.at);
+	rs_verify_opts_set_policy(e.vopts, a.policy);
 	if (a.targets)
 		rv = probe_many(&e);
 	else {

@@ -409,7 +409,7 @@ static void print_text(const struct fleet_result *r, rs_time start, int demo)
 		printf("\n");
 	}
 	printf("\n%u of %zu devices without a session at the end\n", fleet_result_stranded_at_end(r), fleet_device_count(s));
-	printf("%s: %s\n", rs_status_word(rehearse_status(r)), status_meaning(rehearse_status(r)));
+	printf("%s: %s\n", status_word(rehearse_status(r)), status_meaning(rehearse_status(r)));
 	if (demo)
 		printf("the demonstration ran as designed: its story ends with the stranded classes above (exit 0; a real "
 		       "rehearsal with stranded devices exits 1)\n");
@@ -488,9 +488,9 @@ static json_t *verdict_json(const struct fleet_result *r)
 	return json_pack("{s:s, s:s}", "status", rs_status_name(st), "message", status_meaning(st));
 }
 
-static int write_report(const char *path, const struct fleet_result *r)
+static int write_report(const char *path, const struct fleet_result *r, const struct fleet_advice *adv, size_t nadv)
 {
-	char *html = fleet_report_html(r, "rootshift rehearse");
+	char *html = fleet_report_html(r, "rootshift rehearse", adv, nadv);
 	FILE *f;
 	int rv = 0;
 
@@ -673,9 +673,51 @@ static void note_budget(const struct fleet_spec *spec, int budget, int per_conn,
 
 /* ---- running and rendering ---- */
 
+/* The advice names the roots as the azure-iot profile does (the lab's PKI looks like its chains). */
+static size_t advise(const struct fleet_result *r, struct fleet_advice *adv)
+{
+	struct rs_catalog *cat = rs_catalog_new();
+	struct rs_error err;
+	size_t n;
+
+	if (cat && rs_catalog_add_builtin(cat, "azure-iot", &err) < 0) {
+		rs_catalog_free(cat);
+		cat = NULL;
+	}
+	n = fleet_advise(r, cat ? rs_catalog_profile(cat, "azure-iot") : NULL, adv, FLEET_MAX_CLASSES);
+	rs_catalog_free(cat); /* the advice holds its own text */
+	return n;
+}
+
+static void print_advice(const struct fleet_result *r, const struct fleet_advice *adv, size_t n)
+{
+	const struct fleet_spec *s = fleet_result_spec(r);
+
+	if (n)
+		printf("\nwhat this means, and what to do next:\n");
+	for (size_t i = 0; i < n; i++)
+		printf("  %s (%u of %u stranded at the end): %s.\n    next: %s.\n", s->classes[adv[i].cls].name,
+		       adv[i].at_end, s->classes[adv[i].cls].count, adv[i].meaning, adv[i].next);
+}
+
+static json_t *advice_json(const struct fleet_result *r, const struct fleet_advice *adv, size_t n)
+{
+	const struct fleet_spec *s = fleet_result_spec(r);
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s}", "class", s->classes[adv[i].cls].name,
+						     "phase", phase_name(s, adv[i].phase), "stranded_at_end",
+						     (json_int_t)adv[i].at_end, "reason", rs_probe_code_name(adv[i].reason),
+						     "meaning", adv[i].meaning, "next", adv[i].next));
+	return arr;
+}
+
 static int run_and_render(struct rehearse_args *a, struct fleet_spec *spec, struct fleet_target *t,
 			  void (*stop)(void *ctx))
 {
+	struct fleet_advice adv[FLEET_MAX_CLASSES];
+	size_t nadv;
 	struct fleet_result *r;
 	struct rs_error err;
 	double t0 = wall_seconds();
@@ -703,16 +745,20 @@ static int run_and_render(struct rehearse_args *a, struct fleet_spec *spec, stru
 			t0 > 0 ? (double)spec->duration / t0 : 0.0, fleet_result_peak_held(r), fleet_result_pings(r),
 			fleet_result_modelled(r), ru.ru_maxrss / 1024);
 	}
-	rv = a->report ? write_report(a->report, r) : 0;
+	nadv = advise(r, adv);
+	rv = a->report ? write_report(a->report, r, adv, nadv) : 0;
 	if (!rv) {
 		if (a->format == FORMAT_JSON) {
 			json_t *doc = result_json(r, a->start);
 			json_object_set_new(doc, "verdict", verdict_json(r));
 			json_object_set_new(doc, "demo", json_boolean(a->demo));
+			json_object_set_new(doc, "advice", advice_json(r, adv, nadv));
 			rv = print_json(doc);
 			json_decref(doc);
-		} else
+		} else {
 			print_text(r, a->start, a->demo);
+			print_advice(r, adv, nadv);
+		}
 		/* the demonstration is meant to strand some classes: it ran as designed (issue #19) */
 		if (!rv)
 			rv = a->demo ? EXIT_OK : status_exit(rehearse_status(r));

@@ -108,6 +108,12 @@ static json_t *finding_json(const struct rs_pin_finding *f)
 	json_object_set_new(o, "api", *f->api ? json_string(f->api) : json_null());
 	json_object_set_new(o, "text", json_string(f->text));
 	json_object_set_new(o, "message", json_string(f->message));
+	if (f->related_path) /* where the value passed by name is defined */
+		json_object_set_new(o, "related",
+				    json_pack("[{s:s, s:o, s:o, s:I, s:s}]", "path", f->related_path, "line",
+					      f->related_line ? json_integer(f->related_line) : json_null(), "column",
+					      f->related_column ? json_integer(f->related_column) : json_null(), "offset",
+					      (json_int_t)f->related_offset, "name", f->related_name ? f->related_name : ""));
 	return o;
 }
 
@@ -195,6 +201,21 @@ static json_t *sarif_result(const struct rs_pin_finding *f)
 	loc = json_pack("{s:{s:{s:s},s:o}}", "physicalLocation", "artifactLocation", "uri", uri ? uri : "",
 			"region", region);
 	json_object_set_new(r, "locations", json_pack("[o]", loc));
+	if (f->related_path) { /* SARIF 2.1.0 3.27.22: relatedLocations, each a location with an id */
+		char *ruri = path_uri(f->related_path);
+		json_t *rregion = json_object();
+		if (f->related_line) {
+			json_object_set_new(rregion, "startLine", json_integer(f->related_line));
+			json_object_set_new(rregion, "startColumn", json_integer(f->related_column));
+		} else {
+			json_object_set_new(rregion, "byteOffset", json_integer(f->related_offset));
+		}
+		json_object_set_new(r, "relatedLocations",
+				    json_pack("[{s:i, s:{s:{s:s}, s:o}, s:{s:s+}}]", "id", 1, "physicalLocation",
+					      "artifactLocation", "uri", ruri ? ruri : "", "region", rregion, "message",
+					      "text", "definition of ", f->related_name ? f->related_name : "the value"));
+		free(ruri);
+	}
 	if (fp) {
 		for (i = 0; fp[i]; i++)
 			fp[i] = fp[i] == '\t' ? '|' : fp[i];
@@ -425,7 +446,9 @@ out:
 
 int cmd_scan(int argc, char **argv)
 {
-	struct scan_opts o = { SCAN_TEXT, now(), NULL, 1, NULL, NULL, 0, RS_SEV_ERROR };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN); /* --jobs defaults to the online CPUs, as ripgrep's threads do */
+	struct scan_opts o = { SCAN_TEXT, now(), NULL, cpus < 1 ? 1 : cpus > 64 ? 64 : (unsigned)cpus, NULL, NULL, 0,
+			       RS_SEV_ERROR };
 	int pa = parse_args(argc, argv, &o);
 
 	if (pa)

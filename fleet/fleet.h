@@ -155,7 +155,18 @@ unsigned long fleet_result_modelled(const struct fleet_result *r);
 /* A class holds its sessions' connections (MQTT and AMQP; HTTPS makes one per request). */
 int fleet_class_holds(const struct fleet_class *c);
 
-/* report.c: the self-contained HTML report (inline SVG, no external assets); malloc'd, NULL on no memory. */
-char *fleet_report_html(const struct fleet_result *r, const char *title);
+/* advice.c: per class stranded in some phase (its first), what it means and the next step, naming the roots as
+ * profile p does (NULL: generic words). Returns how many of max were filled. */
+struct fleet_advice {
+	size_t cls, phase;       /* the class, and the first phase it was stranded in */
+	unsigned at_end;         /* devices of the class still stranded at the end */
+	enum rs_probe_code reason; /* the most common last failure in that phase */
+	char meaning[512], next[1536];
+};
+size_t fleet_advise(const struct fleet_result *r, const struct rs_profile *p, struct fleet_advice *out, size_t max);
+
+/* report.c: the self-contained HTML report (inline SVG, no external assets), ending with the advice; malloc'd,
+ * NULL on no memory. */
+char *fleet_report_html(const struct fleet_result *r, const char *title, const struct fleet_advice *adv, size_t nadv);
 
 #endif

@@ -250,7 +250,7 @@ check "the event log has connects with device and chain" grep -q '"event":"conne
 check "the event log has TLS failures" grep -q '"event":"tls-failure".*unknown ca' "$S/serve.log"
 check "the event log has auth failures" grep -q '"event":"auth-failure","device":"dev1"' "$S/serve.log"
 SIG=$(printf '%s' "$SAS1" | sed 's/.*sig=\([^&]*\).*/\1/')
-check "no key or signature in the log" sh -c "! grep -qF -e '$KEY1' -e '$KEY2' -e '$SIG' '$S/serve.log'"
+check "no key or signature in the log" sh -c "! grep -qF -e '$KEY1' -e '$KEY2' -e '$SIG' '$S/serve.log' '$S/serve.log.err'"
 
 # ---- test endpoint mode: TLS succeeds, every credential is refused; DPS follows the hubs after a delay ----
 start_lab "$LAB" "$S/serve2.log" --at $AT --test-endpoint --dps-delay 2 || exit 1

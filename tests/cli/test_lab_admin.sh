@@ -10,10 +10,8 @@ LAB=$S/lab
 AT=2026-01-01T00:00:00Z
 LAB_PID=
 trap 'stop_lab' EXIT INT TERM
-PY=/usr/bin/python3
-[ -x $PY ] || PY=python3
 
-"$BIN" lab init "$LAB" --seed admin --at $AT --fast-keys >/dev/null || exit 2
+new_lab admin || exit 2
 start_lab "$LAB" "$S/serve.log" --at $AT || exit 1
 TOKEN=$(json_field "$LAB/serve.json" admin_token)
 
