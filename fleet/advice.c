@@ -56,7 +56,7 @@ static void untrusted(struct fleet_advice *a, const struct fleet_class *c, const
 			 c->pin);
 		return;
 	}
-	snprintf(a->meaning, sizeof(a->meaning), "its trust store (%s) does not hold the %s root the service served %s",
+	snprintf(a->meaning, sizeof(a->meaning), "its trust store (%.300s) does not hold the %s root the service served %s",
 		 c->store, is_new ? "new" : "old", phase_label(s, k));
 	if (!root) {
 		snprintf(a->next, sizeof(a->next), "add the profile's %s root to %s", is_new ? "new" : "old", c->store);

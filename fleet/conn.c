@@ -312,6 +312,10 @@ int start_attempt(struct run *r, uint32_t i, int64_t t)
 		r->free_conns = c->next_free;
 	else if (!(c = calloc(1, sizeof(*c))))
 		return -1;
+	else {
+		c->next_all = r->all_conns;
+		r->all_conns = c;
+	}
 	c->run = r;
 	c->dev = i;
 	c->t = t;
@@ -526,9 +530,13 @@ void free_conns(struct run *r)
 			put_conn(r, r->dev[i].held);
 			r->dev[i].held = NULL;
 		}
-	while (r->free_conns) {
-		struct conn *c = r->free_conns;
-		r->free_conns = c->next_free;
+	/* every conn, also those still in flight when a cancel stopped the run (the free list holds only idle ones) */
+	r->free_conns = NULL;
+	while (r->all_conns) {
+		struct conn *c = r->all_conns;
+		r->all_conns = c->next_all;
+		if (c->bev)
+			bufferevent_free(c->bev);
 		free(c);
 	}
 	for (size_t c = 0; c < FLEET_MAX_CLASSES; c++) {

@@ -64,6 +64,7 @@ struct class_rt {
 /* One connection: an attempt (DPS then hub, or the hub), then, when held, the session. */
 struct conn {
 	struct run *run;
+	struct conn *next_all; /* every conn ever made, so that a stopped run frees those in flight too */
 	struct bufferevent *bev;
 	uint32_t dev;
 	int64_t t;
@@ -101,6 +102,7 @@ struct run {
 	struct { uint32_t dev; int64_t t; } *queue;
 	size_t qhead, qtail, qcap;
 	struct conn *free_conns;
+	struct conn *all_conns;
 	int inflight, cap;
 	unsigned nheld, pings_out;
 	int nomem;
