@@ -5,6 +5,7 @@
 #include "rootshift.h"
 
 #include <jansson.h>
+#include <signal.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -37,8 +38,15 @@ int set_error(struct rs_error *err, enum rs_errcode code, const char *fmt, ...) 
 int unknown_option(const char *cmd, int argc, char **argv);                   /* call on getopt's '?' */
 int parse_format(const char *cmd, const char *arg, enum format *out);
 int parse_at(const char *arg, rs_time *out);
+/* --expiring-within DURATION ("90d"); 0, or an exit code after printing the error. */
+int parse_duration(const char *arg, rs_time *out);
 /* --fail-on error|warning|note: the least severity that makes the exit status 1. */
 int parse_fail_on(const char *cmd, const char *arg, enum rs_severity *out);
+/* --color=auto|always|never on every command (auto: stdout is a terminal and NO_COLOR is unset or empty); removed
+ * from argv by main before the command parses it. Returns -1 (reported) on a bad value. */
+int color_from_args(int *argc, char **argv);
+/* The verdict word (READY, PARTIAL, NOT READY), coloured when colour is on. */
+const char *status_word(enum rs_status s);
 /* The exit code of a verdict (rs_status_judge): 0 ready, 1 partial or not ready. */
 int status_exit(enum rs_status s);
 rs_time now(void);
@@ -82,6 +90,26 @@ int print_json(json_t *doc);
 /* Flushes stdout and reports a write error (a full disk is an error, not silence). */
 int finish_output(int rv);
 
+/* interrupt.c: SIGINT and SIGTERM for the long commands. interrupt_install: the first signal sets a flag and makes
+ * interrupt_fd() readable (a self-pipe for event loops and polls), the second ends the process at once. The
+ * command then prints what it has, marked partial, and returns interrupt_exit_code() (130, 143). */
+int interrupt_install(void);
+int interrupted(void);             /* the signal received, or 0 */
+int interrupt_fd(void);
+int interrupt_exit_code(void);     /* 128 + the signal, or 0 */
+const char *interrupt_name(void);  /* "SIGINT", "SIGTERM" */
+/* Blocks SIGINT and SIGTERM in the calling thread (call before pthread_create: the thread inherits the mask),
+ * so that the main thread gets them; *old receives the mask to restore. */
+void interrupt_block_in_thread(sigset_t *old);
+/* Removes dir and what it holds when this process ends, whatever the way (a reaper process waits for it). */
+int interrupt_reap_dir(const char *dir);
+int remove_tree(const char *dir);
+
+/* lab_lock.c: an exclusive lock on DIR/serve.lock while a lab is served (lab serve, rehearse --lab); 0 and *fd, or
+ * EXIT_ERROR naming the running server's pid and ports. A stale serve.json (kill -9) is taken over with a note. */
+int lab_lock(const char *dir, int *fd);
+void lab_unlock(int fd);
+
 /* render.c: certificate objects shared by every command's JSON and text output. */
 json_t *cert_json(const struct rs_cert *cert, const struct rs_location *loc, const struct rs_catalog *cat, rs_time at);
 json_t *known_json(const struct rs_known *k);
@@ -106,6 +134,7 @@ int rehearse_endpoint(const struct fleet_spec *spec, const char *target, rs_time
 int cmd_audit(int argc, char **argv);
 int cmd_bundle(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_completion(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
 int cmd_profiles(int argc, char **argv);

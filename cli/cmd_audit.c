@@ -16,6 +16,7 @@ struct audit_opts {
 	int plain; /* `check`: explain in plain words */
 	int endpoints; /* `check --endpoints`: probe the profile's endpoints too */
 	enum rs_severity fail_on; /* --fail-on: error (not-ready only), warning (default: not ready), note */
+	rs_time expiring;         /* --expiring-within, seconds; -1 when not asked */
 };
 
 /* ---- JSON ---- */
@@ -181,7 +182,7 @@ static void render_text(const struct rs_anchorset *set, const struct rs_verdict 
 	size_t i, nact = 0, n = rs_verdict_reason_count(v);
 	char ab[32];
 
-	printf("%s: %s at %s\n", rs_status_word(rs_verdict_status(v)), rs_profile_name(p), time_str(at, ab));
+	printf("%s: %s at %s\n", status_word(rs_verdict_status(v)), rs_profile_name(p), time_str(at, ab));
 	if (plain)
 		plain_words(rs_verdict_status(v), p);
 	for (i = 0; i < n; i++) {
@@ -209,6 +210,7 @@ static int parse_args(const char *cmd, int argc, char **argv, struct audit_opts 
 		{ "profile", required_argument, NULL, 'p' }, { "system", no_argument, NULL, 's' },
 		{ "system-root", required_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
 		{ "endpoints", no_argument, NULL, 'e' },     { "fail-on", required_argument, NULL, 'F' },
+		{ "expiring-within", required_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -228,6 +230,7 @@ static int parse_args(const char *cmd, int argc, char **argv, struct audit_opts 
 			o->endpoints = 1;
 			break;
 		case 'F': if (parse_fail_on(cmd, optarg, &o->fail_on)) return -1; break;
+		case 'E': if (parse_duration(optarg, &o->expiring)) return -1; break;
 		case 'h': return 1;
 		default: unknown_option(cmd, argc, argv); return -1;
 		}
@@ -311,6 +314,10 @@ static int run(const char *cmd, int argc, char **argv, struct audit_opts *o)
 		lib_error(&err);
 		goto out;
 	}
+	if (o->expiring >= 0 && rs_verdict_note_expiring(v, set, cat, p, o->at, o->expiring, &err) < 0) {
+		lib_error(&err);
+		goto out;
+	}
 	if (o->endpoints)
 		endpoints = check_endpoints(p, set, o->at, &failed, &unreachable);
 	if (o->format == FORMAT_JSON ? render_json(set, v, cat, p, o->at, endpoints) != 0
@@ -329,14 +336,14 @@ out:
 
 int cmd_audit(int argc, char **argv)
 {
-	struct audit_opts o = { FORMAT_TEXT, now(), NULL, 0, NULL, 0, 0, RS_SEV_WARNING };
+	struct audit_opts o = { FORMAT_TEXT, now(), NULL, 0, NULL, 0, 0, RS_SEV_WARNING, -1 };
 
 	return run("audit", argc, argv, &o);
 }
 
 int cmd_check(int argc, char **argv)
 {
-	struct audit_opts o = { FORMAT_TEXT, now(), NULL, 1, NULL, 1, 0, RS_SEV_WARNING };
+	struct audit_opts o = { FORMAT_TEXT, now(), NULL, 1, NULL, 1, 0, RS_SEV_WARNING, -1 };
 
 	return run("check", argc, argv, &o);
 }

@@ -499,7 +499,7 @@ static int check_bundle(const struct bundle_opts *o)
 		goto out;
 	}
 	printf("%s: '%s' for %s at %s: %zu of %zu catalog intermediates valid then verify against it\n",
-	       rs_status_word(rs_bundle_check_status(chk)), o->check, rs_profile_id(p), time_str(o->at, t),
+	       status_word(rs_bundle_check_status(chk)), o->check, rs_profile_id(p), time_str(o->at, t),
 	       checked - failed, checked);
 	printf("\n");
 	print_anchors(set, cat);

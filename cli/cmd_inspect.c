@@ -11,6 +11,8 @@ struct inspect_opts {
 	const char *profile;
 	char *password;
 	int known_only;
+	rs_time expiring; /* --expiring-within, seconds; -1 when not asked */
+	const char *expiring_text;
 };
 
 static void print_list(const char *label, size_t n, const char *(*at)(const struct rs_cert *, size_t),
@@ -41,13 +43,14 @@ static void print_catalog(const struct rs_catalog *cat, const struct rs_cert *c)
 		printf("  %-13s documented as '%s': %s\n", "note", documented_as, note);
 }
 
-static void print_validity(const struct rs_cert *c, rs_time at)
+static void print_validity(const struct rs_cert *c, rs_time at, rs_time within)
 {
 	char nb[32], na[32], ab[32];
 	const char *state = rs_cert_valid_at(c, at) ? "valid" : at < rs_cert_not_before(c) ? "not yet valid" : "EXPIRED";
 
-	printf("  %-13s %s to %s (%s at %s)\n", "validity", time_str(rs_cert_not_before(c), nb),
-	       time_str(rs_cert_not_after(c), na), state, time_str(at, ab));
+	printf("  %-13s %s to %s (%s at %s)%s\n", "validity", time_str(rs_cert_not_before(c), nb),
+	       time_str(rs_cert_not_after(c), na), state, time_str(at, ab),
+	       rs_cert_expires_within(c, at, within) ? " EXPIRING within the period asked for" : "");
 }
 
 static void print_ca(const struct rs_cert *c)
@@ -61,7 +64,7 @@ static void print_ca(const struct rs_cert *c)
 		printf("yes\n");
 }
 
-static void print_text(const struct rs_certlist *list, size_t i, const struct rs_catalog *cat, rs_time at)
+static void print_text(const struct rs_certlist *list, size_t i, const struct rs_catalog *cat, rs_time at, rs_time within)
 {
 	const struct rs_cert *c = rs_certlist_at(list, i);
 	const struct rs_location *loc = rs_certlist_location(list, i);
@@ -78,13 +81,13 @@ static void print_text(const struct rs_certlist *list, size_t i, const struct rs
 	printf("  %-13s %s\n", "subject", rs_cert_subject(c));
 	printf("  %-13s %s%s\n", "issuer", rs_cert_issuer(c), rs_cert_self_issued(c) ? " (self-issued)" : "");
 	printf("  %-13s %s\n", "serial", rs_cert_serial(c));
-	print_validity(c, at);
+	print_validity(c, at, within);
 	printf("  %-13s %s %d bits%s%s\n", "key", rs_cert_key_type(c), rs_cert_key_bits(c),
 	       *rs_cert_key_curve(c) ? ", " : "", rs_cert_key_curve(c));
 	printf("  %-13s %s\n", "signature", rs_cert_sig_alg(c));
 	print_fingerprint(stdout, "sha1", rs_cert_sha1(c));
 	print_fingerprint(stdout, "sha256", rs_cert_sha256(c));
-	printf("  %-13s %s\n", "spki sha256", rs_cert_spki_sha256(c));
+	printf("  %-13s %s\n  %-13s %s\n", "spki sha256", rs_cert_spki_sha256(c), "spki pin", rs_cert_spki_pin(c));
 	print_ca(c);
 	print_list("key usage", rs_cert_key_usage_count(c), rs_cert_key_usage_at, c);
 	print_list("ext key usage", rs_cert_ext_key_usage_count(c), rs_cert_ext_key_usage_at, c);
@@ -111,6 +114,22 @@ static struct rs_certlist *select_known(const struct rs_certlist *list, const st
 	return out;
 }
 
+/* --expiring-within: a summary after the certificates, so the warning is not lost in a long listing. */
+static void print_expiring(const struct rs_certlist *list, const struct inspect_opts *o)
+{
+	size_t i, n = 0;
+	char d[32];
+
+	for (i = 0; i < rs_certlist_count(list); i++) {
+		const struct rs_cert *c = rs_certlist_at(list, i);
+		if (!rs_cert_expires_within(c, o->at, o->expiring))
+			continue;
+		if (!n++)
+			printf("\nexpiring within %s of %s:\n", o->expiring_text, time_str(o->at, d));
+		printf("  %s  %s (SHA-1 %s)\n", time_str(rs_cert_not_after(c), d), rs_cert_subject(c), rs_cert_sha1(c));
+	}
+}
+
 static int render(const struct rs_certlist *list, const struct rs_catalog *cat, const struct inspect_opts *o)
 {
 	size_t i, n = rs_certlist_count(list);
@@ -120,17 +139,24 @@ static int render(const struct rs_certlist *list, const struct rs_catalog *cat, 
 
 	if (o->format == FORMAT_TEXT) {
 		for (i = 0; i < n; i++)
-			print_text(list, i, cat, o->at);
+			print_text(list, i, cat, o->at, o->expiring);
 		if (n == 0)
 			printf("no certificate the loaded profiles know\n");
+		print_expiring(list, o);
 		return 0;
 	}
 	doc = json_object();
 	arr = json_array();
 	json_object_set_new(doc, "schema", json_string("rootshift/inspect/1"));
 	json_object_set_new(doc, "at", json_string(time_str(o->at, ab)));
-	for (i = 0; i < n; i++)
-		json_array_append_new(arr, cert_json(rs_certlist_at(list, i), rs_certlist_location(list, i), cat, o->at));
+	for (i = 0; i < n; i++) {
+		json_t *cj = cert_json(rs_certlist_at(list, i), rs_certlist_location(list, i), cat, o->at);
+		json_object_set_new(cj, "spki_pin", json_string(rs_cert_spki_pin(rs_certlist_at(list, i))));
+		if (o->expiring >= 0)
+			json_object_set_new(cj, "expiring",
+					    json_boolean(rs_cert_expires_within(rs_certlist_at(list, i), o->at, o->expiring)));
+		json_array_append_new(arr, cj);
+	}
 	json_object_set_new(doc, "count", json_integer((json_int_t)n));
 	json_object_set_new(doc, "certificates", arr);
 	rv = print_json(doc);
@@ -144,6 +170,7 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o)
 		{ "format", required_argument, NULL, 'f' }, { "at", required_argument, NULL, 'a' },
 		{ "profile", required_argument, NULL, 'p' }, { "password-file", required_argument, NULL, 'P' },
 		{ "known-only", no_argument, NULL, 'k' },    { "help", no_argument, NULL, 'h' },
+		{ "expiring-within", required_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -159,6 +186,11 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o)
 				return -1;
 			break;
 		case 'k': o->known_only = 1; break;
+		case 'E':
+			if (parse_duration(optarg, &o->expiring))
+				return -1;
+			o->expiring_text = optarg;
+			break;
 		case 'h': return 1;
 		default: unknown_option("inspect", argc, argv); return -1;
 		}
@@ -172,7 +204,7 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o)
 
 int cmd_inspect(int argc, char **argv)
 {
-	struct inspect_opts o = { FORMAT_TEXT, now(), NULL, NULL, 0 };
+	struct inspect_opts o = { FORMAT_TEXT, now(), NULL, NULL, 0, -1, NULL };
 	struct rs_certlist *list = NULL, *shown = NULL;
 	struct rs_catalog *cat = NULL;
 	struct rs_load_opts lo = { 0 };

@@ -150,9 +150,61 @@ int parse_fail_on(const char *cmd, const char *arg, enum rs_severity *out)
 	return 0;
 }
 
+static int color_on;
+
+int color_from_args(int *argc, char **argv)
+{
+	const char *when = "auto", *env = getenv("NO_COLOR");
+	int i, j, take;
+
+	for (i = 1; i < *argc && strcmp(argv[i], "--");) {
+		take = 0;
+		if (!strncmp(argv[i], "--color=", 8)) {
+			when = argv[i] + 8;
+			take = 1;
+		} else if (!strcmp(argv[i], "--color") && i + 1 < *argc) {
+			when = argv[i + 1];
+			take = 2;
+		}
+		if (!take) {
+			i++;
+			continue;
+		}
+		for (j = i; j + take <= *argc; j++)
+			argv[j] = argv[j + take];
+		*argc -= take;
+	}
+	if (!strcmp(when, "always"))
+		color_on = 1;
+	else if (!strcmp(when, "never"))
+		color_on = 0;
+	else if (!strcmp(when, "auto"))
+		color_on = isatty(STDOUT_FILENO) && !(env && *env); /* https://no-color.org */
+	else
+		return usage_error(NULL, "unknown --color '%s' (use auto, always or never)", when), -1;
+	return 0;
+}
+
+const char *status_word(enum rs_status s)
+{
+	static const char *const colored[] = { "\033[1;32mREADY\033[0m", "\033[1;33mPARTIAL\033[0m",
+					       "\033[1;31mNOT READY\033[0m" };
+
+	return color_on && (unsigned)s < 3 ? colored[s] : rs_status_word(s);
+}
+
 int status_exit(enum rs_status s)
 {
 	return s == RS_STATUS_READY ? EXIT_OK : EXIT_PROBLEM;
+}
+
+int parse_duration(const char *arg, rs_time *out)
+{
+	struct rs_error err;
+
+	if (rs_duration_parse(arg, out, &err) < 0)
+		return usage_error(NULL, "%s", err.message);
+	return 0;
 }
 
 rs_time now(void)

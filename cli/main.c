@@ -14,6 +14,7 @@
 	"                               [--admin-port N] [--listen ADDR] [--chain old|new|next|ecc] [--at TIME]\n"        \
 	"                               [--test-endpoint] [--no-client-cert-request] [--dps-delay SECONDS]\n"         \
 	"                               [--max-connections N] [--handshake-timeout SECONDS]\n"                       \
+	"                               [--auth-timeout SECONDS] [--events FILE]\n"                                  \
 	"       rootshift lab migrate DIR [--to new|next|ecc] [--mix PERCENT] [--disconnect] [--format text|json]\n"      \
 	"       rootshift lab revert DIR [--mix PERCENT] [--disconnect] [--format text|json]\n"                       \
 	"       rootshift lab status DIR [--format text|json]\n"                                                      \
@@ -43,6 +44,9 @@
 	"  --at TIME             run the lab's clock from TIME (SAS expiry is judged against it)\n"                   \
 	"  --test-endpoint       reject every credential after TLS, like the notice's test endpoints\n"               \
 	"  --dps-delay SECONDS   DPS follows a hub switch after this delay (default 0)\n"                             \
+	"  --auth-timeout SECONDS  close a connection not authenticated by then (default 10; 0: never)\n"          \
+	"  --events FILE         append the events to FILE instead of stdout (written without blocking either way:\n" \
+	"                        a reader that falls behind loses events, counted, and gets a dropped event)\n"   \
 	"The admin API (loopback; changes need \"Authorization: Bearer TOKEN\" from serve.json): GET /api/status,\n"   \
 	"POST /api/migrate?to=C&mix=P&disconnect=1, POST /api/revert, POST /api/c2d?device=ID (the body is sent\n"  \
 	"to the device's C2D subscription), GET /metrics (Prometheus), GET / (the web page).\n"                    \
@@ -72,6 +76,7 @@ static const struct command commands[] = {
 	  "  --system-root DIR      read the trust store of a system unpacked under DIR (implies --system)\n"
 	  "  --fail-on LEVEL        exit 1 on: error (not ready only), warning (partial too; the default), note (any\n"
 	  "                         note too)\n"
+	  "  --expiring-within D    note anchors, and the profile's intermediates, that expire within D (90d, 12h, 2w)\n"
 	  "\n"
 	  "Exit status: 0 ready, 1 partial or not ready, 2 when an input cannot be read.\n" },
 	{ "bundle", cmd_bundle, "write the smallest correct trust bundle in the device's form, or prove one (--check)",
@@ -124,6 +129,13 @@ static const struct command commands[] = {
 	  "\n"
 	  "Exit status: 0 ready (and every reached endpoint verified), 1 partial, not ready or an endpoint failed,\n"
 	  "2 when the store cannot be read.\n" },
+	{ "completion", cmd_completion, "print a bash or zsh completion script, made from this help",
+	  "usage: rootshift completion bash|zsh\n"
+	  "\n"
+	  "Prints a completion script for the shell: command names, and each command's options as its help lists them.\n"
+	  "  bash:  rootshift completion bash > /etc/bash_completion.d/rootshift  (or source it from ~/.bashrc)\n"
+	  "  zsh:   rootshift completion zsh > \"${fpath[1]}/_rootshift\"\n"
+	  "The Debian package installs both.\n" },
 	{ "help", cmd_help, "show help for rootshift or one command",
 	  "usage: rootshift help [COMMAND]\n" },
 	{ "inspect", cmd_inspect, "explain certificate files: names, dates, keys, thumbprints, catalog identity",
@@ -138,6 +150,8 @@ static const struct command commands[] = {
 	  "  --profile NAME|FILE    identify certificates against this profile only (default: all built-in)\n"
 	  "  --password-file FILE   PKCS#12 password (first line); else $ROOTSHIFT_PASSWORD, else empty\n"
 	  "  --known-only           show only the certificates a loaded profile knows\n"
+	  "  --expiring-within D    mark, and list at the end, certificates valid at TIME that expire within D (90d,\n"
+	  "                         12h, 2w, 1y)\n"
 	  "\n"
 	  "Exit status: 0 on success, 2 when an input cannot be read or holds no certificate.\n" },
 	{ "lab", cmd_lab, "run an offline IoT Hub and DPS whose roots switch at run time",
@@ -148,7 +162,7 @@ static const struct command commands[] = {
 	  "                       [--dps --id-scope S --registration-id R [--symmetric-key-file F | --group-key-file F]]\n"
 	  "                       [--connect-to HOST:PORT] [--proxy HOST:PORT] [--alpn P] [--tls-min V] [--tls-max V]\n"
 	  "                       [--timeout SECONDS] [--profile NAME|FILE] [--format text|json|jsonl] [--verbose]\n"
-	  "                       [--targets FILE [--concurrency N]]\n"
+	  "                       [--targets FILE [--concurrency N]] [--policy webpki|rfc5280] [--save-chain FILE]\n"
 	  "\n"
 	  "Connects with the device's own trust store (--store, in any form inspect reads; default the system store),\n"
 	  "captures the served chain even when it fails, verifies it with rootshift's path builder, then speaks just\n"
@@ -167,7 +181,11 @@ static const struct command commands[] = {
 	  "  --timeout SECONDS      for each step and the whole probe (default 30)\n"
 	  "  --targets FILE         many targets: one 'HOST[:PORT] [PROTOCOL]' a line, or JSONL {\"target\", \"protocol\"};\n"
 	  "                         probed --concurrency at a time (default 16), one result each, then a summary\n"
+	  "  --policy NAME          verification policy: webpki (default, strict) or rfc5280 (lenient stacks);\n"
+	  "                         see docs/verify.md\n"
 	  "  --verbose              the protocol exchange, secrets masked\n"
+	  "  --save-chain FILE      write the served chain as PEM, leaf first, as served (even when untrusted); '-'\n"
+	  "                         writes it to standard output and the result line to standard error\n"
 	  "\n"
 	  "Result codes: ok, ok-auth-rejected, protocol-error, dns-failed, tcp-refused, tcp-timeout, proxy-failed,\n"
 	  "tls-alert, tls-protocol-error, cert-untrusted, cert-expired, cert-hostname-mismatch, cert-chain-too-large,\n"
@@ -308,7 +326,8 @@ static void print_overview(FILE *out)
 	      "Will your devices still connect after a TLS root migration?\n\ncommands:\n", out);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fputs("\nEvery command that prints JSON takes --format json (--json is an alias); with it, a failure is a JSON\n"
+	fputs("\nEvery command takes --color=auto|always|never (auto: on a terminal, unless NO_COLOR is set).\n"
+	      "Every command that prints JSON takes --format json (--json is an alias); with it, a failure is a JSON\n"
 	      "document {\"error\": {\"code\", \"message\"}} on standard output (exit 2).\n"
 	      "See 'rootshift help COMMAND' for one command, and rootshift(1) for exit codes.\n", out);
 }
@@ -330,6 +349,101 @@ int cmd_help(int argc, char **argv)
 		return EXIT_OK;
 	}
 	return show_help(argv[1]);
+}
+
+/* ---- completion: generated from the usage texts above, so there is one place that lists the options ---- */
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* The options a command's usage names ("--format", "--at", ...), each once, space-separated, into buf. */
+static void usage_options(const struct command *c, char *buf, size_t size)
+{
+	const char *p = c->usage, *q;
+	char seen[2048] = " ", opt[64];
+	size_t used = 0, nseen = 1;
+
+	buf[0] = '\0';
+	while ((p = strstr(p, "--"))) {
+		for (q = p + 2; (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') || *q == '-'; q++)
+			;
+		snprintf(opt, sizeof(opt), " %.*s ", (int)(q - p), p);
+		if (q - p > 2 && (size_t)(q - p) < sizeof(opt) - 2 && (p == c->usage || strchr(" [(|", p[-1])) &&
+		    !strstr(seen, opt) && used + (size_t)(q - p) + 2 < size && nseen + strlen(opt) < sizeof(seen)) {
+			nseen += (size_t)snprintf(seen + nseen, sizeof(seen) - nseen, "%s", opt + 1);
+			used += (size_t)snprintf(buf + used, size - used, "%s%.*s", used ? " " : "", (int)(q - p), p);
+		}
+		p = q;
+	}
+}
+
+static void completion_bash(void)
+{
+	char opts[2048];
+	size_t i;
+
+	printf("# bash completion for rootshift, made by 'rootshift completion bash' from the commands' help\n"
+	       "_rootshift() {\n"
+	       "  local cur=${COMP_WORDS[COMP_CWORD]} opts=\n"
+	       "  if [ \"$COMP_CWORD\" -eq 1 ]; then\n"
+	       "    COMPREPLY=($(compgen -W \"");
+	for (i = 0; i < NCOMMANDS; i++)
+		printf("%s%s", i ? " " : "", commands[i].name);
+	printf(" --help --version\" -- \"$cur\"))\n    return\n  fi\n  case ${COMP_WORDS[1]} in\n");
+	for (i = 0; i < NCOMMANDS; i++) {
+		usage_options(&commands[i], opts, sizeof(opts));
+		printf("  %s) opts=\"%s\" ;;\n", commands[i].name, opts);
+	}
+	printf("  esac\n"
+	       "  case $cur in\n"
+	       "  -*) COMPREPLY=($(compgen -W \"$opts --color --help\" -- \"$cur\")) ;;\n"
+	       "  *) COMPREPLY=($(compgen -f -- \"$cur\")) ;;\n"
+	       "  esac\n"
+	       "}\n"
+	       "complete -o filenames -F _rootshift rootshift\n");
+}
+
+static void completion_zsh(void)
+{
+	char opts[2048];
+	size_t i;
+
+	printf("#compdef rootshift\n# zsh completion for rootshift, made by 'rootshift completion zsh' from the commands' "
+	       "help\n_rootshift() {\n  local -a cmds opts\n  cmds=(\n");
+	for (i = 0; i < NCOMMANDS; i++) {
+		const char *p;
+		printf("    '%s:", commands[i].name);
+		for (p = commands[i].summary; *p; p++) /* in single quotes; ':' separates _describe's fields */
+			fputs(*p == '\'' ? "'\\''" : *p == ':' ? "\\:" : (char[]){ *p, 0 }, stdout);
+		printf("'\n");
+	}
+	printf("  )\n  if (( CURRENT == 2 )); then\n    _describe command cmds\n    return\n  fi\n  case $words[2] in\n");
+	for (i = 0; i < NCOMMANDS; i++) {
+		usage_options(&commands[i], opts, sizeof(opts));
+		printf("  %s) opts=(%s) ;;\n", commands[i].name, opts);
+	}
+	printf("  esac\n"
+	       "  if [[ $PREFIX == -* ]]; then\n"
+	       "    compadd -- $opts --color --help\n"
+	       "  else\n"
+	       "    _files\n"
+	       "  fi\n"
+	       "}\n"
+	       "_rootshift \"$@\"\n");
+}
+
+int cmd_completion(int argc, char **argv)
+{
+	if (argc != 2)
+		return usage_error("completion", "give the shell: bash or zsh");
+	if (!strcmp(argv[1], "bash"))
+		completion_bash();
+	else if (!strcmp(argv[1], "zsh"))
+		completion_zsh();
+	else if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return show_help("completion");
+	else
+		return usage_error("completion", "no completion for '%s' (use bash or zsh)", argv[1]);
+	return EXIT_OK;
 }
 
 int cmd_version(int argc, char **argv)
@@ -373,6 +487,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	json_errors_from_args(argc, argv);
 	json_alias(argc, argv);
+	if (color_from_args(&argc, argv) < 0)
+		return EXIT_ERROR;
 	if (argc < 2) {
 		print_overview(stderr);
 		return EXIT_ERROR;

@@ -279,7 +279,7 @@ int rehearse_endpoint(const struct fleet_spec *spec, const char *target, rs_time
 		json_decref(doc);
 	} else if (rv == 0) {
 		print_text(spec, target, port, p, at, k);
-		printf("\n%s: %d of %zu classes %s\n", rs_status_word(st), bad, spec->nclasses,
+		printf("\n%s: %d of %zu classes %s\n", status_word(st), bad, spec->nclasses,
 		       bad == 1 ? "is stranded now or at the migration" : "are stranded now or at the migration");
 	}
 	if (rv == 0)

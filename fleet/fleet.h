@@ -111,6 +111,9 @@ struct fleet_target {
 	/* Performs a scheduled switch; -1 stops the rehearsal with err set. */
 	int (*apply)(void *ctx, const struct fleet_event *ev, struct rs_error *err);
 	void *ctx;
+	/* NULL, or a descriptor that becomes readable when the rehearsal must stop (the front end's self-pipe for
+	 * SIGINT and SIGTERM): the run ends within the event loop's turn and returns what it has, partial. */
+	const int *cancel_fd;
 };
 
 /* The outcome of one phase (from one event to the next) for one class. */
@@ -131,6 +134,9 @@ struct fleet_result;
 struct fleet_result *fleet_run(const struct fleet_spec *spec, const struct fleet_target *target,
 			       struct rs_error *err);
 void fleet_result_free(struct fleet_result *r);
+/* -1 when the run went to its end; else the virtual second it was stopped at (target->cancel_fd): the phase it was
+ * in is closed there and the later ones are empty. */
+int64_t fleet_result_stopped_at(const struct fleet_result *r);
 const struct fleet_spec *fleet_result_spec(const struct fleet_result *r);
 /* Phases: 0 is the start, phase k (k >= 1) begins at spec event k-1. */
 size_t fleet_result_phases(const struct fleet_result *r);
@@ -149,7 +155,18 @@ unsigned long fleet_result_modelled(const struct fleet_result *r);
 /* A class holds its sessions' connections (MQTT and AMQP; HTTPS makes one per request). */
 int fleet_class_holds(const struct fleet_class *c);
 
-/* report.c: the self-contained HTML report (inline SVG, no external assets); malloc'd, NULL on no memory. */
-char *fleet_report_html(const struct fleet_result *r, const char *title);
+/* advice.c: per class stranded in some phase (its first), what it means and the next step, naming the roots as
+ * profile p does (NULL: generic words). Returns how many of max were filled. */
+struct fleet_advice {
+	size_t cls, phase;       /* the class, and the first phase it was stranded in */
+	unsigned at_end;         /* devices of the class still stranded at the end */
+	enum rs_probe_code reason; /* the most common last failure in that phase */
+	char meaning[512], next[1536];
+};
+size_t fleet_advise(const struct fleet_result *r, const struct rs_profile *p, struct fleet_advice *out, size_t max);
+
+/* report.c: the self-contained HTML report (inline SVG, no external assets), ending with the advice; malloc'd,
+ * NULL on no memory. */
+char *fleet_report_html(const struct fleet_result *r, const char *title, const struct fleet_advice *adv, size_t nadv);
 
 #endif

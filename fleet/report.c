@@ -62,6 +62,10 @@ static void put_text(struct out *o, const char *s)
 static const char *const colours[] = { "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
 				       "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf" };
 
+/* Classes of equal size draw the same curve: each also gets its own dash pattern and a label at its line's end. */
+static const char *const dashes[] = { "", "8 4", "2 3", "10 3 2 3", "4 4", "14 4", "1 4", "6 2 2 2 2 2", "3 6",
+				      "12 3 3 3" };
+
 static void put_dur(struct out *o, int64_t s)
 {
 	if (s < 0)
@@ -70,10 +74,39 @@ static void put_dur(struct out *o, int64_t s)
 		put(o, "%lldm%02llds", (long long)(s / 60), (long long)(s % 60));
 }
 
-#define W 900
+#define W 1060
 #define H 360
 #define L 50
 #define B 30
+#define R 170 /* room for the labels at the lines' ends */
+
+/* A label at the end of each line, moved down where it would overlap the one above (equal curves end together). */
+static void end_labels(struct out *o, const struct fleet_result *r, double xs, double ys)
+{
+	const struct fleet_spec *s = fleet_result_spec(r);
+	size_t n = fleet_result_samples(r), order[FLEET_MAX_CLASSES];
+	double y[FLEET_MAX_CLASSES], prev = -1e9;
+
+	for (size_t i = 0; i < s->nclasses; i++) {
+		y[i] = (double)(H - B) - (double)(n ? fleet_result_connected(r, i, n - 1) : 0) * ys + 4;
+		order[i] = i;
+	}
+	for (size_t i = 1; i < s->nclasses; i++) /* insertion sort by y, then by class */
+		for (size_t j = i; j > 0 && y[order[j]] < y[order[j - 1]]; j--) {
+			size_t t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (size_t k = 0; k < s->nclasses; k++) {
+		size_t i = order[k];
+		double at = y[i] < prev + 15 ? prev + 15 : y[i];
+		prev = at;
+		put(o, "<text class=\"end\" x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"%s\">",
+		    L + (double)s->duration * xs + 4, at, colours[i % 10]);
+		put_text(o, s->classes[i].name);
+		put(o, "</text>\n");
+	}
+}
 
 static void chart(struct out *o, const struct fleet_result *r)
 {
@@ -85,11 +118,11 @@ static void chart(struct out *o, const struct fleet_result *r)
 	for (size_t i = 0; i < s->nclasses; i++)
 		if (s->classes[i].count > top)
 			top = s->classes[i].count;
-	xs = (double)(W - L - 10) / (double)(s->duration ? s->duration : 1);
+	xs = (double)(W - L - R) / (double)(s->duration ? s->duration : 1);
 	ys = (double)(H - B - 10) / (double)top;
 	put(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" "
 	       "aria-label=\"connected devices over virtual time\">\n", W, H, W, H);
-	put(o, "<rect x=\"%d\" y=\"10\" width=\"%d\" height=\"%d\" fill=\"#fafafa\" stroke=\"#ccc\"/>\n", L, W - L - 10,
+	put(o, "<rect x=\"%d\" y=\"10\" width=\"%d\" height=\"%d\" fill=\"#fafafa\" stroke=\"#ccc\"/>\n", L, W - L - R,
 	    H - B - 10);
 	for (int64_t h = 0; h <= s->duration; h += 3600) {
 		double x = L + (double)h * xs;
@@ -107,7 +140,8 @@ static void chart(struct out *o, const struct fleet_result *r)
 		    fleet_action_name(s->events[k].action));
 	}
 	for (size_t i = 0; i < s->nclasses; i++) {
-		put(o, "<polyline fill=\"none\" stroke-width=\"2\" stroke=\"%s\" points=\"", colours[i % 10]);
+		put(o, "<polyline fill=\"none\" stroke-width=\"2\" stroke=\"%s\" stroke-dasharray=\"%s\" points=\"",
+		    colours[i % 10], dashes[i % 10]);
 		for (size_t j = 0; j < n; j++)
 			put(o, "%.1f,%.1f ", L + (double)((int64_t)j * s->sample) * xs,
 			    (double)(H - B) - (double)fleet_result_connected(r, i, j) * ys);
@@ -115,9 +149,11 @@ static void chart(struct out *o, const struct fleet_result *r)
 		put_text(o, s->classes[i].name);
 		put(o, "</title></polyline>\n");
 	}
+	end_labels(o, r, xs, ys);
 	put(o, "</svg>\n<p class=\"legend\">");
 	for (size_t i = 0; i < s->nclasses; i++) {
-		put(o, "<span><i style=\"background:%s\"></i>", colours[i % 10]);
+		put(o, "<span><svg width=\"28\" height=\"10\"><line x1=\"0\" y1=\"5\" x2=\"28\" y2=\"5\" stroke=\"%s\" "
+		       "stroke-width=\"2\" stroke-dasharray=\"%s\"/></svg> ", colours[i % 10], dashes[i % 10]);
 		put_text(o, s->classes[i].name);
 		put(o, "</span> ");
 	}
@@ -153,7 +189,29 @@ static void table(struct out *o, const struct fleet_result *r, size_t k)
 	put(o, "</table>\n");
 }
 
-char *fleet_report_html(const struct fleet_result *r, const char *title)
+/* Per stranded class, what it means and the next step. */
+static void advice(struct out *o, const struct fleet_result *r, const struct fleet_advice *adv, size_t n)
+{
+	const struct fleet_spec *s = fleet_result_spec(r);
+
+	if (!n) {
+		put(o, "<h2>what this means</h2>\n<p>No class was stranded: every device kept or regained a session.</p>\n");
+		return;
+	}
+	put(o, "<h2>what this means, and what to do next</h2>\n<ul class=\"advice\">\n");
+	for (size_t i = 0; i < n; i++) {
+		put(o, "<li><b>");
+		put_text(o, s->classes[adv[i].cls].name);
+		put(o, "</b> (%u of %u stranded at the end): ", adv[i].at_end, s->classes[adv[i].cls].count);
+		put_text(o, adv[i].meaning);
+		put(o, ".<br>next: ");
+		put_text(o, adv[i].next);
+		put(o, ".</li>\n");
+	}
+	put(o, "</ul>\n");
+}
+
+char *fleet_report_html(const struct fleet_result *r, const char *title, const struct fleet_advice *adv, size_t nadv)
 {
 	const struct fleet_spec *s = fleet_result_spec(r);
 	struct out o = { 0 };
@@ -174,7 +232,9 @@ char *fleet_report_html(const struct fleet_result *r, const char *title)
 		table(&o, r, k);
 	put(&o, "<p>reconnected: devices that made a session during the phase, with the time from the phase's start to "
 		"their first one; holding: still on a session made before the phase; stranded: without a session at "
-		"its end, by their last failure.</p>\n</body></html>\n");
+		"its end, by their last failure.</p>\n");
+	advice(&o, r, adv, nadv);
+	put(&o, "</body></html>\n");
 	if (o.failed) {
 		free(o.buf);
 		return NULL;

@@ -120,6 +120,9 @@ typedef int64_t rs_time;
  * plain date ("2025-05-12", midnight UTC) into *out. Returns 0 or -1.
  */
 RS_API int rs_time_parse(const char *text, rs_time *out, struct rs_error *err);
+/** A duration: a whole number and a unit, s, m, h, d, w or y (365 d), as "90d" or "12h"; a bare number is seconds.
+ *  RS_ERR_USAGE when malformed, negative or above 100 years. */
+RS_API int rs_duration_parse(const char *text, rs_time *seconds, struct rs_error *err);
 /** Writes t as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes). Returns buf. */
 RS_API char *rs_time_format(rs_time t, char *buf, size_t size);
 
@@ -138,9 +141,15 @@ RS_API struct rs_cert *rs_cert_up_ref(struct rs_cert *cert);
 RS_API void rs_cert_free(struct rs_cert *cert);
 
 RS_API const unsigned char *rs_cert_der(const struct rs_cert *cert, size_t *len);
+/** The certificate as one PEM block (RFC 7468: 64 base64 characters a line, "\n" line ends); caller frees. */
+RS_API char *rs_cert_pem(const struct rs_cert *cert);
 RS_API const char *rs_cert_sha1(const struct rs_cert *cert);        /* 40 hex digits */
 RS_API const char *rs_cert_sha256(const struct rs_cert *cert);      /* 64 hex digits */
 RS_API const char *rs_cert_spki_sha256(const struct rs_cert *cert); /* SHA-256 of the DER SubjectPublicKeyInfo */
+/** 1 when cert is valid at `at` and its notAfter comes within `within` seconds of it (--expiring-within). */
+RS_API int rs_cert_expires_within(const struct rs_cert *cert, rs_time at, rs_time within);
+/** The same digest as a pin: "sha256//" and its base64 (curl --pinnedpubkey, OkHttp, Android, RFC 7469). */
+RS_API const char *rs_cert_spki_pin(const struct rs_cert *cert);
 RS_API const char *rs_cert_subject(const struct rs_cert *cert);     /* RFC 2253 order, UTF-8 */
 RS_API const char *rs_cert_issuer(const struct rs_cert *cert);
 RS_API const char *rs_cert_common_name(const struct rs_cert *cert); /* the subject's last CN, or "" */
@@ -950,6 +959,14 @@ RS_API const struct rs_reason *rs_verdict_reason_at(const struct rs_verdict *v, 
 /** Notes: facts that do not change the status (algorithms a stack needs, findings such as broken blocks). */
 RS_API size_t rs_verdict_note_count(const struct rs_verdict *v);
 RS_API const struct rs_reason *rs_verdict_note_at(const struct rs_verdict *v, size_t i);
+/**
+ * --expiring-within: adds a note (severity warning; it does not change the status) for each trusted anchor of set
+ * that is valid at `at` but expires before at + within (code "anchor-expiring"), and each intermediate of p whose
+ * catalog certificate does (code "intermediate-expiring": its endpoints will move to a successor). Same borrowing
+ * as rs_audit.
+ */
+RS_API int rs_verdict_note_expiring(struct rs_verdict *v, const struct rs_anchorset *set, const struct rs_catalog *cat,
+				    const struct rs_profile *p, rs_time at, rs_time within, struct rs_error *err);
 
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Bundles: the smallest correct trust bundle, in the form the device needs                                     */
@@ -1179,6 +1196,13 @@ RS_API int rs_pinscan_path(struct rs_pinscan *ps, const char *path, const struct
 RS_API int rs_pinscan_mem(struct rs_pinscan *ps, const unsigned char *buf, size_t len, const char *name,
 			  struct rs_error *err);
 RS_API size_t rs_pinscan_count(const struct rs_pinscan *ps);
+/** A file of a scanned tree that was not read: too large, unreadable, a special file or a link; never silent. */
+struct rs_pin_skipped {
+	char *path;
+	char *reason; /* "larger than 268435456 bytes", "cannot read: Permission denied", ... */
+};
+RS_API size_t rs_pinscan_skipped_count(const struct rs_pinscan *ps);
+RS_API const struct rs_pin_skipped *rs_pinscan_skipped_at(const struct rs_pinscan *ps, size_t i);
 RS_API const struct rs_pin_finding *rs_pinscan_at(const struct rs_pinscan *ps, size_t i);
 /** Files and bytes read, and findings dropped by suppressions. */
 RS_API unsigned long long rs_pinscan_files(const struct rs_pinscan *ps);

@@ -16,6 +16,14 @@ struct rs_bundle_check {
 	size_t nnotes;
 };
 
+/* The date part of an RFC 3339 time: messages name days. (check.c is the lower file: select.c calls it.) */
+const char *rs_bundle_day(rs_time t, char buf[32])
+{
+	rs_time_format(t, buf, 32);
+	buf[10] = '\0';
+	return buf;
+}
+
 int rs_bundle_intermediates(const struct rs_profile *p, struct rs_certlist *out, struct rs_error *err)
 {
 	size_t i;

@@ -89,13 +89,6 @@ void rs_rlist_release(struct rs_rlist *l)
 	memset(l, 0, sizeof(*l));
 }
 
-const char *rs_bundle_day(rs_time t, char buf[32])
-{
-	rs_time_format(t, buf, 32);
-	buf[10] = '\0';
-	return buf;
-}
-
 /* ---- finding a root in the source ---- */
 
 static enum state anchor_state(const struct rs_anchor *a, rs_time at)

@@ -153,3 +153,30 @@ int rs_time_from_asn1(const ASN1_TIME *t, rs_time *out)
 				  tm.tm_sec);
 	return 0;
 }
+
+int rs_duration_parse(const char *text, rs_time *seconds, struct rs_error *err)
+{
+	static const struct {
+		char unit;
+		rs_time mult;
+	} units[] = { { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 'w', 7 * 86400 }, { 'y', 365 * 86400 } };
+	const char *p = text;
+	rs_time n = 0, mult = 0;
+	size_t i;
+
+	if (!text || !isdigit((unsigned char)*p))
+		return rs_fail(err, RS_ERR_USAGE, "invalid duration '%s': give a number and a unit, as 90d or 12h",
+			       text ? text : "");
+	for (; isdigit((unsigned char)*p) && n <= 100LL * 365 * 86400; p++)
+		n = n * 10 + (*p - '0');
+	if (!*p)
+		mult = 1;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]) && !mult; i++)
+		if (p[0] == units[i].unit && !p[1])
+			mult = units[i].mult;
+	if (!mult || n > 100LL * 365 * 86400 / mult)
+		return rs_fail(err, RS_ERR_USAGE, "invalid duration '%s': give a number and a unit (s, m, h, d, w, y) up to "
+			       "100 years, as 90d or 12h", text);
+	*seconds = n * mult;
+	return 0;
+}

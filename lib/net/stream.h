@@ -24,8 +24,11 @@ struct rs_stream {
 	enum rs_net_fail fail;
 	char peer[80];
 	char message[300];
-	/* MQTT over WebSockets: after rs_stream_ws_upgrade, reads and writes carry WebSocket frames. */
+	/* MQTT over WebSockets: after rs_stream_ws_upgrade, reads and writes carry WebSocket frames. A layer above
+	 * the raw stream (stream_ws.c) installs its reader and writer here, so stream.c never calls up into it. */
 	int ws;
+	int (*layer_write)(struct rs_stream *s, const void *buf, size_t len);
+	long (*layer_read)(struct rs_stream *s, void *buf, size_t cap);
 	unsigned char *wsbuf;    /* raw bytes not yet decoded into frames */
 	size_t wslen, wscap;
 };
@@ -54,8 +57,6 @@ int rs_http_status_line(const char *buf, size_t len);
 /* stream_ws.c: the WebSocket opening handshake (RFC 6455, 4.1) for subprotocol on path; 0, or -1 with
  * s->message set. */
 int rs_stream_ws_upgrade(struct rs_stream *s, const char *host, const char *path, const char *subprotocol);
-int rs_stream_ws_write(struct rs_stream *s, const void *buf, size_t len);
-long rs_stream_ws_read(struct rs_stream *s, void *buf, size_t cap);
 int64_t rs_stream_now(const struct rs_stream *s);
 
 #endif

@@ -15,6 +15,9 @@
 #define WS_MAX_HEAD 8192
 #define WS_MAX_PAYLOAD (1u << 20)
 
+static int ws_write(struct rs_stream *s, const void *buf, size_t len);
+static long ws_read(struct rs_stream *s, void *buf, size_t cap);
+
 static int ws_fail(struct rs_stream *s, const char *msg)
 {
 	s->fail = RS_NET_CLOSED;
@@ -100,10 +103,12 @@ int rs_stream_ws_upgrade(struct rs_stream *s, const char *host, const char *path
 	if (rs_ws_accept(kspan, accept, NULL) < 0 || strcmp(got, accept))
 		return ws_fail(s, "the WebSocket upgrade answer has a wrong Sec-WebSocket-Accept");
 	s->ws = 1;
+	s->layer_write = ws_write;
+	s->layer_read = ws_read;
 	return 0;
 }
 
-int rs_stream_ws_write(struct rs_stream *s, const void *buf, size_t len)
+static int ws_write(struct rs_stream *s, const void *buf, size_t len)
 {
 	unsigned char hdr[14], mask[4], *masked;
 	size_t hl;
@@ -141,7 +146,7 @@ static int ws_fill(struct rs_stream *s)
 
 /* Returns the payload of the next data frame, up to cap bytes (a larger frame is a protocol error here: MQTT
  * packets of the probe's subset fit); 0 on close. */
-long rs_stream_ws_read(struct rs_stream *s, void *buf, size_t cap)
+static long ws_read(struct rs_stream *s, void *buf, size_t cap)
 {
 	for (;;) {
 		struct rs_ws_frame f;

@@ -73,6 +73,8 @@ struct rs_pinscan {
 	size_t nign, capign;
 	size_t suppressed;
 	unsigned long long files, bytes;
+	struct rs_pin_skipped *skipped; /* files of a tree left unread, with the reason: never silent */
+	size_t nskipped, capskipped;
 	pthread_mutex_t lock;
 };
 
@@ -186,6 +188,11 @@ void rs_pinscan_free(struct rs_pinscan *ps)
 	}
 	free(ps->ign);
 	free(ps->v);
+	for (i = 0; i < ps->nskipped; i++) {
+		free(ps->skipped[i].path);
+		free(ps->skipped[i].reason);
+	}
+	free(ps->skipped);
 	names_release(&ps->pending);
 	pthread_mutex_destroy(&ps->lock);
 	free(ps);
@@ -1205,6 +1212,36 @@ static int add_path(struct work *w, const char *path)
 	return 0;
 }
 
+/* Lists a file of a tree that is not read, and why (the caller holds the lock when workers run); -1: memory. */
+static int add_skipped(struct rs_pinscan *ps, const char *path, const char *reason)
+{
+	struct rs_pin_skipped *v = ps->skipped, *e;
+
+	if (ps->nskipped == ps->capskipped) {
+		size_t cap = ps->capskipped ? ps->capskipped * 2 : 16;
+		if (!(v = realloc(ps->skipped, cap * sizeof(*v))))
+			return -1;
+		ps->skipped = v;
+		ps->capskipped = cap;
+	}
+	e = &ps->skipped[ps->nskipped];
+	e->path = rs_strdup(path);
+	e->reason = rs_strdup(reason);
+	if (!e->path || !e->reason) {
+		free(e->path);
+		free(e->reason);
+		return -1;
+	}
+	ps->nskipped++;
+	return 0;
+}
+
+size_t rs_pinscan_skipped_count(const struct rs_pinscan *ps) { return ps->nskipped; }
+const struct rs_pin_skipped *rs_pinscan_skipped_at(const struct rs_pinscan *ps, size_t i)
+{
+	return i < ps->nskipped ? &ps->skipped[i] : NULL;
+}
+
 static int skip_dir(const char *dir, const char *name)
 {
 	static const char *const names[] = { ".git", ".hg", ".svn", ".bzr", "node_modules", "__pycache__", ".pio",
@@ -1237,8 +1274,13 @@ static int walk(struct work *w, const char *path, int depth, struct rs_error *er
 
 	if (depth > MAX_DEPTH)
 		return 0;
-	if (!(d = opendir(path)))
-		return depth == 0 ? rs_fail(err, RS_ERR_IO, "cannot read '%s': %s", path, strerror(errno)) : 0;
+	if (!(d = opendir(path))) {
+		char why[200];
+		if (depth == 0)
+			return rs_fail(err, RS_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+		snprintf(why, sizeof(why), "cannot read the directory: %s", strerror(errno));
+		return add_skipped(w->ps, path, why) < 0 ? rs_fail(err, RS_ERR_NOMEM, "out of memory") : 0;
+	}
 	while ((e = readdir(d)) != NULL) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
@@ -1266,12 +1308,16 @@ static int walk(struct work *w, const char *path, int depth, struct rs_error *er
 			rv = -1;
 			break;
 		}
-		if (lstat(child.data, &st) == 0) {
-			if (S_ISDIR(st.st_mode) && !skip_dir(path, names[i]))
-				rv = walk(w, child.data, depth + 1, err);
-			else if (S_ISREG(st.st_mode) && strcmp(names[i], ".rootshiftignore"))
-				rv = add_path(w, child.data);
-		}
+		if (lstat(child.data, &st) < 0)
+			rv = add_skipped(w->ps, child.data, strerror(errno));
+		else if (S_ISDIR(st.st_mode) && !skip_dir(path, names[i]))
+			rv = walk(w, child.data, depth + 1, err);
+		else if (S_ISREG(st.st_mode) && strcmp(names[i], ".rootshiftignore"))
+			rv = add_path(w, child.data);
+		else if (S_ISLNK(st.st_mode))
+			rv = add_skipped(w->ps, child.data, "a symbolic link (links inside a tree are not followed)");
+		else if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+			rv = add_skipped(w->ps, child.data, "a special file (device, socket or pipe)");
 		rs_buf_release(&child);
 	}
 	for (i = 0; i < n; i++)
@@ -1282,7 +1328,7 @@ static int walk(struct work *w, const char *path, int depth, struct rs_error *er
 	return rv;
 }
 
-/* Reads (small) or maps (large) a file; *mapped tells which. */
+/* Reads (small) or maps (large) a file; *mapped tells which. A file over max is RS_ERR_LIMIT. */
 static int open_file(const char *path, unsigned long long max, struct rs_buf *small, const unsigned char **data,
 		     size_t *len, int *mapped, struct rs_error *err)
 {
@@ -1297,9 +1343,13 @@ static int open_file(const char *path, unsigned long long max, struct rs_buf *sm
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		if (fd >= 0)
 			close(fd);
-		return rs_fail(err, RS_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+		return rs_fail(err, RS_ERR_IO, "cannot read: %s", strerror(errno));
 	}
-	if ((unsigned long long)st.st_size > max || st.st_size == 0) {
+	if ((unsigned long long)st.st_size > max) {
+		close(fd);
+		return rs_fail(err, RS_ERR_LIMIT, "larger than %llu bytes", max);
+	}
+	if (st.st_size == 0) {
 		close(fd);
 		return 0;
 	}
@@ -1307,7 +1357,7 @@ static int open_file(const char *path, unsigned long long max, struct rs_buf *sm
 		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | POPULATE, fd, 0);
 		close(fd);
 		if (m == MAP_FAILED)
-			return rs_fail(err, RS_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+			return rs_fail(err, RS_ERR_IO, "cannot read: %s", strerror(errno));
 		*data = m;
 		*len = (size_t)st.st_size;
 		*mapped = 1;
@@ -1369,10 +1419,14 @@ static void *worker(void *arg)
 			break;
 		memset(&err, 0, sizeof(err));
 		if (scan_one(w, w->paths[i], &small, &err) < 0) {
-			/* a file that vanished or cannot be read inside a tree is skipped; memory is a hard error */
-			if (err.code == RS_ERR_IO)
-				continue;
+			/* a file that vanished, cannot be read or is too large inside a tree is skipped and listed;
+			 * memory is a hard error */
 			pthread_mutex_lock(&w->ps->lock);
+			if ((err.code == RS_ERR_IO || err.code == RS_ERR_LIMIT) &&
+			    add_skipped(w->ps, w->paths[i], err.message) == 0) {
+				pthread_mutex_unlock(&w->ps->lock);
+				continue;
+			}
 			if (!w->failed) {
 				w->failed = 1;
 				w->err = err;
@@ -1461,6 +1515,11 @@ int rs_pinscan_path(struct rs_pinscan *ps, const char *path, const struct rs_pin
 		struct rs_buf small = RS_BUF_INIT;
 		rv = scan_one(&w, path, &small, err);
 		rs_buf_release(&small);
+		if (rv < 0 && err && (err->code == RS_ERR_IO || err->code == RS_ERR_LIMIT)) {
+			char why[sizeof(err->message)];
+			snprintf(why, sizeof(why), "%s", err->message);
+			rs_fail(err, err->code, "cannot read '%s': %s", path, why);
+		}
 		if (rv < 0)
 			goto out;
 	}

@@ -200,43 +200,6 @@ int rs_probe_opts_set_websocket(struct rs_probe_opts *o, const char *path, struc
 	return set_str(&o->ws_path, path, err);
 }
 
-void rs_probe_set(struct rs_probe_result *r, enum rs_probe_code code, const char *stage, const char *fmt, ...)
-{
-	va_list ap;
-
-	r->code = code;
-	r->stage = stage;
-	va_start(ap, fmt);
-	vsnprintf(r->message, sizeof(r->message), fmt, ap);
-	va_end(ap);
-}
-
-void rs_probe_step_failed(struct rs_probe_result *r, const struct rs_stream *s, const char *after, const char *fmt,
-			  ...)
-{
-	va_list ap;
-
-	r->code = s->peer_closed ? RS_PROBE_CLOSED_BY_PEER : s->fail == RS_NET_TIMEOUT ? RS_PROBE_TIMEOUT
-										: RS_PROBE_PROTOCOL_ERROR;
-	r->stage = s->peer_closed ? after : "protocol";
-	va_start(ap, fmt);
-	vsnprintf(r->message, sizeof(r->message), fmt, ap);
-	va_end(ap);
-}
-
-void rs_probe_note(const struct rs_probe_opts *o, struct rs_probe_result *r, const char *fmt, ...)
-{
-	va_list ap;
-	char line[600];
-
-	if (!o->transcript)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	rs_buf_addf(&r->transcript, "%s\n", line);
-}
-
 static enum rs_probe_code net_code(enum rs_net_fail f)
 {
 	switch (f) {

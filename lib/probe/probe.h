@@ -39,7 +39,7 @@ struct rs_probe_result {
 int rs_probe_step(const struct rs_probe_opts *o, struct rs_stream *s, struct rs_probe_result *r);
 /* parse.c: decoders of server bytes. */
 void rs_amqp_mechanisms(const unsigned char *p, size_t n, struct rs_buf *out);
-/* probe.c */
+/* result.c */
 void rs_probe_set(struct rs_probe_result *r, enum rs_probe_code code, const char *stage, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* A step after TLS failed: closed-by-peer at stage `after` (after-tls, after-connect, ...) when the server hung

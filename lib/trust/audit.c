@@ -490,6 +490,57 @@ struct rs_verdict *rs_audit(const struct rs_anchorset *set, const struct rs_cata
 	return c.v;
 }
 
+/* ---- --expiring-within ---- */
+
+static void expiring_anchors(struct ctx *c, rs_time within)
+{
+	char d[32];
+	size_t i;
+
+	for (i = 0; i < rs_anchorset_count(c->set); i++) {
+		const struct rs_anchor *a = rs_anchorset_at(c->set, i);
+		const struct rs_known *k = rs_anchor_identify(c->cat, a);
+		rs_time end = known_expiry(k, a);
+		struct rs_reason *r;
+		if (rs_anchor_trust(a) != RS_TRUST_ANCHOR || !end || end < c->at || end - c->at > within)
+			continue;
+		r = add(c, &c->v->notes, "anchor-expiring", RS_SEV_WARNING, k, a, "%s expires on %s, within the %lld %s "
+			"asked for", k ? rs_known_name(k) : rs_anchor_subject(a), day(end, d),
+			(long long)(within % 86400 ? within / 3600 : within / 86400), within % 86400 ? "hours" : "days");
+		action(c, r, "make sure the device also trusts its successor before %s", d);
+	}
+}
+
+static void expiring_intermediates(struct ctx *c, rs_time within)
+{
+	char d[32];
+	size_t i;
+
+	for (i = 0; i < rs_profile_known_count(c->p); i++) {
+		const struct rs_known *k = rs_profile_known_at(c->p, i);
+		const struct rs_cert *cert = rs_known_cert(k);
+		rs_time end = cert ? rs_cert_not_after(cert) : 0;
+		if (rs_known_kind(k) != RS_KIND_INTERMEDIATE || !cert || !rs_cert_valid_at(cert, c->at) ||
+		    end - c->at > within)
+			continue;
+		add(c, &c->v->notes, "intermediate-expiring", RS_SEV_WARNING, k, NULL,
+		    "%s (SHA-1 %s), an intermediate the endpoints serve, expires on %s: they will serve a successor, so "
+		    "nothing may pin it", rs_known_name(k), rs_known_sha1(k), day(end, d));
+	}
+}
+
+int rs_verdict_note_expiring(struct rs_verdict *v, const struct rs_anchorset *set, const struct rs_catalog *cat,
+			     const struct rs_profile *p, rs_time at, rs_time within, struct rs_error *err)
+{
+	struct ctx c = { v, set, cat, p, at, p ? rs_profile_migration_complete(p) : 0 };
+
+	if (!v || !set || !cat || !p || within < 0)
+		return rs_fail(err, RS_ERR_USAGE, "rs_verdict_note_expiring needs a verdict, anchors, a catalog and a profile");
+	expiring_anchors(&c, within);
+	expiring_intermediates(&c, within);
+	return v->nomem ? rs_fail(err, RS_ERR_NOMEM, "out of memory") : 0;
+}
+
 static void list_release(struct list *l)
 {
 	size_t i;

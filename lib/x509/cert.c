@@ -22,7 +22,7 @@ struct rs_cert {
 	X509 *x509;
 	unsigned char *der;
 	size_t der_len;
-	char sha1[41], sha256[65], spki_sha256[65];
+	char sha1[41], sha256[65], spki_sha256[65], spki_pin[56];
 	char *subject, *issuer, *cn, *serial, *ski, *aki;
 	char key_type[16], key_curve[64], sig_alg[64];
 	int key_bits, is_ca, self_issued;
@@ -120,6 +120,10 @@ static int digests(struct rs_cert *c)
 	}
 	OPENSSL_free(spki);
 	rs_hex_encode(md, mdlen, c->spki_sha256);
+	/* the HPKP form (RFC 7469 pin-sha256; curl --pinnedpubkey "sha256//...", OkHttp, Android): base64 of the same
+	 * digest; EVP_EncodeBlock writes 44 characters and a NUL for 32 bytes */
+	memcpy(c->spki_pin, "sha256//", 8);
+	EVP_EncodeBlock((unsigned char *)c->spki_pin + 8, md, (int)mdlen);
 	return 0;
 }
 
@@ -325,8 +329,12 @@ static int basics(struct rs_cert *c, int keep_malformed)
 	c->self_issued = X509_NAME_cmp(X509_get_subject_name(c->x509), X509_get_issuer_name(c->x509)) == 0;
 	snprintf(c->sig_alg, sizeof(c->sig_alg), "%s", nid != NID_undef ? OBJ_nid2ln(nid) : "unknown");
 	if (rs_time_from_asn1(X509_get0_notBefore(c->x509), &c->not_before) < 0 ||
-	    rs_time_from_asn1(X509_get0_notAfter(c->x509), &c->not_after) < 0)
-		return -1;
+	    rs_time_from_asn1(X509_get0_notAfter(c->x509), &c->not_after) < 0) {
+		if (!keep_malformed)
+			return -1;
+		if (!c->malformed[0])
+			snprintf(c->malformed, sizeof(c->malformed), "its validity dates cannot be read");
+	}
 	return 0;
 }
 
@@ -362,7 +370,8 @@ struct rs_cert *rs_cert_from_x509_ex(X509 *x, int keep_malformed, struct rs_erro
 	}
 	if (digests(c) < 0 || serial_and_names(c) < 0 || key_info(c) < 0 || sans(c) < 0 || key_usages(c) < 0 ||
 	    identifiers(c) < 0) {
-		rs_fail_ssl(err, RS_ERR_PARSE, "cannot read certificate fields");
+		/* these readers fail only when memory does (test_allocfail): an error, never a "broken" certificate */
+		rs_fail_ssl(err, RS_ERR_NOMEM, "cannot read certificate fields: out of memory");
 		goto fail;
 	}
 	ERR_pop_to_mark();
@@ -460,9 +469,39 @@ const unsigned char *rs_cert_der(const struct rs_cert *c, size_t *len)
 	return c->der;
 }
 
+char *rs_cert_pem(const struct rs_cert *c)
+{
+	static const char head[] = "-----BEGIN CERTIFICATE-----\n", tail[] = "-----END CERTIFICATE-----\n";
+	char *b64 = rs_base64_encode(c->der, c->der_len), *pem, *p;
+	size_t n, i;
+
+	if (!b64)
+		return NULL;
+	n = strlen(b64);
+	if ((p = pem = malloc(sizeof(head) + n + n / 64 + 2 + sizeof(tail)))) {
+		memcpy(p, head, sizeof(head) - 1);
+		p += sizeof(head) - 1;
+		for (i = 0; i < n; i += 64) { /* RFC 7468 section 2: lines of exactly 64 characters but the last */
+			size_t k = n - i < 64 ? n - i : 64;
+			memcpy(p, b64 + i, k);
+			p += k;
+			*p++ = '\n';
+		}
+		memcpy(p, tail, sizeof(tail));
+	}
+	free(b64);
+	return pem;
+}
+
 const char *rs_cert_sha1(const struct rs_cert *c) { return c->sha1; }
 const char *rs_cert_sha256(const struct rs_cert *c) { return c->sha256; }
 const char *rs_cert_spki_sha256(const struct rs_cert *c) { return c->spki_sha256; }
+const char *rs_cert_spki_pin(const struct rs_cert *c) { return c->spki_pin; }
+
+int rs_cert_expires_within(const struct rs_cert *c, rs_time at, rs_time within)
+{
+	return within >= 0 && rs_cert_valid_at(c, at) && rs_cert_not_after(c) - at <= within;
+}
 const char *rs_cert_subject(const struct rs_cert *c) { return c->subject; }
 const char *rs_cert_issuer(const struct rs_cert *c) { return c->issuer; }
 const char *rs_cert_common_name(const struct rs_cert *c) { return c->cn; }

@@ -49,6 +49,29 @@ static void test_time_format_roundtrip(void **state)
 	}
 }
 
+static void test_durations(void **state)
+{
+	static const struct {
+		const char *text;
+		rs_time want; /* -1: rejected */
+	} cases[] = {
+		{ "90d", 90 * 86400 }, { "12h", 12 * 3600 }, { "30m", 1800 }, { "2w", 14 * 86400 }, { "1y", 365 * 86400 },
+		{ "3600", 3600 },      { "0d", 0 },          { "100y", 100LL * 365 * 86400 },
+		{ "101y", -1 },        { "", -1 },           { "d", -1 }, { "-1d", -1 }, { "9x", -1 }, { "9dd", -1 },
+		{ "99999999999999999999999d", -1 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rs_time got = -1;
+		struct rs_error err = { 0 };
+		int rv = rs_duration_parse(cases[i].text, &got, &err);
+		if (cases[i].want < 0 ? rv != -1 || err.code != RS_ERR_USAGE : rv != 0 || got != cases[i].want)
+			fail_msg("'%s': rv %d, got %lld", cases[i].text, rv, (long long)got);
+	}
+}
+
 static void test_hex(void **state)
 {
 	char out[64];
@@ -95,6 +118,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_time_table), cmocka_unit_test(test_time_format_roundtrip),
 		cmocka_unit_test(test_hex),        cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

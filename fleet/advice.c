@@ -1,0 +1,114 @@
+/*
+ * advice.c: what a stranded class means and what to do next, for the end of the text and HTML reports. The cause is
+ * read from the rehearsal itself: the chain the lab served in the phase where the class was first stranded (the old
+ * one before a migrate and after a revert, the new one in between), the class's last failure there, and whether it
+ * pins. Roots are named as the profile names them, with the SHA-1 Microsoft calls the thumbprint.
+ */
+#include "fleet.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* 1 when the lab served the new chain during phase k (after a migrate not yet reverted). */
+static int new_chain_in(const struct fleet_spec *s, size_t k)
+{
+	int migrated = 0;
+
+	for (size_t e = 0; e < k && e < s->nevents; e++)
+		if (s->events[e].action != FLEET_DISCONNECT)
+			migrated = s->events[e].action == FLEET_MIGRATE;
+	return migrated;
+}
+
+static const char *phase_label(const struct fleet_spec *s, size_t k)
+{
+	return k == 0 ? "from the start" : s->events[k - 1].action == FLEET_MIGRATE ? "after the migration"
+					 : s->events[k - 1].action == FLEET_REVERT  ? "after the revert"
+										     : "after the forced disconnect";
+}
+
+static const struct rs_known *rule_root(const struct rs_profile *p, const char *rule)
+{
+	return p && rs_profile_rule_count(p, rule) ? rs_profile_rule_at(p, rule, 0) : NULL;
+}
+
+static enum rs_probe_code main_reason(const struct fleet_phase_stats *st)
+{
+	int best = 0;
+
+	for (int c = 1; c < RS_PROBE__COUNT; c++)
+		if (st->reasons[c] > st->reasons[best])
+			best = c;
+	return (enum rs_probe_code)best;
+}
+
+static void untrusted(struct fleet_advice *a, const struct fleet_class *c, const struct fleet_spec *s, size_t k,
+		      const struct rs_profile *p)
+{
+	int is_new = new_chain_in(s, k);
+	const struct rs_known *root = rule_root(p, is_new ? "required" : "old");
+
+	if (c->pin[0]) {
+		snprintf(a->meaning, sizeof(a->meaning), "its pin does not match the chain served %s: the service's "
+			 "intermediates change with its root, so a pinned device is stranded although its store is right",
+			 phase_label(s, k));
+		snprintf(a->next, sizeof(a->next), "remove the pin on %s; pin nothing, or a root the profile requires",
+			 c->pin);
+		return;
+	}
+	snprintf(a->meaning, sizeof(a->meaning), "its trust store (%s) does not hold the %s root the service served %s",
+		 c->store, is_new ? "new" : "old", phase_label(s, k));
+	if (!root) {
+		snprintf(a->next, sizeof(a->next), "add the profile's %s root to %s", is_new ? "new" : "old", c->store);
+		return;
+	}
+	snprintf(a->next, sizeof(a->next), "add %s (SHA-1 %.4s...) to %s%s", rs_known_name(root), rs_known_sha1(root),
+		 c->store, is_new ? "" : " as well, while the service may still serve it or revert to it");
+}
+
+static void advise_one(struct fleet_advice *a, const struct fleet_spec *s, size_t k, const struct fleet_phase_stats *st,
+		       const struct rs_profile *p)
+{
+	const struct fleet_class *c = &s->classes[a->cls];
+
+	a->reason = main_reason(st);
+	switch (a->reason) {
+	case RS_PROBE_CERT_UNTRUSTED:
+		untrusted(a, c, s, k, p);
+		break;
+	case RS_PROBE_CERT_EXPIRED:
+		snprintf(a->meaning, sizeof(a->meaning), "a served certificate is expired or not yet valid by the device's "
+			 "clock (%+d s from true time)", c->clock_skew);
+		snprintf(a->next, sizeof(a->next), "set the device's clock (NTP or the hub's time) before it connects");
+		break;
+	case RS_PROBE_OK_AUTH_REJECTED:
+		snprintf(a->meaning, sizeof(a->meaning), "TLS works; the service rejected its credentials");
+		snprintf(a->next, sizeof(a->next), "check its key and SAS token lifetime: not a certificate problem");
+		break;
+	default:
+		snprintf(a->meaning, sizeof(a->meaning), "its connections end in %s", rs_probe_code_name(a->reason));
+		snprintf(a->next, sizeof(a->next), "probe one device of the class with 'rootshift probe' to see the stage "
+			 "that fails");
+	}
+}
+
+size_t fleet_advise(const struct fleet_result *r, const struct rs_profile *p, struct fleet_advice *out, size_t max)
+{
+	const struct fleet_spec *s = fleet_result_spec(r);
+	size_t n = 0, last = fleet_result_phases(r) ? fleet_result_phases(r) - 1 : 0;
+
+	for (size_t i = 0; i < s->nclasses && n < max; i++)
+		for (size_t k = 0; k < fleet_result_phases(r); k++) {
+			const struct fleet_phase_stats *st = fleet_result_stats(r, i, k);
+			if (!st->stranded)
+				continue;
+			memset(&out[n], 0, sizeof(out[n]));
+			out[n].cls = i;
+			out[n].phase = k;
+			out[n].at_end = fleet_result_stats(r, i, last)->stranded;
+			advise_one(&out[n], s, k, st, p);
+			n++;
+			break;
+		}
+	return n;
+}

@@ -1,0 +1,1 @@
+audit --color=sometimes data/g2_ms2017.pem

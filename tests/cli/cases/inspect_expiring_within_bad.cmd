@@ -1,0 +1,1 @@
+inspect --expiring-within soon data/baltimore_cybertrust_root.pem
