@@ -119,29 +119,46 @@ static void names_release(struct names *n)
 	memset(n, 0, sizeof(*n));
 }
 
+/* An array v (capacity *cap) with room for need (> 0) elements of size bytes, doubling: v or its new place, or
+ * NULL (v is left as it was). */
+static void *room(void *v, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap ? *cap : 8;
+	void *nv;
+
+	if (need <= *cap)
+		return v;
+	while (c < need)
+		c *= 2;
+	if ((nv = realloc(v, c * size)) != NULL)
+		*cap = c;
+	return nv;
+}
+
+
 /* Moves the definitions and calls of from to the end of to. */
 static int names_move(struct names *to, struct names *from)
 {
+	struct pdef *d;
+	struct pcall *c;
+
 	if (from->ndefs) {
-		struct pdef *v = realloc(to->defs, (to->ndefs + from->ndefs) * sizeof(*v));
-		if (!v)
+		if (!(d = room(to->defs, &to->capdefs, to->ndefs + from->ndefs, sizeof(*to->defs))))
 			return -1;
-		memcpy(v + to->ndefs, from->defs, from->ndefs * sizeof(*v));
-		to->defs = v;
-		to->ndefs += from->ndefs;
-		to->capdefs = to->ndefs;
-		from->ndefs = 0;
+		to->defs = d;
 	}
 	if (from->ncalls) {
-		struct pcall *v = realloc(to->calls, (to->ncalls + from->ncalls) * sizeof(*v));
-		if (!v)
+		if (!(c = room(to->calls, &to->capcalls, to->ncalls + from->ncalls, sizeof(*to->calls))))
 			return -1;
-		memcpy(v + to->ncalls, from->calls, from->ncalls * sizeof(*v));
-		to->calls = v;
-		to->ncalls += from->ncalls;
-		to->capcalls = to->ncalls;
-		from->ncalls = 0;
+		to->calls = c;
 	}
+	if (from->ndefs)
+		memcpy(to->defs + to->ndefs, from->defs, from->ndefs * sizeof(*to->defs));
+	if (from->ncalls)
+		memcpy(to->calls + to->ncalls, from->calls, from->ncalls * sizeof(*to->calls));
+	to->ndefs += from->ndefs;
+	to->ncalls += from->ncalls;
+	from->ndefs = from->ncalls = 0;
 	return 0;
 }
 
@@ -446,14 +463,9 @@ static int file_def(void *arg, const struct rs_pin_def *d)
 	struct names *n = &f->names;
 	struct pdef *p;
 
-	if (n->ndefs == n->capdefs) {
-		size_t cap = n->capdefs ? n->capdefs * 2 : 8;
-		struct pdef *v = realloc(n->defs, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		n->defs = v;
-		n->capdefs = cap;
-	}
+	if (!(p = room(n->defs, &n->capdefs, n->ndefs + 1, sizeof(*n->defs))))
+		return -1;
+	n->defs = p;
 	p = &n->defs[n->ndefs];
 	memset(p, 0, sizeof(*p));
 	p->d = *d;
@@ -506,14 +518,9 @@ static int file_call(void *arg, const struct rs_pin_call *c)
 	struct names *n = &f->names;
 	struct pcall *p;
 
-	if (n->ncalls == n->capcalls) {
-		size_t cap = n->capcalls ? n->capcalls * 2 : 8;
-		struct pcall *v = realloc(n->calls, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		n->calls = v;
-		n->capcalls = cap;
-	}
+	if (!(p = room(n->calls, &n->capcalls, n->ncalls + 1, sizeof(*n->calls))))
+		return -1;
+	n->calls = p;
 	p = &n->calls[n->ncalls];
 	memset(p, 0, sizeof(*p));
 	p->c = *c;
@@ -988,15 +995,12 @@ struct in_archive {
 /* Moves sub's findings (a member's) into f. */
 static int adopt(struct filescan *f, struct filescan *sub)
 {
-	if (f->n + sub->n > f->cap) {
-		size_t cap = f->cap ? f->cap : 16;
-		struct rs_pin_finding *v;
-		while (cap < f->n + sub->n)
-			cap *= 2;
-		if (!(v = realloc(f->v, cap * sizeof(*v))))
+	struct rs_pin_finding *v;
+
+	if (sub->n) {
+		if (!(v = room(f->v, &f->cap, f->n + sub->n, sizeof(*f->v))))
 			return -1;
 		f->v = v;
-		f->cap = cap;
 	}
 	if (sub->n)
 		memcpy(f->v + f->n, sub->v, sub->n * sizeof(*sub->v));
