@@ -5,6 +5,7 @@
 #include "rootshift.h"
 
 #include <jansson.h>
+#include <signal.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -88,6 +89,26 @@ int split_hostport(const char *text, char *host, size_t size, int *port);
 int print_json(json_t *doc);
 /* Flushes stdout and reports a write error (a full disk is an error, not silence). */
 int finish_output(int rv);
+
+/* interrupt.c: SIGINT and SIGTERM for the long commands. interrupt_install: the first signal sets a flag and makes
+ * interrupt_fd() readable (a self-pipe for event loops and polls), the second ends the process at once. The
+ * command then prints what it has, marked partial, and returns interrupt_exit_code() (130, 143). */
+int interrupt_install(void);
+int interrupted(void);             /* the signal received, or 0 */
+int interrupt_fd(void);
+int interrupt_exit_code(void);     /* 128 + the signal, or 0 */
+const char *interrupt_name(void);  /* "SIGINT", "SIGTERM" */
+/* Blocks SIGINT and SIGTERM in the calling thread (call before pthread_create: the thread inherits the mask),
+ * so that the main thread gets them; *old receives the mask to restore. */
+void interrupt_block_in_thread(sigset_t *old);
+/* Removes dir and what it holds when this process ends, whatever the way (a reaper process waits for it). */
+int interrupt_reap_dir(const char *dir);
+int remove_tree(const char *dir);
+
+/* lab_lock.c: an exclusive lock on DIR/serve.lock while a lab is served (lab serve, rehearse --lab); 0 and *fd, or
+ * EXIT_ERROR naming the running server's pid and ports. A stale serve.json (kill -9) is taken over with a note. */
+int lab_lock(const char *dir, int *fd);
+void lab_unlock(int fd);
 
 /* render.c: certificate objects shared by every command's JSON and text output. */
 json_t *cert_json(const struct rs_cert *cert, const struct rs_location *loc, const struct rs_catalog *cat, rs_time at);

@@ -116,6 +116,20 @@ static rs_time serve_clock(void)
 	return now() + serve_offset;
 }
 
+/* The ready event, on stderr for people: the descriptor limit and the connections it allows. */
+static void serve_ready(const char *line)
+{
+	json_t *doc = json_loads(line, 0, NULL);
+	json_t *limit = json_object_get(doc, "descriptor_limit"), *room = json_object_get(doc, "connections_allowed");
+	long max = (long)json_integer_value(json_object_get(doc, "max_connections"));
+
+	if (json_is_integer(limit) && json_is_integer(room))
+		fprintf(stderr, "lab: descriptor limit %ld allows about %ld connections%s\n",
+			(long)json_integer_value(limit), (long)json_integer_value(room),
+			json_integer_value(room) < max ? " (fewer than --max-connections)" : "");
+	json_decref(doc);
+}
+
 /* Where the event stream goes, as a descriptor the lab writes without blocking (lab/events.c): --events FILE
  * (appended to; a FIFO must have a reader already), or stdout. A regular file never makes a writer wait, so
  * stdout is used as it is; anything else (a pipe, a FIFO, a terminal) is opened again through /proc/self/fd/1,
@@ -184,7 +198,7 @@ static int lab_serve_cmd(int argc, char **argv)
 	const char *events = NULL;
 	struct rs_error err;
 	rs_time at;
-	int c, rv;
+	int c, rv, sig = 0, lock;
 
 	opts.listen = "127.0.0.1";
 	opts.mqtt_port = 8883;
@@ -229,10 +243,17 @@ static int lab_serve_cmd(int argc, char **argv)
 		return lab_usage("'lab serve' takes one directory");
 	opts.dir = argv[optind];
 	opts.clock = serve_clock;
-	if ((opts.events_fd = events_fd(events)) < 0)
+	opts.ready = serve_ready;
+	opts.stopped_by = &sig;
+	if ((rv = lab_lock(opts.dir, &lock)) != 0)
+		return rv;
+	if ((opts.events_fd = events_fd(events)) < 0) {
+		lab_unlock(lock);
 		return EXIT_ERROR;
-	rv = lab_serve(&opts, &err) < 0 ? lib_error(&err) : EXIT_OK;
+	}
+	rv = lab_serve(&opts, &err) < 0 ? lib_error(&err) : sig ? 128 + sig : EXIT_OK; /* 130, 143 after a signal */
 	close(opts.events_fd);
+	lab_unlock(lock); /* after serve.json is removed */
 	return rv;
 }
 

@@ -27,6 +27,7 @@ struct probe_args {
 	int dps, group_key, verbose, timeout_s;
 	const char *id_scope, *registration_id, *targets;
 	int concurrency;
+	enum rs_verify_policy policy;
 	const char *save_chain; /* --save-chain FILE: the served chain as PEM, "-" for stdout */
 };
 
@@ -119,6 +120,13 @@ struct probe_env {
 	struct rs_verify_opts *vopts;
 };
 
+/* The probe's clock: monotonic, and past every deadline once a signal asked to stop (the library asks it at
+ * least every 200 ms while it waits), so that probes in flight end at once. */
+static int64_t probe_clock(void *ctx)
+{
+	return interrupted() ? INT64_MAX / 2 : monotonic_ms(ctx);
+}
+
 static int configure(struct probe_env *e, const char *target, const char *protocol, struct rs_probe_opts *o,
 		     char *label, size_t lsize, struct rs_error *err)
 {
@@ -159,7 +167,7 @@ static int configure(struct probe_env *e, const char *target, const char *protoc
 			     : rs_probe_opts_set_proxy(o, chost, cport, err);
 	}
 	rs_probe_opts_set_verify(o, e->vopts);
-	rs_probe_opts_set_clock(o, monotonic_ms, NULL);
+	rs_probe_opts_set_clock(o, probe_clock, NULL);
 	rs_probe_opts_set_timeouts(o, a->timeout_s * 1000, a->timeout_s * 1000, a->timeout_s * 1000);
 	rs_probe_opts_set_transcript(o, a->verbose);
 out:
@@ -219,8 +227,15 @@ static void render(struct probe_env *e, const struct probe_view *v)
 	json_decref(doc);
 }
 
-/* Probes one target; renders it under lock (NULL: no lock). Returns the result code, or -1 when it could not
- * run (reported). */
+/* Each record reaches a pipe as soon as its target ends: whole, and before anything else is written. */
+static void render_record(struct probe_env *e, const struct probe_view *v)
+{
+	render(e, v);
+	fflush(stdout);
+}
+
+/* Probes one target; renders it under lock (NULL: no lock). Returns the result code, -1 when it could not run
+ * (reported), -2 when a signal stopped it (not rendered: its result would be the stop's, not the target's). */
 static int probe_one(struct probe_env *e, const char *target, const char *protocol, pthread_mutex_t *lock)
 {
 	struct rs_probe_opts *o = rs_probe_opts_new();
@@ -244,16 +259,17 @@ static int probe_one(struct probe_env *e, const char *target, const char *protoc
 	}
 	{
 		struct probe_view v = { label, protocol_label(e->a, protocol), r, e->cat,
-					rs_catalog_profile_at(e->cat, 0), e->a->at };
+					rs_catalog_profile_at(e->cat, 0), e->a->at, e->a->policy };
 		if (lock)
 			pthread_mutex_lock(lock);
-		render(e, &v);
+		if (!interrupted())
+			render_record(e, &v);
 		if (lock)
 			pthread_mutex_unlock(lock);
 		if (e->a->save_chain && save_chain(e->a->save_chain, &v))
 			goto out;
 	}
-	rv = (int)rs_probe_result_code(r);
+	rv = interrupted() ? -2 : (int)rs_probe_result_code(r);
 out:
 	rs_probe_result_free(r);
 	rs_probe_opts_free(o);
@@ -279,12 +295,16 @@ static void *worker(void *arg)
 		size_t i;
 		int code;
 		pthread_mutex_lock(&m->lock);
-		i = m->next < m->n ? m->next++ : m->n;
+		i = m->next < m->n && !interrupted() ? m->next++ : m->n;
 		pthread_mutex_unlock(&m->lock);
 		if (i >= m->n)
 			return NULL;
 		code = probe_one(m->e, m->targets[i], m->protocols[i] ? m->protocols[i] : m->e->a->protocol, &m->lock);
 		pthread_mutex_lock(&m->lock);
+		if (code == -2) {
+			pthread_mutex_unlock(&m->lock);
+			continue;
+		}
 		if (code < 0)
 			m->errors++;
 		else
@@ -375,7 +395,11 @@ static void print_summary(const struct mass *m, FILE *out)
 {
 	size_t i;
 
-	fprintf(out, "summary: %zu targets", m->n);
+	fflush(stdout);
+	if (interrupted())
+		fprintf(out, "summary (partial: stopped by %s): %zu of %zu targets probed", interrupt_name(), m->done, m->n);
+	else
+		fprintf(out, "summary: %zu targets", m->n);
 	for (i = 0; i < RS_PROBE__COUNT; i++)
 		if (m->counts[i])
 			fprintf(out, ", %zu %s", m->counts[i], rs_probe_code_name((enum rs_probe_code)i));
@@ -388,6 +412,7 @@ static int probe_many(struct probe_env *e)
 {
 	struct mass m;
 	pthread_t threads[256];
+	sigset_t mask;
 	int i, n, rv;
 	size_t k;
 
@@ -396,11 +421,15 @@ static int probe_many(struct probe_env *e)
 	pthread_mutex_init(&m.lock, NULL);
 	if ((rv = read_targets(e->a->targets, &m)) != 0)
 		goto out;
-	m.progress = isatty(2) && e->a->format != PF_JSON;
+	m.progress = isatty(2) && !isatty(1) && e->a->format != PF_JSON; /* never between records on a terminal */
+	if ((rv = interrupt_install()) != 0)
+		goto out;
 	n = e->a->concurrency < (int)m.n ? e->a->concurrency : (int)m.n;
+	interrupt_block_in_thread(&mask); /* the workers inherit it: signals reach this thread */
 	for (i = 0; i < n; i++)
 		if (pthread_create(&threads[i], NULL, worker, &m) != 0)
 			break;
+	pthread_sigmask(SIG_SETMASK, &mask, NULL);
 	n = i;
 	if (n == 0 && m.n > 0)
 		worker(&m);
@@ -410,6 +439,8 @@ static int probe_many(struct probe_env *e)
 		fputc('\n', stderr);
 	print_summary(&m, e->a->format == PF_TEXT ? stdout : stderr);
 	rv = m.errors ? EXIT_ERROR : m.counts[RS_PROBE_OK] + m.counts[RS_PROBE_OK_AUTH_REJECTED] == m.n ? EXIT_OK : EXIT_PROBLEM;
+	if (interrupted())
+		rv = interrupt_exit_code();
 out:
 	for (k = 0; k < m.n; k++) {
 		free(m.targets[k]);
@@ -435,7 +466,8 @@ static const struct option longopts[] = {
 	{ "registration-id", required_argument, NULL, 'r' }, { "symmetric-key-file", required_argument, NULL, 'k' },
 	{ "group-key-file", required_argument, NULL, 'g' }, { "targets", required_argument, NULL, 'T' },
 	{ "concurrency", required_argument, NULL, 'j' },   { "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },                { "save-chain", required_argument, NULL, 'S' },
+	{ "help", no_argument, NULL, 'h' },                { "policy", required_argument, NULL, 'y' },
+	{ "save-chain", required_argument, NULL, 'S' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -497,6 +529,12 @@ static int parse_option(struct probe_args *a, int c, const char *arg)
 	case 'T': a->targets = arg; return 0;
 	case 'j': return parse_int("--concurrency", arg, 1, 256, &a->concurrency);
 	case 'v': a->verbose = 1; return 0;
+	case 'y': {
+		struct rs_error err;
+		if (rs_verify_policy_parse(arg, &a->policy, &err) < 0)
+			return usage_error("probe", "%s", err.message);
+		return 0;
+	}
 	case 'S': a->save_chain = arg; return 0;
 	default: return EXIT_ERROR;
 	}
@@ -564,7 +602,7 @@ static void free_args(struct probe_args *a)
 int cmd_probe(int argc, char **argv)
 {
 	struct probe_args a = { PF_TEXT, now(), NULL, "mqtt", NULL, NULL, NULL, NULL, NULL, NULL, { NULL }, 0,
-				NULL, NULL, 0, 0, 0, 30, NULL, NULL, NULL, 16, NULL };
+				NULL, NULL, 0, 0, 0, 30, NULL, NULL, NULL, 16, RS_VERIFY_POLICY_WEBPKI, NULL };
 	struct probe_env e = { &a, NULL, NULL, NULL };
 	int rv = EXIT_ERROR, pa = parse_args(&a, argc, argv);
 
@@ -574,6 +612,7 @@ int cmd_probe(int argc, char **argv)
 	    !(e.vopts = rs_verify_opts_new()))
 		goto out;
 	rs_verify_opts_set_time(e.vopts, a.at);
+	rs_verify_opts_set_policy(e.vopts, a.policy);
 	if (a.targets)
 		rv = probe_many(&e);
 	else {

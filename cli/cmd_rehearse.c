@@ -76,6 +76,8 @@ static void *lab_main(void *arg)
 static int lab_start(struct lab_thread *lt, const char *dir, int dps_delay)
 {
 	struct rs_error err;
+	sigset_t mask;
+	int started;
 
 	if (!(lt->handle = lab_handle_new(&err)))
 		return lib_error(&err);
@@ -91,9 +93,12 @@ static int lab_start(struct lab_thread *lt, const char *dir, int dps_delay)
 	pthread_mutex_init(&lt->mu, NULL);
 	pthread_cond_init(&lt->cv, NULL);
 	the_lab = lt;
-	if (pthread_create(&lt->tid, NULL, lab_main, lt)) {
+	interrupt_block_in_thread(&mask); /* signals go to the fleet's thread, which stops the lab by its handle */
+	started = pthread_create(&lt->tid, NULL, lab_main, lt);
+	pthread_sigmask(SIG_SETMASK, &mask, NULL);
+	if (started != 0) {
 		lab_handle_free(lt->handle);
-		return error("cannot start the lab: %s", strerror(errno));
+		return error("cannot start the lab: %s", strerror(started));
 	}
 	pthread_mutex_lock(&lt->mu);
 	while (!lt->ready && !lt->done)
@@ -144,7 +149,7 @@ static void pace(rs_time t)
 		return;
 	ts.tv_sec = (time_t)(due - now);
 	ts.tv_nsec = (long)((due - now - (double)ts.tv_sec) * 1e9);
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR && !interrupted())
 		;
 }
 
@@ -259,14 +264,6 @@ static int register_devices(const char *dir, const struct fleet_spec *spec)
 
 /* ---- the demo's lab, in a temporary directory ---- */
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int demo_lab(char *dir, size_t size)
 {
 	struct lab_init_opts o = { 0 };
@@ -277,11 +274,16 @@ static int demo_lab(char *dir, size_t size)
 	snprintf(dir, size, "%s/rootshift-demo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir))
 		return error("cannot create a directory in '%s': %s", tmp && *tmp ? tmp : "/tmp", strerror(errno));
+	/* It will hold the lab's private keys: removed when this process ends, however it ends. */
+	if (interrupt_reap_dir(dir) != 0) {
+		remove_tree(dir);
+		return EXIT_ERROR;
+	}
 	o.seed = "rootshift-demo";
 	o.fast_keys = 1;
 	rs_time_parse(DEMO_GENERATED, &o.at, NULL);
 	if (lab_init(dir, &o, &res, &err) < 0) {
-		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		remove_tree(dir);
 		return lib_error(&err);
 	}
 	return 0;
@@ -376,6 +378,9 @@ static void print_text(const struct fleet_result *r, rs_time start, int demo)
 	printf("rehearsal: %zu devices in %zu classes, %s of virtual time from %s, %lu handshakes, policy %s\n",
 	       fleet_device_count(s), s->nclasses, dur(s->duration, a), time_str(start, b), fleet_result_handshakes(r),
 	       rs_verify_policy_name(FLEET_VERIFY_POLICY));
+	if (fleet_result_stopped_at(r) >= 0)
+		printf("partial: stopped at virtual time %s by %s; the phases after it did not run\n",
+		       dur(fleet_result_stopped_at(r), a), interrupt_name());
 	printf("classes:\n");
 	for (size_t i = 0; i < s->nclasses; i++) {
 		const struct fleet_class *c = &s->classes[i];
@@ -432,7 +437,7 @@ static json_t *stats_json(const struct fleet_phase_stats *st)
 static json_t *result_json(const struct fleet_result *r, rs_time start)
 {
 	const struct fleet_spec *s = fleet_result_spec(r);
-	json_t *classes = json_array(), *sched = json_array();
+	json_t *classes = json_array(), *sched = json_array(), *doc;
 	char at[32];
 
 	for (size_t k = 0; k < s->nevents; k++)
@@ -463,12 +468,17 @@ static json_t *result_json(const struct fleet_result *r, rs_time start)
 				  "backoff_max", (json_int_t)c->backoff_max, "clock_skew", (json_int_t)c->clock_skew,
 				  "phases", phases, "curve", curve));
 	}
-	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I}", "schema", "rootshift/rehearse/1",
-			 "policy", rs_verify_policy_name(FLEET_VERIFY_POLICY), "start", time_str(start, at), "duration", (json_int_t)s->duration, "sample", (json_int_t)s->sample,
-			 "dps_delay", (json_int_t)s->dps_delay,
-			 "devices", (json_int_t)fleet_device_count(s), "handshakes", (json_int_t)fleet_result_handshakes(r),
-			 "schedule", sched, "classes", classes, "stranded_at_end",
-			 (json_int_t)fleet_result_stranded_at_end(r));
+	doc = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I}", "schema", "rootshift/rehearse/1",
+			"policy", rs_verify_policy_name(FLEET_VERIFY_POLICY), "start", time_str(start, at), "duration", (json_int_t)s->duration, "sample", (json_int_t)s->sample,
+			"dps_delay", (json_int_t)s->dps_delay,
+			"devices", (json_int_t)fleet_device_count(s), "handshakes", (json_int_t)fleet_result_handshakes(r),
+			"schedule", sched, "classes", classes, "stranded_at_end",
+			(json_int_t)fleet_result_stranded_at_end(r));
+	if (doc && fleet_result_stopped_at(r) >= 0) { /* stopped by a signal: what it has, marked partial */
+		json_object_set_new(doc, "partial", json_true());
+		json_object_set_new(doc, "stopped_at", json_integer(fleet_result_stopped_at(r)));
+	}
+	return doc;
 }
 
 static json_t *verdict_json(const struct fleet_result *r)
@@ -711,11 +721,13 @@ static int run_and_render(struct rehearse_args *a, struct fleet_spec *spec, stru
 	struct fleet_result *r;
 	struct rs_error err;
 	double t0 = wall_seconds();
-	int rv;
+	int rv, fd;
 
 	pacing.speed = a->speed;
 	pacing.wall0 = t0;
 	pacing.virt0 = a->start;
+	fd = interrupt_fd();
+	t->cancel_fd = &fd;
 	r = fleet_run(spec, t, &err);
 	t0 = wall_seconds() - t0;
 	if (stop)
@@ -750,6 +762,12 @@ static int run_and_render(struct rehearse_args *a, struct fleet_spec *spec, stru
 		/* the demonstration is meant to strand some classes: it ran as designed (issue #19) */
 		if (!rv)
 			rv = a->demo ? EXIT_OK : status_exit(rehearse_status(r));
+	}
+	if (fleet_result_stopped_at(r) >= 0) {
+		char d[32];
+		fprintf(stderr, "rootshift: stopped by %s at virtual time %s: the results are partial\n", interrupt_name(),
+			dur(fleet_result_stopped_at(r), d));
+		rv = interrupt_exit_code() ? interrupt_exit_code() : EXIT_ERROR;
 	}
 	fleet_result_free(r);
 	return rv;
@@ -793,23 +811,25 @@ static int rehearse_in_process(struct rehearse_args *a, struct fleet_spec *spec,
 	struct lab_config cfg;
 	struct fleet_target t = { 0 };
 	struct rs_error err;
-	int rv;
+	int rv, lock;
 
 	memset(&lt, 0, sizeof(lt));
 	if (lab_config_load(dir, &cfg, &err) < 0)
 		return lib_error(&err);
-	if ((rv = register_devices(dir, spec)) != 0)
+	if ((rv = lab_lock(dir, &lock)) != 0) /* not a lab another process serves: its registry and serve.json */
 		return rv;
-	if ((rv = lab_target(&t, a, spec, &cfg, dir, 2, &dr)) != 0)
-		return rv;
-	atomic_store(&vclock, a->start);
-	if ((rv = lab_start(&lt, dir, spec->dps_delay)) != 0)
-		return rv;
-	t.connect_host = "127.0.0.1";
-	t.mqtt_port = lt.mqtt_port;
-	t.amqp_port = lt.amqp_port;
-	t.https_port = lt.https_port;
-	return run_and_render(a, spec, &t, stop_lab_thread);
+	if ((rv = register_devices(dir, spec)) == 0 && (rv = lab_target(&t, a, spec, &cfg, dir, 2, &dr)) == 0) {
+		atomic_store(&vclock, a->start);
+		if ((rv = lab_start(&lt, dir, spec->dps_delay)) == 0) {
+			t.connect_host = "127.0.0.1";
+			t.mqtt_port = lt.mqtt_port;
+			t.amqp_port = lt.amqp_port;
+			t.https_port = lt.https_port;
+			rv = run_and_render(a, spec, &t, stop_lab_thread);
+		}
+	}
+	lab_unlock(lock);
+	return rv;
 }
 
 /* Registers the fleet's devices with a running lab, a thousand a request (the admin API takes 256 KiB bodies). */
@@ -906,6 +926,8 @@ int cmd_rehearse(int argc, char **argv)
 
 	if ((rv = parse_args(argc, argv, &a)) != 0)
 		return rv < 0 ? EXIT_OK : rv;
+	if ((rv = interrupt_install()) != 0)
+		return rv;
 	if (a.demo) {
 		if (!a.have_at)
 			rs_time_parse(DEMO_START, &a.start, NULL);
@@ -916,7 +938,7 @@ int cmd_rehearse(int argc, char **argv)
 			return rv;
 		}
 		rv = rehearse_in_process(&a, spec, dir);
-		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		remove_tree(dir);
 	} else {
 		if (!a.have_at)
 			a.start = now();

@@ -108,6 +108,12 @@ static json_t *finding_json(const struct rs_pin_finding *f)
 	json_object_set_new(o, "api", *f->api ? json_string(f->api) : json_null());
 	json_object_set_new(o, "text", json_string(f->text));
 	json_object_set_new(o, "message", json_string(f->message));
+	if (f->related_path) /* where the value passed by name is defined */
+		json_object_set_new(o, "related",
+				    json_pack("[{s:s, s:o, s:o, s:I, s:s}]", "path", f->related_path, "line",
+					      f->related_line ? json_integer(f->related_line) : json_null(), "column",
+					      f->related_column ? json_integer(f->related_column) : json_null(), "offset",
+					      (json_int_t)f->related_offset, "name", f->related_name ? f->related_name : ""));
 	return o;
 }
 
@@ -134,6 +140,16 @@ static int render_json(const struct rs_pinscan *ps, const struct rs_pin_finding 
 	json_object_set_new(sum, "baseline", json_integer((json_int_t)baselined));
 	json_object_set_new(doc, "summary", sum);
 	json_object_set_new(doc, "findings", arr);
+	if (rs_pinscan_skipped_count(ps)) { /* the files left unread, with why: never silent */
+		json_t *sk = json_array();
+		for (i = 0; i < rs_pinscan_skipped_count(ps); i++) {
+			const struct rs_pin_skipped *k = rs_pinscan_skipped_at(ps, i);
+			json_t *e = json_pack("{s:s%, s:s}", "path", k->path, strlen(k->path), "reason", k->reason);
+			json_array_append_new(sk, e ? e : json_pack("{s:s, s:s}", "path", "(a path that is not UTF-8)", "reason",
+								   k->reason));
+		}
+		json_object_set_new(doc, "skipped", sk);
+	}
 	rv = print_json(doc);
 	json_decref(doc);
 	return rv;
@@ -185,6 +201,21 @@ static json_t *sarif_result(const struct rs_pin_finding *f)
 	loc = json_pack("{s:{s:{s:s},s:o}}", "physicalLocation", "artifactLocation", "uri", uri ? uri : "",
 			"region", region);
 	json_object_set_new(r, "locations", json_pack("[o]", loc));
+	if (f->related_path) { /* SARIF 2.1.0 3.27.22: relatedLocations, each a location with an id */
+		char *ruri = path_uri(f->related_path);
+		json_t *rregion = json_object();
+		if (f->related_line) {
+			json_object_set_new(rregion, "startLine", json_integer(f->related_line));
+			json_object_set_new(rregion, "startColumn", json_integer(f->related_column));
+		} else {
+			json_object_set_new(rregion, "byteOffset", json_integer(f->related_offset));
+		}
+		json_object_set_new(r, "relatedLocations",
+				    json_pack("[{s:i, s:{s:{s:s}, s:o}, s:{s:s+}}]", "id", 1, "physicalLocation",
+					      "artifactLocation", "uri", ruri ? ruri : "", "region", rregion, "message",
+					      "text", "definition of ", f->related_name ? f->related_name : "the value"));
+		free(ruri);
+	}
 	if (fp) {
 		for (i = 0; fp[i]; i++)
 			fp[i] = fp[i] == '\t' ? '|' : fp[i];
@@ -206,7 +237,25 @@ static json_t *sarif_result(const struct rs_pin_finding *f)
 	return r;
 }
 
-static int render_sarif(const struct rs_pin_finding *const *v, size_t n)
+/* SARIF 2.1.0 3.20.21 (invocation.toolExecutionNotifications, 3.58 notification): one warning a skipped file. */
+static json_t *sarif_invocations(const struct rs_pinscan *ps)
+{
+	json_t *notes = json_array();
+	size_t i;
+
+	for (i = 0; i < rs_pinscan_skipped_count(ps); i++) {
+		const struct rs_pin_skipped *k = rs_pinscan_skipped_at(ps, i);
+		char *uri = path_uri(k->path), text[1200];
+		snprintf(text, sizeof(text), "skipped '%s': %s", k->path, k->reason);
+		json_array_append_new(notes, json_pack("{s:s, s:o, s:[{s:{s:{s:s}}}]}", "level", "warning", "message",
+						       text_obj(text), "locations", "physicalLocation",
+						       "artifactLocation", "uri", uri ? uri : ""));
+		free(uri);
+	}
+	return json_pack("[{s:b, s:o}]", "executionSuccessful", 1, "toolExecutionNotifications", notes);
+}
+
+static int render_sarif(const struct rs_pinscan *ps, const struct rs_pin_finding *const *v, size_t n)
 {
 	json_t *doc = json_object(), *rules = json_array(), *results = json_array(), *driver, *run;
 	size_t i;
@@ -224,6 +273,8 @@ static int render_sarif(const struct rs_pin_finding *const *v, size_t n)
 	driver = json_pack("{s:s, s:s, s:s, s:o}", "name", "rootshift", "version", rs_version(), "semanticVersion",
 			   rs_version(), "rules", rules);
 	run = json_pack("{s:{s:o}, s:o}", "tool", "driver", driver, "results", results);
+	if (rs_pinscan_skipped_count(ps))
+		json_object_set_new(run, "invocations", sarif_invocations(ps));
 	json_object_set_new(doc, "$schema", json_string("https://json.schemastore.org/sarif-2.1.0.json"));
 	json_object_set_new(doc, "version", json_string("2.1.0"));
 	json_object_set_new(doc, "runs", json_pack("[o]", run));
@@ -377,9 +428,14 @@ static int run(int argc, char **argv, struct scan_opts *o)
 		errors += f->severity >= o->fail_on;
 	}
 	if (o->format == SCAN_JSON ? render_json(ps, v, n, o, baselined) != 0
-	    : o->format == SCAN_SARIF ? render_sarif(v, n) != 0 : (render_text(ps, v, n, baselined), 0))
+	    : o->format == SCAN_SARIF ? render_sarif(ps, v, n) != 0 : (render_text(ps, v, n, baselined), 0))
 		goto out;
+	for (i = 0; i < rs_pinscan_skipped_count(ps); i++)
+		fprintf(stderr, "note: skipped '%s': %s\n", rs_pinscan_skipped_at(ps, i)->path, rs_pinscan_skipped_at(ps, i)->reason);
 	rv = errors ? EXIT_PROBLEM : EXIT_OK;
+	if (rs_pinscan_files(ps) == 0 && rs_pinscan_skipped_count(ps))
+		rv = error("nothing could be read: %zu file%s skipped", rs_pinscan_skipped_count(ps),
+			   rs_pinscan_skipped_count(ps) == 1 ? "" : "s");
 out:
 	free(v);
 	json_decref(base);
@@ -390,7 +446,9 @@ out:
 
 int cmd_scan(int argc, char **argv)
 {
-	struct scan_opts o = { SCAN_TEXT, now(), NULL, 1, NULL, NULL, 0, RS_SEV_ERROR };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN); /* --jobs defaults to the online CPUs, as ripgrep's threads do */
+	struct scan_opts o = { SCAN_TEXT, now(), NULL, cpus < 1 ? 1 : cpus > 64 ? 64 : (unsigned)cpus, NULL, NULL, 0,
+			       RS_SEV_ERROR };
 	int pa = parse_args(argc, argv, &o);
 
 	if (pa)

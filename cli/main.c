@@ -14,6 +14,7 @@
 	"                               [--admin-port N] [--listen ADDR] [--chain old|new|next|ecc] [--at TIME]\n"        \
 	"                               [--test-endpoint] [--no-client-cert-request] [--dps-delay SECONDS]\n"         \
 	"                               [--max-connections N] [--handshake-timeout SECONDS]\n"                       \
+	"                               [--auth-timeout SECONDS] [--events FILE]\n"                                  \
 	"       rootshift lab migrate DIR [--to new|next|ecc] [--mix PERCENT] [--disconnect] [--format text|json]\n"      \
 	"       rootshift lab revert DIR [--mix PERCENT] [--disconnect] [--format text|json]\n"                       \
 	"       rootshift lab status DIR [--format text|json]\n"                                                      \
@@ -43,6 +44,9 @@
 	"  --at TIME             run the lab's clock from TIME (SAS expiry is judged against it)\n"                   \
 	"  --test-endpoint       reject every credential after TLS, like the notice's test endpoints\n"               \
 	"  --dps-delay SECONDS   DPS follows a hub switch after this delay (default 0)\n"                             \
+	"  --auth-timeout SECONDS  close a connection not authenticated by then (default 10; 0: never)\n"          \
+	"  --events FILE         append the events to FILE instead of stdout (written without blocking either way:\n" \
+	"                        a reader that falls behind loses events, counted, and gets a dropped event)\n"   \
 	"The admin API (loopback; changes need \"Authorization: Bearer TOKEN\" from serve.json): GET /api/status,\n"   \
 	"POST /api/migrate?to=C&mix=P&disconnect=1, POST /api/revert, POST /api/c2d?device=ID (the body is sent\n"  \
 	"to the device's C2D subscription), GET /metrics (Prometheus), GET / (the web page).\n"                    \
@@ -158,7 +162,7 @@ static const struct command commands[] = {
 	  "                       [--dps --id-scope S --registration-id R [--symmetric-key-file F | --group-key-file F]]\n"
 	  "                       [--connect-to HOST:PORT] [--proxy HOST:PORT] [--alpn P] [--tls-min V] [--tls-max V]\n"
 	  "                       [--timeout SECONDS] [--profile NAME|FILE] [--format text|json|jsonl] [--verbose]\n"
-	  "                       [--targets FILE [--concurrency N]] [--save-chain FILE]\n"
+	  "                       [--targets FILE [--concurrency N]] [--policy webpki|rfc5280] [--save-chain FILE]\n"
 	  "\n"
 	  "Connects with the device's own trust store (--store, in any form inspect reads; default the system store),\n"
 	  "captures the served chain even when it fails, verifies it with rootshift's path builder, then speaks just\n"
@@ -177,6 +181,8 @@ static const struct command commands[] = {
 	  "  --timeout SECONDS      for each step and the whole probe (default 30)\n"
 	  "  --targets FILE         many targets: one 'HOST[:PORT] [PROTOCOL]' a line, or JSONL {\"target\", \"protocol\"};\n"
 	  "                         probed --concurrency at a time (default 16), one result each, then a summary\n"
+	  "  --policy NAME          verification policy: webpki (default, strict) or rfc5280 (lenient stacks);\n"
+	  "                         see docs/verify.md\n"
 	  "  --verbose              the protocol exchange, secrets masked\n"
 	  "  --save-chain FILE      write the served chain as PEM, leaf first, as served (even when untrusted); '-'\n"
 	  "                         writes it to standard output and the result line to standard error\n"
@@ -253,7 +259,7 @@ static const struct command commands[] = {
 	  "  --profile NAME|FILE    identify values against this profile (default: every built-in profile)\n"
 	  "  --format text|json|sarif  output format (default text; json has schema rootshift/scan/1; sarif is\n"
 	  "                         SARIF 2.1.0)\n"
-	  "  --jobs N               scan a tree with N threads (default 1)\n"
+	  "  --jobs N               scan a tree with N threads (default: the online CPUs)\n"
 	  "  --baseline FILE        report only findings that are not in FILE, an earlier --format json output\n"
 	  "  --ignore-file FILE     suppressions: 'PATTERN [RULE...]' or 'value:HEX [RULE...]' a line\n"
 	  "  --no-ignore            do not read .rootshiftignore at the top of a scanned directory\n"

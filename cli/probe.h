@@ -14,6 +14,7 @@ struct probe_view {
 	const struct rs_catalog *cat;
 	const struct rs_profile *profile;
 	rs_time at;
+	enum rs_verify_policy policy; /* of the verification (--policy) */
 };
 
 /* The what-if verdicts of a served chain against the profile's old, new and recommended roots. */

@@ -50,6 +50,7 @@ static struct rs_verify_result *whatif_run(const struct probe_view *v, const cha
 
 	if (store && o && rs_profile_rule_store(v->profile, rule, store, &err) == 0) {
 		rs_verify_opts_set_time(o, v->at);
+		rs_verify_opts_set_policy(o, v->policy);
 		r = rs_verify(chain, NULL, store, o, &err);
 	}
 	rs_verify_opts_free(o);
@@ -146,12 +147,12 @@ static json_t *tls_json(const struct rs_probe_result *r)
 	return o;
 }
 
-/* The verification policy of the verdict (the probe's rs_verify_opts; docs/verify.md). */
+/* The verification policy of the verdict (--policy; docs/verify.md). */
 static const char *policy_name(const struct probe_view *v)
 {
 	const struct rs_verify_result *vr = rs_probe_result_verify(v->result);
 
-	return rs_verify_policy_name(vr ? rs_verify_result_policy(vr) : RS_VERIFY_POLICY_WEBPKI);
+	return rs_verify_policy_name(vr ? rs_verify_result_policy(vr) : v->policy);
 }
 
 json_t *probe_json(const struct probe_view *v)

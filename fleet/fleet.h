@@ -111,6 +111,9 @@ struct fleet_target {
 	/* Performs a scheduled switch; -1 stops the rehearsal with err set. */
 	int (*apply)(void *ctx, const struct fleet_event *ev, struct rs_error *err);
 	void *ctx;
+	/* NULL, or a descriptor that becomes readable when the rehearsal must stop (the front end's self-pipe for
+	 * SIGINT and SIGTERM): the run ends within the event loop's turn and returns what it has, partial. */
+	const int *cancel_fd;
 };
 
 /* The outcome of one phase (from one event to the next) for one class. */
@@ -131,6 +134,9 @@ struct fleet_result;
 struct fleet_result *fleet_run(const struct fleet_spec *spec, const struct fleet_target *target,
 			       struct rs_error *err);
 void fleet_result_free(struct fleet_result *r);
+/* -1 when the run went to its end; else the virtual second it was stopped at (target->cancel_fd): the phase it was
+ * in is closed there and the later ones are empty. */
+int64_t fleet_result_stopped_at(const struct fleet_result *r);
 const struct fleet_spec *fleet_result_spec(const struct fleet_result *r);
 /* Phases: 0 is the start, phase k (k >= 1) begins at spec event k-1. */
 size_t fleet_result_phases(const struct fleet_result *r);

@@ -225,11 +225,13 @@ static void take_drops(struct run *r, int64_t t)
 		event_base_loop(r->base, EVLOOP_NONBLOCK);
 }
 
-/* Runs every attempt and ping due before end, with at most cap attempts in flight. */
+/* Runs every attempt and ping due before end, with at most cap attempts in flight; 1 when cancelled. */
 static int run_window(struct run *r, int64_t start, int64_t end, struct rs_error *err)
 {
 	r->now = start;
 	for (;;) {
+		if (r->cancelled)
+			return 1;
 		while (r->inflight < r->cap && r->qhead < r->qtail) {
 			r->qhead++;
 			if (start_attempt(r, r->queue[r->qhead - 1].dev, r->queue[r->qhead - 1].t) < 0)
@@ -338,6 +340,17 @@ static int64_t window_of(const struct run *r)
 	return w < 1 ? 1 : w;
 }
 
+/* The front end asked to stop (a signal): out of the event loop now; run_window returns at its next turn. */
+static void on_cancel(evutil_socket_t fd, short what, void *arg)
+{
+	struct run *r = arg;
+
+	(void)fd;
+	(void)what;
+	r->cancelled = 1;
+	event_base_loopbreak(r->base);
+}
+
 static int setup(struct run *r, struct rs_error *err)
 {
 	const struct fleet_spec *s = r->spec;
@@ -361,6 +374,10 @@ static int setup(struct run *r, struct rs_error *err)
 	r->window = window_of(r);
 	if (conn_setup(r, err) < 0)
 		return -1;
+	if (r->target->cancel_fd &&
+	    (!(r->cancel_ev = event_new(r->base, *r->target->cancel_fd, EV_READ | EV_PERSIST, on_cancel, r)) ||
+	     event_add(r->cancel_ev, NULL) < 0))
+		return rs_error_set(err, RS_ERR_INTERNAL, "cannot watch for a stop");
 	for (size_t c = 0; c < s->nclasses; c++) {
 		for (unsigned j = 0; j < s->classes[c].count; j++, k++) {
 			struct device *d = &r->dev[k];
@@ -379,6 +396,8 @@ static int setup(struct run *r, struct rs_error *err)
 static void teardown(struct run *r)
 {
 	free_conns(r);
+	if (r->cancel_ev)
+		event_free(r->cancel_ev);
 	if (r->base)
 		event_base_free(r->base);
 	free(r->dev);
@@ -409,7 +428,7 @@ struct fleet_result *fleet_run(const struct fleet_spec *spec, const struct fleet
 	struct run r = { 0 };
 	size_t next = 0;
 	int64_t t = 0;
-	int ok = -1;
+	int ok = -1, rv;
 
 	r.spec = spec;
 	r.target = target;
@@ -417,6 +436,7 @@ struct fleet_result *fleet_run(const struct fleet_spec *spec, const struct fleet
 		rs_error_set(err, RS_ERR_NOMEM, "out of memory");
 		return NULL;
 	}
+	r.res->stopped_at = -1;
 	if (setup(&r, err) < 0)
 		goto out;
 	while (t < spec->duration) {
@@ -428,8 +448,12 @@ struct fleet_result *fleet_run(const struct fleet_spec *spec, const struct fleet
 		if (target->set_time)
 			target->set_time(target->ctx, target->start + t);
 		take_drops(&r, t);
-		if (run_window(&r, t, end, err) < 0)
+		if ((rv = run_window(&r, t, end, err)) < 0)
 			goto out;
+		if (rv > 0 || r.cancelled) {
+			r.res->stopped_at = r.now > t ? r.now : t;
+			break;
+		}
 		t = end;
 		if (next < spec->nevents && t == spec->events[next].at) {
 			if (target->set_time)
@@ -462,6 +486,7 @@ void fleet_result_free(struct fleet_result *r)
 const struct fleet_spec *fleet_result_spec(const struct fleet_result *r) { return &r->spec; }
 size_t fleet_result_phases(const struct fleet_result *r) { return r->nphases; }
 size_t fleet_result_samples(const struct fleet_result *r) { return r->nsamples; }
+int64_t fleet_result_stopped_at(const struct fleet_result *r) { return r->stopped_at; }
 unsigned long fleet_result_handshakes(const struct fleet_result *r) { return r->handshakes; }
 unsigned fleet_result_stranded_at_end(const struct fleet_result *r) { return r->stranded_end; }
 unsigned fleet_result_peak_held(const struct fleet_result *r) { return r->peak_held; }

@@ -84,6 +84,7 @@ struct fleet_result {
 	unsigned *curve;                 /* [cls][sample] */
 	unsigned long handshakes, pings, modelled;
 	unsigned stranded_end, peak_held;
+	int64_t stopped_at;              /* -1, or the virtual second a cancel stopped the run */
 };
 
 struct run {
@@ -102,6 +103,8 @@ struct run {
 	int inflight, cap;
 	unsigned nheld, pings_out;
 	int nomem;
+	struct event *cancel_ev; /* on target->cancel_fd */
+	int cancelled;
 	int64_t now;     /* the virtual time of what happens outside attempts (a drop, a ping) */
 	int64_t window;  /* the scheduler's step: at most 60 s, at most half the shortest keep-alive held */
 	size_t phase;

@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct rs_catalog *cat;
 	struct rs_pin_token t;
 	size_t pos = 0, n = 0;
-	struct rs_pin_sink sink = { count_hit, &n };
+	struct rs_pin_sink sink = { count_hit, &n, NULL, NULL };
 	struct rs_pinscan *ps;
 
 	if (!cat) {

@@ -1142,6 +1142,12 @@ struct rs_pin_finding {
 	const char *api;           /* the pinning or verification API it feeds ("setFingerprint"), or "" */
 	const char *text;          /* the matched text as written, at most 120 bytes, secrets masked */
 	const char *message;       /* why it breaks and what to do instead, one line */
+	/* where the value is defined when it reaches the call through a name (a #define, a constant, a key in
+	 * another file of the tree): related_path is NULL when there is none */
+	const char *related_path;
+	long related_line, related_column; /* 1-based; 0 in a binary */
+	long long related_offset;
+	const char *related_name;  /* the name the value is passed by */
 };
 
 /**
@@ -1190,6 +1196,13 @@ RS_API int rs_pinscan_path(struct rs_pinscan *ps, const char *path, const struct
 RS_API int rs_pinscan_mem(struct rs_pinscan *ps, const unsigned char *buf, size_t len, const char *name,
 			  struct rs_error *err);
 RS_API size_t rs_pinscan_count(const struct rs_pinscan *ps);
+/** A file of a scanned tree that was not read: too large, unreadable, a special file or a link; never silent. */
+struct rs_pin_skipped {
+	char *path;
+	char *reason; /* "larger than 268435456 bytes", "cannot read: Permission denied", ... */
+};
+RS_API size_t rs_pinscan_skipped_count(const struct rs_pinscan *ps);
+RS_API const struct rs_pin_skipped *rs_pinscan_skipped_at(const struct rs_pinscan *ps, size_t i);
 RS_API const struct rs_pin_finding *rs_pinscan_at(const struct rs_pinscan *ps, size_t i);
 /** Files and bytes read, and findings dropped by suppressions. */
 RS_API unsigned long long rs_pinscan_files(const struct rs_pinscan *ps);

@@ -53,6 +53,7 @@ int lab_serve_state_load(const char *dir, struct lab_serve_state *st, struct rs_
 	if (!(doc = json_load_file(path, 0, NULL)))
 		return rs_error_set(err, RS_ERR_IO, "cannot read '%s': is 'rootshift lab serve %s' running?", path, dir);
 	listen = json_string_value(json_object_get(doc, "listen"));
+	st->pid = (long)json_integer_value(json_object_get(doc, "pid"));
 	st->mqtt_port = (int)json_integer_value(json_object_get(doc, "mqtt_port"));
 	st->https_port = (int)json_integer_value(json_object_get(doc, "https_port"));
 	st->amqp_port = (int)json_integer_value(json_object_get(doc, "amqp_port"));

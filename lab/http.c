@@ -108,7 +108,7 @@ static void dps_http(struct evhttp_request *req, struct lab_server *lab, char **
 {
 	const char *auth = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
 	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
-	char resource[512], body[1024], now[32], op[48];
+	char resource[512], op[48], *text;
 	unsigned char r[8];
 	struct rs_error err;
 
@@ -117,28 +117,50 @@ static void dps_http(struct evhttp_request *req, struct lab_server *lab, char **
 		dps_unauthorized(req, lab, seg[2], auth ? err.message : "no Authorization header");
 		return;
 	}
-	rs_time_format(lab->opts->clock(), now, sizeof(now));
 	if (n == 4 && cmd == EVHTTP_REQ_PUT && !strcmp(seg[3], "register")) {
 		RAND_bytes(r, sizeof(r));
 		snprintf(op, sizeof(op), "4.%02x%02x%02x%02x%02x%02x%02x%02x.lab", r[0], r[1], r[2], r[3], r[4], r[5],
 			 r[6], r[7]);
-		snprintf(body, sizeof(body), "{\"operationId\":\"%s\",\"status\":\"assigning\"}", op);
+		text = lab_dps_operation_json(lab, op, seg[2], 0);
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "1");
-		reply(req, 202, "Accepted", "application/json; charset=utf-8", body);
+		reply(req, 202, "Accepted", "application/json; charset=utf-8", text ? text : "{}");
+		free(text);
 		return;
 	}
 	if (n == 5 && cmd == EVHTTP_REQ_GET && !strcmp(seg[3], "operations") && !strncmp(seg[4], "4.", 2)) {
 		lab->n.dps_registrations++;
-		snprintf(body, sizeof(body),
-			 "{\"operationId\":\"%s\",\"status\":\"assigned\",\"registrationState\":{\"registrationId\":"
-			 "\"%s\",\"createdDateTimeUtc\":\"%s\",\"assignedHub\":\"%s\",\"deviceId\":\"%s\",\"status\":"
-			 "\"assigned\",\"substatus\":\"initialAssignment\",\"lastUpdatedDateTimeUtc\":\"%s\"}}",
-			 seg[4], seg[2], now, lab->cfg.hub_host, seg[2], now);
+		text = lab_dps_operation_json(lab, seg[4], seg[2], 1);
 		lab_event(lab, LAB_EV_DPS_ASSIGNED, seg[2], lab->dps_chain, lab->cfg.hub_host);
-		reply(req, 200, "OK", "application/json; charset=utf-8", body);
+		reply(req, 200, "OK", "application/json; charset=utf-8", text ? text : "{}");
+		free(text);
 		return;
 	}
 	reply(req, 404, "Not Found", "application/json; charset=utf-8", "{\"errorCode\":404000,\"message\":\"Not found\"}");
+}
+
+/* DPS's operation status (azure-iot-facts.md 3.5): assigning, or assigned to the lab's hub; the same over MQTT
+ * and HTTPS. A new string, or NULL. */
+char *lab_dps_operation_json(struct lab_server *lab, const char *op, const char *reg, int assigned)
+{
+	json_t *o = json_object(), *st;
+	char now[32], *text;
+
+	lab_json_set_str(o, "operationId", op);
+	json_object_set_new(o, "status", json_string(assigned ? "assigned" : "assigning"));
+	if (assigned && (st = json_object())) {
+		rs_time_format(lab->opts->clock(), now, sizeof(now));
+		lab_json_set_str(st, "registrationId", reg);
+		json_object_set_new(st, "createdDateTimeUtc", json_string(now));
+		lab_json_set_str(st, "assignedHub", lab->cfg.hub_host);
+		lab_json_set_str(st, "deviceId", reg);
+		json_object_set_new(st, "status", json_string("assigned"));
+		json_object_set_new(st, "substatus", json_string("initialAssignment"));
+		json_object_set_new(st, "lastUpdatedDateTimeUtc", json_string(now));
+		json_object_set_new(o, "registrationState", st);
+	}
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return text;
 }
 
 static void hub_http(struct evhttp_request *req, struct lab_server *lab, char **seg)
@@ -360,6 +382,9 @@ void lab_metrics_render(struct lab_server *lab, struct evbuffer *b)
 	metric(b, "rootshift_lab_ws_pings_ignored_total", "counter",
 	       "WebSocket PINGs left unanswered: over the rate, or while earlier output waited for the peer.");
 	evbuffer_add_printf(b, "rootshift_lab_ws_pings_ignored_total %lu\n", lab->n.pings_ignored);
+	metric(b, "rootshift_lab_accept_errors_total", "counter",
+	       "Failed accept(2) calls (descriptors ran out), each pausing the listeners.");
+	evbuffer_add_printf(b, "rootshift_lab_accept_errors_total %lu\n", lab->n.accept_errors);
 	metric(b, "rootshift_lab_events_dropped_total", "counter",
 	       "Events not written because the reader of the event stream fell behind.");
 	evbuffer_add_printf(b, "rootshift_lab_events_dropped_total %lu\n", lab->n.events_dropped);
@@ -621,8 +646,29 @@ static void admin_request(struct evhttp_request *req, void *arg)
 	evbuffer_free(b);
 }
 
+static void http_accept_again(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	evconnlistener_enable(arg);
+}
+
+/* accept(2) failed on an HTTP port (descriptors ran out): that listener pauses 250 ms instead of retrying at once
+ * (libevent would otherwise warn and retry on every turn of the loop). Its argument is evhttp's, not the lab: the
+ * device ports' failures (lab_accept_error) are the ones counted and reported, and they pause these too. */
+static void http_accept_error(struct evconnlistener *l, void *arg)
+{
+	struct timeval pause = { 0, 250000 };
+
+	(void)arg;
+	evconnlistener_disable(l);
+	if (event_base_once(evconnlistener_get_base(l), -1, EV_TIMEOUT, http_accept_again, l, &pause) < 0)
+		evconnlistener_enable(l);
+}
+
 static struct evhttp *http_on(struct lab_server *lab, const char *addr, int *port,
-			      void (*cb)(struct evhttp_request *, void *), struct rs_error *err)
+			      void (*cb)(struct evhttp_request *, void *), struct evconnlistener **listener,
+			      struct rs_error *err)
 {
 	struct evhttp *h = evhttp_new(lab->base);
 	struct evhttp_bound_socket *s;
@@ -646,6 +692,8 @@ static struct evhttp *http_on(struct lab_server *lab, const char *addr, int *por
 		rs_error_set(err, RS_ERR_IO, "cannot listen on %s port %d", addr, *port);
 		return NULL;
 	}
+	*listener = evhttp_bound_socket_get_listener(s);
+	evconnlistener_set_error_cb(*listener, http_accept_error);
 	getsockname(evhttp_bound_socket_get_fd(s), (struct sockaddr *)&ss, &len);
 	*port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
 					      : ((struct sockaddr_in6 *)&ss)->sin6_port);
@@ -656,11 +704,11 @@ int lab_http_start(struct lab_server *lab, struct rs_error *err)
 {
 	lab->https_port = lab->opts->https_port;
 	lab->admin_port = lab->opts->admin_port;
-	if (!(lab->https = http_on(lab, lab->opts->listen, &lab->https_port, https_request, err)))
+	if (!(lab->https = http_on(lab, lab->opts->listen, &lab->https_port, https_request, &lab->https_l, err)))
 		return -1;
 	evhttp_set_bevcb(lab->https, https_bev, lab);
 	/* the admin API is on loopback whatever the service address */
-	if (!(lab->admin = http_on(lab, "127.0.0.1", &lab->admin_port, admin_request, err)))
+	if (!(lab->admin = http_on(lab, "127.0.0.1", &lab->admin_port, admin_request, &lab->admin_l, err)))
 		return -1;
 	return 0;
 }

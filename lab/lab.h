@@ -115,6 +115,7 @@ struct lab_serve_opts {
 	int events_fd;            /* > 0: the event stream also goes there, without blocking (events.c); the front
 				   * end opens and closes it */
 	struct lab_handle *handle; /* NULL, or the handle that drives it (in-process) */
+	int *stopped_by;           /* NULL, or set to the signal (SIGINT, SIGTERM) that stopped a served lab */
 };
 int lab_serve(const struct lab_serve_opts *opts, struct rs_error *err);
 
@@ -123,6 +124,7 @@ int lab_admin_request(const char *dir, const char *method, const char *path, cha
 		      struct rs_error *err);
 /* What a running lab wrote to DIR/serve.json: where it listens (the token stays in admin.c). */
 struct lab_serve_state {
+	long pid;                 /* the serving process */
 	char listen[64];
 	int mqtt_port, https_port, amqp_port, ws_port, admin_port;
 };

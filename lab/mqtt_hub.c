@@ -300,7 +300,7 @@ static void dps_error(struct conn *c, const char *rid, int status, const char *m
 
 static int dps_publish(struct conn *c, const char *topic)
 {
-	char rid[64], op[64], reply[160], body[1024], now[32];
+	char rid[64], op[64], reply[160], *text;
 	unsigned char rnd[8];
 
 	if (query_param(topic, "$rid", rid, sizeof(rid)) < 0) {
@@ -313,26 +313,23 @@ static int dps_publish(struct conn *c, const char *topic)
 		dps_error(c, rid, 401, "Unauthorized");
 		return 0;
 	}
-	rs_time_format(c->lab->opts->clock(), now, sizeof(now));
 	if (!strncmp(topic, "$dps/registrations/PUT/iotdps-register/", 39)) {
 		RAND_bytes(rnd, sizeof(rnd));
 		snprintf(c->op_id, sizeof(c->op_id), "4.%02x%02x%02x%02x%02x%02x%02x%02x.lab", rnd[0], rnd[1], rnd[2],
 			 rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
 		snprintf(reply, sizeof(reply), "$dps/registrations/res/202/?$rid=%s&retry-after=1", rid);
-		snprintf(body, sizeof(body), "{\"operationId\":\"%s\",\"status\":\"assigning\"}", c->op_id);
-		send_publish(c, reply, body);
+		text = lab_dps_operation_json(c->lab, c->op_id, c->device_id, 0);
+		send_publish(c, reply, text ? text : "{}");
+		free(text);
 		return 0;
 	}
 	if (!strncmp(topic, "$dps/registrations/GET/iotdps-get-operationstatus/", 50) &&
 	    query_param(topic, "operationId", op, sizeof(op)) == 0 && !strcmp(op, c->op_id)) {
 		c->lab->n.dps_registrations++;
 		snprintf(reply, sizeof(reply), "$dps/registrations/res/200/?$rid=%s", rid);
-		snprintf(body, sizeof(body),
-			 "{\"operationId\":\"%s\",\"status\":\"assigned\",\"registrationState\":{\"registrationId\":"
-			 "\"%s\",\"createdDateTimeUtc\":\"%s\",\"assignedHub\":\"%s\",\"deviceId\":\"%s\",\"status\":"
-			 "\"assigned\",\"substatus\":\"initialAssignment\",\"lastUpdatedDateTimeUtc\":\"%s\"}}",
-			 c->op_id, c->device_id, now, c->lab->cfg.hub_host, c->device_id, now);
-		send_publish(c, reply, body);
+		text = lab_dps_operation_json(c->lab, c->op_id, c->device_id, 1);
+		send_publish(c, reply, text ? text : "{}");
+		free(text);
 		lab_conn_event(c, LAB_EV_DPS_ASSIGNED, NULL, c->lab->cfg.hub_host);
 		return 0;
 	}

@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -351,6 +353,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 
 	(void)sa;
 	(void)socklen;
+	lab->accept_backoff_ms = 0;
 	if (make_room(lab) < 0) {
 		lab->n.dropped_cap++;
 		evutil_closesocket(fd);
@@ -415,6 +418,66 @@ int lab_switch(struct lab_server *lab, enum lab_chain to, int mix, int disconnec
 
 /* ---- listeners and the state file ---- */
 
+#define ACCEPT_BACKOFF_MIN_MS 50
+#define ACCEPT_BACKOFF_MAX_MS 1000
+#define LAB_WARN_INTERVAL 10 /* seconds between two warnings that accepting fails */
+
+static void listeners_enable(struct lab_server *lab, int on)
+{
+	struct evconnlistener *all[] = { lab->mqtt, lab->amqp, lab->ws, lab->https_l, lab->admin_l };
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (all[i])
+			(void)(on ? evconnlistener_enable(all[i]) : evconnlistener_disable(all[i]));
+}
+
+static void accept_again(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	listeners_enable(arg, 1); /* if descriptors are still short, the next accept fails and pauses longer */
+}
+
+/* One warning per LAB_WARN_INTERVAL, saying how many failures it stands for. */
+static void accept_warning(struct lab_server *lab, int e)
+{
+	char detail[256];
+	rs_time now = lab->opts->clock();
+
+	lab->warnings_held++;
+	if (lab->last_warning && now - lab->last_warning < LAB_WARN_INTERVAL)
+		return;
+	snprintf(detail, sizeof(detail),
+		 "cannot accept connections: %s; %lu failure(s) since the last warning; accepting paused, retried within "
+		 "%d ms", strerror(e), lab->warnings_held, ACCEPT_BACKOFF_MAX_MS);
+	lab->last_warning = now;
+	lab->warnings_held = 0;
+	lab_event(lab, LAB_EV_WARNING, "", lab->hub_chain, detail);
+}
+
+/* accept(2) failed (EMFILE, ENFILE, ENOBUFS...; EAGAIN never comes here: libevent's listener_read_cb): without
+ * this, libevent retries on every turn of the loop and warns each time. Every listener pauses, for 50 ms doubling
+ * to 1 s while it keeps failing, and accepting resumes by itself once descriptors free up (an accept that works
+ * resets the pause). */
+void lab_accept_error(struct evconnlistener *l, void *arg)
+{
+	struct lab_server *lab = arg;
+	int e = EVUTIL_SOCKET_ERROR();
+	struct timeval tv;
+
+	(void)l;
+	lab->n.accept_errors++;
+	accept_warning(lab, e);
+	lab->accept_backoff_ms = lab->accept_backoff_ms ? lab->accept_backoff_ms * 2 : ACCEPT_BACKOFF_MIN_MS;
+	if (lab->accept_backoff_ms > ACCEPT_BACKOFF_MAX_MS)
+		lab->accept_backoff_ms = ACCEPT_BACKOFF_MAX_MS;
+	tv.tv_sec = lab->accept_backoff_ms / 1000;
+	tv.tv_usec = (lab->accept_backoff_ms % 1000) * 1000;
+	listeners_enable(lab, 0);
+	if (evtimer_add(lab->accept_retry, &tv) < 0)
+		listeners_enable(lab, 1);
+}
+
 static struct evconnlistener *listen_on(struct lab_server *lab, int *port, struct rs_error *err)
 {
 	struct sockaddr_storage ss;
@@ -438,6 +501,7 @@ static struct evconnlistener *listen_on(struct lab_server *lab, int *port, struc
 			     strerror(errno));
 		return NULL;
 	}
+	evconnlistener_set_error_cb(l, lab_accept_error);
 	getsockname(evconnlistener_get_fd(l), (struct sockaddr *)&ss, &len);
 	*port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
 					      : ((struct sockaddr_in6 *)&ss)->sin6_port);
@@ -446,18 +510,25 @@ static struct evconnlistener *listen_on(struct lab_server *lab, int *port, struc
 
 static int write_state(struct lab_server *lab, struct rs_error *err)
 {
-	char text[1024], path[4096];
-	int n = snprintf(text, sizeof(text),
-			 "{\n  \"schema\": \"rootshift/lab-serve/1\",\n  \"pid\": %ld,\n  \"listen\": \"%s\",\n"
-			 "  \"mqtt_port\": %d,\n  \"https_port\": %d,\n  \"amqp_port\": %d,\n  \"ws_port\": %d,\n"
-			 "  \"admin_port\": %d,\n"
-			 "  \"admin_token\": \"%s\"\n}\n",
-			 (long)getpid(), lab->opts->listen, lab->mqtt_port, lab->https_port, lab->amqp_port,
-			 lab->ws_port, lab->admin_port, lab->token);
+	char path[4096], *text;
+	json_t *o;
+	int rv;
 
 	if (lab_path(path, sizeof(path), lab->opts->dir, "serve.json") < 0)
 		return rs_error_set(err, RS_ERR_USAGE, "path '%s' is too long", lab->opts->dir);
-	return lab_write_file(path, text, (size_t)n, 1, err);
+	o = json_pack("{s:s,s:I,s:s,s:i,s:i,s:i,s:i,s:i,s:s}", "schema", "rootshift/lab-serve/1", "pid",
+		      (json_int_t)getpid(), "listen", lab->opts->listen, "mqtt_port", lab->mqtt_port, "https_port",
+		      lab->https_port, "amqp_port", lab->amqp_port, "ws_port", lab->ws_port, "admin_port",
+		      lab->admin_port, "admin_token", lab->token);
+	if (!o || !(text = json_dumps(o, JSON_INDENT(2)))) {
+		json_decref(o);
+		return rs_error_set(err, RS_ERR_NOMEM, "out of memory");
+	}
+	json_decref(o);
+	rv = lab_write_file(path, text, strlen(text), 1, err);
+	OPENSSL_cleanse(text, strlen(text));
+	free(text);
+	return rv;
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -466,6 +537,8 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 
 	(void)what;
 	lab_event(lab, LAB_EV_SHUTDOWN, "", lab->hub_chain, sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	if (lab->opts->stopped_by)
+		*lab->opts->stopped_by = (int)sig;
 	event_base_loopexit(lab->base, NULL);
 }
 
@@ -511,6 +584,8 @@ static int start(struct lab_server *lab, struct rs_error *err)
 		return rs_error_set(err, RS_ERR_INTERNAL, "cannot start the event loop");
 	if (lab_events_start(lab, err) < 0)
 		return -1;
+	if (!(lab->accept_retry = evtimer_new(lab->base, accept_again, lab)))
+		return rs_error_set(err, RS_ERR_INTERNAL, "cannot start the event loop");
 	lab->mqtt_port = lab->opts->mqtt_port;
 	lab->amqp_port = lab->opts->amqp_port;
 	lab->ws_port = lab->opts->ws_port;
@@ -518,13 +593,18 @@ static int start(struct lab_server *lab, struct rs_error *err)
 	    !(lab->ws = listen_on(lab, &lab->ws_port, err)) ||
 	    lab_http_start(lab, err) < 0)
 		return -1;
-	lab->sig_term = evsignal_new(lab->base, SIGTERM, on_signal, lab);
-	lab->sig_int = evsignal_new(lab->base, SIGINT, on_signal, lab);
+	/* Signals are the served lab's; a lab driven by a handle (in another front end's process) is stopped by it, and
+	 * libevent's signal events would take the process's handlers. */
+	if (!lab->opts->handle) {
+		lab->sig_term = evsignal_new(lab->base, SIGTERM, on_signal, lab);
+		lab->sig_int = evsignal_new(lab->base, SIGINT, on_signal, lab);
+		if (!lab->sig_term || !lab->sig_int || evsignal_add(lab->sig_term, NULL) || evsignal_add(lab->sig_int, NULL))
+			return rs_error_set(err, RS_ERR_INTERNAL, "cannot set up the event loop");
+	}
 	lab->sampler = event_new(lab->base, -1, EV_PERSIST, sample, lab);
 	if (lab_control_start(lab, err) < 0)
 		return -1;
-	if (!lab->sig_term || !lab->sig_int || !lab->sampler || evsignal_add(lab->sig_term, NULL) ||
-	    evsignal_add(lab->sig_int, NULL) || event_add(lab->sampler, &five))
+	if (!lab->sampler || event_add(lab->sampler, &five))
 		return rs_error_set(err, RS_ERR_INTERNAL, "cannot set up the event loop");
 	return write_state(lab, err);
 }
@@ -547,6 +627,8 @@ static void stop(struct lab_server *lab)
 		evhttp_free(lab->admin);
 	lab_control_stop(lab);
 	lab_events_stop(lab);
+	if (lab->accept_retry)
+		event_free(lab->accept_retry);
 	if (lab->sig_term)
 		event_free(lab->sig_term);
 	if (lab->sig_int)
@@ -565,16 +647,41 @@ static void stop(struct lab_server *lab)
 	OPENSSL_cleanse(lab->token, sizeof(lab->token));
 }
 
-/* The ready event: where the lab listens. */
+/* Descriptors open now (/proc/self/fd, less the one reading it), or -1. */
+static long open_descriptors(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	long n = -1; /* the directory's own descriptor */
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* The ready event: where the lab listens, and how many connections its descriptors allow (one each, with
+ * LAB_FD_SPARE kept for the admin API, HTTPS and the registry's files). */
 static void ready(struct lab_server *lab)
 {
 	struct lab_event ev = { .kind = LAB_EV_READY, .chain = lab->hub_chain };
+	struct rlimit rl;
+	long open = open_descriptors(), room = -1;
 	json_t *o;
 	char *line;
 
-	ev.fields = json_pack("{s:s,s:i,s:i,s:i,s:i,s:i,s:s}", "listen", lab->opts->listen, "mqtt_port", lab->mqtt_port,
-			      "https_port", lab->https_port, "amqp_port", lab->amqp_port, "ws_port", lab->ws_port,
-			      "admin_port", lab->admin_port, "hub", lab->cfg.hub_host);
+	ev.fields = json_pack("{s:s,s:i,s:i,s:i,s:i,s:i,s:s,s:i}", "listen", lab->opts->listen, "mqtt_port",
+			      lab->mqtt_port, "https_port", lab->https_port, "amqp_port", lab->amqp_port, "ws_port",
+			      lab->ws_port, "admin_port", lab->admin_port, "hub", lab->cfg.hub_host, "max_connections",
+			      lab->opts->max_conns);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && open >= 0) {
+		room = (long)rl.rlim_cur - open - LAB_FD_SPARE;
+		json_object_set_new(ev.fields, "descriptor_limit", json_integer((json_int_t)rl.rlim_cur));
+		json_object_set_new(ev.fields, "descriptors_open", json_integer(open));
+		json_object_set_new(ev.fields, "connections_allowed", json_integer(room > 0 ? room : 0));
+	}
 	if (lab->opts->ready && (o = lab_event_json(&ev, lab->opts->clock()))) {
 		if ((line = json_dumps(o, JSON_COMPACT)))
 			lab->opts->ready(line);

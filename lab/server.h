@@ -18,6 +18,7 @@
 #define LAB_MAX_PENDING (512 * 1024)       /* output a peer may leave unread (every protocol: conn_send) before it
 					    * is dropped as a slow consumer */
 #define LAB_PONG_RATE 10                    /* WebSocket PINGs answered a second, a connection */
+#define LAB_FD_SPARE 16                     /* descriptors kept beside connections: admin, HTTPS, files */
 #define LAB_PING_FLOOD 100                  /* PINGs a second after which a connection is not read for a while */
 #define LAB_MAX_SUBS 5
 #define LAB_EVENTS_MAX (256 * 1024)       /* event output buffered for a slow reader before events are dropped */
@@ -116,6 +117,7 @@ struct counters {
 	unsigned long dropped_slow;  /* slow consumers */
 	unsigned long dropped_auth;  /* not authenticated within the deadline */
 	unsigned long dropped_crowded; /* unauthenticated connections that made room for newer ones */
+	unsigned long accept_errors;   /* accept(2) failures (descriptors run out), each pausing the listeners */
 	unsigned long pings_ignored; /* WebSocket PINGs over the rate, or while output waited */
 };
 
@@ -140,6 +142,11 @@ struct lab_server {
 	unsigned long accepted;     /* handshakes started, for the mix */
 	struct evconnlistener *mqtt, *amqp, *ws;
 	struct evhttp *https, *admin;
+	struct evconnlistener *https_l, *admin_l; /* evhttp's listeners, for the accept backoff */
+	struct event *accept_retry;  /* listeners paused after accept(2) failed: resumed by this timer */
+	int accept_backoff_ms;       /* the pause now; 0 while accepting works */
+	rs_time last_warning;        /* the last accept warning (one per LAB_WARN_INTERVAL) */
+	unsigned long warnings_held; /* accept failures since that warning */
 	int mqtt_port, https_port, admin_port, amqp_port, ws_port;
 	char token[65];
 	struct conn *conns;
@@ -184,6 +191,7 @@ int lab_events_start(struct lab_server *lab, struct rs_error *err);
 void lab_events_stop(struct lab_server *lab);
 
 /* server.c */
+void lab_accept_error(struct evconnlistener *l, void *arg); /* a listener's error callback (arg: the lab) */
 SSL *lab_new_ssl(struct lab_server *lab, enum lab_chain *chain);
 void lab_count_tls_failure(struct lab_server *lab, const char *reason);
 void conn_close(struct conn *c);
@@ -235,5 +243,6 @@ int lab_http_start(struct lab_server *lab, struct rs_error *err);
 void lab_status_render(struct lab_server *lab, struct evbuffer *b);  /* GET /api/status */
 void lab_metrics_render(struct lab_server *lab, struct evbuffer *b); /* GET /metrics */
 void lab_tracking_id(char *out, size_t size);
+char *lab_dps_operation_json(struct lab_server *lab, const char *op, const char *reg, int assigned);
 
 #endif

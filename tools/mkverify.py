@@ -132,10 +132,7 @@ def main():
     ext_new = tlv(0x30, tlv(0x06, bytes.fromhex("551d11")) + tlv(0x04, b"\x30\x11\x82\x0fdup.example.com"))
     assert ext_old in tbs
     delta = len(ext_old) - len(ext_new)
-    tbs = rebuild_tbs(tbs, ext_old, ext_new, delta)
-    sig = icak.sign(tbs, ec.ECDSA(hashes.SHA256()))
-    alg = tlv(0x30, tlv(0x06, bytes.fromhex("2a8648ce3d040302")))
-    dupc = x509.load_der_x509_certificate(tlv(0x30, tbs + alg + tlv(0x03, b"\x00" + sig)))
+    dupc = signed(rebuild_tbs(tbs, ext_old, ext_new, delta), icak)
     write("malformed_dup_ext.pem", dupc, ica)
     empty_ku = x509.UnrecognizedExtension(x509.ObjectIdentifier("2.5.29.15"), b"\x03\x01\x00")
     k = p256()
@@ -166,6 +163,41 @@ def main():
     leaf("key_p192.pem", key=ec.generate_private_key(ec.SECP192R1()))
     leaf("key_p384.pem", key=ec.generate_private_key(ec.SECP384R1()))
     leaf("key_dsa.pem", key=dsa.generate_private_key(2048))
+
+    # An EC key with explicit curve parameters (RFC 5480 2.1.1 forbids them): python3-cryptography cannot make
+    # one, so the openssl command line makes the key, and its SubjectPublicKeyInfo replaces a placeholder's in a
+    # leaf's TBSCertificate, which the ICA signs again.
+    import subprocess
+    spki = subprocess.run("openssl ecparam -name prime256v1 -param_enc explicit -genkey -noout | "
+                          "openssl pkey -pubout -outform DER", shell=True, check=True, capture_output=True).stdout
+    assert b"\x06\x07\x2a\x86\x48\xce\x3d\x01\x01" in spki  # prime-field: the parameters are explicit
+    placeholder = build(name("ok.example.com"), p256(), ICA, icak, False, san=["ok.example.com"], ski=False)
+    items = tbs_items(placeholder.tbs_certificate_bytes)
+    assert items[6][0] == 0x30 and items[7][0] == 0xa3
+    items[6] = spki
+    write("key_ec_explicit.pem", signed(tlv(0x30, b"".join(items)), icak), ica)
+
+    # A v1 certificate (no version field, no extensions) and a serial number of zero: python3-cryptography makes
+    # neither, so their TBSCertificates are edited and signed again.
+    k = p256()
+    base = (x509.CertificateBuilder().subject_name(name("ok.example.com")).issuer_name(ICA)
+            .public_key(k.public_key()).serial_number(1).not_valid_before(START).not_valid_after(END)
+            .sign(icak, hashes.SHA256()))
+    tbs = base.tbs_certificate_bytes
+    v3_serial1 = b"\xa0\x03\x02\x01\x02\x02\x01\x01"
+    assert v3_serial1 in tbs
+    write("webpki_v1.pem", signed(tbs_without_version(tbs), icak), ica)
+    zero = build(name("ok.example.com"), p256(), ICA, icak, False, san=["ok.example.com"], serial=1)
+    tbs = zero.tbs_certificate_bytes
+    assert v3_serial1 in tbs
+    write("webpki_serial_zero.pem", signed(tbs.replace(v3_serial1, v3_serial1[:-1] + b"\x00", 1), icak), ica)
+    # A notBefore of month 13: the certificate parses, its validity cannot be read (rfc5280.well-formed).
+    bad = build(name("ok.example.com"), p256(), ICA, icak, False, san=["ok.example.com"])
+    tbs = bad.tbs_certificate_bytes
+    assert tbs.count(b"\x17\x0d250101000000Z") == 1
+    with open(os.path.join(OUT, "malformed_dates.pem"), "wb") as f:
+        f.write(pem_of(signed_der(tbs.replace(b"\x17\x0d250101000000Z", b"\x17\x0d251301000000Z"), icak)) +
+                ica.public_bytes(serialization.Encoding.PEM))
 
     # The Web PKI profile.
     leaf("webpki_no_aki.pem", aki=False)
@@ -240,6 +272,46 @@ def main():
     crl("crl_ica_no_number.pem", ICA, icak, number=None)
     crl("crl_ica_expired.pem", ICA, icak, this=AT - dt.timedelta(days=60), nxt=AT - dt.timedelta(days=30))
     crl("crl_root_revokes_ica.pem", ROOT, rootk, revoked=[ica.serial_number])
+
+
+def signed_der(tbs, ikey):
+    """The DER Certificate of a TBSCertificate signed with an EC key (ecdsa-with-SHA256)."""
+    sig = ikey.sign(tbs, ec.ECDSA(hashes.SHA256()))
+    alg = tlv(0x30, tlv(0x06, bytes.fromhex("2a8648ce3d040302")))
+    return tlv(0x30, tbs + alg + tlv(0x03, b"\x00" + sig))
+
+
+def signed(tbs, ikey):
+    return x509.load_der_x509_certificate(signed_der(tbs, ikey))
+
+
+def pem_of(der):
+    import base64
+    b = base64.b64encode(der).decode()
+    return ("-----BEGIN CERTIFICATE-----\n" + "\n".join(b[i:i + 64] for i in range(0, len(b), 64)) +
+            "\n-----END CERTIFICATE-----\n").encode()
+
+
+def tbs_items(tbs):
+    def parse(buf, off):
+        n = buf[off + 1]
+        if n < 0x80:
+            return off + 2, n
+        k = n & 0x7f
+        return off + 2 + k, int.from_bytes(buf[off + 2:off + 2 + k], "big")
+
+    body, _ = parse(tbs, 0)
+    items, off = [], body
+    while off < len(tbs):
+        start, n = parse(tbs, off)
+        items.append(tbs[off:start + n])
+        off = start + n
+    return items
+
+
+def tbs_without_version(tbs):
+    """The TBSCertificate as X.509 v1: no [0] version, no [3] extensions."""
+    return tlv(0x30, b"".join(i for i in tbs_items(tbs) if i[0] not in (0xa0, 0xa3)))
 
 
 def rebuild_tbs(tbs, ext_old, ext_new, delta):

@@ -4,6 +4,7 @@
  */
 #include "azure.h"
 
+#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,9 +62,17 @@ int rs_azure_hub_credentials(const struct rs_connstr *cs, rs_time at, int lifeti
 	}
 	/* The C SDK signs the unencoded resource URI for MQTT (mqtt_common.c); the service accepts it. */
 	token = given ? rs_strdup(given) : rs_sas_make(sr.data, rs_connstr_get(cs, "SharedAccessKey"), at + lifetime, NULL, err);
-	if (!token)
+	if (!token) {
+		if (given)
+			rs_fail(err, RS_ERR_NOMEM, "out of memory");
 		goto out;
-	*host = rs_strdup(gw && *gw ? gw : rs_connstr_get(cs, "HostName"));
+	}
+	if (!(*host = rs_strdup(gw && *gw ? gw : rs_connstr_get(cs, "HostName")))) { /* found by test_allocfail */
+		OPENSSL_cleanse(token, strlen(token));
+		free(token);
+		rs_fail(err, RS_ERR_NOMEM, "out of memory");
+		goto out;
+	}
 	*client_id = rs_buf_detach(&cid);
 	*username = rs_buf_detach(&user);
 	*sas = token;

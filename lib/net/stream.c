@@ -87,18 +87,28 @@ static int wait_ms(const struct rs_stream *s, int step_ms)
 	return left < step_ms ? (int)left : step_ms;
 }
 
-/* 1 ready, 0 timeout, -1 error. */
+/* 1 ready, 0 timeout, -1 error. With a clock, the wait is cut into slices of at most WAIT_SLICE_MS and the clock
+ * asked again after each: a caller stops a probe at once by making its clock jump past the deadline (a signal in
+ * the front end), without the library seeing signals. */
+#define WAIT_SLICE_MS 200
 static int wait_fd(const struct rs_stream *s, short events, int step_ms)
 {
 	struct pollfd p = { s->fd, events, 0 };
+	int64_t step_end = s->clock ? rs_stream_now(s) + step_ms : 0, left;
 	int ms = wait_ms(s, step_ms), n;
 
-	if (ms <= 0)
-		return 0;
-	do
-		n = poll(&p, 1, ms);
-	while (n < 0 && errno == EINTR);
-	return n;
+	while (ms > 0) {
+		do
+			n = poll(&p, 1, s->clock && ms > WAIT_SLICE_MS ? WAIT_SLICE_MS : ms);
+		while (n < 0 && errno == EINTR);
+		if (n != 0 || !s->clock)
+			return n;
+		left = step_end - rs_stream_now(s);
+		if (left <= 0)
+			return 0;
+		ms = wait_ms(s, left < step_ms ? (int)left : step_ms);
+	}
+	return 0;
 }
 
 static int connect_addr(struct rs_stream *s, const struct addrinfo *ai, int timeout_ms)

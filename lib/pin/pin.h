@@ -52,11 +52,44 @@ struct rs_pin_hit {
 	const char *text;        /* shown instead of the bytes at [at, end) when not NULL */
 };
 
-/* Where rules.c sends findings: returns -1 on a hard error. */
+struct rs_pin_context;
+
+/* A value assigned to a name ("fp" in `const char fp[] = "..."`, `#define FP "..."`, `"fingerprint": "..."`). */
+struct rs_pin_def {
+	char ident[64];
+	struct rs_pin_token tok; /* the digest; nbytes 0 for a placeholder written as text (tok.start/end: the text) */
+	int hint;                /* a name on its line says it is a pin */
+};
+
+/* A pinning API given a name as an argument. */
+struct rs_pin_call {
+	char ident[64];
+	const char *api;         /* static */
+	size_t at, end;          /* the call, from the API's name to its closing parenthesis */
+	int trust;               /* an API installing trust anchors (the name is a certificate's), not a pin */
+};
+
+/* The name the value at `at` of a text buffer is assigned to (rules.c's reading of definitions); 1 when found. */
+int rs_pin_name_at(const unsigned char *buf, size_t len, size_t at, char *out, size_t size);
+
+/*
+ * Where rules.c sends findings: returns -1 on a hard error. def and call (may be NULL: then a value assigned to a
+ * name is looked for in calls of the same buffer, on their lines) receive what pinscan.c joins across a tree.
+ */
 struct rs_pin_sink {
 	int (*add)(void *arg, const struct rs_pin_hit *hit);
 	void *arg;
+	int (*def)(void *arg, const struct rs_pin_def *d);
+	int (*call)(void *arg, const struct rs_pin_call *c);
 };
+
+/*
+ * Judges a digest t (or a text placeholder, nbytes 0) fed to api (NULL: none found), hint: a name on its line
+ * says it is a pin. Fills *h (positions from t; value points to thread-local storage until the next call) and
+ * appends the message to msg. Returns 1 for a finding, 0 for none, -1 out of memory.
+ */
+int rs_pin_judge_value(const struct rs_pin_context *pc, const struct rs_pin_token *t, const char *api, int hint,
+		       struct rs_pin_hit *h, struct rs_buf *msg);
 
 /* What the rules judge a buffer with. */
 struct rs_pin_context {

@@ -39,8 +39,33 @@ struct ignore {
 	char *rules;   /* " rule rule " or NULL for every rule */
 };
 
+/* A value assigned to a name, and a pinning API given a name: what the tree-wide join reads (pinscan_join). */
+struct pdef {
+	struct rs_pin_def d;
+	char *path;
+	long line, column;
+	char *text;
+	int used;
+	int anchor;              /* an embedded anchor's finding (hit), not a digest */
+	struct rs_pin_hit hit;   /* with message, value and text owned (hmsg, hval, htext) */
+	char *hmsg, *hval, *htext;
+};
+struct pcall {
+	struct rs_pin_call c;
+	char *path;
+	long line, column;
+	char *text;
+};
+struct names {
+	struct pdef *defs;
+	size_t ndefs, capdefs;
+	struct pcall *calls;
+	size_t ncalls, capcalls;
+};
+
 struct rs_pinscan {
 	const struct rs_catalog *cat;
+	struct names pending; /* definitions and calls of the files scanned since the last join */
 	struct rs_pin_context pc; /* the catalog, and the profile and time of the judgement */
 	struct rs_pin_finding *v;
 	size_t n, cap;
@@ -48,6 +73,8 @@ struct rs_pinscan {
 	size_t nign, capign;
 	size_t suppressed;
 	unsigned long long files, bytes;
+	struct rs_pin_skipped *skipped; /* files of a tree left unread, with the reason: never silent */
+	size_t nskipped, capskipped;
 	pthread_mutex_t lock;
 };
 
@@ -72,8 +99,56 @@ void rs_pinscan_set_migration(struct rs_pinscan *ps, const struct rs_profile *p,
 	ps->pc.timed = 1;
 }
 
+static void names_release(struct names *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->ndefs; i++) {
+		free(n->defs[i].path);
+		free(n->defs[i].text);
+		free(n->defs[i].hmsg);
+		free(n->defs[i].hval);
+		free(n->defs[i].htext);
+	}
+	for (i = 0; i < n->ncalls; i++) {
+		free(n->calls[i].path);
+		free(n->calls[i].text);
+	}
+	free(n->defs);
+	free(n->calls);
+	memset(n, 0, sizeof(*n));
+}
+
+/* Moves the definitions and calls of from to the end of to. */
+static int names_move(struct names *to, struct names *from)
+{
+	if (from->ndefs) {
+		struct pdef *v = realloc(to->defs, (to->ndefs + from->ndefs) * sizeof(*v));
+		if (!v)
+			return -1;
+		memcpy(v + to->ndefs, from->defs, from->ndefs * sizeof(*v));
+		to->defs = v;
+		to->ndefs += from->ndefs;
+		to->capdefs = to->ndefs;
+		from->ndefs = 0;
+	}
+	if (from->ncalls) {
+		struct pcall *v = realloc(to->calls, (to->ncalls + from->ncalls) * sizeof(*v));
+		if (!v)
+			return -1;
+		memcpy(v + to->ncalls, from->calls, from->ncalls * sizeof(*v));
+		to->calls = v;
+		to->ncalls += from->ncalls;
+		to->capcalls = to->ncalls;
+		from->ncalls = 0;
+	}
+	return 0;
+}
+
 static void finding_release(struct rs_pin_finding *f)
 {
+	free((char *)f->related_path);
+	free((char *)f->related_name);
 	free((char *)f->path);
 	free((char *)f->value);
 	free((char *)f->text);
@@ -96,6 +171,12 @@ void rs_pinscan_free(struct rs_pinscan *ps)
 	}
 	free(ps->ign);
 	free(ps->v);
+	for (i = 0; i < ps->nskipped; i++) {
+		free(ps->skipped[i].path);
+		free(ps->skipped[i].reason);
+	}
+	free(ps->skipped);
+	names_release(&ps->pending);
 	pthread_mutex_destroy(&ps->lock);
 	free(ps);
 }
@@ -264,6 +345,7 @@ struct filescan {
 	struct rs_pin_finding *v;
 	size_t n, cap;
 	size_t suppressed;
+	struct names names; /* values passed by name and the calls that take names */
 };
 
 static long line_of(struct filescan *f, size_t at, long *column)
@@ -355,6 +437,266 @@ static int file_add(void *arg, const struct rs_pin_hit *h)
 		return -1;
 	}
 	f->n++;
+	return 0;
+}
+
+static int file_def(void *arg, const struct rs_pin_def *d)
+{
+	struct filescan *f = arg;
+	struct names *n = &f->names;
+	struct pdef *p;
+
+	if (n->ndefs == n->capdefs) {
+		size_t cap = n->capdefs ? n->capdefs * 2 : 8;
+		struct pdef *v = realloc(n->defs, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		n->defs = v;
+		n->capdefs = cap;
+	}
+	p = &n->defs[n->ndefs];
+	memset(p, 0, sizeof(*p));
+	p->d = *d;
+	p->line = line_of(f, d->tok.start, &p->column);
+	p->path = rs_strdup(f->path);
+	p->text = snippet(f->buf, d->tok.start, d->tok.end);
+	if (!p->path || !p->text) {
+		free(p->path);
+		free(p->text);
+		return -1;
+	}
+	n->ndefs++;
+	return 0;
+}
+
+/* An embedded intermediate or leaf assigned to a name in a text file: a definition the anchor-installing calls
+ * of the tree may take; otherwise reported where it is. */
+static int anchor_add(void *arg, const struct rs_pin_hit *h)
+{
+	struct filescan *f = arg;
+	struct rs_pin_def d;
+	struct pdef *p;
+
+	memset(&d, 0, sizeof(d));
+	if (f->binary || !rs_pin_name_at(f->buf, f->len, h->at, d.ident, sizeof(d.ident)))
+		return file_add(arg, h);
+	d.tok.start = h->at;
+	d.tok.end = h->end;
+	if (file_def(arg, &d) < 0)
+		return -1;
+	p = &f->names.defs[f->names.ndefs - 1];
+	p->anchor = 1;
+	p->hit = *h;
+	p->hmsg = rs_strdup(h->message);
+	p->hval = rs_strdup(h->value ? h->value : "");
+	p->htext = rs_strdup(h->text ? h->text : "");
+	if (!p->hmsg || !p->hval || !p->htext)
+		return -1;
+	p->hit.message = p->hmsg;
+	p->hit.value = p->hval;
+	p->hit.text = p->htext;
+	free(p->text);
+	p->text = snippet((const unsigned char *)p->htext, 0, strlen(p->htext));
+	return p->text ? 0 : -1;
+}
+
+static int file_call(void *arg, const struct rs_pin_call *c)
+{
+	struct filescan *f = arg;
+	struct names *n = &f->names;
+	struct pcall *p;
+
+	if (n->ncalls == n->capcalls) {
+		size_t cap = n->capcalls ? n->capcalls * 2 : 8;
+		struct pcall *v = realloc(n->calls, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		n->calls = v;
+		n->capcalls = cap;
+	}
+	p = &n->calls[n->ncalls];
+	memset(p, 0, sizeof(*p));
+	p->c = *c;
+	p->line = line_of(f, c->at, &p->column);
+	p->path = rs_strdup(f->path);
+	p->text = snippet(f->buf, c->at, c->end + 1 <= f->len ? c->end + 1 : f->len);
+	if (!p->path || !p->text) {
+		free(p->path);
+		free(p->text);
+		return -1;
+	}
+	n->ncalls++;
+	return 0;
+}
+
+/* ---- values passed by name, joined across the files of a scan ---- */
+
+static int cmp_findings(const void *a, const void *b);
+
+static int cmp_defs(const void *a, const void *b)
+{
+	const struct pdef *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	return c ? c : x->d.tok.start < y->d.tok.start ? -1 : x->d.tok.start > y->d.tok.start;
+}
+
+static int cmp_calls(const void *a, const void *b)
+{
+	const struct pcall *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	if (c)
+		return c;
+	if (x->c.at != y->c.at)
+		return x->c.at < y->c.at ? -1 : 1;
+	return strcmp(x->c.ident, y->c.ident);
+}
+
+/* Length of the directory part of a path ("a/b/c.h": 4), 0 for none. */
+static size_t dir_len(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? (size_t)(s - path) + 1 : 0;
+}
+
+/* The definition of a call's name: in the call's file first, then its directory, then anywhere in the tree. */
+static struct pdef *def_for(struct names *n, const struct pcall *call)
+{
+	struct pdef *best = NULL;
+	int rank = 0, r;
+	size_t i;
+
+	for (i = 0; i < n->ndefs; i++) {
+		struct pdef *d = &n->defs[i];
+		if (d->anchor != call->c.trust || strcmp(d->d.ident, call->c.ident))
+			continue;
+		r = !strcmp(d->path, call->path) ? 3
+		    : dir_len(d->path) == dir_len(call->path) && !strncmp(d->path, call->path, dir_len(d->path)) ? 2 : 1;
+		if (r > rank) {
+			best = d;
+			rank = r;
+		}
+	}
+	return best;
+}
+
+/* Appends one finding made by the join: at the call (at its file's path) or, unused, at the definition. */
+static int join_add(struct rs_pinscan *ps, const struct rs_pin_hit *h, const char *path, long line, long column,
+		    long long offset, const char *text, const struct pdef *rel)
+{
+	struct rs_pin_finding *r;
+
+	if (ignored(ps, path, h->rule, h->value)) {
+		ps->suppressed++;
+		return 0;
+	}
+	if (ps->n == ps->cap) {
+		size_t cap = ps->cap ? ps->cap * 2 : 64;
+		struct rs_pin_finding *v = realloc(ps->v, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		ps->v = v;
+		ps->cap = cap;
+	}
+	r = &ps->v[ps->n];
+	memset(r, 0, sizeof(*r));
+	r->rule = rs_pin_rule_find(h->rule);
+	r->kind = h->kind;
+	r->severity = h->severity;
+	r->confidence = h->confidence;
+	r->offset = offset;
+	r->line = line;
+	r->column = column;
+	r->algorithm = h->algorithm ? h->algorithm : "";
+	r->known = h->known;
+	r->api = h->api ? h->api : "";
+	r->path = rs_strdup(path);
+	r->value = rs_strdup(h->value ? h->value : "");
+	r->text = rs_strdup(text);
+	r->message = rs_strdup(h->message);
+	if (rel) {
+		r->related_path = rs_strdup(rel->path);
+		r->related_name = rs_strdup(rel->d.ident);
+		r->related_line = rel->line;
+		r->related_column = rel->column;
+		r->related_offset = (long long)rel->d.tok.start;
+	}
+	if (!r->rule || !r->path || !r->value || !r->text || !r->message ||
+	    (rel && (!r->related_path || !r->related_name))) {
+		finding_release(r);
+		return -1;
+	}
+	ps->n++;
+	return 0;
+}
+
+/*
+ * Joins the pending definitions with the calls: a value reaching a pinning API through a name is judged with that
+ * API and reported at the call, its definition the related location; a definition no call takes is judged as a
+ * value fed to nothing, at its place. Sorted first, so the result does not depend on the order files were read in.
+ */
+static int pinscan_join(struct rs_pinscan *ps, struct rs_error *err)
+{
+	struct names *n = &ps->pending;
+	size_t i;
+	int rv = 0;
+
+	if (n->ndefs > 1)
+		qsort(n->defs, n->ndefs, sizeof(*n->defs), cmp_defs);
+	if (n->ncalls > 1)
+		qsort(n->calls, n->ncalls, sizeof(*n->calls), cmp_calls);
+	for (i = 0; i < n->ncalls && rv == 0; i++) {
+		const struct pcall *call = &n->calls[i];
+		struct pdef *d = def_for(n, call);
+		struct rs_pin_hit h;
+		struct rs_buf msg = RS_BUF_INIT;
+		int r;
+		if (!d)
+			continue;
+		d->used = 1;
+		if (d->anchor) {
+			const char *base = strrchr(d->path, '/');
+			h = d->hit;
+			h.api = call->c.api;
+			rs_buf_addf(&msg, "%s (installed by %s as %s, defined in %s line %ld)", d->hit.message, call->c.api,
+				    d->d.ident, base ? base + 1 : d->path, d->line);
+			h.message = msg.data;
+			r = msg.data ? join_add(ps, &h, call->path, call->line, call->column, (long long)call->c.at, call->text, d)
+				     : -1;
+		} else if ((r = rs_pin_judge_value(&ps->pc, &d->d.tok, call->c.api, 0, &h, &msg)) > 0) {
+			const char *base = strrchr(d->path, '/');
+			rs_buf_addf(&msg, " (passed as %s, defined in %s line %ld)", d->d.ident, base ? base + 1 : d->path,
+				    d->line);
+			h.message = msg.data;
+			r = msg.data ? join_add(ps, &h, call->path, call->line, call->column, (long long)call->c.at, call->text, d)
+				     : -1;
+		}
+		rs_buf_release(&msg);
+		rv = r < 0 ? -1 : 0;
+	}
+	for (i = 0; i < n->ndefs && rv == 0; i++) {
+		const struct pdef *d = &n->defs[i];
+		struct rs_pin_hit h;
+		struct rs_buf msg = RS_BUF_INIT;
+		int r;
+		if (d->used)
+			continue;
+		if (d->anchor)
+			r = join_add(ps, &d->hit, d->path, d->line, d->column, (long long)d->d.tok.start, d->text, NULL);
+		else if ((r = rs_pin_judge_value(&ps->pc, &d->d.tok, NULL, d->d.hint, &h, &msg)) > 0) {
+			h.message = msg.data;
+			r = join_add(ps, &h, d->path, d->line, d->column, (long long)d->d.tok.start, d->text, NULL);
+		}
+		rs_buf_release(&msg);
+		rv = r < 0 ? -1 : 0;
+	}
+	names_release(n);
+	if (rv < 0)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	if (ps->n > 1)
+		qsort(ps->v, ps->n, sizeof(*ps->v), cmp_findings);
 	return 0;
 }
 
@@ -676,9 +1018,10 @@ static int archive_member(void *arg, const char *name, const unsigned char *buf,
 	sub.buf = buf;
 	sub.len = len;
 	rv = scan_plain(&sub, ia->err);
-	if (rv == 0 && adopt(ia->f, &sub) < 0)
+	if (rv == 0 && (adopt(ia->f, &sub) < 0 || names_move(&ia->f->names, &sub.names) < 0))
 		rv = rs_fail(ia->err, RS_ERR_NOMEM, "out of memory");
 	free(sub.v);
+	names_release(&sub.names);
 	return rv;
 }
 
@@ -730,7 +1073,7 @@ static int scan_bytes(struct filescan *f, struct rs_error *err)
 
 static int scan_plain(struct filescan *f, struct rs_error *err)
 {
-	struct rs_pin_sink sink = { file_add, f };
+	struct rs_pin_sink sink = { file_add, f, file_def, file_call }, asink = { anchor_add, f, NULL, NULL };
 	struct rs_pin_context pc = f->ps->pc;
 	struct rs_anchorset *set;
 	struct rs_scan_opts so;
@@ -746,7 +1089,7 @@ static int scan_plain(struct filescan *f, struct rs_error *err)
 	memset(&so, 0, sizeof(so));
 	if (rs_anchorset_scan_mem(set, f->buf, f->len, f->path, &so, err) < 0 ||
 	    (pc.store = rs_pin_rules_store(&pc, set, &sink, err)) < 0 ||
-	    rs_pin_rules_anchors(&pc, set, f->len, &sink) < 0) {
+	    rs_pin_rules_anchors(&pc, set, f->len, &asink) < 0) {
 		rs_anchorset_free(set);
 		return err && err->code != RS_ERR_NONE ? -1 : rs_fail(err, RS_ERR_NOMEM, "out of memory");
 	}
@@ -793,6 +1136,8 @@ static int merge(struct rs_pinscan *ps, struct filescan *f)
 		ps->n += f->n;
 		f->n = 0;
 	}
+	if (rv == 0)
+		rv = names_move(&ps->pending, &f->names);
 	ps->suppressed += f->suppressed;
 	ps->files++;
 	ps->bytes += f->len;
@@ -807,6 +1152,7 @@ static void filescan_release(struct filescan *f)
 	for (i = 0; i < f->n; i++)
 		finding_release(&f->v[i]);
 	free(f->v);
+	names_release(&f->names);
 }
 
 int rs_pinscan_mem(struct rs_pinscan *ps, const unsigned char *buf, size_t len, const char *name,
@@ -826,6 +1172,8 @@ int rs_pinscan_mem(struct rs_pinscan *ps, const unsigned char *buf, size_t len, 
 	if (rv == 0 && merge(ps, &f) < 0)
 		rv = rs_fail(err, RS_ERR_NOMEM, "out of memory");
 	filescan_release(&f);
+	if (rv == 0)
+		rv = pinscan_join(ps, err);
 	if (rv == 0 && ps->n > 1)
 		qsort(ps->v, ps->n, sizeof(*ps->v), cmp_findings);
 	return rv;
@@ -860,6 +1208,36 @@ static int add_path(struct work *w, const char *path)
 	return 0;
 }
 
+/* Lists a file of a tree that is not read, and why (the caller holds the lock when workers run); -1: memory. */
+static int add_skipped(struct rs_pinscan *ps, const char *path, const char *reason)
+{
+	struct rs_pin_skipped *v = ps->skipped, *e;
+
+	if (ps->nskipped == ps->capskipped) {
+		size_t cap = ps->capskipped ? ps->capskipped * 2 : 16;
+		if (!(v = realloc(ps->skipped, cap * sizeof(*v))))
+			return -1;
+		ps->skipped = v;
+		ps->capskipped = cap;
+	}
+	e = &ps->skipped[ps->nskipped];
+	e->path = rs_strdup(path);
+	e->reason = rs_strdup(reason);
+	if (!e->path || !e->reason) {
+		free(e->path);
+		free(e->reason);
+		return -1;
+	}
+	ps->nskipped++;
+	return 0;
+}
+
+size_t rs_pinscan_skipped_count(const struct rs_pinscan *ps) { return ps->nskipped; }
+const struct rs_pin_skipped *rs_pinscan_skipped_at(const struct rs_pinscan *ps, size_t i)
+{
+	return i < ps->nskipped ? &ps->skipped[i] : NULL;
+}
+
 static int skip_dir(const char *dir, const char *name)
 {
 	static const char *const names[] = { ".git", ".hg", ".svn", ".bzr", "node_modules", "__pycache__", ".pio",
@@ -892,8 +1270,13 @@ static int walk(struct work *w, const char *path, int depth, struct rs_error *er
 
 	if (depth > MAX_DEPTH)
 		return 0;
-	if (!(d = opendir(path)))
-		return depth == 0 ? rs_fail(err, RS_ERR_IO, "cannot read '%s': %s", path, strerror(errno)) : 0;
+	if (!(d = opendir(path))) {
+		char why[200];
+		if (depth == 0)
+			return rs_fail(err, RS_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+		snprintf(why, sizeof(why), "cannot read the directory: %s", strerror(errno));
+		return add_skipped(w->ps, path, why) < 0 ? rs_fail(err, RS_ERR_NOMEM, "out of memory") : 0;
+	}
 	while ((e = readdir(d)) != NULL) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
@@ -921,12 +1304,16 @@ static int walk(struct work *w, const char *path, int depth, struct rs_error *er
 			rv = -1;
 			break;
 		}
-		if (lstat(child.data, &st) == 0) {
-			if (S_ISDIR(st.st_mode) && !skip_dir(path, names[i]))
-				rv = walk(w, child.data, depth + 1, err);
-			else if (S_ISREG(st.st_mode) && strcmp(names[i], ".rootshiftignore"))
-				rv = add_path(w, child.data);
-		}
+		if (lstat(child.data, &st) < 0)
+			rv = add_skipped(w->ps, child.data, strerror(errno));
+		else if (S_ISDIR(st.st_mode) && !skip_dir(path, names[i]))
+			rv = walk(w, child.data, depth + 1, err);
+		else if (S_ISREG(st.st_mode) && strcmp(names[i], ".rootshiftignore"))
+			rv = add_path(w, child.data);
+		else if (S_ISLNK(st.st_mode))
+			rv = add_skipped(w->ps, child.data, "a symbolic link (links inside a tree are not followed)");
+		else if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+			rv = add_skipped(w->ps, child.data, "a special file (device, socket or pipe)");
 		rs_buf_release(&child);
 	}
 	for (i = 0; i < n; i++)
@@ -937,7 +1324,7 @@ static int walk(struct work *w, const char *path, int depth, struct rs_error *er
 	return rv;
 }
 
-/* Reads (small) or maps (large) a file; *mapped tells which. */
+/* Reads (small) or maps (large) a file; *mapped tells which. A file over max is RS_ERR_LIMIT. */
 static int open_file(const char *path, unsigned long long max, struct rs_buf *small, const unsigned char **data,
 		     size_t *len, int *mapped, struct rs_error *err)
 {
@@ -952,9 +1339,13 @@ static int open_file(const char *path, unsigned long long max, struct rs_buf *sm
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		if (fd >= 0)
 			close(fd);
-		return rs_fail(err, RS_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+		return rs_fail(err, RS_ERR_IO, "cannot read: %s", strerror(errno));
 	}
-	if ((unsigned long long)st.st_size > max || st.st_size == 0) {
+	if ((unsigned long long)st.st_size > max) {
+		close(fd);
+		return rs_fail(err, RS_ERR_LIMIT, "larger than %llu bytes", max);
+	}
+	if (st.st_size == 0) {
 		close(fd);
 		return 0;
 	}
@@ -962,7 +1353,7 @@ static int open_file(const char *path, unsigned long long max, struct rs_buf *sm
 		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | POPULATE, fd, 0);
 		close(fd);
 		if (m == MAP_FAILED)
-			return rs_fail(err, RS_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+			return rs_fail(err, RS_ERR_IO, "cannot read: %s", strerror(errno));
 		*data = m;
 		*len = (size_t)st.st_size;
 		*mapped = 1;
@@ -1024,10 +1415,14 @@ static void *worker(void *arg)
 			break;
 		memset(&err, 0, sizeof(err));
 		if (scan_one(w, w->paths[i], &small, &err) < 0) {
-			/* a file that vanished or cannot be read inside a tree is skipped; memory is a hard error */
-			if (err.code == RS_ERR_IO)
-				continue;
+			/* a file that vanished, cannot be read or is too large inside a tree is skipped and listed;
+			 * memory is a hard error */
 			pthread_mutex_lock(&w->ps->lock);
+			if ((err.code == RS_ERR_IO || err.code == RS_ERR_LIMIT) &&
+			    add_skipped(w->ps, w->paths[i], err.message) == 0) {
+				pthread_mutex_unlock(&w->ps->lock);
+				continue;
+			}
 			if (!w->failed) {
 				w->failed = 1;
 				w->err = err;
@@ -1116,13 +1511,21 @@ int rs_pinscan_path(struct rs_pinscan *ps, const char *path, const struct rs_pin
 		struct rs_buf small = RS_BUF_INIT;
 		rv = scan_one(&w, path, &small, err);
 		rs_buf_release(&small);
+		if (rv < 0 && err && (err->code == RS_ERR_IO || err->code == RS_ERR_LIMIT)) {
+			char why[sizeof(err->message)];
+			snprintf(why, sizeof(why), "%s", err->message);
+			rs_fail(err, err->code, "cannot read '%s': %s", path, why);
+		}
 		if (rv < 0)
 			goto out;
 	}
+	if (pinscan_join(ps, err) < 0)
+		goto out;
 	if (ps->n > 1)
 		qsort(ps->v, ps->n, sizeof(*ps->v), cmp_findings);
 	rv = 0;
 out:
+	names_release(&ps->pending);
 	for (i = 0; i < w.n; i++)
 		free(w.paths[i]);
 	free(w.paths);

@@ -84,8 +84,9 @@ struct occ {
 };
 
 /* The families of whole[]: each rule's needles, in its own order, start at wbase[family]. */
-enum { W_PLACEHOLDER, W_NAME, W_GETTER, W_OFF, W_ROOT, W_FAMILIES };
+enum { W_PLACEHOLDER, W_NAME, W_GETTER, W_OFF, W_ROOT, W_API, W_PHWORD, W_TRUST, W_PUBKEY, W_COMMON, W_FAMILIES };
 static size_t wbase[W_FAMILIES];
+static struct rs_needles whole; /* every family's needles but W_COMMON's, searched in one pass */
 
 struct ctx {
 	const struct rs_catalog *cat;
@@ -98,6 +99,7 @@ struct ctx {
 	int digests; /* the file computes certificate digests (-1: not looked yet): a memcmp near a value compares them */
 	const struct rs_pin_sink *sink;
 	struct occ *occ; /* where each of whole[] occurs in buf, found in one pass */
+	size_t ndefs;    /* values defined by name so far */
 };
 
 static int word_char(unsigned char c)
@@ -202,16 +204,48 @@ static const struct api apis[] = {
 	{ "begin(", "HTTPClient::begin" },
 	{ "memcmp", "memcmp of a certificate digest" },
 	{ "mbedtls_ssl_conf_verify", "mbedtls_ssl_conf_verify callback" },
+	{ "PublicKey", "BearSSL::PublicKey (for setKnownKey)" },
 };
 
 static int computes_digests(const unsigned char *buf, size_t len);
 
-/* Whether API i, found at p, plausibly takes a fingerprint there. */
-static int api_fits(const struct ctx *c, size_t i, size_t at)
+/* The pinning APIs whose arguments may be names of values (the calls pinscan.c joins with definitions). */
+static const struct api call_apis[] = {
+	{ "setFingerprint", "WiFiClientSecure::setFingerprint" },
+	{ "setKnownKey", "BearSSL::WiFiClientSecure::setKnownKey" },
+	{ "CURLOPT_PINNEDPUBLICKEY", "CURLOPT_PINNEDPUBLICKEY" },
+	{ "pinnedpubkey", "curl --pinnedpubkey" },
+	{ "PublicKey", "BearSSL::PublicKey (for setKnownKey)" },
+};
+
+/*
+ * Common words (`v.begin()`, memcmp) cost the one pass more than they give: they are looked for (rs_pin_find) only in
+ * a file that defines a value by name or calls another pinning or trust API.
+ */
+static const struct api common_apis[] = {
+	{ ".verify(", "WiFiClientSecure::verify" },
+	{ "begin(", "HTTPClient::begin" },
+	{ "memcmp", "memcmp of a certificate digest" },
+};
+
+/* APIs that install trust anchors: a certificate given to one by name is joined with its definition (pinscan.c). */
+static const struct api trust_apis[] = {
+	{ "setTrustAnchors", "BearSSL::WiFiClientSecure::setTrustAnchors" },
+	{ "setCACert", "WiFiClientSecure::setCACert" },
+	{ "X509List(", "BearSSL::X509List" },
+	{ "mbedtls_x509_crt_parse", "mbedtls_x509_crt_parse" },
+	{ ".cert_pem", "esp_http_client_config_t.cert_pem" },
+};
+
+/* Whether the API of needle, found at at, plausibly takes a fingerprint there. */
+static int api_fits(const struct ctx *c, const char *needle, size_t at)
 {
-	if (!strcmp(apis[i].needle, "begin("))
-		return find(c, at, line_end(c, at), "http") != NULL; /* HTTPClient::begin(url, fingerprint) */
-	if (!strcmp(apis[i].needle, "memcmp")) {
+	if (!strcmp(needle, "begin("))
+		/* HTTPClient::begin(url, fingerprint), `https.begin(*client,\n url,\n fp)`: http on its lines */
+		return find(c, line_start(c, at), lines_down(c, at, 2), "http") != NULL;
+	if (!strcmp(needle, "PublicKey")) /* a key for setKnownKey, not one that checks signatures */
+		return find(c, 0, c->len, "setKnownKey") != NULL;
+	if (!strcmp(needle, "memcmp")) {
 		if (c->digests < 0)
 			((struct ctx *)c)->digests = computes_digests(c->buf, c->len);
 		return c->digests;
@@ -226,9 +260,56 @@ static const char *api_in(const struct ctx *c, size_t from, size_t to)
 	size_t i;
 
 	for (i = 0; i < RS_ARRAY_LEN(apis); i++)
-		if ((p = find(c, from, to, apis[i].needle)) != NULL && api_fits(c, i, (size_t)(p - c->buf)))
+		if ((p = find(c, from, to, apis[i].needle)) != NULL && api_fits(c, apis[i].needle, (size_t)(p - c->buf)))
 			return apis[i].name;
 	return NULL;
+}
+
+/* A word at [i, e) copied into out when it is an identifier that fits. */
+static int copy_ident(const struct ctx *c, size_t i, size_t e, char *out, size_t size)
+{
+	if (e == i || e - i >= size || isdigit(c->buf[i]))
+		return 0;
+	memcpy(out, c->buf + i, e - i);
+	out[e - i] = '\0';
+	return 1;
+}
+
+/*
+ * The name a value on the line of `at` gets without '=': `#define NAME value` (C, C++, also continued from the
+ * line above), or a key at the start of the line, `"key": value` (JSON), `key: value` (YAML).
+ */
+static int defined_ident(const struct ctx *c, size_t at, char *out, size_t size)
+{
+	size_t ls = line_start(c, at), i, e;
+
+	if (ls > 1 && c->buf[ls - 2] == '\\') /* the continuation of a #define */
+		ls = line_start(c, ls - 2);
+	for (i = ls; i < at && (c->buf[i] == ' ' || c->buf[i] == '\t'); i++)
+		;
+	if (at - i > 7 && !memcmp(c->buf + i, "#define", 7)) {
+		for (i += 7; i < at && (c->buf[i] == ' ' || c->buf[i] == '\t'); i++)
+			;
+		for (e = i; e < at && word_char(c->buf[e]); e++)
+			;
+		return copy_ident(c, i, e, out, size);
+	}
+	if (i < at && (c->buf[i] == '"' || c->buf[i] == '\''))
+		i++;
+	for (e = i; e < at && (word_char(c->buf[e]) || c->buf[e] == '-' || c->buf[e] == '.'); e++)
+		;
+	if (e == i)
+		return 0;
+	{
+		size_t k = e;
+		if (k < at && (c->buf[k] == '"' || c->buf[k] == '\''))
+			k++;
+		while (k < at && (c->buf[k] == ' ' || c->buf[k] == '\t'))
+			k++;
+		if (k >= at || c->buf[k] != ':')
+			return 0;
+	}
+	return copy_ident(c, i, e, out, size);
 }
 
 /* The identifier a value at `at` is assigned to ("fp" in `const char fp[] = "..."`), copied into out. */
@@ -236,6 +317,9 @@ static int assigned_ident(const struct ctx *c, size_t at, char *out, size_t size
 {
 	static const char *const attrs[] = { "PROGMEM", "ICACHE_RODATA_ATTR", "DRAM_ATTR", "RODATA_ATTR", "const" };
 	size_t from = lines_up(c, at, 3), i = at, e, k;
+
+	if (defined_ident(c, at, out, size))
+		return 1;
 
 	while (i > from && c->buf[i - 1] != '=' && c->buf[i - 1] != ';' && c->buf[i - 1] != '}')
 		i--;
@@ -268,11 +352,17 @@ static int assigned_ident(const struct ctx *c, size_t at, char *out, size_t size
 				i--;
 		}
 	}
-	if (e == i || e - i >= size || isdigit(c->buf[i]))
-		return 0;
-	memcpy(out, c->buf + i, e - i);
-	out[e - i] = '\0';
-	return 1;
+	return copy_ident(c, i, e, out, size);
+}
+
+int rs_pin_name_at(const unsigned char *buf, size_t len, size_t at, char *out, size_t size)
+{
+	struct ctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.buf = buf;
+	c.len = len;
+	return at < len && assigned_ident(&c, at, out, size);
 }
 
 /* The API that a variable is passed to anywhere in the buffer, or NULL: the lines where the name occurs as a word. */
@@ -421,36 +511,51 @@ enum rs_severity rs_pin_judge_known(const struct rs_pin_context *pc, const struc
 	return RS_SEV_WARNING;
 }
 
-static int judge_token(const struct ctx *c, const struct rs_pin_token *t)
+int rs_pin_judge_value(const struct rs_pin_context *pc, const struct rs_pin_token *t, const char *api, int hint,
+		       struct rs_pin_hit *hp, struct rs_buf *msg)
 {
-	char hex[65];
+	static _Thread_local char hex[65];
 	const struct rs_known *k = NULL, *actual = NULL;
-	const char *alias = NULL, *documented = NULL, *api, *alg;
+	const char *alias = NULL, *documented = NULL, *alg;
 	struct rs_pin_hit h;
-	struct rs_buf msg = RS_BUF_INIT;
-	int b64 = !strcmp(t->notation, "base64"), rv;
+	int b64 = !strcmp(t->notation, "base64") || !strcmp(t->notation, "pubkey");
 
+	memset(&h, 0, sizeof(h));
+	h.at = t->start;
+	h.end = t->end;
+	if (!t->nbytes) { /* a placeholder written as text, reached through a name */
+		if (!api)
+			return 0;
+		h.rule = "pin-placeholder";
+		h.kind = "placeholder";
+		h.severity = RS_SEV_WARNING;
+		h.confidence = "high";
+		h.value = "";
+		h.algorithm = "";
+		h.api = api;
+		rs_buf_addf(msg, "placeholder fed to %s: whatever replaces it is a pin that breaks at the next rotation; "
+			    "verify against the roots instead", api);
+		h.message = msg->data;
+		*hp = h;
+		return msg->data ? 1 : -1;
+	}
 	rs_hex_encode(t->bytes, t->nbytes, hex);
 	if (t->nbytes == 20) {
 		alg = "sha1";
-		if (!(alias = rs_catalog_alias(c->cat, hex, &documented, &actual)))
-			k = rs_catalog_by_sha1(c->cat, hex);
-	} else if (b64 || !(k = rs_catalog_by_sha256(c->cat, hex))) {
+		if (!(alias = rs_catalog_alias(pc->cat, hex, &documented, &actual)))
+			k = rs_catalog_by_sha1(pc->cat, hex);
+	} else if (b64 || !(k = rs_catalog_by_sha256(pc->cat, hex))) {
 		alg = "spki-sha256";
-		if (!(k = rs_catalog_by_spki(c->cat, hex, NULL)) && !b64)
+		if (!(k = rs_catalog_by_spki(pc->cat, hex, NULL)) && !b64)
 			alg = "sha256";
 	} else {
 		alg = "sha256";
 	}
-	api = feeding_api(c, t);
-	if (!api && c->pc->store)
+	if (!api && pc->store)
 		return 0; /* a CA store's comments: "# SHA256 Fingerprint: ..." before each root */
-	if (!api && b64)
+	if (!api && b64 && strcmp(t->notation, "pubkey"))
 		api = "sha256/ pin";
-	memset(&h, 0, sizeof(h));
 	h.kind = b64 ? "spki-pin" : "fingerprint";
-	h.at = t->start;
-	h.end = t->end;
 	h.value = hex;
 	h.algorithm = alg;
 	h.api = api ? api : "";
@@ -459,7 +564,7 @@ static int judge_token(const struct ctx *c, const struct rs_pin_token *t)
 		h.rule = "pin-alias";
 		h.severity = RS_SEV_ERROR;
 		h.known = actual;
-		rs_buf_addf(&msg, "SHA-1 thumbprint documented as \"%s\" is really %s's%s%s: the pin matches a "
+		rs_buf_addf(msg, "SHA-1 thumbprint documented as \"%s\" is really %s's%s%s: the pin matches a "
 			    "certificate nobody meant and no chain Azure serves; remove it and trust the roots",
 			    documented ? documented : "another certificate",
 			    actual ? rs_known_name(actual) : "another certificate", api ? ", fed to " : "", api ? api : "");
@@ -467,40 +572,85 @@ static int judge_token(const struct ctx *c, const struct rs_pin_token *t)
 		h.known = k;
 		h.rule = rs_known_kind(k) == RS_KIND_ROOT ? "pin-root"
 			 : rs_known_kind(k) == RS_KIND_LEAF ? "pin-leaf" : "pin-intermediate";
-		rs_buf_addf(&msg, "%s of %s %s%s%s: ", alg, kind_word(k), rs_known_name(k), api ? ", fed to " : "",
+		rs_buf_addf(msg, "%s of %s %s%s%s: ", alg, kind_word(k), rs_known_name(k), api ? ", fed to " : "",
 			    api ? api : "");
-		h.severity = rs_pin_judge_known(c->pc, k, &msg);
+		h.severity = rs_pin_judge_known(pc, k, msg);
 		if (rs_known_kind(k) == RS_KIND_ROOT && h.severity == RS_SEV_INFO)
-			rs_buf_addstr(&msg, "; keep the old and the new root in the list during a migration");
+			rs_buf_addstr(msg, "; keep the old and the new root in the list during a migration");
 		else
-			rs_buf_addstr(&msg, "; verify against the roots (DigiCert Global Root G2, Microsoft RSA Root CA "
+			rs_buf_addstr(msg, "; verify against the roots (DigiCert Global Root G2, Microsoft RSA Root CA "
 				      "2017) instead of pinning one certificate");
 	} else if (api && all_same(t->bytes, t->nbytes)) {
 		h.rule = "pin-placeholder";
 		h.kind = "placeholder";
 		h.severity = RS_SEV_WARNING;
 		h.confidence = "medium";
-		rs_buf_addf(&msg, "placeholder %s fed to %s: whatever replaces it is a pin that breaks at the next "
+		rs_buf_addf(msg, "placeholder %s fed to %s: whatever replaces it is a pin that breaks at the next "
 			    "rotation; verify against the roots instead", alg, api);
 	} else if (api) {
 		h.rule = "pin-unknown";
 		h.severity = RS_SEV_ERROR;
 		h.confidence = "medium";
-		rs_buf_addf(&msg, "unknown %s fed to %s: a pin on one certificate or key (most often the server's), "
+		rs_buf_addf(msg, "unknown %s fed to %s: a pin on one certificate or key (most often the server's), "
 			    "which breaks when it is renewed; verify against the roots instead", alg, api);
-	} else if (!all_same(t->bytes, t->nbytes) && pin_hint(c, t->start)) {
+	} else if (!all_same(t->bytes, t->nbytes) && hint) {
 		h.rule = "pin-unknown";
 		h.severity = RS_SEV_WARNING;
 		h.confidence = "low";
-		rs_buf_addf(&msg, "unknown %s named like a pin: if it is compared with a certificate or key it breaks "
+		rs_buf_addf(msg, "unknown %s named like a pin: if it is compared with a certificate or key it breaks "
 			    "when that is renewed; verify against the roots instead", alg);
 	} else {
 		return 0;
 	}
-	if (!msg.data)
-		return -1;
-	h.message = msg.data;
-	rv = emit(c, &h);
+	h.message = msg->data;
+	*hp = h;
+	return msg->data ? 1 : -1;
+}
+
+/* A name that says its value is a pin or a digest to compare ("pinned_sha256", "SERVER_FP", "expected_root"). */
+static int pinlike_name(const char *ident)
+{
+	static const char *const words[] = { "pin", "fp", "finger", "thumb", "hash", "sha", "digest", "cert", "expect",
+					     "root", "trust", "key" };
+	char low[64];
+	size_t i;
+
+	for (i = 0; ident[i] && i + 1 < sizeof(low); i++)
+		low[i] = (char)tolower((unsigned char)ident[i]);
+	low[i] = '\0';
+	for (i = 0; i < RS_ARRAY_LEN(words); i++)
+		if (strstr(low, words[i]))
+			return 1;
+	return 0;
+}
+
+static int judge_token(const struct ctx *c, const struct rs_pin_token *t)
+{
+	struct rs_pin_hit h;
+	struct rs_buf msg = RS_BUF_INIT;
+	const char *api = c->sink->def ? api_in(c, lines_up(c, t->start, 1), line_end(c, t->end)) : feeding_api(c, t);
+	int rv;
+
+	if (!api && c->pc->store)
+		return 0; /* a CA store's comments */
+	if (!api && !c->binary && c->sink->def) {
+		struct rs_pin_def d;
+		memset(&d, 0, sizeof(d));
+		if (assigned_ident(c, t->start, d.ident, sizeof(d.ident))) {
+			/* passed by name: pinscan.c joins it with the calls of the tree, and judges it there */
+			char hex[65];
+			d.tok = *t;
+			d.hint = pin_hint(c, t->start);
+			rs_hex_encode(t->bytes, t->nbytes, hex);
+			if (d.hint || pinlike_name(d.ident) || (t->nbytes == 20 ? rs_catalog_by_sha1(c->cat, hex) != NULL
+					: rs_catalog_by_sha256(c->cat, hex) || rs_catalog_by_spki(c->cat, hex, NULL)))
+				((struct ctx *)c)->ndefs++; /* worth looking for memcmp and begin( in this file */
+			return c->sink->def(c->sink->arg, &d);
+		}
+	}
+	rv = rs_pin_judge_value(c->pc, t, api, !api && pin_hint(c, t->start), &h, &msg);
+	if (rv > 0)
+		rv = emit(c, &h);
 	rs_buf_release(&msg);
 	return rv;
 }
@@ -563,6 +713,11 @@ static int rule_placeholders(const struct ctx *c)
 			n = (size_t)(q - lit);
 			if (!placeholder_text(lit, n) || n > 200)
 				continue;
+			{ /* a literal given to another call inside the arguments is no pin: json_get(cfg, "fingerprint") */
+				const unsigned char *open = memchr(c->buf + at, '(', (size_t)(lit - (c->buf + at)));
+				if (open && memchr(open + 1, '(', (size_t)(lit - (open + 1))))
+					continue;
+			}
 			if (i == 2 && n >= 7 && !strncmp((const char *)lit, "sha256/", 7) && !placeholder_text(lit + 7, n - 7))
 				continue;
 			memset(&h, 0, sizeof(h));
@@ -585,6 +740,181 @@ static int rule_placeholders(const struct ctx *c)
 				    "next rotation; verify against the roots instead";
 			if (emit(c, &h) < 0)
 				return -1;
+		}
+	return 0;
+}
+
+/* ---- values passed by name: definitions and calls, joined across the tree by pinscan.c ---- */
+
+/* Words that mark a placeholder written as text ("YOUR_FINGERPRINT_HERE"), looked for in one pass. */
+static const char *const ph_words[] = { "YOUR_" }; /* more words do not fit the one pass's anchor bytes */
+
+/* A placeholder literal around a placeholder word, assigned to a name: a definition without a digest. */
+static int rule_placeholder_defs(const struct ctx *c)
+{
+	size_t i, j, last = (size_t)-1;
+
+	for (i = 0; i < RS_ARRAY_LEN(ph_words); i++)
+		for (j = 0; j < c->occ[wbase[W_PHWORD] + i].n; j++) {
+			size_t at = c->occ[wbase[W_PHWORD] + i].at[j], ls = line_start(c, at), le = line_end(c, at), b, e;
+			struct rs_pin_def d;
+			for (b = at; b > ls && c->buf[b - 1] != '"';)
+				b--;
+			for (e = at; e < le && c->buf[e] != '"';)
+				e++;
+			if (b == ls || e == le || b == last || e - b > 100 || !placeholder_text(c->buf + b, e - b))
+				continue;
+			last = b;
+			memset(&d, 0, sizeof(d));
+			if (!assigned_ident(c, b - 1, d.ident, sizeof(d.ident)))
+				continue;
+			d.tok.start = b;
+			d.tok.end = e;
+			d.tok.notation = "text";
+			if (c->sink->def(c->sink->arg, &d) < 0)
+				return -1;
+		}
+	return 0;
+}
+
+/*
+ * A PEM public key in text (`-----BEGIN PUBLIC KEY-----`, also split over C string literals with "\n" escapes):
+ * its SubjectPublicKeyInfo's SHA-256 is an SPKI pin (BearSSL's setKnownKey), identified through the catalog's SPKI
+ * hashes; judged like a written digest, through the name it is assigned to when it has one.
+ */
+static const char *const pubkey_marks[] = { "BEGIN PUBLIC KEY" };
+
+static int rule_public_keys(const struct ctx *c)
+{
+	size_t j;
+
+	for (j = 0; j < c->occ[wbase[W_PUBKEY]].n; j++) {
+		size_t at = c->occ[wbase[W_PUBKEY]].at[j], p = at + strlen(pubkey_marks[0]), n = 0;
+		while (p < c->len && c->buf[p] == '-')
+			p++;
+		const unsigned char *end = find(c, p, p + 4096, "-----END PUBLIC KEY-----");
+		unsigned char b64[4096], der[3200];
+		struct rs_pin_token t;
+		unsigned int mdlen = 32;
+		long dn;
+		if (!end)
+			continue;
+		for (; p < (size_t)(end - c->buf) && n < sizeof(b64); p++) {
+			unsigned char ch = c->buf[p];
+			if (ch == '\\') { /* "\n", "\r" in a C literal */
+				p++;
+				continue;
+			}
+			if (isalnum(ch) || ch == '+' || ch == '/' || ch == '=')
+				b64[n++] = ch;
+		}
+		if (n < 40 || n % 4 || (dn = rs_base64_decode((const char *)b64, n, der)) < 40 || der[0] != 0x30)
+			continue;
+		memset(&t, 0, sizeof(t));
+		t.start = at;
+		t.end = (size_t)(end - c->buf) + strlen("-----END PUBLIC KEY-----");
+		t.nbytes = 32;
+		t.notation = "pubkey"; /* an SPKI pin: looked up by SPKI hash */
+		if (!EVP_Digest(der, (size_t)dn, t.bytes, &mdlen, EVP_sha256(), NULL))
+			continue;
+		if (judge_token(c, &t) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The names given as arguments to the pinning APIs (`http.begin(url,\n fp)`, `client->setFingerprint(FP)`) and to
+ * the APIs that install anchors (`client.setTrustAnchors(&ica)`, `.cert_pem = ica_pem,`).
+ */
+static int calls_of(const struct ctx *c, const struct api *tab, size_t ntab, int family, int trust);
+static int add_occ(void *arg, size_t k, size_t at);
+
+static int rule_calls(const struct ctx *c)
+{
+	size_t i, any = c->ndefs;
+	int rv;
+
+	for (i = 0; i < RS_ARRAY_LEN(call_apis) + RS_ARRAY_LEN(trust_apis) && !any; i++)
+		any = c->occ[i < RS_ARRAY_LEN(call_apis) ? wbase[W_API] + i
+							 : wbase[W_TRUST] + i - RS_ARRAY_LEN(call_apis)].n;
+	if (calls_of(c, call_apis, RS_ARRAY_LEN(call_apis), W_API, 0) ||
+	    calls_of(c, trust_apis, RS_ARRAY_LEN(trust_apis), W_TRUST, 1))
+		return -1;
+	if (!any)
+		return 0;
+	/* the common words: found here, into the spare slots of occ[] past the pass's needles */
+	for (i = 0; i < RS_ARRAY_LEN(common_apis); i++) {
+		const unsigned char *p;
+		size_t from = 0, n = strlen(common_apis[i].needle);
+		while ((p = find(c, from, c->len, common_apis[i].needle)) != NULL) {
+			if (add_occ(c->occ, whole.n + i, (size_t)(p - c->buf)) < 0)
+				return -1;
+			from = (size_t)(p - c->buf) + n;
+		}
+	}
+	rv = calls_of(c, common_apis, RS_ARRAY_LEN(common_apis), W_COMMON, 0);
+	return rv ? -1 : 0;
+}
+
+static int calls_of(const struct ctx *c, const struct api *tab, size_t ntab, int family, int trust)
+{
+	static const char *const skip[] = { "sizeof", "const", "NULL", "nullptr", "true", "false", "char", "uint8_t",
+					    "unsigned", "void", "self", "this", "new", "String", "F", "PSTR" };
+	size_t i, j, k;
+
+	for (i = 0; i < ntab; i++)
+		for (j = 0; j < c->occ[wbase[family] + i].n; j++) {
+			size_t at = c->occ[wbase[family] + i].at[j], p = at + strlen(tab[i].needle), end, q, w;
+			int depth = 0, field;
+			if (at > 0 && word_char(c->buf[at - 1]) && tab[i].needle[0] != '.' && tab[i].needle[0] != '<')
+				continue; /* inside a longer word */
+			if (!trust && !api_fits(c, tab[i].needle, at))
+				continue;
+			while (p < c->len && (c->buf[p] == ' ' || c->buf[p] == '\t'))
+				p++;
+			field = !(p < c->len && c->buf[p] == '(') && tab[i].needle[strlen(tab[i].needle) - 1] != '(';
+			if (!field && p < c->len && c->buf[p] == '(')
+				p++;
+			for (end = p; end < c->len && end - p < 512; end++) {
+				if (c->buf[end] == '(')
+					depth++;
+				else if (c->buf[end] == ')' && depth-- == 0)
+					break;
+				else if (c->buf[end] == ';' || c->buf[end] == '{' || c->buf[end] == '}')
+					break;
+				else if (field && (c->buf[end] == ',' || c->buf[end] == '\n'))
+					break; /* `.cert_pem = ica_pem,`: one value */
+			}
+			for (q = p; q < end; q = w) {
+				struct rs_pin_call call;
+				size_t n;
+				for (w = q; w < end && word_char(c->buf[w]); w++)
+					;
+				if (w == q) {
+					w++;
+					continue;
+				}
+				if ((q > 0 && word_char(c->buf[q - 1])) || isdigit(c->buf[q]) || w - q >= sizeof(call.ident))
+					continue;
+				for (n = w; n < end && (c->buf[n] == ' ' || c->buf[n] == '\t');)
+					n++;
+				if (n < end && c->buf[n] == '(')
+					continue; /* a function called inside the arguments */
+				for (k = 0; k < RS_ARRAY_LEN(skip); k++)
+					if (w - q == strlen(skip[k]) && !memcmp(c->buf + q, skip[k], w - q))
+						break;
+				if (k < RS_ARRAY_LEN(skip))
+					continue;
+				memset(&call, 0, sizeof(call));
+				memcpy(call.ident, c->buf + q, w - q);
+				call.api = tab[i].name;
+				call.trust = trust;
+				call.at = at;
+				call.end = end;
+				if (c->sink->call(c->sink->arg, &call) < 0)
+					return -1;
+			}
 		}
 	return 0;
 }
@@ -978,8 +1308,8 @@ static int computes_digests(const unsigned char *buf, size_t len)
 
 /* ---- the needles every buffer is searched for, all in one pass ---- */
 
-static struct rs_needles whole;
 static int whole_ok;
+static const char *api_needles[RS_ARRAY_LEN(call_apis)], *trust_needles[RS_ARRAY_LEN(trust_apis)];
 
 static void whole_add(const char **v, size_t *n, int family, const char *const *needles, size_t count)
 {
@@ -1002,8 +1332,18 @@ static void whole_init(void)
 	whole_add(v, &n, W_GETTER, getters, RS_ARRAY_LEN(getters));
 	whole_add(v, &n, W_OFF, off_needles, RS_ARRAY_LEN(offs));
 	whole_add(v, &n, W_ROOT, root_suffixes, RS_ARRAY_LEN(root_suffixes));
-	/* the needles are static strings, so the set may keep pointers to them */
-	whole_ok = n == wbase[W_ROOT] + RS_ARRAY_LEN(root_suffixes) && rs_needles_init(&whole, v, n) == 0;
+	for (i = 0; i < RS_ARRAY_LEN(call_apis); i++)
+		api_needles[i] = call_apis[i].needle;
+	whole_add(v, &n, W_API, api_needles, RS_ARRAY_LEN(call_apis));
+	whole_add(v, &n, W_PHWORD, ph_words, RS_ARRAY_LEN(ph_words));
+	for (i = 0; i < RS_ARRAY_LEN(trust_apis); i++)
+		trust_needles[i] = trust_apis[i].needle;
+	whole_add(v, &n, W_TRUST, trust_needles, RS_ARRAY_LEN(trust_apis));
+	whole_add(v, &n, W_PUBKEY, pubkey_marks, RS_ARRAY_LEN(pubkey_marks));
+	/* the needles are static strings, so the set may keep pointers to them; all of them fit one pass's anchor
+	 * bytes (core/needles.c), which is what keeps the scan as fast as ripgrep: a family added must fit too */
+	whole_ok = n == wbase[W_PUBKEY] + RS_ARRAY_LEN(pubkey_marks) && rs_needles_init(&whole, v, n) == 0;
+	wbase[W_COMMON] = n; /* found by rule_calls itself, in the slots after the pass's */
 }
 
 static int add_occ(void *arg, size_t k, size_t at)
@@ -1026,8 +1366,8 @@ int rs_pin_rules_text(const struct rs_pin_context *pc, const unsigned char *buf,
 		      int binary, const struct rs_pin_sink *sink)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	struct occ occ[RS_NEEDLES_MAX];
-	struct ctx c = { pc->cat, pc, buf, len, name ? name : "", binary, 0, -1, sink, occ };
+	struct occ occ[RS_NEEDLES_MAX + 8]; /* the pass's needles, then the common words of rule_calls */
+	struct ctx c = { pc->cat, pc, buf, len, name ? name : "", binary, 0, -1, sink, occ, 0 };
 	size_t name_line = (size_t)-1, i;
 	int rv = -1;
 
@@ -1041,9 +1381,12 @@ int rs_pin_rules_text(const struct rs_pin_context *pc, const unsigned char *buf,
 	if (rule_fingerprints(&c) || rule_placeholders(&c) || rule_catalog_names(&c, &name_line) ||
 	    rule_name_getters(&c, name_line) || rule_verify_off(&c) || rule_root_files(&c))
 		goto out;
+	if (!binary && !pc->store && sink->def && sink->call &&
+	    (rule_placeholder_defs(&c) || rule_calls(&c) || rule_public_keys(&c)))
+		goto out;
 	rv = 0;
 out:
-	for (i = 0; i < whole.n; i++)
+	for (i = 0; i < whole.n + RS_ARRAY_LEN(common_apis); i++)
 		free(occ[i].at);
 	return rv;
 }

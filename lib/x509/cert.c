@@ -329,8 +329,12 @@ static int basics(struct rs_cert *c, int keep_malformed)
 	c->self_issued = X509_NAME_cmp(X509_get_subject_name(c->x509), X509_get_issuer_name(c->x509)) == 0;
 	snprintf(c->sig_alg, sizeof(c->sig_alg), "%s", nid != NID_undef ? OBJ_nid2ln(nid) : "unknown");
 	if (rs_time_from_asn1(X509_get0_notBefore(c->x509), &c->not_before) < 0 ||
-	    rs_time_from_asn1(X509_get0_notAfter(c->x509), &c->not_after) < 0)
-		return -1;
+	    rs_time_from_asn1(X509_get0_notAfter(c->x509), &c->not_after) < 0) {
+		if (!keep_malformed)
+			return -1;
+		if (!c->malformed[0])
+			snprintf(c->malformed, sizeof(c->malformed), "its validity dates cannot be read");
+	}
 	return 0;
 }
 
@@ -366,7 +370,8 @@ struct rs_cert *rs_cert_from_x509_ex(X509 *x, int keep_malformed, struct rs_erro
 	}
 	if (digests(c) < 0 || serial_and_names(c) < 0 || key_info(c) < 0 || sans(c) < 0 || key_usages(c) < 0 ||
 	    identifiers(c) < 0) {
-		rs_fail_ssl(err, RS_ERR_PARSE, "cannot read certificate fields");
+		/* these readers fail only when memory does (test_allocfail): an error, never a "broken" certificate */
+		rs_fail_ssl(err, RS_ERR_NOMEM, "cannot read certificate fields: out of memory");
 		goto fail;
 	}
 	ERR_pop_to_mark();

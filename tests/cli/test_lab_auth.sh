@@ -10,25 +10,12 @@ S=$2
 rm -rf "$S" && mkdir -p "$S" || exit 2
 LAB=$S/lab
 AT=2026-01-01T00:00:00Z
-SE=1798761600
 LAB_PID=
 IDLE=
 trap '[ -n "$IDLE" ] && kill $IDLE 2>/dev/null; stop_lab' EXIT INT TERM
 command -v mosquitto_pub >/dev/null || { echo "skipping: no mosquitto_pub"; exit 0; }
-PY=/usr/bin/python3
-[ -x $PY ] || PY=python3
-HOSTILE="$PY ./cli/lib/hostile.py"
 
-"$BIN" lab init "$LAB" --seed auth --at $AT --fast-keys >/dev/null || exit 2
-"$BIN" lab device add "$LAB" dev1 >/dev/null || exit 2
-KEY1=$(device_key "$LAB" dev1)
-CA=$LAB/bundles/old-only.pem
-pub() {
-  timeout 10 mosquitto_pub -h localhost -p "$MQTT_PORT" --cafile "$CA" -V mqttv311 -i dev1 \
-    -u "rootshift-lab.azure-devices.net/dev1/?api-version=2021-04-12" \
-    -P "$(sas "$KEY1" rootshift-lab.azure-devices.net/devices/dev1 $SE)" \
-    -t devices/dev1/messages/events/ -m '{"t":1}' -q 1 >"$S/pub.out" 2>&1
-}
+new_lab auth dev1 || exit 2
 
 # ---- (1) 20 idle TLS connections under --max-connections 20 ----
 start_lab "$LAB" "$S/serve1.log" --at $AT --max-connections 20 --auth-timeout 3 || exit 1
@@ -72,7 +59,7 @@ check "  ... DPS with bogus credentials and keep-alive 0" within dps
 check "  ... each with a disconnect event, cause auth-timeout" \
   sh -c "[ \$(grep -c '\"event\":\"disconnect\".*\"cause\":\"auth-timeout\"' '$S/serve2.log') -eq 3 ]"
 check "a device's hub session is not subject to it (silent 12 s, still open)" \
-  $HOSTILE hold-hub "$MQTT_PORT" "$CA" dev1 "$KEY1" 12
+  $HOSTILE hold-hub "$MQTT_PORT" "$CA" dev1 "$KEY_dev1" 12
 stop_lab
 
 "$BIN" lab serve "$LAB" --auth-timeout -1 >/dev/null 2>"$S/bad.err"

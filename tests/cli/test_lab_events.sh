@@ -3,7 +3,7 @@
 # wherever the lab prints it. (1) stdout into a FIFO nobody reads: after 3,000 connection events /api/status still
 # answers 200 within 2 s, the lost events are counted, a `dropped` event follows once a reader drains the FIFO, and
 # SIGTERM ends the lab within 5 s while nobody reads again. (2) a client id, user name and topic full of quotes,
-# backslashes, control bytes and bytes that are not UTF-8: /api/status, every event line and /metrics still parse.
+# backslashes and control bytes: /api/status, every event line (to --events FILE) and /metrics still parse.
 BIN=$1
 S=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 . ./cli/lib/lab.sh
@@ -12,12 +12,8 @@ LAB=$S/lab
 AT=2026-01-01T00:00:00Z
 LAB_PID=
 trap 'stop_lab; exec 3>&-' EXIT INT TERM
-PY=/usr/bin/python3
-[ -x $PY ] || PY=python3
-HOSTILE="$PY ./cli/lib/hostile.py"
 
-"$BIN" lab init "$LAB" --seed events --at $AT --fast-keys >/dev/null || exit 2
-CA=$LAB/bundles/old-only.pem
+new_lab events || exit 2
 
 # ---- (1) a FIFO nobody reads ----
 FIFO=$S/events.fifo
@@ -53,12 +49,16 @@ t1=$(date +%s%N)
 echo "SIGTERM to exit with nobody reading: $(((t1 - t0) / 1000000)) ms"
 check "SIGTERM ends the lab within 5 s while nobody reads" not kill -0 "$LAB_PID"
 wait "$LAB_PID"
-check "  ... and it exits 0" [ $? -eq 0 ]
+check "  ... and it exits 143 (128 + SIGTERM)" [ $? -eq 143 ]
 LAB_PID=
 exec 3>&-
 
-# ---- (2) what a client controls, everywhere the lab prints it ----
-start_lab "$LAB" "$S/serve.log" --at $AT || exit 1
+"$BIN" lab serve "$LAB" --admin-port 0 --events "$FIFO" >/dev/null 2>"$S/fifo.err"
+check "--events to a FIFO nobody has open: exit 2" [ $? -eq 2 ]
+check "  ... with a one-line message" sh -c "[ \$(wc -l <'$S/fifo.err') -eq 1 ] && grep -q 'cannot open' '$S/fifo.err'"
+
+# ---- (2) what a client controls, everywhere the lab prints it (the events to --events FILE) ----
+start_lab "$LAB" "$S/stdout.log" --at $AT --events "$S/serve.log" || exit 1
 $HOSTILE inject "$MQTT_PORT" "$CA" 30 >"$S/inject.out" 2>&1 &
 inj=$!
 i=0
@@ -87,6 +87,8 @@ assert n >= 3, n
 ' "$S/serve.log"
 check "/metrics parses as Prometheus text" $PY ./cli/lib/prom_check.py "$S/metrics2.txt"
 check "no key or signature in the events" not grep -q 'sig=' "$S/serve.log"
+check "with --events FILE the events go there, and nothing to stdout" sh -c \
+  "grep -q '\"event\":\"ready\"' '$S/serve.log' && [ ! -s '$S/stdout.log' ]"
 
 echo "$fails failed"
 [ $fails -eq 0 ]

@@ -56,7 +56,7 @@ curl -sS --max-time 10 "http://127.0.0.1:$ADMIN_PORT/metrics" >"$S/metrics.txt"
 check "metrics count the limit and timeout drops" \
   sh -c "grep -q 'cause=\"limit\"} [1-9]' '$S/metrics.txt' && grep -q 'cause=\"timeout\"} [1-9]' '$S/metrics.txt'"
 stop_lab
-check "the server exits 0 on SIGTERM" [ $? -eq 0 ]
+check "the server exits 143 on SIGTERM" [ $? -eq 143 ]
 
 echo "$fails failed"
 [ $fails -eq 0 ]

@@ -82,3 +82,46 @@ assert got == want, (got, want)
 PY
 grep -q 'summary: 7 targets' "$tmp/mass.err" || fail "targets: no summary: $(cat "$tmp/mass.err")"
 echo "ok: --targets: 7 results, exit 1"
+
+# Streamed: a result ready at once (a closed port) reaches the pipe at once, while a silent server holds another
+# target until --timeout; the summary comes after every record, on stderr.
+printf '127.0.0.1:%s tls\nlocalhost:%s tls\n' "$silent" "$closed" >"$tmp/stream"
+"$PY" - "$bin" "$AT" "$P/root.pem" "$tmp/stream" <<'PY' || fail "streaming"
+import subprocess, sys, time, json
+bin, at, store, targets = sys.argv[1:5]
+t0 = time.time()
+p = subprocess.Popen([bin, "probe", "--at", at, "--timeout", "4", "--format", "jsonl", "--concurrency", "2",
+                      "--store", store, "--targets", targets], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+first = p.stdout.readline()
+t_first = time.time() - t0
+rest = p.stdout.read().decode()
+p.wait()
+assert json.loads(first)["result"]["code"] == "tcp-refused", first
+assert t_first < 2.0, "the first record came after %.1f s" % t_first
+lines = rest.splitlines()
+assert json.loads(lines[0])["result"]["code"] == "timeout", rest
+assert lines[1].startswith("summary: 2 targets"), rest
+print("ok: first record after %.2f s, the slow one after %.2f s, summary last" % (t_first, time.time() - t0))
+PY
+
+# SIGINT during --targets: the records already written stay whole, the probes in flight stop, a partial summary
+# comes on stderr, exit 130, within 2 s.
+: >"$tmp/many"
+i=0; while [ $i -lt 12 ]; do printf '127.0.0.1:%s tls\n' "$silent" >>"$tmp/many"; i=$((i + 1)); done
+printf 'localhost:%s tls\n' "$closed" >>"$tmp/many"
+"$bin" probe --at "$AT" --timeout 30 --format jsonl --concurrency 4 --store "$P/root.pem" --targets "$tmp/many" \
+  >"$tmp/int.jsonl" 2>"$tmp/int.err" &
+pid=$!
+sleep 1
+t0=$(date +%s%3N)
+kill -INT $pid
+set +e
+wait $pid
+rc=$?
+set -e
+took=$(( $(date +%s%3N) - t0 ))
+[ $rc = 130 ] || fail "--targets, SIGINT: exit $rc: $(cat "$tmp/int.err")"
+[ $took -le 2000 ] || fail "--targets, SIGINT: ended after $took ms"
+grep -q '^summary (partial: stopped by SIGINT): 0 of 13 targets probed' "$tmp/int.err" || fail "--targets, SIGINT: summary: $(cat "$tmp/int.err")"
+[ ! -s "$tmp/int.jsonl" ] || "$PY" -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$tmp/int.jsonl" || fail "--targets, SIGINT: a broken record"
+echo "ok: --targets, SIGINT: exit 130 in $took ms, partial summary"

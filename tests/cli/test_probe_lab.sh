@@ -38,6 +38,11 @@ for store in old-only recommended; do
   check "$store: hub https ok (204)" [ "$(hub $store "$HTTPS_PORT" "$LAB/devices/dev1.connstr" https)" = ok ]
 done
 check "hub https answered 204" grep -q '"status": 204' "$S/out.json"
+check "the verdict names its policy (webpki by default)" grep -q '"policy": "webpki"' "$S/out.json"
+check "--policy rfc5280: hub mqtt ok" \
+  [ "$(code recommended "$MQTT_PORT" --connection-string-file "$LAB/devices/dev1.connstr" --protocol mqtt \
+      --policy rfc5280)" = ok ]
+check "--policy rfc5280 is the verdict's policy" grep -q '"policy": "rfc5280"' "$S/out.json"
 check "dps mqtt ok (assigning or assigned)" [ "$(dps recommended "$MQTT_PORT" "$S/key" mqtt)" = ok ]
 check "dps https ok" [ "$(dps recommended "$HTTPS_PORT" "$S/key" https)" = ok ]
 check "amqp header ok" [ "$(code recommended "$AMQP_PORT" --protocol amqp rootshift-lab.azure-devices.net)" = ok ]

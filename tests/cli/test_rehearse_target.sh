@@ -77,7 +77,7 @@ check "the lab dropped the 12 held sessions (9 MQTT, 3 AMQP) at the revert ($KIC
 KEY=$(sed -n 's/.*"mqtt-recommended-00000": {[^}]*"primary_key": "\([^"]*\)".*/\1/p' "$LAB/devices.json" | head -n 1)
 [ -z "$KEY" ] && KEY=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["devices"]["mqtt-recommended-00000"]["primary_key"])' "$LAB/devices.json")
 check "the device keys are in the lab's registry" [ -n "$KEY" ]
-check "no key in the output, the errors or the lab's log" sh -c "! grep -qF -e '$KEY' '$S/out.json' '$S/err' '$S/serve.log'"
+check "no key in the output, the errors or the lab's log" sh -c "! grep -qF -e '$KEY' '$S/out.json' '$S/err' '$S/serve.log' '$S/serve.log.err'"
 sleep 0.3
 curl -sS --max-time 10 "http://127.0.0.1:$ADMIN_PORT/api/status" >"$S/status.json"
 check "the rehearsal closed its connections at the end" grep -q '"connections":0' "$S/status.json"

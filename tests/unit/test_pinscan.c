@@ -395,12 +395,49 @@ static void test_ca_store(void **state)
 	rs_catalog_free(cat);
 }
 
+/* Values passed by name across files: reported at the call, the definition as the related location. */
+static void test_names(void **state)
+{
+	struct rs_catalog *cat = rs_catalog_new();
+	struct rs_pinscan *ps = rs_pinscan_new(cat);
+	struct rs_pinscan_opts o;
+	struct rs_error err;
+	size_t i, at_calls = 0;
+	rs_time at;
+
+	(void)state;
+	assert_int_equal(rs_catalog_add_builtin(cat, NULL, &err), 0);
+	assert_int_equal(rs_time_parse("2026-01-01", &at, &err), 0);
+	rs_pinscan_set_migration(ps, NULL, at);
+	memset(&o, 0, sizeof(o));
+	o.jobs = 3;
+	assert_int_equal(rs_pinscan_path(ps, DATA("scan/names"), &o, &err), 0);
+	for (i = 0; i < rs_pinscan_count(ps); i++) {
+		const struct rs_pin_finding *f = rs_pinscan_at(ps, i);
+		assert_non_null(f->related_path);
+		assert_true(strstr(f->path, "sketch.ino") || strstr(f->path, "connect.c") || strstr(f->path, "main.ino") ||
+			    strstr(f->path, "knownkey.ino"));
+		assert_true(f->related_line > 0 && *f->api);
+		if (strstr(f->related_path, "secrets.h") && !strcmp(f->related_name, "AZURE_FINGERPRINT")) {
+			assert_string_equal(f->rule->id, "pin-root"); /* Baltimore, in another file, through a macro */
+			assert_int_equal(f->severity, RS_SEV_ERROR);
+			assert_int_equal(f->line, 10);
+		}
+		at_calls++;
+	}
+	assert_int_equal(at_calls, 6); /* a PEM public key for setKnownKey, the macro, the multi-line begin(), the placeholder variable, the JSON key, and
+				      * the intermediate of a header installed with setCACert */
+	rs_pinscan_free(ps);
+	rs_catalog_free(cat);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tokens),     cmocka_unit_test(test_base64_pins), cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_rule_table), cmocka_unit_test(test_ignore),      cmocka_unit_test(test_tree_and_jobs),
 		cmocka_unit_test(test_migration_severity), cmocka_unit_test(test_ca_store),
+		cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

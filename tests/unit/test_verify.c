@@ -418,6 +418,7 @@ static const struct pcase pcases[] = {
 	{ "malformed_empty_ku.pem", "ku.example.com", W, NULL, "malformed", "rfc5280.well-formed", 0 },
 	{ "malformed_aia.pem", "ok.example.com", R, NULL, "malformed", "rfc5280.well-formed", 0 },
 	{ "malformed_san.pem", NULL, W, NULL, "malformed", "rfc5280.well-formed", 0 },
+	{ "malformed_dates.pem", "ok.example.com", R, NULL, "malformed", "rfc5280.well-formed", 0 },
 	/* The key policy and its options. */
 	{ "key_rsa1024.pem", "ok.example.com", W, NULL, "key-policy", "key.rsa-size", 0 },
 	{ "key_rsa1024.pem", "ok.example.com", W, "min-rsa=1024", "ok", "", -1 },
@@ -432,6 +433,13 @@ static const struct pcase pcases[] = {
 	{ "key_dsa.pem", "ok.example.com", W, NULL, "key-policy", "key.algorithm", 0 },
 	{ "key_dsa.pem", "ok.example.com", W, "allow=DSA", "ok", "", -1 },
 	{ "key_dsa.pem", "ok.example.com", R, NULL, "ok", "", -1 },
+	{ "key_ec_explicit.pem", "ok.example.com", W, NULL, "key-policy", "key.ec-named-curve", 0 },
+	{ "key_ec_explicit.pem", "ok.example.com", W, "allow=explicit-curve", "ok", "", -1 },
+	{ "key_ec_explicit.pem", "ok.example.com", R, NULL, "ok", "", -1 },
+	{ "webpki_v1.pem", "ok.example.com", W, NULL, "profile", "webpki.v3", 0 },
+	{ "webpki_v1.pem", "ok.example.com", R, NULL, "ok", "", -1 },
+	{ "webpki_serial_zero.pem", "ok.example.com", W, NULL, "profile", "webpki.serial", 0 },
+	{ "webpki_serial_zero.pem", "ok.example.com", R, NULL, "ok", "", -1 },
 	/* The Web PKI profile; the rfc5280 policy accepts each. */
 	{ "webpki_no_aki.pem", "ok.example.com", W, NULL, "profile", "webpki.aki", 0 },
 	{ "webpki_no_aki.pem", "ok.example.com", R, NULL, "ok", "", -1 },

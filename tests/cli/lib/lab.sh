@@ -20,16 +20,17 @@ json_field() {
 }
 
 # start_lab DIR LOG [ARGS...]: starts `lab serve` on free ports and waits for serve.json; sets LAB_PID and ports.
+# The events go to LOG, stderr to LOG.err.
 start_lab() {
   _dir=$1 _log=$2
   shift 2
   rm -f "$_dir/serve.json"
-  "$BIN" lab serve "$_dir" --mqtt-port 0 --https-port 0 --amqp-port 0 --ws-port 0 --admin-port 0 "$@" >"$_log" 2>&1 &
+  "$BIN" lab serve "$_dir" --mqtt-port 0 --https-port 0 --amqp-port 0 --ws-port 0 --admin-port 0 "$@" >"$_log" 2>"$_log.err" &
   LAB_PID=$!
-  wait_lab "$_dir" "$_log"
+  wait_lab "$_dir" "$_log.err"
 }
 
-# wait_lab DIR LOG: after `lab serve DIR ... &` (LAB_PID set), waits for serve.json and sets the ports.
+# wait_lab DIR ERRLOG: after `lab serve DIR ... &` (LAB_PID set), waits for serve.json and sets the ports.
 wait_lab() {
   _dir=$1 _log=$2
   _i=0
@@ -59,6 +60,36 @@ stop_lab() {
   LAB_PID=
   return $_rc
 }
+
+# new_lab SEED [DEVICE...]: a fresh lab in $LAB (fast keys, made at $AT) with these devices, each key in
+# KEY_DEVICE ('-' as '_'); CA is its old-only bundle; and the device pub() publishes from: the first, or dev1.
+new_lab() {
+  "$BIN" lab init "$LAB" --seed "$1" --at "$AT" --fast-keys >/dev/null || return 2
+  shift
+  for _d; do
+    "$BIN" lab device add "$LAB" "$_d" >/dev/null || return 2
+    eval "KEY_$(printf '%s' "$_d" | tr - _)=\$(device_key \"\$LAB\" \"\$_d\")"
+  done
+  CA=$LAB/bundles/old-only.pem
+  PUB_DEV=${1:-dev1}
+}
+
+# pub: one telemetry message from new_lab's first device (mqtt_pub).
+pub() { eval "mqtt_pub \"\$PUB_DEV\" \"\$KEY_$(printf '%s' "$PUB_DEV" | tr - _)\""; }
+
+# mqtt_pub DEV KEY: one telemetry message from DEV at QoS 1 with mosquitto_pub (a client the project did not
+# write), trusting $CA, bounded in time; its output in $S/pub.out.
+mqtt_pub() {
+  timeout 10 mosquitto_pub -h localhost -p "$MQTT_PORT" --cafile "$CA" -V mqttv311 -i "$1" \
+    -u "rootshift-lab.azure-devices.net/$1/?api-version=2021-04-12" \
+    -P "$(sas "$2" "rootshift-lab.azure-devices.net/devices/$1" 1798761600)" \
+    -t "devices/$1/messages/events/" -m '{"t":1}' -q 1 >"$S/pub.out" 2>&1
+}
+
+# Debian's Python (its modules load there) and the hostile clients of lib/hostile.py.
+PY=/usr/bin/python3
+[ -x $PY ] || PY=python3
+HOSTILE="$PY ./cli/lib/hostile.py"
 
 fails=0
 ok() { echo "ok   $*"; }

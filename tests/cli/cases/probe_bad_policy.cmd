@@ -1,0 +1,1 @@
+probe --policy strict example.com
