@@ -376,9 +376,20 @@ static void usage_options(const struct command *c, char *buf, size_t size)
 	}
 }
 
-static void completion_bash(void)
+/* One shell `case` arm a command: its options between open and close (bash: a string, zsh: an array). */
+static void print_cases(const char *open, const char *close)
 {
 	char opts[2048];
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++) {
+		usage_options(&commands[i], opts, sizeof(opts));
+		printf("  %s) opts=%s%s%s ;;\n", commands[i].name, open, opts, close);
+	}
+}
+
+static void completion_bash(void)
+{
 	size_t i;
 
 	printf("# bash completion for rootshift, made by 'rootshift completion bash' from the commands' help\n"
@@ -389,10 +400,7 @@ static void completion_bash(void)
 	for (i = 0; i < NCOMMANDS; i++)
 		printf("%s%s", i ? " " : "", commands[i].name);
 	printf(" --help --version\" -- \"$cur\"))\n    return\n  fi\n  case ${COMP_WORDS[1]} in\n");
-	for (i = 0; i < NCOMMANDS; i++) {
-		usage_options(&commands[i], opts, sizeof(opts));
-		printf("  %s) opts=\"%s\" ;;\n", commands[i].name, opts);
-	}
+	print_cases("\"", "\"");
 	printf("  esac\n"
 	       "  case $cur in\n"
 	       "  -*) COMPREPLY=($(compgen -W \"$opts --color --help\" -- \"$cur\")) ;;\n"
@@ -404,7 +412,6 @@ static void completion_bash(void)
 
 static void completion_zsh(void)
 {
-	char opts[2048];
 	size_t i;
 
 	printf("#compdef rootshift\n# zsh completion for rootshift, made by 'rootshift completion zsh' from the commands' "
@@ -417,10 +424,7 @@ static void completion_zsh(void)
 		printf("'\n");
 	}
 	printf("  )\n  if (( CURRENT == 2 )); then\n    _describe command cmds\n    return\n  fi\n  case $words[2] in\n");
-	for (i = 0; i < NCOMMANDS; i++) {
-		usage_options(&commands[i], opts, sizeof(opts));
-		printf("  %s) opts=(%s) ;;\n", commands[i].name, opts);
-	}
+	print_cases("(", ")");
 	printf("  esac\n"
 	       "  if [[ $PREFIX == -* ]]; then\n"
 	       "    compadd -- $opts --color --help\n"

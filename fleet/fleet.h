@@ -161,7 +161,7 @@ struct fleet_advice {
 	size_t cls, phase;       /* the class, and the first phase it was stranded in */
 	unsigned at_end;         /* devices of the class still stranded at the end */
 	enum rs_probe_code reason; /* the most common last failure in that phase */
-	char meaning[512], next[1536];
+	char meaning[1536], next[1536];
 };
 size_t fleet_advise(const struct fleet_result *r, const struct rs_profile *p, struct fleet_advice *out, size_t max);
 
