@@ -257,6 +257,9 @@ void lab_metrics_render(struct lab_server *lab, struct evbuffer *b)
 	metric(b, "rootshift_lab_disconnects_total", "counter",
 	       "Sessions ended and connections the lab dropped, by the cause of their disconnect event.");
 	disconnects(lab, b);
+	metric(b, "rootshift_lab_accept_errors_total", "counter",
+	       "Failed accept(2) calls (descriptors ran out), each pausing the listeners.");
+	evbuffer_add_printf(b, "rootshift_lab_accept_errors_total %lu\n", lab->n.accept_errors);
 	metric(b, "rootshift_lab_events_dropped_total", "counter",
 	       "Events not written because the reader of the event stream fell behind.");
 	evbuffer_add_printf(b, "rootshift_lab_events_dropped_total %lu\n", lab->n.events_dropped);
