@@ -253,20 +253,25 @@ static const char *cn_outside_san(X509 *x, const GENERAL_NAMES *gens, char *buf,
 	return NULL;
 }
 
+/* A dNSName SAN of the form "*.BASE": 1 with the whole name in *d and its length in *n, else 0. */
+static int wildcard_san(const GENERAL_NAME *gn, const char **d, size_t *n)
+{
+	if (gn->type != GEN_DNS)
+		return 0;
+	*d = (const char *)ASN1_STRING_get0_data(gn->d.dNSName);
+	*n = (size_t)ASN1_STRING_length(gn->d.dNSName);
+	return *n > 2 && (*d)[0] == '*' && (*d)[1] == '.';
+}
+
 static const char *public_suffix_wildcard(const GENERAL_NAMES *gens)
 {
 	int k;
 
 	for (k = 0; k < sk_GENERAL_NAME_num(gens); k++) {
-		const GENERAL_NAME *gn = sk_GENERAL_NAME_value(gens, k);
 		const char *d;
 		size_t n;
 
-		if (gn->type != GEN_DNS)
-			continue;
-		d = (const char *)ASN1_STRING_get0_data(gn->d.dNSName);
-		n = (size_t)ASN1_STRING_length(gn->d.dNSName);
-		if (n > 2 && d[0] == '*' && d[1] == '.' && public_suffix(d + 2, n - 2))
+		if (wildcard_san(sk_GENERAL_NAME_value(gens, k), &d, &n) && public_suffix(d + 2, n - 2))
 			return d;
 	}
 	return NULL;
@@ -439,15 +444,10 @@ static int wildcard_violation(const struct rs_vpath *pv, const NAME_CONSTRAINTS 
 	int k, bad = 0;
 
 	for (k = 0; gens && k < sk_GENERAL_NAME_num(gens) && !bad; k++) {
-		const GENERAL_NAME *gn = sk_GENERAL_NAME_value(gens, k);
 		const char *d;
 		size_t n;
 
-		if (gn->type != GEN_DNS)
-			continue;
-		d = (const char *)ASN1_STRING_get0_data(gn->d.dNSName);
-		n = (size_t)ASN1_STRING_length(gn->d.dNSName);
-		if (n < 3 || d[0] != '*' || d[1] != '.')
+		if (!wildcard_san(sk_GENERAL_NAME_value(gens, k), &d, &n))
 			continue;
 		if (wildcard_reaches_excluded(nc, d + 2, n - 2)) {
 			snprintf(what, size, "the wildcard '%.*s' covers an excluded name", (int)n, d);
