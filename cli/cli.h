@@ -114,6 +114,7 @@ void lab_unlock(int fd);
 json_t *cert_json(const struct rs_cert *cert, const struct rs_location *loc, const struct rs_catalog *cat, rs_time at);
 json_t *known_json(const struct rs_known *k);
 json_t *location_json(const struct rs_location *loc);
+void json_set_path(json_t *obj, const char *key, const char *path); /* path, or escaped path + path_base64 */
 void print_fingerprint(FILE *out, const char *label, const char *hex);
 const char *time_str(rs_time t, char buf[32]);
 /* "DigiCert Global Root G2: the root Azure IoT Hub and DPS moved to in 2023" */

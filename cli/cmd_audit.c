@@ -66,7 +66,7 @@ static json_t *reason_json(const struct rs_reason *r)
 	else if (r->anchor)
 		json_object_set_new(o, "spki_sha256", json_string(rs_anchor_spki_sha256(r->anchor)));
 	if (r->finding) {
-		json_object_set_new(o, "path", json_string(r->finding->loc.path));
+		json_set_path(o, "path", r->finding->loc.path);
 		json_object_set_new(o, "line", r->finding->loc.line > 0 ? json_integer(r->finding->loc.line) : json_null());
 		json_object_set_new(o, "offset", json_integer(r->finding->loc.offset));
 	}

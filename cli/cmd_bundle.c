@@ -244,7 +244,7 @@ static int write_files(const struct rs_bundle_files *files, enum rs_bundle_forma
 		snprintf(path, sizeof(path), "%s%s%s", shown, *shown ? "/" : "", name);
 		if (!doc)
 			printf("  %s  %zu bytes\n", path, len);
-		json_object_set_new(f, "path", json_string(path));
+		json_set_path(f, "path", path);
 		json_object_set_new(f, "bytes", json_integer((json_int_t)len));
 		json_array_append_new(arr, f);
 		total += len;
@@ -425,7 +425,7 @@ static int check_json(const struct bundle_opts *o, const struct rs_anchorset *se
 	int rv;
 
 	json_object_set_new(doc, "schema", json_string("rootshift/bundle-check/1"));
-	json_object_set_new(doc, "path", json_string(o->check));
+	json_set_path(doc, "path", o->check);
 	json_object_set_new(doc, "at", json_string(time_str(o->at, t)));
 	json_object_set_new(prof, "id", json_string(rs_profile_id(p)));
 	json_object_set_new(prof, "name", json_string(rs_profile_name(p)));

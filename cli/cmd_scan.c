@@ -96,7 +96,7 @@ static json_t *finding_json(const struct rs_pin_finding *f)
 	json_object_set_new(o, "kind", json_string(f->kind));
 	json_object_set_new(o, "severity", json_string(rs_severity_name(f->severity)));
 	json_object_set_new(o, "confidence", json_string(f->confidence));
-	json_object_set_new(o, "path", json_string(f->path));
+	json_set_path(o, "path", f->path);
 	json_object_set_new(o, "line", f->line ? json_integer(f->line) : json_null());
 	json_object_set_new(o, "column", f->column ? json_integer(f->column) : json_null());
 	json_object_set_new(o, "offset", json_integer(f->offset));
@@ -144,9 +144,10 @@ static int render_json(const struct rs_pinscan *ps, const struct rs_pin_finding 
 		json_t *sk = json_array();
 		for (i = 0; i < rs_pinscan_skipped_count(ps); i++) {
 			const struct rs_pin_skipped *k = rs_pinscan_skipped_at(ps, i);
-			json_t *e = json_pack("{s:s%, s:s}", "path", k->path, strlen(k->path), "reason", k->reason);
-			json_array_append_new(sk, e ? e : json_pack("{s:s, s:s}", "path", "(a path that is not UTF-8)", "reason",
-								   k->reason));
+			json_t *e = json_object();
+			json_set_path(e, "path", k->path);
+			json_object_set_new(e, "reason", json_string(k->reason));
+			json_array_append_new(sk, e);
 		}
 		json_object_set_new(doc, "skipped", sk);
 	}

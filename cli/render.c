@@ -1,6 +1,9 @@
 /* render.c: certificates as JSON objects (the fields of docs/json.md) and as text. */
 #include "cli.h"
 
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *time_str(rs_time t, char buf[32])
@@ -32,11 +35,91 @@ json_t *known_json(const struct rs_known *k)
 	return o;
 }
 
+/* The length of the valid UTF-8 sequence at s (RFC 3629 section 4: no overlongs, no surrogates, at most
+ * U+10FFFF), or 0 when the byte at s does not start one. */
+static size_t utf8_seq(const unsigned char *s)
+{
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) || (s[0] == 0xf0 && s[1] < 0x90) ||
+	    (s[0] == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return n;
+}
+
+static json_t *json_string_escaped_path(const char *path)
+{
+	const unsigned char *p = (const unsigned char *)path;
+	size_t len = strlen(path), i = 0, o = 0, n;
+	char *out = malloc(len * 4 + 1);
+	json_t *s;
+
+	if (!out)
+		return NULL;
+	while (i < len) {
+		if ((n = utf8_seq(p + i)) == 0) {
+			o += (size_t)snprintf(out + o, len * 4 + 1 - o, "\\x%02x", p[i]);
+			i++;
+			continue;
+		}
+		memcpy(out + o, p + i, n);
+		o += n;
+		i += n;
+	}
+	out[o] = 0;
+	s = json_string(out);
+	free(out);
+	return s;
+}
+
+static json_t *json_base64(const char *data, size_t len)
+{
+	char *out = malloc(4 * ((len + 2) / 3) + 1);
+	json_t *s;
+
+	if (!out)
+		return NULL;
+	EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)data, (int)len);
+	s = json_string(out);
+	free(out);
+	return s;
+}
+
+/* A file path in JSON. jansson takes only UTF-8, and a file name is bytes: a path that is not UTF-8 keeps KEY as
+ * text, each byte that breaks UTF-8 written as "\\xNN", and gains KEY_base64 with the exact bytes (RFC 4648), so
+ * a tool can still open the file (issue #14; docs/json.md). */
+void json_set_path(json_t *obj, const char *key, const char *path)
+{
+	json_t *s = json_string(path);
+	char k[64];
+
+	if (s) {
+		json_object_set_new(obj, key, s);
+		return;
+	}
+	json_object_set_new(obj, key, json_string_escaped_path(path));
+	snprintf(k, sizeof(k), "%s_base64", key);
+	json_object_set_new(obj, k, json_base64(path, strlen(path)));
+}
+
 json_t *location_json(const struct rs_location *loc)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "path", json_string(loc->path));
+	json_set_path(o, "path", loc->path);
 	json_object_set_new(o, "line", loc->line > 0 ? json_integer(loc->line) : json_null());
 	json_object_set_new(o, "offset", json_integer(loc->offset));
 	json_object_set_new(o, "encoding", json_string(loc->encoding ? loc->encoding : ""));

@@ -532,8 +532,9 @@ static int walk_path(struct walk *w, const char *path, int depth, int top)
 			return 0; /* a dangling link, as /etc/ssl/certs can have */
 		return unreadable(w, path, top, strerror(errno));
 	}
-	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
-		return top ? rs_fail(w->err, RS_ERR_IO, "'%s' is not a regular file or directory", path) : 0;
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) /* inside a tree: listed with why, never silent */
+		return top ? rs_fail(w->err, RS_ERR_IO, "'%s' is not a regular file or directory", path)
+			   : unreadable(w, path, 0, "a special file (device, socket or pipe)");
 	if ((seen = seen_before(w, &st)) < 0)
 		return rs_fail(w->err, RS_ERR_NOMEM, "out of memory");
 	if (seen)
