@@ -73,6 +73,7 @@ int load_input(struct rs_certlist *list, const char *path, const struct rs_load_
 int load_store(struct rs_certlist *out, const char *path);
 /* A monotonic clock in milliseconds, for the library's deadlines (rs_clock_fn). */
 int64_t monotonic_ms(void *ctx);
+int64_t interruptible_clock(void *ctx); /* monotonic_ms, or far past every deadline after SIGINT/SIGTERM */
 /* The profile a --profile value names (a built-in name, or the one profile of a file; default azure-iot);
  * NULL after printing an error. */
 const struct rs_profile *pick_profile(const struct rs_catalog *cat, const char *name);

@@ -120,13 +120,6 @@ struct probe_env {
 	struct rs_verify_opts *vopts;
 };
 
-/* The probe's clock: monotonic, and past every deadline once a signal asked to stop (the library asks it at
- * least every 200 ms while it waits), so that probes in flight end at once. */
-static int64_t probe_clock(void *ctx)
-{
-	return interrupted() ? INT64_MAX / 2 : monotonic_ms(ctx);
-}
-
 static int configure(struct probe_env *e, const char *target, const char *protocol, struct rs_probe_opts *o,
 		     char *label, size_t lsize, struct rs_error *err)
 {
@@ -167,7 +160,7 @@ static int configure(struct probe_env *e, const char *target, const char *protoc
 			     : rs_probe_opts_set_proxy(o, chost, cport, err);
 	}
 	rs_probe_opts_set_verify(o, e->vopts);
-	rs_probe_opts_set_clock(o, probe_clock, NULL);
+	rs_probe_opts_set_clock(o, interruptible_clock, NULL);
 	rs_probe_opts_set_timeouts(o, a->timeout_s * 1000, a->timeout_s * 1000, a->timeout_s * 1000);
 	rs_probe_opts_set_transcript(o, a->verbose);
 out:

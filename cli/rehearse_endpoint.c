@@ -79,6 +79,7 @@ static int check_now(const struct fleet_class *c, const char *host, int port, co
 	rs_probe_opts_set_verify(o, v);
 	rs_probe_opts_set_clock(o, monotonic_ms, NULL);
 	rs_probe_opts_set_timeouts(o, timeout_s * 1000, timeout_s * 1000, timeout_s * 1000);
+	rs_probe_opts_set_clock(o, interruptible_clock, NULL);
 	if (!(r = rs_probe_run(o, &err))) {
 		rv = lib_error(&err);
 		goto out;
@@ -201,8 +202,8 @@ static const char *verdict(const struct class_check *k)
 	return k->after_ok ? "survives" : "stranded-at-migration";
 }
 
-static void print_text(const struct fleet_spec *spec, const char *host, int port, const struct rs_profile *p,
-		       rs_time at, const struct class_check *k)
+static void print_text(const struct fleet_spec *spec, size_t n, const char *host, int port,
+		       const struct rs_profile *p, rs_time at, const struct class_check *k)
 {
 	char when[32];
 
@@ -211,7 +212,7 @@ static void print_text(const struct fleet_spec *spec, const char *host, int port
 	       "verified against its store (what-if), at %s, policy %s\n\n",
 	       host, rs_profile_id(p), time_str(at, when), rs_verify_policy_name(FLEET_VERIFY_POLICY));
 	printf("  %-24s %-5s %6s  %-24s %-28s %s\n", "class", "proto", "port", "now", "after the migration", "verdict");
-	for (size_t i = 0; i < spec->nclasses; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const struct fleet_class *c = &spec->classes[i];
 		char now[64], after[160];
 		snprintf(now, sizeof(now), "%s%s%s", rs_probe_code_name(k[i].now), passes(k[i].now) ? "" : " at ",
@@ -220,20 +221,20 @@ static void print_text(const struct fleet_spec *spec, const char *host, int port
 		printf("  %-24s %-5s %6d  %-24s %-28s %s\n", c->name, proto_port_name(c->proto),
 		       port ? port : default_port(c->proto), now, after, verdict(&k[i]));
 	}
-	for (size_t i = 0; i < spec->nclasses; i++)
+	for (size_t i = 0; i < n; i++)
 		if (spec->classes[i].dps) {
 			printf("\nclasses that provision through DPS are probed at %s only, not at a DPS host\n", host);
 			break;
 		}
 }
 
-static json_t *to_json(const struct fleet_spec *spec, const char *host, int port, const struct rs_profile *p,
-		       rs_time at, const struct class_check *k)
+static json_t *to_json(const struct fleet_spec *spec, size_t n, const char *host, int port,
+		       const struct rs_profile *p, rs_time at, const struct class_check *k)
 {
 	json_t *arr = json_array();
 	char when[32];
 
-	for (size_t i = 0; i < spec->nclasses; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const struct fleet_class *c = &spec->classes[i];
 		json_array_append_new(
 			arr, json_pack("{s:s, s:s, s:I, s:{s:s, s:s, s:s?}, s:{s:b, s:s?, s:s?}, s:s}", "name", c->name,
@@ -250,11 +251,14 @@ static json_t *to_json(const struct fleet_spec *spec, const char *host, int port
 			 "no schedule: each class probed now, the profile's new chain verified as a what-if", "classes", arr);
 }
 
+/* The classes are probed one after another; SIGINT or SIGTERM ends the probe in flight at once (the probe's clock
+ * jumps past every deadline) and the classes probed before it are rendered, marked partial (issue #14). */
 int rehearse_endpoint(const struct fleet_spec *spec, const char *target, rs_time at, const char *profile,
 		      enum format format, int timeout_s)
 {
 	char host[256];
 	int port = 0, rv = 0, bad = 0;
+	size_t done = 0;
 	enum rs_status st;
 	struct rs_catalog *cat = NULL;
 	const struct rs_profile *p = NULL;
@@ -266,24 +270,35 @@ int rehearse_endpoint(const struct fleet_spec *spec, const char *target, rs_time
 		rv = usage_error("rehearse", "invalid --target '%s': use lab:DIR or HOST[:PORT]", target);
 	else if (!(cat = load_catalog(profile)) || !(p = pick_profile(cat, profile)))
 		rv = EXIT_ERROR;
-	for (size_t i = 0; rv == 0 && i < spec->nclasses; i++) {
+	for (size_t i = 0; rv == 0 && i < spec->nclasses && !interrupted(); i++) {
 		rv = check_class(&spec->classes[i], host, port, cat, p, at, timeout_s, &k[i]);
+		if (rv == 0 && interrupted())
+			break; /* its probe was cut short by the signal: no answer about this class */
 		bad += rv == 0 && strcmp(verdict(&k[i]), "survives");
+		done = i + 1;
 	}
 	/* a class stranded now or at the migration misses what the migration requires: not ready */
 	st = rs_status_judge((size_t)bad, 0);
 	if (rv == 0 && format == FORMAT_JSON) {
-		json_t *doc = to_json(spec, target, port, p, at, k);
+		json_t *doc = to_json(spec, done, target, port, p, at, k);
 		json_object_set_new(doc, "verdict", json_pack("{s:s}", "status", rs_status_name(st)));
+		if (interrupted())
+			json_object_set_new(doc, "partial", json_true());
 		rv = print_json(doc);
 		json_decref(doc);
 	} else if (rv == 0) {
-		print_text(spec, target, port, p, at, k);
-		printf("\n%s: %d of %zu classes %s\n", status_word(st), bad, spec->nclasses,
+		print_text(spec, done, target, port, p, at, k);
+		printf("\n%s: %d of %zu classes %s\n", status_word(st), bad, done,
 		       bad == 1 ? "is stranded now or at the migration" : "are stranded now or at the migration");
 	}
 	if (rv == 0)
 		rv = status_exit(st);
+	if (interrupted()) {
+		fflush(stdout);
+		fprintf(stderr, "rootshift: stopped by %s after %zu of %zu classes: the results are partial\n",
+			interrupt_name(), done, spec->nclasses);
+		rv = interrupt_exit_code();
+	}
 	rs_catalog_free(cat);
 	free(k);
 	return rv;

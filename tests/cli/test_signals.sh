@@ -67,6 +67,46 @@ wait $pid 2>/dev/null
 empty_soon "$scratch/tmp" || fail "SIGKILL: TMPDIR not empty: $(ls -A "$scratch/tmp")"
 echo "ok: SIGKILL: TMPDIR empty"
 
+# rehearse --target HOST:PORT against a server that accepts and never speaks: SIGTERM ends the probe in flight at
+# once (not at --timeout), the classes probed before it are rendered, marked partial, exit 143.
+/usr/bin/python3 - "$scratch/port" <<'PY' &
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
+open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1]))
+import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+held, end = [], time.time() + 60
+s.settimeout(0.5)
+while time.time() < end:
+    try:
+        held.append(s.accept()[0])
+    except socket.timeout:
+        pass
+PY
+mute=$!
+i=0
+while [ ! -s "$scratch/port" ]; do i=$((i + 1)); [ $i -le 50 ] || fail "silent server did not start"; sleep 0.1; done
+cat >"$scratch/fleet.json" <<JSON
+{ "schema": "rootshift/fleet/1", "seed": "signals", "duration": 3600,
+  "classes": [ { "name": "a", "count": 1, "store": "$(realpath data/certifi-2025.01.31.pem)" },
+               { "name": "b", "count": 1, "store": "$(realpath data/certifi-2025.01.31.pem)" } ] }
+JSON
+"$bin" rehearse "$scratch/fleet.json" --target "127.0.0.1:$(cat "$scratch/port")" --timeout 30 \
+  --at 2026-01-01T00:00:00Z --format json >"$scratch/out" 2>"$scratch/err" &
+pid=$!
+sleep 1
+t0=$(now_ms)
+kill -TERM $pid
+wait $pid
+rc=$?
+took=$(( $(now_ms) - t0 ))
+kill $mute 2>/dev/null; wait $mute 2>/dev/null
+[ $rc = 143 ] || fail "rehearse --target, SIGTERM: exit $rc: $(cat "$scratch/err")"
+[ $took -le 2000 ] || fail "rehearse --target, SIGTERM: ended after $took ms"
+grep -q "stopped by SIGTERM after 0 of 2 classes.*partial" "$scratch/err" || fail "rehearse --target: no note: $(cat "$scratch/err")"
+/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["partial"] is True and d["classes"] == [], d' \
+  "$scratch/out" || fail "rehearse --target: JSON not marked partial"
+echo "ok: rehearse --target, SIGTERM mid-probe: exit 143 in $took ms, partial"
+
 # lab serve: SIGINT ends it with 130 within 2 s, serve.json removed.
 "$bin" lab init "$scratch/lab" --seed signals --at 2026-01-01T00:00:00Z --fast-keys >/dev/null 2>&1 || fail "lab init"
 "$bin" lab serve "$scratch/lab" --mqtt-port 0 --https-port 0 --amqp-port 0 --ws-port 0 --admin-port 0 \
