@@ -138,6 +138,19 @@ check [ "$(probe "$D/g2_ms2017.pem")" = cert-untrusted ]
 check [ "$(probe "$D/g2_ms2017.pem")" = ok ]
 check [ "$(probe "$D/g2_ms2017.pem" --no-translate)" = cert-untrusted ]
 check [ "$(probe "$D/baltimore_cybertrust_root.pem")" = cert-untrusted ]
+# rehearse --target lab:DIR translates too; that lab serves the new chain now, so the rehearsal starts from it
+"$BIN" rehearse "$S/fleet.json" --target "lab:$S/lab" --at 2026-01-02T00:00:00Z --format json >"$S/remote.json" \
+  2>"$S/remote.err"
+$PY - "$S/remote.json" <<'PYEOF' || fails=$((fails + 1))
+import json, sys
+doc = json.load(open(sys.argv[1]))
+cls = {c["name"]: c for c in doc["classes"]}
+ok = (len(doc["translated"]) == 16 and cls["real-g2-ms2017"]["phases"][0]["stranded"] == 0
+      and cls["real-baltimore"]["phases"][0]["reasons"] == {"cert-untrusted": 3})
+print(("ok   " if ok else "FAIL ") + "--target lab:DIR: translated, G2 + MS 2017 connects to the new chain, Baltimore not")
+sys.exit(0 if ok else 1)
+PYEOF
+check grep -q "note: 15 real certificates replaced" "$S/remote.err"
 "$BIN" probe --at $AT --store "$D/g2_ms2017.pem" --no-translate 127.0.0.1 >/dev/null 2>"$S/usage.err"
 check test $? -eq 2
 check grep -q -- "--no-translate is for a probe of a lab (--lab DIR)" "$S/usage.err"
