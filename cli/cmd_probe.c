@@ -222,6 +222,8 @@ static void render(struct probe_env *e, const struct probe_view *v)
 	}
 	if (e->a->format == PF_TEXT) {
 		probe_print_text(v, e->a->verbose);
+		if (e->translated)
+			probe_lab_print_translated(e->translated);
 		return;
 	}
 	doc = probe_json(v);
@@ -634,7 +636,7 @@ int cmd_probe(int argc, char **argv)
 	    !(e.vopts = rs_verify_opts_new()))
 		goto out;
 	if (a.lab && a.n_stores && !a.no_translate &&
-	    probe_lab_translate(a.lab, &e.store, a.format != PF_TEXT ? &e.translated : NULL))
+	    probe_lab_translate(a.lab, &e.store, &e.translated))
 		goto out;
 	rs_verify_opts_set_time(e.vopts, a.at);
 	rs_verify_opts_set_policy(e.vopts, a.policy);

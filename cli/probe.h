@@ -32,5 +32,7 @@ int probe_lab_host(const char *dir, char *out, size_t size);
 /* Real catalog certificates of *store replaced by the lab's look-alikes (notes on stderr); *json (may be NULL)
  * gets the records for the JSON's "translated". */
 int probe_lab_translate(const char *dir, struct rs_certlist **store, json_t **json);
+/* The text report's line on it (the records from probe_lab_translate). */
+void probe_lab_print_translated(const json_t *records);
 
 #endif

@@ -76,3 +76,14 @@ int probe_lab_translate(const char *dir, struct rs_certlist **store, json_t **js
 	translation_close(&tr); /* the look-alikes stay referenced by out */
 	return 0;
 }
+
+void probe_lab_print_translated(const json_t *records)
+{
+	size_t i, replaced = 0;
+	json_t *rec;
+
+	json_array_foreach(records, i, rec)
+		replaced += json_is_object(json_object_get(rec, "lookalike"));
+	printf("  translated   --store: %zu real certificate%s replaced by the lab's look-alikes, %zu kept (notes on "
+	       "stderr; --no-translate keeps them)\n", replaced, replaced == 1 ? "" : "s", json_array_size(records) - replaced);
+}

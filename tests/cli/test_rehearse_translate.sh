@@ -131,6 +131,8 @@ probe() { # probe STORE ARGS...: the result code against the lab's hub (its name
 check [ "$(probe "$D/baltimore_cybertrust_root.pem")" = ok ]
 check grep -q '"role": "old-root"' "$S/probe.json"
 check grep -q "note: --store: translated Baltimore CyberTrust Root" "$S/probe.err"
+"$BIN" probe --lab "$S/lab" --protocol tls --at $AT --store "$D/baltimore_cybertrust_root.pem" >"$S/probe.txt" 2>/dev/null
+check grep -q "^  translated   --store: 1 real certificate replaced by the lab's look-alikes, 0 kept" "$S/probe.txt"
 check [ "$(probe "$D/baltimore_cybertrust_root.pem" --no-translate)" = cert-untrusted ]
 check sh -c "! grep -q translated '$S/probe.json' '$S/probe.err'"
 check [ "$(probe "$D/g2_ms2017.pem")" = cert-untrusted ]
