@@ -29,6 +29,9 @@ struct probe_args {
 	int concurrency;
 	enum rs_verify_policy policy;
 	const char *save_chain; /* --save-chain FILE: the served chain as PEM, "-" for stdout */
+	const char *lab;        /* --lab DIR: the target is that lab (probe_lab.c) */
+	int no_translate;       /* --no-translate: real stores stay as they are against the lab */
+	char lab_connect[300], lab_host[256];
 };
 
 /* "host", "host:port" or "[v6]:port"; port 0 when absent. */
@@ -118,6 +121,7 @@ struct probe_env {
 	struct rs_catalog *cat;
 	struct rs_certlist *store;
 	struct rs_verify_opts *vopts;
+	json_t *translated; /* --lab: what replaced what in --store, for the JSON; NULL otherwise */
 };
 
 static int configure(struct probe_env *e, const char *target, const char *protocol, struct rs_probe_opts *o,
@@ -211,9 +215,13 @@ static void render(struct probe_env *e, const struct probe_view *v)
 	}
 	if (e->a->format == PF_TEXT) {
 		probe_print_text(v, e->a->verbose);
+		if (e->translated)
+			probe_lab_print_translated(e->translated);
 		return;
 	}
 	doc = probe_json(v);
+	if (e->translated)
+		json_object_set(doc, "translated", e->translated);
 	json_dumpf(doc, stdout, e->a->format == PF_JSONL ? JSON_COMPACT | JSON_PRESERVE_ORDER
 							 : JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', stdout);
@@ -461,6 +469,7 @@ static const struct option longopts[] = {
 	{ "concurrency", required_argument, NULL, 'j' },   { "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },                { "policy", required_argument, NULL, 'y' },
 	{ "save-chain", required_argument, NULL, 'S' },
+	{ "lab", required_argument, NULL, 'L' },           { "no-translate", no_argument, NULL, 'N' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -529,6 +538,8 @@ static int parse_option(struct probe_args *a, int c, const char *arg)
 		return 0;
 	}
 	case 'S': a->save_chain = arg; return 0;
+	case 'L': a->lab = arg; return 0;
+	case 'N': a->no_translate = 1; return 0;
 	default: return EXIT_ERROR;
 	}
 }
@@ -544,6 +555,18 @@ static int check_args(struct probe_args *a, int argc, char **argv)
 		a->dps_key = secret_from(NULL, "ROOTSHIFT_DPS_KEY");
 	if (a->dps && (!a->id_scope || !a->registration_id))
 		return usage_error("probe", "--dps needs --id-scope and --registration-id");
+	if (a->no_translate && !a->lab)
+		return usage_error("probe", "--no-translate is for a probe of a lab (--lab DIR)");
+	if (a->lab && !a->target && !a->connstr && !a->dps && !a->targets) {
+		if (probe_lab_host(a->lab, a->lab_host, sizeof(a->lab_host)))
+			return EXIT_ERROR;
+		a->target = a->lab_host;
+	}
+	if (a->lab && !a->connect_to) {
+		if (probe_lab_connect_to(a->lab, a->protocol, a->lab_connect, sizeof(a->lab_connect)))
+			return EXIT_ERROR;
+		a->connect_to = a->lab_connect;
+	}
 	if (!a->target && !a->connstr && !a->dps && !a->targets)
 		return usage_error("probe", "no target: give HOST[:PORT], --connection-string, --dps or --targets");
 	if (a->targets && a->target)
@@ -595,14 +618,18 @@ static void free_args(struct probe_args *a)
 int cmd_probe(int argc, char **argv)
 {
 	struct probe_args a = { PF_TEXT, now(), NULL, "mqtt", NULL, NULL, NULL, NULL, NULL, NULL, { NULL }, 0,
-				NULL, NULL, 0, 0, 0, 30, NULL, NULL, NULL, 16, RS_VERIFY_POLICY_WEBPKI, NULL };
-	struct probe_env e = { &a, NULL, NULL, NULL };
+				NULL, NULL, 0, 0, 0, 30, NULL, NULL, NULL, 16, RS_VERIFY_POLICY_WEBPKI, NULL,
+				NULL, 0, "", "" };
+	struct probe_env e = { &a, NULL, NULL, NULL, NULL };
 	int rv = EXIT_ERROR, pa = parse_args(&a, argc, argv);
 
 	if (pa != 0)
 		goto out;
 	if (!(e.cat = load_catalog(a.profile)) || !(e.store = rs_certlist_new()) || load_stores(&a, e.store) ||
 	    !(e.vopts = rs_verify_opts_new()))
+		goto out;
+	if (a.lab && a.n_stores && !a.no_translate &&
+	    probe_lab_translate(a.lab, &e.store, &e.translated))
 		goto out;
 	rs_verify_opts_set_time(e.vopts, a.at);
 	rs_verify_opts_set_policy(e.vopts, a.policy);
@@ -615,6 +642,7 @@ int cmd_probe(int argc, char **argv)
 out:
 	rs_verify_opts_free(e.vopts);
 	rs_certlist_free(e.store);
+	json_decref(e.translated);
 	rs_catalog_free(e.cat);
 	free_args(&a);
 	return pa < 0 ? EXIT_OK : rv;

@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "fleet.h"
 #include "lab.h"
+#include "translate.h"
 
 #define DEMO_GENERATED "2026-01-01T00:00:00Z"
 #define DEMO_START "2026-01-02T00:00:00Z"
@@ -513,6 +514,7 @@ static int write_report(const char *path, const struct fleet_result *r, const st
 struct rehearse_args {
 	const char *fleet, *lab, *report, *target, *profile;
 	int demo, stats, max_inflight, timeout_s, max_held; /* max_held -1: as many as descriptors allow */
+	int no_translate;      /* --no-translate: real stores and pins stay as they are */
 	double speed;
 	rs_time start;
 	int have_at;
@@ -528,7 +530,7 @@ static int parse_args(int argc, char **argv, struct rehearse_args *a)
 		{ "stats", no_argument, NULL, 's' },	     { "help", no_argument, NULL, 'h' },
 		{ "speed", required_argument, NULL, 'x' },  { "target", required_argument, NULL, 't' },
 		{ "profile", required_argument, NULL, 'p' }, { "timeout", required_argument, NULL, 'T' },
-		{ "max-held", required_argument, NULL, 'H' },
+		{ "max-held", required_argument, NULL, 'H' }, { "no-translate", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -541,6 +543,7 @@ static int parse_args(int argc, char **argv, struct rehearse_args *a)
 		case 'l': a->lab = optarg; break;
 		case 't': a->target = optarg; break;
 		case 'p': a->profile = optarg; break;
+		case 'N': a->no_translate = 1; break;
 		case 'H':
 			a->max_held = (int)strtol(optarg, &end, 10);
 			if (*end || end == optarg || a->max_held < 0 || a->max_held > 1000000)
@@ -713,8 +716,52 @@ static json_t *advice_json(const struct fleet_result *r, const struct fleet_advi
 	return arr;
 }
 
-static int run_and_render(struct rehearse_args *a, struct fleet_spec *spec, struct fleet_target *t,
-			  void (*stop)(void *ctx))
+/* ---- translation: real stores and pins in the lab's terms (translate.h) ---- */
+
+static void note_translated(const struct fleet_result *r)
+{
+	const struct fleet_spec *s = fleet_result_spec(r);
+	size_t replaced = 0, kept = 0;
+	char where[128];
+
+	for (size_t i = 0; i < fleet_result_translated_count(r); i++) {
+		const struct fleet_translated *t = fleet_result_translated_at(r, i);
+		snprintf(where, sizeof(where), "class '%s' %s", s->classes[t->cls].name, t->pin ? "pin" : "store");
+		translation_note(where, t);
+		*(t->role[0] ? &replaced : &kept) += 1;
+	}
+	translation_note_end(replaced, kept);
+}
+
+static void print_translated(const struct fleet_result *r)
+{
+	const struct fleet_spec *s = fleet_result_spec(r);
+
+	if (!fleet_result_translated_count(r))
+		return;
+	printf("\ntranslated: real certificates of the stores and pins, replaced by the lab's look-alikes of the same role "
+	       "(--no-translate keeps them)\n");
+	for (size_t i = 0; i < fleet_result_translated_count(r); i++) {
+		const struct fleet_translated *t = fleet_result_translated_at(r, i);
+		printf("  %-24s %-5s %s (SHA-256 %.16s...) -> %s%s\n", s->classes[t->cls].name, t->pin ? "pin" : "store",
+		       t->name, t->real_sha256, t->role[0] ? "the lab's " : "", t->role[0] ? t->role : "kept: nothing in the lab plays it");
+	}
+}
+
+static json_t *translated_json(const struct fleet_result *r)
+{
+	const struct fleet_spec *s = fleet_result_spec(r);
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < fleet_result_translated_count(r); i++) {
+		const struct fleet_translated *t = fleet_result_translated_at(r, i);
+		json_array_append_new(arr, translation_json(s->classes[t->cls].name, t));
+	}
+	return arr;
+}
+
+static int run_and_render_as_is(struct rehearse_args *a, struct fleet_spec *spec, struct fleet_target *t,
+				void (*stop)(void *ctx))
 {
 	struct fleet_advice adv[FLEET_MAX_CLASSES];
 	size_t nadv;
@@ -745,6 +792,7 @@ static int run_and_render(struct rehearse_args *a, struct fleet_spec *spec, stru
 			t0 > 0 ? (double)spec->duration / t0 : 0.0, fleet_result_peak_held(r), fleet_result_pings(r),
 			fleet_result_modelled(r), ru.ru_maxrss / 1024);
 	}
+	note_translated(r);
 	nadv = advise(r, adv);
 	rv = a->report ? write_report(a->report, r, adv, nadv) : 0;
 	if (!rv) {
@@ -753,10 +801,13 @@ static int run_and_render(struct rehearse_args *a, struct fleet_spec *spec, stru
 			json_object_set_new(doc, "verdict", verdict_json(r));
 			json_object_set_new(doc, "demo", json_boolean(a->demo));
 			json_object_set_new(doc, "advice", advice_json(r, adv, nadv));
+			if (fleet_result_translating(r))
+				json_object_set_new(doc, "translated", translated_json(r));
 			rv = print_json(doc);
 			json_decref(doc);
 		} else {
 			print_text(r, a->start, a->demo);
+			print_translated(r);
 			print_advice(r, adv, nadv);
 		}
 		/* the demonstration is meant to strand some classes: it ran as designed (issue #19) */
@@ -770,6 +821,28 @@ static int run_and_render(struct rehearse_args *a, struct fleet_spec *spec, stru
 		rv = interrupt_exit_code() ? interrupt_exit_code() : EXIT_ERROR;
 	}
 	fleet_result_free(r);
+	return rv;
+}
+
+/* With a lab target, translated unless --no-translate (translate.h). */
+static int run_and_render(struct rehearse_args *a, struct fleet_spec *spec, struct fleet_target *t,
+			  void (*stop)(void *ctx))
+{
+	struct lab_translation tr;
+	int rv;
+
+	if (a->no_translate || !t->lab_dir)
+		return run_and_render_as_is(a, spec, t, stop);
+	if ((rv = translation_open(&tr, t->lab_dir)) != 0) {
+		if (stop)
+			stop(t->ctx);
+		return rv;
+	}
+	t->translate_catalog = tr.cat;
+	t->lookalikes = tr.looks.v;
+	t->nlookalikes = tr.looks.n;
+	rv = run_and_render_as_is(a, spec, t, stop);
+	translation_close(&tr);
 	return rv;
 }
 

@@ -459,7 +459,7 @@ static int load_pins(struct run *r, struct class_rt *cr, const char *pin, struct
 	int rv = -1;
 
 	if (resolve(r->target, pin, path, sizeof(path), err) == 0 && (pins = rs_certlist_new()) &&
-	    rs_load_path(pins, path, NULL, err) == 0) {
+	    rs_load_path(pins, path, NULL, err) == 0 && fleet_translate(r, (size_t)(cr - r->cls), 1, &pins, err) == 0) {
 		for (size_t k = 0; k < rs_certlist_count(pins) && cr->npins < MAX_PINS; k++)
 			snprintf(cr->pins[cr->npins++], 65, "%s", rs_cert_sha256(rs_certlist_at(pins, k)));
 		rv = 0;
@@ -502,6 +502,7 @@ static int class_setup(struct run *r, size_t i, struct rs_error *err)
 	rs_verify_opts_set_policy(cr->vopts[0], FLEET_VERIFY_POLICY);
 	rs_verify_opts_set_policy(cr->vopts[1], FLEET_VERIFY_POLICY);
 	if (rs_anchorset_scan_path(set, path, NULL, err) < 0 || rs_anchorset_trusted_certs(set, cr->store, NULL, err) < 0 ||
+	    fleet_translate(r, i, 0, &cr->store, err) < 0 ||
 	    rs_verify_opts_set_host(cr->vopts[STAGE_HUB], r->target->host, err) < 0 ||
 	    (c->dps != FLEET_DPS_NONE && rs_verify_opts_set_host(cr->vopts[STAGE_DPS], r->target->dps_host, err) < 0))
 		goto out;

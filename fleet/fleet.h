@@ -114,6 +114,11 @@ struct fleet_target {
 	/* NULL, or a descriptor that becomes readable when the rehearsal must stop (the front end's self-pipe for
 	 * SIGINT and SIGTERM): the run ends within the event loop's turn and returns what it has, partial. */
 	const int *cancel_fd;
+	/* Translation (translate.c): with both set, each class's store and pin have the real catalog certificates in
+	 * them replaced by the look-alikes that play them (rs_translate_certs); NULL: as they are. */
+	const struct rs_catalog *translate_catalog;
+	const struct rs_lookalike *lookalikes;
+	size_t nlookalikes;
 };
 
 /* The outcome of one phase (from one event to the next) for one class. */
@@ -152,6 +157,25 @@ unsigned fleet_result_stranded_at_end(const struct fleet_result *r);
 unsigned fleet_result_peak_held(const struct fleet_result *r);
 unsigned long fleet_result_pings(const struct fleet_result *r);
 unsigned long fleet_result_modelled(const struct fleet_result *r);
+/* translate.c: one catalog certificate met in a class's store or pin when the target translates. */
+struct fleet_translated {
+	size_t cls;
+	int pin;                  /* 0: in the store; 1: in the pin */
+	enum rs_translate_how how;
+	char real_subject[256], real_sha256[65];
+	char known[160];          /* "PROFILE:ID" the catalog knows it as */
+	char name[128];           /* the catalog's name for it */
+	char role[32];            /* the look-alike that replaced it ("old-root"); "" when kept */
+	char plays[160];          /* what that look-alike plays ("PROFILE:ID") */
+	char lab_subject[256], lab_sha256[65];
+};
+/* A record from the library's (a probe's translation takes the same shape). */
+void fleet_translated_fill(const struct rs_translation *in, size_t cls, int pin, struct fleet_translated *out);
+/* 1 when the run translated stores and pins (its target had look-alikes); the records in class order. */
+int fleet_result_translating(const struct fleet_result *r);
+size_t fleet_result_translated_count(const struct fleet_result *r);
+const struct fleet_translated *fleet_result_translated_at(const struct fleet_result *r, size_t i);
+
 /* A class holds its sessions' connections (MQTT and AMQP; HTTPS makes one per request). */
 int fleet_class_holds(const struct fleet_class *c);
 

@@ -211,6 +211,44 @@ static void advice(struct out *o, const struct fleet_result *r, const struct fle
 	put(o, "</ul>\n");
 }
 
+/* Which real certificates of the stores and pins were replaced by the lab's look-alikes (translate.c). */
+static void translated(struct out *o, const struct fleet_result *r)
+{
+	const struct fleet_spec *s = fleet_result_spec(r);
+	size_t n = fleet_result_translated_count(r);
+
+	if (!fleet_result_translating(r))
+		return;
+	put(o, "<h2>translated to the lab's look-alikes</h2>\n<p class=\"translated\">The lab serves chains under "
+	       "look-alike roots with its own keys. Real certificates the catalog knows in the classes' stores and pins "
+	       "were replaced by the look-alike of the same role (<code>--no-translate</code> keeps them as they are).");
+	if (!n) {
+		put(o, " No store or pin held one.</p>\n");
+		return;
+	}
+	put(o, "</p>\n<table class=\"translated\"><tr><th>class</th><th>in</th><th>real certificate</th><th>SHA-256</th>"
+	       "<th>look-alike</th></tr>\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct fleet_translated *t = fleet_result_translated_at(r, i);
+		put(o, "<tr><td>");
+		put_text(o, s->classes[t->cls].name);
+		put(o, "</td><td>%s</td><td>", t->pin ? "pin" : "store");
+		put_text(o, t->name);
+		put(o, "</td><td><code>%.16s&hellip;</code></td><td>", t->real_sha256);
+		if (t->role[0]) {
+			put_text(o, t->role);
+			if (t->how == RS_TRANSLATE_ROLE) {
+				put(o, " (same role and issuer as ");
+				put_text(o, t->plays);
+				put(o, ")");
+			}
+		} else
+			put(o, "<span class=\"bad\">none in the lab: kept</span>");
+		put(o, "</td></tr>\n");
+	}
+	put(o, "</table>\n");
+}
+
 char *fleet_report_html(const struct fleet_result *r, const char *title, const struct fleet_advice *adv, size_t nadv)
 {
 	const struct fleet_spec *s = fleet_result_spec(r);
@@ -233,6 +271,7 @@ char *fleet_report_html(const struct fleet_result *r, const char *title, const s
 	put(&o, "<p>reconnected: devices that made a session during the phase, with the time from the phase's start to "
 		"their first one; holding: still on a session made before the phase; stranded: without a session at "
 		"its end, by their last failure.</p>\n");
+	translated(&o, r);
 	advice(&o, r, adv, nadv);
 	put(&o, "</body></html>\n");
 	if (o.failed) {

@@ -507,6 +507,7 @@ void fleet_result_free(struct fleet_result *r)
 		return;
 	free(r->stats);
 	free(r->curve);
+	free(r->translated);
 	free(r);
 }
 

@@ -87,6 +87,9 @@ struct fleet_result {
 	unsigned long handshakes, pings, modelled;
 	unsigned stranded_end, peak_held;
 	int64_t stopped_at;              /* -1, or the virtual second a cancel stopped the run */
+	int translating;                 /* translate.c: stores and pins put in the look-alikes' terms */
+	struct fleet_translated *translated;
+	size_t ntranslated;
 };
 
 struct run {
@@ -125,6 +128,9 @@ void session_failed(struct run *r, uint32_t i, int64_t t, int code, int at_dps);
 void session_down(struct run *r, uint32_t i, int64_t t);
 /* The hub dropped a session at t: the device reconnects by its backoff policy. */
 void session_dropped(struct run *r, uint32_t i, int64_t t);
+
+/* translate.c: replaces *list by its translation when the target translates (records it in r->res). */
+int fleet_translate(struct run *r, size_t cls, int pin, struct rs_certlist **list, struct rs_error *err);
 
 /* conn.c */
 int conn_setup(struct run *r, struct rs_error *err);

@@ -333,6 +333,43 @@ RS_API const struct rs_cert *rs_known_cert(const struct rs_known *k);
 RS_API size_t rs_known_issuer_count(const struct rs_known *k);
 RS_API const char *rs_known_issuer_at(const struct rs_known *k, size_t i);
 
+/**
+ * Translation to look-alikes: a stand-in PKI (the lab's) plays catalog certificates with its own keys, so a real
+ * store or pin means nothing to it until each real certificate is replaced by the stand-in of the same role.
+ * A look-alike names the catalog certificate it plays as "PROFILE:ID" ("azure-iot:digicert-global-root-g2").
+ */
+struct rs_lookalike {
+	const char *role;            /* the stand-in's own name: "old-root", "new-ca", ... */
+	const char *plays;           /* "PROFILE:ID" of the catalog certificate it stands for */
+	const struct rs_cert *cert;  /* the stand-in itself */
+};
+enum rs_translate_how {
+	RS_TRANSLATE_SAME, /* the look-alike plays this very certificate */
+	RS_TRANSLATE_ROLE, /* an intermediate the look-alikes do not play, replaced by the one that plays an
+			    * intermediate of the same role issued by the same roots (Microsoft RSA TLS CA 02 -> the
+			    * look-alike of CA 01) */
+	RS_TRANSLATE_KEPT  /* known to the catalog, but nothing plays it: kept as it is */
+};
+/** One catalog certificate met by rs_translate_certs. Borrows from its inputs. */
+struct rs_translation {
+	const struct rs_cert *real;   /* from the input list */
+	const struct rs_known *known; /* what the catalog knows it as */
+	const struct rs_lookalike *by; /* its stand-in; NULL when kept */
+	enum rs_translate_how how;
+};
+/**
+ * Copies in to out with each certificate the catalog identifies (by fingerprint, else by SPKI and subject) and a
+ * look-alike of map stands for replaced by that look-alike; by catalog identity and the profile's roles and
+ * issuers, never by name. Certificates the catalog does not know, and catalog ones nothing plays, are copied as
+ * they are; a look-alike already in out is not added twice. Writes up to max records to tr (may be NULL with max
+ * 0), one per catalog certificate met, and returns how many were met; -1 on error. Look-alikes whose "plays"
+ * names no certificate of cat are ignored.
+ */
+RS_API int rs_translate_certs(const struct rs_catalog *cat, const struct rs_lookalike *map, size_t nmap,
+			      const struct rs_certlist *in, struct rs_certlist *out, struct rs_translation *tr,
+			      size_t max, struct rs_error *err);
+RS_API const char *rs_translate_how_name(enum rs_translate_how how); /* "same", "role", "kept" */
+
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Azure: connection strings and SAS tokens                                                                     */
 /* ------------------------------------------------------------------------------------------------------------ */

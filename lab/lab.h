@@ -53,6 +53,17 @@ enum lab_chain { LAB_CHAIN_OLD, LAB_CHAIN_NEW, LAB_CHAIN_NEXT, LAB_CHAIN_ECC, LA
 const char *lab_chain_name(enum lab_chain c);
 int lab_chain_parse(const char *name, enum lab_chain *out);
 
+/* lookalike.c: the look-alikes that play catalog certificates (old-root plays azure-iot's Baltimore, new-ca its
+ * Microsoft Azure TLS Issuing CA 01, ...), loaded from DIR/pki, for rs_translate_certs. */
+#define LAB_MAX_LOOKALIKES 12
+struct lab_lookalikes {
+	struct rs_lookalike v[LAB_MAX_LOOKALIKES];
+	size_t n;
+	struct rs_certlist *certs; /* holds the look-alikes */
+};
+int lab_lookalikes_load(const char *dir, struct lab_lookalikes *out, struct rs_error *err);
+void lab_lookalikes_release(struct lab_lookalikes *l);
+
 /* lab.json */
 struct lab_config {
 	char hub_host[256];
