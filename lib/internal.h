@@ -17,6 +17,7 @@ int rs_fail(struct rs_error *err, enum rs_errcode code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Appends OpenSSL's first queued error reason to err's message and clears the queue: the one place where
  * OpenSSL's error queue is translated. */
+int rs_ssl_take_nomem(void); /* 1 when OpenSSL's error queue held an allocation failure; empties it */
 int rs_fail_ssl(struct rs_error *err, enum rs_errcode code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void rs_error_clear(struct rs_error *err);

@@ -73,13 +73,31 @@ int rs_error_set(struct rs_error *err, enum rs_errcode code, const char *fmt, ..
 	return -1;
 }
 
+/* 1 when OpenSSL's error queue holds an allocation failure; the queue is emptied. OpenSSL raises
+ * ERR_R_MALLOC_FAILURE where its own allocation fails (crypto/err/err.c, include/openssl/err.h), and a caller
+ * that sees only "cannot parse" would turn a full heap into a verdict about the input. */
+int rs_ssl_take_nomem(void)
+{
+	unsigned long e;
+	int nomem = 0;
+
+	while ((e = ERR_get_error()) != 0)
+		if (!ERR_SYSTEM_ERROR(e) && ERR_GET_REASON(e) == ERR_R_MALLOC_FAILURE)
+			nomem = 1;
+	return nomem;
+}
+
 __attribute__((format(printf, 3, 0)))
 static int fail_ssl_v(struct rs_error *err, enum rs_errcode code, const char *fmt, va_list ap)
 {
 	unsigned long e = ERR_peek_error();
 	const char *reason = e ? ERR_reason_error_string(e) : NULL;
 
-	ERR_clear_error();
+	if (rs_ssl_take_nomem()) { /* whatever the caller was reading, memory ran out: say so, not "bad input" */
+		if (err)
+			rs_error_set(err, RS_ERR_NOMEM, "out of memory");
+		return -1;
+	}
 	if (!err)
 		return -1;
 	set_message(err, code, fmt, ap);

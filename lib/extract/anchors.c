@@ -229,7 +229,10 @@ int rs_scan_add_x509(struct rs_scan *s, X509 *x, long line, long long off, const
 				       "not a trust anchor", perr.message);
 	}
 	der = rs_cert_der(c, &dlen);
-	EVP_Digest(der, dlen, key, NULL, EVP_sha256(), NULL);
+	if (!EVP_Digest(der, dlen, key, NULL, EVP_sha256(), NULL)) {
+		rs_cert_free(c);
+		return rs_fail_ssl(s->err, RS_ERR_NOMEM, "cannot hash a certificate: out of memory");
+	}
 	if ((old = find_anchor(s->set, RS_ANCHOR_CERT, key)) != NULL) {
 		rs_cert_free(c);
 		return merge(s, old, trust, label, line, off, enc);

@@ -83,7 +83,8 @@ static int carve_der(struct rs_scan *s, const unsigned char *buf, size_t len, co
 			added++;
 			i += total;
 		} else {
-			ERR_clear_error();
+			if (rs_ssl_take_nomem()) /* not a certificate, or OpenSSL ran out of memory reading it */
+				return rs_fail(s->err, RS_ERR_NOMEM, "out of memory");
 			i++;
 		}
 	}

@@ -179,11 +179,15 @@ static int add_cert(struct rs_scan *s, const struct parser *p, const struct obje
 	int rv;
 
 	if (!q || !(x = d2i_X509(NULL, &q, (long)o->value.len))) {
-		ERR_clear_error();
+		if (rs_ssl_take_nomem())
+			return rs_fail(s->err, RS_ERR_NOMEM, "out of memory");
 		return rs_scan_finding(s, "broken-certificate", o->line, o->offset,
 				       "certdata object '%s' holds no parsable certificate", o->label ? o->label : "");
 	}
-	EVP_Digest(o->value.data, o->value.len, sha1, NULL, EVP_sha1(), NULL);
+	if (!EVP_Digest(o->value.data, o->value.len, sha1, NULL, EVP_sha1(), NULL)) {
+		X509_free(x);
+		return rs_fail_ssl(s->err, RS_ERR_NOMEM, "cannot hash a certificate: out of memory");
+	}
 	t = trust_for(p, sha1);
 	rv = rs_scan_add_x509(s, x, o->line, o->offset, "certdata", t ? t->trust : RS_TRUST_MUST_VERIFY, o->label);
 	X509_free(x);

@@ -119,7 +119,10 @@ static int pem_block(struct loader *ld, const unsigned char *buf, size_t len, si
 	if (!bio)
 		return rs_fail(ld->err, RS_ERR_NOMEM, "out of memory");
 	if (!PEM_read_bio(bio, &label, &header, &der, &dlen)) {
-		ERR_clear_error();
+		if (rs_ssl_take_nomem()) {
+			rs_fail(ld->err, RS_ERR_NOMEM, "out of memory");
+			goto out;
+		}
 		rs_fail(ld->err, RS_ERR_PARSE, "cannot parse '%s' line %ld: truncated or corrupt PEM block", ld->name, line);
 		goto out;
 	}
@@ -173,7 +176,8 @@ static int load_der_certs(struct loader *ld, const unsigned char *buf, size_t le
 		int rv;
 
 		if (!x) {
-			ERR_clear_error();
+			if (rs_ssl_take_nomem())
+				return rs_fail(ld->err, RS_ERR_NOMEM, "out of memory");
 			if (off == 0)
 				return 1; /* not DER: let the caller try other formats */
 			return rs_fail(ld->err, RS_ERR_PARSE, "cannot parse '%s' at byte %zu: data after the certificates is not a certificate",
@@ -195,7 +199,8 @@ static int load_pkcs7_der(struct loader *ld, const unsigned char *buf, size_t le
 	int rv;
 
 	if (!p7) {
-		ERR_clear_error();
+		if (rs_ssl_take_nomem())
+			return rs_fail(ld->err, RS_ERR_NOMEM, "out of memory");
 		return 1;
 	}
 	rv = add_pkcs7(ld, p7, 0, 0, "pkcs7-der");
@@ -230,7 +235,8 @@ static int load_pkcs12(struct loader *ld, const unsigned char *buf, size_t len)
 	int ok, rv = -1;
 
 	if (!p12) {
-		ERR_clear_error();
+		if (rs_ssl_take_nomem())
+			return rs_fail(ld->err, RS_ERR_NOMEM, "out of memory");
 		return 1;
 	}
 	pw = pkcs12_password(ld, p12, &ok);

@@ -167,7 +167,8 @@ static int add_cert(struct rs_scan *s, const struct block *b, const unsigned cha
 	int rv;
 
 	if (!x) {
-		ERR_clear_error();
+		if (rs_ssl_take_nomem()) /* OpenSSL ran out of memory: no verdict on the block */
+			return rs_fail(s->err, RS_ERR_NOMEM, "out of memory");
 		return bad_block(s, b, t, line, off, "its content is not X.509");
 	}
 	if (s->commented)
@@ -187,7 +188,8 @@ static int add_p7(struct rs_scan *s, const unsigned char *der, long dlen, long l
 	int i, n = 0;
 
 	if (!p7) {
-		ERR_clear_error();
+		if (rs_ssl_take_nomem())
+			return rs_fail(s->err, RS_ERR_NOMEM, "out of memory");
 		return rs_scan_finding(s, "broken-certificate", line, off, "a PKCS#7 block that does not parse");
 	}
 	if (PKCS7_type_is_signed(p7) && p7->d.sign)

@@ -16,7 +16,8 @@ int rs_ws_accept(struct rs_span key, char out[29], struct rs_error *err)
 		return rs_fail(err, RS_ERR_PARSE, "Sec-WebSocket-Key is not 24 characters");
 	memcpy(buf, key.ptr, key.len);
 	memcpy(buf + key.len, WS_GUID, sizeof(WS_GUID) - 1);
-	SHA1(buf, key.len + sizeof(WS_GUID) - 1, md);
+	if (!SHA1(buf, key.len + sizeof(WS_GUID) - 1, md)) /* NULL when OpenSSL cannot allocate its context */
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
 	EVP_EncodeBlock((unsigned char *)out, md, sizeof(md));
 	return 0;
 }

@@ -141,12 +141,35 @@ static void curve_name(EVP_PKEY *key, char *out, size_t size)
 	snprintf(out, size, "%s", nist ? nist : group);
 }
 
+/* For a certificate whose key d2i_X509 left undecoded: 1 when the key does decode on its own, or when decoding
+ * it ran out of memory (so the first try failed for memory, not for an unknown algorithm), else 0. */
+static int key_decodes(X509 *x)
+{
+	unsigned char *der = NULL;
+	const unsigned char *p;
+	int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &der), rv;
+	EVP_PKEY *k = NULL;
+
+	if (n > 0) {
+		p = der;
+		k = d2i_PUBKEY(NULL, &p, n);
+	}
+	rv = k != NULL || rs_ssl_take_nomem();
+	EVP_PKEY_free(k);
+	OPENSSL_free(der);
+	return rv;
+}
+
 static int key_info(struct rs_cert *c)
 {
 	EVP_PKEY *key = X509_get0_pubkey(c->x509);
 	const char *type;
 
 	if (!key) {
+		/* d2i_X509 keeps a key it cannot decode as no key (an unknown algorithm, or OpenSSL's own allocation
+		 * failing inside its decoder); decoding again tells the two apart */
+		if (key_decodes(c->x509))
+			return -1;
 		snprintf(c->key_type, sizeof(c->key_type), "unknown");
 		return 0;
 	}
@@ -365,7 +388,11 @@ struct rs_cert *rs_cert_from_x509_ex(X509 *x, int keep_malformed, struct rs_erro
 	c->der = der;
 	c->der_len = (size_t)n;
 	if (basics(c, keep_malformed) < 0) {
-		rs_fail(err, RS_ERR_PARSE, "certificate has invalid extensions or dates");
+		/* OpenSSL marks extensions invalid when its own allocation fails while it caches them, too */
+		if (rs_ssl_take_nomem())
+			rs_fail(err, RS_ERR_NOMEM, "out of memory");
+		else
+			rs_fail(err, RS_ERR_PARSE, "certificate has invalid extensions or dates");
 		goto fail;
 	}
 	if (digests(c) < 0 || serial_and_names(c) < 0 || key_info(c) < 0 || sans(c) < 0 || key_usages(c) < 0 ||
