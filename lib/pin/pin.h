@@ -26,6 +26,13 @@ int rs_pin_next_hex(const unsigned char *buf, size_t len, size_t *pos, struct rs
  * or the text of a network-security-config <pin digest="SHA-256"> element; 44 base64 characters making 32 bytes.
  */
 int rs_pin_next_b64(const unsigned char *buf, size_t len, size_t *pos, struct rs_pin_token *t);
+/*
+ * The same over a binary's bytes as they are (binary 1): every byte that is not printable ASCII or a tab counts as
+ * the line break its printable view (rs_pin_printable_view) has there, so the tokens are the view's, without
+ * writing the view.
+ */
+int rs_pin_next_hex_in(const unsigned char *buf, size_t len, size_t *pos, struct rs_pin_token *t, int binary);
+int rs_pin_next_b64_in(const unsigned char *buf, size_t len, size_t *pos, struct rs_pin_token *t, int binary);
 
 /* memmem that anchors on the needle's rarest byte in source text (memmem itself is a GNU extension). */
 const unsigned char *rs_pin_find(const unsigned char *hay, size_t hlen, const char *needle, size_t nlen);
@@ -110,8 +117,9 @@ struct rs_pin_context {
 enum rs_severity rs_pin_judge_known(const struct rs_pin_context *pc, const struct rs_known *k, struct rs_buf *why);
 
 /*
- * Runs every text rule over buf. binary: buf is the printable-runs view of a binary file (every other byte made
- * '\n', so offsets are the file's). name is the file's path (lock files are told by it).
+ * Runs every text rule over buf. binary: buf is a binary file's bytes, read as its printable-runs view (every byte
+ * that is not printable ASCII or a tab is a line break; the same findings as over rs_pin_printable_view's view, so
+ * a view need not be written). name is the file's path (lock files are told by it).
  */
 int rs_pin_rules_text(const struct rs_pin_context *pc, const unsigned char *buf, size_t len, const char *name,
 		      int binary, const struct rs_pin_sink *sink);

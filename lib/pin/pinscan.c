@@ -961,30 +961,6 @@ void rs_pin_printable_view(unsigned char *view, const unsigned char *buf, size_t
 	printable_view_from(view, buf, len, i);
 }
 
-/* Memory for a binary's printable view: a large one is mapped with its pages populated, like the file. */
-static unsigned char *view_alloc(size_t len)
-{
-#ifdef MAP_ANONYMOUS
-	if (len > SMALL) {
-		void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | POPULATE, -1, 0);
-		return m == MAP_FAILED ? NULL : m;
-	}
-#endif
-	return malloc(len);
-}
-
-static void view_free(unsigned char *view, size_t len)
-{
-#ifdef MAP_ANONYMOUS
-	if (len > SMALL) {
-		munmap(view, len);
-		return;
-	}
-#endif
-	(void)len;
-	free(view);
-}
-
 static int scan_plain(struct filescan *f, struct rs_error *err);
 
 struct in_archive {
@@ -1081,7 +1057,6 @@ static int scan_plain(struct filescan *f, struct rs_error *err)
 	struct rs_pin_context pc = f->ps->pc;
 	struct rs_anchorset *set;
 	struct rs_scan_opts so;
-	unsigned char *view = NULL;
 	int rv;
 
 	if (f->len == 0)
@@ -1098,16 +1073,9 @@ static int scan_plain(struct filescan *f, struct rs_error *err)
 		return err && err->code != RS_ERR_NONE ? -1 : rs_fail(err, RS_ERR_NOMEM, "out of memory");
 	}
 	rs_anchorset_free(set);
-	if (!f->binary) {
-		rv = rs_pin_rules_text(&pc, f->buf, f->len, f->path, 0, &sink);
-	} else {
-		/* the printable view: every byte that is not printable ASCII becomes a line break, offsets kept */
-		if (!(view = view_alloc(f->len)))
-			return rs_fail(err, RS_ERR_NOMEM, "out of memory reading '%s'", f->path);
-		rs_pin_printable_view(view, f->buf, f->len);
-		rv = rs_pin_rules_text(&pc, view, f->len, f->path, 1, &sink);
-		view_free(view, f->len);
-	}
+	/* a binary is read as its printable view (every byte that is not printable ASCII a line break), in place:
+	 * writing the view costs more than reading it (fresh pages, twice the memory traffic) */
+	rv = rs_pin_rules_text(&pc, f->buf, f->len, f->path, f->binary, &sink);
 	if (rv < 0)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory scanning '%s'", f->path);
 	if (f->n > 1) {

@@ -107,17 +107,29 @@ static int word_char(unsigned char c)
 	return isalnum(c) || c == '_';
 }
 
+/* A line break: in a binary, every byte outside its printable runs (what its printable view makes '\n'). */
+static int line_break(const struct ctx *c, unsigned char b)
+{
+	return c->binary ? (b < 0x20 || b >= 0x7f) && b != '\t' : b == '\n';
+}
+
 static size_t line_start(const struct ctx *c, size_t at)
 {
-	while (at > 0 && c->buf[at - 1] != '\n')
+	while (at > 0 && !line_break(c, c->buf[at - 1]))
 		at--;
 	return at;
 }
 
 static size_t line_end(const struct ctx *c, size_t at)
 {
-	const unsigned char *nl = memchr(c->buf + at, '\n', c->len - at);
+	const unsigned char *nl;
 
+	if (c->binary) {
+		while (at < c->len && !line_break(c, c->buf[at]))
+			at++;
+		return at;
+	}
+	nl = memchr(c->buf + at, '\n', c->len - at);
 	return nl ? (size_t)(nl - c->buf) : c->len;
 }
 
@@ -660,10 +672,10 @@ static int rule_fingerprints(const struct ctx *c)
 	struct rs_pin_token t;
 	size_t pos = 0;
 
-	while (rs_pin_next_hex(c->buf, c->len, &pos, &t))
+	while (rs_pin_next_hex_in(c->buf, c->len, &pos, &t, c->binary))
 		if (judge_token(c, &t) < 0)
 			return -1;
-	for (pos = 0; rs_pin_next_b64(c->buf, c->len, &pos, &t);)
+	for (pos = 0; rs_pin_next_b64_in(c->buf, c->len, &pos, &t, c->binary);)
 		if (judge_token(c, &t) < 0)
 			return -1;
 	return 0;
