@@ -363,6 +363,7 @@ struct filescan {
 	size_t n, cap;
 	size_t suppressed;
 	struct names names; /* values passed by name and the calls that take names */
+	const volatile int *cancel; /* the caller's stop flag, or NULL */
 };
 
 static long line_of(struct filescan *f, size_t at, long *column)
@@ -997,6 +998,9 @@ static int archive_member(void *arg, const char *name, const unsigned char *buf,
 	sub.path = name;
 	sub.buf = buf;
 	sub.len = len;
+	sub.cancel = ia->f->cancel;
+	if (sub.cancel && *sub.cancel)
+		return rs_fail(ia->err, RS_ERR_CANCELLED, "stopped on request");
 	rv = scan_plain(&sub, ia->err);
 	if (rv == 0 && (adopt(ia->f, &sub) < 0 || names_move(&ia->f->names, &sub.names) < 0))
 		rv = rs_fail(ia->err, RS_ERR_NOMEM, "out of memory");
@@ -1066,6 +1070,7 @@ static int scan_plain(struct filescan *f, struct rs_error *err)
 	if (!(set = rs_anchorset_new()))
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
 	memset(&so, 0, sizeof(so));
+	so.cancel = f->cancel; /* looked at each MiB carved */
 	if (rs_anchorset_scan_mem(set, f->buf, f->len, f->path, &so, err) < 0 ||
 	    (pc.store = rs_pin_rules_store(&pc, set, &sink, err)) < 0 ||
 	    rs_pin_rules_anchors(&pc, set, f->len, &asink) < 0) {
@@ -1344,6 +1349,11 @@ static int open_file(const char *path, unsigned long long max, struct rs_buf *sm
 	return 0;
 }
 
+static int cancelled(const struct work *w)
+{
+	return w->opts && w->opts->cancel && *w->opts->cancel;
+}
+
 static int scan_one(struct work *w, const char *path, struct rs_buf *small, struct rs_error *err)
 {
 	struct filescan f;
@@ -1351,6 +1361,8 @@ static int scan_one(struct work *w, const char *path, struct rs_buf *small, stru
 	size_t len;
 	int mapped, rv;
 
+	if (cancelled(w))
+		return rs_fail(err, RS_ERR_CANCELLED, "stopped on request");
 	if (open_file(path, w->max, small, &data, &len, &mapped, err) < 0)
 		return -1;
 	memset(&f, 0, sizeof(f));
@@ -1358,6 +1370,7 @@ static int scan_one(struct work *w, const char *path, struct rs_buf *small, stru
 	f.path = path;
 	f.buf = data;
 	f.len = len;
+	f.cancel = w->opts ? w->opts->cancel : NULL;
 	rv = scan_bytes(&f, err);
 	if (mapped)
 		munmap((void *)data, len);
@@ -1478,7 +1491,7 @@ int rs_pinscan_path(struct rs_pinscan *ps, const char *path, const struct rs_pin
 	}
 	if (S_ISDIR(st.st_mode)) {
 		if (run_jobs(&w, opts && opts->jobs > 1 ? opts->jobs : 1, err) < 0)
-			goto out;
+			goto stopped;
 	} else {
 		struct rs_buf small = RS_BUF_INIT;
 		rv = scan_one(&w, path, &small, err);
@@ -1489,13 +1502,24 @@ int rs_pinscan_path(struct rs_pinscan *ps, const char *path, const struct rs_pin
 			rs_fail(err, err->code, "cannot read '%s': %s", path, why);
 		}
 		if (rv < 0)
-			goto out;
+			goto stopped;
 	}
 	if (pinscan_join(ps, err) < 0)
 		goto out;
 	if (ps->n > 1)
 		qsort(ps->v, ps->n, sizeof(*ps->v), cmp_findings);
 	rv = 0;
+	goto out;
+stopped:
+	rv = -1;
+	if (err && err->code == RS_ERR_CANCELLED) { /* what the files read whole found is kept, joined and sorted */
+		struct rs_error jerr;
+		memset(&jerr, 0, sizeof(jerr));
+		if (pinscan_join(ps, &jerr) < 0)
+			*err = jerr;
+		else if (ps->n > 1)
+			qsort(ps->v, ps->n, sizeof(*ps->v), cmp_findings);
+	}
 out:
 	names_release(&ps->pending);
 	for (i = 0; i < w.n; i++)
