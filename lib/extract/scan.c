@@ -178,6 +178,12 @@ static int whole_file(struct rs_scan *s)
 	size_t i;
 	int rv = 1;
 
+	/* DER certificates, PKCS#7 and PKCS#12 are all a SEQUENCE (0x30) from the first byte: anything else is for
+	 * carving, without a pass over the whole file (the loader would reject it at its first byte) */
+	if (!list || s->len == 0 || s->buf[0] != 0x30) {
+		rs_certlist_free(list);
+		return list ? 1 : rs_fail(s->err, RS_ERR_NOMEM, "out of memory");
+	}
 	if (rs_memmem(s->buf, s->len, "-----BEGIN ", 11)) {
 		rs_certlist_free(list);
 		return 1; /* PEM inside binary bytes: carving finds it and any DER beside it */

@@ -123,6 +123,27 @@ enum rs_severity rs_pin_judge_known(const struct rs_pin_context *pc, const struc
  */
 int rs_pin_rules_text(const struct rs_pin_context *pc, const unsigned char *buf, size_t len, const char *name,
 		      int binary, const struct rs_pin_sink *sink);
+/*
+ * The same in two steps, so that a large file's candidates can be found in chunks by several threads:
+ * rs_pin_collect finds in [from, to) of buf what the rules start from (needle occurrences and digest tokens that
+ * start there; from and to are 0, len or cut points from rs_pin_cut), appending to cd; rs_pin_cands_append moves
+ * one chunk's candidates after another's (in buffer order); rs_pin_rules_judge runs the rules from them over the
+ * whole buffer. Collecting [0, len) at once, or chunk by chunk between cut points, gives the same candidates.
+ */
+struct rs_pin_cands;
+struct rs_pin_cands *rs_pin_cands_new(void);
+void rs_pin_cands_free(struct rs_pin_cands *cd);
+int rs_pin_collect(const unsigned char *buf, size_t len, size_t from, size_t to, int binary, struct rs_pin_cands *cd);
+int rs_pin_cands_append(struct rs_pin_cands *to, struct rs_pin_cands *from);
+int rs_pin_rules_judge(const struct rs_pin_context *pc, const unsigned char *buf, size_t len, const char *name,
+		       int binary, const struct rs_pin_sink *sink, struct rs_pin_cands *cd);
+/*
+ * A cut point at or after `at` and before `limit`: a byte that ends every tokenizer step and every token (printable
+ * punctuation that is neither part of a digest, a 0x list, an escape nor a base64 pin), so that the tokens of a chunk
+ * that starts or ends there are those of the whole buffer. `limit` when there is none.
+ */
+size_t rs_pin_cut(const unsigned char *buf, size_t at, size_t limit);
+
 /* Embedded intermediates and leaves used as anchors in set (the anchors audit's extractors found in the buffer). */
 int rs_pin_rules_anchors(const struct rs_pin_context *pc, const struct rs_anchorset *set, size_t len,
 			 const struct rs_pin_sink *sink);

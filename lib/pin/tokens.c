@@ -288,6 +288,17 @@ int rs_pin_next_hex(const unsigned char *buf, size_t len, size_t *pos, struct rs
 	return rs_pin_next_hex_in(buf, len, pos, t, 0);
 }
 
+size_t rs_pin_cut(const unsigned char *buf, size_t at, size_t limit)
+{
+	/* HARD in both span tables (no step jumps over one) and outside sha256/ pins' bytes and separators */
+	static const char cuts[] = ";(){}[]!#$%&*.<?@^`|~";
+
+	for (; at < limit; at++)
+		if (buf[at] && strchr(cuts, buf[at]))
+			return at;
+	return limit;
+}
+
 /* ---- searching ---- */
 
 const unsigned char *rs_pin_find(const unsigned char *hay, size_t hlen, const char *needle, size_t nlen)
