@@ -96,6 +96,7 @@ int finish_output(int rv);
  * command then prints what it has, marked partial, and returns interrupt_exit_code() (130, 143). */
 int interrupt_install(void);
 int interrupted(void);             /* the signal received, or 0 */
+const volatile int *interrupt_flag(void); /* the same, for a library call's cancel option (scan, audit) */
 int interrupt_fd(void);
 int interrupt_exit_code(void);     /* 128 + the signal, or 0 */
 const char *interrupt_name(void);  /* "SIGINT", "SIGTERM" */

@@ -84,6 +84,8 @@ static int render_json(const struct rs_anchorset *set, const struct rs_verdict *
 
 	json_object_set_new(doc, "schema", json_string("rootshift/audit/1"));
 	json_object_set_new(doc, "at", json_string(time_str(at, ab)));
+	if (interrupted()) /* stopped by a signal: judged from the anchors found so far */
+		json_object_set_new(doc, "partial", json_true());
 	json_object_set_new(prof, "id", json_string(rs_profile_id(p)));
 	json_object_set_new(prof, "name", json_string(rs_profile_name(p)));
 	json_object_set_new(doc, "profile", prof);
@@ -249,14 +251,14 @@ static int scan_inputs(struct rs_anchorset *set, int argc, char **argv, const st
 	int i;
 
 	if (o->system && rs_anchorset_scan_system(set, o->system_root, so, &err) < 0)
-		return lib_error(&err);
-	for (i = optind; i < argc; i++) {
+		return err.code == RS_ERR_CANCELLED ? 0 : lib_error(&err);
+	for (i = optind; i < argc && !interrupted(); i++) {
 		unsigned char *data = NULL;
 		size_t len = 0;
 		int rv;
 		if (strcmp(argv[i], "-")) {
 			if (rs_anchorset_scan_path(set, argv[i], so, &err) < 0)
-				return lib_error(&err);
+				return err.code == RS_ERR_CANCELLED ? 0 : lib_error(&err); /* judged, marked partial */
 			continue;
 		}
 		if (read_stdin(&data, &len))
@@ -264,7 +266,7 @@ static int scan_inputs(struct rs_anchorset *set, int argc, char **argv, const st
 		rv = rs_anchorset_scan_mem(set, data, len, "(stdin)", so, &err);
 		free(data);
 		if (rv < 0)
-			return lib_error(&err);
+			return err.code == RS_ERR_CANCELLED ? 0 : lib_error(&err);
 	}
 	return 0;
 }
@@ -285,7 +287,7 @@ static int fail_on_exit(const struct rs_verdict *v, enum rs_severity fail_on)
 static int run(const char *cmd, int argc, char **argv, struct audit_opts *o)
 {
 	struct progress prog = { time(NULL), 0, 0 };
-	struct rs_scan_opts so = { 0, NULL, NULL };
+	struct rs_scan_opts so = { 0, NULL, NULL, NULL };
 	struct rs_anchorset *set = NULL;
 	struct rs_catalog *cat = NULL;
 	struct rs_verdict *v = NULL;
@@ -296,6 +298,9 @@ static int run(const char *cmd, int argc, char **argv, struct audit_opts *o)
 
 	if ((pa = parse_args(cmd, argc, argv, o)) != 0)
 		return pa > 0 ? show_help(cmd) : EXIT_ERROR;
+	if (interrupt_install() != 0)
+		return EXIT_ERROR;
+	so.cancel = interrupt_flag(); /* SIGINT, SIGTERM: stop within the file, judge what was found, partial */
 	if (isatty(STDERR_FILENO)) {
 		so.progress = on_progress;
 		so.progress_arg = &prog;
@@ -318,14 +323,17 @@ static int run(const char *cmd, int argc, char **argv, struct audit_opts *o)
 		lib_error(&err);
 		goto out;
 	}
-	if (o->endpoints)
+	if (o->endpoints && !interrupted())
 		endpoints = check_endpoints(p, set, o->at, &failed, &unreachable);
 	if (o->format == FORMAT_JSON ? render_json(set, v, cat, p, o->at, endpoints) != 0
 				     : (render_text(set, v, cat, p, o->at, o->plain), 0))
 		goto out;
 	if (endpoints && o->format == FORMAT_TEXT)
 		print_endpoints(endpoints, unreachable);
-	rv = failed ? EXIT_PROBLEM : fail_on_exit(v, o->fail_on);
+	if (interrupted() && o->format == FORMAT_TEXT)
+		printf("\npartial: stopped by %s; judged from the anchors found so far, not the whole input\n",
+		       interrupt_name());
+	rv = interrupted() ? interrupt_exit_code() : failed ? EXIT_PROBLEM : fail_on_exit(v, o->fail_on);
 out:
 	json_decref(endpoints);
 	rs_verdict_free(v);

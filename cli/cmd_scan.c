@@ -127,6 +127,8 @@ static int render_json(const struct rs_pinscan *ps, const struct rs_pin_finding 
 
 	json_object_set_new(doc, "schema", json_string("rootshift/scan/1"));
 	json_object_set_new(doc, "at", json_string(time_str(o->at, ab)));
+	if (interrupted()) /* stopped by a signal: the files read whole so far */
+		json_object_set_new(doc, "partial", json_true());
 	for (i = 0; i < n; i++) {
 		json_array_append_new(arr, finding_json(v[i]));
 		count[v[i]->severity]++;
@@ -253,7 +255,13 @@ static json_t *sarif_invocations(const struct rs_pinscan *ps)
 						       "artifactLocation", "uri", uri ? uri : ""));
 		free(uri);
 	}
-	return json_pack("[{s:b, s:o}]", "executionSuccessful", 1, "toolExecutionNotifications", notes);
+	if (interrupted()) {
+		char text[200];
+		snprintf(text, sizeof(text), "stopped by %s: partial results, of the files read whole so far",
+			 interrupt_name());
+		json_array_append_new(notes, json_pack("{s:s, s:o}", "level", "error", "message", text_obj(text)));
+	}
+	return json_pack("[{s:b, s:o}]", "executionSuccessful", !interrupted(), "toolExecutionNotifications", notes);
 }
 
 static int render_sarif(const struct rs_pinscan *ps, const struct rs_pin_finding *const *v, size_t n)
@@ -309,6 +317,9 @@ static void render_text(const struct rs_pinscan *ps, const struct rs_pin_finding
 	if (baselined)
 		printf("; %zu in the baseline", baselined);
 	putchar('\n');
+	if (interrupted())
+		printf("partial: stopped by %s; these are the findings of the files read whole so far\n",
+		       interrupt_name());
 }
 
 /* ---- arguments ---- */
@@ -391,6 +402,9 @@ static int run(int argc, char **argv, struct scan_opts *o)
 	memset(&so, 0, sizeof(so));
 	so.jobs = o->jobs;
 	so.no_ignore_files = o->no_ignore;
+	if (interrupt_install() != 0)
+		return EXIT_ERROR;
+	so.cancel = interrupt_flag(); /* SIGINT, SIGTERM: stop within the file, print what was found, partial */
 	if (isatty(STDERR_FILENO)) {
 		so.progress = on_progress;
 		so.progress_arg = &prog;
@@ -408,8 +422,10 @@ static int run(int argc, char **argv, struct scan_opts *o)
 	rs_pinscan_set_migration(ps, p, o->at);
 	if (o->ignore_file && read_ignore(ps, o->ignore_file))
 		goto out;
-	for (i = (size_t)optind; i < (size_t)argc; i++)
+	for (i = (size_t)optind; i < (size_t)argc && !interrupted(); i++)
 		if (rs_pinscan_path(ps, argv[i], &so, &err) < 0) {
+			if (err.code == RS_ERR_CANCELLED)
+				break; /* rendered below, marked partial */
 			progress_done(&prog);
 			lib_error(&err);
 			goto out;
@@ -434,7 +450,9 @@ static int run(int argc, char **argv, struct scan_opts *o)
 	for (i = 0; i < rs_pinscan_skipped_count(ps); i++)
 		fprintf(stderr, "note: skipped '%s': %s\n", rs_pinscan_skipped_at(ps, i)->path, rs_pinscan_skipped_at(ps, i)->reason);
 	rv = errors ? EXIT_PROBLEM : EXIT_OK;
-	if (rs_pinscan_files(ps) == 0 && rs_pinscan_skipped_count(ps))
+	if (interrupted())
+		rv = interrupt_exit_code();
+	else if (rs_pinscan_files(ps) == 0 && rs_pinscan_skipped_count(ps))
 		rv = error("nothing could be read: %zu file%s skipped", rs_pinscan_skipped_count(ps),
 			   rs_pinscan_skipped_count(ps) == 1 ? "" : "s");
 out:

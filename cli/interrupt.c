@@ -55,6 +55,11 @@ int interrupted(void)
 	return got_signal;
 }
 
+const volatile int *interrupt_flag(void)
+{
+	return &got_signal; /* sig_atomic_t is int on the systems we build for */
+}
+
 int interrupt_fd(void)
 {
 	return wake[0];

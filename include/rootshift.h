@@ -43,7 +43,8 @@ RS_API const char *rs_version(void);
 
 /*
  * The error table: X(name, category, description). Every failure of the library is one of these. The category
- * tells a front end what kind of problem it is; all of them mean "could not run" (exit code 2).
+ * tells a front end what kind of problem it is; all of them mean "could not run" (exit code 2), but for
+ * RS_ERR_CANCELLED: a long call stopped because its caller asked it to (a cancel flag in its options).
  */
 #define RS_ERROR_TABLE(X)                                                   \
 	X(RS_ERR_NONE, "ok", "no error")                                        \
@@ -59,7 +60,8 @@ RS_API const char *rs_version(void);
 	X(RS_ERR_AUTH, "input", "credentials rejected")                       \
 	X(RS_ERR_EXPIRED, "input", "credentials expired")                     \
 	X(RS_ERR_NOMEM, "internal", "out of memory")                           \
-	X(RS_ERR_INTERNAL, "internal", "internal error")
+	X(RS_ERR_INTERNAL, "internal", "internal error")                       \
+	X(RS_ERR_CANCELLED, "cancelled", "stopped on request")
 
 #define RS_X_ENUM(name, cat, desc) name,
 enum rs_errcode { RS_ERROR_TABLE(RS_X_ENUM) RS_ERR__COUNT };
@@ -83,7 +85,7 @@ RS_API int rs_error_set_ssl(struct rs_error *err, enum rs_errcode code, const ch
 
 /** Name of an error code, e.g. "RS_ERR_PARSE". */
 RS_API const char *rs_errcode_name(enum rs_errcode code);
-/** Category of an error code: "usage", "io", "input", "profile" or "internal". */
+/** Category of an error code: "usage", "io", "input", "profile", "internal" or "cancelled". */
 RS_API const char *rs_errcode_category(enum rs_errcode code);
 
 /* ------------------------------------------------------------------------------------------------------------ */
@@ -885,6 +887,9 @@ struct rs_scan_opts {
 	unsigned long long max_file_bytes; /* larger files are skipped with an "unreadable" finding; 0 = 4 GiB */
 	void (*progress)(void *arg, const char *path, unsigned long long files, unsigned long long bytes);
 	void *progress_arg;
+	/* when set, read before each file and each MiB carved: once *cancel is not 0 the scan stops with
+	 * RS_ERR_CANCELLED, and the set keeps what was found so far (a signal handler may set it) */
+	const volatile int *cancel;
 };
 
 RS_API struct rs_anchorset *rs_anchorset_new(void);
@@ -1197,6 +1202,9 @@ struct rs_pinscan_opts {
 	int no_ignore_files;               /* do not read .rootshiftignore at the top of a tree */
 	void (*progress)(void *arg, const char *path, unsigned long long files, unsigned long long bytes);
 	void *progress_arg;
+	/* when set, read before each file and each MiB of a file: once *cancel is not 0 the scan stops with
+	 * RS_ERR_CANCELLED, and the scanner keeps the findings of the files read whole, joined and sorted */
+	const volatile int *cancel;
 };
 
 /** A pinning scan: its configuration (catalog, suppressions) and its findings. */

@@ -39,7 +39,11 @@ struct rs_scan {
 	long long base;          /* offset of buf in the file (a window of a large file) */
 	size_t limit;            /* when not 0, only finds that start before buf[limit] count (window overlap) */
 	size_t nfindings;        /* findings of this file so far; past RS_MAX_FINDINGS they are only counted */
+	const volatile int *cancel; /* the caller's flag (rs_scan_opts), or NULL */
 };
+
+/* Whether the caller asked to stop; then err is RS_ERR_CANCELLED. */
+int rs_scan_cancelled(const volatile int *cancel, struct rs_error *err);
 
 #define RS_MAX_FINDINGS 100
 

@@ -26,6 +26,14 @@
 #define MAX_DEPTH 64
 #define TEXT_SNIFF 8192
 
+int rs_scan_cancelled(const volatile int *cancel, struct rs_error *err)
+{
+	if (!cancel || !*cancel)
+		return 0;
+	rs_fail(err, RS_ERR_CANCELLED, "stopped on request");
+	return 1;
+}
+
 /* ---- what a buffer is ---- */
 
 /* Length of the UTF-8 sequence at p (n bytes left), 0 when invalid; a sequence cut by n counts as valid. */
@@ -170,6 +178,12 @@ static int whole_file(struct rs_scan *s)
 	size_t i;
 	int rv = 1;
 
+	/* DER certificates, PKCS#7 and PKCS#12 are all a SEQUENCE (0x30) from the first byte: anything else is for
+	 * carving, without a pass over the whole file (the loader would reject it at its first byte) */
+	if (!list || s->len == 0 || s->buf[0] != 0x30) {
+		rs_certlist_free(list);
+		return list ? 1 : rs_fail(s->err, RS_ERR_NOMEM, "out of memory");
+	}
 	if (rs_memmem(s->buf, s->len, "-----BEGIN ", 11)) {
 		rs_certlist_free(list);
 		return 1; /* PEM inside binary bytes: carving finds it and any DER beside it */
@@ -208,6 +222,7 @@ static int archive_member(void *arg, const char *name, const unsigned char *buf,
 	s.buf = buf;
 	s.len = len;
 	s.err = outer->err;
+	s.cancel = outer->cancel;
 	rv = scan_plain(&s);
 	rs_anchorset_sort_findings(s.set, before);
 	return rv == 0 ? more_findings(&s) : rv;
@@ -268,13 +283,13 @@ int rs_anchorset_scan_mem(struct rs_anchorset *set, const unsigned char *buf, si
 	struct rs_scan s;
 	int rv;
 
-	(void)opts;
 	memset(&s, 0, sizeof(s));
 	s.set = set;
 	s.path = name ? name : "(memory)";
 	s.buf = buf;
 	s.len = len;
 	s.err = err;
+	s.cancel = opts ? opts->cancel : NULL;
 	rv = scan_buffer(&s);
 	rs_anchorset_sort_findings(set, before);
 	return rv == 0 ? more_findings(&s) : rv;
@@ -297,6 +312,8 @@ static int carve_chunks(struct rs_scan *file, const unsigned char *buf, size_t l
 		struct rs_scan s;
 		int rv;
 
+		if (rs_scan_cancelled(file->cancel, file->err))
+			return -1;
 		memset(&s, 0, sizeof(s));
 		s.set = file->set;
 		s.path = file->path;
@@ -331,10 +348,10 @@ static int more_findings(struct rs_scan *file)
 
 /* A large file: carved in windows that are mapped one at a time, so memory stays bounded. */
 static int scan_windows(struct rs_anchorset *set, const char *path, int fd, unsigned long long size,
-			struct rs_error *err)
+			const struct rs_scan_opts *opts, struct rs_error *err)
 {
 	size_t before = rs_anchorset_finding_count(set);
-	struct rs_scan file = { .set = set, .path = path, .err = err, .binary = 1 };
+	struct rs_scan file = { .set = set, .path = path, .err = err, .binary = 1, .cancel = opts ? opts->cancel : NULL };
 	unsigned long long at;
 	int rv = 0;
 
@@ -389,7 +406,7 @@ static int scan_file(struct rs_anchorset *set, const char *path, int fd, size_t 
 		return 0;
 	/* a large archive is expanded in memory like a small one, not carved window by window */
 	if (size > WINDOW && !((got = pread(fd, head, sizeof(head), 0)) > 0 && rs_archive_sniff(head, (size_t)got)))
-		return scan_windows(set, path, fd, size, err);
+		return scan_windows(set, path, fd, size, opts, err);
 	if (size <= SMALL_FILE) {
 		if (read_small(fd, small, size, path, err) < 0)
 			return -1;
@@ -507,6 +524,8 @@ static int walk_file(struct walk *w, const char *path, const struct stat *st, in
 	int fd, rv;
 	char limit[64];
 
+	if (rs_scan_cancelled(w->opts ? w->opts->cancel : NULL, w->err))
+		return -1;
 	if ((unsigned long long)st->st_size > w->max) {
 		snprintf(limit, sizeof(limit), "larger than %llu bytes", w->max);
 		return unreadable(w, path, top, limit);

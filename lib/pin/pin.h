@@ -26,6 +26,13 @@ int rs_pin_next_hex(const unsigned char *buf, size_t len, size_t *pos, struct rs
  * or the text of a network-security-config <pin digest="SHA-256"> element; 44 base64 characters making 32 bytes.
  */
 int rs_pin_next_b64(const unsigned char *buf, size_t len, size_t *pos, struct rs_pin_token *t);
+/*
+ * The same over a binary's bytes as they are (binary 1): every byte that is not printable ASCII or a tab counts as
+ * the line break its printable view (rs_pin_printable_view) has there, so the tokens are the view's, without
+ * writing the view.
+ */
+int rs_pin_next_hex_in(const unsigned char *buf, size_t len, size_t *pos, struct rs_pin_token *t, int binary);
+int rs_pin_next_b64_in(const unsigned char *buf, size_t len, size_t *pos, struct rs_pin_token *t, int binary);
 
 /* memmem that anchors on the needle's rarest byte in source text (memmem itself is a GNU extension). */
 const unsigned char *rs_pin_find(const unsigned char *hay, size_t hlen, const char *needle, size_t nlen);
@@ -110,11 +117,33 @@ struct rs_pin_context {
 enum rs_severity rs_pin_judge_known(const struct rs_pin_context *pc, const struct rs_known *k, struct rs_buf *why);
 
 /*
- * Runs every text rule over buf. binary: buf is the printable-runs view of a binary file (every other byte made
- * '\n', so offsets are the file's). name is the file's path (lock files are told by it).
+ * Runs every text rule over buf. binary: buf is a binary file's bytes, read as its printable-runs view (every byte
+ * that is not printable ASCII or a tab is a line break; the same findings as over rs_pin_printable_view's view, so
+ * a view need not be written). name is the file's path (lock files are told by it).
  */
 int rs_pin_rules_text(const struct rs_pin_context *pc, const unsigned char *buf, size_t len, const char *name,
 		      int binary, const struct rs_pin_sink *sink);
+/*
+ * The same in two steps, so that a large file's candidates can be found in chunks by several threads:
+ * rs_pin_collect finds in [from, to) of buf what the rules start from (needle occurrences and digest tokens that
+ * start there; from and to are 0, len or cut points from rs_pin_cut), appending to cd; rs_pin_cands_append moves
+ * one chunk's candidates after another's (in buffer order); rs_pin_rules_judge runs the rules from them over the
+ * whole buffer. Collecting [0, len) at once, or chunk by chunk between cut points, gives the same candidates.
+ */
+struct rs_pin_cands;
+struct rs_pin_cands *rs_pin_cands_new(void);
+void rs_pin_cands_free(struct rs_pin_cands *cd);
+int rs_pin_collect(const unsigned char *buf, size_t len, size_t from, size_t to, int binary, struct rs_pin_cands *cd);
+int rs_pin_cands_append(struct rs_pin_cands *to, struct rs_pin_cands *from);
+int rs_pin_rules_judge(const struct rs_pin_context *pc, const unsigned char *buf, size_t len, const char *name,
+		       int binary, const struct rs_pin_sink *sink, struct rs_pin_cands *cd);
+/*
+ * A cut point at or after `at` and before `limit`: a byte that ends every tokenizer step and every token (printable
+ * punctuation that is neither part of a digest, a 0x list, an escape nor a base64 pin), so that the tokens of a chunk
+ * that starts or ends there are those of the whole buffer. `limit` when there is none.
+ */
+size_t rs_pin_cut(const unsigned char *buf, size_t at, size_t limit);
+
 /* Embedded intermediates and leaves used as anchors in set (the anchors audit's extractors found in the buffer). */
 int rs_pin_rules_anchors(const struct rs_pin_context *pc, const struct rs_anchorset *set, size_t len,
 			 const struct rs_pin_sink *sink);

@@ -363,6 +363,8 @@ struct filescan {
 	size_t n, cap;
 	size_t suppressed;
 	struct names names; /* values passed by name and the calls that take names */
+	const volatile int *cancel; /* the caller's stop flag, or NULL */
+	unsigned jobs;              /* threads a large file may be split across */
 };
 
 static long line_of(struct filescan *f, size_t at, long *column)
@@ -961,30 +963,6 @@ void rs_pin_printable_view(unsigned char *view, const unsigned char *buf, size_t
 	printable_view_from(view, buf, len, i);
 }
 
-/* Memory for a binary's printable view: a large one is mapped with its pages populated, like the file. */
-static unsigned char *view_alloc(size_t len)
-{
-#ifdef MAP_ANONYMOUS
-	if (len > SMALL) {
-		void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | POPULATE, -1, 0);
-		return m == MAP_FAILED ? NULL : m;
-	}
-#endif
-	return malloc(len);
-}
-
-static void view_free(unsigned char *view, size_t len)
-{
-#ifdef MAP_ANONYMOUS
-	if (len > SMALL) {
-		munmap(view, len);
-		return;
-	}
-#endif
-	(void)len;
-	free(view);
-}
-
 static int scan_plain(struct filescan *f, struct rs_error *err);
 
 struct in_archive {
@@ -1021,6 +999,9 @@ static int archive_member(void *arg, const char *name, const unsigned char *buf,
 	sub.path = name;
 	sub.buf = buf;
 	sub.len = len;
+	sub.cancel = ia->f->cancel;
+	if (sub.cancel && *sub.cancel)
+		return rs_fail(ia->err, RS_ERR_CANCELLED, "stopped on request");
 	rv = scan_plain(&sub, ia->err);
 	if (rv == 0 && (adopt(ia->f, &sub) < 0 || names_move(&ia->f->names, &sub.names) < 0))
 		rv = rs_fail(ia->err, RS_ERR_NOMEM, "out of memory");
@@ -1075,41 +1056,170 @@ static int scan_bytes(struct filescan *f, struct rs_error *err)
 	return scan_plain(f, err);
 }
 
-static int scan_plain(struct filescan *f, struct rs_error *err)
+/* The embedded anchors of f's bytes first: a file that is a CA store is judged once, and its comments are not pins
+ * (pc->store). Findings go to f. */
+static int scan_anchors(struct filescan *f, struct rs_pin_context *pc, struct rs_error *err)
 {
 	struct rs_pin_sink sink = { file_add, f, file_def, file_call }, asink = { anchor_add, f, NULL, NULL };
-	struct rs_pin_context pc = f->ps->pc;
 	struct rs_anchorset *set;
 	struct rs_scan_opts so;
-	unsigned char *view = NULL;
-	int rv;
 
-	if (f->len == 0)
-		return 0;
-	f->binary = !is_text(f->buf, f->len);
-	/* the anchors first: a file that is a CA store is judged once, and its comments are not pins */
 	if (!(set = rs_anchorset_new()))
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
 	memset(&so, 0, sizeof(so));
+	so.cancel = f->cancel; /* looked at each MiB carved */
 	if (rs_anchorset_scan_mem(set, f->buf, f->len, f->path, &so, err) < 0 ||
-	    (pc.store = rs_pin_rules_store(&pc, set, &sink, err)) < 0 ||
-	    rs_pin_rules_anchors(&pc, set, f->len, &asink) < 0) {
+	    (pc->store = rs_pin_rules_store(pc, set, &sink, err)) < 0 ||
+	    rs_pin_rules_anchors(pc, set, f->len, &asink) < 0) {
 		rs_anchorset_free(set);
 		return err && err->code != RS_ERR_NONE ? -1 : rs_fail(err, RS_ERR_NOMEM, "out of memory");
 	}
 	rs_anchorset_free(set);
-	if (!f->binary) {
-		rv = rs_pin_rules_text(&pc, f->buf, f->len, f->path, 0, &sink);
-	} else {
-		/* the printable view: every byte that is not printable ASCII becomes a line break, offsets kept */
-		if (!(view = view_alloc(f->len)))
-			return rs_fail(err, RS_ERR_NOMEM, "out of memory reading '%s'", f->path);
-		rs_pin_printable_view(view, f->buf, f->len);
-		rv = rs_pin_rules_text(&pc, view, f->len, f->path, 1, &sink);
-		view_free(view, f->len);
+	return 0;
+}
+
+/*
+ * A large file is split across threads: one task carves its anchors, the others find the rules' candidates chunk
+ * by chunk (rs_pin_collect), between cut points that depend on the bytes only (rs_pin_cut: no token spans one, a
+ * needle that starts before one is read whole); the candidates are then joined in file order and judged at once
+ * over the whole file, so the findings are those of one thread, whatever the number of threads.
+ */
+#define SPLIT_MIN (16u << 20) /* files from this size are split */
+#define SPLIT_CHUNK (4u << 20)
+
+struct split {
+	struct filescan *f;
+	struct rs_pin_context *pc;
+	size_t *cuts;                /* chunk k is [cuts[k], cuts[k + 1]) */
+	size_t nchunks;
+	struct rs_pin_cands **cands; /* one a chunk */
+	size_t next;                 /* the next task: 0 the anchors, k + 1 chunk k (under lock) */
+	pthread_mutex_t lock;
+	int failed;
+	struct rs_error err;         /* the first failure */
+};
+
+static void *split_worker(void *arg)
+{
+	struct split *sp = arg;
+	struct rs_error err;
+
+	for (;;) {
+		size_t t;
+		int rv;
+		pthread_mutex_lock(&sp->lock);
+		t = sp->failed ? sp->nchunks + 1 : sp->next++;
+		pthread_mutex_unlock(&sp->lock);
+		if (t > sp->nchunks)
+			break;
+		memset(&err, 0, sizeof(err));
+		if (sp->f->cancel && *sp->f->cancel)
+			rv = rs_fail(&err, RS_ERR_CANCELLED, "stopped on request");
+		else if (t == 0)
+			rv = scan_anchors(sp->f, sp->pc, &err);
+		else if (!(sp->cands[t - 1] = rs_pin_cands_new()) ||
+			 rs_pin_collect(sp->f->buf, sp->f->len, sp->cuts[t - 1], sp->cuts[t], sp->f->binary,
+					sp->cands[t - 1]) < 0)
+			rv = rs_fail(&err, RS_ERR_NOMEM, "out of memory scanning '%s'", sp->f->path);
+		else
+			rv = 0;
+		if (rv < 0) {
+			pthread_mutex_lock(&sp->lock);
+			if (!sp->failed) {
+				sp->failed = 1;
+				sp->err = err;
+			}
+			pthread_mutex_unlock(&sp->lock);
+		}
 	}
-	if (rv < 0)
+	return NULL;
+}
+
+static int split_cuts(struct split *sp)
+{
+	size_t cap = sp->f->len / SPLIT_CHUNK + 2, at = 0;
+
+	if (!(sp->cuts = malloc(cap * sizeof(*sp->cuts))))
+		return -1;
+	sp->cuts[0] = 0;
+	sp->nchunks = 0;
+	while (sp->f->len - at > SPLIT_CHUNK && sp->nchunks + 2 < cap) {
+		size_t c = rs_pin_cut(sp->f->buf, at + SPLIT_CHUNK, sp->f->len);
+		if (c >= sp->f->len)
+			break;
+		sp->cuts[++sp->nchunks] = at = c;
+	}
+	sp->cuts[++sp->nchunks] = sp->f->len;
+	return 0;
+}
+
+static int scan_split(struct filescan *f, struct rs_pin_context *pc, struct rs_error *err)
+{
+	struct rs_pin_sink sink = { file_add, f, file_def, file_call };
+	struct split sp;
+	struct rs_pin_cands *all = NULL;
+	pthread_t th[63];
+	unsigned i, n, started = 0;
+	int rv = -1;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.f = f;
+	sp.pc = pc;
+	if (split_cuts(&sp) < 0 || !(sp.cands = calloc(sp.nchunks, sizeof(*sp.cands)))) {
+		free(sp.cuts);
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory scanning '%s'", f->path);
+	}
+	pthread_mutex_init(&sp.lock, NULL);
+	n = f->jobs - 1 < RS_ARRAY_LEN(th) ? f->jobs - 1 : (unsigned)RS_ARRAY_LEN(th);
+	if (n > sp.nchunks)
+		n = (unsigned)sp.nchunks;
+	for (i = 0; i < n; i++)
+		if (pthread_create(&th[started], NULL, split_worker, &sp) == 0)
+			started++;
+	split_worker(&sp);
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	if (sp.failed) {
+		if (err)
+			*err = sp.err;
+	} else if (!(all = rs_pin_cands_new())) {
+		rs_fail(err, RS_ERR_NOMEM, "out of memory scanning '%s'", f->path);
+	} else {
+		for (i = 0, rv = 0; i < sp.nchunks && rv == 0; i++)
+			rv = rs_pin_cands_append(all, sp.cands[i]);
+		if (rv == 0)
+			rv = rs_pin_rules_judge(pc, f->buf, f->len, f->path, f->binary, &sink, all);
+		if (rv < 0)
+			rs_fail(err, RS_ERR_NOMEM, "out of memory scanning '%s'", f->path);
+	}
+	for (i = 0; i < sp.nchunks; i++)
+		rs_pin_cands_free(sp.cands[i]);
+	rs_pin_cands_free(all);
+	free(sp.cands);
+	free(sp.cuts);
+	pthread_mutex_destroy(&sp.lock);
+	return rv;
+}
+
+static int scan_plain(struct filescan *f, struct rs_error *err)
+{
+	struct rs_pin_sink sink = { file_add, f, file_def, file_call };
+	struct rs_pin_context pc = f->ps->pc;
+
+	if (f->len == 0)
+		return 0;
+	f->binary = !is_text(f->buf, f->len);
+	if (f->jobs > 1 && f->len >= SPLIT_MIN) {
+		if (scan_split(f, &pc, err) < 0)
+			return -1;
+	} else {
+		if (scan_anchors(f, &pc, err) < 0)
+			return -1;
+		/* a binary is read as its printable view (every byte that is not printable ASCII a line break), in
+		 * place: writing the view costs more than reading it (fresh pages, twice the memory traffic) */
+		if (rs_pin_rules_text(&pc, f->buf, f->len, f->path, f->binary, &sink) < 0)
+			return rs_fail(err, RS_ERR_NOMEM, "out of memory scanning '%s'", f->path);
+	}
 	if (f->n > 1) {
 		qsort(f->v, f->n, sizeof(*f->v), cmp_findings);
 		dedupe(f);
@@ -1376,6 +1486,11 @@ static int open_file(const char *path, unsigned long long max, struct rs_buf *sm
 	return 0;
 }
 
+static int cancelled(const struct work *w)
+{
+	return w->opts && w->opts->cancel && *w->opts->cancel;
+}
+
 static int scan_one(struct work *w, const char *path, struct rs_buf *small, struct rs_error *err)
 {
 	struct filescan f;
@@ -1383,6 +1498,8 @@ static int scan_one(struct work *w, const char *path, struct rs_buf *small, stru
 	size_t len;
 	int mapped, rv;
 
+	if (cancelled(w))
+		return rs_fail(err, RS_ERR_CANCELLED, "stopped on request");
 	if (open_file(path, w->max, small, &data, &len, &mapped, err) < 0)
 		return -1;
 	memset(&f, 0, sizeof(f));
@@ -1390,6 +1507,8 @@ static int scan_one(struct work *w, const char *path, struct rs_buf *small, stru
 	f.path = path;
 	f.buf = data;
 	f.len = len;
+	f.cancel = w->opts ? w->opts->cancel : NULL;
+	f.jobs = w->opts && w->opts->jobs > 1 ? w->opts->jobs : 1;
 	rv = scan_bytes(&f, err);
 	if (mapped)
 		munmap((void *)data, len);
@@ -1510,7 +1629,7 @@ int rs_pinscan_path(struct rs_pinscan *ps, const char *path, const struct rs_pin
 	}
 	if (S_ISDIR(st.st_mode)) {
 		if (run_jobs(&w, opts && opts->jobs > 1 ? opts->jobs : 1, err) < 0)
-			goto out;
+			goto stopped;
 	} else {
 		struct rs_buf small = RS_BUF_INIT;
 		rv = scan_one(&w, path, &small, err);
@@ -1521,13 +1640,24 @@ int rs_pinscan_path(struct rs_pinscan *ps, const char *path, const struct rs_pin
 			rs_fail(err, err->code, "cannot read '%s': %s", path, why);
 		}
 		if (rv < 0)
-			goto out;
+			goto stopped;
 	}
 	if (pinscan_join(ps, err) < 0)
 		goto out;
 	if (ps->n > 1)
 		qsort(ps->v, ps->n, sizeof(*ps->v), cmp_findings);
 	rv = 0;
+	goto out;
+stopped:
+	rv = -1;
+	if (err && err->code == RS_ERR_CANCELLED) { /* what the files read whole found is kept, joined and sorted */
+		struct rs_error jerr;
+		memset(&jerr, 0, sizeof(jerr));
+		if (pinscan_join(ps, &jerr) < 0)
+			*err = jerr;
+		else if (ps->n > 1)
+			qsort(ps->v, ps->n, sizeof(*ps->v), cmp_findings);
+	}
 out:
 	names_release(&ps->pending);
 	for (i = 0; i < w.n; i++)

@@ -83,6 +83,13 @@ struct occ {
 	size_t n, cap;
 };
 
+/* What the rules start from: where each needle of whole[] occurs, and the digests written in the buffer. */
+struct rs_pin_cands {
+	struct occ occ[RS_NEEDLES_MAX + 8]; /* the pass's needles, then the common words of rule_calls */
+	struct rs_pin_token *hex, *b64;
+	size_t nhex, nb64, caphex, capb64;
+};
+
 /* The families of whole[]: each rule's needles, in its own order, start at wbase[family]. */
 enum { W_PLACEHOLDER, W_NAME, W_GETTER, W_OFF, W_ROOT, W_API, W_PHWORD, W_TRUST, W_PUBKEY, W_COMMON, W_FAMILIES };
 static size_t wbase[W_FAMILIES];
@@ -100,6 +107,7 @@ struct ctx {
 	const struct rs_pin_sink *sink;
 	struct occ *occ; /* where each of whole[] occurs in buf, found in one pass */
 	size_t ndefs;    /* values defined by name so far */
+	const struct rs_pin_cands *cands; /* the digests written in buf (and occ's owner) */
 };
 
 static int word_char(unsigned char c)
@@ -107,17 +115,29 @@ static int word_char(unsigned char c)
 	return isalnum(c) || c == '_';
 }
 
+/* A line break: in a binary, every byte outside its printable runs (what its printable view makes '\n'). */
+static int line_break(const struct ctx *c, unsigned char b)
+{
+	return c->binary ? (b < 0x20 || b >= 0x7f) && b != '\t' : b == '\n';
+}
+
 static size_t line_start(const struct ctx *c, size_t at)
 {
-	while (at > 0 && c->buf[at - 1] != '\n')
+	while (at > 0 && !line_break(c, c->buf[at - 1]))
 		at--;
 	return at;
 }
 
 static size_t line_end(const struct ctx *c, size_t at)
 {
-	const unsigned char *nl = memchr(c->buf + at, '\n', c->len - at);
+	const unsigned char *nl;
 
+	if (c->binary) {
+		while (at < c->len && !line_break(c, c->buf[at]))
+			at++;
+		return at;
+	}
+	nl = memchr(c->buf + at, '\n', c->len - at);
 	return nl ? (size_t)(nl - c->buf) : c->len;
 }
 
@@ -657,14 +677,13 @@ static int judge_token(const struct ctx *c, const struct rs_pin_token *t)
 
 static int rule_fingerprints(const struct ctx *c)
 {
-	struct rs_pin_token t;
-	size_t pos = 0;
+	size_t i;
 
-	while (rs_pin_next_hex(c->buf, c->len, &pos, &t))
-		if (judge_token(c, &t) < 0)
+	for (i = 0; i < c->cands->nhex; i++)
+		if (judge_token(c, &c->cands->hex[i]) < 0)
 			return -1;
-	for (pos = 0; rs_pin_next_b64(c->buf, c->len, &pos, &t);)
-		if (judge_token(c, &t) < 0)
+	for (i = 0; i < c->cands->nb64; i++)
+		if (judge_token(c, &c->cands->b64[i]) < 0)
 			return -1;
 	return 0;
 }
@@ -1362,31 +1381,121 @@ static int add_occ(void *arg, size_t k, size_t at)
 	return 0;
 }
 
-int rs_pin_rules_text(const struct rs_pin_context *pc, const unsigned char *buf, size_t len, const char *name,
-		      int binary, const struct rs_pin_sink *sink)
+/* ---- candidates, found chunk by chunk (in parallel for a large file), then judged ---- */
+
+
+struct rs_pin_cands *rs_pin_cands_new(void)
+{
+	return calloc(1, sizeof(struct rs_pin_cands));
+}
+
+void rs_pin_cands_free(struct rs_pin_cands *cd)
+{
+	size_t i;
+
+	if (!cd)
+		return;
+	for (i = 0; i < RS_ARRAY_LEN(cd->occ); i++)
+		free(cd->occ[i].at);
+	free(cd->hex);
+	free(cd->b64);
+	free(cd);
+}
+
+static int add_token(struct rs_pin_token **v, size_t *n, size_t *cap, const struct rs_pin_token *t)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 16;
+		struct rs_pin_token *nv = realloc(*v, c * sizeof(*nv));
+		if (!nv)
+			return -1;
+		*v = nv;
+		*cap = c;
+	}
+	(*v)[(*n)++] = *t;
+	return 0;
+}
+
+/* A chunk's needle pass: positions relative to the chunk's start, kept when they start before its end. */
+struct chunk_occ {
+	struct occ *occ;
+	size_t from, to;
+};
+
+static int add_chunk_occ(void *arg, size_t k, size_t at)
+{
+	struct chunk_occ *co = arg;
+
+	return co->from + at < co->to ? add_occ(co->occ, k, co->from + at) : 0;
+}
+
+int rs_pin_collect(const unsigned char *buf, size_t len, size_t from, size_t to, int binary, struct rs_pin_cands *cd)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	struct occ occ[RS_NEEDLES_MAX + 8]; /* the pass's needles, then the common words of rule_calls */
-	struct ctx c = { pc->cat, pc, buf, len, name ? name : "", binary, 0, -1, sink, occ, 0 };
-	size_t name_line = (size_t)-1, i;
-	int rv = -1;
+	struct chunk_occ co = { cd->occ, from, to };
+	struct rs_pin_token t;
+	size_t pos, end, k, longest = 0;
 
 	pthread_once(&once, whole_init);
 	if (!whole_ok)
 		return -1;
-	memset(occ, 0, sizeof(occ));
+	for (k = 0; k < whole.n; k++)
+		longest = whole.len[k] > longest ? whole.len[k] : longest;
+	/* needles starting before `to` are read whole: the pass runs on into the next chunk by one needle */
+	end = to + longest - 1 < len ? to + longest - 1 : len;
+	if (rs_needles_scan(&whole, buf + from, end - from, add_chunk_occ, &co) < 0)
+		return -1;
+	/* digests: `from` and `to` are 0, len or cut points (rs_pin_cut), where the tokenizers' steps meet */
+	for (pos = from; rs_pin_next_hex_in(buf, to, &pos, &t, binary);)
+		if (add_token(&cd->hex, &cd->nhex, &cd->caphex, &t) < 0)
+			return -1;
+	for (pos = from; rs_pin_next_b64_in(buf, to, &pos, &t, binary);)
+		if (add_token(&cd->b64, &cd->nb64, &cd->capb64, &t) < 0)
+			return -1;
+	return 0;
+}
+
+int rs_pin_cands_append(struct rs_pin_cands *to, struct rs_pin_cands *from)
+{
+	size_t k, i;
+
+	for (k = 0; k < whole.n; k++)
+		for (i = 0; i < from->occ[k].n; i++)
+			if (add_occ(to->occ, k, from->occ[k].at[i]) < 0)
+				return -1;
+	for (i = 0; i < from->nhex; i++)
+		if (add_token(&to->hex, &to->nhex, &to->caphex, &from->hex[i]) < 0)
+			return -1;
+	for (i = 0; i < from->nb64; i++)
+		if (add_token(&to->b64, &to->nb64, &to->capb64, &from->b64[i]) < 0)
+			return -1;
+	return 0;
+}
+
+int rs_pin_rules_judge(const struct rs_pin_context *pc, const unsigned char *buf, size_t len, const char *name,
+		       int binary, const struct rs_pin_sink *sink, struct rs_pin_cands *cd)
+{
+	struct ctx c = { pc->cat, pc, buf, len, name ? name : "", binary, 0, -1, sink, cd->occ, 0, cd };
+	size_t name_line = (size_t)-1;
+
 	c.lockfile = is_lockfile(c.name);
-	if (rs_needles_scan(&whole, buf, len, add_occ, occ) < 0)
-		goto out;
 	if (rule_fingerprints(&c) || rule_placeholders(&c) || rule_catalog_names(&c, &name_line) ||
 	    rule_name_getters(&c, name_line) || rule_verify_off(&c) || rule_root_files(&c))
-		goto out;
+		return -1;
 	if (!binary && !pc->store && sink->def && sink->call &&
 	    (rule_placeholder_defs(&c) || rule_calls(&c) || rule_public_keys(&c)))
-		goto out;
-	rv = 0;
-out:
-	for (i = 0; i < whole.n + RS_ARRAY_LEN(common_apis); i++)
-		free(occ[i].at);
+		return -1;
+	return 0;
+}
+
+int rs_pin_rules_text(const struct rs_pin_context *pc, const unsigned char *buf, size_t len, const char *name,
+		      int binary, const struct rs_pin_sink *sink)
+{
+	struct rs_pin_cands *cd = rs_pin_cands_new();
+	int rv = -1;
+
+	if (cd && rs_pin_collect(buf, len, 0, len, binary, cd) == 0)
+		rv = rs_pin_rules_judge(pc, buf, len, name, binary, sink, cd);
+	rs_pin_cands_free(cd);
 	return rv;
 }

@@ -37,6 +37,18 @@ static int is_word(const unsigned char *buf, size_t len, size_t i)
 	return i < len && cls[buf[i]] <= WORD;
 }
 
+/* A byte outside a binary's printable runs (printable ASCII and tab): a line break of its printable view. */
+static int unprintable(unsigned char b)
+{
+	return (b < 0x20 || b >= 0x7f) && b != '\t';
+}
+
+/* White space between the items of a 0x list; in a binary every unprintable byte is a line break, so white. */
+static int list_space(unsigned char b, int binary)
+{
+	return b == ' ' || b == '\t' || (binary ? unprintable(b) : b == '\r' || b == '\n');
+}
+
 static unsigned char byte_at(const unsigned char *p)
 {
 	return (unsigned char)(cls[p[0]] << 4 | cls[p[1]]);
@@ -95,7 +107,7 @@ static int grouped(const unsigned char *buf, size_t len, size_t i, struct rs_pin
 }
 
 /* "0xNN" items separated by commas (and white space): exactly 20 or 32 of them. */
-static int array(const unsigned char *buf, size_t len, size_t i, size_t *stop, struct rs_pin_token *t)
+static int array(const unsigned char *buf, size_t len, size_t i, size_t *stop, struct rs_pin_token *t, int binary)
 {
 	size_t n = 0, j = i, last = i;
 
@@ -106,12 +118,12 @@ static int array(const unsigned char *buf, size_t len, size_t i, size_t *stop, s
 		n++;
 		last = j + 4;
 		j += 4;
-		while (j < len && (buf[j] == ' ' || buf[j] == '\t' || buf[j] == '\r' || buf[j] == '\n'))
+		while (j < len && list_space(buf[j], binary))
 			j++;
 		if (j >= len || buf[j] != ',')
 			break;
 		j++;
-		while (j < len && (buf[j] == ' ' || buf[j] == '\t' || buf[j] == '\r' || buf[j] == '\n'))
+		while (j < len && list_space(buf[j], binary))
 			j++;
 	}
 	*stop = last > i ? last : i + 1;
@@ -147,7 +159,7 @@ static int escaped(const unsigned char *buf, size_t len, size_t i, size_t *stop,
 }
 
 /* One step of the tokenizer at i: returns where the next step starts, or sets *hit when t holds a token. */
-static size_t step(const unsigned char *buf, size_t len, size_t i, struct rs_pin_token *t, int *hit)
+static size_t step(const unsigned char *buf, size_t len, size_t i, struct rs_pin_token *t, int *hit, int binary)
 {
 	unsigned char c = cls[buf[i]];
 	size_t j, stop;
@@ -169,7 +181,7 @@ static size_t step(const unsigned char *buf, size_t len, size_t i, struct rs_pin
 	}
 	/* a word starting with a hex digit: a digest, a 0x list, a group, or nothing */
 	if (buf[i] == '0' && i + 1 < len && (buf[i + 1] == 'x' || buf[i + 1] == 'X')) {
-		if (array(buf, len, i, &stop, t)) {
+		if (array(buf, len, i, &stop, t, binary)) {
 			*hit = 1;
 			return t->end;
 		}
@@ -207,7 +219,7 @@ static size_t step(const unsigned char *buf, size_t len, size_t i, struct rs_pin
 enum { HEXD, INNER, SOFT, HARD };
 #define PROBE 32
 #define MIN_HEX 40
-static unsigned char span[256];
+static unsigned char span_text[256], span_bin[256]; /* span_bin: a binary's, unprintable bytes are line breaks */
 
 static void init_tables(void)
 {
@@ -215,13 +227,15 @@ static void init_tables(void)
 
 	init_cls();
 	for (c = 0; c < 256; c++)
-		span[c] = cls[c] < 16 ? HEXD : cls[c] == WORD ? SOFT : HARD;
-	span['x'] = span['X'] = span['\\'] = span[':'] = span['-'] = span[','] = INNER;
-	span[' '] = span['\t'] = span['\r'] = span['\n'] = INNER;
+		span_text[c] = cls[c] < 16 ? HEXD : cls[c] == WORD ? SOFT : HARD;
+	span_text['x'] = span_text['X'] = span_text['\\'] = span_text[':'] = span_text['-'] = span_text[','] = INNER;
+	span_text[' '] = span_text['\t'] = span_text['\r'] = span_text['\n'] = INNER;
+	for (c = 0; c < 256; c++)
+		span_bin[c] = unprintable((unsigned char)c) ? INNER : span_text[c];
 }
 
 /* The first run in [from, len) that may hold a token: [*s, *e). */
-static int next_run(const unsigned char *buf, size_t len, size_t from, size_t *s, size_t *e)
+static int next_run(const unsigned char *span, const unsigned char *buf, size_t len, size_t from, size_t *s, size_t *e)
 {
 	size_t q = (from + PROBE - 1) / PROBE * PROBE, a, b, hex;
 
@@ -244,19 +258,21 @@ static int next_run(const unsigned char *buf, size_t len, size_t from, size_t *s
 	return 0;
 }
 
-int rs_pin_next_hex(const unsigned char *buf, size_t len, size_t *pos, struct rs_pin_token *t)
+int rs_pin_next_hex_in(const unsigned char *buf, size_t len, size_t *pos, struct rs_pin_token *t, int binary)
 {
 	size_t i = *pos, s, e;
 	int hit = 0;
+	const unsigned char *span;
 
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 	pthread_once(&once, init_tables);
-	while (i < len && next_run(buf, len, i, &s, &e)) {
+	span = binary ? span_bin : span_text;
+	while (i < len && next_run(span, buf, len, i, &s, &e)) {
 		while (s > i && span[buf[s - 1]] != HARD)
 			s--;
 		for (i = s; i < e;) {
-			i = step(buf, len, i, t, &hit);
+			i = step(buf, len, i, t, &hit, binary);
 			if (hit) {
 				*pos = i;
 				return 1;
@@ -265,6 +281,22 @@ int rs_pin_next_hex(const unsigned char *buf, size_t len, size_t *pos, struct rs
 	}
 	*pos = len;
 	return 0;
+}
+
+int rs_pin_next_hex(const unsigned char *buf, size_t len, size_t *pos, struct rs_pin_token *t)
+{
+	return rs_pin_next_hex_in(buf, len, pos, t, 0);
+}
+
+size_t rs_pin_cut(const unsigned char *buf, size_t at, size_t limit)
+{
+	/* HARD in both span tables (no step jumps over one) and outside sha256/ pins' bytes and separators */
+	static const char cuts[] = ";(){}[]!#$%&*.<?@^`|~";
+
+	for (; at < limit; at++)
+		if (buf[at] && strchr(cuts, buf[at]))
+			return at;
+	return limit;
 }
 
 /* ---- searching ---- */
@@ -328,7 +360,7 @@ static const unsigned char *find_sha256(const unsigned char *p, const unsigned c
 	return NULL;
 }
 
-int rs_pin_next_b64(const unsigned char *buf, size_t len, size_t *pos, struct rs_pin_token *t)
+int rs_pin_next_b64_in(const unsigned char *buf, size_t len, size_t *pos, struct rs_pin_token *t, int binary)
 {
 	const unsigned char *end = buf + len, *p = buf + (*pos < len ? *pos : len), *s;
 
@@ -337,7 +369,8 @@ int rs_pin_next_b64(const unsigned char *buf, size_t len, size_t *pos, struct rs
 		size_t i = (size_t)(s - buf) + (s[3] == '-' ? 7 : 6);
 		size_t skip = 0;
 		/* sha256/ sha256// ; pin-sha256="..." ; digest="SHA-256">...  */
-		while (i + skip < len && skip < 16 && buf[i + skip] && strchr("/=\"'> \t\r\n", buf[i + skip]))
+		while (i + skip < len && skip < 16 &&
+		       ((binary && unprintable(buf[i + skip])) || (buf[i + skip] && strchr("/=\"'> \t\r\n", buf[i + skip]))))
 			skip++;
 		if (skip && b64_at(buf, len, i + skip, t)) {
 			*pos = t->end;
@@ -347,4 +380,9 @@ int rs_pin_next_b64(const unsigned char *buf, size_t len, size_t *pos, struct rs
 	}
 	*pos = len;
 	return 0;
+}
+
+int rs_pin_next_b64(const unsigned char *buf, size_t len, size_t *pos, struct rs_pin_token *t)
+{
+	return rs_pin_next_b64_in(buf, len, pos, t, 0);
 }

@@ -5,6 +5,7 @@
 #include "internal.h"
 #include "pin/pin.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -189,6 +190,229 @@ static void test_printable_view(void **state)
 		}
 }
 
+/* What the rules report over one buffer, as text to compare. */
+struct report {
+	char text[65536];
+	size_t len;
+};
+
+static int report_hit(void *arg, const struct rs_pin_hit *h)
+{
+	struct report *r = arg;
+	int n = snprintf(r->text + r->len, sizeof(r->text) - r->len, "%s %zu-%zu %s [%s] %d %s\n", h->rule, h->at, h->end,
+			 h->value ? h->value : "", h->api ? h->api : "", (int)h->severity, h->message ? h->message : "");
+
+	if (n < 0 || (size_t)n >= sizeof(r->text) - r->len)
+		return -1;
+	r->len += (size_t)n;
+	return 0;
+}
+
+static int report_def(void *arg, const struct rs_pin_def *d)
+{
+	struct report *r = arg;
+	int n = snprintf(r->text + r->len, sizeof(r->text) - r->len, "def %s %zu-%zu %zu\n", d->ident, d->tok.start,
+			 d->tok.end, d->tok.nbytes);
+
+	if (n < 0 || (size_t)n >= sizeof(r->text) - r->len)
+		return -1;
+	r->len += (size_t)n;
+	return 0;
+}
+
+static int report_call(void *arg, const struct rs_pin_call *c)
+{
+	struct report *r = arg;
+	int n = snprintf(r->text + r->len, sizeof(r->text) - r->len, "call %s %s %zu-%zu\n", c->ident, c->api, c->at,
+			 c->end);
+
+	if (n < 0 || (size_t)n >= sizeof(r->text) - r->len)
+		return -1;
+	r->len += (size_t)n;
+	return 0;
+}
+
+/*
+ * A binary read in place (every unprintable byte a line break) gives what its printable view gives: random bytes
+ * with digests in every notation, 0x lists and base64 pins cut by unprintable bytes, names, API and verification
+ * needles planted.
+ */
+/* A random buffer of parts and stray bytes (binary: mostly unprintable ones; text: printable ones and line breaks). */
+static size_t fill(unsigned char *buf, size_t size, unsigned *seedp, int binary)
+{
+	static const char *const parts[] = {
+		"d4de20d05e66fc53fe1a50882c78db2852cae474", "D4:DE:20:D0:5E:66:FC:53:FE:1A:50:88:2C:78:DB:28:52:CA:E4:74",
+		"setFingerprint(\"", "0x12, 0x34,", "0xd4,", "0xde, ", "0x20 ,", "sha256/", "sha256//", "pin-sha256=\"",
+		"NHwusbC7w844JzTmvIRIo8NL7D6StITK9phzFgtJi0w=", "SSL_VERIFY_NONE", "verify=False", "strcmp(issuer, \"",
+		"\"Microsoft RSA TLS CA 01\"", "X509_NAME_oneline", "cafile=/etc/BaltimoreCyberTrustRoot.pem", " ", "\t",
+		"ab:cd:", "\\x12\\x34", "Baltimore CyberTrust Root", "memcmp", "begin(", "http://", "CURLOPT_PINNEDPUBLICKEY",
+		"YOUR_FP", "0123456789abcdef0123456789abcdef01234567", "\r\n", ",", "-", ":", ";", "(", ".", "X509List(",
+		"client.setCACert(ca_pem);", "const char fp[] = \"", "setTrustAnchors(&ta);", "#define FP \"", "\n", "{",
+	};
+	unsigned seed = *seedp;
+	size_t len;
+
+	for (len = 0; len < size - 128;) {
+		seed = seed * 1103515245u + 12345u;
+		if ((seed >> 16) % 3 == 0) { /* a few bytes of anything */
+			size_t n = (seed >> 20) % 4 + 1, i;
+			for (i = 0; i < n; i++) {
+				seed = seed * 1103515245u + 12345u;
+				buf[len++] = (unsigned char)(binary ? ((seed >> 16) % 5 == 0 ? 0x20 + (seed >> 8) % 0x5f : (seed >> 8))
+								  : ((seed >> 16) % 9 == 0 ? '\n' : 0x20 + (seed >> 8) % 0x5f));
+			}
+		} else if ((seed >> 16) % 7 == 1) { /* 20 0x items, some separated by unprintable bytes */
+			static const char *const seps[] = { ", ", ",", ",\001", "\002,", "\377, ", ",\n\t" };
+			size_t i;
+			for (i = 0; i < 20; i++) {
+				const char *sep = seps[(seed >> (i % 24)) % (i % 3 || !binary ? 2 : RS_ARRAY_LEN(seps))];
+				len += (size_t)snprintf((char *)buf + len, 16, "0x%02x%s", (unsigned)(seed >> i) & 0xff,
+							i < 19 ? sep : "");
+			}
+		} else if ((seed >> 16) % 7 == 2) { /* a base64 pin after an unprintable byte, or a quote */
+			buf[len + 7] = binary ? ((seed >> 20) % 2 ? 0 : 0x7f) : '"';
+			memcpy(buf + len, "sha256/", 7);
+			memcpy(buf + len + 8, "NHwusbC7w844JzTmvIRIo8NL7D6StITK9phzFgtJi0w=", 44);
+			len += 52;
+		} else {
+			const char *p = parts[(seed >> 18) % RS_ARRAY_LEN(parts)];
+			memcpy(buf + len, p, strlen(p));
+			len += strlen(p);
+		}
+	}
+	*seedp = seed;
+	return len;
+}
+
+/*
+ * A large file's candidates found chunk by chunk, between the cut points rs_pin_cut picks after each nominal
+ * boundary, then joined and judged, give what one pass over the whole buffer gives: for text and binaries, chunks
+ * from 7 bytes up, so that needles (".pem", "X509List(", "begin(") and tokens sit across every kind of boundary.
+ */
+static void test_chunks(void **state)
+{
+	static const char *const crossing[] = { ".pem", "X509List(", "begin(", "setCACert(", "setTrustAnchors(" };
+	static const size_t sizes[] = { 7, 64, 333, 1000 };
+	static unsigned char buf[8192];
+	static struct report a, b;
+	struct rs_catalog *cat = rs_catalog_new();
+	struct rs_pin_context pc;
+	struct rs_pin_sink sa = { report_hit, &a, report_def, report_call }, sb = { report_hit, &b, report_def, report_call };
+	struct rs_error err;
+	unsigned seed = 7;
+	size_t round, si, straddled = 0, found = 0;
+
+	(void)state;
+	memset(&err, 0, sizeof(err));
+	assert_non_null(cat);
+	assert_int_equal(rs_catalog_add_builtin(cat, NULL, &err), 0);
+	memset(&pc, 0, sizeof(pc));
+	pc.cat = cat;
+	for (round = 0; round < 120; round++) {
+		int binary = (int)(round % 2);
+		size_t len = fill(buf, sizeof(buf), &seed, binary);
+		a.len = 0;
+		a.text[0] = '\0';
+		assert_int_equal(rs_pin_rules_text(&pc, buf, len, "fw.c", binary, &sa), 0);
+		found += a.len > 0;
+		for (si = 0; si < RS_ARRAY_LEN(sizes); si++) {
+			struct rs_pin_cands *all = rs_pin_cands_new();
+			size_t from = 0, to, k;
+			assert_non_null(all);
+			do {
+				struct rs_pin_cands *cd = rs_pin_cands_new();
+				assert_non_null(cd);
+				to = len - from > sizes[si] ? rs_pin_cut(buf, from + sizes[si], len) : len;
+				for (k = 0; to < len && k < RS_ARRAY_LEN(crossing); k++) { /* a needle across the cut */
+					size_t n = strlen(crossing[k]), s = to + 1 > n ? to + 1 - n : 0;
+					for (; s < to && s + n <= len; s++)
+						straddled += !memcmp(buf + s, crossing[k], n);
+				}
+				assert_int_equal(rs_pin_collect(buf, len, from, to, binary, cd), 0);
+				assert_int_equal(rs_pin_cands_append(all, cd), 0);
+				rs_pin_cands_free(cd);
+				from = to;
+			} while (to < len);
+			b.len = 0;
+			b.text[0] = '\0';
+			assert_int_equal(rs_pin_rules_judge(&pc, buf, len, "fw.c", binary, &sb, all), 0);
+			rs_pin_cands_free(all);
+			if (a.len != b.len || memcmp(a.text, b.text, a.len))
+				fail_msg("round %zu (%s), chunks of %zu: one pass gives\n%s\nchunks give\n%s", round,
+					 binary ? "binary" : "text", sizes[si], a.text, b.text);
+		}
+	}
+	assert_true(found > 100);
+	assert_true(straddled > 50); /* needles did sit across cut points */
+	rs_catalog_free(cat);
+}
+
+static void test_binary_in_place(void **state)
+{
+	static const char *const parts[] = {
+		"d4de20d05e66fc53fe1a50882c78db2852cae474", "D4:DE:20:D0:5E:66:FC:53:FE:1A:50:88:2C:78:DB:28:52:CA:E4:74",
+		"setFingerprint(\"", "0x12, 0x34,", "0xd4,", "0xde, ", "0x20 ,", "sha256/", "sha256//", "pin-sha256=\"",
+		"NHwusbC7w844JzTmvIRIo8NL7D6StITK9phzFgtJi0w=", "SSL_VERIFY_NONE", "verify=False", "strcmp(issuer, \"",
+		"\"Microsoft RSA TLS CA 01\"", "X509_NAME_oneline", "cafile=/etc/BaltimoreCyberTrustRoot.pem", " ", "\t",
+		"ab:cd:", "\\x12\\x34", "Baltimore CyberTrust Root", "memcmp", "begin(", "http://", "CURLOPT_PINNEDPUBLICKEY",
+		"YOUR_FP", "0123456789abcdef0123456789abcdef01234567", "\r\n", ",", "-", ":",
+	};
+	static unsigned char buf[8192], view[8192];
+	static struct report a, b;
+	struct rs_catalog *cat = rs_catalog_new();
+	struct rs_pin_context pc;
+	struct rs_pin_sink sa = { report_hit, &a, report_def, report_call }, sb = { report_hit, &b, report_def, report_call };
+	struct rs_error err;
+	unsigned seed = 11;
+	size_t round, len, found = 0;
+
+	(void)state;
+	memset(&err, 0, sizeof(err));
+	assert_non_null(cat);
+	assert_int_equal(rs_catalog_add_builtin(cat, NULL, &err), 0);
+	memset(&pc, 0, sizeof(pc));
+	pc.cat = cat;
+	for (round = 0; round < 400; round++) {
+		for (len = 0; len < sizeof(buf) - 128;) {
+			seed = seed * 1103515245u + 12345u;
+			if ((seed >> 16) % 3 == 0) { /* a few bytes of anything, unprintable ones most likely */
+				size_t n = (seed >> 20) % 4 + 1, i;
+				for (i = 0; i < n; i++) {
+					seed = seed * 1103515245u + 12345u;
+					buf[len++] = (unsigned char)((seed >> 16) % 5 == 0 ? 0x20 + (seed >> 8) % 0x5f : (seed >> 8));
+				}
+			} else if ((seed >> 16) % 7 == 1) { /* 20 0x items, some separated by unprintable bytes */
+				static const char *const seps[] = { ", ", ",", ",\001", "\002,", "\377, ", ",\n\t" };
+				size_t i;
+				for (i = 0; i < 20; i++) {
+					const char *sep = seps[(seed >> (i % 24)) % (i % 3 ? 2 : RS_ARRAY_LEN(seps))];
+					len += (size_t)snprintf((char *)buf + len, 16, "0x%02x%s", (unsigned)(seed >> i) & 0xff,
+								i < 19 ? sep : "");
+				}
+			} else if ((seed >> 16) % 7 == 2) { /* a base64 pin after an unprintable byte */
+				buf[len + 7] = (seed >> 20) % 2 ? 0 : 0x7f;
+				memcpy(buf + len, "sha256/", 7);
+				memcpy(buf + len + 8, "NHwusbC7w844JzTmvIRIo8NL7D6StITK9phzFgtJi0w=", 44);
+				len += 52;
+			} else {
+				const char *p = parts[(seed >> 18) % RS_ARRAY_LEN(parts)];
+				memcpy(buf + len, p, strlen(p));
+				len += strlen(p);
+			}
+		}
+		rs_pin_printable_view(view, buf, len);
+		a.len = b.len = 0;
+		a.text[0] = b.text[0] = '\0';
+		assert_int_equal(rs_pin_rules_text(&pc, view, len, "fw.bin", 1, &sa), 0);
+		assert_int_equal(rs_pin_rules_text(&pc, buf, len, "fw.bin", 1, &sb), 0);
+		if (a.len != b.len || memcmp(a.text, b.text, a.len))
+			fail_msg("round %zu: the view gives\n%s\nin place gives\n%s", round, a.text, b.text);
+		found += a.len > 0;
+	}
+	assert_true(found > 100); /* the rounds do find things */
+	rs_catalog_free(cat);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +421,8 @@ int main(void)
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_printable_view),
+		cmocka_unit_test(test_binary_in_place),
+		cmocka_unit_test(test_chunks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
