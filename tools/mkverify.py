@@ -645,6 +645,21 @@ def limbo_extra_cases():
     add("rfc5280::nc::permitted-dn-match", S, [r], ex_leaf(r, subject=name("foo"), san=ex_san(dn)), host=None,
         note="upstream's newer version gives no peer name")
 
+    # Cases of the copy that upstream's builder now makes with leaves named "CN=x509-limbo-ee" (the copy's leaves
+    # carry CN=example.com beside other SANs, which webpki.cn-in-san rightly rejects).
+    r = ex_root(nc=nc([x509.DNSName("example.com")]))
+    add("rfc5280::nc::permitted-dns-match-more", S, [r], ex_leaf(r, san=ex_san("foo.bar.example.com")),
+        host="foo.bar.example.com", note="the copy's leaf has CN=example.com")
+    r = ex_root(nc=nc([x509.IPAddress(ipaddress.ip_network("192.0.2.0/24"))]))
+    add("rfc5280::nc::permitted-ipv4-match", S, [r], ex_leaf(r, san=ex_san(ip("192.0.2.1"))), host="192.0.2.1",
+        note="the copy's leaf has CN=example.com")
+    r = ex_root(nc=nc([x509.IPAddress(ipaddress.ip_network("::1/128"))]))
+    add("rfc5280::nc::permitted-ipv6-match", S, [r], ex_leaf(r, san=ex_san(ip("::1"))), host="::1",
+        note="the copy's leaf has CN=example.com")
+    r = ex_root()
+    add("webpki::san::leftmost-wildcard-san", S, [r], ex_leaf(r, san=ex_san("*.example.com")), host="foo.example.com",
+        note="the copy's leaf has CN=example.com")
+
     # cve
     ra = ex_root(cn="Root A")
     kb, kc = p256(), p256()
