@@ -660,6 +660,12 @@ def limbo_extra_cases():
     add("webpki::san::leftmost-wildcard-san", S, [r], ex_leaf(r, san=ex_san("*.example.com")), host="foo.example.com",
         note="the copy's leaf has CN=example.com")
 
+    r = ex_root()
+    i1 = ex_ica(r, bc=(x509.BasicConstraints(ca=True, path_length=0), True))
+    i2 = ex_ica(i1, bc=(x509.BasicConstraints(ca=True, path_length=0), True))
+    add("pathlen::validation-ignores-pathlen-in-leaf", S, [r], i2, untrusted=[i1], host=None,
+        note="upstream's version read here gives no peer name; the copy's has one, and webpki.ee-ca fails it")
+
     # cve
     ra = ex_root(cn="Root A")
     kb, kc = p256(), p256()
