@@ -54,6 +54,7 @@ json_t *check_endpoints(const struct rs_profile *p, const struct rs_anchorset *s
 	if (!store || !vopts || rs_anchorset_trusted_certs(set, store, NULL, &err) < 0)
 		goto out;
 	rs_verify_opts_set_time(vopts, at);
+	rs_verify_opts_set_policy(vopts, CHECK_ENDPOINTS_POLICY);
 	for (i = 0; i < rs_profile_endpoint_count(p); i++) {
 		const struct rs_endpoint *e = rs_profile_endpoint_at(p, i);
 		struct rs_probe_result *r;
@@ -80,7 +81,7 @@ void print_endpoints(const json_t *arr, int unreachable)
 	const json_t *e;
 	size_t i;
 
-	printf("\nendpoints (TLS with this store):\n");
+	printf("\nendpoints (TLS with this store, verify policy %s):\n", rs_verify_policy_name(CHECK_ENDPOINTS_POLICY));
 	json_array_foreach(arr, i, e)
 		printf("  %-48s %-22s %s\n", json_string_value(json_object_get(e, "host")),
 		       json_string_value(json_object_get(e, "code")), json_string_value(json_object_get(e, "message")));

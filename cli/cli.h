@@ -122,7 +122,9 @@ const char *time_str(rs_time t, char buf[32]);
 /* "DigiCert Global Root G2: the root Azure IoT Hub and DPS moved to in 2023" */
 void print_known_line(FILE *out, const struct rs_known *k);
 
-/* check_endpoints.c: `check --endpoints`. */
+/* check_endpoints.c: `check --endpoints`. The endpoints' chains are judged under this verify policy (named in the
+ * text and in the JSON `policy` field). */
+#define CHECK_ENDPOINTS_POLICY RS_VERIFY_POLICY_WEBPKI
 json_t *check_endpoints(const struct rs_profile *p, const struct rs_anchorset *set, rs_time at, int *failed,
 			int *unreachable);
 void print_endpoints(const json_t *arr, int unreachable);

@@ -89,6 +89,9 @@ static int render_json(const struct rs_anchorset *set, const struct rs_verdict *
 	json_object_set_new(prof, "id", json_string(rs_profile_id(p)));
 	json_object_set_new(prof, "name", json_string(rs_profile_name(p)));
 	json_object_set_new(doc, "profile", prof);
+	/* The store's verdict rests on its anchors; only the endpoints' chains are path-validated, under one policy. */
+	json_object_set_new(doc, "policy", endpoints ? json_string(rs_verify_policy_name(CHECK_ENDPOINTS_POLICY))
+						     : json_null());
 	json_object_set_new(verdict, "status", json_string(rs_status_name(rs_verdict_status(v))));
 	for (i = 0; i < rs_verdict_reason_count(v); i++)
 		json_array_append_new(reasons, reason_json(rs_verdict_reason_at(v, i)));

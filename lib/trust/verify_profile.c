@@ -11,6 +11,9 @@
 #include "verify.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -120,6 +123,18 @@ static int ext_critical(X509 *x, int nid)
 	return at < 0 ? -1 : X509_EXTENSION_get_critical(X509_get_ext(x, at));
 }
 
+/* The signature's digest when it is MD5 or SHA-1 (CA/B BR 7.1.3.2 allows neither; pyca/cryptography and
+ * rustls-webpki accept only SHA-256/384/512 signatures). The anchor's own signature is not checked: a trust
+ * anchor is trusted for its key, and Baltimore CyberTrust Root is SHA-1-signed. */
+static const char *weak_digest(X509 *x)
+{
+	int md = NID_undef, pk = NID_undef;
+
+	if (!OBJ_find_sigid_algs(X509_get_signature_nid(x), &md, &pk))
+		return NULL;
+	return md == NID_sha1 ? "SHA-1" : md == NID_md5 ? "MD5" : md == NID_md4 ? "MD4" : md == NID_md2 ? "MD2" : NULL;
+}
+
 int rs_verify_check_cert_profile(const struct rs_vpath *pv, size_t i, struct rs_verify_fault *f)
 {
 	X509 *x = X_AT(pv, i);
@@ -133,6 +148,9 @@ int rs_verify_check_cert_profile(const struct rs_vpath *pv, size_t i, struct rs_
 	if (!anchor && X509_get_version(x) != X509_VERSION_3)
 		return rs_vfault(f, RS_VERIFY_PROFILE, "webpki.v3", (long)i, "'%s' is an X.509 v%ld certificate, not v3",
 				 label, X509_get_version(x) + 1);
+	if (!anchor && (why = weak_digest(x)) != NULL)
+		return rs_vfault(f, RS_VERIFY_PROFILE, "webpki.signature-digest", (long)i,
+				 "'%s' is signed with %s, which the policy does not accept (CA/B BR 7.1.3.2)", label, why);
 	if (!anchor && (why = serial_problem(x)) != NULL)
 		return rs_vfault(f, RS_VERIFY_PROFILE, "webpki.serial", (long)i, "'%s' has a serial number that is %s",
 				 label, why);
@@ -216,10 +234,27 @@ static int ip_text(const ASN1_OCTET_STRING *ip, char *buf, size_t size)
 	return inet_ntop(n == 4 ? AF_INET : AF_INET6, ASN1_STRING_get0_data(ip), buf, (socklen_t)size) ? 0 : -1;
 }
 
+/* A CN that names a host or an address: it has a '.' or a ':', or it is a whole 32-bit number, which inet_aton(3)
+ * reads as an IPv4 address ("0xC0A80101", "3232235777"; x509-limbo's webpki::cn::cabf-cn-ipv4-hex-mismatch). */
+static int cn_names_host(const unsigned char *utf8, int n)
+{
+	const char *s = (const char *)utf8;
+	char *end = NULL;
+	unsigned long long v;
+
+	if (n <= 0 || memchr(utf8, '.', (size_t)n) || memchr(utf8, ':', (size_t)n))
+		return n > 0;
+	if (!isdigit((unsigned char)s[0]) || strlen(s) != (size_t)n)
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	return errno == 0 && end && !*end && v <= 0xffffffffULL;
+}
+
 /* CA/B BR 7.1.4.3: each CN is a character-for-character copy of a SAN dNSName, or the canonical text of a SAN
- * iPAddress. Only a CN that names a host or an address (it has a '.' or a ':') is held to it: x509-limbo's own
- * leaves carry "CN=x509-limbo-ee" beside unrelated SANs and are valid. Returns the first CN that fails, or NULL
- * (into buf). */
+ * iPAddress. Only a CN that names a host or an address (cn_names_host) is held to it: x509-limbo's own leaves
+ * carry "CN=x509-limbo-ee" beside unrelated SANs and are valid. Returns the first CN that fails, or NULL (into
+ * buf). */
 static const char *cn_outside_san(X509 *x, const GENERAL_NAMES *gens, char *buf, size_t size)
 {
 	const X509_NAME *subject = X509_get_subject_name(x);
@@ -231,7 +266,7 @@ static const char *cn_outside_san(X509 *x, const GENERAL_NAMES *gens, char *buf,
 		unsigned char *utf8 = NULL;
 		int n = ASN1_STRING_to_UTF8(&utf8, cn), found = 0;
 
-		if (n >= 0 && !memchr(utf8, '.', (size_t)n) && !memchr(utf8, ':', (size_t)n)) {
+		if (n >= 0 && !cn_names_host(utf8, n)) {
 			OPENSSL_free(utf8);
 			continue;
 		}

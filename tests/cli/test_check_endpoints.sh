@@ -25,6 +25,7 @@ set +e
 "$bin" check --endpoints --profile "$tmp/closed.json" --system-root data/audit/sysroot --at 2025-06-01T00:00:00Z >"$tmp/out" 2>&1
 rc=$?
 set -e
+grep -q "^endpoints (TLS with this store, verify policy webpki):" "$tmp/out" || fail "closed: the policy is not named"
 grep -q "127.0.0.1 .*tcp-refused" "$tmp/out" || fail "closed: no tcp-refused line: $(cat "$tmp/out")"
 grep -q "the network cannot reach any endpoint from here" "$tmp/out" || fail "closed: not said plainly"
 grep -q "azure-devices.net" "$tmp/out" && fail "a wildcard endpoint was probed"
@@ -42,5 +43,5 @@ set +e
 rc=$?
 set -e
 [ $rc = 1 ] || fail "served: exit $rc, expected 1 (the store does not trust the server's root)"
-"$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); e=d["endpoints"]; assert len(e) == 1 and e[0]["code"] == "cert-untrusted", e' "$tmp/out.json"
+"$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); e=d["endpoints"]; assert len(e) == 1 and e[0]["code"] == "cert-untrusted", e; assert d["policy"] == "webpki", d["policy"]' "$tmp/out.json"
 echo ok

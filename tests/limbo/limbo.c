@@ -2,10 +2,13 @@
  * same run, through OpenSSL 3.0's X509_verify_cert, and writes limbo's result format for each.
  *
  * usage: limbo LIMBO.JSON [--out FILE] [--openssl-out FILE] [--min-pass N] [--verbose] [--policy webpki|rfc5280]
+ *              [--strict] [--known-fail ID]...
  *
  * A case passes when the actual result (SUCCESS or FAILURE) equals the expected one. Every case where rootshift and
  * OpenSSL differ is printed (DIFF); --verbose also prints every case rootshift fails (FAIL). Exits 1 when rootshift passes
- * fewer than --min-pass cases (the committed baseline), 2 on error. Validation times that limbo leaves null mean
+ * fewer than --min-pass cases (the committed baseline), 2 on error. With --strict it also exits 1 when a case other
+ * than the --known-fail ones is wrong, or a --known-fail case is right (a known conflict that changed is news):
+ * per-case expectations, printed as REGRESSION and CHANGED lines. Validation times that limbo leaves null mean
  * "now"; the certificates of such cases are valid for centuries. */
 #include "internal.h"
 
@@ -182,8 +185,23 @@ static json_t *results_doc(const char *harness)
 }
 
 struct tally {
-	size_t total, rs_pass, ossl_pass, rs_only, ossl_only;
+	size_t total, rs_pass, ossl_pass, rs_only, ossl_only, unexpected;
 };
+
+/* The --known-fail case ids: cases rootshift is expected to get wrong (conflicts between upstream cases). */
+static const char *known_fail[64];
+static size_t n_known_fail;
+static int strict;
+
+static int is_known_fail(const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && i < n_known_fail; i++)
+		if (!strcmp(known_fail[i], id))
+			return 1;
+	return 0;
+}
 
 static void run_one(json_t *t, json_t *rs_doc, json_t *ossl_doc, struct tally *n, int verbose)
 {
@@ -208,6 +226,13 @@ static void run_one(json_t *t, json_t *rs_doc, json_t *ossl_doc, struct tally *n
 	n->ossl_pass += ossl_pass;
 	n->rs_only += rs_pass && !ossl_pass;
 	n->ossl_only += ossl_pass && !rs_pass;
+	if (strict && !rs_pass && !is_known_fail(id)) {
+		n->unexpected++;
+		printf("REGRESSION %s: expected %s, rootshift %s\n", id, want, rs_ctx);
+	} else if (strict && rs_pass && is_known_fail(id)) {
+		n->unexpected++;
+		printf("CHANGED %s: listed with --known-fail, and rootshift is now right (%s)\n", id, rs_ctx);
+	}
 	if (verbose && !rs_pass)
 		printf("FAIL %s: expected %s, rootshift %s\n", id, want, rs_ctx);
 	if (rs_pass != ossl_pass)
@@ -233,7 +258,7 @@ int main(int argc, char **argv)
 {
 	const char *in = NULL, *out = NULL, *ossl_out = NULL;
 	json_t *doc, *cases, *t, *rs_doc = results_doc("rootshift"), *ossl_doc = results_doc("openssl-3.0");
-	struct tally n = { 0, 0, 0, 0, 0 };
+	struct tally n = { 0, 0, 0, 0, 0, 0 };
 	long min_pass = 0;
 	json_error_t jerr;
 	int i, verbose = 0, rv = 0;
@@ -248,6 +273,15 @@ int main(int argc, char **argv)
 			min_pass = strtol(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--verbose"))
 			verbose = 1;
+		else if (!strcmp(argv[i], "--strict"))
+			strict = 1;
+		else if (!strcmp(argv[i], "--known-fail") && i + 1 < argc) {
+			if (n_known_fail == sizeof(known_fail) / sizeof(known_fail[0])) {
+				fprintf(stderr, "limbo: too many --known-fail ids\n");
+				return 2;
+			}
+			known_fail[n_known_fail++] = argv[++i];
+		}
 		else if (!strcmp(argv[i], "--policy") && i + 1 < argc) {
 			if (rs_verify_policy_parse(argv[++i], &policy, NULL) < 0) {
 				fprintf(stderr, "limbo: unknown policy '%s'\n", argv[i]);
@@ -259,7 +293,7 @@ int main(int argc, char **argv)
 	}
 	if (!in || !(doc = json_load_file(in, 0, &jerr))) {
 		fprintf(stderr, "usage: limbo LIMBO.JSON [--out FILE] [--openssl-out FILE] [--min-pass N] [--verbose] "
-			"[--policy webpki|rfc5280]%s%s\n",
+			"[--policy webpki|rfc5280] [--strict] [--known-fail ID]...%s%s\n",
 			in ? "\nlimbo: " : "", in ? jerr.text : "");
 		return 2;
 	}
@@ -272,6 +306,9 @@ int main(int argc, char **argv)
 		rv = 2;
 	else if ((long)n.rs_pass < min_pass) {
 		printf("limbo: rootshift passes %zu, fewer than the baseline %ld\n", n.rs_pass, min_pass);
+		rv = 1;
+	} else if (strict && n.unexpected) {
+		printf("limbo: %zu cases differ from the expectations (REGRESSION and CHANGED lines above)\n", n.unexpected);
 		rv = 1;
 	}
 	json_decref(doc);
