@@ -65,15 +65,15 @@ static struct conn *new_conn(struct lab_server *lab)
 		abort();
 	c->lab = lab;
 	c->fd = -1;
-	c->io_failed = 1; /* conn_send fails at once: no socket, no SSL */
+	c->io_failed = 1; /* lab_conn_send fails at once: no socket, no SSL */
 	c->proto = PROTO_MQTT;
 	c->state = ST_WAIT_CONNECT;
-	c->on_data = mqtt_process;
-	c->next = lab->conns;
-	if (lab->conns)
-		lab->conns->prev = c;
-	lab->conns = c;
-	lab->nconns++;
+	c->on_data = lab_hub_on_data;
+	c->next = lab->sessions.conns;
+	if (lab->sessions.conns)
+		lab->sessions.conns->prev = c;
+	lab->sessions.conns = c;
+	lab->sessions.nconns++;
 	return c;
 }
 
@@ -106,8 +106,8 @@ static void feed(struct lab_server *lab, const char *cid, const char *user, cons
 	p.topic.len = strlen(topic);
 	if (rs_mqtt_encode(&p, buf, sizeof(buf), &len, &err) == 0)
 		evbuffer_add(in, buf, len);
-	if (mqtt_process(c, in) == 0 && c->state == ST_WAIT_CONNECT)
-		conn_close(c);
+	if (lab_hub_on_data(c, in) == 0 && c->state == ST_WAIT_CONNECT)
+		lab_conn_close(c);
 	evbuffer_free(in);
 }
 
@@ -148,19 +148,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lab_event(lab, LAB_EV_PROTOCOL_ERROR, part[2], LAB_CHAIN_NEW, part[3]);
 	lab_count_tls_failure(lab, part[3]);
 
-	lab_status_render(lab, b);
+	lab_admin_status(lab, b);
 	len = evbuffer_get_length(b);
 	evbuffer_add(b, "", 1);
 	if (!len)
 		abort();
 	check_line((const char *)evbuffer_pullup(b, -1));
 	evbuffer_drain(b, evbuffer_get_length(b));
-	lab_metrics_render(lab, b);
+	lab_admin_metrics(lab, b);
 	evbuffer_add(b, "", 1);
 	check_metrics((const char *)evbuffer_pullup(b, -1));
 
-	while (lab->conns)
-		conn_close(lab->conns);
+	while (lab->sessions.conns)
+		lab_conn_close(lab->sessions.conns);
 	evbuffer_free(b);
 	free(lab);
 	free(s);
