@@ -57,36 +57,20 @@ static void check_metrics(const char *text)
 	}
 }
 
-static struct conn *new_conn(struct lab_server *lab)
-{
-	struct conn *c = calloc(1, sizeof(*c));
-
-	if (!c)
-		abort();
-	c->lab = lab;
-	c->fd = -1;
-	c->io_failed = 1; /* lab_conn_send fails at once: no socket, no SSL */
-	c->proto = PROTO_MQTT;
-	c->state = ST_WAIT_CONNECT;
-	c->on_data = lab_hub_on_data;
-	c->next = lab->sessions.conns;
-	if (lab->sessions.conns)
-		lab->sessions.conns->prev = c;
-	lab->sessions.conns = c;
-	lab->sessions.nconns++;
-	return c;
-}
-
 /* Feeds one CONNECT and a PUBLISH to topic through a new connection, which stays open if it became a session. */
 static void feed(struct lab_server *lab, const char *cid, const char *user, const char *topic)
 {
 	struct rs_mqtt_packet p = { 0 };
+	struct lab_memio m = { 0 };
 	struct evbuffer *in = evbuffer_new();
-	struct conn *c = new_conn(lab);
+	struct conn *c;
 	unsigned char buf[8192];
 	struct rs_error err;
 	size_t len;
 
+	m.fail = 1; /* output fails at once, as to a peer that went away */
+	if (!in || !(c = lab_memio_connect(lab, &m, PROTO_MQTT, lab_hub_on_data)))
+		abort();
 	p.type = RS_MQTT_CONNECT;
 	p.protocol_name.ptr = "MQTT";
 	p.protocol_name.len = 4;
@@ -106,8 +90,12 @@ static void feed(struct lab_server *lab, const char *cid, const char *user, cons
 	p.topic.len = strlen(topic);
 	if (rs_mqtt_encode(&p, buf, sizeof(buf), &len, &err) == 0)
 		evbuffer_add(in, buf, len);
-	if (lab_hub_on_data(c, in) == 0 && c->state == ST_WAIT_CONNECT)
+	if (lab_memio_feed(&m, evbuffer_pullup(in, -1), evbuffer_get_length(in)) == 0 && c->state == ST_WAIT_CONNECT)
 		lab_conn_close(c);
+	m.conn = NULL; /* a session stays in the lab's list (freed at the end); its memio state goes now */
+	if (!m.closed)
+		c->io = NULL;
+	lab_memio_free(&m);
 	evbuffer_free(in);
 }
 
