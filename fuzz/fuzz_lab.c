@@ -11,8 +11,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static rs_time fixed_clock(void)
+static rs_time fixed_clock(void *arg)
 {
+	(void)arg;
 	return 1767225600; /* 2026-01-01 */
 }
 
@@ -99,6 +100,12 @@ static void feed(struct lab_server *lab, const char *cid, const char *user, cons
 	evbuffer_free(in);
 }
 
+static void log_line(void *arg, const char *line)
+{
+	(void)arg;
+	check_line(line);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct event_base *base;
@@ -122,7 +129,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			part[n++] = s + i + 1;
 		}
 	opts.clock = fixed_clock;
-	opts.log = check_line;
+	opts.log = log_line;
 	opts.listen = "127.0.0.1";
 	opts.test_endpoint = 1; /* every hub credential fails without a registry */
 	lab->opts = &opts;

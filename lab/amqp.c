@@ -239,7 +239,7 @@ ok:
 		if (!c->device_id[0]) {
 			snprintf(c->device_id, sizeof(c->device_id), "%s", device);
 			c->state = ST_AMQP;
-			c->connected_at = lab->opts->clock();
+			c->connected_at = lab_now(lab);
 			lab_conn_touch(c);
 			lab_conn_authenticated(c);
 			lab_conn_event(c, LAB_EV_CONNECT, NULL, how);
@@ -307,7 +307,7 @@ static void on_link_open(struct conn *c, pn_link_t *l)
 		close_link(l, "amqp:not-found", "IoT Hub has no such node for a device");
 		return;
 	}
-	if (!(au = auth_of(c->amqp, dev)) || au->expiry <= c->lab->opts->clock()) {
+	if (!(au = auth_of(c->amqp, dev)) || au->expiry <= lab_now(c->lab)) {
 		close_link(l, "amqp:unauthorized-access", "put a token for this device on $cbs first (401)");
 		return;
 	}
@@ -454,7 +454,7 @@ static void on_delivery(struct conn *c, pn_delivery_t *d)
 		cbs_request(c, a->buf, a->buf_len);
 		pn_delivery_update(d, PN_ACCEPTED);
 	} else if (device_address(addr, dev, sizeof(dev), kind, sizeof(kind)) == 0 && auth_of(a, dev) &&
-		   auth_of(a, dev)->expiry > c->lab->opts->clock()) {
+		   auth_of(a, dev)->expiry > lab_now(c->lab)) {
 		c->lab->n.telemetry++;
 		lab_conn_touch(c);
 		pn_delivery_update(d, PN_ACCEPTED);
@@ -628,7 +628,7 @@ int lab_amqp_send_c2d(struct conn *c, const char *device, const unsigned char *b
 		if (!pn_link_is_sender(l) || pn_link_credit(l) <= 0 ||
 		    device_address(link_address(l), dev, sizeof(dev), kind, sizeof(kind)) < 0 ||
 		    strcasecmp(kind, "devicebound") || strcmp(dev, device) || !(au = auth_of(a, dev)) ||
-		    au->expiry <= c->lab->opts->clock())
+		    au->expiry <= lab_now(c->lab))
 			continue;
 		pn_delivery(l, pn_dtag(tag, (size_t)snprintf(tag, sizeof(tag), "c2d-%lu", a->tag++)));
 		n += pn_message_send(m, l, NULL) >= 0;

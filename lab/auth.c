@@ -19,7 +19,7 @@ int lab_auth_sas(struct lab_server *lab, const char *token, const char *resource
 	if (!(sas = rs_sas_parse(token, err)))
 		return -1;
 	if (lab_registry_key(lab->registry, device, key, sizeof(key), err) == 0)
-		rv = rs_sas_verify(sas, key, resource, lab->opts->clock(), err);
+		rv = rs_sas_verify(sas, key, resource, lab_now(lab), err);
 	if (rv == 0 && expiry)
 		*expiry = rs_sas_expiry(sas);
 	rs_sas_free(sas);

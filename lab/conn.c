@@ -193,7 +193,7 @@ static unsigned short wall_ms(struct lab_server *lab)
 
 void lab_conn_touch(struct conn *c)
 {
-	c->last_seen = c->lab->opts->clock();
+	c->last_seen = lab_now(c->lab);
 	c->last_ms = wall_ms(c->lab);
 }
 

@@ -35,7 +35,7 @@ static int keep_alive_passed(int keep_alive, long idle_ms)
 
 void lab_control_tick(struct lab_server *lab)
 {
-	rs_time now = lab->opts->clock();
+	rs_time now = lab_now(lab);
 	struct conn *c, *next;
 	int ka;
 

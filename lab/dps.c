@@ -36,7 +36,7 @@ char *lab_dps_operation_json(struct lab_server *lab, const char *op, const char 
 	lab_json_set_str(o, "operationId", op);
 	json_object_set_new(o, "status", json_string(assigned ? "assigned" : "assigning"));
 	if (assigned && (st = json_object())) {
-		rs_time_format(lab->opts->clock(), now, sizeof(now));
+		rs_time_format(lab_now(lab), now, sizeof(now));
 		lab_json_set_str(st, "registrationId", reg);
 		json_object_set_new(st, "createdDateTimeUtc", json_string(now));
 		lab_json_set_str(st, "assignedHub", lab->cfg.hub_host);

@@ -206,7 +206,7 @@ void lab_events_stop(struct lab_server *lab)
 
 void lab_emit(struct lab_server *lab, struct lab_event *ev)
 {
-	json_t *o = lab_event_json(ev, lab->opts->clock());
+	json_t *o = lab_event_json(ev, lab_now(lab));
 	char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
 
 	if (ev->fields)
@@ -216,7 +216,7 @@ void lab_emit(struct lab_server *lab, struct lab_event *ev)
 	if (!line)
 		return;
 	if (lab->opts->log)
-		lab->opts->log(line);
+		lab->opts->log(lab->opts->arg, line);
 	if (lab->events.out && !lab->events.failed) {
 		events_queue(lab, line, strlen(line));
 		if (!lab->events.write || !event_pending(lab->events.write, EV_WRITE, NULL))
@@ -252,7 +252,7 @@ void lab_event(struct lab_server *lab, enum lab_event_kind kind, const char *dev
 				.detail = detail ? detail : "" };
 
 	if (is_failure(kind))
-		remember_failure(lab, &ev, lab->opts->clock());
+		remember_failure(lab, &ev, lab_now(lab));
 	lab_emit(lab, &ev);
 }
 
@@ -282,6 +282,6 @@ void lab_conn_event(struct conn *c, enum lab_event_kind kind, const char *cause,
 	lab_remote(c->fd, remote, sizeof(remote));
 	ev.remote = remote[0] ? remote : NULL;
 	if (is_failure(kind))
-		remember_failure(c->lab, &ev, c->lab->opts->clock());
+		remember_failure(c->lab, &ev, lab_now(c->lab));
 	lab_emit(c->lab, &ev);
 }

@@ -107,7 +107,7 @@ void lab_admin_status(struct lab_server *lab, struct evbuffer *b)
 				    json_pack("{s:I,s:I}", "ok", (json_int_t)lab->n.handshakes_ok[i], "failed",
 					      (json_int_t)lab->n.handshakes_failed[i]));
 	json_object_set_new(o, "handshakes", hs);
-	rs_time_format(lab->opts->clock(), at, sizeof(at));
+	rs_time_format(lab_now(lab), at, sizeof(at));
 	json_object_set_new(o, "time", json_string(at));
 	json_object_set_new(o, "auth_failures", json_integer((json_int_t)lab->n.auth_failures));
 	for (i = 0; i < LAB_MAX_REASONS && lab->reasons[i].reason[0]; i++) {

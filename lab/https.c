@@ -85,7 +85,7 @@ static void hub_unauthorized(struct hreq *r, const char *dev, const char *why)
 	lab->n.auth_failures++;
 	lab_event(lab, LAB_EV_AUTH_FAILURE, dev, lab->sw.hub_chain, why);
 	lab_dps_tracking_id(track, sizeof(track));
-	rs_time_format(lab->opts->clock(), now, sizeof(now));
+	rs_time_format(lab_now(lab), now, sizeof(now));
 	snprintf(body, sizeof(body),
 		 "{\"Message\":\"ErrorCode:IotHubUnauthorizedAccess;Unauthorized\",\"ExceptionMessage\":\"Tracking "
 		 "ID:%s-G:lab-TimeStamp:%s\"}",

@@ -103,7 +103,7 @@ static void enter_session(struct conn *c, enum conn_state state, int keep_alive)
 {
 	c->state = state;
 	c->keep_alive = keep_alive; /* enforced at 1.5 x by the lab's clock (control.c) */
-	c->connected_at = c->lab->opts->clock();
+	c->connected_at = lab_now(c->lab);
 	lab_conn_touch(c);
 	if (state == ST_HUB || c->dps_authorized)
 		lab_conn_authenticated(c);

@@ -85,7 +85,7 @@ static void accept_again(evutil_socket_t fd, short what, void *arg)
 static void accept_warning(struct lab_server *lab, int e)
 {
 	char detail[256];
-	rs_time now = lab->opts->clock();
+	rs_time now = lab_now(lab);
 
 	lab->listen.warnings_held++;
 	if (lab->listen.last_warning && now - lab->listen.last_warning < LAB_WARN_INTERVAL)
@@ -324,9 +324,9 @@ static void ready(struct lab_server *lab)
 		json_object_set_new(ev.fields, "descriptors_open", json_integer(open));
 		json_object_set_new(ev.fields, "connections_allowed", json_integer(room > 0 ? room : 0));
 	}
-	if (lab->opts->ready && (o = lab_event_json(&ev, lab->opts->clock()))) {
+	if (lab->opts->ready && (o = lab_event_json(&ev, lab_now(lab)))) {
 		if ((line = json_dumps(o, JSON_COMPACT)))
-			lab->opts->ready(line);
+			lab->opts->ready(lab->opts->arg, line);
 		free(line);
 		json_decref(o);
 	}
@@ -342,7 +342,7 @@ int lab_serve(const struct lab_serve_opts *opts, struct rs_error *err)
 		return rs_error_set(err, RS_ERR_NOMEM, "out of memory");
 	lab->opts = opts;
 	lab->sw.hub_chain = lab->sw.dps_chain = lab->sw.dps_target = opts->chain;
-	lab->started = lab->sw.switched_at = opts->clock();
+	lab->started = lab->sw.switched_at = opts->clock(opts->arg);
 	signal(SIGPIPE, SIG_IGN);
 	if (start(lab, err) == 0) {
 		ready(lab);

@@ -247,6 +247,12 @@ struct lab_server {
 	struct reason_count causes[LAB_MAX_REASONS]; /* disconnects by cause, for /metrics */
 };
 
+/* The lab's clock (opts->clock: the wall clock plus --at, or a rehearsal's virtual time). */
+static inline rs_time lab_now(const struct lab_server *lab)
+{
+	return lab->opts->clock(lab->opts->arg);
+}
+
 /* The files, lowest first; each calls only files above it in this list (tests/arch/layers.py checks it).
  * events.c, conn.c, conn_io.c and memio.c (transports), switch.c, auth.c, dps.c, amqp.c, mqtt_hub.c, ws.c,
  * https.c, control.c, http.c, server.c. */
@@ -359,7 +365,7 @@ int lab_ws_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed
 /* https.c: the HTTPS port (REST, and WebSocket upgrades handed to ws.c) */
 int lab_https_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
 
-/* control.c: what the lab does by its own clock (opts->clock, virtual in a rehearsal): keep-alive x 1.5 and DPS
+/* control.c: what the lab does by its own clock (lab_now: opts->clock, virtual in a rehearsal): keep-alive x 1.5 and DPS
  * following the hubs, checked every 250 ms and whenever the handle asks; and the handle's stop. */
 int lab_control_start(struct lab_server *lab, struct rs_error *err);
 void lab_control_stop(struct lab_server *lab);

@@ -81,7 +81,7 @@ int lab_switch_to(struct lab_server *lab, enum lab_chain to, int mix, int discon
 
 	lab->sw.hub_chain = to;
 	lab->sw.mix = mix;
-	lab->sw.switched_at = lab->opts->clock();
+	lab->sw.switched_at = lab_now(lab);
 	lab->sw.dps_target = to;
 	lab->sw.dps_pending = lab->opts->dps_delay > 0;
 	lab->sw.dps_due = lab->sw.switched_at + lab->opts->dps_delay;

@@ -71,8 +71,9 @@ static void test_event_json(void **state)
 	json_decref(back);
 }
 
-static rs_time fixed_clock(void)
+static rs_time fixed_clock(void *arg)
 {
+	(void)arg;
 	return 1767225600;
 }
 

@@ -20,15 +20,17 @@
 static rs_time now_s = T0;
 static char events[65536];
 
-static rs_time test_clock(void)
+static rs_time test_clock(void *arg)
 {
+	(void)arg;
 	return now_s;
 }
 
-static void log_line(const char *line)
+static void log_line(void *arg, const char *line)
 {
 	size_t n = strlen(events);
 
+	(void)arg;
 	if (n + strlen(line) + 2 < sizeof(events)) {
 		memcpy(events + n, line, strlen(line));
 		events[n + strlen(line)] = '\n';
