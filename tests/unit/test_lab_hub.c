@@ -840,6 +840,62 @@ static void test_failed_output(void **state)
 	lab_memio_free(&m);
 }
 
+/* The deadlines, called as their timer would: no CONNECT in time, not authenticated in time (the handshake's
+ * deadline first, then what is left of the authentication deadline), and a closing connection whose peer does not
+ * read what is queued. */
+static void test_deadlines(void **state)
+{
+	struct fixture *f = *state;
+	struct lab_memio a = { 0 }, b = { 0 }, c = { 0 };
+
+	assert_non_null(lab_memio_connect(&f->lab, &a, PROTO_MQTT, lab_hub_on_data));
+	lab_deadline_cb(-1, EV_TIMEOUT, a.conn);
+	assert_true(a.closed);
+	assert_non_null(strstr(events, "no CONNECT in time"));
+	assert_int_equal(f->lab.n.dropped_timeouts, 1);
+
+	f->opts.auth_timeout = 25;
+	dps_session(f, &b, OTHER_KEY); /* a DPS session without valid credentials is not authenticated */
+	b.conn->auth_more = 15;
+	lab_deadline_cb(-1, EV_TIMEOUT, b.conn); /* the handshake's 10 s: 15 s more */
+	assert_false(b.closed);
+	assert_true(b.conn->deadline_auth);
+	lab_deadline_cb(-1, EV_TIMEOUT, b.conn);
+	assert_true(b.closed);
+	assert_non_null(strstr(events, "not authenticated within 25 s"));
+	assert_non_null(strstr(events, "\"cause\":\"auth-timeout\""));
+	assert_int_equal(f->lab.n.dropped_auth, 1);
+
+	c.pending = 100; /* the peer has not read 100 bytes */
+	assert_non_null(lab_memio_connect(&f->lab, &c, PROTO_MQTT, lab_hub_on_data));
+	mqtt_connect(&c, "dev1", HUB "/dev1/?api-version=2021-04-12", "bad", 60, 1, -1);
+	assert_false(c.closed); /* CONNACK 5 waits to be read */
+	assert_int_equal(c.conn->state, ST_CLOSING);
+	lab_deadline_cb(-1, EV_TIMEOUT, c.conn); /* 5 s later */
+	assert_true(c.closed);
+	lab_memio_free(&a);
+	lab_memio_free(&b);
+	lab_memio_free(&c);
+}
+
+/* The handle of an in-process lab: stop ends the loop with a shutdown event. */
+static void test_handle_stop(void **state)
+{
+	struct fixture *f = *state;
+	struct rs_error err;
+	struct lab_handle *h = lab_handle_new(&err);
+
+	assert_non_null(h);
+	f->opts.handle = h;
+	assert_int_equal(lab_control_start(&f->lab, &err), 0);
+	assert_int_equal(lab_handle_stop(h), 0);
+	assert_int_equal(event_base_dispatch(f->lab.base), 0); /* returns: the handle asked it to stop */
+	assert_non_null(strstr(events, "\"event\":\"shutdown\""));
+	assert_non_null(strstr(events, "stopped by its handle"));
+	lab_control_stop(&f->lab);
+	lab_handle_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -859,6 +915,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_room, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_admin_renderings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_output, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deadlines, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_handle_stop, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
