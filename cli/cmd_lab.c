@@ -111,18 +111,20 @@ static int lab_device_cmd(int argc, char **argv)
 
 static rs_time serve_offset; /* --at: the lab's clock runs from that time */
 
-static rs_time serve_clock(void)
+static rs_time serve_clock(void *arg)
 {
+	(void)arg;
 	return now() + serve_offset;
 }
 
 /* The ready event, on stderr for people: the descriptor limit and the connections it allows. */
-static void serve_ready(const char *line)
+static void serve_ready(void *arg, const char *line)
 {
 	json_t *doc = json_loads(line, 0, NULL);
 	json_t *limit = json_object_get(doc, "descriptor_limit"), *room = json_object_get(doc, "connections_allowed");
 	long max = (long)json_integer_value(json_object_get(doc, "max_connections"));
 
+	(void)arg;
 	if (json_is_integer(limit) && json_is_integer(room))
 		fprintf(stderr, "lab: descriptor limit %ld allows about %ld connections%s\n",
 			(long)json_integer_value(limit), (long)json_integer_value(room),

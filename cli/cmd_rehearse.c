@@ -29,8 +29,9 @@
 
 static _Atomic rs_time vclock;
 
-static rs_time lab_clock(void)
+static rs_time lab_clock(void *arg)
 {
+	(void)arg;
 	return atomic_load(&vclock);
 }
 
@@ -45,19 +46,18 @@ struct lab_thread {
 	struct rs_error err;
 };
 
-static struct lab_thread *the_lab;
-
-static void lab_ready(const char *line)
+static void lab_ready(void *arg, const char *line)
 {
+	struct lab_thread *lt = arg;
 	json_t *doc = json_loads(line, 0, NULL);
 
-	pthread_mutex_lock(&the_lab->mu);
-	the_lab->mqtt_port = (int)json_integer_value(json_object_get(doc, "mqtt_port"));
-	the_lab->amqp_port = (int)json_integer_value(json_object_get(doc, "amqp_port"));
-	the_lab->https_port = (int)json_integer_value(json_object_get(doc, "https_port"));
-	the_lab->ready = 1;
-	pthread_cond_broadcast(&the_lab->cv);
-	pthread_mutex_unlock(&the_lab->mu);
+	pthread_mutex_lock(&lt->mu);
+	lt->mqtt_port = (int)json_integer_value(json_object_get(doc, "mqtt_port"));
+	lt->amqp_port = (int)json_integer_value(json_object_get(doc, "amqp_port"));
+	lt->https_port = (int)json_integer_value(json_object_get(doc, "https_port"));
+	lt->ready = 1;
+	pthread_cond_broadcast(&lt->cv);
+	pthread_mutex_unlock(&lt->mu);
 	json_decref(doc);
 }
 
@@ -91,9 +91,9 @@ static int lab_start(struct lab_thread *lt, const char *dir, int dps_delay)
 	lt->opts.chain = LAB_CHAIN_OLD;
 	lt->opts.clock = lab_clock;
 	lt->opts.ready = lab_ready;
+	lt->opts.arg = lt;
 	pthread_mutex_init(&lt->mu, NULL);
 	pthread_cond_init(&lt->cv, NULL);
-	the_lab = lt;
 	interrupt_block_in_thread(&mask); /* signals go to the fleet's thread, which stops the lab by its handle */
 	started = pthread_create(&lt->tid, NULL, lab_main, lt);
 	pthread_sigmask(SIG_SETMASK, &mask, NULL);

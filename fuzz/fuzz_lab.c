@@ -11,8 +11,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static rs_time fixed_clock(void)
+static rs_time fixed_clock(void *arg)
 {
+	(void)arg;
 	return 1767225600; /* 2026-01-01 */
 }
 
@@ -57,36 +58,20 @@ static void check_metrics(const char *text)
 	}
 }
 
-static struct conn *new_conn(struct lab_server *lab)
-{
-	struct conn *c = calloc(1, sizeof(*c));
-
-	if (!c)
-		abort();
-	c->lab = lab;
-	c->fd = -1;
-	c->io_failed = 1; /* conn_send fails at once: no socket, no SSL */
-	c->proto = PROTO_MQTT;
-	c->state = ST_WAIT_CONNECT;
-	c->on_data = mqtt_process;
-	c->next = lab->conns;
-	if (lab->conns)
-		lab->conns->prev = c;
-	lab->conns = c;
-	lab->nconns++;
-	return c;
-}
-
 /* Feeds one CONNECT and a PUBLISH to topic through a new connection, which stays open if it became a session. */
 static void feed(struct lab_server *lab, const char *cid, const char *user, const char *topic)
 {
 	struct rs_mqtt_packet p = { 0 };
+	struct lab_memio m = { 0 };
 	struct evbuffer *in = evbuffer_new();
-	struct conn *c = new_conn(lab);
+	struct conn *c;
 	unsigned char buf[8192];
 	struct rs_error err;
 	size_t len;
 
+	m.fail = 1; /* output fails at once, as to a peer that went away */
+	if (!in || !(c = lab_memio_connect(lab, &m, PROTO_MQTT, lab_hub_on_data)))
+		abort();
 	p.type = RS_MQTT_CONNECT;
 	p.protocol_name.ptr = "MQTT";
 	p.protocol_name.len = 4;
@@ -106,9 +91,19 @@ static void feed(struct lab_server *lab, const char *cid, const char *user, cons
 	p.topic.len = strlen(topic);
 	if (rs_mqtt_encode(&p, buf, sizeof(buf), &len, &err) == 0)
 		evbuffer_add(in, buf, len);
-	if (mqtt_process(c, in) == 0 && c->state == ST_WAIT_CONNECT)
-		conn_close(c);
+	if (lab_memio_feed(&m, evbuffer_pullup(in, -1), evbuffer_get_length(in)) == 0 && c->state == ST_WAIT_CONNECT)
+		lab_conn_close(c);
+	m.conn = NULL; /* a session stays in the lab's list (freed at the end); its memio state goes now */
+	if (!m.closed)
+		c->io = NULL;
+	lab_memio_free(&m);
 	evbuffer_free(in);
+}
+
+static void log_line(void *arg, const char *line)
+{
+	(void)arg;
+	check_line(line);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -134,7 +129,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			part[n++] = s + i + 1;
 		}
 	opts.clock = fixed_clock;
-	opts.log = check_line;
+	opts.log = log_line;
 	opts.listen = "127.0.0.1";
 	opts.test_endpoint = 1; /* every hub credential fails without a registry */
 	lab->opts = &opts;
@@ -148,19 +143,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lab_event(lab, LAB_EV_PROTOCOL_ERROR, part[2], LAB_CHAIN_NEW, part[3]);
 	lab_count_tls_failure(lab, part[3]);
 
-	lab_status_render(lab, b);
+	lab_admin_status(lab, b);
 	len = evbuffer_get_length(b);
 	evbuffer_add(b, "", 1);
 	if (!len)
 		abort();
 	check_line((const char *)evbuffer_pullup(b, -1));
 	evbuffer_drain(b, evbuffer_get_length(b));
-	lab_metrics_render(lab, b);
+	lab_admin_metrics(lab, b);
 	evbuffer_add(b, "", 1);
 	check_metrics((const char *)evbuffer_pullup(b, -1));
 
-	while (lab->conns)
-		conn_close(lab->conns);
+	while (lab->sessions.conns)
+		lab_conn_close(lab->sessions.conns);
 	evbuffer_free(b);
 	free(lab);
 	free(s);

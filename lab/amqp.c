@@ -224,7 +224,7 @@ static int authorize(struct conn *c, const char *device, const char *token, cons
 		rs_error_set(err, RS_ERR_AUTH, "not a device id");
 	} else {
 		snprintf(resource, sizeof(resource), "%s/devices/%s", lab->cfg.hub_host, device);
-		if (lab_check_sas(lab, token, resource, device, &expiry, err) == 0)
+		if (lab_auth_sas(lab, token, resource, device, &expiry, err) == 0)
 			goto ok;
 	}
 	lab->n.auth_failures++;
@@ -239,9 +239,9 @@ ok:
 		if (!c->device_id[0]) {
 			snprintf(c->device_id, sizeof(c->device_id), "%s", device);
 			c->state = ST_AMQP;
-			c->connected_at = lab->opts->clock();
-			conn_touch(c);
-			conn_authenticated(c);
+			c->connected_at = lab_now(lab);
+			lab_conn_touch(c);
+			lab_conn_authenticated(c);
 			lab_conn_event(c, LAB_EV_CONNECT, NULL, how);
 		}
 	}
@@ -307,7 +307,7 @@ static void on_link_open(struct conn *c, pn_link_t *l)
 		close_link(l, "amqp:not-found", "IoT Hub has no such node for a device");
 		return;
 	}
-	if (!(au = auth_of(c->amqp, dev)) || au->expiry <= c->lab->opts->clock()) {
+	if (!(au = auth_of(c->amqp, dev)) || au->expiry <= lab_now(c->lab)) {
 		close_link(l, "amqp:unauthorized-access", "put a token for this device on $cbs first (401)");
 		return;
 	}
@@ -454,9 +454,9 @@ static void on_delivery(struct conn *c, pn_delivery_t *d)
 		cbs_request(c, a->buf, a->buf_len);
 		pn_delivery_update(d, PN_ACCEPTED);
 	} else if (device_address(addr, dev, sizeof(dev), kind, sizeof(kind)) == 0 && auth_of(a, dev) &&
-		   auth_of(a, dev)->expiry > c->lab->opts->clock()) {
+		   auth_of(a, dev)->expiry > lab_now(c->lab)) {
 		c->lab->n.telemetry++;
-		conn_touch(c);
+		lab_conn_touch(c);
 		pn_delivery_update(d, PN_ACCEPTED);
 	} else {
 		pn_delivery_update(d, PN_REJECTED);
@@ -525,16 +525,18 @@ static int pump(struct conn *c)
 	while ((e = pn_connection_driver_next_event(&a->driver)))
 		handle(c, e);
 	while ((w = pn_connection_driver_write_buffer(&a->driver)).size > 0) {
-		if (conn_write(c, w.start, w.size) < 0)
+		if (lab_conn_write(c, w.start, w.size) < 0)
 			break;
 		pn_connection_driver_write_done(&a->driver, w.size);
 	}
 	if (pn_connection_driver_finished(&a->driver) || pn_connection_driver_write_closed(&a->driver)) {
-		conn_close_after_flush(c);
+		lab_conn_close_after_flush(c);
 		return -1;
 	}
 	return 0;
 }
+
+static void amqp_free(struct conn *c);
 
 static int amqp_start(struct conn *c)
 {
@@ -554,16 +556,17 @@ static int amqp_start(struct conn *c)
 		return -1;
 	}
 	c->amqp = a;
+	c->on_free = amqp_free;
 	lab_conn_event(c, LAB_EV_AMQP_HEADER, NULL, c->ws_upgraded ? "websocket" : "tls");
 	return 0;
 }
 
-int amqp_on_data(struct conn *c, struct evbuffer *in)
+int lab_amqp_on_data(struct conn *c, struct evbuffer *in)
 {
 	size_t len;
 
 	if (!c->amqp && amqp_start(c) < 0) {
-		conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
+		lab_conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 		return -1;
 	}
 	while ((len = evbuffer_get_length(in)) > 0) {
@@ -581,7 +584,7 @@ int amqp_on_data(struct conn *c, struct evbuffer *in)
 }
 
 /* The lab's clock: a device whose token expired loses its links (a refresh before keeps them). */
-void amqp_tick(struct conn *c, rs_time now)
+void lab_amqp_tick(struct conn *c, rs_time now)
 {
 	struct amqp *a = c->amqp;
 	char dev[129], kind[32];
@@ -609,7 +612,7 @@ void amqp_tick(struct conn *c, rs_time now)
 }
 
 /* A cloud-to-device message to device on every open devicebound link of c with credit: 1 when sent. */
-int amqp_send_c2d(struct conn *c, const char *device, const unsigned char *body, size_t len)
+int lab_amqp_send_c2d(struct conn *c, const char *device, const unsigned char *body, size_t len)
 {
 	struct amqp *a = c->amqp;
 	char dev[129], kind[32], tag[24];
@@ -625,7 +628,7 @@ int amqp_send_c2d(struct conn *c, const char *device, const unsigned char *body,
 		if (!pn_link_is_sender(l) || pn_link_credit(l) <= 0 ||
 		    device_address(link_address(l), dev, sizeof(dev), kind, sizeof(kind)) < 0 ||
 		    strcasecmp(kind, "devicebound") || strcmp(dev, device) || !(au = auth_of(a, dev)) ||
-		    au->expiry <= c->lab->opts->clock())
+		    au->expiry <= lab_now(c->lab))
 			continue;
 		pn_delivery(l, pn_dtag(tag, (size_t)snprintf(tag, sizeof(tag), "c2d-%lu", a->tag++)));
 		n += pn_message_send(m, l, NULL) >= 0;
@@ -636,7 +639,7 @@ int amqp_send_c2d(struct conn *c, const char *device, const unsigned char *body,
 	return n > 0;
 }
 
-void amqp_free(struct conn *c)
+static void amqp_free(struct conn *c)
 {
 	if (!c->amqp)
 		return;

@@ -43,10 +43,19 @@ static int io_watch(struct conn *c, short what)
 	return 0;
 }
 
-int conn_io_start(struct conn *c, evutil_socket_t fd, SSL *ssl)
+static int tls_send(struct conn *c, const void *data, size_t len);
+static size_t tls_pending(const struct conn *c);
+static void tls_pause(struct conn *c);
+static void tls_resume(struct conn *c);
+static void tls_free(struct conn *c);
+
+static const struct lab_io_ops tls_ops = { tls_send, tls_pending, tls_pause, tls_resume, tls_free };
+
+int lab_tls_start(struct conn *c, evutil_socket_t fd, SSL *ssl)
 {
 	c->fd = fd;
 	c->ssl = ssl;
+	c->io = &tls_ops;
 	SSL_set_accept_state(ssl);
 	SSL_set_mode(ssl, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	SSL_set_read_ahead(ssl, 1); /* one read(2) per flight, not two per record; see readable_later() */
@@ -58,7 +67,7 @@ int conn_io_start(struct conn *c, evutil_socket_t fd, SSL *ssl)
 	return 0;
 }
 
-void conn_io_free(struct conn *c)
+static void tls_free(struct conn *c)
 {
 	if (c->ssl && c->state != ST_HANDSHAKE && !c->io_failed)
 		(void)SSL_shutdown(c->ssl); /* a close_notify if the socket takes it; nobody waits for the answer */
@@ -74,7 +83,7 @@ void conn_io_free(struct conn *c)
 		evutil_closesocket(c->fd);
 }
 
-void conn_io_pause(struct conn *c)
+static void tls_pause(struct conn *c)
 {
 	c->paused = 1;
 	if (io_watch(c, c->watching) < 0) {
@@ -83,7 +92,7 @@ void conn_io_pause(struct conn *c)
 	}
 }
 
-void conn_io_resume(struct conn *c)
+static void tls_resume(struct conn *c)
 {
 	c->paused = 0;
 	if (io_watch(c, c->out ? EV_READ | EV_WRITE : EV_READ) < 0) {
@@ -94,7 +103,7 @@ void conn_io_resume(struct conn *c)
 	}
 }
 
-size_t conn_pending(const struct conn *c)
+static size_t tls_pending(const struct conn *c)
 {
 	return c->out ? evbuffer_get_length(c->out) : 0;
 }
@@ -118,8 +127,8 @@ static int flush_out(struct conn *c)
 {
 	int want_write;
 
-	while (conn_pending(c) > 0) {
-		size_t len = conn_pending(c) < IO_CHUNK ? conn_pending(c) : IO_CHUNK;
+	while (tls_pending(c) > 0) {
+		size_t len = tls_pending(c) < IO_CHUNK ? tls_pending(c) : IO_CHUNK;
 		int n = SSL_write(c->ssl, evbuffer_pullup(c->out, (ev_ssize_t)len), (int)len);
 		if (n <= 0)
 			return io_status(c, n, &want_write) > 0 ? 0 : -1;
@@ -130,14 +139,14 @@ static int flush_out(struct conn *c)
 	return 1;
 }
 
-int conn_send(struct conn *c, const void *data, size_t len)
+static int tls_send(struct conn *c, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 	int want_write;
 
 	if (c->io_failed || c->slow)
 		return -1;
-	while (conn_pending(c) == 0 && len > 0) {
+	while (tls_pending(c) == 0 && len > 0) {
 		int n = SSL_write(c->ssl, p, len < INT_MAX ? (int)len : INT_MAX);
 		if (n <= 0 && io_status(c, n, &want_write) <= 0) {
 			event_active(c->ev, EV_READ, 0); /* the read side closes it */
@@ -150,7 +159,7 @@ int conn_send(struct conn *c, const void *data, size_t len)
 	}
 	if (len == 0)
 		return 0;
-	if (conn_pending(c) + len > LAB_MAX_PENDING) { /* a peer that does not read: dropped on the next turn */
+	if (tls_pending(c) + len > LAB_MAX_PENDING) { /* a peer that does not read: dropped on the next turn */
 		c->slow = 1;
 		event_active(c->ev, EV_READ, 0);
 		return -1;
@@ -214,20 +223,20 @@ static void handshake(struct conn *c)
 
 	if (r == 1) {
 		if (io_watch(c, EV_READ) < 0) {
-			conn_io_closed(c, -1);
+			lab_conn_io_closed(c, -1);
 			return;
 		}
-		conn_established(c);
+		lab_conn_established(c);
 		readable_later(c);
 		return;
 	}
 	st = io_status(c, r, &want_write);
 	if (st > 0) {
 		if (io_watch(c, want_write ? EV_READ | EV_WRITE : EV_READ) < 0)
-			conn_handshake_failed(c, "out of memory");
+			lab_conn_handshake_failed(c, "out of memory");
 		return;
 	}
-	conn_handshake_failed(c, handshake_reason(c->ssl));
+	lab_conn_handshake_failed(c, handshake_reason(c->ssl));
 }
 
 /* Reads what TLS has for c into in: 1 more may come, 0 the peer closed, -1 an error. */
@@ -258,7 +267,7 @@ static int read_into(struct conn *c, struct evbuffer *in)
  * scratch buffer takes the input while c has none left over, so an idle connection holds no buffer. */
 static void readable(struct conn *c)
 {
-	struct evbuffer *scratch = c->lab->scratch, *in = c->in ? c->in : scratch;
+	struct evbuffer *scratch = c->lab->sessions.scratch, *in = c->in ? c->in : scratch;
 	int st = read_into(c, in);
 
 	if (evbuffer_get_length(in) > 0 && c->on_data(c, in) < 0) {
@@ -275,7 +284,7 @@ static void readable(struct conn *c)
 		c->in = NULL;
 	}
 	if (st <= 0)
-		conn_io_closed(c, st);
+		lab_conn_io_closed(c, st);
 }
 
 static void writable(struct conn *c)
@@ -283,17 +292,17 @@ static void writable(struct conn *c)
 	int st = flush_out(c);
 
 	if (st < 0) {
-		conn_io_closed(c, -1);
+		lab_conn_io_closed(c, -1);
 		return;
 	}
 	if (st == 0)
 		return;
 	if (c->state == ST_CLOSING) {
-		conn_close(c);
+		lab_conn_close(c);
 		return;
 	}
 	if (io_watch(c, EV_READ) < 0)
-		conn_io_closed(c, -1);
+		lab_conn_io_closed(c, -1);
 	else if (c->read_wants_write)
 		readable(c);
 }
@@ -305,7 +314,7 @@ static void conn_io_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	if (c->slow) {
 		c->lab->n.dropped_slow++;
-		conn_drop(c, "slow-consumer", "the peer left more output unread than the lab keeps for it");
+		lab_conn_drop(c, "slow-consumer", "the peer left more output unread than the lab keeps for it");
 		return;
 	}
 	if (c->state == ST_HANDSHAKE) {

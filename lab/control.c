@@ -33,29 +33,25 @@ static int keep_alive_passed(int keep_alive, long idle_ms)
 	return idle_ms > (limit_ms > 1767000 ? 1767000 : limit_ms);
 }
 
-void lab_tick(struct lab_server *lab)
+void lab_control_tick(struct lab_server *lab)
 {
-	rs_time now = lab->opts->clock();
+	rs_time now = lab_now(lab);
 	struct conn *c, *next;
 	int ka;
 
-	if (lab->dps_pending && now >= lab->dps_due) {
-		lab->dps_pending = 0;
-		lab->dps_chain = lab->dps_target;
-		lab_event(lab, LAB_EV_DPS_SWITCH, "", lab->dps_chain, "DPS follows the hubs");
-	}
-	for (c = lab->conns; c; c = next) {
+	lab_switch_tick(lab, now);
+	for (c = lab->sessions.conns; c; c = next) {
 		next = c->next;
 		if (c->paused)
-			conn_io_resume(c);
+			lab_conn_resume(c);
 		if (c->amqp) {
-			amqp_tick(c, now); /* may close c */
+			lab_amqp_tick(c, now); /* may close c */
 			continue;
 		}
 		if (c->state == ST_HUB && c->sas_expiry > 0 && now >= c->sas_expiry) {
 			/* IoT Hub drops an MQTT session when its SAS expires (401003, azure-iot-facts.md 2.3 and 3.1) */
 			lab_conn_event(c, LAB_EV_SAS_EXPIRED, NULL, "the session's SAS token expired");
-			conn_drop(c, LAB_CAUSE_SAS_EXPIRED, NULL);
+			lab_conn_drop(c, LAB_CAUSE_SAS_EXPIRED, NULL);
 			continue;
 		}
 		/* keep-alive 0 means none only for an authenticated session (MQTT 3.1.1, 3.1.2.10, lets the server
@@ -64,7 +60,7 @@ void lab_tick(struct lab_server *lab)
 		if ((c->state != ST_HUB && c->state != ST_DPS) || ka <= 0 ||
 		    !keep_alive_passed(ka, lab_idle_ms(lab, c, now)))
 			continue;
-		conn_idle_timeout(c);
+		lab_conn_idle_timeout(c);
 	}
 }
 
@@ -72,7 +68,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
-	lab_tick(arg);
+	lab_control_tick(arg);
 }
 
 /* 's' stops the lab; 't' runs the clock's checks and answers 'k'. */
@@ -85,10 +81,10 @@ static void on_command(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	for (ssize_t i = 0; i < n; i++) {
 		if (cmd[i] == 's') {
-			lab_event(lab, LAB_EV_SHUTDOWN, "", lab->hub_chain, "stopped by its handle");
+			lab_event(lab, LAB_EV_SHUTDOWN, "", lab->sw.hub_chain, "stopped by its handle");
 			event_base_loopexit(lab->base, NULL);
 		} else if (cmd[i] == 't') {
-			lab_tick(lab);
+			lab_control_tick(lab);
 			if (write(lab->opts->handle->ack[1], "k", 1) < 0)
 				continue;
 		}

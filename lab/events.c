@@ -122,14 +122,14 @@ static void events_writable(evutil_socket_t fd, short what, void *arg);
  * descriptor (its events are discarded from then on). */
 static int events_flush(struct lab_server *lab)
 {
-	struct evbuffer *b = lab->ev_out;
+	struct evbuffer *b = lab->events.out;
 
 	while (evbuffer_get_length(b) > 0) {
 		int n = evbuffer_write(b, lab->opts->events_fd);
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 			return 0;
 		if (n <= 0) {
-			lab->ev_failed = 1;
+			lab->events.failed = 1;
 			evbuffer_drain(b, evbuffer_get_length(b));
 			return -1;
 		}
@@ -140,13 +140,13 @@ static int events_flush(struct lab_server *lab)
 /* Appends one line to the buffer, or counts it as dropped when the buffer is full. */
 static void events_queue(struct lab_server *lab, const char *line, size_t len)
 {
-	if (evbuffer_get_length(lab->ev_out) + len + 1 > LAB_EVENTS_MAX) {
-		lab->ev_dropped++;
+	if (evbuffer_get_length(lab->events.out) + len + 1 > LAB_EVENTS_MAX) {
+		lab->events.dropped++;
 		lab->n.events_dropped++;
 		return;
 	}
-	evbuffer_add(lab->ev_out, line, len);
-	evbuffer_add(lab->ev_out, "\n", 1);
+	evbuffer_add(lab->events.out, line, len);
+	evbuffer_add(lab->events.out, "\n", 1);
 }
 
 /* Tries to write now; leaves the rest to the descriptor's readiness. When the buffer drains after drops, a
@@ -155,20 +155,20 @@ static void events_push(struct lab_server *lab)
 {
 	int st = events_flush(lab);
 
-	if (st == 1 && lab->ev_dropped) {
-		struct lab_event ev = { .kind = LAB_EV_DROPPED, .chain = lab->hub_chain };
+	if (st == 1 && lab->events.dropped) {
+		struct lab_event ev = { .kind = LAB_EV_DROPPED, .chain = lab->sw.hub_chain };
 		char detail[96];
-		unsigned long n = lab->ev_dropped;
+		unsigned long n = lab->events.dropped;
 
-		lab->ev_dropped = 0;
+		lab->events.dropped = 0;
 		snprintf(detail, sizeof(detail), "%lu events lost: the reader fell behind", n);
 		ev.detail = detail;
 		ev.fields = json_pack("{s:I}", "count", (json_int_t)n);
 		lab_emit(lab, &ev);
 		return;
 	}
-	if (st == 0 && lab->ev_write && !event_pending(lab->ev_write, EV_WRITE, NULL))
-		event_add(lab->ev_write, NULL);
+	if (st == 0 && lab->events.write && !event_pending(lab->events.write, EV_WRITE, NULL))
+		event_add(lab->events.write, NULL);
 }
 
 static void events_writable(evutil_socket_t fd, short what, void *arg)
@@ -182,8 +182,8 @@ int lab_events_start(struct lab_server *lab, struct rs_error *err)
 {
 	if (lab->opts->events_fd <= 0)
 		return 0;
-	if (!(lab->ev_out = evbuffer_new()) ||
-	    !(lab->ev_write = event_new(lab->base, lab->opts->events_fd, EV_WRITE, events_writable, lab)))
+	if (!(lab->events.out = evbuffer_new()) ||
+	    !(lab->events.write = event_new(lab->base, lab->opts->events_fd, EV_WRITE, events_writable, lab)))
 		return rs_error_set(err, RS_ERR_INTERNAL, "cannot set up the event stream");
 	return 0;
 }
@@ -193,20 +193,20 @@ void lab_events_stop(struct lab_server *lab)
 {
 	struct pollfd p = { lab->opts->events_fd, POLLOUT, 0 };
 
-	for (int waited = 0; lab->ev_out && !lab->ev_failed && waited < 1000; waited += 50)
+	for (int waited = 0; lab->events.out && !lab->events.failed && waited < 1000; waited += 50)
 		if (events_flush(lab) != 0 || poll(&p, 1, 50) < 0)
 			break;
-	if (lab->ev_write)
-		event_free(lab->ev_write);
-	if (lab->ev_out)
-		evbuffer_free(lab->ev_out);
-	lab->ev_write = NULL;
-	lab->ev_out = NULL;
+	if (lab->events.write)
+		event_free(lab->events.write);
+	if (lab->events.out)
+		evbuffer_free(lab->events.out);
+	lab->events.write = NULL;
+	lab->events.out = NULL;
 }
 
 void lab_emit(struct lab_server *lab, struct lab_event *ev)
 {
-	json_t *o = lab_event_json(ev, lab->opts->clock());
+	json_t *o = lab_event_json(ev, lab_now(lab));
 	char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
 
 	if (ev->fields)
@@ -216,10 +216,10 @@ void lab_emit(struct lab_server *lab, struct lab_event *ev)
 	if (!line)
 		return;
 	if (lab->opts->log)
-		lab->opts->log(line);
-	if (lab->ev_out && !lab->ev_failed) {
+		lab->opts->log(lab->opts->arg, line);
+	if (lab->events.out && !lab->events.failed) {
 		events_queue(lab, line, strlen(line));
-		if (!lab->ev_write || !event_pending(lab->ev_write, EV_WRITE, NULL))
+		if (!lab->events.write || !event_pending(lab->events.write, EV_WRITE, NULL))
 			events_push(lab);
 	}
 	free(line);
@@ -230,8 +230,8 @@ void lab_emit(struct lab_server *lab, struct lab_event *ev)
 /* The failures the web page lists: raw strings, rendered (and escaped) by /api/status. */
 static void remember_failure(struct lab_server *lab, const struct lab_event *ev, rs_time at)
 {
-	size_t k = sizeof(lab->recent) / sizeof(lab->recent[0]);
-	struct recent *r = &lab->recent[lab->recent_next++ % k];
+	size_t k = sizeof(lab->admin.recent) / sizeof(lab->admin.recent[0]);
+	struct recent *r = &lab->admin.recent[lab->admin.recent_next++ % k];
 
 	r->at = at;
 	r->kind = ev->kind;
@@ -252,7 +252,7 @@ void lab_event(struct lab_server *lab, enum lab_event_kind kind, const char *dev
 				.detail = detail ? detail : "" };
 
 	if (is_failure(kind))
-		remember_failure(lab, &ev, lab->opts->clock());
+		remember_failure(lab, &ev, lab_now(lab));
 	lab_emit(lab, &ev);
 }
 
@@ -282,6 +282,6 @@ void lab_conn_event(struct conn *c, enum lab_event_kind kind, const char *cause,
 	lab_remote(c->fd, remote, sizeof(remote));
 	ev.remote = remote[0] ? remote : NULL;
 	if (is_failure(kind))
-		remember_failure(c->lab, &ev, c->lab->opts->clock());
+		remember_failure(c->lab, &ev, lab_now(c->lab));
 	lab_emit(c->lab, &ev);
 }

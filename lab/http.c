@@ -18,15 +18,6 @@
 
 extern const char *const lab_page_html[];
 
-void lab_tracking_id(char *out, size_t size)
-{
-	unsigned char r[16];
-
-	RAND_bytes(r, sizeof(r));
-	snprintf(out, size, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2],
-		 r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
-}
-
 static void reply(struct evhttp_request *req, int code, const char *reason, const char *type, const char *body)
 {
 	struct evbuffer *b = evbuffer_new();
@@ -55,41 +46,16 @@ static void reply_error(struct evhttp_request *req, int code, const char *why)
 	free(text);
 }
 
-/* DPS's operation status (azure-iot-facts.md 3.5): assigning, or assigned to the lab's hub; the same over MQTT
- * and HTTPS. A new string, or NULL. */
-char *lab_dps_operation_json(struct lab_server *lab, const char *op, const char *reg, int assigned)
-{
-	json_t *o = json_object(), *st;
-	char now[32], *text;
-
-	lab_json_set_str(o, "operationId", op);
-	json_object_set_new(o, "status", json_string(assigned ? "assigned" : "assigning"));
-	if (assigned && (st = json_object())) {
-		rs_time_format(lab->opts->clock(), now, sizeof(now));
-		lab_json_set_str(st, "registrationId", reg);
-		json_object_set_new(st, "createdDateTimeUtc", json_string(now));
-		lab_json_set_str(st, "assignedHub", lab->cfg.hub_host);
-		lab_json_set_str(st, "deviceId", reg);
-		json_object_set_new(st, "status", json_string("assigned"));
-		json_object_set_new(st, "substatus", json_string("initialAssignment"));
-		json_object_set_new(st, "lastUpdatedDateTimeUtc", json_string(now));
-		json_object_set_new(o, "registrationState", st);
-	}
-	text = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	return text;
-}
-
 /* ---- admin ---- */
 
 static json_t *status_failures(struct lab_server *lab)
 {
-	size_t k = sizeof(lab->recent) / sizeof(lab->recent[0]);
+	size_t k = sizeof(lab->admin.recent) / sizeof(lab->admin.recent[0]);
 	json_t *a = json_array();
 	char at[32];
 
 	for (size_t i = 0; i < k; i++) {
-		const struct recent *r = &lab->recent[(lab->recent_next + i) % k];
+		const struct recent *r = &lab->admin.recent[(lab->admin.recent_next + i) % k];
 		json_t *o;
 		if (!r->at || !(o = json_object()))
 			continue;
@@ -108,7 +74,7 @@ static json_t *status_devices(struct lab_server *lab)
 {
 	json_t *a = json_array(), *o;
 
-	for (struct conn *c = lab->conns; c; c = c->next) {
+	for (struct conn *c = lab->sessions.conns; c; c = c->next) {
 		if ((c->state != ST_HUB && c->state != ST_DPS) || !(o = json_object()))
 			continue;
 		lab_json_set_str(o, "id", c->device_id);
@@ -120,28 +86,28 @@ static json_t *status_devices(struct lab_server *lab)
 }
 
 /* GET /api/status, through jansson: device ids and failure details are whatever clients sent. */
-void lab_status_render(struct lab_server *lab, struct evbuffer *b)
+void lab_admin_status(struct lab_server *lab, struct evbuffer *b)
 {
 	json_t *o = json_object(), *hs = json_object(), *tls = json_object(), *hist = json_array();
 	char at[32], *text;
 	size_t i;
 
-	rs_time_format(lab->switched_at, at, sizeof(at));
+	rs_time_format(lab->sw.switched_at, at, sizeof(at));
 	json_object_set_new(o, "schema", json_string("rootshift/lab-status/1"));
-	json_object_set_new(o, "hub_chain", json_string(lab_chain_name(lab->hub_chain)));
-	json_object_set_new(o, "dps_chain", json_string(lab_chain_name(lab->dps_chain)));
-	json_object_set_new(o, "mix", json_integer(lab->mix));
+	json_object_set_new(o, "hub_chain", json_string(lab_chain_name(lab->sw.hub_chain)));
+	json_object_set_new(o, "dps_chain", json_string(lab_chain_name(lab->sw.dps_chain)));
+	json_object_set_new(o, "mix", json_integer(lab->sw.mix));
 	json_object_set_new(o, "switched_at", json_string(at));
 	lab_json_set_str(o, "hub_host", lab->cfg.hub_host);
 	lab_json_set_str(o, "id_scope", lab->cfg.id_scope);
 	json_object_set_new(o, "connected", json_integer((json_int_t)lab_connected(lab)));
-	json_object_set_new(o, "connections", json_integer((json_int_t)lab->nconns));
+	json_object_set_new(o, "connections", json_integer((json_int_t)lab->sessions.nconns));
 	for (i = 0; i < LAB_CHAIN__COUNT; i++)
 		json_object_set_new(hs, lab_chain_name((enum lab_chain)i),
 				    json_pack("{s:I,s:I}", "ok", (json_int_t)lab->n.handshakes_ok[i], "failed",
 					      (json_int_t)lab->n.handshakes_failed[i]));
 	json_object_set_new(o, "handshakes", hs);
-	rs_time_format(lab->opts->clock(), at, sizeof(at));
+	rs_time_format(lab_now(lab), at, sizeof(at));
 	json_object_set_new(o, "time", json_string(at));
 	json_object_set_new(o, "auth_failures", json_integer((json_int_t)lab->n.auth_failures));
 	for (i = 0; i < LAB_MAX_REASONS && lab->reasons[i].reason[0]; i++) {
@@ -151,8 +117,8 @@ void lab_status_render(struct lab_server *lab, struct evbuffer *b)
 		json_decref(key);
 	}
 	json_object_set_new(o, "tls_failures", tls);
-	for (i = 0; i < lab->history_len; i++)
-		json_array_append_new(hist, json_integer(lab->history[i]));
+	for (i = 0; i < lab->admin.history_len; i++)
+		json_array_append_new(hist, json_integer(lab->admin.history[i]));
 	json_object_set_new(o, "history", hist);
 	json_object_set_new(o, "events_dropped", json_integer((json_int_t)lab->n.events_dropped));
 	json_object_set_new(o, "recent_failures", status_failures(lab));
@@ -215,7 +181,7 @@ static void disconnects(struct lab_server *lab, struct evbuffer *b)
 	}
 }
 
-void lab_metrics_render(struct lab_server *lab, struct evbuffer *b)
+void lab_admin_metrics(struct lab_server *lab, struct evbuffer *b)
 {
 	size_t i;
 
@@ -266,15 +232,15 @@ void lab_metrics_render(struct lab_server *lab, struct evbuffer *b)
 	metric(b, "rootshift_lab_served_chain", "gauge", "1 for the chain the hub serves to new handshakes.");
 	for (i = 0; i < LAB_CHAIN__COUNT; i++)
 		evbuffer_add_printf(b, "rootshift_lab_served_chain{chain=\"%s\"} %d\n", lab_chain_name((enum lab_chain)i),
-				    lab->hub_chain == (enum lab_chain)i);
+				    lab->sw.hub_chain == (enum lab_chain)i);
 }
 
 static int token_ok(struct lab_server *lab, struct evhttp_request *req)
 {
 	const char *h = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
 
-	return h && strlen(h) == 7 + strlen(lab->token) && !strncmp(h, "Bearer ", 7) &&
-	       CRYPTO_memcmp(h + 7, lab->token, strlen(lab->token)) == 0;
+	return h && strlen(h) == 7 + strlen(lab->admin.token) && !strncmp(h, "Bearer ", 7) &&
+	       CRYPTO_memcmp(h + 7, lab->admin.token, strlen(lab->admin.token)) == 0;
 }
 
 /* ---- admin parameters: every one checked, together, before anything changes ---- */
@@ -382,9 +348,9 @@ static void admin_change(struct evhttp_request *req, struct lab_server *lab, int
 		return;
 	}
 	evhttp_clear_headers(&q);
-	lab_switch(lab, p.to, p.mix, p.disconnect);
+	lab_switch_to(lab, p.to, p.mix, p.disconnect);
 	if ((b = evbuffer_new())) {
-		lab_status_render(lab, b);
+		lab_admin_status(lab, b);
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "application/json");
 		evhttp_send_reply(req, 200, "OK", b);
 		evbuffer_free(b);
@@ -435,7 +401,7 @@ static void admin_devices(struct evhttp_request *req, struct lab_server *lab)
 		reply_error(req, err.code == RS_ERR_USAGE ? 400 : 500, err.message);
 	} else {
 		snprintf(body, sizeof(body), "registered %zu", n);
-		lab_event(lab, LAB_EV_DEVICES, "", lab->hub_chain, body);
+		lab_event(lab, LAB_EV_DEVICES, "", lab->sw.hub_chain, body);
 		snprintf(body, sizeof(body), "{\"registered\":%zu}\n", n);
 		reply(req, 200, "OK", "application/json", body);
 	}
@@ -467,8 +433,8 @@ static void admin_c2d(struct evhttp_request *req, struct lab_server *lab)
 		reply_error(req, 400, "give ?device=ID and a body of 64 KiB at most");
 		return;
 	}
-	n = lab_send_c2d(lab, p.device, evbuffer_pullup(in, (ev_ssize_t)len), len);
-	lab_event(lab, LAB_EV_C2D, p.device, lab->hub_chain, n ? "sent" : "no subscribed session");
+	n = lab_hub_send_c2d(lab, p.device, evbuffer_pullup(in, (ev_ssize_t)len), len);
+	lab_event(lab, LAB_EV_C2D, p.device, lab->sw.hub_chain, n ? "sent" : "no subscribed session");
 	evhttp_clear_headers(&q);
 	snprintf(body, sizeof(body), "{\"delivered\":%d}\n", n);
 	reply(req, n ? 200 : 404, n ? "OK" : "Not Found", "application/json", body);
@@ -511,9 +477,9 @@ static void admin_request(struct evhttp_request *req, void *arg)
 	if (!(b = evbuffer_new()))
 		return;
 	if (!strcmp(path, "/metrics"))
-		lab_metrics_render(lab, b);
+		lab_admin_metrics(lab, b);
 	else
-		lab_status_render(lab, b);
+		lab_admin_status(lab, b);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 			  path[1] == 'm' ? "text/plain; version=0.0.4" : "application/json");
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Cache-Control", "no-store");
@@ -575,11 +541,19 @@ static struct evhttp *http_on(struct lab_server *lab, const char *addr, int *por
 	return h;
 }
 
-int lab_http_start(struct lab_server *lab, struct rs_error *err)
+int lab_admin_start(struct lab_server *lab, struct rs_error *err)
 {
-	lab->admin_port = lab->opts->admin_port;
+	lab->admin.port = lab->opts->admin_port;
 	/* the admin API is on loopback whatever the service address */
-	if (!(lab->admin = http_on(lab, "127.0.0.1", &lab->admin_port, admin_request, &lab->admin_l, err)))
+	if (!(lab->admin.http = http_on(lab, "127.0.0.1", &lab->admin.port, admin_request, &lab->admin.listener, err)))
 		return -1;
 	return 0;
+}
+
+void lab_admin_stop(struct lab_server *lab)
+{
+	if (lab->admin.http)
+		evhttp_free(lab->admin.http);
+	lab->admin.http = NULL;
+	lab->admin.listener = NULL;
 }

@@ -13,7 +13,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/rand.h>
 
 #include "server.h"
 
@@ -39,9 +38,9 @@ static void respond(struct hreq *r, int code, const char *reason, const char *ty
 			 type ? "Content-Type: " : "", type ? type : "", type ? "\r\n" : "", extra ? extra : "",
 			 code == 204 ? (size_t)0 : blen, r->close ? "Connection: close\r\n" : "");
 
-	conn_send(r->c, head, (size_t)n);
+	lab_conn_send(r->c, head, (size_t)n);
 	if (code != 204 && blen)
-		conn_send(r->c, body, blen);
+		lab_conn_send(r->c, body, blen);
 }
 
 /* Splits a path into at most max segments (copied into buf); returns the count, or -1. */
@@ -72,8 +71,8 @@ static void dps_unauthorized(struct hreq *r, const char *dev, const char *why)
 	char body[256], track[40];
 
 	lab->n.auth_failures++;
-	lab_event(lab, LAB_EV_AUTH_FAILURE, dev, lab->dps_chain, why);
-	lab_tracking_id(track, sizeof(track));
+	lab_event(lab, LAB_EV_AUTH_FAILURE, dev, lab->sw.dps_chain, why);
+	lab_dps_tracking_id(track, sizeof(track));
 	snprintf(body, sizeof(body), "{\"errorCode\":401002,\"trackingId\":\"%s\",\"message\":\"Unauthorized\"}", track);
 	respond(r, 401, "Unauthorized", "application/json; charset=utf-8", NULL, body);
 }
@@ -84,9 +83,9 @@ static void hub_unauthorized(struct hreq *r, const char *dev, const char *why)
 	char body[300], track[40], now[32];
 
 	lab->n.auth_failures++;
-	lab_event(lab, LAB_EV_AUTH_FAILURE, dev, lab->hub_chain, why);
-	lab_tracking_id(track, sizeof(track));
-	rs_time_format(lab->opts->clock(), now, sizeof(now));
+	lab_event(lab, LAB_EV_AUTH_FAILURE, dev, lab->sw.hub_chain, why);
+	lab_dps_tracking_id(track, sizeof(track));
+	rs_time_format(lab_now(lab), now, sizeof(now));
 	snprintf(body, sizeof(body),
 		 "{\"Message\":\"ErrorCode:IotHubUnauthorizedAccess;Unauthorized\",\"ExceptionMessage\":\"Tracking "
 		 "ID:%s-G:lab-TimeStamp:%s\"}",
@@ -98,26 +97,23 @@ static void dps_http(struct hreq *r, char **seg, int n)
 {
 	struct lab_server *lab = r->c->lab;
 	char resource[512], op[48], *text = NULL;
-	unsigned char rnd[8];
 	struct rs_error err;
 
 	snprintf(resource, sizeof(resource), "%s/registrations/%s", seg[0], seg[2]);
 	if (strcasecmp(seg[0], lab->cfg.id_scope) || !r->has_auth ||
-	    lab_check_sas(lab, r->auth, resource, seg[2], NULL, &err) < 0) {
+	    lab_auth_sas(lab, r->auth, resource, seg[2], NULL, &err) < 0) {
 		dps_unauthorized(r, seg[2], r->has_auth ? err.message : "no Authorization header");
 		return;
 	}
-	/* the operation's body is the one DPS sends over MQTT too (http.c: lab_dps_operation_json) */
+	/* the operation's body is the one DPS sends over MQTT too (dps.c: lab_dps_operation_json) */
 	if (n == 4 && !strcmp(r->method, "PUT") && !strcmp(seg[3], "register")) {
-		RAND_bytes(rnd, sizeof(rnd));
-		snprintf(op, sizeof(op), "4.%02x%02x%02x%02x%02x%02x%02x%02x.lab", rnd[0], rnd[1], rnd[2], rnd[3], rnd[4],
-			 rnd[5], rnd[6], rnd[7]);
+		lab_dps_new_operation(op, sizeof(op));
 		text = lab_dps_operation_json(lab, op, seg[2], 0);
 		respond(r, 202, "Accepted", "application/json; charset=utf-8", "Retry-After: 1\r\n", text ? text : "{}");
 	} else if (n == 5 && !strcmp(r->method, "GET") && !strcmp(seg[3], "operations") && !strncmp(seg[4], "4.", 2)) {
 		lab->n.dps_registrations++;
 		text = lab_dps_operation_json(lab, seg[4], seg[2], 1);
-		lab_event(lab, LAB_EV_DPS_ASSIGNED, seg[2], lab->dps_chain, lab->cfg.hub_host);
+		lab_event(lab, LAB_EV_DPS_ASSIGNED, seg[2], lab->sw.dps_chain, lab->cfg.hub_host);
 		respond(r, 200, "OK", "application/json; charset=utf-8", NULL, text ? text : "{}");
 	} else {
 		respond(r, 404, "Not Found", "application/json; charset=utf-8", NULL,
@@ -135,7 +131,7 @@ static void hub_http(struct hreq *r, char **seg)
 	struct rs_error err;
 
 	snprintf(resource, sizeof(resource), "%s/devices/%s", lab->cfg.hub_host, seg[1]);
-	if (!r->has_auth || lab_check_sas(lab, r->auth, resource, seg[1], NULL, &err) < 0) {
+	if (!r->has_auth || lab_auth_sas(lab, r->auth, resource, seg[1], NULL, &err) < 0) {
 		hub_unauthorized(r, seg[1], r->has_auth ? err.message : "no Authorization header");
 		return;
 	}
@@ -170,34 +166,29 @@ static int span_copy(struct rs_span s, char *out, size_t size)
 }
 
 /* A refusal: the status, an event of kind, and the connection closed once the answer is out; -1. */
-int https_refuse(struct conn *c, const char *status, enum lab_event_kind kind, const char *why)
+static int refuse_as(struct conn *c, const char *status, enum lab_event_kind kind, const char *why)
 {
 	char resp[160];
 	int n = snprintf(resp, sizeof(resp), "HTTP/1.1 %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", status);
 
 	lab_conn_event(c, kind, NULL, why);
-	conn_send(c, resp, (size_t)n);
-	conn_close_after_flush(c);
+	lab_conn_send(c, resp, (size_t)n);
+	lab_conn_close_after_flush(c);
 	return -1;
 }
 
 static int refuse(struct conn *c, const char *status, const char *why)
 {
-	return https_refuse(c, status, LAB_EV_PROTOCOL_ERROR, why);
+	return refuse_as(c, status, LAB_EV_PROTOCOL_ERROR, why);
 }
 
 static void idle_deadline(struct conn *c)
 {
-	struct timeval tv = { HTTPS_IDLE_S, 0 };
-
 	c->state = ST_HTTP;
-	if (!c->deadline)
-		c->deadline = evtimer_new(c->lab->base, lab_deadline_cb, c);
-	if (c->deadline)
-		evtimer_add(c->deadline, &tv);
+	(void)lab_conn_deadline(c, HTTPS_IDLE_S);
 }
 
-int https_on_data(struct conn *c, struct evbuffer *in)
+int lab_https_on_data(struct conn *c, struct evbuffer *in)
 {
 	while (c->state != ST_CLOSING && evbuffer_get_length(in) > 0) {
 		size_t len = evbuffer_get_length(in), head_len = len < HTTPS_MAX_HEAD ? len : HTTPS_MAX_HEAD, used;
@@ -218,8 +209,11 @@ int https_on_data(struct conn *c, struct evbuffer *in)
 		path = req.target;
 		if (memchr(path.ptr, '?', path.len))
 			path.len = (size_t)((const char *)memchr(path.ptr, '?', path.len) - path.ptr);
-		if (rs_span_eq_ci(path, "/$iothub/websocket") || rs_http_header(&req, "Upgrade"))
-			return ws_upgrade(c, &req, used, in);
+		if (rs_span_eq_ci(path, "/$iothub/websocket") || rs_http_header(&req, "Upgrade")) {
+			const char *status, *why;
+			int up = lab_ws_upgrade(c, &req, used, in, &status, &why);
+			return up == 1 ? refuse_as(c, status, LAB_EV_WS_REFUSED, why) : up;
+		}
 		if (rs_http_header(&req, "Transfer-Encoding"))
 			return refuse(c, "411 Length Required", "HTTPS request without a Content-Length");
 		if ((cl = rs_http_header(&req, "Content-Length"))) {
@@ -246,7 +240,7 @@ int https_on_data(struct conn *c, struct evbuffer *in)
 		OPENSSL_cleanse(r->auth, sizeof(r->auth));
 		if (r->close) {
 			free(r);
-			conn_close_after_flush(c);
+			lab_conn_close_after_flush(c);
 			return -1;
 		}
 		free(r);

@@ -120,9 +120,10 @@ struct lab_serve_opts {
 	int auth_timeout;         /* seconds from accept to authenticate (hub CONNECT, DPS with valid credentials;
 				   * AMQP cannot yet), else closed with the cause auth-timeout; 0: no deadline */
 	enum lab_chain chain;     /* served at start */
-	rs_time (*clock)(void);   /* the front end's clock */
-	void (*log)(const char *line); /* the front end's event log sink (one JSON object a line), or NULL */
-	void (*ready)(const char *line); /* called once listening */
+	rs_time (*clock)(void *arg);   /* the front end's clock */
+	void (*log)(void *arg, const char *line); /* the front end's event log sink (one JSON object a line), or NULL */
+	void (*ready)(void *arg, const char *line); /* called once listening, with the ready event, or NULL */
+	void *arg;                /* passed to clock, log and ready */
 	int events_fd;            /* > 0: the event stream also goes there, without blocking (events.c); the front
 				   * end opens and closes it */
 	struct lab_handle *handle; /* NULL, or the handle that drives it (in-process) */

@@ -4,7 +4,6 @@
  * DPS. Hub credentials are checked at CONNECT (CONNACK 5 on failure); DPS credentials at the register request
  * (res/401), as DPS does.
  */
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +23,7 @@ static int send_packet(struct conn *c, const struct rs_mqtt_packet *pkt)
 	if (len > sizeof(small) && !(buf = malloc(len)))
 		return -1;
 	if (rs_mqtt_encode(pkt, buf, len, &len, &err) == 0)
-		rv = conn_write(c, buf, len);
+		rv = lab_conn_write(c, buf, len);
 	if (buf != small)
 		free(buf);
 	return rv;
@@ -71,26 +70,6 @@ static int str_copy(struct rs_mqtt_str s, char *out, size_t size)
 	return 0;
 }
 
-int lab_check_sas(struct lab_server *lab, const char *token, const char *resource, const char *device,
-		  rs_time *expiry, struct rs_error *err)
-{
-	char key[128];
-	struct rs_sas *sas;
-	int rv = -1;
-
-	if (lab->opts->test_endpoint)
-		return rs_error_set(err, RS_ERR_AUTH, "test endpoint: every credential is rejected after TLS");
-	if (!(sas = rs_sas_parse(token, err)))
-		return -1;
-	if (lab_registry_key(lab->registry, device, key, sizeof(key), err) == 0)
-		rv = rs_sas_verify(sas, key, resource, lab->opts->clock(), err);
-	if (rv == 0 && expiry)
-		*expiry = rs_sas_expiry(sas);
-	rs_sas_free(sas);
-	memset(key, 0, sizeof(key));
-	return rv;
-}
-
 /* "{host}/{device}[/{module}]/?api-version=..." or "{host}/{device}/api-version=..." (old C SDKs). */
 static int parse_hub_user(const char *user, char *host, size_t hsize, char *dev, size_t dsize)
 {
@@ -110,12 +89,12 @@ static int parse_hub_user(const char *user, char *host, size_t hsize, char *dev,
 
 static void kick_others(struct conn *c)
 {
-	for (struct conn *o = c->lab->conns, *next; o; o = next) {
+	for (struct conn *o = c->lab->sessions.conns, *next; o; o = next) {
 		next = o->next;
 		if (o != c && o->state == ST_HUB && !strcmp(o->device_id, c->device_id)) {
 			c->lab->n.kicked++;
 			lab_conn_event(o, LAB_EV_KICKED, NULL, "a new connection for the same device (400027)");
-			conn_drop(o, LAB_CAUSE_KICKED, NULL);
+			lab_conn_drop(o, LAB_CAUSE_KICKED, NULL);
 		}
 	}
 }
@@ -124,12 +103,12 @@ static void enter_session(struct conn *c, enum conn_state state, int keep_alive)
 {
 	c->state = state;
 	c->keep_alive = keep_alive; /* enforced at 1.5 x by the lab's clock (control.c) */
-	c->connected_at = c->lab->opts->clock();
-	conn_touch(c);
+	c->connected_at = lab_now(c->lab);
+	lab_conn_touch(c);
 	if (state == ST_HUB || c->dps_authorized)
-		conn_authenticated(c);
+		lab_conn_authenticated(c);
 	else if (!lab_auth_deadline(c->lab))
-		conn_end_deadline(c);
+		lab_conn_end_deadline(c);
 	lab_conn_event(c, LAB_EV_CONNECT, NULL, state == ST_DPS ? "dps" : "hub");
 }
 
@@ -143,13 +122,13 @@ static int on_connect(struct conn *c, const struct rs_mqtt_packet *p)
 	lab->n.mqtt_connects++;
 	if (!rs_mqtt_str_eq(p->protocol_name, "MQTT") || p->protocol_level != 4) {
 		send_connack(c, 1, 0);
-		conn_close_after_flush(c);
+		lab_conn_close_after_flush(c);
 		return -1;
 	}
 	if (str_copy(p->username, user, sizeof(user)) < 0 || str_copy(p->password, pass, sizeof(pass)) < 0 ||
 	    str_copy(p->client_id, cid, sizeof(cid)) < 0 || !p->has_username) {
 		send_connack(c, 4, 0);
-		conn_close_after_flush(c);
+		lab_conn_close_after_flush(c);
 		return -1;
 	}
 	snprintf(c->device_id, sizeof(c->device_id), "%s", cid);
@@ -159,7 +138,7 @@ static int on_connect(struct conn *c, const struct rs_mqtt_packet *p)
 		c->dps_authorized = strncasecmp(user, lab->cfg.id_scope, strlen(lab->cfg.id_scope)) == 0 &&
 				    reg - user == (long)strlen(lab->cfg.id_scope) &&
 				    strncmp(reg + 15, cid, strlen(cid)) == 0 && reg[15 + strlen(cid)] == '/' &&
-				    lab_check_sas(lab, pass, resource, cid, NULL, &err) == 0;
+				    lab_auth_sas(lab, pass, resource, cid, NULL, &err) == 0;
 		memset(pass, 0, sizeof(pass));
 		enter_session(c, ST_DPS, p->keep_alive);
 		send_connack(c, 0, 0);
@@ -172,14 +151,14 @@ static int on_connect(struct conn *c, const struct rs_mqtt_packet *p)
 			     cid);
 	} else {
 		snprintf(resource, sizeof(resource), "%s/devices/%s", lab->cfg.hub_host, dev);
-		if (lab_check_sas(lab, pass, resource, dev, &c->sas_expiry, &err) == 0) {
+		if (lab_auth_sas(lab, pass, resource, dev, &c->sas_expiry, &err) == 0) {
 			memset(pass, 0, sizeof(pass));
 			kick_others(c);
 			enter_session(c, ST_HUB, p->keep_alive);
 			/* MQTT 3.1.1 3.2.2.2: with clean_session 0, session present tells whether the hub kept a session
 			 * for this client id (IoT Hub keeps one for a device that connected with clean_session 0);
 			 * clean_session 1 discards it. */
-			send_connack(c, 0, lab_persistent_session(lab, dev, !p->clean_session));
+			send_connack(c, 0, lab_hub_session(lab, dev, !p->clean_session));
 			return 0;
 		}
 	}
@@ -187,7 +166,7 @@ static int on_connect(struct conn *c, const struct rs_mqtt_packet *p)
 	lab->n.auth_failures++;
 	lab_conn_event(c, LAB_EV_AUTH_FAILURE, NULL, err.message);
 	send_connack(c, 5, 0);
-	conn_close_after_flush(c);
+	lab_conn_close_after_flush(c);
 	return -1;
 }
 
@@ -219,7 +198,7 @@ static int hub_publish(struct conn *c, const struct rs_mqtt_packet *p, const cha
 	snprintf(prefix, sizeof(prefix), "devices/%s/messages/events/", c->device_id);
 	if (p->qos == 2) {
 		lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "QoS 2 is not supported");
-		conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
+		lab_conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 		return -1;
 	}
 	if (!strncmp(topic, prefix, strlen(prefix))) {
@@ -247,7 +226,7 @@ static int hub_publish(struct conn *c, const struct rs_mqtt_packet *p, const cha
 		return 0;
 	}
 	lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "PUBLISH to a topic IoT Hub does not accept");
-	conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
+	lab_conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 	return -1;
 }
 
@@ -280,17 +259,17 @@ static void on_subscribe(struct conn *c, const struct rs_mqtt_packet *p)
 	send_packet(c, &ack);
 }
 
-int lab_send_c2d(struct lab_server *lab, const char *device, const unsigned char *body, size_t len)
+int lab_hub_send_c2d(struct lab_server *lab, const char *device, const unsigned char *body, size_t len)
 {
 	char topic[200];
 	int n = 0;
 
 	snprintf(topic, sizeof(topic), "devices/%s/messages/devicebound/", device);
-	for (struct conn *c = lab->conns, *next; c; c = next) {
+	for (struct conn *c = lab->sessions.conns, *next; c; c = next) {
 		struct rs_mqtt_packet p = { 0 };
 		next = c->next;
 		if (c->amqp) { /* a devicebound link (amqp.c) */
-			n += amqp_send_c2d(c, device, body, len);
+			n += lab_amqp_send_c2d(c, device, body, len);
 			continue;
 		}
 		if (c->state != ST_HUB || !c->c2d_subscribed || strcmp(c->device_id, device))
@@ -313,7 +292,7 @@ static void dps_error(struct conn *c, const char *rid, int status, const char *m
 {
 	char topic[128], body[300], track[40];
 
-	lab_tracking_id(track, sizeof(track));
+	lab_dps_tracking_id(track, sizeof(track));
 	snprintf(topic, sizeof(topic), "$dps/registrations/res/%d/?$rid=%s", status, rid);
 	snprintf(body, sizeof(body), "{\"errorCode\":%d000,\"trackingId\":\"%s\",\"message\":\"%s\"}", status, track,
 		 message);
@@ -323,10 +302,9 @@ static void dps_error(struct conn *c, const char *rid, int status, const char *m
 static int dps_publish(struct conn *c, const char *topic)
 {
 	char rid[64], op[64], reply[160], *text;
-	unsigned char rnd[8];
 
 	if (query_param(topic, "$rid", rid, sizeof(rid)) < 0) {
-		conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
+		lab_conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 		return -1;
 	}
 	if (!c->dps_authorized) {
@@ -336,9 +314,7 @@ static int dps_publish(struct conn *c, const char *topic)
 		return 0;
 	}
 	if (!strncmp(topic, "$dps/registrations/PUT/iotdps-register/", 39)) {
-		RAND_bytes(rnd, sizeof(rnd));
-		snprintf(c->op_id, sizeof(c->op_id), "4.%02x%02x%02x%02x%02x%02x%02x%02x.lab", rnd[0], rnd[1], rnd[2],
-			 rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+		lab_dps_new_operation(c->op_id, sizeof(c->op_id));
 		snprintf(reply, sizeof(reply), "$dps/registrations/res/202/?$rid=%s&retry-after=1", rid);
 		text = lab_dps_operation_json(c->lab, c->op_id, c->device_id, 0);
 		send_publish(c, reply, text ? text : "{}");
@@ -364,7 +340,7 @@ static int on_publish(struct conn *c, const struct rs_mqtt_packet *p)
 	char topic[1024];
 
 	if (str_copy(p->topic, topic, sizeof(topic)) < 0) {
-		conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
+		lab_conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 		return -1;
 	}
 	return c->state == ST_HUB ? hub_publish(c, p, topic) : dps_publish(c, topic);
@@ -376,7 +352,7 @@ static int on_packet(struct conn *c, const struct rs_mqtt_packet *p)
 	if (c->state == ST_WAIT_CONNECT) {
 		if (p->type != RS_MQTT_CONNECT) {
 			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "first packet is not CONNECT");
-			conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
+			lab_conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 			return -1;
 		}
 		return on_connect(c, p);
@@ -398,26 +374,15 @@ static int on_packet(struct conn *c, const struct rs_mqtt_packet *p)
 		return 0;
 	}
 	case RS_MQTT_PUBACK: return 0;
-	case RS_MQTT_DISCONNECT: conn_close(c); return -1;
+	case RS_MQTT_DISCONNECT: lab_conn_close(c); return -1;
 	default:
 		lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "unexpected packet");
-		conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
+		lab_conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 		return -1;
 	}
 }
 
-int conn_write(struct conn *c, const void *data, size_t len)
-{
-	unsigned char hdr[14];
-	size_t n;
-
-	if (!c->ws_upgraded)
-		return conn_send(c, data, len);
-	n = rs_ws_header(RS_WS_BINARY, len, NULL, hdr);
-	return conn_send(c, hdr, n) || conn_send(c, data, len) ? -1 : 0;
-}
-
-int mqtt_process(struct conn *c, struct evbuffer *in)
+int lab_hub_on_data(struct conn *c, struct evbuffer *in)
 {
 	struct rs_mqtt_packet pkt;
 	struct rs_error err;
@@ -433,15 +398,15 @@ int mqtt_process(struct conn *c, struct evbuffer *in)
 			if (err.code == RS_ERR_LIMIT)
 				c->lab->n.dropped_limits++;
 			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, err.message);
-			conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
+			lab_conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 			return -1;
 		}
-		conn_touch(c);
+		lab_conn_touch(c);
 		if (on_packet(c, &pkt) < 0)
 			return -1; /* c, its buffers and pkt's strings are gone */
 		evbuffer_drain(in, used);
 		if (c->slow)
-			return -1; /* closing: conn_send refused its output (conn_io.c drops it) */
+			return -1; /* closing: lab_conn_send refused its output (conn_io.c drops it) */
 	}
 	return 0;
 }
@@ -462,9 +427,9 @@ static size_t session_bucket(const char *id)
 	return h % LAB_SESSION_BUCKETS;
 }
 
-int lab_persistent_session(struct lab_server *lab, const char *id, int keep)
+int lab_hub_session(struct lab_server *lab, const char *id, int keep)
 {
-	struct lab_session **pp = &lab->sessions[session_bucket(id)], *s;
+	struct lab_session **pp = &lab->sessions.persistent[session_bucket(id)], *s;
 	size_t n = strlen(id);
 
 	for (; (s = *pp); pp = &s->next)
@@ -485,12 +450,12 @@ int lab_persistent_session(struct lab_server *lab, const char *id, int keep)
 	return 0;
 }
 
-void lab_sessions_free(struct lab_server *lab)
+void lab_hub_sessions_free(struct lab_server *lab)
 {
 	for (size_t i = 0; i < LAB_SESSION_BUCKETS; i++)
-		while (lab->sessions[i]) {
-			struct lab_session *s = lab->sessions[i];
-			lab->sessions[i] = s->next;
+		while (lab->sessions.persistent[i]) {
+			struct lab_session *s = lab->sessions.persistent[i];
+			lab->sessions.persistent[i] = s->next;
 			free(s);
 		}
 }

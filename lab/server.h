@@ -1,5 +1,6 @@
-/* server.h: what the lab server's files share (server.c: listeners, TLS, connections, the switch; mqtt_hub.c:
- * IoT Hub and DPS over MQTT; http.c: HTTPS endpoints and the admin API). */
+/* server.h: what the lab server's files share: the connection (conn.c), its transports (conn_io.c, memio.c), the
+ * switch (switch.c), the protocols (mqtt_hub.c, amqp.c, https.c, ws.c), the clock (control.c), the admin API
+ * (http.c) and the listeners (server.c). */
 #ifndef RS_LAB_SERVER_H
 #define RS_LAB_SERVER_H
 
@@ -30,6 +31,7 @@ enum conn_state { ST_HANDSHAKE, ST_WAIT_CONNECT, ST_HTTP, ST_HUB, ST_DPS, ST_AMQ
 
 struct lab_server;
 struct amqp;
+struct lab_session;
 
 /* Why a session or connection ended: the "cause" of a disconnect event and the label of
  * rootshift_lab_disconnects_total (docs/lab.md). */
@@ -79,14 +81,34 @@ struct lab_event {
 	json_t *fields;
 };
 
+struct conn;
+struct lab_memio;
+
+/* What a protocol does with input: -1 when c was closed or is closing. */
+typedef int (*lab_on_data_fn)(struct conn *c, struct evbuffer *in);
+
+/* A connection's transport: TLS on a socket (conn_io.c) or memory (memio.c). conn.c calls it, never the other
+ * way round: a transport reports what happened through conn.c's lab_conn_established, lab_conn_handshake_failed
+ * and lab_conn_io_closed. */
+struct lab_io_ops {
+	int (*send)(struct conn *c, const void *data, size_t len); /* queues what the peer does not take yet */
+	size_t (*pending)(const struct conn *c);                   /* bytes queued */
+	void (*pause)(struct conn *c);  /* stops reading c until resume (the clock's next check) */
+	void (*resume)(struct conn *c);
+	void (*free)(struct conn *c);   /* closes the transport (c itself is conn.c's) */
+};
+
 struct conn {
 	struct lab_server *lab;
+	const struct lab_io_ops *io; /* NULL: no transport (output fails) */
+	struct lab_memio *mem;  /* memio.c's state, when that is the transport */
 	SSL *ssl;
 	evutil_socket_t fd;
 	struct event *ev;       /* the socket (conn_io.c) */
 	struct evbuffer *in;    /* input the protocol left (a partial packet); NULL when none */
 	struct evbuffer *out;   /* output the socket did not take yet; NULL when none */
-	int (*on_data)(struct conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
+	lab_on_data_fn on_data;
+	void (*on_free)(struct conn *c); /* the protocol's own state (amqp.c), freed with c; NULL when none */
 	short watching;         /* EV_READ, EV_WRITE or both */
 	unsigned char io_failed, read_wants_write;
 	unsigned char slow;     /* its output passed LAB_MAX_PENDING: dropped as a slow consumer on the next turn */
@@ -113,7 +135,7 @@ struct conn {
 	int dps_qos;            /* the QoS granted for $dps/registrations/res/#: DPS replies go at it */
 	rs_time connected_at;
 	rs_time last_seen;      /* the lab's clock at the last packet, for keep-alive x 1.5 */
-	unsigned short last_ms; /* the wall clock's milliseconds then (conn_touch), for sub-second keep-alives */
+	unsigned short last_ms; /* the wall clock's milliseconds then (lab_conn_touch), for sub-second keep-alives */
 	const char *cause;      /* LAB_CAUSE_* for the disconnect event when the lab knows why before closing; NULL */
 	rs_time sas_expiry;     /* the session's SAS expires then (the lab's clock); 0 when none */
 	/* MQTT or AMQP over WebSockets: after the upgrade, frames are unwrapped into ws_in */
@@ -149,38 +171,42 @@ struct reason_count {
 	unsigned long count;
 };
 
-struct lab_server {
-	const struct lab_serve_opts *opts;
-	struct lab_config cfg;
-	struct lab_registry *registry;
-	struct event_base *base;
-	SSL_CTX *ctx[LAB_CHAIN__COUNT];
-	enum lab_chain hub_chain, dps_chain, dps_target;
-	int dps_pending;            /* DPS follows the hubs when the lab's clock reaches dps_due */
-	rs_time dps_due;
-	struct event *ticker, *control; /* control.c: the clock's checks; the handle's commands */
-	int mix;                    /* percent of handshakes served the other chain */
-	unsigned long accepted;     /* handshakes started, for the mix */
+/* server.c: the device ports, and the accept backoff (which pauses the admin port too). */
+struct lab_listeners {
 	struct evconnlistener *mqtt, *amqp, *ws, *https;
-	struct evhttp *admin;
-	struct evconnlistener *admin_l; /* evhttp's listener, for the accept backoff */
 	struct event *accept_retry;  /* listeners paused after accept(2) failed: resumed by this timer */
 	int accept_backoff_ms;       /* the pause now; 0 while accepting works */
 	rs_time last_warning;        /* the last accept warning (one per LAB_WARN_INTERVAL) */
 	unsigned long warnings_held; /* accept failures since that warning */
-	int mqtt_port, https_port, admin_port, amqp_port, ws_port;
-	char token[65];
-	struct conn *conns;
+	int mqtt_port, https_port, amqp_port, ws_port;
+};
+
+/* conn.c and mqtt_hub.c: the connections, and the devices that keep a persistent session. */
+struct lab_sessions {
+	struct conn *conns;       /* newest first */
 	struct evbuffer *scratch; /* input being handed to a protocol (conn_io.c) */
 	size_t nconns, peak_conns;
 	size_t nauthed;           /* connections authenticated (the rest count against the unauthenticated room) */
-	struct counters n;
-	struct reason_count reasons[LAB_MAX_REASONS];
-	struct reason_count causes[LAB_MAX_REASONS]; /* disconnects by cause, for /metrics */
-	struct lab_session *sessions[LAB_SESSION_BUCKETS]; /* mqtt_hub.c: devices with a persistent session */
-	rs_time started;
+	struct lab_session *persistent[LAB_SESSION_BUCKETS]; /* mqtt_hub.c */
+};
+
+/* switch.c: which chain each handshake is served, and DPS following the hubs after a switch. */
+struct lab_switch {
+	SSL_CTX *ctx[LAB_CHAIN__COUNT];
+	enum lab_chain hub_chain, dps_chain, dps_target;
+	int dps_pending;            /* DPS follows the hubs when the lab's clock reaches dps_due */
+	rs_time dps_due;
+	int mix;                    /* percent of handshakes served the other chain */
+	unsigned long accepted;     /* handshakes started, for the mix */
 	rs_time switched_at;
-	struct event *sig_term, *sig_int;
+};
+
+/* http.c: the admin API and the web page. */
+struct lab_admin {
+	struct evhttp *http;
+	struct evconnlistener *listener; /* evhttp's, for the accept backoff */
+	int port;
+	char token[65];
 	/* connected devices over time, one sample every 5 s, for the web page */
 	unsigned history[120];
 	size_t history_len;
@@ -193,12 +219,43 @@ struct lab_server {
 		char device[140], detail[300];
 	} recent[16];
 	size_t recent_next;
-	/* events.c: the event stream's output, written without blocking */
-	struct evbuffer *ev_out;
-	struct event *ev_write;
-	unsigned long ev_dropped; /* dropped since the last `dropped` event */
-	int ev_failed;
 };
+
+/* events.c: the event stream's output, written without blocking */
+struct lab_events_out {
+	struct evbuffer *out;
+	struct event *write;
+	unsigned long dropped; /* dropped since the last `dropped` event */
+	int failed;
+};
+
+struct lab_server {
+	const struct lab_serve_opts *opts;
+	struct lab_config cfg;
+	struct lab_registry *registry;
+	struct event_base *base;
+	struct lab_listeners listen;
+	struct lab_sessions sessions;
+	struct lab_switch sw;
+	struct lab_admin admin;
+	struct lab_events_out events;
+	struct event *ticker, *control; /* control.c: the clock's checks; the handle's commands */
+	struct event *sig_term, *sig_int;
+	rs_time started;
+	struct counters n;
+	struct reason_count reasons[LAB_MAX_REASONS];
+	struct reason_count causes[LAB_MAX_REASONS]; /* disconnects by cause, for /metrics */
+};
+
+/* The lab's clock (opts->clock: the wall clock plus --at, or a rehearsal's virtual time). */
+static inline rs_time lab_now(const struct lab_server *lab)
+{
+	return lab->opts->clock(lab->opts->arg);
+}
+
+/* The files, lowest first; each calls only files above it in this list (tests/arch/layers.py checks it).
+ * events.c, conn.c, conn_io.c and memio.c (transports), switch.c, auth.c, dps.c, amqp.c, mqtt_hub.c, ws.c,
+ * https.c, control.c, http.c, server.c. */
 
 /* events.c */
 const char *lab_event_name(enum lab_event_kind kind);
@@ -213,83 +270,114 @@ void lab_remote(evutil_socket_t fd, char *out, size_t size);
 int lab_events_start(struct lab_server *lab, struct rs_error *err);
 void lab_events_stop(struct lab_server *lab);
 
-/* server.c */
-void lab_accept_error(struct evconnlistener *l, void *arg); /* a listener's error callback (arg: the lab) */
-SSL *lab_new_ssl(struct lab_server *lab, enum lab_chain *chain);
+/* conn.c: a connection's life, whatever its transport and protocol */
 void lab_count_tls_failure(struct lab_server *lab, const char *reason);
 void lab_count_reason(struct reason_count *table, const char *reason); /* table has LAB_MAX_REASONS rows */
-void conn_close(struct conn *c);
+size_t lab_connected(const struct lab_server *lab);
+int lab_conn_make_room(struct lab_server *lab); /* 0, or -1 when --max-connections is reached */
+/* A new connection in the lab's list (no transport yet: lab_tls_start, lab_memio_attach); NULL out of memory. */
+struct conn *lab_conn_new(struct lab_server *lab, enum conn_proto proto, lab_on_data_fn on_data);
+void lab_conn_close(struct conn *c);
 /* Closes c for a cause of the lab's (LAB_CAUSE_*, slow-consumer, auth-timeout, ...): a disconnect event names
  * it; a session the lab did not drop ends with cause "client". */
-void conn_drop(struct conn *c, const char *cause, const char *detail);
-void conn_close_after_flush(struct conn *c);
-void conn_end_deadline(struct conn *c);
-void conn_touch(struct conn *c);           /* a packet came: last_seen, last_ms */
-long lab_idle_ms(struct lab_server *lab, const struct conn *c, rs_time now); /* since conn_touch */
-void conn_wait_connect(struct conn *c); /* after a WebSocket upgrade: the protocol's first packet is due in time */
+void lab_conn_drop(struct conn *c, const char *cause, const char *detail);
+void lab_conn_close_after_flush(struct conn *c);
+int lab_conn_send(struct conn *c, const void *data, size_t len); /* through the transport; -1 failed */
+size_t lab_conn_pending(const struct conn *c);                   /* bytes the transport holds */
+void lab_conn_pause(struct conn *c);  /* stops reading c until lab_conn_resume (the clock's next check) */
+void lab_conn_resume(struct conn *c);
+int lab_conn_write(struct conn *c, const void *data, size_t len); /* in a WebSocket frame after an upgrade */
+int lab_conn_deadline(struct conn *c, int secs); /* arms c's deadline (lab_deadline_cb) */
+void lab_conn_end_deadline(struct conn *c);
+void lab_conn_touch(struct conn *c);           /* a packet came: last_seen, last_ms */
+long lab_idle_ms(struct lab_server *lab, const struct conn *c, rs_time now); /* since lab_conn_touch */
+void lab_conn_wait_connect(struct conn *c); /* after a WebSocket upgrade: the protocol's first packet is due in time */
 void lab_deadline_cb(evutil_socket_t fd, short what, void *arg);
 /* c has authenticated: its deadline ends, and it no longer counts against the room kept for connections that
  * have not (--max-connections reserves the rest for authenticated sessions). */
-void conn_authenticated(struct conn *c);
+void lab_conn_authenticated(struct conn *c);
 int lab_auth_deadline(const struct lab_server *lab); /* 1 when connections must authenticate in time */
-size_t lab_connected(const struct lab_server *lab);
-int lab_switch(struct lab_server *lab, enum lab_chain to, int mix, int disconnect);
+/* A transport's reports: the handshake finished or failed, the peer closed or failed (st 0 or -1); and the
+ * clock's: the keep-alive passed without a packet. Each but lab_conn_established frees c. */
+void lab_conn_established(struct conn *c);
+void lab_conn_handshake_failed(struct conn *c, const char *reason);
+void lab_conn_io_closed(struct conn *c, int st);
+void lab_conn_idle_timeout(struct conn *c);
 
-/* server.c, called by conn_io.c: the handshake finished or failed, the socket closed or failed (st 0 or -1); and
- * by control.c: the keep-alive passed without a packet. Each but conn_established frees c. */
-void conn_established(struct conn *c);
-void conn_handshake_failed(struct conn *c, const char *reason);
-void conn_io_closed(struct conn *c, int st);
-void conn_idle_timeout(struct conn *c);
+/* conn_io.c: TLS on the connection's socket, driven by libevent */
+int lab_tls_start(struct conn *c, evutil_socket_t fd, SSL *ssl);
 
-/* conn_io.c: TLS on the connection's socket */
-int conn_io_start(struct conn *c, evutil_socket_t fd, SSL *ssl);
-void conn_io_free(struct conn *c);
-void conn_io_pause(struct conn *c);  /* stops reading c until conn_io_resume (the clock's next check) */
-void conn_io_resume(struct conn *c);
-int conn_send(struct conn *c, const void *data, size_t len); /* queues what the socket does not take */
-size_t conn_pending(const struct conn *c);                      /* bytes queued */
+/* memio.c: a transport in memory, without sockets, TLS, timers or threads (unit tests, the fuzzer). The caller
+ * owns m; what the lab sends collects in m->sent; m->conn becomes NULL once the lab closed the connection. */
+struct lab_memio {
+	struct conn *conn;
+	struct evbuffer *sent; /* what the lab sent, for the caller to read */
+	struct evbuffer *in;   /* input the protocol left (a partial packet) */
+	size_t pending;        /* bytes reported as not yet taken by the peer (to test flushing) */
+	int fail;              /* sends fail, as to a peer that went away */
+	int paused, closed;
+};
+/* A new connection of proto on a memory transport, past its handshake (chain: the switch's hub chain). */
+struct conn *lab_memio_connect(struct lab_server *lab, struct lab_memio *m, enum conn_proto proto,
+			       lab_on_data_fn on_data);
+int lab_memio_feed(struct lab_memio *m, const void *data, size_t len); /* -1 when the lab closed it */
+void lab_memio_hangup(struct lab_memio *m);                             /* the peer closes */
+void lab_memio_free(struct lab_memio *m);                               /* the caller's buffers */
 
-/* control.c: what the lab does by its own clock (opts->clock, virtual in a rehearsal): keep-alive x 1.5 and DPS
+/* switch.c: the chains' TLS contexts, and which one each handshake is served */
+int lab_switch_start(struct lab_server *lab, struct rs_error *err); /* loads the chains */
+void lab_switch_stop(struct lab_server *lab);
+SSL *lab_switch_new_ssl(struct lab_server *lab, enum lab_chain *chain);
+int lab_switch_to(struct lab_server *lab, enum lab_chain to, int mix, int disconnect);
+void lab_switch_tick(struct lab_server *lab, rs_time now); /* DPS follows the hubs when due */
+
+/* auth.c: 0 when token is a valid SAS for resource with device's key at the lab's clock; *expiry (when not NULL)
+ * gets its se. */
+int lab_auth_sas(struct lab_server *lab, const char *token, const char *resource, const char *device,
+		 rs_time *expiry, struct rs_error *err);
+
+/* dps.c: DPS's replies, the same over MQTT and HTTPS */
+void lab_dps_tracking_id(char *out, size_t size);
+void lab_dps_new_operation(char *out, size_t size); /* "4.<16 hex>.lab" */
+char *lab_dps_operation_json(struct lab_server *lab, const char *op, const char *reg, int assigned);
+
+/* amqp.c: AMQP 1.0 with Qpid Proton-C as the engine */
+int lab_amqp_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
+void lab_amqp_tick(struct conn *c, rs_time now);             /* expired tokens close their device's links */
+int lab_amqp_send_c2d(struct conn *c, const char *device, const unsigned char *body, size_t len); /* 1 when sent */
+
+/* mqtt_hub.c: IoT Hub and DPS over MQTT */
+struct lab_session;
+int lab_hub_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed */
+/* Whether id had a persistent session (the CONNACK's session present); keep 1 (clean_session 0) stores one, keep
+ * 0 discards it. */
+int lab_hub_session(struct lab_server *lab, const char *id, int keep);
+void lab_hub_sessions_free(struct lab_server *lab);
+/* Sends a cloud-to-device message to every session of device subscribed to it; returns how many got it. */
+int lab_hub_send_c2d(struct lab_server *lab, const char *device, const unsigned char *body, size_t len);
+
+/* ws.c: req is the upgrade request's head, used its length in in. 1 with *status and *why set when the upgrade is
+ * refused (nothing sent); else what lab_ws_on_data returns. */
+int lab_ws_upgrade(struct conn *c, const struct rs_http_request *req, size_t used, struct evbuffer *in,
+		   const char **status, const char **why);
+int lab_ws_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
+
+/* https.c: the HTTPS port (REST, and WebSocket upgrades handed to ws.c) */
+int lab_https_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
+
+/* control.c: what the lab does by its own clock (lab_now: opts->clock, virtual in a rehearsal): keep-alive x 1.5 and DPS
  * following the hubs, checked every 250 ms and whenever the handle asks; and the handle's stop. */
 int lab_control_start(struct lab_server *lab, struct rs_error *err);
 void lab_control_stop(struct lab_server *lab);
-void lab_tick(struct lab_server *lab);
+void lab_control_tick(struct lab_server *lab);
 
-/* mqtt_hub.c */
-struct lab_session;
-/* Whether id had a persistent session (the CONNACK's session present); keep 1 (clean_session 0) stores one, keep
- * 0 discards it. */
-int lab_persistent_session(struct lab_server *lab, const char *id, int keep);
-void lab_sessions_free(struct lab_server *lab);
-int mqtt_process(struct conn *c, struct evbuffer *in); /* -1 when c was closed */
-int conn_write(struct conn *c, const void *data, size_t len);
+/* http.c: the admin API */
+int lab_admin_start(struct lab_server *lab, struct rs_error *err);
+void lab_admin_stop(struct lab_server *lab);
+void lab_admin_status(struct lab_server *lab, struct evbuffer *b);  /* GET /api/status */
+void lab_admin_metrics(struct lab_server *lab, struct evbuffer *b); /* GET /metrics */
 
-/* ws.c: req is the upgrade request's head, used its length in in */
-int ws_upgrade(struct conn *c, const struct rs_http_request *req, size_t used, struct evbuffer *in);
-int ws_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
-
-/* https.c: the HTTPS port (REST, and WebSocket upgrades handed to ws.c) */
-int https_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
-int https_refuse(struct conn *c, const char *status, enum lab_event_kind kind, const char *why); /* -1 */
-
-/* amqp.c: AMQP 1.0 with Qpid Proton-C as the engine */
-int amqp_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
-void amqp_tick(struct conn *c, rs_time now);             /* expired tokens close their device's links */
-void amqp_free(struct conn *c);
-int amqp_send_c2d(struct conn *c, const char *device, const unsigned char *body, size_t len); /* 1 when sent */
-/* 0 when token is a valid SAS for resource with device's key at the lab's clock; *expiry (when not NULL) gets its
- * se. */
-int lab_check_sas(struct lab_server *lab, const char *token, const char *resource, const char *device,
-		  rs_time *expiry, struct rs_error *err);
-/* Sends a cloud-to-device message to every session of device subscribed to it; returns how many got it. */
-int lab_send_c2d(struct lab_server *lab, const char *device, const unsigned char *body, size_t len);
-
-/* http.c */
-int lab_http_start(struct lab_server *lab, struct rs_error *err);
-void lab_status_render(struct lab_server *lab, struct evbuffer *b);  /* GET /api/status */
-void lab_metrics_render(struct lab_server *lab, struct evbuffer *b); /* GET /metrics */
-void lab_tracking_id(char *out, size_t size);
-char *lab_dps_operation_json(struct lab_server *lab, const char *op, const char *reg, int assigned);
+/* server.c */
+void lab_accept_error(struct evconnlistener *l, void *arg); /* a listener's error callback (arg: the lab) */
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * ws.c: MQTT and AMQP over WebSockets (azure-iot-facts.md 3.2): an HTTP upgrade on /$iothub/websocket, on the
- * HTTPS port (https.c) as on IoT Hub's 443, accepts the subprotocol "mqtt" or "AMQPWSB10" in any case and echoes
+ * HTTPS port (https.c, which answers a refusal) as on IoT Hub's 443, accepts the subprotocol "mqtt" or "AMQPWSB10" in any case and echoes
  * back the exact token the client offered, then unwraps binary frames (which clients must mask) into the same MQTT
  * or AMQP handling as ports 8883 and 5671.
  */
@@ -10,9 +10,12 @@
 
 #include "server.h"
 
-static int refused(struct conn *c, const char *status, const char *why)
+/* A refusal, for https.c to answer: 1. */
+static int refused(const char **status, const char **why, const char *st, const char *reason)
 {
-	return https_refuse(c, status, LAB_EV_WS_REFUSED, why);
+	*status = st;
+	*why = reason;
+	return 1;
 }
 
 /* The first offered subprotocol token that matches "mqtt" or "AMQPWSB10" in any case, or an empty span; *amqp
@@ -47,7 +50,8 @@ static struct rs_span offered(const struct rs_http_request *req, int *amqp)
 	return none;
 }
 
-int ws_upgrade(struct conn *c, const struct rs_http_request *req, size_t used, struct evbuffer *in)
+int lab_ws_upgrade(struct conn *c, const struct rs_http_request *req, size_t used, struct evbuffer *in,
+		   const char **status, const char **why)
 {
 	const struct rs_span *key = rs_http_header(req, "Sec-WebSocket-Key"), *ver = rs_http_header(req, "Sec-WebSocket-Version");
 	struct rs_span proto, path = req->target;
@@ -59,27 +63,27 @@ int ws_upgrade(struct conn *c, const struct rs_http_request *req, size_t used, s
 		path.len = (size_t)((const char *)memchr(path.ptr, '?', path.len) - path.ptr);
 	proto = offered(req, &amqp);
 	if (!rs_span_eq_ci(req->method, "GET") || !rs_span_eq_ci(path, "/$iothub/websocket"))
-		return refused(c, "404 Not Found", "WebSocket request is not GET /$iothub/websocket");
+		return refused(status, why, "404 Not Found", "WebSocket request is not GET /$iothub/websocket");
 	if (!rs_http_header_has_token(req, "Upgrade", "websocket") ||
 	    !rs_http_header_has_token(req, "Connection", "upgrade") || !key || !ver || !rs_span_eq_ci(*ver, "13") ||
 	    rs_ws_accept(*key, accept, &err) < 0)
-		return refused(c, "400 Bad Request", "not a WebSocket upgrade (Upgrade, Connection, key, version 13)");
+		return refused(status, why, "400 Bad Request", "not a WebSocket upgrade (Upgrade, Connection, key, version 13)");
 	if (!proto.len)
-		return refused(c, "400 Bad Request", "no subprotocol mqtt or AMQPWSB10 offered");
+		return refused(status, why, "400 Bad Request", "no subprotocol mqtt or AMQPWSB10 offered");
 	if (!(c->ws_in = evbuffer_new()))
-		return refused(c, "500 Internal Server Error", "out of memory");
+		return refused(status, why, "500 Internal Server Error", "out of memory");
 	n = snprintf(resp, sizeof(resp),
 		     "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
 		     "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Protocol: %.*s\r\n\r\n",
 		     accept, (int)proto.len, proto.ptr);
 	lab_conn_event(c, LAB_EV_WS_UPGRADE, NULL, amqp ? "AMQPWSB10" : "mqtt");
 	evbuffer_drain(in, used);
-	conn_send(c, resp, (size_t)n);
-	conn_wait_connect(c);
+	lab_conn_send(c, resp, (size_t)n);
+	lab_conn_wait_connect(c);
 	c->ws_upgraded = 1;
 	c->ws_amqp = amqp;
-	c->on_data = ws_on_data;
-	return ws_on_data(c, in);
+	c->on_data = lab_ws_on_data;
+	return lab_ws_on_data(c, in);
 }
 
 /* Answers a PING at a bounded rate: at most LAB_PONG_RATE a second, and none while earlier output waits for the
@@ -100,14 +104,14 @@ static void pong(struct conn *c, const struct rs_ws_frame *f)
 	if (c->pings < USHRT_MAX)
 		c->pings++;
 	if (c->pings >= LAB_PING_FLOOD && !c->paused)
-		conn_io_pause(c); /* resumed by the clock's next check (control.c) */
-	if (c->pings > LAB_PONG_RATE || conn_pending(c) > 0) {
+		lab_conn_pause(c); /* resumed by the clock's next check (control.c) */
+	if (c->pings > LAB_PONG_RATE || lab_conn_pending(c) > 0) {
 		c->lab->n.pings_ignored++;
 		return;
 	}
 	n = rs_ws_header(RS_WS_PONG, f->payload_len, NULL, hdr);
-	if (conn_send(c, hdr, n) == 0)
-		conn_send(c, f->payload, f->payload_len);
+	if (lab_conn_send(c, hdr, n) == 0)
+		lab_conn_send(c, f->payload, f->payload_len);
 }
 
 /* Unwraps every complete frame; returns -1 when c was closed or is closing. */
@@ -128,7 +132,7 @@ static int frames(struct conn *c, struct evbuffer *in)
 			if (r < 0 && err.code == RS_ERR_LIMIT)
 				c->lab->n.dropped_limits++;
 			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, r < 0 ? err.message : !f.masked ? "client frame is not masked" : "text frame");
-			conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
+			lab_conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 			return -1;
 		}
 		rs_ws_unmask((unsigned char *)f.payload, f.payload_len, f.mask, 0);
@@ -136,13 +140,13 @@ static int frames(struct conn *c, struct evbuffer *in)
 			pong(c, &f);
 		} else if (f.opcode == RS_WS_CLOSE) {
 			size_t n = rs_ws_header(RS_WS_CLOSE, 0, NULL, hdr);
-			conn_send(c, hdr, n);
-			conn_close_after_flush(c);
+			lab_conn_send(c, hdr, n);
+			lab_conn_close_after_flush(c);
 			return -1;
 		} else if (f.opcode != RS_WS_PONG) {
 			if (evbuffer_get_length(c->ws_in) + f.payload_len > LAB_MAX_PACKET + 8) {
 				c->lab->n.dropped_limits++;
-				conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
+				lab_conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 				return -1;
 			}
 			evbuffer_add(c->ws_in, f.payload, f.payload_len);
@@ -156,9 +160,9 @@ static int frames(struct conn *c, struct evbuffer *in)
 	return 0;
 }
 
-int ws_on_data(struct conn *c, struct evbuffer *in)
+int lab_ws_on_data(struct conn *c, struct evbuffer *in)
 {
 	if (frames(c, in) < 0)
 		return -1;
-	return c->ws_amqp ? amqp_on_data(c, c->ws_in) : mqtt_process(c, c->ws_in);
+	return c->ws_amqp ? lab_amqp_on_data(c, c->ws_in) : lab_hub_on_data(c, c->ws_in);
 }

@@ -71,8 +71,9 @@ static void test_event_json(void **state)
 	json_decref(back);
 }
 
-static rs_time fixed_clock(void)
+static rs_time fixed_clock(void *arg)
 {
+	(void)arg;
 	return 1767225600;
 }
 
@@ -113,7 +114,7 @@ static void test_stream_never_blocks(void **state)
 		lab_event(&lab, LAB_EV_CONNECT, "a-device-id-of-some-length", LAB_CHAIN_OLD, "hub");
 	dropped = lab.n.events_dropped;
 	assert_true(dropped > 10000);
-	assert_true(evbuffer_get_length(lab.ev_out) <= LAB_EVENTS_MAX);
+	assert_true(evbuffer_get_length(lab.events.out) <= LAB_EVENTS_MAX);
 	/* the reader catches up: the loop writes the rest, then says how many were lost */
 	for (int i = 0; i < 100 && !strstr(buf, "\"dropped\""); i++) {
 		drain(p[0], buf + strlen(buf), sizeof(buf) - strlen(buf));
