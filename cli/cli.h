@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "../lib/banned.h"
+#include "opt.h"
 
 /* Exit codes, the contract of docs/rootshift.1. */
 enum { EXIT_OK = 0, EXIT_PROBLEM = 1, EXIT_ERROR = 2 };
@@ -19,8 +20,8 @@ enum format { FORMAT_TEXT, FORMAT_JSON };
 struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	const char *summary;
-	const char *usage; /* the full help text */
+	const struct cli_spec *spec; /* its options, help, synopsis (opt.h) */
+	const char *summary, *usage; /* until its table is made: the summary and the full help text */
 };
 
 /* main.c */
@@ -131,6 +132,10 @@ void print_endpoints(const json_t *arr, int unreachable);
 struct fleet_spec;
 int rehearse_endpoint(const struct fleet_spec *spec, const char *target, rs_time at, const char *profile,
 		      enum format format, int timeout_s);
+
+/* Each command's table (opt.h), next to its function in its cmd_*.c. */
+extern const struct cli_spec cli_audit, cli_bundle, cli_check, cli_inspect, cli_lab, cli_profiles, cli_probe,
+	cli_rehearse, cli_scan, cli_verify;
 
 /* One function per command. */
 int cmd_audit(int argc, char **argv);

@@ -56,8 +56,31 @@
 	"\n"                                                                                                          \
 	"Exit status: 0 on success, 2 when the lab cannot be created, read, started or reached.\n"
 
+static const struct cli_opt no_rows[] = { CLI_END_ROWS };
+
+static const struct cli_spec cli_completion = {
+	"completion",
+	"print a bash or zsh completion script, made from this help",
+	"usage: rootshift completion bash|zsh\n",
+	"Prints a completion script for the shell: command names, and each command's options as its help lists them.\n"
+	"  bash:  rootshift completion bash > /etc/bash_completion.d/rootshift  (or source it from ~/.bashrc)\n"
+	"  zsh:   rootshift completion zsh > \"${fpath[1]}/_rootshift\"\n"
+	"The Debian package installs both.\n",
+	0,
+	no_rows,
+	NULL,
+};
+
+static const struct cli_spec cli_help = {
+	"help", "show help for rootshift or one command", "usage: rootshift help [COMMAND]\n", NULL, 0, no_rows, NULL,
+};
+
+static const struct cli_spec cli_version = {
+	"version", "print the version", "usage: rootshift version\n", NULL, 0, no_rows, NULL,
+};
+
 static const struct command commands[] = {
-	{ "audit", cmd_audit, "find every trust anchor a device carries and judge it against a profile",
+	{ "audit", cmd_audit, NULL, "find every trust anchor a device carries and judge it against a profile",
 	  "usage: rootshift audit [--profile NAME|FILE] [--at TIME] [--format text|json] [--fail-on LEVEL] [--system]\n"
 	  "                       PATH|-...\n"
 	  "\n"
@@ -79,47 +102,8 @@ static const struct command commands[] = {
 	  "  --expiring-within D    note anchors, and the profile's intermediates, that expire within D (90d, 12h, 2w)\n"
 	  "\n"
 	  "Exit status: 0 ready, 1 partial or not ready, 2 when an input cannot be read.\n" },
-	{ "bundle", cmd_bundle, "write the smallest correct trust bundle in the device's form, or prove one (--check)",
-	  "usage: rootshift bundle --format FMT -o OUT [--profile NAME|FILE] [--from PATH]... [--system-root DIR]\n"
-	  "                        [--at TIME] [--minimal] [--keep-old] [--name IDENT] [--esp-idf-legacy]\n"
-	  "                        [--format json]\n"
-	  "       rootshift bundle --check OUT [--profile NAME|FILE] [--at TIME] [--format text|json]\n"
-	  "\n"
-	  "Takes the profile's roots from a trusted source, selected by the SHA-256 the profile gives (never by name),\n"
-	  "and writes them in the form the device needs; every output says what it holds (names, SHA-256, validity)\n"
-	  "and which profile made it. A root that is missing from the source, expired or not yet valid at TIME, not\n"
-	  "trusted there (NSS certdata trust bits) or present only as a name and key is an error, never left out.\n"
-	  "\n"
-	  "  --format FMT           pem             one PEM file\n"
-	  "                         der-dir         a directory, one DER .crt file per root\n"
-	  "                         pem-dir         a directory, one PEM .crt file per root (update-ca-certificates)\n"
-	  "                         hashed-dir      an OpenSSL CApath directory: <subject hash>.0 as openssl rehash names\n"
-	  "                         c-pem           OUT.c and OUT.h: one PEM string, \\r\\n line ends (Azure C SDK certs.c)\n"
-	  "                         c-der           OUT.c and OUT.h: one DER array per root (mbedTLS parses one per call)\n"
-	  "                         esp-idf         an ESP-IDF x509_crt_bundle, and OUT.txt saying what it holds\n"
-	  "                         bearssl         a BearSSL trust-anchor header (brssl ta style)\n"
-	  "  -o, --output OUT       the file, or for *-dir formats a new or empty directory; '-' writes a one-file form\n"
-	  "                         (pem, bearssl) to standard output and the summary to standard error\n"
-	  "  --from PATH            where the roots come from: anything audit reads (a PEM bundle such as certifi, NSS\n"
-	  "                         certdata.txt with its trust bits, a directory); repeatable; default the system store\n"
-	  "  --system-root DIR      without --from: the system store of a root file system unpacked under DIR\n"
-	  "  --profile NAME|FILE    the migration profile (default azure-iot)\n"
-	  "  --at TIME              choose for this RFC 3339 time (default now)\n"
-	  "  --minimal              the smallest set of the profile's roots that validates, at TIME, every catalog\n"
-	  "                         intermediate the endpoints may serve (the required roots always stay)\n"
-	  "  --keep-old             also keep the profile's old root during a transition\n"
-	  "  --name IDENT           the C identifier for c-pem (default certificates) and c-der (default trusted_roots)\n"
-	  "  --esp-idf-legacy       the u16 big-endian esp-idf layout of older ESP-IDF releases (default: the current\n"
-	  "                         offset-table layout)\n"
-	  "  --check OUT            prove a bundle: read it back as audit does and verify every catalog intermediate\n"
-	  "                         valid at TIME against it with the path builder\n"
-	  "  --format json          report as JSON (schema rootshift/bundle/1, or rootshift/bundle-check/1 for --check);\n"
-	  "                         given besides --format FMT; --json is an alias\n"
-	  "\n"
-	  "--check gives audit's verdict words: READY, PARTIAL or NOT READY. Inside the profile's migration window\n"
-	  "(--at before its migration_complete) the old root is kept without --keep-old, with a note saying until when.\n"
-	  "Exit status: 0 written (or READY); 1 the source cannot yield the bundle (or PARTIAL, NOT READY); 2 on error.\n" },
-	{ "check", cmd_check, "is this machine ready? its trust store audited against the default profile",
+	{ "bundle", cmd_bundle, &cli_bundle, NULL, NULL },
+	{ "check", cmd_check, NULL, "is this machine ready? its trust store audited against the default profile",
 	  "usage: rootshift check [--profile NAME|FILE] [--at TIME] [--format text|json] [--system-root DIR]\n"
 	  "                       [--endpoints] [PATH...]\n"
 	  "\n"
@@ -129,34 +113,12 @@ static const struct command commands[] = {
 	  "\n"
 	  "Exit status: 0 ready (and every reached endpoint verified), 1 partial, not ready or an endpoint failed,\n"
 	  "2 when the store cannot be read.\n" },
-	{ "completion", cmd_completion, "print a bash or zsh completion script, made from this help",
-	  "usage: rootshift completion bash|zsh\n"
-	  "\n"
-	  "Prints a completion script for the shell: command names, and each command's options as its help lists them.\n"
-	  "  bash:  rootshift completion bash > /etc/bash_completion.d/rootshift  (or source it from ~/.bashrc)\n"
-	  "  zsh:   rootshift completion zsh > \"${fpath[1]}/_rootshift\"\n"
-	  "The Debian package installs both.\n" },
-	{ "help", cmd_help, "show help for rootshift or one command",
-	  "usage: rootshift help [COMMAND]\n" },
-	{ "inspect", cmd_inspect, "explain certificate files: names, dates, keys, thumbprints, catalog identity",
-	  "usage: rootshift inspect [--format text|json] [--at TIME] [--profile NAME|FILE]\n"
-	  "                         [--password-file FILE] [--known-only] FILE|DIR|-...\n"
-	  "\n"
-	  "Reads every certificate in PEM bundles, DER, PKCS#7 (PEM or DER), PKCS#12 and directories (recursively,\n"
-	  "OpenSSL hashed names included), or standard input with '-'. The content decides the format.\n"
-	  "\n"
-	  "  --format text|json     output format (default text; json has schema rootshift/inspect/1)\n"
-	  "  --at TIME              judge validity at this RFC 3339 time (default now)\n"
-	  "  --profile NAME|FILE    identify certificates against this profile only (default: all built-in)\n"
-	  "  --password-file FILE   PKCS#12 password (first line); else $ROOTSHIFT_PASSWORD, else empty\n"
-	  "  --known-only           show only the certificates a loaded profile knows\n"
-	  "  --expiring-within D    mark, and list at the end, certificates valid at TIME that expire within D (90d,\n"
-	  "                         12h, 2w, 1y)\n"
-	  "\n"
-	  "Exit status: 0 on success, 2 when an input cannot be read or holds no certificate.\n" },
-	{ "lab", cmd_lab, "run an offline IoT Hub and DPS whose roots switch at run time",
+	{ "completion", cmd_completion, &cli_completion, NULL, NULL },
+	{ "help", cmd_help, &cli_help, NULL, NULL },
+	{ "inspect", cmd_inspect, &cli_inspect, NULL, NULL },
+	{ "lab", cmd_lab, NULL, "run an offline IoT Hub and DPS whose roots switch at run time",
 	  LAB_USAGE },
-	{ "probe", cmd_probe, "check a live endpoint as the device sees it: its store, TLS, then MQTT, HTTPS or AMQP",
+	{ "probe", cmd_probe, NULL, "check a live endpoint as the device sees it: its store, TLS, then MQTT, HTTPS or AMQP",
 	  "usage: rootshift probe [HOST[:PORT]] [--protocol tls|mqtt|mqtt-ws|https|amqp] [--store PATH]... [--at TIME]\n"
 	  "                       [--connection-string CS | --connection-string-file FILE]\n"
 	  "                       [--dps --id-scope S --registration-id R [--symmetric-key-file F | --group-key-file F]]\n"
@@ -196,12 +158,8 @@ static const struct command commands[] = {
 	  "tls-alert, tls-protocol-error, cert-untrusted, cert-expired, cert-hostname-mismatch, cert-chain-too-large,\n"
 	  "timeout, closed-by-peer (the server hung up after TLS; the stage says after what), internal-error.\n"
 	  "Exit status: 0 when every target is ok or ok-auth-rejected, 1 otherwise, 2 when it cannot run.\n" },
-	{ "profiles", cmd_profiles, "list migration profiles, or show one",
-	  "usage: rootshift profiles [--format text|json] [NAME|FILE]\n"
-	  "\n"
-	  "Without an argument, lists the built-in profiles. With one, shows its certificates, rules and timeline;\n"
-	  "a FILE is validated first and any error names the JSON path.\n" },
-	{ "rehearse", cmd_rehearse, "put a simulated fleet through a root migration against the lab, on a virtual clock",
+	{ "profiles", cmd_profiles, &cli_profiles, NULL, NULL },
+	{ "rehearse", cmd_rehearse, NULL, "put a simulated fleet through a root migration against the lab, on a virtual clock",
 	  "usage: rootshift rehearse --demo [--at TIME] [--format text|json] [--report FILE.html] [--speed X]\n"
 	  "       rootshift rehearse FLEET.json (--lab DIR | --target lab:DIR) [--at TIME] [--format text|json]\n"
 	  "                          [--report FILE.html] [--max-inflight N] [--max-held N] [--speed X] [--stats]\n"
@@ -251,7 +209,7 @@ static const struct command commands[] = {
 	  "\n"
 	  "Exit status: 0 READY, 1 PARTIAL (all have a session at the end, some were stranded on the way) or NOT READY,\n"
 	  "2 when it cannot run; --demo exits 0 when it ran as designed.\n" },
-	{ "scan", cmd_scan, "find hard-coded trust and pinning in source, configuration and firmware",
+	{ "scan", cmd_scan, NULL, "find hard-coded trust and pinning in source, configuration and firmware",
 	  "usage: rootshift scan [--profile NAME|FILE] [--format text|json|sarif] [--jobs N] [--baseline FILE]\n"
 	  "                      [--ignore-file FILE] [--no-ignore] [--fail-on LEVEL] [--at TIME] PATH...\n"
 	  "\n"
@@ -274,45 +232,8 @@ static const struct command commands[] = {
 	  "  --at TIME              the time recorded in the output (RFC 3339; default now)\n"
 	  "\n"
 	  "Exit status: 0 when no finding at the --fail-on level is left, 1 when one is, 2 when an input cannot be read.\n" },
-	{ "verify", cmd_verify, "build every path from a served chain to a trust store; what-if old, new and recommended roots",
-	  "usage: rootshift verify --chain FILE [--untrusted FILE]... (--store PATH... | --profile-store old|new|recommended)\n"
-	  "                        [--profile NAME|FILE] [--host NAME] [--at TIME] [--format text|json]\n"
-	  "                        [--max-depth N] [--max-chain-bytes N] [--no-digest NAME]... [--no-key NAME]...\n"
-	  "                        [--rsa-max-bits N] [--policy webpki|rfc5280] [--min-rsa-bits N] [--allow-key ALG]...\n"
-	  "                        [--crl FILE]...\n"
-	  "\n"
-	  "Builds every path from the first certificate of the served chain (leaf first, as a server sends it; a CA\n"
-	  "certificate may be the end of the chain) to a trust anchor, trying every candidate issuer, so cross-signed\n"
-	  "twin intermediates are found in any order. Prints the verdict, every valid path (shortest first) with each\n"
-	  "certificate named by the catalog, or why the best failed path failed, then what-if verdicts against the\n"
-	  "profile's old, new and recommended roots and the given store. Codes and rules are listed in docs/verify.md.\n"
-	  "A certificate that breaks RFC 5280 makes the chain not valid (code malformed); a malformed certificate in\n"
-	  "the store is reported and skipped.\n"
-	  "\n"
-	  "  --chain FILE            the served chain, leaf first ('-' for standard input)\n"
-	  "  --untrusted FILE        more intermediates the device or a cache holds (repeatable)\n"
-	  "  --store PATH            trust anchors: PEM, DER, PKCS#7, PKCS#12 or a directory (repeatable)\n"
-	  "  --profile-store STORE   use the profile's roots instead: old, new (rule required) or recommended\n"
-	  "  --profile NAME|FILE     the migration profile (default azure-iot)\n"
-	  "  --host NAME             check the end certificate against this host name or IP address (RFC 6125)\n"
-	  "  --at TIME               verify at this RFC 3339 time (default now)\n"
-	  "  --format text|json      output format (default text; json has schema rootshift/verify/1)\n"
-	  "device constraints:\n"
-	  "  --max-depth N           at most N intermediates between the end certificate and the anchor\n"
-	  "  --max-chain-bytes N     the served chain (sum of DER sizes) must fit in N bytes\n"
-	  "  --no-digest NAME        the device lacks this digest: md5, sha1, sha224, sha256, sha384, sha512\n"
-	  "  --no-key NAME           the device cannot use this key type (RSA, EC, Ed25519) or curve (P-384)\n"
-	  "  --rsa-max-bits N        the largest RSA key the device can use\n"
-	  "policy:\n"
-	  "  --policy NAME           webpki (default: as strict as rustls-webpki and pyca/cryptography) or rfc5280\n"
-	  "                          (what a lenient device stack accepts: RFC 5280 without the Web PKI profile)\n"
-	  "  --min-rsa-bits N        RSA keys need at least N bits, a multiple of 8 (webpki: 2048; 0 turns it off)\n"
-	  "  --allow-key ALG         allow what the webpki key policy forbids: DSA, Ed25519, a curve (P-192),\n"
-	  "                          any-curve or explicit-curve (repeatable)\n"
-	  "  --crl FILE              CRLs (PEM or DER) of the path's issuers; revocation is checked (repeatable)\n"
-	  "\n"
-	  "Exit status: 0 when a valid path exists for the chosen store, 1 when none does, 2 on error.\n" },
-	{ "version", cmd_version, "print the version", "usage: rootshift version\n" },
+	{ "verify", cmd_verify, &cli_verify, NULL, NULL },
+	{ "version", cmd_version, &cli_version, NULL, NULL },
 };
 
 const struct command *find_command(const char *name)
@@ -325,6 +246,11 @@ const struct command *find_command(const char *name)
 	return NULL;
 }
 
+static const char *summary(const struct command *c)
+{
+	return c->spec ? c->spec->summary : c->summary;
+}
+
 static void print_overview(FILE *out)
 {
 	size_t i;
@@ -332,7 +258,7 @@ static void print_overview(FILE *out)
 	fputs("usage: rootshift [--version] [--help] COMMAND [ARGS]\n\n"
 	      "Will your devices still connect after a TLS root migration?\n\ncommands:\n", out);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-10s %s\n", commands[i].name, summary(&commands[i]));
 	fputs("\nEvery command takes --color=auto|always|never (auto: on a terminal, unless NO_COLOR is set).\n"
 	      "Every command that prints JSON takes --format json (--json is an alias); with it, a failure is a JSON\n"
 	      "document {\"error\": {\"code\", \"message\"}} on standard output (exit 2).\n"
@@ -345,12 +271,30 @@ int show_help(const char *name)
 
 	if (!c)
 		return usage_error(NULL, "no command '%s'", name);
-	fputs(c->usage, stdout);
+	if (c->spec)
+		cli_print_help(stdout, c->spec);
+	else
+		fputs(c->usage, stdout);
 	return EXIT_OK;
+}
+
+/* help --man: the man page's option sections, one per command (docs/rootshift.1 holds them; cli.man checks). */
+static void print_man(void)
+{
+	size_t i;
+
+	printf(".\\\" Generated by 'rootshift help --man' from the commands' option tables: edit the tables, not this.\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (commands[i].spec)
+			cli_print_man(stdout, commands[i].spec);
 }
 
 int cmd_help(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "--man")) {
+		print_man();
+		return EXIT_OK;
+	}
 	if (argc < 2) {
 		print_overview(stdout);
 		return EXIT_OK;
@@ -390,7 +334,10 @@ static void print_cases(const char *open, const char *close)
 	size_t i;
 
 	for (i = 0; i < NCOMMANDS; i++) {
-		usage_options(&commands[i], opts, sizeof(opts));
+		if (commands[i].spec)
+			cli_option_names(commands[i].spec, opts, sizeof(opts));
+		else
+			usage_options(&commands[i], opts, sizeof(opts));
 		printf("  %s) opts=%s%s%s ;;\n", commands[i].name, open, opts, close);
 	}
 }
@@ -426,7 +373,7 @@ static void completion_zsh(void)
 	for (i = 0; i < NCOMMANDS; i++) {
 		const char *p;
 		printf("    '%s:", commands[i].name);
-		for (p = commands[i].summary; *p; p++) /* in single quotes; ':' separates _describe's fields */
+		for (p = summary(&commands[i]); *p; p++) /* in single quotes; ':' separates _describe's fields */
 			fputs(*p == '\'' ? "'\\''" : *p == ':' ? "\\:" : (char[]){ *p, 0 }, stdout);
 		printf("'\n");
 	}
