@@ -6,56 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LAB_USAGE                                                                                                    \
-	"usage: rootshift lab init DIR [--seed TEXT] [--at TIME] [--hub NAME] [--name HOST]... [--exact-names]\n"    \
-	"                              [--fast-keys]\n"                                                              \
-	"       rootshift lab device add DIR NAME\n"                                                                  \
-	"       rootshift lab serve DIR [--mqtt-port N] [--https-port N] [--amqp-port N] [--ws-port N]\n"             \
-	"                               [--admin-port N] [--listen ADDR] [--chain old|new|next|ecc] [--at TIME]\n"        \
-	"                               [--test-endpoint] [--no-client-cert-request] [--dps-delay SECONDS]\n"         \
-	"                               [--max-connections N] [--handshake-timeout SECONDS]\n"                       \
-	"                               [--auth-timeout SECONDS] [--events FILE]\n"                                  \
-	"       rootshift lab migrate DIR [--to new|next|ecc] [--mix PERCENT] [--disconnect] [--format text|json]\n"      \
-	"       rootshift lab revert DIR [--mix PERCENT] [--disconnect] [--format text|json]\n"                       \
-	"       rootshift lab status DIR [--format text|json]\n"                                                      \
-	"\n"                                                                                                          \
-	"An offline IoT Hub and DPS whose roots switch at run time, for rehearsing a root migration.\n"               \
-	"\n"                                                                                                          \
-	"init creates a look-alike PKI in DIR: old (a Baltimore-like RSA-2048 sha1 root, an RSA-4096 sha256\n"       \
-	"intermediate), new (a G2-like RSA-2048 sha256 root, an RSA-4096 sha384 intermediate, also cross-signed by a\n" \
-	"Microsoft RSA Root 2017-like RSA-4096 root), next (two RSA-4096 intermediates under the G2-like root) and\n"  \
-	"ECC (P-384), with leaves for *.azure-devices.net, *.azure-devices-provisioning.net, localhost, 127.0.0.1\n"  \
-	"and ::1; and device bundles in DIR/bundles: old-only, new-only, recommended, pinned-intermediate, ecc.\n"     \
-	"  --seed TEXT     derive every key and serial from TEXT (deterministic; default random)\n"                  \
-	"  --at TIME       generation time: certificates are valid from about then (default now)\n"                  \
-	"  --hub NAME      the hub is NAME.azure-devices.net (default rootshift-lab)\n"                              \
-	"  --name HOST     also cover HOST (a DNS name or an IP address) in the leaves; repeatable\n"                \
-	"  --exact-names   copy the real CA names instead of marking them \"(rootshift lab)\" (with a warning)\n"      \
-	"  --fast-keys     RSA-2048 where the real chain has RSA-4096 (for tests; the shapes are otherwise kept)\n"   \
-	"\n"                                                                                                          \
-	"device add registers NAME (its key also enrolls it in the lab's DPS), writes its connection string\n"        \
-	"(GatewayHostName=localhost) to DIR/devices/NAME.connstr (mode 0600) and prints it with the key masked.\n"    \
-	"\n"                                                                                                          \
-	"serve runs the hub and DPS on 127.0.0.1 until SIGTERM: MQTT over TLS (8883; hub and DPS), HTTPS (443; DPS\n" \
-	"registration, hub events), AMQP (5671; the protocol header only), MQTT over WebSockets on\n"                 \
-	"/$iothub/websocket (8443), and the admin API, /metrics and a web page on a loopback port. Port 0 picks a\n"  \
-	"free port; the ports and the admin token go to DIR/serve.json (mode 0600). One JSON event a line on stdout.\n" \
-	"  --chain C             the chain served at start (default old)\n"                                           \
-	"  --at TIME             run the lab's clock from TIME (SAS expiry is judged against it)\n"                   \
-	"  --test-endpoint       reject every credential after TLS, like the notice's test endpoints\n"               \
-	"  --dps-delay SECONDS   DPS follows a hub switch after this delay (default 0)\n"                             \
-	"  --auth-timeout SECONDS  close a connection not authenticated by then (default 10; 0: never)\n"          \
-	"  --events FILE         append the events to FILE instead of stdout (written without blocking either way:\n" \
-	"                        a reader that falls behind loses events, counted, and gets a dropped event)\n"   \
-	"The admin API (loopback; changes need \"Authorization: Bearer TOKEN\" from serve.json): GET /api/status,\n"   \
-	"POST /api/migrate?to=C&mix=P&disconnect=1, POST /api/revert, POST /api/c2d?device=ID (the body is sent\n"  \
-	"to the device's C2D subscription), GET /metrics (Prometheus), GET / (the web page).\n"                    \
-	"\n"                                                                                                          \
-	"migrate and revert switch the chain for new handshakes (existing sessions stay unless --disconnect);\n"     \
-	"--mix PERCENT serves that share of handshakes the other chain. status shows the chains and connections.\n"  \
-	"\n"                                                                                                          \
-	"Exit status: 0 on success, 2 when the lab cannot be created, read, started or reached.\n"
-
 static const struct cli_opt no_rows[] = { CLI_END_ROWS };
 
 static const struct cli_spec cli_completion = {
@@ -116,8 +66,7 @@ static const struct command commands[] = {
 	{ "completion", cmd_completion, &cli_completion, NULL, NULL },
 	{ "help", cmd_help, &cli_help, NULL, NULL },
 	{ "inspect", cmd_inspect, &cli_inspect, NULL, NULL },
-	{ "lab", cmd_lab, NULL, "run an offline IoT Hub and DPS whose roots switch at run time",
-	  LAB_USAGE },
+	{ "lab", cmd_lab, &cli_lab, NULL, NULL },
 	{ "probe", cmd_probe, NULL, "check a live endpoint as the device sees it: its store, TLS, then MQTT, HTTPS or AMQP",
 	  "usage: rootshift probe [HOST[:PORT]] [--protocol tls|mqtt|mqtt-ws|https|amqp] [--store PATH]... [--at TIME]\n"
 	  "                       [--connection-string CS | --connection-string-file FILE]\n"
@@ -159,56 +108,7 @@ static const struct command commands[] = {
 	  "timeout, closed-by-peer (the server hung up after TLS; the stage says after what), internal-error.\n"
 	  "Exit status: 0 when every target is ok or ok-auth-rejected, 1 otherwise, 2 when it cannot run.\n" },
 	{ "profiles", cmd_profiles, &cli_profiles, NULL, NULL },
-	{ "rehearse", cmd_rehearse, NULL, "put a simulated fleet through a root migration against the lab, on a virtual clock",
-	  "usage: rootshift rehearse --demo [--at TIME] [--format text|json] [--report FILE.html] [--speed X]\n"
-	  "       rootshift rehearse FLEET.json (--lab DIR | --target lab:DIR) [--at TIME] [--format text|json]\n"
-	  "                          [--report FILE.html] [--max-inflight N] [--max-held N] [--speed X] [--stats]\n"
-
-	  "       rootshift rehearse FLEET.json --target HOST[:PORT] [--at TIME] [--format text|json]\n"
-	  "                          [--profile NAME|FILE] [--timeout SECONDS]\n"
-	  "\n"
-	  "Puts the fleet through the fleet file's schedule (migrate, revert, disconnect at virtual times) against a lab.\n"
-	  "Every device is a real TLS client with its class's trust store: each attempt is a real handshake, the served\n"
-	  "chain checked by rootshift's path builder at the device's own time (clock skew included), then a DPS\n"
-	  "registration for classes that provision (MQTT or HTTPS: 202 assigning, poll, 200 assigned), then MQTT\n"
-	  "CONNECT/CONNACK with a SAS token, the AMQP protocol header, or an HTTPS events POST. A session holds its\n"
-	  "connection (MQTT pings at its keep-alive in virtual time; the lab drops it at 1.5 x the keep-alive), so a\n"
-	  "forced disconnect really drops it and the device reconnects by its backoff. Between attempts virtual time\n"
-	  "jumps, so hours pass in seconds. Reconnect cadence by SDK (docs/rehearse.md): C MQTT at 80% of the SAS\n"
-	  "lifetime (48 min for 3600 s), Node 900 s before expiry (45 min), .NET at the lifetime plus 10 min, Java at\n"
-	  "85%, Python 120 s before expiry, C AMQP never (the token is refreshed on the same connection), HTTPS a\n"
-	  "handshake per request.\n"
-	  "\n"
-	  "For each class and each phase (from one scheduled event to the next): how many reconnected and when (p50,\n"
-	  "p95, max from the event), how many still hold an older session, how many are stranded and why (probe codes:\n"
-	  "cert-untrusted, cert-expired, ok-auth-rejected, ...; failures at the DPS step counted apart), and the\n"
-	  "connected-devices curve.\n"
-	  "\n"
-	  "  --demo               a built-in fleet against a lab made in a temporary directory (offline; fixed seed;\n"
-	  "                       --at defaults to 2026-01-02T00:00:00Z)\n"
-	  "  --lab DIR            the lab (from 'rootshift lab init') to serve in this process, on the virtual clock;\n"
-	  "                       its registry gets the fleet's devices. Not a lab another process is serving\n"
-	  "  --target lab:DIR     the lab 'rootshift lab serve DIR' runs in another process: devices registered and the\n"
-	  "                       switch pressed through its admin API; SAS tokens made for its clock (it keeps its own)\n"
-	  "  --target HOST[:PORT] a real endpoint, whose migration rehearse does not control: no schedule runs; each\n"
-	  "                       class is probed now (no device credentials; port by protocol unless given) and the\n"
-	  "                       profile's new chain is verified against its store (what-if). Stores must be paths\n"
-	  "  --at TIME            the true time at virtual second 0 (default now)\n"
-	  "  --format text|json   output format (default text; json has schema rootshift/rehearse/1, or\n"
-	  "                       rootshift/rehearse-endpoint/1 for a real endpoint)\n"
-	  "  --report FILE.html   also write a self-contained HTML report with an SVG chart\n"
-	  "  --max-inflight N     connection attempts at once (default 256)\n"
-	  "  --max-held N         connections held at most (default: as many as open files allow, the soft limit raised\n"
-	  "                       to the hard one); the other sessions are modelled, with the same result\n"
-	  "  --stats              wall time, handshakes per second, connections held, pings and peak RSS on stderr\n"
-	  "  --speed X            at most X virtual seconds per wall second (3600: an hour a second), to watch the\n"
-	  "                       lab's page and metrics move; default as fast as the handshakes allow\n"
-	  "  --no-translate       against a lab, keep real roots and pins as they are\n"
-	  "  --profile NAME|FILE  the migration profile for a real endpoint's what-if (default azure-iot)\n"
-	  "  --timeout SECONDS    per probe of a real endpoint (default 10)\n"
-	  "\n"
-	  "Exit status: 0 READY, 1 PARTIAL (all have a session at the end, some were stranded on the way) or NOT READY,\n"
-	  "2 when it cannot run; --demo exits 0 when it ran as designed.\n" },
+	{ "rehearse", cmd_rehearse, &cli_rehearse, NULL, NULL },
 	{ "scan", cmd_scan, NULL, "find hard-coded trust and pinning in source, configuration and firmware",
 	  "usage: rootshift scan [--profile NAME|FILE] [--format text|json|sarif] [--jobs N] [--baseline FILE]\n"
 	  "                      [--ignore-file FILE] [--no-ignore] [--fail-on LEVEL] [--at TIME] PATH...\n"

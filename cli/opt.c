@@ -158,23 +158,29 @@ static void man_option(FILE *out, const struct cli_opt *r)
 void cli_print_man(FILE *out, const struct cli_spec *spec)
 {
 	const struct cli_opt *r;
-	int others = 0;
+	int n = 0, others = 0;
 
+	for (r = spec->rows; !cli_is_end(r); r++)
+		n += r->name != NULL;
+	if (!n)
+		return;
 	fprintf(out, ".SS %s\n", spec->name);
 	for (r = spec->rows; !cli_is_end(r); r++)
 		if (r->name && r->help)
 			man_option(out, r);
+	/* The options that only the synopsis names, as a sentence. */
 	for (r = spec->rows; !cli_is_end(r); r++) {
 		if (!r->name || r->help)
 			continue;
 		fputs(others++ ? ",\n" : ".PP\nAlso, as its synopsis shows:\n", out);
-		fputs(r->metavar ? ".BI \"\\-\\-" : ".B \"\\-\\-", out);
+		fputs("\\fB\\-\\-", out);
 		roff_str(out, r->name);
+		fputs("\\fR", out);
 		if (r->metavar) {
-			fputs("\" \" ", out);
+			fputs(" \\fI", out);
 			roff_str(out, r->metavar);
+			fputs("\\fR", out);
 		}
-		fputs("\"", out);
 	}
 	if (others)
 		fputs(".\n", out);
