@@ -109,29 +109,7 @@ static const struct command commands[] = {
 	  "Exit status: 0 when every target is ok or ok-auth-rejected, 1 otherwise, 2 when it cannot run.\n" },
 	{ "profiles", cmd_profiles, &cli_profiles, NULL, NULL },
 	{ "rehearse", cmd_rehearse, &cli_rehearse, NULL, NULL },
-	{ "scan", cmd_scan, NULL, "find hard-coded trust and pinning in source, configuration and firmware",
-	  "usage: rootshift scan [--profile NAME|FILE] [--format text|json|sarif] [--jobs N] [--baseline FILE]\n"
-	  "                      [--ignore-file FILE] [--no-ignore] [--fail-on LEVEL] [--at TIME] PATH...\n"
-	  "\n"
-	  "Finds what breaks a device at a CA rotation, whatever roots it trusts: fingerprints written in code or\n"
-	  "config (SHA-1 and SHA-256 as hex in any notation, 0x byte arrays, base64 sha256/ SPKI pins) judged by the\n"
-	  "catalog and by the API they feed (setFingerprint, setKnownKey, X509_digest with memcmp, <pin>,\n"
-	  "CURLOPT_PINNEDPUBLICKEY, ...), issuer and subject names compared as strings, intermediates and leaves\n"
-	  "embedded as trust anchors, configuration naming a single root file, verification turned off, and pinning\n"
-	  "APIs called with placeholders. Binaries go through the same rules (printable runs and carving). .git,\n"
-	  "node_modules and build outputs are skipped. Rules are listed in docs/scan.md.\n"
-	  "\n"
-	  "  --profile NAME|FILE    identify values against this profile (default: every built-in profile)\n"
-	  "  --format text|json|sarif  output format (default text; json has schema rootshift/scan/1; sarif is\n"
-	  "                         SARIF 2.1.0)\n"
-	  "  --jobs N               scan a tree with N threads (default: the online CPUs)\n"
-	  "  --baseline FILE        report only findings that are not in FILE, an earlier --format json output\n"
-	  "  --ignore-file FILE     suppressions: 'PATTERN [RULE...]' or 'value:HEX [RULE...]' a line\n"
-	  "  --no-ignore            do not read .rootshiftignore at the top of a scanned directory\n"
-	  "  --fail-on LEVEL        exit 1 on findings of this severity or worse: error (default), warning, note\n"
-	  "  --at TIME              the time recorded in the output (RFC 3339; default now)\n"
-	  "\n"
-	  "Exit status: 0 when no finding at the --fail-on level is left, 1 when one is, 2 when an input cannot be read.\n" },
+	{ "scan", cmd_scan, &cli_scan, NULL, NULL },
 	{ "verify", cmd_verify, &cli_verify, NULL, NULL },
 	{ "version", cmd_version, &cli_version, NULL, NULL },
 };
