@@ -67,46 +67,7 @@ static const struct command commands[] = {
 	{ "help", cmd_help, &cli_help, NULL, NULL },
 	{ "inspect", cmd_inspect, &cli_inspect, NULL, NULL },
 	{ "lab", cmd_lab, &cli_lab, NULL, NULL },
-	{ "probe", cmd_probe, NULL, "check a live endpoint as the device sees it: its store, TLS, then MQTT, HTTPS or AMQP",
-	  "usage: rootshift probe [HOST[:PORT]] [--protocol tls|mqtt|mqtt-ws|https|amqp] [--store PATH]... [--at TIME]\n"
-	  "                       [--connection-string CS | --connection-string-file FILE]\n"
-	  "                       [--dps --id-scope S --registration-id R [--symmetric-key-file F | --group-key-file F]]\n"
-	  "                       [--connect-to HOST:PORT] [--proxy HOST:PORT] [--alpn P] [--tls-min V] [--tls-max V]\n"
-	  "                       [--timeout SECONDS] [--profile NAME|FILE] [--format text|json|jsonl] [--verbose]\n"
-	  "                       [--targets FILE [--concurrency N]] [--policy webpki|rfc5280] [--save-chain FILE]\n"
-	  "                       [--lab DIR [--no-translate]]\n"
-	  "\n"
-	  "Connects with the device's own trust store (--store, in any form inspect reads; default the system store),\n"
-	  "captures the served chain even when it fails, verifies it with rootshift's path builder, then speaks just\n"
-	  "enough of the protocol to tell \"TLS failed\" from \"TLS fine, credentials rejected\" (the answer of a test\n"
-	  "endpoint). What-if verdicts show the chain against the profile's old, new and recommended roots.\n"
-	  "\n"
-	  "  --protocol P           tls (handshake only), mqtt (default; port 8883), mqtt-ws (MQTT over WebSockets on\n"
-	  "                         /$iothub/websocket, 443), https (443), amqp (5671)\n"
-	  "  --connection-string CS IoT Hub: HostName, DeviceId, SharedAccessKey or SharedAccessSignature, ModuleId,\n"
-	  "                         GatewayHostName; or from --connection-string-file or $ROOTSHIFT_CONNECTION_STRING\n"
-	  "  --dps                  DPS registration (mqtt or https) at HOST (default global.azure-devices-provisioning.net);\n"
-	  "                         the key from --symmetric-key-file, --group-key-file or $ROOTSHIFT_DPS_KEY\n"
-	  "  --connect-to HOST:PORT connect there but keep the target's name (SNI, host check, credentials)\n"
-	  "  --proxy HOST:PORT      through an HTTP CONNECT proxy\n"
-	  "  --tls-min, --tls-max   1.0, 1.1, 1.2 or 1.3\n"
-	  "  --timeout SECONDS      for each step and the whole probe (default 30)\n"
-	  "  --targets FILE         many targets: one 'HOST[:PORT] [PROTOCOL]' a line, or JSONL {\"target\", \"protocol\"};\n"
-	  "                         probed --concurrency at a time (default 16), one result each, then a summary\n"
-	  "  --policy NAME          verification policy: webpki (default, strict) or rfc5280 (lenient stacks);\n"
-	  "                         see docs/verify.md\n"
-	  "  --verbose              the protocol exchange, secrets masked\n"
-	  "  --save-chain FILE      write the served chain as PEM, leaf first, as served (even when untrusted); '-'\n"
-	  "                         writes it to standard output and the result line to standard error\n"
-	  "  --lab DIR              the target is the lab in DIR: its port from DIR/serve.json unless --connect-to, its\n"
-	  "                         hub's name unless a target is given; real certificates the catalog knows in --store\n"
-	  "                         are replaced by the lab's look-alikes of the same role (notes on stderr)\n"
-	  "  --no-translate         with --lab: keep the real certificates as they are (the lab's chains then fail)\n"
-	  "\n"
-	  "Result codes: ok, ok-auth-rejected, protocol-error, dns-failed, tcp-refused, tcp-timeout, proxy-failed,\n"
-	  "tls-alert, tls-protocol-error, cert-untrusted, cert-expired, cert-hostname-mismatch, cert-chain-too-large,\n"
-	  "timeout, closed-by-peer (the server hung up after TLS; the stage says after what), internal-error.\n"
-	  "Exit status: 0 when every target is ok or ok-auth-rejected, 1 otherwise, 2 when it cannot run.\n" },
+	{ "probe", cmd_probe, &cli_probe, NULL, NULL },
 	{ "profiles", cmd_profiles, &cli_profiles, NULL, NULL },
 	{ "rehearse", cmd_rehearse, &cli_rehearse, NULL, NULL },
 	{ "scan", cmd_scan, &cli_scan, NULL, NULL },
