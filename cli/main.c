@@ -30,39 +30,9 @@ static const struct cli_spec cli_version = {
 };
 
 static const struct command commands[] = {
-	{ "audit", cmd_audit, NULL, "find every trust anchor a device carries and judge it against a profile",
-	  "usage: rootshift audit [--profile NAME|FILE] [--at TIME] [--format text|json] [--fail-on LEVEL] [--system]\n"
-	  "                       PATH|-...\n"
-	  "\n"
-	  "Finds every trust anchor in files and directories, whatever the form; the content decides, never the name:\n"
-	  "PEM bundles (also inside JSON), DER, PKCS#7, PKCS#12, directories (OpenSSL hashed ones too), C and C++\n"
-	  "sources (PEM in string literals, DER or PEM in byte arrays), BearSSL trust-anchor headers, ESP-IDF\n"
-	  "x509_crt_bundle files, NSS certdata.txt (with its trust bits) and any other file, such as firmware\n"
-	  "images, ELF binaries or ar archives, by carving DER and PEM from its bytes; '-' reads standard input.\n"
-	  "Duplicates are merged with every location kept. The anchors are then judged against the profile at TIME:\n"
-	  "ready, partial or not-ready, with reasons and what to do.\n"
-	  "\n"
-	  "  --profile NAME|FILE    judge against this profile (default azure-iot)\n"
-	  "  --at TIME              judge at this RFC 3339 time (default now)\n"
-	  "  --format text|json     output format (default text; json has schema rootshift/audit/1)\n"
-	  "  --system               also read this machine's trust store (see docs/audit.md for the files)\n"
-	  "  --system-root DIR      read the trust store of a system unpacked under DIR (implies --system)\n"
-	  "  --fail-on LEVEL        exit 1 on: error (not ready only), warning (partial too; the default), note (any\n"
-	  "                         note too)\n"
-	  "  --expiring-within D    note anchors, and the profile's intermediates, that expire within D (90d, 12h, 2w)\n"
-	  "\n"
-	  "Exit status: 0 ready, 1 partial or not ready, 2 when an input cannot be read.\n" },
+	{ "audit", cmd_audit, &cli_audit, NULL, NULL },
 	{ "bundle", cmd_bundle, &cli_bundle, NULL, NULL },
-	{ "check", cmd_check, NULL, "is this machine ready? its trust store audited against the default profile",
-	  "usage: rootshift check [--profile NAME|FILE] [--at TIME] [--format text|json] [--system-root DIR]\n"
-	  "                       [--endpoints] [PATH...]\n"
-	  "\n"
-	  "Audits this machine's trust store (as 'audit --system') and says in plain words what the verdict means.\n"
-	  "--endpoints also probes the profile's endpoints that have a concrete host name (TLS with this store, 5 s\n"
-	  "each) and says plainly when the network cannot reach them.\n"
-	  "\n"
-	  "Exit status: 0 ready (and every reached endpoint verified), 1 partial, not ready or an endpoint failed,\n"
-	  "2 when the store cannot be read.\n" },
+	{ "check", cmd_check, &cli_check, NULL, NULL },
 	{ "completion", cmd_completion, &cli_completion, NULL, NULL },
 	{ "help", cmd_help, &cli_help, NULL, NULL },
 	{ "inspect", cmd_inspect, &cli_inspect, NULL, NULL },
