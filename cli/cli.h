@@ -18,10 +18,8 @@ enum { EXIT_OK = 0, EXIT_PROBLEM = 1, EXIT_ERROR = 2 };
 enum format { FORMAT_TEXT, FORMAT_JSON };
 
 struct command {
-	const char *name;
 	int (*fn)(int argc, char **argv);
-	const struct cli_spec *spec; /* its options, help, synopsis (opt.h) */
-	const char *summary, *usage; /* until its table is made: the summary and the full help text */
+	const struct cli_spec *spec; /* its name, summary, options and help (opt.h), in its cmd_*.c */
 };
 
 /* main.c */

@@ -192,7 +192,7 @@ void cli_option_names(const struct cli_spec *spec, char *buf, size_t size)
 {
 	const struct cli_opt *r, *q;
 	size_t used = 0;
-	int json = 0;
+	int format = 0, json = 0;
 
 	buf[0] = '\0';
 	for (r = spec->rows; !cli_is_end(r); r++) {
@@ -202,10 +202,11 @@ void cli_option_names(const struct cli_spec *spec, char *buf, size_t size)
 			;
 		if (q < r)
 			continue;
-		json |= !strcmp(r->name, "format");
+		format |= !strcmp(r->name, "format");
+		json |= !strcmp(r->name, "json");
 		if (used + strlen(r->name) + 4 < size)
 			used += (size_t)snprintf(buf + used, size - used, "%s--%s", used ? " " : "", r->name);
 	}
-	if (json && used + 8 < size)
+	if (format && !json && used + 8 < size) /* --json: main.c's alias of --format json */
 		snprintf(buf + used, size - used, "%s--json", used ? " " : "");
 }
