@@ -22,8 +22,16 @@ static const struct cli_spec cli_completion = {
 	NULL,
 };
 
+enum { HELP_MAN = 'm' };
+
+static const struct cli_opt help_rows[] = {
+	{ "man", HELP_MAN, NULL, .help = "print the man page's option sections (roff), made from the same tables" },
+	CLI_END_ROWS,
+};
+
 static const struct cli_spec cli_help = {
-	"help", "show help for rootshift or one command", "usage: rootshift help [COMMAND]\n", NULL, 0, no_rows, NULL,
+	"help", "show help for rootshift or one command", "usage: rootshift help [COMMAND | --man]\n", NULL, 9, help_rows,
+	NULL,
 };
 
 static const struct cli_spec cli_version = {
@@ -93,15 +101,22 @@ static void print_man(void)
 
 int cmd_help(int argc, char **argv)
 {
-	if (argc == 2 && !strcmp(argv[1], "--man")) {
-		print_man();
-		return EXIT_OK;
+	struct cli_parser ps;
+	int c;
+
+	cli_init(&ps, &cli_help, 0, argc, argv);
+	while ((c = cli_next(&ps)) != CLI_DONE) {
+		switch (c) {
+		case HELP_MAN: print_man(); return EXIT_OK;
+		case CLI_HELP: return show_help("help");
+		default: return unknown_option("help", argc, argv);
+		}
 	}
-	if (argc < 2) {
+	if (optind >= argc) {
 		print_overview(stdout);
 		return EXIT_OK;
 	}
-	return show_help(argv[1]);
+	return show_help(argv[optind]);
 }
 
 /* ---- completion: generated from the commands' option tables, the one place that lists the options ---- */
