@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "../lib/banned.h"
+#include "opt.h"
 
 /* Exit codes, the contract of docs/rootshift.1. */
 enum { EXIT_OK = 0, EXIT_PROBLEM = 1, EXIT_ERROR = 2 };
@@ -17,10 +18,8 @@ enum { EXIT_OK = 0, EXIT_PROBLEM = 1, EXIT_ERROR = 2 };
 enum format { FORMAT_TEXT, FORMAT_JSON };
 
 struct command {
-	const char *name;
 	int (*fn)(int argc, char **argv);
-	const char *summary;
-	const char *usage; /* the full help text */
+	const struct cli_spec *spec; /* its name, summary, options and help (opt.h), in its cmd_*.c */
 };
 
 /* main.c */
@@ -134,6 +133,10 @@ void print_endpoints(const json_t *arr, int unreachable);
 struct fleet_spec;
 int rehearse_endpoint(const struct fleet_spec *spec, const char *target, rs_time at, const char *profile,
 		      enum format format, int timeout_s);
+
+/* Each command's table (opt.h), next to its function in its cmd_*.c. */
+extern const struct cli_spec cli_audit, cli_bundle, cli_check, cli_inspect, cli_lab, cli_profiles, cli_probe,
+	cli_rehearse, cli_scan, cli_verify;
 
 /* One function per command. */
 int cmd_audit(int argc, char **argv);

@@ -1,7 +1,6 @@
 /* cmd_audit.c: every trust anchor a device carries, judged against a profile; and `check`, for this machine. */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -208,35 +207,79 @@ static void render_text(const struct rs_anchorset *set, const struct rs_verdict 
 
 /* ---- arguments ---- */
 
+static const struct cli_opt rows[] = {
+	{ "profile", 'p', "NAME|FILE", .help = "judge against this profile (default azure-iot)", CLI_SHORT },
+	{ "at", 'a', "TIME", .help = "judge at this RFC 3339 time (default now)", CLI_SHORT },
+	{ "format", 'f', "text|json", .help = "output format (default text; json has schema rootshift/audit/1)", CLI_SHORT },
+	{ "system", 's', NULL, .help = "also read this machine's trust store (see docs/audit.md for the files)" },
+	{ "system-root", 'r', "DIR", .help = "read the trust store of a system unpacked under DIR (implies --system)" },
+	{ "fail-on", 'F', "LEVEL", .help = "exit 1 on: error (not ready only), warning (partial too; the default), note (any\n"
+	  "note too)" },
+	{ "expiring-within", 'E', "D", .help = "note anchors, and the profile's intermediates, that expire within D (90d, 12h, 2w)" },
+	CLI_END_ROWS,
+};
+
+const struct cli_spec cli_audit = {
+	"audit",
+	"find every trust anchor a device carries and judge it against a profile",
+	"usage: rootshift audit [--profile NAME|FILE] [--at TIME] [--format text|json] [--fail-on LEVEL] [--system]\n"
+	"                       PATH|-...\n",
+	"Finds every trust anchor in files and directories, whatever the form; the content decides, never the name:\n"
+	"PEM bundles (also inside JSON), DER, PKCS#7, PKCS#12, directories (OpenSSL hashed ones too), C and C++\n"
+	"sources (PEM in string literals, DER or PEM in byte arrays), BearSSL trust-anchor headers, ESP-IDF\n"
+	"x509_crt_bundle files, NSS certdata.txt (with its trust bits) and any other file, such as firmware\n"
+	"images, ELF binaries or ar archives, by carving DER and PEM from its bytes; '-' reads standard input.\n"
+	"Duplicates are merged with every location kept. The anchors are then judged against the profile at TIME:\n"
+	"ready, partial or not-ready, with reasons and what to do.\n",
+	25,
+	rows,
+	"Exit status: 0 ready, 1 partial or not ready, 2 when an input cannot be read.\n"
+};
+
+/* check takes audit's options and --endpoints; its help explains the verdict instead of listing them. */
+static const struct cli_opt check_rows[] = {
+	{ "profile", 'p', "NAME|FILE", .help = NULL, CLI_SHORT },
+	{ "at", 'a', "TIME", .help = NULL, CLI_SHORT },
+	{ "format", 'f', "text|json", .help = NULL, CLI_SHORT },
+	{ "system-root", 'r', "DIR", .help = NULL },
+	{ "endpoints", 'e', NULL, .help = NULL },
+	{ "fail-on", 'F', "LEVEL", .help = NULL },
+	{ "expiring-within", 'E', "D", .help = NULL },
+	{ "system", 's', NULL, .help = NULL }, /* what check does anyway */
+	CLI_END_ROWS,
+};
+
+const struct cli_spec cli_check = {
+	"check",
+	"is this machine ready? its trust store audited against the default profile",
+	"usage: rootshift check [--profile NAME|FILE] [--at TIME] [--format text|json] [--system-root DIR]\n"
+	"                       [--endpoints] [--fail-on LEVEL] [--expiring-within D] [PATH...]\n",
+	"Audits this machine's trust store (as 'audit --system') and says in plain words what the verdict means.\n"
+	"--endpoints also probes the profile's endpoints that have a concrete host name (TLS with this store, 5 s\n"
+	"each) and says plainly when the network cannot reach them.\n",
+	25,
+	check_rows,
+	"Exit status: 0 ready (and every reached endpoint verified), 1 partial, not ready or an endpoint failed,\n"
+	"2 when the store cannot be read.\n",
+};
+
 static int parse_args(const char *cmd, int argc, char **argv, struct audit_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' }, { "at", required_argument, NULL, 'a' },
-		{ "profile", required_argument, NULL, 'p' }, { "system", no_argument, NULL, 's' },
-		{ "system-root", required_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
-		{ "endpoints", no_argument, NULL, 'e' },     { "fail-on", required_argument, NULL, 'F' },
-		{ "expiring-within", required_argument, NULL, 'E' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cli_parser ps;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "f:a:p:h", longopts, NULL)) != -1) {
+	cli_init(&ps, o->plain ? &cli_check : &cli_audit, 0, argc, argv);
+	while ((c = cli_next(&ps)) != CLI_DONE) {
 		switch (c) {
 		case 'f': if (parse_format(cmd, optarg, &o->format)) return -1; break;
 		case 'a': if (parse_at(optarg, &o->at)) return -1; break;
 		case 'p': o->profile = optarg; break;
 		case 's': o->system = 1; break;
 		case 'r': o->system = 1; o->system_root = optarg; break;
-		case 'e':
-			if (!o->plain) {
-				unknown_option(cmd, argc, argv);
-				return -1;
-			}
-			o->endpoints = 1;
-			break;
+		case 'e': o->endpoints = 1; break; /* check only: audit's table has no --endpoints */
 		case 'F': if (parse_fail_on(cmd, optarg, &o->fail_on)) return -1; break;
 		case 'E': if (parse_duration(optarg, &o->expiring)) return -1; break;
-		case 'h': return 1;
+		case CLI_HELP: return 1;
 		default: unknown_option(cmd, argc, argv); return -1;
 		}
 	}

@@ -3,7 +3,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -43,21 +42,61 @@ static const char *day(rs_time t, char buf[32])
 
 /* ---- arguments ---- */
 
+static const struct cli_opt rows[] = {
+	{ "format", 'f', "FMT", .help = "pem             one PEM file\n"
+	  "der-dir         a directory, one DER .crt file per root\n"
+	  "pem-dir         a directory, one PEM .crt file per root (update-ca-certificates)\n"
+	  "hashed-dir      an OpenSSL CApath directory: <subject hash>.0 as openssl rehash names\n"
+	  "c-pem           OUT.c and OUT.h: one PEM string, \\r\\n line ends (Azure C SDK certs.c)\n"
+	  "c-der           OUT.c and OUT.h: one DER array per root (mbedTLS parses one per call)\n"
+	  "esp-idf         an ESP-IDF x509_crt_bundle, and OUT.txt saying what it holds\n"
+	  "bearssl         a BearSSL trust-anchor header (brssl ta style)", CLI_SHORT | CLI_PRE },
+	{ "output", 'o', "OUT", .help = "the file, or for *-dir formats a new or empty directory; '-' writes a one-file form\n"
+	  "(pem, bearssl) to standard output and the summary to standard error", CLI_SHOW_SHORT },
+	{ "from", 'F', "PATH", .help = "where the roots come from: anything audit reads (a PEM bundle such as certifi, NSS\n"
+	  "certdata.txt with its trust bits, a directory); repeatable; default the system store" },
+	{ "system-root", 'r', "DIR", .help = "without --from: the system store of a root file system unpacked under DIR" },
+	{ "profile", 'p', "NAME|FILE", .help = "the migration profile (default azure-iot)", CLI_SHORT },
+	{ "at", 'a', "TIME", .help = "choose for this RFC 3339 time (default now)" },
+	{ "minimal", 'm', NULL, .help = "the smallest set of the profile's roots that validates, at TIME, every catalog\n"
+	  "intermediate the endpoints may serve (the required roots always stay)" },
+	{ "keep-old", 'k', NULL, .help = "also keep the profile's old root during a transition" },
+	{ "name", 'n', "IDENT", .help = "the C identifier for c-pem (default certificates) and c-der (default trusted_roots)" },
+	{ "esp-idf-legacy", 'L', NULL, .help = "the u16 big-endian esp-idf layout of older ESP-IDF releases (default: the current\n"
+	  "offset-table layout)" },
+	{ "check", 'c', "OUT", .help = "prove a bundle: read it back as audit does and verify every catalog intermediate\n"
+	  "valid at TIME against it with the path builder" },
+	{ "format", 'f', "json", .help = "report as JSON (schema rootshift/bundle/1, or rootshift/bundle-check/1 for --check);\n"
+	  "given besides --format FMT; --json is an alias", CLI_SHORT },
+	{ "json", 'j', NULL, .help = NULL }, /* the alias that the --format json row names */
+	CLI_END_ROWS,
+};
+
+const struct cli_spec cli_bundle = {
+	"bundle",
+	"write the smallest correct trust bundle in the device's form, or prove one (--check)",
+	"usage: rootshift bundle --format FMT -o OUT [--profile NAME|FILE] [--from PATH]... [--system-root DIR]\n"
+	"                        [--at TIME] [--minimal] [--keep-old] [--name IDENT] [--esp-idf-legacy]\n"
+	"                        [--format json]\n"
+	"       rootshift bundle --check OUT [--profile NAME|FILE] [--at TIME] [--format text|json]\n",
+	"Takes the profile's roots from a trusted source, selected by the SHA-256 the profile gives (never by name),\n"
+	"and writes them in the form the device needs; every output says what it holds (names, SHA-256, validity)\n"
+	"and which profile made it. A root that is missing from the source, expired or not yet valid at TIME, not\n"
+	"trusted there (NSS certdata trust bits) or present only as a name and key is an error, never left out.\n",
+	25,
+	rows,
+	"--check gives audit's verdict words: READY, PARTIAL or NOT READY. Inside the profile's migration window\n"
+	"(--at before its migration_complete) the old root is kept without --keep-old, with a note saying until when.\n"
+	"Exit status: 0 written (or READY); 1 the source cannot yield the bundle (or PARTIAL, NOT READY); 2 on error.\n"
+};
+
 static int parse_args(int argc, char **argv, struct bundle_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "profile", required_argument, NULL, 'p' }, { "from", required_argument, NULL, 'F' },
-		{ "system-root", required_argument, NULL, 'r' }, { "at", required_argument, NULL, 'a' },
-		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
-		{ "check", required_argument, NULL, 'c' }, { "minimal", no_argument, NULL, 'm' },
-		{ "keep-old", no_argument, NULL, 'k' }, { "name", required_argument, NULL, 'n' },
-		{ "esp-idf-legacy", no_argument, NULL, 'L' }, { "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cli_parser ps;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "p:f:o:h", longopts, NULL)) != -1) {
+	cli_init(&ps, &cli_bundle, 0, argc, argv);
+	while ((c = cli_next(&ps)) != CLI_DONE) {
 		switch (c) {
 		case 'p': o->profile = optarg; break;
 		case 'F':
@@ -80,7 +119,7 @@ static int parse_args(int argc, char **argv, struct bundle_opts *o)
 		case 'n': o->ident = optarg; break;
 		case 'L': o->esp_idf_legacy = 1; break;
 		case 'j': o->json = 1; break;
-		case 'h': return 1;
+		case CLI_HELP: return 1;
 		default: unknown_option("bundle", argc, argv); return -1;
 		}
 	}

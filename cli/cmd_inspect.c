@@ -1,7 +1,6 @@
 /* cmd_inspect.c: any certificate file explained. */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,18 +163,38 @@ static int render(const struct rs_certlist *list, const struct rs_catalog *cat, 
 	return rv;
 }
 
+static const struct cli_opt rows[] = {
+	{ "format", 'f', "text|json", .help = "output format (default text; json has schema rootshift/inspect/1)", CLI_SHORT },
+	{ "at", 'a', "TIME", .help = "judge validity at this RFC 3339 time (default now)", CLI_SHORT },
+	{ "profile", 'p', "NAME|FILE", .help = "identify certificates against this profile only (default: all built-in)",
+	  CLI_SHORT },
+	{ "password-file", 'P', "FILE", .help = "PKCS#12 password (first line); else $ROOTSHIFT_PASSWORD, else empty" },
+	{ "known-only", 'k', NULL, .help = "show only the certificates a loaded profile knows" },
+	{ "expiring-within", 'E', "D",
+	  .help = "mark, and list at the end, certificates valid at TIME that expire within D (90d,\n"
+	  "12h, 2w, 1y)" },
+	CLI_END_ROWS,
+};
+
+const struct cli_spec cli_inspect = {
+	"inspect",
+	"explain certificate files: names, dates, keys, thumbprints, catalog identity",
+	"usage: rootshift inspect [--format text|json] [--at TIME] [--profile NAME|FILE]\n"
+	"                         [--password-file FILE] [--known-only] FILE|DIR|-...\n",
+	"Reads every certificate in PEM bundles, DER, PKCS#7 (PEM or DER), PKCS#12 and directories (recursively,\n"
+	"OpenSSL hashed names included), or standard input with '-'. The content decides the format.\n",
+	25,
+	rows,
+	"Exit status: 0 on success, 2 when an input cannot be read or holds no certificate.\n",
+};
+
 static int parse_args(int argc, char **argv, struct inspect_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' }, { "at", required_argument, NULL, 'a' },
-		{ "profile", required_argument, NULL, 'p' }, { "password-file", required_argument, NULL, 'P' },
-		{ "known-only", no_argument, NULL, 'k' },    { "help", no_argument, NULL, 'h' },
-		{ "expiring-within", required_argument, NULL, 'E' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cli_parser ps;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "f:a:p:h", longopts, NULL)) != -1) {
+	cli_init(&ps, &cli_inspect, 0, argc, argv);
+	while ((c = cli_next(&ps)) != CLI_DONE) {
 		switch (c) {
 		case 'f': if (parse_format("inspect", optarg, &o->format)) return -1; break;
 		case 'a': if (parse_at(optarg, &o->at)) return -1; break;
@@ -191,7 +210,7 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o)
 				return -1;
 			o->expiring_text = optarg;
 			break;
-		case 'h': return 1;
+		case CLI_HELP: return 1;
 		default: unknown_option("inspect", argc, argv); return -1;
 		}
 	}

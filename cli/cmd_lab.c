@@ -2,7 +2,6 @@
  * subcommands; each parses, calls lab/ and renders. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,81 @@ struct subcommand {
 };
 
 #define lab_usage(...) usage_error("lab", __VA_ARGS__)
+
+/* ---- the table: every subcommand's options, a bit each for the subcommands that take them ---- */
+
+enum { LAB_INIT = 1, LAB_SERVE = 2, LAB_SWITCH = 4, LAB_STATUS = 8 };
+
+static const struct cli_opt rows[] = {
+	CLI_TEXT("init creates a look-alike PKI in DIR: old (a Baltimore-like RSA-2048 sha1 root, an RSA-4096 sha256\n"
+		 "intermediate), new (a G2-like RSA-2048 sha256 root, an RSA-4096 sha384 intermediate, also cross-signed by a\n"
+		 "Microsoft RSA Root 2017-like RSA-4096 root), next (two RSA-4096 intermediates under the G2-like root) and\n"
+		 "ECC (P-384), with leaves for *.azure-devices.net, *.azure-devices-provisioning.net, localhost, 127.0.0.1\n"
+		 "and ::1; and device bundles in DIR/bundles: old-only, new-only, recommended, pinned-intermediate, ecc.\n"),
+	CLI_COLUMN(18),
+	{ "seed", 's', "TEXT", .help = "derive every key and serial from TEXT (deterministic; default random)", 0, LAB_INIT },
+	{ "at", 'a', "TIME", .help = "generation time: certificates are valid from about then (default now)", 0, LAB_INIT },
+	{ "hub", 'H', "NAME", .help = "the hub is NAME.azure-devices.net (default rootshift-lab)", 0, LAB_INIT },
+	{ "name", 'n', "HOST", .help = "also cover HOST (a DNS name or an IP address) in the leaves; repeatable", 0, LAB_INIT },
+	{ "exact-names", 'e', NULL, .help = "copy the real CA names instead of marking them \"(rootshift lab)\" (with a warning)", 0, LAB_INIT },
+	{ "fast-keys", 'F', NULL, .help = "RSA-2048 where the real chain has RSA-4096 (for tests; the shapes are otherwise kept)", 0, LAB_INIT },
+	CLI_TEXT("\n"),
+	CLI_TEXT("device add registers NAME (its key also enrolls it in the lab's DPS), writes its connection string\n"
+		 "(GatewayHostName=localhost) to DIR/devices/NAME.connstr (mode 0600) and prints it with the key masked.\n"),
+	CLI_TEXT("\n"),
+	CLI_TEXT("serve runs the hub and DPS on 127.0.0.1 until SIGTERM: MQTT over TLS (8883; hub and DPS), HTTPS (443; DPS\n"
+		 "registration, hub events), AMQP (5671; the protocol header only), MQTT over WebSockets on\n"
+		 "/$iothub/websocket (8443), and the admin API, /metrics and a web page on a loopback port. Port 0 picks a\n"
+		 "free port; the ports and the admin token go to DIR/serve.json (mode 0600). One JSON event a line on stdout.\n"),
+	CLI_COLUMN(24),
+	{ "chain", 'c', "C", .help = "the chain served at start (default old)", 0, LAB_SERVE },
+	{ "at", 'a', "TIME", .help = "run the lab's clock from TIME (SAS expiry is judged against it)", 0, LAB_SERVE },
+	{ "test-endpoint", 't', NULL, .help = "reject every credential after TLS, like the notice's test endpoints", 0, LAB_SERVE },
+	{ "dps-delay", 'D', "SECONDS", .help = "DPS follows a hub switch after this delay (default 0)", 0, LAB_SERVE },
+	{ "auth-timeout", 'A', "SECONDS", .help = "close a connection not authenticated by then (default 10; 0: never)", 0, LAB_SERVE },
+	{ "events", 'E', "FILE", .help = "append the events to FILE instead of stdout (written without blocking either way:\n"
+	  "a reader that falls behind loses events, counted, and gets a dropped event)", 0, LAB_SERVE },
+	{ "mqtt-port", 'm', "N", .help = NULL, 0, LAB_SERVE },
+	{ "https-port", 's', "N", .help = NULL, 0, LAB_SERVE },
+	{ "amqp-port", 'q', "N", .help = NULL, 0, LAB_SERVE },
+	{ "ws-port", 'w', "N", .help = NULL, 0, LAB_SERVE },
+	{ "admin-port", 'd', "N", .help = NULL, 0, LAB_SERVE },
+	{ "listen", 'l', "ADDR", .help = NULL, 0, LAB_SERVE },
+	{ "no-client-cert-request", 'n', NULL, .help = NULL, 0, LAB_SERVE },
+	{ "max-connections", 'M', "N", .help = NULL, 0, LAB_SERVE },
+	{ "handshake-timeout", 'T', "SECONDS", .help = NULL, 0, LAB_SERVE },
+	CLI_TEXT("The admin API (loopback; changes need \"Authorization: Bearer TOKEN\" from serve.json): GET /api/status,\n"
+		 "POST /api/migrate?to=C&mix=P&disconnect=1, POST /api/revert, POST /api/c2d?device=ID (the body is sent\n"
+		 "to the device's C2D subscription), GET /metrics (Prometheus), GET / (the web page).\n"),
+	CLI_TEXT("\n"),
+	CLI_TEXT("migrate and revert switch the chain for new handshakes (existing sessions stay unless --disconnect);\n"
+		 "--mix PERCENT serves that share of handshakes the other chain. status shows the chains and connections.\n"),
+	{ "to", 't', "new|next|ecc", .help = NULL, 0, LAB_SWITCH },
+	{ "mix", 'm', "PERCENT", .help = NULL, 0, LAB_SWITCH },
+	{ "disconnect", 'x', NULL, .help = NULL, 0, LAB_SWITCH },
+	{ "format", 'f', "text|json", .help = NULL, 0, LAB_SWITCH | LAB_STATUS },
+	CLI_END_ROWS,
+};
+
+const struct cli_spec cli_lab = {
+	"lab",
+	"run an offline IoT Hub and DPS whose roots switch at run time",
+	"usage: rootshift lab init DIR [--seed TEXT] [--at TIME] [--hub NAME] [--name HOST]... [--exact-names]\n"
+	"                              [--fast-keys]\n"
+	"       rootshift lab device add DIR NAME\n"
+	"       rootshift lab serve DIR [--mqtt-port N] [--https-port N] [--amqp-port N] [--ws-port N]\n"
+	"                               [--admin-port N] [--listen ADDR] [--chain old|new|next|ecc] [--at TIME]\n"
+	"                               [--test-endpoint] [--no-client-cert-request] [--dps-delay SECONDS]\n"
+	"                               [--max-connections N] [--handshake-timeout SECONDS]\n"
+	"                               [--auth-timeout SECONDS] [--events FILE]\n"
+	"       rootshift lab migrate DIR [--to new|next|ecc] [--mix PERCENT] [--disconnect] [--format text|json]\n"
+	"       rootshift lab revert DIR [--mix PERCENT] [--disconnect] [--format text|json]\n"
+	"       rootshift lab status DIR [--format text|json]\n",
+	"An offline IoT Hub and DPS whose roots switch at run time, for rehearsing a root migration.\n",
+	18,
+	rows,
+	"Exit status: 0 on success, 2 when the lab cannot be created, read, started or reached.\n",
+};
 
 /* ---- lab init ---- */
 
@@ -38,19 +112,15 @@ static int init_print(const char *dir, const struct lab_init_result *res, int ex
 
 static int lab_init_cmd(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "seed", required_argument, NULL, 's' },   { "at", required_argument, NULL, 'a' },
-		{ "name", required_argument, NULL, 'n' },   { "hub", required_argument, NULL, 'H' },
-		{ "exact-names", no_argument, NULL, 'e' },  { "fast-keys", no_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
-	};
+	struct cli_parser ps;
 	struct lab_init_opts opts = { 0 };
 	struct lab_init_result res;
 	struct rs_error err;
 	int c;
 
 	opts.at = now();
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	cli_init(&ps, &cli_lab, LAB_INIT, argc, argv);
+	while ((c = cli_next(&ps)) != CLI_DONE) {
 		switch (c) {
 		case 's': opts.seed = optarg; break;
 		case 'a': if (parse_at(optarg, &opts.at)) return EXIT_ERROR; break;
@@ -67,7 +137,7 @@ static int lab_init_cmd(int argc, char **argv)
 			break;
 		case 'e': opts.exact_names = 1; break;
 		case 'F': opts.fast_keys = 1; break;
-		case 'h': return show_help("lab");
+		case CLI_HELP: return show_help("lab");
 		default: return unknown_option("lab", argc, argv);
 		}
 	}
@@ -184,18 +254,7 @@ static int parse_int(const char *arg, int lo, int hi, int *out)
 
 static int lab_serve_cmd(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "mqtt-port", required_argument, NULL, 'm' },  { "https-port", required_argument, NULL, 's' },
-		{ "amqp-port", required_argument, NULL, 'q' },  { "admin-port", required_argument, NULL, 'd' },
-		{ "ws-port", required_argument, NULL, 'w' },
-		{ "listen", required_argument, NULL, 'l' },     { "chain", required_argument, NULL, 'c' },
-		{ "at", required_argument, NULL, 'a' },         { "test-endpoint", no_argument, NULL, 't' },
-		{ "no-client-cert-request", no_argument, NULL, 'n' },
-		{ "dps-delay", required_argument, NULL, 'D' },  { "max-connections", required_argument, NULL, 'M' },
-		{ "handshake-timeout", required_argument, NULL, 'T' },
-		{ "events", required_argument, NULL, 'E' },     { "auth-timeout", required_argument, NULL, 'A' },
-		{ "help", no_argument, NULL, 'h' },             { NULL, 0, NULL, 0 },
-	};
+	struct cli_parser ps;
 	struct lab_serve_opts opts = { 0 };
 	const char *events = NULL;
 	struct rs_error err;
@@ -213,7 +272,8 @@ static int lab_serve_cmd(int argc, char **argv)
 	opts.handshake_timeout = 10;
 	opts.auth_timeout = 10;
 	opts.chain = LAB_CHAIN_OLD;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	cli_init(&ps, &cli_lab, LAB_SERVE, argc, argv);
+	while ((c = cli_next(&ps)) != CLI_DONE) {
 		switch (c) {
 		case 'm': if (parse_port(optarg, &opts.mqtt_port)) return EXIT_ERROR; break;
 		case 's': if (parse_port(optarg, &opts.https_port)) return EXIT_ERROR; break;
@@ -237,7 +297,7 @@ static int lab_serve_cmd(int argc, char **argv)
 		case 'T': if (parse_int(optarg, 1, 3600, &opts.handshake_timeout)) return EXIT_ERROR; break;
 		case 'E': events = optarg; break;
 		case 'A': if (parse_int(optarg, 0, 3600, &opts.auth_timeout)) return EXIT_ERROR; break;
-		case 'h': return show_help("lab");
+		case CLI_HELP: return show_help("lab");
 		default: return unknown_option("lab", argc, argv);
 		}
 	}
@@ -294,18 +354,15 @@ static int admin_call(const char *dir, const char *method, const char *path, enu
 
 static int lab_switch_cmd(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "disconnect", no_argument, NULL, 'x' }, { "mix", required_argument, NULL, 'm' },
-		{ "to", required_argument, NULL, 't' },   { "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },       { NULL, 0, NULL, 0 },
-	};
+	struct cli_parser ps;
 	int migrate = !strcmp(argv[0], "migrate"), disconnect = 0, mix = 0, c;
 	enum format format = FORMAT_TEXT;
 	const char *to = migrate ? "new" : "old";
 	enum lab_chain chain;
 	char path[128];
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	cli_init(&ps, &cli_lab, LAB_SWITCH, argc, argv);
+	while ((c = cli_next(&ps)) != CLI_DONE) {
 		switch (c) {
 		case 'x': disconnect = 1; break;
 		case 'm': if (parse_int(optarg, 0, 100, &mix)) return EXIT_ERROR; break;
@@ -315,7 +372,7 @@ static int lab_switch_cmd(int argc, char **argv)
 			to = optarg;
 			break;
 		case 'f': if (parse_format("lab", optarg, &format)) return EXIT_ERROR; break;
-		case 'h': return show_help("lab");
+		case CLI_HELP: return show_help("lab");
 		default: return unknown_option("lab", argc, argv);
 		}
 	}
@@ -328,16 +385,15 @@ static int lab_switch_cmd(int argc, char **argv)
 
 static int lab_status_cmd(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
-	};
+	struct cli_parser ps;
 	enum format format = FORMAT_TEXT;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	cli_init(&ps, &cli_lab, LAB_STATUS, argc, argv);
+	while ((c = cli_next(&ps)) != CLI_DONE) {
 		switch (c) {
 		case 'f': if (parse_format("lab", optarg, &format)) return EXIT_ERROR; break;
-		case 'h': return show_help("lab");
+		case CLI_HELP: return show_help("lab");
 		default: return unknown_option("lab", argc, argv);
 		}
 	}

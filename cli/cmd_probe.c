@@ -5,7 +5,6 @@
 #include "probe.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -455,22 +454,63 @@ out:
 
 /* ---- arguments ---- */
 
-static const struct option longopts[] = {
-	{ "format", required_argument, NULL, 'f' },        { "at", required_argument, NULL, 'a' },
-	{ "protocol", required_argument, NULL, 'p' },      { "store", required_argument, NULL, 's' },
-	{ "profile", required_argument, NULL, 'P' },       { "connect-to", required_argument, NULL, 'c' },
-	{ "proxy", required_argument, NULL, 'x' },         { "alpn", required_argument, NULL, 'A' },
-	{ "tls-min", required_argument, NULL, 'm' },       { "tls-max", required_argument, NULL, 'M' },
-	{ "timeout", required_argument, NULL, 't' },       { "connection-string", required_argument, NULL, 'C' },
-	{ "connection-string-file", required_argument, NULL, 'F' },
-	{ "dps", no_argument, NULL, 'd' },                 { "id-scope", required_argument, NULL, 'i' },
-	{ "registration-id", required_argument, NULL, 'r' }, { "symmetric-key-file", required_argument, NULL, 'k' },
-	{ "group-key-file", required_argument, NULL, 'g' }, { "targets", required_argument, NULL, 'T' },
-	{ "concurrency", required_argument, NULL, 'j' },   { "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },                { "policy", required_argument, NULL, 'y' },
-	{ "save-chain", required_argument, NULL, 'S' },
-	{ "lab", required_argument, NULL, 'L' },           { "no-translate", no_argument, NULL, 'N' },
-	{ NULL, 0, NULL, 0 },
+static const struct cli_opt rows[] = {
+	{ "protocol", 'p', "P", .help = "tls (handshake only), mqtt (default; port 8883), mqtt-ws (MQTT over WebSockets on\n"
+	  "/$iothub/websocket, 443), https (443), amqp (5671)", CLI_SHORT },
+	{ "connection-string", 'C', "CS", .help = "IoT Hub: HostName, DeviceId, SharedAccessKey or SharedAccessSignature, ModuleId,\n"
+	  "GatewayHostName; or from --connection-string-file or $ROOTSHIFT_CONNECTION_STRING" },
+	{ "dps", 'd', NULL, .help = "DPS registration (mqtt or https) at HOST (default global.azure-devices-provisioning.net);\n"
+	  "the key from --symmetric-key-file, --group-key-file or $ROOTSHIFT_DPS_KEY" },
+	{ "connect-to", 'c', "HOST:PORT", .help = "connect there but keep the target's name (SNI, host check, credentials)" },
+	{ "proxy", 'x', "HOST:PORT", .help = "through an HTTP CONNECT proxy" },
+	{ "tls-min", 'm', "V", .help = "1.0, 1.1, 1.2 or 1.3", 0, 0, 0, "--tls-min, --tls-max" },
+	{ "timeout", 't', "SECONDS", .help = "for each step and the whole probe (default 30)" },
+	{ "targets", 'T', "FILE", .help = "many targets: one 'HOST[:PORT] [PROTOCOL]' a line, or JSONL {\"target\", \"protocol\"};\n"
+	  "probed --concurrency at a time (default 16), one result each, then a summary" },
+	{ "policy", 'y', "NAME", .help = "verification policy: webpki (default, strict) or rfc5280 (lenient stacks);\n"
+	  "see docs/verify.md" },
+	{ "verbose", 'v', NULL, .help = "the protocol exchange, secrets masked", CLI_SHORT },
+	{ "save-chain", 'S', "FILE", .help = "write the served chain as PEM, leaf first, as served (even when untrusted); '-'\n"
+	  "writes it to standard output and the result line to standard error" },
+	{ "lab", 'L', "DIR", .help = "the target is the lab in DIR: its port from DIR/serve.json unless --connect-to, its\n"
+	  "hub's name unless a target is given; real certificates the catalog knows in --store\n"
+	  "are replaced by the lab's look-alikes of the same role (notes on stderr)" },
+	{ "no-translate", 'N', NULL, .help = "with --lab: keep the real certificates as they are (the lab's chains then fail)" },
+	{ "format", 'f', "text|json|jsonl", .help = NULL, CLI_SHORT },
+	{ "at", 'a', "TIME", .help = NULL, CLI_SHORT },
+	{ "store", 's', "PATH", .help = NULL, CLI_SHORT },
+	{ "profile", 'P', "NAME|FILE", .help = NULL },
+	{ "alpn", 'A', "P", .help = NULL },
+	{ "tls-max", 'M', "V", .help = NULL },
+	{ "connection-string-file", 'F', "FILE", .help = NULL },
+	{ "id-scope", 'i', "S", .help = NULL },
+	{ "registration-id", 'r', "R", .help = NULL },
+	{ "symmetric-key-file", 'k', "F", .help = NULL },
+	{ "group-key-file", 'g', "F", .help = NULL },
+	{ "concurrency", 'j', "N", .help = NULL, CLI_SHORT },
+	CLI_END_ROWS,
+};
+
+const struct cli_spec cli_probe = {
+	"probe",
+	"check a live endpoint as the device sees it: its store, TLS, then MQTT, HTTPS or AMQP",
+	"usage: rootshift probe [HOST[:PORT]] [--protocol tls|mqtt|mqtt-ws|https|amqp] [--store PATH]... [--at TIME]\n"
+	"                       [--connection-string CS | --connection-string-file FILE]\n"
+	"                       [--dps --id-scope S --registration-id R [--symmetric-key-file F | --group-key-file F]]\n"
+	"                       [--connect-to HOST:PORT] [--proxy HOST:PORT] [--alpn P] [--tls-min V] [--tls-max V]\n"
+	"                       [--timeout SECONDS] [--profile NAME|FILE] [--format text|json|jsonl] [--verbose]\n"
+	"                       [--targets FILE [--concurrency N]] [--policy webpki|rfc5280] [--save-chain FILE]\n"
+	"                       [--lab DIR [--no-translate]]\n",
+	"Connects with the device's own trust store (--store, in any form inspect reads; default the system store),\n"
+	"captures the served chain even when it fails, verifies it with rootshift's path builder, then speaks just\n"
+	"enough of the protocol to tell \"TLS failed\" from \"TLS fine, credentials rejected\" (the answer of a test\n"
+	"endpoint). What-if verdicts show the chain against the profile's old, new and recommended roots.\n",
+	25,
+	rows,
+	"Result codes: ok, ok-auth-rejected, protocol-error, dns-failed, tcp-refused, tcp-timeout, proxy-failed,\n"
+	"tls-alert, tls-protocol-error, cert-untrusted, cert-expired, cert-hostname-mismatch, cert-chain-too-large,\n"
+	"timeout, closed-by-peer (the server hung up after TLS; the stage says after what), internal-error.\n"
+	"Exit status: 0 when every target is ok or ok-auth-rejected, 1 otherwise, 2 when it cannot run.\n"
 };
 
 static int parse_int(const char *opt, const char *arg, int lo, int hi, int *out)
@@ -582,8 +622,11 @@ static int parse_args(struct probe_args *a, int argc, char **argv)
 {
 	int c, rv;
 
-	while ((c = getopt_long(argc, argv, "f:a:p:s:j:vh", longopts, NULL)) != -1) {
-		if (c == 'h')
+	struct cli_parser ps;
+
+	cli_init(&ps, &cli_probe, 0, argc, argv);
+	while ((c = cli_next(&ps)) != CLI_DONE) {
+		if (c == CLI_HELP)
 			return show_help("probe"), -1;
 		if (c == '?' || c == ':')
 			return unknown_option("probe", argc, argv);

@@ -1,7 +1,6 @@
 /* cmd_profiles.c: list the migration profiles, or show one. */
 #include "cli.h"
 
-#include <getopt.h>
 #include <string.h>
 
 static void show_rules(const struct rs_profile *p, const char *rule)
@@ -90,20 +89,37 @@ static int render(const struct rs_catalog *cat, const char *only, enum format fo
 	return rv;
 }
 
+enum { OPT_FORMAT = 'f' };
+
+static const struct cli_opt rows[] = {
+	{ "format", OPT_FORMAT, "text|json", .help = NULL, CLI_SHORT },
+	CLI_END_ROWS,
+};
+
+const struct cli_spec cli_profiles = {
+	"profiles",
+	"list migration profiles, or show one",
+	"usage: rootshift profiles [--format text|json] [NAME|FILE]\n",
+	"Without an argument, lists the built-in profiles. With one, shows its certificates, rules and timeline;\n"
+	"a FILE is validated first and any error names the JSON path.\n",
+	25,
+	rows,
+	NULL,
+};
+
 int cmd_profiles(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
-	};
 	enum format format = FORMAT_TEXT;
+	struct cli_parser ps;
 	struct rs_catalog *cat;
 	const char *only;
 	int c, rv;
 
-	while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
+	cli_init(&ps, &cli_profiles, 0, argc, argv);
+	while ((c = cli_next(&ps)) != CLI_DONE) {
 		switch (c) {
-		case 'f': if (parse_format("profiles", optarg, &format)) return EXIT_ERROR; break;
-		case 'h': return show_help("profiles");
+		case OPT_FORMAT: if (parse_format("profiles", optarg, &format)) return EXIT_ERROR; break;
+		case CLI_HELP: return show_help("profiles");
 		default: return unknown_option("profiles", argc, argv);
 		}
 	}

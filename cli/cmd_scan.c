@@ -1,7 +1,6 @@
 /* cmd_scan.c: hard-coded trust and pinning in source, configuration and firmware: parse, scan, render. */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -324,21 +323,45 @@ static void render_text(const struct rs_pinscan *ps, const struct rs_pin_finding
 
 /* ---- arguments ---- */
 
+static const struct cli_opt rows[] = {
+	{ "profile", 'p', "NAME|FILE", .help = "identify values against this profile (default: every built-in profile)", CLI_SHORT },
+	{ "format", 'f', "text|json|sarif", .help = "output format (default text; json has schema rootshift/scan/1; sarif is\n"
+	  "SARIF 2.1.0)", CLI_SHORT },
+	{ "jobs", 'j', "N", .help = "scan a tree with N threads (default: the online CPUs)", CLI_SHORT },
+	{ "baseline", 'b', "FILE", .help = "report only findings that are not in FILE, an earlier --format json output", CLI_SHORT },
+	{ "ignore-file", 'i', "FILE", .help = "suppressions: 'PATTERN [RULE...]' or 'value:HEX [RULE...]' a line" },
+	{ "no-ignore", 'n', NULL, .help = "do not read .rootshiftignore at the top of a scanned directory" },
+	{ "fail-on", 'F', "LEVEL", .help = "exit 1 on findings of this severity or worse: error (default), warning, note" },
+	{ "at", 'a', "TIME", .help = "the time recorded in the output (RFC 3339; default now)", CLI_SHORT },
+	CLI_END_ROWS,
+};
+
+const struct cli_spec cli_scan = {
+	"scan",
+	"find hard-coded trust and pinning in source, configuration and firmware",
+	"usage: rootshift scan [--profile NAME|FILE] [--format text|json|sarif] [--jobs N] [--baseline FILE]\n"
+	"                      [--ignore-file FILE] [--no-ignore] [--fail-on LEVEL] [--at TIME] PATH...\n",
+	"Finds what breaks a device at a CA rotation, whatever roots it trusts: fingerprints written in code or\n"
+	"config (SHA-1 and SHA-256 as hex in any notation, 0x byte arrays, base64 sha256/ SPKI pins) judged by the\n"
+	"catalog and by the API they feed (setFingerprint, setKnownKey, X509_digest with memcmp, <pin>,\n"
+	"CURLOPT_PINNEDPUBLICKEY, ...), issuer and subject names compared as strings, intermediates and leaves\n"
+	"embedded as trust anchors, configuration naming a single root file, verification turned off, and pinning\n"
+	"APIs called with placeholders. Binaries go through the same rules (printable runs and carving). .git,\n"
+	"node_modules and build outputs are skipped. Rules are listed in docs/scan.md.\n",
+	25,
+	rows,
+	"Exit status: 0 when no finding at the --fail-on level is left, 1 when one is, 2 when an input cannot be read.\n",
+};
+
 static int parse_args(int argc, char **argv, struct scan_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' }, { "at", required_argument, NULL, 'a' },
-		{ "profile", required_argument, NULL, 'p' }, { "jobs", required_argument, NULL, 'j' },
-		{ "baseline", required_argument, NULL, 'b' }, { "ignore-file", required_argument, NULL, 'i' },
-		{ "no-ignore", no_argument, NULL, 'n' }, { "help", no_argument, NULL, 'h' },
-		{ "fail-on", required_argument, NULL, 'F' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cli_parser ps;
 	char *end;
 	long j;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "f:a:p:j:b:h", longopts, NULL)) != -1) {
+	cli_init(&ps, &cli_scan, 0, argc, argv);
+	while ((c = cli_next(&ps)) != CLI_DONE) {
 		switch (c) {
 		case 'f':
 			if (!strcmp(optarg, "text"))
@@ -362,7 +385,7 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
 		case 'i': o->ignore_file = optarg; break;
 		case 'n': o->no_ignore = 1; break;
 		case 'F': if (parse_fail_on("scan", optarg, &o->fail_on)) return -1; break;
-		case 'h': return 1;
+		case CLI_HELP: return 1;
 		default: unknown_option("scan", argc, argv); return -1;
 		}
 	}

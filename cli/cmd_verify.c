@@ -3,7 +3,6 @@
 #include "cli.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -379,24 +378,59 @@ static int set_option(struct verify_args *a, int c, const char *arg)
 	}
 }
 
+static const struct cli_opt rows[] = {
+	{ "chain", 'c', "FILE", .help = "the served chain, leaf first ('-' for standard input)" },
+	{ "untrusted", 'u', "FILE", .help = "more intermediates the device or a cache holds (repeatable)" },
+	{ "store", 's', "PATH", .help = "trust anchors: PEM, DER, PKCS#7, PKCS#12 or a directory (repeatable)" },
+	{ "profile-store", 'S', "STORE", .help = "use the profile's roots instead: old, new (rule required) or recommended" },
+	{ "profile", 'p', "NAME|FILE", .help = "the migration profile (default azure-iot)" },
+	{ "host", 'H', "NAME", .help = "check the end certificate against this host name or IP address (RFC 6125)" },
+	{ "at", 'a', "TIME", .help = "verify at this RFC 3339 time (default now)" },
+	{ "format", 'f', "text|json", .help = "output format (default text; json has schema rootshift/verify/1)" },
+	CLI_TEXT("device constraints:\n"),
+	{ "max-depth", 'd', "N", .help = "at most N intermediates between the end certificate and the anchor" },
+	{ "max-chain-bytes", 'b', "N", .help = "the served chain (sum of DER sizes) must fit in N bytes" },
+	{ "no-digest", 'D', "NAME", .help = "the device lacks this digest: md5, sha1, sha224, sha256, sha384, sha512" },
+	{ "no-key", 'K', "NAME", .help = "the device cannot use this key type (RSA, EC, Ed25519) or curve (P-384)" },
+	{ "rsa-max-bits", 'r', "N", .help = "the largest RSA key the device can use" },
+	CLI_TEXT("policy:\n"),
+	{ "policy", 'P', "NAME", .help = "webpki (default: as strict as rustls-webpki and pyca/cryptography) or rfc5280\n"
+	  "(what a lenient device stack accepts: RFC 5280 without the Web PKI profile)" },
+	{ "min-rsa-bits", 'm', "N", .help = "RSA keys need at least N bits, a multiple of 8 (webpki: 2048; 0 turns it off)" },
+	{ "allow-key", 'A', "ALG", .help = "allow what the webpki key policy forbids: DSA, Ed25519, a curve (P-192),\n"
+	  "any-curve or explicit-curve (repeatable)" },
+	{ "crl", 'C', "FILE", .help = "CRLs (PEM or DER) of the path's issuers; revocation is checked (repeatable)" },
+	CLI_END_ROWS,
+};
+
+const struct cli_spec cli_verify = {
+	"verify",
+	"build every path from a served chain to a trust store; what-if old, new and recommended roots",
+	"usage: rootshift verify --chain FILE [--untrusted FILE]... (--store PATH... | --profile-store old|new|recommended)\n"
+	"                        [--profile NAME|FILE] [--host NAME] [--at TIME] [--format text|json]\n"
+	"                        [--max-depth N] [--max-chain-bytes N] [--no-digest NAME]... [--no-key NAME]...\n"
+	"                        [--rsa-max-bits N] [--policy webpki|rfc5280] [--min-rsa-bits N] [--allow-key ALG]...\n"
+	"                        [--crl FILE]...\n",
+	"Builds every path from the first certificate of the served chain (leaf first, as a server sends it; a CA\n"
+	"certificate may be the end of the chain) to a trust anchor, trying every candidate issuer, so cross-signed\n"
+	"twin intermediates are found in any order. Prints the verdict, every valid path (shortest first) with each\n"
+	"certificate named by the catalog, or why the best failed path failed, then what-if verdicts against the\n"
+	"profile's old, new and recommended roots and the given store. Codes and rules are listed in docs/verify.md.\n"
+	"A certificate that breaks RFC 5280 makes the chain not valid (code malformed); a malformed certificate in\n"
+	"the store is reported and skipped.\n",
+	26,
+	rows,
+	"Exit status: 0 when a valid path exists for the chosen store, 1 when none does, 2 on error.\n",
+};
+
 static int parse_args(int argc, char **argv, struct verify_args *a)
 {
-	static const struct option longopts[] = {
-		{ "chain", required_argument, NULL, 'c' },         { "untrusted", required_argument, NULL, 'u' },
-		{ "store", required_argument, NULL, 's' },         { "profile-store", required_argument, NULL, 'S' },
-		{ "profile", required_argument, NULL, 'p' },       { "host", required_argument, NULL, 'H' },
-		{ "at", required_argument, NULL, 'a' },            { "format", required_argument, NULL, 'f' },
-		{ "max-depth", required_argument, NULL, 'd' },     { "max-chain-bytes", required_argument, NULL, 'b' },
-		{ "rsa-max-bits", required_argument, NULL, 'r' },  { "no-digest", required_argument, NULL, 'D' },
-		{ "no-key", required_argument, NULL, 'K' },        { "help", no_argument, NULL, 'h' },
-		{ "policy", required_argument, NULL, 'P' },        { "min-rsa-bits", required_argument, NULL, 'm' },
-		{ "allow-key", required_argument, NULL, 'A' },     { "crl", required_argument, NULL, 'C' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cli_parser ps;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (c == 'h')
+	cli_init(&ps, &cli_verify, 0, argc, argv);
+	while ((c = cli_next(&ps)) != CLI_DONE) {
+		if (c == CLI_HELP)
 			return 1;
 		if (c == '?' || c == ':') {
 			unknown_option("verify", argc, argv);
