@@ -666,7 +666,8 @@ static void ws_frame(struct lab_memio *m, enum rs_ws_opcode op, const unsigned c
 	unsigned char buf[4096];
 	size_t n = rs_ws_header(op, len, mask, buf);
 
-	memcpy(buf + n, data, len);
+	if (len) /* data may be NULL for an empty frame */
+		memcpy(buf + n, data, len);
 	rs_ws_unmask(buf + n, len, mask, 0); /* masking is the same XOR */
 	assert_int_equal(lab_memio_feed(m, buf, n + len), want);
 }
