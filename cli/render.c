@@ -35,31 +35,6 @@ json_t *known_json(const struct rs_known *k)
 	return o;
 }
 
-/* The length of the valid UTF-8 sequence at s (RFC 3629 section 4: no overlongs, no surrogates, at most
- * U+10FFFF), or 0 when the byte at s does not start one. */
-static size_t utf8_seq(const unsigned char *s)
-{
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) || (s[0] == 0xf0 && s[1] < 0x90) ||
-	    (s[0] == 0xf4 && s[1] > 0x8f))
-		return 0;
-	return n;
-}
-
 static json_t *json_string_escaped_path(const char *path)
 {
 	const unsigned char *p = (const unsigned char *)path;
@@ -70,7 +45,7 @@ static json_t *json_string_escaped_path(const char *path)
 	if (!out)
 		return NULL;
 	while (i < len) {
-		if ((n = utf8_seq(p + i)) == 0) {
+		if ((n = rs_utf8_len(path + i)) == 0) {
 			o += (size_t)snprintf(out + o, len * 4 + 1 - o, "\\x%02x", p[i]);
 			i++;
 			continue;

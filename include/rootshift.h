@@ -441,6 +441,9 @@ RS_API int rs_azure_dps_credentials(const char *id_scope, const char *registrati
 RS_API char *rs_url_encode(const char *text, int upper);
 /** Percent-decodes ('+' stays '+'); NULL on a malformed escape or an encoded NUL. Caller frees. */
 RS_API char *rs_url_decode(const char *text);
+/** The length of the valid UTF-8 sequence (RFC 3629) that starts at s, or 0 when none starts there; s is a
+ * NUL-terminated string. For renderers that keep bytes a JSON library refuses. */
+RS_API size_t rs_utf8_len(const char *s);
 /** "***" and the last 4 characters of a secret, for messages: writes into buf (at least 8 bytes). */
 RS_API const char *rs_mask_secret(const char *secret, char *buf, size_t size);
 

@@ -49,21 +49,6 @@ const char *lab_event_name(enum lab_event_kind kind)
 	return kind < LAB_EV__COUNT ? kind_names[kind] : "unknown";
 }
 
-/* The length of the valid UTF-8 sequence at p (RFC 3629, section 4: no overlong forms, no surrogates, nothing
- * above U+10FFFF), or 0. A NUL ends every sequence early. */
-static size_t utf8_len(const unsigned char *p)
-{
-	size_t n = p[0] < 0x80 ? 1 : p[0] < 0xc2 ? 0 : p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : p[0] < 0xf5 ? 4 : 0;
-
-	for (size_t i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) || (p[0] == 0xf0 && p[1] < 0x90) ||
-	    (p[0] == 0xf4 && p[1] > 0x8f))
-		return 0;
-	return n;
-}
-
 json_t *lab_json_string(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
@@ -74,7 +59,7 @@ json_t *lab_json_string(const char *s)
 	if (!(copy = malloc(len + 1)))
 		return NULL;
 	for (; *p; p += n ? n : 1) {
-		n = utf8_len(p);
+		n = rs_utf8_len((const char *)p);
 		if (n) {
 			memcpy(copy + o, p, n);
 			o += n;
