@@ -25,7 +25,10 @@ struct command {
 
 /* main.c */
 const struct command *find_command(const char *name);
-int show_help(const char *name); /* prints a command's usage to stdout, returns EXIT_OK */
+
+/* help.c: main() hands over its table of commands; show_help prints a command's usage to stdout, returns EXIT_OK. */
+void help_set_commands(const struct command *table, size_t n);
+int show_help(const char *name);
 
 /* common.c */
 /* Turns on JSON error documents on stdout when the command line asks for JSON (--format json|jsonl, --json). */

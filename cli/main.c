@@ -332,16 +332,6 @@ static void print_overview(FILE *out)
 	      "See 'rootshift help COMMAND' for one command, and rootshift(1) for exit codes.\n", out);
 }
 
-int show_help(const char *name)
-{
-	const struct command *c = find_command(name);
-
-	if (!c)
-		return usage_error(NULL, "no command '%s'", name);
-	fputs(c->usage, stdout);
-	return EXIT_OK;
-}
-
 int cmd_help(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -486,6 +476,7 @@ int main(int argc, char **argv)
 	const char *hint;
 
 	opterr = 0; /* commands report unknown options themselves, in one line */
+	help_set_commands(commands, sizeof(commands) / sizeof(commands[0]));
 	/* A peer that hangs up, or a reader of stdout that goes away, is an error to report (EPIPE), never a death
 	 * by signal: the library, the lab and the fleet write to sockets through OpenSSL and libevent too. */
 	signal(SIGPIPE, SIG_IGN);
