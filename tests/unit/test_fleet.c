@@ -1,11 +1,16 @@
 /* test_fleet.c: the fleet file parser (a table of good and bad files), the SDK reconnect cadences of
- * azure-iot-facts.md 2.3, device ids and keys, and the demo fleet. The rehearsal itself runs in
- * tests/cli/test_rehearse.sh (it needs the lab). */
+ * azure-iot-facts.md 2.3, device ids and keys, and the demo fleet; the per-device state machine (device.c: backoff,
+ * sessions, drops, the classification of how an attempt ended) driven directly, without ports, timers or threads;
+ * what a device says and how it reads the answer (proto.c) and its keep-alive (conn.c) over libevent's in-memory
+ * bufferevent pair. The whole rehearsal runs in tests/cli/test_rehearse.sh (it needs the lab). */
 #include "rs_test.h"
 
+#include <event2/bufferevent.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fleet.h"
+#include "run.h"
 
 static struct fleet_spec *parse(const char *text, struct rs_error *err)
 {
@@ -204,6 +209,265 @@ static void test_demo_and_ids(void **state)
 	fleet_spec_free(s);
 }
 
+/* ---- the per-device state machine, without I/O ---- */
+
+#define SM_SAMPLES 10
+
+struct sm {
+	struct fleet_spec spec;
+	struct fleet_target target;
+	struct fleet_result res;
+	struct run r;
+	struct device dev[2];
+	struct fleet_phase_stats stats[2];
+	long delta[SM_SAMPLES + 1];
+	int32_t times[2];
+};
+
+/* One class of two devices, phase 0 of 2. */
+static void sm_init(struct sm *m, enum fleet_proto proto, enum fleet_backoff backoff, int initial, int max)
+{
+	memset(m, 0, sizeof(*m));
+	snprintf(m->spec.seed, sizeof(m->spec.seed), "unit");
+	m->spec.sample = 60;
+	m->spec.duration = 600;
+	m->spec.nclasses = 1;
+	snprintf(m->spec.classes[0].name, sizeof(m->spec.classes[0].name), "c");
+	m->spec.classes[0].count = 2;
+	m->spec.classes[0].proto = proto;
+	m->spec.classes[0].backoff = backoff;
+	m->spec.classes[0].backoff_initial = initial;
+	m->spec.classes[0].backoff_max = max;
+	m->spec.classes[0].sas_lifetime = 3600;
+	m->spec.classes[0].keep_alive = 240;
+	m->spec.classes[0].pings = 1;
+	m->target.host = "hub.example";
+	m->target.start = 1700000000;
+	m->target.timeout_ms = 1000;
+	m->target.max_held = 10;
+	m->res.nphases = 1;
+	m->res.nsamples = SM_SAMPLES;
+	m->res.stats = m->stats;
+	m->r.spec = &m->spec;
+	m->r.target = &m->target;
+	m->r.res = &m->res;
+	m->r.dev = m->dev;
+	m->r.ndev = 2;
+	m->r.delta = m->delta;
+	m->r.times = m->times;
+	for (int i = 0; i < 2; i++) {
+		m->dev[i].rng = (uint64_t)i + 1;
+		m->dev[i].phase_first = -1;
+		m->dev[i].last_code = NOT_TRIED;
+	}
+}
+
+static void sm_free(struct sm *m)
+{
+	free(m->r.heap);
+}
+
+static struct fleet_outcome outcome(enum rs_probe_code code, enum fleet_stage stage)
+{
+	return (struct fleet_outcome){ code, stage };
+}
+
+static void test_heap_order(void **state)
+{
+	struct sm m;
+	static const int64_t at[] = { 50, 10, 30, 10, 70, 0, 20 };
+	int64_t last = -1;
+
+	(void)state;
+	sm_init(&m, FLEET_MQTT, FLEET_BACKOFF_FIXED, 1, 1);
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+		assert_int_equal(fleet_push(&m.r, at[i], (uint32_t)(i % 2), FLEET_EV_CONNECT), 0);
+	for (int i = 0; i < 2000; i++) /* past the first allocation: the heap grows */
+		assert_int_equal(fleet_push(&m.r, 1000 + i % 7, 0, FLEET_EV_PING), 0);
+	while (m.r.nheap) {
+		struct event_item e = fleet_pop(&m.r);
+		assert_true(e.t >= last);
+		last = e.t;
+	}
+	assert_int_equal(last, 1006);
+	sm_free(&m);
+}
+
+/* Exponential backoff doubles from the initial delay up to the max, each delay jittered into [d/2, d]. */
+static void test_backoff_exponential(void **state)
+{
+	static const int64_t want[] = { 2, 4, 8, 16, 20, 20 }; /* the delay before jitter after attempt 1, 2, ... */
+	struct sm m;
+
+	(void)state;
+	sm_init(&m, FLEET_MQTT, FLEET_BACKOFF_EXPONENTIAL, 1, 20);
+	for (size_t k = 0; k < sizeof(want) / sizeof(want[0]); k++) {
+		int64_t t = 1000 * (int64_t)k;
+		fleet_session_failed(&m.r, 0, t, outcome(RS_PROBE_CERT_UNTRUSTED, FLEET_STAGE_HUB));
+		assert_int_equal(m.r.nheap, 1);
+		struct event_item e = fleet_pop(&m.r);
+		assert_int_equal(e.kind, FLEET_EV_CONNECT);
+		assert_int_equal(e.dev, 0);
+		if (k == 0)
+			assert_in_range(e.t - t, 1, 1); /* the first retry: the initial delay, jitter of [0, 1] floored at 1 */
+		else
+			assert_in_range(e.t - t, want[k - 1] / 2, want[k - 1]);
+	}
+	assert_int_equal(m.dev[0].last_code, RS_PROBE_CERT_UNTRUSTED);
+	assert_int_equal(m.dev[0].last_dps, 0);
+	assert_int_equal(m.dev[0].attempts, 6);
+	assert_int_equal(m.stats[0].failures, 6);
+	assert_int_equal(m.stats[0].failures_at_dps, 0);
+	sm_free(&m);
+}
+
+static void test_backoff_fixed_and_none(void **state)
+{
+	struct sm m;
+
+	(void)state;
+	sm_init(&m, FLEET_MQTT, FLEET_BACKOFF_FIXED, 7, 300);
+	for (int k = 0; k < 3; k++) {
+		fleet_session_failed(&m.r, 1, 100, outcome(RS_PROBE_TIMEOUT, FLEET_STAGE_DPS));
+		assert_int_equal(fleet_pop(&m.r).t, 107);
+	}
+	assert_int_equal(m.dev[1].last_code, RS_PROBE_TIMEOUT);
+	assert_int_equal(m.dev[1].last_dps, 1);
+	assert_int_equal(m.stats[0].failures_at_dps, 3);
+	sm_free(&m);
+
+	sm_init(&m, FLEET_MQTT, FLEET_BACKOFF_NONE, 7, 300);
+	fleet_session_failed(&m.r, 0, 100, outcome(RS_PROBE_TCP_REFUSED, FLEET_STAGE_HUB));
+	assert_int_equal(m.r.nheap, 0); /* no retry policy: the device gives up */
+	assert_int_equal(m.dev[0].last_code, RS_PROBE_TCP_REFUSED);
+	assert_int_equal(m.stats[0].failures, 1);
+	sm_free(&m);
+}
+
+/* A session up: the SDK's renewal at its cadence, the hub's drop at the SAS expiry when the renewal comes later. */
+static void test_session_up_mqtt(void **state)
+{
+	struct sm m;
+	struct event_item a, b;
+
+	(void)state;
+	sm_init(&m, FLEET_MQTT, FLEET_BACKOFF_EXPONENTIAL, 1, 300);
+	m.spec.classes[0].clock_skew = -60;
+	m.r.cls[0].cadence = 4200; /* .NET: the lifetime plus ten minutes, later than the expiry */
+	m.r.phase_start = 100;
+	m.dev[0].attempts = 5;
+	fleet_session_up(&m.r, 0, 130);
+	assert_int_equal(m.dev[0].connected, 1);
+	assert_int_equal(m.dev[0].attempts, 0);
+	assert_int_equal(m.dev[0].phase_first, 30);
+	assert_int_equal(m.r.nheap, 2);
+	a = fleet_pop(&m.r);
+	b = fleet_pop(&m.r);
+	assert_int_equal(a.kind, FLEET_EV_EXPIRE);
+	assert_int_equal(a.t, 130 + 3600 - 60);
+	assert_int_equal(b.kind, FLEET_EV_RENEW);
+	assert_int_equal(b.t, 130 + 4200);
+	assert_int_equal(m.delta[3], 1); /* counted from the sample at or after 130 s */
+
+	m.r.cls[0].cadence = 2880; /* the C SDK renews at 80 %: no expiry event */
+	fleet_session_up(&m.r, 1, 10);
+	assert_int_equal(m.r.nheap, 1);
+	assert_int_equal(fleet_pop(&m.r).kind, FLEET_EV_RENEW);
+	sm_free(&m);
+}
+
+/* The C SDK over AMQP keeps its connection and puts a new token at 80 % of the lifetime. */
+static void test_session_up_amqp_refresh(void **state)
+{
+	struct sm m;
+	struct event_item e;
+
+	(void)state;
+	sm_init(&m, FLEET_AMQP, FLEET_BACKOFF_EXPONENTIAL, 1, 300);
+	m.r.cls[0].cadence = 0;
+	fleet_session_up(&m.r, 0, 0);
+	assert_int_equal(m.r.nheap, 1);
+	e = fleet_pop(&m.r);
+	assert_int_equal(e.kind, FLEET_EV_REFRESH);
+	assert_int_equal(e.t, 2880);
+	sm_free(&m);
+}
+
+/* A drop by the hub: a connected device goes down (a new generation) and comes back after the initial delay; a
+ * device without a session is not dropped twice. */
+static void test_session_dropped(void **state)
+{
+	struct sm m;
+	struct event_item e;
+
+	(void)state;
+	sm_init(&m, FLEET_MQTT, FLEET_BACKOFF_EXPONENTIAL, 10, 300);
+	m.r.cls[0].cadence = 2880;
+	fleet_session_up(&m.r, 0, 0);
+	(void)fleet_pop(&m.r);
+	m.dev[0].attempts = 3;
+	fleet_session_dropped(&m.r, 0, 200);
+	assert_int_equal(m.dev[0].connected, 0);
+	assert_int_equal(m.dev[0].gen, 1);
+	assert_int_equal(m.dev[0].attempts, 0);
+	assert_int_equal(m.dev[0].last_code, RS_PROBE_TCP_REFUSED);
+	assert_int_equal(m.delta[4], -1); /* the sample after 200 s */
+	assert_int_equal(m.r.nheap, 1);
+	e = fleet_pop(&m.r);
+	assert_int_equal(e.kind, FLEET_EV_CONNECT);
+	assert_int_equal(e.gen, 1);
+	assert_in_range(e.t, 205, 210);
+	fleet_session_dropped(&m.r, 0, 300);
+	assert_int_equal(m.r.nheap, 0);
+	assert_int_equal(m.dev[0].gen, 1);
+	sm_free(&m);
+
+	sm_init(&m, FLEET_MQTT, FLEET_BACKOFF_FIXED, 0, 300); /* an initial delay of 0 still waits a second */
+	m.dev[1].connected = 1;
+	fleet_session_dropped(&m.r, 1, 50);
+	assert_int_equal(fleet_pop(&m.r).t, 51);
+	sm_free(&m);
+}
+
+static void test_device_time_and_rand(void **state)
+{
+	struct sm m;
+	uint64_t a = 42, b = 42;
+
+	(void)state;
+	sm_init(&m, FLEET_MQTT, FLEET_BACKOFF_FIXED, 1, 1);
+	m.spec.classes[0].clock_skew = -600;
+	assert_int_equal(fleet_device_time(&m.r, 1, 100), 1700000000 + 100 - 600);
+	assert_true(fleet_rand(&a) == fleet_rand(&b));
+	assert_true(fleet_rand(&a) != fleet_rand(&a));
+	sm_free(&m);
+}
+
+/* How an attempt's connection ended decides the outcome, in this order: a timeout, a close after the handshake,
+ * the device's own verdict on the chain, an alert, a refusal; else a TLS protocol error. */
+static void test_classify(void **state)
+{
+	static const struct {
+		struct fleet_conn_end end;
+		enum rs_probe_code want;
+	} cases[] = {
+		{ { .timeout = 1, .tls_done = 1, .verdict = RS_PROBE_CERT_UNTRUSTED }, RS_PROBE_TIMEOUT },
+		{ { .tls_done = 1, .verdict = -1, .ssl_error = 1 }, RS_PROBE_PROTOCOL_ERROR },
+		{ { .verdict = RS_PROBE_CERT_UNTRUSTED, .ssl_error = 1 }, RS_PROBE_CERT_UNTRUSTED },
+		{ { .verdict = RS_PROBE_CERT_EXPIRED, .refused = 1 }, RS_PROBE_CERT_EXPIRED },
+		{ { .verdict = RS_PROBE_INTERNAL_ERROR }, RS_PROBE_INTERNAL_ERROR },
+		{ { .verdict = -1, .ssl_error = 1, .refused = 1 }, RS_PROBE_TLS_ALERT },
+		{ { .verdict = -1, .refused = 1 }, RS_PROBE_TCP_REFUSED },
+		{ { .verdict = -1 }, RS_PROBE_TLS_PROTOCOL_ERROR },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(fleet_classify_end(&cases[i].end), cases[i].want);
+	assert_int_equal(fleet_classify_open(1), RS_PROBE_TCP_REFUSED);
+	assert_int_equal(fleet_classify_open(2), RS_PROBE_INTERNAL_ERROR); /* ours, never a device's verdict */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -213,6 +477,14 @@ int main(void)
 		cmocka_unit_test(test_parse_dps_and_pings),
 		cmocka_unit_test(test_cadence),
 		cmocka_unit_test(test_demo_and_ids),
+		cmocka_unit_test(test_heap_order),
+		cmocka_unit_test(test_backoff_exponential),
+		cmocka_unit_test(test_backoff_fixed_and_none),
+		cmocka_unit_test(test_session_up_mqtt),
+		cmocka_unit_test(test_session_up_amqp_refresh),
+		cmocka_unit_test(test_session_dropped),
+		cmocka_unit_test(test_device_time_and_rand),
+		cmocka_unit_test(test_classify),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
