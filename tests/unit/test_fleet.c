@@ -468,6 +468,274 @@ static void test_classify(void **state)
 	assert_int_equal(fleet_classify_open(2), RS_PROBE_INTERNAL_ERROR); /* ours, never a device's verdict */
 }
 
+/* ---- what a device says and reads, over libevent's in-memory bufferevent pair ---- */
+
+struct wire {
+	struct sm m;
+	struct event_base *base;
+	struct bufferevent *pair[2]; /* [0] the device's end (c.bev), [1] the server's */
+	struct conn c;
+};
+
+static void wire_init(struct wire *w, enum fleet_proto proto, enum fleet_dps dps)
+{
+	sm_init(&w->m, proto, FLEET_BACKOFF_FIXED, 1, 1);
+	w->m.spec.classes[0].dps = dps;
+	w->m.target.dps_host = "global.azure-devices-provisioning.net";
+	w->m.target.id_scope = "0ne00000001";
+	w->base = event_base_new();
+	assert_non_null(w->base);
+	assert_int_equal(bufferevent_pair_new(w->base, 0, w->pair), 0);
+	bufferevent_enable(w->pair[0], EV_READ | EV_WRITE);
+	bufferevent_enable(w->pair[1], EV_READ | EV_WRITE);
+	memset(&w->c, 0, sizeof(w->c));
+	w->c.run = &w->m.r;
+	w->c.bev = w->pair[0];
+	w->c.stage = dps != FLEET_DPS_NONE ? FLEET_STAGE_DPS : FLEET_STAGE_HUB;
+	snprintf(w->c.hub, sizeof(w->c.hub), "hub.example");
+}
+
+static void wire_free(struct wire *w)
+{
+	if (w->pair[0])
+		bufferevent_free(w->pair[0]);
+	bufferevent_free(w->pair[1]);
+	event_base_free(w->base);
+	sm_free(&w->m);
+}
+
+/* What the device has sent so far, taken from the server's end. */
+static char *sent(struct wire *w, size_t *len)
+{
+	struct evbuffer *in = bufferevent_get_input(w->pair[1]);
+	char *out;
+
+	event_base_loop(w->base, EVLOOP_NONBLOCK);
+	*len = evbuffer_get_length(in);
+	out = calloc(1, *len + 1);
+	assert_non_null(out);
+	evbuffer_remove(in, out, *len);
+	return out;
+}
+
+static int has(const char *buf, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+
+	for (size_t i = 0; i + k <= n; i++)
+		if (!memcmp(buf + i, needle, k))
+			return 1;
+	return 0;
+}
+
+/* Feeds the device an answer; returns fleet_proto_answer's result. */
+static int answer(struct wire *w, const void *bytes, size_t len, int *code)
+{
+	struct evbuffer *in = evbuffer_new();
+	int rv;
+
+	assert_non_null(in);
+	evbuffer_add(in, bytes, len);
+	*code = -1;
+	rv = fleet_proto_answer(&w->c, in, code);
+	evbuffer_free(in);
+	return rv;
+}
+
+/* An MQTT PUBLISH (QoS 0) of body on topic, as the server sends it. */
+static size_t publish(unsigned char *out, const char *topic, const char *body)
+{
+	size_t t = strlen(topic), b = strlen(body), n = 0;
+
+	out[n++] = 0x30;
+	out[n++] = (unsigned char)(2 + t + b);
+	out[n++] = 0;
+	out[n++] = (unsigned char)t;
+	memcpy(out + n, topic, t);
+	memcpy(out + n + t, body, b);
+	return n + t + b;
+}
+
+static void test_proto_hub_mqtt(void **state)
+{
+	static const unsigned char ok[] = { 0x20, 0x02, 0x00, 0x00 }, no[] = { 0x20, 0x02, 0x00, 0x05 },
+				   odd[] = { 0x20, 0x02, 0x00, 0x03 }, suback[] = { 0x90, 0x03, 0x00, 0x01, 0x01 };
+	struct wire w;
+	struct rs_mqtt_packet pkt;
+	size_t len, used;
+	char *out;
+	int code;
+
+	(void)state;
+	wire_init(&w, FLEET_MQTT, FLEET_DPS_NONE);
+	assert_int_equal(fleet_proto_opening(&w.c), 0);
+	out = sent(&w, &len);
+	assert_int_equal(rs_mqtt_decode((unsigned char *)out, len, 65536, &pkt, &used, NULL), 1);
+	assert_int_equal(pkt.type, RS_MQTT_CONNECT);
+	assert_int_equal(pkt.keep_alive, 240);
+	assert_memory_equal(pkt.client_id.ptr, "c-00000", 7);
+	assert_true(has(pkt.username.ptr, pkt.username.len, "hub.example/c-00000/?api-version=2021-04-12"));
+	assert_true(has(pkt.password.ptr, pkt.password.len, "SharedAccessSignature sr="));
+	free(out);
+	assert_int_equal(answer(&w, ok, 1, &code), 0); /* more bytes needed */
+	assert_int_equal(answer(&w, ok, sizeof(ok), &code), 1);
+	assert_int_equal(code, RS_PROBE_OK);
+	assert_int_equal(answer(&w, no, sizeof(no), &code), 1);
+	assert_int_equal(code, RS_PROBE_OK_AUTH_REJECTED);
+	assert_int_equal(answer(&w, odd, sizeof(odd), &code), 1);
+	assert_int_equal(code, RS_PROBE_PROTOCOL_ERROR);
+	assert_int_equal(answer(&w, suback, sizeof(suback), &code), 1);
+	assert_int_equal(code, RS_PROBE_PROTOCOL_ERROR);
+	assert_int_equal(answer(&w, "\xff\xff\xff\xff\xff", 5, &code), 1);
+	assert_int_equal(code, RS_PROBE_PROTOCOL_ERROR);
+	wire_free(&w);
+}
+
+static void test_proto_hub_https(void **state)
+{
+	static const struct {
+		const char *answer;
+		int rv, code;
+	} rows[] = {
+		{ "HTTP/1.1 204 No Content\r\n\r\n", 1, RS_PROBE_OK },
+		{ "HTTP/1.1 401 Unauthorized\r\n\r\n", 1, RS_PROBE_OK_AUTH_REJECTED },
+		{ "HTTP/1.1 403 Forbidden\r\n\r\n", 1, RS_PROBE_OK_AUTH_REJECTED },
+		{ "HTTP/1.1 500 Oops\r\n\r\n", 1, RS_PROBE_PROTOCOL_ERROR },
+		{ "SSH-2.0-OpenSSH_9\r\n", 1, RS_PROBE_PROTOCOL_ERROR },
+		{ "HTTP/1.1 2", 0, -1 },
+	};
+	struct wire w;
+	size_t len;
+	char *out;
+	int code;
+
+	(void)state;
+	wire_init(&w, FLEET_HTTPS, FLEET_DPS_NONE);
+	assert_int_equal(fleet_proto_opening(&w.c), 0);
+	out = sent(&w, &len);
+	assert_true(has(out, len, "POST /devices/c-00000/messages/events?api-version=2021-04-12 HTTP/1.1\r\n"));
+	assert_true(has(out, len, "Authorization: SharedAccessSignature sr="));
+	free(out);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_int_equal(answer(&w, rows[i].answer, strlen(rows[i].answer), &code), rows[i].rv);
+		assert_int_equal(code, rows[i].code);
+	}
+	wire_free(&w);
+}
+
+/* DPS over MQTT: register, a 202 with an operation id (polled), then a 200 assigning a hub: on to it. */
+static void test_proto_dps_mqtt(void **state)
+{
+	static const unsigned char connack[] = { 0x20, 0x02, 0x00, 0x00 }, rejected[] = { 0x20, 0x02, 0x00, 0x05 };
+	unsigned char buf[256];
+	struct wire w;
+	size_t len, n;
+	char *out;
+	int code;
+
+	(void)state;
+	wire_init(&w, FLEET_MQTT, FLEET_DPS_MQTT);
+	assert_int_equal(fleet_proto_opening(&w.c), 0);
+	out = sent(&w, &len);
+	assert_true(has(out, len, "0ne00000001/registrations/c-00000/api-version=2021-06-01"));
+	assert_true(has(out, len, "$dps/registrations/res/#"));
+	assert_true(has(out, len, "$dps/registrations/PUT/iotdps-register/?$rid=1{\"registrationId\":\"c-00000\"}"));
+	free(out);
+	assert_int_equal(answer(&w, connack, sizeof(connack), &code), 0);
+	n = publish(buf, "$dps/registrations/res/202/?$rid=1&retry-after=1", "{\"operationId\":\"op-1\"}");
+	assert_int_equal(answer(&w, buf, n, &code), 0);
+	assert_string_equal(w.c.op, "op-1");
+	out = sent(&w, &len);
+	assert_true(has(out, len, "iotdps-get-operationstatus/?$rid=2&operationId=op-1"));
+	free(out);
+	n = publish(buf, "$dps/registrations/res/200/?$rid=2",
+		    "{\"registrationState\":{\"assignedHub\":\"assigned.example\"}}");
+	assert_int_equal(answer(&w, buf, n, &code), 2);
+	assert_string_equal(w.c.hub, "assigned.example");
+	n = publish(buf, "$dps/registrations/res/401/?$rid=1", "{}");
+	assert_int_equal(answer(&w, buf, n, &code), 1);
+	assert_int_equal(code, RS_PROBE_OK_AUTH_REJECTED);
+	n = publish(buf, "$dps/registrations/res/200/?$rid=1", "{}"); /* assigned, but no hub */
+	assert_int_equal(answer(&w, buf, n, &code), 1);
+	assert_int_equal(code, RS_PROBE_PROTOCOL_ERROR);
+	assert_int_equal(answer(&w, rejected, sizeof(rejected), &code), 1);
+	assert_int_equal(code, RS_PROBE_OK_AUTH_REJECTED);
+	assert_int_equal(answer(&w, "\xff\xff\xff\xff\xff", 5, &code), 1);
+	assert_int_equal(code, RS_PROBE_PROTOCOL_ERROR);
+	wire_free(&w);
+}
+
+/* DPS over HTTPS: PUT register, 202 (GET the operation), 200 assigned; a 401; a bad answer. */
+static void test_proto_dps_https(void **state)
+{
+	static const char accepted[] = "HTTP/1.1 202 Accepted\r\nContent-Length: 22\r\n\r\n{\"operationId\":\"op-1\"}",
+			  assigned[] = "HTTP/1.1 200 OK\r\ncontent-length: 56\r\n\r\n"
+				       "{\"registrationState\":{\"assignedHub\":\"assigned.example\"}}",
+			  denied[] = "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n",
+			  huge[] = "HTTP/1.1 200 OK\r\nContent-Length: 99999\r\n\r\n";
+	struct wire w;
+	size_t len;
+	char *out;
+	int code;
+
+	(void)state;
+	wire_init(&w, FLEET_MQTT, FLEET_DPS_HTTPS);
+	assert_int_equal(fleet_proto_opening(&w.c), 0);
+	out = sent(&w, &len);
+	assert_true(has(out, len, "PUT /0ne00000001/registrations/c-00000/register?api-version=2021-06-01 HTTP/1.1\r\n"));
+	assert_true(has(out, len, "Host: global.azure-devices-provisioning.net\r\n"));
+	free(out);
+	assert_int_equal(answer(&w, accepted, 30, &code), 0); /* the head is not complete */
+	assert_int_equal(answer(&w, accepted, sizeof(accepted) - 1, &code), 0);
+	out = sent(&w, &len);
+	assert_true(has(out, len, "GET /0ne00000001/registrations/c-00000/operations/op-1?api-version=2021-06-01"));
+	free(out);
+	assert_int_equal(answer(&w, assigned, sizeof(assigned) - 1, &code), 2);
+	assert_string_equal(w.c.hub, "assigned.example");
+	assert_int_equal(answer(&w, denied, sizeof(denied) - 1, &code), 1);
+	assert_int_equal(code, RS_PROBE_OK_AUTH_REJECTED);
+	assert_int_equal(answer(&w, huge, sizeof(huge) - 1, &code), 1);
+	assert_int_equal(code, RS_PROBE_PROTOCOL_ERROR);
+	wire_free(&w);
+}
+
+/* Keep-alive: a held MQTT session pings at its keep-alive (one PINGREQ outstanding at a time, the next ping
+ * scheduled); releasing it says DISCONNECT and puts the connection back. */
+static void test_keep_alive(void **state)
+{
+	struct wire w;
+	struct event_item e;
+	size_t len;
+	char *out;
+
+	(void)state;
+	wire_init(&w, FLEET_MQTT, FLEET_DPS_NONE);
+	w.m.dev[0].held = &w.c;
+	w.m.r.nheld = 1;
+	fleet_conn_ping(&w.m.r, 0, 100);
+	fleet_conn_ping(&w.m.r, 0, 100); /* still waiting for the PINGRESP: no second PINGREQ */
+	assert_int_equal(w.c.ping_pending, 1);
+	assert_int_equal(w.m.r.pings_out, 1);
+	assert_int_equal(w.m.r.nheap, 1);
+	e = fleet_pop(&w.m.r);
+	assert_int_equal(e.kind, FLEET_EV_PING);
+	assert_int_equal(e.t, 340);
+	fleet_conn_release(&w.m.r, 0);
+	assert_null(w.m.dev[0].held);
+	assert_int_equal(w.m.r.nheld, 0);
+	assert_int_equal(w.m.r.pings_out, 0);
+	assert_ptr_equal(w.m.r.free_conns, &w.c);
+	assert_null(w.c.bev);
+	w.pair[0] = NULL; /* freed with the connection */
+	out = sent(&w, &len);
+	assert_int_equal(len, 4);
+	assert_memory_equal(out, "\xc0\x00\xe0\x00", 4); /* PINGREQ, DISCONNECT */
+	free(out);
+	fleet_conn_ping(&w.m.r, 0, 200); /* nothing held: nothing sent */
+	assert_int_equal(w.m.r.nheap, 0);
+	wire_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -485,6 +753,11 @@ int main(void)
 		cmocka_unit_test(test_session_dropped),
 		cmocka_unit_test(test_device_time_and_rand),
 		cmocka_unit_test(test_classify),
+		cmocka_unit_test(test_proto_hub_mqtt),
+		cmocka_unit_test(test_proto_hub_https),
+		cmocka_unit_test(test_proto_dps_mqtt),
+		cmocka_unit_test(test_proto_dps_https),
+		cmocka_unit_test(test_keep_alive),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
