@@ -22,9 +22,9 @@ struct command {
 	const struct cli_spec *spec; /* its name, summary, options and help (opt.h), in its cmd_*.c */
 };
 
-/* main.c */
-const struct command *find_command(const char *name);
-int show_help(const char *name); /* prints a command's usage to stdout, returns EXIT_OK */
+/* help.c: main() hands over its table of commands; show_help prints a command's usage to stdout, returns EXIT_OK. */
+void help_set_commands(const struct command *table, size_t n);
+int show_help(const char *name);
 
 /* common.c */
 /* Turns on JSON error documents on stdout when the command line asks for JSON (--format json|jsonl, --json). */
@@ -72,7 +72,6 @@ int load_input(struct rs_certlist *list, const char *path, const struct rs_load_
 int load_store(struct rs_certlist *out, const char *path);
 /* A monotonic clock in milliseconds, for the library's deadlines (rs_clock_fn). */
 int64_t monotonic_ms(void *ctx);
-int64_t interruptible_clock(void *ctx); /* monotonic_ms, or far past every deadline after SIGINT/SIGTERM */
 /* The profile a --profile value names (a built-in name, or the one profile of a file; default azure-iot);
  * NULL after printing an error. */
 const struct rs_profile *pick_profile(const struct rs_catalog *cat, const char *name);
@@ -98,6 +97,7 @@ int interrupted(void);             /* the signal received, or 0 */
 const volatile int *interrupt_flag(void); /* the same, for a library call's cancel option (scan, audit) */
 int interrupt_fd(void);
 int interrupt_exit_code(void);     /* 128 + the signal, or 0 */
+int64_t interruptible_clock(void *ctx); /* monotonic_ms, or far past every deadline after a signal */
 const char *interrupt_name(void);  /* "SIGINT", "SIGTERM" */
 /* Blocks SIGINT and SIGTERM in the calling thread (call before pthread_create: the thread inherits the mask),
  * so that the main thread gets them; *old receives the mask to restore. */

@@ -133,3 +133,10 @@ int interrupt_reap_dir(const char *dir)
 	remove_tree(dir);
 	_exit(0);
 }
+
+/* A probe's clock: monotonic, and past every deadline once a signal asked to stop (the library asks it at least
+ * every 200 ms while it waits), so that probes in flight end at once. */
+int64_t interruptible_clock(void *ctx)
+{
+	return interrupted() ? INT64_MAX / 2 : monotonic_ms(ctx);
+}

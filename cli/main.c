@@ -54,7 +54,7 @@ static const struct command commands[] = {
 	{ cmd_version, &cli_version },
 };
 
-const struct command *find_command(const char *name)
+static const struct command *find_command(const char *name)
 {
 	size_t i;
 
@@ -76,16 +76,6 @@ static void print_overview(FILE *out)
 	      "Every command that prints JSON takes --format json (--json is an alias); with it, a failure is a JSON\n"
 	      "document {\"error\": {\"code\", \"message\"}} on standard output (exit 2).\n"
 	      "See 'rootshift help COMMAND' for one command, and rootshift(1) for exit codes.\n", out);
-}
-
-int show_help(const char *name)
-{
-	const struct command *c = find_command(name);
-
-	if (!c)
-		return usage_error(NULL, "no command '%s'", name);
-	cli_print_help(stdout, c->spec);
-	return EXIT_OK;
 }
 
 /* help --man: the man page's option sections, one per command (docs/rootshift.1 holds them, put there by
@@ -233,6 +223,7 @@ int main(int argc, char **argv)
 	const char *hint;
 
 	opterr = 0; /* commands report unknown options themselves, in one line */
+	help_set_commands(commands, sizeof(commands) / sizeof(commands[0]));
 	/* A peer that hangs up, or a reader of stdout that goes away, is an error to report (EPIPE), never a death
 	 * by signal: the library, the lab and the fleet write to sockets through OpenSSL and libevent too. */
 	signal(SIGPIPE, SIG_IGN);

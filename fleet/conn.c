@@ -19,11 +19,6 @@
 
 static int conn_idx = -1;
 
-rs_time device_time(const struct run *r, uint32_t dev, int64_t t)
-{
-	return r->target->start + t + r->spec->classes[r->dev[dev].cls].clock_skew;
-}
-
 /* ---- the device's check of the served chain ---- */
 
 static int add_x509(struct rs_certlist *list, X509 *x)
@@ -82,7 +77,7 @@ static int chain_digest(X509 *leaf, STACK_OF(X509) *sk, unsigned char md[SHA256_
 }
 
 /* The full check: rootshift's path builder against the class's store, then the pins. */
-static int verify_full(struct class_rt *cr, enum stage stage, X509 *leaf, STACK_OF(X509) *sk, rs_time at, rs_time *lo,
+static int verify_full(struct class_rt *cr, enum fleet_stage stage, X509 *leaf, STACK_OF(X509) *sk, rs_time at, rs_time *lo,
 		       rs_time *hi)
 {
 	struct rs_certlist *chain = rs_certlist_new();
@@ -148,7 +143,7 @@ static int verify_cb(X509_STORE_CTX *xs, void *arg)
 	}
 	c->run->res->handshakes++; /* the server has signed: a handshake, whatever the device decides */
 	code = cached_verdict(&c->run->cls[c->run->dev[c->dev].cls], c, leaf, X509_STORE_CTX_get0_untrusted(xs),
-			      device_time(c->run, c->dev, c->t));
+			      fleet_device_time(c->run, c->dev, c->t));
 	if (code == RS_PROBE_OK)
 		return 1;
 	c->code = code;
@@ -178,7 +173,7 @@ static int open_stage(struct conn *c)
 	struct run *r = c->run;
 	const struct fleet_class *cl = &r->spec->classes[r->dev[c->dev].cls];
 	struct timeval tv = { r->target->timeout_ms / 1000, (r->target->timeout_ms % 1000) * 1000 };
-	int one = 1, proto = c->stage == STAGE_HUB ? (int)cl->proto : cl->dps == FLEET_DPS_MQTT ? FLEET_MQTT : FLEET_HTTPS;
+	int one = 1, proto = c->stage == FLEET_STAGE_HUB ? (int)cl->proto : cl->dps == FLEET_DPS_MQTT ? FLEET_MQTT : FLEET_HTTPS;
 	const char *name;
 	SSL *ssl;
 
@@ -186,7 +181,7 @@ static int open_stage(struct conn *c)
 	c->tls_done = 0;
 	if (!(ssl = SSL_new(r->cls[r->dev[c->dev].cls].ctx)))
 		return 2;
-	name = c->stage == STAGE_HUB ? c->hub : r->target->dps_host;
+	name = c->stage == FLEET_STAGE_HUB ? c->hub : r->target->dps_host;
 	SSL_set_tlsext_host_name(ssl, name);
 	SSL_set_ex_data(ssl, conn_idx, c);
 	if (!(c->bev = bufferevent_openssl_socket_new(r->base, -1, ssl, BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE))) {
@@ -221,7 +216,7 @@ static void hold(struct run *r, struct conn *c)
 	bufferevent_set_timeouts(c->bev, NULL, NULL);
 	bufferevent_setcb(c->bev, on_held_read, NULL, on_held_event, c);
 	if (cl->proto == FLEET_MQTT && cl->keep_alive > 0 && cl->pings)
-		push(r, c->t + cl->keep_alive, c->dev, EV_PING);
+		fleet_push(r, c->t + cl->keep_alive, c->dev, FLEET_EV_PING);
 }
 
 static void conn_done(struct conn *c, int code)
@@ -232,11 +227,11 @@ static void conn_done(struct conn *c, int code)
 
 	r->inflight--;
 	if (code != RS_PROBE_OK) {
-		session_failed(r, i, c->t, code, c->stage == STAGE_DPS);
+		fleet_session_failed(r, i, c->t, (struct fleet_outcome){ (enum rs_probe_code)code, c->stage });
 		put_conn(r, c);
 		return;
 	}
-	session_up(r, i, c->t);
+	fleet_session_up(r, i, c->t);
 	if (fleet_class_holds(cl) && r->nheld < (unsigned)r->target->max_held) {
 		hold(r, c);
 		return;
@@ -255,16 +250,16 @@ static void next_stage(struct conn *c)
 	bufferevent_write(c->bev, disconnect, sizeof(disconnect));
 	bufferevent_free(c->bev);
 	c->bev = NULL;
-	c->stage = STAGE_HUB;
+	c->stage = FLEET_STAGE_HUB;
 	rv = open_stage(c);
 	if (rv != 0)
-		conn_done(c, rv == 1 ? RS_PROBE_TCP_REFUSED : RS_PROBE_INTERNAL_ERROR);
+		conn_done(c, fleet_classify_open(rv));
 }
 
 static void on_read(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
-	int code = RS_PROBE_PROTOCOL_ERROR, k = read_answer(c, bufferevent_get_input(bev), &code);
+	int code = RS_PROBE_PROTOCOL_ERROR, k = fleet_proto_answer(c, bufferevent_get_input(bev), &code);
 
 	if (k == 2)
 		next_stage(c);
@@ -277,32 +272,23 @@ static void on_read(struct bufferevent *bev, void *arg)
 static void on_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct conn *c = arg;
-	int code;
+	struct fleet_conn_end end;
 
 	if (what & BEV_EVENT_CONNECTED) {
 		c->tls_done = 1;
-		if (send_opening(c) < 0)
+		if (fleet_proto_opening(c) < 0)
 			conn_done(c, RS_PROBE_INTERNAL_ERROR); /* an encoding or a buffer of ours failed */
 		return;
 	}
-	if (what & BEV_EVENT_TIMEOUT)
-		code = RS_PROBE_TIMEOUT;
-	else if (c->tls_done)
-		code = RS_PROBE_PROTOCOL_ERROR;
-	else if (c->code >= 0)
-		code = c->code;
-	else if (bufferevent_get_openssl_error(bev))
-		code = RS_PROBE_TLS_ALERT;
-	else if (EVUTIL_SOCKET_ERROR() == ECONNREFUSED)
-		code = RS_PROBE_TCP_REFUSED;
-	else
-		code = RS_PROBE_TLS_PROTOCOL_ERROR;
+	end = (struct fleet_conn_end){ .timeout = !!(what & BEV_EVENT_TIMEOUT), .tls_done = c->tls_done, .verdict = c->code,
+				       .ssl_error = bufferevent_get_openssl_error(bev) != 0,
+				       .refused = EVUTIL_SOCKET_ERROR() == ECONNREFUSED };
 	while (ERR_get_error())
 		;
-	conn_done(c, code);
+	conn_done(c, fleet_classify_end(&end));
 }
 
-int start_attempt(struct run *r, uint32_t i, int64_t t)
+int fleet_conn_start(struct run *r, uint32_t i, int64_t t)
 {
 	const struct fleet_class *cl = &r->spec->classes[r->dev[i].cls];
 	struct conn *c = r->free_conns;
@@ -321,18 +307,18 @@ int start_attempt(struct run *r, uint32_t i, int64_t t)
 	c->t = t;
 	c->step = 0;
 	c->op[0] = '\0';
-	c->stage = cl->dps != FLEET_DPS_NONE ? STAGE_DPS : STAGE_HUB;
+	c->stage = cl->dps != FLEET_DPS_NONE ? FLEET_STAGE_DPS : FLEET_STAGE_HUB;
 	snprintf(c->hub, sizeof(c->hub), "%s", r->target->host);
 	r->res->stats[r->dev[i].cls * r->res->nphases + r->phase].attempts++;
 	r->inflight++;
 	if ((rv = open_stage(c)) != 0)
-		conn_done(c, rv == 1 ? RS_PROBE_TCP_REFUSED : RS_PROBE_INTERNAL_ERROR);
+		conn_done(c, fleet_classify_open(rv));
 	return 0;
 }
 
 /* ---- held connections ---- */
 
-void release_held(struct run *r, uint32_t i)
+void fleet_conn_release(struct run *r, uint32_t i)
 {
 	static const unsigned char disconnect[2] = { 0xe0, 0x00 };
 	struct conn *c = r->dev[i].held;
@@ -354,8 +340,8 @@ static void held_lost(struct conn *c)
 	struct run *r = c->run;
 	uint32_t i = c->dev;
 
-	release_held(r, i);
-	session_dropped(r, i, r->now);
+	fleet_conn_release(r, i);
+	fleet_session_dropped(r, i, r->now);
 }
 
 static void on_held_read(struct bufferevent *bev, void *arg)
@@ -394,7 +380,7 @@ static void on_held_event(struct bufferevent *bev, short what, void *arg)
 	held_lost(arg);
 }
 
-void send_ping(struct run *r, uint32_t i, int64_t t)
+void fleet_conn_ping(struct run *r, uint32_t i, int64_t t)
 {
 	static const unsigned char pingreq[2] = { 0xc0, 0x00 };
 	struct conn *c = r->dev[i].held;
@@ -409,7 +395,7 @@ void send_ping(struct run *r, uint32_t i, int64_t t)
 	c->ping_pending = 1;
 	r->pings_out++;
 	bufferevent_set_timeouts(c->bev, &tv, NULL); /* no PINGRESP in time: the connection is lost */
-	push(r, t + r->spec->classes[r->dev[i].cls].keep_alive, i, EV_PING);
+	fleet_push(r, t + r->spec->classes[r->dev[i].cls].keep_alive, i, FLEET_EV_PING);
 }
 
 static void on_wait_over(evutil_socket_t fd, short what, void *arg)
@@ -419,7 +405,7 @@ static void on_wait_over(evutil_socket_t fd, short what, void *arg)
 	*(int *)arg = 1;
 }
 
-void await_drops(struct run *r)
+void fleet_conn_await_drops(struct run *r)
 {
 	struct timeval tv = { r->target->timeout_ms / 1000, (r->target->timeout_ms % 1000) * 1000 };
 	int over = 0;
@@ -503,8 +489,8 @@ static int class_setup(struct run *r, size_t i, struct rs_error *err)
 	rs_verify_opts_set_policy(cr->vopts[1], FLEET_VERIFY_POLICY);
 	if (rs_anchorset_scan_path(set, path, NULL, err) < 0 || rs_anchorset_trusted_certs(set, cr->store, NULL, err) < 0 ||
 	    fleet_translate(r, i, 0, &cr->store, err) < 0 ||
-	    rs_verify_opts_set_host(cr->vopts[STAGE_HUB], r->target->host, err) < 0 ||
-	    (c->dps != FLEET_DPS_NONE && rs_verify_opts_set_host(cr->vopts[STAGE_DPS], r->target->dps_host, err) < 0))
+	    rs_verify_opts_set_host(cr->vopts[FLEET_STAGE_HUB], r->target->host, err) < 0 ||
+	    (c->dps != FLEET_DPS_NONE && rs_verify_opts_set_host(cr->vopts[FLEET_STAGE_DPS], r->target->dps_host, err) < 0))
 		goto out;
 	if (c->pin[0] && load_pins(r, cr, c->pin, err) < 0)
 		goto out;
@@ -514,7 +500,7 @@ out:
 	return rv;
 }
 
-int conn_setup(struct run *r, struct rs_error *err)
+int fleet_conn_setup(struct run *r, struct rs_error *err)
 {
 	if (conn_idx < 0 && (conn_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL)) < 0)
 		return rs_error_set(err, RS_ERR_INTERNAL, "cannot register SSL ex data");
@@ -524,7 +510,7 @@ int conn_setup(struct run *r, struct rs_error *err)
 	return 0;
 }
 
-void free_conns(struct run *r)
+void fleet_conn_free_all(struct run *r)
 {
 	for (uint32_t i = 0; r->dev && i < r->ndev; i++)
 		if (r->dev[i].held) {

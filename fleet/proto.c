@@ -32,7 +32,7 @@ static char *make_sas(struct conn *c, const char *sr, const char *key_name)
 	const struct fleet_class *cl = class_of(c);
 	char id[128], key[64];
 	rs_time issued = r->target->sas_time ? r->target->sas_time(r->target->ctx) + cl->clock_skew
-					      : device_time(r, c->dev, c->t);
+					      : fleet_device_time(r, c->dev, c->t);
 	char *sas = NULL;
 
 	if (fleet_device_id(r->spec, c->dev, id, sizeof(id)) == 0 && fleet_device_key(r->spec, c->dev, key, sizeof(key)) == 0)
@@ -354,7 +354,7 @@ static int dps_https_answer(struct conn *c, struct evbuffer *in, int *code)
 	return k;
 }
 
-int refresh_token(struct conn *c)
+int fleet_proto_refresh(struct conn *c)
 {
 	char id[128], sr[512];
 	char *sas;
@@ -372,18 +372,18 @@ int refresh_token(struct conn *c)
 
 /* ---- both ---- */
 
-int send_opening(struct conn *c)
+int fleet_proto_opening(struct conn *c)
 {
 	char id[128];
 
 	if (fleet_device_id(c->run->spec, c->dev, id, sizeof(id)) < 0)
 		return -1;
-	return c->stage == STAGE_DPS ? dps_opening(c, id) : hub_opening(c, id);
+	return c->stage == FLEET_STAGE_DPS ? dps_opening(c, id) : hub_opening(c, id);
 }
 
-int read_answer(struct conn *c, struct evbuffer *in, int *code)
+int fleet_proto_answer(struct conn *c, struct evbuffer *in, int *code)
 {
-	if (c->stage == STAGE_HUB)
+	if (c->stage == FLEET_STAGE_HUB)
 		return hub_answer(c, in, code);
 	return class_of(c)->dps == FLEET_DPS_MQTT ? dps_mqtt_answer(c, in, code) : dps_https_answer(c, in, code);
 }

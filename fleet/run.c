@@ -12,16 +12,6 @@
 
 #define WINDOW 60
 
-/* ---- random numbers: splitmix64, one stream per device ---- */
-
-uint64_t next_rand(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 static uint64_t seed_of(const char *seed, size_t i)
 {
 	unsigned char md[SHA256_DIGEST_LENGTH];
@@ -30,159 +20,6 @@ static uint64_t seed_of(const char *seed, size_t i)
 	SHA256((const unsigned char *)seed, strlen(seed), md);
 	memcpy(&v, md, sizeof(v));
 	return v ^ (0x5851f42d4c957f2dULL * (uint64_t)(i + 1));
-}
-
-/* ---- the event heap ---- */
-
-static int heap_less(const struct event_item *a, const struct event_item *b)
-{
-	return a->t < b->t || (a->t == b->t && (a->dev < b->dev || (a->dev == b->dev && a->kind < b->kind)));
-}
-
-int push(struct run *r, int64_t t, uint32_t dev, uint8_t kind)
-{
-	size_t i;
-
-	if (r->nheap == r->capheap) {
-		size_t n = r->capheap ? r->capheap * 2 : 1024;
-		struct event_item *h = realloc(r->heap, n * sizeof(*h));
-		if (!h) {
-			r->nomem = 1;
-			return -1;
-		}
-		r->heap = h;
-		r->capheap = n;
-	}
-	i = r->nheap++;
-	r->heap[i] = (struct event_item){ t, dev, r->dev[dev].gen, kind };
-	while (i > 0 && heap_less(&r->heap[i], &r->heap[(i - 1) / 2])) {
-		struct event_item tmp = r->heap[i];
-		r->heap[i] = r->heap[(i - 1) / 2];
-		r->heap[(i - 1) / 2] = tmp;
-		i = (i - 1) / 2;
-	}
-	return 0;
-}
-
-static struct event_item pop(struct run *r)
-{
-	struct event_item top = r->heap[0];
-	size_t i = 0;
-
-	r->heap[0] = r->heap[--r->nheap];
-	for (;;) {
-		size_t l = 2 * i + 1, m = i;
-		if (l < r->nheap && heap_less(&r->heap[l], &r->heap[m]))
-			m = l;
-		if (l + 1 < r->nheap && heap_less(&r->heap[l + 1], &r->heap[m]))
-			m = l + 1;
-		if (m == i)
-			break;
-		struct event_item tmp = r->heap[i];
-		r->heap[i] = r->heap[m];
-		r->heap[m] = tmp;
-		i = m;
-	}
-	return top;
-}
-
-/* ---- bookkeeping ---- */
-
-static void count_at(struct run *r, size_t cls, int64_t t, long d)
-{
-	size_t ns = r->res->nsamples;
-	int64_t b = (t + r->spec->sample - 1) / r->spec->sample;
-
-	if (b < (int64_t)ns)
-		r->delta[cls * (ns + 1) + (size_t)b] += d;
-}
-
-static int64_t backoff_delay(struct run *r, struct device *d)
-{
-	const struct fleet_class *c = &r->spec->classes[d->cls];
-	int64_t delay = c->backoff_initial;
-
-	if (c->backoff == FLEET_BACKOFF_NONE)
-		return -1;
-	if (c->backoff == FLEET_BACKOFF_EXPONENTIAL) {
-		for (unsigned i = 0; i < d->attempts && delay < c->backoff_max; i++)
-			delay *= 2;
-		if (delay > c->backoff_max)
-			delay = c->backoff_max;
-		/* jitter: between half and all of the delay */
-		delay = delay / 2 + (int64_t)(next_rand(&d->rng) % (uint64_t)(delay - delay / 2 + 1));
-	}
-	return delay < 1 ? 1 : delay;
-}
-
-void session_up(struct run *r, uint32_t i, int64_t t)
-{
-	struct device *d = &r->dev[i];
-	const struct fleet_class *cl = &r->spec->classes[d->cls];
-	int cadence = r->cls[d->cls].cadence;
-	int64_t expires = (int64_t)cl->sas_lifetime + cl->clock_skew; /* the token's se, from t, on the hub's clock */
-
-	d->connected = 1;
-	d->attempts = 0;
-	d->session_phase = (int32_t)r->phase;
-	if (d->phase_first < 0)
-		d->phase_first = (int32_t)(t - r->phase_start);
-	count_at(r, d->cls, t, +1);
-	if (cadence > 0)
-		push(r, t + cadence, i, EV_RENEW);
-	/* IoT Hub drops an MQTT session when its SAS expires (as the lab does): an SDK that renews later than that
-	 * (.NET: the lifetime plus a 10-minute grace) is dropped first, and comes back by its retry policy. */
-	if (cl->proto == FLEET_MQTT && expires > 0 && (cadence <= 0 || cadence >= expires))
-		push(r, t + expires, i, EV_EXPIRE);
-	/* the C SDK over AMQP puts a new token on the same connection at 80 % of the lifetime: no new handshake */
-	if (cl->proto == FLEET_AMQP && cadence <= 0 && cl->sas_lifetime * 4 / 5 > 0)
-		push(r, t + cl->sas_lifetime * 4 / 5, i, EV_REFRESH);
-}
-
-void session_failed(struct run *r, uint32_t i, int64_t t, int code, int at_dps)
-{
-	struct device *d = &r->dev[i];
-	int64_t delay;
-
-	d->last_code = (uint8_t)code;
-	d->last_dps = (uint8_t)at_dps;
-	r->res->stats[d->cls * r->res->nphases + r->phase].failures++;
-	r->res->stats[d->cls * r->res->nphases + r->phase].failures_at_dps += (unsigned)at_dps;
-	delay = backoff_delay(r, d);
-	if (d->attempts < 255)
-		d->attempts++;
-	if (delay >= 0)
-		push(r, t + delay, i, EV_CONNECT);
-}
-
-void session_down(struct run *r, uint32_t i, int64_t t)
-{
-	struct device *d = &r->dev[i];
-
-	if (d->connected) {
-		d->connected = 0;
-		count_at(r, d->cls, t, -1);
-	}
-	d->gen++;
-}
-
-/* The first try after a drop is not a retry: it comes after the policy's initial delay (with jitter between half
- * and all of it for exponential backoff), whatever the policy. */
-void session_dropped(struct run *r, uint32_t i, int64_t t)
-{
-	struct device *d = &r->dev[i];
-	const struct fleet_class *c = &r->spec->classes[d->cls];
-	int64_t delay = c->backoff_initial;
-
-	if (!d->connected)
-		return;
-	session_down(r, i, t);
-	d->last_code = RS_PROBE_TCP_REFUSED; /* until it tries again: dropped by the hub */
-	d->last_dps = 0;
-	d->attempts = 0;
-	if (c->backoff == FLEET_BACKOFF_EXPONENTIAL)
-		delay = delay / 2 + (int64_t)(next_rand(&d->rng) % (uint64_t)(delay - delay / 2 + 1));
-	push(r, t + (delay < 1 ? 1 : delay), i, EV_CONNECT);
 }
 
 static int enqueue(struct run *r, uint32_t dev, int64_t t)
@@ -213,33 +50,33 @@ static int handle(struct run *r, struct event_item ev)
 
 	if (ev.gen != d->gen)
 		return 0;
-	if (ev.kind == EV_PING) {
-		send_ping(r, ev.dev, ev.t);
+	if (ev.kind == FLEET_EV_PING) {
+		fleet_conn_ping(r, ev.dev, ev.t);
 		return 0;
 	}
-	if (ev.kind == EV_REFRESH) {
+	if (ev.kind == FLEET_EV_REFRESH) {
 		const struct fleet_class *cl = &r->spec->classes[d->cls];
 		if (!d->connected)
 			return 0;
 		if (d->held) {
 			d->held->t = ev.t; /* the token is made at the refresh's time */
-			refresh_token(d->held);
+			fleet_proto_refresh(d->held);
 		}
-		push(r, ev.t + cl->sas_lifetime * 4 / 5, ev.dev, EV_REFRESH);
+		fleet_push(r, ev.t + cl->sas_lifetime * 4 / 5, ev.dev, FLEET_EV_REFRESH);
 		return 0;
 	}
-	if (ev.kind == EV_EXPIRE) {
+	if (ev.kind == FLEET_EV_EXPIRE) {
 		if (d->connected) {
-			release_held(r, ev.dev);
-			session_dropped(r, ev.dev, ev.t);
+			fleet_conn_release(r, ev.dev);
+			fleet_session_dropped(r, ev.dev, ev.t);
 		}
 		return 0;
 	}
-	if (ev.kind == EV_RENEW) {
+	if (ev.kind == FLEET_EV_RENEW) {
 		if (!d->connected)
 			return 0;
-		release_held(r, ev.dev);
-		session_down(r, ev.dev, ev.t); /* the SDK disconnects and reconnects: a new handshake */
+		fleet_conn_release(r, ev.dev);
+		fleet_session_down(r, ev.dev, ev.t); /* the SDK disconnects and reconnects: a new handshake */
 	}
 	return enqueue(r, ev.dev, ev.t);
 }
@@ -261,13 +98,13 @@ static int run_window(struct run *r, int64_t start, int64_t end, struct rs_error
 			return 1;
 		while (r->inflight < r->cap && r->qhead < r->qtail) {
 			r->qhead++;
-			if (start_attempt(r, r->queue[r->qhead - 1].dev, r->queue[r->qhead - 1].t) < 0)
+			if (fleet_conn_start(r, r->queue[r->qhead - 1].dev, r->queue[r->qhead - 1].t) < 0)
 				return rs_error_set(err, RS_ERR_NOMEM, "cannot start a connection");
 		}
 		if (r->qhead == r->qtail) {
 			r->qhead = r->qtail = 0;
 			if (r->nheap && r->heap[0].t < end) {
-				if (handle(r, pop(r)) < 0)
+				if (handle(r, fleet_pop(r)) < 0)
 					return rs_error_set(err, RS_ERR_NOMEM, "out of memory");
 				continue;
 			}
@@ -338,9 +175,9 @@ static int apply_event(struct run *r, const struct fleet_event *ev, struct rs_er
 	r->now = ev->at;
 	if (!ev->disconnect)
 		return 0;
-	await_drops(r);
+	fleet_conn_await_drops(r);
 	for (uint32_t i = 0; i < r->ndev; i++)
-		session_dropped(r, i, ev->at);
+		fleet_session_dropped(r, i, ev->at);
 	return r->nomem ? rs_error_set(err, RS_ERR_NOMEM, "out of memory") : 0;
 }
 
@@ -399,7 +236,7 @@ static int setup(struct run *r, struct rs_error *err)
 	set_addr(&r->addr[FLEET_AMQP], r->target->connect_host, r->target->amqp_port);
 	set_addr(&r->addr[FLEET_HTTPS], r->target->connect_host, r->target->https_port);
 	r->window = window_of(r);
-	if (conn_setup(r, err) < 0)
+	if (fleet_conn_setup(r, err) < 0)
 		return -1;
 	if (r->target->cancel_fd &&
 	    (!(r->cancel_ev = event_new(r->base, *r->target->cancel_fd, EV_READ | EV_PERSIST, on_cancel, r)) ||
@@ -412,8 +249,8 @@ static int setup(struct run *r, struct rs_error *err)
 			d->rng = seed_of(s->seed, k);
 			d->phase_first = -1;
 			d->last_code = NOT_TRIED;
-			if (push(r, s->ramp > 0 ? (int64_t)(next_rand(&d->rng) % (uint64_t)s->ramp) : 0, (uint32_t)k,
-				 EV_CONNECT) < 0)
+			if (fleet_push(r, s->ramp > 0 ? (int64_t)(fleet_rand(&d->rng) % (uint64_t)s->ramp) : 0, (uint32_t)k,
+				 FLEET_EV_CONNECT) < 0)
 				return rs_error_set(err, RS_ERR_NOMEM, "out of memory");
 		}
 	}
@@ -422,7 +259,7 @@ static int setup(struct run *r, struct rs_error *err)
 
 static void teardown(struct run *r)
 {
-	free_conns(r);
+	fleet_conn_free_all(r);
 	if (r->cancel_ev)
 		event_free(r->cancel_ev);
 	if (r->base)
@@ -499,34 +336,4 @@ out:
 		return NULL;
 	}
 	return r.res;
-}
-
-void fleet_result_free(struct fleet_result *r)
-{
-	if (!r)
-		return;
-	free(r->stats);
-	free(r->curve);
-	free(r->translated);
-	free(r);
-}
-
-const struct fleet_spec *fleet_result_spec(const struct fleet_result *r) { return &r->spec; }
-size_t fleet_result_phases(const struct fleet_result *r) { return r->nphases; }
-size_t fleet_result_samples(const struct fleet_result *r) { return r->nsamples; }
-int64_t fleet_result_stopped_at(const struct fleet_result *r) { return r->stopped_at; }
-unsigned long fleet_result_handshakes(const struct fleet_result *r) { return r->handshakes; }
-unsigned fleet_result_stranded_at_end(const struct fleet_result *r) { return r->stranded_end; }
-unsigned fleet_result_peak_held(const struct fleet_result *r) { return r->peak_held; }
-unsigned long fleet_result_pings(const struct fleet_result *r) { return r->pings; }
-unsigned long fleet_result_modelled(const struct fleet_result *r) { return r->modelled; }
-
-const struct fleet_phase_stats *fleet_result_stats(const struct fleet_result *r, size_t cls, size_t phase)
-{
-	return cls < r->spec.nclasses && phase < r->nphases ? &r->stats[cls * r->nphases + phase] : NULL;
-}
-
-unsigned fleet_result_connected(const struct fleet_result *r, size_t cls, size_t sample)
-{
-	return cls < r->spec.nclasses && sample < r->nsamples ? r->curve[cls * r->nsamples + sample] : 0;
 }

@@ -1,6 +1,13 @@
 /*
- * run.h: what the rehearsal's files share (run.c: the scheduler and the phases; conn.c: attempts, the device's
- * check of the served chain and held connections; proto.c: what a device says after TLS, DPS included).
+ * run.h: what the rehearsal's files share. The arrows run one way, lowest first:
+ *   spec.c   the fleet file, device ids and keys, the SDKs' cadences;
+ *   device.c the per-device state machine without I/O: random streams, the event heap, a session's moves on an
+ *            attempt's outcome (fleet_outcome), the classification of how a connection ended;
+ *   amqp.c   the hub over AMQP with Proton-C (fleet/noamqp/amqp.c without it);
+ *   proto.c  what a device says after TLS and how it reads the answer, DPS included;
+ *   conn.c   the device's connections on libevent: attempts, the check of the served chain, held sessions;
+ *   run.c    the scheduler and the phases;
+ *   result.c the result's getters; advice.c and report.c read a result.
  */
 #ifndef RS_FLEET_RUN_H
 #define RS_FLEET_RUN_H
@@ -17,8 +24,25 @@
 #define MAX_PINS 16
 #define CACHE_SLOTS 4
 
-enum { EV_CONNECT, EV_RENEW, EV_PING, EV_EXPIRE, EV_REFRESH };
-enum stage { STAGE_DPS, STAGE_HUB };
+/* What a device does next (the event heap's kinds): connect, renew its session (a new handshake), ping, see its SAS
+ * expire on the hub, put a new token on its AMQP connection. */
+enum fleet_ev_kind { FLEET_EV_CONNECT, FLEET_EV_RENEW, FLEET_EV_PING, FLEET_EV_EXPIRE, FLEET_EV_REFRESH };
+enum fleet_stage { FLEET_STAGE_DPS, FLEET_STAGE_HUB };
+
+/* An attempt's outcome: the verdict (RS_PROBE_OK or the failure) and the step it ended at. */
+struct fleet_outcome {
+	enum rs_probe_code code;
+	enum fleet_stage stage;
+};
+
+/* How an attempt's connection ended, as conn.c saw it: what fleet_classify_end() judges. */
+struct fleet_conn_end {
+	int timeout;  /* libevent's timeout fired */
+	int tls_done; /* the handshake had completed */
+	int verdict;  /* the device's own check of the served chain rejected it with this code, or -1 */
+	int ssl_error; /* OpenSSL reported an error (an alert, a bad record) */
+	int refused;  /* the socket's error is ECONNREFUSED */
+};
 
 struct conn;
 
@@ -70,7 +94,7 @@ struct conn {
 	int64_t t;
 	int code;      /* set by the verify callback, or -1 */
 	int tls_done;
-	enum stage stage;
+	enum fleet_stage stage;
 	int step;      /* DPS: requests sent so far */
 	int ping_pending;
 	char op[64];   /* DPS operation id */
@@ -120,22 +144,25 @@ struct run {
 	struct sockaddr_in addr[3];
 };
 
-/* run.c */
-int push(struct run *r, int64_t t, uint32_t dev, uint8_t kind);
-uint64_t next_rand(uint64_t *s);
-void session_up(struct run *r, uint32_t i, int64_t t);
-void session_failed(struct run *r, uint32_t i, int64_t t, int code, int at_dps);
-void session_down(struct run *r, uint32_t i, int64_t t);
+/* device.c: the state machine. fleet_push returns -1 (and sets r->nomem) on no memory; fleet_pop needs r->nheap > 0. */
+uint64_t fleet_rand(uint64_t *s);
+rs_time fleet_device_time(const struct run *r, uint32_t dev, int64_t t);
+int fleet_push(struct run *r, int64_t t, uint32_t dev, enum fleet_ev_kind kind);
+struct event_item fleet_pop(struct run *r);
+void fleet_session_up(struct run *r, uint32_t i, int64_t t);
+/* The attempt failed: the device records why and tries again by its backoff policy (never, for "none"). */
+void fleet_session_failed(struct run *r, uint32_t i, int64_t t, struct fleet_outcome o);
+void fleet_session_down(struct run *r, uint32_t i, int64_t t);
 /* The hub dropped a session at t: the device reconnects by its backoff policy. */
-void session_dropped(struct run *r, uint32_t i, int64_t t);
+void fleet_session_dropped(struct run *r, uint32_t i, int64_t t);
+/* The outcome of a connection that ended (an event) before its answer; of an attempt that could not open its
+ * connection (open 1: refused at once, 2: a failure of ours, never a device's verdict). */
+enum rs_probe_code fleet_classify_end(const struct fleet_conn_end *e);
+enum rs_probe_code fleet_classify_open(int open_rv);
 
 /* translate.c: replaces *list by its translation when the target translates (records it in r->res). */
 int fleet_translate(struct run *r, size_t cls, int pin, struct rs_certlist **list, struct rs_error *err);
 
-/* conn.c */
-int conn_setup(struct run *r, struct rs_error *err);
-int start_attempt(struct run *r, uint32_t i, int64_t t);
-void send_ping(struct run *r, uint32_t i, int64_t t);
 /* amqp.c: the hub over AMQP (SASL MSSBCBS, then a CBS put-token), with Proton-C driven by c's bufferevent.
  * fleet_amqp_answer returns 1 and sets *code once the put-token is answered (or the connection failed). */
 struct fleet_amqp;
@@ -144,19 +171,22 @@ int fleet_amqp_answer(struct conn *c, struct evbuffer *in, int *code);
 void fleet_amqp_free(struct conn *c);
 void fleet_amqp_feed(struct conn *c, struct evbuffer *in);    /* a held connection's input */
 int fleet_amqp_refresh(struct conn *c, const char *token);     /* a new put-token on the same connection */
-/* proto.c: a held AMQP session's CBS refresh with a token made now */
-int refresh_token(struct conn *c);
-
-/* Closes a device's held connection (politely: MQTT DISCONNECT) without touching its session. */
-void release_held(struct run *r, uint32_t i);
-/* Waits (bounded) until the target has closed every held connection; drops what is left. */
-void await_drops(struct run *r);
-void free_conns(struct run *r);
-rs_time device_time(const struct run *r, uint32_t dev, int64_t t);
 
 /* proto.c: 0 sent; -1 cannot. */
-int send_opening(struct conn *c);
+int fleet_proto_opening(struct conn *c);
 /* The answer so far: 1 done with *code, 0 more bytes needed (more may have been sent), 2 DPS done: on to the hub. */
-int read_answer(struct conn *c, struct evbuffer *in, int *code);
+int fleet_proto_answer(struct conn *c, struct evbuffer *in, int *code);
+/* A held AMQP session's CBS refresh with a token made now. */
+int fleet_proto_refresh(struct conn *c);
+
+/* conn.c */
+int fleet_conn_setup(struct run *r, struct rs_error *err);
+int fleet_conn_start(struct run *r, uint32_t i, int64_t t);
+void fleet_conn_ping(struct run *r, uint32_t i, int64_t t);
+/* Closes a device's held connection (politely: MQTT DISCONNECT) without touching its session. */
+void fleet_conn_release(struct run *r, uint32_t i);
+/* Waits (bounded) until the target has closed every held connection; drops what is left. */
+void fleet_conn_await_drops(struct run *r);
+void fleet_conn_free_all(struct run *r);
 
 #endif
