@@ -1,0 +1,230 @@
+/*
+ * rsx.h: rootshift's private helpers, kept as curl keeps curlx. Never installed.
+ *
+ * What no user of the library calls but the library itself and its front ends share: the MQTT, WebSocket and
+ * HTTP codecs, error plumbing, strict JSON keys, time parsing, URL encoding and secret masking. The code lives in
+ * lib/ (the library uses it) and is compiled into both libraries, but without RS_API: librootshift.so does not
+ * export it (CMAKE_C_VISIBILITY_PRESET hidden). The front ends (cli/, lab/, fleet/) and the tests get it by linking
+ * the CMake target rootshift_rsx: the static library plus this header's directory.
+ *
+ * The rules of rootshift.h (ownership, errors, no printing, no clock) hold here too.
+ */
+#ifndef RS_RSX_H
+#define RS_RSX_H
+
+#include "rootshift.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Errors: the shape of the library's failures, for front ends built on it                                      */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+/**
+ * Fills err (when not NULL) and returns -1, for modules and front ends built on the library (the lab) that need
+ * to report in the same shape. rs_error_set_ssl appends OpenSSL's queued reason and clears the queue: the one
+ * place where OpenSSL errors become messages.
+ */
+int rs_error_set(struct rs_error *err, enum rs_errcode code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int rs_error_set_ssl(struct rs_error *err, enum rs_errcode code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Strict input: the keys of JSON documents (profiles, fleet files)                                             */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+/** The keys objects at one place of a document may have: path "" is the top object, "classes[]" every element
+ *  of the top's "classes" array, "classes[].backoff" their "backoff" objects. keys ends with NULL. */
+struct rs_json_keys {
+	const char *path;
+	const char *const *keys;
+};
+
+/**
+ * Checks every object of the JSON text at a path of schema (n entries; objects elsewhere are not checked)
+ * against its keys. On the first unknown key: -1 and err (RS_ERR_PARSE) "WHAT: unknown key 'K' at line L column C
+ * in PATH (did you mean 'N'?)", the line and column (1-based, bytes) of the key in text, the path with indices
+ * ("classes[1]"), and the nearest known key (rs_nearest_word). Call it after the text parsed as JSON.
+ */
+int rs_json_check_keys(const char *text, size_t len, const struct rs_json_keys *schema, size_t n,
+		       const char *what, struct rs_error *err);
+/** The word of words (NULL-terminated) nearest to word by edit distance, or NULL when none is within
+ *  max(2, half its length). */
+const char *rs_nearest_word(const char *word, const char *const *words);
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Time and text: parsing, formatting, URL encoding, masking secrets                                            */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+/**
+ * Parses an RFC 3339 time ("2025-05-12T23:59:00Z", "2025-05-12T23:59:00+02:00", fractional seconds allowed) or a
+ * plain date ("2025-05-12", midnight UTC) into *out. Returns 0 or -1.
+ */
+int rs_time_parse(const char *text, rs_time *out, struct rs_error *err);
+/** A duration: a whole number and a unit, s, m, h, d, w or y (365 d), as "90d" or "12h"; a bare number is seconds.
+ *  RS_ERR_USAGE when malformed, negative or above 100 years. */
+int rs_duration_parse(const char *text, rs_time *seconds, struct rs_error *err);
+/** Writes t as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes). Returns buf. */
+char *rs_time_format(rs_time t, char *buf, size_t size);
+
+/** Percent-encodes everything but unreserved characters, with uppercase (upper != 0) or lowercase hex; NULL when
+ * out of memory. The caller frees the result with free(). */
+char *rs_url_encode(const char *text, int upper);
+/** Percent-decodes ('+' stays '+'); NULL on a malformed escape or an encoded NUL. Caller frees. */
+char *rs_url_decode(const char *text);
+/** "***" and the last 4 characters of a secret, for messages: writes into buf (at least 8 bytes). */
+const char *rs_mask_secret(const char *secret, char *buf, size_t size);
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* MQTT 3.1.1: the subset IoT Hub and DPS use                                                                   */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+enum rs_mqtt_type {
+	RS_MQTT_CONNECT = 1,
+	RS_MQTT_CONNACK = 2,
+	RS_MQTT_PUBLISH = 3,
+	RS_MQTT_PUBACK = 4,
+	RS_MQTT_SUBSCRIBE = 8,
+	RS_MQTT_SUBACK = 9,
+	RS_MQTT_UNSUBSCRIBE = 10,
+	RS_MQTT_UNSUBACK = 11,
+	RS_MQTT_PINGREQ = 12,
+	RS_MQTT_PINGRESP = 13,
+	RS_MQTT_DISCONNECT = 14
+};
+
+#define RS_MQTT_MAX_TOPICS 8
+
+/** A string inside a packet buffer: not NUL-terminated; borrowed from the decoded buffer. */
+struct rs_mqtt_str {
+	const char *ptr;
+	size_t len;
+};
+
+/**
+ * One MQTT control packet. Decoding fills the fields of its type and borrows strings and payload from the input
+ * buffer; encoding reads them. Zero-initialise before encoding. Fields that do not apply to a type are ignored.
+ */
+struct rs_mqtt_packet {
+	enum rs_mqtt_type type;
+	/* CONNECT */
+	struct rs_mqtt_str protocol_name; /* "MQTT" */
+	int protocol_level;               /* 4 for 3.1.1 */
+	int clean_session;
+	int keep_alive;                   /* seconds */
+	struct rs_mqtt_str client_id;
+	int has_will, will_qos, will_retain;
+	struct rs_mqtt_str will_topic, will_message;
+	int has_username, has_password;
+	struct rs_mqtt_str username, password;
+	/* CONNACK */
+	int session_present;
+	int return_code;
+	/* PUBLISH (topic, payload, qos, retain, dup), PUBACK, SUBSCRIBE, SUBACK, UNSUBSCRIBE, UNSUBACK (packet_id) */
+	int dup, qos, retain;
+	struct rs_mqtt_str topic;
+	const unsigned char *payload;
+	size_t payload_len;
+	unsigned packet_id;
+	/* SUBSCRIBE and UNSUBSCRIBE: topic filters (and requested QoS); SUBACK: return codes in qos_list */
+	size_t topic_count;
+	struct rs_mqtt_str topics[RS_MQTT_MAX_TOPICS];
+	int qos_list[RS_MQTT_MAX_TOPICS];
+};
+
+/**
+ * Decodes one packet from the start of buf. Returns 1 and sets *used when a whole packet was decoded, 0 when more
+ * bytes are needed, -1 when the bytes are not a valid packet of the subset (RS_ERR_PARSE) or announce more than
+ * max_packet bytes (RS_ERR_LIMIT; known as soon as the length field is complete). Strict: reserved flags,
+ * lengths, UTF-8 strings (no U+0000), packet ids and QoS values are checked.
+ */
+int rs_mqtt_decode(const unsigned char *buf, size_t len, size_t max_packet, struct rs_mqtt_packet *pkt,
+		   size_t *used, struct rs_error *err);
+/**
+ * Encodes pkt into out (capacity cap) and sets *len. With out NULL, only computes *len. Fails with RS_ERR_LIMIT
+ * when cap is too small and RS_ERR_USAGE when the packet is not encodable (a string over 65535 bytes, ...).
+ */
+int rs_mqtt_encode(const struct rs_mqtt_packet *pkt, unsigned char *out, size_t cap, size_t *len,
+		   struct rs_error *err);
+/** "CONNECT", "CONNACK", ...; "?" for others. */
+const char *rs_mqtt_type_name(enum rs_mqtt_type type);
+/** 1 when s equals the NUL-terminated text. */
+int rs_mqtt_str_eq(struct rs_mqtt_str s, const char *text);
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* HTTP/1.1 request heads and WebSocket framing (RFC 6455), for MQTT over WebSockets                            */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+/** Bytes inside a caller's buffer: not NUL-terminated; borrowed. */
+struct rs_span {
+	const char *ptr;
+	size_t len;
+};
+
+#define RS_HTTP_MAX_HEADERS 32
+
+/** An HTTP/1.x request head. Spans borrow from the parsed buffer. */
+struct rs_http_request {
+	struct rs_span method, target;
+	int minor_version; /* HTTP/1.0 or HTTP/1.1 */
+	size_t header_count;
+	struct rs_span names[RS_HTTP_MAX_HEADERS], values[RS_HTTP_MAX_HEADERS]; /* values without surrounding blanks */
+};
+
+/**
+ * Parses a request head (request line and headers, up to the empty line). Returns 1 and sets *used, 0 when more
+ * bytes are needed, -1 when the bytes are not a valid head (RS_ERR_PARSE: bare LF, obsolete line folding, control
+ * characters, a bad token or version) or the head is over max_head bytes or RS_HTTP_MAX_HEADERS headers
+ * (RS_ERR_LIMIT).
+ */
+int rs_http_parse_request(const char *buf, size_t len, size_t max_head, struct rs_http_request *req,
+			  size_t *used, struct rs_error *err);
+/** The first header named name (case-insensitive), or NULL. */
+const struct rs_span *rs_http_header(const struct rs_http_request *req, const char *name);
+/** 1 when header name holds token in its comma-separated list (case-insensitive), as "Connection: keep-alive, Upgrade". */
+int rs_http_header_has_token(const struct rs_http_request *req, const char *name, const char *token);
+/** 1 when s equals text, ignoring ASCII case. */
+int rs_span_eq_ci(struct rs_span s, const char *text);
+
+/** Sec-WebSocket-Accept for a Sec-WebSocket-Key: base64(SHA-1(key + RFC 6455 GUID)); out gets 29 bytes. */
+int rs_ws_accept(struct rs_span key, char out[29], struct rs_error *err);
+
+enum rs_ws_opcode {
+	RS_WS_CONTINUATION = 0,
+	RS_WS_TEXT = 1,
+	RS_WS_BINARY = 2,
+	RS_WS_CLOSE = 8,
+	RS_WS_PING = 9,
+	RS_WS_PONG = 10
+};
+
+/** One WebSocket frame; payload borrows from the buffer and is still masked when masked is set. */
+struct rs_ws_frame {
+	int fin;
+	enum rs_ws_opcode opcode;
+	int masked;
+	unsigned char mask[4];
+	size_t payload_len;
+	const unsigned char *payload;
+};
+
+/**
+ * Decodes one frame. Returns 1 and sets *used, 0 when more bytes are needed, -1 on a protocol error
+ * (RS_ERR_PARSE: reserved bits, unknown opcode, fragmented or long control frame, non-minimal length) or a payload
+ * over max_payload (RS_ERR_LIMIT, known from the header alone).
+ */
+int rs_ws_decode(const unsigned char *buf, size_t len, size_t max_payload, struct rs_ws_frame *frame,
+		 size_t *used, struct rs_error *err);
+/** XORs data with mask, starting at byte offset of the payload (for payloads unmasked in pieces). */
+void rs_ws_unmask(unsigned char *data, size_t len, const unsigned char mask[4], size_t offset);
+/** Writes a frame header (FIN set) into out and returns its length (2 to 14); mask may be NULL (server frames). */
+size_t rs_ws_header(enum rs_ws_opcode opcode, size_t payload_len, const unsigned char *mask,
+		    unsigned char out[14]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* RS_RSX_H */
