@@ -96,49 +96,50 @@ RS_API struct rs_cert *rs_cert_up_ref(struct rs_cert *cert);
 /** Drops a reference; frees on the last. */
 RS_API void rs_cert_free(struct rs_cert *cert);
 
+/** The DER encoding, borrowed; *len gets its size. */
 RS_API const unsigned char *rs_cert_der(const struct rs_cert *cert, size_t *len);
 /** The certificate as one PEM block (RFC 7468: 64 base64 characters a line, "\n" line ends); caller frees. */
 RS_API char *rs_cert_pem(const struct rs_cert *cert);
-RS_API const char *rs_cert_sha1(const struct rs_cert *cert);        /* 40 hex digits */
-RS_API const char *rs_cert_sha256(const struct rs_cert *cert);      /* 64 hex digits */
-RS_API const char *rs_cert_spki_sha256(const struct rs_cert *cert); /* SHA-256 of the DER SubjectPublicKeyInfo */
 /** 1 when cert is valid at `at` and its notAfter comes within `within` seconds of it (--expiring-within). */
 RS_API int rs_cert_expires_within(const struct rs_cert *cert, rs_time at, rs_time within);
-/** The same digest as a pin: "sha256//" and its base64 (curl --pinnedpubkey, OkHttp, Android, RFC 7469). */
-RS_API const char *rs_cert_spki_pin(const struct rs_cert *cert);
-RS_API const char *rs_cert_subject(const struct rs_cert *cert);     /* RFC 2253 order, UTF-8 */
-RS_API const char *rs_cert_issuer(const struct rs_cert *cert);
-RS_API const char *rs_cert_common_name(const struct rs_cert *cert); /* the subject's last CN, or "" */
-RS_API const char *rs_cert_serial(const struct rs_cert *cert);      /* lowercase hex, no separators */
-RS_API rs_time rs_cert_not_before(const struct rs_cert *cert);
-RS_API rs_time rs_cert_not_after(const struct rs_cert *cert);
 /** 1 when not_before <= at <= not_after. */
 RS_API int rs_cert_valid_at(const struct rs_cert *cert, rs_time at);
-/** 1 when basicConstraints says cA=TRUE. */
-RS_API int rs_cert_is_ca(const struct rs_cert *cert);
-/** pathLenConstraint, or -1 when absent. */
-RS_API long rs_cert_path_len(const struct rs_cert *cert);
-/** 1 when issuer and subject are the same name. */
-RS_API int rs_cert_self_issued(const struct rs_cert *cert);
-RS_API const char *rs_cert_key_type(const struct rs_cert *cert);  /* "RSA", "EC", "Ed25519", ... */
-RS_API int rs_cert_key_bits(const struct rs_cert *cert);
-RS_API const char *rs_cert_key_curve(const struct rs_cert *cert); /* "P-384" for EC keys, else "" */
-RS_API const char *rs_cert_sig_alg(const struct rs_cert *cert);   /* "sha256WithRSAEncryption", ... */
-RS_API const char *rs_cert_ski(const struct rs_cert *cert);       /* hex, or "" */
-RS_API const char *rs_cert_aki(const struct rs_cert *cert);       /* hex key identifier, or "" */
-/** Why the certificate breaks RFC 5280's encoding rules (a duplicate extension, an extension that does not
- * decode, an empty key usage, SAN or AIA), or NULL. Only rs_load_opts.keep_malformed loads such certificates when
- * OpenSSL itself flags them. */
-RS_API const char *rs_cert_malformed(const struct rs_cert *cert);
-/** Subject alternative names as "DNS:x", "IP:x", "email:x" or "URI:x". */
-RS_API size_t rs_cert_san_count(const struct rs_cert *cert);
-RS_API const char *rs_cert_san_at(const struct rs_cert *cert, size_t i);
-/** Key usage bits by name ("digitalSignature", "keyCertSign", ...). */
-RS_API size_t rs_cert_key_usage_count(const struct rs_cert *cert);
-RS_API const char *rs_cert_key_usage_at(const struct rs_cert *cert, size_t i);
-/** Extended key usages by short name ("serverAuth", ...) or dotted OID. */
-RS_API size_t rs_cert_ext_key_usage_count(const struct rs_cert *cert);
-RS_API const char *rs_cert_ext_key_usage_at(const struct rs_cert *cert, size_t i);
+
+/** What rootshift reports about a certificate, computed once when it was parsed. Strings and lists are borrowed
+ *  from the certificate. */
+struct rs_cert_info {
+	const char *sha1;           /* 40 hex digits */
+	const char *sha256;         /* 64 hex digits */
+	const char *spki_sha256;    /* SHA-256 of the DER SubjectPublicKeyInfo */
+	const char *spki_pin;       /* the same as a pin: "sha256//" and its base64 (curl --pinnedpubkey, RFC 7469) */
+	const char *subject;        /* RFC 2253 order, UTF-8 */
+	const char *issuer;
+	const char *common_name;    /* the subject's last CN, or "" */
+	const char *serial;         /* lowercase hex, no separators */
+	rs_time not_before, not_after;
+	int is_ca;                  /* 1 when basicConstraints says cA=TRUE */
+	long path_len;              /* pathLenConstraint, or -1 when absent */
+	int self_issued;            /* 1 when issuer and subject are the same name */
+	const char *key_type;       /* "RSA", "EC", "Ed25519", ... */
+	int key_bits;
+	const char *key_curve;      /* "P-384" for EC keys, else "" */
+	const char *sig_alg;        /* "sha256WithRSAEncryption", ... */
+	const char *ski;            /* hex, or "" */
+	const char *aki;            /* hex key identifier, or "" */
+	/* why the certificate breaks RFC 5280's encoding rules (a duplicate extension, an extension that does not
+	 * decode, an empty key usage, SAN or AIA), or NULL; only rs_load_opts.keep_malformed loads such certificates
+	 * when OpenSSL itself flags them */
+	const char *malformed;
+	const char *const *san;     /* subject alternative names as "DNS:x", "IP:x", "email:x" or "URI:x" */
+	size_t san_count;
+	const char *const *key_usage; /* key usage bits by name ("digitalSignature", "keyCertSign", ...) */
+	size_t key_usage_count;
+	const char *const *ext_key_usage; /* extended key usages by short name ("serverAuth", ...) or dotted OID */
+	size_t ext_key_usage_count;
+};
+
+/** Fills *info with what rootshift reports about cert; its pointers live as long as cert. */
+RS_API void rs_cert_info(const struct rs_cert *cert, struct rs_cert_info *info);
 
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Finding certificates in files                                                                                */
@@ -168,7 +169,7 @@ RS_API int rs_certlist_add(struct rs_certlist *list, struct rs_cert *cert, const
 struct rs_load_opts {
 	const char *password;    /* for PKCS#12; NULL means none (the empty password is still tried) */
 	size_t max_file_bytes;   /* files larger than this are an error; 0 means 64 MiB */
-	int keep_malformed;      /* keep certificates with invalid extensions (rs_cert_malformed) instead of failing */
+	int keep_malformed;      /* keep certificates with invalid extensions (rs_cert_info: malformed) instead of failing */
 };
 
 /**
@@ -195,7 +196,10 @@ struct rs_profile;
 struct rs_known;
 
 enum rs_kind { RS_KIND_ROOT, RS_KIND_INTERMEDIATE, RS_KIND_LEAF };
+/** "root", "intermediate" or "leaf". */
+RS_API const char *rs_kind_name(enum rs_kind kind);
 
+/** An empty catalog; add profiles with rs_catalog_add_builtin or rs_catalog_add_file. */
 RS_API struct rs_catalog *rs_catalog_new(void);
 RS_API void rs_catalog_free(struct rs_catalog *cat);
 
@@ -209,6 +213,7 @@ RS_API int rs_catalog_add_file(struct rs_catalog *cat, const char *path, struct 
 RS_API int rs_catalog_add_json(struct rs_catalog *cat, const char *text, size_t len, const char *origin,
 			       struct rs_error *err);
 
+/** The profiles, in the order they were added; a profile by id, or NULL. */
 RS_API size_t rs_catalog_profile_count(const struct rs_catalog *cat);
 RS_API const struct rs_profile *rs_catalog_profile_at(const struct rs_catalog *cat, size_t i);
 RS_API const struct rs_profile *rs_catalog_profile(const struct rs_catalog *cat, const char *id);
@@ -231,11 +236,10 @@ RS_API const struct rs_known *rs_catalog_by_spki(const struct rs_catalog *cat, c
 RS_API const char *rs_catalog_alias(const struct rs_catalog *cat, const char *sha1_hex, const char **documented_as,
 				    const struct rs_known **actual);
 
-RS_API const char *rs_profile_id(const struct rs_profile *p);
-RS_API const char *rs_profile_name(const struct rs_profile *p);
-RS_API const char *rs_profile_description(const struct rs_profile *p);
+/** The certificates the profile knows, in its order. */
 RS_API size_t rs_profile_known_count(const struct rs_profile *p);
 RS_API const struct rs_known *rs_profile_known_at(const struct rs_profile *p, size_t i);
+/** A known certificate by its id in the profile, or NULL. */
 RS_API const struct rs_known *rs_profile_known(const struct rs_profile *p, const char *id);
 /** The profile's root lists by rule: "required", "recommended" or "old". */
 RS_API size_t rs_profile_rule_count(const struct rs_profile *p, const char *rule);
@@ -246,9 +250,6 @@ RS_API const struct rs_known *rs_profile_rule_at(const struct rs_profile *p, con
  */
 RS_API int rs_profile_rule_store(const struct rs_profile *p, const char *rule, struct rs_certlist *out,
 				 struct rs_error *err);
-/** Leaf host name patterns ("*.azure-devices.net"). */
-RS_API size_t rs_profile_leaf_pattern_count(const struct rs_profile *p);
-RS_API const char *rs_profile_leaf_pattern_at(const struct rs_profile *p, size_t i);
 /** Timeline events in date order. */
 RS_API size_t rs_profile_event_count(const struct rs_profile *p);
 RS_API int rs_profile_event_at(const struct rs_profile *p, size_t i, rs_time *when, const char **event,
@@ -263,31 +264,42 @@ struct rs_endpoint {
 	int test;             /* 1 for a test endpoint of a migration notice */
 	const char *note;     /* or NULL */
 };
-RS_API size_t rs_profile_endpoint_count(const struct rs_profile *p);
-RS_API const struct rs_endpoint *rs_profile_endpoint_at(const struct rs_profile *p, size_t i);
-/** When the profile's service finished moving to its new root (the profile's "migration_complete"), or 0. */
-RS_API rs_time rs_profile_migration_complete(const struct rs_profile *p);
 
-RS_API const char *rs_known_id(const struct rs_known *k);
-RS_API const char *rs_known_name(const struct rs_known *k);
-RS_API enum rs_kind rs_known_kind(const struct rs_known *k);
-RS_API const char *rs_kind_name(enum rs_kind kind); /* "root", "intermediate", "leaf" */
-/** "old", "new", "backup", "ecc", "china", "served", ... as the profile says. */
-RS_API const char *rs_known_role(const struct rs_known *k);
-RS_API const char *rs_known_summary(const struct rs_known *k);
-RS_API const struct rs_profile *rs_known_profile(const struct rs_known *k);
-/** Digests; "" when the profile does not give one. */
-RS_API const char *rs_known_sha1(const struct rs_known *k);
-RS_API const char *rs_known_sha256(const struct rs_known *k);
-RS_API const char *rs_known_spki_sha256(const struct rs_known *k);
-RS_API const char *rs_known_subject(const struct rs_known *k);
-/** not_after, or 0 when unknown. */
-RS_API rs_time rs_known_not_after(const struct rs_known *k);
-/** The certificate itself when the profile carries it, else NULL. */
-RS_API const struct rs_cert *rs_known_cert(const struct rs_known *k);
-/** Ids of the roots or intermediates this certificate is issued by. */
-RS_API size_t rs_known_issuer_count(const struct rs_known *k);
-RS_API const char *rs_known_issuer_at(const struct rs_known *k, size_t i);
+/** A profile's description. Pointers are borrowed from its catalog. */
+struct rs_profile_info {
+	const char *id;                     /* "azure-iot" */
+	const char *name;
+	const char *description;
+	rs_time migration_complete;         /* when its service finished moving to its new root, or 0 */
+	const char *const *leaf_patterns;   /* leaf host name patterns ("*.azure-devices.net") */
+	size_t leaf_pattern_count;
+	const struct rs_endpoint *endpoints; /* the endpoints its service exposes */
+	size_t endpoint_count;
+};
+
+/** Fills *info with the profile's description. */
+RS_API void rs_profile_info(const struct rs_profile *p, struct rs_profile_info *info);
+
+/** What a profile says about one certificate. Pointers are borrowed from its catalog. */
+struct rs_known_info {
+	const char *id;
+	const char *name;
+	enum rs_kind kind;
+	const char *role;                  /* "old", "new", "backup", "ecc", "china", "served", ... */
+	const char *summary;
+	const struct rs_profile *profile;
+	const char *sha1;                  /* digests; "" when the profile does not give one */
+	const char *sha256;
+	const char *spki_sha256;
+	const char *subject;
+	rs_time not_after;                 /* or 0 when unknown */
+	const struct rs_cert *cert;        /* the certificate itself when the profile carries it, else NULL */
+	const char *const *issuers;        /* ids of the roots or intermediates it is issued by */
+	size_t issuer_count;
+};
+
+/** Fills *info with what the profile says about k. */
+RS_API void rs_known_info(const struct rs_known *k, struct rs_known_info *info);
 
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Azure: connection strings and SAS tokens                                                                     */
@@ -454,36 +466,30 @@ RS_API struct rs_verify_result *rs_verify(const struct rs_certlist *chain, const
 					  const struct rs_certlist *store, const struct rs_verify_opts *opts,
 					  struct rs_error *err);
 RS_API void rs_verify_result_free(struct rs_verify_result *result);
-/** 1 when at least one valid path was found. */
-RS_API int rs_verify_result_ok(const struct rs_verify_result *result);
-/** RS_VERIFY_OK, or why the best failed path failed. */
-RS_API enum rs_verify_reason rs_verify_result_reason(const struct rs_verify_result *result);
-/** One line naming the certificate at fault; "" when ok. */
-RS_API const char *rs_verify_result_message(const struct rs_verify_result *result);
-/** Valid paths, shortest first; each lists the end certificate first and the trust anchor last. */
-RS_API size_t rs_verify_result_path_count(const struct rs_verify_result *result);
-RS_API const struct rs_certlist *rs_verify_result_path_at(const struct rs_verify_result *result, size_t i);
-/**
- * The best failed path (one that reached the store, else the longest dead end), NULL when ok; *at is set to
- * the index of the certificate at fault, or -1 when the fault is the path as a whole.
- */
-RS_API const struct rs_certlist *rs_verify_result_failed_path(const struct rs_verify_result *result, long *at);
-/** The id of the rule that decided ("rfc5280.validity", "webpki.cn-in-san", ... docs/verify.md); "" when ok. */
-RS_API const char *rs_verify_result_rule(const struct rs_verify_result *result);
-/** The policy the verdict was made under. */
-RS_API enum rs_verify_policy rs_verify_result_policy(const struct rs_verify_result *result);
-/**
- * Store certificates that were not used as anchors because they are malformed (rs_cert_malformed): the count,
- * and each certificate with its reason.
- */
-RS_API size_t rs_verify_result_skipped_count(const struct rs_verify_result *result);
-RS_API const struct rs_cert *rs_verify_result_skipped_at(const struct rs_verify_result *result, size_t i,
-							  const char **reason);
-/** Sum of the DER sizes of the served chain. */
-RS_API size_t rs_verify_result_chain_bytes(const struct rs_verify_result *result);
-/** Work spent (see rs_verify_opts_set_max_work) and 1 when the search stopped at the limit or path cap. */
-RS_API size_t rs_verify_result_work(const struct rs_verify_result *result);
-RS_API int rs_verify_result_truncated(const struct rs_verify_result *result);
+
+/** The outcome of one verification. Pointers are borrowed from the result. */
+struct rs_verify_info {
+	int ok;                            /* 1 when at least one valid path was found */
+	enum rs_verify_reason reason;      /* RS_VERIFY_OK, or why the best failed path failed */
+	const char *message;               /* one line naming the certificate at fault; "" when ok */
+	const char *rule;                  /* the rule that decided ("rfc5280.validity", ... docs/verify.md); "" when ok */
+	enum rs_verify_policy policy;      /* the policy the verdict was made under */
+	/* valid paths, shortest first; each lists the end certificate first and the trust anchor last */
+	const struct rs_certlist *const *paths;
+	size_t path_count;
+	/* the best failed path (one that reached the store, else the longest dead end), NULL when ok; failed_at is the
+	 * index of the certificate at fault, or -1 when the fault is the path as a whole */
+	const struct rs_certlist *failed_path;
+	long failed_at;
+	/* store certificates not used as anchors because they are malformed (rs_cert_info: malformed says why) */
+	const struct rs_certlist *skipped;
+	size_t chain_bytes;                /* sum of the DER sizes of the served chain */
+	size_t work;                       /* work spent (rs_verify_opts_set_max_work) */
+	int truncated;                     /* 1 when the search stopped at the work limit or the path cap */
+};
+
+/** Fills *info with the outcome of a verification. */
+RS_API void rs_verify_result_info(const struct rs_verify_result *result, struct rs_verify_info *info);
 
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Probe: an endpoint checked as the device sees it                                                             */
@@ -580,30 +586,28 @@ struct rs_probe_result;
 /** Runs one probe. NULL only when it cannot run (usage, memory); network failures are results. */
 RS_API struct rs_probe_result *rs_probe_run(const struct rs_probe_opts *opts, struct rs_error *err);
 RS_API void rs_probe_result_free(struct rs_probe_result *result);
-RS_API enum rs_probe_code rs_probe_result_code(const struct rs_probe_result *r);
-/** Where it ended: "dns", "tcp", "proxy", "tls", "verify", "protocol" or "done". */
-RS_API const char *rs_probe_result_stage(const struct rs_probe_result *r);
-/** One line with the detail (an alert, an error, a CONNACK code); secrets masked. */
-RS_API const char *rs_probe_result_message(const struct rs_probe_result *r);
-/** The chain the server sent, leaf first, captured even when verification fails; empty before TLS. */
-RS_API const struct rs_certlist *rs_probe_result_served_chain(const struct rs_probe_result *r);
-/** The verification of the served chain against the device's store; NULL when no chain was served. */
-RS_API const struct rs_verify_result *rs_probe_result_verify(const struct rs_probe_result *r);
-/** Negotiated TLS version ("TLSv1.3"), cipher and ALPN, or "" when none. */
-RS_API const char *rs_probe_result_tls_version(const struct rs_probe_result *r);
-RS_API const char *rs_probe_result_cipher(const struct rs_probe_result *r);
-RS_API const char *rs_probe_result_alpn(const struct rs_probe_result *r);
-/** The address connected to ("127.0.0.1:8883"), or "". */
-RS_API const char *rs_probe_result_peer(const struct rs_probe_result *r);
-/** The protocol's answer: the CONNACK return code, the DPS or HTTP status; -1 when none. */
-RS_API int rs_probe_result_status(const struct rs_probe_result *r);
-/** The protocol's detail: an HTTP or DPS response body (truncated), the AMQP SASL mechanisms; "" when none. */
-RS_API const char *rs_probe_result_detail(const struct rs_probe_result *r);
-/** The transcript, one message a line, secrets masked; "" unless asked for. */
-RS_API const char *rs_probe_result_transcript(const struct rs_probe_result *r);
-/** Milliseconds spent connecting and in the handshake (-1 without a clock). */
-RS_API int64_t rs_probe_result_connect_ms(const struct rs_probe_result *r);
-RS_API int64_t rs_probe_result_handshake_ms(const struct rs_probe_result *r);
+
+/** What one probe found. Pointers are borrowed from the result; secrets are masked in every string. */
+struct rs_probe_info {
+	enum rs_probe_code code;
+	const char *stage;           /* where it ended: "dns", "tcp", "proxy", "tls", "verify", "protocol" or "done" */
+	const char *message;         /* one line with the detail (an alert, an error, a CONNACK code) */
+	const struct rs_certlist *served_chain; /* the chain the server sent, leaf first, captured even when
+						   verification fails; empty before TLS */
+	const struct rs_verify_result *verify;  /* the served chain against the device's store; NULL when none */
+	const char *tls_version;     /* negotiated ("TLSv1.3"), or "" */
+	const char *cipher;          /* or "" */
+	const char *alpn;            /* or "" */
+	const char *peer;            /* the address connected to ("127.0.0.1:8883"), or "" */
+	int status;                  /* the protocol's answer: the CONNACK return code, the DPS or HTTP status; or -1 */
+	const char *detail;          /* an HTTP or DPS response body (truncated), the AMQP SASL mechanisms; or "" */
+	const char *transcript;      /* one message a line; "" unless asked for */
+	int64_t connect_ms;          /* milliseconds spent connecting (-1 without a clock) */
+	int64_t handshake_ms;        /* and in the handshake */
+};
+
+/** Fills *info with what the probe found. */
+RS_API void rs_probe_result_info(const struct rs_probe_result *r, struct rs_probe_info *info);
 
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Trust anchors: everything a device trusts, in every form it carries                                          */
@@ -652,6 +656,7 @@ struct rs_scan_opts {
 	void *progress_arg;
 };
 
+/** An empty anchor set; fill it with the rs_anchorset_scan_* functions. */
 RS_API struct rs_anchorset *rs_anchorset_new(void);
 RS_API void rs_anchorset_free(struct rs_anchorset *set);
 
@@ -680,28 +685,36 @@ RS_API const char *const *rs_system_store_paths(void);
 RS_API int rs_anchorset_scan_system(struct rs_anchorset *set, const char *root, const struct rs_scan_opts *opts,
 				    struct rs_error *err);
 
+/** The anchors found, deduplicated, in the order first found; and the findings (rs_finding). */
 RS_API size_t rs_anchorset_count(const struct rs_anchorset *set);
 RS_API const struct rs_anchor *rs_anchorset_at(const struct rs_anchorset *set, size_t i);
 RS_API size_t rs_anchorset_finding_count(const struct rs_anchorset *set);
 RS_API const struct rs_finding *rs_anchorset_finding_at(const struct rs_anchorset *set, size_t i);
 
-RS_API enum rs_anchor_form rs_anchor_form(const struct rs_anchor *a);
 /** "certificate" or "name-and-key". */
 RS_API const char *rs_anchor_form_name(enum rs_anchor_form form);
-/** The certificate, or NULL for a name-and-key anchor. */
-RS_API const struct rs_cert *rs_anchor_cert(const struct rs_anchor *a);
-RS_API const char *rs_anchor_subject(const struct rs_anchor *a);      /* RFC 2253 order, as rs_cert_subject */
-RS_API const char *rs_anchor_spki_sha256(const struct rs_anchor *a);  /* 64 hex digits */
-/** The subject DER and SubjectPublicKeyInfo DER. */
-RS_API const unsigned char *rs_anchor_subject_der(const struct rs_anchor *a, size_t *len);
-RS_API const unsigned char *rs_anchor_spki_der(const struct rs_anchor *a, size_t *len);
-RS_API enum rs_trust rs_anchor_trust(const struct rs_anchor *a);
 /** "anchor", "must-verify" or "distrusted". */
 RS_API const char *rs_trust_name(enum rs_trust trust);
-/** The NSS label (CKA_LABEL) when the anchor came from certdata.txt, else "". */
-RS_API const char *rs_anchor_label(const struct rs_anchor *a);
-RS_API size_t rs_anchor_location_count(const struct rs_anchor *a);
-RS_API const struct rs_location *rs_anchor_location_at(const struct rs_anchor *a, size_t i);
+
+/** One trust anchor. Pointers are borrowed from its anchor set. */
+struct rs_anchor_info {
+	enum rs_anchor_form form;
+	const struct rs_cert *cert;          /* the certificate, or NULL for a name-and-key anchor */
+	const char *subject;                 /* RFC 2253 order, as rs_cert_info's subject */
+	const char *spki_sha256;             /* 64 hex digits */
+	const unsigned char *subject_der;    /* the subject DER */
+	size_t subject_der_len;
+	const unsigned char *spki_der;       /* the SubjectPublicKeyInfo DER */
+	size_t spki_der_len;
+	enum rs_trust trust;
+	const char *label;                   /* the NSS label (CKA_LABEL) when it came from certdata.txt, else "" */
+	const struct rs_location *locations; /* every place it was found */
+	size_t location_count;
+};
+
+/** Fills *info with what is known of an anchor. */
+RS_API void rs_anchor_info(const struct rs_anchor *a, struct rs_anchor_info *info);
+
 /** What the catalog knows about an anchor: a certificate by its digests, a name and key by SPKI and subject. */
 RS_API const struct rs_known *rs_anchor_identify(const struct rs_catalog *cat, const struct rs_anchor *a);
 /**

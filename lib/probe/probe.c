@@ -412,3 +412,14 @@ const char *rs_probe_result_transcript(const struct rs_probe_result *r)
 {
 	return r->transcript.data ? r->transcript.data : "";
 }
+
+void rs_probe_result_info(const struct rs_probe_result *r, struct rs_probe_info *info)
+{
+	*info = (struct rs_probe_info){
+		.code = r->code, .stage = r->stage, .message = r->message, .served_chain = r->served,
+		.verify = r->verify, .tls_version = r->tls_version, .cipher = r->cipher, .alpn = r->alpn,
+		.peer = r->peer, .status = r->status, .detail = rs_probe_result_detail(r),
+		.transcript = rs_probe_result_transcript(r), .connect_ms = r->connect_ms,
+		.handshake_ms = r->handshake_ms,
+	};
+}

@@ -224,6 +224,163 @@ void rs_ws_unmask(unsigned char *data, size_t len, const unsigned char mask[4], 
 size_t rs_ws_header(enum rs_ws_opcode opcode, size_t payload_len, const unsigned char *mask,
 		    unsigned char out[14]);
 
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Certificates: one accessor per field of struct rs_cert_info                                                  */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+const char *rs_cert_sha1(const struct rs_cert *cert);        /* 40 hex digits */
+const char *rs_cert_sha256(const struct rs_cert *cert);      /* 64 hex digits */
+const char *rs_cert_spki_sha256(const struct rs_cert *cert); /* SHA-256 of the DER SubjectPublicKeyInfo */
+/** The same digest as a pin: "sha256//" and its base64 (curl --pinnedpubkey, OkHttp, Android, RFC 7469). */
+const char *rs_cert_spki_pin(const struct rs_cert *cert);
+const char *rs_cert_subject(const struct rs_cert *cert);     /* RFC 2253 order, UTF-8 */
+const char *rs_cert_issuer(const struct rs_cert *cert);
+const char *rs_cert_common_name(const struct rs_cert *cert); /* the subject's last CN, or "" */
+const char *rs_cert_serial(const struct rs_cert *cert);      /* lowercase hex, no separators */
+rs_time rs_cert_not_before(const struct rs_cert *cert);
+rs_time rs_cert_not_after(const struct rs_cert *cert);
+/** 1 when basicConstraints says cA=TRUE. */
+int rs_cert_is_ca(const struct rs_cert *cert);
+/** pathLenConstraint, or -1 when absent. */
+long rs_cert_path_len(const struct rs_cert *cert);
+/** 1 when issuer and subject are the same name. */
+int rs_cert_self_issued(const struct rs_cert *cert);
+const char *rs_cert_key_type(const struct rs_cert *cert);  /* "RSA", "EC", "Ed25519", ... */
+int rs_cert_key_bits(const struct rs_cert *cert);
+const char *rs_cert_key_curve(const struct rs_cert *cert); /* "P-384" for EC keys, else "" */
+const char *rs_cert_sig_alg(const struct rs_cert *cert);   /* "sha256WithRSAEncryption", ... */
+const char *rs_cert_ski(const struct rs_cert *cert);       /* hex, or "" */
+const char *rs_cert_aki(const struct rs_cert *cert);       /* hex key identifier, or "" */
+/** Why the certificate breaks RFC 5280's encoding rules (a duplicate extension, an extension that does not
+ * decode, an empty key usage, SAN or AIA), or NULL. Only rs_load_opts.keep_malformed loads such certificates when
+ * OpenSSL itself flags them. */
+const char *rs_cert_malformed(const struct rs_cert *cert);
+/** Subject alternative names as "DNS:x", "IP:x", "email:x" or "URI:x". */
+size_t rs_cert_san_count(const struct rs_cert *cert);
+const char *rs_cert_san_at(const struct rs_cert *cert, size_t i);
+/** Key usage bits by name ("digitalSignature", "keyCertSign", ...). */
+size_t rs_cert_key_usage_count(const struct rs_cert *cert);
+const char *rs_cert_key_usage_at(const struct rs_cert *cert, size_t i);
+/** Extended key usages by short name ("serverAuth", ...) or dotted OID. */
+size_t rs_cert_ext_key_usage_count(const struct rs_cert *cert);
+const char *rs_cert_ext_key_usage_at(const struct rs_cert *cert, size_t i);
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Catalog: one accessor per field of struct rs_profile_info and struct rs_known_info                           */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+const char *rs_profile_id(const struct rs_profile *p);
+const char *rs_profile_name(const struct rs_profile *p);
+const char *rs_profile_description(const struct rs_profile *p);
+/** Leaf host name patterns ("*.azure-devices.net"). */
+size_t rs_profile_leaf_pattern_count(const struct rs_profile *p);
+const char *rs_profile_leaf_pattern_at(const struct rs_profile *p, size_t i);
+size_t rs_profile_endpoint_count(const struct rs_profile *p);
+const struct rs_endpoint *rs_profile_endpoint_at(const struct rs_profile *p, size_t i);
+/** When the profile's service finished moving to its new root (the profile's "migration_complete"), or 0. */
+rs_time rs_profile_migration_complete(const struct rs_profile *p);
+const char *rs_known_id(const struct rs_known *k);
+const char *rs_known_name(const struct rs_known *k);
+enum rs_kind rs_known_kind(const struct rs_known *k);
+/** "old", "new", "backup", "ecc", "china", "served", ... as the profile says. */
+const char *rs_known_role(const struct rs_known *k);
+const char *rs_known_summary(const struct rs_known *k);
+const struct rs_profile *rs_known_profile(const struct rs_known *k);
+/** Digests; "" when the profile does not give one. */
+const char *rs_known_sha1(const struct rs_known *k);
+const char *rs_known_sha256(const struct rs_known *k);
+const char *rs_known_spki_sha256(const struct rs_known *k);
+const char *rs_known_subject(const struct rs_known *k);
+/** not_after, or 0 when unknown. */
+rs_time rs_known_not_after(const struct rs_known *k);
+/** The certificate itself when the profile carries it, else NULL. */
+const struct rs_cert *rs_known_cert(const struct rs_known *k);
+/** Ids of the roots or intermediates this certificate is issued by. */
+size_t rs_known_issuer_count(const struct rs_known *k);
+const char *rs_known_issuer_at(const struct rs_known *k, size_t i);
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Probe: one accessor per field of struct rs_probe_info                                                        */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+enum rs_probe_code rs_probe_result_code(const struct rs_probe_result *r);
+/** Where it ended: "dns", "tcp", "proxy", "tls", "verify", "protocol" or "done". */
+const char *rs_probe_result_stage(const struct rs_probe_result *r);
+/** One line with the detail (an alert, an error, a CONNACK code); secrets masked. */
+const char *rs_probe_result_message(const struct rs_probe_result *r);
+/** The chain the server sent, leaf first, captured even when verification fails; empty before TLS. */
+const struct rs_certlist *rs_probe_result_served_chain(const struct rs_probe_result *r);
+/** The verification of the served chain against the device's store; NULL when no chain was served. */
+const struct rs_verify_result *rs_probe_result_verify(const struct rs_probe_result *r);
+/** Negotiated TLS version ("TLSv1.3"), cipher and ALPN, or "" when none. */
+const char *rs_probe_result_tls_version(const struct rs_probe_result *r);
+const char *rs_probe_result_cipher(const struct rs_probe_result *r);
+const char *rs_probe_result_alpn(const struct rs_probe_result *r);
+/** The address connected to ("127.0.0.1:8883"), or "". */
+const char *rs_probe_result_peer(const struct rs_probe_result *r);
+/** The protocol's answer: the CONNACK return code, the DPS or HTTP status; -1 when none. */
+int rs_probe_result_status(const struct rs_probe_result *r);
+/** The protocol's detail: an HTTP or DPS response body (truncated), the AMQP SASL mechanisms; "" when none. */
+const char *rs_probe_result_detail(const struct rs_probe_result *r);
+/** The transcript, one message a line, secrets masked; "" unless asked for. */
+const char *rs_probe_result_transcript(const struct rs_probe_result *r);
+/** Milliseconds spent connecting and in the handshake (-1 without a clock). */
+int64_t rs_probe_result_connect_ms(const struct rs_probe_result *r);
+int64_t rs_probe_result_handshake_ms(const struct rs_probe_result *r);
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Verification: one accessor per field of struct rs_verify_info                                                */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+/** 1 when at least one valid path was found. */
+int rs_verify_result_ok(const struct rs_verify_result *result);
+/** RS_VERIFY_OK, or why the best failed path failed. */
+enum rs_verify_reason rs_verify_result_reason(const struct rs_verify_result *result);
+/** One line naming the certificate at fault; "" when ok. */
+const char *rs_verify_result_message(const struct rs_verify_result *result);
+/** Valid paths, shortest first; each lists the end certificate first and the trust anchor last. */
+size_t rs_verify_result_path_count(const struct rs_verify_result *result);
+const struct rs_certlist *rs_verify_result_path_at(const struct rs_verify_result *result, size_t i);
+/**
+ * The best failed path (one that reached the store, else the longest dead end), NULL when ok; *at is set to
+ * the index of the certificate at fault, or -1 when the fault is the path as a whole.
+ */
+const struct rs_certlist *rs_verify_result_failed_path(const struct rs_verify_result *result, long *at);
+/** The id of the rule that decided ("rfc5280.validity", "webpki.cn-in-san", ... docs/verify.md); "" when ok. */
+const char *rs_verify_result_rule(const struct rs_verify_result *result);
+/** The policy the verdict was made under. */
+enum rs_verify_policy rs_verify_result_policy(const struct rs_verify_result *result);
+/**
+ * Store certificates that were not used as anchors because they are malformed (rs_cert_info: malformed): the count,
+ * and each certificate with its reason.
+ */
+size_t rs_verify_result_skipped_count(const struct rs_verify_result *result);
+const struct rs_cert *rs_verify_result_skipped_at(const struct rs_verify_result *result, size_t i,
+						   const char **reason);
+/** Sum of the DER sizes of the served chain. */
+size_t rs_verify_result_chain_bytes(const struct rs_verify_result *result);
+/** Work spent (see rs_verify_opts_set_max_work) and 1 when the search stopped at the limit or path cap. */
+size_t rs_verify_result_work(const struct rs_verify_result *result);
+int rs_verify_result_truncated(const struct rs_verify_result *result);
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Trust anchors: one accessor per field of struct rs_anchor_info                                               */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+enum rs_anchor_form rs_anchor_form(const struct rs_anchor *a);
+/** The certificate, or NULL for a name-and-key anchor. */
+const struct rs_cert *rs_anchor_cert(const struct rs_anchor *a);
+const char *rs_anchor_subject(const struct rs_anchor *a);      /* RFC 2253 order, as rs_cert_subject */
+const char *rs_anchor_spki_sha256(const struct rs_anchor *a);  /* 64 hex digits */
+/** The subject DER and SubjectPublicKeyInfo DER. */
+const unsigned char *rs_anchor_subject_der(const struct rs_anchor *a, size_t *len);
+const unsigned char *rs_anchor_spki_der(const struct rs_anchor *a, size_t *len);
+enum rs_trust rs_anchor_trust(const struct rs_anchor *a);
+/** The NSS label (CKA_LABEL) when the anchor came from certdata.txt, else "". */
+const char *rs_anchor_label(const struct rs_anchor *a);
+size_t rs_anchor_location_count(const struct rs_anchor *a);
+const struct rs_location *rs_anchor_location_at(const struct rs_anchor *a, size_t i);
+
 #ifdef __cplusplus
 }
 #endif
