@@ -156,8 +156,10 @@ struct rs_location {
 /** A list of certificates, each with the place it was found. The list owns a reference to each certificate. */
 struct rs_certlist;
 
+/** An empty list; freeing it drops its references. */
 RS_API struct rs_certlist *rs_certlist_new(void);
 RS_API void rs_certlist_free(struct rs_certlist *list);
+/** The certificates in the order added, and where each was found (as given to rs_certlist_add). */
 RS_API size_t rs_certlist_count(const struct rs_certlist *list);
 RS_API struct rs_cert *rs_certlist_at(const struct rs_certlist *list, size_t i);
 RS_API const struct rs_location *rs_certlist_location(const struct rs_certlist *list, size_t i);
@@ -325,6 +327,7 @@ RS_API char *rs_sas_make(const char *sr, const char *key_b64, rs_time expiry, co
 /** A parsed SAS token. Fields are parsed by key, in any order. */
 struct rs_sas;
 
+/** Parses "SharedAccessSignature sr=...&sig=...&se=...[&skn=...]"; errors never show the signature. */
 RS_API struct rs_sas *rs_sas_parse(const char *token, struct rs_error *err);
 RS_API void rs_sas_free(struct rs_sas *sas);
 /** sr exactly as received (what the signature covers). */
@@ -432,6 +435,7 @@ RS_API void rs_verify_opts_set_max_work(struct rs_verify_opts *opts, size_t step
  * stack (mbedTLS, OpenSSL) accepts: RFC 5280's path rules without the Web PKI profile and without the key policy.
  */
 enum rs_verify_policy { RS_VERIFY_POLICY_WEBPKI, RS_VERIFY_POLICY_RFC5280 };
+/** The policy of the verdict (default RS_VERIFY_POLICY_WEBPKI), and the one set. */
 RS_API void rs_verify_opts_set_policy(struct rs_verify_opts *opts, enum rs_verify_policy policy);
 RS_API enum rs_verify_policy rs_verify_opts_policy(const struct rs_verify_opts *opts);
 /** "webpki" or "rfc5280". */
@@ -542,6 +546,7 @@ typedef int64_t (*rs_clock_fn)(void *ctx);
 /** How to probe one target: a configuration object, separate from the result. Setters copy. */
 struct rs_probe_opts;
 
+/** Defaults: no target (set one), TLS only, no store, no timeouts, no clock. */
 RS_API struct rs_probe_opts *rs_probe_opts_new(void);
 RS_API void rs_probe_opts_free(struct rs_probe_opts *opts);
 /** The host the device names (SNI, host check, MQTT username) and its port. */
@@ -756,7 +761,6 @@ struct rs_verdict;
 RS_API struct rs_verdict *rs_audit(const struct rs_anchorset *set, const struct rs_catalog *cat,
 				   const struct rs_profile *p, rs_time at, struct rs_error *err);
 RS_API void rs_verdict_free(struct rs_verdict *v);
-RS_API enum rs_status rs_verdict_status(const struct rs_verdict *v);
 /** "ready", "partial" or "not-ready". */
 RS_API const char *rs_status_name(enum rs_status status);
 /**
@@ -769,11 +773,18 @@ RS_API enum rs_status rs_status_judge(size_t errors, size_t warnings);
 RS_API const char *rs_status_word(enum rs_status status);
 /** "info", "warning" or "error". */
 RS_API const char *rs_severity_name(enum rs_severity sev);
-RS_API size_t rs_verdict_reason_count(const struct rs_verdict *v);
-RS_API const struct rs_reason *rs_verdict_reason_at(const struct rs_verdict *v, size_t i);
-/** Notes: facts that do not change the status (algorithms a stack needs, findings such as broken blocks). */
-RS_API size_t rs_verdict_note_count(const struct rs_verdict *v);
-RS_API const struct rs_reason *rs_verdict_note_at(const struct rs_verdict *v, size_t i);
+
+/** A verdict: its status, its reasons (they decide the status) and its notes (they do not). Borrowed from it. */
+struct rs_verdict_info {
+	enum rs_status status;
+	const struct rs_reason *reasons;
+	size_t reason_count;
+	const struct rs_reason *notes; /* facts: algorithms a stack needs, findings such as broken blocks */
+	size_t note_count;
+};
+
+/** Fills *info with the verdict. */
+RS_API void rs_verdict_info(const struct rs_verdict *v, struct rs_verdict_info *info);
 /**
  * --expiring-within: adds a note (severity warning; it does not change the status) for each trusted anchor of set
  * that is valid at `at` but expires before at + within (code "anchor-expiring"), and each intermediate of p whose
@@ -813,8 +824,6 @@ RS_API struct rs_bundle *rs_bundle_select(const struct rs_anchorset *source, con
 					  const struct rs_profile *p, rs_time at, const struct rs_bundle_opts *opts,
 					  struct rs_error *err);
 RS_API void rs_bundle_free(struct rs_bundle *b);
-RS_API const struct rs_profile *rs_bundle_profile(const struct rs_bundle *b);
-RS_API rs_time rs_bundle_time(const struct rs_bundle *b);
 /** The chosen roots, in the profile's order. */
 RS_API size_t rs_bundle_count(const struct rs_bundle *b);
 RS_API const struct rs_cert *rs_bundle_cert_at(const struct rs_bundle *b, size_t i);
@@ -823,14 +832,21 @@ RS_API const struct rs_known *rs_bundle_known_at(const struct rs_bundle *b, size
 RS_API const char *rs_bundle_why_at(const struct rs_bundle *b, size_t i);
 /** Where the source had it. */
 RS_API const struct rs_location *rs_bundle_source_at(const struct rs_bundle *b, size_t i);
-/** Sum of the DER sizes of the chosen roots. */
-RS_API size_t rs_bundle_der_bytes(const struct rs_bundle *b);
-/** Problems (severity error): the bundle cannot be made. */
-RS_API size_t rs_bundle_problem_count(const struct rs_bundle *b);
-RS_API const struct rs_reason *rs_bundle_problem_at(const struct rs_bundle *b, size_t i);
-/** Notes: roots left out and why, intermediates the bundle does not cover. */
-RS_API size_t rs_bundle_note_count(const struct rs_bundle *b);
-RS_API const struct rs_reason *rs_bundle_note_at(const struct rs_bundle *b, size_t i);
+
+/** A bundle as a whole. Pointers are borrowed from it. */
+struct rs_bundle_info {
+	const struct rs_profile *profile;
+	rs_time at;                      /* the time it was chosen for */
+	size_t count;                    /* the chosen roots (rs_bundle_cert_at, ...) */
+	size_t der_bytes;                /* sum of the DER sizes of the chosen roots */
+	const struct rs_reason *problems; /* severity error: the bundle cannot be made */
+	size_t problem_count;
+	const struct rs_reason *notes;   /* roots left out and why, intermediates the bundle does not cover */
+	size_t note_count;
+};
+
+/** Fills *info with what describes the bundle as a whole. */
+RS_API void rs_bundle_info(const struct rs_bundle *b, struct rs_bundle_info *info);
 
 /** The forms a bundle is written in. docs/bundle.md describes each. */
 enum rs_bundle_format {
@@ -908,16 +924,20 @@ struct rs_bundle_check;
 RS_API struct rs_bundle_check *rs_bundle_check(const struct rs_anchorset *set, const struct rs_catalog *cat,
 					       const struct rs_profile *p, rs_time at, struct rs_error *err);
 RS_API void rs_bundle_check_free(struct rs_bundle_check *c);
-/** 1 when at least one intermediate was checked and none failed. */
-RS_API int rs_bundle_check_ok(const struct rs_bundle_check *c);
-/** The verdict (rs_status_judge over the failed items' severities; nothing checked is not-ready). */
-RS_API enum rs_status rs_bundle_check_status(const struct rs_bundle_check *c);
-RS_API size_t rs_bundle_check_count(const struct rs_bundle_check *c);
-RS_API const struct rs_bundle_check_item *rs_bundle_check_at(const struct rs_bundle_check *c, size_t i);
-/** Anchors the path builder could use, and notes on those it could not (name-and-key anchors not in the catalog). */
-RS_API size_t rs_bundle_check_anchor_count(const struct rs_bundle_check *c);
-RS_API size_t rs_bundle_check_note_count(const struct rs_bundle_check *c);
-RS_API const char *rs_bundle_check_note_at(const struct rs_bundle_check *c, size_t i);
+
+/** The proof of a bundle. Pointers are borrowed from it. */
+struct rs_bundle_check_info {
+	int ok;                    /* 1 when at least one intermediate was checked and none failed */
+	enum rs_status status;     /* rs_status_judge over the failed items' severities; nothing checked is not-ready */
+	const struct rs_bundle_check_item *items;
+	size_t item_count;
+	size_t anchor_count;       /* anchors the path builder could use */
+	const char *const *notes;  /* on anchors it could not use (name-and-key anchors not in the catalog) */
+	size_t note_count;
+};
+
+/** Fills *info with the proof. */
+RS_API void rs_bundle_check_info(const struct rs_bundle_check *c, struct rs_bundle_check_info *info);
 
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Scan: hard-coded trust and pinning in source, configuration and firmware                                     */
@@ -1010,19 +1030,24 @@ RS_API int rs_pinscan_path(struct rs_pinscan *ps, const char *path, const struct
 /** The same for bytes in memory; name is used for paths and to tell lock files. */
 RS_API int rs_pinscan_mem(struct rs_pinscan *ps, const unsigned char *buf, size_t len, const char *name,
 			  struct rs_error *err);
-RS_API size_t rs_pinscan_count(const struct rs_pinscan *ps);
 /** A file of a scanned tree that was not read: too large, unreadable, a special file or a link; never silent. */
 struct rs_pin_skipped {
 	char *path;
 	char *reason; /* "larger than 268435456 bytes", "cannot read: Permission denied", ... */
 };
-RS_API size_t rs_pinscan_skipped_count(const struct rs_pinscan *ps);
-RS_API const struct rs_pin_skipped *rs_pinscan_skipped_at(const struct rs_pinscan *ps, size_t i);
-RS_API const struct rs_pin_finding *rs_pinscan_at(const struct rs_pinscan *ps, size_t i);
-/** Files and bytes read, and findings dropped by suppressions. */
-RS_API unsigned long long rs_pinscan_files(const struct rs_pinscan *ps);
-RS_API unsigned long long rs_pinscan_bytes(const struct rs_pinscan *ps);
-RS_API size_t rs_pinscan_suppressed(const struct rs_pinscan *ps);
+
+/** What a pinning scan found so far. Pointers are borrowed from the scanner until it scans again. */
+struct rs_pinscan_info {
+	const struct rs_pin_finding *findings; /* sorted by path and offset */
+	size_t finding_count;
+	const struct rs_pin_skipped *skipped;  /* files of a tree that were not read, never silently */
+	size_t skipped_count;
+	unsigned long long files, bytes;       /* files and bytes read */
+	size_t suppressed;                     /* findings dropped by suppressions */
+};
+
+/** Fills *info with the scanner's findings and counts. */
+RS_API void rs_pinscan_info(const struct rs_pinscan *ps, struct rs_pinscan_info *info);
 
 #ifdef __cplusplus
 }

@@ -381,6 +381,55 @@ const char *rs_anchor_label(const struct rs_anchor *a);
 size_t rs_anchor_location_count(const struct rs_anchor *a);
 const struct rs_location *rs_anchor_location_at(const struct rs_anchor *a, size_t i);
 
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Audit: one accessor per field of struct rs_verdict_info                                                      */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+enum rs_status rs_verdict_status(const struct rs_verdict *v);
+size_t rs_verdict_reason_count(const struct rs_verdict *v);
+const struct rs_reason *rs_verdict_reason_at(const struct rs_verdict *v, size_t i);
+/** Notes: facts that do not change the status (algorithms a stack needs, findings such as broken blocks). */
+size_t rs_verdict_note_count(const struct rs_verdict *v);
+const struct rs_reason *rs_verdict_note_at(const struct rs_verdict *v, size_t i);
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Bundles: one accessor per field of struct rs_bundle_info and struct rs_bundle_check_info                     */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+const struct rs_profile *rs_bundle_profile(const struct rs_bundle *b);
+rs_time rs_bundle_time(const struct rs_bundle *b);
+/** Sum of the DER sizes of the chosen roots. */
+size_t rs_bundle_der_bytes(const struct rs_bundle *b);
+/** Problems (severity error): the bundle cannot be made. */
+size_t rs_bundle_problem_count(const struct rs_bundle *b);
+const struct rs_reason *rs_bundle_problem_at(const struct rs_bundle *b, size_t i);
+/** Notes: roots left out and why, intermediates the bundle does not cover. */
+size_t rs_bundle_note_count(const struct rs_bundle *b);
+const struct rs_reason *rs_bundle_note_at(const struct rs_bundle *b, size_t i);
+/** 1 when at least one intermediate was checked and none failed. */
+int rs_bundle_check_ok(const struct rs_bundle_check *c);
+/** The verdict (rs_status_judge over the failed items' severities; nothing checked is not-ready). */
+enum rs_status rs_bundle_check_status(const struct rs_bundle_check *c);
+size_t rs_bundle_check_count(const struct rs_bundle_check *c);
+const struct rs_bundle_check_item *rs_bundle_check_at(const struct rs_bundle_check *c, size_t i);
+/** Anchors the path builder could use, and notes on those it could not (name-and-key anchors not in the catalog). */
+size_t rs_bundle_check_anchor_count(const struct rs_bundle_check *c);
+size_t rs_bundle_check_note_count(const struct rs_bundle_check *c);
+const char *rs_bundle_check_note_at(const struct rs_bundle_check *c, size_t i);
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Scan: one accessor per field of struct rs_pinscan_info                                                       */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+size_t rs_pinscan_count(const struct rs_pinscan *ps);
+size_t rs_pinscan_skipped_count(const struct rs_pinscan *ps);
+const struct rs_pin_skipped *rs_pinscan_skipped_at(const struct rs_pinscan *ps, size_t i);
+const struct rs_pin_finding *rs_pinscan_at(const struct rs_pinscan *ps, size_t i);
+/** Files and bytes read, and findings dropped by suppressions. */
+unsigned long long rs_pinscan_files(const struct rs_pinscan *ps);
+unsigned long long rs_pinscan_bytes(const struct rs_pinscan *ps);
+size_t rs_pinscan_suppressed(const struct rs_pinscan *ps);
+
 #ifdef __cplusplus
 }
 #endif
