@@ -406,56 +406,59 @@ enum rs_verify_reason { RS_VERIFY_REASON_TABLE(RS_X_ENUM) RS_VERIFY__COUNT };
 RS_API const char *rs_verify_reason_code(enum rs_verify_reason reason);
 RS_API const char *rs_verify_reason_description(enum rs_verify_reason reason);
 
-/** What to check and what the device can do: a configuration object, separate from the result. */
-struct rs_verify_opts;
-
-/** Defaults: time 0 (set it), no host check, no depth, size, digest or key limits, work limit 5000 steps. */
-RS_API struct rs_verify_opts *rs_verify_opts_new(void);
-RS_API void rs_verify_opts_free(struct rs_verify_opts *opts);
-/** The time of the verdict. */
-RS_API void rs_verify_opts_set_time(struct rs_verify_opts *opts, rs_time at);
-/** The host name (or IP address) the end certificate must match per RFC 6125; NULL turns the check off. */
-RS_API int rs_verify_opts_set_host(struct rs_verify_opts *opts, const char *host, struct rs_error *err);
-/** The most intermediates a path may have between the end certificate and the anchor; -1 (default) = no limit. */
-RS_API void rs_verify_opts_set_max_depth(struct rs_verify_opts *opts, int max_intermediates);
-/** The most bytes the served chain (sum of its DER sizes) may take; 0 (default) = no limit. */
-RS_API void rs_verify_opts_set_max_chain_bytes(struct rs_verify_opts *opts, size_t bytes);
-/** A digest the device lacks: "md5", "sha1", "sha224", "sha256", "sha384" or "sha512". */
-RS_API int rs_verify_opts_deny_digest(struct rs_verify_opts *opts, const char *digest, struct rs_error *err);
-/** A key the device cannot use: a type ("RSA", "EC", "Ed25519", "DSA", ...) or an EC curve ("P-384"). */
-RS_API int rs_verify_opts_deny_key(struct rs_verify_opts *opts, const char *key, struct rs_error *err);
-/** The largest RSA key the device can use; 0 (default) = no limit. */
-RS_API void rs_verify_opts_set_rsa_max_bits(struct rs_verify_opts *opts, int bits);
-/** The work limit: candidate issuers examined plus signatures checked, per call; 0 restores the default. */
-RS_API void rs_verify_opts_set_max_work(struct rs_verify_opts *opts, size_t steps);
-
 /**
  * Verification policies (docs/verify.md lists the rules of each). WEBPKI, the default, is as strict as
  * rustls-webpki and pyca/cryptography (CA/Browser Forum profile, key policy on). RFC5280 is what a lenient device
  * stack (mbedTLS, OpenSSL) accepts: RFC 5280's path rules without the Web PKI profile and without the key policy.
  */
 enum rs_verify_policy { RS_VERIFY_POLICY_WEBPKI, RS_VERIFY_POLICY_RFC5280 };
-/** The policy of the verdict (default RS_VERIFY_POLICY_WEBPKI), and the one set. */
-RS_API void rs_verify_opts_set_policy(struct rs_verify_opts *opts, enum rs_verify_policy policy);
-RS_API enum rs_verify_policy rs_verify_opts_policy(const struct rs_verify_opts *opts);
 /** "webpki" or "rfc5280". */
 RS_API const char *rs_verify_policy_name(enum rs_verify_policy policy);
+/** Parses "webpki" or "rfc5280" (any case); RS_ERR_USAGE for others. */
 RS_API int rs_verify_policy_parse(const char *name, enum rs_verify_policy *out, struct rs_error *err);
+
+/** Verification options: what to check and what the device can do, separate from the result. */
+struct rs_verify_opts;
+
 /**
- * The key policy. RSA moduli must have at least this many bits and a multiple of 8; -1 (default) is the policy's
- * own (2048 under webpki, none under rfc5280), 0 turns the RSA rule off.
+ * What to check and what the device can do, as an option struct: initialise it with rs_verify_config_init (the
+ * defaults are not all zero), set what you need, and make it into verification options with rs_verify_opts_from.
+ * Lists are NULL-terminated; every pointer is read only during rs_verify_opts_from.
  */
-RS_API void rs_verify_opts_set_min_rsa_bits(struct rs_verify_opts *opts, int bits);
+struct rs_verify_config {
+	rs_time at;                      /* the time of the verdict: set it */
+	const char *host;                /* the host name (or IP address) the end certificate must match per
+					    RFC 6125; NULL: no host check */
+	int max_depth;                   /* the most intermediates a path may have; -1 (default): no limit */
+	size_t max_chain_bytes;          /* the most bytes the served chain (its DER sizes) may take; 0: no limit */
+	int rsa_max_bits;                /* the largest RSA key the device can use; 0: no limit */
+	size_t max_work;                 /* candidate issuers examined plus signatures checked, per rs_verify;
+					    0: the default, 5000 */
+	enum rs_verify_policy policy;    /* default RS_VERIFY_POLICY_WEBPKI */
+	int min_rsa_bits;                /* the key policy's RSA minimum (also a multiple of 8); -1 (default): the
+					    policy's own (2048 under webpki, none under rfc5280); 0: no RSA rule */
+	const char *const *deny_digests; /* digests the device lacks: "md5", "sha1", "sha224", "sha256", "sha384",
+					    "sha512" */
+	const char *const *deny_keys;    /* keys the device cannot use: a type ("RSA", "EC", "Ed25519", "DSA") or an
+					    EC curve ("P-384") */
+	const char *const *allow_keys;   /* what the webpki key policy forbids but the device takes: "DSA", an EC
+					    curve ("P-192", "secp256k1"), "any-curve" or "explicit-curve" */
+	const char *const *crl_paths;    /* files of CRLs (PEM or DER, one or more each): revocation is checked */
+	const unsigned char *crls;       /* CRLs in memory (PEM or DER, one or more), crls_len bytes, named
+					    crls_name in messages; NULL for none */
+	size_t crls_len;
+	const char *crls_name;
+};
+
+/** The defaults: time 0, no host check, no depth, size, digest or key limits, policy webpki, work limit 5000. */
+RS_API void rs_verify_config_init(struct rs_verify_config *config);
 /**
- * Allows what the webpki key policy forbids: "DSA", an EC curve by name ("P-192", "secp256k1", ...), "any-curve"
- * or "explicit-curve" (EC keys with explicit parameters).
+ * Verification options from a configuration, for rs_verify and rs_probe_config. Fails with RS_ERR_USAGE naming
+ * the value (an unknown digest, an empty host or key name), RS_ERR_LIMIT for more than 16 names in a list, the
+ * errors of a CRL file or buffer, or RS_ERR_NOMEM. Free the result with rs_verify_opts_free.
  */
-RS_API int rs_verify_opts_allow_key(struct rs_verify_opts *opts, const char *what, struct rs_error *err);
-/** Adds the CRLs of a PEM or DER buffer (one or more); name is for messages. Revocation is checked along the path. */
-RS_API int rs_verify_opts_add_crls(struct rs_verify_opts *opts, const unsigned char *buf, size_t len,
-				   const char *name, struct rs_error *err);
-/** The same for a file. */
-RS_API int rs_verify_opts_add_crl_path(struct rs_verify_opts *opts, const char *path, struct rs_error *err);
+RS_API struct rs_verify_opts *rs_verify_opts_from(const struct rs_verify_config *config, struct rs_error *err);
+RS_API void rs_verify_opts_free(struct rs_verify_opts *opts);
 
 /** The outcome of one verification: the valid paths, or why the best failed path failed. */
 struct rs_verify_result;
@@ -543,47 +546,55 @@ enum rs_probe_protocol {
 /** A clock for timeouts, in milliseconds from any fixed origin; the library never reads the clock itself. */
 typedef int64_t (*rs_clock_fn)(void *ctx);
 
-/** How to probe one target: a configuration object, separate from the result. Setters copy. */
+/** Probe options: how to probe one target, made from a struct rs_probe_config, separate from the result. */
 struct rs_probe_opts;
 
-/** Defaults: no target (set one), TLS only, no store, no timeouts, no clock. */
-RS_API struct rs_probe_opts *rs_probe_opts_new(void);
-RS_API void rs_probe_opts_free(struct rs_probe_opts *opts);
-/** The host the device names (SNI, host check, MQTT username) and its port. */
-RS_API int rs_probe_opts_set_target(struct rs_probe_opts *opts, const char *host, int port, struct rs_error *err);
-/** Where to connect instead, keeping the name (a lab or a gateway); NULL connects to the target. */
-RS_API int rs_probe_opts_set_connect_to(struct rs_probe_opts *opts, const char *host, int port,
-				       struct rs_error *err);
-/** An HTTP CONNECT proxy; NULL for none. */
-RS_API int rs_probe_opts_set_proxy(struct rs_probe_opts *opts, const char *host, int port, struct rs_error *err);
-RS_API void rs_probe_opts_set_protocol(struct rs_probe_opts *opts, enum rs_probe_protocol protocol);
-/** The device's trust store (a reference to each certificate is kept). */
-RS_API int rs_probe_opts_set_store(struct rs_probe_opts *opts, const struct rs_certlist *store, struct rs_error *err);
-/** Verification options for the served chain (time, device limits); the host is set from the target. Borrowed:
- * it must outlive the probe calls. NULL means defaults at time 0, so set one. */
-RS_API void rs_probe_opts_set_verify(struct rs_probe_opts *opts, const struct rs_verify_opts *vopts);
-/** ALPN protocol ("mqtt", "http/1.1"); NULL for none. */
-RS_API int rs_probe_opts_set_alpn(struct rs_probe_opts *opts, const char *alpn, struct rs_error *err);
-/** TLS version bounds as "1.0", "1.1", "1.2", "1.3"; NULL leaves a bound open. */
-RS_API int rs_probe_opts_set_tls_versions(struct rs_probe_opts *opts, const char *min, const char *max,
-					  struct rs_error *err);
-/** Timeouts in milliseconds: connect, handshake, and the whole probe (needs a clock). */
-RS_API void rs_probe_opts_set_timeouts(struct rs_probe_opts *opts, int connect_ms, int handshake_ms, int total_ms);
-RS_API void rs_probe_opts_set_clock(struct rs_probe_opts *opts, rs_clock_fn clock, void *ctx);
 /**
- * Credentials for the protocol step. For IoT Hub: client_id = deviceId (or deviceId/moduleId), username as the
- * hub expects, password = a SAS token. For DPS: client_id = registrationId, username, password, and the
- * registration id. For HTTPS: the path, and password as the Authorization header value. Secrets are kept, never
- * shown: results and messages mask them.
+ * How to probe one target, as an option struct: initialise it with rs_probe_config_init, set what you need, and
+ * make it into probe options with rs_probe_opts_from, which copies every string and the store.
  */
-RS_API int rs_probe_opts_set_credentials(struct rs_probe_opts *opts, const char *client_id, const char *username,
-					 const char *password, struct rs_error *err);
-RS_API int rs_probe_opts_set_http(struct rs_probe_opts *opts, const char *method, const char *path,
-				  const char *body, struct rs_error *err);
-/** MQTT over WebSockets: the WebSocket path ("/$iothub/websocket"); NULL for MQTT over TLS directly. */
-RS_API int rs_probe_opts_set_websocket(struct rs_probe_opts *opts, const char *path, struct rs_error *err);
-/** Records every protocol message (secrets masked) in the result's transcript. */
-RS_API void rs_probe_opts_set_transcript(struct rs_probe_opts *opts, int on);
+struct rs_probe_config {
+	const char *host;         /* the host the device names (SNI, host check, MQTT username): set it */
+	int port;
+	const char *connect_host; /* where to connect instead, keeping the name (a lab, a gateway); NULL: the host */
+	int connect_port;
+	const char *proxy_host;   /* an HTTP CONNECT proxy; NULL for none */
+	int proxy_port;
+	enum rs_probe_protocol protocol; /* default RS_PROTO_TLS */
+	const struct rs_certlist *store; /* the device's trust store (a reference to each certificate is kept) */
+	/* verification of the served chain (time, device limits), the host set from the target; borrowed, so it must
+	 * outlive the probe options; NULL means the defaults at time 0 */
+	const struct rs_verify_opts *verify;
+	const char *alpn;         /* ALPN protocol ("mqtt", "http/1.1"); NULL for none */
+	const char *tls_min;      /* TLS version bounds: "1.0", "1.1", "1.2" or "1.3"; NULL leaves a bound open */
+	const char *tls_max;
+	int connect_ms;           /* timeouts in milliseconds: connect (default 10000), handshake (10000) and the */
+	int handshake_ms;         /* whole probe (30000, needs a clock); 0 or less keeps the default */
+	int total_ms;
+	rs_clock_fn clock;        /* the clock for timeouts and timings; NULL: none */
+	void *clock_ctx;
+	/* credentials for the protocol step. IoT Hub: client_id = deviceId (or deviceId/moduleId), username as the
+	 * hub expects, password = a SAS token. DPS: client_id = registrationId, username, password. HTTPS: password is
+	 * the Authorization header. Secrets are kept, never shown: results and messages mask them */
+	const char *client_id;
+	const char *username;
+	const char *password;
+	const char *http_method;  /* the HTTPS request: method, path (starting with '/') and body */
+	const char *http_path;
+	const char *http_body;
+	const char *websocket_path; /* MQTT over WebSockets: the path ("/$iothub/websocket"); NULL: MQTT over TLS */
+	int transcript;           /* 1: record every protocol message (secrets masked) in the result's transcript */
+};
+
+/** The defaults: no target, TLS only, no store, timeouts 10 s, 10 s and 30 s, no clock. */
+RS_API void rs_probe_config_init(struct rs_probe_config *config);
+/**
+ * Probe options from a configuration. Fails with RS_ERR_USAGE naming the value (no target host, a port out of
+ * range, an unknown TLS version, a bad ALPN, HTTP or WebSocket path) or RS_ERR_NOMEM. Free the result with
+ * rs_probe_opts_free.
+ */
+RS_API struct rs_probe_opts *rs_probe_opts_from(const struct rs_probe_config *config, struct rs_error *err);
+RS_API void rs_probe_opts_free(struct rs_probe_opts *opts);
 
 /** What one probe found. */
 struct rs_probe_result;

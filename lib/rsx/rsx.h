@@ -430,6 +430,87 @@ unsigned long long rs_pinscan_files(const struct rs_pinscan *ps);
 unsigned long long rs_pinscan_bytes(const struct rs_pinscan *ps);
 size_t rs_pinscan_suppressed(const struct rs_pinscan *ps);
 
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Verification: the setters behind rs_verify_opts_from (struct rs_verify_config)                               */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+struct rs_verify_opts *rs_verify_opts_new(void);
+/** The time of the verdict. */
+void rs_verify_opts_set_time(struct rs_verify_opts *opts, rs_time at);
+/** The host name (or IP address) the end certificate must match per RFC 6125; NULL turns the check off. */
+int rs_verify_opts_set_host(struct rs_verify_opts *opts, const char *host, struct rs_error *err);
+/** The most intermediates a path may have between the end certificate and the anchor; -1 (default) = no limit. */
+void rs_verify_opts_set_max_depth(struct rs_verify_opts *opts, int max_intermediates);
+/** The most bytes the served chain (sum of its DER sizes) may take; 0 (default) = no limit. */
+void rs_verify_opts_set_max_chain_bytes(struct rs_verify_opts *opts, size_t bytes);
+/** A digest the device lacks: "md5", "sha1", "sha224", "sha256", "sha384" or "sha512". */
+int rs_verify_opts_deny_digest(struct rs_verify_opts *opts, const char *digest, struct rs_error *err);
+/** A key the device cannot use: a type ("RSA", "EC", "Ed25519", "DSA", ...) or an EC curve ("P-384"). */
+int rs_verify_opts_deny_key(struct rs_verify_opts *opts, const char *key, struct rs_error *err);
+/** The largest RSA key the device can use; 0 (default) = no limit. */
+void rs_verify_opts_set_rsa_max_bits(struct rs_verify_opts *opts, int bits);
+/** The work limit: candidate issuers examined plus signatures checked, per call; 0 restores the default. */
+void rs_verify_opts_set_max_work(struct rs_verify_opts *opts, size_t steps);
+/** The policy of the verdict (default RS_VERIFY_POLICY_WEBPKI), and the one set. */
+void rs_verify_opts_set_policy(struct rs_verify_opts *opts, enum rs_verify_policy policy);
+enum rs_verify_policy rs_verify_opts_policy(const struct rs_verify_opts *opts);
+/**
+ * The key policy. RSA moduli must have at least this many bits and a multiple of 8; -1 (default) is the policy's
+ * own (2048 under webpki, none under rfc5280), 0 turns the RSA rule off.
+ */
+void rs_verify_opts_set_min_rsa_bits(struct rs_verify_opts *opts, int bits);
+/**
+ * Allows what the webpki key policy forbids: "DSA", an EC curve by name ("P-192", "secp256k1", ...), "any-curve"
+ * or "explicit-curve" (EC keys with explicit parameters).
+ */
+int rs_verify_opts_allow_key(struct rs_verify_opts *opts, const char *what, struct rs_error *err);
+/** Adds the CRLs of a PEM or DER buffer (one or more); name is for messages. Revocation is checked along the path. */
+int rs_verify_opts_add_crls(struct rs_verify_opts *opts, const unsigned char *buf, size_t len,
+			    const char *name, struct rs_error *err);
+/** The same for a file. */
+int rs_verify_opts_add_crl_path(struct rs_verify_opts *opts, const char *path, struct rs_error *err);
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Probe: the setters behind rs_probe_opts_from (struct rs_probe_config)                                        */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+struct rs_probe_opts *rs_probe_opts_new(void);
+/** The host the device names (SNI, host check, MQTT username) and its port. */
+int rs_probe_opts_set_target(struct rs_probe_opts *opts, const char *host, int port, struct rs_error *err);
+/** Where to connect instead, keeping the name (a lab or a gateway); NULL connects to the target. */
+int rs_probe_opts_set_connect_to(struct rs_probe_opts *opts, const char *host, int port,
+				struct rs_error *err);
+/** An HTTP CONNECT proxy; NULL for none. */
+int rs_probe_opts_set_proxy(struct rs_probe_opts *opts, const char *host, int port, struct rs_error *err);
+void rs_probe_opts_set_protocol(struct rs_probe_opts *opts, enum rs_probe_protocol protocol);
+/** The device's trust store (a reference to each certificate is kept). */
+int rs_probe_opts_set_store(struct rs_probe_opts *opts, const struct rs_certlist *store, struct rs_error *err);
+/** Verification options for the served chain (time, device limits); the host is set from the target. Borrowed:
+ * it must outlive the probe calls. NULL means defaults at time 0, so set one. */
+void rs_probe_opts_set_verify(struct rs_probe_opts *opts, const struct rs_verify_opts *vopts);
+/** ALPN protocol ("mqtt", "http/1.1"); NULL for none. */
+int rs_probe_opts_set_alpn(struct rs_probe_opts *opts, const char *alpn, struct rs_error *err);
+/** TLS version bounds as "1.0", "1.1", "1.2", "1.3"; NULL leaves a bound open. */
+int rs_probe_opts_set_tls_versions(struct rs_probe_opts *opts, const char *min, const char *max,
+				   struct rs_error *err);
+/** Timeouts in milliseconds: connect, handshake, and the whole probe (needs a clock). */
+void rs_probe_opts_set_timeouts(struct rs_probe_opts *opts, int connect_ms, int handshake_ms, int total_ms);
+void rs_probe_opts_set_clock(struct rs_probe_opts *opts, rs_clock_fn clock, void *ctx);
+/**
+ * Credentials for the protocol step. For IoT Hub: client_id = deviceId (or deviceId/moduleId), username as the
+ * hub expects, password = a SAS token. For DPS: client_id = registrationId, username, password, and the
+ * registration id. For HTTPS: the path, and password as the Authorization header value. Secrets are kept, never
+ * shown: results and messages mask them.
+ */
+int rs_probe_opts_set_credentials(struct rs_probe_opts *opts, const char *client_id, const char *username,
+				  const char *password, struct rs_error *err);
+int rs_probe_opts_set_http(struct rs_probe_opts *opts, const char *method, const char *path,
+			   const char *body, struct rs_error *err);
+/** MQTT over WebSockets: the WebSocket path ("/$iothub/websocket"); NULL for MQTT over TLS directly. */
+int rs_probe_opts_set_websocket(struct rs_probe_opts *opts, const char *path, struct rs_error *err);
+/** Records every protocol message (secrets masked) in the result's transcript. */
+void rs_probe_opts_set_transcript(struct rs_probe_opts *opts, int on);
+
 #ifdef __cplusplus
 }
 #endif
