@@ -8,8 +8,11 @@
  *    rs_x_free(); every rs_x_free() accepts NULL.
  *  - Getters borrow: a pointer returned by a getter lives until the object it came from is freed (or, for lists,
  *    until the list is modified). Never free it.
- *  - Setters and adders copy their arguments, except functions named *_take, which take ownership even when they
- *    fail.
+ *  - An object's fields come together in one struct, filled by rs_x_info(): its pointers borrow as getters do.
+ *  - Configuration is by option structs. Most are zero-initialised and passed as they are (rs_load_opts, ...);
+ *    those whose defaults are not all zero (verification, probing) start from rs_x_config_init() and become
+ *    options with rs_x_opts_from(), which copies what it needs.
+ *  - Adders copy their arguments (a certificate: they add a reference to it).
  *  - A function that can fail returns 0 on success and -1 on failure, and then fills the caller's struct rs_error
  *    (which may be NULL when the caller does not care). Functions returning a pointer return NULL on failure.
  *  - The library never prints, exits, reads the clock or reads the environment: the caller passes the time of
@@ -80,6 +83,7 @@ RS_API const char *rs_errcode_category(enum rs_errcode code);
 /* Time                                                                                                         */
 /* ------------------------------------------------------------------------------------------------------------ */
 
+/** A time: seconds since the Unix epoch, UTC. */
 typedef int64_t rs_time;
 
 /* ------------------------------------------------------------------------------------------------------------ */
