@@ -2,9 +2,11 @@
  * rsx.h: rootshift's private helpers, kept as curl keeps curlx. Never installed.
  *
  * What no user of the library calls but the library itself and its front ends share: the MQTT, WebSocket and
- * HTTP codecs, error plumbing, strict JSON keys, time parsing, URL encoding and secret masking. The code lives in
- * lib/ (the library uses it) and is compiled into both libraries, but without RS_API: librootshift.so does not
- * export it (CMAKE_C_VISIBILITY_PRESET hidden). The front ends (cli/, lab/, fleet/) and the tests get it by linking
+ * HTTP codecs, error plumbing, strict JSON keys, time parsing, URL encoding and secret masking; and the
+ * conveniences behind the public API's structs: one accessor per field of each rs_x_info struct, and the setters
+ * that rs_verify_opts_from and rs_probe_opts_from apply (the front ends build their options with them). The code
+ * lives in lib/ (the library uses it) and is compiled into both libraries, but without RS_API: librootshift.so
+ * does not export it (CMAKE_C_VISIBILITY_PRESET hidden). The front ends (cli/, lab/, fleet/) and the tests get it by linking
  * the CMake target rootshift_rsx: the static library plus this header's directory.
  *
  * The rules of rootshift.h (ownership, errors, no printing, no clock) hold here too.
@@ -434,6 +436,7 @@ size_t rs_pinscan_suppressed(const struct rs_pinscan *ps);
 /* Verification: the setters behind rs_verify_opts_from (struct rs_verify_config)                               */
 /* ------------------------------------------------------------------------------------------------------------ */
 
+/** Defaults: time 0 (set it), no host check, no depth, size, digest or key limits, work limit 5000 steps. */
 struct rs_verify_opts *rs_verify_opts_new(void);
 /** The time of the verdict. */
 void rs_verify_opts_set_time(struct rs_verify_opts *opts, rs_time at);
@@ -474,6 +477,7 @@ int rs_verify_opts_add_crl_path(struct rs_verify_opts *opts, const char *path, s
 /* Probe: the setters behind rs_probe_opts_from (struct rs_probe_config)                                        */
 /* ------------------------------------------------------------------------------------------------------------ */
 
+/** Defaults: no target (set one), TLS only, no store, timeouts 10 s, 10 s and 30 s, no clock. Setters copy. */
 struct rs_probe_opts *rs_probe_opts_new(void);
 /** The host the device names (SNI, host check, MQTT username) and its port. */
 int rs_probe_opts_set_target(struct rs_probe_opts *opts, const char *host, int port, struct rs_error *err);
