@@ -5,9 +5,9 @@
  * HTTP codecs, error plumbing, strict JSON keys, time parsing, URL encoding and secret masking; and the
  * conveniences behind the public API's structs: one accessor per field of each rs_x_info struct, and the setters
  * that rs_verify_opts_from and rs_probe_opts_from apply (the front ends build their options with them). The code
- * lives in lib/ (the library uses it) and is compiled into both libraries, but without RS_API: librootshift.so
- * does not export it (CMAKE_C_VISIBILITY_PRESET hidden). The front ends (cli/, lab/, fleet/) and the tests get it by linking
- * the CMake target rootshift_rsx: the static library plus this header's directory.
+ * lives in lib/ (the library uses it) and is compiled into both libraries, but without RS_API: librootshift.so does
+ * not export it (CMAKE_C_VISIBILITY_PRESET hidden). The front ends (cli/, lab/, fleet/) and the tests get it by
+ * linking the CMake target rootshift_rsx: the static library plus this header's directory.
  *
  * The rules of rootshift.h (ownership, errors, no printing, no clock) hold here too.
  */
