@@ -2,7 +2,7 @@
 #ifndef RS_CLI_H
 #define RS_CLI_H
 
-#include "rootshift.h"
+#include "rsx.h" /* rootshift.h and the private helpers */
 
 #include <jansson.h>
 #include <signal.h>

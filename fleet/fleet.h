@@ -13,7 +13,7 @@
 #ifndef RS_FLEET_H
 #define RS_FLEET_H
 
-#include "rootshift.h"
+#include "rsx.h" /* rootshift.h and the private helpers */
 
 #include <stddef.h>
 #include <stdint.h>

@@ -8,8 +8,11 @@
  *    rs_x_free(); every rs_x_free() accepts NULL.
  *  - Getters borrow: a pointer returned by a getter lives until the object it came from is freed (or, for lists,
  *    until the list is modified). Never free it.
- *  - Setters and adders copy their arguments, except functions named *_take, which take ownership even when they
- *    fail.
+ *  - An object's fields come together in one struct, filled by rs_x_info(): its pointers borrow as getters do.
+ *  - Configuration is by option structs. Most are zero-initialised and passed as they are (rs_load_opts, ...);
+ *    those whose defaults are not all zero (verification, probing) start from rs_x_config_init() and become
+ *    options with rs_x_opts_from(), which copies what it needs.
+ *  - Adders copy their arguments (a certificate: they add a reference to it).
  *  - A function that can fail returns 0 on success and -1 on failure, and then fills the caller's struct rs_error
  *    (which may be NULL when the caller does not care). Functions returning a pointer return NULL on failure.
  *  - The library never prints, exits, reads the clock or reads the environment: the caller passes the time of
@@ -73,60 +76,17 @@ struct rs_error {
 	char message[512];
 };
 
-/**
- * Fills err (when not NULL) and returns -1, for modules and front ends built on the library (the lab) that need
- * to report in the same shape. rs_error_set_ssl appends OpenSSL's queued reason and clears the queue: the one
- * place where OpenSSL errors become messages.
- */
-RS_API int rs_error_set(struct rs_error *err, enum rs_errcode code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-RS_API int rs_error_set_ssl(struct rs_error *err, enum rs_errcode code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
 /** Name of an error code, e.g. "RS_ERR_PARSE". */
 RS_API const char *rs_errcode_name(enum rs_errcode code);
 /** Category of an error code: "usage", "io", "input", "profile", "internal" or "cancelled". */
 RS_API const char *rs_errcode_category(enum rs_errcode code);
 
 /* ------------------------------------------------------------------------------------------------------------ */
-/* Strict input: the keys of JSON documents (profiles, fleet files)                                             */
-/* ------------------------------------------------------------------------------------------------------------ */
-
-/** The keys objects at one place of a document may have: path "" is the top object, "classes[]" every element
- *  of the top's "classes" array, "classes[].backoff" their "backoff" objects. keys ends with NULL. */
-struct rs_json_keys {
-	const char *path;
-	const char *const *keys;
-};
-
-/**
- * Checks every object of the JSON text at a path of schema (n entries; objects elsewhere are not checked)
- * against its keys. On the first unknown key: -1 and err (RS_ERR_PARSE) "WHAT: unknown key 'K' at line L column C
- * in PATH (did you mean 'N'?)", the line and column (1-based, bytes) of the key in text, the path with indices
- * ("classes[1]"), and the nearest known key (rs_nearest_word). Call it after the text parsed as JSON.
- */
-RS_API int rs_json_check_keys(const char *text, size_t len, const struct rs_json_keys *schema, size_t n,
-			      const char *what, struct rs_error *err);
-/** The word of words (NULL-terminated) nearest to word by edit distance, or NULL when none is within
- *  max(2, half its length). */
-RS_API const char *rs_nearest_word(const char *word, const char *const *words);
-
-/* ------------------------------------------------------------------------------------------------------------ */
 /* Time                                                                                                         */
 /* ------------------------------------------------------------------------------------------------------------ */
 
+/** A time: seconds since the Unix epoch, UTC. */
 typedef int64_t rs_time;
-
-/**
- * Parses an RFC 3339 time ("2025-05-12T23:59:00Z", "2025-05-12T23:59:00+02:00", fractional seconds allowed) or a
- * plain date ("2025-05-12", midnight UTC) into *out. Returns 0 or -1.
- */
-RS_API int rs_time_parse(const char *text, rs_time *out, struct rs_error *err);
-/** A duration: a whole number and a unit, s, m, h, d, w or y (365 d), as "90d" or "12h"; a bare number is seconds.
- *  RS_ERR_USAGE when malformed, negative or above 100 years. */
-RS_API int rs_duration_parse(const char *text, rs_time *seconds, struct rs_error *err);
-/** Writes t as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes). Returns buf. */
-RS_API char *rs_time_format(rs_time t, char *buf, size_t size);
 
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Certificates                                                                                                 */
@@ -142,49 +102,50 @@ RS_API struct rs_cert *rs_cert_up_ref(struct rs_cert *cert);
 /** Drops a reference; frees on the last. */
 RS_API void rs_cert_free(struct rs_cert *cert);
 
+/** The DER encoding, borrowed; *len gets its size. */
 RS_API const unsigned char *rs_cert_der(const struct rs_cert *cert, size_t *len);
 /** The certificate as one PEM block (RFC 7468: 64 base64 characters a line, "\n" line ends); caller frees. */
 RS_API char *rs_cert_pem(const struct rs_cert *cert);
-RS_API const char *rs_cert_sha1(const struct rs_cert *cert);        /* 40 hex digits */
-RS_API const char *rs_cert_sha256(const struct rs_cert *cert);      /* 64 hex digits */
-RS_API const char *rs_cert_spki_sha256(const struct rs_cert *cert); /* SHA-256 of the DER SubjectPublicKeyInfo */
 /** 1 when cert is valid at `at` and its notAfter comes within `within` seconds of it (--expiring-within). */
 RS_API int rs_cert_expires_within(const struct rs_cert *cert, rs_time at, rs_time within);
-/** The same digest as a pin: "sha256//" and its base64 (curl --pinnedpubkey, OkHttp, Android, RFC 7469). */
-RS_API const char *rs_cert_spki_pin(const struct rs_cert *cert);
-RS_API const char *rs_cert_subject(const struct rs_cert *cert);     /* RFC 2253 order, UTF-8 */
-RS_API const char *rs_cert_issuer(const struct rs_cert *cert);
-RS_API const char *rs_cert_common_name(const struct rs_cert *cert); /* the subject's last CN, or "" */
-RS_API const char *rs_cert_serial(const struct rs_cert *cert);      /* lowercase hex, no separators */
-RS_API rs_time rs_cert_not_before(const struct rs_cert *cert);
-RS_API rs_time rs_cert_not_after(const struct rs_cert *cert);
 /** 1 when not_before <= at <= not_after. */
 RS_API int rs_cert_valid_at(const struct rs_cert *cert, rs_time at);
-/** 1 when basicConstraints says cA=TRUE. */
-RS_API int rs_cert_is_ca(const struct rs_cert *cert);
-/** pathLenConstraint, or -1 when absent. */
-RS_API long rs_cert_path_len(const struct rs_cert *cert);
-/** 1 when issuer and subject are the same name. */
-RS_API int rs_cert_self_issued(const struct rs_cert *cert);
-RS_API const char *rs_cert_key_type(const struct rs_cert *cert);  /* "RSA", "EC", "Ed25519", ... */
-RS_API int rs_cert_key_bits(const struct rs_cert *cert);
-RS_API const char *rs_cert_key_curve(const struct rs_cert *cert); /* "P-384" for EC keys, else "" */
-RS_API const char *rs_cert_sig_alg(const struct rs_cert *cert);   /* "sha256WithRSAEncryption", ... */
-RS_API const char *rs_cert_ski(const struct rs_cert *cert);       /* hex, or "" */
-RS_API const char *rs_cert_aki(const struct rs_cert *cert);       /* hex key identifier, or "" */
-/** Why the certificate breaks RFC 5280's encoding rules (a duplicate extension, an extension that does not
- * decode, an empty key usage, SAN or AIA), or NULL. Only rs_load_opts.keep_malformed loads such certificates when
- * OpenSSL itself flags them. */
-RS_API const char *rs_cert_malformed(const struct rs_cert *cert);
-/** Subject alternative names as "DNS:x", "IP:x", "email:x" or "URI:x". */
-RS_API size_t rs_cert_san_count(const struct rs_cert *cert);
-RS_API const char *rs_cert_san_at(const struct rs_cert *cert, size_t i);
-/** Key usage bits by name ("digitalSignature", "keyCertSign", ...). */
-RS_API size_t rs_cert_key_usage_count(const struct rs_cert *cert);
-RS_API const char *rs_cert_key_usage_at(const struct rs_cert *cert, size_t i);
-/** Extended key usages by short name ("serverAuth", ...) or dotted OID. */
-RS_API size_t rs_cert_ext_key_usage_count(const struct rs_cert *cert);
-RS_API const char *rs_cert_ext_key_usage_at(const struct rs_cert *cert, size_t i);
+
+/** What rootshift reports about a certificate, computed once when it was parsed. Strings and lists are borrowed
+ *  from the certificate. */
+struct rs_cert_info {
+	const char *sha1;           /* 40 hex digits */
+	const char *sha256;         /* 64 hex digits */
+	const char *spki_sha256;    /* SHA-256 of the DER SubjectPublicKeyInfo */
+	const char *spki_pin;       /* the same as a pin: "sha256//" and its base64 (curl --pinnedpubkey, RFC 7469) */
+	const char *subject;        /* RFC 2253 order, UTF-8 */
+	const char *issuer;
+	const char *common_name;    /* the subject's last CN, or "" */
+	const char *serial;         /* lowercase hex, no separators */
+	rs_time not_before, not_after;
+	int is_ca;                  /* 1 when basicConstraints says cA=TRUE */
+	long path_len;              /* pathLenConstraint, or -1 when absent */
+	int self_issued;            /* 1 when issuer and subject are the same name */
+	const char *key_type;       /* "RSA", "EC", "Ed25519", ... */
+	int key_bits;
+	const char *key_curve;      /* "P-384" for EC keys, else "" */
+	const char *sig_alg;        /* "sha256WithRSAEncryption", ... */
+	const char *ski;            /* hex, or "" */
+	const char *aki;            /* hex key identifier, or "" */
+	/* why the certificate breaks RFC 5280's encoding rules (a duplicate extension, an extension that does not
+	 * decode, an empty key usage, SAN or AIA), or NULL; only rs_load_opts.keep_malformed loads such certificates
+	 * when OpenSSL itself flags them */
+	const char *malformed;
+	const char *const *san;     /* subject alternative names as "DNS:x", "IP:x", "email:x" or "URI:x" */
+	size_t san_count;
+	const char *const *key_usage; /* key usage bits by name ("digitalSignature", "keyCertSign", ...) */
+	size_t key_usage_count;
+	const char *const *ext_key_usage; /* extended key usages by short name ("serverAuth", ...) or dotted OID */
+	size_t ext_key_usage_count;
+};
+
+/** Fills *info with what rootshift reports about cert; its pointers live as long as cert. */
+RS_API void rs_cert_info(const struct rs_cert *cert, struct rs_cert_info *info);
 
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Finding certificates in files                                                                                */
@@ -201,8 +162,10 @@ struct rs_location {
 /** A list of certificates, each with the place it was found. The list owns a reference to each certificate. */
 struct rs_certlist;
 
+/** An empty list; freeing it drops its references. */
 RS_API struct rs_certlist *rs_certlist_new(void);
 RS_API void rs_certlist_free(struct rs_certlist *list);
+/** The certificates in the order added, and where each was found (as given to rs_certlist_add). */
 RS_API size_t rs_certlist_count(const struct rs_certlist *list);
 RS_API struct rs_cert *rs_certlist_at(const struct rs_certlist *list, size_t i);
 RS_API const struct rs_location *rs_certlist_location(const struct rs_certlist *list, size_t i);
@@ -214,7 +177,7 @@ RS_API int rs_certlist_add(struct rs_certlist *list, struct rs_cert *cert, const
 struct rs_load_opts {
 	const char *password;    /* for PKCS#12; NULL means none (the empty password is still tried) */
 	size_t max_file_bytes;   /* files larger than this are an error; 0 means 64 MiB */
-	int keep_malformed;      /* keep certificates with invalid extensions (rs_cert_malformed) instead of failing */
+	int keep_malformed;      /* keep certificates with invalid extensions (rs_cert_info: malformed) instead of failing */
 };
 
 /**
@@ -241,7 +204,10 @@ struct rs_profile;
 struct rs_known;
 
 enum rs_kind { RS_KIND_ROOT, RS_KIND_INTERMEDIATE, RS_KIND_LEAF };
+/** "root", "intermediate" or "leaf". */
+RS_API const char *rs_kind_name(enum rs_kind kind);
 
+/** An empty catalog; add profiles with rs_catalog_add_builtin or rs_catalog_add_file. */
 RS_API struct rs_catalog *rs_catalog_new(void);
 RS_API void rs_catalog_free(struct rs_catalog *cat);
 
@@ -255,6 +221,7 @@ RS_API int rs_catalog_add_file(struct rs_catalog *cat, const char *path, struct 
 RS_API int rs_catalog_add_json(struct rs_catalog *cat, const char *text, size_t len, const char *origin,
 			       struct rs_error *err);
 
+/** The profiles, in the order they were added; a profile by id, or NULL. */
 RS_API size_t rs_catalog_profile_count(const struct rs_catalog *cat);
 RS_API const struct rs_profile *rs_catalog_profile_at(const struct rs_catalog *cat, size_t i);
 RS_API const struct rs_profile *rs_catalog_profile(const struct rs_catalog *cat, const char *id);
@@ -277,11 +244,10 @@ RS_API const struct rs_known *rs_catalog_by_spki(const struct rs_catalog *cat, c
 RS_API const char *rs_catalog_alias(const struct rs_catalog *cat, const char *sha1_hex, const char **documented_as,
 				    const struct rs_known **actual);
 
-RS_API const char *rs_profile_id(const struct rs_profile *p);
-RS_API const char *rs_profile_name(const struct rs_profile *p);
-RS_API const char *rs_profile_description(const struct rs_profile *p);
+/** The certificates the profile knows, in its order. */
 RS_API size_t rs_profile_known_count(const struct rs_profile *p);
 RS_API const struct rs_known *rs_profile_known_at(const struct rs_profile *p, size_t i);
+/** A known certificate by its id in the profile, or NULL. */
 RS_API const struct rs_known *rs_profile_known(const struct rs_profile *p, const char *id);
 /** The profile's root lists by rule: "required", "recommended" or "old". */
 RS_API size_t rs_profile_rule_count(const struct rs_profile *p, const char *rule);
@@ -292,9 +258,6 @@ RS_API const struct rs_known *rs_profile_rule_at(const struct rs_profile *p, con
  */
 RS_API int rs_profile_rule_store(const struct rs_profile *p, const char *rule, struct rs_certlist *out,
 				 struct rs_error *err);
-/** Leaf host name patterns ("*.azure-devices.net"). */
-RS_API size_t rs_profile_leaf_pattern_count(const struct rs_profile *p);
-RS_API const char *rs_profile_leaf_pattern_at(const struct rs_profile *p, size_t i);
 /** Timeline events in date order. */
 RS_API size_t rs_profile_event_count(const struct rs_profile *p);
 RS_API int rs_profile_event_at(const struct rs_profile *p, size_t i, rs_time *when, const char **event,
@@ -309,31 +272,42 @@ struct rs_endpoint {
 	int test;             /* 1 for a test endpoint of a migration notice */
 	const char *note;     /* or NULL */
 };
-RS_API size_t rs_profile_endpoint_count(const struct rs_profile *p);
-RS_API const struct rs_endpoint *rs_profile_endpoint_at(const struct rs_profile *p, size_t i);
-/** When the profile's service finished moving to its new root (the profile's "migration_complete"), or 0. */
-RS_API rs_time rs_profile_migration_complete(const struct rs_profile *p);
 
-RS_API const char *rs_known_id(const struct rs_known *k);
-RS_API const char *rs_known_name(const struct rs_known *k);
-RS_API enum rs_kind rs_known_kind(const struct rs_known *k);
-RS_API const char *rs_kind_name(enum rs_kind kind); /* "root", "intermediate", "leaf" */
-/** "old", "new", "backup", "ecc", "china", "served", ... as the profile says. */
-RS_API const char *rs_known_role(const struct rs_known *k);
-RS_API const char *rs_known_summary(const struct rs_known *k);
-RS_API const struct rs_profile *rs_known_profile(const struct rs_known *k);
-/** Digests; "" when the profile does not give one. */
-RS_API const char *rs_known_sha1(const struct rs_known *k);
-RS_API const char *rs_known_sha256(const struct rs_known *k);
-RS_API const char *rs_known_spki_sha256(const struct rs_known *k);
-RS_API const char *rs_known_subject(const struct rs_known *k);
-/** not_after, or 0 when unknown. */
-RS_API rs_time rs_known_not_after(const struct rs_known *k);
-/** The certificate itself when the profile carries it, else NULL. */
-RS_API const struct rs_cert *rs_known_cert(const struct rs_known *k);
-/** Ids of the roots or intermediates this certificate is issued by. */
-RS_API size_t rs_known_issuer_count(const struct rs_known *k);
-RS_API const char *rs_known_issuer_at(const struct rs_known *k, size_t i);
+/** A profile's description. Pointers are borrowed from its catalog. */
+struct rs_profile_info {
+	const char *id;                     /* "azure-iot" */
+	const char *name;
+	const char *description;
+	rs_time migration_complete;         /* when its service finished moving to its new root, or 0 */
+	const char *const *leaf_patterns;   /* leaf host name patterns ("*.azure-devices.net") */
+	size_t leaf_pattern_count;
+	const struct rs_endpoint *endpoints; /* the endpoints its service exposes */
+	size_t endpoint_count;
+};
+
+/** Fills *info with the profile's description. */
+RS_API void rs_profile_info(const struct rs_profile *p, struct rs_profile_info *info);
+
+/** What a profile says about one certificate. Pointers are borrowed from its catalog. */
+struct rs_known_info {
+	const char *id;
+	const char *name;
+	enum rs_kind kind;
+	const char *role;                  /* "old", "new", "backup", "ecc", "china", "served", ... */
+	const char *summary;
+	const struct rs_profile *profile;
+	const char *sha1;                  /* digests; "" when the profile does not give one */
+	const char *sha256;
+	const char *spki_sha256;
+	const char *subject;
+	rs_time not_after;                 /* or 0 when unknown */
+	const struct rs_cert *cert;        /* the certificate itself when the profile carries it, else NULL */
+	const char *const *issuers;        /* ids of the roots or intermediates it is issued by */
+	size_t issuer_count;
+};
+
+/** Fills *info with what the profile says about k. */
+RS_API void rs_known_info(const struct rs_known *k, struct rs_known_info *info);
 
 /**
  * Translation to look-alikes: a stand-in PKI (the lab's) plays catalog certificates with its own keys, so a real
@@ -387,7 +361,7 @@ RS_API const char *rs_connstr_get(const struct rs_connstr *cs, const char *key);
 
 /**
  * Makes a SAS token "SharedAccessSignature sr=SR&sig=SIG&se=EXPIRY[&skn=KEYNAME]" and returns it (the caller
- * frees it with free()). sr is used and signed exactly as given: URL-encode it first (rs_url_encode) if the
+ * frees it with free()). sr is used and signed exactly as given: URL-encode it first if the
  * client you imitate does. key_b64 is the base64 SharedAccessKey; key_name may be NULL.
  */
 RS_API char *rs_sas_make(const char *sr, const char *key_b64, rs_time expiry, const char *key_name,
@@ -396,6 +370,7 @@ RS_API char *rs_sas_make(const char *sr, const char *key_b64, rs_time expiry, co
 /** A parsed SAS token. Fields are parsed by key, in any order. */
 struct rs_sas;
 
+/** Parses "SharedAccessSignature sr=...&sig=...&se=...[&skn=...]"; errors never show the signature. */
 RS_API struct rs_sas *rs_sas_parse(const char *token, struct rs_error *err);
 RS_API void rs_sas_free(struct rs_sas *sas);
 /** sr exactly as received (what the signature covers). */
@@ -436,163 +411,6 @@ RS_API int rs_azure_hub_credentials(const struct rs_connstr *cs, rs_time at, int
 RS_API int rs_azure_dps_credentials(const char *id_scope, const char *registration_id, const char *key_b64,
 				    rs_time at, int lifetime, char **username, char **sas, struct rs_error *err);
 
-/** Percent-encodes everything but unreserved characters, with uppercase (upper != 0) or lowercase hex; NULL when
- * out of memory. The caller frees the result with free(). */
-RS_API char *rs_url_encode(const char *text, int upper);
-/** Percent-decodes ('+' stays '+'); NULL on a malformed escape or an encoded NUL. Caller frees. */
-RS_API char *rs_url_decode(const char *text);
-/** The length of the valid UTF-8 sequence (RFC 3629) that starts at s, or 0 when none starts there; s is a
- * NUL-terminated string. For renderers that keep bytes a JSON library refuses. */
-RS_API size_t rs_utf8_len(const char *s);
-/** "***" and the last 4 characters of a secret, for messages: writes into buf (at least 8 bytes). */
-RS_API const char *rs_mask_secret(const char *secret, char *buf, size_t size);
-
-/* ------------------------------------------------------------------------------------------------------------ */
-/* MQTT 3.1.1: the subset IoT Hub and DPS use                                                                   */
-/* ------------------------------------------------------------------------------------------------------------ */
-
-enum rs_mqtt_type {
-	RS_MQTT_CONNECT = 1,
-	RS_MQTT_CONNACK = 2,
-	RS_MQTT_PUBLISH = 3,
-	RS_MQTT_PUBACK = 4,
-	RS_MQTT_SUBSCRIBE = 8,
-	RS_MQTT_SUBACK = 9,
-	RS_MQTT_UNSUBSCRIBE = 10,
-	RS_MQTT_UNSUBACK = 11,
-	RS_MQTT_PINGREQ = 12,
-	RS_MQTT_PINGRESP = 13,
-	RS_MQTT_DISCONNECT = 14
-};
-
-#define RS_MQTT_MAX_TOPICS 8
-
-/** A string inside a packet buffer: not NUL-terminated; borrowed from the decoded buffer. */
-struct rs_mqtt_str {
-	const char *ptr;
-	size_t len;
-};
-
-/**
- * One MQTT control packet. Decoding fills the fields of its type and borrows strings and payload from the input
- * buffer; encoding reads them. Zero-initialise before encoding. Fields that do not apply to a type are ignored.
- */
-struct rs_mqtt_packet {
-	enum rs_mqtt_type type;
-	/* CONNECT */
-	struct rs_mqtt_str protocol_name; /* "MQTT" */
-	int protocol_level;               /* 4 for 3.1.1 */
-	int clean_session;
-	int keep_alive;                   /* seconds */
-	struct rs_mqtt_str client_id;
-	int has_will, will_qos, will_retain;
-	struct rs_mqtt_str will_topic, will_message;
-	int has_username, has_password;
-	struct rs_mqtt_str username, password;
-	/* CONNACK */
-	int session_present;
-	int return_code;
-	/* PUBLISH (topic, payload, qos, retain, dup), PUBACK, SUBSCRIBE, SUBACK, UNSUBSCRIBE, UNSUBACK (packet_id) */
-	int dup, qos, retain;
-	struct rs_mqtt_str topic;
-	const unsigned char *payload;
-	size_t payload_len;
-	unsigned packet_id;
-	/* SUBSCRIBE and UNSUBSCRIBE: topic filters (and requested QoS); SUBACK: return codes in qos_list */
-	size_t topic_count;
-	struct rs_mqtt_str topics[RS_MQTT_MAX_TOPICS];
-	int qos_list[RS_MQTT_MAX_TOPICS];
-};
-
-/**
- * Decodes one packet from the start of buf. Returns 1 and sets *used when a whole packet was decoded, 0 when more
- * bytes are needed, -1 when the bytes are not a valid packet of the subset (RS_ERR_PARSE) or announce more than
- * max_packet bytes (RS_ERR_LIMIT; known as soon as the length field is complete). Strict: reserved flags,
- * lengths, UTF-8 strings (no U+0000), packet ids and QoS values are checked.
- */
-RS_API int rs_mqtt_decode(const unsigned char *buf, size_t len, size_t max_packet, struct rs_mqtt_packet *pkt,
-			  size_t *used, struct rs_error *err);
-/**
- * Encodes pkt into out (capacity cap) and sets *len. With out NULL, only computes *len. Fails with RS_ERR_LIMIT
- * when cap is too small and RS_ERR_USAGE when the packet is not encodable (a string over 65535 bytes, ...).
- */
-RS_API int rs_mqtt_encode(const struct rs_mqtt_packet *pkt, unsigned char *out, size_t cap, size_t *len,
-			  struct rs_error *err);
-/** "CONNECT", "CONNACK", ...; "?" for others. */
-RS_API const char *rs_mqtt_type_name(enum rs_mqtt_type type);
-/** 1 when s equals the NUL-terminated text. */
-RS_API int rs_mqtt_str_eq(struct rs_mqtt_str s, const char *text);
-
-/* ------------------------------------------------------------------------------------------------------------ */
-/* HTTP/1.1 request heads and WebSocket framing (RFC 6455), for MQTT over WebSockets                            */
-/* ------------------------------------------------------------------------------------------------------------ */
-
-/** Bytes inside a caller's buffer: not NUL-terminated; borrowed. */
-struct rs_span {
-	const char *ptr;
-	size_t len;
-};
-
-#define RS_HTTP_MAX_HEADERS 32
-
-/** An HTTP/1.x request head. Spans borrow from the parsed buffer. */
-struct rs_http_request {
-	struct rs_span method, target;
-	int minor_version; /* HTTP/1.0 or HTTP/1.1 */
-	size_t header_count;
-	struct rs_span names[RS_HTTP_MAX_HEADERS], values[RS_HTTP_MAX_HEADERS]; /* values without surrounding blanks */
-};
-
-/**
- * Parses a request head (request line and headers, up to the empty line). Returns 1 and sets *used, 0 when more
- * bytes are needed, -1 when the bytes are not a valid head (RS_ERR_PARSE: bare LF, obsolete line folding, control
- * characters, a bad token or version) or the head is over max_head bytes or RS_HTTP_MAX_HEADERS headers
- * (RS_ERR_LIMIT).
- */
-RS_API int rs_http_parse_request(const char *buf, size_t len, size_t max_head, struct rs_http_request *req,
-				 size_t *used, struct rs_error *err);
-/** The first header named name (case-insensitive), or NULL. */
-RS_API const struct rs_span *rs_http_header(const struct rs_http_request *req, const char *name);
-/** 1 when header name holds token in its comma-separated list (case-insensitive), as "Connection: keep-alive, Upgrade". */
-RS_API int rs_http_header_has_token(const struct rs_http_request *req, const char *name, const char *token);
-/** 1 when s equals text, ignoring ASCII case. */
-RS_API int rs_span_eq_ci(struct rs_span s, const char *text);
-
-/** Sec-WebSocket-Accept for a Sec-WebSocket-Key: base64(SHA-1(key + RFC 6455 GUID)); out gets 29 bytes. */
-RS_API int rs_ws_accept(struct rs_span key, char out[29], struct rs_error *err);
-
-enum rs_ws_opcode {
-	RS_WS_CONTINUATION = 0,
-	RS_WS_TEXT = 1,
-	RS_WS_BINARY = 2,
-	RS_WS_CLOSE = 8,
-	RS_WS_PING = 9,
-	RS_WS_PONG = 10
-};
-
-/** One WebSocket frame; payload borrows from the buffer and is still masked when masked is set. */
-struct rs_ws_frame {
-	int fin;
-	enum rs_ws_opcode opcode;
-	int masked;
-	unsigned char mask[4];
-	size_t payload_len;
-	const unsigned char *payload;
-};
-
-/**
- * Decodes one frame. Returns 1 and sets *used, 0 when more bytes are needed, -1 on a protocol error
- * (RS_ERR_PARSE: reserved bits, unknown opcode, fragmented or long control frame, non-minimal length) or a payload
- * over max_payload (RS_ERR_LIMIT, known from the header alone).
- */
-RS_API int rs_ws_decode(const unsigned char *buf, size_t len, size_t max_payload, struct rs_ws_frame *frame,
-			size_t *used, struct rs_error *err);
-/** XORs data with mask, starting at byte offset of the payload (for payloads unmasked in pieces). */
-RS_API void rs_ws_unmask(unsigned char *data, size_t len, const unsigned char mask[4], size_t offset);
-/** Writes a frame header (FIN set) into out and returns its length (2 to 14); mask may be NULL (server frames). */
-RS_API size_t rs_ws_header(enum rs_ws_opcode opcode, size_t payload_len, const unsigned char *mask,
-			   unsigned char out[14]);
-
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Verification: a path builder that survives cross-signs                                                      */
 /* ------------------------------------------------------------------------------------------------------------ */
@@ -631,55 +449,59 @@ enum rs_verify_reason { RS_VERIFY_REASON_TABLE(RS_X_ENUM) RS_VERIFY__COUNT };
 RS_API const char *rs_verify_reason_code(enum rs_verify_reason reason);
 RS_API const char *rs_verify_reason_description(enum rs_verify_reason reason);
 
-/** What to check and what the device can do: a configuration object, separate from the result. */
-struct rs_verify_opts;
-
-/** Defaults: time 0 (set it), no host check, no depth, size, digest or key limits, work limit 5000 steps. */
-RS_API struct rs_verify_opts *rs_verify_opts_new(void);
-RS_API void rs_verify_opts_free(struct rs_verify_opts *opts);
-/** The time of the verdict. */
-RS_API void rs_verify_opts_set_time(struct rs_verify_opts *opts, rs_time at);
-/** The host name (or IP address) the end certificate must match per RFC 6125; NULL turns the check off. */
-RS_API int rs_verify_opts_set_host(struct rs_verify_opts *opts, const char *host, struct rs_error *err);
-/** The most intermediates a path may have between the end certificate and the anchor; -1 (default) = no limit. */
-RS_API void rs_verify_opts_set_max_depth(struct rs_verify_opts *opts, int max_intermediates);
-/** The most bytes the served chain (sum of its DER sizes) may take; 0 (default) = no limit. */
-RS_API void rs_verify_opts_set_max_chain_bytes(struct rs_verify_opts *opts, size_t bytes);
-/** A digest the device lacks: "md5", "sha1", "sha224", "sha256", "sha384" or "sha512". */
-RS_API int rs_verify_opts_deny_digest(struct rs_verify_opts *opts, const char *digest, struct rs_error *err);
-/** A key the device cannot use: a type ("RSA", "EC", "Ed25519", "DSA", ...) or an EC curve ("P-384"). */
-RS_API int rs_verify_opts_deny_key(struct rs_verify_opts *opts, const char *key, struct rs_error *err);
-/** The largest RSA key the device can use; 0 (default) = no limit. */
-RS_API void rs_verify_opts_set_rsa_max_bits(struct rs_verify_opts *opts, int bits);
-/** The work limit: candidate issuers examined plus signatures checked, per call; 0 restores the default. */
-RS_API void rs_verify_opts_set_max_work(struct rs_verify_opts *opts, size_t steps);
-
 /**
  * Verification policies (docs/verify.md lists the rules of each). WEBPKI, the default, is as strict as
  * rustls-webpki and pyca/cryptography (CA/Browser Forum profile, key policy on). RFC5280 is what a lenient device
  * stack (mbedTLS, OpenSSL) accepts: RFC 5280's path rules without the Web PKI profile and without the key policy.
  */
 enum rs_verify_policy { RS_VERIFY_POLICY_WEBPKI, RS_VERIFY_POLICY_RFC5280 };
-RS_API void rs_verify_opts_set_policy(struct rs_verify_opts *opts, enum rs_verify_policy policy);
-RS_API enum rs_verify_policy rs_verify_opts_policy(const struct rs_verify_opts *opts);
 /** "webpki" or "rfc5280". */
 RS_API const char *rs_verify_policy_name(enum rs_verify_policy policy);
+/** Parses "webpki" or "rfc5280" (any case); RS_ERR_USAGE for others. */
 RS_API int rs_verify_policy_parse(const char *name, enum rs_verify_policy *out, struct rs_error *err);
+
+/** Verification options: what to check and what the device can do, separate from the result. */
+struct rs_verify_opts;
+
 /**
- * The key policy. RSA moduli must have at least this many bits and a multiple of 8; -1 (default) is the policy's
- * own (2048 under webpki, none under rfc5280), 0 turns the RSA rule off.
+ * What to check and what the device can do, as an option struct: initialise it with rs_verify_config_init (the
+ * defaults are not all zero), set what you need, and make it into verification options with rs_verify_opts_from.
+ * Lists are NULL-terminated; every pointer is read only during rs_verify_opts_from.
  */
-RS_API void rs_verify_opts_set_min_rsa_bits(struct rs_verify_opts *opts, int bits);
+struct rs_verify_config {
+	rs_time at;                      /* the time of the verdict: set it */
+	const char *host;                /* the host name (or IP address) the end certificate must match per
+					    RFC 6125; NULL: no host check */
+	int max_depth;                   /* the most intermediates a path may have; -1 (default): no limit */
+	size_t max_chain_bytes;          /* the most bytes the served chain (its DER sizes) may take; 0: no limit */
+	int rsa_max_bits;                /* the largest RSA key the device can use; 0: no limit */
+	size_t max_work;                 /* candidate issuers examined plus signatures checked, per rs_verify;
+					    0: the default, 5000 */
+	enum rs_verify_policy policy;    /* default RS_VERIFY_POLICY_WEBPKI */
+	int min_rsa_bits;                /* the key policy's RSA minimum (also a multiple of 8); -1 (default): the
+					    policy's own (2048 under webpki, none under rfc5280); 0: no RSA rule */
+	const char *const *deny_digests; /* digests the device lacks: "md5", "sha1", "sha224", "sha256", "sha384",
+					    "sha512" */
+	const char *const *deny_keys;    /* keys the device cannot use: a type ("RSA", "EC", "Ed25519", "DSA") or an
+					    EC curve ("P-384") */
+	const char *const *allow_keys;   /* what the webpki key policy forbids but the device takes: "DSA", an EC
+					    curve ("P-192", "secp256k1"), "any-curve" or "explicit-curve" */
+	const char *const *crl_paths;    /* files of CRLs (PEM or DER, one or more each): revocation is checked */
+	const unsigned char *crls;       /* CRLs in memory (PEM or DER, one or more), crls_len bytes, named
+					    crls_name in messages; NULL for none */
+	size_t crls_len;
+	const char *crls_name;
+};
+
+/** The defaults: time 0, no host check, no depth, size, digest or key limits, policy webpki, work limit 5000. */
+RS_API void rs_verify_config_init(struct rs_verify_config *config);
 /**
- * Allows what the webpki key policy forbids: "DSA", an EC curve by name ("P-192", "secp256k1", ...), "any-curve"
- * or "explicit-curve" (EC keys with explicit parameters).
+ * Verification options from a configuration, for rs_verify and rs_probe_config. Fails with RS_ERR_USAGE naming
+ * the value (an unknown digest, an empty host or key name), RS_ERR_LIMIT for more than 16 names in a list, the
+ * errors of a CRL file or buffer, or RS_ERR_NOMEM. Free the result with rs_verify_opts_free.
  */
-RS_API int rs_verify_opts_allow_key(struct rs_verify_opts *opts, const char *what, struct rs_error *err);
-/** Adds the CRLs of a PEM or DER buffer (one or more); name is for messages. Revocation is checked along the path. */
-RS_API int rs_verify_opts_add_crls(struct rs_verify_opts *opts, const unsigned char *buf, size_t len,
-				   const char *name, struct rs_error *err);
-/** The same for a file. */
-RS_API int rs_verify_opts_add_crl_path(struct rs_verify_opts *opts, const char *path, struct rs_error *err);
+RS_API struct rs_verify_opts *rs_verify_opts_from(const struct rs_verify_config *config, struct rs_error *err);
+RS_API void rs_verify_opts_free(struct rs_verify_opts *opts);
 
 /** The outcome of one verification: the valid paths, or why the best failed path failed. */
 struct rs_verify_result;
@@ -694,36 +516,30 @@ RS_API struct rs_verify_result *rs_verify(const struct rs_certlist *chain, const
 					  const struct rs_certlist *store, const struct rs_verify_opts *opts,
 					  struct rs_error *err);
 RS_API void rs_verify_result_free(struct rs_verify_result *result);
-/** 1 when at least one valid path was found. */
-RS_API int rs_verify_result_ok(const struct rs_verify_result *result);
-/** RS_VERIFY_OK, or why the best failed path failed. */
-RS_API enum rs_verify_reason rs_verify_result_reason(const struct rs_verify_result *result);
-/** One line naming the certificate at fault; "" when ok. */
-RS_API const char *rs_verify_result_message(const struct rs_verify_result *result);
-/** Valid paths, shortest first; each lists the end certificate first and the trust anchor last. */
-RS_API size_t rs_verify_result_path_count(const struct rs_verify_result *result);
-RS_API const struct rs_certlist *rs_verify_result_path_at(const struct rs_verify_result *result, size_t i);
-/**
- * The best failed path (one that reached the store, else the longest dead end), NULL when ok; *at is set to
- * the index of the certificate at fault, or -1 when the fault is the path as a whole.
- */
-RS_API const struct rs_certlist *rs_verify_result_failed_path(const struct rs_verify_result *result, long *at);
-/** The id of the rule that decided ("rfc5280.validity", "webpki.cn-in-san", ... docs/verify.md); "" when ok. */
-RS_API const char *rs_verify_result_rule(const struct rs_verify_result *result);
-/** The policy the verdict was made under. */
-RS_API enum rs_verify_policy rs_verify_result_policy(const struct rs_verify_result *result);
-/**
- * Store certificates that were not used as anchors because they are malformed (rs_cert_malformed): the count,
- * and each certificate with its reason.
- */
-RS_API size_t rs_verify_result_skipped_count(const struct rs_verify_result *result);
-RS_API const struct rs_cert *rs_verify_result_skipped_at(const struct rs_verify_result *result, size_t i,
-							  const char **reason);
-/** Sum of the DER sizes of the served chain. */
-RS_API size_t rs_verify_result_chain_bytes(const struct rs_verify_result *result);
-/** Work spent (see rs_verify_opts_set_max_work) and 1 when the search stopped at the limit or path cap. */
-RS_API size_t rs_verify_result_work(const struct rs_verify_result *result);
-RS_API int rs_verify_result_truncated(const struct rs_verify_result *result);
+
+/** The outcome of one verification. Pointers are borrowed from the result. */
+struct rs_verify_info {
+	int ok;                            /* 1 when at least one valid path was found */
+	enum rs_verify_reason reason;      /* RS_VERIFY_OK, or why the best failed path failed */
+	const char *message;               /* one line naming the certificate at fault; "" when ok */
+	const char *rule;                  /* the rule that decided ("rfc5280.validity", ... docs/verify.md); "" when ok */
+	enum rs_verify_policy policy;      /* the policy the verdict was made under */
+	/* valid paths, shortest first; each lists the end certificate first and the trust anchor last */
+	const struct rs_certlist *const *paths;
+	size_t path_count;
+	/* the best failed path (one that reached the store, else the longest dead end), NULL when ok; failed_at is the
+	 * index of the certificate at fault, or -1 when the fault is the path as a whole */
+	const struct rs_certlist *failed_path;
+	long failed_at;
+	/* store certificates not used as anchors because they are malformed (rs_cert_info: malformed says why) */
+	const struct rs_certlist *skipped;
+	size_t chain_bytes;                /* sum of the DER sizes of the served chain */
+	size_t work;                       /* work spent (rs_verify_opts_set_max_work) */
+	int truncated;                     /* 1 when the search stopped at the work limit or the path cap */
+};
+
+/** Fills *info with the outcome of a verification. */
+RS_API void rs_verify_result_info(const struct rs_verify_result *result, struct rs_verify_info *info);
 
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Probe: an endpoint checked as the device sees it                                                             */
@@ -773,46 +589,55 @@ enum rs_probe_protocol {
 /** A clock for timeouts, in milliseconds from any fixed origin; the library never reads the clock itself. */
 typedef int64_t (*rs_clock_fn)(void *ctx);
 
-/** How to probe one target: a configuration object, separate from the result. Setters copy. */
+/** Probe options: how to probe one target, made from a struct rs_probe_config, separate from the result. */
 struct rs_probe_opts;
 
-RS_API struct rs_probe_opts *rs_probe_opts_new(void);
-RS_API void rs_probe_opts_free(struct rs_probe_opts *opts);
-/** The host the device names (SNI, host check, MQTT username) and its port. */
-RS_API int rs_probe_opts_set_target(struct rs_probe_opts *opts, const char *host, int port, struct rs_error *err);
-/** Where to connect instead, keeping the name (a lab or a gateway); NULL connects to the target. */
-RS_API int rs_probe_opts_set_connect_to(struct rs_probe_opts *opts, const char *host, int port,
-				       struct rs_error *err);
-/** An HTTP CONNECT proxy; NULL for none. */
-RS_API int rs_probe_opts_set_proxy(struct rs_probe_opts *opts, const char *host, int port, struct rs_error *err);
-RS_API void rs_probe_opts_set_protocol(struct rs_probe_opts *opts, enum rs_probe_protocol protocol);
-/** The device's trust store (a reference to each certificate is kept). */
-RS_API int rs_probe_opts_set_store(struct rs_probe_opts *opts, const struct rs_certlist *store, struct rs_error *err);
-/** Verification options for the served chain (time, device limits); the host is set from the target. Borrowed:
- * it must outlive the probe calls. NULL means defaults at time 0, so set one. */
-RS_API void rs_probe_opts_set_verify(struct rs_probe_opts *opts, const struct rs_verify_opts *vopts);
-/** ALPN protocol ("mqtt", "http/1.1"); NULL for none. */
-RS_API int rs_probe_opts_set_alpn(struct rs_probe_opts *opts, const char *alpn, struct rs_error *err);
-/** TLS version bounds as "1.0", "1.1", "1.2", "1.3"; NULL leaves a bound open. */
-RS_API int rs_probe_opts_set_tls_versions(struct rs_probe_opts *opts, const char *min, const char *max,
-					  struct rs_error *err);
-/** Timeouts in milliseconds: connect, handshake, and the whole probe (needs a clock). */
-RS_API void rs_probe_opts_set_timeouts(struct rs_probe_opts *opts, int connect_ms, int handshake_ms, int total_ms);
-RS_API void rs_probe_opts_set_clock(struct rs_probe_opts *opts, rs_clock_fn clock, void *ctx);
 /**
- * Credentials for the protocol step. For IoT Hub: client_id = deviceId (or deviceId/moduleId), username as the
- * hub expects, password = a SAS token. For DPS: client_id = registrationId, username, password, and the
- * registration id. For HTTPS: the path, and password as the Authorization header value. Secrets are kept, never
- * shown: results and messages mask them.
+ * How to probe one target, as an option struct: initialise it with rs_probe_config_init, set what you need, and
+ * make it into probe options with rs_probe_opts_from, which copies every string and the store.
  */
-RS_API int rs_probe_opts_set_credentials(struct rs_probe_opts *opts, const char *client_id, const char *username,
-					 const char *password, struct rs_error *err);
-RS_API int rs_probe_opts_set_http(struct rs_probe_opts *opts, const char *method, const char *path,
-				  const char *body, struct rs_error *err);
-/** MQTT over WebSockets: the WebSocket path ("/$iothub/websocket"); NULL for MQTT over TLS directly. */
-RS_API int rs_probe_opts_set_websocket(struct rs_probe_opts *opts, const char *path, struct rs_error *err);
-/** Records every protocol message (secrets masked) in the result's transcript. */
-RS_API void rs_probe_opts_set_transcript(struct rs_probe_opts *opts, int on);
+struct rs_probe_config {
+	const char *host;         /* the host the device names (SNI, host check, MQTT username): set it */
+	int port;
+	const char *connect_host; /* where to connect instead, keeping the name (a lab, a gateway); NULL: the host */
+	int connect_port;
+	const char *proxy_host;   /* an HTTP CONNECT proxy; NULL for none */
+	int proxy_port;
+	enum rs_probe_protocol protocol; /* default RS_PROTO_TLS */
+	const struct rs_certlist *store; /* the device's trust store (a reference to each certificate is kept) */
+	/* verification of the served chain (time, device limits), the host set from the target; borrowed, so it must
+	 * outlive the probe options; NULL means the defaults at time 0 */
+	const struct rs_verify_opts *verify;
+	const char *alpn;         /* ALPN protocol ("mqtt", "http/1.1"); NULL for none */
+	const char *tls_min;      /* TLS version bounds: "1.0", "1.1", "1.2" or "1.3"; NULL leaves a bound open */
+	const char *tls_max;
+	int connect_ms;           /* timeouts in milliseconds: connect (default 10000), handshake (10000) and the */
+	int handshake_ms;         /* whole probe (30000, needs a clock); 0 or less keeps the default */
+	int total_ms;
+	rs_clock_fn clock;        /* the clock for timeouts and timings; NULL: none */
+	void *clock_ctx;
+	/* credentials for the protocol step. IoT Hub: client_id = deviceId (or deviceId/moduleId), username as the
+	 * hub expects, password = a SAS token. DPS: client_id = registrationId, username, password. HTTPS: password is
+	 * the Authorization header. Secrets are kept, never shown: results and messages mask them */
+	const char *client_id;
+	const char *username;
+	const char *password;
+	const char *http_method;  /* the HTTPS request: method, path (starting with '/') and body */
+	const char *http_path;
+	const char *http_body;
+	const char *websocket_path; /* MQTT over WebSockets: the path ("/$iothub/websocket"); NULL: MQTT over TLS */
+	int transcript;           /* 1: record every protocol message (secrets masked) in the result's transcript */
+};
+
+/** The defaults: no target, TLS only, no store, timeouts 10 s, 10 s and 30 s, no clock. */
+RS_API void rs_probe_config_init(struct rs_probe_config *config);
+/**
+ * Probe options from a configuration. Fails with RS_ERR_USAGE naming the value (no target host, a port out of
+ * range, an unknown TLS version, a bad ALPN, HTTP or WebSocket path) or RS_ERR_NOMEM. Free the result with
+ * rs_probe_opts_free.
+ */
+RS_API struct rs_probe_opts *rs_probe_opts_from(const struct rs_probe_config *config, struct rs_error *err);
+RS_API void rs_probe_opts_free(struct rs_probe_opts *opts);
 
 /** What one probe found. */
 struct rs_probe_result;
@@ -820,30 +645,28 @@ struct rs_probe_result;
 /** Runs one probe. NULL only when it cannot run (usage, memory); network failures are results. */
 RS_API struct rs_probe_result *rs_probe_run(const struct rs_probe_opts *opts, struct rs_error *err);
 RS_API void rs_probe_result_free(struct rs_probe_result *result);
-RS_API enum rs_probe_code rs_probe_result_code(const struct rs_probe_result *r);
-/** Where it ended: "dns", "tcp", "proxy", "tls", "verify", "protocol" or "done". */
-RS_API const char *rs_probe_result_stage(const struct rs_probe_result *r);
-/** One line with the detail (an alert, an error, a CONNACK code); secrets masked. */
-RS_API const char *rs_probe_result_message(const struct rs_probe_result *r);
-/** The chain the server sent, leaf first, captured even when verification fails; empty before TLS. */
-RS_API const struct rs_certlist *rs_probe_result_served_chain(const struct rs_probe_result *r);
-/** The verification of the served chain against the device's store; NULL when no chain was served. */
-RS_API const struct rs_verify_result *rs_probe_result_verify(const struct rs_probe_result *r);
-/** Negotiated TLS version ("TLSv1.3"), cipher and ALPN, or "" when none. */
-RS_API const char *rs_probe_result_tls_version(const struct rs_probe_result *r);
-RS_API const char *rs_probe_result_cipher(const struct rs_probe_result *r);
-RS_API const char *rs_probe_result_alpn(const struct rs_probe_result *r);
-/** The address connected to ("127.0.0.1:8883"), or "". */
-RS_API const char *rs_probe_result_peer(const struct rs_probe_result *r);
-/** The protocol's answer: the CONNACK return code, the DPS or HTTP status; -1 when none. */
-RS_API int rs_probe_result_status(const struct rs_probe_result *r);
-/** The protocol's detail: an HTTP or DPS response body (truncated), the AMQP SASL mechanisms; "" when none. */
-RS_API const char *rs_probe_result_detail(const struct rs_probe_result *r);
-/** The transcript, one message a line, secrets masked; "" unless asked for. */
-RS_API const char *rs_probe_result_transcript(const struct rs_probe_result *r);
-/** Milliseconds spent connecting and in the handshake (-1 without a clock). */
-RS_API int64_t rs_probe_result_connect_ms(const struct rs_probe_result *r);
-RS_API int64_t rs_probe_result_handshake_ms(const struct rs_probe_result *r);
+
+/** What one probe found. Pointers are borrowed from the result; secrets are masked in every string. */
+struct rs_probe_info {
+	enum rs_probe_code code;
+	const char *stage;           /* where it ended: "dns", "tcp", "proxy", "tls", "verify", "protocol" or "done" */
+	const char *message;         /* one line with the detail (an alert, an error, a CONNACK code) */
+	const struct rs_certlist *served_chain; /* the chain the server sent, leaf first, captured even when
+						   verification fails; empty before TLS */
+	const struct rs_verify_result *verify;  /* the served chain against the device's store; NULL when none */
+	const char *tls_version;     /* negotiated ("TLSv1.3"), or "" */
+	const char *cipher;          /* or "" */
+	const char *alpn;            /* or "" */
+	const char *peer;            /* the address connected to ("127.0.0.1:8883"), or "" */
+	int status;                  /* the protocol's answer: the CONNACK return code, the DPS or HTTP status; or -1 */
+	const char *detail;          /* an HTTP or DPS response body (truncated), the AMQP SASL mechanisms; or "" */
+	const char *transcript;      /* one message a line; "" unless asked for */
+	int64_t connect_ms;          /* milliseconds spent connecting (-1 without a clock) */
+	int64_t handshake_ms;        /* and in the handshake */
+};
+
+/** Fills *info with what the probe found. */
+RS_API void rs_probe_result_info(const struct rs_probe_result *r, struct rs_probe_info *info);
 
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Trust anchors: everything a device trusts, in every form it carries                                          */
@@ -895,6 +718,7 @@ struct rs_scan_opts {
 	const volatile int *cancel;
 };
 
+/** An empty anchor set; fill it with the rs_anchorset_scan_* functions. */
 RS_API struct rs_anchorset *rs_anchorset_new(void);
 RS_API void rs_anchorset_free(struct rs_anchorset *set);
 
@@ -923,28 +747,36 @@ RS_API const char *const *rs_system_store_paths(void);
 RS_API int rs_anchorset_scan_system(struct rs_anchorset *set, const char *root, const struct rs_scan_opts *opts,
 				    struct rs_error *err);
 
+/** The anchors found, deduplicated, in the order first found; and the findings (rs_finding). */
 RS_API size_t rs_anchorset_count(const struct rs_anchorset *set);
 RS_API const struct rs_anchor *rs_anchorset_at(const struct rs_anchorset *set, size_t i);
 RS_API size_t rs_anchorset_finding_count(const struct rs_anchorset *set);
 RS_API const struct rs_finding *rs_anchorset_finding_at(const struct rs_anchorset *set, size_t i);
 
-RS_API enum rs_anchor_form rs_anchor_form(const struct rs_anchor *a);
 /** "certificate" or "name-and-key". */
 RS_API const char *rs_anchor_form_name(enum rs_anchor_form form);
-/** The certificate, or NULL for a name-and-key anchor. */
-RS_API const struct rs_cert *rs_anchor_cert(const struct rs_anchor *a);
-RS_API const char *rs_anchor_subject(const struct rs_anchor *a);      /* RFC 2253 order, as rs_cert_subject */
-RS_API const char *rs_anchor_spki_sha256(const struct rs_anchor *a);  /* 64 hex digits */
-/** The subject DER and SubjectPublicKeyInfo DER. */
-RS_API const unsigned char *rs_anchor_subject_der(const struct rs_anchor *a, size_t *len);
-RS_API const unsigned char *rs_anchor_spki_der(const struct rs_anchor *a, size_t *len);
-RS_API enum rs_trust rs_anchor_trust(const struct rs_anchor *a);
 /** "anchor", "must-verify" or "distrusted". */
 RS_API const char *rs_trust_name(enum rs_trust trust);
-/** The NSS label (CKA_LABEL) when the anchor came from certdata.txt, else "". */
-RS_API const char *rs_anchor_label(const struct rs_anchor *a);
-RS_API size_t rs_anchor_location_count(const struct rs_anchor *a);
-RS_API const struct rs_location *rs_anchor_location_at(const struct rs_anchor *a, size_t i);
+
+/** One trust anchor. Pointers are borrowed from its anchor set. */
+struct rs_anchor_info {
+	enum rs_anchor_form form;
+	const struct rs_cert *cert;          /* the certificate, or NULL for a name-and-key anchor */
+	const char *subject;                 /* RFC 2253 order, as rs_cert_info's subject */
+	const char *spki_sha256;             /* 64 hex digits */
+	const unsigned char *subject_der;    /* the subject DER */
+	size_t subject_der_len;
+	const unsigned char *spki_der;       /* the SubjectPublicKeyInfo DER */
+	size_t spki_der_len;
+	enum rs_trust trust;
+	const char *label;                   /* the NSS label (CKA_LABEL) when it came from certdata.txt, else "" */
+	const struct rs_location *locations; /* every place it was found */
+	size_t location_count;
+};
+
+/** Fills *info with what is known of an anchor. */
+RS_API void rs_anchor_info(const struct rs_anchor *a, struct rs_anchor_info *info);
+
 /** What the catalog knows about an anchor: a certificate by its digests, a name and key by SPKI and subject. */
 RS_API const struct rs_known *rs_anchor_identify(const struct rs_catalog *cat, const struct rs_anchor *a);
 /**
@@ -986,7 +818,6 @@ struct rs_verdict;
 RS_API struct rs_verdict *rs_audit(const struct rs_anchorset *set, const struct rs_catalog *cat,
 				   const struct rs_profile *p, rs_time at, struct rs_error *err);
 RS_API void rs_verdict_free(struct rs_verdict *v);
-RS_API enum rs_status rs_verdict_status(const struct rs_verdict *v);
 /** "ready", "partial" or "not-ready". */
 RS_API const char *rs_status_name(enum rs_status status);
 /**
@@ -999,11 +830,18 @@ RS_API enum rs_status rs_status_judge(size_t errors, size_t warnings);
 RS_API const char *rs_status_word(enum rs_status status);
 /** "info", "warning" or "error". */
 RS_API const char *rs_severity_name(enum rs_severity sev);
-RS_API size_t rs_verdict_reason_count(const struct rs_verdict *v);
-RS_API const struct rs_reason *rs_verdict_reason_at(const struct rs_verdict *v, size_t i);
-/** Notes: facts that do not change the status (algorithms a stack needs, findings such as broken blocks). */
-RS_API size_t rs_verdict_note_count(const struct rs_verdict *v);
-RS_API const struct rs_reason *rs_verdict_note_at(const struct rs_verdict *v, size_t i);
+
+/** A verdict: its status, its reasons (they decide the status) and its notes (they do not). Borrowed from it. */
+struct rs_verdict_info {
+	enum rs_status status;
+	const struct rs_reason *reasons;
+	size_t reason_count;
+	const struct rs_reason *notes; /* facts: algorithms a stack needs, findings such as broken blocks */
+	size_t note_count;
+};
+
+/** Fills *info with the verdict. */
+RS_API void rs_verdict_info(const struct rs_verdict *v, struct rs_verdict_info *info);
 /**
  * --expiring-within: adds a note (severity warning; it does not change the status) for each trusted anchor of set
  * that is valid at `at` but expires before at + within (code "anchor-expiring"), and each intermediate of p whose
@@ -1043,8 +881,6 @@ RS_API struct rs_bundle *rs_bundle_select(const struct rs_anchorset *source, con
 					  const struct rs_profile *p, rs_time at, const struct rs_bundle_opts *opts,
 					  struct rs_error *err);
 RS_API void rs_bundle_free(struct rs_bundle *b);
-RS_API const struct rs_profile *rs_bundle_profile(const struct rs_bundle *b);
-RS_API rs_time rs_bundle_time(const struct rs_bundle *b);
 /** The chosen roots, in the profile's order. */
 RS_API size_t rs_bundle_count(const struct rs_bundle *b);
 RS_API const struct rs_cert *rs_bundle_cert_at(const struct rs_bundle *b, size_t i);
@@ -1053,14 +889,21 @@ RS_API const struct rs_known *rs_bundle_known_at(const struct rs_bundle *b, size
 RS_API const char *rs_bundle_why_at(const struct rs_bundle *b, size_t i);
 /** Where the source had it. */
 RS_API const struct rs_location *rs_bundle_source_at(const struct rs_bundle *b, size_t i);
-/** Sum of the DER sizes of the chosen roots. */
-RS_API size_t rs_bundle_der_bytes(const struct rs_bundle *b);
-/** Problems (severity error): the bundle cannot be made. */
-RS_API size_t rs_bundle_problem_count(const struct rs_bundle *b);
-RS_API const struct rs_reason *rs_bundle_problem_at(const struct rs_bundle *b, size_t i);
-/** Notes: roots left out and why, intermediates the bundle does not cover. */
-RS_API size_t rs_bundle_note_count(const struct rs_bundle *b);
-RS_API const struct rs_reason *rs_bundle_note_at(const struct rs_bundle *b, size_t i);
+
+/** A bundle as a whole. Pointers are borrowed from it. */
+struct rs_bundle_info {
+	const struct rs_profile *profile;
+	rs_time at;                      /* the time it was chosen for */
+	size_t count;                    /* the chosen roots (rs_bundle_cert_at, ...) */
+	size_t der_bytes;                /* sum of the DER sizes of the chosen roots */
+	const struct rs_reason *problems; /* severity error: the bundle cannot be made */
+	size_t problem_count;
+	const struct rs_reason *notes;   /* roots left out and why, intermediates the bundle does not cover */
+	size_t note_count;
+};
+
+/** Fills *info with what describes the bundle as a whole. */
+RS_API void rs_bundle_info(const struct rs_bundle *b, struct rs_bundle_info *info);
 
 /** The forms a bundle is written in. docs/bundle.md describes each. */
 enum rs_bundle_format {
@@ -1138,16 +981,20 @@ struct rs_bundle_check;
 RS_API struct rs_bundle_check *rs_bundle_check(const struct rs_anchorset *set, const struct rs_catalog *cat,
 					       const struct rs_profile *p, rs_time at, struct rs_error *err);
 RS_API void rs_bundle_check_free(struct rs_bundle_check *c);
-/** 1 when at least one intermediate was checked and none failed. */
-RS_API int rs_bundle_check_ok(const struct rs_bundle_check *c);
-/** The verdict (rs_status_judge over the failed items' severities; nothing checked is not-ready). */
-RS_API enum rs_status rs_bundle_check_status(const struct rs_bundle_check *c);
-RS_API size_t rs_bundle_check_count(const struct rs_bundle_check *c);
-RS_API const struct rs_bundle_check_item *rs_bundle_check_at(const struct rs_bundle_check *c, size_t i);
-/** Anchors the path builder could use, and notes on those it could not (name-and-key anchors not in the catalog). */
-RS_API size_t rs_bundle_check_anchor_count(const struct rs_bundle_check *c);
-RS_API size_t rs_bundle_check_note_count(const struct rs_bundle_check *c);
-RS_API const char *rs_bundle_check_note_at(const struct rs_bundle_check *c, size_t i);
+
+/** The proof of a bundle. Pointers are borrowed from it. */
+struct rs_bundle_check_info {
+	int ok;                    /* 1 when at least one intermediate was checked and none failed */
+	enum rs_status status;     /* rs_status_judge over the failed items' severities; nothing checked is not-ready */
+	const struct rs_bundle_check_item *items;
+	size_t item_count;
+	size_t anchor_count;       /* anchors the path builder could use */
+	const char *const *notes;  /* on anchors it could not use (name-and-key anchors not in the catalog) */
+	size_t note_count;
+};
+
+/** Fills *info with the proof. */
+RS_API void rs_bundle_check_info(const struct rs_bundle_check *c, struct rs_bundle_check_info *info);
 
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Scan: hard-coded trust and pinning in source, configuration and firmware                                     */
@@ -1243,19 +1090,24 @@ RS_API int rs_pinscan_path(struct rs_pinscan *ps, const char *path, const struct
 /** The same for bytes in memory; name is used for paths and to tell lock files. */
 RS_API int rs_pinscan_mem(struct rs_pinscan *ps, const unsigned char *buf, size_t len, const char *name,
 			  struct rs_error *err);
-RS_API size_t rs_pinscan_count(const struct rs_pinscan *ps);
 /** A file of a scanned tree that was not read: too large, unreadable, a special file or a link; never silent. */
 struct rs_pin_skipped {
 	char *path;
 	char *reason; /* "larger than 268435456 bytes", "cannot read: Permission denied", ... */
 };
-RS_API size_t rs_pinscan_skipped_count(const struct rs_pinscan *ps);
-RS_API const struct rs_pin_skipped *rs_pinscan_skipped_at(const struct rs_pinscan *ps, size_t i);
-RS_API const struct rs_pin_finding *rs_pinscan_at(const struct rs_pinscan *ps, size_t i);
-/** Files and bytes read, and findings dropped by suppressions. */
-RS_API unsigned long long rs_pinscan_files(const struct rs_pinscan *ps);
-RS_API unsigned long long rs_pinscan_bytes(const struct rs_pinscan *ps);
-RS_API size_t rs_pinscan_suppressed(const struct rs_pinscan *ps);
+
+/** What a pinning scan found so far. Pointers are borrowed from the scanner until it scans again. */
+struct rs_pinscan_info {
+	const struct rs_pin_finding *findings; /* sorted by path and offset */
+	size_t finding_count;
+	const struct rs_pin_skipped *skipped;  /* files of a tree that were not read, never silently */
+	size_t skipped_count;
+	unsigned long long files, bytes;       /* files and bytes read */
+	size_t suppressed;                     /* findings dropped by suppressions */
+};
+
+/** Fills *info with the scanner's findings and counts. */
+RS_API void rs_pinscan_info(const struct rs_pinscan *ps, struct rs_pinscan_info *info);
 
 #ifdef __cplusplus
 }

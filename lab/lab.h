@@ -13,7 +13,7 @@
 #ifndef RS_LAB_H
 #define RS_LAB_H
 
-#include "rootshift.h"
+#include "rsx.h" /* rootshift.h and the private helpers */
 
 #include <stddef.h>
 

@@ -2,7 +2,7 @@
 #ifndef RS_INTERNAL_H
 #define RS_INTERNAL_H
 
-#include "rootshift.h"
+#include "rsx/rsx.h" /* rootshift.h and the private helpers */
 
 #include <openssl/x509.h>
 #include <stdarg.h>

@@ -270,3 +270,11 @@ const char *rs_bundle_check_note_at(const struct rs_bundle_check *c, size_t i)
 {
 	return i < c->nnotes ? c->notes[i] : NULL;
 }
+
+void rs_bundle_check_info(const struct rs_bundle_check *c, struct rs_bundle_check_info *info)
+{
+	*info = (struct rs_bundle_check_info){
+		.ok = rs_bundle_check_ok(c), .status = rs_bundle_check_status(c), .items = c->v, .item_count = c->n,
+		.anchor_count = c->anchors, .notes = (const char *const *)c->notes, .note_count = c->nnotes,
+	};
+}

@@ -665,3 +665,12 @@ size_t rs_bundle_der_bytes(const struct rs_bundle *b)
 	}
 	return total;
 }
+
+void rs_bundle_info(const struct rs_bundle *b, struct rs_bundle_info *info)
+{
+	*info = (struct rs_bundle_info){
+		.profile = b->p, .at = b->at, .count = b->n, .der_bytes = rs_bundle_der_bytes(b),
+		.problems = b->problems.v, .problem_count = b->problems.n, .notes = b->notes.v,
+		.note_count = b->notes.n,
+	};
+}

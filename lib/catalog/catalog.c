@@ -866,3 +866,23 @@ const char *rs_kind_name(enum rs_kind kind)
 	}
 	return "unknown";
 }
+
+void rs_profile_info(const struct rs_profile *p, struct rs_profile_info *info)
+{
+	*info = (struct rs_profile_info){
+		.id = p->id, .name = p->name, .description = p->description,
+		.migration_complete = p->migration_complete,
+		.leaf_patterns = (const char *const *)p->leaf, .leaf_pattern_count = p->nleaf,
+		.endpoints = p->endpoints, .endpoint_count = p->nendpoints,
+	};
+}
+
+void rs_known_info(const struct rs_known *k, struct rs_known_info *info)
+{
+	*info = (struct rs_known_info){
+		.id = k->id, .name = k->name, .kind = k->kind, .role = k->role, .summary = k->summary,
+		.profile = k->profile, .sha1 = rs_known_sha1(k), .sha256 = rs_known_sha256(k),
+		.spki_sha256 = rs_known_spki_sha256(k), .subject = rs_known_subject(k), .not_after = k->not_after,
+		.cert = k->cert, .issuers = (const char *const *)k->issuers, .issuer_count = k->nissuers,
+	};
+}

@@ -449,3 +449,13 @@ void rs_anchorset_sort_findings(struct rs_anchorset *set, size_t from)
 	if (set->nf > from + 1)
 		qsort(set->f + from, set->nf - from, sizeof(*set->f), cmp_findings);
 }
+
+void rs_anchor_info(const struct rs_anchor *a, struct rs_anchor_info *info)
+{
+	*info = (struct rs_anchor_info){
+		.form = a->form, .cert = a->cert, .subject = a->subject, .spki_sha256 = a->spki_sha256,
+		.subject_der = a->subject_der, .subject_der_len = a->subject_len, .spki_der = a->spki_der,
+		.spki_der_len = a->spki_len, .trust = a->trust, .label = rs_anchor_label(a), .locations = a->locs,
+		.location_count = a->nlocs,
+	};
+}

@@ -1665,3 +1665,11 @@ out:
 	free(w.paths);
 	return rv;
 }
+
+void rs_pinscan_info(const struct rs_pinscan *ps, struct rs_pinscan_info *info)
+{
+	*info = (struct rs_pinscan_info){
+		.findings = ps->v, .finding_count = ps->n, .skipped = ps->skipped, .skipped_count = ps->nskipped,
+		.files = ps->files, .bytes = ps->bytes, .suppressed = ps->suppressed,
+	};
+}

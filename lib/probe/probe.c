@@ -412,3 +412,54 @@ const char *rs_probe_result_transcript(const struct rs_probe_result *r)
 {
 	return r->transcript.data ? r->transcript.data : "";
 }
+
+void rs_probe_result_info(const struct rs_probe_result *r, struct rs_probe_info *info)
+{
+	*info = (struct rs_probe_info){
+		.code = r->code, .stage = r->stage, .message = r->message, .served_chain = r->served,
+		.verify = r->verify, .tls_version = r->tls_version, .cipher = r->cipher, .alpn = r->alpn,
+		.peer = r->peer, .status = r->status, .detail = rs_probe_result_detail(r),
+		.transcript = rs_probe_result_transcript(r), .connect_ms = r->connect_ms,
+		.handshake_ms = r->handshake_ms,
+	};
+}
+
+void rs_probe_config_init(struct rs_probe_config *c)
+{
+	*c = (struct rs_probe_config){ .protocol = RS_PROTO_TLS, .connect_ms = 10000, .handshake_ms = 10000,
+				       .total_ms = 30000 };
+}
+
+static int apply_config(struct rs_probe_opts *o, const struct rs_probe_config *c, struct rs_error *err)
+{
+	if (rs_probe_opts_set_target(o, c->host, c->port, err) < 0 ||
+	    rs_probe_opts_set_connect_to(o, c->connect_host, c->connect_port, err) < 0 ||
+	    rs_probe_opts_set_proxy(o, c->proxy_host, c->proxy_port, err) < 0 ||
+	    (c->store && rs_probe_opts_set_store(o, c->store, err) < 0) || rs_probe_opts_set_alpn(o, c->alpn, err) < 0 ||
+	    rs_probe_opts_set_tls_versions(o, c->tls_min, c->tls_max, err) < 0 ||
+	    rs_probe_opts_set_credentials(o, c->client_id, c->username, c->password, err) < 0 ||
+	    rs_probe_opts_set_http(o, c->http_method, c->http_path, c->http_body, err) < 0 ||
+	    rs_probe_opts_set_websocket(o, c->websocket_path, err) < 0)
+		return -1;
+	rs_probe_opts_set_protocol(o, c->protocol);
+	rs_probe_opts_set_verify(o, c->verify);
+	rs_probe_opts_set_timeouts(o, c->connect_ms, c->handshake_ms, c->total_ms);
+	rs_probe_opts_set_clock(o, c->clock, c->clock_ctx);
+	rs_probe_opts_set_transcript(o, c->transcript);
+	return 0;
+}
+
+struct rs_probe_opts *rs_probe_opts_from(const struct rs_probe_config *c, struct rs_error *err)
+{
+	struct rs_probe_opts *o = rs_probe_opts_new();
+
+	if (!o) {
+		rs_fail(err, RS_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	if (apply_config(o, c, err) < 0) {
+		rs_probe_opts_free(o);
+		return NULL;
+	}
+	return o;
+}

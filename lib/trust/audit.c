@@ -594,3 +594,11 @@ const char *rs_severity_name(enum rs_severity s)
 {
 	return s == RS_SEV_ERROR ? "error" : s == RS_SEV_WARNING ? "warning" : "info";
 }
+
+void rs_verdict_info(const struct rs_verdict *v, struct rs_verdict_info *info)
+{
+	*info = (struct rs_verdict_info){
+		.status = v->status, .reasons = v->reasons.v, .reason_count = v->reasons.n, .notes = v->notes.v,
+		.note_count = v->notes.n,
+	};
+}

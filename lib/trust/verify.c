@@ -547,3 +547,14 @@ const struct rs_cert *rs_verify_result_skipped_at(const struct rs_verify_result 
 		*reason = c ? rs_cert_malformed(c) : NULL;
 	return c;
 }
+
+void rs_verify_result_info(const struct rs_verify_result *r, struct rs_verify_info *info)
+{
+	*info = (struct rs_verify_info){
+		.ok = rs_verify_result_ok(r), .reason = rs_verify_result_reason(r),
+		.message = rs_verify_result_message(r), .rule = rs_verify_result_rule(r), .policy = r->policy,
+		.paths = (const struct rs_certlist *const *)r->paths, .path_count = r->n_paths,
+		.chain_bytes = r->chain_bytes, .work = r->work, .truncated = r->truncated, .skipped = r->skipped,
+	};
+	info->failed_path = rs_verify_result_failed_path(r, &info->failed_at);
+}

@@ -244,3 +244,56 @@ struct rs_verify_opts *rs_verify_opts_dup(const struct rs_verify_opts *from)
 	}
 	return o;
 }
+
+void rs_verify_config_init(struct rs_verify_config *c)
+{
+	*c = (struct rs_verify_config){ .max_depth = -1, .policy = RS_VERIFY_POLICY_WEBPKI, .min_rsa_bits = -1 };
+}
+
+static int add_names(struct rs_verify_opts *o, const char *const *names,
+		     int (*add)(struct rs_verify_opts *, const char *, struct rs_error *), struct rs_error *err)
+{
+	for (; names && *names; names++)
+		if (add(o, *names, err) < 0)
+			return -1;
+	return 0;
+}
+
+static int apply_config(struct rs_verify_opts *o, const struct rs_verify_config *c, struct rs_error *err)
+{
+	const char *const *p;
+
+	rs_verify_opts_set_time(o, c->at);
+	rs_verify_opts_set_max_depth(o, c->max_depth);
+	rs_verify_opts_set_max_chain_bytes(o, c->max_chain_bytes);
+	rs_verify_opts_set_rsa_max_bits(o, c->rsa_max_bits);
+	rs_verify_opts_set_max_work(o, c->max_work);
+	rs_verify_opts_set_policy(o, c->policy);
+	rs_verify_opts_set_min_rsa_bits(o, c->min_rsa_bits);
+	if (rs_verify_opts_set_host(o, c->host, err) < 0 ||
+	    add_names(o, c->deny_digests, rs_verify_opts_deny_digest, err) < 0 ||
+	    add_names(o, c->deny_keys, rs_verify_opts_deny_key, err) < 0 ||
+	    add_names(o, c->allow_keys, rs_verify_opts_allow_key, err) < 0)
+		return -1;
+	for (p = c->crl_paths; p && *p; p++)
+		if (rs_verify_opts_add_crl_path(o, *p, err) < 0)
+			return -1;
+	if (c->crls && rs_verify_opts_add_crls(o, c->crls, c->crls_len, c->crls_name ? c->crls_name : "CRLs", err) < 0)
+		return -1;
+	return 0;
+}
+
+struct rs_verify_opts *rs_verify_opts_from(const struct rs_verify_config *c, struct rs_error *err)
+{
+	struct rs_verify_opts *o = rs_verify_opts_new();
+
+	if (!o) {
+		rs_fail(err, RS_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	if (apply_config(o, c, err) < 0) {
+		rs_verify_opts_free(o);
+		return NULL;
+	}
+	return o;
+}

@@ -552,6 +552,21 @@ const char *rs_cert_key_usage_at(const struct rs_cert *c, size_t i) { return i <
 size_t rs_cert_ext_key_usage_count(const struct rs_cert *c) { return c->eku.n; }
 const char *rs_cert_ext_key_usage_at(const struct rs_cert *c, size_t i) { return i < c->eku.n ? c->eku.v[i] : NULL; }
 
+void rs_cert_info(const struct rs_cert *c, struct rs_cert_info *info)
+{
+	*info = (struct rs_cert_info){
+		.sha1 = c->sha1, .sha256 = c->sha256, .spki_sha256 = c->spki_sha256, .spki_pin = c->spki_pin,
+		.subject = c->subject, .issuer = c->issuer, .common_name = c->cn, .serial = c->serial,
+		.not_before = c->not_before, .not_after = c->not_after,
+		.is_ca = c->is_ca, .path_len = c->path_len, .self_issued = c->self_issued,
+		.key_type = c->key_type, .key_bits = c->key_bits, .key_curve = c->key_curve, .sig_alg = c->sig_alg,
+		.ski = c->ski, .aki = c->aki, .malformed = rs_cert_malformed(c),
+		.san = (const char *const *)c->san.v, .san_count = c->san.n,
+		.key_usage = (const char *const *)c->ku.v, .key_usage_count = c->ku.n,
+		.ext_key_usage = (const char *const *)c->eku.v, .ext_key_usage_count = c->eku.n,
+	};
+}
+
 int rs_cert_valid_at(const struct rs_cert *c, rs_time at)
 {
 	return c->not_before <= at && at <= c->not_after;
