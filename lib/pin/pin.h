@@ -50,6 +50,7 @@ struct rs_pin_hit {
 	const char *api;
 	const char *message;
 	const char *text;        /* shown instead of the bytes at [at, end) when not NULL */
+	int lone;                /* an embedded anchor that is its file's only certificate */
 };
 
 struct rs_pin_context;
@@ -91,8 +92,57 @@ struct rs_pin_sink {
 int rs_pin_judge_value(const struct rs_pin_context *pc, const struct rs_pin_token *t, const char *api, int hint,
 		       struct rs_pin_hit *h, struct rs_buf *msg);
 
+/*
+ * One entry of the rules file (rules/scan-rules.json, ruleset.c; docs/scan.md): an API by the text that finds it,
+ * and what it needs around it. Strings belong to the ruleset.
+ */
+enum { RS_PIN_ARGS_CALL, RS_PIN_ARGS_VALUE, RS_PIN_ARGS_LINE };
+struct rs_pin_api {
+	const char *needle;      /* the text looked for ("key" in ca_file_keys) */
+	const char *name;        /* what JSON "api" says; NULL in ca_file_keys without one */
+	const char *near;        /* when: this text on the line or the next two */
+	const char *file;        /* when: the file holds this text */
+	int digests;             /* when: the file computes certificate digests */
+	int args;                /* calls: RS_PIN_ARGS_CALL (the parenthesised arguments), _VALUE (up to ',' or the
+				  * end of the line), _LINE (the rest of the line: a comparison) */
+	int element;             /* placeholders: the value is an element's text (<x ...>TEXT</x>), not a literal */
+	const char *skip_prefix; /* placeholders: a literal with this prefix is a placeholder only after it */
+	const char *after;       /* verify_off: what must follow ("" anything) */
+	const char *not_after;   /* verify_off: not when this text ends just before the needle */
+	const char *confidence;  /* verify_off */
+	const char *line_has[4]; /* verify_off: one of these on the line */
+	int call;                /* verify_off: '(' must follow */
+	int key_word;            /* verify_off: the needle is part of a key naming TLS (ssl_verify, verify_ssl) */
+};
+
+#define RS_PIN_COMMON_MAX 16
+/* The families of needles searched in one pass: each family's needles start at wbase[family]. */
+enum { RS_PW_PLACEHOLDER, RS_PW_NAME, RS_PW_GETTER, RS_PW_OFF, RS_PW_ROOT, RS_PW_API, RS_PW_PHWORD, RS_PW_TRUST,
+       RS_PW_PUBKEY, RS_PW_COMMON, RS_PW_FAMILIES };
+
+struct rs_pin_ruleset {
+	void *json; /* the parsed rules (json_t), owning every string */
+	struct rs_pin_rule *rules;
+	size_t nrules;
+	struct rs_pin_api *values, *calls, *common, *trust, *placeholders, *keys, *offs;
+	size_t nvalues, ncalls, ncommon, ntrust, nplaceholders, nkeys, noffs;
+	const char **suffixes, **name_prefixes, **getters, **digest_fns, **attrs;
+	size_t nsuffixes, nname_prefixes, ngetters, ndigest_fns, nattrs;
+	struct rs_needles whole;           /* every family's needles but the common calls', in one pass */
+	size_t wbase[RS_PW_FAMILIES];
+};
+
+/* The built-in rules (NULL only if the embedded file were broken: a test proves it is not). */
+const struct rs_pin_ruleset *rs_pin_ruleset_builtin(void);
+/* The built-in rules extended by text (a --rules file named name); NULL and err on a bad file (line, column). */
+struct rs_pin_ruleset *rs_pin_ruleset_load(const char *text, size_t len, const char *name, struct rs_error *err);
+void rs_pin_ruleset_free(struct rs_pin_ruleset *rs);
+/* Builds rs->whole from the ruleset's needles (rules.c): -1 when they do not fit one pass. */
+int rs_pin_ruleset_needles(struct rs_pin_ruleset *rs);
+
 /* What the rules judge a buffer with. */
 struct rs_pin_context {
+	const struct rs_pin_ruleset *rules; /* NULL: the built-in ones */
 	const struct rs_catalog *cat;
 	const struct rs_profile *profile; /* stores are judged against it; NULL: the catalog's "azure-iot" or first */
 	rs_time at;                       /* the time of the judgement, when timed */
