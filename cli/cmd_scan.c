@@ -16,6 +16,7 @@ struct scan_opts {
 	unsigned jobs;
 	const char *baseline;
 	const char *ignore_file;
+	const char *rules;        /* --rules FILE: extends the built-in pinning and trust API table */
 	int no_ignore;
 	enum rs_severity fail_on; /* --fail-on: findings at least this severe exit 1 (default error) */
 };
@@ -319,7 +320,7 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
 		{ "profile", required_argument, NULL, 'p' }, { "jobs", required_argument, NULL, 'j' },
 		{ "baseline", required_argument, NULL, 'b' }, { "ignore-file", required_argument, NULL, 'i' },
 		{ "no-ignore", no_argument, NULL, 'n' }, { "help", no_argument, NULL, 'h' },
-		{ "fail-on", required_argument, NULL, 'F' },
+		{ "fail-on", required_argument, NULL, 'F' }, { "rules", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -348,6 +349,7 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
 			break;
 		case 'b': o->baseline = optarg; break;
 		case 'i': o->ignore_file = optarg; break;
+		case 'r': o->rules = optarg; break;
 		case 'n': o->no_ignore = 1; break;
 		case 'F': if (parse_fail_on("scan", optarg, &o->fail_on)) return -1; break;
 		case 'h': return 1;
@@ -369,6 +371,21 @@ static int read_ignore(struct rs_pinscan *ps, const char *path)
 	if ((rv = read_bounded_file(path, LIMIT_IGNORE_FILE, &text, &len)) != 0)
 		return rv;
 	if (rs_pinscan_add_ignore(ps, text, len, "", path, &err) < 0)
+		rv = lib_error(&err);
+	free(text);
+	return rv;
+}
+
+static int read_rules(struct rs_pinscan *ps, const char *path)
+{
+	struct rs_error err;
+	char *text;
+	size_t len;
+	int rv;
+
+	if ((rv = read_bounded_file(path, LIMIT_IGNORE_FILE, &text, &len)) != 0)
+		return rv;
+	if (rs_pinscan_set_rules(ps, text, len, path, &err) < 0)
 		rv = lib_error(&err);
 	free(text);
 	return rv;
@@ -406,6 +423,8 @@ static int run(int argc, char **argv, struct scan_opts *o)
 	}
 	rs_pinscan_set_migration(ps, p, o->at);
 	if (o->ignore_file && read_ignore(ps, o->ignore_file))
+		goto out;
+	if (o->rules && read_rules(ps, o->rules))
 		goto out;
 	for (i = (size_t)optind; i < (size_t)argc; i++)
 		if (rs_pinscan_path(ps, argv[i], &so, &err) < 0) {
@@ -447,7 +466,7 @@ out:
 int cmd_scan(int argc, char **argv)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN); /* --jobs defaults to the online CPUs, as ripgrep's threads do */
-	struct scan_opts o = { SCAN_TEXT, now(), NULL, cpus < 1 ? 1 : cpus > 64 ? 64 : (unsigned)cpus, NULL, NULL, 0,
+	struct scan_opts o = { SCAN_TEXT, now(), NULL, cpus < 1 ? 1 : cpus > 64 ? 64 : (unsigned)cpus, NULL, NULL, NULL, 0,
 			       RS_SEV_ERROR };
 	int pa = parse_args(argc, argv, &o);
 

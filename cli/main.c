@@ -246,7 +246,8 @@ static const struct command commands[] = {
 	  "2 when it cannot run; --demo exits 0 when it ran as designed.\n" },
 	{ "scan", cmd_scan, "find hard-coded trust and pinning in source, configuration and firmware",
 	  "usage: rootshift scan [--profile NAME|FILE] [--format text|json|sarif] [--jobs N] [--baseline FILE]\n"
-	  "                      [--ignore-file FILE] [--no-ignore] [--fail-on LEVEL] [--at TIME] PATH...\n"
+	  "                      [--ignore-file FILE] [--no-ignore] [--rules FILE] [--fail-on LEVEL] [--at TIME]\n"
+	  "                      PATH...\n"
 	  "\n"
 	  "Finds what breaks a device at a CA rotation, whatever roots it trusts: fingerprints written in code or\n"
 	  "config (SHA-1 and SHA-256 as hex in any notation, 0x byte arrays, base64 sha256/ SPKI pins) judged by the\n"
@@ -263,6 +264,8 @@ static const struct command commands[] = {
 	  "  --baseline FILE        report only findings that are not in FILE, an earlier --format json output\n"
 	  "  --ignore-file FILE     suppressions: 'PATTERN [RULE...]' or 'value:HEX [RULE...]' a line\n"
 	  "  --no-ignore            do not read .rootshiftignore at the top of a scanned directory\n"
+	  "  --rules FILE           add pinning and trust APIs to the built-in table (rules/scan-rules.json format,\n"
+	  "                         docs/scan.md); a bad file exits 2 with its line and column\n"
 	  "  --fail-on LEVEL        exit 1 on findings of this severity or worse: error (default), warning, note\n"
 	  "  --at TIME              the time recorded in the output (RFC 3339; default now)\n"
 	  "\n"

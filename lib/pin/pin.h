@@ -96,7 +96,7 @@ int rs_pin_judge_value(const struct rs_pin_context *pc, const struct rs_pin_toke
  * One entry of the rules file (rules/scan-rules.json, ruleset.c; docs/scan.md): an API by the text that finds it,
  * and what it needs around it. Strings belong to the ruleset.
  */
-enum { RS_PIN_ARGS_CALL, RS_PIN_ARGS_VALUE, RS_PIN_ARGS_LINE };
+enum { RS_PIN_ARGS_CALL, RS_PIN_ARGS_VALUE, RS_PIN_ARGS_LINE, RS_PIN_ARGS_NEXT };
 struct rs_pin_api {
 	const char *needle;      /* the text looked for ("key" in ca_file_keys) */
 	const char *name;        /* what JSON "api" says; NULL in ca_file_keys without one */
@@ -104,7 +104,8 @@ struct rs_pin_api {
 	const char *file;        /* when: the file holds this text */
 	int digests;             /* when: the file computes certificate digests */
 	int args;                /* calls: RS_PIN_ARGS_CALL (the parenthesised arguments), _VALUE (up to ',' or the
-				  * end of the line), _LINE (the rest of the line: a comparison) */
+				  * end of the line), _LINE (the rest of the line: a comparison), _NEXT (the argument
+				  * after the needle's: `setopt(h, OPTION, value)`) */
 	int element;             /* placeholders: the value is an element's text (<x ...>TEXT</x>), not a literal */
 	const char *skip_prefix; /* placeholders: a literal with this prefix is a placeholder only after it */
 	const char *after;       /* verify_off: what must follow ("" anything) */

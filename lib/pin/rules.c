@@ -772,14 +772,20 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 	for (i = 0; i < ntab; i++)
 		for (j = 0; j < c->occ[c->rs->wbase[family] + i].n; j++) {
 			size_t at = c->occ[c->rs->wbase[family] + i].at[j], p = at + strlen(tab[i].needle), end, q, w;
-			int depth = 0, field, line = tab[i].args == RS_PIN_ARGS_LINE;
+			int depth = 0, field, line = tab[i].args == RS_PIN_ARGS_LINE, next = tab[i].args == RS_PIN_ARGS_NEXT;
+			size_t seen[8], nseen = 0, s;
 			if (at > 0 && word_char(c->buf[at - 1]) && word_char((unsigned char)tab[i].needle[0]))
 				continue; /* inside a longer word */
+			if (line && p < c->len && word_char(c->buf[p]) && word_char((unsigned char)c->buf[p - 1]))
+				continue; /* `.fingerprint` in `.fingerprint256` */
 			if (!api_fits(c, &tab[i], at))
 				continue;
 			while (p < c->len && (c->buf[p] == ' ' || c->buf[p] == '\t'))
 				p++;
-			field = tab[i].args == RS_PIN_ARGS_VALUE ||
+			if (next && p < c->len && c->buf[p] == ',') /* `setopt(c, OPTION,\n PIN)`: the argument after */
+				for (p++; p < c->len && strchr(" \t\r\n", c->buf[p]);)
+					p++;
+			field = tab[i].args == RS_PIN_ARGS_VALUE || next ||
 				(!line && !(p < c->len && c->buf[p] == '(') && tab[i].needle[strlen(tab[i].needle) - 1] != '(');
 			if (!field && !line && p < c->len && c->buf[p] == '(')
 				p++;
@@ -794,7 +800,7 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 					break;
 				else if (c->buf[end] == ';' || c->buf[end] == '{' || c->buf[end] == '}')
 					break;
-				else if (field && (c->buf[end] == ',' || c->buf[end] == '\n'))
+				else if (field && (c->buf[end] == ',' || (c->buf[end] == '\n' && !next)))
 					break; /* `.cert_pem = ica_pem,`: one value */
 			}
 			for (q = p; q < end; q = w) {
@@ -817,6 +823,14 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 						break;
 				if (k < RS_ARRAY_LEN(skip))
 					continue;
+				for (s = 0; s < nseen; s++) /* `parse(&crt, ca, sizeof(ca))`: one call of ca */
+					if (!strncmp((const char *)c->buf + seen[s], (const char *)c->buf + q, w - q) &&
+					    !word_char(c->buf[seen[s] + (w - q)]))
+						break;
+				if (s < nseen)
+					continue;
+				if (nseen < RS_ARRAY_LEN(seen))
+					seen[nseen++] = q;
 				memset(&call, 0, sizeof(call));
 				memcpy(call.ident, c->buf + q, w - q);
 				call.api = tab[i].name;

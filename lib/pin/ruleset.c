@@ -165,8 +165,9 @@ static int check_entry(const struct src *s, const char *section, size_t i, json_
 	if (strcmp(section, "ca_file_keys") && !json_is_string(json_object_get(e, "name")))
 		return bad(s, section, i, "missing ", "name");
 	if ((v = json_object_get(e, "args")) &&
-	    !in(json_string_value(v), (const char *const[]){ "call", "value", "line" }, 3))
-		return bad(s, section, i, "\"args\" is \"call\", \"value\" or \"line\", not ", json_string_value(v));
+	    !in(json_string_value(v), (const char *const[]){ "call", "value", "line", "next" }, 4))
+		return bad(s, section, i, "\"args\" is \"call\", \"value\", \"line\" or \"next\", not ",
+			   json_string_value(v));
 	if ((v = json_object_get(e, "literal")) &&
 	    !in(json_string_value(v), (const char *const[]){ "quoted", "element" }, 2))
 		return bad(s, section, i, "\"literal\" is \"quoted\" or \"element\", not ", json_string_value(v));
@@ -353,7 +354,8 @@ static int fill_apis(json_t *root, const char *section, struct rs_pin_api **out,
 		p->file = str(w, "file");
 		p->digests = json_is_true(json_object_get(w, "digests"));
 		p->args = !args || !strcmp(args, "call") ? RS_PIN_ARGS_CALL
-			  : !strcmp(args, "value") ? RS_PIN_ARGS_VALUE : RS_PIN_ARGS_LINE;
+			  : !strcmp(args, "value") ? RS_PIN_ARGS_VALUE
+			  : !strcmp(args, "line") ? RS_PIN_ARGS_LINE : RS_PIN_ARGS_NEXT;
 		p->element = str(e, "literal") && !strcmp(str(e, "literal"), "element");
 		p->skip_prefix = str(e, "skip_prefix");
 		p->after = str(e, "after") ? str(e, "after") : "";
