@@ -22,7 +22,7 @@ struct rs_pin_token {
  */
 int rs_pin_next_hex(const unsigned char *buf, size_t len, size_t *pos, struct rs_pin_token *t);
 /*
- * The next base64 SHA-256 pin at or after *pos: "sha256/" or "sha256//" (curl, OkHttp), "pin-sha256=" (HPKP),
+ * The next base64 SHA-256 pin at or after *pos: "sha256/" or "sha256//" (curl, Java and Kotlin pinners), "pin-sha256=" (HPKP),
  * or the text of a network-security-config <pin digest="SHA-256"> element; 44 base64 characters making 32 bytes.
  */
 int rs_pin_next_b64(const unsigned char *buf, size_t len, size_t *pos, struct rs_pin_token *t);

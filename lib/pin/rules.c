@@ -685,7 +685,7 @@ static int rule_placeholder_defs(const struct ctx *c)
 
 /*
  * A PEM public key in text (`-----BEGIN PUBLIC KEY-----`, also split over C string literals with "\n" escapes):
- * its SubjectPublicKeyInfo's SHA-256 is an SPKI pin (BearSSL's setKnownKey), identified through the catalog's SPKI
+ * its SubjectPublicKeyInfo's SHA-256 is an SPKI pin (a known-key API's), identified through the catalog's SPKI
  * hashes; judged like a written digest, through the name it is assigned to when it has one.
  */
 static const char *const pubkey_marks[] = { "BEGIN PUBLIC KEY" };
@@ -730,8 +730,9 @@ static int rule_public_keys(const struct ctx *c)
 }
 
 /*
- * The names given as arguments to the pinning APIs (`http.begin(url,\n fp)`, `client->setFingerprint(FP)`) and to
- * the APIs that install anchors (`client.setTrustAnchors(&ica)`, `.cert_pem = ica_pem,`).
+ * The names given as arguments to the pinning APIs (`http.begin(url,\n fp)`, `client->pinFn(FP)`) and to the APIs
+ * that install anchors (`client.installAnchors(&ica)`, `.field = ica_pem,`): the rules file's call_apis, trust_apis
+ * and common_call_apis.
  */
 static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t ntab, int family, int trust);
 static int add_occ(void *arg, size_t k, size_t at);
@@ -777,7 +778,7 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 			if (at > 0 && word_char(c->buf[at - 1]) && word_char((unsigned char)tab[i].needle[0]))
 				continue; /* inside a longer word */
 			if (line && p < c->len && word_char(c->buf[p]) && word_char((unsigned char)c->buf[p - 1]))
-				continue; /* `.fingerprint` in `.fingerprint256` */
+				continue; /* `.digest` in `.digest256` */
 			if (!api_fits(c, &tab[i], at))
 				continue;
 			while (p < c->len && (c->buf[p] == ' ' || c->buf[p] == '\t'))
@@ -791,7 +792,7 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 				p++;
 			for (end = p; end < c->len && end - p < 512; end++) {
 				if (line && c->buf[end] == '\n')
-					break; /* `cert.GetCertHashString() == PINNED`: the rest of the line */
+					break; /* `cert.Digest() == PINNED`: the rest of the line */
 				if (line && (c->buf[end] == '(' || c->buf[end] == ')'))
 					continue;
 				if (c->buf[end] == '(')
@@ -801,7 +802,7 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 				else if (c->buf[end] == ';' || c->buf[end] == '{' || c->buf[end] == '}')
 					break;
 				else if (field && (c->buf[end] == ',' || (c->buf[end] == '\n' && !next)))
-					break; /* `.cert_pem = ica_pem,`: one value */
+					break; /* `.field = ica_pem,`: one value */
 			}
 			for (q = p; q < end; q = w) {
 				struct rs_pin_call call;
@@ -1032,7 +1033,7 @@ static int is_use(const struct ctx *c, size_t at, size_t n, const struct rs_pin_
 	}
 	if (!line_has(c, ls, le, o))
 		return 0;
-	if (o->key_word) { /* verify=False, ssl_verify: false, verify_ssl = 0 ... */
+	if (o->key_word) { /* a key naming TLS: ssl_verify: false, verify_ssl = 0 ... */
 		size_t w = at;
 		while (w > ls && word_char(c->buf[w - 1]))
 			w--;
