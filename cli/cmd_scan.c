@@ -89,7 +89,31 @@ static const char *sarif_level(enum rs_severity s)
 	return s == RS_SEV_ERROR ? "error" : s == RS_SEV_WARNING ? "warning" : "note";
 }
 
-static json_t *finding_json(const struct rs_pin_finding *f)
+/* Whether g takes its value from the same definition as f (both reached it through a name). */
+static int same_definition(const struct rs_pin_finding *f, const struct rs_pin_finding *g)
+{
+	return f->related_path && g->related_path && f->related_offset == g->related_offset &&
+	       !strcmp(f->related_path, g->related_path) && !strcmp(f->related_name ? f->related_name : "",
+								     g->related_name ? g->related_name : "");
+}
+
+/* The reverse link: every reported call that takes f's definition, f's own first in the order of v. */
+static json_t *used_at_json(const struct rs_pin_finding *f, const struct rs_pin_finding *const *v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (same_definition(f, v[i]))
+			json_array_append_new(a, json_pack("{s:s, s:o, s:o, s:I, s:o}", "path", v[i]->path, "line",
+							   v[i]->line ? json_integer(v[i]->line) : json_null(), "column",
+							   v[i]->column ? json_integer(v[i]->column) : json_null(),
+							   "offset", (json_int_t)v[i]->offset,
+							   "api", *v[i]->api ? json_string(v[i]->api) : json_null()));
+	return a;
+}
+
+static json_t *finding_json(const struct rs_pin_finding *f, const struct rs_pin_finding *const *v, size_t n)
 {
 	json_t *o = json_object();
 
@@ -111,10 +135,11 @@ static json_t *finding_json(const struct rs_pin_finding *f)
 	json_object_set_new(o, "message", json_string(f->message));
 	if (f->related_path) /* where the value passed by name is defined */
 		json_object_set_new(o, "related",
-				    json_pack("[{s:s, s:o, s:o, s:I, s:s}]", "path", f->related_path, "line",
+				    json_pack("[{s:s, s:o, s:o, s:I, s:s, s:o}]", "path", f->related_path, "line",
 					      f->related_line ? json_integer(f->related_line) : json_null(), "column",
 					      f->related_column ? json_integer(f->related_column) : json_null(), "offset",
-					      (json_int_t)f->related_offset, "name", f->related_name ? f->related_name : ""));
+					      (json_int_t)f->related_offset, "name", f->related_name ? f->related_name : "",
+					      "used_at", used_at_json(f, v, n)));
 	return o;
 }
 
@@ -129,7 +154,7 @@ static int render_json(const struct rs_pinscan *ps, const struct rs_pin_finding 
 	json_object_set_new(doc, "schema", json_string("rootshift/scan/1"));
 	json_object_set_new(doc, "at", json_string(time_str(o->at, ab)));
 	for (i = 0; i < n; i++) {
-		json_array_append_new(arr, finding_json(v[i]));
+		json_array_append_new(arr, finding_json(v[i], v, n));
 		count[v[i]->severity]++;
 	}
 	json_object_set_new(sum, "files", json_integer((json_int_t)rs_pinscan_files(ps)));
@@ -180,7 +205,63 @@ static json_t *text_obj(const char *s)
 	return json_pack("{s:s}", "text", s);
 }
 
-static json_t *sarif_result(const struct rs_pin_finding *f)
+/* A SARIF location (3.28) of a finding's place, with an id and the relationships (3.34) given. */
+static json_t *sarif_location(const char *path, long line, long column, long long offset, int id, json_t *rels,
+			      json_t *message)
+{
+	char *uri = path_uri(path);
+	json_t *region = json_object(), *loc;
+
+	if (line) {
+		json_object_set_new(region, "startLine", json_integer(line));
+		json_object_set_new(region, "startColumn", json_integer(column));
+	} else {
+		json_object_set_new(region, "byteOffset", json_integer(offset));
+	}
+	loc = json_pack("{s:i, s:{s:{s:s}, s:o}, s:o}", "id", id, "physicalLocation", "artifactLocation", "uri",
+			uri ? uri : "", "region", region, "relationships", rels);
+	if (message)
+		json_object_set_new(loc, "message", message);
+	free(uri);
+	return loc;
+}
+
+/*
+ * relatedLocations of a finding reached through a name: the definition (id 1) and the other reported calls that
+ * take it (ids 2...), with relationships both ways (SARIF 2.1.0 3.28.7, 3.34): the call's location (id 0) points
+ * to the definition, the definition to every call.
+ */
+static json_t *sarif_related(const struct rs_pin_finding *f, const struct rs_pin_finding *const *v, size_t n,
+			     json_t *call_loc)
+{
+	json_t *rel = json_array(), *def_rels = json_array(), *def;
+	const char *name = f->related_name && *f->related_name ? f->related_name : "the value";
+	size_t i;
+	int id = 2;
+
+	json_object_set_new(call_loc, "id", json_integer(0));
+	json_object_set_new(call_loc, "relationships",
+			    json_pack("[{s:i, s:[s], s:{s:s+}}]", "target", 1, "kinds", "relevant", "description", "text",
+				      "takes its value from the definition of ", name));
+	json_array_append_new(def_rels, json_pack("{s:i, s:[s], s:{s:s}}", "target", 0, "kinds", "relevant",
+						  "description", "text", "used by this call"));
+	for (i = 0; i < n; i++) {
+		if (v[i] == f || !same_definition(f, v[i]))
+			continue;
+		json_array_append_new(def_rels, json_pack("{s:i, s:[s], s:{s:s}}", "target", id, "kinds", "relevant",
+							  "description", "text", "also used by this call"));
+		json_array_append_new(rel, sarif_location(v[i]->path, v[i]->line, v[i]->column, v[i]->offset, id,
+							  json_pack("[{s:i, s:[s]}]", "target", 1, "kinds", "relevant"),
+							  json_pack("{s:s+}", "text", "another use of ", name)));
+		id++;
+	}
+	def = sarif_location(f->related_path, f->related_line, f->related_column, f->related_offset, 1, def_rels,
+			     json_pack("{s:s+}", "text", "definition of ", name));
+	json_array_insert_new(rel, 0, def);
+	return rel;
+}
+
+static json_t *sarif_result(const struct rs_pin_finding *f, const struct rs_pin_finding *const *v, size_t n)
 {
 	json_t *r = json_object(), *region = json_object(), *props = json_object(), *loc;
 	char *uri = path_uri(f->path), *fp = finding_key(f->rule->id, f->path, f->value, f->text);
@@ -202,21 +283,8 @@ static json_t *sarif_result(const struct rs_pin_finding *f)
 	loc = json_pack("{s:{s:{s:s},s:o}}", "physicalLocation", "artifactLocation", "uri", uri ? uri : "",
 			"region", region);
 	json_object_set_new(r, "locations", json_pack("[o]", loc));
-	if (f->related_path) { /* SARIF 2.1.0 3.27.22: relatedLocations, each a location with an id */
-		char *ruri = path_uri(f->related_path);
-		json_t *rregion = json_object();
-		if (f->related_line) {
-			json_object_set_new(rregion, "startLine", json_integer(f->related_line));
-			json_object_set_new(rregion, "startColumn", json_integer(f->related_column));
-		} else {
-			json_object_set_new(rregion, "byteOffset", json_integer(f->related_offset));
-		}
-		json_object_set_new(r, "relatedLocations",
-				    json_pack("[{s:i, s:{s:{s:s}, s:o}, s:{s:s+}}]", "id", 1, "physicalLocation",
-					      "artifactLocation", "uri", ruri ? ruri : "", "region", rregion, "message",
-					      "text", "definition of ", f->related_name ? f->related_name : "the value"));
-		free(ruri);
-	}
+	if (f->related_path) /* SARIF 2.1.0 3.27.22: relatedLocations, each a location with an id */
+		json_object_set_new(r, "relatedLocations", sarif_related(f, v, n, loc));
 	if (fp) {
 		for (i = 0; fp[i]; i++)
 			fp[i] = fp[i] == '\t' ? '|' : fp[i];
@@ -270,7 +338,7 @@ static int render_sarif(const struct rs_pinscan *ps, const struct rs_pin_finding
 						       "defaultConfiguration", "level", sarif_level(r->severity)));
 	}
 	for (i = 0; i < n; i++)
-		json_array_append_new(results, sarif_result(v[i]));
+		json_array_append_new(results, sarif_result(v[i], v, n));
 	driver = json_pack("{s:s, s:s, s:s, s:o}", "name", "rootshift", "version", rs_version(), "semanticVersion",
 			   rs_version(), "rules", rules);
 	run = json_pack("{s:{s:o}, s:o}", "tool", "driver", driver, "results", results);
