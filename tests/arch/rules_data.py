@@ -32,6 +32,14 @@ for f in lib.glob("*.c"):
 missing = emitted - ids
 if missing:
     bad.append(f"rule ids emitted but not in the rules file: {sorted(missing)}")
+# docs/scan.md documents every entry of the built-in file
+docs = (pathlib.Path(sys.argv[2]).parent / "docs" / "scan.md").read_text()
+for section, v in rules.items():
+    if isinstance(v, list) and section != "rules":
+        for e in v:
+            k = e if isinstance(e, str) else e.get("needle", e.get("key"))
+            if f"`{k}`" not in docs:
+                bad.append(f"docs/scan.md does not document {section} entry `{k}`")
 if bad:
     print("\n".join(bad))
     sys.exit(1)
