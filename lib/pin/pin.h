@@ -130,6 +130,7 @@ struct rs_pin_ruleset {
 	const char **suffixes, **name_prefixes, **getters, **digest_fns, **attrs;
 	size_t nsuffixes, nname_prefixes, ngetters, ndigest_fns, nattrs;
 	struct rs_needles whole;           /* every family's needles but the common calls', in one pass */
+	struct rs_needles common_whole;    /* the common calls' needles, in a pass of their own where they matter */
 	size_t wbase[RS_PW_FAMILIES];
 };
 

@@ -749,16 +749,9 @@ static int rule_calls(const struct ctx *c)
 		return -1;
 	if (!any)
 		return 0;
-	/* the common words: found here, into the spare slots of occ[] past the pass's needles */
-	for (i = 0; i < rs->ncommon; i++) {
-		const unsigned char *p;
-		size_t from = 0, n = strlen(rs->common[i].needle);
-		while ((p = find(c, from, c->len, rs->common[i].needle)) != NULL) {
-			if (add_occ(c->occ, rs->whole.n + i, (size_t)(p - c->buf)) < 0)
-				return -1;
-			from = (size_t)(p - c->buf) + n;
-		}
-	}
+	/* the common words: found here, in a pass of their own, into the spare slots of occ[] past the first pass's */
+	if (rs->ncommon && rs_needles_scan(&rs->common_whole, c->buf, c->len, add_occ, c->occ + rs->whole.n) < 0)
+		return -1;
 	rv = calls_of(c, rs->common, rs->ncommon, RS_PW_COMMON, 0);
 	return rv ? -1 : 0;
 }
@@ -1276,7 +1269,12 @@ int rs_pin_ruleset_needles(struct rs_pin_ruleset *rs)
 	rs->wbase[RS_PW_COMMON] = n; /* found by rule_calls itself, in the slots after the pass's */
 	/* the set keeps pointers to the ruleset's strings; all of them must fit one pass's anchor bytes
 	 * (core/needles.c), which is what keeps the scan as fast as ripgrep */
-	return n == want && rs->nsuffixes <= SUFFIXES_MAX && rs_needles_init(&rs->whole, v, n) == 0 ? 0 : -1;
+	if (n != want || rs->nsuffixes > SUFFIXES_MAX || rs_needles_init(&rs->whole, v, n) < 0)
+		return -1;
+	n = 0;
+	whole_add_apis(rs, v, &n, RS_PW_COMMON, rs->common, rs->ncommon);
+	rs->wbase[RS_PW_COMMON] = rs->whole.n;
+	return rs->ncommon == 0 || (n == rs->ncommon && rs_needles_init(&rs->common_whole, v, n) == 0) ? 0 : -1;
 }
 
 static int add_occ(void *arg, size_t k, size_t at)
