@@ -54,6 +54,7 @@ struct rs_pin_hit {
 };
 
 struct rs_pin_context;
+struct rs_pin_ruleset;
 
 /* A value assigned to a name ("fp" in `const char fp[] = "..."`, `#define FP "..."`, `"fingerprint": "..."`). */
 struct rs_pin_def {
@@ -71,7 +72,8 @@ struct rs_pin_call {
 };
 
 /* The name the value at `at` of a text buffer is assigned to (rules.c's reading of definitions); 1 when found. */
-int rs_pin_name_at(const unsigned char *buf, size_t len, size_t at, char *out, size_t size);
+int rs_pin_name_at(const struct rs_pin_ruleset *rs, const unsigned char *buf, size_t len, size_t at, char *out,
+		   size_t size);
 
 /*
  * Where rules.c sends findings: returns -1 on a hard error. def and call (may be NULL: then a value assigned to a

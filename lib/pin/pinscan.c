@@ -509,7 +509,7 @@ static int anchor_add(void *arg, const struct rs_pin_hit *h)
 	memset(&d, 0, sizeof(d));
 	if (f->binary)
 		return file_add(arg, h);
-	if (!rs_pin_name_at(f->buf, f->len, h->at, d.ident, sizeof(d.ident))) {
+	if (!rs_pin_name_at(f->ps->pc.rules, f->buf, f->len, h->at, d.ident, sizeof(d.ident))) {
 		/* a file holding only this certificate: a CA-file setting naming it (`cafile="ica.pem"`) installs it */
 		const char *base = strrchr(f->path, '/');
 		base = base ? base + 1 : f->path;

@@ -266,12 +266,13 @@ static int assigned_ident(const struct ctx *c, size_t at, char *out, size_t size
 	return copy_ident(c, i, e, out, size);
 }
 
-int rs_pin_name_at(const unsigned char *buf, size_t len, size_t at, char *out, size_t size)
+int rs_pin_name_at(const struct rs_pin_ruleset *rs, const unsigned char *buf, size_t len, size_t at, char *out,
+		   size_t size)
 {
 	struct ctx c;
 
 	memset(&c, 0, sizeof(c));
-	c.rs = rs_pin_ruleset_builtin();
+	c.rs = rs ? rs : rs_pin_ruleset_builtin();
 	c.buf = buf;
 	c.len = len;
 	return at < len && assigned_ident(&c, at, out, size);
