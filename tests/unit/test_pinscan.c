@@ -451,6 +451,7 @@ static const struct api_case api_cases[] = {
 	{ "dotnet/HubConnection.cs", 22, "pin-intermediate", RS_SEV_WARNING, "GetCertHashString", NULL },
 	{ "dotnet/Thumbprint.cs", 14, "pin-intermediate", RS_SEV_WARNING, "Thumbprint", "ExpectedIssuerThumbprint" },
 	{ "mbedtls/tls.c", 9, "anchor-not-root", RS_SEV_WARNING, "mbedtls_x509_crt_parse", "hub_ca_pem" },
+	{ "espidf/ota_client.c", 11, "anchor-not-root", RS_SEV_WARNING, "cert_pem", "hub_issuing_ca_pem" },
 	{ "node/hub.js", 16, "pin-unknown", RS_SEV_ERROR, "fingerprint256", "HUB_FP256" },
 	{ "node/mqtt.js", 5, "pin-root", RS_SEV_ERROR, "checkServerIdentity", NULL },
 	{ "okhttp/PinnedClient.java", 12, "pin-intermediate", RS_SEV_WARNING, "CertificatePinner", NULL },
