@@ -141,8 +141,11 @@ const struct rs_pin_ruleset *rs_pin_ruleset_builtin(void);
 /* The built-in rules extended by text (a --rules file named name); NULL and err on a bad file (line, column). */
 struct rs_pin_ruleset *rs_pin_ruleset_load(const char *text, size_t len, const char *name, struct rs_error *err);
 void rs_pin_ruleset_free(struct rs_pin_ruleset *rs);
-/* Builds rs->whole from the ruleset's needles (rules.c): -1 when they do not fit one pass. */
-int rs_pin_ruleset_needles(struct rs_pin_ruleset *rs);
+/* Needles of the one pass that are no API: a placeholder's word (more words do not fit the pass's anchor bytes) and
+ * a PEM public key's label; at most RS_PIN_SUFFIXES_MAX CA-file suffixes. */
+#define RS_PIN_PH_WORD "YOUR_"
+#define RS_PIN_PUBKEY_MARK "BEGIN PUBLIC KEY"
+#define RS_PIN_SUFFIXES_MAX 16
 
 /* What the rules judge a buffer with. */
 struct rs_pin_context {

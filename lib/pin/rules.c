@@ -654,7 +654,7 @@ static int rule_placeholders(const struct ctx *c)
 /* ---- values passed by name: definitions and calls, joined across the tree by pinscan.c ---- */
 
 /* Words that mark a placeholder written as text ("YOUR_FINGERPRINT_HERE"), looked for in one pass. */
-static const char *const ph_words[] = { "YOUR_" }; /* more words do not fit the one pass's anchor bytes */
+static const char *const ph_words[] = { RS_PIN_PH_WORD };
 
 /* A placeholder literal around a placeholder word, assigned to a name: a definition without a digest. */
 static int rule_placeholder_defs(const struct ctx *c)
@@ -689,7 +689,7 @@ static int rule_placeholder_defs(const struct ctx *c)
  * its SubjectPublicKeyInfo's SHA-256 is an SPKI pin (a known-key API's), identified through the catalog's SPKI
  * hashes; judged like a written digest, through the name it is assigned to when it has one.
  */
-static const char *const pubkey_marks[] = { "BEGIN PUBLIC KEY" };
+static const char *const pubkey_marks[] = { RS_PIN_PUBKEY_MARK };
 
 static int rule_public_keys(const struct ctx *c)
 {
@@ -1179,7 +1179,7 @@ static int file_call(const struct ctx *c, size_t vs, size_t ve, const struct rs_
 	return c->sink->call(c->sink->arg, &call);
 }
 
-#define SUFFIXES_MAX 16
+#define SUFFIXES_MAX RS_PIN_SUFFIXES_MAX
 
 static int rule_root_files(const struct ctx *c)
 {
@@ -1230,53 +1230,6 @@ static int computes_digests(const struct ctx *c)
 }
 
 /* ---- the needles every buffer is searched for, all in one pass ---- */
-
-static void whole_add(struct rs_pin_ruleset *rs, const char **v, size_t *n, int family, const char *const *needles,
-		      size_t count)
-{
-	size_t i;
-
-	rs->wbase[family] = *n;
-	for (i = 0; i < count && *n < RS_NEEDLES_MAX; i++)
-		v[(*n)++] = needles[i];
-}
-
-static void whole_add_apis(struct rs_pin_ruleset *rs, const char **v, size_t *n, int family,
-			   const struct rs_pin_api *apis, size_t count)
-{
-	size_t i;
-
-	rs->wbase[family] = *n;
-	for (i = 0; i < count && *n < RS_NEEDLES_MAX; i++)
-		v[(*n)++] = apis[i].needle;
-}
-
-int rs_pin_ruleset_needles(struct rs_pin_ruleset *rs)
-{
-	const char *v[RS_NEEDLES_MAX];
-	size_t n = 0, want;
-
-	whole_add_apis(rs, v, &n, RS_PW_PLACEHOLDER, rs->placeholders, rs->nplaceholders);
-	whole_add(rs, v, &n, RS_PW_NAME, rs->name_prefixes, rs->nname_prefixes);
-	whole_add(rs, v, &n, RS_PW_GETTER, rs->getters, rs->ngetters);
-	whole_add_apis(rs, v, &n, RS_PW_OFF, rs->offs, rs->noffs);
-	whole_add(rs, v, &n, RS_PW_ROOT, rs->suffixes, rs->nsuffixes);
-	whole_add_apis(rs, v, &n, RS_PW_API, rs->calls, rs->ncalls);
-	whole_add(rs, v, &n, RS_PW_PHWORD, ph_words, RS_ARRAY_LEN(ph_words));
-	whole_add_apis(rs, v, &n, RS_PW_TRUST, rs->trust, rs->ntrust);
-	whole_add(rs, v, &n, RS_PW_PUBKEY, pubkey_marks, RS_ARRAY_LEN(pubkey_marks));
-	want = rs->nplaceholders + rs->nname_prefixes + rs->ngetters + rs->noffs + rs->nsuffixes + rs->ncalls +
-	       RS_ARRAY_LEN(ph_words) + rs->ntrust + RS_ARRAY_LEN(pubkey_marks);
-	rs->wbase[RS_PW_COMMON] = n; /* found by rule_calls itself, in the slots after the pass's */
-	/* the set keeps pointers to the ruleset's strings; all of them must fit one pass's anchor bytes
-	 * (core/needles.c), which is what keeps the scan as fast as ripgrep */
-	if (n != want || rs->nsuffixes > SUFFIXES_MAX || rs_needles_init(&rs->whole, v, n) < 0)
-		return -1;
-	n = 0;
-	whole_add_apis(rs, v, &n, RS_PW_COMMON, rs->common, rs->ncommon);
-	rs->wbase[RS_PW_COMMON] = rs->whole.n;
-	return rs->ncommon == 0 || (n == rs->ncommon && rs_needles_init(&rs->common_whole, v, n) == 0) ? 0 : -1;
-}
 
 static int add_occ(void *arg, size_t k, size_t at)
 {

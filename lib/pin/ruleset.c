@@ -329,6 +329,59 @@ static int merge(json_t *base, json_t *add)
 	return 0;
 }
 
+/* ---- the needles of the one pass (core/needles.c) ---- */
+
+static void whole_add(struct rs_pin_ruleset *rs, const char **v, size_t *n, int family, const char *const *needles,
+		      size_t count)
+{
+	size_t i;
+
+	rs->wbase[family] = *n;
+	for (i = 0; i < count && *n < RS_NEEDLES_MAX; i++)
+		v[(*n)++] = needles[i];
+}
+
+static void whole_add_apis(struct rs_pin_ruleset *rs, const char **v, size_t *n, int family,
+			   const struct rs_pin_api *apis, size_t count)
+{
+	size_t i;
+
+	rs->wbase[family] = *n;
+	for (i = 0; i < count && *n < RS_NEEDLES_MAX; i++)
+		v[(*n)++] = apis[i].needle;
+}
+
+static const char *const ph_words[] = { RS_PIN_PH_WORD };
+static const char *const pubkey_marks[] = { RS_PIN_PUBKEY_MARK };
+
+/* Builds rs->whole (and rs->common_whole) from the ruleset's needles: -1 when they do not fit one pass. */
+static int ruleset_needles(struct rs_pin_ruleset *rs)
+{
+	const char *v[RS_NEEDLES_MAX];
+	size_t n = 0, want;
+
+	whole_add_apis(rs, v, &n, RS_PW_PLACEHOLDER, rs->placeholders, rs->nplaceholders);
+	whole_add(rs, v, &n, RS_PW_NAME, rs->name_prefixes, rs->nname_prefixes);
+	whole_add(rs, v, &n, RS_PW_GETTER, rs->getters, rs->ngetters);
+	whole_add_apis(rs, v, &n, RS_PW_OFF, rs->offs, rs->noffs);
+	whole_add(rs, v, &n, RS_PW_ROOT, rs->suffixes, rs->nsuffixes);
+	whole_add_apis(rs, v, &n, RS_PW_API, rs->calls, rs->ncalls);
+	whole_add(rs, v, &n, RS_PW_PHWORD, ph_words, RS_ARRAY_LEN(ph_words));
+	whole_add_apis(rs, v, &n, RS_PW_TRUST, rs->trust, rs->ntrust);
+	whole_add(rs, v, &n, RS_PW_PUBKEY, pubkey_marks, RS_ARRAY_LEN(pubkey_marks));
+	want = rs->nplaceholders + rs->nname_prefixes + rs->ngetters + rs->noffs + rs->nsuffixes + rs->ncalls +
+	       RS_ARRAY_LEN(ph_words) + rs->ntrust + RS_ARRAY_LEN(pubkey_marks);
+	rs->wbase[RS_PW_COMMON] = n; /* found by rule_calls itself, in the slots after the pass's */
+	/* the set keeps pointers to the ruleset's strings; all of them must fit one pass's anchor bytes
+	 * (core/needles.c), which is what keeps the scan as fast as ripgrep */
+	if (n != want || rs->nsuffixes > RS_PIN_SUFFIXES_MAX || rs_needles_init(&rs->whole, v, n) < 0)
+		return -1;
+	n = 0;
+	whole_add_apis(rs, v, &n, RS_PW_COMMON, rs->common, rs->ncommon);
+	rs->wbase[RS_PW_COMMON] = rs->whole.n;
+	return rs->ncommon == 0 || (n == rs->ncommon && rs_needles_init(&rs->common_whole, v, n) == 0) ? 0 : -1;
+}
+
 /* ---- the C view ---- */
 
 static const char *str(json_t *o, const char *k)
@@ -451,7 +504,7 @@ static struct rs_pin_ruleset *build(json_t *root, const struct src *s)
 		rs_pin_ruleset_free(rs);
 		return NULL;
 	}
-	if (rs_pin_ruleset_needles(rs) < 0) {
+	if (ruleset_needles(rs) < 0) {
 		rs_fail(s->err, RS_ERR_LIMIT, "%s: the rules' needles do not fit one pass (at most %d needles over few "
 			"distinct rare bytes); move an API to common_call_apis", s->name, RS_NEEDLES_MAX);
 		rs_pin_ruleset_free(rs);
