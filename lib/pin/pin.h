@@ -149,12 +149,12 @@ void rs_pin_ruleset_free(struct rs_pin_ruleset *rs);
 
 /* What the rules judge a buffer with. */
 struct rs_pin_context {
-	const struct rs_pin_ruleset *rules; /* NULL: the built-in ones */
 	const struct rs_catalog *cat;
 	const struct rs_profile *profile; /* stores are judged against it; NULL: the catalog's "azure-iot" or first */
 	rs_time at;                       /* the time of the judgement, when timed */
 	int timed;                        /* 0: no time given; severities are the rules' defaults (a root is info) */
 	int store;                        /* the buffer is a CA store: digests that feed no API are its comments */
+	const struct rs_pin_ruleset *rules; /* NULL: the built-in ones */
 };
 
 /*
