@@ -563,6 +563,20 @@ static void test_rules_file(void **state)
 	assert_string_equal(rs_pinscan_at(ps, 0)->api, "Vendor TLS check");
 	assert_string_equal(rs_pinscan_at(ps, 0)->rule->id, "pin-unknown");
 	rs_pinscan_free(ps);
+	{ /* too many needles for the one pass: refused, not slowed down */
+		struct rs_buf many = RS_BUF_INIT;
+		rs_buf_addstr(&many, "{ \"format\": \"rootshift-scan-rules/1\", \"call_apis\": [");
+		for (i = 0; i < 40; i++)
+			rs_buf_addf(&many, "%s{ \"needle\": \"vendor_pin_%02zu\", \"name\": \"v\" }", i ? ", " : "", i);
+		rs_buf_addstr(&many, "] }");
+		assert_non_null(many.data);
+		ps = rs_pinscan_new(cat);
+		assert_int_equal(rs_pinscan_set_rules(ps, many.data, strlen(many.data), "many.json", &err), -1);
+		assert_int_equal(err.code, RS_ERR_LIMIT);
+		assert_non_null(strstr(err.message, "do not fit one pass"));
+		rs_pinscan_free(ps);
+		rs_buf_release(&many);
+	}
 	for (i = 0; i < RS_ARRAY_LEN(bad); i++) {
 		ps = rs_pinscan_new(cat);
 		memset(&err, 0, sizeof(err));
