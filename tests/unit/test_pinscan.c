@@ -454,6 +454,7 @@ static const struct api_case api_cases[] = {
 	{ "espidf/ota_client.c", 11, "anchor-not-root", RS_SEV_WARNING, "cert_pem", "hub_issuing_ca_pem" },
 	{ "node/hub.js", 16, "pin-unknown", RS_SEV_ERROR, "fingerprint256", "HUB_FP256" },
 	{ "node/mqtt.js", 5, "pin-root", RS_SEV_ERROR, "checkServerIdentity", NULL },
+	{ "node/pubkey.js", 14, "pin-intermediate", RS_SEV_WARNING, "cert.pubkey", "ISSUER_PUBKEY_SHA256" },
 	{ "okhttp/PinnedClient.java", 12, "pin-intermediate", RS_SEV_WARNING, "CertificatePinner", NULL },
 	{ "okhttp/Pins.kt", 11, "pin-intermediate", RS_SEV_WARNING, "CertificatePinner", "HUB_SPKI_PIN" },
 	{ "python/mqtt_tls.py", 5, "anchor-not-root", RS_SEV_WARNING, "load_verify_locations", "file:azure_ica03.pem" },
