@@ -449,6 +449,8 @@ static const struct api_case api_cases[] = {
 	{ "curl/upload.c", 15, "pin-intermediate", RS_SEV_WARNING, "CURLOPT_PINNEDPUBLICKEY", "HUB_PUBKEY_PIN" },
 	{ "dotnet/HubConnection.cs", 15, "pin-root", RS_SEV_ERROR, "GetCertHashString", "PinnedThumbprint" },
 	{ "dotnet/HubConnection.cs", 22, "pin-intermediate", RS_SEV_WARNING, "GetCertHashString", NULL },
+	/* an intermediate of the old root, no longer served: an error */
+	{ "dotnet/LegacyPin.cs", 10, "pin-intermediate", RS_SEV_ERROR, "GetCertHashString", NULL },
 	{ "dotnet/Thumbprint.cs", 14, "pin-intermediate", RS_SEV_WARNING, "Thumbprint", "ExpectedIssuerThumbprint" },
 	{ "mbedtls/tls.c", 9, "anchor-not-root", RS_SEV_WARNING, "mbedtls_x509_crt_parse", "hub_ca_pem" },
 	{ "espidf/ota_client.c", 11, "anchor-not-root", RS_SEV_WARNING, "cert_pem", "hub_issuing_ca_pem" },
