@@ -445,6 +445,8 @@ struct api_case {
 
 static const struct api_case api_cases[] = {
 	{ "android/res/xml/network_security_config.xml", 6, "pin-intermediate", RS_SEV_WARNING, "<pin>", NULL },
+	/* the backup pin on the new root: a note */
+	{ "android/res/xml/network_security_config.xml", 8, "pin-root", RS_SEV_INFO, "<pin>", NULL },
 	{ "arduino/hub_client.ino", 11, "pin-root", RS_SEV_ERROR, "verify", "hub_fp" }, /* client->verify(fp, host) */
 	{ "curl/upload.c", 15, "pin-intermediate", RS_SEV_WARNING, "CURLOPT_PINNEDPUBLICKEY", "HUB_PUBKEY_PIN" },
 	{ "dotnet/HubConnection.cs", 15, "pin-root", RS_SEV_ERROR, "GetCertHashString", "PinnedThumbprint" },
