@@ -15,6 +15,7 @@ struct scan_opts {
 	unsigned jobs;
 	const char *baseline;
 	const char *ignore_file;
+	const char *rules;        /* --rules FILE: extends the built-in pinning and trust API table */
 	int no_ignore;
 	enum rs_severity fail_on; /* --fail-on: findings at least this severe exit 1 (default error) */
 };
@@ -87,7 +88,31 @@ static const char *sarif_level(enum rs_severity s)
 	return s == RS_SEV_ERROR ? "error" : s == RS_SEV_WARNING ? "warning" : "note";
 }
 
-static json_t *finding_json(const struct rs_pin_finding *f)
+/* Whether g takes its value from the same definition as f (both reached it through a name). */
+static int same_definition(const struct rs_pin_finding *f, const struct rs_pin_finding *g)
+{
+	return f->related_path && g->related_path && f->related_offset == g->related_offset &&
+	       !strcmp(f->related_path, g->related_path) && !strcmp(f->related_name ? f->related_name : "",
+								     g->related_name ? g->related_name : "");
+}
+
+/* The reverse link: every reported call that takes f's definition, f's own first in the order of v. */
+static json_t *used_at_json(const struct rs_pin_finding *f, const struct rs_pin_finding *const *v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (same_definition(f, v[i]))
+			json_array_append_new(a, json_pack("{s:s, s:o, s:o, s:I, s:o}", "path", v[i]->path, "line",
+							   v[i]->line ? json_integer(v[i]->line) : json_null(), "column",
+							   v[i]->column ? json_integer(v[i]->column) : json_null(),
+							   "offset", (json_int_t)v[i]->offset,
+							   "api", *v[i]->api ? json_string(v[i]->api) : json_null()));
+	return a;
+}
+
+static json_t *finding_json(const struct rs_pin_finding *f, const struct rs_pin_finding *const *v, size_t n)
 {
 	json_t *o = json_object();
 
@@ -109,10 +134,11 @@ static json_t *finding_json(const struct rs_pin_finding *f)
 	json_object_set_new(o, "message", json_string(f->message));
 	if (f->related_path) /* where the value passed by name is defined */
 		json_object_set_new(o, "related",
-				    json_pack("[{s:s, s:o, s:o, s:I, s:s}]", "path", f->related_path, "line",
+				    json_pack("[{s:s, s:o, s:o, s:I, s:s, s:o}]", "path", f->related_path, "line",
 					      f->related_line ? json_integer(f->related_line) : json_null(), "column",
 					      f->related_column ? json_integer(f->related_column) : json_null(), "offset",
-					      (json_int_t)f->related_offset, "name", f->related_name ? f->related_name : ""));
+					      (json_int_t)f->related_offset, "name", f->related_name ? f->related_name : "",
+					      "used_at", used_at_json(f, v, n)));
 	return o;
 }
 
@@ -129,7 +155,7 @@ static int render_json(const struct rs_pinscan *ps, const struct rs_pin_finding 
 	if (interrupted()) /* stopped by a signal: the files read whole so far */
 		json_object_set_new(doc, "partial", json_true());
 	for (i = 0; i < n; i++) {
-		json_array_append_new(arr, finding_json(v[i]));
+		json_array_append_new(arr, finding_json(v[i], v, n));
 		count[v[i]->severity]++;
 	}
 	json_object_set_new(sum, "files", json_integer((json_int_t)rs_pinscan_files(ps)));
@@ -181,7 +207,63 @@ static json_t *text_obj(const char *s)
 	return json_pack("{s:s}", "text", s);
 }
 
-static json_t *sarif_result(const struct rs_pin_finding *f)
+/* A SARIF location (3.28) of a finding's place, with an id and the relationships (3.34) given. */
+static json_t *sarif_location(const char *path, long line, long column, long long offset, int id, json_t *rels,
+			      json_t *message)
+{
+	char *uri = path_uri(path);
+	json_t *region = json_object(), *loc;
+
+	if (line) {
+		json_object_set_new(region, "startLine", json_integer(line));
+		json_object_set_new(region, "startColumn", json_integer(column));
+	} else {
+		json_object_set_new(region, "byteOffset", json_integer(offset));
+	}
+	loc = json_pack("{s:i, s:{s:{s:s}, s:o}, s:o}", "id", id, "physicalLocation", "artifactLocation", "uri",
+			uri ? uri : "", "region", region, "relationships", rels);
+	if (message)
+		json_object_set_new(loc, "message", message);
+	free(uri);
+	return loc;
+}
+
+/*
+ * relatedLocations of a finding reached through a name: the definition (id 1) and the other reported calls that
+ * take it (ids 2...), with relationships both ways (SARIF 2.1.0 3.28.7, 3.34): the call's location (id 0) points
+ * to the definition, the definition to every call.
+ */
+static json_t *sarif_related(const struct rs_pin_finding *f, const struct rs_pin_finding *const *v, size_t n,
+			     json_t *call_loc)
+{
+	json_t *rel = json_array(), *def_rels = json_array(), *def;
+	const char *name = f->related_name && *f->related_name ? f->related_name : "the value";
+	size_t i;
+	int id = 2;
+
+	json_object_set_new(call_loc, "id", json_integer(0));
+	json_object_set_new(call_loc, "relationships",
+			    json_pack("[{s:i, s:[s], s:{s:s+}}]", "target", 1, "kinds", "relevant", "description", "text",
+				      "takes its value from the definition of ", name));
+	json_array_append_new(def_rels, json_pack("{s:i, s:[s], s:{s:s}}", "target", 0, "kinds", "relevant",
+						  "description", "text", "used by this call"));
+	for (i = 0; i < n; i++) {
+		if (v[i] == f || !same_definition(f, v[i]))
+			continue;
+		json_array_append_new(def_rels, json_pack("{s:i, s:[s], s:{s:s}}", "target", id, "kinds", "relevant",
+							  "description", "text", "also used by this call"));
+		json_array_append_new(rel, sarif_location(v[i]->path, v[i]->line, v[i]->column, v[i]->offset, id,
+							  json_pack("[{s:i, s:[s]}]", "target", 1, "kinds", "relevant"),
+							  json_pack("{s:s+}", "text", "another use of ", name)));
+		id++;
+	}
+	def = sarif_location(f->related_path, f->related_line, f->related_column, f->related_offset, 1, def_rels,
+			     json_pack("{s:s+}", "text", "definition of ", name));
+	json_array_insert_new(rel, 0, def);
+	return rel;
+}
+
+static json_t *sarif_result(const struct rs_pin_finding *f, const struct rs_pin_finding *const *v, size_t n)
 {
 	json_t *r = json_object(), *region = json_object(), *props = json_object(), *loc;
 	char *uri = path_uri(f->path), *fp = finding_key(f->rule->id, f->path, f->value, f->text);
@@ -203,21 +285,8 @@ static json_t *sarif_result(const struct rs_pin_finding *f)
 	loc = json_pack("{s:{s:{s:s},s:o}}", "physicalLocation", "artifactLocation", "uri", uri ? uri : "",
 			"region", region);
 	json_object_set_new(r, "locations", json_pack("[o]", loc));
-	if (f->related_path) { /* SARIF 2.1.0 3.27.22: relatedLocations, each a location with an id */
-		char *ruri = path_uri(f->related_path);
-		json_t *rregion = json_object();
-		if (f->related_line) {
-			json_object_set_new(rregion, "startLine", json_integer(f->related_line));
-			json_object_set_new(rregion, "startColumn", json_integer(f->related_column));
-		} else {
-			json_object_set_new(rregion, "byteOffset", json_integer(f->related_offset));
-		}
-		json_object_set_new(r, "relatedLocations",
-				    json_pack("[{s:i, s:{s:{s:s}, s:o}, s:{s:s+}}]", "id", 1, "physicalLocation",
-					      "artifactLocation", "uri", ruri ? ruri : "", "region", rregion, "message",
-					      "text", "definition of ", f->related_name ? f->related_name : "the value"));
-		free(ruri);
-	}
+	if (f->related_path) /* SARIF 2.1.0 3.27.22: relatedLocations, each a location with an id */
+		json_object_set_new(r, "relatedLocations", sarif_related(f, v, n, loc));
 	if (fp) {
 		for (i = 0; fp[i]; i++)
 			fp[i] = fp[i] == '\t' ? '|' : fp[i];
@@ -277,7 +346,7 @@ static int render_sarif(const struct rs_pinscan *ps, const struct rs_pin_finding
 						       "defaultConfiguration", "level", sarif_level(r->severity)));
 	}
 	for (i = 0; i < n; i++)
-		json_array_append_new(results, sarif_result(v[i]));
+		json_array_append_new(results, sarif_result(v[i], v, n));
 	driver = json_pack("{s:s, s:s, s:s, s:o}", "name", "rootshift", "version", rs_version(), "semanticVersion",
 			   rs_version(), "rules", rules);
 	run = json_pack("{s:{s:o}, s:o}", "tool", "driver", driver, "results", results);
@@ -331,6 +400,8 @@ static const struct cli_opt rows[] = {
 	{ "baseline", 'b', "FILE", .help = "report only findings that are not in FILE, an earlier --format json output", CLI_SHORT },
 	{ "ignore-file", 'i', "FILE", .help = "suppressions: 'PATTERN [RULE...]' or 'value:HEX [RULE...]' a line" },
 	{ "no-ignore", 'n', NULL, .help = "do not read .rootshiftignore at the top of a scanned directory" },
+	{ "rules", 'r', "FILE", .help = "add pinning and trust APIs to the built-in table (rules/scan-rules.json format,\n"
+	  "docs/scan.md); a bad file exits 2 with its line and column" },
 	{ "fail-on", 'F', "LEVEL", .help = "exit 1 on findings of this severity or worse: error (default), warning, note" },
 	{ "at", 'a', "TIME", .help = "the time recorded in the output (RFC 3339; default now)", CLI_SHORT },
 	CLI_END_ROWS,
@@ -340,7 +411,8 @@ const struct cli_spec cli_scan = {
 	"scan",
 	"find hard-coded trust and pinning in source, configuration and firmware",
 	"usage: rootshift scan [--profile NAME|FILE] [--format text|json|sarif] [--jobs N] [--baseline FILE]\n"
-	"                      [--ignore-file FILE] [--no-ignore] [--fail-on LEVEL] [--at TIME] PATH...\n",
+	"                      [--ignore-file FILE] [--no-ignore] [--rules FILE] [--fail-on LEVEL] [--at TIME]\n"
+	"                      PATH...\n",
 	"Finds what breaks a device at a CA rotation, whatever roots it trusts: fingerprints written in code or\n"
 	"config (SHA-1 and SHA-256 as hex in any notation, 0x byte arrays, base64 sha256/ SPKI pins) judged by the\n"
 	"catalog and by the API they feed (setFingerprint, setKnownKey, X509_digest with memcmp, <pin>,\n"
@@ -383,6 +455,7 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
 			break;
 		case 'b': o->baseline = optarg; break;
 		case 'i': o->ignore_file = optarg; break;
+		case 'r': o->rules = optarg; break;
 		case 'n': o->no_ignore = 1; break;
 		case 'F': if (parse_fail_on("scan", optarg, &o->fail_on)) return -1; break;
 		case CLI_HELP: return 1;
@@ -404,6 +477,21 @@ static int read_ignore(struct rs_pinscan *ps, const char *path)
 	if ((rv = read_bounded_file(path, LIMIT_IGNORE_FILE, &text, &len)) != 0)
 		return rv;
 	if (rs_pinscan_add_ignore(ps, text, len, "", path, &err) < 0)
+		rv = lib_error(&err);
+	free(text);
+	return rv;
+}
+
+static int read_rules(struct rs_pinscan *ps, const char *path)
+{
+	struct rs_error err;
+	char *text;
+	size_t len;
+	int rv;
+
+	if ((rv = read_bounded_file(path, LIMIT_IGNORE_FILE, &text, &len)) != 0)
+		return rv;
+	if (rs_pinscan_set_rules(ps, text, len, path, &err) < 0)
 		rv = lib_error(&err);
 	free(text);
 	return rv;
@@ -444,6 +532,8 @@ static int run(int argc, char **argv, struct scan_opts *o)
 	}
 	rs_pinscan_set_migration(ps, p, o->at);
 	if (o->ignore_file && read_ignore(ps, o->ignore_file))
+		goto out;
+	if (o->rules && read_rules(ps, o->rules))
 		goto out;
 	for (i = (size_t)optind; i < (size_t)argc && !interrupted(); i++)
 		if (rs_pinscan_path(ps, argv[i], &so, &err) < 0) {
@@ -489,7 +579,7 @@ out:
 int cmd_scan(int argc, char **argv)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN); /* --jobs defaults to the online CPUs, as ripgrep's threads do */
-	struct scan_opts o = { SCAN_TEXT, now(), NULL, cpus < 1 ? 1 : cpus > 64 ? 64 : (unsigned)cpus, NULL, NULL, 0,
+	struct scan_opts o = { SCAN_TEXT, now(), NULL, cpus < 1 ? 1 : cpus > 64 ? 64 : (unsigned)cpus, NULL, NULL, NULL, 0,
 			       RS_SEV_ERROR };
 	int pa = parse_args(argc, argv, &o);
 

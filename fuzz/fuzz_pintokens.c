@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (t.end > size || t.nbytes != 32)
 			abort();
 	{
-		struct rs_pin_context pc = { cat, NULL, 0, 0, 0 };
+		struct rs_pin_context pc = { cat, NULL, 0, 0, 0, NULL };
 		rs_pin_rules_text(&pc, data, size, "fuzz.c", 0, &sink);
 		pc.store = 1;
 		pc.timed = 1;

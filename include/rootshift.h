@@ -1079,6 +1079,14 @@ RS_API void rs_pinscan_set_migration(struct rs_pinscan *ps, const struct rs_prof
 RS_API int rs_pinscan_add_ignore(struct rs_pinscan *ps, const char *text, size_t len, const char *base,
 				 const char *origin, struct rs_error *err);
 /**
+ * Extends the built-in pinning and trust API table (rules/scan-rules.json, docs/scan.md) with a rules file's text:
+ * an entry with a built-in one's needle replaces it, others are added ("replace": true drops the built-in APIs).
+ * origin names the text in errors, which give its line and column (RS_ERR_PARSE) or say the needles do not fit
+ * the one pass (RS_ERR_LIMIT). Call before scanning.
+ */
+RS_API int rs_pinscan_set_rules(struct rs_pinscan *ps, const char *text, size_t len, const char *origin,
+				struct rs_error *err);
+/**
  * Scans a file or, recursively, a directory (.git, .hg, .svn, node_modules and build outputs, that is build,
  * build-*, cmake-build-* and any directory holding CMakeCache.txt, are skipped; symbolic links inside a tree are
  * not followed). A directory's own .rootshiftignore is read unless opts says not to. Text runs through every rule;

@@ -22,7 +22,7 @@ struct rs_pin_token {
  */
 int rs_pin_next_hex(const unsigned char *buf, size_t len, size_t *pos, struct rs_pin_token *t);
 /*
- * The next base64 SHA-256 pin at or after *pos: "sha256/" or "sha256//" (curl, OkHttp), "pin-sha256=" (HPKP),
+ * The next base64 SHA-256 pin at or after *pos: "sha256/" or "sha256//" (curl, Java and Kotlin pinners), "pin-sha256=" (HPKP),
  * or the text of a network-security-config <pin digest="SHA-256"> element; 44 base64 characters making 32 bytes.
  */
 int rs_pin_next_b64(const unsigned char *buf, size_t len, size_t *pos, struct rs_pin_token *t);
@@ -57,9 +57,11 @@ struct rs_pin_hit {
 	const char *api;
 	const char *message;
 	const char *text;        /* shown instead of the bytes at [at, end) when not NULL */
+	int lone;                /* an embedded anchor that is its file's only certificate */
 };
 
 struct rs_pin_context;
+struct rs_pin_ruleset;
 
 /* A value assigned to a name ("fp" in `const char fp[] = "..."`, `#define FP "..."`, `"fingerprint": "..."`). */
 struct rs_pin_def {
@@ -77,7 +79,8 @@ struct rs_pin_call {
 };
 
 /* The name the value at `at` of a text buffer is assigned to (rules.c's reading of definitions); 1 when found. */
-int rs_pin_name_at(const unsigned char *buf, size_t len, size_t at, char *out, size_t size);
+int rs_pin_name_at(const struct rs_pin_ruleset *rs, const unsigned char *buf, size_t len, size_t at, char *out,
+		   size_t size);
 
 /*
  * Where rules.c sends findings: returns -1 on a hard error. def and call (may be NULL: then a value assigned to a
@@ -98,6 +101,59 @@ struct rs_pin_sink {
 int rs_pin_judge_value(const struct rs_pin_context *pc, const struct rs_pin_token *t, const char *api, int hint,
 		       struct rs_pin_hit *h, struct rs_buf *msg);
 
+/*
+ * One entry of the rules file (rules/scan-rules.json, ruleset.c; docs/scan.md): an API by the text that finds it,
+ * and what it needs around it. Strings belong to the ruleset.
+ */
+enum { RS_PIN_ARGS_CALL, RS_PIN_ARGS_VALUE, RS_PIN_ARGS_LINE, RS_PIN_ARGS_NEXT };
+struct rs_pin_api {
+	const char *needle;      /* the text looked for ("key" in ca_file_keys) */
+	const char *name;        /* what JSON "api" says; NULL in ca_file_keys without one */
+	const char *near;        /* when: this text on the line or the next two */
+	const char *file;        /* when: the file holds this text */
+	int digests;             /* when: the file computes certificate digests */
+	int args;                /* calls: RS_PIN_ARGS_CALL (the parenthesised arguments), _VALUE (up to ',' or the
+				  * end of the line), _LINE (the rest of the line: a comparison), _NEXT (the argument
+				  * after the needle's: `setopt(h, OPTION, value)`) */
+	int element;             /* placeholders: the value is an element's text (<x ...>TEXT</x>), not a literal */
+	const char *skip_prefix; /* placeholders: a literal with this prefix is a placeholder only after it */
+	const char *after;       /* verify_off: what must follow ("" anything) */
+	const char *not_after;   /* verify_off: not when this text ends just before the needle */
+	const char *confidence;  /* verify_off */
+	const char *line_has[4]; /* verify_off: one of these on the line */
+	int call;                /* verify_off: '(' must follow */
+	int key_word;            /* verify_off: the needle is part of a key naming TLS (ssl_verify, verify_ssl) */
+};
+
+#define RS_PIN_COMMON_MAX 16
+/* The families of needles searched in one pass: each family's needles start at wbase[family]. */
+enum { RS_PW_PLACEHOLDER, RS_PW_NAME, RS_PW_GETTER, RS_PW_OFF, RS_PW_ROOT, RS_PW_API, RS_PW_PHWORD, RS_PW_TRUST,
+       RS_PW_PUBKEY, RS_PW_COMMON, RS_PW_FAMILIES };
+
+struct rs_pin_ruleset {
+	void *json; /* the parsed rules (json_t), owning every string */
+	struct rs_pin_rule *rules;
+	size_t nrules;
+	struct rs_pin_api *values, *calls, *common, *trust, *placeholders, *keys, *offs;
+	size_t nvalues, ncalls, ncommon, ntrust, nplaceholders, nkeys, noffs;
+	const char **suffixes, **name_prefixes, **getters, **digest_fns, **attrs;
+	size_t nsuffixes, nname_prefixes, ngetters, ndigest_fns, nattrs;
+	struct rs_needles whole;           /* every family's needles but the common calls', in one pass */
+	struct rs_needles common_whole;    /* the common calls' needles, in a pass of their own where they matter */
+	size_t wbase[RS_PW_FAMILIES];
+};
+
+/* The built-in rules (NULL only if the embedded file were broken: a test proves it is not). */
+const struct rs_pin_ruleset *rs_pin_ruleset_builtin(void);
+/* The built-in rules extended by text (a --rules file named name); NULL and err on a bad file (line, column). */
+struct rs_pin_ruleset *rs_pin_ruleset_load(const char *text, size_t len, const char *name, struct rs_error *err);
+void rs_pin_ruleset_free(struct rs_pin_ruleset *rs);
+/* Needles of the one pass that are no API: a placeholder's word (more words do not fit the pass's anchor bytes) and
+ * a PEM public key's label; at most RS_PIN_SUFFIXES_MAX CA-file suffixes. */
+#define RS_PIN_PH_WORD "YOUR_"
+#define RS_PIN_PUBKEY_MARK "BEGIN PUBLIC KEY"
+#define RS_PIN_SUFFIXES_MAX 16
+
 /* What the rules judge a buffer with. */
 struct rs_pin_context {
 	const struct rs_catalog *cat;
@@ -105,6 +161,7 @@ struct rs_pin_context {
 	rs_time at;                       /* the time of the judgement, when timed */
 	int timed;                        /* 0: no time given; severities are the rules' defaults (a root is info) */
 	int store;                        /* the buffer is a CA store: digests that feed no API are its comments */
+	const struct rs_pin_ruleset *rules; /* NULL: the built-in ones */
 };
 
 /*
@@ -133,7 +190,8 @@ int rs_pin_rules_text(const struct rs_pin_context *pc, const unsigned char *buf,
 struct rs_pin_cands;
 struct rs_pin_cands *rs_pin_cands_new(void);
 void rs_pin_cands_free(struct rs_pin_cands *cd);
-int rs_pin_collect(const unsigned char *buf, size_t len, size_t from, size_t to, int binary, struct rs_pin_cands *cd);
+int rs_pin_collect(const struct rs_pin_context *pc, const unsigned char *buf, size_t len, size_t from, size_t to,
+		   int binary, struct rs_pin_cands *cd);
 int rs_pin_cands_append(struct rs_pin_cands *to, struct rs_pin_cands *from);
 int rs_pin_rules_judge(const struct rs_pin_context *pc, const unsigned char *buf, size_t len, const char *name,
 		       int binary, const struct rs_pin_sink *sink, struct rs_pin_cands *cd);

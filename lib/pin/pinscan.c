@@ -67,6 +67,7 @@ struct rs_pinscan {
 	const struct rs_catalog *cat;
 	struct names pending; /* definitions and calls of the files scanned since the last join */
 	struct rs_pin_context pc; /* the catalog, and the profile and time of the judgement */
+	struct rs_pin_ruleset *rules; /* a --rules file's table, or NULL for the built-in one */
 	struct rs_pin_finding *v;
 	size_t n, cap;
 	struct ignore *ign;
@@ -172,12 +173,28 @@ static void finding_release(struct rs_pin_finding *f)
 	free((char *)f->message);
 }
 
+int rs_pinscan_set_rules(struct rs_pinscan *ps, const char *text, size_t len, const char *origin,
+			 struct rs_error *err)
+{
+	struct rs_pin_ruleset *rs;
+
+	if (!ps)
+		return rs_fail(err, RS_ERR_USAGE, "no scanner");
+	if (!(rs = rs_pin_ruleset_load(text, len, origin, err)))
+		return -1;
+	rs_pin_ruleset_free(ps->rules);
+	ps->rules = rs;
+	ps->pc.rules = rs;
+	return 0;
+}
+
 void rs_pinscan_free(struct rs_pinscan *ps)
 {
 	size_t i;
 
 	if (!ps)
 		return;
+	rs_pin_ruleset_free(ps->rules);
 	for (i = 0; i < ps->n; i++)
 		finding_release(&ps->v[i]);
 	for (i = 0; i < ps->nign; i++) {
@@ -492,8 +509,16 @@ static int anchor_add(void *arg, const struct rs_pin_hit *h)
 	struct pdef *p;
 
 	memset(&d, 0, sizeof(d));
-	if (f->binary || !rs_pin_name_at(f->buf, f->len, h->at, d.ident, sizeof(d.ident)))
+	if (f->binary)
 		return file_add(arg, h);
+	if (!rs_pin_name_at(f->ps->pc.rules, f->buf, f->len, h->at, d.ident, sizeof(d.ident))) {
+		/* a file holding only this certificate: a CA-file setting naming it (`cafile="ica.pem"`) installs it */
+		const char *base = strrchr(f->path, '/');
+		base = base ? base + 1 : f->path;
+		if (!h->lone || strlen(base) + 5 >= sizeof(d.ident))
+			return file_add(arg, h);
+		snprintf(d.ident, sizeof(d.ident), "file:%s", base);
+	}
 	d.tok.start = h->at;
 	d.tok.end = h->end;
 	if (file_def(arg, &d) < 0)
@@ -785,6 +810,7 @@ int rs_pin_rules_anchors(const struct rs_pin_context *pc, const struct rs_anchor
 		h.api = "";
 		h.message = msg.data;
 		h.text = rs_anchor_subject(a);
+		h.lone = rs_anchorset_count(set) == 1;
 		for (j = 0, rv = 0; j < rs_anchor_location_count(a) && rv == 0; j++) {
 			const struct rs_location *l = rs_anchor_location_at(a, j);
 			h.at = l->offset >= 0 && (size_t)l->offset < len ? (size_t)l->offset : 0;
@@ -820,7 +846,7 @@ int rs_pin_rules_store(const struct rs_pin_context *pc, const struct rs_anchorse
 		const struct rs_cert *c = rs_anchor_cert(a);
 		const struct rs_known *k;
 		/* a self-issued certificate is a root (version 1 roots have no basicConstraints); a name and key
-		 * (BearSSL, ESP-IDF) is a store's entry by its form */
+		 * (a TLS library's anchor table, an ESP-IDF bundle) is a store's entry by its form */
 		if (rs_anchor_trust(a) != RS_TRUST_ANCHOR || (c && !rs_cert_self_issued(c)))
 			continue;
 		roots++;
@@ -1118,8 +1144,8 @@ static void *split_worker(void *arg)
 		else if (t == 0)
 			rv = scan_anchors(sp->f, sp->pc, &err);
 		else if (!(sp->cands[t - 1] = rs_pin_cands_new()) ||
-			 rs_pin_collect(sp->f->buf, sp->f->len, sp->cuts[t - 1], sp->cuts[t], sp->f->binary,
-					sp->cands[t - 1]) < 0)
+			 rs_pin_collect(sp->pc, sp->f->buf, sp->f->len, sp->cuts[t - 1], sp->cuts[t],
+					sp->f->binary, sp->cands[t - 1]) < 0)
 			rv = rs_fail(&err, RS_ERR_NOMEM, "out of memory scanning '%s'", sp->f->path);
 		else
 			rv = 0;

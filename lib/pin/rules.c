@@ -6,72 +6,34 @@
 #include "pin.h"
 
 #include <ctype.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-/* ---- the rule table: ids are stable ---- */
-
-static const struct rs_pin_rule rules[] = {
-	{ "pin-intermediate", RS_SEV_ERROR, "a fingerprint of a known intermediate CA is written in code or config",
-	  "Intermediates rotate without notice (Azure changed them in 2020, 2023 and 2026), so a pinned intermediate "
-	  "breaks the device at the next rotation. Trust the roots instead: DigiCert Global Root G2 and Microsoft RSA "
-	  "Root Certificate Authority 2017." },
-	{ "pin-leaf", RS_SEV_ERROR, "a fingerprint of a known server (leaf) certificate is written in code or config",
-	  "Server certificates are replaced every few months; a pinned leaf breaks at every renewal. Verify the chain "
-	  "against the roots instead." },
-	{ "pin-alias", RS_SEV_ERROR, "a documented-wrong thumbprint is written in code or config",
-	  "Documents attach this thumbprint to another certificate, so the code pins a certificate nobody meant. Remove "
-	  "the pin and trust the roots." },
-	{ "pin-root", RS_SEV_INFO, "a fingerprint of a known root CA is written in code or config",
-	  "A root's fingerprint is stable until the root itself changes, as Baltimore did in 2023: make sure the list "
-	  "can be updated and holds both the old and the new root during a migration." },
-	{ "pin-unknown", RS_SEV_ERROR, "an unknown certificate or key fingerprint is pinned",
-	  "A fingerprint fed to a pinning API matches one certificate or key, most often the server's own, which "
-	  "changes at every renewal. Verify the chain against the roots instead, or pin several roots' keys." },
-	{ "pin-placeholder", RS_SEV_WARNING, "a pinning API is called with a placeholder value",
-	  "The pin is still a pin: whatever replaces the placeholder breaks at the next rotation. Verify the chain "
-	  "against the roots instead." },
-	{ "name-check", RS_SEV_WARNING, "an issuer or subject name is compared as a string",
-	  "Issuer and subject names change when CAs rotate (Microsoft RSA TLS CA 01 became Microsoft Azure RSA TLS "
-	  "Issuing CA 03); a hand-written name check breaks then. Rely on chain verification and host name checks." },
-	{ "anchor-not-root", RS_SEV_ERROR, "an intermediate or leaf certificate is embedded as a trust anchor",
-	  "A device that trusts an intermediate or the server's own certificate stops connecting when it is replaced. "
-	  "Embed the roots (old and new during a migration) instead." },
-	{ "single-root-file", RS_SEV_WARNING, "configuration names a single root certificate file",
-	  "A CA file holding one root breaks at the next root migration. Point it at a bundle that holds the old and "
-	  "the new roots (for Azure IoT: DigiCert Global Root G2 and Microsoft RSA Root Certificate Authority 2017)." },
-	{ "ca-store", RS_SEV_ERROR, "a CA store (a bundle of roots) is judged as audit judges it",
-	  "A bundle of roots (Mozilla's, certifi's, ca-certificates', or one built into firmware) is what the device "
-	  "trusts. It must hold the roots the service's chains lead to now (for Azure IoT: DigiCert Global Root G2, and "
-	  "Microsoft RSA Root Certificate Authority 2017); update the bundle, or the package that ships it." },
-	{ "archive-unread", RS_SEV_INFO, "part of an archive or compressed file was not read",
-	  "Archives are opened in memory to a bounded depth and size: a member past a limit (an archive bomb, one "
-	  "member over 256 MiB, a fifth level of nesting) or a corrupt part is not read. Unpack it and scan the "
-	  "files if they matter." },
-	{ "verify-disabled", RS_SEV_ERROR, "certificate verification is turned off",
-	  "Without verification any server is accepted, and a migration test proves nothing. Turn verification on "
-	  "with a store holding the old and the new roots." },
-};
+/* ---- the rule table (rules/scan-rules.json): ids are stable ---- */
 
 size_t rs_pin_rule_count(void)
 {
-	return RS_ARRAY_LEN(rules);
+	const struct rs_pin_ruleset *rs = rs_pin_ruleset_builtin();
+
+	return rs ? rs->nrules : 0;
 }
 
 const struct rs_pin_rule *rs_pin_rule_at(size_t i)
 {
-	return i < RS_ARRAY_LEN(rules) ? &rules[i] : NULL;
+	const struct rs_pin_ruleset *rs = rs_pin_ruleset_builtin();
+
+	return rs && i < rs->nrules ? &rs->rules[i] : NULL;
 }
 
 const struct rs_pin_rule *rs_pin_rule_find(const char *id)
 {
+	const struct rs_pin_ruleset *rs = rs_pin_ruleset_builtin();
 	size_t i;
 
-	for (i = 0; id && i < RS_ARRAY_LEN(rules); i++)
-		if (!strcmp(rules[i].id, id))
-			return &rules[i];
+	for (i = 0; rs && id && i < rs->nrules; i++)
+		if (!strcmp(rs->rules[i].id, id))
+			return &rs->rules[i];
 	return NULL;
 }
 
@@ -83,20 +45,17 @@ struct occ {
 	size_t n, cap;
 };
 
-/* What the rules start from: where each needle of whole[] occurs, and the digests written in the buffer. */
+/* What the rules start from: where each needle of the ruleset's passes occurs, and the digests written in the
+ * buffer. */
 struct rs_pin_cands {
-	struct occ occ[RS_NEEDLES_MAX + 8]; /* the pass's needles, then the common words of rule_calls */
+	struct occ occ[RS_NEEDLES_MAX + RS_PIN_COMMON_MAX]; /* the pass's needles, then the common words of rule_calls */
 	struct rs_pin_token *hex, *b64;
 	size_t nhex, nb64, caphex, capb64;
 };
 
-/* The families of whole[]: each rule's needles, in its own order, start at wbase[family]. */
-enum { W_PLACEHOLDER, W_NAME, W_GETTER, W_OFF, W_ROOT, W_API, W_PHWORD, W_TRUST, W_PUBKEY, W_COMMON, W_FAMILIES };
-static size_t wbase[W_FAMILIES];
-static struct rs_needles whole; /* every family's needles but W_COMMON's, searched in one pass */
-
 struct ctx {
 	const struct rs_catalog *cat;
+	const struct rs_pin_ruleset *rs;
 	const struct rs_pin_context *pc;
 	const unsigned char *buf;
 	size_t len;
@@ -202,72 +161,23 @@ static int is_lockfile(const char *name)
 	       !strncmp(base, "requirements", 12);
 }
 
-/* ---- fingerprints: which API a value feeds ---- */
+/* ---- fingerprints: which API a value feeds (the rules file's value_apis) ---- */
 
-struct api {
-	const char *needle;
-	const char *name;
-};
-
-static const struct api apis[] = {
-	{ "setFingerprint", "WiFiClientSecure::setFingerprint" },
-	{ "setKnownKey", "BearSSL::WiFiClientSecure::setKnownKey" },
-	{ "X509_pubkey_digest", "X509_pubkey_digest" },
-	{ "X509_digest", "X509_digest" },
-	{ "CURLOPT_PINNEDPUBLICKEY", "CURLOPT_PINNEDPUBLICKEY" },
-	{ "pinnedpubkey", "curl --pinnedpubkey" },
-	{ "<pin ", "network-security-config <pin>" },
-	{ "<pin>", "network-security-config <pin>" },
-	{ "CertificatePinner", "OkHttp CertificatePinner" },
-	{ "pin-sha256", "Public-Key-Pins" },
-	{ ".verify(", "WiFiClientSecure::verify" },
-	{ "begin(", "HTTPClient::begin" },
-	{ "memcmp", "memcmp of a certificate digest" },
-	{ "mbedtls_ssl_conf_verify", "mbedtls_ssl_conf_verify callback" },
-	{ "PublicKey", "BearSSL::PublicKey (for setKnownKey)" },
-};
-
-static int computes_digests(const unsigned char *buf, size_t len);
-
-/* The pinning APIs whose arguments may be names of values (the calls pinscan.c joins with definitions). */
-static const struct api call_apis[] = {
-	{ "setFingerprint", "WiFiClientSecure::setFingerprint" },
-	{ "setKnownKey", "BearSSL::WiFiClientSecure::setKnownKey" },
-	{ "CURLOPT_PINNEDPUBLICKEY", "CURLOPT_PINNEDPUBLICKEY" },
-	{ "pinnedpubkey", "curl --pinnedpubkey" },
-	{ "PublicKey", "BearSSL::PublicKey (for setKnownKey)" },
-};
+static int computes_digests(const struct ctx *c);
 
 /*
- * Common words (`v.begin()`, memcmp) cost the one pass more than they give: they are looked for (rs_pin_find) only in
- * a file that defines a value by name or calls another pinning or trust API.
+ * Whether the API a, found at at, plausibly takes a fingerprint there: its "when" conditions (a word on its lines,
+ * `begin(url,\n fp)` with http; a word in the file; a file that computes certificate digests, for a memcmp).
  */
-static const struct api common_apis[] = {
-	{ ".verify(", "WiFiClientSecure::verify" },
-	{ "begin(", "HTTPClient::begin" },
-	{ "memcmp", "memcmp of a certificate digest" },
-};
-
-/* APIs that install trust anchors: a certificate given to one by name is joined with its definition (pinscan.c). */
-static const struct api trust_apis[] = {
-	{ "setTrustAnchors", "BearSSL::WiFiClientSecure::setTrustAnchors" },
-	{ "setCACert", "WiFiClientSecure::setCACert" },
-	{ "X509List(", "BearSSL::X509List" },
-	{ "mbedtls_x509_crt_parse", "mbedtls_x509_crt_parse" },
-	{ ".cert_pem", "esp_http_client_config_t.cert_pem" },
-};
-
-/* Whether the API of needle, found at at, plausibly takes a fingerprint there. */
-static int api_fits(const struct ctx *c, const char *needle, size_t at)
+static int api_fits(const struct ctx *c, const struct rs_pin_api *a, size_t at)
 {
-	if (!strcmp(needle, "begin("))
-		/* HTTPClient::begin(url, fingerprint), `https.begin(*client,\n url,\n fp)`: http on its lines */
-		return find(c, line_start(c, at), lines_down(c, at, 2), "http") != NULL;
-	if (!strcmp(needle, "PublicKey")) /* a key for setKnownKey, not one that checks signatures */
-		return find(c, 0, c->len, "setKnownKey") != NULL;
-	if (!strcmp(needle, "memcmp")) {
+	if (a->near && !find(c, line_start(c, at), lines_down(c, at, 2), a->near))
+		return 0;
+	if (a->file && !find(c, 0, c->len, a->file))
+		return 0;
+	if (a->digests) {
 		if (c->digests < 0)
-			((struct ctx *)c)->digests = computes_digests(c->buf, c->len);
+			((struct ctx *)c)->digests = computes_digests(c);
 		return c->digests;
 	}
 	return 1;
@@ -279,9 +189,10 @@ static const char *api_in(const struct ctx *c, size_t from, size_t to)
 	const unsigned char *p;
 	size_t i;
 
-	for (i = 0; i < RS_ARRAY_LEN(apis); i++)
-		if ((p = find(c, from, to, apis[i].needle)) != NULL && api_fits(c, apis[i].needle, (size_t)(p - c->buf)))
-			return apis[i].name;
+	for (i = 0; i < c->rs->nvalues; i++)
+		if ((p = find(c, from, to, c->rs->values[i].needle)) != NULL &&
+		    api_fits(c, &c->rs->values[i], (size_t)(p - c->buf)))
+			return c->rs->values[i].name;
 	return NULL;
 }
 
@@ -335,7 +246,8 @@ static int defined_ident(const struct ctx *c, size_t at, char *out, size_t size)
 /* The identifier a value at `at` is assigned to ("fp" in `const char fp[] = "..."`), copied into out. */
 static int assigned_ident(const struct ctx *c, size_t at, char *out, size_t size)
 {
-	static const char *const attrs[] = { "PROGMEM", "ICACHE_RODATA_ATTR", "DRAM_ATTR", "RODATA_ATTR", "const" };
+	const char *const *attrs = c->rs ? c->rs->attrs : NULL;
+	size_t nattrs = c->rs ? c->rs->nattrs : 0;
 	size_t from = lines_up(c, at, 3), i = at, e, k;
 
 	if (defined_ident(c, at, out, size))
@@ -358,10 +270,10 @@ static int assigned_ident(const struct ctx *c, size_t at, char *out, size_t size
 		e = i;
 		while (i > from && word_char(c->buf[i - 1]))
 			i--;
-		for (k = 0; k < RS_ARRAY_LEN(attrs); k++)
+		for (k = 0; k < nattrs; k++)
 			if (e - i == strlen(attrs[k]) && !memcmp(c->buf + i, attrs[k], e - i))
 				break;
-		if (k == RS_ARRAY_LEN(attrs) || e == i)
+		if (k == nattrs || e == i)
 			break;
 		while (i > from && (c->buf[i - 1] == ' ' || c->buf[i - 1] == '\t'))
 			i--;
@@ -375,11 +287,13 @@ static int assigned_ident(const struct ctx *c, size_t at, char *out, size_t size
 	return copy_ident(c, i, e, out, size);
 }
 
-int rs_pin_name_at(const unsigned char *buf, size_t len, size_t at, char *out, size_t size)
+int rs_pin_name_at(const struct rs_pin_ruleset *rs, const unsigned char *buf, size_t len, size_t at, char *out,
+		   size_t size)
 {
 	struct ctx c;
 
 	memset(&c, 0, sizeof(c));
+	c.rs = rs ? rs : rs_pin_ruleset_builtin();
 	c.buf = buf;
 	c.len = len;
 	return at < len && assigned_ident(&c, at, out, size);
@@ -705,21 +619,19 @@ static int placeholder_text(const unsigned char *p, size_t n)
 	return 0;
 }
 
-static const char *const placeholder_apis[] = { "setFingerprint", "setKnownKey", "PINNEDPUBLICKEY", "pinnedpubkey",
-					       "<pin " };
-
 static int rule_placeholders(const struct ctx *c)
 {
 	const unsigned char *q, *lit;
 	size_t i, j, at, end, n;
 	struct rs_pin_hit h;
 
-	for (i = 0; i < RS_ARRAY_LEN(placeholder_apis); i++)
-		for (j = 0; j < c->occ[wbase[W_PLACEHOLDER] + i].n; j++) {
-			at = c->occ[wbase[W_PLACEHOLDER] + i].at[j];
+	for (i = 0; i < c->rs->nplaceholders; i++)
+		for (j = 0; j < c->occ[c->rs->wbase[RS_PW_PLACEHOLDER] + i].n; j++) {
+			const struct rs_pin_api *a = &c->rs->placeholders[i];
+			at = c->occ[c->rs->wbase[RS_PW_PLACEHOLDER] + i].at[j];
 			end = line_end(c, at);
-			if (i == 4) { /* <pin digest="...">TEXT</pin> */
-				if (!(lit = find(c, at, end, ">")) || !(q = find(c, (size_t)(lit - c->buf), end, "</pin")))
+			if (a->element) { /* <pin digest="...">TEXT</pin> */
+				if (!(lit = find(c, at, end, ">")) || !(q = find(c, (size_t)(lit - c->buf), end, "</")))
 					continue;
 				lit++;
 			} else {
@@ -737,7 +649,9 @@ static int rule_placeholders(const struct ctx *c)
 				if (open && memchr(open + 1, '(', (size_t)(lit - (open + 1))))
 					continue;
 			}
-			if (i == 2 && n >= 7 && !strncmp((const char *)lit, "sha256/", 7) && !placeholder_text(lit + 7, n - 7))
+			if (a->skip_prefix && n >= strlen(a->skip_prefix) &&
+			    !strncmp((const char *)lit, a->skip_prefix, strlen(a->skip_prefix)) &&
+			    !placeholder_text(lit + strlen(a->skip_prefix), n - strlen(a->skip_prefix)))
 				continue;
 			memset(&h, 0, sizeof(h));
 			h.rule = "pin-placeholder";
@@ -748,13 +662,7 @@ static int rule_placeholders(const struct ctx *c)
 			h.end = (size_t)(q - c->buf);
 			h.value = "";
 			h.algorithm = "";
-			h.api = i == 4 ? "network-security-config <pin>" : apis[0].name;
-			if (i == 1)
-				h.api = apis[1].name;
-			else if (i == 2)
-				h.api = "CURLOPT_PINNEDPUBLICKEY";
-			else if (i == 3)
-				h.api = "curl --pinnedpubkey";
+			h.api = a->name;
 			h.message = "pinning API called with a placeholder: whatever replaces it is a pin that breaks at the "
 				    "next rotation; verify against the roots instead";
 			if (emit(c, &h) < 0)
@@ -766,7 +674,7 @@ static int rule_placeholders(const struct ctx *c)
 /* ---- values passed by name: definitions and calls, joined across the tree by pinscan.c ---- */
 
 /* Words that mark a placeholder written as text ("YOUR_FINGERPRINT_HERE"), looked for in one pass. */
-static const char *const ph_words[] = { "YOUR_" }; /* more words do not fit the one pass's anchor bytes */
+static const char *const ph_words[] = { RS_PIN_PH_WORD };
 
 /* A placeholder literal around a placeholder word, assigned to a name: a definition without a digest. */
 static int rule_placeholder_defs(const struct ctx *c)
@@ -774,8 +682,8 @@ static int rule_placeholder_defs(const struct ctx *c)
 	size_t i, j, last = (size_t)-1;
 
 	for (i = 0; i < RS_ARRAY_LEN(ph_words); i++)
-		for (j = 0; j < c->occ[wbase[W_PHWORD] + i].n; j++) {
-			size_t at = c->occ[wbase[W_PHWORD] + i].at[j], ls = line_start(c, at), le = line_end(c, at), b, e;
+		for (j = 0; j < c->occ[c->rs->wbase[RS_PW_PHWORD] + i].n; j++) {
+			size_t at = c->occ[c->rs->wbase[RS_PW_PHWORD] + i].at[j], ls = line_start(c, at), le = line_end(c, at), b, e;
 			struct rs_pin_def d;
 			for (b = at; b > ls && c->buf[b - 1] != '"';)
 				b--;
@@ -798,17 +706,17 @@ static int rule_placeholder_defs(const struct ctx *c)
 
 /*
  * A PEM public key in text (`-----BEGIN PUBLIC KEY-----`, also split over C string literals with "\n" escapes):
- * its SubjectPublicKeyInfo's SHA-256 is an SPKI pin (BearSSL's setKnownKey), identified through the catalog's SPKI
+ * its SubjectPublicKeyInfo's SHA-256 is an SPKI pin (a known-key API's), identified through the catalog's SPKI
  * hashes; judged like a written digest, through the name it is assigned to when it has one.
  */
-static const char *const pubkey_marks[] = { "BEGIN PUBLIC KEY" };
+static const char *const pubkey_marks[] = { RS_PIN_PUBKEY_MARK };
 
 static int rule_public_keys(const struct ctx *c)
 {
 	size_t j;
 
-	for (j = 0; j < c->occ[wbase[W_PUBKEY]].n; j++) {
-		size_t at = c->occ[wbase[W_PUBKEY]].at[j], p = at + strlen(pubkey_marks[0]), n = 0;
+	for (j = 0; j < c->occ[c->rs->wbase[RS_PW_PUBKEY]].n; j++) {
+		size_t at = c->occ[c->rs->wbase[RS_PW_PUBKEY]].at[j], p = at + strlen(pubkey_marks[0]), n = 0;
 		while (p < c->len && c->buf[p] == '-')
 			p++;
 		const unsigned char *end = find(c, p, p + 4096, "-----END PUBLIC KEY-----");
@@ -843,67 +751,72 @@ static int rule_public_keys(const struct ctx *c)
 }
 
 /*
- * The names given as arguments to the pinning APIs (`http.begin(url,\n fp)`, `client->setFingerprint(FP)`) and to
- * the APIs that install anchors (`client.setTrustAnchors(&ica)`, `.cert_pem = ica_pem,`).
+ * The names given as arguments to the pinning APIs (`http.begin(url,\n fp)`, `client->pinFn(FP)`) and to the APIs
+ * that install anchors (`client.installAnchors(&ica)`, `.field = ica_pem,`): the rules file's call_apis, trust_apis
+ * and common_call_apis.
  */
-static int calls_of(const struct ctx *c, const struct api *tab, size_t ntab, int family, int trust);
+static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t ntab, int family, int trust);
 static int add_occ(void *arg, size_t k, size_t at);
 
 static int rule_calls(const struct ctx *c)
 {
+	const struct rs_pin_ruleset *rs = c->rs;
 	size_t i, any = c->ndefs;
 	int rv;
 
-	for (i = 0; i < RS_ARRAY_LEN(call_apis) + RS_ARRAY_LEN(trust_apis) && !any; i++)
-		any = c->occ[i < RS_ARRAY_LEN(call_apis) ? wbase[W_API] + i
-							 : wbase[W_TRUST] + i - RS_ARRAY_LEN(call_apis)].n;
-	if (calls_of(c, call_apis, RS_ARRAY_LEN(call_apis), W_API, 0) ||
-	    calls_of(c, trust_apis, RS_ARRAY_LEN(trust_apis), W_TRUST, 1))
+	for (i = 0; i < rs->ncalls + rs->ntrust && !any; i++)
+		any = c->occ[i < rs->ncalls ? rs->wbase[RS_PW_API] + i : rs->wbase[RS_PW_TRUST] + i - rs->ncalls].n;
+	if (calls_of(c, rs->calls, rs->ncalls, RS_PW_API, 0) || calls_of(c, rs->trust, rs->ntrust, RS_PW_TRUST, 1))
 		return -1;
 	if (!any)
 		return 0;
-	/* the common words: found here, into the spare slots of occ[] past the pass's needles */
-	for (i = 0; i < RS_ARRAY_LEN(common_apis); i++) {
-		const unsigned char *p;
-		size_t from = 0, n = strlen(common_apis[i].needle);
-		while ((p = find(c, from, c->len, common_apis[i].needle)) != NULL) {
-			if (add_occ(c->occ, whole.n + i, (size_t)(p - c->buf)) < 0)
-				return -1;
-			from = (size_t)(p - c->buf) + n;
-		}
-	}
-	rv = calls_of(c, common_apis, RS_ARRAY_LEN(common_apis), W_COMMON, 0);
+	/* the common words: found here, in a pass of their own, into the spare slots of occ[] past the first pass's */
+	if (rs->ncommon && rs_needles_scan(&rs->common_whole, c->buf, c->len, add_occ, c->occ + rs->whole.n) < 0)
+		return -1;
+	rv = calls_of(c, rs->common, rs->ncommon, RS_PW_COMMON, 0);
 	return rv ? -1 : 0;
 }
 
-static int calls_of(const struct ctx *c, const struct api *tab, size_t ntab, int family, int trust)
+static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t ntab, int family, int trust)
 {
 	static const char *const skip[] = { "sizeof", "const", "NULL", "nullptr", "true", "false", "char", "uint8_t",
-					    "unsigned", "void", "self", "this", "new", "String", "F", "PSTR" };
+					    "unsigned", "void", "self", "this", "new", "String", "F", "PSTR", "return",
+					    "if", "null", "undefined", "string" };
 	size_t i, j, k;
 
 	for (i = 0; i < ntab; i++)
-		for (j = 0; j < c->occ[wbase[family] + i].n; j++) {
-			size_t at = c->occ[wbase[family] + i].at[j], p = at + strlen(tab[i].needle), end, q, w;
-			int depth = 0, field;
-			if (at > 0 && word_char(c->buf[at - 1]) && tab[i].needle[0] != '.' && tab[i].needle[0] != '<')
+		for (j = 0; j < c->occ[c->rs->wbase[family] + i].n; j++) {
+			size_t at = c->occ[c->rs->wbase[family] + i].at[j], p = at + strlen(tab[i].needle), end, q, w;
+			int depth = 0, field, line = tab[i].args == RS_PIN_ARGS_LINE, next = tab[i].args == RS_PIN_ARGS_NEXT;
+			size_t seen[8], nseen = 0, s;
+			if (at > 0 && word_char(c->buf[at - 1]) && word_char((unsigned char)tab[i].needle[0]))
 				continue; /* inside a longer word */
-			if (!trust && !api_fits(c, tab[i].needle, at))
+			if (line && p < c->len && word_char(c->buf[p]) && word_char((unsigned char)c->buf[p - 1]))
+				continue; /* `.digest` in `.digest256` */
+			if (!api_fits(c, &tab[i], at))
 				continue;
 			while (p < c->len && (c->buf[p] == ' ' || c->buf[p] == '\t'))
 				p++;
-			field = !(p < c->len && c->buf[p] == '(') && tab[i].needle[strlen(tab[i].needle) - 1] != '(';
-			if (!field && p < c->len && c->buf[p] == '(')
+			if (next && p < c->len && c->buf[p] == ',') /* `setopt(c, OPTION,\n PIN)`: the argument after */
+				for (p++; p < c->len && strchr(" \t\r\n", c->buf[p]);)
+					p++;
+			field = tab[i].args == RS_PIN_ARGS_VALUE || next ||
+				(!line && !(p < c->len && c->buf[p] == '(') && tab[i].needle[strlen(tab[i].needle) - 1] != '(');
+			if (!field && !line && p < c->len && c->buf[p] == '(')
 				p++;
 			for (end = p; end < c->len && end - p < 512; end++) {
+				if (line && c->buf[end] == '\n')
+					break; /* `cert.Digest() == PINNED`: the rest of the line */
+				if (line && (c->buf[end] == '(' || c->buf[end] == ')'))
+					continue;
 				if (c->buf[end] == '(')
 					depth++;
 				else if (c->buf[end] == ')' && depth-- == 0)
 					break;
 				else if (c->buf[end] == ';' || c->buf[end] == '{' || c->buf[end] == '}')
 					break;
-				else if (field && (c->buf[end] == ',' || c->buf[end] == '\n'))
-					break; /* `.cert_pem = ica_pem,`: one value */
+				else if (field && (c->buf[end] == ',' || (c->buf[end] == '\n' && !next)))
+					break; /* `.field = ica_pem,`: one value */
 			}
 			for (q = p; q < end; q = w) {
 				struct rs_pin_call call;
@@ -925,6 +838,14 @@ static int calls_of(const struct ctx *c, const struct api *tab, size_t ntab, int
 						break;
 				if (k < RS_ARRAY_LEN(skip))
 					continue;
+				for (s = 0; s < nseen; s++) /* `parse(&crt, ca, sizeof(ca))`: one call of ca */
+					if (!strncmp((const char *)c->buf + seen[s], (const char *)c->buf + q, w - q) &&
+					    !word_char(c->buf[seen[s] + (w - q)]))
+						break;
+				if (s < nseen)
+					continue;
+				if (nseen < RS_ARRAY_LEN(seen))
+					seen[nseen++] = q;
 				memset(&call, 0, sizeof(call));
 				memcpy(call.ident, c->buf + q, w - q);
 				call.api = tab[i].name;
@@ -1021,19 +942,17 @@ static int name_hit(const struct ctx *c, size_t at, size_t end, const struct rs_
 	return rv;
 }
 
-/* Catalog names in string literals on a line that compares. */
-static const char *const name_firsts[] = { "Microsoft ", "Baltimore ", "DigiCert " };
-
+/* Catalog names in string literals on a line that compares (found by the rules file's name_prefixes). */
 static int rule_catalog_names(const struct ctx *c, size_t *last_line)
 {
 	const struct rs_known *k;
 	const char *cmp;
 	size_t i, j, at;
 
-	for (i = 0; i < RS_ARRAY_LEN(name_firsts); i++)
-		for (j = 0; j < c->occ[wbase[W_NAME] + i].n; j++) {
+	for (i = 0; i < c->rs->nname_prefixes; i++)
+		for (j = 0; j < c->occ[c->rs->wbase[RS_PW_NAME] + i].n; j++) {
 			size_t ls;
-			at = c->occ[wbase[W_NAME] + i].at[j];
+			at = c->occ[c->rs->wbase[RS_PW_NAME] + i].at[j];
 			if (at == 0 || (c->buf[at - 1] != '"' && c->buf[at - 1] != '=' && c->buf[at - 1] != '\''))
 				continue; /* a literal, or CN=Microsoft ... */
 			if (!(k = known_name_at(c, at)))
@@ -1048,11 +967,7 @@ static int rule_catalog_names(const struct ctx *c, size_t *last_line)
 	return 0;
 }
 
-static const char *const getters[] = { "X509_NAME_oneline", "X509_NAME_get_text_by_NID", "mbedtls_x509_dn_gets",
-				       "X509_NAME_print_ex", "MBEDTLS_OID_AT_CN", "getIssuerDN", "getSubjectDN",
-				       "getIssuerX500Principal", "getSubjectX500Principal" };
-
-/* Names from X509_NAME_oneline and friends compared with a literal within the next lines. */
+/* Names from the name getters (the rules file's name_getters) compared with a literal within the next lines. */
 static int rule_name_getters(const struct ctx *c, size_t skip_line)
 {
 	static const char *const cmps[] = { "strcmp(", "strncmp(", "strstr(", "strcasecmp(", "strncasecmp(",
@@ -1062,10 +977,10 @@ static int rule_name_getters(const struct ctx *c, size_t skip_line)
 	const unsigned char *q;
 	size_t i, j, g, at, last = (size_t)-1;
 
-	for (i = 0; i < RS_ARRAY_LEN(getters); i++)
-		for (g = 0; g < c->occ[wbase[W_GETTER] + i].n; g++) {
+	for (i = 0; i < c->rs->ngetters; i++)
+		for (g = 0; g < c->occ[c->rs->wbase[RS_PW_GETTER] + i].n; g++) {
 			size_t end;
-			at = c->occ[wbase[W_GETTER] + i].at[g];
+			at = c->occ[c->rs->wbase[RS_PW_GETTER] + i].at[g];
 			end = lines_down(c, at, 15);
 			for (j = 0; j < RS_ARRAY_LEN(cmps); j++) {
 				size_t f = at;
@@ -1093,32 +1008,19 @@ static int rule_name_getters(const struct ctx *c, size_t skip_line)
 
 /* ---- verification off ---- */
 
-struct off {
-	const char *needle;
-	const char *after; /* what must follow (after spaces, ',', '=', ':', '(' and quotes), case-insensitive; "" any */
-	const char *api;
-};
+/* Whether one of o's line_has words is on the line (or o has none). */
+static int line_has(const struct ctx *c, size_t ls, size_t le, const struct rs_pin_api *o)
+{
+	size_t k;
 
-static const struct off offs[] = {
-	{ "SSL_VERIFY_NONE", "", "SSL_CTX_set_verify(SSL_VERIFY_NONE)" },
-	{ "MBEDTLS_SSL_VERIFY_NONE", "", "mbedtls_ssl_conf_authmode(MBEDTLS_SSL_VERIFY_NONE)" },
-	{ "MBEDTLS_SSL_VERIFY_OPTIONAL", "", "mbedtls_ssl_conf_authmode(MBEDTLS_SSL_VERIFY_OPTIONAL)" },
-	{ "setInsecure", "", "WiFiClientSecure::setInsecure()" },
-	{ "CURLOPT_SSL_VERIFYPEER", "0", "CURLOPT_SSL_VERIFYPEER 0" },
-	{ "CURLOPT_SSL_VERIFYPEER", "false", "CURLOPT_SSL_VERIFYPEER 0" },
-	{ "CURLOPT_SSL_VERIFYHOST", "0", "CURLOPT_SSL_VERIFYHOST 0" },
-	{ "InsecureSkipVerify", "true", "tls.Config InsecureSkipVerify" },
-	{ "verify", "false", "verify=False" },
-	{ "CERT_NONE", "", "ssl.CERT_NONE" },
-	{ "rejectUnauthorized", "false", "rejectUnauthorized: false" },
-	{ "NODE_TLS_REJECT_UNAUTHORIZED", "0", "NODE_TLS_REJECT_UNAUTHORIZED=0" },
-	{ "tls_insecure", "true", "mosquitto tls_insecure" },
-	{ "bridge_insecure", "true", "mosquitto bridge_insecure" },
-	{ "--insecure", "", "--insecure" },
-};
+	for (k = 0; k < RS_ARRAY_LEN(o->line_has) && o->line_has[k]; k++)
+		if (find(c, ls, le, o->line_has[k]))
+			return 1;
+	return k == 0;
+}
 
 /* Whether the use at [at, at+n) is a use, not a definition, a comparison or a mention in a comment. */
-static int is_use(const struct ctx *c, size_t at, size_t n, const struct off *o)
+static int is_use(const struct ctx *c, size_t at, size_t n, const struct rs_pin_api *o)
 {
 	size_t ls = line_start(c, at), le = line_end(c, at), i = at + n;
 	const unsigned char *s = c->buf + ls;
@@ -1129,22 +1031,23 @@ static int is_use(const struct ctx *c, size_t at, size_t n, const struct off *o)
 		return 0;
 	if ((*s == '/' && s + 1 < c->buf + c->len && (s[1] == '/' || s[1] == '*')) || *s == '*')
 		return 0; /* a comment line */
-	if (at > 0 && word_char(c->buf[at - 1]) && strcmp(o->needle, "verify") && o->needle[0] != '-')
+	if (at > 0 && word_char(c->buf[at - 1]) && !o->key_word && o->needle[0] != '-')
 		return 0;
-	if (!strcmp(o->needle, "SSL_VERIFY_NONE") && at >= 12 && !strncmp((const char *)c->buf + at - 12, "MBEDTLS_SSL_", 12))
+	if (o->not_after && at >= strlen(o->not_after) &&
+	    !strncmp((const char *)c->buf + at - strlen(o->not_after), o->not_after, strlen(o->not_after)))
 		return 0;
-	if (i < le && word_char(c->buf[i]) && strcmp(o->needle, "verify"))
+	if (i < le && word_char(c->buf[i]) && !o->key_word)
 		return 0;
 	if (!*o->after) {
 		if (find(c, at, le, "==") || find(c, at, le, "!=") || find(c, ls, at, "==") || find(c, ls, at, "case "))
 			return 0;
-		if (!strcmp(o->needle, "setInsecure"))
+		if (o->call)
 			return i < le && c->buf[i] == '(';
-		if (!strcmp(o->needle, "--insecure"))
-			return find(c, ls, le, "curl") != NULL || find(c, ls, le, "mosquitto") != NULL;
-		return 1;
+		return line_has(c, ls, le, o);
 	}
-	if (!strcmp(o->needle, "verify")) { /* verify=False, ssl_verify: false, verify_ssl = 0 ... */
+	if (!line_has(c, ls, le, o))
+		return 0;
+	if (o->key_word) { /* a key naming TLS: ssl_verify: false, verify_ssl = 0 ... */
 		size_t w = at;
 		while (w > ls && word_char(c->buf[w - 1]))
 			w--;
@@ -1170,25 +1073,25 @@ static int rule_verify_off(const struct ctx *c)
 	struct rs_pin_hit h;
 	char msg[256];
 
-	for (i = 0; i < RS_ARRAY_LEN(offs); i++) {
-		for (j = 0; j < c->occ[wbase[W_OFF] + i].n; j++) {
-			at = c->occ[wbase[W_OFF] + i].at[j];
-			if (!is_use(c, at, strlen(offs[i].needle), &offs[i]))
+	for (i = 0; i < c->rs->noffs; i++) {
+		const struct rs_pin_api *o = &c->rs->offs[i];
+		for (j = 0; j < c->occ[c->rs->wbase[RS_PW_OFF] + i].n; j++) {
+			at = c->occ[c->rs->wbase[RS_PW_OFF] + i].at[j];
+			if (!is_use(c, at, strlen(o->needle), o))
 				continue;
 			memset(&h, 0, sizeof(h));
 			h.rule = "verify-disabled";
 			h.kind = "verify-off";
 			h.severity = RS_SEV_ERROR;
-			h.confidence = !strcmp(offs[i].needle, "verify") || !strcmp(offs[i].needle, "--insecure") ? "medium"
-															    : "high";
+			h.confidence = o->confidence;
 			h.at = at;
 			h.end = line_end(c, at);
 			h.value = "";
 			h.algorithm = "";
-			h.api = offs[i].api;
+			h.api = o->name;
 			snprintf(msg, sizeof(msg), "%s turns certificate verification off: any server is accepted and a "
 				 "migration test proves nothing; verify against a store with the old and the new roots",
-				 offs[i].api);
+				 o->name);
 			h.message = msg;
 			if (emit(c, &h) < 0)
 				return -1;
@@ -1270,29 +1173,50 @@ static int root_file_hit(const struct ctx *c, size_t vs, size_t ve, const char *
 	return emit(c, &h);
 }
 
-static const char *const root_suffixes[] = { ".pem", ".crt", ".cer", ".der" };
+/*
+ * A certificate file named by a CA-file setting (`cafile=`, `load_verify_locations(`, `verify=`): a call that
+ * pinscan.c joins with the file of that name in the tree when it holds one intermediate or leaf (its only
+ * certificate), so the sole anchor is reported where the code installs it.
+ */
+static int file_call(const struct ctx *c, size_t vs, size_t ve, const struct rs_pin_api *key)
+{
+	struct rs_pin_call call;
+	size_t b = ve;
+
+	if (!c->sink->call || c->binary || c->pc->store)
+		return 0;
+	while (b > vs && c->buf[b - 1] != '/' && c->buf[b - 1] != '\\')
+		b--;
+	if (ve - b + 5 >= sizeof(call.ident))
+		return 0;
+	memset(&call, 0, sizeof(call));
+	memcpy(call.ident, "file:", 5);
+	memcpy(call.ident + 5, c->buf + b, ve - b);
+	call.api = key->name ? key->name : key->needle;
+	call.trust = 1;
+	call.at = vs;
+	call.end = ve;
+	return c->sink->call(c->sink->arg, &call);
+}
+
+#define SUFFIXES_MAX RS_PIN_SUFFIXES_MAX
 
 static int rule_root_files(const struct ctx *c)
 {
-	static const char *const keys[] = { "cafile", "ca_file", "ca-file", "cacert", "ca_cert", "ca-cert", "root_cert",
-					    "rootcert", "root-cert", "root_ca", "rootca", "root-ca", "ssl_ca", "ssl-ca",
-					    "tls_ca", "tls-ca", "ca_certs", "ca_path", "ca_bundle", "cert_file",
-					    "trust_store", "truststore", "trusted_ca", "ca_location", "cainfo", "verify_locations" };
-	const struct occ *o = &c->occ[wbase[W_ROOT]];
-	size_t j, at, next[RS_ARRAY_LEN(root_suffixes)] = { 0 };
+	const struct occ *o = &c->occ[c->rs->wbase[RS_PW_ROOT]];
+	size_t j, at, next[SUFFIXES_MAX] = { 0 }, ns = c->rs->nsuffixes < SUFFIXES_MAX ? c->rs->nsuffixes : SUFFIXES_MAX;
 
 	/* .pem, .crt, .cer and .der in the order they occur (never two at one place) */
 	for (;;) {
-		size_t ve, vs, ls, s, first = RS_ARRAY_LEN(root_suffixes);
-		const char *key = NULL;
-		for (s = 0; s < RS_ARRAY_LEN(root_suffixes); s++)
-			if (next[s] < o[s].n && (first == RS_ARRAY_LEN(root_suffixes) ||
-						 o[s].at[next[s]] < o[first].at[next[first]]))
+		size_t ve, vs, ls, s, first = ns;
+		const struct rs_pin_api *key = NULL;
+		for (s = 0; s < ns; s++)
+			if (next[s] < o[s].n && (first == ns || o[s].at[next[s]] < o[first].at[next[first]]))
 				first = s;
-		if (first == RS_ARRAY_LEN(root_suffixes))
+		if (first == ns)
 			break;
 		at = o[first].at[next[first]++];
-		ve = at + 4;
+		ve = at + strlen(c->rs->suffixes[first]);
 		while (ve < c->len && (c->buf[ve] == '.' || isalnum(c->buf[ve]))) /* x.crt.pem */
 			ve++;
 		if (ve < c->len && (c->buf[ve] == '_' || c->buf[ve] == '/'))
@@ -1300,12 +1224,12 @@ static int rule_root_files(const struct ctx *c)
 		ls = line_start(c, at);
 		for (vs = at; vs > ls && !strchr(" \t\"'=:,(<>", c->buf[vs - 1]);)
 			vs--;
-		for (j = 0; j < RS_ARRAY_LEN(keys) && !key; j++)
-			if (find_ci(c, ls, vs, keys[j]))
-				key = keys[j];
+		for (j = 0; j < c->rs->nkeys && !key; j++)
+			if (find_ci(c, ls, vs, c->rs->keys[j].needle))
+				key = &c->rs->keys[j];
 		if (!key || vs == at)
 			continue;
-		if (root_file_hit(c, vs, ve, key) < 0)
+		if (file_call(c, vs, ve, key) < 0 || root_file_hit(c, vs, ve, key->needle) < 0)
 			return -1;
 	}
 	return 0;
@@ -1313,57 +1237,19 @@ static int rule_root_files(const struct ctx *c)
 
 /* ---- all of them ---- */
 
-static int computes_digests(const unsigned char *buf, size_t len)
+static int computes_digests(const struct ctx *c)
 {
-	static const char *const d[] = { "X509_digest", "X509_pubkey_digest", "mbedtls_sha256", "mbedtls_sha1",
-					 "mbedtls_md(", "SHA256(", "SHA1(", "EVP_Digest", "br_sha256", "br_sha1" };
-	size_t i;
+	const unsigned char *buf = c->buf;
+	const char *const *d = c->rs->digest_fns;
+	size_t i, len = c->len;
 
-	for (i = 0; i < RS_ARRAY_LEN(d); i++)
+	for (i = 0; i < c->rs->ndigest_fns; i++)
 		if (rs_pin_find(buf, len, d[i], strlen(d[i])))
 			return 1;
 	return 0;
 }
 
 /* ---- the needles every buffer is searched for, all in one pass ---- */
-
-static int whole_ok;
-static const char *api_needles[RS_ARRAY_LEN(call_apis)], *trust_needles[RS_ARRAY_LEN(trust_apis)];
-
-static void whole_add(const char **v, size_t *n, int family, const char *const *needles, size_t count)
-{
-	size_t i;
-
-	wbase[family] = *n;
-	for (i = 0; i < count && *n < RS_NEEDLES_MAX; i++)
-		v[(*n)++] = needles[i];
-}
-
-static void whole_init(void)
-{
-	const char *v[RS_NEEDLES_MAX], *off_needles[RS_ARRAY_LEN(offs)];
-	size_t i, n = 0;
-
-	for (i = 0; i < RS_ARRAY_LEN(offs); i++)
-		off_needles[i] = offs[i].needle;
-	whole_add(v, &n, W_PLACEHOLDER, placeholder_apis, RS_ARRAY_LEN(placeholder_apis));
-	whole_add(v, &n, W_NAME, name_firsts, RS_ARRAY_LEN(name_firsts));
-	whole_add(v, &n, W_GETTER, getters, RS_ARRAY_LEN(getters));
-	whole_add(v, &n, W_OFF, off_needles, RS_ARRAY_LEN(offs));
-	whole_add(v, &n, W_ROOT, root_suffixes, RS_ARRAY_LEN(root_suffixes));
-	for (i = 0; i < RS_ARRAY_LEN(call_apis); i++)
-		api_needles[i] = call_apis[i].needle;
-	whole_add(v, &n, W_API, api_needles, RS_ARRAY_LEN(call_apis));
-	whole_add(v, &n, W_PHWORD, ph_words, RS_ARRAY_LEN(ph_words));
-	for (i = 0; i < RS_ARRAY_LEN(trust_apis); i++)
-		trust_needles[i] = trust_apis[i].needle;
-	whole_add(v, &n, W_TRUST, trust_needles, RS_ARRAY_LEN(trust_apis));
-	whole_add(v, &n, W_PUBKEY, pubkey_marks, RS_ARRAY_LEN(pubkey_marks));
-	/* the needles are static strings, so the set may keep pointers to them; all of them fit one pass's anchor
-	 * bytes (core/needles.c), which is what keeps the scan as fast as ripgrep: a family added must fit too */
-	whole_ok = n == wbase[W_PUBKEY] + RS_ARRAY_LEN(pubkey_marks) && rs_needles_init(&whole, v, n) == 0;
-	wbase[W_COMMON] = n; /* found by rule_calls itself, in the slots after the pass's */
-}
 
 static int add_occ(void *arg, size_t k, size_t at)
 {
@@ -1429,21 +1315,21 @@ static int add_chunk_occ(void *arg, size_t k, size_t at)
 	return co->from + at < co->to ? add_occ(co->occ, k, co->from + at) : 0;
 }
 
-int rs_pin_collect(const unsigned char *buf, size_t len, size_t from, size_t to, int binary, struct rs_pin_cands *cd)
+int rs_pin_collect(const struct rs_pin_context *pc, const unsigned char *buf, size_t len, size_t from, size_t to,
+		   int binary, struct rs_pin_cands *cd)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	const struct rs_pin_ruleset *rs = pc->rules ? pc->rules : rs_pin_ruleset_builtin();
 	struct chunk_occ co = { cd->occ, from, to };
 	struct rs_pin_token t;
 	size_t pos, end, k, longest = 0;
 
-	pthread_once(&once, whole_init);
-	if (!whole_ok)
+	if (!rs)
 		return -1;
-	for (k = 0; k < whole.n; k++)
-		longest = whole.len[k] > longest ? whole.len[k] : longest;
+	for (k = 0; k < rs->whole.n; k++)
+		longest = rs->whole.len[k] > longest ? rs->whole.len[k] : longest;
 	/* needles starting before `to` are read whole: the pass runs on into the next chunk by one needle */
 	end = to + longest - 1 < len ? to + longest - 1 : len;
-	if (rs_needles_scan(&whole, buf + from, end - from, add_chunk_occ, &co) < 0)
+	if (rs_needles_scan(&rs->whole, buf + from, end - from, add_chunk_occ, &co) < 0)
 		return -1;
 	/* digests: `from` and `to` are 0, len or cut points (rs_pin_cut), where the tokenizers' steps meet */
 	for (pos = from; rs_pin_next_hex_in(buf, to, &pos, &t, binary);)
@@ -1459,7 +1345,7 @@ int rs_pin_cands_append(struct rs_pin_cands *to, struct rs_pin_cands *from)
 {
 	size_t k, i;
 
-	for (k = 0; k < whole.n; k++)
+	for (k = 0; k < RS_ARRAY_LEN(from->occ); k++)
 		for (i = 0; i < from->occ[k].n; i++)
 			if (add_occ(to->occ, k, from->occ[k].at[i]) < 0)
 				return -1;
@@ -1475,8 +1361,12 @@ int rs_pin_cands_append(struct rs_pin_cands *to, struct rs_pin_cands *from)
 int rs_pin_rules_judge(const struct rs_pin_context *pc, const unsigned char *buf, size_t len, const char *name,
 		       int binary, const struct rs_pin_sink *sink, struct rs_pin_cands *cd)
 {
-	struct ctx c = { pc->cat, pc, buf, len, name ? name : "", binary, 0, -1, sink, cd->occ, 0, cd };
+	const struct rs_pin_ruleset *rs = pc->rules ? pc->rules : rs_pin_ruleset_builtin();
+	struct ctx c = { pc->cat, rs, pc, buf, len, name ? name : "", binary, 0, -1, sink, cd->occ, 0, cd };
 	size_t name_line = (size_t)-1;
+
+	if (!rs)
+		return -1;
 
 	c.lockfile = is_lockfile(c.name);
 	if (rule_fingerprints(&c) || rule_placeholders(&c) || rule_catalog_names(&c, &name_line) ||
@@ -1494,7 +1384,7 @@ int rs_pin_rules_text(const struct rs_pin_context *pc, const unsigned char *buf,
 	struct rs_pin_cands *cd = rs_pin_cands_new();
 	int rv = -1;
 
-	if (cd && rs_pin_collect(buf, len, 0, len, binary, cd) == 0)
+	if (cd && rs_pin_collect(pc, buf, len, 0, len, binary, cd) == 0)
 		rv = rs_pin_rules_judge(pc, buf, len, name, binary, sink, cd);
 	rs_pin_cands_free(cd);
 	return rv;

@@ -91,4 +91,44 @@ touch "$scratch/tree/out/CMakeCache.txt"
 cmp -s "$scratch/walk1.json" "$scratch/walk4.json" || fail "--jobs 4 differs from --jobs 1"
 cmp -s "$scratch/walk1.json" "$scratch/noign.json" || fail "skipped directories were scanned"
 
+# The reverse link: a definition taken by several calls leads back to each (JSON related[0].used_at; SARIF
+# relatedLocations with relationships both ways), valid against the schema.
+"$bin" scan $at --format json data/scan/apis/pos >"$scratch/apis.json" || true
+"$bin" scan $at --format sarif data/scan/apis/pos >"$scratch/apis.sarif" || true
+"$PY" - data/sarif-schema-2.1.0.json "$scratch/apis.json" "$scratch/apis.sarif" <<'PY'
+import json, sys, jsonschema
+doc, sarif = json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+jsonschema.Draft7Validator(json.load(open(sys.argv[1]))).validate(sarif)
+uses = [f for f in doc["findings"] if f.get("related") and f["related"][0]["name"] == "file:azure_ica03.pem"]
+assert len(uses) == 3, uses
+for f in uses:
+    back = sorted((u["path"].split("/")[-1], u["line"]) for u in f["related"][0]["used_at"])
+    assert back == [("mqtt_tls.py", 5), ("uploader.py", 11), ("uploader.py", 17)], back
+res = [r for r in sarif["runs"][0]["results"] if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("uploader.py")]
+assert len(res) == 2, res
+for r in res:
+    rel = r["relatedLocations"]
+    assert rel[0]["id"] == 1 and rel[0]["physicalLocation"]["artifactLocation"]["uri"].endswith("azure_ica03.pem")
+    assert r["locations"][0]["relationships"][0]["target"] == 1
+    assert sorted(x["target"] for x in rel[0]["relationships"]) == [0] + [x["id"] for x in rel[1:]] and len(rel) == 3
+PY
+
+# --rules FILE: an API added as data is found at its call; a bad file exits 2 naming its line and column; the
+# built-in table needs no file at run time.
+printf 'int f(void) { return vendor_tls_check("9f2c4e1a7b3d5f60812a4c6e8b0d2f4a6c8e0b1d"); }\n' >"$scratch/net.c"
+printf '{ "format": "rootshift-scan-rules/1",\n  "value_apis": [ { "needle": "vendor_tls_check", "name": "Vendor TLS check" } ] }\n' >"$scratch/extra.json"
+"$bin" scan $at "$scratch/net.c" >/dev/null || fail "built-in rules: vendor call reported"
+rc=0; "$bin" scan $at --format json --rules "$scratch/extra.json" "$scratch/net.c" >"$scratch/extra.out" || rc=$?
+[ "$rc" = 1 ] || fail "--rules: exit $rc, expected 1"
+grep -q '"api": "Vendor TLS check"' "$scratch/extra.out" || fail "--rules: API not named"
+printf '{ "format": "rootshift-scan-rules/1",\n  "value_apis": [ { "needle": "x", "nam": "X" } ] }\n' >"$scratch/bad.json"
+rc=0; "$bin" scan $at --rules "$scratch/bad.json" "$scratch/net.c" >/dev/null 2>"$scratch/bad.err" || rc=$?
+[ "$rc" = 2 ] || fail "bad --rules: exit $rc, expected 2"
+grep -q 'bad.json line 2 column 19: value_apis\[0\]: unknown field nam' "$scratch/bad.err" || fail "bad --rules: $(cat "$scratch/bad.err")"
+printf '{ "format": "rootshift-scan-rules/1", "value_apis": [ }' >"$scratch/bad.json"
+rc=0; "$bin" scan $at --rules "$scratch/bad.json" "$scratch/net.c" >/dev/null 2>"$scratch/bad.err" || rc=$?
+[ "$rc" = 2 ] && grep -q 'line 1 column' "$scratch/bad.err" || fail "bad JSON --rules: exit $rc, $(cat "$scratch/bad.err")"
+rc=0; "$bin" scan $at --rules "$scratch/none.json" "$scratch/net.c" >/dev/null 2>&1 || rc=$?
+[ "$rc" = 2 ] || fail "missing --rules file: exit $rc"
+
 echo "ok"

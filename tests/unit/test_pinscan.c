@@ -431,13 +431,175 @@ static void test_names(void **state)
 	rs_catalog_free(cat);
 }
 
+
+/* ---- the API table (rules/scan-rules.json): each API found at the call, in real-looking code ---- */
+
+struct api_case {
+	const char *path;    /* under tests/data/scan/apis/pos */
+	long line;
+	const char *rule;
+	enum rs_severity severity;
+	const char *api;     /* a part of the API's name */
+	const char *related; /* the definition's name, or NULL */
+};
+
+static const struct api_case api_cases[] = {
+	{ "android/res/xml/network_security_config.xml", 6, "pin-intermediate", RS_SEV_WARNING, "<pin>", NULL },
+	/* the backup pin on the new root: a note */
+	{ "android/res/xml/network_security_config.xml", 8, "pin-root", RS_SEV_INFO, "<pin>", NULL },
+	{ "arduino/hub_client.ino", 11, "pin-root", RS_SEV_ERROR, "verify", "hub_fp" }, /* client->verify(fp, host) */
+	{ "curl/upload.c", 15, "pin-intermediate", RS_SEV_WARNING, "CURLOPT_PINNEDPUBLICKEY", "HUB_PUBKEY_PIN" },
+	{ "dotnet/HubConnection.cs", 15, "pin-root", RS_SEV_ERROR, "GetCertHashString", "PinnedThumbprint" },
+	{ "dotnet/HubConnection.cs", 22, "pin-intermediate", RS_SEV_WARNING, "GetCertHashString", NULL },
+	/* an intermediate of the old root, no longer served: an error */
+	{ "dotnet/LegacyPin.cs", 10, "pin-intermediate", RS_SEV_ERROR, "GetCertHashString", NULL },
+	{ "dotnet/Thumbprint.cs", 14, "pin-intermediate", RS_SEV_WARNING, "Thumbprint", "ExpectedIssuerThumbprint" },
+	{ "mbedtls/tls.c", 9, "anchor-not-root", RS_SEV_WARNING, "mbedtls_x509_crt_parse", "hub_ca_pem" },
+	{ "espidf/ota_client.c", 11, "anchor-not-root", RS_SEV_WARNING, "cert_pem", "hub_issuing_ca_pem" },
+	{ "node/hub.js", 16, "pin-unknown", RS_SEV_ERROR, "fingerprint256", "HUB_FP256" },
+	{ "node/mqtt.js", 5, "pin-root", RS_SEV_ERROR, "checkServerIdentity", NULL },
+	{ "node/pubkey.js", 14, "pin-intermediate", RS_SEV_WARNING, "cert.pubkey", "ISSUER_PUBKEY_SHA256" },
+	{ "okhttp/PinnedClient.java", 12, "pin-intermediate", RS_SEV_WARNING, "CertificatePinner", NULL },
+	{ "okhttp/Pins.kt", 11, "pin-intermediate", RS_SEV_WARNING, "CertificatePinner", "HUB_SPKI_PIN" },
+	{ "python/mqtt_tls.py", 5, "anchor-not-root", RS_SEV_WARNING, "load_verify_locations", "file:azure_ica03.pem" },
+	{ "python/uploader.py", 11, "anchor-not-root", RS_SEV_WARNING, "cafile", "file:azure_ica03.pem" },
+	{ "python/uploader.py", 17, "anchor-not-root", RS_SEV_WARNING, "verify=", "file:azure_ica03.pem" },
+};
+
+static struct rs_pinscan *scan_at(struct rs_catalog *cat, const char *path, const char *when)
+{
+	struct rs_pinscan *ps = rs_pinscan_new(cat);
+	struct rs_pinscan_opts o;
+	struct rs_error err;
+	rs_time at;
+
+	assert_int_equal(rs_time_parse(when, &at, &err), 0);
+	rs_pinscan_set_migration(ps, NULL, at);
+	memset(&o, 0, sizeof(o));
+	o.jobs = 2;
+	assert_int_equal(rs_pinscan_path(ps, path, &o, &err), 0);
+	return ps;
+}
+
+static void test_api_rules(void **state)
+{
+	struct rs_catalog *cat = rs_catalog_new();
+	struct rs_pinscan *ps;
+	struct rs_error err;
+	size_t i, k;
+
+	(void)state;
+	assert_int_equal(rs_catalog_add_builtin(cat, NULL, &err), 0);
+	ps = scan_at(cat, DATA("scan/apis/pos"), "2026-01-01");
+	for (k = 0; k < rs_pinscan_count(ps); k++)
+		print_message("found %s:%ld %s %s\n", rs_pinscan_at(ps, k)->path, rs_pinscan_at(ps, k)->line,
+			      rs_pinscan_at(ps, k)->rule->id, rs_pinscan_at(ps, k)->api);
+	assert_int_equal(rs_pinscan_count(ps), RS_ARRAY_LEN(api_cases));
+	for (i = 0; i < RS_ARRAY_LEN(api_cases); i++) {
+		const struct api_case *c = &api_cases[i];
+		const struct rs_pin_finding *f = NULL;
+		for (k = 0; k < rs_pinscan_count(ps) && !f; k++) {
+			const struct rs_pin_finding *g = rs_pinscan_at(ps, k);
+			size_t n = strlen(g->path), m = strlen(c->path);
+			if (n >= m && !strcmp(g->path + n - m, c->path) && g->line == c->line)
+				f = g;
+		}
+		if (!f)
+			fail_msg("no finding at %s:%ld", c->path, c->line);
+		assert_string_equal(f->rule->id, c->rule);
+		assert_int_equal(f->severity, c->severity);
+		if (!strstr(f->api, c->api))
+			fail_msg("%s:%ld: api '%s' wanted '%s'", c->path, c->line, f->api, c->api);
+		if (c->related) {
+			assert_non_null(f->related_path);
+			assert_string_equal(f->related_name, c->related);
+		}
+	}
+	rs_pinscan_free(ps);
+	/* the same code without pins, or with stores and roots: nothing */
+	ps = scan_at(cat, DATA("scan/apis/neg"), "2026-01-01");
+	for (k = 0; k < rs_pinscan_count(ps); k++)
+		print_message("unexpected %s:%ld %s\n", rs_pinscan_at(ps, k)->path, rs_pinscan_at(ps, k)->line,
+			      rs_pinscan_at(ps, k)->message);
+	assert_int_equal(rs_pinscan_count(ps), 0);
+	rs_pinscan_free(ps);
+	rs_catalog_free(cat);
+}
+
+/* ---- a --rules file: extends the table; a bad one is refused with its line and column ---- */
+
+static void test_rules_file(void **state)
+{
+	static const char code[] = "void connect(void) { vendor_tls_check(\"9f2c4e1a7b3d5f60812a4c6e8b0d2f4a6c8e0b1d\"); }\n";
+	static const char extra[] = "{ \"format\": \"rootshift-scan-rules/1\",\n"
+				    "  \"value_apis\": [ { \"needle\": \"vendor_tls_check\", \"name\": \"Vendor TLS check\" } ] }\n";
+	static const struct {
+		const char *text;
+		const char *where; /* in the message */
+	} bad[] = {
+		{ "{ \"format\": \"rootshift-scan-rules/1\",\n  \"value_apis\": [ { \"needle\": \"x\" ] }", "line 2 column" },
+		{ "{ \"format\": \"rootshift-scan-rules/1\",\n  \"value_apis\": [\n    { \"needle\": \"a\", \"name\": \"A\" },\n"
+		  "    { \"needle\": \"b\" } ] }", "line 4 column 5: value_apis[1]: missing name" },
+		{ "{ \"format\": \"rootshift-scan-rules/1\",\n  \"call_apis\": [ { \"needle\": \"a\", \"name\": \"A\", \"args\": \"all\" } ] }",
+		  "line 2 column 18: call_apis[0]" },
+		{ "{ \"format\": \"rootshift-scan-rules/1\",\n  \"valu_apis\": [] }", "line 2 column 3: valu_apis: unknown section" },
+		{ "{ \"format\": \"rootshift-scan-rules/2\" }", "line 1 column 3: format" },
+		{ "{ \"format\": \"rootshift-scan-rules/1\", \"rules\": [] }", "rules" },
+		{ "[]", "line 1 column 1" },
+	};
+	struct rs_catalog *cat = rs_catalog_new();
+	struct rs_pinscan *ps;
+	struct rs_error err;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(rs_catalog_add_builtin(cat, NULL, &err), 0);
+	assert_non_null(rs_pin_ruleset_builtin());
+	/* built in: the vendor's call is not a pinning API, and the unknown value has no name that says pin */
+	ps = rs_pinscan_new(cat);
+	assert_int_equal(rs_pinscan_mem(ps, (const unsigned char *)code, strlen(code), "net.c", &err), 0);
+	assert_int_equal(rs_pinscan_count(ps), 0);
+	rs_pinscan_free(ps);
+	/* extended: it is, and the finding names it */
+	ps = rs_pinscan_new(cat);
+	assert_int_equal(rs_pinscan_set_rules(ps, extra, strlen(extra), "extra.json", &err), 0);
+	assert_int_equal(rs_pinscan_mem(ps, (const unsigned char *)code, strlen(code), "net.c", &err), 0);
+	assert_int_equal(rs_pinscan_count(ps), 1);
+	assert_string_equal(rs_pinscan_at(ps, 0)->api, "Vendor TLS check");
+	assert_string_equal(rs_pinscan_at(ps, 0)->rule->id, "pin-unknown");
+	rs_pinscan_free(ps);
+	{ /* too many needles for the one pass: refused, not slowed down */
+		struct rs_buf many = RS_BUF_INIT;
+		rs_buf_addstr(&many, "{ \"format\": \"rootshift-scan-rules/1\", \"call_apis\": [");
+		for (i = 0; i < 40; i++)
+			rs_buf_addf(&many, "%s{ \"needle\": \"vendor_pin_%02zu\", \"name\": \"v\" }", i ? ", " : "", i);
+		rs_buf_addstr(&many, "] }");
+		assert_non_null(many.data);
+		ps = rs_pinscan_new(cat);
+		assert_int_equal(rs_pinscan_set_rules(ps, many.data, strlen(many.data), "many.json", &err), -1);
+		assert_int_equal(err.code, RS_ERR_LIMIT);
+		assert_non_null(strstr(err.message, "do not fit one pass"));
+		rs_pinscan_free(ps);
+		rs_buf_release(&many);
+	}
+	for (i = 0; i < RS_ARRAY_LEN(bad); i++) {
+		ps = rs_pinscan_new(cat);
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(rs_pinscan_set_rules(ps, bad[i].text, strlen(bad[i].text), "bad.json", &err), -1);
+		if (!strstr(err.message, bad[i].where) || strncmp(err.message, "bad.json", 8))
+			fail_msg("case %zu: '%s' wanted '%s'", i, err.message, bad[i].where);
+		rs_pinscan_free(ps);
+	}
+	rs_catalog_free(cat);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tokens),     cmocka_unit_test(test_base64_pins), cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_rule_table), cmocka_unit_test(test_ignore),      cmocka_unit_test(test_tree_and_jobs),
 		cmocka_unit_test(test_migration_severity), cmocka_unit_test(test_ca_store),
-		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_names),      cmocka_unit_test(test_api_rules),   cmocka_unit_test(test_rules_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

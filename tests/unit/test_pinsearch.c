@@ -328,7 +328,7 @@ static void test_chunks(void **state)
 					for (; s < to && s + n <= len; s++)
 						straddled += !memcmp(buf + s, crossing[k], n);
 				}
-				assert_int_equal(rs_pin_collect(buf, len, from, to, binary, cd), 0);
+				assert_int_equal(rs_pin_collect(&pc, buf, len, from, to, binary, cd), 0);
 				assert_int_equal(rs_pin_cands_append(all, cd), 0);
 				rs_pin_cands_free(cd);
 				from = to;
