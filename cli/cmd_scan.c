@@ -376,7 +376,7 @@ static int read_ignore(struct rs_pinscan *ps, const char *path)
 
 static int run(int argc, char **argv, struct scan_opts *o)
 {
-	struct progress prog = { time(NULL), 0, 0 };
+	struct progress prog = { time(NULL), 0, 0, 0 };
 	struct rs_pinscan_opts so;
 	struct rs_pinscan *ps = NULL;
 	struct rs_catalog *cat = NULL;
@@ -390,7 +390,7 @@ static int run(int argc, char **argv, struct scan_opts *o)
 	memset(&so, 0, sizeof(so));
 	so.jobs = o->jobs;
 	so.no_ignore_files = o->no_ignore;
-	if (isatty(STDERR_FILENO)) {
+	if (progress_wanted()) {
 		so.progress = on_progress;
 		so.progress_arg = &prog;
 	}

@@ -493,6 +493,7 @@ int main(int argc, char **argv)
 	json_alias(argc, argv);
 	if (color_from_args(&argc, argv) < 0)
 		return EXIT_ERROR;
+	progress_from_args(&argc, argv);
 	if (argc < 2) {
 		print_overview(stderr);
 		return EXIT_ERROR;

@@ -114,6 +114,10 @@ struct fleet_target {
 	/* NULL, or a descriptor that becomes readable when the rehearsal must stop (the front end's self-pipe for
 	 * SIGINT and SIGTERM): the run ends within the event loop's turn and returns what it has, partial. */
 	const int *cancel_fd;
+	/* NULL, or called as the run advances (before each window of virtual time): the virtual second reached, the
+	 * spec's duration and the phase (0 is the start, k begins at event k-1). The front end may show it. */
+	void (*progress)(void *arg, int64_t at, int64_t duration, size_t phase);
+	void *progress_arg;
 };
 
 /* The outcome of one phase (from one event to the next) for one class. */
