@@ -326,7 +326,8 @@ static void print_overview(FILE *out)
 	      "Will your devices still connect after a TLS root migration?\n\ncommands:\n", out);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fputs("\nEvery command takes --color=auto|always|never (auto: on a terminal, unless NO_COLOR is set).\n"
+	fputs("\nEvery command takes --color=auto|always|never (auto: on a terminal, unless NO_COLOR is set), and\n"
+	      "--no-progress (no progress line on a terminal's standard error for scan, audit, probe --targets, rehearse).\n"
 	      "Every command that prints JSON takes --format json (--json is an alias); with it, a failure is a JSON\n"
 	      "document {\"error\": {\"code\", \"message\"}} on standard output (exit 2).\n"
 	      "See 'rootshift help COMMAND' for one command, and rootshift(1) for exit codes.\n", out);
@@ -403,7 +404,7 @@ static void completion_bash(void)
 	print_cases("\"", "\"");
 	printf("  esac\n"
 	       "  case $cur in\n"
-	       "  -*) COMPREPLY=($(compgen -W \"$opts --color --help\" -- \"$cur\")) ;;\n"
+	       "  -*) COMPREPLY=($(compgen -W \"$opts --color --no-progress --help\" -- \"$cur\")) ;;\n"
 	       "  *) COMPREPLY=($(compgen -f -- \"$cur\")) ;;\n"
 	       "  esac\n"
 	       "}\n"
@@ -427,7 +428,7 @@ static void completion_zsh(void)
 	print_cases("(", ")");
 	printf("  esac\n"
 	       "  if [[ $PREFIX == -* ]]; then\n"
-	       "    compadd -- $opts --color --help\n"
+	       "    compadd -- $opts --color --no-progress --help\n"
 	       "  else\n"
 	       "    _files\n"
 	       "  fi\n"

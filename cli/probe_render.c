@@ -80,6 +80,27 @@ json_t *probe_whatif_json(const struct probe_view *v)
 	return arr;
 }
 
+/* The what-ifs in the verdict vocabulary every command shares (rs_status_judge, issue #19): not ready when the
+ * profile's new (required) roots do not trust the served chain, partial when only its recommended roots do not,
+ * ready otherwise; the old roots failing is where the migration goes, not a problem. -1 without what-ifs. */
+static int whatif_status(json_t *arr, enum rs_status *out)
+{
+	size_t i, errors = 0, warnings = 0;
+	json_t *w;
+
+	if (json_array_size(arr) == 0)
+		return -1;
+	json_array_foreach(arr, i, w) {
+		const char *store = json_string_value(json_object_get(w, "store"));
+		if (json_is_true(json_object_get(w, "ok")) || !store)
+			continue;
+		errors += !strcmp(store, "new");
+		warnings += !strcmp(store, "recommended");
+	}
+	*out = rs_status_judge(errors, warnings);
+	return 0;
+}
+
 /* The served certificates above the leaf that the catalog does not know: a TLS-inspecting proxy re-signs with
  * its own CA, so an unknown issuer on a host of the profile is the sign. */
 static const struct rs_cert *interceptor(const struct probe_view *v)
@@ -178,7 +199,13 @@ json_t *probe_json(const struct probe_view *v)
 	json_object_set_new(o, "tls", tls_json(r));
 	json_object_set_new(o, "served_chain", chain_json(v));
 	json_object_set_new(o, "path", path_json(v));
-	json_object_set_new(o, "whatif", probe_whatif_json(v));
+	{
+		json_t *w = probe_whatif_json(v);
+		enum rs_status st;
+		json_object_set_new(o, "whatif_status", whatif_status(w, &st) < 0 ? json_null()
+										: json_string(rs_status_name(st)));
+		json_object_set_new(o, "whatif", w);
+	}
 	json_object_set_new(o, "interception", icpt ? json_string(rs_cert_subject(icpt)) : json_null());
 	return o;
 }
@@ -199,6 +226,7 @@ static void print_chain_text(const struct probe_view *v)
 static void print_whatif_text(const struct probe_view *v)
 {
 	json_t *arr = probe_whatif_json(v), *w;
+	enum rs_status st;
 	size_t i;
 
 	json_array_foreach(arr, i, w) {
@@ -206,6 +234,11 @@ static void print_whatif_text(const struct probe_view *v)
 		printf("  %-12s %s roots: %s%s%s\n", i ? "" : "what if", json_string_value(json_object_get(w, "store")),
 		       ok ? "valid" : "fails", ok ? "" : ", ", ok ? "" : json_string_value(json_object_get(w, "reason")));
 	}
+	if (whatif_status(arr, &st) == 0)
+		printf("  %-12s %s: %s\n", "", status_word(st),
+		       st == RS_STATUS_READY     ? "the profile's new roots trust this chain"
+		       : st == RS_STATUS_PARTIAL ? "the profile's new roots trust this chain, its recommended ones do not"
+						 : "the profile's new roots do not trust this chain");
 	json_decref(arr);
 }
 
