@@ -627,6 +627,7 @@ int cmd_probe(int argc, char **argv)
 		rv = code < 0 ? EXIT_ERROR : probe_passed((enum rs_probe_code)code) ? EXIT_OK : EXIT_PROBLEM;
 	}
 out:
+	probe_whatif_forget();
 	rs_verify_opts_free(e.vopts);
 	rs_certlist_free(e.store);
 	rs_catalog_free(e.cat);

@@ -1,6 +1,8 @@
 /* probe_render.c: probe results as text, JSON and JSONL, with what-if verdicts and interception notes. */
 #include "probe.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *probe_meaning(enum rs_probe_code code)
@@ -58,18 +60,112 @@ static struct rs_verify_result *whatif_run(const struct probe_view *v, const cha
 	return r;
 }
 
-json_t *probe_whatif_json(const struct probe_view *v)
+/*
+ * What-ifs depend only on the served chain, the profile, the time and the policy: many targets of one service serve
+ * one chain, so probe --targets verifies it against the profile's stores once and copies the verdicts (three
+ * verifications a target were a quarter of its work; issue #19). Keyed by the chain's SHA-256 digests; a few chains.
+ */
+#define WHATIF_CACHE 16
+static struct {
+	char *key;
+	const struct rs_profile *profile;
+	rs_time at;
+	enum rs_verify_policy policy;
+	json_t *arr;
+} whatif_cache[WHATIF_CACHE];
+static size_t whatif_next;
+static pthread_mutex_t whatif_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static char *chain_key(const struct rs_certlist *chain)
 {
-	json_t *arr = json_array();
+	size_t i, n = rs_certlist_count(chain);
+	char *key = malloc(n * 65 + 1);
+
+	if (!key)
+		return NULL;
+	key[0] = '\0';
+	for (i = 0; i < n; i++) {
+		memcpy(key + i * 65, rs_cert_sha256(rs_certlist_at(chain, i)), 64);
+		key[i * 65 + 64] = ',';
+		key[i * 65 + 65] = '\0';
+	}
+	return key;
+}
+
+/* A copy of the cached verdicts, or NULL. */
+static json_t *whatif_cached(const struct probe_view *v, const char *key)
+{
+	json_t *copy = NULL;
 	size_t i;
 
-	if (!v->profile || rs_certlist_count(rs_probe_result_served_chain(v->result)) == 0)
+	pthread_mutex_lock(&whatif_lock);
+	for (i = 0; i < WHATIF_CACHE && !copy; i++)
+		if (whatif_cache[i].key && whatif_cache[i].profile == v->profile && whatif_cache[i].at == v->at &&
+		    whatif_cache[i].policy == v->policy && !strcmp(whatif_cache[i].key, key))
+			copy = json_deep_copy(whatif_cache[i].arr);
+	pthread_mutex_unlock(&whatif_lock);
+	return copy;
+}
+
+static void whatif_keep(const struct probe_view *v, char *key, const json_t *arr)
+{
+	json_t *copy = json_deep_copy(arr);
+	size_t i;
+
+	if (!copy) {
+		free(key);
+		return;
+	}
+	pthread_mutex_lock(&whatif_lock);
+	i = whatif_next++ % WHATIF_CACHE;
+	free(whatif_cache[i].key);
+	json_decref(whatif_cache[i].arr);
+	whatif_cache[i].key = key;
+	whatif_cache[i].profile = v->profile;
+	whatif_cache[i].at = v->at;
+	whatif_cache[i].policy = v->policy;
+	whatif_cache[i].arr = copy;
+	pthread_mutex_unlock(&whatif_lock);
+}
+
+void probe_whatif_forget(void)
+{
+	size_t i;
+
+	pthread_mutex_lock(&whatif_lock);
+	for (i = 0; i < WHATIF_CACHE; i++) {
+		free(whatif_cache[i].key);
+		json_decref(whatif_cache[i].arr);
+		whatif_cache[i].key = NULL;
+		whatif_cache[i].arr = NULL;
+	}
+	pthread_mutex_unlock(&whatif_lock);
+}
+
+json_t *probe_whatif_json(const struct probe_view *v)
+{
+	const struct rs_certlist *chain = rs_probe_result_served_chain(v->result);
+	json_t *arr;
+	char *key;
+	size_t i;
+
+	if (!v->profile || rs_certlist_count(chain) == 0)
+		return json_array();
+	key = chain_key(chain);
+	if (key && (arr = whatif_cached(v, key)) != NULL) {
+		free(key);
 		return arr;
+	}
+	arr = json_array();
 	for (i = 0; i < sizeof(whatifs) / sizeof(whatifs[0]); i++) {
 		struct rs_verify_result *r = whatif_run(v, whatifs[i].rule);
-		json_t *o = json_object();
-		if (!r)
+		json_t *o;
+		if (!r) {
+			free(key); /* not kept: a failure of ours (memory), not a verdict */
+			key = NULL;
 			continue;
+		}
+		o = json_object();
 		json_object_set_new(o, "store", json_string(whatifs[i].name));
 		json_object_set_new(o, "profile", json_string(rs_profile_id(v->profile)));
 		json_object_set_new(o, "ok", json_boolean(rs_verify_result_ok(r)));
@@ -77,6 +173,8 @@ json_t *probe_whatif_json(const struct probe_view *v)
 		json_array_append_new(arr, o);
 		rs_verify_result_free(r);
 	}
+	if (key)
+		whatif_keep(v, key, arr);
 	return arr;
 }
 
