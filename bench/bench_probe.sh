@@ -1,11 +1,12 @@
 #!/bin/sh
-# bench_probe.sh [BINARY] [N] [REPS]: rootshift probe beside openssl against the same local `openssl s_server`
+# bench_probe.sh [BINARY] [N] [REPS] [M]: rootshift probe beside openssl against the same local `openssl s_server`
 # (EC P-256 chain on loopback), like for like, REPS times each, medians. Not a test. Ratios: higher = rootshift
 # faster.
 #  (a) one process per probe on both sides: N runs of `rootshift probe --protocol tls` (handshake, captured chain,
 #      verification against the store, what-if verdicts) against N runs of `openssl s_client -connect ...
 #      -verify_return_error </dev/null` (handshake and verification).
-#  (b) one process for many probes on both sides: `rootshift probe --targets FILE` with N lines, one at a time and
+#  (b) one process for many probes on both sides: `rootshift probe --targets FILE` with M lines (default 500, so
+#      that one process start is small beside the probes), one at a time and
 #      at the default concurrency, against `openssl s_time -new` (full handshakes, no verification) for as many
 #      seconds as rootshift took, as handshakes per second.
 # Then 10,000 targets in one run (closed ports on loopback, refused at once) with the peak RSS.
@@ -14,6 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 bin=${1:-$here/../build/rootshift}
 n=${2:-${N:-100}}
 reps=${3:-${REPS:-5}}
+m=${4:-${M:-500}}
 PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
 . "$here/../tests/interop/lib.sh"
 tmp=$(mktemp -d /tmp/rs-bench-probe-XXXXXX)
@@ -25,7 +27,7 @@ openssl s_server -accept "127.0.0.1:$port" -naccept 10000000 -quiet -cert "$tmp/
 PIDS="$PIDS $!"
 wait_port "$port"
 i=0; : >"$tmp/targets"
-while [ $i -lt "$n" ]; do echo "localhost:$port tls" >>"$tmp/targets"; i=$((i + 1)); done
+while [ $i -lt "$m" ]; do echo "localhost:$port tls" >>"$tmp/targets"; i=$((i + 1)); done
 
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -52,7 +54,7 @@ rs_many() {
     >"$tmp/many.jsonl" 2>/dev/null || true
   t1=$(ms)
   echo $((t1 - t0)) >"$tmp/last_ms"
-  awk -v n="$n" -v t=$((t1 - t0)) 'BEGIN { printf "%.1f\n", n * 1000 / t }'
+  awk -v n="$m" -v t=$((t1 - t0)) 'BEGIN { printf "%.1f\n", n * 1000 / t }'
 }
 # handshakes per second of `openssl s_time -new` for at least $1 ms (whole seconds, at least 1)
 ossl_many() {
@@ -78,12 +80,14 @@ done
 grep -c '"code":"ok"' "$tmp/many.jsonl" >/dev/null || echo "warning: the last --targets run had no ok result"
 
 col() { awk -v c="$2" '{ print $c }' "$1" | median; }
-echo "rootshift probe vs openssl on a local s_server (EC P-256 chain), $n probes, medians of $reps runs; ratio > 1: rootshift faster"
-printf "(a) one process per probe:  rootshift %s ms/probe, s_client %s ms/probe, ratio %sx\n" \
+echo "rootshift probe vs openssl on a local s_server (EC P-256 chain), medians of $reps runs; ratio > 1: rootshift faster"
+printf "(a) one process per probe, %s probes: rootshift" "$n"
+printf " %s ms/probe, s_client %s ms/probe, ratio %sx\n" \
   "$(col "$tmp/a" 2)" "$(col "$tmp/a" 3)" "$(col "$tmp/a" 1)"
-printf "(b) one process, many:      --targets -j1 %s/s vs s_time -new %s/s, ratio %sx\n" \
+printf "(b) one process, %s targets: --targets -j1" "$m"
+printf " %s/s vs s_time -new %s/s, ratio %sx\n" \
   "$(col "$tmp/b1" 2)" "$(col "$tmp/b1" 3)" "$(col "$tmp/b1" 1)"
-printf "                            --targets -j16 %s/s vs s_time -new %s/s, ratio %sx\n" \
+printf "                              --targets -j16 %s/s vs s_time -new %s/s, ratio %sx\n" \
   "$(col "$tmp/b16" 2)" "$(col "$tmp/b16" 3)" "$(col "$tmp/b16" 1)"
 
 # 10,000 targets in one run: memory stays bounded because each result is written and freed as it completes.
