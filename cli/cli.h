@@ -75,12 +75,23 @@ int64_t monotonic_ms(void *ctx);
 /* The profile a --profile value names (a built-in name, or the one profile of a file; default azure-iot);
  * NULL after printing an error. */
 const struct rs_profile *pick_profile(const struct rs_catalog *cat, const char *name);
-/* A progress line on standard error for long tree walks (rs_scan_opts / rs_pinscan_opts callbacks). */
+/* A progress line on standard error for long work (scan and audit of trees, probe --targets, rehearse): one line,
+ * rewritten in place, cleared before the results; only when standard error is a terminal and --no-progress was not
+ * given (progress_wanted). The library reports progress through callbacks and never prints. */
 struct progress {
 	time_t start, last;
 	int shown;
+	int64_t last_ms; /* progress_line: when the line was last drawn */
 };
+/* Takes --no-progress out of argv (a global option, as --color is). */
+void progress_from_args(int *argc, char **argv);
+int progress_wanted(void);
+/* rs_scan_opts / rs_pinscan_opts callback: "scanning: N files, M MB: PATH", once the walk took a second. */
 void on_progress(void *arg, const char *path, unsigned long long files, unsigned long long bytes);
+/* Draws the line (at most ten times a second unless force); progress_clear removes it (before output is
+ * written), progress_done at the end. */
+void progress_line(struct progress *p, int force, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void progress_clear(struct progress *p);
 void progress_done(const struct progress *p);
 /* "host", "host:port", "[v6]" or "[v6]:port" into host and *port (0 when none); -1 when malformed. */
 int split_hostport(const char *text, char *host, size_t size, int *port);

@@ -332,7 +332,7 @@ static int fail_on_exit(const struct rs_verdict *v, enum rs_severity fail_on)
 
 static int run(const char *cmd, int argc, char **argv, struct audit_opts *o)
 {
-	struct progress prog = { time(NULL), 0, 0 };
+	struct progress prog = { time(NULL), 0, 0, 0 };
 	struct rs_scan_opts so = { 0, NULL, NULL, NULL };
 	struct rs_anchorset *set = NULL;
 	struct rs_catalog *cat = NULL;
@@ -347,7 +347,7 @@ static int run(const char *cmd, int argc, char **argv, struct audit_opts *o)
 	if (interrupt_install() != 0)
 		return EXIT_ERROR;
 	so.cancel = interrupt_flag(); /* SIGINT, SIGTERM: stop within the file, judge what was found, partial */
-	if (isatty(STDERR_FILENO)) {
+	if (progress_wanted()) {
 		so.progress = on_progress;
 		so.progress_arg = &prog;
 	}

@@ -121,6 +121,7 @@ struct probe_env {
 	struct rs_certlist *store;
 	struct rs_verify_opts *vopts;
 	json_t *translated; /* --lab: what replaced what in --store, for the JSON; NULL otherwise */
+	struct progress *progress; /* probe --targets on a terminal: cleared before each record is written */
 };
 
 static int configure(struct probe_env *e, const char *target, const char *protocol, struct rs_probe_opts *o,
@@ -262,6 +263,8 @@ static int probe_one(struct probe_env *e, const char *target, const char *protoc
 					rs_catalog_profile_at(e->cat, 0), e->a->at, e->a->policy };
 		if (lock)
 			pthread_mutex_lock(lock);
+		if (e->progress)
+			progress_clear(e->progress);
 		if (!interrupted())
 			render_record(e, &v);
 		if (lock)
@@ -284,7 +287,7 @@ struct mass {
 	size_t n, next, done;
 	size_t counts[RS_PROBE__COUNT], errors;
 	pthread_mutex_t lock;
-	int progress;
+	struct progress progress;
 };
 
 static void *worker(void *arg)
@@ -310,8 +313,8 @@ static void *worker(void *arg)
 		else
 			m->counts[code]++;
 		m->done++;
-		if (m->progress)
-			fprintf(stderr, "\rprobed %zu of %zu", m->done, m->n);
+		if (m->e->progress)
+			progress_line(m->e->progress, m->done == m->n, "probing: %zu/%zu targets done", m->done, m->n);
 		pthread_mutex_unlock(&m->lock);
 	}
 }
@@ -421,7 +424,10 @@ static int probe_many(struct probe_env *e)
 	pthread_mutex_init(&m.lock, NULL);
 	if ((rv = read_targets(e->a->targets, &m)) != 0)
 		goto out;
-	m.progress = isatty(2) && !isatty(1) && e->a->format != PF_JSON; /* never between records on a terminal */
+	if (progress_wanted()) {
+		e->progress = &m.progress;
+		progress_line(e->progress, 1, "probing: 0/%zu targets done", m.n);
+	}
 	if ((rv = interrupt_install()) != 0)
 		goto out;
 	n = e->a->concurrency < (int)m.n ? e->a->concurrency : (int)m.n;
@@ -435,8 +441,9 @@ static int probe_many(struct probe_env *e)
 		worker(&m);
 	for (i = 0; i < n; i++)
 		pthread_join(threads[i], NULL);
-	if (m.progress)
-		fputc('\n', stderr);
+	if (e->progress)
+		progress_clear(e->progress);
+	e->progress = NULL;
 	print_summary(&m, e->a->format == PF_TEXT ? stdout : stderr);
 	rv = m.errors ? EXIT_ERROR : m.counts[RS_PROBE_OK] + m.counts[RS_PROBE_OK_AUTH_REJECTED] == m.n ? EXIT_OK : EXIT_PROBLEM;
 	if (interrupted())
@@ -663,7 +670,7 @@ int cmd_probe(int argc, char **argv)
 	struct probe_args a = { PF_TEXT, now(), NULL, "mqtt", NULL, NULL, NULL, NULL, NULL, NULL, { NULL }, 0,
 				NULL, NULL, 0, 0, 0, 30, NULL, NULL, NULL, 16, RS_VERIFY_POLICY_WEBPKI, NULL,
 				NULL, 0, "", "" };
-	struct probe_env e = { &a, NULL, NULL, NULL, NULL };
+	struct probe_env e = { &a, NULL, NULL, NULL, NULL, NULL };
 	int rv = EXIT_ERROR, pa = parse_args(&a, argc, argv);
 
 	if (pa != 0)
@@ -683,6 +690,7 @@ int cmd_probe(int argc, char **argv)
 		rv = code < 0 ? EXIT_ERROR : probe_passed((enum rs_probe_code)code) ? EXIT_OK : EXIT_PROBLEM;
 	}
 out:
+	probe_whatif_forget();
 	rs_verify_opts_free(e.vopts);
 	rs_certlist_free(e.store);
 	json_decref(e.translated);

@@ -807,9 +807,25 @@ static json_t *translated_json(const struct fleet_result *r)
 	return arr;
 }
 
+/* The progress line on a terminal: virtual time and phase. */
+struct rehearse_progress {
+	struct progress line;
+	const struct fleet_spec *spec;
+};
+
+static void on_rehearse_progress(void *arg, int64_t at, int64_t duration, size_t phase)
+{
+	struct rehearse_progress *p = arg;
+	char a[32], d[32];
+
+	progress_line(&p->line, 0, "rehearsing: virtual %s of %s, phase %zu of %zu (%s)", clock_str(at, a),
+		      clock_str(duration, d), phase + 1, p->spec->nevents + 1, phase_name(p->spec, phase));
+}
+
 static int run_and_render_as_is(struct rehearse_args *a, struct fleet_spec *spec, struct fleet_target *t,
 				void (*stop)(void *ctx))
 {
+	struct rehearse_progress prog;
 	struct fleet_advice adv[FLEET_MAX_CLASSES];
 	size_t nadv;
 	struct fleet_result *r;
@@ -822,7 +838,14 @@ static int run_and_render_as_is(struct rehearse_args *a, struct fleet_spec *spec
 	pacing.virt0 = a->start;
 	fd = interrupt_fd();
 	t->cancel_fd = &fd;
+	memset(&prog, 0, sizeof(prog));
+	prog.spec = spec;
+	if (progress_wanted()) {
+		t->progress = on_rehearse_progress;
+		t->progress_arg = &prog;
+	}
 	r = fleet_run(spec, t, &err);
+	progress_done(&prog.line);
 	t0 = wall_seconds() - t0;
 	if (stop)
 		stop(t->ctx);

@@ -499,7 +499,7 @@ static int read_rules(struct rs_pinscan *ps, const char *path)
 
 static int run(int argc, char **argv, struct scan_opts *o)
 {
-	struct progress prog = { time(NULL), 0, 0 };
+	struct progress prog = { time(NULL), 0, 0, 0 };
 	struct rs_pinscan_opts so;
 	struct rs_pinscan *ps = NULL;
 	struct rs_catalog *cat = NULL;
@@ -516,7 +516,7 @@ static int run(int argc, char **argv, struct scan_opts *o)
 	if (interrupt_install() != 0)
 		return EXIT_ERROR;
 	so.cancel = interrupt_flag(); /* SIGINT, SIGTERM: stop within the file, print what was found, partial */
-	if (isatty(STDERR_FILENO)) {
+	if (progress_wanted()) {
 		so.progress = on_progress;
 		so.progress_arg = &prog;
 	}

@@ -423,6 +423,29 @@ const struct rs_profile *pick_profile(const struct rs_catalog *cat, const char *
 	return p;
 }
 
+static int progress_off; /* --no-progress */
+
+void progress_from_args(int *argc, char **argv)
+{
+	int i, j;
+
+	for (i = 1; i < *argc && strcmp(argv[i], "--");) {
+		if (strcmp(argv[i], "--no-progress")) {
+			i++;
+			continue;
+		}
+		progress_off = 1;
+		for (j = i; j < *argc; j++)
+			argv[j] = argv[j + 1];
+		(*argc)--;
+	}
+}
+
+int progress_wanted(void)
+{
+	return !progress_off && isatty(STDERR_FILENO);
+}
+
 void on_progress(void *arg, const char *path, unsigned long long files, unsigned long long bytes)
 {
 	struct progress *p = arg;
@@ -433,6 +456,29 @@ void on_progress(void *arg, const char *path, unsigned long long files, unsigned
 	p->last = t;
 	p->shown = 1;
 	fprintf(stderr, "\r\033[Kscanning: %llu files, %llu MB: %.60s", files, bytes >> 20, path);
+}
+
+void progress_line(struct progress *p, int force, const char *fmt, ...)
+{
+	int64_t t = monotonic_ms(NULL);
+	va_list ap;
+
+	if (!force && p->shown && t - p->last_ms < 100)
+		return;
+	p->last_ms = t;
+	p->shown = 1;
+	fputs("\r\033[K", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fflush(stderr);
+}
+
+void progress_clear(struct progress *p)
+{
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+	p->shown = 0;
 }
 
 void progress_done(const struct progress *p)

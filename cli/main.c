@@ -72,7 +72,8 @@ static void print_overview(FILE *out)
 	      "Will your devices still connect after a TLS root migration?\n\ncommands:\n", out);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].spec->name, commands[i].spec->summary);
-	fputs("\nEvery command takes --color=auto|always|never (auto: on a terminal, unless NO_COLOR is set).\n"
+	fputs("\nEvery command takes --color=auto|always|never (auto: on a terminal, unless NO_COLOR is set), and\n"
+	      "--no-progress (no progress line on a terminal's standard error for scan, audit, probe --targets, rehearse).\n"
 	      "Every command that prints JSON takes --format json (--json is an alias); with it, a failure is a JSON\n"
 	      "document {\"error\": {\"code\", \"message\"}} on standard output (exit 2).\n"
 	      "See 'rootshift help COMMAND' for one command, and rootshift(1) for exit codes.\n", out);
@@ -140,7 +141,7 @@ static void completion_bash(void)
 	print_cases("\"", "\"");
 	printf("  esac\n"
 	       "  case $cur in\n"
-	       "  -*) COMPREPLY=($(compgen -W \"$opts --color --help\" -- \"$cur\")) ;;\n"
+	       "  -*) COMPREPLY=($(compgen -W \"$opts --color --no-progress --help\" -- \"$cur\")) ;;\n"
 	       "  *) COMPREPLY=($(compgen -f -- \"$cur\")) ;;\n"
 	       "  esac\n"
 	       "}\n"
@@ -164,7 +165,7 @@ static void completion_zsh(void)
 	print_cases("(", ")");
 	printf("  esac\n"
 	       "  if [[ $PREFIX == -* ]]; then\n"
-	       "    compadd -- $opts --color --help\n"
+	       "    compadd -- $opts --color --no-progress --help\n"
 	       "  else\n"
 	       "    _files\n"
 	       "  fi\n"
@@ -231,6 +232,7 @@ int main(int argc, char **argv)
 	json_alias(argc, argv);
 	if (color_from_args(&argc, argv) < 0)
 		return EXIT_ERROR;
+	progress_from_args(&argc, argv);
 	if (argc < 2) {
 		print_overview(stderr);
 		return EXIT_ERROR;

@@ -19,6 +19,8 @@ struct probe_view {
 
 /* The what-if verdicts of a served chain against the profile's old, new and recommended roots. */
 json_t *probe_whatif_json(const struct probe_view *v);
+/* Frees the what-ifs kept for chains already seen (at the end of a probe command). */
+void probe_whatif_forget(void);
 void probe_print_text(const struct probe_view *v, int verbose);
 json_t *probe_json(const struct probe_view *v);
 /* One line on what the result means for the device. */

@@ -1,6 +1,8 @@
 /* probe_render.c: probe results as text, JSON and JSONL, with what-if verdicts and interception notes. */
 #include "probe.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *probe_meaning(enum rs_probe_code code)
@@ -58,18 +60,112 @@ static struct rs_verify_result *whatif_run(const struct probe_view *v, const cha
 	return r;
 }
 
-json_t *probe_whatif_json(const struct probe_view *v)
+/*
+ * What-ifs depend only on the served chain, the profile, the time and the policy: many targets of one service serve
+ * one chain, so probe --targets verifies it against the profile's stores once and copies the verdicts (three
+ * verifications a target were a quarter of its work; issue #19). Keyed by the chain's SHA-256 digests; a few chains.
+ */
+#define WHATIF_CACHE 16
+static struct {
+	char *key;
+	const struct rs_profile *profile;
+	rs_time at;
+	enum rs_verify_policy policy;
+	json_t *arr;
+} whatif_cache[WHATIF_CACHE];
+static size_t whatif_next;
+static pthread_mutex_t whatif_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static char *chain_key(const struct rs_certlist *chain)
 {
-	json_t *arr = json_array();
+	size_t i, n = rs_certlist_count(chain);
+	char *key = malloc(n * 65 + 1);
+
+	if (!key)
+		return NULL;
+	key[0] = '\0';
+	for (i = 0; i < n; i++) {
+		memcpy(key + i * 65, rs_cert_sha256(rs_certlist_at(chain, i)), 64);
+		key[i * 65 + 64] = ',';
+		key[i * 65 + 65] = '\0';
+	}
+	return key;
+}
+
+/* A copy of the cached verdicts, or NULL. */
+static json_t *whatif_cached(const struct probe_view *v, const char *key)
+{
+	json_t *copy = NULL;
 	size_t i;
 
-	if (!v->profile || rs_certlist_count(rs_probe_result_served_chain(v->result)) == 0)
+	pthread_mutex_lock(&whatif_lock);
+	for (i = 0; i < WHATIF_CACHE && !copy; i++)
+		if (whatif_cache[i].key && whatif_cache[i].profile == v->profile && whatif_cache[i].at == v->at &&
+		    whatif_cache[i].policy == v->policy && !strcmp(whatif_cache[i].key, key))
+			copy = json_deep_copy(whatif_cache[i].arr);
+	pthread_mutex_unlock(&whatif_lock);
+	return copy;
+}
+
+static void whatif_keep(const struct probe_view *v, char *key, const json_t *arr)
+{
+	json_t *copy = json_deep_copy(arr);
+	size_t i;
+
+	if (!copy) {
+		free(key);
+		return;
+	}
+	pthread_mutex_lock(&whatif_lock);
+	i = whatif_next++ % WHATIF_CACHE;
+	free(whatif_cache[i].key);
+	json_decref(whatif_cache[i].arr);
+	whatif_cache[i].key = key;
+	whatif_cache[i].profile = v->profile;
+	whatif_cache[i].at = v->at;
+	whatif_cache[i].policy = v->policy;
+	whatif_cache[i].arr = copy;
+	pthread_mutex_unlock(&whatif_lock);
+}
+
+void probe_whatif_forget(void)
+{
+	size_t i;
+
+	pthread_mutex_lock(&whatif_lock);
+	for (i = 0; i < WHATIF_CACHE; i++) {
+		free(whatif_cache[i].key);
+		json_decref(whatif_cache[i].arr);
+		whatif_cache[i].key = NULL;
+		whatif_cache[i].arr = NULL;
+	}
+	pthread_mutex_unlock(&whatif_lock);
+}
+
+json_t *probe_whatif_json(const struct probe_view *v)
+{
+	const struct rs_certlist *chain = rs_probe_result_served_chain(v->result);
+	json_t *arr;
+	char *key;
+	size_t i;
+
+	if (!v->profile || rs_certlist_count(chain) == 0)
+		return json_array();
+	key = chain_key(chain);
+	if (key && (arr = whatif_cached(v, key)) != NULL) {
+		free(key);
 		return arr;
+	}
+	arr = json_array();
 	for (i = 0; i < sizeof(whatifs) / sizeof(whatifs[0]); i++) {
 		struct rs_verify_result *r = whatif_run(v, whatifs[i].rule);
-		json_t *o = json_object();
-		if (!r)
+		json_t *o;
+		if (!r) {
+			free(key); /* not kept: a failure of ours (memory), not a verdict */
+			key = NULL;
 			continue;
+		}
+		o = json_object();
 		json_object_set_new(o, "store", json_string(whatifs[i].name));
 		json_object_set_new(o, "profile", json_string(rs_profile_id(v->profile)));
 		json_object_set_new(o, "ok", json_boolean(rs_verify_result_ok(r)));
@@ -77,7 +173,30 @@ json_t *probe_whatif_json(const struct probe_view *v)
 		json_array_append_new(arr, o);
 		rs_verify_result_free(r);
 	}
+	if (key)
+		whatif_keep(v, key, arr);
 	return arr;
+}
+
+/* The what-ifs in the verdict vocabulary every command shares (rs_status_judge, issue #19): not ready when the
+ * profile's new (required) roots do not trust the served chain, partial when only its recommended roots do not,
+ * ready otherwise; the old roots failing is where the migration goes, not a problem. -1 without what-ifs. */
+static int whatif_status(json_t *arr, enum rs_status *out)
+{
+	size_t i, errors = 0, warnings = 0;
+	json_t *w;
+
+	if (json_array_size(arr) == 0)
+		return -1;
+	json_array_foreach(arr, i, w) {
+		const char *store = json_string_value(json_object_get(w, "store"));
+		if (json_is_true(json_object_get(w, "ok")) || !store)
+			continue;
+		errors += !strcmp(store, "new");
+		warnings += !strcmp(store, "recommended");
+	}
+	*out = rs_status_judge(errors, warnings);
+	return 0;
 }
 
 /* The served certificates above the leaf that the catalog does not know: a TLS-inspecting proxy re-signs with
@@ -178,7 +297,13 @@ json_t *probe_json(const struct probe_view *v)
 	json_object_set_new(o, "tls", tls_json(r));
 	json_object_set_new(o, "served_chain", chain_json(v));
 	json_object_set_new(o, "path", path_json(v));
-	json_object_set_new(o, "whatif", probe_whatif_json(v));
+	{
+		json_t *w = probe_whatif_json(v);
+		enum rs_status st;
+		json_object_set_new(o, "whatif_status", whatif_status(w, &st) < 0 ? json_null()
+										: json_string(rs_status_name(st)));
+		json_object_set_new(o, "whatif", w);
+	}
 	json_object_set_new(o, "interception", icpt ? json_string(rs_cert_subject(icpt)) : json_null());
 	return o;
 }
@@ -199,6 +324,7 @@ static void print_chain_text(const struct probe_view *v)
 static void print_whatif_text(const struct probe_view *v)
 {
 	json_t *arr = probe_whatif_json(v), *w;
+	enum rs_status st;
 	size_t i;
 
 	json_array_foreach(arr, i, w) {
@@ -206,6 +332,11 @@ static void print_whatif_text(const struct probe_view *v)
 		printf("  %-12s %s roots: %s%s%s\n", i ? "" : "what if", json_string_value(json_object_get(w, "store")),
 		       ok ? "valid" : "fails", ok ? "" : ", ", ok ? "" : json_string_value(json_object_get(w, "reason")));
 	}
+	if (whatif_status(arr, &st) == 0)
+		printf("  %-12s %s: %s\n", "", status_word(st),
+		       st == RS_STATUS_READY     ? "the profile's new roots trust this chain"
+		       : st == RS_STATUS_PARTIAL ? "the profile's new roots trust this chain, its recommended ones do not"
+						 : "the profile's new roots do not trust this chain");
 	json_decref(arr);
 }
 

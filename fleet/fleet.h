@@ -119,6 +119,10 @@ struct fleet_target {
 	const struct rs_catalog *translate_catalog;
 	const struct rs_lookalike *lookalikes;
 	size_t nlookalikes;
+	/* NULL, or called as the run advances (before each window of virtual time): the virtual second reached, the
+	 * spec's duration and the phase (0 is the start, k begins at event k-1). The front end may show it. */
+	void (*progress)(void *arg, int64_t at, int64_t duration, size_t phase);
+	void *progress_arg;
 };
 
 /* The outcome of one phase (from one event to the next) for one class. */

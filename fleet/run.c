@@ -311,6 +311,8 @@ struct fleet_result *fleet_run(const struct fleet_spec *spec, const struct fleet
 			end = spec->duration;
 		if (target->set_time)
 			target->set_time(target->ctx, target->start + t);
+		if (target->progress)
+			target->progress(target->progress_arg, t, spec->duration, r.phase);
 		take_drops(&r, t);
 		if ((rv = run_window(&r, t, end, err)) < 0)
 			goto out;

@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@ struct rs_known {
 	enum rs_kind kind;
 	rs_time not_after;
 	struct rs_cert *cert;
+	char *pem; /* a built-in certificate not parsed yet (known_ready parses it on first use), else NULL */
 	char **issuers;
 	size_t nissuers;
 	const struct rs_profile *profile;
@@ -61,6 +63,7 @@ struct pctx {
 	const char *origin;
 	struct rs_error *err;
 	struct rs_profile *p;
+	int lazy; /* built-in: certificates that carry all three digests are parsed on first use */
 };
 
 static int perr(struct pctx *c, const char *path, const char *what)
@@ -163,6 +166,13 @@ static int known_pem(struct pctx *c, json_t *obj, const char *path, struct rs_kn
 	snprintf(where, sizeof(where), "%s.pem", path);
 	if (!json_is_string(pem))
 		return perr(c, where, "expected a string");
+	/* A built-in profile is checked when it is built (tests/unit/test_catalog.c parses each strictly): its
+	 * digests are the certificate's, so a lookup needs no certificate parsed, and a probe parses none of the
+	 * catalog's certificates until a what-if store or a subject needs one (issue #19). */
+	if (c->lazy && *k->sha1 && *k->sha256 && *k->spki) {
+		k->pem = rs_strdup(json_string_value(pem));
+		return k->pem ? 0 : perr(c, where, "out of memory");
+	}
 	/* One PEM certificate, read by the x509 layer: the catalog sits below extract and never loads files. */
 	if (!(k->cert = rs_cert_from_pem(json_string_value(pem), json_string_length(pem), &inner)))
 		return perr(c, where, inner.message);
@@ -241,10 +251,37 @@ static void known_release(struct rs_known *k)
 	free(k->sha256);
 	free(k->spki);
 	free(k->subject);
+	free(k->pem);
 	rs_cert_free(k->cert);
 	for (i = 0; i < k->nissuers; i++)
 		free(k->issuers[i]);
 	free(k->issuers);
+}
+
+/* A lazily kept certificate, parsed now: its subject and expiry replace the profile's informational ones, as
+ * known_pem does. Under a lock: threads of a probe share one catalog. */
+static pthread_mutex_t ready_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const struct rs_known *known_ready(const struct rs_known *ck)
+{
+	struct rs_known *k = (struct rs_known *)ck; /* the parse is a cache: the entry means the same after it */
+	struct rs_error inner;
+	char *subject;
+
+	pthread_mutex_lock(&ready_lock);
+	if (k->pem && (k->cert = rs_cert_from_pem(k->pem, strlen(k->pem), &inner)) != NULL) {
+		if ((subject = rs_strdup(rs_cert_subject(k->cert))) != NULL) {
+			free(k->subject);
+			k->subject = subject;
+		}
+		k->not_after = rs_cert_not_after(k->cert);
+	}
+	if (k->cert) {
+		free(k->pem);
+		k->pem = NULL;
+	}
+	pthread_mutex_unlock(&ready_lock);
+	return k;
 }
 
 const struct rs_known *rs_profile_known(const struct rs_profile *p, const char *id)
@@ -540,9 +577,9 @@ static void profile_free(struct rs_profile *p)
 	free(p);
 }
 
-static struct rs_profile *parse_profile(json_t *root, const char *origin, struct rs_error *err)
+static struct rs_profile *parse_profile(json_t *root, const char *origin, int lazy, struct rs_error *err)
 {
-	struct pctx c = { origin, err, calloc(1, sizeof(struct rs_profile)) };
+	struct pctx c = { origin, err, calloc(1, sizeof(struct rs_profile)), lazy };
 
 	if (!c.p) {
 		rs_fail(err, RS_ERR_NOMEM, "out of memory");
@@ -590,8 +627,9 @@ static const struct rs_json_keys profile_keys[] = {
 	{ "endpoints[]", endpoint_keys }, { "rules", rule_keys },	   { "timeline[]", event_keys },
 };
 
-int rs_catalog_add_json(struct rs_catalog *cat, const char *text, size_t len, const char *origin,
-			struct rs_error *err)
+/* strict: the keys are checked and every certificate is parsed now (files); else the built-in way. */
+static int add_json(struct rs_catalog *cat, const char *text, size_t len, const char *origin, int strict,
+		    struct rs_error *err)
 {
 	char what[600];
 	struct rs_profile *p, **v;
@@ -603,13 +641,13 @@ int rs_catalog_add_json(struct rs_catalog *cat, const char *text, size_t len, co
 		return rs_fail(err, RS_ERR_PROFILE, "invalid profile '%s' line %d column %d: %s", origin, jerr.line,
 			       jerr.column, jerr.text);
 	snprintf(what, sizeof(what), "invalid profile '%s'", origin);
-	if (rs_json_check_keys(text, len, profile_keys, sizeof(profile_keys) / sizeof(profile_keys[0]), what, err) < 0) {
+	if (strict && rs_json_check_keys(text, len, profile_keys, sizeof(profile_keys) / sizeof(profile_keys[0]), what, err) < 0) {
 		json_decref(root);
 		if (err)
 			err->code = RS_ERR_PROFILE;
 		return -1;
 	}
-	p = parse_profile(root, origin, err);
+	p = parse_profile(root, origin, !strict, err);
 	json_decref(root);
 	if (!p)
 		return -1;
@@ -626,6 +664,12 @@ int rs_catalog_add_json(struct rs_catalog *cat, const char *text, size_t len, co
 	cat->v = v;
 	cat->v[cat->n++] = p;
 	return 0;
+}
+
+int rs_catalog_add_json(struct rs_catalog *cat, const char *text, size_t len, const char *origin,
+			struct rs_error *err)
+{
+	return add_json(cat, text, len, origin, 1, err);
 }
 
 int rs_catalog_add_file(struct rs_catalog *cat, const char *path, struct rs_error *err)
@@ -658,7 +702,7 @@ int rs_catalog_add_builtin(struct rs_catalog *cat, const char *id, struct rs_err
 		found = 1;
 		if (rs_catalog_profile(cat, b->id))
 			continue;
-		if (rs_catalog_add_json(cat, (const char *)b->json, b->len, b->id, err) < 0)
+		if (add_json(cat, (const char *)b->json, b->len, b->id, 0, err) < 0)
 			return -1;
 	}
 	if (!found)
@@ -702,7 +746,7 @@ static const struct rs_known *lookup(const struct rs_catalog *cat, enum field f,
 			const struct rs_known *k = &cat->v[i]->known[j];
 			if (strcmp(field_of(k, f), norm))
 				continue;
-			if (subject && *k->subject && strcmp(subject, k->subject))
+			if (subject && *known_ready(k)->subject && strcmp(subject, k->subject))
 				continue;
 			return k;
 		}
@@ -800,7 +844,7 @@ int rs_profile_rule_store(const struct rs_profile *p, const char *rule, struct r
 		return rs_fail(err, RS_ERR_USAGE, "unknown rule '%s' (use required, recommended or old)", rule);
 	loc.path = where;
 	for (i = 0; i < l->n; i++) {
-		if (!l->v[i]->cert)
+		if (!known_ready(l->v[i])->cert)
 			continue;
 		snprintf(where, sizeof(where), "%s:%s", p->id, l->v[i]->id);
 		if (rs_certlist_add(out, l->v[i]->cert, &loc, err) < 0)
@@ -847,9 +891,9 @@ const struct rs_profile *rs_known_profile(const struct rs_known *k) { return k->
 const char *rs_known_sha1(const struct rs_known *k) { return k->sha1; }
 const char *rs_known_sha256(const struct rs_known *k) { return k->sha256; }
 const char *rs_known_spki_sha256(const struct rs_known *k) { return k->spki; }
-const char *rs_known_subject(const struct rs_known *k) { return k->subject; }
-rs_time rs_known_not_after(const struct rs_known *k) { return k->not_after; }
-const struct rs_cert *rs_known_cert(const struct rs_known *k) { return k->cert; }
+const char *rs_known_subject(const struct rs_known *k) { return known_ready(k)->subject; }
+rs_time rs_known_not_after(const struct rs_known *k) { return known_ready(k)->not_after; }
+const struct rs_cert *rs_known_cert(const struct rs_known *k) { return known_ready(k)->cert; }
 size_t rs_known_issuer_count(const struct rs_known *k) { return k->nissuers; }
 
 const char *rs_known_issuer_at(const struct rs_known *k, size_t i)

@@ -9,6 +9,7 @@
 #include <netdb.h>
 #include <openssl/err.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,8 +61,6 @@ void rs_stream_close(struct rs_stream *s)
 	ERR_clear_error();
 	SSL_free(s->ssl);
 	SSL_CTX_free(s->ctx);
-	BIO_meth_free(s->bio_method);
-	s->bio_method = NULL;
 	if (s->fd >= 0)
 		close(s->fd);
 	s->ssl = NULL;
@@ -284,26 +283,86 @@ int rs_stream_proxy(struct rs_stream *s, const char *host, int port, int timeout
 	return 0;
 }
 
-static int make_ctx(struct rs_stream *s, const struct rs_tls_params *p)
+static SSL_CTX *new_ctx(const struct rs_tls_params *p)
 {
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
 	unsigned char alpn[256];
 	size_t n;
 
-	s->ctx = SSL_CTX_new(TLS_client_method());
-	if (!s->ctx)
-		return fail(s, RS_NET_INTERNAL, "cannot create a TLS context");
+	if (!ctx)
+		return NULL;
 	/* Verification is ours (rs_verify), after the handshake, so that the chain is captured whatever it is. */
-	SSL_CTX_set_verify(s->ctx, SSL_VERIFY_NONE, NULL);
-	SSL_CTX_set_security_level(s->ctx, 0);
-	if ((p->min_version && !SSL_CTX_set_min_proto_version(s->ctx, p->min_version)) ||
-	    (p->max_version && !SSL_CTX_set_max_proto_version(s->ctx, p->max_version)))
-		return fail(s, RS_NET_IO, "unsupported TLS version bound");
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	SSL_CTX_set_security_level(ctx, 0);
+	/* Every probe is a full handshake (a resumed one sends no chain): no session cache, no TLS 1.2 ticket. */
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+	if ((p->min_version && !SSL_CTX_set_min_proto_version(ctx, p->min_version)) ||
+	    (p->max_version && !SSL_CTX_set_max_proto_version(ctx, p->max_version))) {
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
 	if (p->alpn && (n = strlen(p->alpn)) > 0 && n < sizeof(alpn)) {
 		alpn[0] = (unsigned char)n;
 		memcpy(alpn + 1, p->alpn, n);
-		if (SSL_CTX_set_alpn_protos(s->ctx, alpn, (unsigned)n + 1) != 0)
-			return fail(s, RS_NET_IO, "cannot set ALPN");
+		if (SSL_CTX_set_alpn_protos(ctx, alpn, (unsigned)n + 1) != 0) {
+			SSL_CTX_free(ctx);
+			return NULL;
+		}
 	}
+	return ctx;
+}
+
+/*
+ * TLS contexts, kept for the life of the process and shared by every connection with the same settings: making one
+ * (SSL_CTX_new loads ciphers, groups and providers' tables) costs as much as the handshake itself, and a probe of
+ * many targets would pay it for each (issue #19). An SSL_CTX is safe to share between threads once configured
+ * (openssl-threads(7)); each connection holds a reference. A few settings at most are in use: when the cache is
+ * full, a context is made for the connection alone.
+ */
+#define CTX_CACHE 8
+static struct {
+	int min_version, max_version;
+	char alpn[256];
+	SSL_CTX *ctx;
+} ctx_cache[CTX_CACHE];
+static pthread_mutex_t ctx_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A reference to the context for these settings (the caller frees it), or NULL. */
+static SSL_CTX *shared_ctx(const struct rs_tls_params *p)
+{
+	const char *alpn = p->alpn ? p->alpn : "";
+	int cacheable = strlen(alpn) < sizeof(ctx_cache[0].alpn);
+	SSL_CTX *ctx = NULL;
+	size_t i = CTX_CACHE;
+
+	pthread_mutex_lock(&ctx_lock);
+	if (cacheable)
+		for (i = 0; i < CTX_CACHE && ctx_cache[i].ctx; i++)
+			if (ctx_cache[i].min_version == p->min_version && ctx_cache[i].max_version == p->max_version &&
+			    !strcmp(ctx_cache[i].alpn, alpn)) {
+				ctx = ctx_cache[i].ctx;
+				break;
+			}
+	if (ctx) {
+		if (!SSL_CTX_up_ref(ctx))
+			ctx = NULL;
+	} else if ((ctx = new_ctx(p)) != NULL && i < CTX_CACHE) {
+		if (SSL_CTX_up_ref(ctx)) { /* the cache keeps one reference, the caller gets the other */
+			ctx_cache[i].min_version = p->min_version;
+			ctx_cache[i].max_version = p->max_version;
+			snprintf(ctx_cache[i].alpn, sizeof(ctx_cache[i].alpn), "%s", alpn);
+			ctx_cache[i].ctx = ctx;
+		}
+	}
+	pthread_mutex_unlock(&ctx_lock);
+	return ctx;
+}
+
+static int make_ctx(struct rs_stream *s, const struct rs_tls_params *p)
+{
+	if (!(s->ctx = shared_ctx(p)))
+		return fail(s, RS_NET_IO, "cannot create a TLS context for these settings (TLS versions, ALPN)");
 	return 0;
 }
 
@@ -365,18 +424,30 @@ static int bio_create(BIO *b)
 	return 1;
 }
 
+/* One method for the process (made once: BIO_get_new_index hands out a new type at each call). */
+static BIO_METHOD *bio_method;
+static pthread_once_t bio_once = PTHREAD_ONCE_INIT;
+
+static void bio_method_init(void)
+{
+	BIO_METHOD *m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "rootshift socket");
+
+	if (m && (!BIO_meth_set_write(m, bio_write) || !BIO_meth_set_read(m, bio_read) ||
+		  !BIO_meth_set_ctrl(m, bio_ctrl) || !BIO_meth_set_create(m, bio_create))) {
+		BIO_meth_free(m);
+		m = NULL;
+	}
+	bio_method = m;
+}
+
 static BIO *nosigpipe_bio(struct rs_stream *s)
 {
 	BIO *b;
 
-	if (!s->bio_method) {
-		s->bio_method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "rootshift socket");
-		if (!s->bio_method || !BIO_meth_set_write(s->bio_method, bio_write) ||
-		    !BIO_meth_set_read(s->bio_method, bio_read) || !BIO_meth_set_ctrl(s->bio_method, bio_ctrl) ||
-		    !BIO_meth_set_create(s->bio_method, bio_create))
-			return NULL;
-	}
-	if ((b = BIO_new(s->bio_method)) != NULL)
+	pthread_once(&bio_once, bio_method_init);
+	if (!bio_method)
+		return NULL;
+	if ((b = BIO_new(bio_method)) != NULL)
 		BIO_set_data(b, s);
 	return b;
 }

@@ -19,7 +19,6 @@ struct rs_stream {
 	void *clock_ctx;
 	int64_t deadline;        /* clock time the whole exchange must end by; 0 = none */
 	int step_ms;             /* the timeout of one wait when there is no clock */
-	BIO_METHOD *bio_method;  /* the socket BIO that writes with MSG_NOSIGNAL (stream.c) */
 	int peer_closed;         /* the peer hung up: end of stream, ECONNRESET or EPIPE */
 	enum rs_net_fail fail;
 	char peer[80];

@@ -26,6 +26,13 @@ fp() { openssl x509 -in "$1" -noout -fingerprint -sha256; }
 "$bin" probe --at "$AT" --timeout 5 --protocol tls --store "$P/root.pem" --save-chain "$tmp/chain.pem" \
   "localhost:$port" >"$tmp/out.txt" 2>"$tmp/err" || fail "probe with a trusted root failed: $(cat "$tmp/err")"
 [ "$(grep -c 'BEGIN CERTIFICATE' "$tmp/chain.pem")" = 2 ] || fail "the saved chain does not hold 2 certificates"
+# the what-ifs end with the verdict word every command uses (issue #19): this chain is not under the profile's roots
+grep -q "NOT READY: the profile's new roots do not trust this chain" "$tmp/out.txt" ||
+  fail "no what-if verdict in the text: $(cat "$tmp/out.txt")"
+"$bin" probe --at "$AT" --timeout 5 --protocol tls --store "$P/root.pem" --format json "localhost:$port" \
+  >"$tmp/out.json" 2>"$tmp/err" || fail "probe --format json failed: $(cat "$tmp/err")"
+"$PY" -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["whatif_status"] == "not-ready", d["whatif_status"]' \
+  "$tmp/out.json" || fail "whatif_status is not not-ready"
 [ "$(fp "$tmp/chain.pem")" = "$(fp "$P/leaf.pem")" ] || fail "the saved chain does not start with the served leaf"
 awk 'f; /END CERTIFICATE/ && !f { f = 1 }' "$tmp/chain.pem" >"$tmp/second.pem"
 [ "$(fp "$tmp/second.pem")" = "$(fp "$P/int.pem")" ] || fail "the second certificate is not the served intermediate"

@@ -1,5 +1,6 @@
 /* test_catalog.c: built-in profiles, identification, aliases, and errors in broken profile files. */
 #include "rs_test.h"
+#include "catalog/builtin.h"
 
 #include <string.h>
 
@@ -198,12 +199,48 @@ static void test_duplicate_and_missing(void **state)
 	rs_catalog_free(cat);
 }
 
+/* Built-in profiles are loaded lazily (keys unchecked, certificates parsed on first use): each must pass the strict
+ * parse of a profile file, and agree with it field by field. */
+static void test_builtin_strict(void **state)
+{
+	struct rs_catalog *lazy = builtin(), *strict = rs_catalog_new();
+	struct rs_error err;
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < rs_builtin_profile_count; i++) {
+		const struct rs_builtin_profile *b = &rs_builtin_profile_data[i];
+		if (rs_catalog_add_json(strict, (const char *)b->json, b->len, b->id, &err) < 0)
+			fail_msg("%s", err.message);
+	}
+	assert_int_equal(rs_catalog_profile_count(strict), rs_catalog_profile_count(lazy));
+	for (i = 0; i < rs_catalog_profile_count(strict); i++) {
+		const struct rs_profile *ps = rs_catalog_profile_at(strict, i), *pl = rs_catalog_profile_at(lazy, i);
+		assert_int_equal(rs_profile_known_count(ps), rs_profile_known_count(pl));
+		for (j = 0; j < rs_profile_known_count(ps); j++) {
+			const struct rs_known *ks = rs_profile_known_at(ps, j), *kl = rs_profile_known_at(pl, j);
+			/* the digests first: a lookup reads them before anything parses the certificate */
+			assert_string_equal(rs_known_sha256(ks), rs_known_sha256(kl));
+			assert_string_equal(rs_known_sha1(ks), rs_known_sha1(kl));
+			assert_string_equal(rs_known_spki_sha256(ks), rs_known_spki_sha256(kl));
+			assert_string_equal(rs_known_subject(ks), rs_known_subject(kl));
+			assert_int_equal(rs_known_not_after(ks), rs_known_not_after(kl));
+			assert_int_equal(rs_known_cert(ks) != NULL, rs_known_cert(kl) != NULL);
+			if (rs_known_cert(ks))
+				assert_string_equal(rs_cert_sha256(rs_known_cert(kl)), rs_known_sha256(ks));
+		}
+	}
+	rs_catalog_free(strict);
+	rs_catalog_free(lazy);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_builtin_profiles), cmocka_unit_test(test_identify),
 		cmocka_unit_test(test_alias),            cmocka_unit_test(test_broken_profiles),
 		cmocka_unit_test(test_digest_mismatch),  cmocka_unit_test(test_duplicate_and_missing),
+		cmocka_unit_test(test_builtin_strict),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
