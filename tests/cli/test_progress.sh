@@ -43,7 +43,7 @@ PYEOF
 
 # probe --targets on a terminal: "probing: N/5 targets done", cleared at the end, before the summary.
 rc=0
-tty_run "$scratch/tty.out" "$scratch/tty.err" probe --format jsonl --concurrency 2 --store "$here/data/digicert_global_root_g2.pem" \
+tty_run "$scratch/tty.out" "$scratch/tty.err" probe --format jsonl --at 2026-01-02T00:00:00Z --concurrency 2 --store "$here/data/digicert_global_root_g2.pem" \
   --targets "$scratch/targets" || rc=$?
 [ "$rc" = 1 ] || fail "probe --targets of refused ports exited $rc, not 1"
 grep -q 'probing: 0/5 targets done' "$scratch/tty.err" || fail "no progress line on a terminal: $(od -c "$scratch/tty.err" | head)"
@@ -59,7 +59,7 @@ assert d.find(b"summary: 5 targets", last) > last, "the summary is not after the
 
 # stderr to a file: no progress at all, same records.
 rc=0
-"$bin" probe --format jsonl --concurrency 2 --store "$here/data/digicert_global_root_g2.pem" \
+"$bin" probe --format jsonl --at 2026-01-02T00:00:00Z --concurrency 2 --store "$here/data/digicert_global_root_g2.pem" \
   --targets "$scratch/targets" >"$scratch/file.out" 2>"$scratch/file.err" || rc=$?
 [ "$rc" = 1 ] || fail "probe --targets exited $rc with stderr to a file"
 ! grep -q 'probing' "$scratch/file.err" || fail "progress written to a file"
