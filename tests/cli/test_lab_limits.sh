@@ -21,6 +21,13 @@ ms() { date +%s%N | cut -c1-13; }
 
 # ---- (1) a PING flood ----
 pub
+# the same publish without the flood, to scale the bound on a slow machine (a sanitizer build, a loaded host)
+calm=0
+for i in 1 2 3; do
+  t0=$(ms); pub; t=$(($(ms) - t0))
+  [ $t -gt $calm ] && calm=$t
+done
+bound=$((5 * calm > 3000 ? 5 * calm : 3000))
 base=$(rss)
 $HOSTILE ping-flood "$WS_PORT" "$CA" 8 >"$S/flood.out" 2>&1 &
 FLOOD=$!
@@ -38,8 +45,9 @@ done
 wait $FLOOD
 FLOOD=
 cat "$S/flood.out"
-echo "during the flood: $ok of 5 publishes, the slowest in $worst ms; resident memory $base kB before, $peak kB at most"
-check "during a PING flood a device's publish completes, each within 3 s" sh -c "[ $ok -eq 5 ] && [ $worst -lt 3000 ]"
+echo "during the flood: $ok of 5 publishes, the slowest in $worst ms (without it: $calm ms); resident memory $base kB before, $peak kB at most"
+check "during a PING flood a device's publish completes, each within 3 s (or 5 times its calm time)" \
+  sh -c "[ $ok -eq 5 ] && [ $worst -lt $bound ]"
 check "  ... and the lab grows less than 64 MB" [ $((peak - base)) -lt 65536 ]
 curl -s --max-time 5 "http://127.0.0.1:$ADMIN_PORT/metrics" >"$S/metrics1.txt"
 grep ws_pings_ignored_total "$S/metrics1.txt" | grep -v '^#'
@@ -48,7 +56,10 @@ check "  ... and the PINGs it did not answer are counted" grep -q '^rootshift_la
 # ---- (2) a device that never reads ----
 check "a device that never reads its answers is closed by the lab" \
   $HOSTILE no-read "$MQTT_PORT" "$CA" hog "$KEY_hog"
-sleep 0.3
+for i in 1 2 3 4 5 6 7 8 9 10; do # the event is written as the lab closes the connection: wait for it, 5 s at most
+  grep -q '"cause":"slow-consumer"' "$S/serve.log" && break
+  sleep 0.5
+done
 check "  ... a disconnect event with the cause slow-consumer" \
   grep -q '"event":"disconnect","device":"hog",.*"cause":"slow-consumer"' "$S/serve.log"
 curl -s --max-time 5 "http://127.0.0.1:$ADMIN_PORT/metrics" >"$S/metrics2.txt"
