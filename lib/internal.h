@@ -59,13 +59,15 @@ size_t rs_ascii_words(const unsigned char *buf, size_t n, size_t *odd);
  * is no longer used) in one pass. rs_needles_init returns -1 when there are too many needles or their anchor
  * bytes do not fit. rs_needles_scan calls fn(arg, k, at) for each occurrence of needle k starting at `at`,
  * overlapping ones included, each needle's in increasing order, and stops when fn returns -1 (then returns -1).
- * rs_needles_scan_plain is the portable path (byte by byte); rs_needles_scan uses SSE2 where the target has it.
+ * rs_needles_scan_plain is the portable path (byte by byte); rs_needles_scan uses AVX2 where the CPU has it, else SSE2
+ * where the target has it. The order of calls across needles differs between the paths, not each needle's.
  */
 /* How many of 10,000 bytes of C source are c, roughly (searches anchor on a needle's rarest byte by it). */
 unsigned rs_byte_frequency(unsigned char c);
 #define RS_NEEDLES_MAX 64
 #define RS_NEEDLES_ANCHORS 8
 #define RS_NEEDLES_PAIRS 16
+#define RS_NEEDLES_TEDDY 4 /* bytes of each needle the AVX2 filter looks at */
 struct rs_needles {
 	size_t n;
 	const char *s[RS_NEEDLES_MAX];
@@ -78,6 +80,12 @@ struct rs_needles {
 	size_t npairs;
 	uint64_t on[256];                     /* the needles anchored on each byte value */
 	uint64_t next[256][4];                /* the bytes that follow each anchor's first byte in its needles */
+	/* the AVX2 path's filter (nibble buckets, as in Hyperscan's Teddy): needle k is in one of eight buckets and is
+	 * looked for by the RS_NEEDLES_TEDDY bytes from its offset tw[k]; bit b of teddy[j][0][x] (teddy[j][1][x]) is
+	 * set when a needle of bucket b may have a byte with low (high) nibble x at tw + j */
+	unsigned char teddy[RS_NEEDLES_TEDDY][2][16];
+	size_t tw[RS_NEEDLES_MAX];
+	uint64_t bucket[8];                   /* the needles of each bucket */
 };
 typedef int (*rs_needle_fn)(void *arg, size_t k, size_t at);
 int rs_needles_init(struct rs_needles *nd, const char *const *needles, size_t n);

@@ -136,6 +136,45 @@ static void test_random(void **state)
 	}
 }
 
+/*
+ * The rules' own needle sets (the AVX2 path spreads them over all its buckets, with windows inside the needles):
+ * random text of their pieces, case-flipped bytes (which share a low nibble) and other bytes, at every length.
+ */
+static void test_ruleset_needles(void **state)
+{
+	const struct rs_pin_ruleset *rs = rs_pin_ruleset_builtin();
+	const struct rs_needles *sets[2];
+	unsigned char buf[4000];
+	unsigned seed = 11;
+	size_t set, round, i;
+
+	(void)state;
+	assert_non_null(rs);
+	sets[0] = &rs->whole;
+	sets[1] = &rs->common_whole;
+	for (set = 0; set < 2; set++)
+		for (round = 0; round < 40; round++) {
+			for (i = 0; i < sizeof(buf);) {
+				const char *w;
+				size_t from, n;
+				seed = seed * 1103515245u + 12345u;
+				w = sets[set]->s[(seed >> 16) % sets[set]->n];
+				seed = seed * 1103515245u + 12345u;
+				from = (seed >> 16) % 3 == 0 ? (seed >> 8) % strlen(w) : 0;
+				n = strlen(w) - from;
+				if (n > sizeof(buf) - i)
+					n = sizeof(buf) - i;
+				memcpy(buf + i, w + from, n);
+				if ((seed >> 20) % 4 == 0)
+					buf[i + (seed >> 4) % n] ^= 0x20;
+				i += n;
+				if (i < sizeof(buf) && (seed >> 24) % 2)
+					buf[i++] = (unsigned char)(seed >> 9);
+			}
+			run(sets[set]->s, sets[set]->n, buf + round, sizeof(buf) - 3 * round);
+		}
+}
+
 /* The set the scanner's rules use fits (rules.c returns an error otherwise); too many needles do not. */
 static void test_limits(void **state)
 {
@@ -419,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_alignments),
 		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_ruleset_needles),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_printable_view),
 		cmocka_unit_test(test_binary_in_place),
