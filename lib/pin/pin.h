@@ -58,6 +58,7 @@ struct rs_pin_hit {
 	const char *message;
 	const char *text;        /* shown instead of the bytes at [at, end) when not NULL */
 	int lone;                /* an embedded anchor that is its file's only certificate */
+	int join_only;           /* reported only where a call installs it (a sole root anchor), never at its place */
 };
 
 struct rs_pin_context;
