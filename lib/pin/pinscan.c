@@ -49,6 +49,7 @@ struct pdef {
 	int used;
 	int anchor;              /* an embedded anchor's finding (hit), not a digest */
 	int join_only;           /* the hit is reported only at a call that takes it (a sole root anchor) */
+	const struct pcall *last; /* the last call joined with it: two APIs on one line are one use */
 	struct rs_pin_hit hit;   /* with message, value and text owned (hmsg, hval, htext) */
 	char *hmsg, *hval, *htext;
 };
@@ -765,18 +766,26 @@ static int pinscan_join(struct rs_pinscan *ps, struct rs_error *err)
 		qsort(n->calls, n->ncalls, sizeof(*n->calls), cmp_calls);
 	for (i = 0; i < n->ncalls && rv == 0; i++) {
 		const struct pcall *call = &n->calls[i];
-		struct pdef *best = def_for(n, call);
+		struct pdef *best = def_for(n, call), *prev;
 		size_t j;
 		if (!best)
 			continue;
 		if (best->anchor && !strncmp(call->c.ident, "file:", 5))
 			drop_file_setting(ps, call);
 		/* every value the name is given in that file: a list of pins (`#define PINS "sha256//A;" \ "sha256//B"`) */
-		for (j = 0; j < n->ndefs && rv == 0; j++) {
+		for (j = 0, prev = NULL; j < n->ndefs && rv == 0; j++) {
 			struct pdef *d = &n->defs[j];
 			if (d != best && (!names_call(d, call) || strcmp(d->path, best->path)))
 				continue;
+			if (prev && prev->d.tok.start == d->d.tok.start && !strcmp(prev->path, d->path)) {
+				d->used = 1; /* the same value defined twice (read at two calls of its name) */
+				continue;
+			}
+			if (d->last && d->last->line == call->line && !strcmp(d->last->path, call->path))
+				continue; /* `cert.digest() != FP`: one comparison that two APIs name */
 			rv = join_one(ps, call, d);
+			d->last = call;
+			prev = d;
 		}
 	}
 	for (i = 0; i < n->ndefs && rv == 0; i++) {
