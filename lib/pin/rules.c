@@ -964,6 +964,10 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 						break;
 				if (k < RS_ARRAY_LEN(skip))
 					continue;
+				memset(&call, 0, sizeof(call));
+				memcpy(call.ident, c->buf + q, w - q);
+				if (tab[i].pin_name && !pinlike_name(call.ident))
+					continue;
 				for (s = 0; s < nseen; s++) /* `parse(&crt, ca, sizeof(ca))`: one call of ca */
 					if (!strncmp((const char *)c->buf + seen[s], (const char *)c->buf + q, w - q) &&
 					    !word_char(c->buf[seen[s] + (w - q)]))
