@@ -441,7 +441,13 @@ int rs_extract_csource(struct rs_scan *s)
 	lx.len = s->len;
 	lx.line = 1;
 	lx.want_tokens = rs_memmem(s->buf, s->len, "br_x509_trust_anchor", 20) != NULL;
+	if (!memchr(s->buf, '{', s->len)) { /* an include fragment, `0x30, 0x82, ...`: the braces are the includer's */
+		open_brace(&lx);
+		lx.i = 0;
+	}
 	lex(&lx);
+	if (lx.in_array && !lx.array_ok)
+		drop_array(&lx);
 	if (lx.nomem)
 		rv = rs_fail(s->err, RS_ERR_NOMEM, "out of memory reading '%s'", s->path);
 	else

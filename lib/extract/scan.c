@@ -156,6 +156,20 @@ static int may_hold_anchors(const unsigned char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * An include fragment: a file that is only an initializer's integers (`0x30, 0x82, ...`), #included between the
+ * braces of an array in a source (`xxd -i` without its declaration, Zephyr's generate_inc_file_for_target).
+ */
+static int int_fragment(const unsigned char *buf, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
+		i++;
+	return i + 2 < len && isdigit(buf[i]) && memchr(buf + i, ',', len - i < 16 ? len - i : 16) &&
+	       !memchr(buf, '{', len);
+}
+
 static int looks_like_c(const unsigned char *buf, size_t len)
 {
 	static const char *const marks[] = { "#include", "#define", "#ifndef", "#pragma", "PROGMEM", "const char",
@@ -166,7 +180,7 @@ static int looks_like_c(const unsigned char *buf, size_t len)
 	for (i = 0; i < RS_ARRAY_LEN(marks); i++)
 		if (rs_memmem(buf, len, marks[i], strlen(marks[i])))
 			return 1;
-	return 0;
+	return int_fragment(buf, len);
 }
 
 /* A binary file that is one DER certificate (or several), PKCS#7 or PKCS#12: the loader reads it whole. */

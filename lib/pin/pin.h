@@ -58,6 +58,7 @@ struct rs_pin_hit {
 	const char *message;
 	const char *text;        /* shown instead of the bytes at [at, end) when not NULL */
 	int lone;                /* an embedded anchor that is its file's only certificate */
+	int join_only;           /* reported only where a call installs it (a sole root anchor), never at its place */
 };
 
 struct rs_pin_context;
@@ -112,6 +113,7 @@ struct rs_pin_api {
 	const char *near;        /* when: this text on the line or the next two */
 	const char *file;        /* when: the file holds this text */
 	int digests;             /* when: the file computes certificate digests */
+	int pin_name;            /* when: calls: only names that say they are a pin (`ROOT_KEY_SHA256`, not `BUILD_ID`) */
 	int args;                /* calls: RS_PIN_ARGS_CALL (the parenthesised arguments), _VALUE (up to ',' or the
 				  * end of the line), _LINE (the rest of the line: a comparison), _NEXT (the argument
 				  * after the needle's: `setopt(h, OPTION, value)`) */

@@ -6,6 +6,7 @@
 #define _DEFAULT_SOURCE /* MAP_POPULATE and MAP_ANONYMOUS, where the system has them */
 #include "pin.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -47,6 +48,8 @@ struct pdef {
 	char *text;
 	int used;
 	int anchor;              /* an embedded anchor's finding (hit), not a digest */
+	int join_only;           /* the hit is reported only at a call that takes it (a sole root anchor) */
+	const struct pcall *last; /* the last call joined with it: two APIs on one line are one use */
 	struct rs_pin_hit hit;   /* with message, value and text owned (hmsg, hval, htext) */
 	char *hmsg, *hval, *htext;
 };
@@ -510,13 +513,13 @@ static int anchor_add(void *arg, const struct rs_pin_hit *h)
 
 	memset(&d, 0, sizeof(d));
 	if (f->binary)
-		return file_add(arg, h);
+		return h->join_only ? 0 : file_add(arg, h);
 	if (!rs_pin_name_at(f->ps->pc.rules, f->buf, f->len, h->at, d.ident, sizeof(d.ident))) {
 		/* a file holding only this certificate: a CA-file setting naming it (`cafile="ica.pem"`) installs it */
 		const char *base = strrchr(f->path, '/');
 		base = base ? base + 1 : f->path;
 		if (!h->lone || strlen(base) + 5 >= sizeof(d.ident))
-			return file_add(arg, h);
+			return h->join_only ? 0 : file_add(arg, h);
 		snprintf(d.ident, sizeof(d.ident), "file:%s", base);
 	}
 	d.tok.start = h->at;
@@ -525,6 +528,7 @@ static int anchor_add(void *arg, const struct rs_pin_hit *h)
 		return -1;
 	p = &f->names.defs[f->names.ndefs - 1];
 	p->anchor = 1;
+	p->join_only = h->join_only;
 	p->hit = *h;
 	p->hmsg = rs_strdup(h->message);
 	p->hval = rs_strdup(h->value ? h->value : "");
@@ -595,6 +599,40 @@ static size_t dir_len(const char *path)
 	return s ? (size_t)(s - path) + 1 : 0;
 }
 
+/*
+ * Whether a call's name is the symbol the linker gives a file embedded as binary data (objcopy -I binary, and the
+ * build systems that use it: `_binary_ca_pem_start` for ca.pem, often declared as `ca_pem_start`), and def the
+ * one-certificate file of that base name (`file:ca.pem`).
+ */
+static int embedded_symbol(const char *ident, const struct pdef *def)
+{
+	static const char pre[] = "_binary_", suf[] = "_start";
+	const char *base = def->d.ident + 5;
+	size_t n = strlen(ident), i;
+
+	if (!def->anchor || strncmp(def->d.ident, "file:", 5))
+		return 0;
+	if (!strncmp(ident, pre, sizeof(pre) - 1)) {
+		ident += sizeof(pre) - 1;
+		n -= sizeof(pre) - 1;
+	}
+	if (n <= sizeof(suf) - 1 || strcmp(ident + n - (sizeof(suf) - 1), suf))
+		return 0;
+	n -= sizeof(suf) - 1;
+	if (strlen(base) != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (ident[i] != (isalnum((unsigned char)base[i]) ? base[i] : '_'))
+			return 0;
+	return 1;
+}
+
+static int names_call(const struct pdef *d, const struct pcall *call)
+{
+	return d->anchor == call->c.trust &&
+	       (!strcmp(d->d.ident, call->c.ident) || (call->c.trust && embedded_symbol(call->c.ident, d)));
+}
+
 /* The definition of a call's name: in the call's file first, then its directory, then anywhere in the tree. */
 static struct pdef *def_for(struct names *n, const struct pcall *call)
 {
@@ -604,7 +642,7 @@ static struct pdef *def_for(struct names *n, const struct pcall *call)
 
 	for (i = 0; i < n->ndefs; i++) {
 		struct pdef *d = &n->defs[i];
-		if (d->anchor != call->c.trust || strcmp(d->d.ident, call->c.ident))
+		if (!names_call(d, call))
 			continue;
 		r = !strcmp(d->path, call->path) ? 3
 		    : dir_len(d->path) == dir_len(call->path) && !strncmp(d->path, call->path, dir_len(d->path)) ? 2 : 1;
@@ -666,6 +704,51 @@ static int join_add(struct rs_pinscan *ps, const struct rs_pin_hit *h, const cha
 	return 0;
 }
 
+/* Judges the definition d taken by call, reported at the call with d as the related location. */
+static int join_one(struct rs_pinscan *ps, const struct pcall *call, struct pdef *d)
+{
+	const char *base = strrchr(d->path, '/');
+	struct rs_pin_hit h;
+	struct rs_buf msg = RS_BUF_INIT;
+	int r;
+
+	d->used = 1;
+	if (d->anchor) {
+		h = d->hit;
+		h.api = call->c.api;
+		rs_buf_addf(&msg, "%s (installed by %s as %s, defined in %s line %ld)", d->hit.message, call->c.api,
+			    d->d.ident, base ? base + 1 : d->path, d->line);
+		h.message = msg.data;
+		r = msg.data ? join_add(ps, &h, call->path, call->line, call->column, (long long)call->c.at, call->text, d)
+			     : -1;
+	} else if ((r = rs_pin_judge_value(&ps->pc, &d->d.tok, call->c.api, 0, &h, &msg)) > 0) {
+		rs_buf_addf(&msg, " (passed as %s, defined in %s line %ld)", d->d.ident, base ? base + 1 : d->path, d->line);
+		h.message = msg.data;
+		r = msg.data ? join_add(ps, &h, call->path, call->line, call->column, (long long)call->c.at, call->text, d)
+			     : -1;
+	}
+	rs_buf_release(&msg);
+	return r < 0 ? -1 : 0;
+}
+
+/* A CA-file setting whose file the join judges by its contents (`cafile="ica.pem"` holding an intermediate): the
+ * finding the setting got from the file's name alone (single-root-file) is dropped, the join's says more. */
+static void drop_file_setting(struct rs_pinscan *ps, const struct pcall *call)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < ps->n; i++) {
+		struct rs_pin_finding *r = &ps->v[i];
+		if (r->offset == (long long)call->c.at && !r->related_path && !strcmp(r->rule->id, "single-root-file") &&
+		    !strcmp(r->path, call->path)) {
+			finding_release(r);
+			continue;
+		}
+		ps->v[o++] = *r;
+	}
+	ps->n = o;
+}
+
 /*
  * Joins the pending definitions with the calls: a value reaching a pinning API through a name is judged with that
  * API and reported at the call, its definition the related location; a definition no call takes is judged as a
@@ -683,39 +766,34 @@ static int pinscan_join(struct rs_pinscan *ps, struct rs_error *err)
 		qsort(n->calls, n->ncalls, sizeof(*n->calls), cmp_calls);
 	for (i = 0; i < n->ncalls && rv == 0; i++) {
 		const struct pcall *call = &n->calls[i];
-		struct pdef *d = def_for(n, call);
-		struct rs_pin_hit h;
-		struct rs_buf msg = RS_BUF_INIT;
-		int r;
-		if (!d)
+		struct pdef *best = def_for(n, call), *prev;
+		size_t j;
+		if (!best)
 			continue;
-		d->used = 1;
-		if (d->anchor) {
-			const char *base = strrchr(d->path, '/');
-			h = d->hit;
-			h.api = call->c.api;
-			rs_buf_addf(&msg, "%s (installed by %s as %s, defined in %s line %ld)", d->hit.message, call->c.api,
-				    d->d.ident, base ? base + 1 : d->path, d->line);
-			h.message = msg.data;
-			r = msg.data ? join_add(ps, &h, call->path, call->line, call->column, (long long)call->c.at, call->text, d)
-				     : -1;
-		} else if ((r = rs_pin_judge_value(&ps->pc, &d->d.tok, call->c.api, 0, &h, &msg)) > 0) {
-			const char *base = strrchr(d->path, '/');
-			rs_buf_addf(&msg, " (passed as %s, defined in %s line %ld)", d->d.ident, base ? base + 1 : d->path,
-				    d->line);
-			h.message = msg.data;
-			r = msg.data ? join_add(ps, &h, call->path, call->line, call->column, (long long)call->c.at, call->text, d)
-				     : -1;
+		if (best->anchor && !strncmp(call->c.ident, "file:", 5))
+			drop_file_setting(ps, call);
+		/* every value the name is given in that file: a list of pins (`#define PINS "sha256//A;" \ "sha256//B"`) */
+		for (j = 0, prev = NULL; j < n->ndefs && rv == 0; j++) {
+			struct pdef *d = &n->defs[j];
+			if (d != best && (!names_call(d, call) || strcmp(d->path, best->path)))
+				continue;
+			if (prev && prev->d.tok.start == d->d.tok.start && !strcmp(prev->path, d->path)) {
+				d->used = 1; /* the same value defined twice (read at two calls of its name) */
+				continue;
+			}
+			if (d->last && d->last->line == call->line && !strcmp(d->last->path, call->path))
+				continue; /* `cert.digest() != FP`: one comparison that two APIs name */
+			rv = join_one(ps, call, d);
+			d->last = call;
+			prev = d;
 		}
-		rs_buf_release(&msg);
-		rv = r < 0 ? -1 : 0;
 	}
 	for (i = 0; i < n->ndefs && rv == 0; i++) {
 		const struct pdef *d = &n->defs[i];
 		struct rs_pin_hit h;
 		struct rs_buf msg = RS_BUF_INIT;
 		int r;
-		if (d->used)
+		if (d->used || d->join_only)
 			continue;
 		if (d->anchor)
 			r = join_add(ps, &d->hit, d->path, d->line, d->column, (long long)d->d.tok.start, d->text, NULL);
@@ -768,6 +846,47 @@ static int client_only(const struct rs_cert *c)
 	return client && !server;
 }
 
+/*
+ * A known root that is its buffer's only certificate: when a call installs it (`client.installCA(root_ca)`,
+ * `.ca_field = root_pem_start`, `cafile="root.pem"`), it is the device's sole anchor. Only a root the migration
+ * judges (the profile's old root: error once the service serves the new chains) is reported, and only at the call
+ * (join_only): the same certificate lying in the tree, installed by nothing, is no finding, nor is a current root.
+ */
+static int sole_root(const struct rs_pin_context *pc, const struct rs_anchor *a, const struct rs_known *k, size_t len,
+		     const struct rs_pin_sink *sink)
+{
+	const struct rs_cert *c = rs_anchor_cert(a);
+	struct rs_buf msg = RS_BUF_INIT;
+	struct rs_pin_hit h;
+	int rv = 0;
+
+	memset(&h, 0, sizeof(h));
+	rs_buf_addf(&msg, "root %s is the only trust anchor: ", rs_known_name(k));
+	h.severity = rs_pin_judge_known(pc, k, &msg);
+	rs_buf_addstr(&msg, "; embed the roots (DigiCert Global Root G2, Microsoft RSA Root CA 2017) instead");
+	if (!msg.data)
+		return -1;
+	if (h.severity != RS_SEV_INFO && rs_anchor_location_count(a)) {
+		const struct rs_location *l = rs_anchor_location_at(a, 0);
+		h.rule = "single-root-file";
+		h.kind = "sole-anchor";
+		h.confidence = "high";
+		h.value = c ? rs_cert_sha1(c) : rs_anchor_spki_sha256(a);
+		h.algorithm = c ? "sha1" : "spki-sha256";
+		h.known = k;
+		h.api = "";
+		h.message = msg.data;
+		h.text = rs_anchor_subject(a);
+		h.lone = 1;
+		h.join_only = 1;
+		h.at = l->offset >= 0 && (size_t)l->offset < len ? (size_t)l->offset : 0;
+		h.end = h.at + 40 > len ? len : h.at + 40;
+		rv = sink->add(sink->arg, &h);
+	}
+	rs_buf_release(&msg);
+	return rv;
+}
+
 int rs_pin_rules_anchors(const struct rs_pin_context *pc, const struct rs_anchorset *set, size_t len,
 			 const struct rs_pin_sink *sink)
 {
@@ -783,6 +902,12 @@ int rs_pin_rules_anchors(const struct rs_pin_context *pc, const struct rs_anchor
 
 		leaf = k ? rs_known_kind(k) == RS_KIND_LEAF : c && !rs_cert_is_ca(c);
 		inter = k ? rs_known_kind(k) == RS_KIND_INTERMEDIATE : c && rs_cert_is_ca(c) && !rs_cert_self_issued(c);
+		if (k && rs_known_kind(k) == RS_KIND_ROOT && rs_anchorset_count(set) == 1 && !pc->store &&
+		    rs_anchor_trust(a) == RS_TRUST_ANCHOR) {
+			if (sole_root(pc, a, k, len, sink) < 0)
+				return -1;
+			continue;
+		}
 		if ((!leaf && !inter) || rs_anchor_trust(a) != RS_TRUST_ANCHOR || (leaf && !k && client_only(c)))
 			continue;
 		if (pc->store && leaf && !k && rs_cert_self_issued(c))

@@ -777,6 +777,132 @@ static int rule_calls(const struct ctx *c)
 	return rv ? -1 : 0;
 }
 
+/*
+ * The file an array named ident is initialized from, `ident[] = {\n#include "ca.der.inc"\n};`, as "file:BASE" in
+ * out: a certificate kept in an include fragment is installed where the array is. 1 when found.
+ */
+static int included_file(const struct ctx *c, const char *ident, char *out, size_t size)
+{
+	const unsigned char *p;
+	size_t n = strlen(ident), at, i, e, b;
+
+	for (at = 0; (p = find(c, at, c->len, ident)) != NULL; at = (size_t)(p - c->buf) + n) {
+		i = (size_t)(p - c->buf);
+		if ((i > 0 && word_char(c->buf[i - 1])) || (i + n < c->len && word_char(c->buf[i + n])))
+			continue;
+		for (i += n; i < c->len && strchr(" \t[]0123456789", c->buf[i]); i++)
+			;
+		if (i >= c->len || c->buf[i] != '=')
+			continue;
+		for (i++; i < c->len && strchr(" \t\r\n", c->buf[i]); i++)
+			;
+		if (i >= c->len || c->buf[i] != '{')
+			continue;
+		for (i++; i < c->len && strchr(" \t\r\n", c->buf[i]); i++)
+			;
+		if (c->len - i < 10 || memcmp(c->buf + i, "#include", 8))
+			continue;
+		for (i += 8; i < c->len && (c->buf[i] == ' ' || c->buf[i] == '\t'); i++)
+			;
+		if (i >= c->len || (c->buf[i] != '"' && c->buf[i] != '<'))
+			continue;
+		for (e = ++i; e < c->len && !strchr("\">\n", c->buf[e]); e++)
+			;
+		for (b = e; b > i && c->buf[b - 1] != '/';)
+			b--;
+		if (e >= c->len || e == b || e - b + 6 > size)
+			continue;
+		memcpy(out, "file:", 5);
+		memcpy(out + 5, c->buf + b, e - b);
+		out[5 + e - b] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+/* A whole literal that is a SHA-256 in base64 without a prefix (44 characters, one '='). */
+static int bare_b64(const unsigned char *s, size_t n, struct rs_pin_token *t)
+{
+	unsigned char out[48];
+	size_t i;
+
+	if (n != 44 || s[43] != '=' || s[42] == '=')
+		return 0;
+	for (i = 0; i < 43; i++)
+		if (rs_base64_value(s[i]) < 0)
+			return 0;
+	if (rs_base64_decode((const char *)s, 44, out) != 32)
+		return 0;
+	memset(t, 0, sizeof(*t));
+	memcpy(t->bytes, out, 32);
+	t->nbytes = 32;
+	t->end = n;
+	t->notation = "base64";
+	return 1;
+}
+
+/*
+ * A digest written as adjacent string literals, `NAME = "70:3D:...:9F:"\n "98:EA:...:6A";` or a #define continued
+ * with backslashes: when ident (a pinning call's argument) is assigned such literals in this buffer, their joined
+ * text is tokenized and, when it is one digest, given to the join as ident's definition (at the first literal).
+ * A single literal is a token already; a definition in another file written this way is not read.
+ */
+static int concat_def(const struct ctx *c, const char *ident)
+{
+	const unsigned char *p;
+	size_t n = strlen(ident), at, i;
+
+	for (at = 0; (p = find(c, at, c->len, ident)) != NULL; at = (size_t)(p - c->buf) + n) {
+		unsigned char joined[160];
+		size_t jn = 0, first = 0, last = 0, nlit = 0, pos = 0;
+		struct rs_pin_token t;
+		struct rs_pin_def d;
+		i = (size_t)(p - c->buf);
+		if ((i > 0 && word_char(c->buf[i - 1])) || (i + n < c->len && word_char(c->buf[i + n])))
+			continue;
+		for (i += n; i < c->len && strchr(" \t[]0123456789", c->buf[i]); i++)
+			;
+		while (i < c->len && (word_char(c->buf[i]) || c->buf[i] == ' ' || c->buf[i] == '\t')) /* PROGMEM */
+			i++;
+		if (i < c->len && c->buf[i] == '=')
+			i++;
+		else if (!(i < c->len && c->buf[i] == '"' && line_start(c, (size_t)(p - c->buf)) + 7 <= (size_t)(p - c->buf) &&
+			   find(c, line_start(c, (size_t)(p - c->buf)), (size_t)(p - c->buf), "#define")))
+			continue;
+		for (;;) {
+			size_t e;
+			unsigned char q;
+			while (i < c->len && strchr(" \t\r\n\\", c->buf[i]))
+				i++;
+			if (i >= c->len || (c->buf[i] != '"' && c->buf[i] != '\''))
+				break;
+			q = c->buf[i];
+			for (e = i + 1; e < c->len && c->buf[e] != q && c->buf[e] != '\n'; e++)
+				;
+			if (e >= c->len || c->buf[e] != q || jn + (e - i - 1) > sizeof(joined))
+				break;
+			if (!nlit++)
+				first = i;
+			memcpy(joined + jn, c->buf + i + 1, e - i - 1);
+			jn += e - i - 1;
+			last = e + 1;
+			i = e + 1;
+		}
+		if (nlit == 1 && bare_b64(joined, jn, &t))
+			t.start = 0; /* a key pin in bare base64 (`const PIN = 'MfmO...=';`), compared with a hash of a key */
+		else if (nlit < 2 || !rs_pin_next_hex(joined, jn, &pos, &t) || t.start != 0 || t.end != jn)
+			continue;
+		memset(&d, 0, sizeof(d));
+		memcpy(d.ident, ident, n + 1);
+		d.tok = t;
+		d.tok.start = first + 1; /* where the tokenizer starts a token in the first literal */
+		d.tok.end = last - 1;
+		d.hint = 1;
+		return c->sink->def(c->sink->arg, &d);
+	}
+	return 0;
+}
+
 static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t ntab, int family, int trust)
 {
 	static const char *const skip[] = { "sizeof", "const", "NULL", "nullptr", "true", "false", "char", "uint8_t",
@@ -838,6 +964,10 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 						break;
 				if (k < RS_ARRAY_LEN(skip))
 					continue;
+				memset(&call, 0, sizeof(call));
+				memcpy(call.ident, c->buf + q, w - q);
+				if (tab[i].pin_name && !pinlike_name(call.ident))
+					continue;
 				for (s = 0; s < nseen; s++) /* `parse(&crt, ca, sizeof(ca))`: one call of ca */
 					if (!strncmp((const char *)c->buf + seen[s], (const char *)c->buf + q, w - q) &&
 					    !word_char(c->buf[seen[s] + (w - q)]))
@@ -853,6 +983,11 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 				call.at = at;
 				call.end = end;
 				if (c->sink->call(c->sink->arg, &call) < 0)
+					return -1;
+				if (trust && included_file(c, call.ident, call.ident, sizeof(call.ident)) &&
+				    c->sink->call(c->sink->arg, &call) < 0)
+					return -1;
+				if (!trust && concat_def(c, call.ident) < 0)
 					return -1;
 			}
 		}

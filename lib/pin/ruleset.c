@@ -123,7 +123,7 @@ static int check_entry(const struct src *s, const char *section, size_t i, json_
 {
 	static const char *const fields[] = { "needle", "name", "when", "args", "literal", "skip_prefix", "key",
 					      "after", "not_after", "call", "key_word", "confidence", "line_has" };
-	static const char *const whens[] = { "near", "file", "digests" };
+	static const char *const whens[] = { "near", "file", "digests", "pin_name" };
 	const char *f, *keyf = !strcmp(section, "ca_file_keys") ? "key" : "needle";
 	json_t *v;
 
@@ -140,8 +140,8 @@ static int check_entry(const struct src *s, const char *section, size_t i, json_
 			json_object_foreach(v, w, wv) {
 				if (!in(w, whens, RS_ARRAY_LEN(whens)))
 					return bad(s, section, i, "unknown condition ", w);
-				if (strcmp(w, "digests") ? !json_is_string(wv) || !*json_string_value(wv)
-							 : !json_is_boolean(wv))
+				if (strcmp(w, "digests") && strcmp(w, "pin_name") ? !json_is_string(wv) || !*json_string_value(wv)
+										    : !json_is_boolean(wv))
 					return bad(s, section, i, "bad value for condition ", w);
 			}
 		} else if (!strcmp(f, "call") || !strcmp(f, "key_word")) {
@@ -406,6 +406,7 @@ static int fill_apis(json_t *root, const char *section, struct rs_pin_api **out,
 		p->near = str(w, "near");
 		p->file = str(w, "file");
 		p->digests = json_is_true(json_object_get(w, "digests"));
+		p->pin_name = json_is_true(json_object_get(w, "pin_name"));
 		p->args = !args || !strcmp(args, "call") ? RS_PIN_ARGS_CALL
 			  : !strcmp(args, "value") ? RS_PIN_ARGS_VALUE
 			  : !strcmp(args, "line") ? RS_PIN_ARGS_LINE : RS_PIN_ARGS_NEXT;
