@@ -20,6 +20,96 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef RS_LIBARCHIVE_SONAME
+/* libarchive is opened on first use, not linked: it brings libxml2, ICU, libstdc++, nettle and five compression
+ * libraries, whose loading and relocation were a third of a one-off `probe`'s start (issue #19, docs/probe.md
+ * "Speed"). Only audit, scan and inspect of an archive or a compressed file open it. The static build links it. */
+#include <dlfcn.h>
+#include <pthread.h>
+
+static struct {
+	struct archive *(*read_new)(void);
+	int (*read_support_filter_all)(struct archive *);
+	int (*read_support_format_tar)(struct archive *);
+	int (*read_support_format_zip)(struct archive *);
+	int (*read_support_format_cpio)(struct archive *);
+	int (*read_support_format_ar)(struct archive *);
+	int (*read_support_format_7zip)(struct archive *);
+	int (*read_support_format_raw)(struct archive *);
+	int (*read_open_memory)(struct archive *, const void *, size_t);
+	int (*read_next_header)(struct archive *, struct archive_entry **);
+	la_ssize_t (*read_data)(struct archive *, void *, size_t);
+	int (*read_data_skip)(struct archive *);
+	int (*read_free)(struct archive *);
+	const char *(*error_string)(struct archive *);
+	int (*format)(struct archive *);
+	__LA_MODE_T (*entry_filetype)(struct archive_entry *);
+	const char *(*entry_hardlink)(struct archive_entry *);
+	const char *(*entry_pathname)(struct archive_entry *);
+} la;
+static int la_loaded;
+static pthread_once_t la_once = PTHREAD_ONCE_INIT;
+
+static void la_load(void)
+{
+	static const char *const names[] = {
+		"archive_read_new", "archive_read_support_filter_all", "archive_read_support_format_tar",
+		"archive_read_support_format_zip", "archive_read_support_format_cpio", "archive_read_support_format_ar",
+		"archive_read_support_format_7zip", "archive_read_support_format_raw", "archive_read_open_memory",
+		"archive_read_next_header", "archive_read_data", "archive_read_data_skip", "archive_read_free",
+		"archive_error_string", "archive_format", "archive_entry_filetype", "archive_entry_hardlink",
+		"archive_entry_pathname",
+	};
+	void *h = dlopen(RS_LIBARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL), *sym;
+	char *slot = (char *)&la;
+	size_t i;
+
+	_Static_assert(sizeof(la) == 18 * sizeof(la.read_new), "one name a function pointer");
+	if (!h)
+		return;
+	for (i = 0; i < RS_ARRAY_LEN(names); i++) {
+		if (!(sym = dlsym(h, names[i]))) {
+			dlclose(h);
+			return;
+		}
+		/* POSIX: a function's address from dlsym, kept as a function pointer of the same size */
+		memcpy(slot + i * sizeof(la.read_new), &sym, sizeof(sym));
+	}
+	la_loaded = 1; /* the handle stays open for the life of the process */
+}
+
+#define RS_LIBARCHIVE_MISSING RS_LIBARCHIVE_SONAME " is not installed"
+
+static int la_ready(void)
+{
+	pthread_once(&la_once, la_load);
+	return la_loaded;
+}
+
+#define archive_read_new la.read_new
+#define archive_read_support_filter_all la.read_support_filter_all
+#define archive_read_support_format_tar la.read_support_format_tar
+#define archive_read_support_format_zip la.read_support_format_zip
+#define archive_read_support_format_cpio la.read_support_format_cpio
+#define archive_read_support_format_ar la.read_support_format_ar
+#define archive_read_support_format_7zip la.read_support_format_7zip
+#define archive_read_support_format_raw la.read_support_format_raw
+#define archive_read_open_memory la.read_open_memory
+#define archive_read_next_header la.read_next_header
+#define archive_read_data la.read_data
+#define archive_read_data_skip la.read_data_skip
+#define archive_read_free la.read_free
+#define archive_error_string la.error_string
+#define archive_format la.format
+#define archive_entry_filetype la.entry_filetype
+#define archive_entry_hardlink la.entry_hardlink
+#define archive_entry_pathname la.entry_pathname
+#else
+#define RS_LIBARCHIVE_MISSING "libarchive is missing"
+
+static int la_ready(void) { return 1; }
+#endif
+
 #define MAX_DEPTH 4                       /* archives inside archives: four levels */
 #define MAX_MEMBER (256ull << 20)         /* one member read into memory: at most this much */
 #define MAX_TOTAL (1ull << 30)            /* everything expanded from one top-level archive */
@@ -234,5 +324,7 @@ int rs_archive_each(const unsigned char *buf, size_t len, const char *name, cons
 	struct budget bud = { len, 0, 0 };
 	struct each e = { cb, &bud, err };
 
+	if (!la_ready()) /* like an archive libarchive cannot open: a note, then the bytes as they are */
+		return note(&e, name ? name : "(memory)", "cannot open the archive: %s", RS_LIBARCHIVE_MISSING) < 0 ? -1 : 1;
 	return each_at(&e, buf, len, name ? name : "(memory)", 0);
 }
