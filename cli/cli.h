@@ -30,6 +30,9 @@ int show_help(const char *name);
 /* Turns on JSON error documents on stdout when the command line asks for JSON (--format json|jsonl, --json). */
 void json_errors_from_args(int argc, char **argv);
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));       /* prints, returns EXIT_ERROR */
+/* The same, with the JSON error code "io" (a file that cannot be read or written) or "input" (malformed input). */
+int io_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int input_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int lib_error(const struct rs_error *err);
 /* Fills err like the library does; returns -1. */

@@ -215,7 +215,8 @@ static const struct cli_opt rows[] = {
 	{ "system-root", 'r', "DIR", .help = "read the trust store of a system unpacked under DIR (implies --system)" },
 	{ "fail-on", 'F', "LEVEL", .help = "exit 1 on: error (not ready only), warning (partial too; the default), note (any\n"
 	  "note too)" },
-	{ "expiring-within", 'E', "D", .help = "note anchors, and the profile's intermediates, that expire within D (90d, 12h, 2w)" },
+	{ "expiring-within", 'E', "D", .help = "note anchors, and the profile's intermediates, that expire within D (90d, 6mo,\n"
+	  "1y, 2w, 12h; a unit is needed, and 'm' is refused: mo or min)" },
 	CLI_END_ROWS,
 };
 

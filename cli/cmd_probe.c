@@ -121,6 +121,7 @@ struct probe_env {
 	struct rs_certlist *store;
 	struct rs_verify_opts *vopts;
 	json_t *translated; /* --lab: what replaced what in --store, for the JSON; NULL otherwise */
+	struct rs_certlist *lab_whatif[3]; /* --lab: the look-alikes of the profile's roots, for the what-ifs */
 	struct progress *progress; /* probe --targets on a terminal: cleared before each record is written */
 };
 
@@ -190,7 +191,7 @@ static int save_chain(const char *path, const struct probe_view *v)
 	int bad = 0;
 
 	if (!f)
-		return error("cannot write '%s': %s", path, strerror(errno));
+		return io_error("cannot write '%s': %s", path, strerror(errno));
 	for (i = 0; i < rs_certlist_count(chain) && !bad; i++) {
 		char *pem = rs_cert_pem(rs_certlist_at(chain, i));
 		bad = !pem || fputs(pem, f) < 0;
@@ -199,7 +200,7 @@ static int save_chain(const char *path, const struct probe_view *v)
 	if (f != stdout)
 		bad |= fclose(f) != 0;
 	if (bad)
-		return error("cannot write '%s'", path);
+		return io_error("cannot write '%s'", path);
 	if (!rs_certlist_count(chain))
 		fprintf(stderr, "note: the server sent no certificate: '%s' is empty\n", path);
 	return 0;
@@ -260,7 +261,8 @@ static int probe_one(struct probe_env *e, const char *target, const char *protoc
 	}
 	{
 		struct probe_view v = { label, protocol_label(e->a, protocol), r, e->cat,
-					rs_catalog_profile_at(e->cat, 0), e->a->at, e->a->policy };
+					rs_catalog_profile_at(e->cat, 0), e->a->at, e->a->policy,
+					e->lab_whatif[0] ? e->lab_whatif : NULL, e->a->lab != NULL };
 		if (lock)
 			pthread_mutex_lock(lock);
 		if (e->progress)
@@ -370,7 +372,7 @@ static int read_targets(const char *path, struct mass *m)
 			*next++ = '\0';
 		lineno++;
 		if ((got = next - line > 1024 ? -1 : parse_target_line(line, &t, &p)) < 0) {
-			rv = error("cannot parse '%s' line %ld: expected HOST[:PORT] [PROTOCOL] or a JSON object with \"target\"", path, lineno);
+			rv = input_error("cannot parse '%s' line %ld: expected HOST[:PORT] [PROTOCOL] or a JSON object with \"target\"", path, lineno);
 			break;
 		}
 		if (!got)
@@ -670,7 +672,7 @@ int cmd_probe(int argc, char **argv)
 	struct probe_args a = { PF_TEXT, now(), NULL, "mqtt", NULL, NULL, NULL, NULL, NULL, NULL, { NULL }, 0,
 				NULL, NULL, 0, 0, 0, 30, NULL, NULL, NULL, 16, RS_VERIFY_POLICY_WEBPKI, NULL,
 				NULL, 0, "", "" };
-	struct probe_env e = { &a, NULL, NULL, NULL, NULL, NULL };
+	struct probe_env e = { &a, NULL, NULL, NULL, NULL, { NULL, NULL, NULL }, NULL };
 	int rv = EXIT_ERROR, pa = parse_args(&a, argc, argv);
 
 	if (pa != 0)
@@ -680,6 +682,8 @@ int cmd_probe(int argc, char **argv)
 		goto out;
 	if (a.lab && a.n_stores && !a.no_translate &&
 	    probe_lab_translate(a.lab, &e.store, &e.translated))
+		goto out;
+	if (a.lab && !a.no_translate && probe_lab_whatif_stores(a.lab, rs_catalog_profile_at(e.cat, 0), e.lab_whatif))
 		goto out;
 	rs_verify_opts_set_time(e.vopts, a.at);
 	rs_verify_opts_set_policy(e.vopts, a.policy);
@@ -694,6 +698,8 @@ out:
 	rs_verify_opts_free(e.vopts);
 	rs_certlist_free(e.store);
 	json_decref(e.translated);
+	for (int i = 0; i < 3; i++)
+		rs_certlist_free(e.lab_whatif[i]);
 	rs_catalog_free(e.cat);
 	free_args(&a);
 	return pa < 0 ? EXIT_OK : rv;

@@ -39,7 +39,7 @@ static json_t *load_baseline(const char *path)
 	size_t i;
 
 	if (!doc) {
-		error("cannot read baseline '%s' line %d: %s", path, je.line, je.text);
+		input_error("cannot read baseline '%s' line %d: %s", path, je.line, je.text);
 		return NULL;
 	}
 	findings = json_object_get(doc, "findings");
@@ -47,7 +47,7 @@ static json_t *load_baseline(const char *path)
 						       json_string_value(json_object_get(doc, "schema")) : "",
 					       "rootshift/scan/1")) {
 		json_decref(doc);
-		error("cannot read baseline '%s': not the JSON output of 'rootshift scan' (schema rootshift/scan/1)", path);
+		input_error("cannot read baseline '%s': not the JSON output of 'rootshift scan' (schema rootshift/scan/1)", path);
 		return NULL;
 	}
 	counts = json_object();

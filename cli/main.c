@@ -190,8 +190,10 @@ int cmd_completion(int argc, char **argv)
 
 int cmd_version(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		return show_help("version");
+	if (argc > 1)
+		return usage_error("version", "unexpected argument '%s'", argv[1]);
 	printf("rootshift %s\n", rs_version());
 	return EXIT_OK;
 }
