@@ -322,7 +322,7 @@ static void *worker(void *arg)
 }
 
 /* One target a line: "HOST[:PORT] [PROTOCOL]", or JSONL {"target": "...", "protocol": "..."}; '#' comments. */
-static int parse_target_line(char *line, char **target, char **protocol)
+static int parse_target_line(char *line, char **target, char **protocol, struct rs_error *err)
 {
 	char *p = line, *q;
 	json_t *j;
@@ -334,10 +334,16 @@ static int parse_target_line(char *line, char **target, char **protocol)
 	if (!*p || *p == '#')
 		return 0;
 	if (*p == '{') {
+		static const char *const keys[] = { "target", "protocol", NULL };
+		static const struct rs_json_keys schema[] = { { "", keys } };
 		if (!(j = json_loads(p, 0, NULL)) || !json_is_string(json_object_get(j, "target"))) {
 			json_decref(j);
 			return -1;
 		}
+		json_decref(j);
+		if (rs_json_check_keys(p, strlen(p), schema, 1, "a target", err) < 0) /* strict, as fleet files are */
+			return -2;
+		j = json_loads(p, 0, NULL);
 		*target = strdup(json_string_value(json_object_get(j, "target")));
 		if (json_is_string(json_object_get(j, "protocol")))
 			*protocol = strdup(json_string_value(json_object_get(j, "protocol")));
@@ -358,6 +364,7 @@ static int parse_target_line(char *line, char **target, char **protocol)
 static int read_targets(const char *path, struct mass *m)
 {
 	char *data, *line, *next;
+	struct rs_error err;
 	size_t len;
 	long lineno = 0;
 	int rv;
@@ -371,7 +378,14 @@ static int read_targets(const char *path, struct mass *m)
 		if (*next)
 			*next++ = '\0';
 		lineno++;
-		if ((got = next - line > 1024 ? -1 : parse_target_line(line, &t, &p)) < 0) {
+		if ((got = next - line > 1024 ? -1 : parse_target_line(line, &t, &p, &err)) == -2) {
+			char *one = strstr(err.message, "at line 1 column "); /* the key's place in this line: its column */
+			if (one)
+				memmove(one + 3, one + 10, strlen(one + 10) + 1);
+			rv = input_error("cannot read '%s' line %ld: %s", path, lineno, err.message);
+			break;
+		}
+		if (got < 0) {
 			rv = input_error("cannot parse '%s' line %ld: expected HOST[:PORT] [PROTOCOL] or a JSON object with \"target\"", path, lineno);
 			break;
 		}
