@@ -49,6 +49,10 @@ int parse_fail_on(const char *cmd, const char *arg, enum rs_severity *out);
 int color_from_args(int *argc, char **argv);
 /* The verdict word (READY, PARTIAL, NOT READY), coloured when colour is on. */
 const char *status_word(enum rs_status s);
+/* A finding's severity word (info, warning, error), coloured when colour is on (scan's text). */
+const char *severity_word(enum rs_severity s);
+/* word in green (good) or red, when colour is on; the buffer is the calling thread's, until its next call. */
+const char *good_bad_word(const char *word, int good);
 /* The exit code of a verdict (rs_status_judge): 0 ready, 1 partial or not ready. */
 int status_exit(enum rs_status s);
 rs_time now(void);

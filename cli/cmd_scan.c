@@ -371,7 +371,7 @@ static void render_text(const struct rs_pinscan *ps, const struct rs_pin_finding
 			printf("%s:%ld:%ld: ", f->path, f->line, f->column);
 		else
 			printf("%s@%lld: ", f->path, f->offset);
-		printf("%s: %s [%s, %s confidence]\n", rs_severity_name(f->severity), f->message, f->rule->id,
+		printf("%s: %s [%s, %s confidence]\n", severity_word(f->severity), f->message, f->rule->id,
 		       f->confidence);
 		printf("    %s\n", f->text);
 		count[f->severity]++;

@@ -213,6 +213,24 @@ const char *status_word(enum rs_status s)
 	return color_on && (unsigned)s < 3 ? colored[s] : rs_status_word(s);
 }
 
+const char *severity_word(enum rs_severity s)
+{
+	static const char *const colored[] = { "\033[36minfo\033[0m", "\033[1;33mwarning\033[0m",
+					       "\033[1;31merror\033[0m" };
+
+	return color_on && (unsigned)s < 3 ? colored[s] : rs_severity_name(s);
+}
+
+const char *good_bad_word(const char *word, int good)
+{
+	static __thread char buf[128];
+
+	if (!color_on)
+		return word;
+	snprintf(buf, sizeof(buf), "\033[1;%dm%s\033[0m", good ? 32 : 31, word);
+	return buf;
+}
+
 int status_exit(enum rs_status s)
 {
 	return s == RS_STATUS_READY ? EXIT_OK : EXIT_PROBLEM;

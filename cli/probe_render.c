@@ -354,7 +354,8 @@ void probe_print_text(const struct probe_view *v, int verbose)
 	enum rs_probe_code code = rs_probe_result_code(r);
 	const struct rs_cert *icpt = interceptor(v);
 
-	printf("%s (%s): %s\n  %s\n", v->target, v->protocol, rs_probe_code_name(code), probe_meaning(code));
+	printf("%s (%s): %s\n  %s\n", v->target, v->protocol, good_bad_word(rs_probe_code_name(code), probe_passed(code)),
+	       probe_meaning(code));
 	printf("  %-12s %s: %s\n", "detail", rs_probe_result_stage(r), rs_probe_result_message(r));
 	printf("  %-12s %s (docs/verify.md)\n", "policy", policy_name(v));
 	if (*rs_probe_result_tls_version(r))
