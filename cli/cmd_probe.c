@@ -691,6 +691,13 @@ int cmd_probe(int argc, char **argv)
 
 	if (pa != 0)
 		goto out;
+	if (a.save_chain && strcmp(a.save_chain, "-")) { /* a path that cannot be written fails before the probe */
+		FILE *f = fopen(a.save_chain, "a");
+		if (!f || fclose(f) != 0) {
+			rv = io_error("cannot write '%s': %s", a.save_chain, strerror(errno));
+			goto out;
+		}
+	}
 	if (!(e.cat = load_catalog(a.profile)) || !(e.store = rs_certlist_new()) || load_stores(&a, e.store) ||
 	    !(e.vopts = rs_verify_opts_new()))
 		goto out;
