@@ -30,6 +30,9 @@ int show_help(const char *name);
 /* Turns on JSON error documents on stdout when the command line asks for JSON (--format json|jsonl, --json). */
 void json_errors_from_args(int argc, char **argv);
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));       /* prints, returns EXIT_ERROR */
+/* The same, with the JSON error code "io" (a file that cannot be read or written) or "input" (malformed input). */
+int io_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int input_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int lib_error(const struct rs_error *err);
 /* Fills err like the library does; returns -1. */
@@ -46,6 +49,10 @@ int parse_fail_on(const char *cmd, const char *arg, enum rs_severity *out);
 int color_from_args(int *argc, char **argv);
 /* The verdict word (READY, PARTIAL, NOT READY), coloured when colour is on. */
 const char *status_word(enum rs_status s);
+/* A finding's severity word (info, warning, error), coloured when colour is on (scan's text). */
+const char *severity_word(enum rs_severity s);
+/* word in green (good) or red, when colour is on; the buffer is the calling thread's, until its next call. */
+const char *good_bad_word(const char *word, int good);
 /* The exit code of a verdict (rs_status_judge): 0 ready, 1 partial or not ready. */
 int status_exit(enum rs_status s);
 rs_time now(void);

@@ -213,9 +213,10 @@ static const struct cli_opt rows[] = {
 	{ "format", 'f', "text|json", .help = "output format (default text; json has schema rootshift/audit/1)", CLI_SHORT },
 	{ "system", 's', NULL, .help = "also read this machine's trust store (see docs/audit.md for the files)" },
 	{ "system-root", 'r', "DIR", .help = "read the trust store of a system unpacked under DIR (implies --system)" },
-	{ "fail-on", 'F', "LEVEL", .help = "exit 1 on: error (not ready only), warning (partial too; the default), note (any\n"
-	  "note too)" },
-	{ "expiring-within", 'E', "D", .help = "note anchors, and the profile's intermediates, that expire within D (90d, 12h, 2w)" },
+	{ "fail-on", 'F', "LEVEL", .help = "exit 1 on: error (not ready only), warning (partial too, and the warnings of\n"
+	  "--expiring-within; the default), note (any note too)" },
+	{ "expiring-within", 'E', "D", .help = "note anchors, and the profile's intermediates, that expire within D (90d, 6mo,\n"
+	  "1y, 2w, 12h; a unit is needed, and 'm' is refused: mo or min)" },
 	CLI_END_ROWS,
 };
 
@@ -317,16 +318,22 @@ static int scan_inputs(struct rs_anchorset *set, int argc, char **argv, const st
 	return 0;
 }
 
-/* The exit status --fail-on asks for: the verdict's (0 only when ready) at warning, the default; not-ready only at
- * error; ready without notes at note. */
+/* The exit status --fail-on asks for: the verdict's (0 only when ready) at warning, the default, where a note of
+ * severity warning (--expiring-within's) fails too, as its JSON says "warning"; not-ready only at error; ready
+ * without notes at note. */
 static int fail_on_exit(const struct rs_verdict *v, enum rs_severity fail_on)
 {
 	enum rs_status st = rs_verdict_status(v);
+	struct rs_verdict_info info;
 
 	if (fail_on == RS_SEV_ERROR)
 		return st == RS_STATUS_NOT_READY ? EXIT_PROBLEM : EXIT_OK;
 	if (fail_on == RS_SEV_INFO && rs_verdict_note_count(v))
 		return EXIT_PROBLEM;
+	rs_verdict_info(v, &info);
+	for (size_t i = 0; i < info.note_count; i++)
+		if (info.notes[i].severity >= RS_SEV_WARNING)
+			return EXIT_PROBLEM;
 	return status_exit(st);
 }
 

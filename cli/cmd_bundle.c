@@ -147,10 +147,10 @@ static int write_file(const char *dir, const char *name, const unsigned char *da
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return error("path too long: '%s/%s'", dir, name);
 	if (!(f = fopen(path, "wb")))
-		return error("cannot write '%s': %s", path, strerror(errno));
+		return io_error("cannot write '%s': %s", path, strerror(errno));
 	bad = fwrite(data, 1, len, f) != len;
 	bad |= fclose(f) != 0;
-	return bad ? error("cannot write '%s': %s", path, strerror(errno)) : 0;
+	return bad ? io_error("cannot write '%s': %s", path, strerror(errno)) : 0;
 }
 
 /* A directory output must be new or empty: stale files (old hash names) would stay trusted. */
@@ -163,7 +163,7 @@ static int prepare_dir(const char *dir)
 	if (mkdir(dir, 0755) == 0)
 		return 0;
 	if (errno != EEXIST || !(d = opendir(dir)))
-		return error("cannot make directory '%s': %s", dir, strerror(errno));
+		return io_error("cannot make directory '%s': %s", dir, strerror(errno));
 	while ((e = readdir(d)))
 		used |= strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
 	closedir(d);
@@ -361,7 +361,7 @@ static int write_stdout(const struct rs_bundle *b, const struct rs_bundle_files 
 				   rs_bundle_format_name(fmt), rs_bundle_files_count(files));
 	data = rs_bundle_files_data_at(files, 0, &len);
 	if (fwrite(data, 1, len, stdout) != len)
-		return error("cannot write the bundle to standard output");
+		return io_error("cannot write the bundle to standard output");
 	print_bundle(stderr, b);
 	return EXIT_OK;
 }
@@ -412,12 +412,12 @@ static int make_bundle(const struct bundle_opts *o)
 		lib_error(&err);
 		goto out;
 	}
-	if (rs_bundle_format_is_dir(fmt) && prepare_dir(dir))
-		goto out;
-	if (!strcmp(o->out, "-")) { /* -o -: the bundle on stdout, what it holds on stderr */
+	if (!strcmp(o->out, "-")) { /* -o -: the bundle on stdout, what it holds on stderr; never a directory '-' */
 		rv = write_stdout(b, files, fmt);
 		goto out;
 	}
+	if (rs_bundle_format_is_dir(fmt) && prepare_dir(dir))
+		goto out;
 	if (!o->json)
 		print_bundle(stdout, b);
 	if (write_files(files, fmt, dir, shown, doc))

@@ -172,7 +172,7 @@ static const struct cli_opt rows[] = {
 	{ "known-only", 'k', NULL, .help = "show only the certificates a loaded profile knows" },
 	{ "expiring-within", 'E', "D",
 	  .help = "mark, and list at the end, certificates valid at TIME that expire within D (90d,\n"
-	  "12h, 2w, 1y)" },
+	  "6mo, 1y, 2w, 12h; a unit is needed, and 'm' is refused: mo or min)" },
 	CLI_END_ROWS,
 };
 

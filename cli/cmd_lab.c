@@ -50,8 +50,8 @@ static const struct cli_opt rows[] = {
 	{ "test-endpoint", 't', NULL, .help = "reject every credential after TLS, like the notice's test endpoints", 0, LAB_SERVE },
 	{ "dps-delay", 'D', "SECONDS", .help = "DPS follows a hub switch after this delay (default 0)", 0, LAB_SERVE },
 	{ "auth-timeout", 'A', "SECONDS", .help = "close a connection not authenticated by then (default 10; 0: never)", 0, LAB_SERVE },
-	{ "events", 'E', "FILE", .help = "append the events to FILE instead of stdout (written without blocking either way:\n"
-	  "a reader that falls behind loses events, counted, and gets a dropped event)", 0, LAB_SERVE },
+	{ "events", 'E', "FILE", .help = "append the events to FILE instead of stdout ('-': stdout; written without blocking\n"
+	  "either way: a reader that falls behind loses events, counted, and gets a dropped event)", 0, LAB_SERVE },
 	{ "mqtt-port", 'm', "N", .help = NULL, 0, LAB_SERVE },
 	{ "https-port", 's', "N", .help = NULL, 0, LAB_SERVE },
 	{ "amqp-port", 'q', "N", .help = NULL, 0, LAB_SERVE },
@@ -212,9 +212,9 @@ static int events_fd(const char *path)
 	struct stat st;
 	int fd;
 
-	if (path) {
+	if (path && strcmp(path, "-")) { /* '-': standard output, as without --events */
 		if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NONBLOCK | O_CLOEXEC, 0600)) < 0)
-			error("cannot open '%s' for the events: %s", path, strerror(errno));
+			io_error("cannot open '%s' for the events: %s", path, strerror(errno));
 		return fd;
 	}
 	fflush(stdout);

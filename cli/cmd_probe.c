@@ -121,6 +121,7 @@ struct probe_env {
 	struct rs_certlist *store;
 	struct rs_verify_opts *vopts;
 	json_t *translated; /* --lab: what replaced what in --store, for the JSON; NULL otherwise */
+	struct rs_certlist *lab_whatif[3]; /* --lab: the look-alikes of the profile's roots, for the what-ifs */
 	struct progress *progress; /* probe --targets on a terminal: cleared before each record is written */
 };
 
@@ -190,7 +191,7 @@ static int save_chain(const char *path, const struct probe_view *v)
 	int bad = 0;
 
 	if (!f)
-		return error("cannot write '%s': %s", path, strerror(errno));
+		return io_error("cannot write '%s': %s", path, strerror(errno));
 	for (i = 0; i < rs_certlist_count(chain) && !bad; i++) {
 		char *pem = rs_cert_pem(rs_certlist_at(chain, i));
 		bad = !pem || fputs(pem, f) < 0;
@@ -199,7 +200,7 @@ static int save_chain(const char *path, const struct probe_view *v)
 	if (f != stdout)
 		bad |= fclose(f) != 0;
 	if (bad)
-		return error("cannot write '%s'", path);
+		return io_error("cannot write '%s'", path);
 	if (!rs_certlist_count(chain))
 		fprintf(stderr, "note: the server sent no certificate: '%s' is empty\n", path);
 	return 0;
@@ -260,7 +261,8 @@ static int probe_one(struct probe_env *e, const char *target, const char *protoc
 	}
 	{
 		struct probe_view v = { label, protocol_label(e->a, protocol), r, e->cat,
-					rs_catalog_profile_at(e->cat, 0), e->a->at, e->a->policy };
+					rs_catalog_profile_at(e->cat, 0), e->a->at, e->a->policy,
+					e->lab_whatif[0] ? e->lab_whatif : NULL, e->a->lab != NULL };
 		if (lock)
 			pthread_mutex_lock(lock);
 		if (e->progress)
@@ -320,7 +322,7 @@ static void *worker(void *arg)
 }
 
 /* One target a line: "HOST[:PORT] [PROTOCOL]", or JSONL {"target": "...", "protocol": "..."}; '#' comments. */
-static int parse_target_line(char *line, char **target, char **protocol)
+static int parse_target_line(char *line, char **target, char **protocol, struct rs_error *err)
 {
 	char *p = line, *q;
 	json_t *j;
@@ -332,10 +334,16 @@ static int parse_target_line(char *line, char **target, char **protocol)
 	if (!*p || *p == '#')
 		return 0;
 	if (*p == '{') {
+		static const char *const keys[] = { "target", "protocol", NULL };
+		static const struct rs_json_keys schema[] = { { "", keys } };
 		if (!(j = json_loads(p, 0, NULL)) || !json_is_string(json_object_get(j, "target"))) {
 			json_decref(j);
 			return -1;
 		}
+		json_decref(j);
+		if (rs_json_check_keys(p, strlen(p), schema, 1, "a target", err) < 0) /* strict, as fleet files are */
+			return -2;
+		j = json_loads(p, 0, NULL);
 		*target = strdup(json_string_value(json_object_get(j, "target")));
 		if (json_is_string(json_object_get(j, "protocol")))
 			*protocol = strdup(json_string_value(json_object_get(j, "protocol")));
@@ -356,6 +364,7 @@ static int parse_target_line(char *line, char **target, char **protocol)
 static int read_targets(const char *path, struct mass *m)
 {
 	char *data, *line, *next;
+	struct rs_error err;
 	size_t len;
 	long lineno = 0;
 	int rv;
@@ -369,8 +378,15 @@ static int read_targets(const char *path, struct mass *m)
 		if (*next)
 			*next++ = '\0';
 		lineno++;
-		if ((got = next - line > 1024 ? -1 : parse_target_line(line, &t, &p)) < 0) {
-			rv = error("cannot parse '%s' line %ld: expected HOST[:PORT] [PROTOCOL] or a JSON object with \"target\"", path, lineno);
+		if ((got = next - line > 1024 ? -1 : parse_target_line(line, &t, &p, &err)) == -2) {
+			char *one = strstr(err.message, "at line 1 column "); /* the key's place in this line: its column */
+			if (one)
+				memmove(one + 3, one + 10, strlen(one + 10) + 1);
+			rv = input_error("cannot read '%s' line %ld: %s", path, lineno, err.message);
+			break;
+		}
+		if (got < 0) {
+			rv = input_error("cannot parse '%s' line %ld: expected HOST[:PORT] [PROTOCOL] or a JSON object with \"target\"", path, lineno);
 			break;
 		}
 		if (!got)
@@ -670,16 +686,25 @@ int cmd_probe(int argc, char **argv)
 	struct probe_args a = { PF_TEXT, now(), NULL, "mqtt", NULL, NULL, NULL, NULL, NULL, NULL, { NULL }, 0,
 				NULL, NULL, 0, 0, 0, 30, NULL, NULL, NULL, 16, RS_VERIFY_POLICY_WEBPKI, NULL,
 				NULL, 0, "", "" };
-	struct probe_env e = { &a, NULL, NULL, NULL, NULL, NULL };
+	struct probe_env e = { &a, NULL, NULL, NULL, NULL, { NULL, NULL, NULL }, NULL };
 	int rv = EXIT_ERROR, pa = parse_args(&a, argc, argv);
 
 	if (pa != 0)
 		goto out;
+	if (a.save_chain && strcmp(a.save_chain, "-")) { /* a path that cannot be written fails before the probe */
+		FILE *f = fopen(a.save_chain, "a");
+		if (!f || fclose(f) != 0) {
+			rv = io_error("cannot write '%s': %s", a.save_chain, strerror(errno));
+			goto out;
+		}
+	}
 	if (!(e.cat = load_catalog(a.profile)) || !(e.store = rs_certlist_new()) || load_stores(&a, e.store) ||
 	    !(e.vopts = rs_verify_opts_new()))
 		goto out;
 	if (a.lab && a.n_stores && !a.no_translate &&
 	    probe_lab_translate(a.lab, &e.store, &e.translated))
+		goto out;
+	if (a.lab && !a.no_translate && probe_lab_whatif_stores(a.lab, rs_catalog_profile_at(e.cat, 0), e.lab_whatif))
 		goto out;
 	rs_verify_opts_set_time(e.vopts, a.at);
 	rs_verify_opts_set_policy(e.vopts, a.policy);
@@ -694,6 +719,8 @@ out:
 	rs_verify_opts_free(e.vopts);
 	rs_certlist_free(e.store);
 	json_decref(e.translated);
+	for (int i = 0; i < 3; i++)
+		rs_certlist_free(e.lab_whatif[i]);
 	rs_catalog_free(e.cat);
 	free_args(&a);
 	return pa < 0 ? EXIT_OK : rv;

@@ -273,7 +273,7 @@ static int demo_lab(char *dir, size_t size)
 
 	snprintf(dir, size, "%s/rootshift-demo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir))
-		return error("cannot create a directory in '%s': %s", tmp && *tmp ? tmp : "/tmp", strerror(errno));
+		return io_error("cannot create a directory in '%s': %s", tmp && *tmp ? tmp : "/tmp", strerror(errno));
 	/* It will hold the lab's private keys: removed when this process ends, however it ends. */
 	if (interrupt_reap_dir(dir) != 0) {
 		remove_tree(dir);
@@ -488,22 +488,17 @@ static json_t *verdict_json(const struct fleet_result *r)
 	return json_pack("{s:s, s:s}", "status", rs_status_name(st), "message", status_meaning(st));
 }
 
-static int write_report(const char *path, const struct fleet_result *r, const struct fleet_advice *adv, size_t nadv)
+/* The HTML report into f (the file opened before the run, or stdout for --report -). */
+static int write_report(FILE *f, const char *path, const struct fleet_result *r, const struct fleet_advice *adv,
+			size_t nadv)
 {
 	char *html = fleet_report_html(r, "rootshift rehearse", adv, nadv);
-	FILE *f;
 	int rv = 0;
 
 	if (!html)
 		return error("out of memory");
-	if (!(f = fopen(path, "w")))
-		rv = error("cannot write '%s': %s", path, strerror(errno));
-	else {
-		if (fputs(html, f) == EOF)
-			rv = error("cannot write '%s': %s", path, strerror(errno));
-		if (fclose(f) != 0 && !rv)
-			rv = error("cannot write '%s': %s", path, strerror(errno));
-	}
+	if (fputs(html, f) == EOF || fflush(f) == EOF)
+		rv = io_error("cannot write '%s': %s", path, strerror(errno));
 	free(html);
 	return rv;
 }
@@ -512,6 +507,7 @@ static int write_report(const char *path, const struct fleet_result *r, const st
 
 struct rehearse_args {
 	const char *fleet, *lab, *report, *target, *profile;
+	FILE *report_file;     /* --report FILE, opened before the run (a bad path fails at once); stdout for '-' */
 	int demo, stats, max_inflight, timeout_s, max_held; /* max_held -1: as many as descriptors allow */
 	int no_translate;      /* --no-translate: real stores and pins stay as they are */
 	double speed;
@@ -533,7 +529,8 @@ static const struct cli_opt rows[] = {
 	{ "at", 'a', "TIME", .help = "the true time at virtual second 0 (default now)" },
 	{ "format", 'f', "text|json", .help = "output format (default text; json has schema rootshift/rehearse/1, or\n"
 	  "rootshift/rehearse-endpoint/1 for a real endpoint)" },
-	{ "report", 'r', "FILE.html", .help = "also write a self-contained HTML report with an SVG chart" },
+	{ "report", 'r', "FILE.html", .help = "also write a self-contained HTML report with an SVG chart; '-' writes it to\n"
+	  "standard output and the verdict to standard error (the file is opened before the run)" },
 	{ "max-inflight", 'm', "N", .help = "connection attempts at once (default 256)" },
 	{ "max-held", 'H', "N", .help = "connections held at most (default: as many as open files allow, the soft limit raised\n"
 	  "to the hard one); the other sessions are modelled, with the same result" },
@@ -631,6 +628,10 @@ static int parse_args(int argc, char **argv, struct rehearse_args *a)
 		return rehearse_usage("--target needs lab:DIR or HOST[:PORT]");
 	if (a->max_held >= 0 && a->target && strncmp(a->target, "lab:", 4))
 		return rehearse_usage("--max-held is for a lab (--lab DIR or --target lab:DIR)");
+	if (a->report && a->target && strncmp(a->target, "lab:", 4))
+		return rehearse_usage("--report is for a rehearsal against a lab (--demo, --lab DIR or --target lab:DIR)");
+	if (a->report && !strcmp(a->report, "-") && a->format == FORMAT_JSON)
+		return rehearse_usage("--report - writes the HTML to standard output: leave out --format json");
 	if ((a->profile || a->timeout_s) && (!a->target || !strncmp(a->target, "lab:", 4)))
 		return rehearse_usage("--profile and --timeout are for --target HOST[:PORT] (a real endpoint)");
 	a->fleet = a->demo ? NULL : argv[optind];
@@ -653,7 +654,7 @@ static struct fleet_spec *load_fleet(const char *path)
 	else
 		snprintf(base, sizeof(base), ".");
 	if (!(s = fleet_spec_parse(data, n, base, &err)))
-		error("cannot read '%s': %s", path, err.message);
+		input_error("cannot read '%s': %s", path, err.message);
 	free(data);
 	return s;
 }
@@ -724,7 +725,7 @@ static void note_budget(const struct fleet_spec *spec, int budget, int per_conn,
 /* ---- running and rendering ---- */
 
 /* The advice names the roots as the azure-iot profile does (the lab's PKI looks like its chains). */
-static size_t advise(const struct fleet_result *r, struct fleet_advice *adv)
+static size_t advise(const struct fleet_result *r, rs_time at, struct fleet_advice *adv)
 {
 	struct rs_catalog *cat = rs_catalog_new();
 	struct rs_error err;
@@ -734,7 +735,7 @@ static size_t advise(const struct fleet_result *r, struct fleet_advice *adv)
 		rs_catalog_free(cat);
 		cat = NULL;
 	}
-	n = fleet_advise(r, cat ? rs_catalog_profile(cat, "azure-iot") : NULL, adv, FLEET_MAX_CLASSES);
+	n = fleet_advise(r, cat ? rs_catalog_profile(cat, "azure-iot") : NULL, at, adv, FLEET_MAX_CLASSES);
 	rs_catalog_free(cat); /* the advice holds its own text */
 	return n;
 }
@@ -863,10 +864,12 @@ static int run_and_render_as_is(struct rehearse_args *a, struct fleet_spec *spec
 			fleet_result_modelled(r), ru.ru_maxrss / 1024);
 	}
 	note_translated(r);
-	nadv = advise(r, adv);
-	rv = a->report ? write_report(a->report, r, adv, nadv) : 0;
+	nadv = advise(r, a->start, adv);
+	rv = a->report ? write_report(a->report_file, a->report, r, adv, nadv) : 0;
 	if (!rv) {
-		if (a->format == FORMAT_JSON) {
+		if (a->report_file == stdout) /* --report -: the HTML on stdout, the verdict on stderr */
+			fprintf(stderr, "%s: %s\n", rs_status_word(rehearse_status(r)), status_meaning(rehearse_status(r)));
+		else if (a->format == FORMAT_JSON) {
 			json_t *doc = result_json(r, a->start);
 			json_object_set_new(doc, "verdict", verdict_json(r));
 			json_object_set_new(doc, "demo", json_boolean(a->demo));
@@ -1060,6 +1063,15 @@ static int rehearse_remote_lab(struct rehearse_args *a, struct fleet_spec *spec,
 	return run_and_render(a, spec, &t, NULL);
 }
 
+/* Closes --report's file (not stdout); rv, or EXIT_ERROR when the close fails. */
+static int close_report(struct rehearse_args *a, int rv)
+{
+	if (a->report_file && a->report_file != stdout && fclose(a->report_file) != 0 && rv != EXIT_ERROR)
+		rv = io_error("cannot write '%s': %s", a->report, strerror(errno));
+	a->report_file = NULL;
+	return rv;
+}
+
 int cmd_rehearse(int argc, char **argv)
 {
 	struct rehearse_args a = { 0 };
@@ -1069,16 +1081,20 @@ int cmd_rehearse(int argc, char **argv)
 
 	if ((rv = parse_args(argc, argv, &a)) != 0)
 		return rv < 0 ? EXIT_OK : rv;
+	if (a.report && !strcmp(a.report, "-"))
+		a.report_file = stdout;
+	else if (a.report && !(a.report_file = fopen(a.report, "w")))
+		return io_error("cannot write '%s': %s", a.report, strerror(errno));
 	if ((rv = interrupt_install()) != 0)
-		return rv;
+		return close_report(&a, rv);
 	if (a.demo) {
 		if (!a.have_at)
 			rs_time_parse(DEMO_START, &a.start, NULL);
 		if (!(spec = fleet_spec_demo()))
-			return error("out of memory");
+			return close_report(&a, error("out of memory"));
 		if ((rv = demo_lab(dir, sizeof(dir))) != 0) {
 			fleet_spec_free(spec);
-			return rv;
+			return close_report(&a, rv);
 		}
 		rv = rehearse_in_process(&a, spec, dir);
 		remove_tree(dir);
@@ -1086,7 +1102,7 @@ int cmd_rehearse(int argc, char **argv)
 		if (!a.have_at)
 			a.start = now();
 		if (!(spec = load_fleet(a.fleet)))
-			return EXIT_ERROR;
+			return close_report(&a, EXIT_ERROR);
 		if (a.lab)
 			rv = rehearse_in_process(&a, spec, a.lab);
 		else if (!strncmp(a.target, "lab:", 4))
@@ -1095,5 +1111,5 @@ int cmd_rehearse(int argc, char **argv)
 			rv = rehearse_endpoint(spec, a.target, a.start, a.profile, a.format, a.timeout_s ? a.timeout_s : 10);
 	}
 	fleet_spec_free(spec);
-	return finish_output(rv);
+	return finish_output(close_report(&a, rv));
 }

@@ -39,7 +39,7 @@ static json_t *load_baseline(const char *path)
 	size_t i;
 
 	if (!doc) {
-		error("cannot read baseline '%s' line %d: %s", path, je.line, je.text);
+		input_error("cannot read baseline '%s' line %d: %s", path, je.line, je.text);
 		return NULL;
 	}
 	findings = json_object_get(doc, "findings");
@@ -47,7 +47,7 @@ static json_t *load_baseline(const char *path)
 						       json_string_value(json_object_get(doc, "schema")) : "",
 					       "rootshift/scan/1")) {
 		json_decref(doc);
-		error("cannot read baseline '%s': not the JSON output of 'rootshift scan' (schema rootshift/scan/1)", path);
+		input_error("cannot read baseline '%s': not the JSON output of 'rootshift scan' (schema rootshift/scan/1)", path);
 		return NULL;
 	}
 	counts = json_object();
@@ -371,7 +371,7 @@ static void render_text(const struct rs_pinscan *ps, const struct rs_pin_finding
 			printf("%s:%ld:%ld: ", f->path, f->line, f->column);
 		else
 			printf("%s@%lld: ", f->path, f->offset);
-		printf("%s: %s [%s, %s confidence]\n", rs_severity_name(f->severity), f->message, f->rule->id,
+		printf("%s: %s [%s, %s confidence]\n", severity_word(f->severity), f->message, f->rule->id,
 		       f->confidence);
 		printf("    %s\n", f->text);
 		count[f->severity]++;

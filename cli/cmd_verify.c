@@ -113,10 +113,10 @@ static void print_verdict_text(const struct rs_verify_result *r, const struct rs
 	long at;
 
 	if (rs_verify_result_ok(r))
-		printf("verdict: valid at %s, %zu path%s%s\n", time_str(a->at, ab), n, n == 1 ? "" : "s",
+		printf("verdict: %s at %s, %zu path%s%s\n", good_bad_word("valid", 1), time_str(a->at, ab), n, n == 1 ? "" : "s",
 		       rs_verify_result_truncated(r) ? " (search stopped early)" : "");
 	else
-		printf("verdict: NOT VALID at %s: %s: %s (rule %s)\n", time_str(a->at, ab),
+		printf("verdict: %s at %s: %s: %s (rule %s)\n", good_bad_word("NOT VALID", 0), time_str(a->at, ab),
 		       rs_verify_reason_code(rs_verify_result_reason(r)), rs_verify_result_message(r),
 		       rs_verify_result_rule(r));
 	printf("served chain: %zu certificate%s, %zu bytes%s%s, policy %s\n", rs_certlist_count(chain),

@@ -79,6 +79,26 @@ static int error_code(const char *code, const char *fmt, ...)
 	return EXIT_ERROR;
 }
 
+int io_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report("io", "", fmt, ap);
+	va_end(ap);
+	return EXIT_ERROR;
+}
+
+int input_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report("input", "", fmt, ap);
+	va_end(ap);
+	return EXIT_ERROR;
+}
+
 int usage_error(const char *cmd, const char *fmt, ...)
 {
 	char suffix[64];
@@ -193,6 +213,24 @@ const char *status_word(enum rs_status s)
 	return color_on && (unsigned)s < 3 ? colored[s] : rs_status_word(s);
 }
 
+const char *severity_word(enum rs_severity s)
+{
+	static const char *const colored[] = { "\033[36minfo\033[0m", "\033[1;33mwarning\033[0m",
+					       "\033[1;31merror\033[0m" };
+
+	return color_on && (unsigned)s < 3 ? colored[s] : rs_severity_name(s);
+}
+
+const char *good_bad_word(const char *word, int good)
+{
+	static __thread char buf[128];
+
+	if (!color_on)
+		return word;
+	snprintf(buf, sizeof(buf), "\033[1;%dm%s\033[0m", good ? 32 : 31, word);
+	return buf;
+}
+
 int status_exit(enum rs_status s)
 {
 	return s == RS_STATUS_READY ? EXIT_OK : EXIT_PROBLEM;
@@ -287,7 +325,7 @@ static int read_fd_bounded(int fd, const char *name, size_t max, char **data, si
 		if (got < 0) {
 			int e = errno;
 			free(buf);
-			return error("cannot read '%s': %s", name, strerror(e));
+			return io_error("cannot read '%s': %s", name, strerror(e));
 		}
 		if (got == 0)
 			break;
@@ -309,9 +347,9 @@ int read_bounded_file(const char *path, size_t max, char **data, size_t *len)
 	if (!strcmp(path, "-"))
 		return read_fd_bounded(STDIN_FILENO, "standard input", max, data, len);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return error("cannot open '%s': %s", path, strerror(errno));
+		return io_error("cannot open '%s': %s", path, strerror(errno));
 	if (fstat(fd, &st) < 0)
-		rv = error("cannot read '%s': %s", path, strerror(errno));
+		rv = io_error("cannot read '%s': %s", path, strerror(errno));
 	else if (S_ISDIR(st.st_mode))
 		rv = error("'%s' is a directory, not a file", path);
 	else if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
@@ -353,7 +391,7 @@ int print_json(json_t *doc)
 
 	if (rv == 0)
 		fputc('\n', stdout);
-	return rv == 0 ? 0 : error("cannot write JSON output");
+	return rv == 0 ? 0 : io_error("cannot write JSON output");
 }
 
 int finish_output(int rv)

@@ -2,6 +2,7 @@
  * man page sections and completions are generated from them. */
 #include "cli.h"
 
+#include <ctype.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -126,6 +127,86 @@ static void print_cases(const char *open, const char *close)
 	}
 }
 
+/* The values an option takes, for completion: lowercase alternatives in its metavar ("text|json"), else this
+ * table (cmd NULL: every command); profile names come from the built-in list. */
+static const struct {
+	const char *cmd, *opt, *values;
+} option_values[] = {
+	{ NULL, "fail-on", "error warning note" },
+	{ NULL, "policy", "webpki rfc5280" },
+	{ NULL, "protocol", "tls mqtt mqtt-ws https amqp" },
+	{ NULL, "tls-min", "1.0 1.1 1.2 1.3" },
+	{ NULL, "tls-max", "1.0 1.1 1.2 1.3" },
+	{ NULL, "no-digest", "md5 sha1 sha224 sha256 sha384 sha512" },
+	{ NULL, "no-key", "RSA EC Ed25519 P-256 P-384 P-521" },
+	{ NULL, "allow-key", "DSA Ed25519 P-192 any-curve explicit-curve" },
+	{ "bundle", "format", "pem der-dir pem-dir hashed-dir c-pem c-der esp-idf bearssl json" },
+	{ "lab", "chain", "old new next ecc" },
+	{ "verify", "profile-store", "old new recommended" },
+};
+
+/* Whether metavar is lowercase alternatives ("text|json", "new|next|ecc"), copied to buf with spaces. */
+static int metavar_values(const char *metavar, char *buf, size_t size)
+{
+	size_t i;
+
+	if (!metavar || !strchr(metavar, '|') || strlen(metavar) >= size)
+		return 0;
+	for (i = 0; metavar[i]; i++) {
+		if (!(islower((unsigned char)metavar[i]) || isdigit((unsigned char)metavar[i]) || strchr("|-.", metavar[i])))
+			return 0;
+		buf[i] = metavar[i] == '|' ? ' ' : metavar[i];
+	}
+	buf[i] = '\0';
+	return 1;
+}
+
+/* The values of option row r of command cmd into buf; 0 when it takes files or free text. */
+static int values_of(const char *cmd, const struct cli_opt *r, char *buf, size_t size)
+{
+	size_t i;
+
+	if (!r->metavar)
+		return 0;
+	for (i = 0; i < sizeof(option_values) / sizeof(option_values[0]); i++)
+		if ((!option_values[i].cmd || !strcmp(option_values[i].cmd, cmd)) && !strcmp(option_values[i].opt, r->name)) {
+			snprintf(buf, size, "%s", option_values[i].values);
+			return 1;
+		}
+	if (!strcmp(r->name, "profile")) { /* a built-in name, or a file (the shell adds files for NAME|FILE) */
+		const char *const *ids = rs_builtin_profiles();
+		size_t used = 0;
+		buf[0] = '\0';
+		for (; *ids && used + strlen(*ids) + 2 < size; ids++)
+			used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? " " : "", *ids);
+		return 2;
+	}
+	return metavar_values(r->metavar, buf, size);
+}
+
+/* One arm a command and option that takes values: "CMD --OPT") then the shell's line, the values between pre and
+ * post (between pre and post_files for a profile, where files are offered too). */
+static void print_value_cases(const char *pre, const char *post, const char *post_files)
+{
+	char vals[512];
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++) {
+		const struct cli_opt *r, *q;
+		for (r = commands[i].spec->rows; r && !cli_is_end(r); r++) {
+			int kind;
+			if (!r->name)
+				continue;
+			for (q = commands[i].spec->rows; q < r && !(q->name && !strcmp(q->name, r->name)); q++)
+				;
+			if (q < r || !(kind = values_of(commands[i].spec->name, r, vals, sizeof(vals))))
+				continue;
+			printf("  \"%s --%s\") ", commands[i].spec->name, r->name);
+			printf("%s%s%s ;;\n", pre, vals, kind == 2 ? post_files : post);
+		}
+	}
+}
+
 static void completion_bash(void)
 {
 	size_t i;
@@ -137,7 +218,20 @@ static void completion_bash(void)
 	       "    COMPREPLY=($(compgen -W \"");
 	for (i = 0; i < NCOMMANDS; i++)
 		printf("%s%s", i ? " " : "", commands[i].spec->name);
-	printf(" --help --version\" -- \"$cur\"))\n    return\n  fi\n  case ${COMP_WORDS[1]} in\n");
+	printf(" --help --version\" -- \"$cur\"))\n    return\n  fi\n");
+	/* the value of an option, the subcommand of lab, the command of help, the shell of completion */
+	printf("  case \"${COMP_WORDS[1]} ${COMP_WORDS[COMP_CWORD-1]}\" in\n");
+	print_value_cases("COMPREPLY=($(compgen -W \"", "\" -- \"$cur\")); return",
+			  "\" -- \"$cur\") $(compgen -f -- \"$cur\")); return");
+	printf("  *\" --color\") COMPREPLY=($(compgen -W \"auto always never\" -- \"$cur\")); return ;;\n"
+	       "  \"help help\") COMPREPLY=($(compgen -W \"");
+	for (i = 0; i < NCOMMANDS; i++)
+		printf("%s%s", i ? " " : "", commands[i].spec->name);
+	printf("\" -- \"$cur\")); return ;;\n"
+	       "  \"completion completion\") COMPREPLY=($(compgen -W \"bash zsh\" -- \"$cur\")); return ;;\n"
+	       "  \"lab lab\") COMPREPLY=($(compgen -W \"init device serve migrate revert status\" -- \"$cur\")); return ;;\n"
+	       "  \"lab device\") COMPREPLY=($(compgen -W \"add\" -- \"$cur\")); return ;;\n"
+	       "  esac\n  case ${COMP_WORDS[1]} in\n");
 	print_cases("\"", "\"");
 	printf("  esac\n"
 	       "  case $cur in\n"
@@ -161,7 +255,16 @@ static void completion_zsh(void)
 			fputs(*p == '\'' ? "'\\''" : *p == ':' ? "\\:" : (char[]){ *p, 0 }, stdout);
 		printf("'\n");
 	}
-	printf("  )\n  if (( CURRENT == 2 )); then\n    _describe command cmds\n    return\n  fi\n  case $words[2] in\n");
+	printf("  )\n  if (( CURRENT == 2 )); then\n    _describe command cmds\n    return\n  fi\n");
+	/* the value of an option, the subcommand of lab, the command of help, the shell of completion */
+	printf("  case \"$words[2] $words[CURRENT-1]\" in\n");
+	print_value_cases("compadd -- ", "; return", "; _files; return");
+	printf("  *\" --color\") compadd -- auto always never; return ;;\n"
+	       "  \"help help\") _describe command cmds; return ;;\n"
+	       "  \"completion completion\") compadd -- bash zsh; return ;;\n"
+	       "  \"lab lab\") compadd -- init device serve migrate revert status; return ;;\n"
+	       "  \"lab device\") compadd -- add; return ;;\n"
+	       "  esac\n  case $words[2] in\n");
 	print_cases("(", ")");
 	printf("  esac\n"
 	       "  if [[ $PREFIX == -* ]]; then\n"
@@ -190,8 +293,10 @@ int cmd_completion(int argc, char **argv)
 
 int cmd_version(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		return show_help("version");
+	if (argc > 1)
+		return usage_error("version", "unexpected argument '%s'", argv[1]);
 	printf("rootshift %s\n", rs_version());
 	return EXIT_OK;
 }

@@ -15,6 +15,10 @@ struct probe_view {
 	const struct rs_profile *profile;
 	rs_time at;
 	enum rs_verify_policy policy; /* of the verification (--policy) */
+	/* probe --lab: the lab's look-alikes of the profile's old, new and recommended roots, for the what-ifs (NULL:
+	 * the profile's own roots); lab: no interception note (the lab signs with its own keys) */
+	struct rs_certlist *const *lab_whatif;
+	int lab;
 };
 
 /* The what-if verdicts of a served chain against the profile's old, new and recommended roots. */
@@ -34,6 +38,9 @@ int probe_lab_host(const char *dir, char *out, size_t size);
 /* Real catalog certificates of *store replaced by the lab's look-alikes (notes on stderr); *json (may be NULL)
  * gets the records for the JSON's "translated". */
 int probe_lab_translate(const char *dir, struct rs_certlist **store, json_t **json);
+/* The profile's old, new (required) and recommended roots translated to the lab's look-alikes, for the what-ifs:
+ * out[3] filled (free each with rs_certlist_free). */
+int probe_lab_whatif_stores(const char *dir, const struct rs_profile *p, struct rs_certlist *out[3]);
 /* The text report's line on it (the records from probe_lab_translate). */
 void probe_lab_print_translated(const json_t *records);
 

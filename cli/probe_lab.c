@@ -77,6 +77,32 @@ int probe_lab_translate(const char *dir, struct rs_certlist **store, json_t **js
 	return 0;
 }
 
+int probe_lab_whatif_stores(const char *dir, const struct rs_profile *p, struct rs_certlist *out[3])
+{
+	static const char *const rules[3] = { "old", "required", "recommended" };
+	struct rs_translation met[64];
+	struct lab_translation tr;
+	struct rs_error err;
+	int rv;
+
+	out[0] = out[1] = out[2] = NULL;
+	if (!p)
+		return 0;
+	if ((rv = translation_open(&tr, dir)) != 0)
+		return rv;
+	for (int i = 0; i < 3 && rv == 0; i++) {
+		struct rs_certlist *real = rs_certlist_new();
+		if (!real || !(out[i] = rs_certlist_new()))
+			rv = error("out of memory");
+		else if (rs_profile_rule_store(p, rules[i], real, &err) < 0 ||
+			 rs_translate_certs(tr.cat, tr.looks.v, tr.looks.n, real, out[i], met, 64, &err) < 0)
+			rv = lib_error(&err);
+		rs_certlist_free(real);
+	}
+	translation_close(&tr);
+	return rv;
+}
+
 void probe_lab_print_translated(const json_t *records)
 {
 	size_t i, replaced = 0;

@@ -42,7 +42,8 @@ static const struct whatif whatifs[] = {
 	{ "old", "old" }, { "new", "required" }, { "recommended", "recommended" },
 };
 
-static struct rs_verify_result *whatif_run(const struct probe_view *v, const char *rule)
+/* The what-if i against the profile's roots of that rule, or against their look-alikes for a lab (lab_whatif). */
+static struct rs_verify_result *whatif_run(const struct probe_view *v, size_t i)
 {
 	const struct rs_certlist *chain = rs_probe_result_served_chain(v->result);
 	struct rs_certlist *store = rs_certlist_new();
@@ -50,7 +51,11 @@ static struct rs_verify_result *whatif_run(const struct probe_view *v, const cha
 	struct rs_verify_result *r = NULL;
 	struct rs_error err;
 
-	if (store && o && rs_profile_rule_store(v->profile, rule, store, &err) == 0) {
+	if (v->lab_whatif && o) {
+		rs_verify_opts_set_time(o, v->at);
+		rs_verify_opts_set_policy(o, v->policy);
+		r = rs_verify(chain, NULL, v->lab_whatif[i], o, &err);
+	} else if (store && o && rs_profile_rule_store(v->profile, whatifs[i].rule, store, &err) == 0) {
 		rs_verify_opts_set_time(o, v->at);
 		rs_verify_opts_set_policy(o, v->policy);
 		r = rs_verify(chain, NULL, store, o, &err);
@@ -158,7 +163,7 @@ json_t *probe_whatif_json(const struct probe_view *v)
 	}
 	arr = json_array();
 	for (i = 0; i < sizeof(whatifs) / sizeof(whatifs[0]); i++) {
-		struct rs_verify_result *r = whatif_run(v, whatifs[i].rule);
+		struct rs_verify_result *r = whatif_run(v, i);
 		json_t *o;
 		if (!r) {
 			free(key); /* not kept: a failure of ours (memory), not a verdict */
@@ -168,6 +173,8 @@ json_t *probe_whatif_json(const struct probe_view *v)
 		o = json_object();
 		json_object_set_new(o, "store", json_string(whatifs[i].name));
 		json_object_set_new(o, "profile", json_string(rs_profile_id(v->profile)));
+		if (v->lab_whatif) /* the lab's look-alikes of the profile's roots (probe --lab) */
+			json_object_set_new(o, "lookalikes", json_true());
 		json_object_set_new(o, "ok", json_boolean(rs_verify_result_ok(r)));
 		json_object_set_new(o, "reason", json_string(rs_verify_reason_code(rs_verify_result_reason(r))));
 		json_array_append_new(arr, o);
@@ -206,7 +213,7 @@ static const struct rs_cert *interceptor(const struct probe_view *v)
 	const struct rs_certlist *chain = rs_probe_result_served_chain(v->result);
 	size_t i, n = rs_certlist_count(chain);
 
-	if (!v->profile || n < 2 || !v->cat)
+	if (!v->profile || n < 2 || !v->cat || v->lab) /* a lab's chain is its own look-alikes, not an interceptor's */
 		return NULL;
 	for (i = 0; i < rs_profile_leaf_pattern_count(v->profile); i++) {
 		const char *pat = rs_profile_leaf_pattern_at(v->profile, i), *host = v->target;
@@ -329,8 +336,9 @@ static void print_whatif_text(const struct probe_view *v)
 
 	json_array_foreach(arr, i, w) {
 		int ok = json_is_true(json_object_get(w, "ok"));
-		printf("  %-12s %s roots: %s%s%s\n", i ? "" : "what if", json_string_value(json_object_get(w, "store")),
-		       ok ? "valid" : "fails", ok ? "" : ", ", ok ? "" : json_string_value(json_object_get(w, "reason")));
+		printf("  %-12s %s roots%s: %s%s%s\n", i ? "" : "what if", json_string_value(json_object_get(w, "store")),
+		       v->lab_whatif ? " (the lab's look-alikes)" : "", ok ? "valid" : "fails", ok ? "" : ", ",
+		       ok ? "" : json_string_value(json_object_get(w, "reason")));
 	}
 	if (whatif_status(arr, &st) == 0)
 		printf("  %-12s %s: %s\n", "", status_word(st),
@@ -346,7 +354,8 @@ void probe_print_text(const struct probe_view *v, int verbose)
 	enum rs_probe_code code = rs_probe_result_code(r);
 	const struct rs_cert *icpt = interceptor(v);
 
-	printf("%s (%s): %s\n  %s\n", v->target, v->protocol, rs_probe_code_name(code), probe_meaning(code));
+	printf("%s (%s): %s\n  %s\n", v->target, v->protocol, good_bad_word(rs_probe_code_name(code), probe_passed(code)),
+	       probe_meaning(code));
 	printf("  %-12s %s: %s\n", "detail", rs_probe_result_stage(r), rs_probe_result_message(r));
 	printf("  %-12s %s (docs/verify.md)\n", "policy", policy_name(v));
 	if (*rs_probe_result_tls_version(r))

@@ -9,7 +9,7 @@ int translation_open(struct lab_translation *t, const char *dir)
 
 	memset(t, 0, sizeof(*t));
 	if (lab_lookalikes_load(dir, &t->looks, &err) < 0)
-		return error("cannot read the look-alikes of the lab in '%s': %s (--no-translate runs without them)", dir,
+		return io_error("cannot read the look-alikes of the lab in '%s': %s (--no-translate runs without them)", dir,
 			     err.message);
 	if (!(t->cat = rs_catalog_new()) || rs_catalog_add_builtin(t->cat, NULL, &err) < 0) {
 		translation_close(t);

@@ -6,6 +6,7 @@
  */
 #include "fleet.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,11 +43,29 @@ static enum rs_probe_code main_reason(const struct fleet_phase_stats *st)
 	return (enum rs_probe_code)best;
 }
 
-static void untrusted(struct fleet_advice *a, const struct fleet_class *c, const struct fleet_spec *s, size_t k,
-		      const struct rs_profile *p)
+/* The chain a class lacks in phase k, in words, and the root that would trust it. */
+static const struct rs_known *missing_root(const struct fleet_spec *s, size_t k, const struct rs_profile *p)
 {
-	int is_new = new_chain_in(s, k);
-	const struct rs_known *root = rule_root(p, is_new ? "required" : "old");
+	return rule_root(p, new_chain_in(s, k) ? "required" : "old");
+}
+
+/* An old root that expired before the rehearsal's start: the real service no longer serves it. */
+static int expired_at(const struct rs_known *root, rs_time at)
+{
+	struct rs_known_info info;
+
+	if (!root)
+		return 0;
+	rs_known_info(root, &info);
+	return info.not_after && info.not_after < at;
+}
+
+static void untrusted(struct fleet_advice *a, const struct fleet_class *c, const struct fleet_spec *s, size_t k,
+		      size_t first, const struct rs_profile *p, rs_time at)
+{
+	int is_new = new_chain_in(s, k), both = first != k && new_chain_in(s, first) != is_new;
+	const struct rs_known *root = missing_root(s, k, p), *other = both ? missing_root(s, first, p) : NULL;
+	char date[32], also[512] = "";
 
 	if (c->pin[0]) {
 		snprintf(a->meaning, sizeof(a->meaning), "its pin does not match the chain served %s: the service's "
@@ -56,25 +75,46 @@ static void untrusted(struct fleet_advice *a, const struct fleet_class *c, const
 			 c->pin);
 		return;
 	}
-	snprintf(a->meaning, sizeof(a->meaning), "its trust store (%.300s) does not hold the %s root the service served %s",
-		 c->store, is_new ? "new" : "old", phase_label(s, k));
+	snprintf(a->meaning, sizeof(a->meaning), "its trust store (%.300s) does not hold the %s root the service served "
+		 "%s%s", c->store, is_new ? "new" : "old", phase_label(s, k),
+		 both ? (is_new ? ", nor the old one served before" : ", nor the new one served before") : "");
+	if (other && !is_new && !expired_at(other, at))
+		snprintf(also, sizeof(also), "; it needs %s (SHA-1 %.4s...) too", rs_known_name(other),
+			 rs_known_sha1(other));
 	if (!root) {
-		snprintf(a->next, sizeof(a->next), "add the profile's %s root to %s", is_new ? "new" : "old", c->store);
+		snprintf(a->next, sizeof(a->next), "add the profile's %s root to %s%s", is_new ? "new" : "old", c->store,
+			 also);
 		return;
 	}
-	snprintf(a->next, sizeof(a->next), "add %s (SHA-1 %.4s...) to %s%s", rs_known_name(root), rs_known_sha1(root),
-		 c->store, is_new ? "" : " as well, while the service may still serve it or revert to it");
+	if (!is_new && expired_at(root, at)) { /* the lab still plays it; the real service cannot serve it */
+		struct rs_known_info info;
+		rs_known_info(root, &info);
+		rs_time_format(info.not_after, date, sizeof(date));
+		snprintf(a->next, sizeof(a->next), "nothing to add for the old chain: %s expired on %.10s, before this "
+			 "rehearsal's time, so the real service no longer serves it (only the lab plays it)",
+			 rs_known_name(root), date);
+		if (other)
+			snprintf(a->next + strlen(a->next), sizeof(a->next) - strlen(a->next), "; but add %s (SHA-1 %.4s...) "
+				 "to %s", rs_known_name(other), rs_known_sha1(other), c->store);
+		return;
+	}
+	snprintf(a->next, sizeof(a->next), "add %s (SHA-1 %.4s...) to %s%s%s", rs_known_name(root), rs_known_sha1(root),
+		 c->store, is_new ? "" : " as well, while the service may still serve it or revert to it", also);
+	if (other && is_new && !expired_at(other, at))
+		snprintf(a->next + strlen(a->next), sizeof(a->next) - strlen(a->next), "; %s (SHA-1 %.4s...) as well "
+			 "while the service may still serve the old chain or revert to it", rs_known_name(other),
+			 rs_known_sha1(other));
 }
 
-static void advise_one(struct fleet_advice *a, const struct fleet_spec *s, size_t k, const struct fleet_phase_stats *st,
-		       const struct rs_profile *p)
+static void advise_one(struct fleet_advice *a, const struct fleet_spec *s, size_t k, size_t first,
+		       const struct fleet_phase_stats *st, const struct rs_profile *p, rs_time at)
 {
 	const struct fleet_class *c = &s->classes[a->cls];
 
 	a->reason = main_reason(st);
 	switch (a->reason) {
 	case RS_PROBE_CERT_UNTRUSTED:
-		untrusted(a, c, s, k, p);
+		untrusted(a, c, s, k, first, p, at);
 		break;
 	case RS_PROBE_CERT_EXPIRED:
 		snprintf(a->meaning, sizeof(a->meaning), "a served certificate is expired or not yet valid by the device's "
@@ -92,23 +132,27 @@ static void advise_one(struct fleet_advice *a, const struct fleet_spec *s, size_
 	}
 }
 
-size_t fleet_advise(const struct fleet_result *r, const struct rs_profile *p, struct fleet_advice *out, size_t max)
+size_t fleet_advise(const struct fleet_result *r, const struct rs_profile *p, rs_time at, struct fleet_advice *out,
+		    size_t max)
 {
 	const struct fleet_spec *s = fleet_result_spec(r);
 	size_t n = 0, last = fleet_result_phases(r) ? fleet_result_phases(r) - 1 : 0;
 
-	for (size_t i = 0; i < s->nclasses && n < max; i++)
-		for (size_t k = 0; k < fleet_result_phases(r); k++) {
-			const struct fleet_phase_stats *st = fleet_result_stats(r, i, k);
-			if (!st->stranded)
-				continue;
-			memset(&out[n], 0, sizeof(out[n]));
-			out[n].cls = i;
-			out[n].phase = k;
-			out[n].at_end = fleet_result_stats(r, i, last)->stranded;
-			advise_one(&out[n], s, k, st, p);
-			n++;
-			break;
-		}
+	for (size_t i = 0; i < s->nclasses && n < max; i++) {
+		size_t first = SIZE_MAX, k;
+		for (k = 0; k < fleet_result_phases(r) && first == SIZE_MAX; k++)
+			if (fleet_result_stats(r, i, k)->stranded)
+				first = k;
+		if (first == SIZE_MAX)
+			continue;
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].cls = i;
+		out[n].at_end = fleet_result_stats(r, i, last)->stranded;
+		/* devices stranded at the end matter most: advise on the last phase then, else on the first */
+		k = out[n].at_end ? last : first;
+		out[n].phase = k;
+		advise_one(&out[n], s, k, first, fleet_result_stats(r, i, k), p, at);
+		n++;
+	}
 	return n;
 }

@@ -183,15 +183,18 @@ const struct fleet_translated *fleet_result_translated_at(const struct fleet_res
 /* A class holds its sessions' connections (MQTT and AMQP; HTTPS makes one per request). */
 int fleet_class_holds(const struct fleet_class *c);
 
-/* advice.c: per class stranded in some phase (its first), what it means and the next step, naming the roots as
- * profile p does (NULL: generic words). Returns how many of max were filled. */
+/* advice.c: per class stranded in some phase (the last when some are stranded at the end, else the first), what
+ * it means and the next step, naming the roots as profile p does (NULL: generic words); an old root expired
+ * before at (the rehearsal's true start) is not advised, as the real service no longer serves it. Returns how
+ * many of max were filled. */
 struct fleet_advice {
-	size_t cls, phase;       /* the class, and the first phase it was stranded in */
+	size_t cls, phase;       /* the class, and the phase advised on */
 	unsigned at_end;         /* devices of the class still stranded at the end */
 	enum rs_probe_code reason; /* the most common last failure in that phase */
 	char meaning[1536], next[1536];
 };
-size_t fleet_advise(const struct fleet_result *r, const struct rs_profile *p, struct fleet_advice *out, size_t max);
+size_t fleet_advise(const struct fleet_result *r, const struct rs_profile *p, rs_time at, struct fleet_advice *out,
+		    size_t max);
 
 /* report.c: the self-contained HTML report (inline SVG, no external assets), ending with the advice; malloc'd,
  * NULL on no memory. */

@@ -156,10 +156,13 @@ int rs_time_from_asn1(const ASN1_TIME *t, rs_time *out)
 
 int rs_duration_parse(const char *text, rs_time *seconds, struct rs_error *err)
 {
+	/* "m" alone would be minutes to some and months to others (6m before a certificate expires): it is refused,
+	 * "min" and "mo" say which; a month is 30 days, a year 365 */
 	static const struct {
-		char unit;
+		const char *unit;
 		rs_time mult;
-	} units[] = { { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 'w', 7 * 86400 }, { 'y', 365 * 86400 } };
+	} units[] = { { "s", 1 },	  { "min", 60 },	     { "h", 3600 },	    { "d", 86400 },
+		      { "w", 7 * 86400 }, { "mo", 30 * 86400 }, { "y", 365 * 86400 } };
 	const char *p = text;
 	rs_time n = 0, mult = 0;
 	size_t i;
@@ -169,14 +172,15 @@ int rs_duration_parse(const char *text, rs_time *seconds, struct rs_error *err)
 			       text ? text : "");
 	for (; isdigit((unsigned char)*p) && n <= 100LL * 365 * 86400; p++)
 		n = n * 10 + (*p - '0');
-	if (!*p)
-		mult = 1;
+	if (!strcmp(p, "m"))
+		return rs_fail(err, RS_ERR_USAGE, "invalid duration '%s': 'm' could be minutes or months; write %.*smo for "
+			       "months or %.*smin for minutes", text, (int)(p - text), text, (int)(p - text), text);
 	for (i = 0; i < sizeof(units) / sizeof(units[0]) && !mult; i++)
-		if (p[0] == units[i].unit && !p[1])
+		if (!strcmp(p, units[i].unit))
 			mult = units[i].mult;
 	if (!mult || n > 100LL * 365 * 86400 / mult)
-		return rs_fail(err, RS_ERR_USAGE, "invalid duration '%s': give a number and a unit (s, m, h, d, w, y) up to "
-			       "100 years, as 90d or 12h", text);
+		return rs_fail(err, RS_ERR_USAGE, "invalid duration '%s': give a number and a unit (s, min, h, d, w, mo, y) "
+			       "up to 100 years, as 90d, 6mo or 12h", text);
 	*seconds = n * mult;
 	return 0;
 }

@@ -66,8 +66,8 @@ const char *rs_nearest_word(const char *word, const char *const *words);
  * plain date ("2025-05-12", midnight UTC) into *out. Returns 0 or -1.
  */
 int rs_time_parse(const char *text, rs_time *out, struct rs_error *err);
-/** A duration: a whole number and a unit, s, m, h, d, w or y (365 d), as "90d" or "12h"; a bare number is seconds.
- *  RS_ERR_USAGE when malformed, negative or above 100 years. */
+/** A duration: a whole number and a unit, s, min, h, d, w, mo (30 d) or y (365 d), as "90d", "6mo" or "12h".
+ *  RS_ERR_USAGE when malformed, without a unit, "m" alone (minutes or months?), negative or above 100 years. */
 int rs_duration_parse(const char *text, rs_time *seconds, struct rs_error *err);
 /** Writes t as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes). Returns buf. */
 char *rs_time_format(rs_time t, char *buf, size_t size);

@@ -1,5 +1,6 @@
 #!/bin/sh
-# test_color.sh BINARY SCRATCH: --color=auto colours the verdict word only on a terminal (a pseudo-terminal made with
+# test_color.sh BINARY SCRATCH: --color=auto colours the verdict word (and scan's severities, verify's verdict,
+# probe's result code) only on a terminal (a pseudo-terminal made with
 # Python's pty module; script(1) lost output under load), and
 # NO_COLOR (https://no-color.org) turns it off unless --color=always asks for it.
 bin=$(realpath "$1")
@@ -33,4 +34,14 @@ out=$(NO_COLOR= run "$cmd"); check "an empty NO_COLOR does not" 'case "$out" in 
 out=$(NO_COLOR=1 run "$cmd --color=always"); check "--color=always wins over NO_COLOR" 'case "$out" in "$esc"*) true ;; *) false ;; esac'
 out=$(run "$cmd --color=never"); check "--color=never on a terminal" 'case "$out" in PARTIAL:*) true ;; *) false ;; esac'
 out=$($cmd | head -1); check "a pipe gets none" 'case "$out" in PARTIAL:*) true ;; *) false ;; esac'
+# beyond the verdict words: scan's severities, verify's verdict and probe's result code (issue #19)
+scan="$bin scan --at 2026-01-02T00:00:00Z data/scan/apis/pos/android"
+out=$(run "$scan"); check "scan: the severity is coloured on a terminal" 'case "$out" in *": ${esc}["*"m"*) true ;; *) false ;; esac'
+out=$($scan | head -1); check "scan: a pipe gets none" 'case "$out" in *"$esc"*) false ;; *) true ;; esac'
+out=$(run "$scan --format json" | head -c 200); check "scan: JSON on a terminal gets none" 'case "$out" in *"$esc"*) false ;; *) true ;; esac'
+ver="$bin verify --at 2026-01-02T00:00:00Z --chain data/g2_ms2017.pem --store data/g2_ms2017.pem"
+out=$(run "$ver"); check "verify: the verdict is coloured" 'case "$out" in "verdict: ${esc}[1;32mvalid"*) true ;; *) false ;; esac'
+out=$(NO_COLOR=1 run "$ver"); check "verify: NO_COLOR" 'case "$out" in "verdict: valid "*) true ;; *) false ;; esac'
+out=$(run "$bin probe --at 2026-01-02T00:00:00Z --protocol tls --timeout 5 --store data/g2_ms2017.pem 127.0.0.1:1")
+check "probe: the result code is coloured" 'case "$out" in *"(tls): ${esc}[1;31m"*) true ;; *) false ;; esac'
 exit $((fails > 0))

@@ -1,0 +1,1 @@
+audit --at 2037-09-01T00:00:00Z --expiring-within 6mo --fail-on error data/g2_ms2017.pem
