@@ -242,7 +242,7 @@ ok:
 			c->connected_at = lab_now(lab);
 			lab_conn_touch(c);
 			lab_conn_authenticated(c);
-			lab_conn_event(c, LAB_EV_CONNECT, NULL, how);
+			lab_conn_event(c, LAB_EV_CONNECT, LAB_CAUSE_NONE, how);
 		}
 	}
 	au->expiry = expiry;
@@ -434,7 +434,7 @@ static void on_delivery(struct conn *c, pn_delivery_t *d)
 			break;
 		if (a->buf_len + pending > AMQP_MAX_MESSAGE) {
 			c->lab->n.dropped_limits++;
-			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "AMQP message over IoT Hub's limit");
+			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, LAB_CAUSE_NONE, "AMQP message over IoT Hub's limit");
 			pn_connection_driver_close(&a->driver);
 			return;
 		}
@@ -505,7 +505,7 @@ static void handle(struct conn *c, pn_event_t *e)
 		/* a SASL failure is already an auth-failure; anything else broke the protocol */
 		if (!name || strcmp(name, "amqp:unauthorized-access")) {
 			snprintf(why, sizeof(why), "%s: %s", name ? name : "amqp error", desc ? desc : "");
-			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, why);
+			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, LAB_CAUSE_NONE, why);
 			c->cause = LAB_CAUSE_PROTOCOL_ERROR; /* the disconnect's cause */
 		}
 		break;
@@ -557,7 +557,7 @@ static int amqp_start(struct conn *c)
 	}
 	c->amqp = a;
 	c->on_free = amqp_free;
-	lab_conn_event(c, LAB_EV_AMQP_HEADER, NULL, c->ws_upgraded ? "websocket" : "tls");
+	lab_conn_event(c, LAB_EV_AMQP_HEADER, LAB_CAUSE_NONE, c->ws_upgraded ? "websocket" : "tls");
 	return 0;
 }
 

@@ -26,6 +26,14 @@ void lab_count_reason(struct reason_count *table, const char *reason)
 	table[i].count++;
 }
 
+void lab_count_cause(struct lab_cause_counts *counts, enum lab_cause cause)
+{
+	if (cause >= LAB_CAUSE__COUNT)
+		return;
+	if (counts->n[cause]++ == 0)
+		counts->seen[counts->nseen++] = (unsigned char)cause;
+}
+
 void lab_count_tls_failure(struct lab_server *lab, const char *reason)
 {
 	lab_count_reason(lab->reasons, reason);
@@ -67,7 +75,7 @@ int lab_conn_make_room(struct lab_server *lab)
 	if (!(o = oldest_unauthenticated(lab)))
 		return -1;
 	lab->n.dropped_crowded++;
-	lab_conn_drop(o, "crowded-out", "the oldest unauthenticated connection made room for a new one");
+	lab_conn_drop(o, LAB_CAUSE_CROWDED_OUT, "the oldest unauthenticated connection made room for a new one");
 	return 0;
 }
 
@@ -95,24 +103,24 @@ struct conn *lab_conn_new(struct lab_server *lab, enum conn_proto proto, lab_on_
 
 /* A session's end (hub, DPS or AMQP), or a connection the lab drops for a cause, is a disconnect event with its
  * cause ("client" when the device ended a session: DISCONNECT, close_notify, a reset), counted by cause. */
-static void session_ended(struct conn *c, const char *cause, const char *detail)
+static void session_ended(struct conn *c, enum lab_cause cause, const char *detail)
 {
 	int session = c->state == ST_HUB || c->state == ST_DPS || c->state == ST_AMQP;
 
-	if (!cause)
+	if (cause == LAB_CAUSE_NONE)
 		cause = c->cause;
-	if (!session && !cause)
+	if (!session && cause == LAB_CAUSE_NONE)
 		return;
-	if (!cause)
+	if (cause == LAB_CAUSE_NONE)
 		cause = LAB_CAUSE_CLIENT;
-	c->cause = NULL; /* once */
-	lab_count_reason(c->lab->causes, cause);
+	c->cause = LAB_CAUSE_NONE; /* once */
+	lab_count_cause(&c->lab->causes, cause);
 	lab_conn_event(c, LAB_EV_DISCONNECT, cause,
 		       detail ? detail : c->state == ST_DPS ? "dps" : c->state == ST_HUB ? "hub" : c->state == ST_AMQP ? "amqp" : "");
 }
 
 /* Frees c, after its disconnect event (session_ended). */
-void lab_conn_drop(struct conn *c, const char *cause, const char *detail)
+void lab_conn_drop(struct conn *c, enum lab_cause cause, const char *detail)
 {
 	struct lab_sessions *s = &c->lab->sessions;
 
@@ -138,7 +146,7 @@ void lab_conn_drop(struct conn *c, const char *cause, const char *detail)
 
 void lab_conn_close(struct conn *c)
 {
-	lab_conn_drop(c, NULL, NULL);
+	lab_conn_drop(c, LAB_CAUSE_NONE, NULL);
 }
 
 /* ---- output, through the transport ---- */
@@ -231,7 +239,7 @@ void lab_conn_wait_connect(struct conn *c)
  * resets, is dropped anyway. */
 void lab_conn_close_after_flush(struct conn *c)
 {
-	session_ended(c, NULL, NULL);
+	session_ended(c, LAB_CAUSE_NONE, NULL);
 	c->state = ST_CLOSING; /* no second disconnect event when it is freed */
 	if (lab_conn_pending(c) == 0 || lab_conn_deadline(c, 5) < 0)
 		lab_conn_close(c);
@@ -262,7 +270,7 @@ void lab_conn_handshake_failed(struct conn *c, const char *reason)
 	c->chain = chain_of(lab, c->ssl, c->chain);
 	lab->n.handshakes_failed[c->chain]++;
 	lab_count_tls_failure(lab, reason);
-	lab_conn_event(c, LAB_EV_TLS_FAILURE, NULL, reason);
+	lab_conn_event(c, LAB_EV_TLS_FAILURE, LAB_CAUSE_NONE, reason);
 	lab_conn_close(c);
 }
 
@@ -275,7 +283,7 @@ void lab_conn_io_closed(struct conn *c, int st)
 void lab_conn_idle_timeout(struct conn *c)
 {
 	c->lab->n.dropped_timeouts++;
-	lab_conn_event(c, LAB_EV_TIMEOUT, NULL, "keep-alive x 1.5 passed without a packet");
+	lab_conn_event(c, LAB_EV_TIMEOUT, LAB_CAUSE_NONE, "keep-alive x 1.5 passed without a packet");
 	lab_conn_drop(c, LAB_CAUSE_KEEPALIVE, NULL);
 }
 
@@ -291,7 +299,7 @@ static void auth_timeout(struct conn *c)
 		lab_count_tls_failure(c->lab, "handshake timeout");
 	}
 	snprintf(detail, sizeof(detail), "not authenticated within %d s", c->lab->opts->auth_timeout);
-	lab_conn_drop(c, "auth-timeout", detail);
+	lab_conn_drop(c, LAB_CAUSE_AUTH_TIMEOUT, detail);
 }
 
 static void handshake_timeout(struct conn *c)
@@ -301,7 +309,7 @@ static void handshake_timeout(struct conn *c)
 		c->lab->n.handshakes_failed[c->chain]++;
 		lab_count_tls_failure(c->lab, "handshake timeout");
 	}
-	lab_conn_event(c, LAB_EV_TIMEOUT, NULL,
+	lab_conn_event(c, LAB_EV_TIMEOUT, LAB_CAUSE_NONE,
 		       c->state == ST_HANDSHAKE ? "handshake not finished in time" : "no CONNECT in time");
 	lab_conn_close(c);
 }

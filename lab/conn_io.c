@@ -314,7 +314,7 @@ static void conn_io_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	if (c->slow) {
 		c->lab->n.dropped_slow++;
-		lab_conn_drop(c, "slow-consumer", "the peer left more output unread than the lab keeps for it");
+		lab_conn_drop(c, LAB_CAUSE_SLOW_CONSUMER, "the peer left more output unread than the lab keeps for it");
 		return;
 	}
 	if (c->state == ST_HANDSHAKE) {

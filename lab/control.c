@@ -50,7 +50,7 @@ void lab_control_tick(struct lab_server *lab)
 		}
 		if (c->state == ST_HUB && c->sas_expiry > 0 && now >= c->sas_expiry) {
 			/* IoT Hub drops an MQTT session when its SAS expires (401003, azure-iot-facts.md 2.3 and 3.1) */
-			lab_conn_event(c, LAB_EV_SAS_EXPIRED, NULL, "the session's SAS token expired");
+			lab_conn_event(c, LAB_EV_SAS_EXPIRED, LAB_CAUSE_NONE, "the session's SAS token expired");
 			lab_conn_drop(c, LAB_CAUSE_SAS_EXPIRED, NULL);
 			continue;
 		}

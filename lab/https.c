@@ -171,7 +171,7 @@ static int refuse_as(struct conn *c, const char *status, enum lab_event_kind kin
 	char resp[160];
 	int n = snprintf(resp, sizeof(resp), "HTTP/1.1 %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", status);
 
-	lab_conn_event(c, kind, NULL, why);
+	lab_conn_event(c, kind, LAB_CAUSE_NONE, why);
 	lab_conn_send(c, resp, (size_t)n);
 	lab_conn_close_after_flush(c);
 	return -1;

@@ -93,7 +93,7 @@ static void kick_others(struct conn *c)
 		next = o->next;
 		if (o != c && o->state == ST_HUB && !strcmp(o->device_id, c->device_id)) {
 			c->lab->n.kicked++;
-			lab_conn_event(o, LAB_EV_KICKED, NULL, "a new connection for the same device (400027)");
+			lab_conn_event(o, LAB_EV_KICKED, LAB_CAUSE_NONE, "a new connection for the same device (400027)");
 			lab_conn_drop(o, LAB_CAUSE_KICKED, NULL);
 		}
 	}
@@ -109,7 +109,7 @@ static void enter_session(struct conn *c, enum conn_state state, int keep_alive)
 		lab_conn_authenticated(c);
 	else if (!lab_auth_deadline(c->lab))
 		lab_conn_end_deadline(c);
-	lab_conn_event(c, LAB_EV_CONNECT, NULL, state == ST_DPS ? "dps" : "hub");
+	lab_conn_event(c, LAB_EV_CONNECT, LAB_CAUSE_NONE, state == ST_DPS ? "dps" : "hub");
 }
 
 static int on_connect(struct conn *c, const struct rs_mqtt_packet *p)
@@ -164,7 +164,7 @@ static int on_connect(struct conn *c, const struct rs_mqtt_packet *p)
 	}
 	memset(pass, 0, sizeof(pass));
 	lab->n.auth_failures++;
-	lab_conn_event(c, LAB_EV_AUTH_FAILURE, NULL, err.message);
+	lab_conn_event(c, LAB_EV_AUTH_FAILURE, LAB_CAUSE_NONE, err.message);
 	send_connack(c, 5, 0);
 	lab_conn_close_after_flush(c);
 	return -1;
@@ -197,7 +197,7 @@ static int hub_publish(struct conn *c, const struct rs_mqtt_packet *p, const cha
 
 	snprintf(prefix, sizeof(prefix), "devices/%s/messages/events/", c->device_id);
 	if (p->qos == 2) {
-		lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "QoS 2 is not supported");
+		lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, LAB_CAUSE_NONE, "QoS 2 is not supported");
 		lab_conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 		return -1;
 	}
@@ -225,7 +225,7 @@ static int hub_publish(struct conn *c, const struct rs_mqtt_packet *p, const cha
 		send_publish(c, reply, "");
 		return 0;
 	}
-	lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "PUBLISH to a topic IoT Hub does not accept");
+	lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, LAB_CAUSE_NONE, "PUBLISH to a topic IoT Hub does not accept");
 	lab_conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 	return -1;
 }
@@ -309,7 +309,7 @@ static int dps_publish(struct conn *c, const char *topic)
 	}
 	if (!c->dps_authorized) {
 		c->lab->n.auth_failures++;
-		lab_conn_event(c, LAB_EV_AUTH_FAILURE, NULL, "DPS registration without valid credentials");
+		lab_conn_event(c, LAB_EV_AUTH_FAILURE, LAB_CAUSE_NONE, "DPS registration without valid credentials");
 		dps_error(c, rid, 401, "Unauthorized");
 		return 0;
 	}
@@ -328,7 +328,7 @@ static int dps_publish(struct conn *c, const char *topic)
 		text = lab_dps_operation_json(c->lab, c->op_id, c->device_id, 1);
 		send_publish(c, reply, text ? text : "{}");
 		free(text);
-		lab_conn_event(c, LAB_EV_DPS_ASSIGNED, NULL, c->lab->cfg.hub_host);
+		lab_conn_event(c, LAB_EV_DPS_ASSIGNED, LAB_CAUSE_NONE, c->lab->cfg.hub_host);
 		return 0;
 	}
 	dps_error(c, rid, 404, "Not found");
@@ -351,7 +351,7 @@ static int on_packet(struct conn *c, const struct rs_mqtt_packet *p)
 {
 	if (c->state == ST_WAIT_CONNECT) {
 		if (p->type != RS_MQTT_CONNECT) {
-			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "first packet is not CONNECT");
+			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, LAB_CAUSE_NONE, "first packet is not CONNECT");
 			lab_conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 			return -1;
 		}
@@ -376,7 +376,7 @@ static int on_packet(struct conn *c, const struct rs_mqtt_packet *p)
 	case RS_MQTT_PUBACK: return 0;
 	case RS_MQTT_DISCONNECT: lab_conn_close(c); return -1;
 	default:
-		lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "unexpected packet");
+		lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, LAB_CAUSE_NONE, "unexpected packet");
 		lab_conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 		return -1;
 	}
@@ -397,7 +397,7 @@ int lab_hub_on_data(struct conn *c, struct evbuffer *in)
 		if (r < 0) {
 			if (err.code == RS_ERR_LIMIT)
 				c->lab->n.dropped_limits++;
-			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, err.message);
+			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, LAB_CAUSE_NONE, err.message);
 			lab_conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 			return -1;
 		}

@@ -34,15 +34,24 @@ struct amqp;
 struct lab_session;
 
 /* Why a session or connection ended: the "cause" of a disconnect event and the label of
- * rootshift_lab_disconnects_total (docs/lab.md). */
-#define LAB_CAUSE_CLIENT "client"                 /* the device closed it (DISCONNECT, close_notify, a reset) */
-#define LAB_CAUSE_KEEPALIVE "keepalive"           /* no packet for 1.5 x the keep-alive */
-#define LAB_CAUSE_SAS_EXPIRED "sas-expired"       /* the session's SAS token expired (IoT Hub's 401003) */
-#define LAB_CAUSE_MIGRATE "migrate"               /* migrate --disconnect */
-#define LAB_CAUSE_REVERT "revert"                 /* revert --disconnect */
-#define LAB_CAUSE_KICKED "kicked"                 /* the same device connected again (400027) */
-#define LAB_CAUSE_PROTOCOL_ERROR "protocol-error" /* the device broke a protocol rule */
-#define LAB_CAUSE_SHUTDOWN "shutdown"             /* the lab stopped */
+ * rootshift_lab_disconnects_total (docs/lab.md); lab_cause_name (events.c) holds the names. The documented ones
+ * come first (/metrics lists each of them, 0 until seen), then the causes of the lab's own drops. */
+enum lab_cause {
+	LAB_CAUSE_NONE,           /* not known (yet): no "cause" member */
+	LAB_CAUSE_CLIENT,         /* "client": the device closed it (DISCONNECT, close_notify, a reset) */
+	LAB_CAUSE_KEEPALIVE,      /* "keepalive": no packet for 1.5 x the keep-alive */
+	LAB_CAUSE_SAS_EXPIRED,    /* "sas-expired": the session's SAS token expired (IoT Hub's 401003) */
+	LAB_CAUSE_MIGRATE,        /* "migrate": migrate --disconnect */
+	LAB_CAUSE_REVERT,         /* "revert": revert --disconnect */
+	LAB_CAUSE_KICKED,         /* "kicked": the same device connected again (400027) */
+	LAB_CAUSE_PROTOCOL_ERROR, /* "protocol-error": the device broke a protocol rule */
+	LAB_CAUSE_SHUTDOWN,       /* "shutdown": the lab stopped */
+	LAB_CAUSE__DOCUMENTED,
+	LAB_CAUSE_SLOW_CONSUMER = LAB_CAUSE__DOCUMENTED, /* "slow-consumer": output left unread past LAB_MAX_PENDING */
+	LAB_CAUSE_AUTH_TIMEOUT,   /* "auth-timeout": not authenticated within the deadline */
+	LAB_CAUSE_CROWDED_OUT,    /* "crowded-out": an unauthenticated connection made room for a newer one */
+	LAB_CAUSE__COUNT
+};
 
 /* events.c: every event the lab reports, one kind each. */
 enum lab_event_kind {
@@ -76,7 +85,7 @@ struct lab_event {
 	enum lab_chain chain;
 	const char *device; /* NULL: no member */
 	const char *remote; /* "IP:PORT" of the peer, or NULL */
-	const char *cause;  /* why the lab closed a connection (slow-consumer, auth-timeout, ...), or NULL */
+	enum lab_cause cause; /* why a session or connection ended, or LAB_CAUSE_NONE: no member */
 	const char *detail; /* NULL: no member */
 	json_t *fields;
 };
@@ -136,7 +145,7 @@ struct conn {
 	rs_time connected_at;
 	rs_time last_seen;      /* the lab's clock at the last packet, for keep-alive x 1.5 */
 	unsigned short last_ms; /* the wall clock's milliseconds then (lab_conn_touch), for sub-second keep-alives */
-	const char *cause;      /* LAB_CAUSE_* for the disconnect event when the lab knows why before closing; NULL */
+	enum lab_cause cause;   /* for the disconnect event when the lab knows why before closing; LAB_CAUSE_NONE */
 	rs_time sas_expiry;     /* the session's SAS expires then (the lab's clock); 0 when none */
 	/* MQTT or AMQP over WebSockets: after the upgrade, frames are unwrapped into ws_in */
 	unsigned char ws_upgraded, ws_amqp;
@@ -169,6 +178,13 @@ struct counters {
 struct reason_count {
 	char reason[64];
 	unsigned long count;
+};
+
+/* Disconnects by cause, and the order in which causes were first seen (/metrics lists the undocumented ones so). */
+struct lab_cause_counts {
+	unsigned long n[LAB_CAUSE__COUNT];
+	unsigned char seen[LAB_CAUSE__COUNT];
+	size_t nseen;
 };
 
 /* server.c: the device ports, and the accept backoff (which pauses the admin port too). */
@@ -244,7 +260,7 @@ struct lab_server {
 	rs_time started;
 	struct counters n;
 	struct reason_count reasons[LAB_MAX_REASONS];
-	struct reason_count causes[LAB_MAX_REASONS]; /* disconnects by cause, for /metrics */
+	struct lab_cause_counts causes; /* disconnects by cause, for /metrics */
 };
 
 /* The lab's clock (opts->clock: the wall clock plus --at, or a rehearsal's virtual time). */
@@ -259,13 +275,14 @@ static inline rs_time lab_now(const struct lab_server *lab)
 
 /* events.c */
 const char *lab_event_name(enum lab_event_kind kind);
+const char *lab_cause_name(enum lab_cause cause); /* NULL for LAB_CAUSE_NONE */
 json_t *lab_json_string(const char *s);                          /* valid UTF-8 always; '?' for other bytes */
 void lab_json_set_str(json_t *obj, const char *key, const char *s); /* skipped when s is NULL */
 json_t *lab_event_json(const struct lab_event *ev, rs_time at);  /* the event's JSON object (new reference) */
 void lab_emit(struct lab_server *lab, struct lab_event *ev);      /* renders and sends it; consumes ev->fields */
 void lab_event(struct lab_server *lab, enum lab_event_kind kind, const char *device, enum lab_chain chain,
 	       const char *detail);
-void lab_conn_event(struct conn *c, enum lab_event_kind kind, const char *cause, const char *detail);
+void lab_conn_event(struct conn *c, enum lab_event_kind kind, enum lab_cause cause, const char *detail);
 void lab_remote(evutil_socket_t fd, char *out, size_t size);
 int lab_events_start(struct lab_server *lab, struct rs_error *err);
 void lab_events_stop(struct lab_server *lab);
@@ -273,14 +290,15 @@ void lab_events_stop(struct lab_server *lab);
 /* conn.c: a connection's life, whatever its transport and protocol */
 void lab_count_tls_failure(struct lab_server *lab, const char *reason);
 void lab_count_reason(struct reason_count *table, const char *reason); /* table has LAB_MAX_REASONS rows */
+void lab_count_cause(struct lab_cause_counts *counts, enum lab_cause cause);
 size_t lab_connected(const struct lab_server *lab);
 int lab_conn_make_room(struct lab_server *lab); /* 0, or -1 when --max-connections is reached */
 /* A new connection in the lab's list (no transport yet: lab_tls_start, lab_memio_attach); NULL out of memory. */
 struct conn *lab_conn_new(struct lab_server *lab, enum conn_proto proto, lab_on_data_fn on_data);
 void lab_conn_close(struct conn *c);
-/* Closes c for a cause of the lab's (LAB_CAUSE_*, slow-consumer, auth-timeout, ...): a disconnect event names
- * it; a session the lab did not drop ends with cause "client". */
-void lab_conn_drop(struct conn *c, const char *cause, const char *detail);
+/* Closes c for a cause of the lab's: a disconnect event names it; a session the lab did not drop (LAB_CAUSE_NONE)
+ * ends with cause "client". */
+void lab_conn_drop(struct conn *c, enum lab_cause cause, const char *detail);
 void lab_conn_close_after_flush(struct conn *c);
 int lab_conn_send(struct conn *c, const void *data, size_t len); /* through the transport; -1 failed */
 size_t lab_conn_pending(const struct conn *c);                   /* bytes the transport holds */

@@ -76,7 +76,7 @@ int lab_ws_upgrade(struct conn *c, const struct rs_http_request *req, size_t use
 		     "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
 		     "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Protocol: %.*s\r\n\r\n",
 		     accept, (int)proto.len, proto.ptr);
-	lab_conn_event(c, LAB_EV_WS_UPGRADE, NULL, amqp ? "AMQPWSB10" : "mqtt");
+	lab_conn_event(c, LAB_EV_WS_UPGRADE, LAB_CAUSE_NONE, amqp ? "AMQPWSB10" : "mqtt");
 	evbuffer_drain(in, used);
 	lab_conn_send(c, resp, (size_t)n);
 	lab_conn_wait_connect(c);
@@ -131,7 +131,7 @@ static int frames(struct conn *c, struct evbuffer *in)
 		if (r < 0 || !f.masked || f.opcode == RS_WS_TEXT) {
 			if (r < 0 && err.code == RS_ERR_LIMIT)
 				c->lab->n.dropped_limits++;
-			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, r < 0 ? err.message : !f.masked ? "client frame is not masked" : "text frame");
+			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, LAB_CAUSE_NONE, r < 0 ? err.message : !f.masked ? "client frame is not masked" : "text frame");
 			lab_conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 			return -1;
 		}

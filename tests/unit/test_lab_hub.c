@@ -813,6 +813,9 @@ static void test_admin_renderings(void **state)
 	assert_non_null(strstr(text, "\"device\":\"bad?\""));
 	evbuffer_drain(b, evbuffer_get_length(b));
 	lab_memio_free(&a); /* a disconnect: cause client */
+	lab_count_cause(&f->lab.causes, LAB_CAUSE_CROWDED_OUT); /* the lab's own causes, in the order first seen */
+	lab_count_cause(&f->lab.causes, LAB_CAUSE_SLOW_CONSUMER);
+	lab_count_cause(&f->lab.causes, LAB_CAUSE_CROWDED_OUT);
 	lab_admin_metrics(&f->lab, b);
 	evbuffer_add(b, "", 1);
 	text = (char *)evbuffer_pullup(b, -1);
@@ -820,6 +823,9 @@ static void test_admin_renderings(void **state)
 	assert_non_null(strstr(text, "rootshift_lab_handshakes_total{chain=\"old\",result=\"ok\"} 1\n"));
 	assert_non_null(strstr(text, "rootshift_lab_tls_failures_total{reason=\"quote \\\" and \\\\ and \\n\"} 1\n"));
 	assert_non_null(strstr(text, "rootshift_lab_disconnects_total{cause=\"client\"} 1\n"));
+	assert_non_null(strstr(text, "rootshift_lab_disconnects_total{cause=\"shutdown\"} 0\n"
+				     "rootshift_lab_disconnects_total{cause=\"crowded-out\"} 2\n"
+				     "rootshift_lab_disconnects_total{cause=\"slow-consumer\"} 1\n"));
 	assert_non_null(strstr(text, "rootshift_lab_served_chain{chain=\"old\"} 1\n"));
 	evbuffer_free(b);
 }
