@@ -237,7 +237,7 @@ void lab_emit(struct lab_server *lab, struct lab_event *ev)
 static void remember_failure(struct lab_server *lab, const struct lab_event *ev, rs_time at)
 {
 	size_t k = sizeof(lab->admin.recent) / sizeof(lab->admin.recent[0]);
-	struct recent *r = &lab->admin.recent[lab->admin.recent_next++ % k];
+	struct lab_recent *r = &lab->admin.recent[lab->admin.recent_next++ % k];
 
 	r->at = at;
 	r->kind = ev->kind;
@@ -279,7 +279,7 @@ void lab_remote(evutil_socket_t fd, char *out, size_t size)
 		snprintf(out, size, "[%s]:%u", ip, ntohs(((struct sockaddr_in6 *)&ss)->sin6_port));
 }
 
-void lab_conn_event(struct conn *c, enum lab_event_kind kind, enum lab_cause cause, const char *detail)
+void lab_conn_event(struct lab_conn *c, enum lab_event_kind kind, enum lab_cause cause, const char *detail)
 {
 	char remote[64];
 	struct lab_event ev = { .kind = kind, .chain = c->chain, .device = c->device_id, .cause = cause,

@@ -55,7 +55,7 @@ static json_t *status_failures(struct lab_server *lab)
 	char at[32];
 
 	for (size_t i = 0; i < k; i++) {
-		const struct recent *r = &lab->admin.recent[(lab->admin.recent_next + i) % k];
+		const struct lab_recent *r = &lab->admin.recent[(lab->admin.recent_next + i) % k];
 		json_t *o;
 		if (!r->at || !(o = json_object()))
 			continue;
@@ -74,12 +74,12 @@ static json_t *status_devices(struct lab_server *lab)
 {
 	json_t *a = json_array(), *o;
 
-	for (struct conn *c = lab->sessions.conns; c; c = c->next) {
-		if ((c->state != ST_HUB && c->state != ST_DPS) || !(o = json_object()))
+	for (struct lab_conn *c = lab->sessions.conns; c; c = c->next) {
+		if ((c->state != LAB_ST_HUB && c->state != LAB_ST_DPS) || !(o = json_object()))
 			continue;
 		lab_json_set_str(o, "id", c->device_id);
 		json_object_set_new(o, "chain", json_string(lab_chain_name(c->chain)));
-		json_object_set_new(o, "service", json_string(c->state == ST_HUB ? "hub" : "dps"));
+		json_object_set_new(o, "service", json_string(c->state == LAB_ST_HUB ? "hub" : "dps"));
 		json_array_append_new(a, o);
 	}
 	return a;

@@ -50,7 +50,7 @@ static struct rs_span offered(const struct rs_http_request *req, int *amqp)
 	return none;
 }
 
-int lab_ws_upgrade(struct conn *c, const struct rs_http_request *req, size_t used, struct evbuffer *in,
+int lab_ws_upgrade(struct lab_conn *c, const struct rs_http_request *req, size_t used, struct evbuffer *in,
 		   const char **status, const char **why)
 {
 	const struct rs_span *key = rs_http_header(req, "Sec-WebSocket-Key"), *ver = rs_http_header(req, "Sec-WebSocket-Version");
@@ -90,7 +90,7 @@ int lab_ws_upgrade(struct conn *c, const struct rs_http_request *req, size_t use
  * peer to read it (RFC 6455, 5.5.3, lets an endpoint answer only the most recent of several PINGs). Past
  * LAB_PING_FLOOD PINGs in a second the connection is not read until the clock's next check (250 ms): a PING
  * flood then costs the lab neither memory nor more than its share of the loop. */
-static void pong(struct conn *c, const struct rs_ws_frame *f)
+static void pong(struct lab_conn *c, const struct rs_ws_frame *f)
 {
 	unsigned char hdr[14];
 	struct timeval tv;
@@ -115,7 +115,7 @@ static void pong(struct conn *c, const struct rs_ws_frame *f)
 }
 
 /* Unwraps every complete frame; returns -1 when c was closed or is closing. */
-static int frames(struct conn *c, struct evbuffer *in)
+static int frames(struct lab_conn *c, struct evbuffer *in)
 {
 	struct rs_ws_frame f;
 	struct rs_error err;
@@ -160,7 +160,7 @@ static int frames(struct conn *c, struct evbuffer *in)
 	return 0;
 }
 
-int lab_ws_on_data(struct conn *c, struct evbuffer *in)
+int lab_ws_on_data(struct lab_conn *c, struct evbuffer *in)
 {
 	if (frames(c, in) < 0)
 		return -1;
