@@ -126,8 +126,8 @@ int remove_tree(const char *dir);
 
 /* lab_lock.c: an exclusive lock on DIR/serve.lock while a lab is served (lab serve, rehearse --lab); 0 and *fd, or
  * EXIT_ERROR naming the running server's pid and ports. A stale serve.json (kill -9) is taken over with a note. */
-int lab_lock(const char *dir, int *fd);
-void lab_unlock(int fd);
+int cli_lab_lock(const char *dir, int *fd);
+void cli_lab_unlock(int fd);
 
 /* render.c: certificate objects shared by every command's JSON and text output. */
 json_t *cert_json(const struct rs_cert *cert, const struct rs_location *loc, const struct rs_catalog *cat, rs_time at);

@@ -307,15 +307,15 @@ static int lab_serve_cmd(int argc, char **argv)
 	opts.clock = serve_clock;
 	opts.ready = serve_ready;
 	opts.stopped_by = &sig;
-	if ((rv = lab_lock(opts.dir, &lock)) != 0)
+	if ((rv = cli_lab_lock(opts.dir, &lock)) != 0)
 		return rv;
 	if ((opts.events_fd = events_fd(events)) < 0) {
-		lab_unlock(lock);
+		cli_lab_unlock(lock);
 		return EXIT_ERROR;
 	}
 	rv = lab_serve(&opts, &err) < 0 ? lib_error(&err) : sig ? 128 + sig : EXIT_OK; /* 130, 143 after a signal */
 	close(opts.events_fd);
-	lab_unlock(lock); /* after serve.json is removed */
+	cli_lab_unlock(lock); /* after serve.json is removed */
 	return rv;
 }
 

@@ -962,7 +962,7 @@ static int rehearse_in_process(struct rehearse_args *a, struct fleet_spec *spec,
 	memset(&lt, 0, sizeof(lt));
 	if (lab_config_load(dir, &cfg, &err) < 0)
 		return lib_error(&err);
-	if ((rv = lab_lock(dir, &lock)) != 0) /* not a lab another process serves: its registry and serve.json */
+	if ((rv = cli_lab_lock(dir, &lock)) != 0) /* not a lab another process serves: its registry and serve.json */
 		return rv;
 	if ((rv = register_devices(dir, spec)) == 0 && (rv = lab_target(&t, a, spec, &cfg, dir, 2, &dr)) == 0) {
 		atomic_store(&vclock, a->start);
@@ -974,7 +974,7 @@ static int rehearse_in_process(struct rehearse_args *a, struct fleet_spec *spec,
 			rv = run_and_render(a, spec, &t, stop_lab_thread);
 		}
 	}
-	lab_unlock(lock);
+	cli_lab_unlock(lock);
 	return rv;
 }
 

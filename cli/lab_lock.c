@@ -43,7 +43,7 @@ static void note_stale(const char *dir)
 			dir, st.pid);
 }
 
-int lab_lock(const char *dir, int *fd_out)
+int cli_lab_lock(const char *dir, int *fd_out)
 {
 	char path[4096], who[256];
 	int fd;
@@ -66,7 +66,7 @@ int lab_lock(const char *dir, int *fd_out)
 	return 0;
 }
 
-void lab_unlock(int fd)
+void cli_lab_unlock(int fd)
 {
 	if (fd >= 0)
 		close(fd); /* the lock goes with the last descriptor of the open file */

@@ -229,7 +229,7 @@ static void handle(struct fleet_amqp *a, pn_event_t *e)
 	}
 }
 
-static int flush(struct conn *c)
+static int flush(struct fleet_conn *c)
 {
 	pn_bytes_t w;
 
@@ -241,7 +241,7 @@ static int flush(struct conn *c)
 	return 0;
 }
 
-static int pump(struct conn *c)
+static int pump(struct fleet_conn *c)
 {
 	pn_event_t *e;
 
@@ -250,7 +250,7 @@ static int pump(struct conn *c)
 	return flush(c);
 }
 
-int fleet_amqp_open(struct conn *c, const char *id, const char *audience, const char *token)
+int fleet_amqp_open(struct fleet_conn *c, const char *id, const char *audience, const char *token)
 {
 	struct fleet_amqp *a;
 	pn_transport_t *t;
@@ -278,7 +278,7 @@ int fleet_amqp_open(struct conn *c, const char *id, const char *audience, const 
 	return pump(c);
 }
 
-int fleet_amqp_answer(struct conn *c, struct evbuffer *in, int *code)
+int fleet_amqp_answer(struct fleet_conn *c, struct evbuffer *in, int *code)
 {
 	struct fleet_amqp *a = c->amqp;
 	size_t len;
@@ -305,7 +305,7 @@ int fleet_amqp_answer(struct conn *c, struct evbuffer *in, int *code)
 }
 
 /* What the lab sends on a held connection (a refresh's reply, a link closing): through Proton, answers included. */
-void fleet_amqp_feed(struct conn *c, struct evbuffer *in)
+void fleet_amqp_feed(struct fleet_conn *c, struct evbuffer *in)
 {
 	int code;
 
@@ -316,7 +316,7 @@ void fleet_amqp_feed(struct conn *c, struct evbuffer *in)
 
 /* The C SDK's CBS refresh at 80 % of the token's lifetime, on the same connection (azure-iot-facts.md 2.3): a new
  * put-token with a new token. */
-int fleet_amqp_refresh(struct conn *c, const char *token)
+int fleet_amqp_refresh(struct fleet_conn *c, const char *token)
 {
 	struct fleet_amqp *a = c->amqp;
 	char *t;
@@ -330,7 +330,7 @@ int fleet_amqp_refresh(struct conn *c, const char *token)
 	return pump(c);
 }
 
-void fleet_amqp_free(struct conn *c)
+void fleet_amqp_free(struct fleet_conn *c)
 {
 	struct fleet_amqp *a = c->amqp;
 

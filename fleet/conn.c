@@ -35,7 +35,7 @@ static int add_x509(struct rs_certlist *list, X509 *x)
 	return rv;
 }
 
-static int pinned(const struct class_rt *cr, const struct rs_certlist *chain)
+static int pinned(const struct fleet_class_rt *cr, const struct rs_certlist *chain)
 {
 	for (size_t i = 0; i < rs_certlist_count(chain); i++)
 		for (size_t j = 0; j < cr->npins; j++)
@@ -77,8 +77,8 @@ static int chain_digest(X509 *leaf, STACK_OF(X509) *sk, unsigned char md[SHA256_
 }
 
 /* The full check: rootshift's path builder against the class's store, then the pins. */
-static int verify_full(struct class_rt *cr, enum fleet_stage stage, X509 *leaf, STACK_OF(X509) *sk, rs_time at, rs_time *lo,
-		       rs_time *hi)
+static int verify_full(struct fleet_class_rt *cr, enum fleet_stage stage, X509 *leaf, STACK_OF(X509) *sk, rs_time at,
+		       rs_time *lo, rs_time *hi)
 {
 	struct rs_certlist *chain = rs_certlist_new();
 	struct rs_verify_result *vr = NULL;
@@ -106,19 +106,20 @@ out:
 	return code;
 }
 
-static int cached_verdict(struct class_rt *cr, const struct conn *c, X509 *leaf, STACK_OF(X509) *sk, rs_time at)
+static int cached_verdict(struct fleet_class_rt *cr, const struct fleet_conn *c, X509 *leaf, STACK_OF(X509) *sk,
+			  rs_time at)
 {
 	unsigned char md[SHA256_DIGEST_LENGTH];
-	struct verdict_cache *v;
+	struct fleet_verdict_cache *v;
 
 	if (chain_digest(leaf, sk, md) < 0)
 		return verify_full(cr, c->stage, leaf, sk, at, &(rs_time){ 0 }, &(rs_time){ 0 });
-	for (int i = 0; i < CACHE_SLOTS; i++) {
+	for (int i = 0; i < FLEET_CACHE_SLOTS; i++) {
 		v = &cr->cache[i];
 		if (v->used && v->stage == (int)c->stage && !memcmp(v->chain, md, sizeof(md)) && v->lo <= at && at < v->hi)
 			return v->code;
 	}
-	v = &cr->cache[cr->cache_next++ % CACHE_SLOTS];
+	v = &cr->cache[cr->cache_next++ % FLEET_CACHE_SLOTS];
 	v->lo = INT64_MIN;
 	v->hi = INT64_MAX;
 	v->code = verify_full(cr, c->stage, leaf, sk, at, &v->lo, &v->hi);
@@ -132,7 +133,7 @@ static int cached_verdict(struct class_rt *cr, const struct conn *c, X509 *leaf,
 static int verify_cb(X509_STORE_CTX *xs, void *arg)
 {
 	SSL *ssl = X509_STORE_CTX_get_ex_data(xs, SSL_get_ex_data_X509_STORE_CTX_idx());
-	struct conn *c = ssl ? SSL_get_ex_data(ssl, conn_idx) : NULL;
+	struct fleet_conn *c = ssl ? SSL_get_ex_data(ssl, conn_idx) : NULL;
 	X509 *leaf = X509_STORE_CTX_get0_cert(xs);
 	int code;
 
@@ -153,7 +154,7 @@ static int verify_cb(X509_STORE_CTX *xs, void *arg)
 
 /* ---- connections ---- */
 
-static void put_conn(struct run *r, struct conn *c)
+static void put_conn(struct fleet_run *r, struct fleet_conn *c)
 {
 	if (c->bev)
 		bufferevent_free(c->bev);
@@ -168,9 +169,9 @@ static void on_event(struct bufferevent *bev, short what, void *arg);
 
 /* Opens the connection of the conn's stage: TLS to DPS's name or the hub's. 0, 1 when the port refused at once,
  * 2 when it failed on our side (memory, no socket: an internal error, never a device's verdict). */
-static int open_stage(struct conn *c)
+static int open_stage(struct fleet_conn *c)
 {
-	struct run *r = c->run;
+	struct fleet_run *r = c->run;
 	const struct fleet_class *cl = &r->spec->classes[r->dev[c->dev].cls];
 	struct timeval tv = { r->target->timeout_ms / 1000, (r->target->timeout_ms % 1000) * 1000 };
 	int one = 1, proto = c->stage == FLEET_STAGE_HUB ? (int)cl->proto : cl->dps == FLEET_DPS_MQTT ? FLEET_MQTT : FLEET_HTTPS;
@@ -205,7 +206,7 @@ static void on_held_read(struct bufferevent *bev, void *arg);
 static void on_held_event(struct bufferevent *bev, short what, void *arg);
 
 /* The session keeps its connection: no timeouts but a ping's, pings every keep-alive of virtual time. */
-static void hold(struct run *r, struct conn *c)
+static void hold(struct fleet_run *r, struct fleet_conn *c)
 {
 	const struct fleet_class *cl = &r->spec->classes[r->dev[c->dev].cls];
 
@@ -219,9 +220,9 @@ static void hold(struct run *r, struct conn *c)
 		fleet_push(r, c->t + cl->keep_alive, c->dev, FLEET_EV_PING);
 }
 
-static void conn_done(struct conn *c, int code)
+static void conn_done(struct fleet_conn *c, int code)
 {
-	struct run *r = c->run;
+	struct fleet_run *r = c->run;
 	uint32_t i = c->dev;
 	const struct fleet_class *cl = &r->spec->classes[r->dev[i].cls];
 
@@ -242,7 +243,7 @@ static void conn_done(struct conn *c, int code)
 }
 
 /* DPS assigned a hub: on to it, in the same attempt. */
-static void next_stage(struct conn *c)
+static void next_stage(struct fleet_conn *c)
 {
 	static const unsigned char disconnect[2] = { 0xe0, 0x00 };
 	int rv;
@@ -258,7 +259,7 @@ static void next_stage(struct conn *c)
 
 static void on_read(struct bufferevent *bev, void *arg)
 {
-	struct conn *c = arg;
+	struct fleet_conn *c = arg;
 	int code = RS_PROBE_PROTOCOL_ERROR, k = fleet_proto_answer(c, bufferevent_get_input(bev), &code);
 
 	if (k == 2)
@@ -271,7 +272,7 @@ static void on_read(struct bufferevent *bev, void *arg)
 
 static void on_event(struct bufferevent *bev, short what, void *arg)
 {
-	struct conn *c = arg;
+	struct fleet_conn *c = arg;
 	struct fleet_conn_end end;
 
 	if (what & BEV_EVENT_CONNECTED) {
@@ -288,10 +289,10 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 	conn_done(c, fleet_classify_end(&end));
 }
 
-int fleet_conn_start(struct run *r, uint32_t i, int64_t t)
+int fleet_conn_start(struct fleet_run *r, uint32_t i, int64_t t)
 {
 	const struct fleet_class *cl = &r->spec->classes[r->dev[i].cls];
-	struct conn *c = r->free_conns;
+	struct fleet_conn *c = r->free_conns;
 	int rv;
 
 	if (c)
@@ -318,10 +319,10 @@ int fleet_conn_start(struct run *r, uint32_t i, int64_t t)
 
 /* ---- held connections ---- */
 
-void fleet_conn_release(struct run *r, uint32_t i)
+void fleet_conn_release(struct fleet_run *r, uint32_t i)
 {
 	static const unsigned char disconnect[2] = { 0xe0, 0x00 };
-	struct conn *c = r->dev[i].held;
+	struct fleet_conn *c = r->dev[i].held;
 
 	if (!c)
 		return;
@@ -335,9 +336,9 @@ void fleet_conn_release(struct run *r, uint32_t i)
 }
 
 /* The target closed a held connection (a forced disconnect, keep-alive, a kick): a drop at the current time. */
-static void held_lost(struct conn *c)
+static void held_lost(struct fleet_conn *c)
 {
-	struct run *r = c->run;
+	struct fleet_run *r = c->run;
 	uint32_t i = c->dev;
 
 	fleet_conn_release(r, i);
@@ -346,7 +347,7 @@ static void held_lost(struct conn *c)
 
 static void on_held_read(struct bufferevent *bev, void *arg)
 {
-	struct conn *c = arg;
+	struct fleet_conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 	struct rs_mqtt_packet pkt;
 	size_t used;
@@ -380,10 +381,10 @@ static void on_held_event(struct bufferevent *bev, short what, void *arg)
 	held_lost(arg);
 }
 
-void fleet_conn_ping(struct run *r, uint32_t i, int64_t t)
+void fleet_conn_ping(struct fleet_run *r, uint32_t i, int64_t t)
 {
 	static const unsigned char pingreq[2] = { 0xc0, 0x00 };
-	struct conn *c = r->dev[i].held;
+	struct fleet_conn *c = r->dev[i].held;
 	struct timeval tv = { r->target->timeout_ms / 1000, (r->target->timeout_ms % 1000) * 1000 };
 
 	if (!c || c->ping_pending)
@@ -405,7 +406,7 @@ static void on_wait_over(evutil_socket_t fd, short what, void *arg)
 	*(int *)arg = 1;
 }
 
-void fleet_conn_await_drops(struct run *r)
+void fleet_conn_await_drops(struct fleet_run *r)
 {
 	struct timeval tv = { r->target->timeout_ms / 1000, (r->target->timeout_ms % 1000) * 1000 };
 	int over = 0;
@@ -438,7 +439,7 @@ static int resolve(const struct fleet_target *t, const char *spec_path, char *ou
 	return 0;
 }
 
-static int load_pins(struct run *r, struct class_rt *cr, const char *pin, struct rs_error *err)
+static int load_pins(struct fleet_run *r, struct fleet_class_rt *cr, const char *pin, struct rs_error *err)
 {
 	struct rs_certlist *pins = NULL;
 	char path[4096];
@@ -446,7 +447,7 @@ static int load_pins(struct run *r, struct class_rt *cr, const char *pin, struct
 
 	if (resolve(r->target, pin, path, sizeof(path), err) == 0 && (pins = rs_certlist_new()) &&
 	    rs_load_path(pins, path, NULL, err) == 0 && fleet_translate(r, (size_t)(cr - r->cls), 1, &pins, err) == 0) {
-		for (size_t k = 0; k < rs_certlist_count(pins) && cr->npins < MAX_PINS; k++)
+		for (size_t k = 0; k < rs_certlist_count(pins) && cr->npins < FLEET_MAX_PINS; k++)
 			snprintf(cr->pins[cr->npins++], 65, "%s", rs_cert_sha256(rs_certlist_at(pins, k)));
 		rv = 0;
 	} else if (!pins)
@@ -455,7 +456,7 @@ static int load_pins(struct run *r, struct class_rt *cr, const char *pin, struct
 	return rv;
 }
 
-static int class_ctx(struct class_rt *cr, struct rs_error *err)
+static int class_ctx(struct fleet_class_rt *cr, struct rs_error *err)
 {
 	if (!(cr->ctx = SSL_CTX_new(TLS_client_method())))
 		return rs_error_set_ssl(err, RS_ERR_INTERNAL, "cannot make a TLS context");
@@ -467,10 +468,10 @@ static int class_ctx(struct class_rt *cr, struct rs_error *err)
 	return 0;
 }
 
-static int class_setup(struct run *r, size_t i, struct rs_error *err)
+static int class_setup(struct fleet_run *r, size_t i, struct rs_error *err)
 {
 	const struct fleet_class *c = &r->spec->classes[i];
-	struct class_rt *cr = &r->cls[i];
+	struct fleet_class_rt *cr = &r->cls[i];
 	struct rs_anchorset *set = NULL;
 	char path[4096];
 	int rv = -1;
@@ -500,7 +501,7 @@ out:
 	return rv;
 }
 
-int fleet_conn_setup(struct run *r, struct rs_error *err)
+int fleet_conn_setup(struct fleet_run *r, struct rs_error *err)
 {
 	if (conn_idx < 0 && (conn_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL)) < 0)
 		return rs_error_set(err, RS_ERR_INTERNAL, "cannot register SSL ex data");
@@ -510,7 +511,7 @@ int fleet_conn_setup(struct run *r, struct rs_error *err)
 	return 0;
 }
 
-void fleet_conn_free_all(struct run *r)
+void fleet_conn_free_all(struct fleet_run *r)
 {
 	for (uint32_t i = 0; r->dev && i < r->ndev; i++)
 		if (r->dev[i].held) {
@@ -520,7 +521,7 @@ void fleet_conn_free_all(struct run *r)
 	/* every conn, also those still in flight when a cancel stopped the run (the free list holds only idle ones) */
 	r->free_conns = NULL;
 	while (r->all_conns) {
-		struct conn *c = r->all_conns;
+		struct fleet_conn *c = r->all_conns;
 		r->all_conns = c->next_all;
 		if (c->bev)
 			bufferevent_free(c->bev);

@@ -19,25 +19,25 @@ uint64_t fleet_rand(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
-rs_time fleet_device_time(const struct run *r, uint32_t dev, int64_t t)
+rs_time fleet_device_time(const struct fleet_run *r, uint32_t dev, int64_t t)
 {
 	return r->target->start + t + r->spec->classes[r->dev[dev].cls].clock_skew;
 }
 
 /* ---- the event heap ---- */
 
-static int heap_less(const struct event_item *a, const struct event_item *b)
+static int heap_less(const struct fleet_heap_item *a, const struct fleet_heap_item *b)
 {
 	return a->t < b->t || (a->t == b->t && (a->dev < b->dev || (a->dev == b->dev && a->kind < b->kind)));
 }
 
-int fleet_push(struct run *r, int64_t t, uint32_t dev, enum fleet_ev_kind kind)
+int fleet_push(struct fleet_run *r, int64_t t, uint32_t dev, enum fleet_ev_kind kind)
 {
 	size_t i;
 
 	if (r->nheap == r->capheap) {
 		size_t n = r->capheap ? r->capheap * 2 : 1024;
-		struct event_item *h = realloc(r->heap, n * sizeof(*h));
+		struct fleet_heap_item *h = realloc(r->heap, n * sizeof(*h));
 		if (!h) {
 			r->nomem = 1;
 			return -1;
@@ -46,9 +46,9 @@ int fleet_push(struct run *r, int64_t t, uint32_t dev, enum fleet_ev_kind kind)
 		r->capheap = n;
 	}
 	i = r->nheap++;
-	r->heap[i] = (struct event_item){ t, dev, r->dev[dev].gen, (uint8_t)kind };
+	r->heap[i] = (struct fleet_heap_item){ t, dev, r->dev[dev].gen, (uint8_t)kind };
 	while (i > 0 && heap_less(&r->heap[i], &r->heap[(i - 1) / 2])) {
-		struct event_item tmp = r->heap[i];
+		struct fleet_heap_item tmp = r->heap[i];
 		r->heap[i] = r->heap[(i - 1) / 2];
 		r->heap[(i - 1) / 2] = tmp;
 		i = (i - 1) / 2;
@@ -56,9 +56,9 @@ int fleet_push(struct run *r, int64_t t, uint32_t dev, enum fleet_ev_kind kind)
 	return 0;
 }
 
-struct event_item fleet_pop(struct run *r)
+struct fleet_heap_item fleet_pop(struct fleet_run *r)
 {
-	struct event_item top = r->heap[0];
+	struct fleet_heap_item top = r->heap[0];
 	size_t i = 0;
 
 	r->heap[0] = r->heap[--r->nheap];
@@ -70,7 +70,7 @@ struct event_item fleet_pop(struct run *r)
 			m = l + 1;
 		if (m == i)
 			break;
-		struct event_item tmp = r->heap[i];
+		struct fleet_heap_item tmp = r->heap[i];
 		r->heap[i] = r->heap[m];
 		r->heap[m] = tmp;
 		i = m;
@@ -80,7 +80,7 @@ struct event_item fleet_pop(struct run *r)
 
 /* ---- bookkeeping ---- */
 
-static void count_at(struct run *r, size_t cls, int64_t t, long d)
+static void count_at(struct fleet_run *r, size_t cls, int64_t t, long d)
 {
 	size_t ns = r->res->nsamples;
 	int64_t b = (t + r->spec->sample - 1) / r->spec->sample;
@@ -89,7 +89,7 @@ static void count_at(struct run *r, size_t cls, int64_t t, long d)
 		r->delta[cls * (ns + 1) + (size_t)b] += d;
 }
 
-static int64_t backoff_delay(struct run *r, struct device *d)
+static int64_t backoff_delay(struct fleet_run *r, struct fleet_device *d)
 {
 	const struct fleet_class *c = &r->spec->classes[d->cls];
 	int64_t delay = c->backoff_initial;
@@ -107,9 +107,9 @@ static int64_t backoff_delay(struct run *r, struct device *d)
 	return delay < 1 ? 1 : delay;
 }
 
-void fleet_session_up(struct run *r, uint32_t i, int64_t t)
+void fleet_session_up(struct fleet_run *r, uint32_t i, int64_t t)
 {
-	struct device *d = &r->dev[i];
+	struct fleet_device *d = &r->dev[i];
 	const struct fleet_class *cl = &r->spec->classes[d->cls];
 	int cadence = r->cls[d->cls].cadence;
 	int64_t expires = (int64_t)cl->sas_lifetime + cl->clock_skew; /* the token's se, from t, on the hub's clock */
@@ -131,9 +131,9 @@ void fleet_session_up(struct run *r, uint32_t i, int64_t t)
 		fleet_push(r, t + cl->sas_lifetime * 4 / 5, i, FLEET_EV_REFRESH);
 }
 
-void fleet_session_failed(struct run *r, uint32_t i, int64_t t, struct fleet_outcome o)
+void fleet_session_failed(struct fleet_run *r, uint32_t i, int64_t t, struct fleet_outcome o)
 {
-	struct device *d = &r->dev[i];
+	struct fleet_device *d = &r->dev[i];
 	unsigned at_dps = o.stage == FLEET_STAGE_DPS;
 	int64_t delay;
 
@@ -148,9 +148,9 @@ void fleet_session_failed(struct run *r, uint32_t i, int64_t t, struct fleet_out
 		fleet_push(r, t + delay, i, FLEET_EV_CONNECT);
 }
 
-void fleet_session_down(struct run *r, uint32_t i, int64_t t)
+void fleet_session_down(struct fleet_run *r, uint32_t i, int64_t t)
 {
-	struct device *d = &r->dev[i];
+	struct fleet_device *d = &r->dev[i];
 
 	if (d->connected) {
 		d->connected = 0;
@@ -161,9 +161,9 @@ void fleet_session_down(struct run *r, uint32_t i, int64_t t)
 
 /* The first try after a drop is not a retry: it comes after the policy's initial delay (with jitter between half
  * and all of it for exponential backoff), whatever the policy. */
-void fleet_session_dropped(struct run *r, uint32_t i, int64_t t)
+void fleet_session_dropped(struct fleet_run *r, uint32_t i, int64_t t)
 {
-	struct device *d = &r->dev[i];
+	struct fleet_device *d = &r->dev[i];
 	const struct fleet_class *c = &r->spec->classes[d->cls];
 	int64_t delay = c->backoff_initial;
 

@@ -20,15 +20,15 @@
 #define MAX_HTTP_HEAD 8192
 #define MAX_HTTP_BODY 16384
 
-static const struct fleet_class *class_of(const struct conn *c)
+static const struct fleet_class *class_of(const struct fleet_conn *c)
 {
 	return &c->run->spec->classes[c->run->dev[c->dev].cls];
 }
 
 /* The SAS token: valid in the target's clock (the device's own, skew included). */
-static char *make_sas(struct conn *c, const char *sr, const char *key_name)
+static char *make_sas(struct fleet_conn *c, const char *sr, const char *key_name)
 {
-	const struct run *r = c->run;
+	const struct fleet_run *r = c->run;
 	const struct fleet_class *cl = class_of(c);
 	char id[128], key[64];
 	rs_time issued = r->target->sas_time ? r->target->sas_time(r->target->ctx) + cl->clock_skew
@@ -49,7 +49,7 @@ static void free_secret(char *s)
 	}
 }
 
-static int write_packet(struct conn *c, const struct rs_mqtt_packet *p)
+static int write_packet(struct fleet_conn *c, const struct rs_mqtt_packet *p)
 {
 	unsigned char buf[4096];
 	size_t len = 0;
@@ -61,7 +61,8 @@ static int write_packet(struct conn *c, const struct rs_mqtt_packet *p)
 	return rv;
 }
 
-static int write_connect(struct conn *c, const char *id, const char *user, const char *sas, int keep_alive, int clean)
+static int write_connect(struct fleet_conn *c, const char *id, const char *user, const char *sas, int keep_alive,
+			 int clean)
 {
 	struct rs_mqtt_packet p = { 0 };
 
@@ -77,7 +78,7 @@ static int write_connect(struct conn *c, const char *id, const char *user, const
 	return write_packet(c, &p);
 }
 
-static int write_publish(struct conn *c, const char *topic, const char *body)
+static int write_publish(struct fleet_conn *c, const char *topic, const char *body)
 {
 	struct rs_mqtt_packet p = { 0 };
 
@@ -89,7 +90,7 @@ static int write_publish(struct conn *c, const char *topic, const char *body)
 }
 
 /* Writes a request that holds a secret (n from snprintf into buf), then wipes it. */
-static int write_secret(struct conn *c, char *buf, size_t size, int n)
+static int write_secret(struct fleet_conn *c, char *buf, size_t size, int n)
 {
 	int rv = n > 0 && (size_t)n < size ? bufferevent_write(c->bev, buf, (size_t)n) : -1;
 
@@ -99,7 +100,7 @@ static int write_secret(struct conn *c, char *buf, size_t size, int n)
 
 /* ---- the hub ---- */
 
-static int hub_opening(struct conn *c, const char *id)
+static int hub_opening(struct fleet_conn *c, const char *id)
 {
 	const struct fleet_class *cl = class_of(c);
 	char sr[512], user[700];
@@ -136,7 +137,7 @@ static int status_code(int status)
 	return RS_PROBE_PROTOCOL_ERROR;
 }
 
-static int hub_answer(struct conn *c, struct evbuffer *in, int *code)
+static int hub_answer(struct fleet_conn *c, struct evbuffer *in, int *code)
 {
 	size_t n = evbuffer_get_length(in);
 	unsigned char *p;
@@ -168,9 +169,9 @@ static int hub_answer(struct conn *c, struct evbuffer *in, int *code)
 
 /* ---- DPS ---- */
 
-static int dps_opening(struct conn *c, const char *id)
+static int dps_opening(struct fleet_conn *c, const char *id)
 {
-	const struct run *r = c->run;
+	const struct fleet_run *r = c->run;
 	char sr[512], user[700], body[256];
 	char *sas;
 	int rv = -1;
@@ -204,7 +205,7 @@ static int dps_opening(struct conn *c, const char *id)
 }
 
 /* A DPS answer's body: 202 gives the operation id to poll, 200 the assigned hub. 1 assigned, 0 poll, -1 bad. */
-static int dps_body(struct conn *c, int status, const char *body, size_t len)
+static int dps_body(struct fleet_conn *c, int status, const char *body, size_t len)
 {
 	json_t *doc = json_loadb(body, len, 0, NULL);
 	const char *op = json_string_value(json_object_get(doc, "operationId"));
@@ -223,9 +224,9 @@ static int dps_body(struct conn *c, int status, const char *body, size_t len)
 	return rv;
 }
 
-static int dps_poll(struct conn *c)
+static int dps_poll(struct fleet_conn *c)
 {
-	const struct run *r = c->run;
+	const struct fleet_run *r = c->run;
 	char id[128], topic[256], sr[512], req[2048];
 	char *sas;
 	int rv;
@@ -252,7 +253,7 @@ static int dps_poll(struct conn *c)
 }
 
 /* What a status means for the registration: 2 assigned, 0 polled again, 1 done with *code. */
-static int dps_status(struct conn *c, int status, const char *body, size_t len, int *code)
+static int dps_status(struct fleet_conn *c, int status, const char *body, size_t len, int *code)
 {
 	int k;
 
@@ -288,7 +289,7 @@ static int topic_status(struct rs_mqtt_str t)
 	return t.ptr[n + 3] == '/' ? v : -1;
 }
 
-static int dps_mqtt_answer(struct conn *c, struct evbuffer *in, int *code)
+static int dps_mqtt_answer(struct fleet_conn *c, struct evbuffer *in, int *code)
 {
 	struct rs_mqtt_packet pkt;
 	size_t used;
@@ -336,7 +337,7 @@ static int http_response(struct evbuffer *in, int *status, size_t *body_at, size
 	return 1;
 }
 
-static int dps_https_answer(struct conn *c, struct evbuffer *in, int *code)
+static int dps_https_answer(struct fleet_conn *c, struct evbuffer *in, int *code)
 {
 	size_t at, len;
 	int status = 0, k = http_response(in, &status, &at, &len);
@@ -354,7 +355,7 @@ static int dps_https_answer(struct conn *c, struct evbuffer *in, int *code)
 	return k;
 }
 
-int fleet_proto_refresh(struct conn *c)
+int fleet_proto_refresh(struct fleet_conn *c)
 {
 	char id[128], sr[512];
 	char *sas;
@@ -372,7 +373,7 @@ int fleet_proto_refresh(struct conn *c)
 
 /* ---- both ---- */
 
-int fleet_proto_opening(struct conn *c)
+int fleet_proto_opening(struct fleet_conn *c)
 {
 	char id[128];
 
@@ -381,7 +382,7 @@ int fleet_proto_opening(struct conn *c)
 	return c->stage == FLEET_STAGE_DPS ? dps_opening(c, id) : hub_opening(c, id);
 }
 
-int fleet_proto_answer(struct conn *c, struct evbuffer *in, int *code)
+int fleet_proto_answer(struct fleet_conn *c, struct evbuffer *in, int *code)
 {
 	if (c->stage == FLEET_STAGE_HUB)
 		return hub_answer(c, in, code);

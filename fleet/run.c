@@ -22,7 +22,7 @@ static uint64_t seed_of(const char *seed, size_t i)
 	return v ^ (0x5851f42d4c957f2dULL * (uint64_t)(i + 1));
 }
 
-static int enqueue(struct run *r, uint32_t dev, int64_t t)
+static int enqueue(struct fleet_run *r, uint32_t dev, int64_t t)
 {
 	if (r->qtail == r->qcap) {
 		if (r->qhead > 0) {
@@ -44,9 +44,9 @@ static int enqueue(struct run *r, uint32_t dev, int64_t t)
 	return 0;
 }
 
-static int handle(struct run *r, struct event_item ev)
+static int handle(struct fleet_run *r, struct fleet_heap_item ev)
 {
-	struct device *d = &r->dev[ev.dev];
+	struct fleet_device *d = &r->dev[ev.dev];
 
 	if (ev.gen != d->gen)
 		return 0;
@@ -82,7 +82,7 @@ static int handle(struct run *r, struct event_item ev)
 }
 
 /* What the target closed when its clock moved to t (keep-alive x 1.5 passed): drops at t. */
-static void take_drops(struct run *r, int64_t t)
+static void take_drops(struct fleet_run *r, int64_t t)
 {
 	r->now = t;
 	for (int i = 0; i < 3 && r->nheld; i++)
@@ -90,7 +90,7 @@ static void take_drops(struct run *r, int64_t t)
 }
 
 /* Runs every attempt and ping due before end, with at most cap attempts in flight; 1 when cancelled. */
-static int run_window(struct run *r, int64_t start, int64_t end, struct rs_error *err)
+static int run_window(struct fleet_run *r, int64_t start, int64_t end, struct rs_error *err)
 {
 	r->now = start;
 	for (;;) {
@@ -132,7 +132,7 @@ static int64_t rank(const int32_t *v, size_t n, int pct)
 	return n ? v[k ? k - 1 : 0] : -1;
 }
 
-static void close_phase(struct run *r)
+static void close_phase(struct fleet_run *r)
 {
 	size_t base = 0;
 
@@ -140,12 +140,12 @@ static void close_phase(struct run *r)
 		struct fleet_phase_stats *st = &r->res->stats[c * r->res->nphases + r->phase];
 		size_t n = 0;
 		for (size_t i = base; i < base + r->spec->classes[c].count; i++) {
-			struct device *d = &r->dev[i];
+			struct fleet_device *d = &r->dev[i];
 			if (d->phase_first >= 0)
 				r->times[n++] = d->phase_first;
 			if (d->connected && d->session_phase < (int32_t)r->phase)
 				st->holding++;
-			if (!d->connected && d->last_code == NOT_TRIED) {
+			if (!d->connected && d->last_code == FLEET_NOT_TRIED) {
 				st->waiting++;
 			} else if (!d->connected) {
 				st->stranded++;
@@ -165,7 +165,7 @@ static void close_phase(struct run *r)
 
 /* A scheduled switch: with a disconnect, every session ends at its time; held connections are closed by the target
  * (a lab) and seen to close, modelled sessions are ended here, and every device reconnects by its policy. */
-static int apply_event(struct run *r, const struct fleet_event *ev, struct rs_error *err)
+static int apply_event(struct fleet_run *r, const struct fleet_event *ev, struct rs_error *err)
 {
 	if (r->target->apply && r->target->apply(r->target->ctx, ev, err) < 0)
 		return -1;
@@ -192,7 +192,7 @@ static void set_addr(struct sockaddr_in *sa, const char *host, int port)
 /* The scheduler's step: 60 s, or half the shortest keep-alive of a class that holds connections, so that a ping
  * due in a window reaches the lab before its clock (the window's start) passes 1.5 x the keep-alive since the
  * last one. */
-static int64_t window_of(const struct run *r)
+static int64_t window_of(const struct fleet_run *r)
 {
 	int64_t w = WINDOW;
 
@@ -207,7 +207,7 @@ static int64_t window_of(const struct run *r)
 /* The front end asked to stop (a signal): out of the event loop now; run_window returns at its next turn. */
 static void on_cancel(evutil_socket_t fd, short what, void *arg)
 {
-	struct run *r = arg;
+	struct fleet_run *r = arg;
 
 	(void)fd;
 	(void)what;
@@ -215,7 +215,7 @@ static void on_cancel(evutil_socket_t fd, short what, void *arg)
 	event_base_loopbreak(r->base);
 }
 
-static int setup(struct run *r, struct rs_error *err)
+static int setup(struct fleet_run *r, struct rs_error *err)
 {
 	const struct fleet_spec *s = r->spec;
 	struct fleet_result *res = r->res;
@@ -244,11 +244,11 @@ static int setup(struct run *r, struct rs_error *err)
 		return rs_error_set(err, RS_ERR_INTERNAL, "cannot watch for a stop");
 	for (size_t c = 0; c < s->nclasses; c++) {
 		for (unsigned j = 0; j < s->classes[c].count; j++, k++) {
-			struct device *d = &r->dev[k];
+			struct fleet_device *d = &r->dev[k];
 			d->cls = (uint16_t)c;
 			d->rng = seed_of(s->seed, k);
 			d->phase_first = -1;
-			d->last_code = NOT_TRIED;
+			d->last_code = FLEET_NOT_TRIED;
 			if (fleet_push(r, s->ramp > 0 ? (int64_t)(fleet_rand(&d->rng) % (uint64_t)s->ramp) : 0, (uint32_t)k,
 				 FLEET_EV_CONNECT) < 0)
 				return rs_error_set(err, RS_ERR_NOMEM, "out of memory");
@@ -257,7 +257,7 @@ static int setup(struct run *r, struct rs_error *err)
 	return 0;
 }
 
-static void teardown(struct run *r)
+static void teardown(struct fleet_run *r)
 {
 	fleet_conn_free_all(r);
 	if (r->cancel_ev)
@@ -271,7 +271,7 @@ static void teardown(struct run *r)
 	free(r->times);
 }
 
-static void finish(struct run *r)
+static void finish(struct fleet_run *r)
 {
 	struct fleet_result *res = r->res;
 
@@ -289,7 +289,7 @@ static void finish(struct run *r)
 struct fleet_result *fleet_run(const struct fleet_spec *spec, const struct fleet_target *target,
 			       struct rs_error *err)
 {
-	struct run r = { 0 };
+	struct fleet_run r = { 0 };
 	size_t next = 0;
 	int64_t t = 0;
 	int ok = -1, rv;

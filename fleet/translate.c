@@ -42,7 +42,7 @@ static int record(struct fleet_result *res, size_t cls, int pin, const struct rs
 	return 0;
 }
 
-int fleet_translate(struct run *r, size_t cls, int pin, struct rs_certlist **list, struct rs_error *err)
+int fleet_translate(struct fleet_run *r, size_t cls, int pin, struct rs_certlist **list, struct rs_error *err)
 {
 	const struct fleet_target *t = r->target;
 	struct rs_translation met[MAX_MET];

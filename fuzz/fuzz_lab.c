@@ -64,13 +64,13 @@ static void feed(struct lab_server *lab, const char *cid, const char *user, cons
 	struct rs_mqtt_packet p = { 0 };
 	struct lab_memio m = { 0 };
 	struct evbuffer *in = evbuffer_new();
-	struct conn *c;
+	struct lab_conn *c;
 	unsigned char buf[8192];
 	struct rs_error err;
 	size_t len;
 
 	m.fail = 1; /* output fails at once, as to a peer that went away */
-	if (!in || !(c = lab_memio_connect(lab, &m, PROTO_MQTT, lab_hub_on_data)))
+	if (!in || !(c = lab_memio_connect(lab, &m, LAB_PROTO_MQTT, lab_hub_on_data)))
 		abort();
 	p.type = RS_MQTT_CONNECT;
 	p.protocol_name.ptr = "MQTT";
@@ -91,7 +91,7 @@ static void feed(struct lab_server *lab, const char *cid, const char *user, cons
 	p.topic.len = strlen(topic);
 	if (rs_mqtt_encode(&p, buf, sizeof(buf), &len, &err) == 0)
 		evbuffer_add(in, buf, len);
-	if (lab_memio_feed(&m, evbuffer_pullup(in, -1), evbuffer_get_length(in)) == 0 && c->state == ST_WAIT_CONNECT)
+	if (lab_memio_feed(&m, evbuffer_pullup(in, -1), evbuffer_get_length(in)) == 0 && c->state == LAB_ST_WAIT_CONNECT)
 		lab_conn_close(c);
 	m.conn = NULL; /* a session stays in the lab's list (freed at the end); its memio state goes now */
 	if (!m.closed)

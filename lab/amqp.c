@@ -53,7 +53,7 @@ struct amqp_auth {
 	rs_time expiry;
 };
 
-struct amqp {
+struct lab_amqp {
 	pn_connection_driver_t driver;
 	struct amqp_auth auth[AMQP_MAX_AUTH];
 	int nauth;
@@ -65,7 +65,7 @@ struct amqp {
 
 /* ---- SASL: the server side, as IoT Hub ---- */
 
-static struct conn *conn_of_transport(pn_transport_t *t)
+static struct lab_conn *conn_of_transport(pn_transport_t *t)
 {
 	return pnx_sasl_get_context(t);
 }
@@ -98,10 +98,10 @@ static void sasl_prepare(pn_transport_t *t)
 	(void)t;
 }
 
-static int authorize(struct conn *c, const char *device, const char *token, const char *how, struct rs_error *err);
+static int authorize(struct lab_conn *c, const char *device, const char *token, const char *how, struct rs_error *err);
 
 /* PLAIN's response is authzid NUL authcid NUL password (RFC 4616). */
-static int plain_login(struct conn *c, const pn_bytes_t *recv)
+static int plain_login(struct lab_conn *c, const pn_bytes_t *recv)
 {
 	const char *p = recv ? recv->start : NULL, *user, *pass, *at;
 	size_t n = recv ? recv->size : 0, ulen, plen;
@@ -136,7 +136,7 @@ static int plain_login(struct conn *c, const pn_bytes_t *recv)
 
 static void sasl_process_init(pn_transport_t *t, const char *mech, const pn_bytes_t *recv)
 {
-	struct conn *c = conn_of_transport(t);
+	struct lab_conn *c = conn_of_transport(t);
 
 	if (!strcmp(mech, "MSSBCBS") || !strcmp(mech, "ANONYMOUS")) {
 		pnx_sasl_set_succeeded(t, "anonymous", NULL);
@@ -203,7 +203,7 @@ static const pnx_sasl_implementation lab_sasl = {
 
 /* ---- devices on the connection ---- */
 
-static struct amqp_auth *auth_of(struct amqp *a, const char *device)
+static struct amqp_auth *auth_of(struct lab_amqp *a, const char *device)
 {
 	for (int i = 0; i < a->nauth; i++)
 		if (!strcmp(a->auth[i].device, device))
@@ -212,10 +212,10 @@ static struct amqp_auth *auth_of(struct amqp *a, const char *device)
 }
 
 /* Checks token for device; on success the device may use its links until the token's expiry. */
-static int authorize(struct conn *c, const char *device, const char *token, const char *how, struct rs_error *err)
+static int authorize(struct lab_conn *c, const char *device, const char *token, const char *how, struct rs_error *err)
 {
 	struct lab_server *lab = c->lab;
-	struct amqp *a = c->amqp;
+	struct lab_amqp *a = c->amqp;
 	struct amqp_auth *au;
 	char resource[512];
 	rs_time expiry = 0;
@@ -238,11 +238,11 @@ ok:
 		snprintf(au->device, sizeof(au->device), "%s", device);
 		if (!c->device_id[0]) {
 			snprintf(c->device_id, sizeof(c->device_id), "%s", device);
-			c->state = ST_AMQP;
+			c->state = LAB_ST_AMQP;
 			c->connected_at = lab_now(lab);
 			lab_conn_touch(c);
 			lab_conn_authenticated(c);
-			lab_conn_event(c, LAB_EV_CONNECT, NULL, how);
+			lab_conn_event(c, LAB_EV_CONNECT, LAB_CAUSE_NONE, how);
 		}
 	}
 	au->expiry = expiry;
@@ -286,7 +286,7 @@ static const char *link_address(pn_link_t *l)
 	return pn_terminus_get_address(pn_link_is_sender(l) ? pn_link_remote_source(l) : pn_link_remote_target(l));
 }
 
-static void on_link_open(struct conn *c, pn_link_t *l)
+static void on_link_open(struct lab_conn *c, pn_link_t *l)
 {
 	const char *addr = link_address(l);
 	char dev[129], kind[32];
@@ -337,9 +337,9 @@ static pn_bytes_t prop(pn_data_t *d, const char *key)
 	return none;
 }
 
-static void cbs_reply(struct conn *c, pn_message_t *req, int status, const char *description)
+static void cbs_reply(struct lab_conn *c, pn_message_t *req, int status, const char *description)
 {
-	struct amqp *a = c->amqp;
+	struct lab_amqp *a = c->amqp;
 	pn_message_t *m;
 	pn_data_t *p;
 	char tag[24];
@@ -364,7 +364,7 @@ static void cbs_reply(struct conn *c, pn_message_t *req, int status, const char 
 	pn_message_free(m);
 }
 
-static void cbs_request(struct conn *c, const char *bytes, size_t len)
+static void cbs_request(struct lab_conn *c, const char *bytes, size_t len)
 {
 	pn_message_t *m = pn_message();
 	pn_bytes_t op, name, body = { 0, NULL };
@@ -412,9 +412,9 @@ static void cbs_request(struct conn *c, const char *bytes, size_t len)
 
 /* ---- deliveries ---- */
 
-static void on_delivery(struct conn *c, pn_delivery_t *d)
+static void on_delivery(struct lab_conn *c, pn_delivery_t *d)
 {
-	struct amqp *a = c->amqp;
+	struct lab_amqp *a = c->amqp;
 	pn_link_t *l = pn_delivery_link(d);
 	const char *addr;
 	char dev[129], kind[32];
@@ -434,7 +434,7 @@ static void on_delivery(struct conn *c, pn_delivery_t *d)
 			break;
 		if (a->buf_len + pending > AMQP_MAX_MESSAGE) {
 			c->lab->n.dropped_limits++;
-			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "AMQP message over IoT Hub's limit");
+			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, LAB_CAUSE_NONE, "AMQP message over IoT Hub's limit");
 			pn_connection_driver_close(&a->driver);
 			return;
 		}
@@ -471,7 +471,7 @@ static void on_delivery(struct conn *c, pn_delivery_t *d)
 
 /* ---- the engine, driven by the lab's I/O ---- */
 
-static void handle(struct conn *c, pn_event_t *e)
+static void handle(struct lab_conn *c, pn_event_t *e)
 {
 	switch (pn_event_type(e)) {
 	case PN_CONNECTION_REMOTE_OPEN:
@@ -505,7 +505,7 @@ static void handle(struct conn *c, pn_event_t *e)
 		/* a SASL failure is already an auth-failure; anything else broke the protocol */
 		if (!name || strcmp(name, "amqp:unauthorized-access")) {
 			snprintf(why, sizeof(why), "%s: %s", name ? name : "amqp error", desc ? desc : "");
-			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, why);
+			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, LAB_CAUSE_NONE, why);
 			c->cause = LAB_CAUSE_PROTOCOL_ERROR; /* the disconnect's cause */
 		}
 		break;
@@ -516,9 +516,9 @@ static void handle(struct conn *c, pn_event_t *e)
 }
 
 /* Runs Proton's events and sends what it wrote; -1 when the connection is over (c is then freed). */
-static int pump(struct conn *c)
+static int pump(struct lab_conn *c)
 {
-	struct amqp *a = c->amqp;
+	struct lab_amqp *a = c->amqp;
 	pn_event_t *e;
 	pn_bytes_t w;
 
@@ -536,11 +536,11 @@ static int pump(struct conn *c)
 	return 0;
 }
 
-static void amqp_free(struct conn *c);
+static void amqp_free(struct lab_conn *c);
 
-static int amqp_start(struct conn *c)
+static int amqp_start(struct lab_conn *c)
 {
-	struct amqp *a = calloc(1, sizeof(*a));
+	struct lab_amqp *a = calloc(1, sizeof(*a));
 	pn_transport_t *t;
 
 	if (!a || !(t = pn_transport())) {
@@ -557,11 +557,11 @@ static int amqp_start(struct conn *c)
 	}
 	c->amqp = a;
 	c->on_free = amqp_free;
-	lab_conn_event(c, LAB_EV_AMQP_HEADER, NULL, c->ws_upgraded ? "websocket" : "tls");
+	lab_conn_event(c, LAB_EV_AMQP_HEADER, LAB_CAUSE_NONE, c->ws_upgraded ? "websocket" : "tls");
 	return 0;
 }
 
-int lab_amqp_on_data(struct conn *c, struct evbuffer *in)
+int lab_amqp_on_data(struct lab_conn *c, struct evbuffer *in)
 {
 	size_t len;
 
@@ -584,9 +584,9 @@ int lab_amqp_on_data(struct conn *c, struct evbuffer *in)
 }
 
 /* The lab's clock: a device whose token expired loses its links (a refresh before keeps them). */
-void lab_amqp_tick(struct conn *c, rs_time now)
+void lab_amqp_tick(struct lab_conn *c, rs_time now)
 {
-	struct amqp *a = c->amqp;
+	struct lab_amqp *a = c->amqp;
 	char dev[129], kind[32];
 	int closed = 0;
 
@@ -612,9 +612,9 @@ void lab_amqp_tick(struct conn *c, rs_time now)
 }
 
 /* A cloud-to-device message to device on every open devicebound link of c with credit: 1 when sent. */
-int lab_amqp_send_c2d(struct conn *c, const char *device, const unsigned char *body, size_t len)
+int lab_amqp_send_c2d(struct lab_conn *c, const char *device, const unsigned char *body, size_t len)
 {
-	struct amqp *a = c->amqp;
+	struct lab_amqp *a = c->amqp;
 	char dev[129], kind[32], tag[24];
 	pn_message_t *m;
 	int n = 0;
@@ -639,7 +639,7 @@ int lab_amqp_send_c2d(struct conn *c, const char *device, const unsigned char *b
 	return n > 0;
 }
 
-static void amqp_free(struct conn *c)
+static void amqp_free(struct lab_conn *c)
 {
 	if (!c->amqp)
 		return;

@@ -13,7 +13,7 @@
 
 /* ---- counters ---- */
 
-void lab_count_reason(struct reason_count *table, const char *reason)
+void lab_count_reason(struct lab_reason_count *table, const char *reason)
 {
 	size_t i;
 
@@ -26,6 +26,14 @@ void lab_count_reason(struct reason_count *table, const char *reason)
 	table[i].count++;
 }
 
+void lab_count_cause(struct lab_cause_counts *counts, enum lab_cause cause)
+{
+	if (cause >= LAB_CAUSE__COUNT)
+		return;
+	if (counts->n[cause]++ == 0)
+		counts->seen[counts->nseen++] = (unsigned char)cause;
+}
+
 void lab_count_tls_failure(struct lab_server *lab, const char *reason)
 {
 	lab_count_reason(lab->reasons, reason);
@@ -35,19 +43,19 @@ size_t lab_connected(const struct lab_server *lab)
 {
 	size_t n = 0;
 
-	for (const struct conn *c = lab->sessions.conns; c; c = c->next)
-		n += c->state == ST_HUB || c->state == ST_DPS || c->state == ST_AMQP;
+	for (const struct lab_conn *c = lab->sessions.conns; c; c = c->next)
+		n += c->state == LAB_ST_HUB || c->state == LAB_ST_DPS || c->state == LAB_ST_AMQP;
 	return n;
 }
 
 /* ---- the list, and the room in it ---- */
 
 /* The oldest connection that has not authenticated (the list is newest first), or NULL. */
-static struct conn *oldest_unauthenticated(struct lab_server *lab)
+static struct lab_conn *oldest_unauthenticated(struct lab_server *lab)
 {
-	struct conn *found = NULL;
+	struct lab_conn *found = NULL;
 
-	for (struct conn *c = lab->sessions.conns; c; c = c->next)
+	for (struct lab_conn *c = lab->sessions.conns; c; c = c->next)
 		if (!c->authed)
 			found = c;
 	return found;
@@ -60,21 +68,21 @@ int lab_conn_make_room(struct lab_server *lab)
 {
 	struct lab_sessions *s = &lab->sessions;
 	size_t max = (size_t)lab->opts->max_conns, reserve = max / 10 ? max / 10 : max > 1;
-	struct conn *o;
+	struct lab_conn *o;
 
 	if (s->nconns < max && s->nconns - s->nauthed < max - reserve)
 		return 0;
 	if (!(o = oldest_unauthenticated(lab)))
 		return -1;
 	lab->n.dropped_crowded++;
-	lab_conn_drop(o, "crowded-out", "the oldest unauthenticated connection made room for a new one");
+	lab_conn_drop(o, LAB_CAUSE_CROWDED_OUT, "the oldest unauthenticated connection made room for a new one");
 	return 0;
 }
 
-struct conn *lab_conn_new(struct lab_server *lab, enum conn_proto proto, lab_on_data_fn on_data)
+struct lab_conn *lab_conn_new(struct lab_server *lab, enum lab_proto proto, lab_on_data_fn on_data)
 {
 	struct lab_sessions *s = &lab->sessions;
-	struct conn *c = calloc(1, sizeof(*c));
+	struct lab_conn *c = calloc(1, sizeof(*c));
 
 	if (!c)
 		return NULL;
@@ -93,26 +101,31 @@ struct conn *lab_conn_new(struct lab_server *lab, enum conn_proto proto, lab_on_
 	return c;
 }
 
+/* The disconnect event's detail for a session that ended by itself: its service. */
+static const char *session_name(enum lab_conn_state st)
+{
+	return st == LAB_ST_DPS ? "dps" : st == LAB_ST_HUB ? "hub" : st == LAB_ST_AMQP ? "amqp" : "";
+}
+
 /* A session's end (hub, DPS or AMQP), or a connection the lab drops for a cause, is a disconnect event with its
  * cause ("client" when the device ended a session: DISCONNECT, close_notify, a reset), counted by cause. */
-static void session_ended(struct conn *c, const char *cause, const char *detail)
+static void session_ended(struct lab_conn *c, enum lab_cause cause, const char *detail)
 {
-	int session = c->state == ST_HUB || c->state == ST_DPS || c->state == ST_AMQP;
+	int session = c->state == LAB_ST_HUB || c->state == LAB_ST_DPS || c->state == LAB_ST_AMQP;
 
-	if (!cause)
+	if (cause == LAB_CAUSE_NONE)
 		cause = c->cause;
-	if (!session && !cause)
+	if (!session && cause == LAB_CAUSE_NONE)
 		return;
-	if (!cause)
+	if (cause == LAB_CAUSE_NONE)
 		cause = LAB_CAUSE_CLIENT;
-	c->cause = NULL; /* once */
-	lab_count_reason(c->lab->causes, cause);
-	lab_conn_event(c, LAB_EV_DISCONNECT, cause,
-		       detail ? detail : c->state == ST_DPS ? "dps" : c->state == ST_HUB ? "hub" : c->state == ST_AMQP ? "amqp" : "");
+	c->cause = LAB_CAUSE_NONE; /* once */
+	lab_count_cause(&c->lab->causes, cause);
+	lab_conn_event(c, LAB_EV_DISCONNECT, cause, detail ? detail : session_name(c->state));
 }
 
 /* Frees c, after its disconnect event (session_ended). */
-void lab_conn_drop(struct conn *c, const char *cause, const char *detail)
+void lab_conn_drop(struct lab_conn *c, enum lab_cause cause, const char *detail)
 {
 	struct lab_sessions *s = &c->lab->sessions;
 
@@ -136,37 +149,37 @@ void lab_conn_drop(struct conn *c, const char *cause, const char *detail)
 	free(c);
 }
 
-void lab_conn_close(struct conn *c)
+void lab_conn_close(struct lab_conn *c)
 {
-	lab_conn_drop(c, NULL, NULL);
+	lab_conn_drop(c, LAB_CAUSE_NONE, NULL);
 }
 
 /* ---- output, through the transport ---- */
 
-int lab_conn_send(struct conn *c, const void *data, size_t len)
+int lab_conn_send(struct lab_conn *c, const void *data, size_t len)
 {
 	return c->io ? c->io->send(c, data, len) : -1;
 }
 
-size_t lab_conn_pending(const struct conn *c)
+size_t lab_conn_pending(const struct lab_conn *c)
 {
 	return c->io ? c->io->pending(c) : 0;
 }
 
-void lab_conn_pause(struct conn *c)
+void lab_conn_pause(struct lab_conn *c)
 {
 	if (c->io)
 		c->io->pause(c);
 }
 
-void lab_conn_resume(struct conn *c)
+void lab_conn_resume(struct lab_conn *c)
 {
 	if (c->io)
 		c->io->resume(c);
 }
 
 /* A protocol's bytes: as they are, or in a binary WebSocket frame after an upgrade (ws.c). */
-int lab_conn_write(struct conn *c, const void *data, size_t len)
+int lab_conn_write(struct lab_conn *c, const void *data, size_t len)
 {
 	unsigned char hdr[14];
 	size_t n;
@@ -191,20 +204,20 @@ static unsigned short wall_ms(struct lab_server *lab)
 	return (unsigned short)(tv.tv_usec / 1000);
 }
 
-void lab_conn_touch(struct conn *c)
+void lab_conn_touch(struct lab_conn *c)
 {
 	c->last_seen = lab_now(c->lab);
 	c->last_ms = wall_ms(c->lab);
 }
 
-long lab_idle_ms(struct lab_server *lab, const struct conn *c, rs_time now)
+long lab_idle_ms(struct lab_server *lab, const struct lab_conn *c, rs_time now)
 {
 	return (long)(now - c->last_seen) * 1000 + (long)wall_ms(lab) - (long)c->last_ms;
 }
 
 /* ---- deadlines ---- */
 
-void lab_conn_end_deadline(struct conn *c)
+void lab_conn_end_deadline(struct lab_conn *c)
 {
 	if (c->deadline)
 		event_free(c->deadline);
@@ -212,7 +225,7 @@ void lab_conn_end_deadline(struct conn *c)
 }
 
 /* Arms c's deadline for secs seconds (creating its timer); -1 when it cannot. */
-int lab_conn_deadline(struct conn *c, int secs)
+int lab_conn_deadline(struct lab_conn *c, int secs)
 {
 	struct timeval tv = { secs, 0 };
 
@@ -221,18 +234,18 @@ int lab_conn_deadline(struct conn *c, int secs)
 	return c->deadline ? evtimer_add(c->deadline, &tv) : -1;
 }
 
-void lab_conn_wait_connect(struct conn *c)
+void lab_conn_wait_connect(struct lab_conn *c)
 {
-	c->state = ST_WAIT_CONNECT;
+	c->state = LAB_ST_WAIT_CONNECT;
 	(void)lab_conn_deadline(c, c->lab->opts->handshake_timeout);
 }
 
 /* Sends what is queued (a CONNACK 5, an HTTP error), then closes; a peer that does not read it within 5 s, or
  * resets, is dropped anyway. */
-void lab_conn_close_after_flush(struct conn *c)
+void lab_conn_close_after_flush(struct lab_conn *c)
 {
-	session_ended(c, NULL, NULL);
-	c->state = ST_CLOSING; /* no second disconnect event when it is freed */
+	session_ended(c, LAB_CAUSE_NONE, NULL);
+	c->state = LAB_ST_CLOSING; /* no second disconnect event when it is freed */
 	if (lab_conn_pending(c) == 0 || lab_conn_deadline(c, 5) < 0)
 		lab_conn_close(c);
 }
@@ -248,61 +261,61 @@ static enum lab_chain chain_of(struct lab_server *lab, SSL *ssl, enum lab_chain 
 	return guess;
 }
 
-void lab_conn_established(struct conn *c)
+void lab_conn_established(struct lab_conn *c)
 {
 	c->chain = chain_of(c->lab, c->ssl, c->chain);
 	c->lab->n.handshakes_ok[c->chain]++;
-	c->state = ST_WAIT_CONNECT;
+	c->state = LAB_ST_WAIT_CONNECT;
 }
 
-void lab_conn_handshake_failed(struct conn *c, const char *reason)
+void lab_conn_handshake_failed(struct lab_conn *c, const char *reason)
 {
 	struct lab_server *lab = c->lab;
 
 	c->chain = chain_of(lab, c->ssl, c->chain);
 	lab->n.handshakes_failed[c->chain]++;
 	lab_count_tls_failure(lab, reason);
-	lab_conn_event(c, LAB_EV_TLS_FAILURE, NULL, reason);
+	lab_conn_event(c, LAB_EV_TLS_FAILURE, LAB_CAUSE_NONE, reason);
 	lab_conn_close(c);
 }
 
-void lab_conn_io_closed(struct conn *c, int st)
+void lab_conn_io_closed(struct lab_conn *c, int st)
 {
 	(void)st; /* a close_notify, a reset or a TLS error after the handshake: the session ends either way */
 	lab_conn_close(c);
 }
 
-void lab_conn_idle_timeout(struct conn *c)
+void lab_conn_idle_timeout(struct lab_conn *c)
 {
 	c->lab->n.dropped_timeouts++;
-	lab_conn_event(c, LAB_EV_TIMEOUT, NULL, "keep-alive x 1.5 passed without a packet");
+	lab_conn_event(c, LAB_EV_TIMEOUT, LAB_CAUSE_NONE, "keep-alive x 1.5 passed without a packet");
 	lab_conn_drop(c, LAB_CAUSE_KEEPALIVE, NULL);
 }
 
 /* A connection that has not authenticated in time (the handshake's deadline passed in a session that did not
  * authenticate, or the authentication deadline itself). */
-static void auth_timeout(struct conn *c)
+static void auth_timeout(struct lab_conn *c)
 {
 	char detail[64];
 
 	c->lab->n.dropped_auth++;
-	if (c->state == ST_HANDSHAKE) {
+	if (c->state == LAB_ST_HANDSHAKE) {
 		c->lab->n.handshakes_failed[c->chain]++;
 		lab_count_tls_failure(c->lab, "handshake timeout");
 	}
 	snprintf(detail, sizeof(detail), "not authenticated within %d s", c->lab->opts->auth_timeout);
-	lab_conn_drop(c, "auth-timeout", detail);
+	lab_conn_drop(c, LAB_CAUSE_AUTH_TIMEOUT, detail);
 }
 
-static void handshake_timeout(struct conn *c)
+static void handshake_timeout(struct lab_conn *c)
 {
 	c->lab->n.dropped_timeouts++;
-	if (c->state == ST_HANDSHAKE) {
+	if (c->state == LAB_ST_HANDSHAKE) {
 		c->lab->n.handshakes_failed[c->chain]++;
 		lab_count_tls_failure(c->lab, "handshake timeout");
 	}
-	lab_conn_event(c, LAB_EV_TIMEOUT, NULL,
-		       c->state == ST_HANDSHAKE ? "handshake not finished in time" : "no CONNECT in time");
+	lab_conn_event(c, LAB_EV_TIMEOUT, LAB_CAUSE_NONE,
+		       c->state == LAB_ST_HANDSHAKE ? "handshake not finished in time" : "no CONNECT in time");
 	lab_conn_close(c);
 }
 
@@ -311,13 +324,13 @@ static void handshake_timeout(struct conn *c)
  * passes in an unauthenticated session, again for what is left of the other. */
 void lab_deadline_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct conn *c = arg;
+	struct lab_conn *c = arg;
 
 	(void)fd;
 	(void)what;
-	if (c->state == ST_CLOSING || c->state == ST_HTTP) { /* closing, or an HTTPS connection idle for 30 s */
+	if (c->state == LAB_ST_CLOSING || c->state == LAB_ST_HTTP) { /* closing, or an HTTPS connection idle for 30 s */
 		lab_conn_close(c);
-	} else if (!c->deadline_auth && (c->state == ST_HANDSHAKE || c->state == ST_WAIT_CONNECT)) {
+	} else if (!c->deadline_auth && (c->state == LAB_ST_HANDSHAKE || c->state == LAB_ST_WAIT_CONNECT)) {
 		handshake_timeout(c);
 	} else if (!c->deadline_auth && c->auth_more) {
 		int more = c->auth_more;
@@ -334,7 +347,7 @@ int lab_auth_deadline(const struct lab_server *lab)
 	return lab->opts->auth_timeout > 0;
 }
 
-void lab_conn_authenticated(struct conn *c)
+void lab_conn_authenticated(struct lab_conn *c)
 {
 	if (!c->authed) {
 		c->authed = 1;

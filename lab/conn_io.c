@@ -1,7 +1,7 @@
 /*
  * conn_io.c: TLS on a device connection's socket, driven directly (no bufferevent). One libevent event per
  * connection, read interest only while nothing waits to be sent; input and output buffers exist only while they
- * hold something. An idle MQTT session is then its SSL object, one event and struct conn.
+ * hold something. An idle MQTT session is then its SSL object, one event and struct lab_conn.
  *
  * What this relies on (OpenSSL 3.0 SSL_read(3), SSL_write(3), SSL_get_error(3)): a call that returns
  * SSL_ERROR_WANT_READ or SSL_ERROR_WANT_WRITE is retried when the socket is ready; with
@@ -27,7 +27,7 @@ static void conn_io_cb(evutil_socket_t fd, short what, void *arg);
 
 /* Watches c's socket for what (EV_READ, EV_WRITE or both). Keep-alive is the lab's clock's check (control.c),
  * not a timeout here, so that a rehearsal's virtual clock governs it. */
-static int io_watch(struct conn *c, short what)
+static int io_watch(struct lab_conn *c, short what)
 {
 	if (c->paused)
 		what &= (short)~EV_READ; /* a paused connection is not read; its output still goes */
@@ -43,15 +43,15 @@ static int io_watch(struct conn *c, short what)
 	return 0;
 }
 
-static int tls_send(struct conn *c, const void *data, size_t len);
-static size_t tls_pending(const struct conn *c);
-static void tls_pause(struct conn *c);
-static void tls_resume(struct conn *c);
-static void tls_free(struct conn *c);
+static int tls_send(struct lab_conn *c, const void *data, size_t len);
+static size_t tls_pending(const struct lab_conn *c);
+static void tls_pause(struct lab_conn *c);
+static void tls_resume(struct lab_conn *c);
+static void tls_free(struct lab_conn *c);
 
 static const struct lab_io_ops tls_ops = { tls_send, tls_pending, tls_pause, tls_resume, tls_free };
 
-int lab_tls_start(struct conn *c, evutil_socket_t fd, SSL *ssl)
+int lab_tls_start(struct lab_conn *c, evutil_socket_t fd, SSL *ssl)
 {
 	c->fd = fd;
 	c->ssl = ssl;
@@ -67,9 +67,9 @@ int lab_tls_start(struct conn *c, evutil_socket_t fd, SSL *ssl)
 	return 0;
 }
 
-static void tls_free(struct conn *c)
+static void tls_free(struct lab_conn *c)
 {
-	if (c->ssl && c->state != ST_HANDSHAKE && !c->io_failed)
+	if (c->ssl && c->state != LAB_ST_HANDSHAKE && !c->io_failed)
 		(void)SSL_shutdown(c->ssl); /* a close_notify if the socket takes it; nobody waits for the answer */
 	ERR_clear_error();
 	if (c->ev)
@@ -83,7 +83,7 @@ static void tls_free(struct conn *c)
 		evutil_closesocket(c->fd);
 }
 
-static void tls_pause(struct conn *c)
+static void tls_pause(struct lab_conn *c)
 {
 	c->paused = 1;
 	if (io_watch(c, c->watching) < 0) {
@@ -92,7 +92,7 @@ static void tls_pause(struct conn *c)
 	}
 }
 
-static void tls_resume(struct conn *c)
+static void tls_resume(struct lab_conn *c)
 {
 	c->paused = 0;
 	if (io_watch(c, c->out ? EV_READ | EV_WRITE : EV_READ) < 0) {
@@ -103,13 +103,13 @@ static void tls_resume(struct conn *c)
 	}
 }
 
-static size_t tls_pending(const struct conn *c)
+static size_t tls_pending(const struct lab_conn *c)
 {
 	return c->out ? evbuffer_get_length(c->out) : 0;
 }
 
 /* What to do after an SSL call returned r <= 0: 1 wait for the socket, 0 the peer closed, -1 an error. */
-static int io_status(struct conn *c, int r, int *want_write)
+static int io_status(struct lab_conn *c, int r, int *want_write)
 {
 	int e = SSL_get_error(c->ssl, r);
 
@@ -123,7 +123,7 @@ static int io_status(struct conn *c, int r, int *want_write)
 }
 
 /* Sends what c->out holds; 1 all sent, 0 the socket is full, -1 an error. */
-static int flush_out(struct conn *c)
+static int flush_out(struct lab_conn *c)
 {
 	int want_write;
 
@@ -139,7 +139,7 @@ static int flush_out(struct conn *c)
 	return 1;
 }
 
-static int tls_send(struct conn *c, const void *data, size_t len)
+static int tls_send(struct lab_conn *c, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 	int want_write;
@@ -165,7 +165,7 @@ static int tls_send(struct conn *c, const void *data, size_t len)
 		return -1;
 	}
 	if ((!c->out && !(c->out = evbuffer_new())) || evbuffer_add(c->out, p, len) < 0 ||
-	    io_watch(c, c->state == ST_CLOSING ? EV_WRITE : EV_READ | EV_WRITE) < 0) {
+	    io_watch(c, c->state == LAB_ST_CLOSING ? EV_WRITE : EV_READ | EV_WRITE) < 0) {
 		c->io_failed = 1;
 		event_active(c->ev, EV_READ, 0);
 		return -1;
@@ -211,13 +211,13 @@ static const char *handshake_reason(const SSL *ssl)
 
 /* With read-ahead, OpenSSL may hold records the socket will not signal again (a CONNECT sent with the client's
  * Finished): have them read on the loop's next turn. */
-static void readable_later(struct conn *c)
+static void readable_later(struct lab_conn *c)
 {
 	if (SSL_has_pending(c->ssl))
 		event_active(c->ev, EV_READ, 0);
 }
 
-static void handshake(struct conn *c)
+static void handshake(struct lab_conn *c)
 {
 	int r = SSL_do_handshake(c->ssl), want_write, st;
 
@@ -240,7 +240,7 @@ static void handshake(struct conn *c)
 }
 
 /* Reads what TLS has for c into in: 1 more may come, 0 the peer closed, -1 an error. */
-static int read_into(struct conn *c, struct evbuffer *in)
+static int read_into(struct lab_conn *c, struct evbuffer *in)
 {
 	unsigned char buf[IO_CHUNK];
 	size_t total = 0;
@@ -265,7 +265,7 @@ static int read_into(struct conn *c, struct evbuffer *in)
 
 /* Reads, hands the input to the protocol, and keeps what it left (a partial packet) for next time. The lab's
  * scratch buffer takes the input while c has none left over, so an idle connection holds no buffer. */
-static void readable(struct conn *c)
+static void readable(struct lab_conn *c)
 {
 	struct evbuffer *scratch = c->lab->sessions.scratch, *in = c->in ? c->in : scratch;
 	int st = read_into(c, in);
@@ -287,7 +287,7 @@ static void readable(struct conn *c)
 		lab_conn_io_closed(c, st);
 }
 
-static void writable(struct conn *c)
+static void writable(struct lab_conn *c)
 {
 	int st = flush_out(c);
 
@@ -297,7 +297,7 @@ static void writable(struct conn *c)
 	}
 	if (st == 0)
 		return;
-	if (c->state == ST_CLOSING) {
+	if (c->state == LAB_ST_CLOSING) {
 		lab_conn_close(c);
 		return;
 	}
@@ -309,15 +309,15 @@ static void writable(struct conn *c)
 
 static void conn_io_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct conn *c = arg;
+	struct lab_conn *c = arg;
 
 	(void)fd;
 	if (c->slow) {
 		c->lab->n.dropped_slow++;
-		lab_conn_drop(c, "slow-consumer", "the peer left more output unread than the lab keeps for it");
+		lab_conn_drop(c, LAB_CAUSE_SLOW_CONSUMER, "the peer left more output unread than the lab keeps for it");
 		return;
 	}
-	if (c->state == ST_HANDSHAKE) {
+	if (c->state == LAB_ST_HANDSHAKE) {
 		handshake(c);
 		return;
 	}
@@ -325,6 +325,6 @@ static void conn_io_cb(evutil_socket_t fd, short what, void *arg)
 		writable(c);
 		return; /* a read waits for the next turn: c may be gone */
 	}
-	if ((what & EV_READ) && c->state != ST_CLOSING && (!c->paused || c->io_failed))
+	if ((what & EV_READ) && c->state != LAB_ST_CLOSING && (!c->paused || c->io_failed))
 		readable(c);
 }

@@ -36,7 +36,7 @@ static int keep_alive_passed(int keep_alive, long idle_ms)
 void lab_control_tick(struct lab_server *lab)
 {
 	rs_time now = lab_now(lab);
-	struct conn *c, *next;
+	struct lab_conn *c, *next;
 	int ka;
 
 	lab_switch_tick(lab, now);
@@ -48,16 +48,16 @@ void lab_control_tick(struct lab_server *lab)
 			lab_amqp_tick(c, now); /* may close c */
 			continue;
 		}
-		if (c->state == ST_HUB && c->sas_expiry > 0 && now >= c->sas_expiry) {
+		if (c->state == LAB_ST_HUB && c->sas_expiry > 0 && now >= c->sas_expiry) {
 			/* IoT Hub drops an MQTT session when its SAS expires (401003, azure-iot-facts.md 2.3 and 3.1) */
-			lab_conn_event(c, LAB_EV_SAS_EXPIRED, NULL, "the session's SAS token expired");
+			lab_conn_event(c, LAB_EV_SAS_EXPIRED, LAB_CAUSE_NONE, "the session's SAS token expired");
 			lab_conn_drop(c, LAB_CAUSE_SAS_EXPIRED, NULL);
 			continue;
 		}
 		/* keep-alive 0 means none only for an authenticated session (MQTT 3.1.1, 3.1.2.10, lets the server
 		 * close a connection it does not want); one that has not authenticated gets the handshake's deadline */
 		ka = c->authed || c->keep_alive > 0 ? c->keep_alive : lab->opts->handshake_timeout;
-		if ((c->state != ST_HUB && c->state != ST_DPS) || ka <= 0 ||
+		if ((c->state != LAB_ST_HUB && c->state != LAB_ST_DPS) || ka <= 0 ||
 		    !keep_alive_passed(ka, lab_idle_ms(lab, c, now)))
 			continue;
 		lab_conn_idle_timeout(c);

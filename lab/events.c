@@ -49,6 +49,27 @@ const char *lab_event_name(enum lab_event_kind kind)
 	return kind < LAB_EV__COUNT ? kind_names[kind] : "unknown";
 }
 
+/* The causes' names, as the event stream and /metrics write them (docs/lab.md). */
+static const char *const cause_names[LAB_CAUSE__COUNT] = {
+	[LAB_CAUSE_NONE] = NULL,
+	[LAB_CAUSE_CLIENT] = "client",
+	[LAB_CAUSE_KEEPALIVE] = "keepalive",
+	[LAB_CAUSE_SAS_EXPIRED] = "sas-expired",
+	[LAB_CAUSE_MIGRATE] = "migrate",
+	[LAB_CAUSE_REVERT] = "revert",
+	[LAB_CAUSE_KICKED] = "kicked",
+	[LAB_CAUSE_PROTOCOL_ERROR] = "protocol-error",
+	[LAB_CAUSE_SHUTDOWN] = "shutdown",
+	[LAB_CAUSE_SLOW_CONSUMER] = "slow-consumer",
+	[LAB_CAUSE_AUTH_TIMEOUT] = "auth-timeout",
+	[LAB_CAUSE_CROWDED_OUT] = "crowded-out",
+};
+
+const char *lab_cause_name(enum lab_cause cause)
+{
+	return cause < LAB_CAUSE__COUNT ? cause_names[cause] : "unknown";
+}
+
 json_t *lab_json_string(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
@@ -92,7 +113,7 @@ json_t *lab_event_json(const struct lab_event *ev, rs_time at)
 	lab_json_set_str(o, "device", ev->device);
 	json_object_set_new(o, "chain", json_string(lab_chain_name(ev->chain)));
 	lab_json_set_str(o, "remote", ev->remote);
-	lab_json_set_str(o, "cause", ev->cause);
+	lab_json_set_str(o, "cause", lab_cause_name(ev->cause));
 	lab_json_set_str(o, "detail", ev->detail);
 	if (ev->fields)
 		json_object_update(o, ev->fields);
@@ -216,7 +237,7 @@ void lab_emit(struct lab_server *lab, struct lab_event *ev)
 static void remember_failure(struct lab_server *lab, const struct lab_event *ev, rs_time at)
 {
 	size_t k = sizeof(lab->admin.recent) / sizeof(lab->admin.recent[0]);
-	struct recent *r = &lab->admin.recent[lab->admin.recent_next++ % k];
+	struct lab_recent *r = &lab->admin.recent[lab->admin.recent_next++ % k];
 
 	r->at = at;
 	r->kind = ev->kind;
@@ -258,7 +279,7 @@ void lab_remote(evutil_socket_t fd, char *out, size_t size)
 		snprintf(out, size, "[%s]:%u", ip, ntohs(((struct sockaddr_in6 *)&ss)->sin6_port));
 }
 
-void lab_conn_event(struct conn *c, enum lab_event_kind kind, const char *cause, const char *detail)
+void lab_conn_event(struct lab_conn *c, enum lab_event_kind kind, enum lab_cause cause, const char *detail)
 {
 	char remote[64];
 	struct lab_event ev = { .kind = kind, .chain = c->chain, .device = c->device_id, .cause = cause,

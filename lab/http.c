@@ -55,7 +55,7 @@ static json_t *status_failures(struct lab_server *lab)
 	char at[32];
 
 	for (size_t i = 0; i < k; i++) {
-		const struct recent *r = &lab->admin.recent[(lab->admin.recent_next + i) % k];
+		const struct lab_recent *r = &lab->admin.recent[(lab->admin.recent_next + i) % k];
 		json_t *o;
 		if (!r->at || !(o = json_object()))
 			continue;
@@ -74,12 +74,12 @@ static json_t *status_devices(struct lab_server *lab)
 {
 	json_t *a = json_array(), *o;
 
-	for (struct conn *c = lab->sessions.conns; c; c = c->next) {
-		if ((c->state != ST_HUB && c->state != ST_DPS) || !(o = json_object()))
+	for (struct lab_conn *c = lab->sessions.conns; c; c = c->next) {
+		if ((c->state != LAB_ST_HUB && c->state != LAB_ST_DPS) || !(o = json_object()))
 			continue;
 		lab_json_set_str(o, "id", c->device_id);
 		json_object_set_new(o, "chain", json_string(lab_chain_name(c->chain)));
-		json_object_set_new(o, "service", json_string(c->state == ST_HUB ? "hub" : "dps"));
+		json_object_set_new(o, "service", json_string(c->state == LAB_ST_HUB ? "hub" : "dps"));
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -155,29 +155,22 @@ static void label_value(struct evbuffer *b, const char *v)
 	json_decref(j);
 }
 
-/* Every documented cause (0 until seen), then the others the lab used (slow-consumer, auth-timeout, ...). */
+/* Every documented cause (0 until seen), then the others the lab used (slow-consumer, auth-timeout, ...) in the
+ * order it first used them. */
 static void disconnects(struct lab_server *lab, struct evbuffer *b)
 {
-	static const char *const documented[] = { LAB_CAUSE_CLIENT,	  LAB_CAUSE_KEEPALIVE, LAB_CAUSE_SAS_EXPIRED,
-						  LAB_CAUSE_MIGRATE,	  LAB_CAUSE_REVERT,    LAB_CAUSE_KICKED,
-						  LAB_CAUSE_PROTOCOL_ERROR, LAB_CAUSE_SHUTDOWN };
-	size_t i, k, nd = sizeof(documented) / sizeof(documented[0]);
+	const struct lab_cause_counts *cc = &lab->causes;
+	size_t i;
+	int k;
 
-	for (k = 0; k < nd; k++) {
-		unsigned long n = 0;
-		for (i = 0; i < LAB_MAX_REASONS && lab->causes[i].reason[0]; i++)
-			if (!strcmp(lab->causes[i].reason, documented[k]))
-				n = lab->causes[i].count;
-		evbuffer_add_printf(b, "rootshift_lab_disconnects_total{cause=\"%s\"} %lu\n", documented[k], n);
-	}
-	for (i = 0; i < LAB_MAX_REASONS && lab->causes[i].reason[0]; i++) {
-		for (k = 0; k < nd && strcmp(lab->causes[i].reason, documented[k]); k++)
-			;
-		if (k < nd)
+	for (k = LAB_CAUSE_CLIENT; k < LAB_CAUSE__DOCUMENTED; k++)
+		evbuffer_add_printf(b, "rootshift_lab_disconnects_total{cause=\"%s\"} %lu\n",
+				    lab_cause_name((enum lab_cause)k), cc->n[k]);
+	for (i = 0; i < cc->nseen; i++) {
+		if (cc->seen[i] < LAB_CAUSE__DOCUMENTED)
 			continue;
-		evbuffer_add_printf(b, "rootshift_lab_disconnects_total{cause=\"");
-		label_value(b, lab->causes[i].reason);
-		evbuffer_add_printf(b, "\"} %lu\n", lab->causes[i].count);
+		evbuffer_add_printf(b, "rootshift_lab_disconnects_total{cause=\"%s\"} %lu\n",
+				    lab_cause_name((enum lab_cause)cc->seen[i]), cc->n[cc->seen[i]]);
 	}
 }
 

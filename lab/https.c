@@ -22,7 +22,7 @@
 
 /* One parsed request, with what the handlers need as C strings. */
 struct hreq {
-	struct conn *c;
+	struct lab_conn *c;
 	char method[8];
 	char path[1024];
 	char auth[4097];
@@ -166,31 +166,31 @@ static int span_copy(struct rs_span s, char *out, size_t size)
 }
 
 /* A refusal: the status, an event of kind, and the connection closed once the answer is out; -1. */
-static int refuse_as(struct conn *c, const char *status, enum lab_event_kind kind, const char *why)
+static int refuse_as(struct lab_conn *c, const char *status, enum lab_event_kind kind, const char *why)
 {
 	char resp[160];
 	int n = snprintf(resp, sizeof(resp), "HTTP/1.1 %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", status);
 
-	lab_conn_event(c, kind, NULL, why);
+	lab_conn_event(c, kind, LAB_CAUSE_NONE, why);
 	lab_conn_send(c, resp, (size_t)n);
 	lab_conn_close_after_flush(c);
 	return -1;
 }
 
-static int refuse(struct conn *c, const char *status, const char *why)
+static int refuse(struct lab_conn *c, const char *status, const char *why)
 {
 	return refuse_as(c, status, LAB_EV_PROTOCOL_ERROR, why);
 }
 
-static void idle_deadline(struct conn *c)
+static void idle_deadline(struct lab_conn *c)
 {
-	c->state = ST_HTTP;
+	c->state = LAB_ST_HTTP;
 	(void)lab_conn_deadline(c, HTTPS_IDLE_S);
 }
 
-int lab_https_on_data(struct conn *c, struct evbuffer *in)
+int lab_https_on_data(struct lab_conn *c, struct evbuffer *in)
 {
-	while (c->state != ST_CLOSING && evbuffer_get_length(in) > 0) {
+	while (c->state != LAB_ST_CLOSING && evbuffer_get_length(in) > 0) {
 		size_t len = evbuffer_get_length(in), head_len = len < HTTPS_MAX_HEAD ? len : HTTPS_MAX_HEAD, used;
 		const char *data = (const char *)evbuffer_pullup(in, (ev_ssize_t)head_len);
 		struct rs_http_request req;

@@ -8,7 +8,7 @@
 
 #include "server.h"
 
-static int mem_send(struct conn *c, const void *data, size_t len)
+static int mem_send(struct lab_conn *c, const void *data, size_t len)
 {
 	struct lab_memio *m = c->mem;
 
@@ -17,24 +17,24 @@ static int mem_send(struct conn *c, const void *data, size_t len)
 	return 0;
 }
 
-static size_t mem_pending(const struct conn *c)
+static size_t mem_pending(const struct lab_conn *c)
 {
 	return c->mem->pending;
 }
 
-static void mem_pause(struct conn *c)
+static void mem_pause(struct lab_conn *c)
 {
 	c->paused = 1;
 	c->mem->paused = 1;
 }
 
-static void mem_resume(struct conn *c)
+static void mem_resume(struct lab_conn *c)
 {
 	c->paused = 0;
 	c->mem->paused = 0;
 }
 
-static void mem_free(struct conn *c)
+static void mem_free(struct lab_conn *c)
 {
 	c->mem->conn = NULL;
 	c->mem->closed = 1;
@@ -42,10 +42,10 @@ static void mem_free(struct conn *c)
 
 static const struct lab_io_ops mem_ops = { mem_send, mem_pending, mem_pause, mem_resume, mem_free };
 
-struct conn *lab_memio_connect(struct lab_server *lab, struct lab_memio *m, enum conn_proto proto,
+struct lab_conn *lab_memio_connect(struct lab_server *lab, struct lab_memio *m, enum lab_proto proto,
 			       lab_on_data_fn on_data)
 {
-	struct conn *c;
+	struct lab_conn *c;
 
 	if ((!m->sent && !(m->sent = evbuffer_new())) || (!m->in && !(m->in = evbuffer_new())))
 		return NULL;
@@ -62,7 +62,7 @@ struct conn *lab_memio_connect(struct lab_server *lab, struct lab_memio *m, enum
 
 int lab_memio_feed(struct lab_memio *m, const void *data, size_t len)
 {
-	struct conn *c = m->conn;
+	struct lab_conn *c = m->conn;
 
 	if (!c)
 		return -1;

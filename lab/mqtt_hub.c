@@ -11,7 +11,7 @@
 
 #include "server.h"
 
-static int send_packet(struct conn *c, const struct rs_mqtt_packet *pkt)
+static int send_packet(struct lab_conn *c, const struct rs_mqtt_packet *pkt)
 {
 	unsigned char small[512], *buf = small;
 	struct rs_error err;
@@ -31,11 +31,11 @@ static int send_packet(struct conn *c, const struct rs_mqtt_packet *pkt)
 
 /* DPS replies go at the QoS the device subscribed to $dps/registrations/res/# with (at most 1), as DPS does: the
  * C SDK subscribes at QoS 1 (prov_transport_mqtt_common.c) and acknowledges them. */
-static int send_publish(struct conn *c, const char *topic, const char *body)
+static int send_publish(struct lab_conn *c, const char *topic, const char *body)
 {
 	struct rs_mqtt_packet p = { 0 };
 
-	if (c->state == ST_DPS && c->dps_qos) {
+	if (c->state == LAB_ST_DPS && c->dps_qos) {
 		p.qos = 1;
 		p.packet_id = c->next_packet_id++;
 		if (c->next_packet_id > 65535)
@@ -49,7 +49,7 @@ static int send_publish(struct conn *c, const char *topic, const char *body)
 	return send_packet(c, &p);
 }
 
-static void send_connack(struct conn *c, int code, int session_present)
+static void send_connack(struct lab_conn *c, int code, int session_present)
 {
 	struct rs_mqtt_packet p = { 0 };
 
@@ -87,32 +87,32 @@ static int parse_hub_user(const char *user, char *host, size_t hsize, char *dev,
 	return strncmp(s2 + 1, "?", 1) == 0 || strncmp(s2 + 1, "api-version=", 12) == 0 ? 0 : -1;
 }
 
-static void kick_others(struct conn *c)
+static void kick_others(struct lab_conn *c)
 {
-	for (struct conn *o = c->lab->sessions.conns, *next; o; o = next) {
+	for (struct lab_conn *o = c->lab->sessions.conns, *next; o; o = next) {
 		next = o->next;
-		if (o != c && o->state == ST_HUB && !strcmp(o->device_id, c->device_id)) {
+		if (o != c && o->state == LAB_ST_HUB && !strcmp(o->device_id, c->device_id)) {
 			c->lab->n.kicked++;
-			lab_conn_event(o, LAB_EV_KICKED, NULL, "a new connection for the same device (400027)");
+			lab_conn_event(o, LAB_EV_KICKED, LAB_CAUSE_NONE, "a new connection for the same device (400027)");
 			lab_conn_drop(o, LAB_CAUSE_KICKED, NULL);
 		}
 	}
 }
 
-static void enter_session(struct conn *c, enum conn_state state, int keep_alive)
+static void enter_session(struct lab_conn *c, enum lab_conn_state state, int keep_alive)
 {
 	c->state = state;
 	c->keep_alive = keep_alive; /* enforced at 1.5 x by the lab's clock (control.c) */
 	c->connected_at = lab_now(c->lab);
 	lab_conn_touch(c);
-	if (state == ST_HUB || c->dps_authorized)
+	if (state == LAB_ST_HUB || c->dps_authorized)
 		lab_conn_authenticated(c);
 	else if (!lab_auth_deadline(c->lab))
 		lab_conn_end_deadline(c);
-	lab_conn_event(c, LAB_EV_CONNECT, NULL, state == ST_DPS ? "dps" : "hub");
+	lab_conn_event(c, LAB_EV_CONNECT, LAB_CAUSE_NONE, state == LAB_ST_DPS ? "dps" : "hub");
 }
 
-static int on_connect(struct conn *c, const struct rs_mqtt_packet *p)
+static int on_connect(struct lab_conn *c, const struct rs_mqtt_packet *p)
 {
 	struct lab_server *lab = c->lab;
 	char user[600], pass[4097], host[256], dev[129], resource[512], cid[129];
@@ -140,7 +140,7 @@ static int on_connect(struct conn *c, const struct rs_mqtt_packet *p)
 				    strncmp(reg + 15, cid, strlen(cid)) == 0 && reg[15 + strlen(cid)] == '/' &&
 				    lab_auth_sas(lab, pass, resource, cid, NULL, &err) == 0;
 		memset(pass, 0, sizeof(pass));
-		enter_session(c, ST_DPS, p->keep_alive);
+		enter_session(c, LAB_ST_DPS, p->keep_alive);
 		send_connack(c, 0, 0);
 		return 0;
 	}
@@ -154,7 +154,7 @@ static int on_connect(struct conn *c, const struct rs_mqtt_packet *p)
 		if (lab_auth_sas(lab, pass, resource, dev, &c->sas_expiry, &err) == 0) {
 			memset(pass, 0, sizeof(pass));
 			kick_others(c);
-			enter_session(c, ST_HUB, p->keep_alive);
+			enter_session(c, LAB_ST_HUB, p->keep_alive);
 			/* MQTT 3.1.1 3.2.2.2: with clean_session 0, session present tells whether the hub kept a session
 			 * for this client id (IoT Hub keeps one for a device that connected with clean_session 0);
 			 * clean_session 1 discards it. */
@@ -164,7 +164,7 @@ static int on_connect(struct conn *c, const struct rs_mqtt_packet *p)
 	}
 	memset(pass, 0, sizeof(pass));
 	lab->n.auth_failures++;
-	lab_conn_event(c, LAB_EV_AUTH_FAILURE, NULL, err.message);
+	lab_conn_event(c, LAB_EV_AUTH_FAILURE, LAB_CAUSE_NONE, err.message);
 	send_connack(c, 5, 0);
 	lab_conn_close_after_flush(c);
 	return -1;
@@ -191,13 +191,13 @@ static int query_param(const char *topic, const char *name, char *out, size_t si
 	return -1;
 }
 
-static int hub_publish(struct conn *c, const struct rs_mqtt_packet *p, const char *topic)
+static int hub_publish(struct lab_conn *c, const struct rs_mqtt_packet *p, const char *topic)
 {
 	char prefix[200], rid[64], reply[256], body[256];
 
 	snprintf(prefix, sizeof(prefix), "devices/%s/messages/events/", c->device_id);
 	if (p->qos == 2) {
-		lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "QoS 2 is not supported");
+		lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, LAB_CAUSE_NONE, "QoS 2 is not supported");
 		lab_conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 		return -1;
 	}
@@ -225,12 +225,12 @@ static int hub_publish(struct conn *c, const struct rs_mqtt_packet *p, const cha
 		send_publish(c, reply, "");
 		return 0;
 	}
-	lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "PUBLISH to a topic IoT Hub does not accept");
+	lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, LAB_CAUSE_NONE, "PUBLISH to a topic IoT Hub does not accept");
 	lab_conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 	return -1;
 }
 
-static int hub_filter_ok(const struct conn *c, struct rs_mqtt_str f)
+static int hub_filter_ok(const struct lab_conn *c, struct rs_mqtt_str f)
 {
 	char want[200];
 
@@ -239,7 +239,7 @@ static int hub_filter_ok(const struct conn *c, struct rs_mqtt_str f)
 	       rs_mqtt_str_eq(f, "$iothub/twin/PATCH/properties/desired/#") || rs_mqtt_str_eq(f, "$iothub/methods/POST/#");
 }
 
-static void on_subscribe(struct conn *c, const struct rs_mqtt_packet *p)
+static void on_subscribe(struct lab_conn *c, const struct rs_mqtt_packet *p)
 {
 	struct rs_mqtt_packet ack = { 0 };
 
@@ -247,13 +247,13 @@ static void on_subscribe(struct conn *c, const struct rs_mqtt_packet *p)
 	ack.packet_id = p->packet_id;
 	ack.topic_count = p->topic_count;
 	for (size_t i = 0; i < p->topic_count; i++) {
-		int ok = c->state == ST_DPS ? rs_mqtt_str_eq(p->topics[i], "$dps/registrations/res/#")
+		int ok = c->state == LAB_ST_DPS ? rs_mqtt_str_eq(p->topics[i], "$dps/registrations/res/#")
 					    : hub_filter_ok(c, p->topics[i]) && c->subs < LAB_MAX_SUBS;
 		ack.qos_list[i] = ok ? (p->qos_list[i] > 1 ? 1 : p->qos_list[i]) : 0x80;
-		if (ok && c->state == ST_DPS)
+		if (ok && c->state == LAB_ST_DPS)
 			c->dps_qos = ack.qos_list[i];
 		c->subs += ok;
-		if (ok && c->state == ST_HUB && !strncmp(p->topics[i].ptr, "devices/", 8))
+		if (ok && c->state == LAB_ST_HUB && !strncmp(p->topics[i].ptr, "devices/", 8))
 			c->c2d_subscribed = 1;
 	}
 	send_packet(c, &ack);
@@ -265,14 +265,14 @@ int lab_hub_send_c2d(struct lab_server *lab, const char *device, const unsigned 
 	int n = 0;
 
 	snprintf(topic, sizeof(topic), "devices/%s/messages/devicebound/", device);
-	for (struct conn *c = lab->sessions.conns, *next; c; c = next) {
+	for (struct lab_conn *c = lab->sessions.conns, *next; c; c = next) {
 		struct rs_mqtt_packet p = { 0 };
 		next = c->next;
 		if (c->amqp) { /* a devicebound link (amqp.c) */
 			n += lab_amqp_send_c2d(c, device, body, len);
 			continue;
 		}
-		if (c->state != ST_HUB || !c->c2d_subscribed || strcmp(c->device_id, device))
+		if (c->state != LAB_ST_HUB || !c->c2d_subscribed || strcmp(c->device_id, device))
 			continue;
 		p.type = RS_MQTT_PUBLISH;
 		p.qos = 1;
@@ -288,7 +288,7 @@ int lab_hub_send_c2d(struct lab_server *lab, const char *device, const unsigned 
 	return n;
 }
 
-static void dps_error(struct conn *c, const char *rid, int status, const char *message)
+static void dps_error(struct lab_conn *c, const char *rid, int status, const char *message)
 {
 	char topic[128], body[300], track[40];
 
@@ -299,7 +299,7 @@ static void dps_error(struct conn *c, const char *rid, int status, const char *m
 	send_publish(c, topic, body);
 }
 
-static int dps_publish(struct conn *c, const char *topic)
+static int dps_publish(struct lab_conn *c, const char *topic)
 {
 	char rid[64], op[64], reply[160], *text;
 
@@ -309,7 +309,7 @@ static int dps_publish(struct conn *c, const char *topic)
 	}
 	if (!c->dps_authorized) {
 		c->lab->n.auth_failures++;
-		lab_conn_event(c, LAB_EV_AUTH_FAILURE, NULL, "DPS registration without valid credentials");
+		lab_conn_event(c, LAB_EV_AUTH_FAILURE, LAB_CAUSE_NONE, "DPS registration without valid credentials");
 		dps_error(c, rid, 401, "Unauthorized");
 		return 0;
 	}
@@ -328,14 +328,14 @@ static int dps_publish(struct conn *c, const char *topic)
 		text = lab_dps_operation_json(c->lab, c->op_id, c->device_id, 1);
 		send_publish(c, reply, text ? text : "{}");
 		free(text);
-		lab_conn_event(c, LAB_EV_DPS_ASSIGNED, NULL, c->lab->cfg.hub_host);
+		lab_conn_event(c, LAB_EV_DPS_ASSIGNED, LAB_CAUSE_NONE, c->lab->cfg.hub_host);
 		return 0;
 	}
 	dps_error(c, rid, 404, "Not found");
 	return 0;
 }
 
-static int on_publish(struct conn *c, const struct rs_mqtt_packet *p)
+static int on_publish(struct lab_conn *c, const struct rs_mqtt_packet *p)
 {
 	char topic[1024];
 
@@ -343,15 +343,15 @@ static int on_publish(struct conn *c, const struct rs_mqtt_packet *p)
 		lab_conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 		return -1;
 	}
-	return c->state == ST_HUB ? hub_publish(c, p, topic) : dps_publish(c, topic);
+	return c->state == LAB_ST_HUB ? hub_publish(c, p, topic) : dps_publish(c, topic);
 }
 
 /* One packet; returns -1 when the connection was closed. */
-static int on_packet(struct conn *c, const struct rs_mqtt_packet *p)
+static int on_packet(struct lab_conn *c, const struct rs_mqtt_packet *p)
 {
-	if (c->state == ST_WAIT_CONNECT) {
+	if (c->state == LAB_ST_WAIT_CONNECT) {
 		if (p->type != RS_MQTT_CONNECT) {
-			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "first packet is not CONNECT");
+			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, LAB_CAUSE_NONE, "first packet is not CONNECT");
 			lab_conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 			return -1;
 		}
@@ -376,20 +376,20 @@ static int on_packet(struct conn *c, const struct rs_mqtt_packet *p)
 	case RS_MQTT_PUBACK: return 0;
 	case RS_MQTT_DISCONNECT: lab_conn_close(c); return -1;
 	default:
-		lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, "unexpected packet");
+		lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, LAB_CAUSE_NONE, "unexpected packet");
 		lab_conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 		return -1;
 	}
 }
 
-int lab_hub_on_data(struct conn *c, struct evbuffer *in)
+int lab_hub_on_data(struct lab_conn *c, struct evbuffer *in)
 {
 	struct rs_mqtt_packet pkt;
 	struct rs_error err;
 	size_t len, used;
 	int r;
 
-	while (c->state != ST_CLOSING && (len = evbuffer_get_length(in)) > 0) {
+	while (c->state != LAB_ST_CLOSING && (len = evbuffer_get_length(in)) > 0) {
 		const unsigned char *data = evbuffer_pullup(in, (ev_ssize_t)len);
 		r = rs_mqtt_decode(data, len, LAB_MAX_PACKET, &pkt, &used, &err);
 		if (r == 0)
@@ -397,7 +397,7 @@ int lab_hub_on_data(struct conn *c, struct evbuffer *in)
 		if (r < 0) {
 			if (err.code == RS_ERR_LIMIT)
 				c->lab->n.dropped_limits++;
-			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, err.message);
+			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, LAB_CAUSE_NONE, err.message);
 			lab_conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 			return -1;
 		}

@@ -28,9 +28,12 @@
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int socklen, void *arg)
 {
 	struct lab_server *lab = arg;
-	int proto = l == lab->listen.amqp ? PROTO_AMQP : l == lab->listen.ws || l == lab->listen.https ? PROTO_HTTPS : PROTO_MQTT, one = 1;
+	int proto = l == lab->listen.amqp			     ? LAB_PROTO_AMQP
+		    : l == lab->listen.ws || l == lab->listen.https ? LAB_PROTO_HTTPS
+								     : LAB_PROTO_MQTT;
+	int one = 1;
 	int h = lab->opts->handshake_timeout, a = lab->opts->auth_timeout;
-	struct conn *c;
+	struct lab_conn *c;
 	SSL *ssl;
 
 	(void)sa;
@@ -42,8 +45,10 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		return;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if (!(c = lab_conn_new(lab, (enum conn_proto)proto,
-			       proto == PROTO_AMQP ? lab_amqp_on_data : proto == PROTO_HTTPS ? lab_https_on_data : lab_hub_on_data))) {
+	if (!(c = lab_conn_new(lab, (enum lab_proto)proto,
+			       proto == LAB_PROTO_AMQP	  ? lab_amqp_on_data
+			       : proto == LAB_PROTO_HTTPS ? lab_https_on_data
+							  : lab_hub_on_data))) {
 		evutil_closesocket(fd);
 		return;
 	}

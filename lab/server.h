@@ -25,24 +25,41 @@
 #define LAB_SESSION_BUCKETS 4096
 #define LAB_EVENTS_MAX (256 * 1024)       /* event output buffered for a slow reader before events are dropped */
 
-enum conn_proto { PROTO_MQTT, PROTO_AMQP, PROTO_HTTPS };
-/* ST_HTTP: an HTTPS connection between requests (https.c) */
-enum conn_state { ST_HANDSHAKE, ST_WAIT_CONNECT, ST_HTTP, ST_HUB, ST_DPS, ST_AMQP, ST_CLOSING };
+enum lab_proto { LAB_PROTO_MQTT, LAB_PROTO_AMQP, LAB_PROTO_HTTPS };
+/* LAB_ST_HTTP: an HTTPS connection between requests (https.c) */
+enum lab_conn_state {
+	LAB_ST_HANDSHAKE,
+	LAB_ST_WAIT_CONNECT,
+	LAB_ST_HTTP,
+	LAB_ST_HUB,
+	LAB_ST_DPS,
+	LAB_ST_AMQP,
+	LAB_ST_CLOSING
+};
 
 struct lab_server;
-struct amqp;
+struct lab_amqp;
 struct lab_session;
 
 /* Why a session or connection ended: the "cause" of a disconnect event and the label of
- * rootshift_lab_disconnects_total (docs/lab.md). */
-#define LAB_CAUSE_CLIENT "client"                 /* the device closed it (DISCONNECT, close_notify, a reset) */
-#define LAB_CAUSE_KEEPALIVE "keepalive"           /* no packet for 1.5 x the keep-alive */
-#define LAB_CAUSE_SAS_EXPIRED "sas-expired"       /* the session's SAS token expired (IoT Hub's 401003) */
-#define LAB_CAUSE_MIGRATE "migrate"               /* migrate --disconnect */
-#define LAB_CAUSE_REVERT "revert"                 /* revert --disconnect */
-#define LAB_CAUSE_KICKED "kicked"                 /* the same device connected again (400027) */
-#define LAB_CAUSE_PROTOCOL_ERROR "protocol-error" /* the device broke a protocol rule */
-#define LAB_CAUSE_SHUTDOWN "shutdown"             /* the lab stopped */
+ * rootshift_lab_disconnects_total (docs/lab.md); lab_cause_name (events.c) holds the names. The documented ones
+ * come first (/metrics lists each of them, 0 until seen), then the causes of the lab's own drops. */
+enum lab_cause {
+	LAB_CAUSE_NONE,           /* not known (yet): no "cause" member */
+	LAB_CAUSE_CLIENT,         /* "client": the device closed it (DISCONNECT, close_notify, a reset) */
+	LAB_CAUSE_KEEPALIVE,      /* "keepalive": no packet for 1.5 x the keep-alive */
+	LAB_CAUSE_SAS_EXPIRED,    /* "sas-expired": the session's SAS token expired (IoT Hub's 401003) */
+	LAB_CAUSE_MIGRATE,        /* "migrate": migrate --disconnect */
+	LAB_CAUSE_REVERT,         /* "revert": revert --disconnect */
+	LAB_CAUSE_KICKED,         /* "kicked": the same device connected again (400027) */
+	LAB_CAUSE_PROTOCOL_ERROR, /* "protocol-error": the device broke a protocol rule */
+	LAB_CAUSE_SHUTDOWN,       /* "shutdown": the lab stopped */
+	LAB_CAUSE__DOCUMENTED,
+	LAB_CAUSE_SLOW_CONSUMER = LAB_CAUSE__DOCUMENTED, /* "slow-consumer": output left unread past LAB_MAX_PENDING */
+	LAB_CAUSE_AUTH_TIMEOUT,   /* "auth-timeout": not authenticated within the deadline */
+	LAB_CAUSE_CROWDED_OUT,    /* "crowded-out": an unauthenticated connection made room for a newer one */
+	LAB_CAUSE__COUNT
+};
 
 /* events.c: every event the lab reports, one kind each. */
 enum lab_event_kind {
@@ -76,29 +93,29 @@ struct lab_event {
 	enum lab_chain chain;
 	const char *device; /* NULL: no member */
 	const char *remote; /* "IP:PORT" of the peer, or NULL */
-	const char *cause;  /* why the lab closed a connection (slow-consumer, auth-timeout, ...), or NULL */
+	enum lab_cause cause; /* why a session or connection ended, or LAB_CAUSE_NONE: no member */
 	const char *detail; /* NULL: no member */
 	json_t *fields;
 };
 
-struct conn;
+struct lab_conn;
 struct lab_memio;
 
 /* What a protocol does with input: -1 when c was closed or is closing. */
-typedef int (*lab_on_data_fn)(struct conn *c, struct evbuffer *in);
+typedef int (*lab_on_data_fn)(struct lab_conn *c, struct evbuffer *in);
 
 /* A connection's transport: TLS on a socket (conn_io.c) or memory (memio.c). conn.c calls it, never the other
  * way round: a transport reports what happened through conn.c's lab_conn_established, lab_conn_handshake_failed
  * and lab_conn_io_closed. */
 struct lab_io_ops {
-	int (*send)(struct conn *c, const void *data, size_t len); /* queues what the peer does not take yet */
-	size_t (*pending)(const struct conn *c);                   /* bytes queued */
-	void (*pause)(struct conn *c);  /* stops reading c until resume (the clock's next check) */
-	void (*resume)(struct conn *c);
-	void (*free)(struct conn *c);   /* closes the transport (c itself is conn.c's) */
+	int (*send)(struct lab_conn *c, const void *data, size_t len); /* queues what the peer does not take yet */
+	size_t (*pending)(const struct lab_conn *c);                   /* bytes queued */
+	void (*pause)(struct lab_conn *c);  /* stops reading c until resume (the clock's next check) */
+	void (*resume)(struct lab_conn *c);
+	void (*free)(struct lab_conn *c);   /* closes the transport (c itself is conn.c's) */
 };
 
-struct conn {
+struct lab_conn {
 	struct lab_server *lab;
 	const struct lab_io_ops *io; /* NULL: no transport (output fails) */
 	struct lab_memio *mem;  /* memio.c's state, when that is the transport */
@@ -108,7 +125,7 @@ struct conn {
 	struct evbuffer *in;    /* input the protocol left (a partial packet); NULL when none */
 	struct evbuffer *out;   /* output the socket did not take yet; NULL when none */
 	lab_on_data_fn on_data;
-	void (*on_free)(struct conn *c); /* the protocol's own state (amqp.c), freed with c; NULL when none */
+	void (*on_free)(struct lab_conn *c); /* the protocol's own state (amqp.c), freed with c; NULL when none */
 	short watching;         /* EV_READ, EV_WRITE or both */
 	unsigned char io_failed, read_wants_write;
 	unsigned char slow;     /* its output passed LAB_MAX_PENDING: dropped as a slow consumer on the next turn */
@@ -120,9 +137,9 @@ struct conn {
 	unsigned ping_sec;
 	struct event *deadline; /* handshake and CONNECT timeouts, closing; NULL in a session, to spare an idle
 				 * connection the event */
-	struct conn *prev, *next;
-	enum conn_proto proto;
-	enum conn_state state;
+	struct lab_conn *prev, *next;
+	enum lab_proto proto;
+	enum lab_conn_state state;
 	enum lab_chain chain;
 	char device_id[129];
 	char op_id[48];
@@ -136,15 +153,15 @@ struct conn {
 	rs_time connected_at;
 	rs_time last_seen;      /* the lab's clock at the last packet, for keep-alive x 1.5 */
 	unsigned short last_ms; /* the wall clock's milliseconds then (lab_conn_touch), for sub-second keep-alives */
-	const char *cause;      /* LAB_CAUSE_* for the disconnect event when the lab knows why before closing; NULL */
+	enum lab_cause cause;   /* for the disconnect event when the lab knows why before closing; LAB_CAUSE_NONE */
 	rs_time sas_expiry;     /* the session's SAS expires then (the lab's clock); 0 when none */
 	/* MQTT or AMQP over WebSockets: after the upgrade, frames are unwrapped into ws_in */
 	unsigned char ws_upgraded, ws_amqp;
-	struct amqp *amqp;      /* amqp.c: Proton's engine for this connection; NULL until AMQP bytes come */
+	struct lab_amqp *amqp;      /* amqp.c: Proton's engine for this connection; NULL until AMQP bytes come */
 	struct evbuffer *ws_in;
 };
 
-struct counters {
+struct lab_counters {
 	unsigned long handshakes_ok[LAB_CHAIN__COUNT];
 	unsigned long handshakes_failed[LAB_CHAIN__COUNT];
 	unsigned long auth_failures;
@@ -166,9 +183,16 @@ struct counters {
 
 /* TLS failures by reason, for /metrics: a small table of the reasons seen. */
 #define LAB_MAX_REASONS 32
-struct reason_count {
+struct lab_reason_count {
 	char reason[64];
 	unsigned long count;
+};
+
+/* Disconnects by cause, and the order in which causes were first seen (/metrics lists the undocumented ones so). */
+struct lab_cause_counts {
+	unsigned long n[LAB_CAUSE__COUNT];
+	unsigned char seen[LAB_CAUSE__COUNT];
+	size_t nseen;
 };
 
 /* server.c: the device ports, and the accept backoff (which pauses the admin port too). */
@@ -183,7 +207,7 @@ struct lab_listeners {
 
 /* conn.c and mqtt_hub.c: the connections, and the devices that keep a persistent session. */
 struct lab_sessions {
-	struct conn *conns;       /* newest first */
+	struct lab_conn *conns;       /* newest first */
 	struct evbuffer *scratch; /* input being handed to a protocol (conn_io.c) */
 	size_t nconns, peak_conns;
 	size_t nauthed;           /* connections authenticated (the rest count against the unauthenticated room) */
@@ -212,7 +236,7 @@ struct lab_admin {
 	size_t history_len;
 	struct event *sampler;
 	/* the last failures, for the web page (raw strings: /api/status escapes them) */
-	struct recent {
+	struct lab_recent {
 		rs_time at;
 		enum lab_event_kind kind;
 		enum lab_chain chain;
@@ -242,9 +266,9 @@ struct lab_server {
 	struct event *ticker, *control; /* control.c: the clock's checks; the handle's commands */
 	struct event *sig_term, *sig_int;
 	rs_time started;
-	struct counters n;
-	struct reason_count reasons[LAB_MAX_REASONS];
-	struct reason_count causes[LAB_MAX_REASONS]; /* disconnects by cause, for /metrics */
+	struct lab_counters n;
+	struct lab_reason_count reasons[LAB_MAX_REASONS];
+	struct lab_cause_counts causes; /* disconnects by cause, for /metrics */
 };
 
 /* The lab's clock (opts->clock: the wall clock plus --at, or a rehearsal's virtual time). */
@@ -259,58 +283,60 @@ static inline rs_time lab_now(const struct lab_server *lab)
 
 /* events.c */
 const char *lab_event_name(enum lab_event_kind kind);
+const char *lab_cause_name(enum lab_cause cause); /* NULL for LAB_CAUSE_NONE */
 json_t *lab_json_string(const char *s);                          /* valid UTF-8 always; '?' for other bytes */
 void lab_json_set_str(json_t *obj, const char *key, const char *s); /* skipped when s is NULL */
 json_t *lab_event_json(const struct lab_event *ev, rs_time at);  /* the event's JSON object (new reference) */
 void lab_emit(struct lab_server *lab, struct lab_event *ev);      /* renders and sends it; consumes ev->fields */
 void lab_event(struct lab_server *lab, enum lab_event_kind kind, const char *device, enum lab_chain chain,
 	       const char *detail);
-void lab_conn_event(struct conn *c, enum lab_event_kind kind, const char *cause, const char *detail);
+void lab_conn_event(struct lab_conn *c, enum lab_event_kind kind, enum lab_cause cause, const char *detail);
 void lab_remote(evutil_socket_t fd, char *out, size_t size);
 int lab_events_start(struct lab_server *lab, struct rs_error *err);
 void lab_events_stop(struct lab_server *lab);
 
 /* conn.c: a connection's life, whatever its transport and protocol */
 void lab_count_tls_failure(struct lab_server *lab, const char *reason);
-void lab_count_reason(struct reason_count *table, const char *reason); /* table has LAB_MAX_REASONS rows */
+void lab_count_reason(struct lab_reason_count *table, const char *reason); /* table has LAB_MAX_REASONS rows */
+void lab_count_cause(struct lab_cause_counts *counts, enum lab_cause cause);
 size_t lab_connected(const struct lab_server *lab);
 int lab_conn_make_room(struct lab_server *lab); /* 0, or -1 when --max-connections is reached */
 /* A new connection in the lab's list (no transport yet: lab_tls_start, lab_memio_attach); NULL out of memory. */
-struct conn *lab_conn_new(struct lab_server *lab, enum conn_proto proto, lab_on_data_fn on_data);
-void lab_conn_close(struct conn *c);
-/* Closes c for a cause of the lab's (LAB_CAUSE_*, slow-consumer, auth-timeout, ...): a disconnect event names
- * it; a session the lab did not drop ends with cause "client". */
-void lab_conn_drop(struct conn *c, const char *cause, const char *detail);
-void lab_conn_close_after_flush(struct conn *c);
-int lab_conn_send(struct conn *c, const void *data, size_t len); /* through the transport; -1 failed */
-size_t lab_conn_pending(const struct conn *c);                   /* bytes the transport holds */
-void lab_conn_pause(struct conn *c);  /* stops reading c until lab_conn_resume (the clock's next check) */
-void lab_conn_resume(struct conn *c);
-int lab_conn_write(struct conn *c, const void *data, size_t len); /* in a WebSocket frame after an upgrade */
-int lab_conn_deadline(struct conn *c, int secs); /* arms c's deadline (lab_deadline_cb) */
-void lab_conn_end_deadline(struct conn *c);
-void lab_conn_touch(struct conn *c);           /* a packet came: last_seen, last_ms */
-long lab_idle_ms(struct lab_server *lab, const struct conn *c, rs_time now); /* since lab_conn_touch */
-void lab_conn_wait_connect(struct conn *c); /* after a WebSocket upgrade: the protocol's first packet is due in time */
+struct lab_conn *lab_conn_new(struct lab_server *lab, enum lab_proto proto, lab_on_data_fn on_data);
+void lab_conn_close(struct lab_conn *c);
+/* Closes c for a cause of the lab's: a disconnect event names it; a session the lab did not drop (LAB_CAUSE_NONE)
+ * ends with cause "client". */
+void lab_conn_drop(struct lab_conn *c, enum lab_cause cause, const char *detail);
+void lab_conn_close_after_flush(struct lab_conn *c);
+int lab_conn_send(struct lab_conn *c, const void *data, size_t len); /* through the transport; -1 failed */
+size_t lab_conn_pending(const struct lab_conn *c);                   /* bytes the transport holds */
+void lab_conn_pause(struct lab_conn *c);  /* stops reading c until lab_conn_resume (the clock's next check) */
+void lab_conn_resume(struct lab_conn *c);
+int lab_conn_write(struct lab_conn *c, const void *data, size_t len); /* in a WebSocket frame after an upgrade */
+int lab_conn_deadline(struct lab_conn *c, int secs); /* arms c's deadline (lab_deadline_cb) */
+void lab_conn_end_deadline(struct lab_conn *c);
+void lab_conn_touch(struct lab_conn *c);           /* a packet came: last_seen, last_ms */
+long lab_idle_ms(struct lab_server *lab, const struct lab_conn *c, rs_time now); /* since lab_conn_touch */
+void lab_conn_wait_connect(struct lab_conn *c); /* after a WebSocket upgrade: its first packet is due in time */
 void lab_deadline_cb(evutil_socket_t fd, short what, void *arg);
 /* c has authenticated: its deadline ends, and it no longer counts against the room kept for connections that
  * have not (--max-connections reserves the rest for authenticated sessions). */
-void lab_conn_authenticated(struct conn *c);
+void lab_conn_authenticated(struct lab_conn *c);
 int lab_auth_deadline(const struct lab_server *lab); /* 1 when connections must authenticate in time */
 /* A transport's reports: the handshake finished or failed, the peer closed or failed (st 0 or -1); and the
  * clock's: the keep-alive passed without a packet. Each but lab_conn_established frees c. */
-void lab_conn_established(struct conn *c);
-void lab_conn_handshake_failed(struct conn *c, const char *reason);
-void lab_conn_io_closed(struct conn *c, int st);
-void lab_conn_idle_timeout(struct conn *c);
+void lab_conn_established(struct lab_conn *c);
+void lab_conn_handshake_failed(struct lab_conn *c, const char *reason);
+void lab_conn_io_closed(struct lab_conn *c, int st);
+void lab_conn_idle_timeout(struct lab_conn *c);
 
 /* conn_io.c: TLS on the connection's socket, driven by libevent */
-int lab_tls_start(struct conn *c, evutil_socket_t fd, SSL *ssl);
+int lab_tls_start(struct lab_conn *c, evutil_socket_t fd, SSL *ssl);
 
 /* memio.c: a transport in memory, without sockets, TLS, timers or threads (unit tests, the fuzzer). The caller
  * owns m; what the lab sends collects in m->sent; m->conn becomes NULL once the lab closed the connection. */
 struct lab_memio {
-	struct conn *conn;
+	struct lab_conn *conn;
 	struct evbuffer *sent; /* what the lab sent, for the caller to read */
 	struct evbuffer *in;   /* input the protocol left (a partial packet) */
 	size_t pending;        /* bytes reported as not yet taken by the peer (to test flushing) */
@@ -318,7 +344,7 @@ struct lab_memio {
 	int paused, closed;
 };
 /* A new connection of proto on a memory transport, past its handshake (chain: the switch's hub chain). */
-struct conn *lab_memio_connect(struct lab_server *lab, struct lab_memio *m, enum conn_proto proto,
+struct lab_conn *lab_memio_connect(struct lab_server *lab, struct lab_memio *m, enum lab_proto proto,
 			       lab_on_data_fn on_data);
 int lab_memio_feed(struct lab_memio *m, const void *data, size_t len); /* -1 when the lab closed it */
 void lab_memio_hangup(struct lab_memio *m);                             /* the peer closes */
@@ -342,13 +368,13 @@ void lab_dps_new_operation(char *out, size_t size); /* "4.<16 hex>.lab" */
 char *lab_dps_operation_json(struct lab_server *lab, const char *op, const char *reg, int assigned);
 
 /* amqp.c: AMQP 1.0 with Qpid Proton-C as the engine */
-int lab_amqp_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
-void lab_amqp_tick(struct conn *c, rs_time now);             /* expired tokens close their device's links */
-int lab_amqp_send_c2d(struct conn *c, const char *device, const unsigned char *body, size_t len); /* 1 when sent */
+int lab_amqp_on_data(struct lab_conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
+void lab_amqp_tick(struct lab_conn *c, rs_time now);             /* expired tokens close their device's links */
+int lab_amqp_send_c2d(struct lab_conn *c, const char *device, const unsigned char *body, size_t len); /* 1 when sent */
 
 /* mqtt_hub.c: IoT Hub and DPS over MQTT */
 struct lab_session;
-int lab_hub_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed */
+int lab_hub_on_data(struct lab_conn *c, struct evbuffer *in); /* -1 when c was closed */
 /* Whether id had a persistent session (the CONNACK's session present); keep 1 (clean_session 0) stores one, keep
  * 0 discards it. */
 int lab_hub_session(struct lab_server *lab, const char *id, int keep);
@@ -358,12 +384,12 @@ int lab_hub_send_c2d(struct lab_server *lab, const char *device, const unsigned 
 
 /* ws.c: req is the upgrade request's head, used its length in in. 1 with *status and *why set when the upgrade is
  * refused (nothing sent); else what lab_ws_on_data returns. */
-int lab_ws_upgrade(struct conn *c, const struct rs_http_request *req, size_t used, struct evbuffer *in,
+int lab_ws_upgrade(struct lab_conn *c, const struct rs_http_request *req, size_t used, struct evbuffer *in,
 		   const char **status, const char **why);
-int lab_ws_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
+int lab_ws_on_data(struct lab_conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
 
 /* https.c: the HTTPS port (REST, and WebSocket upgrades handed to ws.c) */
-int lab_https_on_data(struct conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
+int lab_https_on_data(struct lab_conn *c, struct evbuffer *in); /* -1 when c was closed or is closing */
 
 /* control.c: what the lab does by its own clock (lab_now: opts->clock, virtual in a rehearsal): keep-alive x 1.5 and DPS
  * following the hubs, checked every 250 ms and whenever the handle asks; and the handle's stop. */

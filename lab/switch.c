@@ -90,13 +90,13 @@ int lab_switch_to(struct lab_server *lab, enum lab_chain to, int mix, int discon
 	snprintf(detail, sizeof(detail), "mix=%d disconnect=%d", mix, disconnect);
 	lab_event(lab, LAB_EV_SWITCH, "", to, detail);
 	if (disconnect) {
-		struct conn *c = lab->sessions.conns, *next;
+		struct lab_conn *c = lab->sessions.conns, *next;
 		for (; c; c = next) {
 			next = c->next;
-			if (c->state == ST_HUB || c->state == ST_DPS || c->state == ST_AMQP) {
+			if (c->state == LAB_ST_HUB || c->state == LAB_ST_DPS || c->state == LAB_ST_AMQP) {
 				lab->n.kicked++;
 				lab_conn_drop(c, to == LAB_CHAIN_OLD ? LAB_CAUSE_REVERT : LAB_CAUSE_MIGRATE, NULL);
-			} else if (c->state != ST_CLOSING) {
+			} else if (c->state != LAB_ST_CLOSING) {
 				lab_conn_close(c); /* a handshake or request in flight */
 			}
 		}

@@ -50,7 +50,7 @@ static struct rs_span offered(const struct rs_http_request *req, int *amqp)
 	return none;
 }
 
-int lab_ws_upgrade(struct conn *c, const struct rs_http_request *req, size_t used, struct evbuffer *in,
+int lab_ws_upgrade(struct lab_conn *c, const struct rs_http_request *req, size_t used, struct evbuffer *in,
 		   const char **status, const char **why)
 {
 	const struct rs_span *key = rs_http_header(req, "Sec-WebSocket-Key"), *ver = rs_http_header(req, "Sec-WebSocket-Version");
@@ -76,7 +76,7 @@ int lab_ws_upgrade(struct conn *c, const struct rs_http_request *req, size_t use
 		     "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
 		     "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Protocol: %.*s\r\n\r\n",
 		     accept, (int)proto.len, proto.ptr);
-	lab_conn_event(c, LAB_EV_WS_UPGRADE, NULL, amqp ? "AMQPWSB10" : "mqtt");
+	lab_conn_event(c, LAB_EV_WS_UPGRADE, LAB_CAUSE_NONE, amqp ? "AMQPWSB10" : "mqtt");
 	evbuffer_drain(in, used);
 	lab_conn_send(c, resp, (size_t)n);
 	lab_conn_wait_connect(c);
@@ -90,7 +90,7 @@ int lab_ws_upgrade(struct conn *c, const struct rs_http_request *req, size_t use
  * peer to read it (RFC 6455, 5.5.3, lets an endpoint answer only the most recent of several PINGs). Past
  * LAB_PING_FLOOD PINGs in a second the connection is not read until the clock's next check (250 ms): a PING
  * flood then costs the lab neither memory nor more than its share of the loop. */
-static void pong(struct conn *c, const struct rs_ws_frame *f)
+static void pong(struct lab_conn *c, const struct rs_ws_frame *f)
 {
 	unsigned char hdr[14];
 	struct timeval tv;
@@ -115,7 +115,7 @@ static void pong(struct conn *c, const struct rs_ws_frame *f)
 }
 
 /* Unwraps every complete frame; returns -1 when c was closed or is closing. */
-static int frames(struct conn *c, struct evbuffer *in)
+static int frames(struct lab_conn *c, struct evbuffer *in)
 {
 	struct rs_ws_frame f;
 	struct rs_error err;
@@ -131,7 +131,7 @@ static int frames(struct conn *c, struct evbuffer *in)
 		if (r < 0 || !f.masked || f.opcode == RS_WS_TEXT) {
 			if (r < 0 && err.code == RS_ERR_LIMIT)
 				c->lab->n.dropped_limits++;
-			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, NULL, r < 0 ? err.message : !f.masked ? "client frame is not masked" : "text frame");
+			lab_conn_event(c, LAB_EV_PROTOCOL_ERROR, LAB_CAUSE_NONE, r < 0 ? err.message : !f.masked ? "client frame is not masked" : "text frame");
 			lab_conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, NULL);
 			return -1;
 		}
@@ -160,7 +160,7 @@ static int frames(struct conn *c, struct evbuffer *in)
 	return 0;
 }
 
-int lab_ws_on_data(struct conn *c, struct evbuffer *in)
+int lab_ws_on_data(struct lab_conn *c, struct evbuffer *in)
 {
 	if (frames(c, in) < 0)
 		return -1;

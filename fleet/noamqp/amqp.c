@@ -5,7 +5,7 @@
  */
 #include "../run.h"
 
-int fleet_amqp_open(struct conn *c, const char *id, const char *audience, const char *token)
+int fleet_amqp_open(struct fleet_conn *c, const char *id, const char *audience, const char *token)
 {
 	(void)c;
 	(void)id;
@@ -14,7 +14,7 @@ int fleet_amqp_open(struct conn *c, const char *id, const char *audience, const 
 	return -1;
 }
 
-int fleet_amqp_answer(struct conn *c, struct evbuffer *in, int *code)
+int fleet_amqp_answer(struct fleet_conn *c, struct evbuffer *in, int *code)
 {
 	(void)c;
 	evbuffer_drain(in, evbuffer_get_length(in));
@@ -22,20 +22,20 @@ int fleet_amqp_answer(struct conn *c, struct evbuffer *in, int *code)
 	return 1;
 }
 
-void fleet_amqp_feed(struct conn *c, struct evbuffer *in)
+void fleet_amqp_feed(struct fleet_conn *c, struct evbuffer *in)
 {
 	(void)c;
 	evbuffer_drain(in, evbuffer_get_length(in));
 }
 
-int fleet_amqp_refresh(struct conn *c, const char *token)
+int fleet_amqp_refresh(struct fleet_conn *c, const char *token)
 {
 	(void)c;
 	(void)token;
 	return -1;
 }
 
-void fleet_amqp_free(struct conn *c)
+void fleet_amqp_free(struct fleet_conn *c)
 {
 	(void)c;
 }

@@ -5,20 +5,20 @@
  */
 #include "../server.h"
 
-int lab_amqp_on_data(struct conn *c, struct evbuffer *in)
+int lab_amqp_on_data(struct lab_conn *c, struct evbuffer *in)
 {
 	evbuffer_drain(in, evbuffer_get_length(in));
 	lab_conn_drop(c, LAB_CAUSE_PROTOCOL_ERROR, "AMQP is not in this build of rootshift (built without Qpid Proton)");
 	return -1;
 }
 
-void lab_amqp_tick(struct conn *c, rs_time now)
+void lab_amqp_tick(struct lab_conn *c, rs_time now)
 {
 	(void)c;
 	(void)now;
 }
 
-int lab_amqp_send_c2d(struct conn *c, const char *device, const unsigned char *body, size_t len)
+int lab_amqp_send_c2d(struct lab_conn *c, const char *device, const unsigned char *body, size_t len)
 {
 	(void)c;
 	(void)device;

@@ -217,8 +217,8 @@ struct sm {
 	struct fleet_spec spec;
 	struct fleet_target target;
 	struct fleet_result res;
-	struct run r;
-	struct device dev[2];
+	struct fleet_run r;
+	struct fleet_device dev[2];
 	struct fleet_phase_stats stats[2];
 	long delta[SM_SAMPLES + 1];
 	int32_t times[2];
@@ -258,7 +258,7 @@ static void sm_init(struct sm *m, enum fleet_proto proto, enum fleet_backoff bac
 	for (int i = 0; i < 2; i++) {
 		m->dev[i].rng = (uint64_t)i + 1;
 		m->dev[i].phase_first = -1;
-		m->dev[i].last_code = NOT_TRIED;
+		m->dev[i].last_code = FLEET_NOT_TRIED;
 	}
 }
 
@@ -285,7 +285,7 @@ static void test_heap_order(void **state)
 	for (int i = 0; i < 2000; i++) /* past the first allocation: the heap grows */
 		assert_int_equal(fleet_push(&m.r, 1000 + i % 7, 0, FLEET_EV_PING), 0);
 	while (m.r.nheap) {
-		struct event_item e = fleet_pop(&m.r);
+		struct fleet_heap_item e = fleet_pop(&m.r);
 		assert_true(e.t >= last);
 		last = e.t;
 	}
@@ -305,7 +305,7 @@ static void test_backoff_exponential(void **state)
 		int64_t t = 1000 * (int64_t)k;
 		fleet_session_failed(&m.r, 0, t, outcome(RS_PROBE_CERT_UNTRUSTED, FLEET_STAGE_HUB));
 		assert_int_equal(m.r.nheap, 1);
-		struct event_item e = fleet_pop(&m.r);
+		struct fleet_heap_item e = fleet_pop(&m.r);
 		assert_int_equal(e.kind, FLEET_EV_CONNECT);
 		assert_int_equal(e.dev, 0);
 		if (k == 0)
@@ -348,7 +348,7 @@ static void test_backoff_fixed_and_none(void **state)
 static void test_session_up_mqtt(void **state)
 {
 	struct sm m;
-	struct event_item a, b;
+	struct fleet_heap_item a, b;
 
 	(void)state;
 	sm_init(&m, FLEET_MQTT, FLEET_BACKOFF_EXPONENTIAL, 1, 300);
@@ -380,7 +380,7 @@ static void test_session_up_mqtt(void **state)
 static void test_session_up_amqp_refresh(void **state)
 {
 	struct sm m;
-	struct event_item e;
+	struct fleet_heap_item e;
 
 	(void)state;
 	sm_init(&m, FLEET_AMQP, FLEET_BACKOFF_EXPONENTIAL, 1, 300);
@@ -398,7 +398,7 @@ static void test_session_up_amqp_refresh(void **state)
 static void test_session_dropped(void **state)
 {
 	struct sm m;
-	struct event_item e;
+	struct fleet_heap_item e;
 
 	(void)state;
 	sm_init(&m, FLEET_MQTT, FLEET_BACKOFF_EXPONENTIAL, 10, 300);
@@ -474,7 +474,7 @@ struct wire {
 	struct sm m;
 	struct event_base *base;
 	struct bufferevent *pair[2]; /* [0] the device's end (c.bev), [1] the server's */
-	struct conn c;
+	struct fleet_conn c;
 };
 
 static void wire_init(struct wire *w, enum fleet_proto proto, enum fleet_dps dps)
@@ -704,7 +704,7 @@ static void test_proto_dps_https(void **state)
 static void test_keep_alive(void **state)
 {
 	struct wire w;
-	struct event_item e;
+	struct fleet_heap_item e;
 	size_t len;
 	char *out;
 

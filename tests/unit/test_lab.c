@@ -45,7 +45,7 @@ static void test_json_string(void **state)
 static void test_event_json(void **state)
 {
 	struct lab_event ev = { .kind = LAB_EV_DISCONNECT, .chain = LAB_CHAIN_NEW, .device = "d\"\xff",
-				.remote = "127.0.0.1:5", .cause = "slow-consumer", .detail = NULL };
+				.remote = "127.0.0.1:5", .cause = LAB_CAUSE_SLOW_CONSUMER, .detail = NULL };
 	json_t *o, *back;
 	char *text;
 
@@ -66,6 +66,16 @@ static void test_event_json(void **state)
 	assert_int_equal(json_integer_value(json_object_get(back, "count")), 3);
 	assert_string_equal(lab_event_name(LAB_EV_DROPPED), "dropped");
 	assert_string_equal(lab_event_name(LAB_EV__COUNT), "unknown");
+	ev.cause = LAB_CAUSE_NONE; /* no member */
+	ev.fields = NULL;
+	json_decref(o);
+	o = lab_event_json(&ev, 1767225600);
+	assert_null(json_object_get(o, "cause"));
+	for (int k = LAB_CAUSE_CLIENT; k < LAB_CAUSE__COUNT; k++) /* every cause has its name */
+		assert_non_null(lab_cause_name((enum lab_cause)k));
+	assert_string_equal(lab_cause_name(LAB_CAUSE_PROTOCOL_ERROR), "protocol-error");
+	assert_string_equal(lab_cause_name(LAB_CAUSE_CROWDED_OUT), "crowded-out");
+	assert_string_equal(lab_cause_name(LAB_CAUSE__COUNT), "unknown");
 	free(text);
 	json_decref(o);
 	json_decref(back);

@@ -173,11 +173,11 @@ static void hub_session(struct fixture *f, struct lab_memio *m, const char *dev,
 	snprintf(user, sizeof(user), HUB "/%s/?api-version=2021-04-12", dev);
 	snprintf(res, sizeof(res), HUB "/devices/%s", dev);
 	pass = sas(res, KEY, expiry);
-	assert_non_null(lab_memio_connect(&f->lab, m, PROTO_MQTT, lab_hub_on_data));
+	assert_non_null(lab_memio_connect(&f->lab, m, LAB_PROTO_MQTT, lab_hub_on_data));
 	mqtt_connect(m, dev, user, pass, keep_alive, 1, 0);
 	free(pass);
 	assert_int_equal(connack(m, NULL), 0);
-	assert_int_equal(m->conn->state, ST_HUB);
+	assert_int_equal(m->conn->state, LAB_ST_HUB);
 }
 
 static void publish(struct lab_memio *m, const char *topic, const char *body, int qos, int want)
@@ -311,7 +311,7 @@ static void test_hub_bad_credentials(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct lab_memio m = { 0 };
 		events[0] = '\0';
-		assert_non_null(lab_memio_connect(&f->lab, &m, PROTO_MQTT, lab_hub_on_data));
+		assert_non_null(lab_memio_connect(&f->lab, &m, LAB_PROTO_MQTT, lab_hub_on_data));
 		mqtt_connect(&m, cases[i].cid, cases[i].user, cases[i].pass, 60, 1, -1);
 		assert_int_equal(connack(&m, NULL), 5);
 		assert_true(m.closed);
@@ -325,7 +325,7 @@ static void test_hub_bad_credentials(void **state)
 	f->opts.test_endpoint = 1; /* a test endpoint rejects even a good token */
 	{
 		struct lab_memio m = { 0 };
-		assert_non_null(lab_memio_connect(&f->lab, &m, PROTO_MQTT, lab_hub_on_data));
+		assert_non_null(lab_memio_connect(&f->lab, &m, LAB_PROTO_MQTT, lab_hub_on_data));
 		mqtt_connect(&m, "dev1", HUB "/dev1/?api-version=2021-04-12", good, 60, 1, -1);
 		assert_int_equal(connack(&m, NULL), 5);
 		lab_memio_free(&m);
@@ -343,7 +343,7 @@ static void test_hub_connect_refused(void **state)
 	struct rs_mqtt_packet p = { 0 };
 
 	/* MQTT 3.1 (level 3): CONNACK 1, unacceptable protocol version */
-	assert_non_null(lab_memio_connect(&f->lab, &m, PROTO_MQTT, lab_hub_on_data));
+	assert_non_null(lab_memio_connect(&f->lab, &m, LAB_PROTO_MQTT, lab_hub_on_data));
 	p.type = RS_MQTT_CONNECT;
 	p.protocol_name = str("MQTT");
 	p.protocol_level = 3;
@@ -354,7 +354,7 @@ static void test_hub_connect_refused(void **state)
 	lab_memio_free(&m);
 	/* no user name: CONNACK 4, bad user name or password */
 	memset(&m, 0, sizeof(m));
-	assert_non_null(lab_memio_connect(&f->lab, &m, PROTO_MQTT, lab_hub_on_data));
+	assert_non_null(lab_memio_connect(&f->lab, &m, LAB_PROTO_MQTT, lab_hub_on_data));
 	mqtt_connect(&m, "dev1", NULL, NULL, 60, 1, -1);
 	assert_int_equal(connack(&m, NULL), 4);
 	lab_memio_free(&m);
@@ -369,7 +369,7 @@ static void test_hub_protocol_errors(void **state)
 	struct lab_memio m = { 0 };
 
 	/* the first packet must be CONNECT */
-	assert_non_null(lab_memio_connect(&f->lab, &m, PROTO_MQTT, lab_hub_on_data));
+	assert_non_null(lab_memio_connect(&f->lab, &m, LAB_PROTO_MQTT, lab_hub_on_data));
 	p.type = RS_MQTT_PINGREQ;
 	send_pkt(&m, &p, -1);
 	assert_true(m.closed);
@@ -377,20 +377,20 @@ static void test_hub_protocol_errors(void **state)
 	lab_memio_free(&m);
 
 	memset(&m, 0, sizeof(m));
-	assert_non_null(lab_memio_connect(&f->lab, &m, PROTO_MQTT, lab_hub_on_data));
+	assert_non_null(lab_memio_connect(&f->lab, &m, LAB_PROTO_MQTT, lab_hub_on_data));
 	assert_int_equal(lab_memio_feed(&m, garbage, sizeof(garbage)), -1);
 	assert_true(m.closed);
 	lab_memio_free(&m);
 
 	memset(&m, 0, sizeof(m));
-	assert_non_null(lab_memio_connect(&f->lab, &m, PROTO_MQTT, lab_hub_on_data));
+	assert_non_null(lab_memio_connect(&f->lab, &m, LAB_PROTO_MQTT, lab_hub_on_data));
 	assert_int_equal(lab_memio_feed(&m, huge, sizeof(huge)), -1);
 	assert_int_equal(f->lab.n.dropped_limits, 1);
 	lab_memio_free(&m);
 
 	/* a partial packet waits for the rest */
 	memset(&m, 0, sizeof(m));
-	assert_non_null(lab_memio_connect(&f->lab, &m, PROTO_MQTT, lab_hub_on_data));
+	assert_non_null(lab_memio_connect(&f->lab, &m, LAB_PROTO_MQTT, lab_hub_on_data));
 	assert_int_equal(lab_memio_feed(&m, huge, 2), 0);
 	assert_false(m.closed);
 	lab_memio_free(&m);
@@ -464,11 +464,11 @@ static void test_hub_kick_and_sessions(void **state)
 	assert_non_null(strstr(events, "\"event\":\"kicked\""));
 	assert_int_equal(f->lab.n.kicked, 1);
 
-	assert_non_null(lab_memio_connect(&f->lab, &c, PROTO_MQTT, lab_hub_on_data));
+	assert_non_null(lab_memio_connect(&f->lab, &c, LAB_PROTO_MQTT, lab_hub_on_data));
 	mqtt_connect(&c, "dev1", HUB "/dev1/?api-version=2021-04-12", pass, 60, 0, 0); /* clean_session 0 */
 	assert_int_equal(connack(&c, &present), 0);
 	assert_int_equal(present, 0);
-	assert_non_null(lab_memio_connect(&f->lab, &d, PROTO_MQTT, lab_hub_on_data));
+	assert_non_null(lab_memio_connect(&f->lab, &d, LAB_PROTO_MQTT, lab_hub_on_data));
 	mqtt_connect(&d, "dev1", HUB "/dev1/?api-version=2021-04-12", pass, 60, 0, 0);
 	assert_int_equal(connack(&d, &present), 0);
 	assert_int_equal(present, 1); /* kept from the connection before */
@@ -489,11 +489,11 @@ static void dps_session(struct fixture *f, struct lab_memio *m, const char *key)
 	struct rs_mqtt_packet p = { 0 };
 	unsigned char keep[64];
 
-	assert_non_null(lab_memio_connect(&f->lab, m, PROTO_MQTT, lab_hub_on_data));
+	assert_non_null(lab_memio_connect(&f->lab, m, LAB_PROTO_MQTT, lab_hub_on_data));
 	mqtt_connect(m, "dev1", SCOPE "/registrations/dev1/api-version=2019-03-31", pass, 60, 1, 0);
 	free(pass);
 	assert_int_equal(connack(m, NULL), 0); /* whatever the credentials: a register request gets the answer */
-	assert_int_equal(m->conn->state, ST_DPS);
+	assert_int_equal(m->conn->state, LAB_ST_DPS);
 	p.type = RS_MQTT_SUBSCRIBE;
 	p.packet_id = 1;
 	p.topic_count = 2;
@@ -557,7 +557,7 @@ static const char *http(struct fixture *f, struct lab_memio *m, const char *meth
 	size_t n;
 
 	if (!m->conn)
-		assert_non_null(lab_memio_connect(&f->lab, m, PROTO_HTTPS, lab_https_on_data));
+		assert_non_null(lab_memio_connect(&f->lab, m, LAB_PROTO_HTTPS, lab_https_on_data));
 	snprintf(req, sizeof(req), "%s %s HTTP/1.1\r\nHost: lab\r\n%s%s%s%sContent-Length: %zu\r\n\r\n%s", method, path,
 		 auth ? "Authorization: " : "", auth ? auth : "", auth ? "\r\n" : "", extra ? extra : "",
 		 strlen(body), body);
@@ -601,7 +601,7 @@ static void test_dps_https(void **state)
 	assert_non_null(strstr(out, "HTTP/1.1 404 Not Found\r\n"));
 	assert_int_equal(f->lab.n.https_requests, 6);
 	assert_false(m.closed);
-	assert_int_equal(m.conn->state, ST_HTTP); /* idle between requests */
+	assert_int_equal(m.conn->state, LAB_ST_HTTP); /* idle between requests */
 	http(f, &m, "GET", "/", NULL, "Connection: close\r\n", "", out, sizeof(out));
 	assert_true(m.closed);
 	free(tok);
@@ -647,7 +647,7 @@ static void test_https_refusals(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct lab_memio m = { 0 };
 		size_t n;
-		assert_non_null(lab_memio_connect(&f->lab, &m, PROTO_HTTPS, lab_https_on_data));
+		assert_non_null(lab_memio_connect(&f->lab, &m, LAB_PROTO_HTTPS, lab_https_on_data));
 		assert_int_equal(lab_memio_feed(&m, cases[i].req, strlen(cases[i].req)), -1);
 		n = evbuffer_remove(m.sent, out, sizeof(out) - 1);
 		out[n] = '\0';
@@ -685,7 +685,7 @@ static void test_ws_mqtt(void **state)
 	struct rs_error err;
 	size_t len, n;
 
-	assert_non_null(lab_memio_connect(&f->lab, &m, PROTO_HTTPS, lab_https_on_data));
+	assert_non_null(lab_memio_connect(&f->lab, &m, LAB_PROTO_HTTPS, lab_https_on_data));
 	assert_int_equal(lab_memio_feed(&m, up, strlen(up)), 0);
 	n = evbuffer_remove(m.sent, resp, sizeof(resp) - 1);
 	resp[n] = '\0';
@@ -709,7 +709,7 @@ static void test_ws_mqtt(void **state)
 	assert_int_equal(got[0], 0x82);
 	assert_int_equal(got[2], 0x20);
 	assert_int_equal(got[5], 0);
-	assert_int_equal(m.conn->state, ST_HUB);
+	assert_int_equal(m.conn->state, LAB_ST_HUB);
 	ws_frame(&m, RS_WS_PING, (const unsigned char *)"hi", 2, 0);
 	n = evbuffer_remove(m.sent, got, sizeof(got));
 	assert_int_equal(n, 4);
@@ -729,7 +729,7 @@ static void test_ws_unmasked_frame(void **state)
 			 "Sec-WebSocket-Protocol: mqtt\r\n\r\n";
 	static const unsigned char unmasked[] = { 0x82, 0x01, 0x10 };
 
-	assert_non_null(lab_memio_connect(&f->lab, &m, PROTO_HTTPS, lab_https_on_data));
+	assert_non_null(lab_memio_connect(&f->lab, &m, LAB_PROTO_HTTPS, lab_https_on_data));
 	assert_int_equal(lab_memio_feed(&m, up, strlen(up)), 0);
 	assert_int_equal(lab_memio_feed(&m, unmasked, sizeof(unmasked)), -1);
 	assert_true(m.closed);
@@ -745,7 +745,7 @@ static void test_switch(void **state)
 	struct lab_memio a = { 0 }, h = { 0 };
 
 	hub_session(f, &a, "dev1", 60, T0 + 3600);
-	assert_non_null(lab_memio_connect(&f->lab, &h, PROTO_HTTPS, lab_https_on_data)); /* no session yet */
+	assert_non_null(lab_memio_connect(&f->lab, &h, LAB_PROTO_HTTPS, lab_https_on_data)); /* no session yet */
 	f->opts.dps_delay = 30;
 	now_s = T0 + 5;
 	assert_int_equal(lab_switch_to(&f->lab, LAB_CHAIN_NEW, 0, 1), 0);
@@ -780,7 +780,7 @@ static void test_room(void **state)
 
 	memset(m, 0, sizeof(m));
 	f->opts.max_conns = 2;
-	assert_non_null(lab_memio_connect(&f->lab, &m[0], PROTO_MQTT, lab_hub_on_data));
+	assert_non_null(lab_memio_connect(&f->lab, &m[0], LAB_PROTO_MQTT, lab_hub_on_data));
 	assert_int_equal(lab_conn_make_room(&f->lab), 0);
 	assert_true(m[0].closed);
 	assert_int_equal(f->lab.n.dropped_crowded, 1);
@@ -813,6 +813,9 @@ static void test_admin_renderings(void **state)
 	assert_non_null(strstr(text, "\"device\":\"bad?\""));
 	evbuffer_drain(b, evbuffer_get_length(b));
 	lab_memio_free(&a); /* a disconnect: cause client */
+	lab_count_cause(&f->lab.causes, LAB_CAUSE_CROWDED_OUT); /* the lab's own causes, in the order first seen */
+	lab_count_cause(&f->lab.causes, LAB_CAUSE_SLOW_CONSUMER);
+	lab_count_cause(&f->lab.causes, LAB_CAUSE_CROWDED_OUT);
 	lab_admin_metrics(&f->lab, b);
 	evbuffer_add(b, "", 1);
 	text = (char *)evbuffer_pullup(b, -1);
@@ -820,6 +823,9 @@ static void test_admin_renderings(void **state)
 	assert_non_null(strstr(text, "rootshift_lab_handshakes_total{chain=\"old\",result=\"ok\"} 1\n"));
 	assert_non_null(strstr(text, "rootshift_lab_tls_failures_total{reason=\"quote \\\" and \\\\ and \\n\"} 1\n"));
 	assert_non_null(strstr(text, "rootshift_lab_disconnects_total{cause=\"client\"} 1\n"));
+	assert_non_null(strstr(text, "rootshift_lab_disconnects_total{cause=\"shutdown\"} 0\n"
+				     "rootshift_lab_disconnects_total{cause=\"crowded-out\"} 2\n"
+				     "rootshift_lab_disconnects_total{cause=\"slow-consumer\"} 1\n"));
 	assert_non_null(strstr(text, "rootshift_lab_served_chain{chain=\"old\"} 1\n"));
 	evbuffer_free(b);
 }
@@ -849,7 +855,7 @@ static void test_deadlines(void **state)
 	struct fixture *f = *state;
 	struct lab_memio a = { 0 }, b = { 0 }, c = { 0 };
 
-	assert_non_null(lab_memio_connect(&f->lab, &a, PROTO_MQTT, lab_hub_on_data));
+	assert_non_null(lab_memio_connect(&f->lab, &a, LAB_PROTO_MQTT, lab_hub_on_data));
 	lab_deadline_cb(-1, EV_TIMEOUT, a.conn);
 	assert_true(a.closed);
 	assert_non_null(strstr(events, "no CONNECT in time"));
@@ -868,10 +874,10 @@ static void test_deadlines(void **state)
 	assert_int_equal(f->lab.n.dropped_auth, 1);
 
 	c.pending = 100; /* the peer has not read 100 bytes */
-	assert_non_null(lab_memio_connect(&f->lab, &c, PROTO_MQTT, lab_hub_on_data));
+	assert_non_null(lab_memio_connect(&f->lab, &c, LAB_PROTO_MQTT, lab_hub_on_data));
 	mqtt_connect(&c, "dev1", HUB "/dev1/?api-version=2021-04-12", "bad", 60, 1, -1);
 	assert_false(c.closed); /* CONNACK 5 waits to be read */
-	assert_int_equal(c.conn->state, ST_CLOSING);
+	assert_int_equal(c.conn->state, LAB_ST_CLOSING);
 	lab_deadline_cb(-1, EV_TIMEOUT, c.conn); /* 5 s later */
 	assert_true(c.closed);
 	lab_memio_free(&a);
