@@ -2,7 +2,7 @@
 # test_progress.sh BINARY SCRATCH: the progress line on standard error (issue #19). With stderr on a terminal (a pty
 # made by python3's pty module) `probe --targets` and `rehearse` draw one line, rewritten in place ("\r") and cleared
 # ("\r\033[K") before the results; with stderr redirected to a file, or with --no-progress, nothing of it appears, and
-# the results on stdout are the same. Targets are closed ports on loopback (refused at once): no server needed.
+# the results on stdout are the same (the time pinned with --at, so that the two runs may straddle a second). Targets are closed ports on loopback (refused at once): no server needed.
 set -eu
 bin=$(realpath "$1")
 scratch=$2
@@ -43,7 +43,7 @@ PYEOF
 
 # probe --targets on a terminal: "probing: N/5 targets done", cleared at the end, before the summary.
 rc=0
-tty_run "$scratch/tty.out" "$scratch/tty.err" probe --format jsonl --concurrency 2 --store "$here/data/digicert_global_root_g2.pem" \
+tty_run "$scratch/tty.out" "$scratch/tty.err" probe --at 2026-01-01T00:00:00Z --format jsonl --concurrency 2 --store "$here/data/digicert_global_root_g2.pem" \
   --targets "$scratch/targets" || rc=$?
 [ "$rc" = 1 ] || fail "probe --targets of refused ports exited $rc, not 1"
 grep -q 'probing: 0/5 targets done' "$scratch/tty.err" || fail "no progress line on a terminal: $(od -c "$scratch/tty.err" | head)"
@@ -59,7 +59,7 @@ assert d.find(b"summary: 5 targets", last) > last, "the summary is not after the
 
 # stderr to a file: no progress at all, same records.
 rc=0
-"$bin" probe --format jsonl --concurrency 2 --store "$here/data/digicert_global_root_g2.pem" \
+"$bin" probe --at 2026-01-01T00:00:00Z --format jsonl --concurrency 2 --store "$here/data/digicert_global_root_g2.pem" \
   --targets "$scratch/targets" >"$scratch/file.out" 2>"$scratch/file.err" || rc=$?
 [ "$rc" = 1 ] || fail "probe --targets exited $rc with stderr to a file"
 ! grep -q 'probing' "$scratch/file.err" || fail "progress written to a file"
