@@ -24,14 +24,19 @@ while [ $# -gt 0 ]; do
 done
 status=0
 if [ "$run" = 1 ]; then
+  # libgcov's complaints (a test that runs the binary as an unprivileged user cannot write the counts; a build step
+  # that runs an instrumented tool older than its objects) go to a file anyone may append to, not to the stderr the
+  # tests compare.
+  mkdir -p "$dir"
+  : >"$dir/gcov-errors.log"
+  chmod 666 "$dir/gcov-errors.log"
+  GCOV_ERROR_FILE=$top/$dir/gcov-errors.log
+  export GCOV_ERROR_FILE
   cmake -S . -B "$dir" -DRS_COVERAGE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
   cmake --build "$dir" -j "$jobs" >/dev/null
   find "$dir" -name '*.gcda' -delete
-  # libgcov's complaints (a test that runs the binary as an unprivileged user cannot write the counts) go to a
-  # file anyone may append to, not to the stderr the tests compare.
   : >"$dir/gcov-errors.log"
-  chmod 666 "$dir/gcov-errors.log"
-  GCOV_ERROR_FILE=$top/$dir/gcov-errors.log ctest --test-dir "$dir" -j "$jobs" "$@" >"$dir/ctest.log" 2>&1 ||
+  ctest --test-dir "$dir" -j "$jobs" "$@" >"$dir/ctest.log" 2>&1 ||
     status=$?
   tail -n 3 "$dir/ctest.log"
   [ ! -s "$dir/gcov-errors.log" ] ||
