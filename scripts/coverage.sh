@@ -40,7 +40,7 @@ if [ "$run" = 1 ]; then
     status=$?
   tail -n 3 "$dir/ctest.log"
   [ ! -s "$dir/gcov-errors.log" ] ||
-    echo "note: $(wc -l <"$dir/gcov-errors.log") counts not written by unprivileged runs ($dir/gcov-errors.log)"
+    echo "note: $(wc -l <"$dir/gcov-errors.log") libgcov messages (counts a run could not write) in $dir/gcov-errors.log"
 fi
 # The sources counted: the C files of the four folders (tests, fuzz targets, benches, headers and generated files
 # are not). A source compiled into more than one object (the static and shared library's object library, a test that
