@@ -365,6 +365,19 @@ static void test_cbs_and_links(void **state)
 	assert_non_null(strstr(events, "\"event\":\"sas-expired\""));
 	assert_int_equal(lab_amqp_send_c2d(f->m.conn, "dev1", (const unsigned char *)"late", 4), 0);
 	assert_false(f->m.closed);
+	/* the device closes its CBS links, its session and its connection: the lab answers each, and the session
+	 * ends as the client's doing */
+	pn_link_close(f->cbs_in);
+	pn_link_close(f->cbs_out);
+	pump(f);
+	assert_true(pn_link_state(f->cbs_in) & PN_REMOTE_CLOSED);
+	pn_session_close(f->ssn);
+	pn_connection_close(f->dev.connection);
+	pump(f);
+	assert_true(pn_session_state(f->ssn) & PN_REMOTE_CLOSED);
+	assert_true(f->m.closed);
+	assert_non_null(strstr(events, "\"event\":\"disconnect\""));
+	assert_non_null(strstr(events, "\"cause\":\"client\""));
 	free(good);
 	free(old);
 	free(wrong);
