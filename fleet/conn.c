@@ -445,13 +445,15 @@ static int load_pins(struct fleet_run *r, struct fleet_class_rt *cr, const char 
 	char path[4096];
 	int rv = -1;
 
-	if (resolve(r->target, pin, path, sizeof(path), err) == 0 && (pins = rs_certlist_new()) &&
-	    rs_load_path(pins, path, NULL, err) == 0 && fleet_translate(r, (size_t)(cr - r->cls), 1, &pins, err) == 0) {
+	if (resolve(r->target, pin, path, sizeof(path), err) < 0)
+		return -1;
+	if (!(pins = rs_certlist_new()))
+		return rs_error_set(err, RS_ERR_NOMEM, "out of memory");
+	if (rs_load_path(pins, path, NULL, err) == 0 && fleet_translate(r, (size_t)(cr - r->cls), 1, &pins, err) == 0) {
 		for (size_t k = 0; k < rs_certlist_count(pins) && cr->npins < FLEET_MAX_PINS; k++)
 			snprintf(cr->pins[cr->npins++], 65, "%s", rs_cert_sha256(rs_certlist_at(pins, k)));
 		rv = 0;
-	} else if (!pins)
-		rs_error_set(err, RS_ERR_NOMEM, "out of memory");
+	}
 	rs_certlist_free(pins);
 	return rv;
 }

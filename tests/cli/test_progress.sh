@@ -2,7 +2,7 @@
 # test_progress.sh BINARY SCRATCH: the progress line on standard error (issue #19). With stderr on a terminal (a pty
 # made by python3's pty module) `probe --targets` and `rehearse` draw one line, rewritten in place ("\r") and cleared
 # ("\r\033[K") before the results; with stderr redirected to a file, or with --no-progress, nothing of it appears, and
-# the results on stdout are the same. Targets are closed ports on loopback (refused at once): no server needed.
+# the results on stdout are the same (the time pinned with --at, so that the two runs may straddle a second). Targets are closed ports on loopback (refused at once): no server needed.
 set -eu
 bin=$(realpath "$1")
 scratch=$2
