@@ -82,7 +82,7 @@ static void untrusted(struct fleet_advice *a, const struct fleet_class *c, const
 		snprintf(also, sizeof(also), "; it needs %s (SHA-1 %.4s...) too", rs_known_name(other),
 			 rs_known_sha1(other));
 	if (!root) {
-		snprintf(a->next, sizeof(a->next), "add the profile's %s root to %s%s", is_new ? "new" : "old", c->store,
+		snprintf(a->next, sizeof(a->next), "add the profile's %s root to %.300s%.400s", is_new ? "new" : "old", c->store,
 			 also);
 		return;
 	}
@@ -98,7 +98,8 @@ static void untrusted(struct fleet_advice *a, const struct fleet_class *c, const
 				 "to %s", rs_known_name(other), rs_known_sha1(other), c->store);
 		return;
 	}
-	snprintf(a->next, sizeof(a->next), "add %s (SHA-1 %.4s...) to %s%s%s", rs_known_name(root), rs_known_sha1(root),
+	snprintf(a->next, sizeof(a->next), "add %s (SHA-1 %.4s...) to %.300s%s%.400s", rs_known_name(root),
+		 rs_known_sha1(root),
 		 c->store, is_new ? "" : " as well, while the service may still serve it or revert to it", also);
 	if (other && is_new && !expired_at(other, at))
 		snprintf(a->next + strlen(a->next), sizeof(a->next) - strlen(a->next), "; %s (SHA-1 %.4s...) as well "
