@@ -39,7 +39,8 @@ def defined(objs):
     for line in out.splitlines():
         head, _, rest = line.partition(": ")
         parts = rest.split()
-        if len(parts) >= 2 and parts[1] in "TDBRCVWG":
+        # names in the implementation's space (__odr_asan.*, __gcov_*, ...) are the toolchain's, not the code's
+        if len(parts) >= 2 and parts[1] in "TDBRCVWG" and not parts[0].startswith("__"):
             found.append((head, parts[0]))
     return found
 
