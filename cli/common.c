@@ -172,10 +172,18 @@ int parse_fail_on(const char *cmd, const char *arg, enum rs_severity *out)
 
 static int color_on;
 
+/* Takes argv[i .. i+n-1] out of argv (a global option read before the command's own parser), with argv's NULL. */
+static void drop_args(int *argc, char **argv, int i, int n)
+{
+	for (; i + n <= *argc; i++)
+		argv[i] = argv[i + n];
+	*argc -= n;
+}
+
 int color_from_args(int *argc, char **argv)
 {
 	const char *when = "auto", *env = getenv("NO_COLOR");
-	int i, j, take;
+	int i, take;
 
 	for (i = 1; i < *argc && strcmp(argv[i], "--");) {
 		take = 0;
@@ -190,9 +198,7 @@ int color_from_args(int *argc, char **argv)
 			i++;
 			continue;
 		}
-		for (j = i; j + take <= *argc; j++)
-			argv[j] = argv[j + take];
-		*argc -= take;
+		drop_args(argc, argv, i, take);
 	}
 	if (!strcmp(when, "always"))
 		color_on = 1;
@@ -465,7 +471,7 @@ static int progress_off; /* --no-progress */
 
 void progress_from_args(int *argc, char **argv)
 {
-	int i, j;
+	int i;
 
 	for (i = 1; i < *argc && strcmp(argv[i], "--");) {
 		if (strcmp(argv[i], "--no-progress")) {
@@ -473,9 +479,7 @@ void progress_from_args(int *argc, char **argv)
 			continue;
 		}
 		progress_off = 1;
-		for (j = i; j < *argc; j++)
-			argv[j] = argv[j + 1];
-		(*argc)--;
+		drop_args(argc, argv, i, 1);
 	}
 }
 

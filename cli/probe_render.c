@@ -46,19 +46,15 @@ static const struct whatif whatifs[] = {
 static struct rs_verify_result *whatif_run(const struct probe_view *v, size_t i)
 {
 	const struct rs_certlist *chain = rs_probe_result_served_chain(v->result);
-	struct rs_certlist *store = rs_certlist_new();
+	struct rs_certlist *store = v->lab_whatif ? NULL : rs_certlist_new();
 	struct rs_verify_opts *o = rs_verify_opts_new();
 	struct rs_verify_result *r = NULL;
 	struct rs_error err;
 
-	if (v->lab_whatif && o) {
+	if (o && (v->lab_whatif || (store && rs_profile_rule_store(v->profile, whatifs[i].rule, store, &err) == 0))) {
 		rs_verify_opts_set_time(o, v->at);
 		rs_verify_opts_set_policy(o, v->policy);
-		r = rs_verify(chain, NULL, v->lab_whatif[i], o, &err);
-	} else if (store && o && rs_profile_rule_store(v->profile, whatifs[i].rule, store, &err) == 0) {
-		rs_verify_opts_set_time(o, v->at);
-		rs_verify_opts_set_policy(o, v->policy);
-		r = rs_verify(chain, NULL, store, o, &err);
+		r = rs_verify(chain, NULL, v->lab_whatif ? v->lab_whatif[i] : store, o, &err);
 	}
 	rs_verify_opts_free(o);
 	rs_certlist_free(store);
