@@ -165,6 +165,20 @@ static void put_conn(struct fleet_run *r, struct fleet_conn *c)
 }
 
 static void on_read(struct bufferevent *bev, void *arg);
+/* Whether the TLS layer failed on its own account. libevent's TLS bufferevent queues the SSL_get_error() code first,
+ * then OpenSSL's error queue (conn_closed in libevent's bufferevent_openssl.c): a connection refused before any
+ * byte left gives SSL_ERROR_SYSCALL alone, with errno ECONNREFUSED, which is a refusal, not an alert. */
+static int tls_failed(struct bufferevent *bev)
+{
+	unsigned long e;
+	int failed = 0;
+
+	while ((e = bufferevent_get_openssl_error(bev)) != 0)
+		if (e != SSL_ERROR_SYSCALL)
+			failed = 1;
+	return failed;
+}
+
 static void on_event(struct bufferevent *bev, short what, void *arg);
 
 /* Opens the connection of the conn's stage: TLS to DPS's name or the hub's. 0, 1 when the port refused at once,
@@ -282,8 +296,8 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	end = (struct fleet_conn_end){ .timeout = !!(what & BEV_EVENT_TIMEOUT), .tls_done = c->tls_done, .verdict = c->code,
-				       .ssl_error = bufferevent_get_openssl_error(bev) != 0,
 				       .refused = EVUTIL_SOCKET_ERROR() == ECONNREFUSED };
+	end.ssl_error = tls_failed(bev);
 	while (ERR_get_error())
 		;
 	conn_done(c, fleet_classify_end(&end));
