@@ -19,6 +19,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define DEFAULT_MAX (4ull << 30)
 #define WINDOW (64u << 20)   /* files larger than this are carved window by window */
 #define OVERLAP (2u << 20)   /* a certificate or PEM block starting near a window's end is read in full */
@@ -131,28 +135,66 @@ static int digit_before_last(unsigned char c)
  * that starts a DER certificate (0x30, 0x82 in hex, decimal or octal) or PEM text (0x2d, 0x2d: xxd -i of a .pem).
  * Most source files hold none, and then the lexer never runs.
  */
-static int may_hold_anchors(const unsigned char *buf, size_t len)
+/* The comma at p ends an item `0x30`, `48`, `060`, `0x2d`, `45` or `055` (u/U suffixes and spaces before it) that
+ * one of pairs[] starts, with its partner after. */
+static int pair_at_comma(const unsigned char *buf, const unsigned char *end, const unsigned char *p)
 {
 	static const char *const pairs[][2] = { { "0x30", "0x82" }, { "48", "130" }, { "060", "0202" },
 						{ "0x2d", "0x2d" }, { "45", "45" },   { "055", "055" } };
-	const unsigned char *p = buf, *end = buf + len;
+	const unsigned char *q = p;
 	size_t i;
+
+	while (q > buf && (q[-1] == ' ' || q[-1] == 'u' || q[-1] == 'U'))
+		q--;
+	if (q - buf >= 2 && last_digit_of_item(q[-1]) && digit_before_last(q[-2])) { /* ..30 ..48 ..60 ..2d ..45 ..55 */
+		while (q > buf && isalnum(q[-1]) && p - q < 8)
+			q--;
+		for (i = 0; i < RS_ARRAY_LEN(pairs); i++)
+			if (token_pair_at(q, end, pairs[i][0], pairs[i][1]))
+				return 1;
+	}
+	return 0;
+}
+
+/* A byte that may stand just before such a comma: a space or suffix pair_at_comma skips, or an item's last digit. */
+static int before_comma(unsigned char c)
+{
+	return c == ' ' || c == 'u' || c == 'U' || last_digit_of_item(c);
+}
+
+/*
+ * Whether text can hold anything an extractor finds: a PEM line, a BearSSL anchor, certdata, or a byte array
+ * that starts a DER certificate (0x30, 0x82 in hex, decimal or octal) or PEM text (0x2d, 0x2d: xxd -i of a .pem).
+ * Most source files hold none, and then the lexer never runs. Source text has a comma every few dozen bytes, so
+ * the commas are found sixteen at a time (SSE2), without a call a comma, and only those after a byte that
+ * before_comma() allows are looked at.
+ */
+static int may_hold_anchors(const unsigned char *buf, size_t len)
+{
+	const unsigned char *end = buf + len;
+	size_t i = 1;
 
 	if (has_marker(buf, len))
 		return 1;
-	while ((p = memchr(p, ',', (size_t)(end - p))) != NULL) { /* array items are separated by commas */
-		const unsigned char *q = p;
-		while (q > buf && (q[-1] == ' ' || q[-1] == 'u' || q[-1] == 'U'))
-			q--;
-		if (q - buf >= 2 && last_digit_of_item(q[-1]) && digit_before_last(q[-2])) { /* ..30 ..48 ..60 ..2d ..45 ..55 */
-			while (q > buf && isalnum(q[-1]) && p - q < 8)
-				q--;
-			for (i = 0; i < RS_ARRAY_LEN(pairs); i++)
-				if (token_pair_at(q, end, pairs[i][0], pairs[i][1]))
+	if (len < 2)
+		return 0;
+#if defined(__SSE2__)
+	{
+		const __m128i comma = _mm_set1_epi8(',');
+		for (; i + 16 <= len; i += 16) {
+			unsigned m = (unsigned)_mm_movemask_epi8(
+				_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(buf + i)), comma));
+			for (; m; m &= m - 1) {
+				const unsigned char *p = buf + i + (unsigned)__builtin_ctz(m);
+				if (before_comma(p[-1]) && pair_at_comma(buf, end, p))
 					return 1;
+			}
 		}
-		p++;
 	}
+#endif
+	for (; i < len; i++)
+		if (buf[i] == ',' && before_comma(buf[i - 1]) && pair_at_comma(buf, end, buf + i))
+			return 1;
 	return 0;
 }
 
