@@ -387,12 +387,25 @@ struct filescan {
 	unsigned jobs;              /* threads a large file may be split across */
 };
 
-/* The '\n' bytes in [p, end): eight bytes at a time, each byte of x ^ "\n\n..." that is zero counted exactly (the
- * high bit of ((x & 0x7f..) + 0x7f..) | x is clear only for a zero byte), then byte by byte. */
+/* The '\n' bytes in [p, end): sixteen bytes at a time where the target has SSE2 (a lane counts up to 255 matches
+ * before the lanes are summed), eight at a time elsewhere (each byte of x ^ "\n\n..." that is zero counted exactly:
+ * the high bit of ((x & 0x7f..) + 0x7f..) | x is clear only for a zero byte), then byte by byte. */
 static size_t newlines(const unsigned char *p, const unsigned char *end)
 {
 	const uint64_t lo7 = 0x7f7f7f7f7f7f7f7fULL, ones = 0x0101010101010101ULL;
 	size_t n = 0;
+
+#if defined(__SSE2__)
+	const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+	while (end - p >= 16) {
+		__m128i acc = zero;
+		int k;
+		for (k = 0; k < 255 && end - p >= 16; k++, p += 16)
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), nl));
+		acc = _mm_sad_epu8(acc, zero);
+		n += (size_t)_mm_cvtsi128_si32(acc) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(acc, 8));
+	}
+#endif
 
 	while (end - p >= 8) {
 		uint64_t x, z, acc = 0;
