@@ -86,6 +86,7 @@ struct rs_needles {
 	unsigned char teddy[RS_NEEDLES_TEDDY][2][16];
 	size_t tw[RS_NEEDLES_MAX];
 	uint64_t bucket[8];                   /* the needles of each bucket */
+	uint64_t wb[2][256];                  /* wb[j][x]: the needles whose byte tw + j is x (or that end before it) */
 };
 typedef int (*rs_needle_fn)(void *arg, size_t k, size_t at);
 int rs_needles_init(struct rs_needles *nd, const char *const *needles, size_t n);

@@ -307,6 +307,13 @@ static void teddy_init(struct rs_needles *nd)
 			}
 		teddy_place(nd, &st, k, best_w, best_b);
 	}
+	for (k = 0; k < nd->n; k++)
+		for (j = 0; j < 2; j++) {
+			int c = window_byte(nd, k, nd->tw[k], j);
+			for (w = 0; w < 256; w++)
+				if (c < 0 || (size_t)c == w)
+					nd->wb[j][w] |= 1ull << k;
+		}
 }
 
 int rs_needles_init(struct rs_needles *nd, const char *const *needles, size_t n)
@@ -430,12 +437,17 @@ static uint64_t marks64(const unsigned char *p, const __m128i *a, size_t na, con
 #define RS_AVX2 1
 #define LOAD32(p) _mm256_loadu_si256((const __m256i *)(const void *)(p))
 
-/* The needles of the buckets in bits whose window starts at i, compared whole. */
+/*
+ * The needles of the buckets in bits whose window starts at i, compared whole. A bucket holds several needles and
+ * its nibbles let through far more than they: only those whose window's first two bytes are at i (wb) are compared.
+ */
 static int teddy_verify(const struct rs_needles *nd, const unsigned char *buf, size_t len, size_t i, unsigned bits,
 			rs_needle_fn fn, void *arg)
 {
+	uint64_t at_i = nd->wb[0][buf[i]] & (i + 1 < len ? nd->wb[1][buf[i + 1]] : ~0ull);
+
 	while (bits) {
-		uint64_t m = nd->bucket[lowest_bit(bits)];
+		uint64_t m = nd->bucket[lowest_bit(bits)] & at_i;
 		bits &= bits - 1;
 		while (m) {
 			unsigned k = lowest_bit(m);

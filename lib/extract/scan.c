@@ -19,6 +19,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define DEFAULT_MAX (4ull << 30)
 #define WINDOW (64u << 20)   /* files larger than this are carved window by window */
 #define OVERLAP (2u << 20)   /* a certificate or PEM block starting near a window's end is read in full */
@@ -126,33 +130,137 @@ static int digit_before_last(unsigned char c)
 	return c == '3' || c == '4' || c == '6' || c == '5' || c == '2' || c == 0;
 }
 
-/*
- * Whether text can hold anything an extractor finds: a PEM line, a BearSSL anchor, certdata, or a byte array
- * that starts a DER certificate (0x30, 0x82 in hex, decimal or octal) or PEM text (0x2d, 0x2d: xxd -i of a .pem).
- * Most source files hold none, and then the lexer never runs.
- */
-static int may_hold_anchors(const unsigned char *buf, size_t len)
+/* The comma at p ends an item `0x30`, `48`, `060`, `0x2d`, `45` or `055` (u/U suffixes and spaces before it) that
+ * one of pairs[] starts, with its partner after. */
+static int pair_at_comma(const unsigned char *buf, const unsigned char *end, const unsigned char *p)
 {
 	static const char *const pairs[][2] = { { "0x30", "0x82" }, { "48", "130" }, { "060", "0202" },
 						{ "0x2d", "0x2d" }, { "45", "45" },   { "055", "055" } };
-	const unsigned char *p = buf, *end = buf + len;
+	const unsigned char *q = p;
 	size_t i;
 
+	while (q > buf && (q[-1] == ' ' || q[-1] == 'u' || q[-1] == 'U'))
+		q--;
+	if (q - buf >= 2 && last_digit_of_item(q[-1]) && digit_before_last(q[-2])) { /* ..30 ..48 ..60 ..2d ..45 ..55 */
+		while (q > buf && isalnum(q[-1]) && p - q < 8)
+			q--;
+		for (i = 0; i < RS_ARRAY_LEN(pairs); i++)
+			if (token_pair_at(q, end, pairs[i][0], pairs[i][1]))
+				return 1;
+	}
+	return 0;
+}
+
+/* A byte that may stand just before such a comma: a space or suffix pair_at_comma skips, or an item's last digit. */
+static int before_comma(unsigned char c)
+{
+	return c == ' ' || c == 'u' || c == 'U' || last_digit_of_item(c);
+}
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define SCAN_AVX2 1
+
+/* A marker (marker_strings) or an array's first pair (pair_at_comma) found from its byte at `at`: a comma, the
+ * first '-' of "-----BEGIN", the 'K' of "CKO_CERTIFICATE" or the first '_' of "br_x509_trust_anchor". */
+static int anchor_from(const unsigned char *buf, size_t len, size_t at)
+{
+	switch (buf[at]) {
+	case ',':
+		return at >= 1 && before_comma(buf[at - 1]) && pair_at_comma(buf, buf + len, buf + at);
+	case '-':
+		return len - at >= 10 && !memcmp(buf + at, marker_strings[0], 10);
+	case '_':
+		return at >= 2 && len - (at - 2) >= 20 && !memcmp(buf + at - 2, marker_strings[1], 20);
+	case 'K':
+		return at >= 1 && len - (at - 1) >= 15 && !memcmp(buf + at - 1, marker_strings[2], 15);
+	default:
+		return 0;
+	}
+}
+
+/*
+ * may_hold_anchors in one pass where the CPU has AVX2 (checked at run time), 32 positions a step: a comma after a
+ * byte before_comma() allows (a nibble lookup a byte: the low nibble's table says which high nibbles are in the
+ * set), "--", "KO_" and "_x5" are candidates, looked at whole by anchor_from. The same answer as has_marker and
+ * the comma loop; reads no byte outside buf.
+ */
+__attribute__((target("avx2"))) static int may_hold_anchors_avx2(const unsigned char *buf, size_t len)
+{
+	/* set: NUL ' ' '0' '5' '8' 'D' 'U' 'd' 'u'; lo[l] has bit h when the byte 0xhl is in it, hi[h] is 1 << h */
+	const __m256i lo = _mm256_setr_epi8(0x0d, 0, 0, 0, 0x50, (char)0xa8, 0, 0, 0x08, 0, 0, 0, 0, 0, 0, 0, 0x0d, 0,
+					    0, 0, 0x50, (char)0xa8, 0, 0, 0x08, 0, 0, 0, 0, 0, 0, 0);
+	const __m256i hi = _mm256_setr_epi8(1, 2, 4, 8, 16, 32, 64, (char)128, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 4, 8, 16,
+					    32, 64, (char)128, 0, 0, 0, 0, 0, 0, 0, 0);
+	const __m256i nib = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256(), comma = _mm256_set1_epi8(','),
+		      dash = _mm256_set1_epi8('-'), k = _mm256_set1_epi8('K'), o = _mm256_set1_epi8('O'),
+		      us = _mm256_set1_epi8('_'), x = _mm256_set1_epi8('x'), five = _mm256_set1_epi8('5');
+	size_t i = 1;
+
+	if (anchor_from(buf, len, 0))
+		return 1;
+	for (; len >= 34 && i <= len - 34; i += 32) { /* reads buf[i - 1] to buf[i + 33] */
+		__m256i p = _mm256_loadu_si256((const __m256i *)(const void *)(buf + i - 1));
+		__m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(buf + i));
+		__m256i n1 = _mm256_loadu_si256((const __m256i *)(const void *)(buf + i + 1));
+		__m256i n2 = _mm256_loadu_si256((const __m256i *)(const void *)(buf + i + 2));
+		__m256i in = _mm256_and_si256(_mm256_shuffle_epi8(lo, _mm256_and_si256(p, nib)),
+					      _mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(p, 4), nib)));
+		__m256i cm = _mm256_andnot_si256(_mm256_cmpeq_epi8(in, zero), _mm256_cmpeq_epi8(c, comma));
+		__m256i dd = _mm256_and_si256(_mm256_cmpeq_epi8(c, dash), _mm256_cmpeq_epi8(n1, dash));
+		__m256i ko = _mm256_and_si256(_mm256_and_si256(_mm256_cmpeq_epi8(c, k), _mm256_cmpeq_epi8(n1, o)),
+					      _mm256_cmpeq_epi8(n2, us));
+		__m256i x5 = _mm256_and_si256(_mm256_and_si256(_mm256_cmpeq_epi8(c, us), _mm256_cmpeq_epi8(n1, x)),
+					      _mm256_cmpeq_epi8(n2, five));
+		unsigned m = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(cm, dd), _mm256_or_si256(ko, x5)));
+		for (; m; m &= m - 1)
+			if (anchor_from(buf, len, i + (unsigned)__builtin_ctz(m)))
+				return 1;
+	}
+	for (; i < len; i++)
+		if (anchor_from(buf, len, i))
+			return 1;
+	return 0;
+}
+#endif
+
+/*
+ * Whether text can hold anything an extractor finds: a PEM line, a BearSSL anchor, certdata, or a byte array
+ * that starts a DER certificate (0x30, 0x82 in hex, decimal or octal) or PEM text (0x2d, 0x2d: xxd -i of a .pem).
+ * Most source files hold none, and then the lexer never runs. Source text has a comma every few dozen bytes, so
+ * the commas are found sixteen at a time (SSE2), without a call a comma, and only those after a byte that
+ * before_comma() allows are looked at.
+ */
+static int may_hold_anchors(const unsigned char *buf, size_t len)
+{
+	const unsigned char *end = buf + len;
+	size_t i = 1;
+
+#ifdef SCAN_AVX2
+	if (__builtin_cpu_supports("avx2"))
+		return may_hold_anchors_avx2(buf, len);
+#endif
 	if (has_marker(buf, len))
 		return 1;
-	while ((p = memchr(p, ',', (size_t)(end - p))) != NULL) { /* array items are separated by commas */
-		const unsigned char *q = p;
-		while (q > buf && (q[-1] == ' ' || q[-1] == 'u' || q[-1] == 'U'))
-			q--;
-		if (q - buf >= 2 && last_digit_of_item(q[-1]) && digit_before_last(q[-2])) { /* ..30 ..48 ..60 ..2d ..45 ..55 */
-			while (q > buf && isalnum(q[-1]) && p - q < 8)
-				q--;
-			for (i = 0; i < RS_ARRAY_LEN(pairs); i++)
-				if (token_pair_at(q, end, pairs[i][0], pairs[i][1]))
+	if (len < 2)
+		return 0;
+#if defined(__SSE2__)
+	{
+		const __m128i comma = _mm_set1_epi8(',');
+		for (; i + 16 <= len; i += 16) {
+			unsigned m = (unsigned)_mm_movemask_epi8(
+				_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(buf + i)), comma));
+			for (; m; m &= m - 1) {
+				const unsigned char *p = buf + i + (unsigned)__builtin_ctz(m);
+				if (before_comma(p[-1]) && pair_at_comma(buf, end, p))
 					return 1;
+			}
 		}
-		p++;
 	}
+#endif
+	for (; i < len; i++)
+		if (buf[i] == ',' && before_comma(buf[i - 1]) && pair_at_comma(buf, end, buf + i))
+			return 1;
 	return 0;
 }
 

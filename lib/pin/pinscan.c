@@ -377,7 +377,7 @@ struct filescan {
 	const unsigned char *buf; /* the file's bytes (for line and column and the text) */
 	size_t len;
 	int binary;
-	size_t line_at; /* line counting cursor */
+	size_t line_at; /* line counting cursor: an offset and the line it is on (0: not started) */
 	long line_no;
 	struct rs_pin_finding *v;
 	size_t n, cap;
@@ -387,20 +387,57 @@ struct filescan {
 	unsigned jobs;              /* threads a large file may be split across */
 };
 
+/* The '\n' bytes in [p, end): sixteen bytes at a time where the target has SSE2 (a lane counts up to 255 matches
+ * before the lanes are summed), eight at a time elsewhere (each byte of x ^ "\n\n..." that is zero counted exactly:
+ * the high bit of ((x & 0x7f..) + 0x7f..) | x is clear only for a zero byte), then byte by byte. */
+static size_t newlines(const unsigned char *p, const unsigned char *end)
+{
+	const uint64_t lo7 = 0x7f7f7f7f7f7f7f7fULL, ones = 0x0101010101010101ULL;
+	size_t n = 0;
+
+#if defined(__SSE2__)
+	const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+	while (end - p >= 16) {
+		__m128i acc = zero;
+		int k;
+		for (k = 0; k < 255 && end - p >= 16; k++, p += 16)
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), nl));
+		acc = _mm_sad_epu8(acc, zero);
+		n += (size_t)_mm_cvtsi128_si32(acc) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(acc, 8));
+	}
+#endif
+
+	while (end - p >= 8) {
+		uint64_t x, z, acc = 0;
+		int k;
+		for (k = 0; k < 31 && end - p >= 8; k++, p += 8) { /* at most 31 ones a byte lane before they are summed */
+			memcpy(&x, p, 8);
+			x ^= ones * '\n';
+			z = ~(((x & lo7) + lo7) | x) & ~lo7; /* 0x80 in each lane that was '\n' */
+			acc += z >> 7;
+		}
+		n += (size_t)((acc * ones) >> 56);
+	}
+	for (; p < end; p++)
+		n += *p == '\n';
+	return n;
+}
+
+/* The line and column of `at`. Findings, definitions and calls come in several passes over the buffer, so the
+ * cursor (line_at: an offset, line_no: the line it is on) moves forward or back by the newlines in between. */
 static long line_of(struct filescan *f, size_t at, long *column)
 {
-	const unsigned char *p, *start;
+	const unsigned char *start;
 
-	if (at < f->line_at) {
+	if (!f->line_no) {
 		f->line_at = 0;
 		f->line_no = 1;
 	}
-	if (!f->line_no)
-		f->line_no = 1;
-	for (p = f->buf + f->line_at; (p = memchr(p, '\n', (size_t)(f->buf + at - p))) != NULL; p++) {
-		f->line_no++;
-		f->line_at = (size_t)(p - f->buf) + 1;
-	}
+	if (at >= f->line_at)
+		f->line_no += (long)newlines(f->buf + f->line_at, f->buf + at);
+	else
+		f->line_no -= (long)newlines(f->buf + at, f->buf + f->line_at);
+	f->line_at = at;
 	for (start = f->buf + at; start > f->buf && start[-1] != '\n';)
 		start--;
 	*column = (long)(f->buf + at - start) + 1;

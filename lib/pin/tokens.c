@@ -213,11 +213,15 @@ static size_t step(const unsigned char *buf, size_t len, size_t i, struct rs_pin
 /*
  * Every token is a run of bytes of class HEXD or INNER holding at least 40 hex digits, and no step of the
  * tokenizer jumps over a HARD byte: a step that starts before it ends at or before it. So the tokenizer may skip
- * to just after the last HARD byte before such a run and find the same tokens. Runs are found by probing every
- * PROBE-th byte (a run of 40 bytes or more holds a multiple of PROBE) and widening the probes that hit.
+ * to just after the last HARD byte before such a run and find the same tokens. Runs are found by probing the
+ * PROBE_LEN bytes at every PROBE-th offset and widening the probes that hit: a run of 40 bytes or more holds at
+ * least four whole 8-byte blocks at multiples of 8 (40 - 2 * 7 = 26, rounded up to 32), so one of them starts at
+ * a multiple of PROBE (32), and eight bytes of source text that are all hex digits or separators are rare, where
+ * one such byte is every other one.
  */
 enum { HEXD, INNER, SOFT, HARD };
 #define PROBE 32
+#define PROBE_LEN 8
 #define MIN_HEX 40
 static unsigned char span_text[256], span_bin[256]; /* span_bin: a binary's, unprintable bytes are line breaks */
 
@@ -234,13 +238,29 @@ static void init_tables(void)
 		span_bin[c] = unprintable((unsigned char)c) ? INNER : span_text[c];
 }
 
+/* Whether the PROBE_LEN bytes at q (those before len) are all HEXD or INNER: an OR of their classes stays below
+ * SOFT (HEXD 0, INNER 1, SOFT 2, HARD 3). Without a branch a byte: they are rarely all so. */
+static int probe_hits(const unsigned char *span, const unsigned char *buf, size_t len, size_t q)
+{
+	const unsigned char *p = buf + q;
+	unsigned m;
+	size_t k;
+
+	if (len - q >= PROBE_LEN)
+		m = span[p[0]] | span[p[1]] | span[p[2]] | span[p[3]] | span[p[4]] | span[p[5]] | span[p[6]] | span[p[7]];
+	else
+		for (m = 0, k = 0; k < len - q; k++)
+			m |= span[p[k]];
+	return m < SOFT;
+}
+
 /* The first run in [from, len) that may hold a token: [*s, *e). */
 static int next_run(const unsigned char *span, const unsigned char *buf, size_t len, size_t from, size_t *s, size_t *e)
 {
 	size_t q = (from + PROBE - 1) / PROBE * PROBE, a, b, hex;
 
 	while (q < len) {
-		if (span[buf[q]] >= SOFT) {
+		if (!probe_hits(span, buf, len, q)) {
 			q += PROBE;
 			continue;
 		}

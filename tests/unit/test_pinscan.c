@@ -194,6 +194,52 @@ static void test_rules(void **state)
 	rs_catalog_free(cat);
 }
 
+/*
+ * Lines and columns of findings that the rules report out of order (pins after the disabled verification on an
+ * earlier line) and far apart, over 4,080 bytes and 10,000 blank lines between them (the SSE2 newline count sums its
+ * lanes before one overflows), against a count of the text's newlines.
+ */
+static void test_lines(void **state)
+{
+	static const char *const parts[] = { "    client.setInsecure();\n",
+					     "client.setFingerprint(\"11 22 33 44 55 66 77 88 99 AA BB CC DD EE FF 10 20 30 "
+					     "40 51\");\n",
+					     "\tstatic const char *root_fp = \"" SHA1 "\";\n",
+					     "  SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);\n" };
+	struct rs_catalog *cat = rs_catalog_new();
+	struct rs_pinscan *ps = rs_pinscan_new(cat);
+	struct rs_buf text = RS_BUF_INIT;
+	struct rs_error err;
+	size_t i, k;
+
+	(void)state;
+	assert_int_equal(rs_catalog_add_builtin(cat, NULL, &err), 0);
+	for (i = 0; i < RS_ARRAY_LEN(parts); i++) {
+		for (k = 0; k < 700 * (i + 1); k++)
+			assert_int_equal(rs_buf_add(&text, "int a, b;\n", 10), 0);
+		for (k = 0; k < 10000 && i == 2; k++) /* blank lines: a lane of the count meets a newline every step */
+			assert_int_equal(rs_buf_add(&text, "\n", 1), 0);
+		assert_int_equal(rs_buf_add(&text, parts[i], strlen(parts[i])), 0);
+	}
+	assert_int_equal(rs_pinscan_mem(ps, (const unsigned char *)text.data, text.len, "a.ino", &err), 0);
+	assert_int_equal(rs_pinscan_count(ps), RS_ARRAY_LEN(parts));
+	for (i = 0; i < rs_pinscan_count(ps); i++) {
+		const struct rs_pin_finding *f = rs_pinscan_at(ps, i);
+		long line = 1, column = 1;
+		for (k = 0; k < (size_t)f->offset; k++, column++)
+			if (text.data[k] == '\n') {
+				line++;
+				column = 0;
+			}
+		if (f->line != line || f->column != column)
+			fail_msg("%s at offset %lld: line %ld column %ld, expected %ld and %ld", f->rule->id, f->offset,
+				 f->line, f->column, line, column);
+	}
+	rs_buf_release(&text);
+	rs_pinscan_free(ps);
+	rs_catalog_free(cat);
+}
+
 static void test_rule_table(void **state)
 {
 	size_t i, j;
@@ -597,6 +643,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tokens),     cmocka_unit_test(test_base64_pins), cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_rule_table), cmocka_unit_test(test_ignore),      cmocka_unit_test(test_tree_and_jobs),
 		cmocka_unit_test(test_migration_severity), cmocka_unit_test(test_ca_store),
 		cmocka_unit_test(test_names),      cmocka_unit_test(test_api_rules),   cmocka_unit_test(test_rules_file),
