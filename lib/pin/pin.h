@@ -78,11 +78,11 @@ struct rs_pin_call {
 	const char *api;         /* static */
 	size_t at, end;          /* the call, from the API's name to its closing parenthesis */
 	int trust;               /* an API installing trust anchors (the name is a certificate's), not a pin */
-	char obj[64];            /* the name the call's result is given (`X509List ca(PEM)`, `k = new PublicKey(PEM)`,
+	char obj[64];            /* the name the call's result is given (`AnchorList ca(PEM)`, `k = new KeyType(PEM)`,
 				  * `#define CA_FILE "ca.pem"`), "" for none: a call that takes obj resolves through this
 				  * one, which is then not reported itself */
-	int alias;               /* only a step from obj to ident, never reported: 1 for any file of the tree (`PublicKey
-				  * key(PEM)` in a header), 2 for its own file only (`ca = PEM_read_bio_X509(bio, ...)`) */
+	int alias;               /* only a step from obj to ident, never reported: 1 for any file of the tree (`KeyType
+				  * key(PEM)` in a header), 2 for its own file only (`ca = read_cert(bio, ...)`) */
 };
 
 /*

@@ -662,8 +662,8 @@ static struct pdef *def_for(struct names *n, const struct pcall *call)
 }
 
 /*
- * The definition a call's name reaches through the steps other calls give (`X509List ca(PEM)` gives ca -> PEM,
- * `#define CA_FILE "ca.pem"` gives CA_FILE -> file:ca.pem, `ca = PEM_read_bio_X509(bio...)` gives ca -> bio): the
+ * The definition a call's name reaches through the steps other calls give (`AnchorList ca(PEM)` gives ca -> PEM,
+ * `#define CA_FILE "ca.pem"` gives CA_FILE -> file:ca.pem, `ca = read_cert(bio...)` gives ca -> bio): the
  * step nearest the call first, at most depth steps. *via is the call whose name the definition has (call itself
  * when it is direct).
  */
@@ -676,23 +676,28 @@ static struct pdef *def_through(struct names *n, const struct pcall *call, int d
 	*via = call;
 	if (d || depth <= 0)
 		return d;
-	for (rank = 3; rank >= 1; rank--)
+	for (rank = 3; rank >= 1; rank--) {
+		int steps = 0;
 		for (i = 0; i < n->ncalls; i++) {
 			const struct pcall *w = &n->calls[i];
 			struct pcall step;
 			if (w == call || w->c.trust != call->c.trust || strcmp(w->c.obj, call->c.ident) ||
 			    nearness(w->path, call->path) != rank || (w->c.alias == 2 && rank != 3))
 				continue;
+			steps++;
 			step = *w;
 			if ((d = def_through(n, &step, depth - 1, via)) != NULL) {
 				*via = w;
 				return d;
 			}
 		}
+		if (steps)
+			return NULL; /* the nearest steps decide: a name of the same spelling farther away is another's */
+	}
 	return NULL;
 }
 
-/* Whether another call takes the name call's result is given (`setTrustAnchors(&ca)` after `X509List ca(PEM)`):
+/* Whether another call takes the name call's result is given (`installAnchors(&ca)` after `AnchorList ca(PEM)`):
  * then that call reports it and this one does not. */
 static int result_taken(const struct names *n, const struct pcall *call)
 {
@@ -970,7 +975,7 @@ int rs_pin_rules_anchors(const struct rs_pin_context *pc, const struct rs_anchor
 			    k ? rs_known_name(k) : rs_anchor_subject(a));
 		/* known to the catalog, or the server's own certificate: it is what the device trusts; other certificates
 		 * in a file may be there for another reason (a test CA, a chain sent to the server) */
-		if (k) { /* a name and a key (a BearSSL trust anchor) holds while any certificate with the key is served */
+		if (k) { /* a name and a key (a TLS library's anchor table entry) holds while any certificate with the key is served */
 			h.severity = rs_pin_judge_known(pc, c ? k : rs_pin_key_latest(pc->cat, k), &msg);
 		} else {
 			h.severity = leaf && server_of_profile(pc->cat, c) ? RS_SEV_ERROR : RS_SEV_WARNING;

@@ -67,7 +67,10 @@ struct ctx {
 	struct occ *occ; /* where each of whole[] occurs in buf, found in one pass */
 	size_t ndefs;    /* values defined by name so far */
 	const struct rs_pin_cands *cands; /* the digests written in buf (and occ's owner) */
+	size_t nsteps;   /* alias steps traced so far (trace_name): at most MAX_STEPS a buffer */
 };
+
+#define MAX_STEPS 64
 
 static int word_char(unsigned char c)
 {
@@ -813,7 +816,7 @@ static int rule_calls(const struct ctx *c)
 
 	for (i = 0; i < rs->ncalls + rs->ntrust && !any; i++)
 		any = c->occ[i < rs->ncalls ? rs->wbase[RS_PW_API] + i : rs->wbase[RS_PW_TRUST] + i - rs->ncalls].n;
-	for (i = 0; i < rs->ndigest_marks && !any; i++) /* a verify callback: memcmp(md, PIN, 32) after X509_digest */
+	for (i = 0; i < rs->ndigest_marks && !any; i++) /* a verify callback: memcmp(md, PIN, 32) after a digest computation */
 		any = c->occ[rs->wbase[RS_PW_DIGEST] + i].n;
 	if (calls_of(c, rs->calls, rs->ncalls, RS_PW_API, 0) || calls_of(c, rs->trust, rs->ntrust, RS_PW_TRUST, 1))
 		return -1;
@@ -975,8 +978,8 @@ static int whole_word(const struct ctx *c, size_t q, size_t w)
 
 /*
  * The name a call's result is given, as C and C++ write it: `TYPE NAME(args)` or `TYPE NAME{args}` right after a
- * needle that is a type (`X509List ca(PEM)`: *open is then the '(' of the arguments), or `NAME = [new] [ns::]NEEDLE(`
- * before it (`k = new BearSSL::PublicKey(PEM)`). *decl is set for a declaration without arguments (`TYPE *NAME;`,
+ * needle that is a type (`AnchorList ca(PEM)`: *open is then the '(' of the arguments), or `NAME = [new] [ns::]NEEDLE(`
+ * before it (`k = new ns::KeyType(PEM)`). *decl is set for a declaration without arguments (`TYPE *NAME;`,
  * `TYPE NAME = ...`), which is no call. 1 when a name is found.
  */
 static int result_name(const struct ctx *c, size_t at, size_t p, char *out, size_t size, size_t *open, int *decl)
@@ -1004,7 +1007,7 @@ static int result_name(const struct ctx *c, size_t at, size_t p, char *out, size
 		}
 	}
 	i = at;
-	while (i > 0 && (word_char(c->buf[i - 1]) || c->buf[i - 1] == ':')) /* BearSSL:: */
+	while (i > 0 && (word_char(c->buf[i - 1]) || c->buf[i - 1] == ':')) /* ns:: */
 		i--;
 	while (i > 0 && (c->buf[i - 1] == ' ' || c->buf[i - 1] == '\t'))
 		i--;
@@ -1038,7 +1041,7 @@ static int give_call(const struct ctx *c, const char *api, int trust, size_t at,
 	return c->sink->call(c->sink->arg, &call);
 }
 
-/* Whether the word at q follows a type on its line (`X509List ca(`, `BIO *bio`), not a keyword or an operator. */
+/* Whether the word at q follows a type on its line (`AnchorList ca(`, `Buffer *buf`), not a keyword or an operator. */
 static int declared_after_type(const struct ctx *c, size_t q)
 {
 	static const char *const kw[] = { "return", "else", "case", "new", "delete", "throw", "goto", "sizeof" };
@@ -1059,17 +1062,18 @@ static int declared_after_type(const struct ctx *c, size_t q)
 /*
  * Where the name ident gets its value in this buffer, followed back up to depth steps: `X *ident = f(a, b)`,
  * `ident = f(a)`, `TYPE ident(a)`, `#define ident a`: each name among the arguments is an alias step (ident to a),
- * so that `X509_STORE_add_cert(store, ca)` after `ca = PEM_read_bio_X509(bio, ...)` and `bio =
- * BIO_new_mem_buf(ca_pem, -1)` reaches ca_pem's definition, wherever it is. Bounded: 8 places, 8 names each.
+ * so that `addToStore(store, ca)` after `ca = read_cert(bio, ...)` and `bio =
+ * mem_buffer(ca_pem, -1)` reaches ca_pem's definition, wherever it is. Bounded: 4 places, 4 names each,
+ * MAX_STEPS a buffer.
  */
 static int trace_name(const struct ctx *c, const char *api, int trust, const char *ident, int depth)
 {
 	const unsigned char *p;
 	size_t n = strlen(ident), from, places = 0;
 
-	if (depth <= 0 || !n)
+	if (depth <= 0 || !n || c->nsteps >= MAX_STEPS)
 		return 0;
-	for (from = 0; places < 8 && (p = find(c, from, c->len, ident)) != NULL; from = (size_t)(p - c->buf) + n) {
+	for (from = 0; places < 4 && (p = find(c, from, c->len, ident)) != NULL; from = (size_t)(p - c->buf) + n) {
 		size_t q = (size_t)(p - c->buf), i = q + n, e, w, names = 0;
 		int define = 0;
 		if (!whole_word(c, q, i))
@@ -1094,7 +1098,7 @@ static int trace_name(const struct ctx *c, const char *api, int trust, const cha
 			    (c->buf[e] != '\n' || (define && e > 0 && c->buf[e - 1] == '\\'));
 		     e++)
 			;
-		for (; i < e && names < 8; i = w) {
+		for (; i < e && names < 4; i = w) {
 			char id[64];
 			size_t k;
 			for (w = i; w < e && word_char(c->buf[w]); w++)
@@ -1111,6 +1115,8 @@ static int trace_name(const struct ctx *c, const char *api, int trust, const cha
 			if (k < e && c->buf[k] == '(')
 				continue; /* the function called */
 			names++;
+			if (((struct ctx *)c)->nsteps++ >= MAX_STEPS)
+				return 0;
 			if (give_call(c, api, trust, q, e, id, ident, 2) < 0 || trace_name(c, api, trust, id, depth - 1) < 0)
 				return -1;
 		}
@@ -1161,11 +1167,11 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 				continue; /* `.digest` in `.digest256` */
 			result_name(c, at, p, obj, sizeof(obj), &open, &decl);
 			if (decl)
-				continue; /* `PublicKey *key;`: a declaration, no call */
+				continue; /* `KeyType *key;`: a declaration, no call */
 			if (!api_fits(c, &tab[i], at)) {
 				if (!*obj)
 					continue;
-				alias = 1; /* `PublicKey key(PEM)` in a header: a step for a call in another file */
+				alias = 1; /* `KeyType key(PEM)` in a header: a step for a call in another file */
 			}
 			if (open)
 				p = open;
@@ -1774,7 +1780,7 @@ int rs_pin_rules_judge(const struct rs_pin_context *pc, const unsigned char *buf
 		       int binary, const struct rs_pin_sink *sink, struct rs_pin_cands *cd)
 {
 	const struct rs_pin_ruleset *rs = pc->rules ? pc->rules : rs_pin_ruleset_builtin();
-	struct ctx c = { pc->cat, rs, pc, buf, len, name ? name : "", binary, 0, -1, sink, cd->occ, 0, cd };
+	struct ctx c = { pc->cat, rs, pc, buf, len, name ? name : "", binary, 0, -1, sink, cd->occ, 0, cd, 0 };
 	size_t name_line = (size_t)-1;
 
 	if (!rs)
