@@ -1165,6 +1165,8 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 			}
 			if (line && p < c->len && word_char(c->buf[p]) && word_char((unsigned char)c->buf[p - 1]))
 				continue; /* `.digest` in `.digest256` */
+			while (tab[i].needle[0] == '_' && at > 0 && word_char(c->buf[at - 1]))
+				at--; /* the call is reported from the start of the name the needle ends */
 			result_name(c, at, p, obj, sizeof(obj), &open, &decl);
 			if (decl)
 				continue; /* `KeyType *key;`: a declaration, no call */
