@@ -63,6 +63,7 @@ struct rs_pin_hit {
 
 struct rs_pin_context;
 struct rs_pin_ruleset;
+struct rs_pin_sink;
 
 /* A value assigned to a name ("fp" in `const char fp[] = "..."`, `#define FP "..."`, `"fingerprint": "..."`). */
 struct rs_pin_def {
@@ -77,7 +78,19 @@ struct rs_pin_call {
 	const char *api;         /* static */
 	size_t at, end;          /* the call, from the API's name to its closing parenthesis */
 	int trust;               /* an API installing trust anchors (the name is a certificate's), not a pin */
+	char obj[64];            /* the name the call's result is given (`AnchorList ca(PEM)`, `k = new KeyType(PEM)`,
+				  * `#define CA_FILE "ca.pem"`), "" for none: a call that takes obj resolves through this
+				  * one, which is then not reported itself */
+	int alias;               /* only a step from obj to ident, never reported: 1 for any file of the tree (`KeyType
+				  * key(PEM)` in a header), 2 for its own file only (`ca = read_cert(bio, ...)`) */
 };
+
+/*
+ * Definitions of ident written as adjacent literals (`#define FP "AA:BB:" \ "CC:..."`) in buf, a file another file
+ * includes, given to sink->def: how a pinning call's name defined in a header is read (pinscan.c). 0 or -1.
+ */
+int rs_pin_concat_defs(const struct rs_pin_context *pc, const unsigned char *buf, size_t len, const char *ident,
+		       const struct rs_pin_sink *sink);
 
 /* The name the value at `at` of a text buffer is assigned to (rules.c's reading of definitions); 1 when found. */
 int rs_pin_name_at(const struct rs_pin_ruleset *rs, const unsigned char *buf, size_t len, size_t at, char *out,
@@ -130,7 +143,7 @@ struct rs_pin_api {
 #define RS_PIN_COMMON_MAX 16
 /* The families of needles searched in one pass: each family's needles start at wbase[family]. */
 enum { RS_PW_PLACEHOLDER, RS_PW_NAME, RS_PW_GETTER, RS_PW_OFF, RS_PW_ROOT, RS_PW_API, RS_PW_PHWORD, RS_PW_TRUST,
-       RS_PW_PUBKEY, RS_PW_COMMON, RS_PW_FAMILIES };
+       RS_PW_PUBKEY, RS_PW_DIGEST, RS_PW_COMMON, RS_PW_FAMILIES };
 
 struct rs_pin_ruleset {
 	void *json; /* the parsed rules (json_t), owning every string */
@@ -140,6 +153,9 @@ struct rs_pin_ruleset {
 	size_t nvalues, ncalls, ncommon, ntrust, nplaceholders, nkeys, noffs;
 	const char **suffixes, **name_prefixes, **getters, **digest_fns, **attrs;
 	size_t nsuffixes, nname_prefixes, ngetters, ndigest_fns, nattrs;
+	const char **digest_marks; /* digest computations looked for in the one pass: a file holding one compares
+				    * digests (its memcmp calls are looked for) */
+	size_t ndigest_marks;
 	struct rs_needles whole;           /* every family's needles but the common calls', in one pass */
 	struct rs_needles common_whole;    /* the common calls' needles, in a pass of their own where they matter */
 	size_t wbase[RS_PW_FAMILIES];
@@ -174,6 +190,9 @@ struct rs_pin_context {
  * root before the migration), info for another root. Untimed: info for a root, error otherwise.
  */
 enum rs_severity rs_pin_judge_known(const struct rs_pin_context *pc, const struct rs_known *k, struct rs_buf *why);
+/* Among the catalog's certificates with k's key, the one valid longest (what a key pin on k is judged by); k when
+ * none lasts longer. */
+const struct rs_known *rs_pin_key_latest(const struct rs_catalog *cat, const struct rs_known *k);
 
 /*
  * Runs every text rule over buf. binary: buf is a binary file's bytes, read as its printable-runs view (every byte

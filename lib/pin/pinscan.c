@@ -625,7 +625,9 @@ static int cmp_calls(const void *a, const void *b)
 		return c;
 	if (x->c.at != y->c.at)
 		return x->c.at < y->c.at ? -1 : 1;
-	return strcmp(x->c.ident, y->c.ident);
+	if ((c = strcmp(x->c.ident, y->c.ident)) != 0 || (c = strcmp(x->c.obj, y->c.obj)) != 0)
+		return c;
+	return x->c.alias - y->c.alias;
 }
 
 /* Length of the directory part of a path ("a/b/c.h": 4), 0 for none. */
@@ -670,6 +672,12 @@ static int names_call(const struct pdef *d, const struct pcall *call)
 	       (!strcmp(d->d.ident, call->c.ident) || (call->c.trust && embedded_symbol(call->c.ident, d)));
 }
 
+/* How near path b is to path a: 3 the same file, 2 the same directory, 1 elsewhere in the tree. */
+static int nearness(const char *a, const char *b)
+{
+	return !strcmp(a, b) ? 3 : dir_len(a) == dir_len(b) && !strncmp(a, b, dir_len(a)) ? 2 : 1;
+}
+
 /* The definition of a call's name: in the call's file first, then its directory, then anywhere in the tree. */
 static struct pdef *def_for(struct names *n, const struct pcall *call)
 {
@@ -681,14 +689,64 @@ static struct pdef *def_for(struct names *n, const struct pcall *call)
 		struct pdef *d = &n->defs[i];
 		if (!names_call(d, call))
 			continue;
-		r = !strcmp(d->path, call->path) ? 3
-		    : dir_len(d->path) == dir_len(call->path) && !strncmp(d->path, call->path, dir_len(d->path)) ? 2 : 1;
+		r = nearness(d->path, call->path);
 		if (r > rank) {
 			best = d;
 			rank = r;
 		}
 	}
 	return best;
+}
+
+/*
+ * The definition a call's name reaches through the steps other calls give (`AnchorList ca(PEM)` gives ca -> PEM,
+ * `#define CA_FILE "ca.pem"` gives CA_FILE -> file:ca.pem, `ca = read_cert(bio...)` gives ca -> bio): the
+ * step nearest the call first, at most depth steps. *via is the call whose name the definition has (call itself
+ * when it is direct).
+ */
+static struct pdef *def_through(struct names *n, const struct pcall *call, int depth, const struct pcall **via)
+{
+	struct pdef *d = def_for(n, call);
+	int rank;
+	size_t i;
+
+	*via = call;
+	if (d || depth <= 0)
+		return d;
+	for (rank = 3; rank >= 1; rank--) {
+		int steps = 0;
+		for (i = 0; i < n->ncalls; i++) {
+			const struct pcall *w = &n->calls[i];
+			struct pcall step;
+			if (w == call || w->c.trust != call->c.trust || strcmp(w->c.obj, call->c.ident) ||
+			    nearness(w->path, call->path) != rank || (w->c.alias == 2 && rank != 3))
+				continue;
+			steps++;
+			step = *w;
+			if ((d = def_through(n, &step, depth - 1, via)) != NULL) {
+				*via = w;
+				return d;
+			}
+		}
+		if (steps)
+			return NULL; /* the nearest steps decide: a name of the same spelling farther away is another's */
+	}
+	return NULL;
+}
+
+/* Whether another call takes the name call's result is given (`installAnchors(&ca)` after `AnchorList ca(PEM)`):
+ * then that call reports it and this one does not. */
+static int result_taken(const struct names *n, const struct pcall *call)
+{
+	size_t i;
+
+	if (!call->c.obj[0])
+		return 0;
+	for (i = 0; i < n->ncalls; i++)
+		if (&n->calls[i] != call && !n->calls[i].c.alias && n->calls[i].c.trust == call->c.trust &&
+		    !strcmp(n->calls[i].c.ident, call->c.obj))
+			return 1;
+	return 0;
 }
 
 /* Appends one finding made by the join: at the call (at its file's path) or, unused, at the definition. */
@@ -802,17 +860,17 @@ static int pinscan_join(struct rs_pinscan *ps, struct rs_error *err)
 	if (n->ncalls > 1)
 		qsort(n->calls, n->ncalls, sizeof(*n->calls), cmp_calls);
 	for (i = 0; i < n->ncalls && rv == 0; i++) {
-		const struct pcall *call = &n->calls[i];
-		struct pdef *best = def_for(n, call), *prev;
+		const struct pcall *call = &n->calls[i], *via;
+		struct pdef *best, *prev;
 		size_t j;
-		if (!best)
+		if (call->c.alias || result_taken(n, call) || !(best = def_through(n, call, 3, &via)))
 			continue;
-		if (best->anchor && !strncmp(call->c.ident, "file:", 5))
-			drop_file_setting(ps, call);
+		if (best->anchor && !strncmp(via->c.ident, "file:", 5))
+			drop_file_setting(ps, via);
 		/* every value the name is given in that file: a list of pins (`#define PINS "sha256//A;" \ "sha256//B"`) */
 		for (j = 0, prev = NULL; j < n->ndefs && rv == 0; j++) {
 			struct pdef *d = &n->defs[j];
-			if (d != best && (!names_call(d, call) || strcmp(d->path, best->path)))
+			if (d != best && (!names_call(d, via) || strcmp(d->path, best->path)))
 				continue;
 			if (prev && prev->d.tok.start == d->d.tok.start && !strcmp(prev->path, d->path)) {
 				d->used = 1; /* the same value defined twice (read at two calls of its name) */
@@ -954,8 +1012,8 @@ int rs_pin_rules_anchors(const struct rs_pin_context *pc, const struct rs_anchor
 			    k ? rs_known_name(k) : rs_anchor_subject(a));
 		/* known to the catalog, or the server's own certificate: it is what the device trusts; other certificates
 		 * in a file may be there for another reason (a test CA, a chain sent to the server) */
-		if (k) {
-			h.severity = rs_pin_judge_known(pc, k, &msg);
+		if (k) { /* a name and a key (a TLS library's anchor table entry) holds while any certificate with the key is served */
+			h.severity = rs_pin_judge_known(pc, c ? k : rs_pin_key_latest(pc->cat, k), &msg);
 		} else {
 			h.severity = leaf && server_of_profile(pc->cat, c) ? RS_SEV_ERROR : RS_SEV_WARNING;
 			rs_buf_addstr(&msg, "the device stops connecting when it is replaced");
@@ -1389,6 +1447,77 @@ static int scan_split(struct filescan *f, struct rs_pin_context *pc, struct rs_e
 	return rv;
 }
 
+/* Whether the file's definitions or its steps give a value to ident. */
+static int defined_here(const struct filescan *f, const char *ident)
+{
+	size_t i;
+
+	for (i = 0; i < f->names.ndefs; i++)
+		if (!strcmp(f->names.defs[i].d.ident, ident))
+			return 1;
+	for (i = 0; i < f->names.ncalls; i++)
+		if (!strcmp(f->names.calls[i].c.obj, ident))
+			return 1;
+	return 0;
+}
+
+/*
+ * The headers a file includes (`#include "pins.h"`, next to it), read for the adjacent-literal digests
+ * (`#define FP "AA:BB:" \ "CC:..."`) that the file's pinning calls take by a name defined nowhere in the file: the
+ * tokenizer does not see a digest split over literals, so its definition is read where the call is. Files on disk
+ * only (not archive members); at most 8 headers of at most 1 MiB each. 0 or -1 (out of memory).
+ */
+static int header_defs(struct filescan *f, const struct rs_pin_context *pc)
+{
+	const unsigned char *p = f->buf, *end = f->buf + f->len;
+	size_t i, nread = 0, want = 0;
+	int rv = 0;
+
+	if (strstr(f->path, "!/"))
+		return 0;
+	for (i = 0; i < f->names.ncalls; i++)
+		want += !f->names.calls[i].c.trust && !f->names.calls[i].c.alias &&
+			!defined_here(f, f->names.calls[i].c.ident);
+	while (want && rv == 0 && nread < 8 && (p = memchr(p, '#', (size_t)(end - p))) != NULL) {
+		const unsigned char *q = p + 1, *e;
+		struct filescan hf;
+		struct rs_pin_sink sink = { file_add, &hf, file_def, file_call };
+		struct rs_error herr;
+		unsigned char *data = NULL;
+		size_t len = 0, dl = dir_len(f->path);
+		char path[4096];
+		p++;
+		while (q < end && (*q == ' ' || *q == '\t'))
+			q++;
+		if (end - q < 10 || memcmp(q, "include", 7))
+			continue;
+		for (q += 7; q < end && (*q == ' ' || *q == '\t');)
+			q++;
+		if (q >= end || *q != '"' || !(e = memchr(q + 1, '"', (size_t)(end - q - 1))) || memchr(q, '\n', (size_t)(e - q)) ||
+		    dl + (size_t)(e - q) >= sizeof(path))
+			continue;
+		snprintf(path, sizeof(path), "%.*s%.*s", (int)dl, f->path, (int)(e - q - 1), (const char *)q + 1);
+		nread++;
+		if (rs_read_file(path, 1 << 20, &data, &len, &herr) < 0)
+			continue;
+		memset(&hf, 0, sizeof(hf));
+		hf.ps = f->ps;
+		hf.path = path;
+		hf.buf = data;
+		hf.len = len;
+		for (i = 0; i < f->names.ncalls && rv == 0; i++) {
+			const struct pcall *c = &f->names.calls[i];
+			if (!c->c.trust && !c->c.alias && !defined_here(f, c->c.ident) && !defined_here(&hf, c->c.ident))
+				rv = rs_pin_concat_defs(pc, data, len, c->c.ident, &sink);
+		}
+		if (rv == 0 && hf.names.ndefs)
+			rv = names_move(&f->names, &hf.names);
+		names_release(&hf.names);
+		free(data);
+	}
+	return rv;
+}
+
 static int scan_plain(struct filescan *f, struct rs_error *err)
 {
 	struct rs_pin_sink sink = { file_add, f, file_def, file_call };
@@ -1408,6 +1537,8 @@ static int scan_plain(struct filescan *f, struct rs_error *err)
 		if (rs_pin_rules_text(&pc, f->buf, f->len, f->path, f->binary, &sink) < 0)
 			return rs_fail(err, RS_ERR_NOMEM, "out of memory scanning '%s'", f->path);
 	}
+	if (!f->binary && f->names.ncalls && header_defs(f, &pc) < 0)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory scanning '%s'", f->path);
 	if (f->n > 1) {
 		qsort(f->v, f->n, sizeof(*f->v), cmp_findings);
 		dedupe(f);

@@ -67,7 +67,10 @@ struct ctx {
 	struct occ *occ; /* where each of whole[] occurs in buf, found in one pass */
 	size_t ndefs;    /* values defined by name so far */
 	const struct rs_pin_cands *cands; /* the digests written in buf (and occ's owner) */
+	size_t nsteps;   /* alias steps traced so far (trace_name): at most MAX_STEPS a buffer */
 };
+
+#define MAX_STEPS 64
 
 static int word_char(unsigned char c)
 {
@@ -445,6 +448,48 @@ enum rs_severity rs_pin_judge_known(const struct rs_pin_context *pc, const struc
 	return RS_SEV_WARNING;
 }
 
+/*
+ * Among the catalog's certificates with k's key (its SubjectPublicKeyInfo SHA-256), the one valid longest: a key
+ * pin (an SPKI pin) holds while any certificate carrying that key is served, so an intermediate cross-signed by
+ * two roots (one version to 2026, one to 2028) is judged by the later. k when none lasts longer.
+ */
+const struct rs_known *rs_pin_key_latest(const struct rs_catalog *cat, const struct rs_known *k)
+{
+	const char *spki = rs_known_spki_sha256(k);
+	const struct rs_known *best = k;
+	size_t pi, i;
+
+	if (!spki || !*spki || !rs_known_not_after(k))
+		return k;
+	for (pi = 0; pi < rs_catalog_profile_count(cat); pi++) {
+		const struct rs_profile *p = rs_catalog_profile_at(cat, pi);
+		for (i = 0; i < rs_profile_known_count(p); i++) {
+			const struct rs_known *o = rs_profile_known_at(p, i);
+			const char *os = rs_known_spki_sha256(o);
+			if (os && !strcmp(os, spki) && rs_known_kind(o) == rs_known_kind(k) &&
+			    rs_known_not_after(o) > rs_known_not_after(best))
+				best = o;
+		}
+	}
+	return best;
+}
+
+/* The words saying which certificate with the pinned key the judgement is about, when another than the one
+ * found (k) lasts longer. */
+static void key_latest_words(const struct rs_known *k, const struct rs_known *latest, struct rs_buf *msg)
+{
+	const struct rs_profile *p = rs_known_profile(latest);
+	const struct rs_known *iss = p && rs_known_issuer_count(latest) ? rs_profile_known(p, rs_known_issuer_at(latest, 0))
+									: NULL;
+	char d[32];
+
+	if (latest == k)
+		return;
+	rs_buf_addf(msg, "a key pin holds while any certificate with this key is served: the latest, %s%s, is valid to "
+		    "%s; ", iss ? "issued by " : rs_known_name(latest), iss ? rs_known_name(iss) : "",
+		    day(rs_known_not_after(latest), d));
+}
+
 int rs_pin_judge_value(const struct rs_pin_context *pc, const struct rs_pin_token *t, const char *api, int hint,
 		       struct rs_pin_hit *hp, struct rs_buf *msg)
 {
@@ -508,6 +553,11 @@ int rs_pin_judge_value(const struct rs_pin_context *pc, const struct rs_pin_toke
 			 : rs_known_kind(k) == RS_KIND_LEAF ? "pin-leaf" : "pin-intermediate";
 		rs_buf_addf(msg, "%s of %s %s%s%s: ", alg, kind_word(k), rs_known_name(k), api ? ", fed to " : "",
 			    api ? api : "");
+		if (!strcmp(alg, "spki-sha256") && rs_known_kind(k) != RS_KIND_ROOT) {
+			const struct rs_known *latest = rs_pin_key_latest(pc->cat, k);
+			key_latest_words(k, latest, msg);
+			k = latest;
+		}
 		h.severity = rs_pin_judge_known(pc, k, msg);
 		if (rs_known_kind(k) == RS_KIND_ROOT && h.severity == RS_SEV_INFO)
 			rs_buf_addstr(msg, "; keep the old and the new root in the list during a migration");
@@ -766,6 +816,8 @@ static int rule_calls(const struct ctx *c)
 
 	for (i = 0; i < rs->ncalls + rs->ntrust && !any; i++)
 		any = c->occ[i < rs->ncalls ? rs->wbase[RS_PW_API] + i : rs->wbase[RS_PW_TRUST] + i - rs->ncalls].n;
+	for (i = 0; i < rs->ndigest_marks && !any; i++) /* a verify callback: memcmp(md, PIN, 32) after a digest computation */
+		any = c->occ[rs->wbase[RS_PW_DIGEST] + i].n;
 	if (calls_of(c, rs->calls, rs->ncalls, RS_PW_API, 0) || calls_of(c, rs->trust, rs->ntrust, RS_PW_TRUST, 1))
 		return -1;
 	if (!any)
@@ -903,32 +955,237 @@ static int concat_def(const struct ctx *c, const char *ident)
 	return 0;
 }
 
+/* Words that are never the name of a value passed to an API. */
+static const char *const not_names[] = { "sizeof", "const", "NULL", "nullptr", "true", "false", "char", "uint8_t",
+					 "unsigned", "void", "self", "this", "new", "String", "F", "PSTR", "return",
+					 "if", "null", "undefined", "string" };
+
+static int not_a_name(const unsigned char *w, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < RS_ARRAY_LEN(not_names); k++)
+		if (n == strlen(not_names[k]) && !memcmp(w, not_names[k], n))
+			return 1;
+	return 0;
+}
+
+/* Whether the word [q, w) stands alone (no word character on either side). */
+static int whole_word(const struct ctx *c, size_t q, size_t w)
+{
+	return !(q > 0 && word_char(c->buf[q - 1])) && !(w < c->len && word_char(c->buf[w]));
+}
+
+/*
+ * The name a call's result is given, as C and C++ write it: `TYPE NAME(args)` or `TYPE NAME{args}` right after a
+ * needle that is a type (`AnchorList ca(PEM)`: *open is then the '(' of the arguments), or `NAME = [new] [ns::]NEEDLE(`
+ * before it (`k = new ns::KeyType(PEM)`). *decl is set for a declaration without arguments (`TYPE *NAME;`,
+ * `TYPE NAME = ...`), which is no call. 1 when a name is found.
+ */
+static int result_name(const struct ctx *c, size_t at, size_t p, char *out, size_t size, size_t *open, int *decl)
+{
+	size_t i = p, q, w;
+
+	*open = 0;
+	*decl = 0;
+	if (word_char(c->buf[p - 1]) && i < c->len && strchr(" \t*&", c->buf[i])) {
+		while (i < c->len && strchr(" \t*&", c->buf[i]))
+			i++;
+		for (q = i; i < c->len && word_char(c->buf[i]); i++)
+			;
+		w = i;
+		while (i < c->len && (c->buf[i] == ' ' || c->buf[i] == '\t'))
+			i++;
+		if (w > q && !isdigit(c->buf[q]) && i < c->len) {
+			if ((c->buf[i] == '(' || c->buf[i] == '{') && !not_a_name(c->buf + q, w - q) &&
+			    copy_ident(c, q, w, out, size)) {
+				*open = i;
+				return 1;
+			}
+			if (strchr(";=),[", c->buf[i]))
+				*decl = 1;
+		}
+	}
+	i = at;
+	while (i > 0 && (word_char(c->buf[i - 1]) || c->buf[i - 1] == ':')) /* ns:: */
+		i--;
+	while (i > 0 && (c->buf[i - 1] == ' ' || c->buf[i - 1] == '\t'))
+		i--;
+	if (i >= 3 && !memcmp(c->buf + i - 3, "new", 3) && (i == 3 || !word_char(c->buf[i - 4]))) {
+		for (i -= 3; i > 0 && (c->buf[i - 1] == ' ' || c->buf[i - 1] == '\t');)
+			i--;
+	}
+	if (i < 2 || c->buf[i - 1] != '=' || strchr("=!<>", c->buf[i - 2]))
+		return 0;
+	for (i--; i > 0 && (c->buf[i - 1] == ' ' || c->buf[i - 1] == '\t');)
+		i--;
+	for (w = i; i > 0 && word_char(c->buf[i - 1]);)
+		i--;
+	return copy_ident(c, i, w, out, size);
+}
+
+/* Gives sink one call of ident [q, w) (or ident itself, w == 0) by the API name, from `at` to `end`. */
+static int give_call(const struct ctx *c, const char *api, int trust, size_t at, size_t end, const char *ident,
+		     const char *obj, int alias)
+{
+	struct rs_pin_call call;
+
+	memset(&call, 0, sizeof(call));
+	snprintf(call.ident, sizeof(call.ident), "%s", ident);
+	snprintf(call.obj, sizeof(call.obj), "%s", obj ? obj : "");
+	call.api = api;
+	call.trust = trust;
+	call.alias = alias;
+	call.at = at;
+	call.end = end;
+	return c->sink->call(c->sink->arg, &call);
+}
+
+/* Whether the word at q follows a type on its line (`AnchorList ca(`, `Buffer *buf`), not a keyword or an operator. */
+static int declared_after_type(const struct ctx *c, size_t q)
+{
+	static const char *const kw[] = { "return", "else", "case", "new", "delete", "throw", "goto", "sizeof" };
+	size_t ls = line_start(c, q), k = q, e, i;
+
+	while (k > ls && strchr(" \t*&", c->buf[k - 1]))
+		k--;
+	if (k == q || k == ls || !word_char(c->buf[k - 1]))
+		return 0;
+	for (e = k; k > ls && word_char(c->buf[k - 1]);)
+		k--;
+	for (i = 0; i < RS_ARRAY_LEN(kw); i++)
+		if (e - k == strlen(kw[i]) && !memcmp(c->buf + k, kw[i], e - k))
+			return 0;
+	return 1;
+}
+
+/*
+ * Where the name ident gets its value in this buffer, followed back up to depth steps: `X *ident = f(a, b)`,
+ * `ident = f(a)`, `TYPE ident(a)`, `#define ident a`: each name among the arguments is an alias step (ident to a),
+ * so that `addToStore(store, ca)` after `ca = read_cert(bio, ...)` and `bio =
+ * mem_buffer(ca_pem, -1)` reaches ca_pem's definition, wherever it is. Bounded: 4 places, 4 names each,
+ * MAX_STEPS a buffer.
+ */
+static int trace_name(const struct ctx *c, const char *api, int trust, const char *ident, int depth)
+{
+	const unsigned char *p;
+	size_t n = strlen(ident), from, places = 0;
+
+	if (depth <= 0 || !n || c->nsteps >= MAX_STEPS)
+		return 0;
+	for (from = 0; places < 4 && (p = find(c, from, c->len, ident)) != NULL; from = (size_t)(p - c->buf) + n) {
+		size_t q = (size_t)(p - c->buf), i = q + n, e, w, names = 0;
+		int define = 0;
+		if (!whole_word(c, q, i))
+			continue;
+		{ /* `#define ident value` */
+			size_t ls = line_start(c, q), k = ls;
+			while (k < q && (c->buf[k] == ' ' || c->buf[k] == '\t'))
+				k++;
+			define = q - k > 7 && !memcmp(c->buf + k, "#define", 7);
+		}
+		while (i < c->len && (c->buf[i] == ' ' || c->buf[i] == '\t' || (!define && c->buf[i] == '[') ||
+				      (!define && c->buf[i] == ']') || (!define && isdigit(c->buf[i]))))
+			i++;
+		if (define)
+			;
+		else if (i < c->len && c->buf[i] == '=' && i + 1 < c->len && c->buf[i + 1] != '=')
+			i++;
+		else if (!(i < c->len && c->buf[i] == '(' && declared_after_type(c, q)))
+			continue;
+		places++;
+		for (e = i; e < c->len && e - i < 256 && c->buf[e] != ';' && c->buf[e] != '{' &&
+			    (c->buf[e] != '\n' || (define && e > 0 && c->buf[e - 1] == '\\'));
+		     e++)
+			;
+		for (; i < e && names < 4; i = w) {
+			char id[64];
+			size_t k;
+			for (w = i; w < e && word_char(c->buf[w]); w++)
+				;
+			if (w == i) {
+				w++;
+				continue;
+			}
+			if ((i > 0 && word_char(c->buf[i - 1])) || isdigit(c->buf[i]) || not_a_name(c->buf + i, w - i) ||
+			    !copy_ident(c, i, w, id, sizeof(id)) || !strcmp(id, ident))
+				continue;
+			for (k = w; k < e && (c->buf[k] == ' ' || c->buf[k] == '\t');)
+				k++;
+			if (k < e && c->buf[k] == '(')
+				continue; /* the function called */
+			names++;
+			if (((struct ctx *)c)->nsteps++ >= MAX_STEPS)
+				return 0;
+			if (give_call(c, api, trust, q, e, id, ident, 2) < 0 || trace_name(c, api, trust, id, depth - 1) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int rs_pin_concat_defs(const struct rs_pin_context *pc, const unsigned char *buf, size_t len, const char *ident,
+		       const struct rs_pin_sink *sink)
+{
+	struct ctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.cat = pc->cat;
+	c.rs = pc->rules ? pc->rules : rs_pin_ruleset_builtin();
+	c.pc = pc;
+	c.buf = buf;
+	c.len = len;
+	c.name = "";
+	c.digests = -1;
+	c.sink = sink;
+	return c.rs && sink->def ? concat_def(&c, ident) : 0;
+}
+
 static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t ntab, int family, int trust)
 {
-	static const char *const skip[] = { "sizeof", "const", "NULL", "nullptr", "true", "false", "char", "uint8_t",
-					    "unsigned", "void", "self", "this", "new", "String", "F", "PSTR", "return",
-					    "if", "null", "undefined", "string" };
-	size_t i, j, k;
+	size_t i, j;
 
 	for (i = 0; i < ntab; i++)
 		for (j = 0; j < c->occ[c->rs->wbase[family] + i].n; j++) {
-			size_t at = c->occ[c->rs->wbase[family] + i].at[j], p = at + strlen(tab[i].needle), end, q, w;
+			size_t at = c->occ[c->rs->wbase[family] + i].at[j], p = at + strlen(tab[i].needle), end, q, w, open;
 			int depth = 0, field, line = tab[i].args == RS_PIN_ARGS_LINE, next = tab[i].args == RS_PIN_ARGS_NEXT;
+			int alias = 0, decl = 0;
 			size_t seen[8], nseen = 0, s;
-			if (at > 0 && word_char(c->buf[at - 1]) && word_char((unsigned char)tab[i].needle[0]))
-				continue; /* inside a longer word */
+			char obj[64] = "";
+			if (at > 0 && word_char(c->buf[at - 1]) && isalnum((unsigned char)tab[i].needle[0]))
+				continue; /* inside a longer word (a needle starting with '_' ends one: `_CAINFO`) */
+			if (!line && word_char(c->buf[p - 1]) && p < c->len && word_char(c->buf[p])) {
+				/* a longer name the needle starts (`parse_der(`): a call of it when '(' follows */
+				size_t k = p;
+				while (k < c->len && word_char(c->buf[k]))
+					k++;
+				if (k >= c->len || c->buf[k] != '(')
+					continue;
+				p = k;
+			}
 			if (line && p < c->len && word_char(c->buf[p]) && word_char((unsigned char)c->buf[p - 1]))
 				continue; /* `.digest` in `.digest256` */
-			if (!api_fits(c, &tab[i], at))
-				continue;
+			while (tab[i].needle[0] == '_' && at > 0 && word_char(c->buf[at - 1]))
+				at--; /* the call is reported from the start of the name the needle ends */
+			result_name(c, at, p, obj, sizeof(obj), &open, &decl);
+			if (decl)
+				continue; /* `KeyType *key;`: a declaration, no call */
+			if (!api_fits(c, &tab[i], at)) {
+				if (!*obj)
+					continue;
+				alias = 1; /* `KeyType key(PEM)` in a header: a step for a call in another file */
+			}
+			if (open)
+				p = open;
 			while (p < c->len && (c->buf[p] == ' ' || c->buf[p] == '\t'))
 				p++;
 			if (next && p < c->len && c->buf[p] == ',') /* `setopt(c, OPTION,\n PIN)`: the argument after */
 				for (p++; p < c->len && strchr(" \t\r\n", c->buf[p]);)
 					p++;
 			field = tab[i].args == RS_PIN_ARGS_VALUE || next ||
-				(!line && !(p < c->len && c->buf[p] == '(') && tab[i].needle[strlen(tab[i].needle) - 1] != '(');
-			if (!field && !line && p < c->len && c->buf[p] == '(')
+				(!line && !(p < c->len && (c->buf[p] == '(' || c->buf[p] == '{')) &&
+				 tab[i].needle[strlen(tab[i].needle) - 1] != '(');
+			if (!field && !line && p < c->len && (c->buf[p] == '(' || c->buf[p] == '{'))
 				p++;
 			for (end = p; end < c->len && end - p < 512; end++) {
 				if (line && c->buf[end] == '\n')
@@ -937,7 +1194,7 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 					continue;
 				if (c->buf[end] == '(')
 					depth++;
-				else if (c->buf[end] == ')' && depth-- == 0)
+				else if ((c->buf[end] == ')' || (open && c->buf[end] == '}')) && depth-- == 0)
 					break;
 				else if (c->buf[end] == ';' || c->buf[end] == '{' || c->buf[end] == '}')
 					break;
@@ -959,10 +1216,7 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 					n++;
 				if (n < end && c->buf[n] == '(')
 					continue; /* a function called inside the arguments */
-				for (k = 0; k < RS_ARRAY_LEN(skip); k++)
-					if (w - q == strlen(skip[k]) && !memcmp(c->buf + q, skip[k], w - q))
-						break;
-				if (k < RS_ARRAY_LEN(skip))
+				if (not_a_name(c->buf + q, w - q))
 					continue;
 				memset(&call, 0, sizeof(call));
 				memcpy(call.ident, c->buf + q, w - q);
@@ -976,18 +1230,14 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 					continue;
 				if (nseen < RS_ARRAY_LEN(seen))
 					seen[nseen++] = q;
-				memset(&call, 0, sizeof(call));
-				memcpy(call.ident, c->buf + q, w - q);
-				call.api = tab[i].name;
-				call.trust = trust;
-				call.at = at;
-				call.end = end;
-				if (c->sink->call(c->sink->arg, &call) < 0)
+				if (give_call(c, tab[i].name, trust, at, end, call.ident, obj, alias) < 0)
 					return -1;
 				if (trust && included_file(c, call.ident, call.ident, sizeof(call.ident)) &&
-				    c->sink->call(c->sink->arg, &call) < 0)
+				    give_call(c, tab[i].name, trust, at, end, call.ident, obj, alias) < 0)
 					return -1;
 				if (!trust && concat_def(c, call.ident) < 0)
+					return -1;
+				if (!alias && !*obj && trace_name(c, tab[i].name, trust, call.ident, 2) < 0)
 					return -1;
 			}
 		}
@@ -1329,9 +1579,39 @@ static int file_call(const struct ctx *c, size_t vs, size_t ve, const struct rs_
 	memcpy(call.ident + 5, c->buf + b, ve - b);
 	call.api = key->name ? key->name : key->needle;
 	call.trust = 1;
+	if (!assigned_ident(c, vs, call.obj, sizeof(call.obj))) /* `#define CA_FILE "/etc/x/ca.pem"` */
+		call.obj[0] = '\0';
 	call.at = vs;
 	call.end = ve;
 	return c->sink->call(c->sink->arg, &call);
+}
+
+/*
+ * An array initialized from an included certificate, `NAME[] = {\n#include "ca.der.inc"\n};` (the include's file
+ * name at [vs, ve) on the line at ls): a step from NAME to the file, for a call of NAME in any file of the tree (the
+ * array in ca_certificate.h, the call in main.c). 0 or -1.
+ */
+static int include_step(const struct ctx *c, size_t ls, size_t vs, size_t ve)
+{
+	size_t i = ls, b = ve;
+	char obj[64], ident[64];
+
+	if (!c->sink->call || c->binary || c->pc->store)
+		return 0;
+	while (i < vs && (c->buf[i] == ' ' || c->buf[i] == '\t'))
+		i++;
+	if (vs - i < 9 || memcmp(c->buf + i, "#include", 8))
+		return 0;
+	for (i = ls; i > 0 && strchr(" \t\r\n", c->buf[i - 1]);)
+		i--;
+	if (i == 0 || c->buf[i - 1] != '{' || !assigned_ident(c, i - 1, obj, sizeof(obj)))
+		return 0;
+	while (b > vs && c->buf[b - 1] != '/')
+		b--;
+	if (ve - b + 6 > sizeof(ident))
+		return 0;
+	snprintf(ident, sizeof(ident), "file:%.*s", (int)(ve - b), (const char *)c->buf + b);
+	return give_call(c, "", 1, vs, ve, ident, obj, 1);
 }
 
 #define SUFFIXES_MAX RS_PIN_SUFFIXES_MAX
@@ -1359,6 +1639,8 @@ static int rule_root_files(const struct ctx *c)
 		ls = line_start(c, at);
 		for (vs = at; vs > ls && !strchr(" \t\"'=:,(<>", c->buf[vs - 1]);)
 			vs--;
+		if (include_step(c, ls, vs, ve) < 0)
+			return -1;
 		for (j = 0; j < c->rs->nkeys && !key; j++)
 			if (find_ci(c, ls, vs, c->rs->keys[j].needle))
 				key = &c->rs->keys[j];
@@ -1378,6 +1660,9 @@ static int computes_digests(const struct ctx *c)
 	const char *const *d = c->rs->digest_fns;
 	size_t i, len = c->len;
 
+	for (i = 0; i < c->rs->ndigest_marks; i++)
+		if (c->occ[c->rs->wbase[RS_PW_DIGEST] + i].n)
+			return 1;
 	for (i = 0; i < c->rs->ndigest_fns; i++)
 		if (rs_pin_find(buf, len, d[i], strlen(d[i])))
 			return 1;
@@ -1497,7 +1782,7 @@ int rs_pin_rules_judge(const struct rs_pin_context *pc, const unsigned char *buf
 		       int binary, const struct rs_pin_sink *sink, struct rs_pin_cands *cd)
 {
 	const struct rs_pin_ruleset *rs = pc->rules ? pc->rules : rs_pin_ruleset_builtin();
-	struct ctx c = { pc->cat, rs, pc, buf, len, name ? name : "", binary, 0, -1, sink, cd->occ, 0, cd };
+	struct ctx c = { pc->cat, rs, pc, buf, len, name ? name : "", binary, 0, -1, sink, cd->occ, 0, cd, 0 };
 	size_t name_line = (size_t)-1;
 
 	if (!rs)

@@ -19,7 +19,7 @@ extern const size_t rs_builtin_scan_rules_len;
 static const char *const api_sections[] = { "value_apis", "call_apis", "common_call_apis", "trust_apis",
 					    "placeholder_apis", "ca_file_keys", "verify_off" };
 static const char *const string_sections[] = { "ca_file_suffixes", "name_prefixes", "name_getters",
-					       "digest_functions", "declaration_attributes" };
+					       "digest_functions", "declaration_attributes", "digest_marks" };
 
 /* ---- where an error is: line and column of section[index] in the text ---- */
 
@@ -369,8 +369,9 @@ static int ruleset_needles(struct rs_pin_ruleset *rs)
 	whole_add(rs, v, &n, RS_PW_PHWORD, ph_words, RS_ARRAY_LEN(ph_words));
 	whole_add_apis(rs, v, &n, RS_PW_TRUST, rs->trust, rs->ntrust);
 	whole_add(rs, v, &n, RS_PW_PUBKEY, pubkey_marks, RS_ARRAY_LEN(pubkey_marks));
+	whole_add(rs, v, &n, RS_PW_DIGEST, rs->digest_marks, rs->ndigest_marks);
 	want = rs->nplaceholders + rs->nname_prefixes + rs->ngetters + rs->noffs + rs->nsuffixes + rs->ncalls +
-	       RS_ARRAY_LEN(ph_words) + rs->ntrust + RS_ARRAY_LEN(pubkey_marks);
+	       RS_ARRAY_LEN(ph_words) + rs->ntrust + RS_ARRAY_LEN(pubkey_marks) + rs->ndigest_marks;
 	rs->wbase[RS_PW_COMMON] = n; /* found by rule_calls itself, in the slots after the pass's */
 	/* the set keeps pointers to the ruleset's strings; all of them must fit one pass's anchor bytes
 	 * (core/needles.c), which is what keeps the scan as fast as ripgrep */
@@ -456,6 +457,7 @@ void rs_pin_ruleset_free(struct rs_pin_ruleset *rs)
 	free(rs->name_prefixes);
 	free(rs->getters);
 	free(rs->digest_fns);
+	free(rs->digest_marks);
 	free(rs->attrs);
 	json_decref(rs->json);
 	free(rs);
@@ -487,7 +489,8 @@ static struct rs_pin_ruleset *build(json_t *root, const struct src *s)
 	    fill_strings(root, "name_prefixes", &rs->name_prefixes, &rs->nname_prefixes) ||
 	    fill_strings(root, "name_getters", &rs->getters, &rs->ngetters) ||
 	    fill_strings(root, "digest_functions", &rs->digest_fns, &rs->ndigest_fns) ||
-	    fill_strings(root, "declaration_attributes", &rs->attrs, &rs->nattrs)) {
+	    fill_strings(root, "declaration_attributes", &rs->attrs, &rs->nattrs) ||
+	    fill_strings(root, "digest_marks", &rs->digest_marks, &rs->ndigest_marks)) {
 		rs_pin_ruleset_free(rs);
 		rs_fail(s->err, RS_ERR_NOMEM, "out of memory");
 		return NULL;

@@ -490,6 +490,11 @@ struct api_case {
 };
 
 static const struct api_case api_cases[] = {
+	/* C trust APIs given a lone intermediate (ctrust/hub_ca.h, ctrust/hub_ca.pem through gw.h's GW_CA_FILE) */
+	{ "ctrust/install.c", 6, "anchor-not-root", RS_SEV_WARNING, "esp_transport_ssl_set_cert_data", "hub_ca_pem" },
+	{ "ctrust/install.c", 7, "anchor-not-root", RS_SEV_WARNING, "wolfSSL_CTX_load_verify_buffer", "hub_ca_pem" },
+	{ "ctrust/install.c", 12, "anchor-not-root", RS_SEV_WARNING, "OPTION_TRUSTED_CERT", "hub_ca_pem" },
+	{ "ctrust/install.c", 13, "anchor-not-root", RS_SEV_WARNING, "CURLOPT_CAINFO", "file:hub_ca.pem" },
 	{ "android/res/xml/network_security_config.xml", 6, "pin-intermediate", RS_SEV_WARNING, "<pin>", NULL },
 	/* the backup pin on the new root: a note */
 	{ "android/res/xml/network_security_config.xml", 8, "pin-root", RS_SEV_INFO, "<pin>", NULL },

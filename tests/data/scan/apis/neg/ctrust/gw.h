@@ -1,0 +1,2 @@
+#pragma once
+#define GW_CA_FILE "/etc/gw/hub_ca.pem"

@@ -1,0 +1,8 @@
+#pragma once
+// OTA signing key (not TLS)
+const char OTA_SIGNING_KEY[] PROGMEM = R"KEY(
+-----BEGIN PUBLIC KEY-----
+MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEgXDX6/N2Km7n8CcIjHpZ0JVL5Xt8
+VnGp7d1G7hY7cHh7x2v2Tt3Y4q7pmK6wS4f5XwXgqoWb5lJxkq2X9d7r7Q==
+-----END PUBLIC KEY-----
+)KEY";
