@@ -48,7 +48,8 @@ struct occ {
 /* What the rules start from: where each needle of the ruleset's passes occurs, and the digests written in the
  * buffer. */
 struct rs_pin_cands {
-	struct occ occ[RS_NEEDLES_MAX + RS_PIN_COMMON_MAX]; /* the pass's needles, then the common words of rule_calls */
+	/* the pass's needles, then the common words of rule_calls, then the name files' calls (name_call_apis) */
+	struct occ occ[RS_NEEDLES_MAX + RS_PIN_COMMON_MAX + RS_PIN_NAMED_MAX];
 	struct rs_pin_token *hex, *b64;
 	size_t nhex, nb64, caphex, capb64;
 };
@@ -67,6 +68,7 @@ struct ctx {
 	struct occ *occ; /* where each of whole[] occurs in buf, found in one pass */
 	size_t ndefs;    /* values defined by name so far */
 	const struct rs_pin_cands *cands; /* the digests written in buf (and occ's owner) */
+	int name_file;   /* a file of a language whose names are followed (the rules' name_files: .py, .ts, .cs, ...) */
 };
 
 static int word_char(unsigned char c)
@@ -172,6 +174,8 @@ static int computes_digests(const struct ctx *c);
 static int api_fits(const struct ctx *c, const struct rs_pin_api *a, size_t at)
 {
 	if (a->near && !find(c, line_start(c, at), lines_down(c, at, 2), a->near))
+		return 0;
+	if (a->above && !find_ci(c, lines_up(c, at, 8), line_end(c, at), a->above))
 		return 0;
 	if (a->file && !find(c, 0, c->len, a->file))
 		return 0;
@@ -768,7 +772,13 @@ static int rule_calls(const struct ctx *c)
 		any = c->occ[i < rs->ncalls ? rs->wbase[RS_PW_API] + i : rs->wbase[RS_PW_TRUST] + i - rs->ncalls].n;
 	if (calls_of(c, rs->calls, rs->ncalls, RS_PW_API, 0) || calls_of(c, rs->trust, rs->ntrust, RS_PW_TRUST, 1))
 		return -1;
-	if (!any)
+	/* a name file (Python, TypeScript, C#, ...): its calls take names defined in other files of the tree, so its
+	 * calls are looked for whatever it defines; the name files' own calls in a pass of their own */
+	if (c->name_file && rs->nnamed &&
+	    (rs_needles_scan(&rs->named_whole, c->buf, c->len, add_occ, c->occ + rs->wbase[RS_PW_NAMED]) < 0 ||
+	     calls_of(c, rs->named, rs->nnamed, RS_PW_NAMED, -1)))
+		return -1;
+	if (!any && !c->name_file)
 		return 0;
 	/* the common words: found here, in a pass of their own, into the spare slots of occ[] past the first pass's */
 	if (rs->ncommon && rs_needles_scan(&rs->common_whole, c->buf, c->len, add_occ, c->occ + rs->whole.n) < 0)
@@ -979,15 +989,16 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 				memset(&call, 0, sizeof(call));
 				memcpy(call.ident, c->buf + q, w - q);
 				call.api = tab[i].name;
-				call.trust = trust;
+				call.trust = trust < 0 ? tab[i].trust : trust;
+				call.not_pin = tab[i].not_pin;
 				call.at = at;
 				call.end = end;
 				if (c->sink->call(c->sink->arg, &call) < 0)
 					return -1;
-				if (trust && included_file(c, call.ident, call.ident, sizeof(call.ident)) &&
+				if (call.trust && included_file(c, call.ident, call.ident, sizeof(call.ident)) &&
 				    c->sink->call(c->sink->arg, &call) < 0)
 					return -1;
-				if (!trust && concat_def(c, call.ident) < 0)
+				if (!call.trust && concat_def(c, call.ident) < 0)
 					return -1;
 			}
 		}
@@ -1309,7 +1320,7 @@ static int root_file_hit(const struct ctx *c, size_t vs, size_t ve, const char *
 }
 
 /*
- * A certificate file named by a CA-file setting (`cafile=`, `load_verify_locations(`, `verify=`): a call that
+ * A certificate file named by a CA-file setting (`cafile=`, `verify=`, a load-locations call): a call that
  * pinscan.c joins with the file of that name in the tree when it holds one intermediate or leaf (its only
  * certificate), so the sole anchor is reported where the code installs it.
  */
@@ -1332,6 +1343,59 @@ static int file_call(const struct ctx *c, size_t vs, size_t ve, const struct rs_
 	call.at = vs;
 	call.end = ve;
 	return c->sink->call(c->sink->arg, &call);
+}
+
+/*
+ * A certificate file's path given a name, `HUB_CA_CERT = "certs/ica.pem"` (Python, TypeScript, INI, ...), or a
+ * directive naming a file for the declaration on the next line (`//go:embed certs/ca.pem` then `var caPEM []byte`:
+ * the rules' file_directives): a definition whose value is that file ("file:ica.pem"), for the trust APIs that take
+ * the name (`session.trustFile = HUB_CA_CERT`, `pool.addPEM(caPEM)`).
+ */
+static int path_def(const struct ctx *c, size_t vs, size_t ve)
+{
+	struct rs_pin_def d;
+	size_t b = ve, ls = line_start(c, vs), i, k, e;
+
+	if (!c->sink->def || c->binary || c->pc->store || !c->name_file)
+		return 0; /* C keeps certificates in memory (trust_apis), not in files named by constants */
+	while (b > vs && c->buf[b - 1] != '/' && c->buf[b - 1] != '\\')
+		b--;
+	if (ve - b + 5 >= sizeof(d.file))
+		return 0;
+	memset(&d, 0, sizeof(d));
+	for (i = ls; i < vs && (c->buf[i] == ' ' || c->buf[i] == '\t'); i++)
+		;
+	for (k = 0; k < c->rs->nfile_directives; k++) {
+		size_t n = strlen(c->rs->file_directives[k]);
+		if (vs - i > n && !memcmp(c->buf + i, c->rs->file_directives[k], n))
+			break;
+	}
+	if (k < c->rs->nfile_directives) { /* the name declared on the next line: the last word before a type or '=' */
+		size_t le = line_end(c, vs), ne;
+		if (le >= c->len)
+			return 0;
+		ne = line_end(c, le + 1);
+		for (i = le + 1; i < ne && !word_char(c->buf[i]); i++)
+			;
+		for (e = i; e < ne && word_char(c->buf[e]); e++)
+			;
+		if (e < ne && c->buf[e] == ' ') { /* `var name []byte`: the keyword, then the name */
+			for (i = e; i < ne && c->buf[i] == ' '; i++)
+				;
+			for (e = i; e < ne && word_char(c->buf[e]); e++)
+				;
+		}
+		if (!copy_ident(c, i, e, d.ident, sizeof(d.ident)))
+			return 0;
+	} else if (!assigned_ident(c, vs, d.ident, sizeof(d.ident))) {
+		return 0;
+	}
+	memcpy(d.file, "file:", 5);
+	memcpy(d.file + 5, c->buf + b, ve - b);
+	d.tok.start = vs;
+	d.tok.end = ve;
+	d.tok.notation = "path";
+	return c->sink->def(c->sink->arg, &d);
 }
 
 #define SUFFIXES_MAX RS_PIN_SUFFIXES_MAX
@@ -1362,7 +1426,11 @@ static int rule_root_files(const struct ctx *c)
 		for (j = 0; j < c->rs->nkeys && !key; j++)
 			if (find_ci(c, ls, vs, c->rs->keys[j].needle))
 				key = &c->rs->keys[j];
-		if (!key || vs == at)
+		if (vs == at)
+			continue;
+		if (path_def(c, vs, ve) < 0)
+			return -1;
+		if (!key)
 			continue;
 		if (file_call(c, vs, ve, key) < 0 || root_file_hit(c, vs, ve, key->needle) < 0)
 			return -1;
@@ -1381,6 +1449,63 @@ static int computes_digests(const struct ctx *c)
 	for (i = 0; i < c->rs->ndigest_fns; i++)
 		if (rs_pin_find(buf, len, d[i], strlen(d[i])))
 			return 1;
+	return 0;
+}
+
+/* ---- names in the languages whose constants live in other files ---- */
+
+/* Whether name (a path) ends in one of the rules' name_files suffixes (".py", ".ts", ".properties", ...). */
+static int name_file(const struct rs_pin_ruleset *rs, const char *name)
+{
+	size_t n = strlen(name), i, k;
+
+	for (i = 0; i < rs->nname_files; i++) {
+		k = strlen(rs->name_files[i]);
+		if (n > k && !strcmp(name + n - k, rs->name_files[i]))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Key pins in bare base64 assigned to a name in a name file: `export const PIN = 'i7WT...=';` (TypeScript),
+ * `rootKeyPin = "Y9mv...="` (Go), `"spki": "..."` (JSON), `pin: ...=` (YAML): 44 base64 characters ending in one
+ * '=' that decode to 32 bytes, the whole value. They are definitions the calls of the tree may take (a comparison
+ * with a hash of a certificate's key); one no call takes is reported only when the catalog knows its key.
+ */
+static int b64_char(unsigned char ch)
+{
+	return isalnum(ch) || ch == '+' || ch == '/';
+}
+
+static int rule_key_pin_defs(const struct ctx *c)
+{
+	const unsigned char *p;
+	size_t at = 43;
+
+	if (!c->name_file)
+		return 0;
+	while (at < c->len && (p = memchr(c->buf + at, '=', c->len - at)) != NULL) {
+		size_t e = (size_t)(p - c->buf), b = e - 43;
+		struct rs_pin_def d;
+		struct rs_pin_token t;
+		at = e + 1;
+		if (e < 43 || (e + 1 < c->len && (c->buf[e + 1] == '=' || b64_char(c->buf[e + 1]))) ||
+		    (b > 0 && (b64_char(c->buf[b - 1]) || c->buf[b - 1] == '/' || c->buf[b - 1] == '=')) ||
+		    !bare_b64(c->buf + b, 44, &t))
+			continue;
+		memset(&d, 0, sizeof(d));
+		if (!assigned_ident(c, b, d.ident, sizeof(d.ident)))
+			continue;
+		d.tok = t;
+		d.tok.start = b;
+		d.tok.end = e + 1;
+		d.keyonly = 1;
+		if (pinlike_name(d.ident))
+			((struct ctx *)c)->ndefs++;
+		if (c->sink->def(c->sink->arg, &d) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -1497,18 +1622,19 @@ int rs_pin_rules_judge(const struct rs_pin_context *pc, const unsigned char *buf
 		       int binary, const struct rs_pin_sink *sink, struct rs_pin_cands *cd)
 {
 	const struct rs_pin_ruleset *rs = pc->rules ? pc->rules : rs_pin_ruleset_builtin();
-	struct ctx c = { pc->cat, rs, pc, buf, len, name ? name : "", binary, 0, -1, sink, cd->occ, 0, cd };
+	struct ctx c = { pc->cat, rs, pc, buf, len, name ? name : "", binary, 0, -1, sink, cd->occ, 0, cd, 0 };
 	size_t name_line = (size_t)-1;
 
 	if (!rs)
 		return -1;
 
 	c.lockfile = is_lockfile(c.name);
+	c.name_file = !binary && name_file(rs, c.name);
 	if (rule_fingerprints(&c) || rule_placeholders(&c) || rule_catalog_names(&c, &name_line) ||
 	    rule_name_getters(&c, name_line) || rule_verify_off(&c) || rule_root_files(&c))
 		return -1;
 	if (!binary && !pc->store && sink->def && sink->call &&
-	    (rule_placeholder_defs(&c) || rule_calls(&c) || rule_public_keys(&c)))
+	    (rule_placeholder_defs(&c) || rule_key_pin_defs(&c) || rule_calls(&c) || rule_public_keys(&c)))
 		return -1;
 	return 0;
 }
