@@ -111,7 +111,7 @@ int rs_pin_judge_value(const struct rs_pin_context *pc, const struct rs_pin_toke
  * One entry of the rules file (rules/scan-rules.json, ruleset.c; docs/scan.md): an API by the text that finds it,
  * and what it needs around it. Strings belong to the ruleset.
  */
-enum { RS_PIN_ARGS_CALL, RS_PIN_ARGS_VALUE, RS_PIN_ARGS_LINE, RS_PIN_ARGS_NEXT };
+enum { RS_PIN_ARGS_CALL, RS_PIN_ARGS_VALUE, RS_PIN_ARGS_LINE, RS_PIN_ARGS_NEXT, RS_PIN_ARGS_AROUND };
 struct rs_pin_api {
 	const char *needle;      /* the text looked for ("key" in ca_file_keys) */
 	const char *name;        /* what JSON "api" says; NULL in ca_file_keys without one */
@@ -126,7 +126,7 @@ struct rs_pin_api {
 	int pin_name;            /* when: calls: only names that say they are a pin (`ROOT_KEY_SHA256`, not `BUILD_ID`) */
 	int args;                /* calls: RS_PIN_ARGS_CALL (the parenthesised arguments), _VALUE (up to ',' or the
 				  * end of the line), _LINE (the rest of the line: a comparison), _NEXT (the argument
-				  * after the needle's: `setopt(h, OPTION, value)`) */
+				  * after the needle's: `setopt(h, OPTION, value)`), _AROUND (the whole line: `PINS.has(x)`) */
 	int element;             /* placeholders: the value is an element's text (<x ...>TEXT</x>), not a literal */
 	const char *skip_prefix; /* placeholders: a literal with this prefix is a placeholder only after it */
 	const char *after;       /* verify_off: what must follow ("" anything) */
@@ -141,7 +141,7 @@ struct rs_pin_api {
 #define RS_PIN_NAMED_MAX 32
 /* The families of needles searched in one pass: each family's needles start at wbase[family]. */
 enum { RS_PW_PLACEHOLDER, RS_PW_NAME, RS_PW_GETTER, RS_PW_OFF, RS_PW_ROOT, RS_PW_API, RS_PW_PHWORD, RS_PW_TRUST,
-       RS_PW_PUBKEY, RS_PW_COMMON, RS_PW_NAMED, RS_PW_FAMILIES };
+       RS_PW_PUBKEY, RS_PW_COMMON, RS_PW_NAMED, RS_PW_FAMILIES }; /* NAMED: a pass of its own, in name files */
 
 struct rs_pin_ruleset {
 	void *json; /* the parsed rules (json_t), owning every string */

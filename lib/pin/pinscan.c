@@ -747,6 +747,9 @@ static int join_path(struct rs_pinscan *ps, struct names *n, const struct pcall 
 	int r;
 
 	pd->used = 1;
+	if (pd->last && pd->last->line == call->line && !strcmp(pd->last->path, call->path))
+		return 0; /* `load_locations(cafile=NAME)`: one call that two APIs name */
+	pd->last = call;
 	memcpy(via.c.ident, pd->d.file, sizeof(via.c.ident));
 	via.path = pd->path; /* the file is looked for from the definition's directory */
 	if (!(fd = def_for(n, &via)) || !fd->anchor)

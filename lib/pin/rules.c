@@ -48,8 +48,7 @@ struct occ {
 /* What the rules start from: where each needle of the ruleset's passes occurs, and the digests written in the
  * buffer. */
 struct rs_pin_cands {
-	/* the pass's needles, then the common words of rule_calls, then the name files' calls (name_call_apis) */
-	struct occ occ[RS_NEEDLES_MAX + RS_PIN_COMMON_MAX + RS_PIN_NAMED_MAX];
+	struct occ occ[RS_NEEDLES_MAX + RS_PIN_COMMON_MAX]; /* the pass's needles, then the common words of rule_calls */
 	struct rs_pin_token *hex, *b64;
 	size_t nhex, nb64, caphex, capb64;
 };
@@ -247,6 +246,42 @@ static int defined_ident(const struct ctx *c, size_t at, char *out, size_t size)
 	return copy_ident(c, i, e, out, size);
 }
 
+/*
+ * Where the list holding the value at `at` opens, when the value is an element after a ',' (`PINS = ["a", "b"]`,
+ * `String[] PINS = {\n "a",\n "b"\n}`): the '[', '{' or '(' at depth 0 before it, within 2 KiB and outside quotes
+ * (an element's own '=' padding is no assignment); (size_t)-1 otherwise.
+ */
+static size_t list_open(const struct ctx *c, size_t at)
+{
+	size_t i = at, stop = at > 2048 ? at - 2048 : 0;
+	int depth = 0;
+	unsigned char q = 0;
+
+	while (i > stop && (isalnum(c->buf[i - 1]) || c->buf[i - 1] == '/' || c->buf[i - 1] == '-')) /* sha256/ */
+		i--;
+	while (i > stop && strchr(" \t\r\n\"'`", c->buf[i - 1]))
+		i--;
+	if (i == stop || c->buf[i - 1] != ',')
+		return (size_t)-1;
+	for (; i > stop; i--) {
+		unsigned char ch = c->buf[i - 1];
+		if (q) {
+			if (ch == q)
+				q = 0;
+		} else if (ch == '"' || ch == '\'' || ch == '`') {
+			q = ch;
+		} else if (ch == ')' || ch == ']' || ch == '}') {
+			depth++;
+		} else if (ch == '(' || ch == '[' || ch == '{') {
+			if (depth-- == 0)
+				return i - 1;
+		} else if (ch == ';') {
+			break;
+		}
+	}
+	return (size_t)-1;
+}
+
 /* The identifier a value at `at` is assigned to ("fp" in `const char fp[] = "..."`), copied into out. */
 static int assigned_ident(const struct ctx *c, size_t at, char *out, size_t size)
 {
@@ -256,6 +291,8 @@ static int assigned_ident(const struct ctx *c, size_t at, char *out, size_t size
 
 	if (defined_ident(c, at, out, size))
 		return 1;
+	if ((k = list_open(c, at)) != (size_t)-1) /* an element after the first of `NAME = [ "a", "b" ]` */
+		i = at = k, from = lines_up(c, at, 3);
 
 	while (i > from && c->buf[i - 1] != '=' && c->buf[i - 1] != ';' && c->buf[i - 1] != '}')
 		i--;
@@ -281,6 +318,11 @@ static int assigned_ident(const struct ctx *c, size_t at, char *out, size_t size
 			break;
 		while (i > from && (c->buf[i - 1] == ' ' || c->buf[i - 1] == '\t'))
 			i--;
+		if (i > from && c->buf[i - 1] == ':' && !(i > from + 1 && c->buf[i - 2] == ':')) {
+			i--; /* `NAME: readonly string[] =` (TypeScript's type after a ':') */
+			while (i > from && (c->buf[i - 1] == ' ' || c->buf[i - 1] == '\t'))
+				i--;
+		}
 		while (i > from && c->buf[i - 1] == ']') {
 			while (i > from && c->buf[i - 1] != '[')
 				i--;
@@ -759,7 +801,7 @@ static int rule_public_keys(const struct ctx *c)
  * that install anchors (`client.installAnchors(&ica)`, `.field = ica_pem,`): the rules file's call_apis, trust_apis
  * and common_call_apis.
  */
-static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t ntab, int family, int trust);
+static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t ntab, const struct occ *occ, int trust);
 static int add_occ(void *arg, size_t k, size_t at);
 
 static int rule_calls(const struct ctx *c)
@@ -770,20 +812,27 @@ static int rule_calls(const struct ctx *c)
 
 	for (i = 0; i < rs->ncalls + rs->ntrust && !any; i++)
 		any = c->occ[i < rs->ncalls ? rs->wbase[RS_PW_API] + i : rs->wbase[RS_PW_TRUST] + i - rs->ncalls].n;
-	if (calls_of(c, rs->calls, rs->ncalls, RS_PW_API, 0) || calls_of(c, rs->trust, rs->ntrust, RS_PW_TRUST, 1))
+	if (calls_of(c, rs->calls, rs->ncalls, c->occ + rs->wbase[RS_PW_API], 0) ||
+	    calls_of(c, rs->trust, rs->ntrust, c->occ + rs->wbase[RS_PW_TRUST], 1))
 		return -1;
 	/* a name file (Python, TypeScript, C#, ...): its calls take names defined in other files of the tree, so its
 	 * calls are looked for whatever it defines; the name files' own calls in a pass of their own */
-	if (c->name_file && rs->nnamed &&
-	    (rs_needles_scan(&rs->named_whole, c->buf, c->len, add_occ, c->occ + rs->wbase[RS_PW_NAMED]) < 0 ||
-	     calls_of(c, rs->named, rs->nnamed, RS_PW_NAMED, -1)))
-		return -1;
+	if (c->name_file && rs->nnamed) {
+		struct occ named[RS_PIN_NAMED_MAX];
+		memset(named, 0, sizeof(named));
+		rv = rs_needles_scan(&rs->named_whole, c->buf, c->len, add_occ, named) < 0 ||
+		     calls_of(c, rs->named, rs->nnamed, named, -1);
+		for (i = 0; i < RS_PIN_NAMED_MAX; i++)
+			free(named[i].at);
+		if (rv)
+			return -1;
+	}
 	if (!any && !c->name_file)
 		return 0;
 	/* the common words: found here, in a pass of their own, into the spare slots of occ[] past the first pass's */
 	if (rs->ncommon && rs_needles_scan(&rs->common_whole, c->buf, c->len, add_occ, c->occ + rs->whole.n) < 0)
 		return -1;
-	rv = calls_of(c, rs->common, rs->ncommon, RS_PW_COMMON, 0);
+	rv = calls_of(c, rs->common, rs->ncommon, c->occ + rs->wbase[RS_PW_COMMON], 0);
 	return rv ? -1 : 0;
 }
 
@@ -913,24 +962,33 @@ static int concat_def(const struct ctx *c, const char *ident)
 	return 0;
 }
 
-static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t ntab, int family, int trust)
+static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t ntab, const struct occ *occ, int trust)
 {
 	static const char *const skip[] = { "sizeof", "const", "NULL", "nullptr", "true", "false", "char", "uint8_t",
 					    "unsigned", "void", "self", "this", "new", "String", "F", "PSTR", "return",
 					    "if", "null", "undefined", "string" };
 	size_t i, j, k;
 
-	for (i = 0; i < ntab; i++)
-		for (j = 0; j < c->occ[c->rs->wbase[family] + i].n; j++) {
-			size_t at = c->occ[c->rs->wbase[family] + i].at[j], p = at + strlen(tab[i].needle), end, q, w;
-			int depth = 0, field, line = tab[i].args == RS_PIN_ARGS_LINE, next = tab[i].args == RS_PIN_ARGS_NEXT;
+	for (i = 0; i < ntab; i++) {
+		struct rs_pin_api api = tab[i];
+		if (!occ[i].n)
+			continue;
+		if (api.file && !find(c, 0, c->len, api.file))
+			continue; /* the file's condition, once for every occurrence (`!=` is frequent) */
+		api.file = NULL;
+		for (j = 0; j < occ[i].n; j++) {
+			size_t at = occ[i].at[j], p = at + strlen(tab[i].needle), end, q, w;
+			int depth = 0, field, line = tab[i].args == RS_PIN_ARGS_LINE || tab[i].args == RS_PIN_ARGS_AROUND,
+			    next = tab[i].args == RS_PIN_ARGS_NEXT;
 			size_t seen[8], nseen = 0, s;
 			if (at > 0 && word_char(c->buf[at - 1]) && word_char((unsigned char)tab[i].needle[0]))
 				continue; /* inside a longer word */
 			if (line && p < c->len && word_char(c->buf[p]) && word_char((unsigned char)c->buf[p - 1]))
 				continue; /* `.digest` in `.digest256` */
-			if (!api_fits(c, &tab[i], at))
+			if (!api_fits(c, &api, at))
 				continue;
+			if (tab[i].args == RS_PIN_ARGS_AROUND) /* `!PINS.has(hash)`: the names before the needle too */
+				p = line_start(c, at);
 			while (p < c->len && (c->buf[p] == ' ' || c->buf[p] == '\t'))
 				p++;
 			if (next && p < c->len && c->buf[p] == ',') /* `setopt(c, OPTION,\n PIN)`: the argument after */
@@ -1002,6 +1060,7 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 					return -1;
 			}
 		}
+	}
 	return 0;
 }
 

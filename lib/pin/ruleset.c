@@ -166,8 +166,8 @@ static int check_entry(const struct src *s, const char *section, size_t i, json_
 	if (strcmp(section, "ca_file_keys") && !json_is_string(json_object_get(e, "name")))
 		return bad(s, section, i, "missing ", "name");
 	if ((v = json_object_get(e, "args")) &&
-	    !in(json_string_value(v), (const char *const[]){ "call", "value", "line", "next" }, 4))
-		return bad(s, section, i, "\"args\" is \"call\", \"value\", \"line\" or \"next\", not ",
+	    !in(json_string_value(v), (const char *const[]){ "call", "value", "line", "next", "around" }, 5))
+		return bad(s, section, i, "\"args\" is \"call\", \"value\", \"line\", \"next\" or \"around\", not ",
 			   json_string_value(v));
 	if ((v = json_object_get(e, "literal")) &&
 	    !in(json_string_value(v), (const char *const[]){ "quoted", "element" }, 2))
@@ -385,7 +385,6 @@ static int ruleset_needles(struct rs_pin_ruleset *rs)
 	/* the calls looked for in the name files only (name_files: .py, .ts, ...), in a pass of their own there */
 	n = 0;
 	whole_add_apis(rs, v, &n, RS_PW_NAMED, rs->named, rs->nnamed);
-	rs->wbase[RS_PW_NAMED] = rs->whole.n + RS_PIN_COMMON_MAX;
 	return rs->nnamed == 0 || (n == rs->nnamed && rs_needles_init(&rs->named_whole, v, n) == 0) ? 0 : -1;
 }
 
@@ -419,7 +418,8 @@ static int fill_apis(json_t *root, const char *section, struct rs_pin_api **out,
 		p->pin_name = json_is_true(json_object_get(w, "pin_name"));
 		p->args = !args || !strcmp(args, "call") ? RS_PIN_ARGS_CALL
 			  : !strcmp(args, "value") ? RS_PIN_ARGS_VALUE
-			  : !strcmp(args, "line") ? RS_PIN_ARGS_LINE : RS_PIN_ARGS_NEXT;
+			  : !strcmp(args, "line") ? RS_PIN_ARGS_LINE
+			  : !strcmp(args, "around") ? RS_PIN_ARGS_AROUND : RS_PIN_ARGS_NEXT;
 		p->element = str(e, "literal") && !strcmp(str(e, "literal"), "element");
 		p->skip_prefix = str(e, "skip_prefix");
 		p->after = str(e, "after") ? str(e, "after") : "";
