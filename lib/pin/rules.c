@@ -68,6 +68,7 @@ struct ctx {
 	size_t ndefs;    /* values defined by name so far */
 	const struct rs_pin_cands *cands; /* the digests written in buf (and occ's owner) */
 	int name_file;   /* a file of a language whose names are followed (the rules' name_files: .py, .ts, .cs, ...) */
+	int compares_only; /* rule_calls: only the common calls that compare (args line or around, or a file condition) */
 };
 
 static int word_char(unsigned char c)
@@ -829,6 +830,9 @@ static int rule_calls(const struct ctx *c)
 	}
 	if (!any && !c->name_file)
 		return 0;
+	/* a name file reached only as one: the common calls that compare (a comparison's line, or a file that says
+	 * what is compared), not the C calls whose arguments are anything (`subtle.check(alg, key, sig)` in a JSON doc) */
+	((struct ctx *)c)->compares_only = !any;
 	/* the common words: found here, in a pass of their own, into the spare slots of occ[] past the first pass's */
 	if (rs->ncommon && rs_needles_scan(&rs->common_whole, c->buf, c->len, add_occ, c->occ + rs->whole.n) < 0)
 		return -1;
@@ -971,7 +975,8 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 
 	for (i = 0; i < ntab; i++) {
 		struct rs_pin_api api = tab[i];
-		if (!occ[i].n)
+		if (!occ[i].n || (c->compares_only && !api.file && api.args != RS_PIN_ARGS_LINE &&
+				  api.args != RS_PIN_ARGS_AROUND))
 			continue;
 		if (api.file && !find(c, 0, c->len, api.file))
 			continue; /* the file's condition, once for every occurrence (`!=` is frequent) */
@@ -1560,8 +1565,6 @@ static int rule_key_pin_defs(const struct ctx *c)
 		d.tok.start = b;
 		d.tok.end = e + 1;
 		d.keyonly = 1;
-		if (pinlike_name(d.ident))
-			((struct ctx *)c)->ndefs++;
 		if (c->sink->def(c->sink->arg, &d) < 0)
 			return -1;
 	}
@@ -1681,7 +1684,7 @@ int rs_pin_rules_judge(const struct rs_pin_context *pc, const unsigned char *buf
 		       int binary, const struct rs_pin_sink *sink, struct rs_pin_cands *cd)
 {
 	const struct rs_pin_ruleset *rs = pc->rules ? pc->rules : rs_pin_ruleset_builtin();
-	struct ctx c = { pc->cat, rs, pc, buf, len, name ? name : "", binary, 0, -1, sink, cd->occ, 0, cd, 0 };
+	struct ctx c = { pc->cat, rs, pc, buf, len, name ? name : "", binary, 0, -1, sink, cd->occ, 0, cd, 0, 0 };
 	size_t name_line = (size_t)-1;
 
 	if (!rs)
