@@ -68,6 +68,10 @@ struct rs_pin_sink;
 /* A value assigned to a name ("fp" in `const char fp[] = "..."`, `#define FP "..."`, `"fingerprint": "..."`). */
 struct rs_pin_def {
 	char ident[64];
+	char file[64];           /* "file:BASE" when the value is a certificate file's path (`CA = "certs/ica.pem"`):
+				  * a trust API taking the name installs that file; "" otherwise */
+	int keyonly;             /* a bare base64 key pin: reported only where a call takes it or when the catalog
+				  * knows it, never as a pin-like name alone */
 	struct rs_pin_token tok; /* the digest; nbytes 0 for a placeholder written as text (tok.start/end: the text) */
 	int hint;                /* a name on its line says it is a pin */
 };
@@ -83,6 +87,7 @@ struct rs_pin_call {
 				  * one, which is then not reported itself */
 	int alias;               /* only a step from obj to ident, never reported: 1 for any file of the tree (`KeyType
 				  * key(PEM)` in a header), 2 for its own file only (`ca = read_cert(bio, ...)`) */
+	int not_pin;             /* an API whose argument is no pin (its definition is not reported) */
 };
 
 /*
@@ -119,17 +124,22 @@ int rs_pin_judge_value(const struct rs_pin_context *pc, const struct rs_pin_toke
  * One entry of the rules file (rules/scan-rules.json, ruleset.c; docs/scan.md): an API by the text that finds it,
  * and what it needs around it. Strings belong to the ruleset.
  */
-enum { RS_PIN_ARGS_CALL, RS_PIN_ARGS_VALUE, RS_PIN_ARGS_LINE, RS_PIN_ARGS_NEXT };
+enum { RS_PIN_ARGS_CALL, RS_PIN_ARGS_VALUE, RS_PIN_ARGS_LINE, RS_PIN_ARGS_NEXT, RS_PIN_ARGS_AROUND };
 struct rs_pin_api {
 	const char *needle;      /* the text looked for ("key" in ca_file_keys) */
 	const char *name;        /* what JSON "api" says; NULL in ca_file_keys without one */
 	const char *near;        /* when: this text on the line or the next two */
+	const char *above;       /* when: this text (any case) on the line or the eight above (a function handling
+				  * certificates, not a file's checksum) */
+	int trust;               /* name_call_apis: the call installs a CA file or certificate (a trust API) */
+	int not_pin;             /* name_call_apis: a name passed here is no pin (a client certificate looked up by
+				  * its thumbprint): its definition is not reported */
 	const char *file;        /* when: the file holds this text */
 	int digests;             /* when: the file computes certificate digests */
 	int pin_name;            /* when: calls: only names that say they are a pin (`ROOT_KEY_SHA256`, not `BUILD_ID`) */
 	int args;                /* calls: RS_PIN_ARGS_CALL (the parenthesised arguments), _VALUE (up to ',' or the
 				  * end of the line), _LINE (the rest of the line: a comparison), _NEXT (the argument
-				  * after the needle's: `setopt(h, OPTION, value)`) */
+				  * after the needle's: `setopt(h, OPTION, value)`), _AROUND (the whole line: `PINS.has(x)`) */
 	int element;             /* placeholders: the value is an element's text (<x ...>TEXT</x>), not a literal */
 	const char *skip_prefix; /* placeholders: a literal with this prefix is a placeholder only after it */
 	const char *after;       /* verify_off: what must follow ("" anything) */
@@ -141,23 +151,26 @@ struct rs_pin_api {
 };
 
 #define RS_PIN_COMMON_MAX 16
+#define RS_PIN_NAMED_MAX 32
 /* The families of needles searched in one pass: each family's needles start at wbase[family]. */
 enum { RS_PW_PLACEHOLDER, RS_PW_NAME, RS_PW_GETTER, RS_PW_OFF, RS_PW_ROOT, RS_PW_API, RS_PW_PHWORD, RS_PW_TRUST,
-       RS_PW_PUBKEY, RS_PW_DIGEST, RS_PW_COMMON, RS_PW_FAMILIES };
+       RS_PW_PUBKEY, RS_PW_DIGEST, RS_PW_COMMON, RS_PW_NAMED, RS_PW_FAMILIES }; /* NAMED: a pass of its own, in name files */
 
 struct rs_pin_ruleset {
 	void *json; /* the parsed rules (json_t), owning every string */
 	struct rs_pin_rule *rules;
 	size_t nrules;
-	struct rs_pin_api *values, *calls, *common, *trust, *placeholders, *keys, *offs;
-	size_t nvalues, ncalls, ncommon, ntrust, nplaceholders, nkeys, noffs;
-	const char **suffixes, **name_prefixes, **getters, **digest_fns, **attrs;
-	size_t nsuffixes, nname_prefixes, ngetters, ndigest_fns, nattrs;
+	struct rs_pin_api *values, *calls, *common, *trust, *placeholders, *keys, *offs, *named;
+	size_t nvalues, ncalls, ncommon, ntrust, nplaceholders, nkeys, noffs, nnamed;
+	const char **suffixes, **name_prefixes, **getters, **digest_fns, **attrs, **name_files,
+		    **file_directives;
+	size_t nsuffixes, nname_prefixes, ngetters, ndigest_fns, nattrs, nname_files, nfile_directives;
 	const char **digest_marks; /* digest computations looked for in the one pass: a file holding one compares
 				    * digests (its memcmp calls are looked for) */
 	size_t ndigest_marks;
 	struct rs_needles whole;           /* every family's needles but the common calls', in one pass */
 	struct rs_needles common_whole;    /* the common calls' needles, in a pass of their own where they matter */
+	struct rs_needles named_whole;     /* name_call_apis' needles, in a pass of their own in the name files */
 	size_t wbase[RS_PW_FAMILIES];
 };
 

@@ -49,6 +49,7 @@ struct pdef {
 	int used;
 	int anchor;              /* an embedded anchor's finding (hit), not a digest */
 	int join_only;           /* the hit is reported only at a call that takes it (a sole root anchor) */
+	int taken;               /* a file's path given a name (d.file) that a trust call takes by the name */
 	const struct pcall *last; /* the last call joined with it: two APIs on one line are one use */
 	struct rs_pin_hit hit;   /* with message, value and text owned (hmsg, hval, htext) */
 	char *hmsg, *hval, *htext;
@@ -668,7 +669,7 @@ static int embedded_symbol(const char *ident, const struct pdef *def)
 
 static int names_call(const struct pdef *d, const struct pcall *call)
 {
-	return d->anchor == call->c.trust &&
+	return (d->anchor || d->d.file[0]) == call->c.trust && !(call->c.not_pin && d->d.file[0]) &&
 	       (!strcmp(d->d.ident, call->c.ident) || (call->c.trust && embedded_symbol(call->c.ident, d)));
 }
 
@@ -826,6 +827,53 @@ static int join_one(struct rs_pinscan *ps, const struct pcall *call, struct pdef
 	return r < 0 ? -1 : 0;
 }
 
+/*
+ * A trust call taking a name whose value is a certificate file's path (`session.trustFile = HUB_CA_CERT`, HUB_CA_CERT
+ * = "certs/ica.pem" in another file): the file's sole anchor, when it is one the join reports, is reported at the
+ * call, the name's definition the related location.
+ */
+static int join_path(struct rs_pinscan *ps, struct names *n, const struct pcall *call, struct pdef *pd)
+{
+	struct pcall via = *call;
+	struct pdef *fd;
+	const char *base = strrchr(pd->path, '/');
+	struct rs_pin_hit h;
+	struct rs_buf msg = RS_BUF_INIT;
+	int r;
+
+	pd->used = 1;
+	if (pd->last && pd->last->line == call->line && !strcmp(pd->last->path, call->path))
+		return 0; /* `load_locations(cafile=NAME)`: one call that two APIs name */
+	pd->last = call;
+	memcpy(via.c.ident, pd->d.file, sizeof(via.c.ident));
+	via.path = pd->path; /* the file is looked for from the definition's directory */
+	if (!(fd = def_for(n, &via)) || !fd->anchor)
+		return 0;
+	fd->used = 1;
+	h = fd->hit;
+	h.api = call->c.api;
+	rs_buf_addf(&msg, "%s (installed by %s as %s, defined in %s line %ld: the file %s)", fd->hit.message,
+		    call->c.api, pd->d.ident, base ? base + 1 : pd->path, pd->line, pd->d.file + 5);
+	h.message = msg.data;
+	r = msg.data ? join_add(ps, &h, call->path, call->line, call->column, (long long)call->c.at, call->text, pd) : -1;
+	rs_buf_release(&msg);
+	return r;
+}
+
+/* Whether call is a CA-file setting at a file's path that a name holds (`HUB_CA = "ica.pem"`) which a trust call
+ * takes: then the file is reported at that call, not at the setting. */
+static int setting_taken(const struct names *n, const struct pcall *call)
+{
+	size_t i;
+
+	if (strncmp(call->c.ident, "file:", 5))
+		return 0;
+	for (i = 0; i < n->ndefs; i++)
+		if (n->defs[i].taken && n->defs[i].d.tok.start == call->c.at && !strcmp(n->defs[i].path, call->path))
+			return 1;
+	return 0;
+}
+
 /* A CA-file setting whose file the join judges by its contents (`cafile="ica.pem"` holding an intermediate): the
  * finding the setting got from the file's name alone (single-root-file) is dropped, the join's says more. */
 static void drop_file_setting(struct rs_pinscan *ps, const struct pcall *call)
@@ -859,12 +907,31 @@ static int pinscan_join(struct rs_pinscan *ps, struct rs_error *err)
 		qsort(n->defs, n->ndefs, sizeof(*n->defs), cmp_defs);
 	if (n->ncalls > 1)
 		qsort(n->calls, n->ncalls, sizeof(*n->calls), cmp_calls);
+	for (i = 0; i < n->ncalls; i++) { /* names holding a file's path that trust calls take */
+		struct pdef *best = n->calls[i].c.trust ? def_for(n, &n->calls[i]) : NULL;
+		if (best && best->d.file[0])
+			best->taken = 1;
+	}
 	for (i = 0; i < n->ncalls && rv == 0; i++) {
 		const struct pcall *call = &n->calls[i], *via;
 		struct pdef *best, *prev;
 		size_t j;
+		if (setting_taken(n, call)) {
+			drop_file_setting(ps, call); /* reported where the name is installed */
+			continue;
+		}
 		if (call->c.alias || result_taken(n, call) || !(best = def_through(n, call, 3, &via)))
 			continue;
+		if (best->d.file[0]) {
+			rv = join_path(ps, n, call, best) < 0 ? -1 : 0;
+			continue;
+		}
+		if (call->c.not_pin) { /* a store lookup by thumbprint (a client certificate): no pin */
+			for (j = 0; j < n->ndefs; j++)
+				if (names_call(&n->defs[j], via) && !strcmp(n->defs[j].path, best->path))
+					n->defs[j].used = 1;
+			continue;
+		}
 		if (best->anchor && !strncmp(via->c.ident, "file:", 5))
 			drop_file_setting(ps, via);
 		/* every value the name is given in that file: a list of pins (`#define PINS "sha256//A;" \ "sha256//B"`) */
@@ -888,11 +955,13 @@ static int pinscan_join(struct rs_pinscan *ps, struct rs_error *err)
 		struct rs_pin_hit h;
 		struct rs_buf msg = RS_BUF_INIT;
 		int r;
-		if (d->used || d->join_only)
+		if (d->used || d->join_only || d->d.file[0])
 			continue;
 		if (d->anchor)
 			r = join_add(ps, &d->hit, d->path, d->line, d->column, (long long)d->d.tok.start, d->text, NULL);
-		else if ((r = rs_pin_judge_value(&ps->pc, &d->d.tok, NULL, d->d.hint, &h, &msg)) > 0) {
+		else if ((r = rs_pin_judge_value(&ps->pc, &d->d.tok, NULL, d->d.hint, &h, &msg)) > 0 &&
+			 !(d->d.keyonly && !h.known)) { /* a bare base64 value no call takes: a key pin if the catalog
+							   * knows the key, else anything (a secret, a salt) */
 			h.message = msg.data;
 			r = join_add(ps, &h, d->path, d->line, d->column, (long long)d->d.tok.start, d->text, NULL);
 		}

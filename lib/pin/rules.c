@@ -68,6 +68,8 @@ struct ctx {
 	size_t ndefs;    /* values defined by name so far */
 	const struct rs_pin_cands *cands; /* the digests written in buf (and occ's owner) */
 	size_t nsteps;   /* alias steps traced so far (trace_name): at most MAX_STEPS a buffer */
+	int name_file;   /* a file of a language whose names are followed (the rules' name_files: .py, .ts, .cs, ...) */
+	int compares_only; /* rule_calls: only the common calls that compare (args line or around, or a file condition) */
 };
 
 #define MAX_STEPS 64
@@ -176,6 +178,8 @@ static int api_fits(const struct ctx *c, const struct rs_pin_api *a, size_t at)
 {
 	if (a->near && !find(c, line_start(c, at), lines_down(c, at, 2), a->near))
 		return 0;
+	if (a->above && !find_ci(c, lines_up(c, at, 8), line_end(c, at), a->above))
+		return 0;
 	if (a->file && !find(c, 0, c->len, a->file))
 		return 0;
 	if (a->digests) {
@@ -246,6 +250,42 @@ static int defined_ident(const struct ctx *c, size_t at, char *out, size_t size)
 	return copy_ident(c, i, e, out, size);
 }
 
+/*
+ * Where the list holding the value at `at` opens, when the value is an element after a ',' (`PINS = ["a", "b"]`,
+ * `String[] PINS = {\n "a",\n "b"\n}`): the '[', '{' or '(' at depth 0 before it, within 2 KiB and outside quotes
+ * (an element's own '=' padding is no assignment); (size_t)-1 otherwise.
+ */
+static size_t list_open(const struct ctx *c, size_t at)
+{
+	size_t i = at, stop = at > 2048 ? at - 2048 : 0;
+	int depth = 0;
+	unsigned char q = 0;
+
+	while (i > stop && (isalnum(c->buf[i - 1]) || c->buf[i - 1] == '/' || c->buf[i - 1] == '-')) /* sha256/ */
+		i--;
+	while (i > stop && strchr(" \t\r\n\"'`", c->buf[i - 1]))
+		i--;
+	if (i == stop || c->buf[i - 1] != ',')
+		return (size_t)-1;
+	for (; i > stop; i--) {
+		unsigned char ch = c->buf[i - 1];
+		if (q) {
+			if (ch == q)
+				q = 0;
+		} else if (ch == '"' || ch == '\'' || ch == '`') {
+			q = ch;
+		} else if (ch == ')' || ch == ']' || ch == '}') {
+			depth++;
+		} else if (ch == '(' || ch == '[' || ch == '{') {
+			if (depth-- == 0)
+				return i - 1;
+		} else if (ch == ';') {
+			break;
+		}
+	}
+	return (size_t)-1;
+}
+
 /* The identifier a value at `at` is assigned to ("fp" in `const char fp[] = "..."`), copied into out. */
 static int assigned_ident(const struct ctx *c, size_t at, char *out, size_t size)
 {
@@ -255,6 +295,8 @@ static int assigned_ident(const struct ctx *c, size_t at, char *out, size_t size
 
 	if (defined_ident(c, at, out, size))
 		return 1;
+	if ((k = list_open(c, at)) != (size_t)-1) /* an element after the first of `NAME = [ "a", "b" ]` */
+		i = at = k, from = lines_up(c, at, 3);
 
 	while (i > from && c->buf[i - 1] != '=' && c->buf[i - 1] != ';' && c->buf[i - 1] != '}')
 		i--;
@@ -280,6 +322,11 @@ static int assigned_ident(const struct ctx *c, size_t at, char *out, size_t size
 			break;
 		while (i > from && (c->buf[i - 1] == ' ' || c->buf[i - 1] == '\t'))
 			i--;
+		if (i > from && c->buf[i - 1] == ':' && !(i > from + 1 && c->buf[i - 2] == ':')) {
+			i--; /* `NAME: readonly string[] =` (TypeScript's type after a ':') */
+			while (i > from && (c->buf[i - 1] == ' ' || c->buf[i - 1] == '\t'))
+				i--;
+		}
 		while (i > from && c->buf[i - 1] == ']') {
 			while (i > from && c->buf[i - 1] != '[')
 				i--;
@@ -805,7 +852,7 @@ static int rule_public_keys(const struct ctx *c)
  * that install anchors (`client.installAnchors(&ica)`, `.field = ica_pem,`): the rules file's call_apis, trust_apis
  * and common_call_apis.
  */
-static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t ntab, int family, int trust);
+static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t ntab, const struct occ *occ, int trust);
 static int add_occ(void *arg, size_t k, size_t at);
 
 static int rule_calls(const struct ctx *c)
@@ -818,14 +865,30 @@ static int rule_calls(const struct ctx *c)
 		any = c->occ[i < rs->ncalls ? rs->wbase[RS_PW_API] + i : rs->wbase[RS_PW_TRUST] + i - rs->ncalls].n;
 	for (i = 0; i < rs->ndigest_marks && !any; i++) /* a verify callback: memcmp(md, PIN, 32) after a digest computation */
 		any = c->occ[rs->wbase[RS_PW_DIGEST] + i].n;
-	if (calls_of(c, rs->calls, rs->ncalls, RS_PW_API, 0) || calls_of(c, rs->trust, rs->ntrust, RS_PW_TRUST, 1))
+	if (calls_of(c, rs->calls, rs->ncalls, c->occ + rs->wbase[RS_PW_API], 0) ||
+	    calls_of(c, rs->trust, rs->ntrust, c->occ + rs->wbase[RS_PW_TRUST], 1))
 		return -1;
-	if (!any)
+	/* a name file (Python, TypeScript, C#, ...): its calls take names defined in other files of the tree, so its
+	 * calls are looked for whatever it defines; the name files' own calls in a pass of their own */
+	if (c->name_file && rs->nnamed) {
+		struct occ named[RS_PIN_NAMED_MAX];
+		memset(named, 0, sizeof(named));
+		rv = rs_needles_scan(&rs->named_whole, c->buf, c->len, add_occ, named) < 0 ||
+		     calls_of(c, rs->named, rs->nnamed, named, -1);
+		for (i = 0; i < RS_PIN_NAMED_MAX; i++)
+			free(named[i].at);
+		if (rv)
+			return -1;
+	}
+	if (!any && !c->name_file)
 		return 0;
+	/* a name file reached only as one: the common calls that compare (a comparison's line, or a file that says
+	 * what is compared), not the C calls whose arguments are anything (`subtle.check(alg, key, sig)` in a JSON doc) */
+	((struct ctx *)c)->compares_only = !any;
 	/* the common words: found here, in a pass of their own, into the spare slots of occ[] past the first pass's */
 	if (rs->ncommon && rs_needles_scan(&rs->common_whole, c->buf, c->len, add_occ, c->occ + rs->whole.n) < 0)
 		return -1;
-	rv = calls_of(c, rs->common, rs->ncommon, RS_PW_COMMON, 0);
+	rv = calls_of(c, rs->common, rs->ncommon, c->occ + rs->wbase[RS_PW_COMMON], 0);
 	return rv ? -1 : 0;
 }
 
@@ -1026,7 +1089,7 @@ static int result_name(const struct ctx *c, size_t at, size_t p, char *out, size
 
 /* Gives sink one call of ident [q, w) (or ident itself, w == 0) by the API name, from `at` to `end`. */
 static int give_call(const struct ctx *c, const char *api, int trust, size_t at, size_t end, const char *ident,
-		     const char *obj, int alias)
+		     const char *obj, int alias, int not_pin)
 {
 	struct rs_pin_call call;
 
@@ -1036,6 +1099,7 @@ static int give_call(const struct ctx *c, const char *api, int trust, size_t at,
 	call.api = api;
 	call.trust = trust;
 	call.alias = alias;
+	call.not_pin = not_pin;
 	call.at = at;
 	call.end = end;
 	return c->sink->call(c->sink->arg, &call);
@@ -1117,7 +1181,7 @@ static int trace_name(const struct ctx *c, const char *api, int trust, const cha
 			names++;
 			if (((struct ctx *)c)->nsteps++ >= MAX_STEPS)
 				return 0;
-			if (give_call(c, api, trust, q, e, id, ident, 2) < 0 || trace_name(c, api, trust, id, depth - 1) < 0)
+			if (give_call(c, api, trust, q, e, id, ident, 2, 0) < 0 || trace_name(c, api, trust, id, depth - 1) < 0)
 				return -1;
 		}
 	}
@@ -1141,14 +1205,23 @@ int rs_pin_concat_defs(const struct rs_pin_context *pc, const unsigned char *buf
 	return c.rs && sink->def ? concat_def(&c, ident) : 0;
 }
 
-static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t ntab, int family, int trust)
+static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t ntab, const struct occ *occ, int trust)
 {
 	size_t i, j;
 
-	for (i = 0; i < ntab; i++)
-		for (j = 0; j < c->occ[c->rs->wbase[family] + i].n; j++) {
-			size_t at = c->occ[c->rs->wbase[family] + i].at[j], p = at + strlen(tab[i].needle), end, q, w, open;
-			int depth = 0, field, line = tab[i].args == RS_PIN_ARGS_LINE, next = tab[i].args == RS_PIN_ARGS_NEXT;
+	for (i = 0; i < ntab; i++) {
+		struct rs_pin_api api = tab[i];
+		int ctrust = trust < 0 ? tab[i].trust : trust;
+		if (!occ[i].n || (c->compares_only && !api.file && api.args != RS_PIN_ARGS_LINE &&
+				  api.args != RS_PIN_ARGS_AROUND))
+			continue;
+		if (api.file && !find(c, 0, c->len, api.file))
+			continue; /* the file's condition, once for every occurrence (`!=` is frequent) */
+		api.file = NULL;
+		for (j = 0; j < occ[i].n; j++) {
+			size_t at = occ[i].at[j], p = at + strlen(tab[i].needle), end, q, w, open;
+			int depth = 0, field, line = tab[i].args == RS_PIN_ARGS_LINE || tab[i].args == RS_PIN_ARGS_AROUND,
+			    next = tab[i].args == RS_PIN_ARGS_NEXT;
 			int alias = 0, decl = 0;
 			size_t seen[8], nseen = 0, s;
 			char obj[64] = "";
@@ -1170,13 +1243,15 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 			result_name(c, at, p, obj, sizeof(obj), &open, &decl);
 			if (decl)
 				continue; /* `KeyType *key;`: a declaration, no call */
-			if (!api_fits(c, &tab[i], at)) {
+			if (!api_fits(c, &api, at)) {
 				if (!*obj)
 					continue;
 				alias = 1; /* `KeyType key(PEM)` in a header: a step for a call in another file */
 			}
 			if (open)
 				p = open;
+			if (tab[i].args == RS_PIN_ARGS_AROUND) /* `!PINS.has(hash)`: the names before the needle too */
+				p = line_start(c, at);
 			while (p < c->len && (c->buf[p] == ' ' || c->buf[p] == '\t'))
 				p++;
 			if (next && p < c->len && c->buf[p] == ',') /* `setopt(c, OPTION,\n PIN)`: the argument after */
@@ -1230,17 +1305,18 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 					continue;
 				if (nseen < RS_ARRAY_LEN(seen))
 					seen[nseen++] = q;
-				if (give_call(c, tab[i].name, trust, at, end, call.ident, obj, alias) < 0)
+				if (give_call(c, tab[i].name, ctrust, at, end, call.ident, obj, alias, tab[i].not_pin) < 0)
 					return -1;
-				if (trust && included_file(c, call.ident, call.ident, sizeof(call.ident)) &&
-				    give_call(c, tab[i].name, trust, at, end, call.ident, obj, alias) < 0)
+				if (ctrust && included_file(c, call.ident, call.ident, sizeof(call.ident)) &&
+				    give_call(c, tab[i].name, ctrust, at, end, call.ident, obj, alias, tab[i].not_pin) < 0)
 					return -1;
-				if (!trust && concat_def(c, call.ident) < 0)
+				if (!ctrust && concat_def(c, call.ident) < 0)
 					return -1;
-				if (!alias && !*obj && trace_name(c, tab[i].name, trust, call.ident, 2) < 0)
+				if (!alias && !*obj && trace_name(c, tab[i].name, ctrust, call.ident, 2) < 0)
 					return -1;
 			}
 		}
+	}
 	return 0;
 }
 
@@ -1559,7 +1635,7 @@ static int root_file_hit(const struct ctx *c, size_t vs, size_t ve, const char *
 }
 
 /*
- * A certificate file named by a CA-file setting (`cafile=`, `load_verify_locations(`, `verify=`): a call that
+ * A certificate file named by a CA-file setting (`cafile=`, `verify=`, a load-locations call): a call that
  * pinscan.c joins with the file of that name in the tree when it holds one intermediate or leaf (its only
  * certificate), so the sole anchor is reported where the code installs it.
  */
@@ -1611,7 +1687,60 @@ static int include_step(const struct ctx *c, size_t ls, size_t vs, size_t ve)
 	if (ve - b + 6 > sizeof(ident))
 		return 0;
 	snprintf(ident, sizeof(ident), "file:%.*s", (int)(ve - b), (const char *)c->buf + b);
-	return give_call(c, "", 1, vs, ve, ident, obj, 1);
+	return give_call(c, "", 1, vs, ve, ident, obj, 1, 0);
+}
+
+/*
+ * A certificate file's path given a name, `HUB_CA_CERT = "certs/ica.pem"` (Python, TypeScript, INI, ...), or a
+ * directive naming a file for the declaration on the next line (`//go:embed certs/ca.pem` then `var caPEM []byte`:
+ * the rules' file_directives): a definition whose value is that file ("file:ica.pem"), for the trust APIs that take
+ * the name (`session.trustFile = HUB_CA_CERT`, `pool.addPEM(caPEM)`).
+ */
+static int path_def(const struct ctx *c, size_t vs, size_t ve)
+{
+	struct rs_pin_def d;
+	size_t b = ve, ls = line_start(c, vs), i, k, e;
+
+	if (!c->sink->def || c->binary || c->pc->store || !c->name_file)
+		return 0; /* C keeps certificates in memory (trust_apis), not in files named by constants */
+	while (b > vs && c->buf[b - 1] != '/' && c->buf[b - 1] != '\\')
+		b--;
+	if (ve - b + 5 >= sizeof(d.file))
+		return 0;
+	memset(&d, 0, sizeof(d));
+	for (i = ls; i < vs && (c->buf[i] == ' ' || c->buf[i] == '\t'); i++)
+		;
+	for (k = 0; k < c->rs->nfile_directives; k++) {
+		size_t n = strlen(c->rs->file_directives[k]);
+		if (vs - i > n && !memcmp(c->buf + i, c->rs->file_directives[k], n))
+			break;
+	}
+	if (k < c->rs->nfile_directives) { /* the name declared on the next line: the last word before a type or '=' */
+		size_t le = line_end(c, vs), ne;
+		if (le >= c->len)
+			return 0;
+		ne = line_end(c, le + 1);
+		for (i = le + 1; i < ne && !word_char(c->buf[i]); i++)
+			;
+		for (e = i; e < ne && word_char(c->buf[e]); e++)
+			;
+		if (e < ne && c->buf[e] == ' ') { /* `var name []byte`: the keyword, then the name */
+			for (i = e; i < ne && c->buf[i] == ' '; i++)
+				;
+			for (e = i; e < ne && word_char(c->buf[e]); e++)
+				;
+		}
+		if (!copy_ident(c, i, e, d.ident, sizeof(d.ident)))
+			return 0;
+	} else if (!assigned_ident(c, vs, d.ident, sizeof(d.ident))) {
+		return 0;
+	}
+	memcpy(d.file, "file:", 5);
+	memcpy(d.file + 5, c->buf + b, ve - b);
+	d.tok.start = vs;
+	d.tok.end = ve;
+	d.tok.notation = "path";
+	return c->sink->def(c->sink->arg, &d);
 }
 
 #define SUFFIXES_MAX RS_PIN_SUFFIXES_MAX
@@ -1644,7 +1773,11 @@ static int rule_root_files(const struct ctx *c)
 		for (j = 0; j < c->rs->nkeys && !key; j++)
 			if (find_ci(c, ls, vs, c->rs->keys[j].needle))
 				key = &c->rs->keys[j];
-		if (!key || vs == at)
+		if (vs == at)
+			continue;
+		if (path_def(c, vs, ve) < 0)
+			return -1;
+		if (!key)
 			continue;
 		if (file_call(c, vs, ve, key) < 0 || root_file_hit(c, vs, ve, key->needle) < 0)
 			return -1;
@@ -1666,6 +1799,61 @@ static int computes_digests(const struct ctx *c)
 	for (i = 0; i < c->rs->ndigest_fns; i++)
 		if (rs_pin_find(buf, len, d[i], strlen(d[i])))
 			return 1;
+	return 0;
+}
+
+/* ---- names in the languages whose constants live in other files ---- */
+
+/* Whether name (a path) ends in one of the rules' name_files suffixes (".py", ".ts", ".properties", ...). */
+static int name_file(const struct rs_pin_ruleset *rs, const char *name)
+{
+	size_t n = strlen(name), i, k;
+
+	for (i = 0; i < rs->nname_files; i++) {
+		k = strlen(rs->name_files[i]);
+		if (n > k && !strcmp(name + n - k, rs->name_files[i]))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Key pins in bare base64 assigned to a name in a name file: `export const PIN = 'i7WT...=';` (TypeScript),
+ * `rootKeyPin = "Y9mv...="` (Go), `"spki": "..."` (JSON), `pin: ...=` (YAML): 44 base64 characters ending in one
+ * '=' that decode to 32 bytes, the whole value. They are definitions the calls of the tree may take (a comparison
+ * with a hash of a certificate's key); one no call takes is reported only when the catalog knows its key.
+ */
+static int b64_char(unsigned char ch)
+{
+	return isalnum(ch) || ch == '+' || ch == '/';
+}
+
+static int rule_key_pin_defs(const struct ctx *c)
+{
+	const unsigned char *p;
+	size_t at = 43;
+
+	if (!c->name_file)
+		return 0;
+	while (at < c->len && (p = memchr(c->buf + at, '=', c->len - at)) != NULL) {
+		size_t e = (size_t)(p - c->buf), b = e - 43;
+		struct rs_pin_def d;
+		struct rs_pin_token t;
+		at = e + 1;
+		if (e < 43 || (e + 1 < c->len && (c->buf[e + 1] == '=' || b64_char(c->buf[e + 1]))) ||
+		    (b > 0 && (b64_char(c->buf[b - 1]) || c->buf[b - 1] == '/' || c->buf[b - 1] == '=')) ||
+		    !bare_b64(c->buf + b, 44, &t))
+			continue;
+		memset(&d, 0, sizeof(d));
+		if (!assigned_ident(c, b, d.ident, sizeof(d.ident)))
+			continue;
+		d.tok = t;
+		d.tok.start = b;
+		d.tok.end = e + 1;
+		d.keyonly = 1;
+		if (c->sink->def(c->sink->arg, &d) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -1782,18 +1970,19 @@ int rs_pin_rules_judge(const struct rs_pin_context *pc, const unsigned char *buf
 		       int binary, const struct rs_pin_sink *sink, struct rs_pin_cands *cd)
 {
 	const struct rs_pin_ruleset *rs = pc->rules ? pc->rules : rs_pin_ruleset_builtin();
-	struct ctx c = { pc->cat, rs, pc, buf, len, name ? name : "", binary, 0, -1, sink, cd->occ, 0, cd, 0 };
+	struct ctx c = { pc->cat, rs, pc, buf, len, name ? name : "", binary, 0, -1, sink, cd->occ, 0, cd, 0, 0, 0 };
 	size_t name_line = (size_t)-1;
 
 	if (!rs)
 		return -1;
 
 	c.lockfile = is_lockfile(c.name);
+	c.name_file = !binary && name_file(rs, c.name);
 	if (rule_fingerprints(&c) || rule_placeholders(&c) || rule_catalog_names(&c, &name_line) ||
 	    rule_name_getters(&c, name_line) || rule_verify_off(&c) || rule_root_files(&c))
 		return -1;
 	if (!binary && !pc->store && sink->def && sink->call &&
-	    (rule_placeholder_defs(&c) || rule_calls(&c) || rule_public_keys(&c)))
+	    (rule_placeholder_defs(&c) || rule_key_pin_defs(&c) || rule_calls(&c) || rule_public_keys(&c)))
 		return -1;
 	return 0;
 }

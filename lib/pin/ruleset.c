@@ -17,9 +17,10 @@ extern const size_t rs_builtin_scan_rules_len;
 
 /* The sections holding API entries (objects keyed by "needle" or "key"), and the lists of strings. */
 static const char *const api_sections[] = { "value_apis", "call_apis", "common_call_apis", "trust_apis",
-					    "placeholder_apis", "ca_file_keys", "verify_off" };
+					    "placeholder_apis", "ca_file_keys", "verify_off", "name_call_apis" };
 static const char *const string_sections[] = { "ca_file_suffixes", "name_prefixes", "name_getters",
-					       "digest_functions", "declaration_attributes", "digest_marks" };
+					       "digest_functions", "declaration_attributes", "name_files", "file_directives",
+					       "digest_marks" };
 
 /* ---- where an error is: line and column of section[index] in the text ---- */
 
@@ -122,8 +123,9 @@ static int in(const char *s, const char *const *v, size_t n)
 static int check_entry(const struct src *s, const char *section, size_t i, json_t *e)
 {
 	static const char *const fields[] = { "needle", "name", "when", "args", "literal", "skip_prefix", "key",
-					      "after", "not_after", "call", "key_word", "confidence", "line_has" };
-	static const char *const whens[] = { "near", "file", "digests", "pin_name" };
+					      "after", "not_after", "call", "key_word", "confidence", "line_has",
+					      "trust", "not_pin" };
+	static const char *const whens[] = { "near", "file", "digests", "pin_name", "above" };
 	const char *f, *keyf = !strcmp(section, "ca_file_keys") ? "key" : "needle";
 	json_t *v;
 
@@ -144,7 +146,7 @@ static int check_entry(const struct src *s, const char *section, size_t i, json_
 										    : !json_is_boolean(wv))
 					return bad(s, section, i, "bad value for condition ", w);
 			}
-		} else if (!strcmp(f, "call") || !strcmp(f, "key_word")) {
+		} else if (!strcmp(f, "call") || !strcmp(f, "key_word") || !strcmp(f, "trust") || !strcmp(f, "not_pin")) {
 			if (!json_is_boolean(v))
 				return bad(s, section, i, "true or false wanted for ", f);
 		} else if (!strcmp(f, "line_has")) {
@@ -165,8 +167,8 @@ static int check_entry(const struct src *s, const char *section, size_t i, json_
 	if (strcmp(section, "ca_file_keys") && !json_is_string(json_object_get(e, "name")))
 		return bad(s, section, i, "missing ", "name");
 	if ((v = json_object_get(e, "args")) &&
-	    !in(json_string_value(v), (const char *const[]){ "call", "value", "line", "next" }, 4))
-		return bad(s, section, i, "\"args\" is \"call\", \"value\", \"line\" or \"next\", not ",
+	    !in(json_string_value(v), (const char *const[]){ "call", "value", "line", "next", "around" }, 5))
+		return bad(s, section, i, "\"args\" is \"call\", \"value\", \"line\", \"next\" or \"around\", not ",
 			   json_string_value(v));
 	if ((v = json_object_get(e, "literal")) &&
 	    !in(json_string_value(v), (const char *const[]){ "quoted", "element" }, 2))
@@ -380,7 +382,12 @@ static int ruleset_needles(struct rs_pin_ruleset *rs)
 	n = 0;
 	whole_add_apis(rs, v, &n, RS_PW_COMMON, rs->common, rs->ncommon);
 	rs->wbase[RS_PW_COMMON] = rs->whole.n;
-	return rs->ncommon == 0 || (n == rs->ncommon && rs_needles_init(&rs->common_whole, v, n) == 0) ? 0 : -1;
+	if (rs->ncommon && (n != rs->ncommon || rs_needles_init(&rs->common_whole, v, n) < 0))
+		return -1;
+	/* the calls looked for in the name files only (name_files: .py, .ts, ...), in a pass of their own there */
+	n = 0;
+	whole_add_apis(rs, v, &n, RS_PW_NAMED, rs->named, rs->nnamed);
+	return rs->nnamed == 0 || (n == rs->nnamed && rs_needles_init(&rs->named_whole, v, n) == 0) ? 0 : -1;
 }
 
 /* ---- the C view ---- */
@@ -405,12 +412,16 @@ static int fill_apis(json_t *root, const char *section, struct rs_pin_api **out,
 		p->needle = str(e, "needle") ? str(e, "needle") : str(e, "key");
 		p->name = str(e, "name");
 		p->near = str(w, "near");
+		p->above = str(w, "above");
+		p->trust = json_is_true(json_object_get(e, "trust"));
+		p->not_pin = json_is_true(json_object_get(e, "not_pin"));
 		p->file = str(w, "file");
 		p->digests = json_is_true(json_object_get(w, "digests"));
 		p->pin_name = json_is_true(json_object_get(w, "pin_name"));
 		p->args = !args || !strcmp(args, "call") ? RS_PIN_ARGS_CALL
 			  : !strcmp(args, "value") ? RS_PIN_ARGS_VALUE
-			  : !strcmp(args, "line") ? RS_PIN_ARGS_LINE : RS_PIN_ARGS_NEXT;
+			  : !strcmp(args, "line") ? RS_PIN_ARGS_LINE
+			  : !strcmp(args, "around") ? RS_PIN_ARGS_AROUND : RS_PIN_ARGS_NEXT;
 		p->element = str(e, "literal") && !strcmp(str(e, "literal"), "element");
 		p->skip_prefix = str(e, "skip_prefix");
 		p->after = str(e, "after") ? str(e, "after") : "";
@@ -449,6 +460,9 @@ void rs_pin_ruleset_free(struct rs_pin_ruleset *rs)
 	free(rs->values);
 	free(rs->calls);
 	free(rs->common);
+	free(rs->named);
+	free(rs->name_files);
+	free(rs->file_directives);
 	free(rs->trust);
 	free(rs->placeholders);
 	free(rs->keys);
@@ -481,6 +495,9 @@ static struct rs_pin_ruleset *build(json_t *root, const struct src *s)
 	    fill_apis(root, "value_apis", &rs->values, &rs->nvalues) ||
 	    fill_apis(root, "call_apis", &rs->calls, &rs->ncalls) ||
 	    fill_apis(root, "common_call_apis", &rs->common, &rs->ncommon) ||
+	    fill_apis(root, "name_call_apis", &rs->named, &rs->nnamed) ||
+	    fill_strings(root, "name_files", &rs->name_files, &rs->nname_files) ||
+	    fill_strings(root, "file_directives", &rs->file_directives, &rs->nfile_directives) ||
 	    fill_apis(root, "trust_apis", &rs->trust, &rs->ntrust) ||
 	    fill_apis(root, "placeholder_apis", &rs->placeholders, &rs->nplaceholders) ||
 	    fill_apis(root, "ca_file_keys", &rs->keys, &rs->nkeys) ||
@@ -505,6 +522,11 @@ static struct rs_pin_ruleset *build(json_t *root, const struct src *s)
 	}
 	if (rs->ncommon > RS_PIN_COMMON_MAX) {
 		bad(s, "common_call_apis", RS_PIN_COMMON_MAX, "too many entries (at most 16)", NULL);
+		rs_pin_ruleset_free(rs);
+		return NULL;
+	}
+	if (rs->nnamed > RS_PIN_NAMED_MAX) {
+		bad(s, "name_call_apis", RS_PIN_NAMED_MAX, "too many entries (at most 32)", NULL);
 		rs_pin_ruleset_free(rs);
 		return NULL;
 	}

@@ -7,7 +7,8 @@ import json, pathlib, re, sys
 rules = json.load(open(sys.argv[1]))
 lib = pathlib.Path(sys.argv[2]) / "pin"
 words = set()
-for section in ("value_apis", "call_apis", "common_call_apis", "trust_apis", "placeholder_apis", "verify_off"):
+for section in ("value_apis", "call_apis", "common_call_apis", "trust_apis", "placeholder_apis", "verify_off",
+                "name_call_apis"):
     for e in rules.get(section, []):
         for k in ("needle", "name"):
             v = e.get(k, "")
