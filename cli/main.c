@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <ctype.h>
+#include <openssl/ssl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -328,6 +329,12 @@ int main(int argc, char **argv)
 	const struct command *c;
 	const char *hint;
 
+	/* OpenSSL without the host's configuration file (openssl.cnf, $OPENSSL_CONF): a probe judges what the device
+	 * would see, so the host's system-wide TLS policy (a distribution's MinProtocol or SECLEVEL, crypto-policies)
+	 * must not decide for it, just as the host's trust store never does; every command sets what it needs on its
+	 * own SSL_CTX. It also saves a one-off probe the file's parse (docs/probe.md "Speed"). Before any other
+	 * OpenSSL call, so that no implicit initialisation loads it first. */
+	OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 	opterr = 0; /* commands report unknown options themselves, in one line */
 	help_set_commands(commands, sizeof(commands) / sizeof(commands[0]));
 	/* A peer that hangs up, or a reader of stdout that goes away, is an error to report (EPIPE), never a death

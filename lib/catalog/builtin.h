@@ -6,8 +6,10 @@
 
 struct rs_builtin_profile {
 	const char *id;
-	const unsigned char *json;
+	const unsigned char *json; /* the profile's JSON without the certificates' "pem" strings */
 	size_t len;
+	const char *const *pems; /* certificates[i].pem, NULL where it has none (cmake/embed_profiles.cmake) */
+	size_t npems;
 };
 
 extern const struct rs_builtin_profile rs_builtin_profile_data[];

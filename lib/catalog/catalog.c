@@ -17,7 +17,8 @@ struct rs_known {
 	enum rs_kind kind;
 	rs_time not_after;
 	struct rs_cert *cert;
-	char *pem; /* a built-in certificate not parsed yet (known_ready parses it on first use), else NULL */
+	const char *pem; /* a built-in certificate not parsed yet (known_ready parses it on first use; the text is the
+			  * built-in table's, never freed), else NULL */
 	char **issuers;
 	size_t nissuers;
 	const struct rs_profile *profile;
@@ -64,6 +65,8 @@ struct pctx {
 	struct rs_error *err;
 	struct rs_profile *p;
 	int lazy; /* built-in: certificates that carry all three digests are parsed on first use */
+	const char *const *pems; /* built-in: certificates[i].pem, kept out of the JSON (builtin.h); else NULL */
+	size_t npems, index;     /* ... and the index of the certificate being parsed */
 };
 
 static int perr(struct pctx *c, const char *path, const char *what)
@@ -158,23 +161,28 @@ static int check_digest(struct pctx *c, const char *path, const char *key, char 
 static int known_pem(struct pctx *c, json_t *obj, const char *path, struct rs_known *k)
 {
 	json_t *pem = json_object_get(obj, "pem");
+	const char *text;
 	struct rs_error inner;
 	char where[256];
 
-	if (!pem)
-		return 0;
 	snprintf(where, sizeof(where), "%s.pem", path);
-	if (!json_is_string(pem))
+	if (c->pems) /* built-in: from the table, by the certificate's index */
+		text = c->index < c->npems ? c->pems[c->index] : NULL;
+	else if (pem && !json_is_string(pem))
 		return perr(c, where, "expected a string");
+	else
+		text = pem ? json_string_value(pem) : NULL;
+	if (!text)
+		return 0;
 	/* A built-in profile is checked when it is built (tests/unit/test_catalog.c parses each strictly): its
 	 * digests are the certificate's, so a lookup needs no certificate parsed, and a probe parses none of the
 	 * catalog's certificates until a what-if store or a subject needs one (issue #19). */
-	if (c->lazy && *k->sha1 && *k->sha256 && *k->spki) {
-		k->pem = rs_strdup(json_string_value(pem));
-		return k->pem ? 0 : perr(c, where, "out of memory");
+	if (c->lazy && c->pems && *k->sha1 && *k->sha256 && *k->spki) {
+		k->pem = text;
+		return 0;
 	}
 	/* One PEM certificate, read by the x509 layer: the catalog sits below extract and never loads files. */
-	if (!(k->cert = rs_cert_from_pem(json_string_value(pem), json_string_length(pem), &inner)))
+	if (!(k->cert = rs_cert_from_pem(text, strlen(text), &inner)))
 		return perr(c, where, inner.message);
 	if (check_digest(c, path, "sha1", &k->sha1, rs_cert_sha1(k->cert)) < 0 ||
 	    check_digest(c, path, "sha256", &k->sha256, rs_cert_sha256(k->cert)) < 0 ||
@@ -251,7 +259,6 @@ static void known_release(struct rs_known *k)
 	free(k->sha256);
 	free(k->spki);
 	free(k->subject);
-	free(k->pem);
 	rs_cert_free(k->cert);
 	for (i = 0; i < k->nissuers; i++)
 		free(k->issuers[i]);
@@ -276,10 +283,8 @@ static const struct rs_known *known_ready(const struct rs_known *ck)
 		}
 		k->not_after = rs_cert_not_after(k->cert);
 	}
-	if (k->cert) {
-		free(k->pem);
+	if (k->cert)
 		k->pem = NULL;
-	}
 	pthread_mutex_unlock(&ready_lock);
 	return k;
 }
@@ -308,6 +313,7 @@ static int parse_certificates(struct pctx *c, json_t *root)
 	json_array_foreach(arr, i, v) {
 		snprintf(path, sizeof(path), "$.certificates[%zu]", i);
 		c->p->nknown = i + 1;
+		c->index = i;
 		if (parse_known(c, v, path, &c->p->known[i]) < 0)
 			return -1;
 		if (rs_profile_known(c->p, c->p->known[i].id) != &c->p->known[i])
@@ -577,9 +583,11 @@ static void profile_free(struct rs_profile *p)
 	free(p);
 }
 
-static struct rs_profile *parse_profile(json_t *root, const char *origin, int lazy, struct rs_error *err)
+static struct rs_profile *parse_profile(json_t *root, const char *origin, const struct rs_builtin_profile *b,
+					struct rs_error *err)
 {
-	struct pctx c = { origin, err, calloc(1, sizeof(struct rs_profile)), lazy };
+	struct pctx c = { origin, err, calloc(1, sizeof(struct rs_profile)), b != NULL, b ? b->pems : NULL,
+			  b ? b->npems : 0, 0 };
 
 	if (!c.p) {
 		rs_fail(err, RS_ERR_NOMEM, "out of memory");
@@ -627,9 +635,9 @@ static const struct rs_json_keys profile_keys[] = {
 	{ "endpoints[]", endpoint_keys }, { "rules", rule_keys },	   { "timeline[]", event_keys },
 };
 
-/* strict: the keys are checked and every certificate is parsed now (files); else the built-in way. */
-static int add_json(struct rs_catalog *cat, const char *text, size_t len, const char *origin, int strict,
-		    struct rs_error *err)
+/* b NULL (files): the keys are checked and every certificate is parsed now; else the built-in profile b's way. */
+static int add_json(struct rs_catalog *cat, const char *text, size_t len, const char *origin,
+		    const struct rs_builtin_profile *b, struct rs_error *err)
 {
 	char what[600];
 	struct rs_profile *p, **v;
@@ -641,13 +649,13 @@ static int add_json(struct rs_catalog *cat, const char *text, size_t len, const 
 		return rs_fail(err, RS_ERR_PROFILE, "invalid profile '%s' line %d column %d: %s", origin, jerr.line,
 			       jerr.column, jerr.text);
 	snprintf(what, sizeof(what), "invalid profile '%s'", origin);
-	if (strict && rs_json_check_keys(text, len, profile_keys, sizeof(profile_keys) / sizeof(profile_keys[0]), what, err) < 0) {
+	if (!b && rs_json_check_keys(text, len, profile_keys, sizeof(profile_keys) / sizeof(profile_keys[0]), what, err) < 0) {
 		json_decref(root);
 		if (err)
 			err->code = RS_ERR_PROFILE;
 		return -1;
 	}
-	p = parse_profile(root, origin, !strict, err);
+	p = parse_profile(root, origin, b, err);
 	json_decref(root);
 	if (!p)
 		return -1;
@@ -669,7 +677,7 @@ static int add_json(struct rs_catalog *cat, const char *text, size_t len, const 
 int rs_catalog_add_json(struct rs_catalog *cat, const char *text, size_t len, const char *origin,
 			struct rs_error *err)
 {
-	return add_json(cat, text, len, origin, 1, err);
+	return add_json(cat, text, len, origin, NULL, err);
 }
 
 int rs_catalog_add_file(struct rs_catalog *cat, const char *path, struct rs_error *err)
@@ -702,7 +710,7 @@ int rs_catalog_add_builtin(struct rs_catalog *cat, const char *id, struct rs_err
 		found = 1;
 		if (rs_catalog_profile(cat, b->id))
 			continue;
-		if (add_json(cat, (const char *)b->json, b->len, b->id, 0, err) < 0)
+		if (add_json(cat, (const char *)b->json, b->len, b->id, b, err) < 0)
 			return -1;
 	}
 	if (!found)

@@ -367,6 +367,11 @@ struct rs_probe_result *rs_probe_run(const struct rs_probe_opts *o, struct rs_er
 	rv = connect_step(o, &s, r);
 	if (rv == 0)
 		rv = tls_step(o, &s, r);
+	/* A TLS-only probe is done with the server once the chain is captured: hang up before verifying, so a server
+	 * that serves one connection at a time (an embedded endpoint, `openssl s_server`) is not held while this
+	 * side verifies; with many targets at once it otherwise waited on each client's verification (issue #19). */
+	if (rv == 0 && o->protocol == RS_PROTO_TLS && !o->ws_path)
+		rs_stream_close(&s);
 	if (rv == 0 && (rv = verify_step(o, r, err)) == -2) {
 		rs_stream_close(&s);
 		rs_probe_result_free(r);
