@@ -27,7 +27,8 @@ void help_set_commands(const struct command *table, size_t n);
 int show_help(const char *name);
 
 /* common.c */
-/* Turns on JSON error documents on stdout when the command line asks for JSON (--format json|jsonl, --json). */
+/* Turns on JSON error documents on stdout when the command line asks for JSON (--format json|jsonl, --json, -f json),
+ * and a failed SARIF log for scan --format sarif. */
 void json_errors_from_args(int argc, char **argv);
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));       /* prints, returns EXIT_ERROR */
 /* The same, with the JSON error code "io" (a file that cannot be read or written) or "input" (malformed input). */
@@ -151,6 +152,10 @@ void print_endpoints(const json_t *arr, int unreachable);
 struct fleet_spec;
 int rehearse_endpoint(const struct fleet_spec *spec, const char *target, rs_time at, const char *profile,
 		      enum format format, int timeout_s);
+
+/* cmd_scan.c: a SARIF 2.1.0 log of a run that failed before it could scan (executionSuccessful false, the message
+ * as an error notification whose descriptor id is code). */
+json_t *scan_sarif_failure(const char *code, const char *message);
 
 /* Each command's table (opt.h), next to its function in its cmd_*.c. */
 extern const struct cli_spec cli_audit, cli_bundle, cli_check, cli_inspect, cli_lab, cli_profiles, cli_probe,

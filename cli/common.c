@@ -13,35 +13,50 @@
 #include <unistd.h>
 
 /* --format json (or jsonl, or --json) anywhere on the command line: a failure is also a JSON document on stdout,
- * {"error": {"code", "message"}}, so a tool reading stdout sees why (issue #19). One document a run. */
-static int json_errors, json_error_done;
+ * {"error": {"code", "message"}}, so a tool reading stdout sees why (issue #19); with jsonl it is one line. scan's
+ * --format sarif: a SARIF log whose invocation failed (scan_sarif_failure), so a CI job uploading it has a valid
+ * log whatever happened. One document a run: none after the command printed its own (print_json). */
+static enum { ERRDOC_NONE, ERRDOC_JSON, ERRDOC_JSONL, ERRDOC_SARIF } errdoc;
+static int json_error_done;
 
 void json_errors_from_args(int argc, char **argv)
 {
-	int i;
+	int i, scan = argc > 1 && !strcmp(argv[1], "scan");
 
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
 		const char *a = argv[i], *v = NULL;
 		if (!strcmp(a, "--json"))
-			json_errors = 1;
+			errdoc = ERRDOC_JSON;
 		else if (!strncmp(a, "--format=", 9))
 			v = a + 9;
-		else if (!strcmp(a, "--format") && i + 1 < argc)
+		else if ((!strcmp(a, "--format") || !strcmp(a, "-f")) && i + 1 < argc)
 			v = argv[++i];
-		if (v && (!strcmp(v, "json") || !strcmp(v, "jsonl")))
-			json_errors = 1;
+		else if (!strncmp(a, "-f", 2) && a[2] != '-') /* -fjson */
+			v = a + 2;
+		if (!v)
+			continue;
+		if (!strcmp(v, "json"))
+			errdoc = ERRDOC_JSON;
+		else if (!strcmp(v, "jsonl"))
+			errdoc = ERRDOC_JSONL;
+		else if (!strcmp(v, "sarif") && scan)
+			errdoc = ERRDOC_SARIF;
 	}
 }
 
 static void json_error_out(const char *code, const char *message)
 {
 	json_t *doc;
+	size_t flags = errdoc == ERRDOC_JSONL ? JSON_COMPACT : JSON_INDENT(2);
 
-	if (!json_errors || json_error_done)
+	if (errdoc == ERRDOC_NONE || json_error_done)
 		return;
 	json_error_done = 1;
-	doc = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message);
-	if (doc && json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0)
+	if (errdoc == ERRDOC_SARIF)
+		doc = scan_sarif_failure(code, message);
+	else
+		doc = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message);
+	if (doc && json_dumpf(doc, stdout, flags | JSON_PRESERVE_ORDER) == 0)
 		fputc('\n', stdout);
 	json_decref(doc);
 }
@@ -393,7 +408,10 @@ int load_input(struct rs_certlist *list, const char *path, const struct rs_load_
 
 int print_json(json_t *doc)
 {
-	int rv = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	int rv;
+
+	json_error_done = 1; /* the run's document: a later failure is on stderr and in the exit status only */
+	rv = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 
 	if (rv == 0)
 		fputc('\n', stdout);
