@@ -5,7 +5,9 @@
 #   listed without help), so an option added without help fails here;
 # - every option the synopsis names is in the table (so the completions, made from the tables, offer it);
 # - every option in a table is parsed: given without its value or with a bad one it is never "unknown";
-# - docs/rootshift.1's option sections are what `rootshift help --man` makes of the tables now.
+# - docs/rootshift.1's option sections are what `rootshift help --man` makes of the tables now;
+# - the page renders without a warning at 80 columns (man --warnings, groff -ww with tbl), as `man rootshift` in a
+#   terminal of 80 columns shows it.
 bin=$(realpath "$1")
 S=$2
 top=$(dirname "$0")/../..
@@ -47,5 +49,18 @@ if MAN="$S/edited.1" "$top/scripts/man-options.sh" "$bin" --check >/dev/null 2>&
   fail "an edited option section passes the man check"
 else
   echo "ok   an edited option section fails the man check"
+fi
+# Rendering warnings: `MANWIDTH=80 man --warnings` and groff with every warning on (-ww), tbl run (-t) and the line
+# length man gives at 80 columns; a planted table wider than the line shows that the check can fail.
+render_warnings() {
+  { MANWIDTH=80 man --warnings=all -l "$1" >/dev/null; groff -t -man -Tutf8 -ww -z -rLL=78n "$1"; } 2>&1
+}
+if ! command -v groff >/dev/null || ! command -v man >/dev/null; then
+  echo "skip man page rendering: no groff or man"
+else
+  w=$(render_warnings "$top/docs/rootshift.1")
+  if [ -n "$w" ]; then fail "docs/rootshift.1 renders with warnings at 80 columns: $w"; else echo "ok   docs/rootshift.1 renders without a warning at 80 columns"; fi
+  { cat "$top/docs/rootshift.1"; printf '.TS\nl l.\n0\t%s\n.TE\n' "$(printf 'wide%.0s ' $(seq 30))"; } >"$S/wide.1"
+  if [ -n "$(render_warnings "$S/wide.1")" ]; then echo "ok   a table wider than 80 columns is caught"; else fail "a wide table renders without a warning"; fi
 fi
 exit $((fails > 0))
