@@ -78,6 +78,8 @@ int load_input(struct rs_certlist *list, const char *path, const struct rs_load_
 /* Loads a device's trust store in any form audit reads (NULL: the system store) as certificates the path builder
  * trusts; 0, or an exit code after printing the error. */
 int load_store(struct rs_certlist *out, const char *path);
+/* The same for the system store of a root file system unpacked under root (NULL: "/"). */
+int load_system_store(struct rs_certlist *out, const char *root);
 /* A monotonic clock in milliseconds, for the library's deadlines (rs_clock_fn). */
 int64_t monotonic_ms(void *ctx);
 /* The profile a --profile value names (a built-in name, or the one profile of a file; default azure-iot);

@@ -440,7 +440,8 @@ static void report_broken(const struct rs_anchorset *set)
 	}
 }
 
-int load_store(struct rs_certlist *out, const char *path)
+/* path, or (path NULL) the system store under root. */
+static int load_store_from(struct rs_certlist *out, const char *path, const char *root)
 {
 	struct rs_anchorset *set = rs_anchorset_new();
 	struct rs_error err;
@@ -449,7 +450,7 @@ int load_store(struct rs_certlist *out, const char *path)
 
 	if (!set)
 		return error("out of memory");
-	rv = path ? rs_anchorset_scan_path(set, path, NULL, &err) : rs_anchorset_scan_system(set, "/", NULL, &err);
+	rv = path ? rs_anchorset_scan_path(set, path, NULL, &err) : rs_anchorset_scan_system(set, root, NULL, &err);
 	if (rv == 0)
 		report_broken(set);
 	if (rv == 0)
@@ -458,9 +459,20 @@ int load_store(struct rs_certlist *out, const char *path)
 	if (rv < 0)
 		return lib_error(&err);
 	if (rs_certlist_count(out) == before)
-		return error("no trusted certificate in '%s'%s", path ? path : "the system store",
+		return error("no trusted certificate in '%s'%s%s%s", path ? path : "the system store",
+			     !path && strcmp(root, "/") ? " under " : "", !path && strcmp(root, "/") ? root : "",
 			     skipped ? " (name-and-key anchors cannot be used to verify a chain yet)" : "");
 	return 0;
+}
+
+int load_store(struct rs_certlist *out, const char *path)
+{
+	return load_store_from(out, path, "/");
+}
+
+int load_system_store(struct rs_certlist *out, const char *root)
+{
+	return load_store_from(out, NULL, root ? root : "/");
 }
 
 int64_t monotonic_ms(void *ctx)
