@@ -3,7 +3,9 @@
 # its parsing, help, completions and the man page's option sections:
 # - every option a table holds is named in the command's help (its options list, or the synopsis for an option
 #   listed without help), so an option added without help fails here;
-# - every option the synopsis names is in the table (so the completions, made from the tables, offer it);
+# - every option the synopsis names is in the table (so the completions, made from the tables, offer it), and
+#   every option of the table is in the synopsis (as --name, or as its short form when the help shows one);
+# - every option of a table is documented in README.md or docs/*.md (--json: docs/json.md, for every command);
 # - every option in a table is parsed: given without its value or with a bad one it is never "unknown";
 # - docs/rootshift.1's option sections are what `rootshift help --man` makes of the tables now;
 # - the page renders without a warning at 80 columns (man --warnings, groff -ww with tbl), as `man rootshift` in a
@@ -33,6 +35,18 @@ for cmd in $cmds; do
       grep -q "unknown option" "$S/err" || parsed=1
     done
     [ -n "$parsed" ] || fail "$cmd: $o is in the table but not parsed ($(cat "$S/err"))"
+  done
+  for o in $opts; do
+    [ "$o" = --json ] && continue
+    [ "$cmd $o" = "check --system" ] && continue # what check does anyway: taken for audit's users, not offered
+    grep -Eq -- "$o([^a-z0-9-]|\$)" "$S/synopsis" && continue
+    short=$(sed -n "s/^  \(-[a-zA-Z]\), $o\([ =].*\)\{0,1\}\$/\1/p" "$S/help" | head -n 1)
+    [ -n "$short" ] && grep -Eq -- "$short( |\$)" "$S/synopsis" && continue
+    fail "$cmd: $o is in the table but not in the synopsis of 'rootshift help $cmd'"
+  done
+  for o in $opts; do
+    grep -Eq -- "$o([^a-z0-9-]|\$)" "$top/README.md" "$top"/docs/*.md ||
+      fail "$cmd: $o is in the table but neither README.md nor docs/*.md documents it"
   done
   for o in $(grep -Eo -- '--[a-z0-9][a-z0-9-]*' "$S/synopsis" | sort -u); do
     case " $opts --help --version --color " in
