@@ -75,6 +75,8 @@ int read_stdin(unsigned char **data, size_t *len);
 int read_bounded_file(const char *path, size_t max, char **data, size_t *len);
 /* Loads a path, or "-" for standard input, into list. */
 int load_input(struct rs_certlist *list, const char *path, const struct rs_load_opts *opts, struct rs_error *err);
+/* rs_anchorset_scan_path, and "-": standard input (at most LIMIT_STDIN), named "(stdin)". */
+int scan_store_path(struct rs_anchorset *set, const char *path, const struct rs_scan_opts *so, struct rs_error *err);
 /* Loads a device's trust store in any form audit reads (NULL: the system store) as certificates the path builder
  * trusts; 0, or an exit code after printing the error. */
 int load_store(struct rs_certlist *out, const char *path);

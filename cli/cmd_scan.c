@@ -433,7 +433,7 @@ const struct cli_spec cli_scan = {
 	"find hard-coded trust and pinning in source, configuration and firmware",
 	"usage: rootshift scan [--profile NAME|FILE] [--format text|json|sarif] [--jobs N] [--baseline FILE]\n"
 	"                      [--ignore-file FILE] [--no-ignore] [--rules FILE] [--fail-on LEVEL] [--at TIME]\n"
-	"                      PATH...\n",
+	"                      PATH|-...\n",
 	"Finds what breaks a device at a CA rotation, whatever roots it trusts: fingerprints written in code or\n"
 	"config (SHA-1 and SHA-256 as hex in any notation, 0x byte arrays, base64 sha256/ SPKI pins) judged by the\n"
 	"catalog and by the API they feed (setFingerprint, setKnownKey, X509_digest with memcmp, <pin>,\n"
@@ -518,6 +518,22 @@ static int read_rules(struct rs_pinscan *ps, const char *path)
 	return rv;
 }
 
+/* A path, or "-": standard input, scanned as one file named "(stdin)". */
+static int scan_one(struct rs_pinscan *ps, const char *path, const struct rs_pinscan_opts *so, struct rs_error *err)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int rv;
+
+	if (strcmp(path, "-"))
+		return rs_pinscan_path(ps, path, so, err);
+	if (read_stdin(&data, &len))
+		return set_error(err, RS_ERR_IO, "cannot read standard input");
+	rv = rs_pinscan_mem(ps, data, len, "(stdin)", err);
+	free(data);
+	return rv;
+}
+
 static int run(int argc, char **argv, struct scan_opts *o)
 {
 	struct progress prog = { time(NULL), 0, 0, 0 };
@@ -558,7 +574,7 @@ static int run(int argc, char **argv, struct scan_opts *o)
 	if (o->rules && read_rules(ps, o->rules))
 		goto out;
 	for (i = (size_t)optind; i < (size_t)argc && !interrupted(); i++)
-		if (rs_pinscan_path(ps, argv[i], &so, &err) < 0) {
+		if (scan_one(ps, argv[i], &so, &err) < 0) {
 			if (err.code == RS_ERR_CANCELLED)
 				break; /* rendered below, marked partial */
 			progress_done(&prog);

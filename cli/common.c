@@ -440,6 +440,21 @@ static void report_broken(const struct rs_anchorset *set)
 	}
 }
 
+int scan_store_path(struct rs_anchorset *set, const char *path, const struct rs_scan_opts *so, struct rs_error *err)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int rv;
+
+	if (strcmp(path, "-"))
+		return rs_anchorset_scan_path(set, path, so, err);
+	if (read_stdin(&data, &len))
+		return set_error(err, RS_ERR_IO, "cannot read standard input");
+	rv = rs_anchorset_scan_mem(set, data, len, "(stdin)", so, err);
+	free(data);
+	return rv;
+}
+
 /* path, or (path NULL) the system store under root. */
 static int load_store_from(struct rs_certlist *out, const char *path, const char *root)
 {
@@ -450,7 +465,7 @@ static int load_store_from(struct rs_certlist *out, const char *path, const char
 
 	if (!set)
 		return error("out of memory");
-	rv = path ? rs_anchorset_scan_path(set, path, NULL, &err) : rs_anchorset_scan_system(set, root, NULL, &err);
+	rv = path ? scan_store_path(set, path, NULL, &err) : rs_anchorset_scan_system(set, root, NULL, &err);
 	if (rv == 0)
 		report_broken(set);
 	if (rv == 0)
