@@ -441,6 +441,10 @@ static int probe_many(struct probe_env *e)
 	pthread_mutex_init(&m.lock, NULL);
 	if ((rv = read_targets(e->a->targets, &m)) != 0)
 		goto out;
+	if (m.n == 0) { /* nothing probed is not "every target ok": a CI gate must not pass on an empty list */
+		rv = input_error("no target in '%s' (one 'HOST[:PORT] [PROTOCOL]' a line, or JSONL)", e->a->targets);
+		goto out;
+	}
 	if (progress_wanted()) {
 		e->progress = &m.progress;
 		progress_line(e->progress, 1, "probing: 0/%zu targets done", m.n);
@@ -536,7 +540,8 @@ const struct cli_spec cli_probe = {
 	"Result codes: ok, ok-auth-rejected, protocol-error, dns-failed, tcp-refused, tcp-timeout, proxy-failed,\n"
 	"tls-alert, tls-protocol-error, cert-untrusted, cert-expired, cert-hostname-mismatch, cert-chain-too-large,\n"
 	"timeout, closed-by-peer (the server hung up after TLS; the stage says after what), internal-error.\n"
-	"Exit status: 0 when every target is ok or ok-auth-rejected, 1 otherwise, 2 when it cannot run.\n"
+	"Exit status: 0 when every target is ok or ok-auth-rejected, 1 otherwise, 2 when it cannot run (a\n"
+	"--targets file without a target too).\n"
 };
 
 static int parse_int(const char *opt, const char *arg, int lo, int hi, int *out)
