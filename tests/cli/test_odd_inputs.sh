@@ -60,5 +60,17 @@ check grep -q '^verdict: NOT VALID' "$S/verify-balt.txt"
 printf 'client.setFingerprint("B0 C2 D2 D1 3C DD 56 CD AA 6A B6 E2 C0 44 40 BE 4A 42 9C 75");\n' |
   "$bin" scan $AT - >"$S/scan.txt" 2>&1
 check grep -q '^(stdin):1:24: error: .*\[pin-intermediate' "$S/scan.txt"
+# A rehearsal of the device's C store (real Baltimore only), the fleet file beside it in the working directory: the
+# advice names the store as written in the fleet file (no "./"), spaces and all, with G2's SHA-1.
+"$bin" lab init "$S/lab" --seed odd-inputs --at 2026-01-01T00:00:00Z --fast-keys >/dev/null 2>&1 || check false "lab init"
+cat >"$S/fleet.json" <<JSON
+{ "schema": "rootshift/fleet/1", "seed": "odd", "duration": 7200, "ramp": 300,
+  "classes": [ { "name": "gateway", "count": 2, "store": "my stores/gateway certs.c" } ],
+  "schedule": [ { "at": 3600, "action": "migrate" } ] }
+JSON
+(cd "$S" && "$bin" rehearse fleet.json --lab lab --at 2026-01-02T00:00:00Z >rehearse.txt 2>rehearse.err)
+check [ $? -eq 1 ]
+check grep -q '^    next: add DigiCert Global Root G2 (SHA-1 df3c...) to my stores/gateway certs.c\.$' "$S/rehearse.txt"
+check grep -q '^NOT READY: ' "$S/rehearse.txt"
 echo "$fails failed"
 [ $fails -eq 0 ]
