@@ -30,6 +30,9 @@ int show_help(const char *name);
 /* Turns on JSON error documents on stdout when the command line asks for JSON (--format json|jsonl, --json, -f json),
  * and a failed SARIF log for scan --format sarif. */
 void json_errors_from_args(int argc, char **argv);
+/* The SARIF log of a failed scan (scan_sarif_failure), given by main before json_errors_from_args: cli/ files do
+ * not call each other in a circle (arch.layers), so common.c does not name cmd_scan.c's function. */
+void json_errors_set_sarif(json_t *(*fn)(const char *code, const char *message));
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));       /* prints, returns EXIT_ERROR */
 /* The same, with the JSON error code "io" (a file that cannot be read or written) or "input" (malformed input). */
 int io_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -18,6 +18,12 @@
  * log whatever happened. One document a run: none after the command printed its own (print_json). */
 static enum { ERRDOC_NONE, ERRDOC_JSON, ERRDOC_JSONL, ERRDOC_SARIF } errdoc;
 static int json_error_done;
+static json_t *(*sarif_failure)(const char *code, const char *message); /* set by main: scan_sarif_failure */
+
+void json_errors_set_sarif(json_t *(*fn)(const char *code, const char *message))
+{
+	sarif_failure = fn;
+}
 
 void json_errors_from_args(int argc, char **argv)
 {
@@ -39,7 +45,7 @@ void json_errors_from_args(int argc, char **argv)
 			errdoc = ERRDOC_JSON;
 		else if (!strcmp(v, "jsonl"))
 			errdoc = ERRDOC_JSONL;
-		else if (!strcmp(v, "sarif") && scan)
+		else if (!strcmp(v, "sarif") && scan && sarif_failure)
 			errdoc = ERRDOC_SARIF;
 	}
 }
@@ -53,7 +59,7 @@ static void json_error_out(const char *code, const char *message)
 		return;
 	json_error_done = 1;
 	if (errdoc == ERRDOC_SARIF)
-		doc = scan_sarif_failure(code, message);
+		doc = sarif_failure(code, message);
 	else
 		doc = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message);
 	if (doc && json_dumpf(doc, stdout, flags | JSON_PRESERVE_ORDER) == 0)
