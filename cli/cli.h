@@ -27,8 +27,12 @@ void help_set_commands(const struct command *table, size_t n);
 int show_help(const char *name);
 
 /* common.c */
-/* Turns on JSON error documents on stdout when the command line asks for JSON (--format json|jsonl, --json). */
+/* Turns on JSON error documents on stdout when the command line asks for JSON (--format json|jsonl, --json, -f json),
+ * and a failed SARIF log for scan --format sarif. */
 void json_errors_from_args(int argc, char **argv);
+/* The SARIF log of a failed scan (scan_sarif_failure), given by main before json_errors_from_args: cli/ files do
+ * not call each other in a circle (arch.layers), so common.c does not name cmd_scan.c's function. */
+void json_errors_set_sarif(json_t *(*fn)(const char *code, const char *message));
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));       /* prints, returns EXIT_ERROR */
 /* The same, with the JSON error code "io" (a file that cannot be read or written) or "input" (malformed input). */
 int io_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -74,9 +78,13 @@ int read_stdin(unsigned char **data, size_t *len);
 int read_bounded_file(const char *path, size_t max, char **data, size_t *len);
 /* Loads a path, or "-" for standard input, into list. */
 int load_input(struct rs_certlist *list, const char *path, const struct rs_load_opts *opts, struct rs_error *err);
+/* rs_anchorset_scan_path, and "-": standard input (at most LIMIT_STDIN), named "(stdin)". */
+int scan_store_path(struct rs_anchorset *set, const char *path, const struct rs_scan_opts *so, struct rs_error *err);
 /* Loads a device's trust store in any form audit reads (NULL: the system store) as certificates the path builder
  * trusts; 0, or an exit code after printing the error. */
 int load_store(struct rs_certlist *out, const char *path);
+/* The same for the system store of a root file system unpacked under root (NULL: "/"). */
+int load_system_store(struct rs_certlist *out, const char *root);
 /* A monotonic clock in milliseconds, for the library's deadlines (rs_clock_fn). */
 int64_t monotonic_ms(void *ctx);
 /* The profile a --profile value names (a built-in name, or the one profile of a file; default azure-iot);
@@ -151,6 +159,10 @@ void print_endpoints(const json_t *arr, int unreachable);
 struct fleet_spec;
 int rehearse_endpoint(const struct fleet_spec *spec, const char *target, rs_time at, const char *profile,
 		      enum format format, int timeout_s);
+
+/* cmd_scan.c: a SARIF 2.1.0 log of a run that failed before it could scan (executionSuccessful false, the message
+ * as an error notification whose descriptor id is code). */
+json_t *scan_sarif_failure(const char *code, const char *message);
 
 /* Each command's table (opt.h), next to its function in its cmd_*.c. */
 extern const struct cli_spec cli_audit, cli_bundle, cli_check, cli_inspect, cli_lab, cli_profiles, cli_probe,

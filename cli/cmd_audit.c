@@ -224,7 +224,7 @@ const struct cli_spec cli_audit = {
 	"audit",
 	"find every trust anchor a device carries and judge it against a profile",
 	"usage: rootshift audit [--profile NAME|FILE] [--at TIME] [--format text|json] [--fail-on LEVEL] [--system]\n"
-	"                       PATH|-...\n",
+	"                       [--system-root DIR] [--expiring-within D] PATH|-...\n",
 	"Finds every trust anchor in files and directories, whatever the form; the content decides, never the name:\n"
 	"PEM bundles (also inside JSON), DER, PKCS#7, PKCS#12, directories (OpenSSL hashed ones too), C and C++\n"
 	"sources (PEM in string literals, DER or PEM in byte arrays), BearSSL trust-anchor headers, ESP-IDF\n"

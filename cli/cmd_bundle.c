@@ -54,7 +54,8 @@ static const struct cli_opt rows[] = {
 	{ "output", 'o', "OUT", .help = "the file, or for *-dir formats a new or empty directory; '-' writes a one-file form\n"
 	  "(pem, bearssl) to standard output and the summary to standard error", CLI_SHOW_SHORT },
 	{ "from", 'F', "PATH", .help = "where the roots come from: anything audit reads (a PEM bundle such as certifi, NSS\n"
-	  "certdata.txt with its trust bits, a directory); repeatable; default the system store" },
+	  "certdata.txt with its trust bits, a directory; '-' standard input); repeatable; default the\n"
+	  "system store" },
 	{ "system-root", 'r', "DIR", .help = "without --from: the system store of a root file system unpacked under DIR" },
 	{ "profile", 'p', "NAME|FILE", .help = "the migration profile (default azure-iot)", CLI_SHORT },
 	{ "at", 'a', "TIME", .help = "choose for this RFC 3339 time (default now)" },
@@ -65,7 +66,7 @@ static const struct cli_opt rows[] = {
 	{ "esp-idf-legacy", 'L', NULL, .help = "the u16 big-endian esp-idf layout of older ESP-IDF releases (default: the current\n"
 	  "offset-table layout)" },
 	{ "check", 'c', "OUT", .help = "prove a bundle: read it back as audit does and verify every catalog intermediate\n"
-	  "valid at TIME against it with the path builder" },
+	  "valid at TIME against it with the path builder ('-': read it from standard input)" },
 	{ "format", 'f', "json", .help = "report as JSON (schema rootshift/bundle/1, or rootshift/bundle-check/1 for --check);\n"
 	  "given besides --format FMT; --json is an alias", CLI_SHORT },
 	{ "json", 'j', NULL, .help = NULL }, /* the alias that the --format json row names */
@@ -194,7 +195,7 @@ static int scan_sources(struct rs_anchorset *src, const struct bundle_opts *o)
 	if (!o->nfrom && rs_anchorset_scan_system(src, o->system_root, NULL, &err) < 0)
 		return lib_error(&err);
 	for (i = 0; i < o->nfrom; i++)
-		if (rs_anchorset_scan_path(src, o->from[i], NULL, &err) < 0)
+		if (scan_store_path(src, o->from[i], NULL, &err) < 0)
 			return lib_error(&err);
 	return 0;
 }
@@ -523,7 +524,7 @@ static int check_bundle(const struct bundle_opts *o)
 
 	if (!set || !(cat = load_catalog(o->profile)) || !(p = pick_profile(cat, o->profile)))
 		goto out;
-	if (rs_anchorset_scan_path(set, o->check, NULL, &err) < 0 || !(chk = rs_bundle_check(set, cat, p, o->at, &err))) {
+	if (scan_store_path(set, o->check, NULL, &err) < 0 || !(chk = rs_bundle_check(set, cat, p, o->at, &err))) {
 		lib_error(&err);
 		goto out;
 	}
@@ -537,8 +538,10 @@ static int check_bundle(const struct bundle_opts *o)
 		rv = check_json(o, set, chk, cat, p) ? EXIT_ERROR : status_exit(rs_bundle_check_status(chk));
 		goto out;
 	}
-	printf("%s: '%s' for %s at %s: %zu of %zu catalog intermediates valid then verify against it\n",
-	       status_word(rs_bundle_check_status(chk)), o->check, rs_profile_id(p), time_str(o->at, t),
+	printf("%s: %s%s%s for %s at %s: %zu of %zu catalog intermediates valid then verify against it\n",
+	       status_word(rs_bundle_check_status(chk)), strcmp(o->check, "-") ? "'" : "",
+	       strcmp(o->check, "-") ? o->check : "standard input", strcmp(o->check, "-") ? "'" : "", rs_profile_id(p),
+	       time_str(o->at, t),
 	       checked - failed, checked);
 	printf("\n");
 	print_anchors(set, cat);

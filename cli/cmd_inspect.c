@@ -180,7 +180,7 @@ const struct cli_spec cli_inspect = {
 	"inspect",
 	"explain certificate files: names, dates, keys, thumbprints, catalog identity",
 	"usage: rootshift inspect [--format text|json] [--at TIME] [--profile NAME|FILE]\n"
-	"                         [--password-file FILE] [--known-only] FILE|DIR|-...\n",
+	"                         [--password-file FILE] [--known-only] [--expiring-within D] FILE|DIR|-...\n",
 	"Reads every certificate in PEM bundles, DER, PKCS#7 (PEM or DER), PKCS#12 and directories (recursively,\n"
 	"OpenSSL hashed names included), or standard input with '-'. The content decides the format.\n",
 	25,

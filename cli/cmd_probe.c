@@ -31,6 +31,7 @@ struct probe_args {
 	const char *lab;        /* --lab DIR: the target is that lab (probe_lab.c) */
 	int no_translate;       /* --no-translate: real stores stay as they are against the lab */
 	char lab_connect[300], lab_host[256];
+	const char *system_root; /* --system-root DIR: without --store, the system store of the system under DIR */
 };
 
 /* "host", "host:port" or "[v6]:port"; port 0 when absent. */
@@ -217,7 +218,7 @@ static void render(struct probe_env *e, const struct probe_view *v)
 	if (e->a->format == PF_TEXT) {
 		probe_print_text(v, e->a->verbose);
 		if (e->translated)
-			probe_lab_print_translated(e->translated);
+			probe_lab_print_translated(e->a->n_stores ? "--store" : "the system store", e->translated);
 		return;
 	}
 	doc = probe_json(v);
@@ -440,6 +441,10 @@ static int probe_many(struct probe_env *e)
 	pthread_mutex_init(&m.lock, NULL);
 	if ((rv = read_targets(e->a->targets, &m)) != 0)
 		goto out;
+	if (m.n == 0) { /* nothing probed is not "every target ok": a CI gate must not pass on an empty list */
+		rv = input_error("no target in '%s' (one 'HOST[:PORT] [PROTOCOL]' a line, or JSONL)", e->a->targets);
+		goto out;
+	}
 	if (progress_wanted()) {
 		e->progress = &m.progress;
 		progress_line(e->progress, 1, "probing: 0/%zu targets done", m.n);
@@ -496,9 +501,11 @@ static const struct cli_opt rows[] = {
 	{ "save-chain", 'S', "FILE", .help = "write the served chain as PEM, leaf first, as served (even when untrusted); '-'\n"
 	  "writes it to standard output and the result line to standard error" },
 	{ "lab", 'L', "DIR", .help = "the target is the lab in DIR: its port from DIR/serve.json unless --connect-to, its\n"
-	  "hub's name unless a target is given; real certificates the catalog knows in --store\n"
-	  "are replaced by the lab's look-alikes of the same role (notes on stderr)" },
+	  "hub's name unless a target is given; real certificates the catalog knows in the store\n"
+	  "(--store, or the system store) are replaced by the lab's look-alikes of the same role\n"
+	  "(notes on stderr)" },
 	{ "no-translate", 'N', NULL, .help = "with --lab: keep the real certificates as they are (the lab's chains then fail)" },
+	{ "system-root", 'R', "DIR", .help = "without --store: the system store of a root file system unpacked under DIR" },
 	{ "format", 'f', "text|json|jsonl", .help = NULL, CLI_SHORT },
 	{ "at", 'a', "TIME", .help = NULL, CLI_SHORT },
 	{ "store", 's', "PATH", .help = NULL, CLI_SHORT },
@@ -523,7 +530,7 @@ const struct cli_spec cli_probe = {
 	"                       [--connect-to HOST:PORT] [--proxy HOST:PORT] [--alpn P] [--tls-min V] [--tls-max V]\n"
 	"                       [--timeout SECONDS] [--profile NAME|FILE] [--format text|json|jsonl] [--verbose]\n"
 	"                       [--targets FILE [--concurrency N]] [--policy webpki|rfc5280] [--save-chain FILE]\n"
-	"                       [--lab DIR [--no-translate]]\n",
+	"                       [--lab DIR [--no-translate]] [--system-root DIR]\n",
 	"Connects with the device's own trust store (--store, in any form inspect reads; default the system store),\n"
 	"captures the served chain even when it fails, verifies it with rootshift's path builder, then speaks just\n"
 	"enough of the protocol to tell \"TLS failed\" from \"TLS fine, credentials rejected\" (the answer of a test\n"
@@ -533,7 +540,8 @@ const struct cli_spec cli_probe = {
 	"Result codes: ok, ok-auth-rejected, protocol-error, dns-failed, tcp-refused, tcp-timeout, proxy-failed,\n"
 	"tls-alert, tls-protocol-error, cert-untrusted, cert-expired, cert-hostname-mismatch, cert-chain-too-large,\n"
 	"timeout, closed-by-peer (the server hung up after TLS; the stage says after what), internal-error.\n"
-	"Exit status: 0 when every target is ok or ok-auth-rejected, 1 otherwise, 2 when it cannot run.\n"
+	"Exit status: 0 when every target is ok or ok-auth-rejected, 1 otherwise, 2 when it cannot run (a\n"
+	"--targets file without a target too).\n"
 };
 
 static int parse_int(const char *opt, const char *arg, int lo, int hi, int *out)
@@ -603,6 +611,7 @@ static int parse_option(struct probe_args *a, int c, const char *arg)
 	case 'S': a->save_chain = arg; return 0;
 	case 'L': a->lab = arg; return 0;
 	case 'N': a->no_translate = 1; return 0;
+	case 'R': a->system_root = arg; return 0;
 	default: return EXIT_ERROR;
 	}
 }
@@ -618,6 +627,8 @@ static int check_args(struct probe_args *a, int argc, char **argv)
 		a->dps_key = secret_from(NULL, "ROOTSHIFT_DPS_KEY");
 	if (a->dps && (!a->id_scope || !a->registration_id))
 		return usage_error("probe", "--dps needs --id-scope and --registration-id");
+	if (a->system_root && a->n_stores)
+		return usage_error("probe", "give --store or --system-root, not both");
 	if (a->no_translate && !a->lab)
 		return usage_error("probe", "--no-translate is for a probe of a lab (--lab DIR)");
 	if (a->lab && !a->target && !a->connstr && !a->dps && !a->targets) {
@@ -664,7 +675,7 @@ static int load_stores(struct probe_args *a, struct rs_certlist *store)
 	size_t i;
 
 	if (a->n_stores == 0)
-		return load_store(store, NULL);
+		return load_system_store(store, a->system_root);
 	for (i = 0; i < a->n_stores; i++)
 		if (load_store(store, a->stores[i]))
 			return EXIT_ERROR;
@@ -685,7 +696,7 @@ int cmd_probe(int argc, char **argv)
 {
 	struct probe_args a = { PF_TEXT, now(), NULL, "mqtt", NULL, NULL, NULL, NULL, NULL, NULL, { NULL }, 0,
 				NULL, NULL, 0, 0, 0, 30, NULL, NULL, NULL, 16, RS_VERIFY_POLICY_WEBPKI, NULL,
-				NULL, 0, "", "" };
+				NULL, 0, "", "", NULL };
 	struct probe_env e = { &a, NULL, NULL, NULL, NULL, { NULL, NULL, NULL }, NULL };
 	int rv = EXIT_ERROR, pa = parse_args(&a, argc, argv);
 
@@ -701,8 +712,10 @@ int cmd_probe(int argc, char **argv)
 	if (!(e.cat = load_catalog(a.profile)) || !(e.store = rs_certlist_new()) || load_stores(&a, e.store) ||
 	    !(e.vopts = rs_verify_opts_new()))
 		goto out;
-	if (a.lab && a.n_stores && !a.no_translate &&
-	    probe_lab_translate(a.lab, &e.store, &e.translated))
+	/* against a lab, the store's real catalog certificates become the lab's look-alikes, whether the store is
+	 * --store or the system store (as rehearse does with a class's store) */
+	if (a.lab && !a.no_translate &&
+	    probe_lab_translate(a.lab, a.n_stores ? "--store" : "the system store", &e.store, &e.translated))
 		goto out;
 	if (a.lab && !a.no_translate && probe_lab_whatif_stores(a.lab, rs_catalog_profile_at(e.cat, 0), e.lab_whatif))
 		goto out;

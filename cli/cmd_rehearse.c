@@ -549,6 +549,7 @@ const struct cli_spec cli_rehearse = {
 	"usage: rootshift rehearse --demo [--at TIME] [--format text|json] [--report FILE.html] [--speed X]\n"
 	"       rootshift rehearse FLEET.json (--lab DIR | --target lab:DIR) [--at TIME] [--format text|json]\n"
 	"                          [--report FILE.html] [--max-inflight N] [--max-held N] [--speed X] [--stats]\n"
+	"                          [--no-translate]\n"
 	"       rootshift rehearse FLEET.json --target HOST[:PORT] [--at TIME] [--format text|json]\n"
 	"                          [--profile NAME|FILE] [--timeout SECONDS]\n",
 	"Puts the fleet through the fleet file's schedule (migrate, revert, disconnect at virtual times) against a lab.\n"

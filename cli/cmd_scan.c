@@ -308,13 +308,15 @@ static json_t *sarif_result(const struct rs_pin_finding *f, const struct rs_pin_
 	return r;
 }
 
-/* SARIF 2.1.0 3.20.21 (invocation.toolExecutionNotifications, 3.58 notification): one warning a skipped file. */
-static json_t *sarif_invocations(const struct rs_pinscan *ps)
+/* SARIF 2.1.0 3.20 (invocation): executionSuccessful, and toolExecutionNotifications (3.20.21, 3.58): one warning a
+ * skipped file, an error when a signal stopped the run, and an error for failure, the message of a run that cannot
+ * go on (its descriptor names the error's code, as the JSON error document does). ps may be NULL. */
+static json_t *sarif_invocations(const struct rs_pinscan *ps, const char *code, const char *failure)
 {
 	json_t *notes = json_array();
 	size_t i;
 
-	for (i = 0; i < rs_pinscan_skipped_count(ps); i++) {
+	for (i = 0; ps && i < rs_pinscan_skipped_count(ps); i++) {
 		const struct rs_pin_skipped *k = rs_pinscan_skipped_at(ps, i);
 		char *uri = path_uri(k->path), text[1200];
 		snprintf(text, sizeof(text), "skipped '%s': %s", k->path, k->reason);
@@ -329,14 +331,20 @@ static json_t *sarif_invocations(const struct rs_pinscan *ps)
 			 interrupt_name());
 		json_array_append_new(notes, json_pack("{s:s, s:o}", "level", "error", "message", text_obj(text)));
 	}
-	return json_pack("[{s:b, s:o}]", "executionSuccessful", !interrupted(), "toolExecutionNotifications", notes);
+	if (failure)
+		json_array_append_new(notes, json_pack("{s:s, s:o, s:{s:s}}", "level", "error", "message",
+						       text_obj(failure), "descriptor", "id", code));
+	return json_pack("[{s:b, s:o}]", "executionSuccessful", !interrupted() && !failure,
+			 "toolExecutionNotifications", notes);
 }
 
-static int render_sarif(const struct rs_pinscan *ps, const struct rs_pin_finding *const *v, size_t n)
+/* The SARIF log: the rules, a result a finding, and the invocation when a file was skipped, a signal stopped the
+ * run or it failed (failure: its message; ps may then be NULL). */
+static json_t *sarif_log(const struct rs_pinscan *ps, const struct rs_pin_finding *const *v, size_t n,
+			 const char *code, const char *failure)
 {
 	json_t *doc = json_object(), *rules = json_array(), *results = json_array(), *driver, *run;
 	size_t i;
-	int rv;
 
 	for (i = 0; i < rs_pin_rule_count(); i++) {
 		const struct rs_pin_rule *r = rs_pin_rule_at(i);
@@ -350,12 +358,25 @@ static int render_sarif(const struct rs_pinscan *ps, const struct rs_pin_finding
 	driver = json_pack("{s:s, s:s, s:s, s:o}", "name", "rootshift", "version", rs_version(), "semanticVersion",
 			   rs_version(), "rules", rules);
 	run = json_pack("{s:{s:o}, s:o}", "tool", "driver", driver, "results", results);
-	if (rs_pinscan_skipped_count(ps))
-		json_object_set_new(run, "invocations", sarif_invocations(ps));
+	if ((ps && rs_pinscan_skipped_count(ps)) || interrupted() || failure)
+		json_object_set_new(run, "invocations", sarif_invocations(ps, code, failure));
 	json_object_set_new(doc, "$schema", json_string("https://json.schemastore.org/sarif-2.1.0.json"));
 	json_object_set_new(doc, "version", json_string("2.1.0"));
 	json_object_set_new(doc, "runs", json_pack("[o]", run));
-	rv = print_json(doc);
+	return doc;
+}
+
+json_t *scan_sarif_failure(const char *code, const char *message)
+{
+	return sarif_log(NULL, NULL, 0, code, message);
+}
+
+static int render_sarif(const struct rs_pinscan *ps, const struct rs_pin_finding *const *v, size_t n,
+			const char *failure)
+{
+	json_t *doc = sarif_log(ps, v, n, "input", failure);
+	int rv = print_json(doc);
+
 	json_decref(doc);
 	return rv;
 }
@@ -412,7 +433,7 @@ const struct cli_spec cli_scan = {
 	"find hard-coded trust and pinning in source, configuration and firmware",
 	"usage: rootshift scan [--profile NAME|FILE] [--format text|json|sarif] [--jobs N] [--baseline FILE]\n"
 	"                      [--ignore-file FILE] [--no-ignore] [--rules FILE] [--fail-on LEVEL] [--at TIME]\n"
-	"                      PATH...\n",
+	"                      PATH|-...\n",
 	"Finds what breaks a device at a CA rotation, whatever roots it trusts: fingerprints written in code or\n"
 	"config (SHA-1 and SHA-256 as hex in any notation, 0x byte arrays, base64 sha256/ SPKI pins) judged by the\n"
 	"catalog and by the API they feed (setFingerprint, setKnownKey, X509_digest with memcmp, <pin>,\n"
@@ -497,6 +518,22 @@ static int read_rules(struct rs_pinscan *ps, const char *path)
 	return rv;
 }
 
+/* A path, or "-": standard input, scanned as one file named "(stdin)". */
+static int scan_one(struct rs_pinscan *ps, const char *path, const struct rs_pinscan_opts *so, struct rs_error *err)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int rv;
+
+	if (strcmp(path, "-"))
+		return rs_pinscan_path(ps, path, so, err);
+	if (read_stdin(&data, &len))
+		return set_error(err, RS_ERR_IO, "cannot read standard input");
+	rv = rs_pinscan_mem(ps, data, len, "(stdin)", err);
+	free(data);
+	return rv;
+}
+
 static int run(int argc, char **argv, struct scan_opts *o)
 {
 	struct progress prog = { time(NULL), 0, 0, 0 };
@@ -507,6 +544,7 @@ static int run(int argc, char **argv, struct scan_opts *o)
 	const struct rs_pin_finding **v = NULL;
 	json_t *base = NULL;
 	struct rs_error err;
+	char failure[128];
 	size_t i, n = 0, baselined = 0;
 	int rv = EXIT_ERROR, errors = 0;
 
@@ -536,7 +574,7 @@ static int run(int argc, char **argv, struct scan_opts *o)
 	if (o->rules && read_rules(ps, o->rules))
 		goto out;
 	for (i = (size_t)optind; i < (size_t)argc && !interrupted(); i++)
-		if (rs_pinscan_path(ps, argv[i], &so, &err) < 0) {
+		if (scan_one(ps, argv[i], &so, &err) < 0) {
 			if (err.code == RS_ERR_CANCELLED)
 				break; /* rendered below, marked partial */
 			progress_done(&prog);
@@ -557,17 +595,24 @@ static int run(int argc, char **argv, struct scan_opts *o)
 		v[n++] = f;
 		errors += f->severity >= o->fail_on;
 	}
-	if (o->format == SCAN_JSON ? render_json(ps, v, n, o, baselined) != 0
-	    : o->format == SCAN_SARIF ? render_sarif(ps, v, n) != 0 : (render_text(ps, v, n, baselined), 0))
-		goto out;
 	for (i = 0; i < rs_pinscan_skipped_count(ps); i++)
 		fprintf(stderr, "note: skipped '%s': %s\n", rs_pinscan_skipped_at(ps, i)->path, rs_pinscan_skipped_at(ps, i)->reason);
+	if (!interrupted() && rs_pinscan_files(ps) == 0 && rs_pinscan_skipped_count(ps)) {
+		/* a failed run: SARIF says so in its one log (a CI job uploads it whatever happened), JSON and text
+		 * print the error (common.c) */
+		snprintf(failure, sizeof(failure), "nothing could be read: %zu file%s skipped",
+			 rs_pinscan_skipped_count(ps), rs_pinscan_skipped_count(ps) == 1 ? "" : "s");
+		if (o->format == SCAN_SARIF && render_sarif(ps, v, n, failure) != 0)
+			goto out;
+		rv = error("%s", failure);
+		goto out;
+	}
+	if (o->format == SCAN_JSON ? render_json(ps, v, n, o, baselined) != 0
+	    : o->format == SCAN_SARIF ? render_sarif(ps, v, n, NULL) != 0 : (render_text(ps, v, n, baselined), 0))
+		goto out;
 	rv = errors ? EXIT_PROBLEM : EXIT_OK;
 	if (interrupted())
 		rv = interrupt_exit_code();
-	else if (rs_pinscan_files(ps) == 0 && rs_pinscan_skipped_count(ps))
-		rv = error("nothing could be read: %zu file%s skipped", rs_pinscan_skipped_count(ps),
-			   rs_pinscan_skipped_count(ps) == 1 ? "" : "s");
 out:
 	free(v);
 	json_decref(base);

@@ -381,7 +381,8 @@ static int set_option(struct verify_args *a, int c, const char *arg)
 static const struct cli_opt rows[] = {
 	{ "chain", 'c', "FILE", .help = "the served chain, leaf first ('-' for standard input)" },
 	{ "untrusted", 'u', "FILE", .help = "more intermediates the device or a cache holds (repeatable)" },
-	{ "store", 's', "PATH", .help = "trust anchors: PEM, DER, PKCS#7, PKCS#12 or a directory (repeatable)" },
+	{ "store", 's', "PATH", .help = "trust anchors: PEM, DER, PKCS#7, PKCS#12 or a directory; '-' standard input\n"
+	  "(repeatable)" },
 	{ "profile-store", 'S', "STORE", .help = "use the profile's roots instead: old, new (rule required) or recommended" },
 	{ "profile", 'p', "NAME|FILE", .help = "the migration profile (default azure-iot)" },
 	{ "host", 'H', "NAME", .help = "check the end certificate against this host name or IP address (RFC 6125)" },

@@ -13,35 +13,56 @@
 #include <unistd.h>
 
 /* --format json (or jsonl, or --json) anywhere on the command line: a failure is also a JSON document on stdout,
- * {"error": {"code", "message"}}, so a tool reading stdout sees why (issue #19). One document a run. */
-static int json_errors, json_error_done;
+ * {"error": {"code", "message"}}, so a tool reading stdout sees why (issue #19); with jsonl it is one line. scan's
+ * --format sarif: a SARIF log whose invocation failed (scan_sarif_failure), so a CI job uploading it has a valid
+ * log whatever happened. One document a run: none after the command printed its own (print_json). */
+static enum { ERRDOC_NONE, ERRDOC_JSON, ERRDOC_JSONL, ERRDOC_SARIF } errdoc;
+static int json_error_done;
+static json_t *(*sarif_failure)(const char *code, const char *message); /* set by main: scan_sarif_failure */
+
+void json_errors_set_sarif(json_t *(*fn)(const char *code, const char *message))
+{
+	sarif_failure = fn;
+}
 
 void json_errors_from_args(int argc, char **argv)
 {
-	int i;
+	int i, scan = argc > 1 && !strcmp(argv[1], "scan");
 
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
 		const char *a = argv[i], *v = NULL;
 		if (!strcmp(a, "--json"))
-			json_errors = 1;
+			errdoc = ERRDOC_JSON;
 		else if (!strncmp(a, "--format=", 9))
 			v = a + 9;
-		else if (!strcmp(a, "--format") && i + 1 < argc)
+		else if ((!strcmp(a, "--format") || !strcmp(a, "-f")) && i + 1 < argc)
 			v = argv[++i];
-		if (v && (!strcmp(v, "json") || !strcmp(v, "jsonl")))
-			json_errors = 1;
+		else if (!strncmp(a, "-f", 2) && a[2] != '-') /* -fjson */
+			v = a + 2;
+		if (!v)
+			continue;
+		if (!strcmp(v, "json"))
+			errdoc = ERRDOC_JSON;
+		else if (!strcmp(v, "jsonl"))
+			errdoc = ERRDOC_JSONL;
+		else if (!strcmp(v, "sarif") && scan && sarif_failure)
+			errdoc = ERRDOC_SARIF;
 	}
 }
 
 static void json_error_out(const char *code, const char *message)
 {
 	json_t *doc;
+	size_t flags = errdoc == ERRDOC_JSONL ? JSON_COMPACT : JSON_INDENT(2);
 
-	if (!json_errors || json_error_done)
+	if (errdoc == ERRDOC_NONE || json_error_done)
 		return;
 	json_error_done = 1;
-	doc = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message);
-	if (doc && json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0)
+	if (errdoc == ERRDOC_SARIF)
+		doc = sarif_failure(code, message);
+	else
+		doc = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message);
+	if (doc && json_dumpf(doc, stdout, flags | JSON_PRESERVE_ORDER) == 0)
 		fputc('\n', stdout);
 	json_decref(doc);
 }
@@ -393,7 +414,10 @@ int load_input(struct rs_certlist *list, const char *path, const struct rs_load_
 
 int print_json(json_t *doc)
 {
-	int rv = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	int rv;
+
+	json_error_done = 1; /* the run's document: a later failure is on stderr and in the exit status only */
+	rv = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 
 	if (rv == 0)
 		fputc('\n', stdout);
@@ -422,7 +446,23 @@ static void report_broken(const struct rs_anchorset *set)
 	}
 }
 
-int load_store(struct rs_certlist *out, const char *path)
+int scan_store_path(struct rs_anchorset *set, const char *path, const struct rs_scan_opts *so, struct rs_error *err)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int rv;
+
+	if (strcmp(path, "-"))
+		return rs_anchorset_scan_path(set, path, so, err);
+	if (read_stdin(&data, &len))
+		return set_error(err, RS_ERR_IO, "cannot read standard input");
+	rv = rs_anchorset_scan_mem(set, data, len, "(stdin)", so, err);
+	free(data);
+	return rv;
+}
+
+/* path, or (path NULL) the system store under root. */
+static int load_store_from(struct rs_certlist *out, const char *path, const char *root)
 {
 	struct rs_anchorset *set = rs_anchorset_new();
 	struct rs_error err;
@@ -431,7 +471,7 @@ int load_store(struct rs_certlist *out, const char *path)
 
 	if (!set)
 		return error("out of memory");
-	rv = path ? rs_anchorset_scan_path(set, path, NULL, &err) : rs_anchorset_scan_system(set, "/", NULL, &err);
+	rv = path ? scan_store_path(set, path, NULL, &err) : rs_anchorset_scan_system(set, root, NULL, &err);
 	if (rv == 0)
 		report_broken(set);
 	if (rv == 0)
@@ -440,9 +480,20 @@ int load_store(struct rs_certlist *out, const char *path)
 	if (rv < 0)
 		return lib_error(&err);
 	if (rs_certlist_count(out) == before)
-		return error("no trusted certificate in '%s'%s", path ? path : "the system store",
+		return error("no trusted certificate in '%s'%s%s%s", path ? path : "the system store",
+			     !path && strcmp(root, "/") ? " under " : "", !path && strcmp(root, "/") ? root : "",
 			     skipped ? " (name-and-key anchors cannot be used to verify a chain yet)" : "");
 	return 0;
+}
+
+int load_store(struct rs_certlist *out, const char *path)
+{
+	return load_store_from(out, path, "/");
+}
+
+int load_system_store(struct rs_certlist *out, const char *root)
+{
+	return load_store_from(out, NULL, root ? root : "/");
 }
 
 int64_t monotonic_ms(void *ctx)

@@ -340,6 +340,7 @@ int main(int argc, char **argv)
 	/* A peer that hangs up, or a reader of stdout that goes away, is an error to report (EPIPE), never a death
 	 * by signal: the library, the lab and the fleet write to sockets through OpenSSL and libevent too. */
 	signal(SIGPIPE, SIG_IGN);
+	json_errors_set_sarif(scan_sarif_failure);
 	json_errors_from_args(argc, argv);
 	json_alias(argc, argv);
 	if (color_from_args(&argc, argv) < 0)

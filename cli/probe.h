@@ -35,13 +35,13 @@ int probe_passed(enum rs_probe_code code);
 /* probe_lab.c: --lab DIR (a probe of the lab in DIR). Each returns 0, or EXIT_ERROR after printing why. */
 int probe_lab_connect_to(const char *dir, const char *protocol, char *out, size_t size);
 int probe_lab_host(const char *dir, char *out, size_t size);
-/* Real catalog certificates of *store replaced by the lab's look-alikes (notes on stderr); *json (may be NULL)
- * gets the records for the JSON's "translated". */
-int probe_lab_translate(const char *dir, struct rs_certlist **store, json_t **json);
+/* Real catalog certificates of *store replaced by the lab's look-alikes (notes on stderr, naming the store as
+ * where: "--store", "the system store"); *json (may be NULL) gets the records for the JSON's "translated". */
+int probe_lab_translate(const char *dir, const char *where, struct rs_certlist **store, json_t **json);
 /* The profile's old, new (required) and recommended roots translated to the lab's look-alikes, for the what-ifs:
  * out[3] filled (free each with rs_certlist_free). */
 int probe_lab_whatif_stores(const char *dir, const struct rs_profile *p, struct rs_certlist *out[3]);
 /* The text report's line on it (the records from probe_lab_translate). */
-void probe_lab_print_translated(const json_t *records);
+void probe_lab_print_translated(const char *where, const json_t *records);
 
 #endif

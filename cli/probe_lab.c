@@ -1,6 +1,6 @@
 /*
- * probe_lab.c: `probe --lab DIR`, a probe of the lab in DIR. Real certificates the catalog knows in --store are
- * replaced by the lab's look-alikes of the same role (translate.h; --no-translate keeps them), since the lab signs
+ * probe_lab.c: `probe --lab DIR`, a probe of the lab in DIR. Real certificates the catalog knows in the store
+ * (--store, or the system store without it) are replaced by the lab's look-alikes of the same role (translate.h; --no-translate keeps them), since the lab signs
  * with its own keys; without --connect-to the probe connects to the port `lab serve` wrote to DIR/serve.json for
  * the protocol, and without a target it names the lab's hub.
  */
@@ -39,7 +39,7 @@ int probe_lab_host(const char *dir, char *out, size_t size)
 
 /* Replaces *store by its translation to the lab's look-alikes; notes on stderr; *json (may be NULL) gets the
  * records. 0, or EXIT_ERROR after printing why. */
-int probe_lab_translate(const char *dir, struct rs_certlist **store, json_t **json)
+int probe_lab_translate(const char *dir, const char *where, struct rs_certlist **store, json_t **json)
 {
 	struct rs_translation met[64];
 	struct fleet_translated rec;
@@ -65,7 +65,7 @@ int probe_lab_translate(const char *dir, struct rs_certlist **store, json_t **js
 		*json = json_array();
 	for (int i = 0; i < n && i < 64; i++) {
 		fleet_translated_fill(&met[i], 0, 0, &rec);
-		translation_note("--store", &rec);
+		translation_note(where, &rec);
 		*(rec.role[0] ? &replaced : &kept) += 1;
 		if (json)
 			json_array_append_new(*json, translation_json(NULL, &rec));
@@ -103,13 +103,14 @@ int probe_lab_whatif_stores(const char *dir, const struct rs_profile *p, struct 
 	return rv;
 }
 
-void probe_lab_print_translated(const json_t *records)
+void probe_lab_print_translated(const char *where, const json_t *records)
 {
 	size_t i, replaced = 0;
 	json_t *rec;
 
 	json_array_foreach(records, i, rec)
 		replaced += json_is_object(json_object_get(rec, "lookalike"));
-	printf("  translated   --store: %zu real certificate%s replaced by the lab's look-alikes, %zu kept (notes on "
-	       "stderr; --no-translate keeps them)\n", replaced, replaced == 1 ? "" : "s", json_array_size(records) - replaced);
+	printf("  translated   %s: %zu real certificate%s replaced by the lab's look-alikes, %zu kept (notes on "
+	       "stderr; --no-translate keeps them)\n", where, replaced, replaced == 1 ? "" : "s",
+	       json_array_size(records) - replaced);
 }

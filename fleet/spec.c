@@ -95,7 +95,8 @@ static int get_path(json_t *obj, const char *key, const char *base, char *out, s
 		return 0;
 	if (!s || !*s)
 		return rs_error_set(err, RS_ERR_PARSE, "fleet: %s.%s must be a non-empty string", where, key);
-	if (!strncmp(s, "lab:", 4) || s[0] == '/' || !base || !*base)
+	/* relative to the fleet file's directory; "." adds nothing ("stores/x.c", as the user wrote it, in the advice) */
+	if (!strncmp(s, "lab:", 4) || s[0] == '/' || !base || !*base || !strcmp(base, "."))
 		n = snprintf(out, size, "%s", s);
 	else
 		n = snprintf(out, size, "%s/%s", base, s);

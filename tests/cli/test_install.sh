@@ -9,7 +9,7 @@ mkdir -p "$scratch"
 cmake --install "$builddir" --prefix "$scratch/prefix" >/dev/null
 pc=$(find "$scratch/prefix" -name rootshift.pc)
 [ -n "$pc" ] || { echo "FAIL: no rootshift.pc installed"; exit 1; }
-for f in bin/rootshift include/rootshift.h share/man/man1/rootshift.1 share/rootshift/profiles/azure-iot.json; do
+for f in bin/rootshift include/rootshift.h share/man/man1/rootshift.1.gz share/rootshift/profiles/azure-iot.json; do
   [ -e "$scratch/prefix/$f" ] || { echo "FAIL: $f not installed"; exit 1; }
 done
 cat >"$scratch/use.c" <<'C'

@@ -5,7 +5,8 @@
 # G2 + Microsoft RSA 2017 store survives the migration, real Baltimore alone is stranded at it, a pin on the real
 # Microsoft RSA TLS CA 01 becomes the lab's old-ca, one on CA 02 too (same role, same issuer), one on the real
 # Azure TLS Issuing CA 01 (G2) the lab's new-ca, and the real Microsoft ECC 2017 root, which nothing in the lab
-# plays, is kept. With --no-translate every class is cert-untrusted, as before. Then `probe --lab` the same way.
+# plays, is kept. With --no-translate every class is cert-untrusted, as before. Then `probe --lab` the same way, with
+# --store and with the system store of a device image (--system-root).
 BIN=$(realpath "$1")
 S=$2
 D=$(pwd)/data
@@ -136,8 +137,34 @@ check grep -q "^  translated   --store: 1 real certificate replaced by the lab's
 check [ "$(probe "$D/baltimore_cybertrust_root.pem" --no-translate)" = cert-untrusted ]
 check sh -c "! grep -q translated '$S/probe.json' '$S/probe.err'"
 check [ "$(probe "$D/g2_ms2017.pem")" = cert-untrusted ]
+# Without --store the system store is translated the same way: the system store of a device image unpacked under
+# --system-root (never this host's, whose contents the test cannot know).
+mkdir -p "$S/rootfs-balt/etc/ssl/certs" "$S/rootfs-g2/etc/ssl/certs"
+cp "$D/baltimore_cybertrust_root.pem" "$S/rootfs-balt/etc/ssl/certs/ca-certificates.crt"
+cp "$D/g2_ms2017.pem" "$S/rootfs-g2/etc/ssl/certs/ca-certificates.crt"
+sysprobe() { # sysprobe ROOTFS ARGS...: the result code with the system store under ROOTFS
+  _root=$1
+  shift
+  "$BIN" probe --lab "$S/lab" --protocol tls --at $AT --system-root "$_root" --format json "$@" >"$S/sys.json" \
+    2>"$S/sys.err"
+  sed -n 's/.*"code": "\([^"]*\)".*/\1/p' "$S/sys.json" | head -n 1
+}
+check [ "$(sysprobe "$S/rootfs-balt")" = ok ]
+check grep -q '"role": "old-root"' "$S/sys.json"
+check grep -q "note: the system store: translated Baltimore CyberTrust Root" "$S/sys.err"
+"$BIN" probe --lab "$S/lab" --protocol tls --at $AT --system-root "$S/rootfs-balt" >"$S/sys.txt" 2>/dev/null
+check grep -q "^  translated   the system store: 1 real certificate replaced by the lab's look-alikes, 0 kept" "$S/sys.txt"
+check [ "$(sysprobe "$S/rootfs-balt" --no-translate)" = cert-untrusted ]
+check sh -c "! grep -q translated '$S/sys.json' '$S/sys.err'"
+check [ "$(sysprobe "$S/rootfs-g2")" = cert-untrusted ]
+"$BIN" probe --lab "$S/lab" --protocol tls --system-root "$S/rootfs-g2" --store "$D/g2_ms2017.pem" >/dev/null \
+  2>"$S/usage.err"
+check test $? -eq 2
+check grep -q -- "give --store or --system-root, not both" "$S/usage.err"
 "$BIN" lab migrate "$S/lab" >/dev/null
 check [ "$(probe "$D/g2_ms2017.pem")" = ok ]
+check [ "$(sysprobe "$S/rootfs-g2")" = ok ]
+check [ "$(sysprobe "$S/rootfs-balt")" = cert-untrusted ]
 check [ "$(probe "$D/g2_ms2017.pem" --no-translate)" = cert-untrusted ]
 check [ "$(probe "$D/baltimore_cybertrust_root.pem")" = cert-untrusted ]
 # rehearse --target lab:DIR translates too; that lab serves the new chain now, so the rehearsal starts from it

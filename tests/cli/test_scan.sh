@@ -131,4 +131,43 @@ rc=0; "$bin" scan $at --rules "$scratch/bad.json" "$scratch/net.c" >/dev/null 2>
 rc=0; "$bin" scan $at --rules "$scratch/none.json" "$scratch/net.c" >/dev/null 2>&1 || rc=$?
 [ "$rc" = 2 ] || fail "missing --rules file: exit $rc"
 
+# A failed run still gives a CI job what it uploads: with --format sarif, a SARIF log valid against the schema whose
+# invocation failed (executionSuccessful false, the message as an error notification), exit 2; with --format json
+# (or -f json) the error document. Bad input (a missing path, a bad --jobs, an unknown profile, an unknown option)
+# and a tree where nothing could be read (a FIFO only).
+mkdir -p "$scratch/fifo-only"
+mkfifo "$scratch/fifo-only/pipe"
+n=0
+for args in "$scratch/missing dir" "--jobs 0 data/scan/quiet" "--profile nope data/scan/quiet" \
+	"--bogus data/scan/quiet" "$scratch/fifo-only"; do
+	n=$((n + 1))
+	for fmt in "--format sarif" "-f sarif" "--format json" "-fjson" "--json"; do
+		rc=0
+		case $args in
+		"$scratch/missing dir") "$bin" scan $at $fmt "$args" >"$scratch/fail.out" 2>"$scratch/fail.err" || rc=$? ;;
+		*) "$bin" scan $at $fmt $args >"$scratch/fail.out" 2>"$scratch/fail.err" || rc=$? ;;
+		esac
+		[ "$rc" = 2 ] || fail "failed run ($fmt $args): exit $rc"
+		[ -s "$scratch/fail.err" ] || fail "failed run ($fmt $args): nothing on stderr"
+		"$PY" - data/sarif-schema-2.1.0.json "$scratch/fail.out" "$fmt" "$(grep "^error: " "$scratch/fail.err")" <<'PY' || fail "failed run ($fmt $args): $(head -c 300 "$scratch/fail.out")"
+import json, sys, jsonschema
+doc = json.load(open(sys.argv[2]))  # exactly one document
+err = sys.argv[4]
+if "sarif" in sys.argv[3]:
+    jsonschema.Draft7Validator(json.load(open(sys.argv[1]))).validate(doc)
+    run = doc["runs"][0]
+    assert run["results"] == [], run["results"]
+    inv = run["invocations"][0]
+    assert inv["executionSuccessful"] is False, inv
+    last = inv["toolExecutionNotifications"][-1]
+    assert last["level"] == "error" and last["descriptor"]["id"] in ("io", "usage", "input", "error"), last
+    assert err.startswith("error: " + last["message"]["text"]), (err, last)
+else:
+    assert set(doc) == {"error"} and set(doc["error"]) == {"code", "message"}, doc
+    assert err.startswith("error: " + doc["error"]["message"]), (err, doc)
+PY
+	done
+done
+[ "$n" = 5 ] || fail "failure cases: $n"
+
 echo "ok"

@@ -1,0 +1,1 @@
+probe --targets data/forms/empty.pem --format json
