@@ -350,26 +350,75 @@ static void print_phase(const struct fleet_result *r, size_t k)
 }
 
 /* The rehearsal's verdict in the vocabulary every command shares (rs_status_judge): a device without a session at
- * the end counts against readiness; a class stranded in some phase that recovered by the end makes it partial. */
-static enum rs_status rehearse_status(const struct fleet_result *r)
+ * the end counts against readiness; a class stranded in some phase that recovered by the end makes it partial.
+ * A phase that played a chain the real service can no longer serve (fleet_phase_lab_only: the old chain once its
+ * root has expired by the rehearsal's time) does not count: its strandings are shown and advised on ("nothing to
+ * add"), and "the end" is then the end of the last phase that played a chain the service can serve. When no phase
+ * did, every phase counts (the rehearsal is about the lab's chains only). */
+struct verdict {
+	enum rs_status status;
+	size_t lab_only;          /* classes stranded in a phase that did not count */
+	char message[640];
+};
+
+static unsigned stranded_in(const struct fleet_result *r, size_t k)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < fleet_result_spec(r)->nclasses; i++)
+		n += fleet_result_stats(r, i, k)->stranded;
+	return n;
+}
+
+static void judge(const struct fleet_result *r, const struct rs_profile *p, rs_time at, struct verdict *v)
 {
 	const struct fleet_spec *s = fleet_result_spec(r);
-	size_t transient = 0;
+	size_t nph = fleet_result_phases(r), end = SIZE_MAX, transient = 0;
+	unsigned char counts[FLEET_MAX_EVENTS + 1];
+	size_t used;
+	char date[32] = "", a[32];
 
-	for (size_t i = 0; i < s->nclasses; i++)
-		for (size_t k = 0; k < fleet_result_phases(r); k++)
-			transient += fleet_result_stats(r, i, k)->stranded > 0;
-	return rs_status_judge(fleet_result_stranded_at_end(r), transient);
+	memset(v, 0, sizeof(*v));
+	for (size_t k = 0; k < nph && k < sizeof(counts); k++)
+		if ((counts[k] = !fleet_phase_lab_only(r, k, p, at)))
+			end = k;
+	if (end == SIZE_MAX) { /* nothing the real service can serve was played: judge what was */
+		memset(counts, 1, sizeof(counts));
+		end = nph ? nph - 1 : 0;
+	}
+	for (size_t i = 0; i < s->nclasses; i++) {
+		int moot = 0;
+		for (size_t k = 0; k < nph && k < sizeof(counts); k++) {
+			if (!fleet_result_stats(r, i, k)->stranded)
+				continue;
+			transient += counts[k];
+			moot |= !counts[k];
+		}
+		v->lab_only += moot;
+	}
+	v->status = rs_status_judge(end + 1 >= nph ? fleet_result_stranded_at_end(r) : stranded_in(r, end), transient);
+	used = (size_t)snprintf(v->message, sizeof(v->message), "%s",
+				v->status == RS_STATUS_READY ? "every device kept or regained a session in every phase"
+				: v->status == RS_STATUS_PARTIAL
+					? "every device has a session at the end, but some were stranded on the way"
+					: "some devices are stranded at the end");
+	if (end + 1 < nph && used < sizeof(v->message))
+		used += (size_t)snprintf(v->message + used, sizeof(v->message) - used, " (the end judged is that of the %s "
+					 "phase, at %s, the last that played a chain the real service can serve)",
+					 phase_name(s, end), clock_str(phase_end(s, end), a));
+	if (v->lab_only && p && rs_profile_rule_count(p, "old") && used < sizeof(v->message)) {
+		const struct rs_known *old = rs_profile_rule_at(p, "old", 0);
+		struct rs_known_info info;
+		rs_known_info(old, &info);
+		rs_time_format(info.not_after, date, sizeof(date));
+		snprintf(v->message + used, sizeof(v->message) - used,
+			 "; not counted: %zu class%s stranded on the old chain, whose root (%s) expired on %.10s, before this "
+			 "rehearsal's time: only the lab still plays it", v->lab_only, v->lab_only == 1 ? "" : "es",
+			 rs_known_name(old), date);
+	}
 }
 
-static const char *status_meaning(enum rs_status st)
-{
-	return st == RS_STATUS_READY ? "every device kept or regained a session in every phase"
-	       : st == RS_STATUS_PARTIAL ? "every device has a session at the end, but some were stranded on the way"
-				       : "some devices are stranded at the end";
-}
-
-static void print_text(const struct fleet_result *r, rs_time start, int demo)
+static void print_text(const struct fleet_result *r, rs_time start, int demo, const struct verdict *v)
 {
 	const struct fleet_spec *s = fleet_result_spec(r);
 	size_t step = (size_t)(1800 / s->sample) ? (size_t)(1800 / s->sample) : 1;
@@ -409,7 +458,7 @@ static void print_text(const struct fleet_result *r, rs_time start, int demo)
 		printf("\n");
 	}
 	printf("\n%u of %zu devices without a session at the end\n", fleet_result_stranded_at_end(r), fleet_device_count(s));
-	printf("%s: %s\n", status_word(rehearse_status(r)), status_meaning(rehearse_status(r)));
+	printf("%s: %s\n", status_word(v->status), v->message);
 	if (demo)
 		printf("the demonstration ran as designed: its story ends with the stranded classes above (exit 0; a real "
 		       "rehearsal with stranded devices exits 1)\n");
@@ -481,11 +530,10 @@ static json_t *result_json(const struct fleet_result *r, rs_time start)
 	return doc;
 }
 
-static json_t *verdict_json(const struct fleet_result *r)
+static json_t *verdict_json(const struct verdict *v)
 {
-	enum rs_status st = rehearse_status(r);
-
-	return json_pack("{s:s, s:s}", "status", rs_status_name(st), "message", status_meaning(st));
+	return json_pack("{s:s, s:s, s:I}", "status", rs_status_name(v->status), "message", v->message,
+			 "lab_only_classes", (json_int_t)v->lab_only);
 }
 
 /* The HTML report into f (the file opened before the run, or stdout for --report -). */
@@ -725,20 +773,18 @@ static void note_budget(const struct fleet_spec *spec, int budget, int per_conn,
 
 /* ---- running and rendering ---- */
 
-/* The advice names the roots as the azure-iot profile does (the lab's PKI looks like its chains). */
-static size_t advise(const struct fleet_result *r, rs_time at, struct fleet_advice *adv)
+/* The advice and the verdict name the roots as the azure-iot profile does (the lab's PKI looks like its chains):
+ * the catalog that holds it, or NULL (then generic words, and no phase is lab-only). */
+static struct rs_catalog *azure_catalog(void)
 {
 	struct rs_catalog *cat = rs_catalog_new();
 	struct rs_error err;
-	size_t n;
 
 	if (cat && rs_catalog_add_builtin(cat, "azure-iot", &err) < 0) {
 		rs_catalog_free(cat);
 		cat = NULL;
 	}
-	n = fleet_advise(r, cat ? rs_catalog_profile(cat, "azure-iot") : NULL, at, adv, FLEET_MAX_CLASSES);
-	rs_catalog_free(cat); /* the advice holds its own text */
-	return n;
+	return cat;
 }
 
 static void print_advice(const struct fleet_result *r, const struct fleet_advice *adv, size_t n)
@@ -831,6 +877,9 @@ static int run_and_render_as_is(struct rehearse_args *a, struct fleet_spec *spec
 	struct fleet_advice adv[FLEET_MAX_CLASSES];
 	size_t nadv;
 	struct fleet_result *r;
+	struct rs_catalog *cat;
+	const struct rs_profile *prof;
+	struct verdict v;
 	struct rs_error err;
 	double t0 = wall_seconds();
 	int rv, fd;
@@ -865,14 +914,18 @@ static int run_and_render_as_is(struct rehearse_args *a, struct fleet_spec *spec
 			fleet_result_modelled(r), ru.ru_maxrss / 1024);
 	}
 	note_translated(r);
-	nadv = advise(r, a->start, adv);
+	cat = azure_catalog();
+	prof = cat ? rs_catalog_profile(cat, "azure-iot") : NULL;
+	nadv = fleet_advise(r, prof, a->start, adv, FLEET_MAX_CLASSES);
+	judge(r, prof, a->start, &v);
+	rs_catalog_free(cat); /* the advice and the verdict hold their own text */
 	rv = a->report ? write_report(a->report_file, a->report, r, adv, nadv) : 0;
 	if (!rv) {
 		if (a->report_file == stdout) /* --report -: the HTML on stdout, the verdict on stderr */
-			fprintf(stderr, "%s: %s\n", rs_status_word(rehearse_status(r)), status_meaning(rehearse_status(r)));
+			fprintf(stderr, "%s: %s\n", rs_status_word(v.status), v.message);
 		else if (a->format == FORMAT_JSON) {
 			json_t *doc = result_json(r, a->start);
-			json_object_set_new(doc, "verdict", verdict_json(r));
+			json_object_set_new(doc, "verdict", verdict_json(&v));
 			json_object_set_new(doc, "demo", json_boolean(a->demo));
 			json_object_set_new(doc, "advice", advice_json(r, adv, nadv));
 			if (fleet_result_translating(r))
@@ -880,13 +933,13 @@ static int run_and_render_as_is(struct rehearse_args *a, struct fleet_spec *spec
 			rv = print_json(doc);
 			json_decref(doc);
 		} else {
-			print_text(r, a->start, a->demo);
+			print_text(r, a->start, a->demo, &v);
 			print_translated(r);
 			print_advice(r, adv, nadv);
 		}
 		/* the demonstration is meant to strand some classes: it ran as designed (issue #19) */
 		if (!rv)
-			rv = a->demo ? EXIT_OK : status_exit(rehearse_status(r));
+			rv = a->demo ? EXIT_OK : status_exit(v.status);
 	}
 	if (fleet_result_stopped_at(r) >= 0) {
 		char d[32];
@@ -944,6 +997,7 @@ static int lab_target(struct fleet_target *t, const struct rehearse_args *a, con
 	t->start = a->start;
 	t->timeout_ms = 30000;
 	t->drops_sessions = 1;
+	t->starts_new = dr->to_new;
 	t->set_time = set_time;
 	t->apply = apply;
 	t->ctx = dr;

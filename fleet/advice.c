@@ -10,17 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* 1 when the lab served the new chain during phase k (after a migrate not yet reverted). */
-static int new_chain_in(const struct fleet_spec *s, size_t k)
-{
-	int migrated = 0;
-
-	for (size_t e = 0; e < k && e < s->nevents; e++)
-		if (s->events[e].action != FLEET_DISCONNECT)
-			migrated = s->events[e].action == FLEET_MIGRATE;
-	return migrated;
-}
-
 static const char *phase_label(const struct fleet_spec *s, size_t k)
 {
 	return k == 0 ? "from the start" : s->events[k - 1].action == FLEET_MIGRATE ? "after the migration"
@@ -44,9 +33,9 @@ static enum rs_probe_code main_reason(const struct fleet_phase_stats *st)
 }
 
 /* The chain a class lacks in phase k, in words, and the root that would trust it. */
-static const struct rs_known *missing_root(const struct fleet_spec *s, size_t k, const struct rs_profile *p)
+static const struct rs_known *missing_root(const struct fleet_result *r, size_t k, const struct rs_profile *p)
 {
-	return rule_root(p, new_chain_in(s, k) ? "required" : "old");
+	return rule_root(p, fleet_result_new_chain_in(r, k) ? "required" : "old");
 }
 
 /* An old root that expired before the rehearsal's start: the real service no longer serves it. */
@@ -60,11 +49,17 @@ static int expired_at(const struct rs_known *root, rs_time at)
 	return info.not_after && info.not_after < at;
 }
 
-static void untrusted(struct fleet_advice *a, const struct fleet_class *c, const struct fleet_spec *s, size_t k,
+int fleet_phase_lab_only(const struct fleet_result *r, size_t k, const struct rs_profile *p, rs_time at)
+{
+	return !fleet_result_new_chain_in(r, k) && expired_at(rule_root(p, "old"), at);
+}
+
+static void untrusted(struct fleet_advice *a, const struct fleet_class *c, const struct fleet_result *r, size_t k,
 		      size_t first, const struct rs_profile *p, rs_time at)
 {
-	int is_new = new_chain_in(s, k), both = first != k && new_chain_in(s, first) != is_new;
-	const struct rs_known *root = missing_root(s, k, p), *other = both ? missing_root(s, first, p) : NULL;
+	const struct fleet_spec *s = fleet_result_spec(r);
+	int is_new = fleet_result_new_chain_in(r, k), both = first != k && fleet_result_new_chain_in(r, first) != is_new;
+	const struct rs_known *root = missing_root(r, k, p), *other = both ? missing_root(r, first, p) : NULL;
 	char date[32], also[512] = "";
 
 	if (c->pin[0]) {
@@ -107,15 +102,15 @@ static void untrusted(struct fleet_advice *a, const struct fleet_class *c, const
 			 rs_known_sha1(other));
 }
 
-static void advise_one(struct fleet_advice *a, const struct fleet_spec *s, size_t k, size_t first,
+static void advise_one(struct fleet_advice *a, const struct fleet_result *r, size_t k, size_t first,
 		       const struct fleet_phase_stats *st, const struct rs_profile *p, rs_time at)
 {
-	const struct fleet_class *c = &s->classes[a->cls];
+	const struct fleet_class *c = &fleet_result_spec(r)->classes[a->cls];
 
 	a->reason = main_reason(st);
 	switch (a->reason) {
 	case RS_PROBE_CERT_UNTRUSTED:
-		untrusted(a, c, s, k, first, p, at);
+		untrusted(a, c, r, k, first, p, at);
 		break;
 	case RS_PROBE_CERT_EXPIRED:
 		snprintf(a->meaning, sizeof(a->meaning), "a served certificate is expired or not yet valid by the device's "
@@ -152,7 +147,7 @@ size_t fleet_advise(const struct fleet_result *r, const struct rs_profile *p, rs
 		/* devices stranded at the end matter most: advise on the last phase then, else on the first */
 		k = out[n].at_end ? last : first;
 		out[n].phase = k;
-		advise_one(&out[n], s, k, first, fleet_result_stats(r, i, k), p, at);
+		advise_one(&out[n], r, k, first, fleet_result_stats(r, i, k), p, at);
 		n++;
 	}
 	return n;

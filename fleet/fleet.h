@@ -104,6 +104,7 @@ struct fleet_target {
 	int timeout_ms;          /* per attempt (default 10000, wall time, counted by libevent) */
 	int max_held;            /* connections devices may hold (file descriptors); beyond, sessions are modelled */
 	int drops_sessions;      /* apply() with disconnect closes the held connections itself (a lab does) */
+	int starts_new;          /* the target serves the new chain at virtual second 0 (a lab migrated before) */
 	/* The time the target's clock shows now, for SAS expiry (a lab on the real clock); NULL: virtual time. */
 	rs_time (*sas_time)(void *ctx);
 	/* Called before connections of virtual time t are made (the lab's clock follows it). */
@@ -195,6 +196,12 @@ struct fleet_advice {
 };
 size_t fleet_advise(const struct fleet_result *r, const struct rs_profile *p, rs_time at, struct fleet_advice *out,
 		    size_t max);
+/* 1 when the target served the new chain during phase k (0 is the start, k begins at event k-1). */
+int fleet_result_new_chain_in(const struct fleet_result *r, size_t k);
+/* 1 when phase k played a chain the real service can no longer serve: the old one, when profile p's old root
+ * expired before at (the rehearsal's true start; Baltimore on 2025-05-12). Only the lab plays it, so devices
+ * stranded there are shown and advised on but do not make the verdict (cmd_rehearse.c). */
+int fleet_phase_lab_only(const struct fleet_result *r, size_t k, const struct rs_profile *p, rs_time at);
 
 /* report.c: the self-contained HTML report (inline SVG, no external assets), ending with the advice; malloc'd,
  * NULL on no memory. */

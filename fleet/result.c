@@ -32,3 +32,14 @@ unsigned fleet_result_connected(const struct fleet_result *r, size_t cls, size_t
 {
 	return cls < r->spec.nclasses && sample < r->nsamples ? r->curve[cls * r->nsamples + sample] : 0;
 }
+
+int fleet_result_new_chain_in(const struct fleet_result *r, size_t k)
+{
+	const struct fleet_spec *s = fleet_result_spec(r);
+	int migrated = r->starts_new;
+
+	for (size_t e = 0; e < k && e < s->nevents; e++)
+		if (s->events[e].action != FLEET_DISCONNECT)
+			migrated = s->events[e].action == FLEET_MIGRATE;
+	return migrated;
+}

@@ -301,6 +301,7 @@ struct fleet_result *fleet_run(const struct fleet_spec *spec, const struct fleet
 		return NULL;
 	}
 	r.res->stopped_at = -1;
+	r.res->starts_new = target->starts_new;
 	if (setup(&r, err) < 0)
 		goto out;
 	while (t < spec->duration) {

@@ -111,6 +111,7 @@ struct fleet_result {
 	unsigned long handshakes, pings, modelled;
 	unsigned stranded_end, peak_held;
 	int64_t stopped_at;              /* -1, or the virtual second a cancel stopped the run */
+	int starts_new;                  /* the target served the new chain from virtual second 0 */
 	int translating;                 /* translate.c: stores and pins put in the look-alikes' terms */
 	struct fleet_translated *translated;
 	size_t ntranslated;

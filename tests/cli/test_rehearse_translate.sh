@@ -107,6 +107,31 @@ check test $? -eq 1
 check grep -q "^translated: real certificates of the stores and pins, replaced by the lab's look-alikes" "$S/out.txt"
 check grep -q "^  real-baltimore  *store Baltimore CyberTrust Root (SHA-256 16af57a9f676b0ab...) -> the lab's old-root" "$S/out.txt"
 
+# The verdict agrees with audit on the real G2 + Microsoft RSA 2017 store: at a time after Baltimore expired
+# (2025-05-12), its devices stranded on the lab's old chain do not count (the real service cannot serve that chain
+# any more), so a fleet of that class alone is READY (exit 0), as `audit` of the store is; before the expiry the
+# same fleet is PARTIAL (exit 1): such devices cannot connect to the service of that day.
+$PY - "$S/fleet.json" "$S/g2only.json" <<'PYEOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+doc["classes"] = [c for c in doc["classes"] if c["name"] == "real-g2-ms2017"]
+json.dump(doc, open(sys.argv[2], "w"))
+PYEOF
+"$BIN" audit --at 2026-01-02T00:00:00Z "$D/g2_ms2017.pem" >"$S/audit.txt" 2>&1
+check test $? -eq 0
+check grep -q "^READY" "$S/audit.txt"
+"$BIN" rehearse "$S/g2only.json" --lab "$S/lab" --at 2026-01-02T00:00:00Z >"$S/g2only.txt" 2>"$S/g2only.err"
+check test $? -eq 0
+check grep -q "^READY: every device kept or regained a session in every phase; not counted: 1 class stranded on the old chain, whose root (Baltimore CyberTrust Root) expired on 2025-05-12" "$S/g2only.txt"
+check grep -q "nothing to add for the old chain" "$S/g2only.txt"
+"$BIN" rehearse "$S/g2only.json" --lab "$S/lab" --at 2026-01-02T00:00:00Z --format json >"$S/g2only.json.out" 2>/dev/null
+check test $? -eq 0
+check grep -q '"lab_only_classes": 1' "$S/g2only.json.out"
+"$BIN" lab init "$S/lab2024" --seed translate-test --at 2024-05-01T00:00:00Z --fast-keys >/dev/null || exit 2
+"$BIN" rehearse "$S/g2only.json" --lab "$S/lab2024" --at 2024-06-01T00:00:00Z >"$S/g2only-2024.txt" 2>/dev/null
+check test $? -eq 1
+check grep -q "^PARTIAL: every device has a session at the end, but some were stranded on the way$" "$S/g2only-2024.txt"
+
 # --no-translate: today's behaviour, every class cert-untrusted from the start, and nothing said about translation
 run plain.json --format json --no-translate --report "$S/plain.html"
 check test $? -eq 1
@@ -180,6 +205,22 @@ print(("ok   " if ok else "FAIL ") + "--target lab:DIR: translated, G2 + MS 2017
 sys.exit(0 if ok else 1)
 PYEOF
 check grep -q "note: 15 real certificates replaced" "$S/remote.err"
+# A lab that serves the new chain when the rehearsal starts: its first phase played the new chain, so Baltimore
+# devices stranded there count and the advice names the new root; the revert plays the expired old chain, so the
+# end judged is the first phase's (NOT READY although the revert brought them back in the lab).
+$PY - "$S/fleet.json" "$S/balt-revert.json" <<'PYEOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+doc["classes"] = [c for c in doc["classes"] if c["name"] == "real-baltimore"]
+doc["schedule"] = [{"at": 3600, "action": "revert"}]
+json.dump(doc, open(sys.argv[2], "w"))
+PYEOF
+"$BIN" rehearse "$S/balt-revert.json" --target "lab:$S/lab" --at 2026-01-02T00:00:00Z >"$S/remote.txt" 2>/dev/null
+check test $? -eq 1
+check grep -q "^NOT READY: some devices are stranded at the end (the end judged is that of the start phase, at 01:00, the last that played a chain the real service can serve)$" "$S/remote.txt"
+check grep -q "real-baltimore (0 of 3 stranded at the end): its trust store (.*baltimore_cybertrust_root.pem) does not hold the new root the service served from the start" "$S/remote.txt"
+"$BIN" lab migrate "$S/lab" >/dev/null
+
 "$BIN" probe --at $AT --store "$D/g2_ms2017.pem" --no-translate 127.0.0.1 >/dev/null 2>"$S/usage.err"
 check test $? -eq 2
 check grep -q -- "--no-translate is for a probe of a lab (--lab DIR)" "$S/usage.err"
