@@ -338,6 +338,32 @@ static json_t *sarif_invocations(const struct rs_pinscan *ps, const char *code, 
 			 "toolExecutionNotifications", notes);
 }
 
+/* The skipped files on stderr, never silent but not a flood: for each reason, the first few paths, then how many
+ * more were skipped for it (a rootfs may hold thousands of links); --format json and SARIF list every one. */
+#define SKIP_SHOWN 3
+static void note_skipped(const struct rs_pinscan *ps)
+{
+	const char *reasons[64];
+	size_t counts[64], nr = 0, n = rs_pinscan_skipped_count(ps);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct rs_pin_skipped *k = rs_pinscan_skipped_at(ps, i);
+		size_t r = 0;
+		while (r < nr && strcmp(reasons[r], k->reason))
+			r++;
+		if (r == nr && nr < sizeof(reasons) / sizeof(reasons[0])) {
+			reasons[nr] = k->reason;
+			counts[nr++] = 0;
+		}
+		if (r == nr || ++counts[r] <= SKIP_SHOWN) /* beyond 64 distinct reasons: each is shown */
+			fprintf(stderr, "note: skipped '%s': %s\n", k->path, k->reason);
+	}
+	for (size_t r = 0; r < nr; r++)
+		if (counts[r] > SKIP_SHOWN)
+			fprintf(stderr, "note: skipped %zu more for the same reason, %s; --format json lists every skipped file\n",
+				counts[r] - SKIP_SHOWN, reasons[r]);
+}
+
 /* The SARIF log: the rules, a result a finding, and the invocation when a file was skipped, a signal stopped the
  * run or it failed (failure: its message; ps may then be NULL). */
 static json_t *sarif_log(const struct rs_pinscan *ps, const struct rs_pin_finding *const *v, size_t n,
@@ -595,8 +621,7 @@ static int run(int argc, char **argv, struct scan_opts *o)
 		v[n++] = f;
 		errors += f->severity >= o->fail_on;
 	}
-	for (i = 0; i < rs_pinscan_skipped_count(ps); i++)
-		fprintf(stderr, "note: skipped '%s': %s\n", rs_pinscan_skipped_at(ps, i)->path, rs_pinscan_skipped_at(ps, i)->reason);
+	note_skipped(ps);
 	if (!interrupted() && rs_pinscan_files(ps) == 0 && rs_pinscan_skipped_count(ps)) {
 		/* a failed run: SARIF says so in its one log (a CI job uploads it whatever happened), JSON and text
 		 * print the error (common.c) */

@@ -2,7 +2,7 @@
 # test_scan_skipped.sh BINARY SCRATCH: scan never skips a file silently. A tree with a file over the size limit
 # (a 2 GB sparse file), a FIFO and a symbolic link lists each with its reason: a note on stderr in text, a
 # `skipped` array in JSON, a SARIF toolExecutionNotification. The readable file is still scanned; exit 2 only
-# when nothing at all could be read.
+# when nothing at all could be read. Many skips for one reason are counted after the first three.
 set -eu
 bin=$(realpath "$1")
 scratch=$2
@@ -44,6 +44,20 @@ assert len(notes) == 3 and all(n["level"] == "warning" for n in notes), notes
 assert any(n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("/huge.bin") for n in notes)
 print("ok: JSON skipped[] and SARIF notifications list the 3 files")
 PY
+
+# Many skips for one reason (a rootfs holds thousands of links): the first three by name, then how many more, in
+# text; JSON still lists every one.
+mkdir -p "$scratch/links"
+cp data/scan/fire/esp8266_baltimore.ino "$scratch/links/"
+for i in 1 2 3 4 5 6 7; do ln -s esp8266_baltimore.ino "$scratch/links/l$i"; done
+set +e
+timeout 20 "$bin" scan --at 2026-01-01T00:00:00Z "$scratch/links" >/dev/null 2>"$scratch/err"
+timeout 20 "$bin" scan --at 2026-01-01T00:00:00Z --format json "$scratch/links" >"$scratch/links.json" 2>/dev/null
+set -e
+[ "$(grep -c "^note: skipped '.*/l[0-9]': a symbolic link" "$scratch/err")" = 3 ] || fail "links: not 3 named: $(cat "$scratch/err")"
+grep -q "^note: skipped 4 more for the same reason, a symbolic link (links inside a tree are not followed); --format json lists every skipped file$" "$scratch/err" || fail "links: no summary: $(cat "$scratch/err")"
+[ "$(grep -c '"reason"' "$scratch/links.json")" = 7 ] || fail "links: JSON does not list the 7"
+echo "ok: 7 links: 3 named and '4 more' in text, 7 in JSON"
 
 mkfifo "$scratch/none/only-a-fifo"
 set +e
