@@ -114,9 +114,9 @@ int rs_read_file(const char *path, size_t max, unsigned char **data, size_t *len
 
 /*
  * extract/archive.c: archives and compressed files in memory (libarchive). rs_archive_sniff: 1 when buf starts like
- * one (gzip, xz, zstd, bzip2, lz4, zip, 7-Zip, ar, cpio, tar). rs_archive_each calls cb->member for every regular
- * member, nested archives opened to a bounded depth, named "NAME!/path"; cb->note (may be NULL) hears what was not
- * read (limits, corrupt parts) with the name it is about. Returns 0, -1 on a hard error (memory, or a callback's
+ * one (gzip, xz, zstd, bzip2, lz4, zip, 7-Zip, ar, cpio, tar, SquashFS). rs_archive_each calls cb->member for every
+ * regular member, nested archives opened to a bounded depth, named "NAME!/path"; cb->note (may be NULL) hears what
+ * was not read (limits, corrupt parts) with the name it is about. Returns 0, -1 on a hard error (memory, or a callback's
  * -1), or 1 when buf could not be opened and nothing was read (the caller reads the bytes as they are).
  */
 struct rs_archive_cb {
@@ -127,6 +127,23 @@ struct rs_archive_cb {
 int rs_archive_sniff(const unsigned char *buf, size_t len);
 int rs_archive_each(const unsigned char *buf, size_t len, const char *name, const struct rs_archive_cb *cb,
 		    struct rs_error *err);
+
+/*
+ * extract/squashfs.c: SquashFS images in memory (libsquashfs), for archive.c. rs_sqfs_sniff: 1 when buf starts like
+ * a SquashFS 4 image. rs_sqfs_each calls cb->file for every regular file (its path in the image, without a leading
+ * '/'), cb->skip for one not read (larger than cb->max_member, unreadable), and cb->stop (may be NULL) before each
+ * to end early. Returns 0, -1 when a callback did or memory ran out, or 1 with why filled when the image cannot be
+ * read (corrupt, an unsupported compressor, libsquashfs missing).
+ */
+struct rs_sqfs_cb {
+	int (*file)(void *arg, const char *path, const unsigned char *data, size_t len);
+	int (*skip)(void *arg, const char *path, const char *why);
+	int (*stop)(void *arg);
+	void *arg;
+	unsigned long long max_member;
+};
+int rs_sqfs_sniff(const unsigned char *buf, size_t len);
+int rs_sqfs_each(const unsigned char *buf, size_t len, const struct rs_sqfs_cb *cb, char *why, size_t whysize);
 
 /* x509/cert.c */
 struct rs_cert *rs_cert_from_x509(X509 *x, struct rs_error *err); /* takes a reference of its own */

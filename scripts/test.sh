@@ -21,6 +21,9 @@ cmake -S . -B build-static -DRS_STATIC=ON -DRS_TESTS=OFF -DRS_WERROR=ON -DCMAKE_
 cmake --build build-static -j "$jobs" >build-static/build.log 2>&1 || { cat build-static/build.log; exit 1; }
 build-static/rootshift --version
 build-static/rootshift inspect --at 2026-01-01T00:00:00Z --known-only tests/data/certifi-2025.01.31.pem | grep -q 'DigiCert Global Root G2'
+# libsquashfs linked in: a SquashFS root file system read from inside
+build-static/rootshift audit --at 2026-01-01T00:00:00Z fuzz/corpus/audit/rootfs-xz.sqfs |
+  grep -q 'Baltimore CyberTrust Root .*rootfs-xz.sqfs!/etc/ssl/certs/ca.pem'
 echo "static build: ok ($(wc -c <build-static/rootshift) bytes)"
 
 run build -DCMAKE_BUILD_TYPE=RelWithDebInfo

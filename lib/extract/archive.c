@@ -9,7 +9,8 @@
  * Relied on: libarchive's archive_read(3) and archive_read_format(3) (archive_read_open_memory, the raw format
  * handler bidding only when no archive format does, so a compressed single file reads as one entry named "data"),
  * and the magic numbers of the formats (gzip RFC 1952, xz, zstd RFC 8878, POSIX ustar at offset 257, cpio
- * "070701"/"070707", zip local header "PK\3\4", ar "!<arch>\n").
+ * "070701"/"070707", zip local header "PK\3\4", ar "!<arch>\n"). SquashFS images, which libarchive does not read,
+ * go to squashfs.c (libsquashfs) and come back file by file, under the same names and limits.
  */
 #include "internal.h"
 
@@ -141,7 +142,7 @@ int rs_archive_sniff(const unsigned char *b, size_t n)
 		if (n >= m[i].at + m[i].len && !memcmp(b + m[i].at, m[i].magic, m[i].len))
 			return 1;
 	/* binary cpio, either byte order */
-	return n >= 26 && ((b[0] == 0xc7 && b[1] == 0x71) || (b[0] == 0x71 && b[1] == 0xc7));
+	return (n >= 26 && ((b[0] == 0xc7 && b[1] == 0x71) || (b[0] == 0x71 && b[1] == 0xc7))) || rs_sqfs_sniff(b, n);
 }
 
 struct budget {
@@ -192,6 +193,19 @@ static void raw_name(const char *outer, char *out, size_t size)
 
 static int each_at(struct each *e, const unsigned char *buf, size_t len, const char *name, int depth);
 
+/* Counts n more expanded bytes against the limits: 1 within them; 0 when a limit is reached (noted, and nothing more
+ * is read); -1 when the note failed. */
+static int charge(struct each *e, const char *name, size_t n)
+{
+	e->bud->expanded += (unsigned long long)n;
+	if (e->bud->expanded <= MAX_TOTAL &&
+	    (e->bud->expanded <= RATIO_FLOOR || e->bud->expanded / MAX_RATIO <= e->bud->packed))
+		return 1;
+	e->bud->stopped = 1;
+	return note(e, name, "the archive expands to more than %s: an archive bomb? the rest is not read",
+		    e->bud->expanded > MAX_TOTAL ? "1 GiB" : "200 times its size") < 0 ? -1 : 0;
+}
+
 /* Reads the current entry whole (it may not say its size), within the limits. 1: read; 0: skipped; -1: memory. */
 static int read_member(struct each *e, struct archive *a, const char *name, unsigned char **out, size_t *outlen)
 {
@@ -203,13 +217,10 @@ static int read_member(struct each *e, struct archive *a, const char *name, unsi
 	*out = NULL;
 	*outlen = 0;
 	while ((r = archive_read_data(a, chunk, sizeof(chunk))) > 0) {
-		e->bud->expanded += (unsigned long long)r;
-		if (e->bud->expanded > MAX_TOTAL ||
-		    (e->bud->expanded > RATIO_FLOOR && e->bud->expanded / MAX_RATIO > e->bud->packed)) {
-			e->bud->stopped = 1;
+		int c = charge(e, name, (size_t)r);
+		if (c <= 0) {
 			free(v);
-			return note(e, name, "the archive expands to more than %s: an archive bomb? the rest is not read",
-				    e->bud->expanded > MAX_TOTAL ? "1 GiB" : "200 times its size") < 0 ? -1 : 0;
+			return c;
 		}
 		if (n + (size_t)r > MAX_MEMBER) {
 			free(v);
@@ -254,13 +265,79 @@ static int member(struct each *e, const char *name, const unsigned char *buf, si
 	return e->cb->member(e->cb->arg, name, buf, len);
 }
 
+/* ---- SquashFS (squashfs.c): each file of the image as a member ---- */
+
+struct sqfs_walk {
+	struct each *e;
+	const char *name;
+	int depth;
+	int failed; /* a callback returned -1 with the error set */
+};
+
+static int sqfs_file(void *arg, const char *path, const unsigned char *data, size_t len)
+{
+	struct sqfs_walk *w = arg;
+	struct rs_buf full = RS_BUF_INIT;
+	int rv;
+
+	if (rs_buf_addf(&full, "%s!/%s", w->name, path) < 0) {
+		w->failed = 1;
+		return rs_fail(w->e->err, RS_ERR_NOMEM, "out of memory");
+	}
+	rv = charge(w->e, full.data, len);
+	if (rv > 0)
+		rv = member(w->e, full.data, len ? data : (const unsigned char *)"", len, w->depth) < 0 ? -1 : 0;
+	rs_buf_release(&full);
+	w->failed |= rv < 0;
+	return rv < 0 ? -1 : 0;
+}
+
+static int sqfs_skip(void *arg, const char *path, const char *why)
+{
+	struct sqfs_walk *w = arg;
+	struct rs_buf full = RS_BUF_INIT;
+	int rv;
+
+	if (rs_buf_addf(&full, "%s!/%s", w->name, path) < 0) {
+		w->failed = 1;
+		return rs_fail(w->e->err, RS_ERR_NOMEM, "out of memory");
+	}
+	rv = note(w->e, full.data, "%s", why);
+	rs_buf_release(&full);
+	w->failed |= rv < 0;
+	return rv;
+}
+
+static int sqfs_stop(void *arg)
+{
+	return ((struct sqfs_walk *)arg)->e->bud->stopped;
+}
+
+static int sqfs_at(struct each *e, const unsigned char *buf, size_t len, const char *name, int depth)
+{
+	struct sqfs_walk w = { e, name, depth, 0 };
+	struct rs_sqfs_cb cb = { sqfs_file, sqfs_skip, sqfs_stop, &w, MAX_MEMBER };
+	char why[256];
+	int rv = rs_sqfs_each(buf, len, &cb, why, sizeof(why));
+
+	if (rv == 1) /* not read: a note, then the bytes as they are */
+		return note(e, name, "%s", why) < 0 ? -1 : 1;
+	if (rv < 0 && !w.failed)
+		rs_fail(e->err, RS_ERR_NOMEM, "out of memory reading '%s'", name);
+	return rv;
+}
+
 static int each_at(struct each *e, const unsigned char *buf, size_t len, const char *name, int depth)
 {
-	struct archive *a = archive_read_new();
+	struct archive *a;
 	struct archive_entry *ent;
 	int rv = 0, r, entries = 0;
 
-	if (!a)
+	if (rs_sqfs_sniff(buf, len))
+		return sqfs_at(e, buf, len, name, depth);
+	if (!la_ready()) /* like an archive libarchive cannot open: a note, then the bytes as they are */
+		return note(e, name, "cannot open the archive: %s", RS_LIBARCHIVE_MISSING) < 0 ? -1 : 1;
+	if (!(a = archive_read_new()))
 		return rs_fail(e->err, RS_ERR_NOMEM, "out of memory");
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
@@ -324,7 +401,5 @@ int rs_archive_each(const unsigned char *buf, size_t len, const char *name, cons
 	struct budget bud = { len, 0, 0 };
 	struct each e = { cb, &bud, err };
 
-	if (!la_ready()) /* like an archive libarchive cannot open: a note, then the bytes as they are */
-		return note(&e, name ? name : "(memory)", "cannot open the archive: %s", RS_LIBARCHIVE_MISSING) < 0 ? -1 : 1;
 	return each_at(&e, buf, len, name ? name : "(memory)", 0);
 }
