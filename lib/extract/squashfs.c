@@ -215,6 +215,12 @@ static int sq_open(struct image *im, const unsigned char *buf, size_t len, char 
 	im->file.len = len;
 	if ((rc = SQ(super_read)(&im->super, &im->file.base)) != 0)
 		goto fail;
+	if (im->super.bytes_used > len) {
+		snprintf(why, whysize, "cannot read the SquashFS image: truncated (it says %llu bytes, there are %zu)",
+			 (unsigned long long)im->super.bytes_used, len);
+		sq_close(im);
+		return 1;
+	}
 	if (!tables_fit(&im->super, len)) {
 		rc = SQFS_ERROR_CORRUPTED;
 		goto fail;
