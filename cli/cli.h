@@ -30,6 +30,9 @@ int show_help(const char *name);
 /* Turns on JSON error documents on stdout when the command line asks for JSON (--format json|jsonl, --json, -f json),
  * and a failed SARIF log for scan --format sarif. */
 void json_errors_from_args(int argc, char **argv);
+/* --json rewritten to --format=json in argv (from argv[2] to "--"); arg_shown gives "--json" back for messages. */
+void json_alias(int argc, char **argv);
+const char *arg_shown(const char *arg);
 /* The SARIF log of a failed scan (scan_sarif_failure), given by main before json_errors_from_args: cli/ files do
  * not call each other in a circle (arch.layers), so common.c does not name cmd_scan.c's function. */
 void json_errors_set_sarif(json_t *(*fn)(const char *code, const char *message));

@@ -125,7 +125,7 @@ static int parse_args(int argc, char **argv, struct bundle_opts *o)
 		}
 	}
 	if (optind < argc)
-		return usage_error("bundle", "unexpected argument '%s'", argv[optind]), -1;
+		return usage_error("bundle", "unexpected argument '%s'", arg_shown(argv[optind])), -1;
 	if (o->check)
 		return o->format || o->out || o->nfrom || o->system_root || o->sel.minimal || o->sel.keep_old
 		       ? (usage_error("bundle", "--check takes only --profile, --at and --format text|json"), -1) : 0;

@@ -335,15 +335,15 @@ static int admin_call(const char *dir, const char *method, const char *path, enu
 		free(body);
 		return rv;
 	}
-	if (format == FORMAT_JSON) {
-		fputs(body, stdout);
-		free(body);
-		return EXIT_OK;
-	}
-	doc = json_loads(body, 0, NULL);
+	doc = json_loads(body, JSON_REJECT_DUPLICATES, NULL);
 	free(body);
 	if (!doc)
 		return error("the lab's admin API answered something that is not JSON");
+	if (format == FORMAT_JSON) { /* indented, as every command's JSON (docs/json.md) */
+		rv = print_json(doc) ? EXIT_ERROR : EXIT_OK;
+		json_decref(doc);
+		return rv;
+	}
 	printf("hub serves: %s\nDPS serves: %s\nmix: %d%%\nconnected devices: %d\n",
 	       json_string_value(json_object_get(doc, "hub_chain")), json_string_value(json_object_get(doc, "dps_chain")),
 	       (int)json_integer_value(json_object_get(doc, "mix")),

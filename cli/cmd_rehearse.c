@@ -654,8 +654,9 @@ static struct fleet_spec *load_fleet(const char *path)
 		*slash = '\0';
 	else
 		snprintf(base, sizeof(base), ".");
-	if (!(s = fleet_spec_parse(data, n, base, &err)))
-		input_error("cannot read '%s': %s", path, err.message);
+	if (!(s = fleet_spec_parse(data, n, base, &err))) /* read, but not a valid fleet: say so, as for profiles */
+		input_error("%s fleet file '%s': %s", err.code == RS_ERR_NOMEM ? "cannot read" : "invalid", path,
+			    strncmp(err.message, "fleet: ", 7) ? err.message : err.message + 7);
 	free(data);
 	return s;
 }

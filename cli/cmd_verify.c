@@ -441,7 +441,7 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
 			return -1;
 	}
 	if (optind < argc)
-		return usage_error("verify", "unexpected argument '%s'", argv[optind]), -1;
+		return usage_error("verify", "unexpected argument '%s'", arg_shown(argv[optind])), -1;
 	if (!a->chain)
 		return usage_error("verify", "no --chain given"), -1;
 	if (!a->n_store == !a->profile_store)

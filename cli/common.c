@@ -50,6 +50,24 @@ void json_errors_from_args(int argc, char **argv)
 	}
 }
 
+/* --json is a documented alias of --format json on every command (issue #19): rewritten here, in one place, to
+ * this very buffer, so that messages can show the argument as the user gave it (arg_shown). */
+static char json_alias_arg[] = "--format=json";
+
+void json_alias(int argc, char **argv)
+{
+	int i;
+
+	for (i = 2; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json"))
+			argv[i] = json_alias_arg;
+}
+
+const char *arg_shown(const char *arg)
+{
+	return arg == json_alias_arg ? "--json" : arg;
+}
+
 static void json_error_out(const char *code, const char *message)
 {
 	json_t *doc;
@@ -151,7 +169,7 @@ int set_error(struct rs_error *err, enum rs_errcode code, const char *fmt, ...)
 int unknown_option(const char *cmd, int argc, char **argv)
 {
 	extern int optind, optopt;
-	const char *arg = optind - 1 < argc ? argv[optind - 1] : "?";
+	const char *arg = optind - 1 < argc ? arg_shown(argv[optind - 1]) : "?";
 
 	if (optopt && strchr(arg, '=') == NULL && strncmp(arg, "--", 2))
 		return usage_error(cmd, "unknown option '-%c' for '%s'", optopt, cmd);

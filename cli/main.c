@@ -297,7 +297,7 @@ int cmd_version(int argc, char **argv)
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
 		return show_help("version");
 	if (argc > 1)
-		return usage_error("version", "unexpected argument '%s'", argv[1]);
+		return usage_error("version", "unexpected argument '%s'", arg_shown(argv[1]));
 	printf("rootshift %s\n", rs_version());
 	return EXIT_OK;
 }
@@ -311,17 +311,6 @@ static const char *suggest(const char *name)
 		if (n >= 2 && !strncmp(commands[i].spec->name, name, n < 3 ? n : 3))
 			return commands[i].spec->name;
 	return NULL;
-}
-
-/* --json is a documented alias of --format json on every command (issue #19): rewritten here, in one place. */
-static void json_alias(int argc, char **argv)
-{
-	static char format_json[] = "--format=json";
-	int i;
-
-	for (i = 2; i < argc && strcmp(argv[i], "--"); i++)
-		if (!strcmp(argv[i], "--json"))
-			argv[i] = format_json;
 }
 
 int main(int argc, char **argv)
