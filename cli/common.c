@@ -219,6 +219,14 @@ static void drop_args(int *argc, char **argv, int i, int n)
 	*argc -= n;
 }
 
+/* TERM=dumb (Emacs' shell, some CI logs) cannot show escape sequences. */
+static int dumb_terminal(void)
+{
+	const char *term = getenv("TERM");
+
+	return term && !strcmp(term, "dumb");
+}
+
 int color_from_args(int *argc, char **argv)
 {
 	const char *when = "auto", *env = getenv("NO_COLOR");
@@ -229,9 +237,11 @@ int color_from_args(int *argc, char **argv)
 		if (!strncmp(argv[i], "--color=", 8)) {
 			when = argv[i] + 8;
 			take = 1;
-		} else if (!strcmp(argv[i], "--color") && i + 1 < *argc) {
-			when = argv[i + 1];
-			take = 2;
+		} else if (!strcmp(argv[i], "--color")) { /* --color WHEN, or a bare --color: always (as git, ls) */
+			int word = i + 1 < *argc && (!strcmp(argv[i + 1], "auto") || !strcmp(argv[i + 1], "always") ||
+						     !strcmp(argv[i + 1], "never"));
+			when = word ? argv[i + 1] : "always";
+			take = word ? 2 : 1;
 		}
 		if (!take) {
 			i++;
@@ -244,7 +254,7 @@ int color_from_args(int *argc, char **argv)
 	else if (!strcmp(when, "never"))
 		color_on = 0;
 	else if (!strcmp(when, "auto"))
-		color_on = isatty(STDOUT_FILENO) && !(env && *env); /* https://no-color.org */
+		color_on = isatty(STDOUT_FILENO) && !(env && *env) && !dumb_terminal(); /* https://no-color.org */
 	else
 		return usage_error(NULL, "unknown --color '%s' (use auto, always or never)", when), -1;
 	return 0;

@@ -74,7 +74,8 @@ static void print_overview(FILE *out)
 	      "Will your devices still connect after a TLS root migration?\n\ncommands:\n", out);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].spec->name, commands[i].spec->summary);
-	fputs("\nEvery command takes --color=auto|always|never (auto: on a terminal, unless NO_COLOR is set), and\n"
+	fputs("\nEvery command takes --color=auto|always|never (auto: on a terminal, unless NO_COLOR is set or TERM is\n"
+	      "dumb; a bare --color: always), and\n"
 	      "--no-progress (no progress line on a terminal's standard error for scan, audit, probe --targets, rehearse).\n"
 	      "Every command that prints JSON takes --format json (--json is an alias); with it, a failure is a JSON\n"
 	      "document {\"error\": {\"code\", \"message\"}} on standard output (exit 2).\n"
