@@ -257,7 +257,8 @@ const struct cli_spec cli_check = {
 	"                       [--endpoints] [--fail-on LEVEL] [--expiring-within D] [PATH...]\n",
 	"Audits this machine's trust store (as 'audit --system') and says in plain words what the verdict means.\n"
 	"--endpoints also probes the profile's endpoints that have a concrete host name (TLS with this store, 5 s\n"
-	"each) and says plainly when the network cannot reach them.\n",
+	"each) and says plainly when the network cannot reach them. PATH...: more certificates this machine's\n"
+	"programs trust besides the system store (an application's own bundle), audited with it as one store.\n",
 	25,
 	check_rows,
 	"Exit status: 0 ready (and every reached endpoint verified), 1 partial, not ready or an endpoint failed,\n"
