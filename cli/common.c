@@ -305,6 +305,21 @@ rs_time now(void)
 	return (rs_time)time(NULL);
 }
 
+/* --profile FILE or NAME: a path (a '/', or .json in it) is a file; so is any other word that names no built-in
+ * profile but an existing file (a profile saved as 'plant7'). */
+static int profile_is_file(const char *name)
+{
+	const char *const *ids;
+	struct stat st;
+
+	if (strchr(name, '/') || strstr(name, ".json"))
+		return 1;
+	for (ids = rs_builtin_profiles(); *ids; ids++)
+		if (!strcmp(*ids, name))
+			return 0;
+	return stat(name, &st) == 0;
+}
+
 struct rs_catalog *load_catalog(const char *profile)
 {
 	struct rs_catalog *cat = rs_catalog_new();
@@ -317,7 +332,7 @@ struct rs_catalog *load_catalog(const char *profile)
 	}
 	if (!profile)
 		rv = rs_catalog_add_builtin(cat, NULL, &err);
-	else if (strchr(profile, '/') || strstr(profile, ".json"))
+	else if (profile_is_file(profile))
 		rv = rs_catalog_add_file(cat, profile, &err);
 	else
 		rv = rs_catalog_add_builtin(cat, profile, &err);
@@ -537,7 +552,7 @@ const struct rs_profile *pick_profile(const struct rs_catalog *cat, const char *
 {
 	const struct rs_profile *p;
 
-	if (!name || (!strchr(name, '/') && !strstr(name, ".json")))
+	if (!name || !profile_is_file(name))
 		p = rs_catalog_profile(cat, name ? name : "azure-iot");
 	else
 		p = rs_catalog_profile_count(cat) ? rs_catalog_profile_at(cat, 0) : NULL;
