@@ -75,6 +75,7 @@ int read_stdin(unsigned char **data, size_t *len);
 #define LIMIT_TARGETS_FILE (16u << 20)
 #define LIMIT_IGNORE_FILE (1u << 20)
 #define LIMIT_FLEET_FILE (16u << 20)
+#define LIMIT_BASELINE_FILE (256u << 20) /* scan --baseline: an earlier scan's JSON */
 /* Reads a whole file ("-": standard input), NUL-terminated: fstat first (a directory or a device is refused), then
  * the size against max before a byte is read, then a bounded read; a read error is an error. 0, or EXIT_ERROR
  * after printing the message. */

@@ -421,11 +421,11 @@ int read_bounded_file(const char *path, size_t max, char **data, size_t *len)
 	if (fstat(fd, &st) < 0)
 		rv = io_error("cannot read '%s': %s", path, strerror(errno));
 	else if (S_ISDIR(st.st_mode))
-		rv = error("'%s' is a directory, not a file", path);
+		rv = io_error("'%s' is a directory, not a file", path);
 	else if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
-		rv = error("'%s' is not a regular file", path);
+		rv = io_error("'%s' is not a regular file", path);
 	else if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max)
-		rv = error("'%s' is larger than %zu bytes", path, max);
+		rv = input_error("'%s' is larger than %zu bytes", path, max);
 	else
 		rv = read_fd_bounded(fd, path, max, data, len);
 	close(fd);
