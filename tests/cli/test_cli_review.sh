@@ -77,6 +77,20 @@ import json, sys; d = json.load(open(sys.argv[1])); assert d["error"]["code"] ==
 "$bin" version --json >"$S/j.out" 2>"$S/j.err"
 check "version --json: the error names --json" grep -q "unexpected argument '--json'" "$S/j.err"
 
+# a directory where a file is expected: exit 2, an "io" error said as such, whatever the option
+for args in "probe --json --targets $D/hashed" "scan --json --baseline $D/hashed data/g2_ms2017.pem" \
+  "rehearse --json $D/hashed --lab $S/nolab" "inspect --json --password-file $D/hashed $D/g2ms.p12"; do
+  # shellcheck disable=SC2086
+  "$bin" $args >"$S/j.out" 2>"$S/j.err"; rc=$?
+  check "$args: exit 2, JSON io error naming the directory" "$PY" -c '
+import json, sys; d = json.load(open(sys.argv[1])); e = d["error"]
+assert sys.argv[2] == "2" and e["code"] == "io" and "is a directory, not a file" in e["message"], (sys.argv[2], e)' \
+    "$S/j.out" "$rc"
+done
+"$bin" verify --chain "$D/hashed" --store "$D/g2ms.pem" >"$S/v.out" 2>"$S/v.err"; rc=$?
+check "verify --chain DIR: exit 2 (a directory has no order)" test $rc = 2
+check "verify --chain DIR: said why" grep -q "is a directory: give the served chain as one file" "$S/v.err"
+
 # ---- fleet files: values named, schema checked ----
 FL=$S/fleet
 mkdir -p "$FL"
