@@ -234,7 +234,7 @@ const struct cli_spec cli_audit = {
 	"ready, partial or not-ready, with reasons and what to do.\n",
 	25,
 	rows,
-	"Exit status: 0 ready, 1 partial or not ready, 2 when an input cannot be read.\n"
+	"Exit status: 0 ready, 1 partial or not ready, 2 when an input cannot be read.\n", NULL
 };
 
 /* check takes audit's options and --endpoints; its help explains the verdict instead of listing them. */
@@ -262,7 +262,7 @@ const struct cli_spec cli_check = {
 	25,
 	check_rows,
 	"Exit status: 0 ready (and every reached endpoint verified), 1 partial, not ready or an endpoint failed,\n"
-	"2 when the store cannot be read.\n",
+	"2 when the store cannot be read.\n", NULL,
 };
 
 static int parse_args(const char *cmd, int argc, char **argv, struct audit_opts *o)

@@ -90,7 +90,7 @@ const struct cli_spec cli_bundle = {
 	rows,
 	"--check gives audit's verdict words: READY, PARTIAL or NOT READY. Inside the profile's migration window\n"
 	"(--at before its migration_complete) the old root is kept without --keep-old, with a note saying until when.\n"
-	"Exit status: 0 written (or READY); 1 the source cannot yield the bundle (or PARTIAL, NOT READY); 2 on error.\n"
+	"Exit status: 0 written (or READY); 1 the source cannot yield the bundle (or PARTIAL, NOT READY); 2 on error.\n", NULL
 };
 
 static int parse_args(int argc, char **argv, struct bundle_opts *o)

@@ -74,6 +74,9 @@ static const struct cli_opt rows[] = {
 	CLI_END_ROWS,
 };
 
+/* The subcommands by bit (LAB_INIT, LAB_SERVE, LAB_SWITCH, LAB_STATUS), for completion; device add takes none. */
+static const char *const lab_subs[] = { "init", "serve", "migrate revert", "status", NULL };
+
 const struct cli_spec cli_lab = {
 	"lab",
 	"run an offline IoT Hub and DPS whose roots switch at run time",
@@ -92,6 +95,7 @@ const struct cli_spec cli_lab = {
 	18,
 	rows,
 	"Exit status: 0 on success, 2 when the lab cannot be created, read, started or reached.\n",
+	lab_subs,
 };
 
 /* ---- lab init ---- */

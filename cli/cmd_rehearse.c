@@ -571,7 +571,7 @@ const struct cli_spec cli_rehearse = {
 	23,
 	rows,
 	"Exit status: 0 READY, 1 PARTIAL (all have a session at the end, some were stranded on the way) or NOT READY,\n"
-	"2 when it cannot run; --demo exits 0 when it ran as designed.\n",
+	"2 when it cannot run; --demo exits 0 when it ran as designed.\n", NULL,
 };
 
 static int parse_args(int argc, char **argv, struct rehearse_args *a)

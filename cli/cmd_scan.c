@@ -449,7 +449,7 @@ const struct cli_spec cli_scan = {
 	"node_modules and build outputs are skipped. Rules are listed in docs/scan.md.\n",
 	25,
 	rows,
-	"Exit status: 0 when no finding at the --fail-on level is left, 1 when one is, 2 when an input cannot be read.\n",
+	"Exit status: 0 when no finding at the --fail-on level is left, 1 when one is, 2 when an input cannot be read.\n", NULL,
 };
 
 static int parse_args(int argc, char **argv, struct scan_opts *o)

@@ -433,7 +433,7 @@ const struct cli_spec cli_verify = {
 	"the store is reported and skipped.\n",
 	26,
 	rows,
-	"Exit status: 0 when a valid path exists for the chosen store, 1 when none does, 2 on error.\n",
+	"Exit status: 0 when a valid path exists for the chosen store, 1 when none does, 2 on error.\n", NULL,
 };
 
 static int parse_args(int argc, char **argv, struct verify_args *a)
