@@ -198,4 +198,8 @@ for c in "status" "migrate --to new" "revert"; do
   check "lab $c --json: one valid document" "$PY" -c 'import json, sys; json.load(open(sys.argv[1]))' "$S/st.json"
 done
 check "lab migrate then revert: the hub serves old" grep -q '"hub_chain": "old"' "$S/st.json"
+"$bin" lab revert "$LAB" --to new >"$S/rv.out" 2>"$S/rv.err"; rc=$?
+check "lab revert --to new: exit 2 (revert goes back to the old chain; migrate --to picks one)" test $rc = 2
+"$bin" lab status "$LAB" --json >"$S/st.json" 2>&1
+check "lab revert --to new: the lab still serves old" grep -q '"hub_chain": "old"' "$S/st.json"
 exit $((fails > 0))

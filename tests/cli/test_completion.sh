@@ -36,6 +36,7 @@ check "lab status --f" "$(complete_words rootshift lab status /tmp/lab --f)" "--
 check "lab init --f" "$(complete_words rootshift lab init /tmp/lab --f)" "--fast-keys"
 check "lab serve --a" "$(complete_words rootshift lab serve /tmp/lab --a)" "--at --auth-timeout --amqp-port --admin-port"
 check "lab revert --d" "$(complete_words rootshift lab revert /tmp/lab --d)" "--disconnect"
+check "lab revert takes no --to" "$(complete_words rootshift lab revert /tmp/lab --t)" ""
 check "lab migrate --to VALUE" "$(complete_words rootshift lab migrate /tmp/lab --to '')" "new next ecc"
 # every value offered is one the command takes (a run that is no usage error)
 D=$(cd "$(dirname "$0")/../data" && pwd)
