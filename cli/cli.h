@@ -48,7 +48,7 @@ int unknown_option(const char *cmd, int argc, char **argv);                   /*
 int parse_format(const char *cmd, const char *arg, enum format *out);
 int parse_at(const char *arg, rs_time *out);
 /* --expiring-within DURATION ("90d"); 0, or an exit code after printing the error. */
-int parse_duration(const char *arg, rs_time *out);
+int parse_duration(const char *cmd, const char *arg, rs_time *out);
 /* --fail-on error|warning|note: the least severity that makes the exit status 1. */
 int parse_fail_on(const char *cmd, const char *arg, enum rs_severity *out);
 /* --color=auto|always|never on every command (auto: stdout is a terminal and NO_COLOR is unset or empty); removed

@@ -280,7 +280,7 @@ static int parse_args(const char *cmd, int argc, char **argv, struct audit_opts 
 		case 'r': o->system = 1; o->system_root = optarg; break;
 		case 'e': o->endpoints = 1; break; /* check only: audit's table has no --endpoints */
 		case 'F': if (parse_fail_on(cmd, optarg, &o->fail_on)) return -1; break;
-		case 'E': if (parse_duration(optarg, &o->expiring)) return -1; break;
+		case 'E': if (parse_duration(cmd, optarg, &o->expiring)) return -1; break;
 		case CLI_HELP: return 1;
 		default: unknown_option(cmd, argc, argv); return -1;
 		}

@@ -206,7 +206,7 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o)
 			break;
 		case 'k': o->known_only = 1; break;
 		case 'E':
-			if (parse_duration(optarg, &o->expiring))
+			if (parse_duration("inspect", optarg, &o->expiring))
 				return -1;
 			o->expiring_text = optarg;
 			break;

@@ -291,12 +291,12 @@ int status_exit(enum rs_status s)
 	return s == RS_STATUS_READY ? EXIT_OK : EXIT_PROBLEM;
 }
 
-int parse_duration(const char *arg, rs_time *out)
+int parse_duration(const char *cmd, const char *arg, rs_time *out)
 {
 	struct rs_error err;
 
 	if (rs_duration_parse(arg, out, &err) < 0)
-		return usage_error(NULL, "%s", err.message);
+		return usage_error(cmd, "%s", err.message);
 	return 0;
 }
 
