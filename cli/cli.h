@@ -30,6 +30,9 @@ int show_help(const char *name);
 /* Turns on JSON error documents on stdout when the command line asks for JSON (--format json|jsonl, --json, -f json),
  * and a failed SARIF log for scan --format sarif. */
 void json_errors_from_args(int argc, char **argv);
+/* --json rewritten to --format=json in argv (from argv[2] to "--"); arg_shown gives "--json" back for messages. */
+void json_alias(int argc, char **argv);
+const char *arg_shown(const char *arg);
 /* The SARIF log of a failed scan (scan_sarif_failure), given by main before json_errors_from_args: cli/ files do
  * not call each other in a circle (arch.layers), so common.c does not name cmd_scan.c's function. */
 void json_errors_set_sarif(json_t *(*fn)(const char *code, const char *message));
@@ -45,7 +48,7 @@ int unknown_option(const char *cmd, int argc, char **argv);                   /*
 int parse_format(const char *cmd, const char *arg, enum format *out);
 int parse_at(const char *arg, rs_time *out);
 /* --expiring-within DURATION ("90d"); 0, or an exit code after printing the error. */
-int parse_duration(const char *arg, rs_time *out);
+int parse_duration(const char *cmd, const char *arg, rs_time *out);
 /* --fail-on error|warning|note: the least severity that makes the exit status 1. */
 int parse_fail_on(const char *cmd, const char *arg, enum rs_severity *out);
 /* --color=auto|always|never on every command (auto: stdout is a terminal and NO_COLOR is unset or empty); removed
@@ -72,6 +75,7 @@ int read_stdin(unsigned char **data, size_t *len);
 #define LIMIT_TARGETS_FILE (16u << 20)
 #define LIMIT_IGNORE_FILE (1u << 20)
 #define LIMIT_FLEET_FILE (16u << 20)
+#define LIMIT_BASELINE_FILE (256u << 20) /* scan --baseline: an earlier scan's JSON */
 /* Reads a whole file ("-": standard input), NUL-terminated: fstat first (a directory or a device is refused), then
  * the size against max before a byte is read, then a bounded read; a read error is an error. 0, or EXIT_ERROR
  * after printing the message. */

@@ -234,7 +234,7 @@ const struct cli_spec cli_audit = {
 	"ready, partial or not-ready, with reasons and what to do.\n",
 	25,
 	rows,
-	"Exit status: 0 ready, 1 partial or not ready, 2 when an input cannot be read.\n"
+	"Exit status: 0 ready, 1 partial or not ready, 2 when an input cannot be read.\n", NULL
 };
 
 /* check takes audit's options and --endpoints; its help explains the verdict instead of listing them. */
@@ -257,11 +257,12 @@ const struct cli_spec cli_check = {
 	"                       [--endpoints] [--fail-on LEVEL] [--expiring-within D] [PATH...]\n",
 	"Audits this machine's trust store (as 'audit --system') and says in plain words what the verdict means.\n"
 	"--endpoints also probes the profile's endpoints that have a concrete host name (TLS with this store, 5 s\n"
-	"each) and says plainly when the network cannot reach them.\n",
+	"each) and says plainly when the network cannot reach them. PATH...: more certificates this machine's\n"
+	"programs trust besides the system store (an application's own bundle), audited with it as one store.\n",
 	25,
 	check_rows,
 	"Exit status: 0 ready (and every reached endpoint verified), 1 partial, not ready or an endpoint failed,\n"
-	"2 when the store cannot be read.\n",
+	"2 when the store cannot be read.\n", NULL,
 };
 
 static int parse_args(const char *cmd, int argc, char **argv, struct audit_opts *o)
@@ -279,7 +280,7 @@ static int parse_args(const char *cmd, int argc, char **argv, struct audit_opts 
 		case 'r': o->system = 1; o->system_root = optarg; break;
 		case 'e': o->endpoints = 1; break; /* check only: audit's table has no --endpoints */
 		case 'F': if (parse_fail_on(cmd, optarg, &o->fail_on)) return -1; break;
-		case 'E': if (parse_duration(optarg, &o->expiring)) return -1; break;
+		case 'E': if (parse_duration(cmd, optarg, &o->expiring)) return -1; break;
 		case CLI_HELP: return 1;
 		default: unknown_option(cmd, argc, argv); return -1;
 		}

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_FROM 32
 
@@ -52,7 +53,8 @@ static const struct cli_opt rows[] = {
 	  "esp-idf         an ESP-IDF x509_crt_bundle, and OUT.txt saying what it holds\n"
 	  "bearssl         a BearSSL trust-anchor header (brssl ta style)", CLI_SHORT | CLI_PRE },
 	{ "output", 'o', "OUT", .help = "the file, or for *-dir formats a new or empty directory; '-' writes a one-file form\n"
-	  "(pem, bearssl) to standard output and the summary to standard error", CLI_SHOW_SHORT },
+	  "(pem, bearssl; esp-idf's bundle file without OUT.txt, never to a terminal) to\n"
+	  "standard output and the summary to standard error", CLI_SHOW_SHORT },
 	{ "from", 'F', "PATH", .help = "where the roots come from: anything audit reads (a PEM bundle such as certifi, NSS\n"
 	  "certdata.txt with its trust bits, a directory; '-' standard input); repeatable; default the\n"
 	  "system store" },
@@ -88,7 +90,7 @@ const struct cli_spec cli_bundle = {
 	rows,
 	"--check gives audit's verdict words: READY, PARTIAL or NOT READY. Inside the profile's migration window\n"
 	"(--at before its migration_complete) the old root is kept without --keep-old, with a note saying until when.\n"
-	"Exit status: 0 written (or READY); 1 the source cannot yield the bundle (or PARTIAL, NOT READY); 2 on error.\n"
+	"Exit status: 0 written (or READY); 1 the source cannot yield the bundle (or PARTIAL, NOT READY); 2 on error.\n", NULL
 };
 
 static int parse_args(int argc, char **argv, struct bundle_opts *o)
@@ -125,7 +127,7 @@ static int parse_args(int argc, char **argv, struct bundle_opts *o)
 		}
 	}
 	if (optind < argc)
-		return usage_error("bundle", "unexpected argument '%s'", argv[optind]), -1;
+		return usage_error("bundle", "unexpected argument '%s'", arg_shown(argv[optind])), -1;
 	if (o->check)
 		return o->format || o->out || o->nfrom || o->system_root || o->sel.minimal || o->sel.keep_old
 		       ? (usage_error("bundle", "--check takes only --profile, --at and --format text|json"), -1) : 0;
@@ -351,16 +353,42 @@ static json_t *bundle_json(const struct rs_bundle *b, const struct rs_catalog *c
 	return doc;
 }
 
+/* The file -o - writes: the only one, or esp-idf's bundle without its OUT.txt (what the summary on standard error
+ * says too); -1 for forms of several files. */
+static long stdout_file(const struct rs_bundle_files *files, enum rs_bundle_format fmt)
+{
+	size_t i, n = rs_bundle_files_count(files), len;
+
+	if (rs_bundle_format_is_dir(fmt))
+		return -1;
+	if (n == 1)
+		return 0;
+	if (fmt != RS_BUNDLE_ESP_IDF)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const char *name = rs_bundle_files_name_at(files, i);
+		len = strlen(name);
+		if (len < 4 || strcmp(name + len - 4, ".txt"))
+			return (long)i;
+	}
+	return -1;
+}
+
 /* -o -: a form written as one file goes to standard output; the summary goes to standard error. */
 static int write_stdout(const struct rs_bundle *b, const struct rs_bundle_files *files, enum rs_bundle_format fmt)
 {
 	const unsigned char *data;
+	long k = stdout_file(files, fmt);
 	size_t len;
 
-	if (rs_bundle_format_is_dir(fmt) || rs_bundle_files_count(files) != 1)
-		return usage_error("bundle", "-o - takes a form written as one file (pem, bearssl), not %s (%zu files)",
+	if (k < 0)
+		return usage_error("bundle",
+				   "-o - takes a form written as one file (pem, bearssl, esp-idf), not %s (%zu files)",
 				   rs_bundle_format_name(fmt), rs_bundle_files_count(files));
-	data = rs_bundle_files_data_at(files, 0, &len);
+	if (fmt == RS_BUNDLE_ESP_IDF && isatty(STDOUT_FILENO))
+		return usage_error("bundle", "-o - with esp-idf writes binary data: redirect standard output to a file "
+				   "or a pipe");
+	data = rs_bundle_files_data_at(files, (size_t)k, &len);
 	if (fwrite(data, 1, len, stdout) != len)
 		return io_error("cannot write the bundle to standard output");
 	print_bundle(stderr, b);

@@ -185,7 +185,7 @@ const struct cli_spec cli_inspect = {
 	"OpenSSL hashed names included), or standard input with '-'. The content decides the format.\n",
 	25,
 	rows,
-	"Exit status: 0 on success, 2 when an input cannot be read or holds no certificate.\n",
+	"Exit status: 0 on success, 2 when an input cannot be read or holds no certificate.\n", NULL,
 };
 
 static int parse_args(int argc, char **argv, struct inspect_opts *o)
@@ -206,7 +206,7 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o)
 			break;
 		case 'k': o->known_only = 1; break;
 		case 'E':
-			if (parse_duration(optarg, &o->expiring))
+			if (parse_duration("inspect", optarg, &o->expiring))
 				return -1;
 			o->expiring_text = optarg;
 			break;

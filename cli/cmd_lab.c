@@ -21,7 +21,8 @@ struct subcommand {
 
 /* ---- the table: every subcommand's options, a bit each for the subcommands that take them ---- */
 
-enum { LAB_INIT = 1, LAB_SERVE = 2, LAB_SWITCH = 4, LAB_STATUS = 8 };
+/* The subcommands that take a row (cli_opt.sub); revert takes no --to: it goes back to the old chain. */
+enum { LAB_INIT = 1, LAB_SERVE = 2, LAB_MIGRATE = 4, LAB_STATUS = 8, LAB_REVERT = 16 };
 
 static const struct cli_opt rows[] = {
 	CLI_TEXT("init creates a look-alike PKI in DIR: old (a Baltimore-like RSA-2048 sha1 root, an RSA-4096 sha256\n"
@@ -67,12 +68,16 @@ static const struct cli_opt rows[] = {
 	CLI_TEXT("\n"),
 	CLI_TEXT("migrate and revert switch the chain for new handshakes (existing sessions stay unless --disconnect);\n"
 		 "--mix PERCENT serves that share of handshakes the other chain. status shows the chains and connections.\n"),
-	{ "to", 't', "new|next|ecc", .help = NULL, 0, LAB_SWITCH },
-	{ "mix", 'm', "PERCENT", .help = NULL, 0, LAB_SWITCH },
-	{ "disconnect", 'x', NULL, .help = NULL, 0, LAB_SWITCH },
-	{ "format", 'f', "text|json", .help = NULL, 0, LAB_SWITCH | LAB_STATUS },
+	{ "to", 't', "new|next|ecc", .help = NULL, 0, LAB_MIGRATE },
+	{ "mix", 'm', "PERCENT", .help = NULL, 0, LAB_MIGRATE | LAB_REVERT },
+	{ "disconnect", 'x', NULL, .help = NULL, 0, LAB_MIGRATE | LAB_REVERT },
+	{ "format", 'f', "text|json", .help = NULL, 0, LAB_MIGRATE | LAB_REVERT | LAB_STATUS },
 	CLI_END_ROWS,
 };
+
+/* The subcommands by bit (LAB_INIT, LAB_SERVE, LAB_MIGRATE, LAB_STATUS, LAB_REVERT), for completion; device add
+ * takes none. */
+static const char *const lab_subs[] = { "init", "serve", "migrate", "status", "revert", NULL };
 
 const struct cli_spec cli_lab = {
 	"lab",
@@ -92,6 +97,7 @@ const struct cli_spec cli_lab = {
 	18,
 	rows,
 	"Exit status: 0 on success, 2 when the lab cannot be created, read, started or reached.\n",
+	lab_subs,
 };
 
 /* ---- lab init ---- */
@@ -335,15 +341,15 @@ static int admin_call(const char *dir, const char *method, const char *path, enu
 		free(body);
 		return rv;
 	}
-	if (format == FORMAT_JSON) {
-		fputs(body, stdout);
-		free(body);
-		return EXIT_OK;
-	}
-	doc = json_loads(body, 0, NULL);
+	doc = json_loads(body, JSON_REJECT_DUPLICATES, NULL);
 	free(body);
 	if (!doc)
 		return error("the lab's admin API answered something that is not JSON");
+	if (format == FORMAT_JSON) { /* indented, as every command's JSON (docs/json.md) */
+		rv = print_json(doc) ? EXIT_ERROR : EXIT_OK;
+		json_decref(doc);
+		return rv;
+	}
 	printf("hub serves: %s\nDPS serves: %s\nmix: %d%%\nconnected devices: %d\n",
 	       json_string_value(json_object_get(doc, "hub_chain")), json_string_value(json_object_get(doc, "dps_chain")),
 	       (int)json_integer_value(json_object_get(doc, "mix")),
@@ -361,7 +367,7 @@ static int lab_switch_cmd(int argc, char **argv)
 	enum lab_chain chain;
 	char path[128];
 
-	cli_init(&ps, &cli_lab, LAB_SWITCH, argc, argv);
+	cli_init(&ps, &cli_lab, migrate ? LAB_MIGRATE : LAB_REVERT, argc, argv);
 	while ((c = cli_next(&ps)) != CLI_DONE) {
 		switch (c) {
 		case 'x': disconnect = 1; break;

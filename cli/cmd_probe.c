@@ -541,7 +541,7 @@ const struct cli_spec cli_probe = {
 	"tls-alert, tls-protocol-error, cert-untrusted, cert-expired, cert-hostname-mismatch, cert-chain-too-large,\n"
 	"timeout, closed-by-peer (the server hung up after TLS; the stage says after what), internal-error.\n"
 	"Exit status: 0 when every target is ok or ok-auth-rejected, 1 otherwise, 2 when it cannot run (a\n"
-	"--targets file without a target too).\n"
+	"--targets file without a target too).\n", NULL
 };
 
 static int parse_int(const char *opt, const char *arg, int lo, int hi, int *out)

@@ -104,7 +104,7 @@ const struct cli_spec cli_profiles = {
 	"a FILE is validated first and any error names the JSON path.\n",
 	25,
 	rows,
-	NULL,
+	NULL, NULL,
 };
 
 int cmd_profiles(int argc, char **argv)

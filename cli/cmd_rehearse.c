@@ -619,7 +619,7 @@ const struct cli_spec cli_rehearse = {
 	23,
 	rows,
 	"Exit status: 0 READY, 1 PARTIAL (all have a session at the end, some were stranded on the way) or NOT READY,\n"
-	"2 when it cannot run; --demo exits 0 when it ran as designed.\n",
+	"2 when it cannot run; --demo exits 0 when it ran as designed.\n", NULL,
 };
 
 static int parse_args(int argc, char **argv, struct rehearse_args *a)
@@ -702,8 +702,9 @@ static struct fleet_spec *load_fleet(const char *path)
 		*slash = '\0';
 	else
 		snprintf(base, sizeof(base), ".");
-	if (!(s = fleet_spec_parse(data, n, base, &err)))
-		input_error("cannot read '%s': %s", path, err.message);
+	if (!(s = fleet_spec_parse(data, n, base, &err))) /* read, but not a valid fleet: say so, as for profiles */
+		input_error("%s fleet file '%s': %s", err.code == RS_ERR_NOMEM ? "cannot read" : "invalid", path,
+			    strncmp(err.message, "fleet: ", 7) ? err.message : err.message + 7);
 	free(data);
 	return s;
 }

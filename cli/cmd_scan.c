@@ -35,11 +35,17 @@ static char *finding_key(const char *rule, const char *path, const char *value, 
 static json_t *load_baseline(const char *path)
 {
 	json_error_t je;
-	json_t *doc = json_load_file(path, 0, &je), *findings, *f, *counts;
-	size_t i;
+	json_t *doc, *findings, *f, *counts;
+	char *text;
+	size_t i, len;
 
+	/* bounded, and a directory or a missing file said as such (not as a JSON syntax error) */
+	if (read_bounded_file(path, LIMIT_BASELINE_FILE, &text, &len))
+		return NULL;
+	doc = json_loadb(text, len, 0, &je);
+	free(text);
 	if (!doc) {
-		input_error("cannot read baseline '%s' line %d: %s", path, je.line, je.text);
+		input_error("cannot read baseline '%s' line %d column %d: %s", path, je.line, je.column, je.text);
 		return NULL;
 	}
 	findings = json_object_get(doc, "findings");
@@ -469,7 +475,7 @@ const struct cli_spec cli_scan = {
 	"node_modules and build outputs are skipped. Rules are listed in docs/scan.md.\n",
 	25,
 	rows,
-	"Exit status: 0 when no finding at the --fail-on level is left, 1 when one is, 2 when an input cannot be read.\n",
+	"Exit status: 0 when no finding at the --fail-on level is left, 1 when one is, 2 when an input cannot be read.\n", NULL,
 };
 
 static int parse_args(int argc, char **argv, struct scan_opts *o)

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAX_FILES 64
 
@@ -39,6 +40,17 @@ static int load_files(struct rs_certlist *list, const char *const *paths, size_t
 	for (i = 0; i < n; i++)
 		if (load_input(list, paths[i], &keep, &err) < 0)
 			return lib_error(&err);
+	return 0;
+}
+
+/* --chain is the chain as served, leaf first: a directory has no order, so it cannot be one. */
+static int chain_not_dir(const char *path)
+{
+	struct stat st;
+
+	if (strcmp(path, "-") && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return usage_error("verify", "--chain '%s' is a directory: give the served chain as one file, leaf first "
+				   "(a directory has no order)", path);
 	return 0;
 }
 
@@ -421,7 +433,7 @@ const struct cli_spec cli_verify = {
 	"the store is reported and skipped.\n",
 	26,
 	rows,
-	"Exit status: 0 when a valid path exists for the chosen store, 1 when none does, 2 on error.\n",
+	"Exit status: 0 when a valid path exists for the chosen store, 1 when none does, 2 on error.\n", NULL,
 };
 
 static int parse_args(int argc, char **argv, struct verify_args *a)
@@ -441,7 +453,7 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
 			return -1;
 	}
 	if (optind < argc)
-		return usage_error("verify", "unexpected argument '%s'", argv[optind]), -1;
+		return usage_error("verify", "unexpected argument '%s'", arg_shown(argv[optind])), -1;
 	if (!a->chain)
 		return usage_error("verify", "no --chain given"), -1;
 	if (!a->n_store == !a->profile_store)
@@ -509,7 +521,8 @@ int cmd_verify(int argc, char **argv)
 		goto out;
 	if (!(p = pick_profile(cat, a.profile)))
 		goto out;
-	if (load_files(chain, &a.chain, 1) || load_files(untrusted, a.untrusted, a.n_untrusted) ||
+	if (chain_not_dir(a.chain) || load_files(chain, &a.chain, 1) ||
+	    load_files(untrusted, a.untrusted, a.n_untrusted) ||
 	    run_all(runs, &n_runs, &main_run, chain, untrusted, p, &a))
 		goto out;
 	if (render(runs, n_runs, main_run, chain, cat, p, &a) == 0)

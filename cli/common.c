@@ -50,6 +50,24 @@ void json_errors_from_args(int argc, char **argv)
 	}
 }
 
+/* --json is a documented alias of --format json on every command (issue #19): rewritten here, in one place, to
+ * this very buffer, so that messages can show the argument as the user gave it (arg_shown). */
+static char json_alias_arg[] = "--format=json";
+
+void json_alias(int argc, char **argv)
+{
+	int i;
+
+	for (i = 2; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json"))
+			argv[i] = json_alias_arg;
+}
+
+const char *arg_shown(const char *arg)
+{
+	return arg == json_alias_arg ? "--json" : arg;
+}
+
 static void json_error_out(const char *code, const char *message)
 {
 	json_t *doc;
@@ -151,7 +169,7 @@ int set_error(struct rs_error *err, enum rs_errcode code, const char *fmt, ...)
 int unknown_option(const char *cmd, int argc, char **argv)
 {
 	extern int optind, optopt;
-	const char *arg = optind - 1 < argc ? argv[optind - 1] : "?";
+	const char *arg = optind - 1 < argc ? arg_shown(argv[optind - 1]) : "?";
 
 	if (optopt && strchr(arg, '=') == NULL && strncmp(arg, "--", 2))
 		return usage_error(cmd, "unknown option '-%c' for '%s'", optopt, cmd);
@@ -201,6 +219,14 @@ static void drop_args(int *argc, char **argv, int i, int n)
 	*argc -= n;
 }
 
+/* TERM=dumb (Emacs' shell, some CI logs) cannot show escape sequences. */
+static int dumb_terminal(void)
+{
+	const char *term = getenv("TERM");
+
+	return term && !strcmp(term, "dumb");
+}
+
 int color_from_args(int *argc, char **argv)
 {
 	const char *when = "auto", *env = getenv("NO_COLOR");
@@ -211,9 +237,11 @@ int color_from_args(int *argc, char **argv)
 		if (!strncmp(argv[i], "--color=", 8)) {
 			when = argv[i] + 8;
 			take = 1;
-		} else if (!strcmp(argv[i], "--color") && i + 1 < *argc) {
-			when = argv[i + 1];
-			take = 2;
+		} else if (!strcmp(argv[i], "--color")) { /* --color WHEN, or a bare --color: always (as git, ls) */
+			int word = i + 1 < *argc && (!strcmp(argv[i + 1], "auto") || !strcmp(argv[i + 1], "always") ||
+						     !strcmp(argv[i + 1], "never"));
+			when = word ? argv[i + 1] : "always";
+			take = word ? 2 : 1;
 		}
 		if (!take) {
 			i++;
@@ -226,7 +254,7 @@ int color_from_args(int *argc, char **argv)
 	else if (!strcmp(when, "never"))
 		color_on = 0;
 	else if (!strcmp(when, "auto"))
-		color_on = isatty(STDOUT_FILENO) && !(env && *env); /* https://no-color.org */
+		color_on = isatty(STDOUT_FILENO) && !(env && *env) && !dumb_terminal(); /* https://no-color.org */
 	else
 		return usage_error(NULL, "unknown --color '%s' (use auto, always or never)", when), -1;
 	return 0;
@@ -263,18 +291,33 @@ int status_exit(enum rs_status s)
 	return s == RS_STATUS_READY ? EXIT_OK : EXIT_PROBLEM;
 }
 
-int parse_duration(const char *arg, rs_time *out)
+int parse_duration(const char *cmd, const char *arg, rs_time *out)
 {
 	struct rs_error err;
 
 	if (rs_duration_parse(arg, out, &err) < 0)
-		return usage_error(NULL, "%s", err.message);
+		return usage_error(cmd, "%s", err.message);
 	return 0;
 }
 
 rs_time now(void)
 {
 	return (rs_time)time(NULL);
+}
+
+/* --profile FILE or NAME: a path (a '/', or .json in it) is a file; so is any other word that names no built-in
+ * profile but an existing file (a profile saved as 'plant7'). */
+static int profile_is_file(const char *name)
+{
+	const char *const *ids;
+	struct stat st;
+
+	if (strchr(name, '/') || strstr(name, ".json"))
+		return 1;
+	for (ids = rs_builtin_profiles(); *ids; ids++)
+		if (!strcmp(*ids, name))
+			return 0;
+	return stat(name, &st) == 0;
 }
 
 struct rs_catalog *load_catalog(const char *profile)
@@ -289,7 +332,7 @@ struct rs_catalog *load_catalog(const char *profile)
 	}
 	if (!profile)
 		rv = rs_catalog_add_builtin(cat, NULL, &err);
-	else if (strchr(profile, '/') || strstr(profile, ".json"))
+	else if (profile_is_file(profile))
 		rv = rs_catalog_add_file(cat, profile, &err);
 	else
 		rv = rs_catalog_add_builtin(cat, profile, &err);
@@ -378,11 +421,11 @@ int read_bounded_file(const char *path, size_t max, char **data, size_t *len)
 	if (fstat(fd, &st) < 0)
 		rv = io_error("cannot read '%s': %s", path, strerror(errno));
 	else if (S_ISDIR(st.st_mode))
-		rv = error("'%s' is a directory, not a file", path);
+		rv = io_error("'%s' is a directory, not a file", path);
 	else if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
-		rv = error("'%s' is not a regular file", path);
+		rv = io_error("'%s' is not a regular file", path);
 	else if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max)
-		rv = error("'%s' is larger than %zu bytes", path, max);
+		rv = input_error("'%s' is larger than %zu bytes", path, max);
 	else
 		rv = read_fd_bounded(fd, path, max, data, len);
 	close(fd);
@@ -509,7 +552,7 @@ const struct rs_profile *pick_profile(const struct rs_catalog *cat, const char *
 {
 	const struct rs_profile *p;
 
-	if (!name || (!strchr(name, '/') && !strstr(name, ".json")))
+	if (!name || !profile_is_file(name))
 		p = rs_catalog_profile(cat, name ? name : "azure-iot");
 	else
 		p = rs_catalog_profile_count(cat) ? rs_catalog_profile_at(cat, 0) : NULL;

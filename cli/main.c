@@ -21,7 +21,7 @@ static const struct cli_spec cli_completion = {
 	"The Debian package installs both.\n",
 	0,
 	no_rows,
-	NULL,
+	NULL, NULL,
 };
 
 enum { HELP_MAN = 'm' };
@@ -33,11 +33,11 @@ static const struct cli_opt help_rows[] = {
 
 static const struct cli_spec cli_help = {
 	"help", "show help for rootshift or one command", "usage: rootshift help [COMMAND | --man]\n", NULL, 9, help_rows,
-	NULL,
+	NULL, NULL,
 };
 
 static const struct cli_spec cli_version = {
-	"version", "print the version", "usage: rootshift version\n", NULL, 0, no_rows, NULL,
+	"version", "print the version", "usage: rootshift version\n", NULL, 0, no_rows, NULL, NULL,
 };
 
 static const struct command commands[] = {
@@ -74,7 +74,8 @@ static void print_overview(FILE *out)
 	      "Will your devices still connect after a TLS root migration?\n\ncommands:\n", out);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].spec->name, commands[i].spec->summary);
-	fputs("\nEvery command takes --color=auto|always|never (auto: on a terminal, unless NO_COLOR is set), and\n"
+	fputs("\nEvery command takes --color=auto|always|never (auto: on a terminal, unless NO_COLOR is set or TERM is\n"
+	      "dumb; a bare --color: always), and\n"
 	      "--no-progress (no progress line on a terminal's standard error for scan, audit, probe --targets, rehearse).\n"
 	      "Every command that prints JSON takes --format json (--json is an alias); with it, a failure is a JSON\n"
 	      "document {\"error\": {\"code\", \"message\"}} on standard output (exit 2).\n"
@@ -116,13 +117,35 @@ int cmd_help(int argc, char **argv)
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
+/* The arms of a command with subcommands (lab): each subcommand, by the word after the command (sub_word: bash
+ * ${COMP_WORDS[2]}, zsh $words[3]), gets its own options; alternatives as "migrate|revert". */
+static void print_sub_cases(const struct cli_spec *spec, const char *sub_word, const char *open, const char *close)
+{
+	char opts[2048], pat[128];
+	size_t k, j;
+
+	printf("  %s) case %s in\n", spec->name, sub_word);
+	for (k = 0; spec->subs[k]; k++) {
+		snprintf(pat, sizeof(pat), "%s", spec->subs[k]);
+		for (j = 0; pat[j]; j++)
+			pat[j] = pat[j] == ' ' ? '|' : pat[j];
+		cli_option_names_sub(spec, 1u << k, opts, sizeof(opts));
+		printf("    %s) opts=%s%s%s ;;\n", pat, open, opts, close);
+	}
+	printf("    esac ;;\n");
+}
+
 /* One shell `case` arm a command: its options between open and close (bash: a string, zsh: an array). */
-static void print_cases(const char *open, const char *close)
+static void print_cases(const char *sub_word, const char *open, const char *close)
 {
 	char opts[2048];
 	size_t i;
 
 	for (i = 0; i < NCOMMANDS; i++) {
+		if (commands[i].spec->subs) {
+			print_sub_cases(commands[i].spec, sub_word, open, close);
+			continue;
+		}
 		cli_option_names(commands[i].spec, opts, sizeof(opts));
 		printf("  %s) opts=%s%s%s ;;\n", commands[i].spec->name, open, opts, close);
 	}
@@ -233,7 +256,7 @@ static void completion_bash(void)
 	       "  \"lab lab\") COMPREPLY=($(compgen -W \"init device serve migrate revert status\" -- \"$cur\")); return ;;\n"
 	       "  \"lab device\") COMPREPLY=($(compgen -W \"add\" -- \"$cur\")); return ;;\n"
 	       "  esac\n  case ${COMP_WORDS[1]} in\n");
-	print_cases("\"", "\"");
+	print_cases("${COMP_WORDS[2]}", "\"", "\"");
 	printf("  esac\n"
 	       "  case $cur in\n"
 	       "  -*) COMPREPLY=($(compgen -W \"$opts --color --no-progress --help\" -- \"$cur\")) ;;\n"
@@ -266,7 +289,7 @@ static void completion_zsh(void)
 	       "  \"lab lab\") compadd -- init device serve migrate revert status; return ;;\n"
 	       "  \"lab device\") compadd -- add; return ;;\n"
 	       "  esac\n  case $words[2] in\n");
-	print_cases("(", ")");
+	print_cases("$words[3]", "(", ")");
 	printf("  esac\n"
 	       "  if [[ $PREFIX == -* ]]; then\n"
 	       "    compadd -- $opts --color --no-progress --help\n"
@@ -297,7 +320,7 @@ int cmd_version(int argc, char **argv)
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
 		return show_help("version");
 	if (argc > 1)
-		return usage_error("version", "unexpected argument '%s'", argv[1]);
+		return usage_error("version", "unexpected argument '%s'", arg_shown(argv[1]));
 	printf("rootshift %s\n", rs_version());
 	return EXIT_OK;
 }
@@ -311,17 +334,6 @@ static const char *suggest(const char *name)
 		if (n >= 2 && !strncmp(commands[i].spec->name, name, n < 3 ? n : 3))
 			return commands[i].spec->name;
 	return NULL;
-}
-
-/* --json is a documented alias of --format json on every command (issue #19): rewritten here, in one place. */
-static void json_alias(int argc, char **argv)
-{
-	static char format_json[] = "--format=json";
-	int i;
-
-	for (i = 2; i < argc && strcmp(argv[i], "--"); i++)
-		if (!strcmp(argv[i], "--json"))
-			argv[i] = format_json;
 }
 
 int main(int argc, char **argv)

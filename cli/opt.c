@@ -190,15 +190,26 @@ void cli_print_man(FILE *out, const struct cli_spec *spec)
 
 void cli_option_names(const struct cli_spec *spec, char *buf, size_t size)
 {
+	cli_option_names_sub(spec, 0, buf, size);
+}
+
+/* An option row that subcommand sub takes (0: any). */
+static int row_of(const struct cli_opt *r, unsigned sub)
+{
+	return r->name && (!sub || !r->sub || (r->sub & sub));
+}
+
+void cli_option_names_sub(const struct cli_spec *spec, unsigned sub, char *buf, size_t size)
+{
 	const struct cli_opt *r, *q;
 	size_t used = 0;
 	int format = 0, json = 0;
 
 	buf[0] = '\0';
 	for (r = spec->rows; !cli_is_end(r); r++) {
-		if (!r->name)
+		if (!row_of(r, sub))
 			continue;
-		for (q = spec->rows; q < r && !(q->name && !strcmp(q->name, r->name)); q++)
+		for (q = spec->rows; q < r && !(row_of(q, sub) && !strcmp(q->name, r->name)); q++)
 			;
 		if (q < r)
 			continue;

@@ -39,6 +39,9 @@ struct cli_spec {
 	int col;                 /* the column where the options' help starts */
 	const struct cli_opt *rows; /* ended by a row with neither name, help nor col */
 	const char *epilog;      /* NULL: none */
+	/* subcommands (lab): subs[k] names those that take the rows with bit 1 << k of cli_opt.sub, space-separated
+	 * ("migrate revert"); NULL-terminated; NULL: no subcommands. Completion offers each its own options. */
+	const char *const *subs;
 };
 
 /* What cli_next returns besides the ids of the table. */
@@ -64,5 +67,7 @@ void cli_print_help(FILE *out, const struct cli_spec *spec);
 void cli_print_man(FILE *out, const struct cli_spec *spec);
 /* The command's options ("--at --format ..."), each once, space-separated, into buf. */
 void cli_option_names(const struct cli_spec *spec, char *buf, size_t size);
+/* The same for one subcommand: the options of the rows whose sub has that bit, or is 0 (every subcommand). */
+void cli_option_names_sub(const struct cli_spec *spec, unsigned sub, char *buf, size_t size);
 
 #endif

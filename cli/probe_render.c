@@ -29,6 +29,16 @@ const char *probe_meaning(enum rs_probe_code code)
 	return "";
 }
 
+/* probe_meaning for this probe: a TLS-only probe sends no credentials, so its "ok" says only what it checked. */
+static const char *view_meaning(const struct probe_view *v)
+{
+	enum rs_probe_code code = rs_probe_result_code(v->result);
+
+	if (code == RS_PROBE_OK && v->protocol && !strcmp(v->protocol, "tls"))
+		return "TLS OK with your store: the handshake and the chain verified (--protocol tls sends no credentials)";
+	return probe_meaning(code);
+}
+
 int probe_passed(enum rs_probe_code code)
 {
 	return code == RS_PROBE_OK || code == RS_PROBE_OK_AUTH_REJECTED;
@@ -292,7 +302,7 @@ json_t *probe_json(const struct probe_view *v)
 	json_object_set_new(res, "group", json_string(rs_probe_code_group(rs_probe_result_code(r))));
 	json_object_set_new(res, "stage", json_string(rs_probe_result_stage(r)));
 	json_object_set_new(res, "message", json_string(rs_probe_result_message(r)));
-	json_object_set_new(res, "meaning", json_string(probe_meaning(rs_probe_result_code(r))));
+	json_object_set_new(res, "meaning", json_string(view_meaning(v)));
 	json_object_set_new(res, "status", rs_probe_result_status(r) >= 0 ? json_integer(rs_probe_result_status(r)) : json_null());
 	json_object_set_new(res, "detail", json_string(rs_probe_result_detail(r)));
 	json_object_set_new(res, "policy", json_string(policy_name(v)));
@@ -351,7 +361,7 @@ void probe_print_text(const struct probe_view *v, int verbose)
 	const struct rs_cert *icpt = interceptor(v);
 
 	printf("%s (%s): %s\n  %s\n", v->target, v->protocol, good_bad_word(rs_probe_code_name(code), probe_passed(code)),
-	       probe_meaning(code));
+	       view_meaning(v));
 	printf("  %-12s %s: %s\n", "detail", rs_probe_result_stage(r), rs_probe_result_message(r));
 	printf("  %-12s %s (docs/verify.md)\n", "policy", policy_name(v));
 	if (*rs_probe_result_tls_version(r))

@@ -105,17 +105,43 @@ static int get_path(json_t *obj, const char *key, const char *base, char *out, s
 	return 0;
 }
 
+/* A word of names (n of them), or an error naming the value, the words allowed and the nearest one. */
 static int get_enum(json_t *obj, const char *key, const char *const *names, size_t n, int *out, const char *where,
 		    struct rs_error *err)
 {
 	json_t *v = json_object_get(obj, key);
+	const char *words[8] = { NULL }, *s = json_string_value(v), *near;
+	char list[128] = "";
+	size_t i, used = 0;
 	int k;
 
 	if (!v)
 		return 0;
-	if ((k = lookup(names, n, json_string_value(v))) < 0)
-		return rs_error_set(err, RS_ERR_PARSE, "fleet: %s.%s is not one of the known values", where, key);
-	*out = k;
+	if ((k = lookup(names, n, s)) >= 0) {
+		*out = k;
+		return 0;
+	}
+	for (i = 0; i < n && i + 1 < sizeof(words) / sizeof(words[0]); i++) {
+		words[i] = names[i];
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", names[i]);
+		if (used >= sizeof(list))
+			break;
+	}
+	if (!s)
+		return rs_error_set(err, RS_ERR_PARSE, "fleet: %s.%s must be a string: one of %s", where, key, list);
+	near = rs_nearest_word(s, words);
+	return rs_error_set(err, RS_ERR_PARSE, "fleet: %s.%s '%.64s' is not one of %s%s%s%s", where, key, s, list,
+			    near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+}
+
+/* An optional true or false; a string "true" or a number is a typo that would silently mean false. */
+static int get_bool(json_t *obj, const char *key, int def, int *out, const char *where, struct rs_error *err)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (v && !json_is_boolean(v))
+		return rs_error_set(err, RS_ERR_PARSE, "fleet: %s.%s must be true or false", where, key);
+	*out = v ? json_is_true(v) : def;
 	return 0;
 }
 
@@ -170,9 +196,8 @@ static int parse_class(json_t *o, const char *base, struct fleet_class *c, size_
 	if (get_int(o, "keep_alive", 0, 1177, &v, where, err) < 0)
 		return -1;
 	c->keep_alive = (int)v;
-	if (json_object_get(o, "pings") && !json_is_boolean(json_object_get(o, "pings")))
-		return rs_error_set(err, RS_ERR_PARSE, "fleet: %s.pings must be true or false", where);
-	c->pings = !json_is_false(json_object_get(o, "pings"));
+	if (get_bool(o, "pings", 1, &c->pings, where, err) < 0)
+		return -1;
 	v = c->request_interval;
 	if (get_int(o, "request_interval", 1, 86400, &v, where, err) < 0)
 		return -1;
@@ -184,6 +209,7 @@ static int parse_class(json_t *o, const char *base, struct fleet_class *c, size_
 	if (b) {
 		if (!json_is_object(b))
 			return rs_error_set(err, RS_ERR_PARSE, "fleet: %s.backoff must be an object", where);
+		snprintf(where, sizeof(where), "classes[%zu].backoff", i);
 		e = 0;
 		if (get_enum(b, "policy", backoff_names, 3, &e, where, err) < 0)
 			return -1;
@@ -216,7 +242,9 @@ static int parse_event(json_t *o, struct fleet_event *ev, size_t i, struct rs_er
 		return rs_error_set(err, RS_ERR_PARSE, "fleet: %s needs \"at\" (seconds) and \"action\"", where);
 	ev->at = v;
 	ev->action = (enum fleet_action)e;
-	ev->disconnect = json_is_true(json_object_get(o, "disconnect")) || e == FLEET_DISCONNECT;
+	if (get_bool(o, "disconnect", 0, &ev->disconnect, where, err) < 0)
+		return -1;
+	ev->disconnect |= e == FLEET_DISCONNECT;
 	return 0;
 }
 
@@ -224,11 +252,17 @@ static int parse_doc(json_t *doc, const char *base, struct fleet_spec *s, struct
 {
 	json_t *classes = json_object_get(doc, "classes"), *sched = json_object_get(doc, "schedule");
 	const char *seed = json_string_value(json_object_get(doc, "seed"));
+	const char *schema = json_string_value(json_object_get(doc, "schema"));
 	long long v;
 	size_t total = 0;
 
 	if (!json_is_object(doc))
 		return rs_error_set(err, RS_ERR_PARSE, "fleet: not a JSON object");
+	if (json_object_get(doc, "schema") && (!schema || strcmp(schema, "rootshift/fleet/1")))
+		return rs_error_set(err, RS_ERR_PARSE, "fleet: \"schema\" must be \"rootshift/fleet/1\"%s%.64s%s",
+				    schema ? ", not '" : "", schema ? schema : "", schema ? "'" : "");
+	if (json_object_get(doc, "seed") && !seed)
+		return rs_error_set(err, RS_ERR_PARSE, "fleet: \"seed\" must be a string");
 	snprintf(s->seed, sizeof(s->seed), "%s", seed ? seed : "rootshift");
 	v = s->duration;
 	if (get_int(doc, "duration", 60, 30LL * 86400, &v, "fleet", err) < 0)
@@ -308,7 +342,7 @@ struct fleet_spec *fleet_spec_parse(const char *text, size_t len, const char *ba
 	struct fleet_spec *s = NULL;
 
 	if (!doc) {
-		rs_error_set(err, RS_ERR_PARSE, "fleet: line %d: %s", jerr.line, jerr.text);
+		rs_error_set(err, RS_ERR_PARSE, "fleet: line %d column %d: %s", jerr.line, jerr.column, jerr.text);
 		return NULL;
 	}
 	if (!(s = spec_new()))

@@ -313,7 +313,7 @@ static int keep_old_in_window(struct sel *s)
 				return -1;
 			r = rs_rlist_add(&s->b->notes, "old-kept", RS_SEV_INFO, c->k,
 					 "%s is kept: inside the migration window some endpoints still serve its chain, until "
-					 "the profile's migration_complete %s; a bundle made after that date leaves it out",
+					 "the profile's migration_complete %s; a bundle made for that date or later (--at) leaves it out",
 					 rs_known_name(c->k), d);
 		} else
 			r = rs_rlist_add(&s->b->notes, "old-unavailable", RS_SEV_WARNING, c->k,

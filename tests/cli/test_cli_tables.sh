@@ -21,6 +21,9 @@ cmds=$("$bin" help | sed -n 's/^  \([a-z]*\) .*/\1/p')
 [ -n "$cmds" ] || { echo "FAIL no command listed by 'rootshift help'"; exit 1; }
 for cmd in $cmds; do
   opts=$(sed -n "s/^  $cmd) opts=\"\(.*\)\" ;;\$/\1/p" "$S/bash")
+  # a command with subcommands (lab): each has its own arm; the table is their union
+  [ -n "$opts" ] || opts=$(sed -n "/^  $cmd) case /,/^    esac ;;\$/s/^    [a-z|]*) opts=\"\(.*\)\" ;;\$/\1/p" "$S/bash" |
+    tr ' ' '\n' | sort -u | tr '\n' ' ')
   "$bin" help "$cmd" >"$S/help" || fail "help $cmd exits $?"
   sed '/^$/q' "$S/help" >"$S/synopsis"
   for o in $opts; do

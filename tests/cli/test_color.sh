@@ -5,6 +5,9 @@
 # NO_COLOR (https://no-color.org) turns it off unless --color=always asks for it.
 bin=$(realpath "$1")
 fails=0
+# the host's TERM must not decide: a terminal here is one that shows colour; TERM=dumb is tried below
+TERM=xterm-256color
+export TERM
 # run CMD...: the first line CMD writes to a terminal on its stdout
 run() {
   /usr/bin/python3 -c '
@@ -44,4 +47,13 @@ out=$(run "$ver"); check "verify: the verdict is coloured" 'case "$out" in "verd
 out=$(NO_COLOR=1 run "$ver"); check "verify: NO_COLOR" 'case "$out" in "verdict: valid "*) true ;; *) false ;; esac'
 out=$(run "$bin probe --at 2026-01-02T00:00:00Z --protocol tls --timeout 5 --store data/g2_ms2017.pem 127.0.0.1:1")
 check "probe: the result code is coloured" 'case "$out" in *"(tls): ${esc}[1;31m"*) true ;; *) false ;; esac'
+# TERM=dumb cannot show escapes; a bare --color means always (as git and ls), --color WHEN takes the next word
+out=$(TERM=dumb run "$cmd"); check "TERM=dumb gets none" 'case "$out" in PARTIAL:*) true ;; *) false ;; esac'
+out=$(TERM=dumb run "$cmd --color=always"); check "--color=always wins over TERM=dumb" 'case "$out" in "$esc"*) true ;; *) false ;; esac'
+out=$($bin audit --color --at 2026-01-02T00:00:00Z data/digicert_global_root_g2.pem | head -1)
+check "a bare --color before an option means always" 'case "$out" in "$esc"*PARTIAL*) true ;; *) false ;; esac'
+out=$($cmd --color | head -1); check "a bare --color at the end means always" 'case "$out" in "$esc"*) true ;; *) false ;; esac'
+out=$(run "$cmd --color never"); check "--color never (two words)" 'case "$out" in PARTIAL:*) true ;; *) false ;; esac'
+$cmd --color=sometimes >/dev/null 2>&1; rc=$?
+check "--color=sometimes is a usage error (exit 2)" '[ $rc -eq 2 ]'
 exit $((fails > 0))

@@ -31,6 +31,13 @@ check "lab device add" "$(complete_words rootshift lab device '')" "add"
 check "help COMMAND" "$(complete_words rootshift help reh)" "rehearse"
 check "completion SHELL" "$(complete_words rootshift completion '')" "bash zsh"
 check "verify --profile-store VALUE" "$(complete_words rootshift verify --profile-store r)" "recommended"
+# each lab subcommand offers its own options only (status has no --fast-keys, init no --format)
+check "lab status --f" "$(complete_words rootshift lab status /tmp/lab --f)" "--format"
+check "lab init --f" "$(complete_words rootshift lab init /tmp/lab --f)" "--fast-keys"
+check "lab serve --a" "$(complete_words rootshift lab serve /tmp/lab --a)" "--at --auth-timeout --amqp-port --admin-port"
+check "lab revert --d" "$(complete_words rootshift lab revert /tmp/lab --d)" "--disconnect"
+check "lab revert takes no --to" "$(complete_words rootshift lab revert /tmp/lab --t)" ""
+check "lab migrate --to VALUE" "$(complete_words rootshift lab migrate /tmp/lab --to '')" "new next ecc"
 # every value offered is one the command takes (a run that is no usage error)
 D=$(cd "$(dirname "$0")/../data" && pwd)
 for f in $(complete_words rootshift bundle --format ''); do
@@ -56,6 +63,7 @@ if command -v zsh >/dev/null; then
   }
   check "zsh: audit --fail-on VALUE" "$(zc rootshift audit --fail-on '')" "error warning note"
   check "zsh: lab SUBCOMMAND" "$(zc rootshift lab '')" "init device serve migrate revert status"
+  check "zsh: lab status options" "$(zc rootshift lab status /tmp/lab --)" "--format --json --color --no-progress --help"
   check "zsh: options" "$(zc rootshift inspect --exp | tr ' ' '\n' | grep -c -- --expiring-within)" "1"
   check "zsh: a file after --store" "$(zc rootshift probe --store '')" "FILES"
   check "zsh: command names" "$(zc rootshift '')" "DESCRIBE"

@@ -142,7 +142,7 @@ check "probe after migrate: old-only device is cert-untrusted" [ "$(probe_as old
 check "probe after migrate: new-only device is ok" [ "$(probe_as new-only)" = ok ]
 check "probe after migrate: recommended device is ok" [ "$(probe_as recommended)" = ok ]
 "$BIN" lab status "$LAB" --format json >"$S/status.json"
-check "status --format json has the schema and the chain" grep -q '"schema":"rootshift/lab-status/1","hub_chain":"new"' "$S/status.json"
+check "status --format json has the schema and the chain" sh -c "grep -qx '  \"schema\": \"rootshift/lab-status/1\",' '$S/status.json' && grep -qx '  \"hub_chain\": \"new\",' '$S/status.json'"
 
 # ---- revert, then migrate --disconnect ----
 "$BIN" lab revert "$LAB" >/dev/null

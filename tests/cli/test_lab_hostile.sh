@@ -21,7 +21,7 @@ start_lab "$LAB" "$S/serve.log" --at $AT --handshake-timeout 2 || exit 1
 
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$LAB_PID/status"; }
 good() { $CLIENT twin "$MQTT_PORT" "$CA" good "$KEY" >/dev/null 2>&1; }
-connections() { "$BIN" lab status "$LAB" --format json | sed 's/.*"connections":\([0-9]*\).*/\1/'; }
+connections() { "$BIN" lab status "$LAB" --format json | sed -n 's/^ *"connections": *\([0-9]*\).*/\1/p'; }
 settle() { i=0; while [ "$(connections)" != 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done; }
 
 for i in 1 2 3 4 5; do good; done

@@ -133,7 +133,7 @@ check test $(( (t1 - t0) / 1000000 )) -ge 1950
 "$BIN" rehearse "$S/fleet/fleet.json" >/dev/null 2>&1; check test $? -eq 2
 echo '{"classes": []}' >"$S/bad.json"
 "$BIN" rehearse "$S/bad.json" --lab "$S/lab" 2>"$S/bad.err" >/dev/null; check test $? -eq 2
-check grep -q "cannot read '$S/bad.json': fleet: \"classes\" must be an array" "$S/bad.err"
+check grep -q "invalid fleet file '$S/bad.json': \"classes\" must be an array" "$S/bad.err"
 
 # the report in headless Chromium: the chart is drawn (one polyline per class) and a screenshot is taken
 if command -v chromium >/dev/null; then

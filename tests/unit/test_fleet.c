@@ -136,6 +136,21 @@ static void test_unknown_keys(void **state)
 		  "fleet: unknown key 'durration' at line 1 column 2 (did you mean 'duration'?)" },
 		{ "{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\",\"\\u0078yz\":1}]}",
 		  "fleet: unknown key 'xyz' at line 1 column 47 in classes[0]" },
+		/* values: the word given, the words allowed and the nearest; booleans and the schema are checked */
+		{ "{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}],\"schedule\":[{\"at\":9,\"action\":\"migrat\"}]}",
+		  "fleet: schedule[0].action 'migrat' is not one of migrate, revert, disconnect (did you mean 'migrate'?)" },
+		{ "{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\",\"sdk\":3}]}",
+		  "fleet: classes[0].sdk must be a string: one of c, node, dotnet, java, python" },
+		{ "{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\",\"backoff\":{\"policy\":\"expo\"}}]}",
+		  "fleet: classes[0].backoff.policy 'expo' is not one of exponential, fixed, none" },
+		{ "{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}],\"schedule\":[{\"at\":9,\"action\":\"migrate\","
+		  "\"disconnect\":\"yes\"}]}",
+		  "fleet: schedule[0].disconnect must be true or false" },
+		{ "{\"schema\":\"rootshift/fleet/2\",\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}]}",
+		  "fleet: \"schema\" must be \"rootshift/fleet/1\", not 'rootshift/fleet/2'" },
+		{ "{\"seed\":7,\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}]}", "fleet: \"seed\" must be a string" },
+		{ "{\"classes\":[{\"name\":\"a\",\"count\":1,\"store\":\"s\"}],\n \"classes\":[]}",
+		  "fleet: line 2 column 10: duplicate object key near '\"classes\"'" },
 	};
 	struct rs_error err;
 
