@@ -208,7 +208,11 @@ static int load_pkcs7_der(struct loader *ld, const unsigned char *buf, size_t le
 	return rv;
 }
 
-/* A PKCS#12 file: the given password, else the empty and the absent password that exporters use. */
+/*
+ * A PKCS#12 file: the given password, else the empty and the absent password that exporters use, else "changeit",
+ * the public default of Java's trust stores (keytool writes PKCS#12 since JDK 9, and the JDK's and Debian's
+ * ca-certificates-java cacerts use it), so a gateway's Java trust store is read as it ships. Not a secret.
+ */
 static const char *pkcs12_password(struct loader *ld, PKCS12 *p12, int *ok)
 {
 	const char *pw = ld->opts ? ld->opts->password : NULL;
@@ -220,6 +224,8 @@ static const char *pkcs12_password(struct loader *ld, PKCS12 *p12, int *ok)
 		return "";
 	if (!pw && PKCS12_verify_mac(p12, NULL, 0))
 		return NULL;
+	if (!pw && PKCS12_verify_mac(p12, "changeit", -1))
+		return "changeit";
 	*ok = 0;
 	return NULL;
 }

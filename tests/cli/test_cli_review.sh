@@ -34,13 +34,16 @@ openssl rehash "$D/hashed" 2>/dev/null || c_rehash "$D/hashed" >/dev/null 2>&1
 openssl crl2pkcs7 -nocrl -certfile "$D/g2ms.pem" -out "$D/g2ms.p7b"
 openssl crl2pkcs7 -nocrl -certfile "$D/g2ms.pem" -outform der -out "$D/g2ms-der.p7b"
 openssl pkcs12 -export -nokeys -in "$D/g2ms.pem" -passout pass: -out "$D/g2ms.p12" 2>/dev/null
+# a Java trust store as keytool (JDK 9+) and ca-certificates-java write it: PKCS#12 under the public default
+# password "changeit", read without --password-file
+openssl pkcs12 -export -nokeys -in "$D/g2ms.pem" -passout pass:changeit -out "$D/g2ms-changeit.p12" 2>/dev/null
 cat "$D/g2ms.pem" "$D/g2ms.pem" >"$D/dup.pem"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$D/leaf.key" -subj /CN=device \
   -addext basicConstraints=critical,CA:FALSE -days 30 -out "$D/leaf.pem" 2>/dev/null
 cat "$D/g2ms.pem" "$D/leaf.pem" >"$D/with-leaf.pem"
 cat "$D/g2ms.pem" data/baltimore_cybertrust_root.pem >"$D/all3.pem"
 : >"$D/empty.pem"
-stores="$D/g2ms.pem $D/text.pem $D/g2.der $D/hashed $D/g2ms.p7b $D/g2ms-der.p7b $D/g2ms.p12 $D/dup.pem
+stores="$D/g2ms.pem $D/text.pem $D/g2.der $D/hashed $D/g2ms.p7b $D/g2ms-der.p7b $D/g2ms.p12 $D/g2ms-changeit.p12 $D/dup.pem
   $D/with-leaf.pem $D/all3.pem $D/empty.pem data/baltimore_cybertrust_root.pem data/nss-3.114-certdata.txt
   data/certifi-2020.04.05.2.pem data/certifi-2025.01.31.pem"
 if command -v keytool >/dev/null 2>&1; then
@@ -48,7 +51,11 @@ if command -v keytool >/dev/null 2>&1; then
     keytool -importcert -noprompt -alias "${a%%:*}" -file "${a#*:}" -keystore "$D/cacerts.jks" -storetype JKS \
       -storepass changeit >/dev/null 2>&1
   done
-  stores="$stores $D/cacerts.jks"
+  for a in g2:data/digicert_global_root_g2.pem ms:data/microsoft_rsa_root_ca_2017.pem; do
+    keytool -importcert -noprompt -alias "${a%%:*}" -file "${a#*:}" -keystore "$D/cacerts.p12" -storetype PKCS12 \
+      -storepass changeit >/dev/null 2>&1
+  done
+  stores="$stores $D/cacerts.jks $D/cacerts.p12"
 fi
 for at in 2024-06-01T00:00:00Z 2026-01-02T00:00:00Z; do
   for st in $stores; do
@@ -60,7 +67,8 @@ for at in 2024-06-01T00:00:00Z 2026-01-02T00:00:00Z; do
   done
 done
 # the same words every form gives for the same roots: G2 + Microsoft 2017 after the window is READY
-for st in $D/text.pem $D/hashed $D/g2ms-der.p7b $D/g2ms.p12 $D/dup.pem $D/with-leaf.pem; do
+for st in $D/text.pem $D/hashed $D/g2ms-der.p7b $D/g2ms.p12 $D/g2ms-changeit.p12 $D/dup.pem $D/with-leaf.pem \
+  $(ls "$D/cacerts.p12" 2>/dev/null); do
   "$bin" audit --at 2026-01-02T00:00:00Z "$st" >"$S/a.txt" 2>&1
   check "$(basename "$st") holds G2 and Microsoft 2017: READY" test "$(word "$S/a.txt")" = READY
 done
