@@ -145,6 +145,10 @@ struct rs_sqfs_cb {
 int rs_sqfs_sniff(const unsigned char *buf, size_t len);
 int rs_sqfs_each(const unsigned char *buf, size_t len, const struct rs_sqfs_cb *cb, char *why, size_t whysize);
 
+/* extract/utf16.c: text with a UTF-16 byte-order mark narrowed to 8-bit (ASCII kept, the rest '?'), malloc'd in
+ * *out. Returns 1 when buf was UTF-16 and is converted, 0 when it is not UTF-16 (nothing allocated), -1 no memory. */
+int rs_utf16_narrow(const unsigned char *buf, size_t len, unsigned char **out, size_t *outlen);
+
 /* x509/cert.c */
 struct rs_cert *rs_cert_from_x509(X509 *x, struct rs_error *err); /* takes a reference of its own */
 /* The same; with keep_malformed, a certificate whose extensions OpenSSL flags as invalid is kept (its

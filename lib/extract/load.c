@@ -107,13 +107,77 @@ static int is_cert_label(const char *label)
 	       !strcmp(label, "TRUSTED CERTIFICATE") || !strcmp(label, "PKCS7") || !strcmp(label, "CMS");
 }
 
-/* Reads the PEM block that starts at buf[off]; *used is how many bytes it took. */
+/* The indentation before buf[off] on its line (spaces and tabs only), or 0. */
+static size_t indent_of(const unsigned char *buf, size_t off)
+{
+	size_t i = off;
+
+	while (i > 0 && (buf[i - 1] == ' ' || buf[i - 1] == '\t'))
+		i--;
+	return i == 0 || buf[i - 1] == '\n' ? off - i : 0;
+}
+
+/*
+ * A PEM block indented as YAML and Kubernetes ConfigMaps hold it ("ca.crt: |" then the block two spaces in): the
+ * block from buf[off] to its END line, with each line's leading spaces and tabs removed, malloc'd in *out; *end is
+ * where the END line ends in buf. Returns 0, 1 when no END line follows, -1 no memory.
+ */
+static int dedent_block(const unsigned char *buf, size_t len, size_t off, char **out, size_t *outlen, size_t *end)
+{
+	char *v = malloc(len - off + 1);
+	size_t i = off, n = 0;
+
+	if (!v)
+		return -1;
+	while (i < len) {
+		size_t start = n;
+		while (i < len && (buf[i] == ' ' || buf[i] == '\t'))
+			i++;
+		while (i < len && buf[i] != '\n')
+			v[n++] = (char)buf[i++];
+		if (i < len)
+			v[n++] = (char)buf[i++];
+		if (n - start >= 9 && !memcmp(v + start, "-----END ", 9)) {
+			*out = v;
+			*outlen = n;
+			*end = i;
+			return 0;
+		}
+	}
+	free(v);
+	return 1;
+}
+
+static int read_block(struct loader *ld, const unsigned char *p, size_t n, long line, long long off, size_t *used);
+
+/* Reads the PEM block that starts at buf[off]; *used is how many bytes it took. An indented block is read with its
+ * indentation removed, its line and offset those of its BEGIN line in buf. */
 static int pem_block(struct loader *ld, const unsigned char *buf, size_t len, size_t off, size_t *used)
 {
-	BIO *bio = BIO_new_mem_buf(buf + off, (int)(len - off));
+	char *flat;
+	size_t flen, end, fused = 0;
+	long line;
+	int rv;
+
+	line = line_of(buf, off);
+	if (!indent_of(buf, off) || (rv = dedent_block(buf, len, off, &flat, &flen, &end)) > 0)
+		return read_block(ld, buf + off, len - off, line, (long long)off, used);
+	if (rv < 0)
+		return rs_fail(ld->err, RS_ERR_NOMEM, "out of memory");
+	rv = read_block(ld, (const unsigned char *)flat, flen, line, (long long)off, &fused);
+	free(flat);
+	*used = end - off;
+	return rv;
+}
+
+/* Reads the PEM block at the start of p[0..n), found at line and byte off of the file; *used is how many bytes
+ * it took. */
+static int read_block(struct loader *ld, const unsigned char *p, size_t n, long line, long long off, size_t *used)
+{
+	BIO *bio = BIO_new_mem_buf(p, (int)n);
 	char *label = NULL, *header = NULL;
 	unsigned char *der = NULL;
-	long dlen = 0, line = line_of(buf, off);
+	long dlen = 0;
 	int rv = -1;
 
 	if (!bio)
@@ -126,8 +190,8 @@ static int pem_block(struct loader *ld, const unsigned char *buf, size_t len, si
 		rs_fail(ld->err, RS_ERR_PARSE, "cannot parse '%s' line %ld: truncated or corrupt PEM block", ld->name, line);
 		goto out;
 	}
-	*used = (len - off) - (size_t)BIO_ctrl_pending(bio);
-	rv = is_cert_label(label) ? decode_block(ld, label, der, dlen, line, (long long)off) : 0;
+	*used = n - (size_t)BIO_ctrl_pending(bio);
+	rv = is_cert_label(label) ? decode_block(ld, label, der, dlen, line, off) : 0;
 out:
 	OPENSSL_free(label);
 	OPENSSL_free(header);
@@ -283,8 +347,19 @@ static int load_binary(struct loader *ld, const unsigned char *buf, size_t len)
 
 static int load_buffer(struct loader *ld, const unsigned char *buf, size_t len)
 {
+	unsigned char *narrow;
+	size_t n;
+	int rv;
+
 	if (len == 0)
 		return rs_fail(ld->err, RS_ERR_EMPTY, "'%s' is empty", ld->name);
+	if ((rv = rs_utf16_narrow(buf, len, &narrow, &n)) != 0) { /* saved as UTF-16 (PowerShell's `>`) */
+		if (rv < 0)
+			return rs_fail(ld->err, RS_ERR_NOMEM, "out of memory");
+		rv = load_buffer(ld, narrow, n);
+		free(narrow);
+		return rv;
+	}
 	if (find_begin(buf, len, 0)) {
 		if (load_pem(ld, buf, len) < 0)
 			return -1;

@@ -374,12 +374,33 @@ static int scan_buffer(struct rs_scan *s)
 	return scan_plain(s);
 }
 
+/* A file saved as UTF-16 (PowerShell's `>`): its text narrowed, then read as any text. 1 when it is not UTF-16. */
+static int scan_utf16(struct rs_scan *s)
+{
+	const unsigned char *buf = s->buf;
+	unsigned char *narrow;
+	size_t len = s->len, n;
+	int rv = rs_utf16_narrow(buf, len, &narrow, &n);
+
+	if (rv <= 0)
+		return rv < 0 ? rs_fail(s->err, RS_ERR_NOMEM, "out of memory reading '%s'", s->path) : 1;
+	s->buf = narrow;
+	s->len = n;
+	rv = scan_plain(s);
+	s->buf = buf;
+	s->len = len;
+	free(narrow);
+	return rv;
+}
+
 static int scan_plain(struct rs_scan *s)
 {
 	int rv;
 
 	if (s->len == 0)
 		return 0;
+	if ((rv = scan_utf16(s)) <= 0)
+		return rv;
 	if (is_text(s->buf, s->len)) {
 		s->binary = 0;
 		if (!may_hold_anchors(s->buf, s->len))
