@@ -138,7 +138,8 @@ static const unsigned char *find_ci(const struct ctx *c, size_t from, size_t to,
 	size_t n = strlen(needle), i;
 
 	for (i = from; i + n <= to && i + n <= c->len; i++)
-		if (tolower(c->buf[i]) == needle[0] && !strncasecmp((const char *)c->buf + i, needle, n))
+		if (tolower(c->buf[i]) == tolower((unsigned char)needle[0]) &&
+		    !strncasecmp((const char *)c->buf + i, needle, n))
 			return c->buf + i;
 	return NULL;
 }
@@ -1743,17 +1744,45 @@ static int path_def(const struct ctx *c, size_t vs, size_t ve)
 	return c->sink->def(c->sink->arg, &d);
 }
 
+/*
+ * The CA-file setting that names the value starting at vs on the line starting at ls: the longest of the rules'
+ * ca_file_keys written on the line before the value (`bridge_cafile` rather than `cafile`, `--cacert` rather than
+ * `cacert`), so that JSON "api" names the setting as written; a key marked "word" only where no letter or digit
+ * precedes it (`"ca"`, `ca:`, not `replica:`). NULL for none.
+ */
+static const struct rs_pin_api *ca_file_key(const struct ctx *c, size_t ls, size_t vs)
+{
+	const struct rs_pin_api *best = NULL;
+	size_t j, n, blen = 0;
+
+	for (j = 0; j < c->rs->nkeys; j++) {
+		const struct rs_pin_api *k = &c->rs->keys[j];
+		const unsigned char *m;
+		size_t from = ls;
+		n = strlen(k->needle);
+		if (n <= blen)
+			continue;
+		while ((m = find_ci(c, from, vs, k->needle)) && k->word && m > c->buf + ls && isalnum(m[-1]))
+			from = (size_t)(m - c->buf) + 1;
+		if (m) {
+			best = k;
+			blen = n;
+		}
+	}
+	return best;
+}
+
 #define SUFFIXES_MAX RS_PIN_SUFFIXES_MAX
 
 static int rule_root_files(const struct ctx *c)
 {
 	const struct occ *o = &c->occ[c->rs->wbase[RS_PW_ROOT]];
-	size_t j, at, next[SUFFIXES_MAX] = { 0 }, ns = c->rs->nsuffixes < SUFFIXES_MAX ? c->rs->nsuffixes : SUFFIXES_MAX;
+	size_t at, next[SUFFIXES_MAX] = { 0 }, ns = c->rs->nsuffixes < SUFFIXES_MAX ? c->rs->nsuffixes : SUFFIXES_MAX;
 
 	/* .pem, .crt, .cer and .der in the order they occur (never two at one place) */
 	for (;;) {
 		size_t ve, vs, ls, s, first = ns;
-		const struct rs_pin_api *key = NULL;
+		const struct rs_pin_api *key;
 		for (s = 0; s < ns; s++)
 			if (next[s] < o[s].n && (first == ns || o[s].at[next[s]] < o[first].at[next[first]]))
 				first = s;
@@ -1770,9 +1799,7 @@ static int rule_root_files(const struct ctx *c)
 			vs--;
 		if (include_step(c, ls, vs, ve) < 0)
 			return -1;
-		for (j = 0; j < c->rs->nkeys && !key; j++)
-			if (find_ci(c, ls, vs, c->rs->keys[j].needle))
-				key = &c->rs->keys[j];
+		key = ca_file_key(c, ls, vs);
 		if (vs == at)
 			continue;
 		if (path_def(c, vs, ve) < 0)
