@@ -1125,6 +1125,60 @@ static int declared_after_type(const struct ctx *c, size_t q)
 }
 
 /*
+ * Python's with statement, `with open(CA_PATH) as f:` (also `async with`), binding the name at q: the expression's
+ * bounds in [*from, *to). 1 when the name is bound so.
+ */
+static int with_as(const struct ctx *c, size_t q, size_t *from, size_t *to)
+{
+	size_t ls = line_start(c, q), k = q, i = ls;
+
+	while (k > ls && (c->buf[k - 1] == ' ' || c->buf[k - 1] == '\t'))
+		k--;
+	if (k < ls + 3 || memcmp(c->buf + k - 2, "as", 2) || (k - 2 > ls && word_char(c->buf[k - 3])) ||
+	    (k - 2 > ls && c->buf[k - 3] != ' ' && c->buf[k - 3] != ')'))
+		return 0;
+	while (i < k && (c->buf[i] == ' ' || c->buf[i] == '\t'))
+		i++;
+	if (k - i > 6 && !memcmp(c->buf + i, "async ", 6))
+		i += 6;
+	if (k - i < 7 || memcmp(c->buf + i, "with ", 5))
+		return 0;
+	*from = i + 5;
+	*to = k - 2;
+	return 1;
+}
+
+/*
+ * The value the name at q (ending at *from) is given: `X *ident = f(a, b)`, `ident = f(a)`, `TYPE ident(a)`,
+ * `#define ident a`, up to the end of the statement: its bounds in [*from, *to). 0 when the name gets no value there.
+ */
+static int assigned_value(const struct ctx *c, size_t q, size_t *from, size_t *to)
+{
+	size_t i = *from, e, ls = line_start(c, q), k = ls;
+	int define;
+
+	while (k < q && (c->buf[k] == ' ' || c->buf[k] == '\t'))
+		k++;
+	define = q - k > 7 && !memcmp(c->buf + k, "#define", 7);
+	while (i < c->len && (c->buf[i] == ' ' || c->buf[i] == '\t' || (!define && c->buf[i] == '[') ||
+			      (!define && c->buf[i] == ']') || (!define && isdigit(c->buf[i]))))
+		i++;
+	if (define)
+		;
+	else if (i < c->len && c->buf[i] == '=' && i + 1 < c->len && c->buf[i + 1] != '=')
+		i++;
+	else if (!(i < c->len && c->buf[i] == '(' && declared_after_type(c, q)))
+		return 0;
+	for (e = i; e < c->len && e - i < 256 && c->buf[e] != ';' && c->buf[e] != '{' &&
+		    (c->buf[e] != '\n' || (define && e > 0 && c->buf[e - 1] == '\\'));
+	     e++)
+		;
+	*from = i;
+	*to = e;
+	return 1;
+}
+
+/*
  * Where the name ident gets its value in this buffer, followed back up to depth steps: `X *ident = f(a, b)`,
  * `ident = f(a)`, `TYPE ident(a)`, `#define ident a`: each name among the arguments is an alias step (ident to a),
  * so that `addToStore(store, ca)` after `ca = read_cert(bio, ...)` and `bio =
@@ -1140,29 +1194,11 @@ static int trace_name(const struct ctx *c, const char *api, int trust, const cha
 		return 0;
 	for (from = 0; places < 4 && (p = find(c, from, c->len, ident)) != NULL; from = (size_t)(p - c->buf) + n) {
 		size_t q = (size_t)(p - c->buf), i = q + n, e, w, names = 0;
-		int define = 0;
 		if (!whole_word(c, q, i))
 			continue;
-		{ /* `#define ident value` */
-			size_t ls = line_start(c, q), k = ls;
-			while (k < q && (c->buf[k] == ' ' || c->buf[k] == '\t'))
-				k++;
-			define = q - k > 7 && !memcmp(c->buf + k, "#define", 7);
-		}
-		while (i < c->len && (c->buf[i] == ' ' || c->buf[i] == '\t' || (!define && c->buf[i] == '[') ||
-				      (!define && c->buf[i] == ']') || (!define && isdigit(c->buf[i]))))
-			i++;
-		if (define)
-			;
-		else if (i < c->len && c->buf[i] == '=' && i + 1 < c->len && c->buf[i + 1] != '=')
-			i++;
-		else if (!(i < c->len && c->buf[i] == '(' && declared_after_type(c, q)))
+		if (!with_as(c, q, &i, &e) && !assigned_value(c, q, &i, &e))
 			continue;
 		places++;
-		for (e = i; e < c->len && e - i < 256 && c->buf[e] != ';' && c->buf[e] != '{' &&
-			    (c->buf[e] != '\n' || (define && e > 0 && c->buf[e - 1] == '\\'));
-		     e++)
-			;
 		for (; i < e && names < 4; i = w) {
 			char id[64];
 			size_t k;
