@@ -1848,6 +1848,72 @@ static int rule_root_files(const struct ctx *c)
 	return 0;
 }
 
+/*
+ * A CA directory setting in a name file (the ca_file_keys marked "dir": mosquitto's `bridge_capath
+ * /etc/mosquitto/ca_certificates`, `caPath: ...`): a trust call of "dir:BASE" (the directory's last component),
+ * which pinscan.c joins with the only certificate file of a directory of that name in the tree, when it holds one
+ * intermediate or leaf, or the old root alone. A value with a CA-file suffix is a file (rule_root_files).
+ */
+/* Whether a longer "dir" key than k ends at e too (`bridge_capath`, not `caPath` in it). */
+static int longer_dir_key(const struct ctx *c, const struct rs_pin_api *k, size_t e)
+{
+	size_t j, n;
+
+	for (j = 0; j < c->rs->nkeys; j++)
+		if (c->rs->keys[j].dir && (n = strlen(c->rs->keys[j].needle)) > strlen(k->needle) && n <= e &&
+		    !strncasecmp((const char *)c->buf + e - n, c->rs->keys[j].needle, n))
+			return 1;
+	return 0;
+}
+
+static int rule_ca_dirs(const struct ctx *c)
+{
+	size_t j;
+
+	if (!c->name_file || !c->sink->call || c->pc->store)
+		return 0;
+	for (j = 0; j < c->rs->nkeys; j++) {
+		const struct rs_pin_api *k = &c->rs->keys[j];
+		const unsigned char *m;
+		size_t from = 0, n = strlen(k->needle);
+		if (!k->dir)
+			continue;
+		while ((m = find_ci(c, from, c->len, k->needle)) != NULL) {
+			size_t at = (size_t)(m - c->buf), vs = at + n, ve, b, s;
+			struct rs_pin_call call;
+			int suffix = 0;
+			from = vs;
+			if ((at > 0 && isalnum(c->buf[at - 1])) || (vs < c->len && word_char(c->buf[vs])) ||
+			    longer_dir_key(c, k, vs))
+				continue;
+			while (vs < c->len && strchr(" \t\"'=:", c->buf[vs]))
+				vs++;
+			for (ve = vs; ve < c->len && !strchr(" \t\r\n\"',;)", c->buf[ve]);)
+				ve++;
+			while (ve > vs && c->buf[ve - 1] == '/')
+				ve--;
+			for (b = ve; b > vs && c->buf[b - 1] != '/';)
+				b--;
+			for (s = 0; s < c->rs->nsuffixes; s++) {
+				size_t sl = strlen(c->rs->suffixes[s]);
+				suffix |= ve - b > sl && !strncasecmp((const char *)c->buf + ve - sl, c->rs->suffixes[s], sl);
+			}
+			if (b == ve || suffix || ve - b + 4 >= sizeof(call.ident))
+				continue;
+			memset(&call, 0, sizeof(call));
+			memcpy(call.ident, "dir:", 4);
+			memcpy(call.ident + 4, c->buf + b, ve - b);
+			call.api = k->name ? k->name : k->needle;
+			call.trust = 1;
+			call.at = vs;
+			call.end = ve;
+			if (c->sink->call(c->sink->arg, &call) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 /* ---- all of them ---- */
 
 static int computes_digests(const struct ctx *c)
@@ -2042,7 +2108,8 @@ int rs_pin_rules_judge(const struct rs_pin_context *pc, const unsigned char *buf
 	c.lockfile = is_lockfile(c.name);
 	c.name_file = !binary && name_file(rs, c.name);
 	if (rule_fingerprints(&c) || rule_placeholders(&c) || rule_catalog_names(&c, &name_line) ||
-	    rule_name_getters(&c, name_line) || rule_verify_off(&c) || rule_root_files(&c))
+	    rule_name_getters(&c, name_line) || rule_verify_off(&c) || rule_root_files(&c) ||
+	    rule_ca_dirs(&c))
 		return -1;
 	if (!binary && !pc->store && sink->def && sink->call &&
 	    (rule_placeholder_defs(&c) || rule_key_pin_defs(&c) || rule_calls(&c) || rule_public_keys(&c)))
