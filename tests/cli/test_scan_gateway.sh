@@ -128,6 +128,11 @@ for c in cases:
             result(not loud, f"{c}: look-alikes reported: {'; '.join(loud)}")
         elif e[0] == "image":
             _, fmt, tree, verdict = e
+            tools = {"tar.gz": "tar gzip", "zip(tar.xz)": "tar xz zip", "cpio.gz": "cpio gzip", "ipk": "ar tar gzip",
+                     "deb": "ar tar xz"}[fmt].split()
+            if not all(shutil.which(t) for t in tools):
+                print(f"skip: {c}: {fmt} needs {' '.join(tools)}")
+                continue
             out = os.path.join(scratch, c.replace("/", "_") + "." + fmt.replace("(", "_").replace(")", ""))
             ipre = pack(fmt, os.path.join(case, tree), case, out)
             want = sorted(key(f, os.path.join(case, tree) + "/") for f in scan(os.path.join(case, tree)))
