@@ -1152,7 +1152,7 @@ static int with_as(const struct ctx *c, size_t q, size_t *from, size_t *to)
  * The value the name at q (ending at *from) is given: `X *ident = f(a, b)`, `ident = f(a)`, `TYPE ident(a)`,
  * `#define ident a`, up to the end of the statement: its bounds in [*from, *to). 0 when the name gets no value there.
  */
-static int assigned_value(const struct ctx *c, size_t q, size_t *from, size_t *to)
+static int assigned_value(const struct ctx *c, size_t q, int trust, size_t *from, size_t *to)
 {
 	size_t i = *from, e, ls = line_start(c, q), k = ls;
 	int define;
@@ -1162,6 +1162,14 @@ static int assigned_value(const struct ctx *c, size_t q, size_t *from, size_t *t
 	define = q - k > 7 && !memcmp(c->buf + k, "#define", 7);
 	while (i < c->len && (c->buf[i] == ' ' || c->buf[i] == '\t' || (!define && c->buf[i] == '[') ||
 			      (!define && c->buf[i] == ']') || (!define && isdigit(c->buf[i]))))
+		i++;
+	/* a certificate read from a file: `caCert, err := os.ReadFile(caPath)`, `a, b = f(x)` (not for pins: a
+	 * comparison's `sum := sha256.Sum256(raw)` names a package, not a value) */
+	while (trust && !define && i < c->len && c->buf[i] == ',') {
+		for (i++; i < c->len && (c->buf[i] == ' ' || c->buf[i] == '\t' || word_char(c->buf[i]));)
+			i++;
+	}
+	if (trust && !define && i + 1 < c->len && c->buf[i] == ':' && c->buf[i + 1] == '=') /* Go's `x := f(y)` */
 		i++;
 	if (define)
 		;
@@ -1196,7 +1204,7 @@ static int trace_name(const struct ctx *c, const char *api, int trust, const cha
 		size_t q = (size_t)(p - c->buf), i = q + n, e, w, names = 0;
 		if (!whole_word(c, q, i))
 			continue;
-		if (!with_as(c, q, &i, &e) && !assigned_value(c, q, &i, &e))
+		if (!(trust && with_as(c, q, &i, &e)) && !assigned_value(c, q, trust, &i, &e))
 			continue;
 		places++;
 		for (; i < e && names < 4; i = w) {
@@ -1328,6 +1336,8 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 					n++;
 				if (n < end && c->buf[n] == '(')
 					continue; /* a function called inside the arguments */
+				if (!line && n + 1 < end && c->buf[n] == '=' && c->buf[n + 1] != '=')
+					continue; /* a keyword argument's name: `connect(ca=CA, timeout=5)` */
 				if (not_a_name(c->buf + q, w - q))
 					continue;
 				memset(&call, 0, sizeof(call));

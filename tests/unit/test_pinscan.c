@@ -496,6 +496,8 @@ static const struct api_case api_cases[] = {
 	{ "gateway/capath/bridge.conf", 3, "anchor-not-root", RS_SEV_WARNING, "bridge_capath", "dir:gwca" },
 	{ "gateway/edge_device.py", 9, "anchor-not-root", RS_SEV_WARNING, "server_verification_cert", "EDGE_CA_PEM" },
 	{ "gateway/java/UplinkTrust.java", 7, "pin-intermediate", RS_SEV_WARNING, "checkServerTrusted", "pin" },
+	{ "gateway/go/uplink_tls.go", 17, "anchor-not-root", RS_SEV_WARNING, "AppendCertsFromPEM", "uplinkCAPath" },
+	{ "gateway/paho_positional.py", 8, "anchor-not-root", RS_SEV_WARNING, "tls_set", "GW_BROKER_CA" },
 	{ "gateway/nginx/hub-proxy.conf", 6, "anchor-not-root", RS_SEV_ERROR, "proxy_ssl_trusted_certificate",
 	  "file:upstream-hub-ica.pem" },
 	/* C trust APIs given a lone intermediate (ctrust/hub_ca.h, ctrust/hub_ca.pem through gw.h's GW_CA_FILE) */
