@@ -382,7 +382,7 @@ static int ca_conf(struct rs_scan *s)
 {
 	static const char conf[] = "etc/ca-certificates.conf", src[] = "usr/share/ca-certificates/";
 	size_t n = strlen(s->path), pre = n - (sizeof(conf) - 1), i = 0, e;
-	struct rs_buf path = { 0 };
+	struct rs_buf path = RS_BUF_INIT;
 	int rv = 0;
 
 	if (n < sizeof(conf) - 1 || strcmp(s->path + pre, conf) || (pre && s->path[pre - 1] != '/'))
