@@ -28,6 +28,8 @@ struct rs_anchorset {
 	size_t n, cap;
 	struct rs_finding *f;
 	size_t nf, fcap;
+	char **deselected; /* paths of certificate sources a ca-certificates.conf deselects */
+	size_t ndes;
 };
 
 struct rs_anchorset *rs_anchorset_new(void)
@@ -64,6 +66,9 @@ void rs_anchorset_free(struct rs_anchorset *set)
 		free((char *)set->f[i].message);
 		free((char *)set->f[i].loc.path);
 	}
+	for (i = 0; i < set->ndes; i++)
+		free(set->deselected[i]);
+	free(set->deselected);
 	free(set->v);
 	free(set->f);
 	free(set);
@@ -458,4 +463,71 @@ void rs_anchor_info(const struct rs_anchor *a, struct rs_anchor_info *info)
 		.spki_der_len = a->spki_len, .trust = a->trust, .label = rs_anchor_label(a), .locations = a->locs,
 		.location_count = a->nlocs,
 	};
+}
+
+/* ---- sources a ca-certificates.conf deselects ---- */
+
+int rs_anchorset_deselect(struct rs_anchorset *set, const char *path, struct rs_error *err)
+{
+	char **v = realloc(set->deselected, (set->ndes + 1) * sizeof(*v));
+
+	if (!v)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	set->deselected = v;
+	if (!(v[set->ndes] = rs_strdup(path)))
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	set->ndes++;
+	return 0;
+}
+
+static int deselected(const struct rs_anchorset *set, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < set->ndes; i++)
+		if (!strcmp(set->deselected[i], path))
+			return 1;
+	return 0;
+}
+
+/*
+ * Drops the locations that are deselected sources (update-ca-certificates does not put them in the store), each
+ * with a "deselected" finding, and the anchors left with no location. 0 or -1.
+ */
+int rs_anchorset_apply_deselect(struct rs_anchorset *set, struct rs_error *err)
+{
+	size_t i, j, k, n = 0;
+
+	if (!set->ndes)
+		return 0;
+	for (i = 0; i < set->n; i++) {
+		struct rs_anchor *a = set->v[i];
+		for (j = k = 0; j < a->nlocs; j++) {
+			struct rs_location *l = &a->locs[j];
+			struct rs_scan s;
+			if (!deselected(set, l->path)) {
+				a->locs[k++] = *l;
+				continue;
+			}
+			memset(&s, 0, sizeof(s));
+			s.set = set;
+			s.path = l->path;
+			s.err = err;
+			if (rs_scan_finding(&s, "deselected", l->line, l->offset,
+					    "%s is deselected in ca-certificates.conf ('!' line): update-ca-certificates "
+					    "leaves it out of the store, so it is not counted as a trust anchor",
+					    a->subject ? a->subject : "this certificate") < 0)
+				return -1;
+			free((char *)l->path);
+		}
+		a->nlocs = k;
+	}
+	for (i = 0; i < set->n; i++) {
+		if (set->v[i]->nlocs)
+			set->v[n++] = set->v[i];
+		else
+			anchor_free(set->v[i]);
+	}
+	set->n = n;
+	return 0;
 }

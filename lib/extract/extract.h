@@ -63,6 +63,15 @@ int rs_scan_add_name_key(struct rs_scan *s, const unsigned char *name, size_t na
 int rs_scan_finding(struct rs_scan *s, const char *kind, long line, long long off, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
+/*
+ * Debian's /etc/ca-certificates.conf: a line "!mozilla/X.crt" deselects /usr/share/ca-certificates/mozilla/X.crt,
+ * which update-ca-certificates then leaves out of the store. rs_anchorset_deselect records such a source's path
+ * (as locations name it); rs_anchorset_apply_deselect, after a whole tree or archive is read, drops those
+ * locations with a "deselected" finding each, and the anchors left with none. 0 or -1.
+ */
+int rs_anchorset_deselect(struct rs_anchorset *set, const char *path, struct rs_error *err);
+int rs_anchorset_apply_deselect(struct rs_anchorset *set, struct rs_error *err);
+
 /* Sorts the findings from index from on by line and offset (one file's findings come from several streams). */
 void rs_anchorset_sort_findings(struct rs_anchorset *set, size_t from);
 

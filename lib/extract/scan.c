@@ -393,6 +393,38 @@ static int scan_utf16(struct rs_scan *s)
 	return rv;
 }
 
+/*
+ * A file named ca-certificates.conf in an etc directory (a root file system's /etc, or an archive member's): its
+ * "!NAME" lines deselect usr/share/ca-certificates/NAME beside that etc (extract.h). 0 or -1.
+ */
+static int ca_conf(struct rs_scan *s)
+{
+	static const char conf[] = "etc/ca-certificates.conf", src[] = "usr/share/ca-certificates/";
+	size_t n = strlen(s->path), pre = n - (sizeof(conf) - 1), i = 0, e;
+	struct rs_buf path = RS_BUF_INIT;
+	int rv = 0;
+
+	if (n < sizeof(conf) - 1 || strcmp(s->path + pre, conf) || (pre && s->path[pre - 1] != '/'))
+		return 0;
+	while (i < s->len && !rv) {
+		const unsigned char *nl = memchr(s->buf + i, '\n', s->len - i);
+		e = nl ? (size_t)(nl - s->buf) : s->len;
+		while (e > i && (s->buf[e - 1] == '\r' || s->buf[e - 1] == ' ' || s->buf[e - 1] == '\t'))
+			e--;
+		if (e > i + 1 && s->buf[i] == '!' && memchr(s->buf + i, '\0', e - i) == NULL) {
+			path.len = 0;
+			if (rs_buf_add(&path, s->path, pre) || rs_buf_add(&path, src, sizeof(src) - 1) ||
+			    rs_buf_add(&path, s->buf + i + 1, e - i - 1) || rs_buf_add(&path, "", 1))
+				rv = rs_fail(s->err, RS_ERR_NOMEM, "out of memory");
+			else
+				rv = rs_anchorset_deselect(s->set, path.data, s->err);
+		}
+		i = nl ? (size_t)(nl - s->buf) + 1 : s->len;
+	}
+	rs_buf_release(&path);
+	return rv;
+}
+
 static int scan_plain(struct rs_scan *s)
 {
 	int rv;
@@ -401,6 +433,8 @@ static int scan_plain(struct rs_scan *s)
 		return 0;
 	if ((rv = scan_utf16(s)) <= 0)
 		return rv;
+	if (ca_conf(s) < 0)
+		return -1;
 	if (is_text(s->buf, s->len)) {
 		s->binary = 0;
 		if (!may_hold_anchors(s->buf, s->len))
@@ -434,6 +468,8 @@ int rs_anchorset_scan_mem(struct rs_anchorset *set, const unsigned char *buf, si
 	s.err = err;
 	s.cancel = opts ? opts->cancel : NULL;
 	rv = scan_buffer(&s);
+	if (rv == 0 && rs_anchorset_apply_deselect(set, err) < 0)
+		rv = -1;
 	rs_anchorset_sort_findings(set, before);
 	return rv == 0 ? more_findings(&s) : rv;
 }
@@ -726,6 +762,8 @@ int rs_anchorset_scan_path(struct rs_anchorset *set, const char *path, const str
 
 	walk_init(&w, set, opts, err);
 	rv = walk_top(&w, path);
+	if (rv == 0 && rs_anchorset_apply_deselect(set, err) < 0)
+		rv = -1;
 	free(w.seen);
 	rs_buf_release(&w.small);
 	return rv;

@@ -148,6 +148,8 @@ struct rs_pin_api {
 	const char *line_has[4]; /* verify_off: one of these on the line */
 	int call;                /* verify_off: '(' must follow */
 	int key_word;            /* verify_off: the needle is part of a key naming TLS (ssl_verify, verify_ssl) */
+	int word;                /* ca_file_keys: the key starts a word (no letter or digit before it) */
+	int dir;                 /* ca_file_keys: the setting may name a directory of CA files (a CApath) */
 };
 
 #define RS_PIN_COMMON_MAX 16

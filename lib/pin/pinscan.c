@@ -60,11 +60,18 @@ struct pcall {
 	long line, column;
 	char *text;
 };
+/* A file holding certificates, under a directory (its last component "dir:NAME"): a CApath's members. */
+struct pdir {
+	char ident[64];
+	char *path;
+};
 struct names {
 	struct pdef *defs;
 	size_t ndefs, capdefs;
 	struct pcall *calls;
 	size_t ncalls, capcalls;
+	struct pdir *dirs;
+	size_t ndirs, capdirs;
 };
 
 struct rs_pinscan {
@@ -119,8 +126,11 @@ static void names_release(struct names *n)
 		free(n->calls[i].path);
 		free(n->calls[i].text);
 	}
+	for (i = 0; i < n->ndirs; i++)
+		free(n->dirs[i].path);
 	free(n->defs);
 	free(n->calls);
+	free(n->dirs);
 	memset(n, 0, sizeof(*n));
 }
 
@@ -156,6 +166,15 @@ static int names_move(struct names *to, struct names *from)
 		if (!(c = room(to->calls, &to->capcalls, to->ncalls + from->ncalls, sizeof(*to->calls))))
 			return -1;
 		to->calls = c;
+	}
+	if (from->ndirs) {
+		struct pdir *r = room(to->dirs, &to->capdirs, to->ndirs + from->ndirs, sizeof(*to->dirs));
+		if (!r)
+			return -1;
+		to->dirs = r;
+		memcpy(to->dirs + to->ndirs, from->dirs, from->ndirs * sizeof(*to->dirs));
+		to->ndirs += from->ndirs;
+		from->ndirs = 0;
 	}
 	if (from->ndefs)
 		memcpy(to->defs + to->ndefs, from->defs, from->ndefs * sizeof(*to->defs));
@@ -541,13 +560,48 @@ static int file_def(void *arg, const struct rs_pin_def *d)
 	return 0;
 }
 
+/* The last directory component of path as "dir:NAME" in out (64 bytes); 0 when there is none or it is too long. */
+static int dir_ident(const char *path, char *out)
+{
+	const char *e = strrchr(path, '/'), *b;
+
+	if (!e || e == path)
+		return 0;
+	for (b = e; b > path && b[-1] != '/';)
+		b--;
+	if (e - b + 5 > 64 || b == e)
+		return 0;
+	snprintf(out, 64, "dir:%.*s", (int)(e - b), b);
+	return 1;
+}
+
+/* f holds certificates: a member of its directory, for a CA directory setting (`bridge_capath DIR`). 0 or -1. */
+static int dir_member(struct filescan *f)
+{
+	struct names *n = &f->names;
+	struct pdir *d;
+
+	if (!(d = room(n->dirs, &n->capdirs, n->ndirs + 1, sizeof(*n->dirs))))
+		return -1;
+	n->dirs = d;
+	d = &n->dirs[n->ndirs];
+	if (!dir_ident(f->path, d->ident))
+		return 0;
+	if (!(d->path = rs_strdup(f->path)))
+		return -1;
+	n->ndirs++;
+	return 0;
+}
+
+static int anchor_def(struct filescan *f, const struct rs_pin_hit *h, struct rs_pin_def *d, int join_only);
+
 /* An embedded intermediate or leaf assigned to a name in a text file: a definition the anchor-installing calls
- * of the tree may take; otherwise reported where it is. */
+ * of the tree may take; otherwise reported where it is. A file holding only this certificate is also one of its
+ * directory's ("dir:NAME", reported only at a CA directory setting). */
 static int anchor_add(void *arg, const struct rs_pin_hit *h)
 {
 	struct filescan *f = arg;
 	struct rs_pin_def d;
-	struct pdef *p;
 
 	memset(&d, 0, sizeof(d));
 	if (f->binary)
@@ -562,11 +616,22 @@ static int anchor_add(void *arg, const struct rs_pin_hit *h)
 	}
 	d.tok.start = h->at;
 	d.tok.end = h->end;
-	if (file_def(arg, &d) < 0)
+	if (anchor_def(f, h, &d, h->join_only) < 0)
+		return -1;
+	if (strncmp(d.ident, "file:", 5) || !dir_ident(f->path, d.ident))
+		return 0;
+	return anchor_def(f, h, &d, 1);
+}
+
+static int anchor_def(struct filescan *f, const struct rs_pin_hit *h, struct rs_pin_def *d, int join_only)
+{
+	struct pdef *p;
+
+	if (file_def(f, d) < 0)
 		return -1;
 	p = &f->names.defs[f->names.ndefs - 1];
 	p->anchor = 1;
-	p->join_only = h->join_only;
+	p->join_only = join_only;
 	p->hit = *h;
 	p->hmsg = rs_strdup(h->message);
 	p->hval = rs_strdup(h->value ? h->value : "");
@@ -893,6 +958,30 @@ static void drop_file_setting(struct rs_pinscan *ps, const struct pcall *call)
 }
 
 /*
+ * A CA directory setting ("dir:NAME"): whether exactly one file holding certificates lies in a directory of that
+ * name in the tree (the hashed links of a CApath are not files of their own), so that file's only certificate is
+ * all the setting trusts. The other directories of the same name must hold none.
+ */
+static int dir_single(const struct names *n, const char *ident)
+{
+	size_t i, found = 0;
+
+	for (i = 0; i < n->ndirs && found < 2; i++)
+		found += !strcmp(n->dirs[i].ident, ident);
+	return found == 1;
+}
+
+/* The definitions of the file at def d's place (its "file:" twin of a "dir:" one): used, reported once. */
+static void mark_place_used(struct names *n, const struct pdef *d)
+{
+	size_t i;
+
+	for (i = 0; i < n->ndefs; i++)
+		if (n->defs[i].d.tok.start == d->d.tok.start && !strcmp(n->defs[i].path, d->path))
+			n->defs[i].used = 1;
+}
+
+/*
  * Joins the pending definitions with the calls: a value reaching a pinning API through a name is judged with that
  * API and reported at the call, its definition the related location; a definition no call takes is judged as a
  * value fed to nothing, at its place. Sorted first, so the result does not depend on the order files were read in.
@@ -920,8 +1009,12 @@ static int pinscan_join(struct rs_pinscan *ps, struct rs_error *err)
 			drop_file_setting(ps, call); /* reported where the name is installed */
 			continue;
 		}
-		if (call->c.alias || result_taken(n, call) || !(best = def_through(n, call, 3, &via)))
+		if (call->c.alias || result_taken(n, call) ||
+		    (!strncmp(call->c.ident, "dir:", 4) && !dir_single(n, call->c.ident)) ||
+		    !(best = def_through(n, call, 3, &via)))
 			continue;
+		if (!strncmp(best->d.ident, "dir:", 4))
+			mark_place_used(n, best);
 		if (best->d.file[0]) {
 			rv = join_path(ps, n, call, best) < 0 ? -1 : 0;
 			continue;
@@ -1385,7 +1478,8 @@ static int scan_anchors(struct filescan *f, struct rs_pin_context *pc, struct rs
 	so.cancel = f->cancel; /* looked at each MiB carved */
 	if (rs_anchorset_scan_mem(set, f->buf, f->len, f->path, &so, err) < 0 ||
 	    (pc->store = rs_pin_rules_store(pc, set, &sink, err)) < 0 ||
-	    rs_pin_rules_anchors(pc, set, f->len, &asink) < 0) {
+	    rs_pin_rules_anchors(pc, set, f->len, &asink) < 0 ||
+	    (rs_anchorset_count(set) && !f->binary && dir_member(f) < 0)) {
 		rs_anchorset_free(set);
 		return err && err->code != RS_ERR_NONE ? -1 : rs_fail(err, RS_ERR_NOMEM, "out of memory");
 	}

@@ -138,7 +138,8 @@ static const unsigned char *find_ci(const struct ctx *c, size_t from, size_t to,
 	size_t n = strlen(needle), i;
 
 	for (i = from; i + n <= to && i + n <= c->len; i++)
-		if (tolower(c->buf[i]) == needle[0] && !strncasecmp((const char *)c->buf + i, needle, n))
+		if (tolower(c->buf[i]) == tolower((unsigned char)needle[0]) &&
+		    !strncasecmp((const char *)c->buf + i, needle, n))
 			return c->buf + i;
 	return NULL;
 }
@@ -1124,6 +1125,68 @@ static int declared_after_type(const struct ctx *c, size_t q)
 }
 
 /*
+ * Python's with statement, `with open(CA_PATH) as f:` (also `async with`), binding the name at q: the expression's
+ * bounds in [*from, *to). 1 when the name is bound so.
+ */
+static int with_as(const struct ctx *c, size_t q, size_t *from, size_t *to)
+{
+	size_t ls = line_start(c, q), k = q, i = ls;
+
+	while (k > ls && (c->buf[k - 1] == ' ' || c->buf[k - 1] == '\t'))
+		k--;
+	if (k < ls + 3 || memcmp(c->buf + k - 2, "as", 2) || (k - 2 > ls && word_char(c->buf[k - 3])) ||
+	    (k - 2 > ls && c->buf[k - 3] != ' ' && c->buf[k - 3] != ')'))
+		return 0;
+	while (i < k && (c->buf[i] == ' ' || c->buf[i] == '\t'))
+		i++;
+	if (k - i > 6 && !memcmp(c->buf + i, "async ", 6))
+		i += 6;
+	if (k - i < 7 || memcmp(c->buf + i, "with ", 5))
+		return 0;
+	*from = i + 5;
+	*to = k - 2;
+	return 1;
+}
+
+/*
+ * The value the name at q (ending at *from) is given: `X *ident = f(a, b)`, `ident = f(a)`, `TYPE ident(a)`,
+ * `#define ident a`, up to the end of the statement: its bounds in [*from, *to). 0 when the name gets no value there.
+ */
+static int assigned_value(const struct ctx *c, size_t q, int trust, size_t *from, size_t *to)
+{
+	size_t i = *from, e, ls = line_start(c, q), k = ls;
+	int define;
+
+	while (k < q && (c->buf[k] == ' ' || c->buf[k] == '\t'))
+		k++;
+	define = q - k > 7 && !memcmp(c->buf + k, "#define", 7);
+	while (i < c->len && (c->buf[i] == ' ' || c->buf[i] == '\t' || (!define && c->buf[i] == '[') ||
+			      (!define && c->buf[i] == ']') || (!define && isdigit(c->buf[i]))))
+		i++;
+	/* a certificate read from a file: `caCert, err := os.ReadFile(caPath)`, `a, b = f(x)` (not for pins: a
+	 * comparison's `sum := sha256.Sum256(raw)` names a package, not a value) */
+	while (trust && !define && i < c->len && c->buf[i] == ',') {
+		for (i++; i < c->len && (c->buf[i] == ' ' || c->buf[i] == '\t' || word_char(c->buf[i]));)
+			i++;
+	}
+	if (trust && !define && i + 1 < c->len && c->buf[i] == ':' && c->buf[i + 1] == '=') /* Go's `x := f(y)` */
+		i++;
+	if (define)
+		;
+	else if (i < c->len && c->buf[i] == '=' && i + 1 < c->len && c->buf[i + 1] != '=')
+		i++;
+	else if (!(i < c->len && c->buf[i] == '(' && declared_after_type(c, q)))
+		return 0;
+	for (e = i; e < c->len && e - i < 256 && c->buf[e] != ';' && c->buf[e] != '{' &&
+		    (c->buf[e] != '\n' || (define && e > 0 && c->buf[e - 1] == '\\'));
+	     e++)
+		;
+	*from = i;
+	*to = e;
+	return 1;
+}
+
+/*
  * Where the name ident gets its value in this buffer, followed back up to depth steps: `X *ident = f(a, b)`,
  * `ident = f(a)`, `TYPE ident(a)`, `#define ident a`: each name among the arguments is an alias step (ident to a),
  * so that `addToStore(store, ca)` after `ca = read_cert(bio, ...)` and `bio =
@@ -1139,29 +1202,11 @@ static int trace_name(const struct ctx *c, const char *api, int trust, const cha
 		return 0;
 	for (from = 0; places < 4 && (p = find(c, from, c->len, ident)) != NULL; from = (size_t)(p - c->buf) + n) {
 		size_t q = (size_t)(p - c->buf), i = q + n, e, w, names = 0;
-		int define = 0;
 		if (!whole_word(c, q, i))
 			continue;
-		{ /* `#define ident value` */
-			size_t ls = line_start(c, q), k = ls;
-			while (k < q && (c->buf[k] == ' ' || c->buf[k] == '\t'))
-				k++;
-			define = q - k > 7 && !memcmp(c->buf + k, "#define", 7);
-		}
-		while (i < c->len && (c->buf[i] == ' ' || c->buf[i] == '\t' || (!define && c->buf[i] == '[') ||
-				      (!define && c->buf[i] == ']') || (!define && isdigit(c->buf[i]))))
-			i++;
-		if (define)
-			;
-		else if (i < c->len && c->buf[i] == '=' && i + 1 < c->len && c->buf[i + 1] != '=')
-			i++;
-		else if (!(i < c->len && c->buf[i] == '(' && declared_after_type(c, q)))
+		if (!(trust && with_as(c, q, &i, &e)) && !assigned_value(c, q, trust, &i, &e))
 			continue;
 		places++;
-		for (e = i; e < c->len && e - i < 256 && c->buf[e] != ';' && c->buf[e] != '{' &&
-			    (c->buf[e] != '\n' || (define && e > 0 && c->buf[e - 1] == '\\'));
-		     e++)
-			;
 		for (; i < e && names < 4; i = w) {
 			char id[64];
 			size_t k;
@@ -1291,6 +1336,8 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 					n++;
 				if (n < end && c->buf[n] == '(')
 					continue; /* a function called inside the arguments */
+				if (!line && n + 1 < end && c->buf[n] == '=' && c->buf[n + 1] != '=')
+					continue; /* a keyword argument's name: `connect(ca=CA, timeout=5)` */
 				if (not_a_name(c->buf + q, w - q))
 					continue;
 				memset(&call, 0, sizeof(call));
@@ -1743,17 +1790,45 @@ static int path_def(const struct ctx *c, size_t vs, size_t ve)
 	return c->sink->def(c->sink->arg, &d);
 }
 
+/*
+ * The CA-file setting that names the value starting at vs on the line starting at ls: the longest of the rules'
+ * ca_file_keys written on the line before the value (`bridge_cafile` rather than `cafile`, `--cacert` rather than
+ * `cacert`), so that JSON "api" names the setting as written; a key marked "word" only where no letter or digit
+ * precedes it (`"ca"`, `ca:`, not `replica:`). NULL for none.
+ */
+static const struct rs_pin_api *ca_file_key(const struct ctx *c, size_t ls, size_t vs)
+{
+	const struct rs_pin_api *best = NULL;
+	size_t j, n, blen = 0;
+
+	for (j = 0; j < c->rs->nkeys; j++) {
+		const struct rs_pin_api *k = &c->rs->keys[j];
+		const unsigned char *m;
+		size_t from = ls;
+		n = strlen(k->needle);
+		if (n <= blen)
+			continue;
+		while ((m = find_ci(c, from, vs, k->needle)) && k->word && m > c->buf + ls && isalnum(m[-1]))
+			from = (size_t)(m - c->buf) + 1;
+		if (m) {
+			best = k;
+			blen = n;
+		}
+	}
+	return best;
+}
+
 #define SUFFIXES_MAX RS_PIN_SUFFIXES_MAX
 
 static int rule_root_files(const struct ctx *c)
 {
 	const struct occ *o = &c->occ[c->rs->wbase[RS_PW_ROOT]];
-	size_t j, at, next[SUFFIXES_MAX] = { 0 }, ns = c->rs->nsuffixes < SUFFIXES_MAX ? c->rs->nsuffixes : SUFFIXES_MAX;
+	size_t at, next[SUFFIXES_MAX] = { 0 }, ns = c->rs->nsuffixes < SUFFIXES_MAX ? c->rs->nsuffixes : SUFFIXES_MAX;
 
 	/* .pem, .crt, .cer and .der in the order they occur (never two at one place) */
 	for (;;) {
 		size_t ve, vs, ls, s, first = ns;
-		const struct rs_pin_api *key = NULL;
+		const struct rs_pin_api *key;
 		for (s = 0; s < ns; s++)
 			if (next[s] < o[s].n && (first == ns || o[s].at[next[s]] < o[first].at[next[first]]))
 				first = s;
@@ -1770,9 +1845,7 @@ static int rule_root_files(const struct ctx *c)
 			vs--;
 		if (include_step(c, ls, vs, ve) < 0)
 			return -1;
-		for (j = 0; j < c->rs->nkeys && !key; j++)
-			if (find_ci(c, ls, vs, c->rs->keys[j].needle))
-				key = &c->rs->keys[j];
+		key = ca_file_key(c, ls, vs);
 		if (vs == at)
 			continue;
 		if (path_def(c, vs, ve) < 0)
@@ -1781,6 +1854,72 @@ static int rule_root_files(const struct ctx *c)
 			continue;
 		if (file_call(c, vs, ve, key) < 0 || root_file_hit(c, vs, ve, key->needle) < 0)
 			return -1;
+	}
+	return 0;
+}
+
+/*
+ * A CA directory setting in a name file (the ca_file_keys marked "dir": mosquitto's `bridge_capath
+ * /etc/mosquitto/ca_certificates`, `caPath: ...`): a trust call of "dir:BASE" (the directory's last component),
+ * which pinscan.c joins with the only certificate file of a directory of that name in the tree, when it holds one
+ * intermediate or leaf, or the old root alone. A value with a CA-file suffix is a file (rule_root_files).
+ */
+/* Whether a longer "dir" key than k ends at e too (`bridge_capath`, not `caPath` in it). */
+static int longer_dir_key(const struct ctx *c, const struct rs_pin_api *k, size_t e)
+{
+	size_t j, n;
+
+	for (j = 0; j < c->rs->nkeys; j++)
+		if (c->rs->keys[j].dir && (n = strlen(c->rs->keys[j].needle)) > strlen(k->needle) && n <= e &&
+		    !strncasecmp((const char *)c->buf + e - n, c->rs->keys[j].needle, n))
+			return 1;
+	return 0;
+}
+
+static int rule_ca_dirs(const struct ctx *c)
+{
+	size_t j;
+
+	if (!c->name_file || !c->sink->call || c->pc->store)
+		return 0;
+	for (j = 0; j < c->rs->nkeys; j++) {
+		const struct rs_pin_api *k = &c->rs->keys[j];
+		const unsigned char *m;
+		size_t from = 0, n = strlen(k->needle);
+		if (!k->dir)
+			continue;
+		while ((m = find_ci(c, from, c->len, k->needle)) != NULL) {
+			size_t at = (size_t)(m - c->buf), vs = at + n, ve, b, s;
+			struct rs_pin_call call;
+			int suffix = 0;
+			from = vs;
+			if ((at > 0 && isalnum(c->buf[at - 1])) || (vs < c->len && word_char(c->buf[vs])) ||
+			    longer_dir_key(c, k, vs))
+				continue;
+			while (vs < c->len && strchr(" \t\"'=:", c->buf[vs]))
+				vs++;
+			for (ve = vs; ve < c->len && !strchr(" \t\r\n\"',;)", c->buf[ve]);)
+				ve++;
+			while (ve > vs && c->buf[ve - 1] == '/')
+				ve--;
+			for (b = ve; b > vs && c->buf[b - 1] != '/';)
+				b--;
+			for (s = 0; s < c->rs->nsuffixes; s++) {
+				size_t sl = strlen(c->rs->suffixes[s]);
+				suffix |= ve - b > sl && !strncasecmp((const char *)c->buf + ve - sl, c->rs->suffixes[s], sl);
+			}
+			if (b == ve || suffix || ve - b + 4 >= sizeof(call.ident))
+				continue;
+			memset(&call, 0, sizeof(call));
+			memcpy(call.ident, "dir:", 4);
+			memcpy(call.ident + 4, c->buf + b, ve - b);
+			call.api = k->name ? k->name : k->needle;
+			call.trust = 1;
+			call.at = vs;
+			call.end = ve;
+			if (c->sink->call(c->sink->arg, &call) < 0)
+				return -1;
+		}
 	}
 	return 0;
 }
@@ -1979,7 +2118,8 @@ int rs_pin_rules_judge(const struct rs_pin_context *pc, const unsigned char *buf
 	c.lockfile = is_lockfile(c.name);
 	c.name_file = !binary && name_file(rs, c.name);
 	if (rule_fingerprints(&c) || rule_placeholders(&c) || rule_catalog_names(&c, &name_line) ||
-	    rule_name_getters(&c, name_line) || rule_verify_off(&c) || rule_root_files(&c))
+	    rule_name_getters(&c, name_line) || rule_verify_off(&c) || rule_root_files(&c) ||
+	    rule_ca_dirs(&c))
 		return -1;
 	if (!binary && !pc->store && sink->def && sink->call &&
 	    (rule_placeholder_defs(&c) || rule_key_pin_defs(&c) || rule_calls(&c) || rule_public_keys(&c)))

@@ -124,7 +124,7 @@ static int check_entry(const struct src *s, const char *section, size_t i, json_
 {
 	static const char *const fields[] = { "needle", "name", "when", "args", "literal", "skip_prefix", "key",
 					      "after", "not_after", "call", "key_word", "confidence", "line_has",
-					      "trust", "not_pin" };
+					      "trust", "not_pin", "word", "dir" };
 	static const char *const whens[] = { "near", "file", "digests", "pin_name", "above" };
 	const char *f, *keyf = !strcmp(section, "ca_file_keys") ? "key" : "needle";
 	json_t *v;
@@ -146,7 +146,8 @@ static int check_entry(const struct src *s, const char *section, size_t i, json_
 										    : !json_is_boolean(wv))
 					return bad(s, section, i, "bad value for condition ", w);
 			}
-		} else if (!strcmp(f, "call") || !strcmp(f, "key_word") || !strcmp(f, "trust") || !strcmp(f, "not_pin")) {
+		} else if (!strcmp(f, "call") || !strcmp(f, "key_word") || !strcmp(f, "trust") || !strcmp(f, "not_pin") ||
+			   !strcmp(f, "word") || !strcmp(f, "dir")) {
 			if (!json_is_boolean(v))
 				return bad(s, section, i, "true or false wanted for ", f);
 		} else if (!strcmp(f, "line_has")) {
@@ -429,6 +430,8 @@ static int fill_apis(json_t *root, const char *section, struct rs_pin_api **out,
 		p->confidence = str(e, "confidence") ? str(e, "confidence") : "high";
 		p->call = json_is_true(json_object_get(e, "call"));
 		p->key_word = json_is_true(json_object_get(e, "key_word"));
+		p->word = json_is_true(json_object_get(e, "word"));
+		p->dir = json_is_true(json_object_get(e, "dir"));
 		{
 			json_t *lh = json_object_get(e, "line_has");
 			size_t k;

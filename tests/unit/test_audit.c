@@ -15,6 +15,11 @@ struct vcase {
 };
 
 static const struct vcase cases[] = {
+	/* a root file system whose ca-certificates.conf deselects G2: its file under usr/share is not counted */
+	{ "G2 deselected in ca-certificates.conf", { "scan/gateway/ca-conf" }, "2026-01-01", RS_STATUS_NOT_READY,
+	  "required-missing recommended-missing old-root-only", "deselected", NULL },
+	{ "Baltimore deselected, G2 and Microsoft RSA 2017 in the store", { "scan/gateway-neg/ca-conf-other" },
+	  "2026-01-01", RS_STATUS_READY, "", "deselected", NULL },
 	{ "certifi 2020.04.05.2 lacks the backup root", { "certifi-2020.04.05.2.pem" }, "2024-06-01", RS_STATUS_PARTIAL,
 	  "recommended-missing", "algorithms", "Microsoft RSA Root Certificate Authority 2017 (recommended root) is missing" },
 	{ "certifi 2020.06.20 has all three", { "certifi-2020.06.20.pem" }, "2024-06-01", RS_STATUS_READY, "", "sha1-root",

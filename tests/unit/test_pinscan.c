@@ -490,6 +490,16 @@ struct api_case {
 };
 
 static const struct api_case api_cases[] = {
+	/* Linux gateways: a mosquitto bridge's CA file and CA directory, azure-iot-device's server_verification_cert
+	 * reached through `with open(NAME) as f`, a .properties pin compared in checkServerTrusted */
+	{ "gateway/bridge.conf", 3, "anchor-not-root", RS_SEV_WARNING, "bridge_cafile", "file:gw-hub-ica.pem" },
+	{ "gateway/capath/bridge.conf", 3, "anchor-not-root", RS_SEV_WARNING, "bridge_capath", "dir:gwca" },
+	{ "gateway/edge_device.py", 9, "anchor-not-root", RS_SEV_WARNING, "server_verification_cert", "EDGE_CA_PEM" },
+	{ "gateway/java/UplinkTrust.java", 7, "pin-intermediate", RS_SEV_WARNING, "checkServerTrusted", "pin" },
+	{ "gateway/go/uplink_tls.go", 17, "anchor-not-root", RS_SEV_WARNING, "AppendCertsFromPEM", "uplinkCAPath" },
+	{ "gateway/paho_positional.py", 8, "anchor-not-root", RS_SEV_WARNING, "tls_set", "GW_BROKER_CA" },
+	{ "gateway/nginx/hub-proxy.conf", 6, "anchor-not-root", RS_SEV_ERROR, "proxy_ssl_trusted_certificate",
+	  "file:upstream-hub-ica.pem" },
 	/* C trust APIs given a lone intermediate (ctrust/hub_ca.h, ctrust/hub_ca.pem through gw.h's GW_CA_FILE) */
 	{ "ctrust/install.c", 6, "anchor-not-root", RS_SEV_WARNING, "esp_transport_ssl_set_cert_data", "hub_ca_pem" },
 	{ "ctrust/install.c", 7, "anchor-not-root", RS_SEV_WARNING, "wolfSSL_CTX_load_verify_buffer", "hub_ca_pem" },
