@@ -274,38 +274,31 @@ struct sqfs_walk {
 	int failed; /* a callback returned -1 with the error set */
 };
 
-static int sqfs_file(void *arg, const char *path, const unsigned char *data, size_t len)
+/* One file of the image, named "IMAGE!/path": its bytes as a member, or (why set) a note on why it was not read. */
+static int sqfs_member(struct sqfs_walk *w, const char *path, const unsigned char *data, size_t len, const char *why)
 {
-	struct sqfs_walk *w = arg;
 	struct rs_buf full = RS_BUF_INIT;
 	int rv;
 
-	if (rs_buf_addf(&full, "%s!/%s", w->name, path) < 0) {
-		w->failed = 1;
-		return rs_fail(w->e->err, RS_ERR_NOMEM, "out of memory");
-	}
-	rv = charge(w->e, full.data, len);
-	if (rv > 0)
-		rv = member(w->e, full.data, len ? data : (const unsigned char *)"", len, w->depth) < 0 ? -1 : 0;
+	if (rs_buf_addf(&full, "%s!/%s", w->name, path) < 0)
+		rv = rs_fail(w->e->err, RS_ERR_NOMEM, "out of memory");
+	else if (why)
+		rv = note(w->e, full.data, "%s", why);
+	else if ((rv = charge(w->e, full.data, len)) > 0)
+		rv = member(w->e, full.data, len ? data : (const unsigned char *)"", len, w->depth);
 	rs_buf_release(&full);
 	w->failed |= rv < 0;
 	return rv < 0 ? -1 : 0;
 }
 
+static int sqfs_file(void *arg, const char *path, const unsigned char *data, size_t len)
+{
+	return sqfs_member(arg, path, data, len, NULL);
+}
+
 static int sqfs_skip(void *arg, const char *path, const char *why)
 {
-	struct sqfs_walk *w = arg;
-	struct rs_buf full = RS_BUF_INIT;
-	int rv;
-
-	if (rs_buf_addf(&full, "%s!/%s", w->name, path) < 0) {
-		w->failed = 1;
-		return rs_fail(w->e->err, RS_ERR_NOMEM, "out of memory");
-	}
-	rv = note(w->e, full.data, "%s", why);
-	rs_buf_release(&full);
-	w->failed |= rv < 0;
-	return rv;
+	return sqfs_member(arg, path, NULL, 0, why);
 }
 
 static int sqfs_stop(void *arg)
