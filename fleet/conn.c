@@ -541,6 +541,7 @@ void fleet_conn_free_all(struct fleet_run *r)
 		r->all_conns = c->next_all;
 		if (c->bev)
 			bufferevent_free(c->bev);
+		fleet_amqp_free(c); /* an AMQP device stopped mid-handshake holds its Proton driver */
 		free(c);
 	}
 	for (size_t c = 0; c < FLEET_MAX_CLASSES; c++) {
