@@ -1124,6 +1124,42 @@ static int declared_after_type(const struct ctx *c, size_t q)
 }
 
 /*
+ * A declaration giving ident the linker symbol of another name, GCC's asm label: `extern const uint8_t
+ * ca_start[] asm("_binary_ca_cert_pem_start");` (how ESP-IDF code names a file embedded with EMBED_TXTFILES or
+ * target_add_binary_data): the label is a step from ident, so that a call taking ident reaches the embedded file
+ * (pinscan.c's embedded_symbol). i is just past ident and its brackets. 0 or -1.
+ */
+static int asm_label(const struct ctx *c, const char *api, int trust, const char *ident, size_t q, size_t i)
+{
+	static const char *const kw[] = { "__asm__", "__asm", "asm" };
+	size_t k, e, n;
+
+	for (k = 0; k < RS_ARRAY_LEN(kw); k++) {
+		n = strlen(kw[k]);
+		if (c->len - i > n && !memcmp(c->buf + i, kw[k], n) && !word_char(c->buf[i + n]))
+			break;
+	}
+	if (k == RS_ARRAY_LEN(kw))
+		return 0;
+	for (i += n; i < c->len && (c->buf[i] == ' ' || c->buf[i] == '\t' || c->buf[i] == '('); i++)
+		;
+	if (i >= c->len || c->buf[i] != '"')
+		return 0;
+	for (e = ++i; e < c->len && word_char(c->buf[e]) && e - i < 63; e++)
+		;
+	if (e == i || e >= c->len || c->buf[e] != '"')
+		return 0;
+	{
+		char id[64];
+		if (!copy_ident(c, i, e, id, sizeof(id)) || !strcmp(id, ident))
+			return 0;
+		if (((struct ctx *)c)->nsteps++ >= MAX_STEPS)
+			return 0;
+		return give_call(c, api, trust, q, e, id, ident, 2, 0) < 0 ? -1 : 0;
+	}
+}
+
+/*
  * Where the name ident gets its value in this buffer, followed back up to depth steps: `X *ident = f(a, b)`,
  * `ident = f(a)`, `TYPE ident(a)`, `#define ident a`: each name among the arguments is an alias step (ident to a),
  * so that `addToStore(store, ca)` after `ca = read_cert(bio, ...)` and `bio =
@@ -1151,6 +1187,8 @@ static int trace_name(const struct ctx *c, const char *api, int trust, const cha
 		while (i < c->len && (c->buf[i] == ' ' || c->buf[i] == '\t' || (!define && c->buf[i] == '[') ||
 				      (!define && c->buf[i] == ']') || (!define && isdigit(c->buf[i]))))
 			i++;
+		if (!define && asm_label(c, api, trust, ident, q, i) != 0)
+			return -1;
 		if (define)
 			;
 		else if (i < c->len && c->buf[i] == '=' && i + 1 < c->len && c->buf[i + 1] != '=')
