@@ -529,7 +529,8 @@ static int file_def(void *arg, const struct rs_pin_def *d)
 	p = &n->defs[n->ndefs];
 	memset(p, 0, sizeof(*p));
 	p->d = *d;
-	p->line = line_of(f, d->tok.start, &p->column);
+	if (!f->binary)
+		p->line = line_of(f, d->tok.start, &p->column);
 	p->path = rs_strdup(f->path);
 	p->text = snippet(f->buf, d->tok.start, d->tok.end);
 	if (!p->path || !p->text) {
@@ -550,9 +551,10 @@ static int anchor_add(void *arg, const struct rs_pin_hit *h)
 	struct pdef *p;
 
 	memset(&d, 0, sizeof(d));
-	if (f->binary)
+	if (f->binary && !h->lone)
 		return h->join_only ? 0 : file_add(arg, h);
-	if (!rs_pin_name_at(f->ps->pc.rules, f->buf, f->len, h->at, d.ident, sizeof(d.ident))) {
+	/* a binary holding one certificate (`ca.der`) has no names: the file itself is what a call installs */
+	if (f->binary || !rs_pin_name_at(f->ps->pc.rules, f->buf, f->len, h->at, d.ident, sizeof(d.ident))) {
 		/* a file holding only this certificate: a CA-file setting naming it (`cafile="ica.pem"`) installs it */
 		const char *base = strrchr(f->path, '/');
 		base = base ? base + 1 : f->path;
@@ -667,10 +669,25 @@ static int embedded_symbol(const char *ident, const struct pdef *def)
 	return 1;
 }
 
+/*
+ * Whether a call's file name is an include fragment generated from def's file at build time (`file:ca.der.inc` for
+ * `file:ca.der`: Zephyr's generate_inc_file_for_target, a build rule running `xxd -i`), the fragment itself not
+ * being in the tree.
+ */
+static int generated_from(const char *ident, const struct pdef *def)
+{
+	static const char suf[] = ".inc";
+	size_t n = strlen(def->d.ident);
+
+	return def->anchor && !strncmp(ident, "file:", 5) && !strncmp(def->d.ident, "file:", 5) &&
+	       strlen(ident) == n + sizeof(suf) - 1 && !strncmp(ident, def->d.ident, n) && !strcmp(ident + n, suf);
+}
+
 static int names_call(const struct pdef *d, const struct pcall *call)
 {
 	return (d->anchor || d->d.file[0]) == call->c.trust && !(call->c.not_pin && d->d.file[0]) &&
-	       (!strcmp(d->d.ident, call->c.ident) || (call->c.trust && embedded_symbol(call->c.ident, d)));
+	       (!strcmp(d->d.ident, call->c.ident) ||
+		(call->c.trust && (embedded_symbol(call->c.ident, d) || generated_from(call->c.ident, d))));
 }
 
 /* How near path b is to path a: 3 the same file, 2 the same directory, 1 elsewhere in the tree. */
@@ -1016,8 +1033,45 @@ static int client_only(const struct rs_cert *c)
  * judges (the profile's old root: error once the service serves the new chains) is reported, and only at the call
  * (join_only): the same certificate lying in the tree, installed by nothing, is no finding, nor is a current root.
  */
-static int sole_root(const struct rs_pin_context *pc, const struct rs_anchor *a, const struct rs_known *k, size_t len,
-		     const struct rs_pin_sink *sink)
+/*
+ * A current root of a profile alone (DigiCert Global Root G2 without Microsoft RSA Root Certificate Authority 2017):
+ * judged as audit judges a store of that one root with the root's profile, so that scan and audit agree: partial
+ * is a warning (the device holds now; the profile's other root is missing), not ready an error, ready nothing.
+ * msg has "root X is the only trust anchor: " and the root's own words, which this replaces. 0 or -1.
+ */
+static int sole_root_audit(const struct rs_pin_context *pc, const struct rs_anchorset *set, const struct rs_known *k,
+			   enum rs_severity *sev, struct rs_buf *msg)
+{
+	const struct rs_profile *p = rs_known_profile(k);
+	const struct rs_reason *why = NULL;
+	struct rs_error err;
+	struct rs_verdict *v;
+	size_t i;
+
+	if (!pc->timed || !p)
+		return 0;
+	memset(&err, 0, sizeof(err));
+	if (!(v = rs_audit(set, pc->cat, p, pc->at, &err)))
+		return err.code == RS_ERR_NOMEM ? -1 : 0;
+	*sev = rs_verdict_status(v) == RS_STATUS_NOT_READY ? RS_SEV_ERROR
+	       : rs_verdict_status(v) == RS_STATUS_PARTIAL ? RS_SEV_WARNING : RS_SEV_INFO;
+	for (i = 0; i < rs_verdict_reason_count(v) && !why; i++)
+		if (rs_verdict_reason_at(v, i)->severity == *sev)
+			why = rs_verdict_reason_at(v, i);
+	if (*sev != RS_SEV_INFO && why) {
+		msg->len = 0;
+		rs_buf_addf(msg, "root %s is the only trust anchor: audit judges it %s for %s: %s; %s", rs_known_name(k),
+			    rs_status_name(rs_verdict_status(v)), rs_profile_name(p), why->message,
+			    *sev == RS_SEV_WARNING ? "it holds now, but the device stops connecting when the service "
+						     "moves to the missing root" : "the device cannot connect");
+	} else
+		*sev = RS_SEV_INFO;
+	rs_verdict_free(v);
+	return msg->data ? 0 : -1;
+}
+
+static int sole_root(const struct rs_pin_context *pc, const struct rs_anchorset *set, const struct rs_anchor *a,
+		     const struct rs_known *k, size_t len, const struct rs_pin_sink *sink)
 {
 	const struct rs_cert *c = rs_anchor_cert(a);
 	struct rs_buf msg = RS_BUF_INIT;
@@ -1027,6 +1081,10 @@ static int sole_root(const struct rs_pin_context *pc, const struct rs_anchor *a,
 	memset(&h, 0, sizeof(h));
 	rs_buf_addf(&msg, "root %s is the only trust anchor: ", rs_known_name(k));
 	h.severity = rs_pin_judge_known(pc, k, &msg);
+	if (h.severity == RS_SEV_INFO && sole_root_audit(pc, set, k, &h.severity, &msg) < 0) {
+		rs_buf_release(&msg);
+		return -1;
+	}
 	rs_buf_addstr(&msg, "; embed the roots (DigiCert Global Root G2, Microsoft RSA Root CA 2017) instead");
 	if (!msg.data)
 		return -1;
@@ -1068,7 +1126,7 @@ int rs_pin_rules_anchors(const struct rs_pin_context *pc, const struct rs_anchor
 		inter = k ? rs_known_kind(k) == RS_KIND_INTERMEDIATE : c && rs_cert_is_ca(c) && !rs_cert_self_issued(c);
 		if (k && rs_known_kind(k) == RS_KIND_ROOT && rs_anchorset_count(set) == 1 && !pc->store &&
 		    rs_anchor_trust(a) == RS_TRUST_ANCHOR) {
-			if (sole_root(pc, a, k, len, sink) < 0)
+			if (sole_root(pc, set, a, k, len, sink) < 0)
 				return -1;
 			continue;
 		}

@@ -48,7 +48,7 @@ struct occ {
 /* What the rules start from: where each needle of the ruleset's passes occurs, and the digests written in the
  * buffer. */
 struct rs_pin_cands {
-	struct occ occ[RS_NEEDLES_MAX + RS_PIN_COMMON_MAX]; /* the pass's needles, then the common words of rule_calls */
+	struct occ occ[RS_PIN_SLOTS_MAX + RS_PIN_COMMON_MAX]; /* the pass's slots, then the common words of rule_calls */
 	struct rs_pin_token *hex, *b64;
 	size_t nhex, nb64, caphex, capb64;
 };
@@ -886,7 +886,7 @@ static int rule_calls(const struct ctx *c)
 	 * what is compared), not the C calls whose arguments are anything (`subtle.check(alg, key, sig)` in a JSON doc) */
 	((struct ctx *)c)->compares_only = !any;
 	/* the common words: found here, in a pass of their own, into the spare slots of occ[] past the first pass's */
-	if (rs->ncommon && rs_needles_scan(&rs->common_whole, c->buf, c->len, add_occ, c->occ + rs->whole.n) < 0)
+	if (rs->ncommon && rs_needles_scan(&rs->common_whole, c->buf, c->len, add_occ, c->occ + rs->nslots) < 0)
 		return -1;
 	rv = calls_of(c, rs->common, rs->ncommon, c->occ + rs->wbase[RS_PW_COMMON], 0);
 	return rv ? -1 : 0;
@@ -1952,25 +1952,34 @@ static int add_token(struct rs_pin_token **v, size_t *n, size_t *cap, const stru
 struct chunk_occ {
 	struct occ *occ;
 	size_t from, to;
+	const struct rs_pin_ruleset *rs;
 };
 
 static int add_chunk_occ(void *arg, size_t k, size_t at)
 {
 	struct chunk_occ *co = arg;
 
-	return co->from + at < co->to ? add_occ(co->occ, k, co->from + at) : 0;
+	size_t slot;
+
+	if (co->from + at >= co->to)
+		return 0;
+	for (slot = co->rs->first_slot[k]; slot != RS_PIN_NO_SLOT; slot = co->rs->next_slot[slot])
+		if (add_occ(co->occ, slot, co->from + at) < 0)
+			return -1;
+	return 0;
 }
 
 int rs_pin_collect(const struct rs_pin_context *pc, const unsigned char *buf, size_t len, size_t from, size_t to,
 		   int binary, struct rs_pin_cands *cd)
 {
 	const struct rs_pin_ruleset *rs = pc->rules ? pc->rules : rs_pin_ruleset_builtin();
-	struct chunk_occ co = { cd->occ, from, to };
+	struct chunk_occ co = { cd->occ, from, to, NULL };
 	struct rs_pin_token t;
 	size_t pos, end, k, longest = 0;
 
 	if (!rs)
 		return -1;
+	co.rs = rs;
 	for (k = 0; k < rs->whole.n; k++)
 		longest = rs->whole.len[k] > longest ? rs->whole.len[k] : longest;
 	/* needles starting before `to` are read whole: the pass runs on into the next chunk by one needle */
