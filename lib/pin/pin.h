@@ -151,7 +151,7 @@ struct rs_pin_api {
 };
 
 #define RS_PIN_COMMON_MAX 16
-/* Entries of the families of the one pass; the same needle in two entries (`setFingerprint` is a placeholder API and
+/* Entries of the families of the one pass; the same needle in two entries (an API that is a placeholder API and
  * a call API) is searched for once. */
 #define RS_PIN_SLOTS_MAX 96
 #define RS_PIN_NO_SLOT ((size_t)-1)
