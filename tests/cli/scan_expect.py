@@ -7,7 +7,7 @@ EXPECT lines (`#` starts a comment):
       LOC       PATH:LINE of the call, alternatives joined by `|`
       RULE      rule id, or `*`
       SEVERITY  error, warning or info
-      API       a substring of the finding's `api`, or `*` (any, but set)
+      API       a substring of the finding's `api`, `*` (any, but set) or `-` (not checked: no call installs it)
       RELATED   PATH[:LINE] of the definition (related[0]): the line where its declaration starts (the related
                 location may be on it or on one of the three lines after, where the certificate's data starts),
                 alternatives joined by `|`; `-` when not checked
@@ -76,9 +76,9 @@ def main():
             used.add(hit)
             f = found[hit]
             tot['call'] += 1
-            if w['api'] != '*' and w['api'] not in (f.get('api') or ''):
+            if w['api'] not in ('*', '-') and w['api'] not in (f.get('api') or ''):
                 bad.append('api %r' % f.get('api'))
-            if w['api'] == '*' and not f.get('api'):
+            if w['api'] == '*' and not f.get('api'):  # `-`: not checked
                 bad.append('no api')
             if w['rel'] is None or rel_ok(f, w['rel'], case):
                 tot['rel'] += 1
