@@ -1243,6 +1243,32 @@ int rs_pin_concat_defs(const struct rs_pin_context *pc, const unsigned char *buf
 	return c.rs && sink->def ? concat_def(&c, ident) : 0;
 }
 
+/*
+ * Whether the function name at `at` is declared, not called: a type word right before it on its line (`int
+ * add_cert(`, `STORE *get_store(`), not a keyword (`return f(`) nor an operator (`ok && f(`, `x = f(`).
+ */
+static int prototype(const struct ctx *c, size_t at)
+{
+	static const char *const kw[] = { "return", "else", "case", "new", "delete", "throw", "goto", "sizeof", "do",
+					  "await", "yield" };
+	size_t ls = line_start(c, at), k = at, e, i;
+
+	while (k > ls && (c->buf[k - 1] == ' ' || c->buf[k - 1] == '\t'))
+		k--;
+	while (k > ls && c->buf[k - 1] == '*')
+		k--;
+	while (k > ls && (c->buf[k - 1] == ' ' || c->buf[k - 1] == '\t'))
+		k--;
+	if (k == ls || !word_char(c->buf[k - 1]))
+		return 0;
+	for (e = k; k > ls && word_char(c->buf[k - 1]);)
+		k--;
+	for (i = 0; i < RS_ARRAY_LEN(kw); i++)
+		if (e - k == strlen(kw[i]) && !memcmp(c->buf + k, kw[i], e - k))
+			return 0;
+	return !isdigit(c->buf[k]);
+}
+
 static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t ntab, const struct occ *occ, int trust)
 {
 	size_t i, j;
@@ -1281,6 +1307,8 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 			result_name(c, at, p, obj, sizeof(obj), &open, &decl);
 			if (decl)
 				continue; /* `KeyType *key;`: a declaration, no call */
+			if (p < c->len && c->buf[p] == '(' && !line && prototype(c, at))
+				continue; /* `int add_cert(STORE *s, CERT *x);`: a prototype (a header), no call */
 			if (!api_fits(c, &api, at)) {
 				if (!*obj)
 					continue;
