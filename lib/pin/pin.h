@@ -59,6 +59,8 @@ struct rs_pin_hit {
 	const char *text;        /* shown instead of the bytes at [at, end) when not NULL */
 	int lone;                /* an embedded anchor that is its file's only certificate */
 	int join_only;           /* reported only where a call installs it (a sole root anchor), never at its place */
+	int partial;             /* a current root alone (audit: partial): no finding when the code installs another
+				  * root beside it */
 };
 
 struct rs_pin_context;

@@ -899,6 +899,27 @@ static void same_anchor_used(struct names *n, const struct pdef *d)
 			n->defs[i].used = 1;
 }
 
+/*
+ * Whether a call of the same file as call installs another root than d's (`parse(&ca, g2_pem)` then `parse(&ca,
+ * ms2017_pem)`, two `tls_credential_add` of two roots): then d's root is not the device's only one.
+ */
+static int other_root_installed(struct names *n, const struct pcall *call, const struct pdef *d)
+{
+	size_t i;
+
+	for (i = 0; i < n->ncalls; i++) {
+		const struct pcall *w = &n->calls[i], *via;
+		const struct pdef *o;
+		if (w == call || w->c.alias || !w->c.trust || strcmp(w->path, call->path) || result_taken(n, w))
+			continue;
+		if ((o = def_through(n, w, 3, &via)) != NULL && o->anchor && o != d && o->hit.known != d->hit.known &&
+		    (o->hit.partial || !strcmp(o->hit.rule, "ca-store") ||
+		     (o->hit.known && rs_known_kind(o->hit.known) == RS_KIND_ROOT)))
+			return 1;
+	}
+	return 0;
+}
+
 /* Judges the definition d taken by call, reported at the call with d as the related location. */
 static int join_one(struct rs_pinscan *ps, const struct pcall *call, struct pdef *d)
 {
@@ -908,6 +929,10 @@ static int join_one(struct rs_pinscan *ps, const struct pcall *call, struct pdef
 	int r;
 
 	d->used = 1;
+	if (d->anchor && d->hit.lone && d->hit.join_only && other_root_installed(&ps->pending, call, d)) {
+		same_anchor_used(&ps->pending, d);
+		return 0;
+	}
 	if (d->anchor) {
 		same_anchor_used(&ps->pending, d);
 		h = d->hit;
@@ -1178,6 +1203,18 @@ static int sole_root_audit(const struct rs_pin_context *pc, const struct rs_anch
 	return msg->data ? 0 : -1;
 }
 
+/* Whether k is its profile's old root (Baltimore). */
+static int old_root_of(const struct rs_known *k)
+{
+	const struct rs_profile *p = rs_known_profile(k);
+	size_t i;
+
+	for (i = 0; p && i < rs_profile_rule_count(p, "old"); i++)
+		if (rs_profile_rule_at(p, "old", i) == k)
+			return 1;
+	return 0;
+}
+
 static int sole_root(const struct rs_pin_context *pc, const struct rs_anchorset *set, const struct rs_anchor *a,
 		     const struct rs_known *k, size_t len, const struct rs_pin_sink *sink)
 {
@@ -1193,6 +1230,7 @@ static int sole_root(const struct rs_pin_context *pc, const struct rs_anchorset 
 		rs_buf_release(&msg);
 		return -1;
 	}
+	h.partial = h.severity == RS_SEV_WARNING && !old_root_of(k);
 	rs_buf_addstr(&msg, "; embed the roots (DigiCert Global Root G2, Microsoft RSA Root CA 2017) instead");
 	if (!msg.data)
 		return -1;
