@@ -901,7 +901,7 @@ static void same_anchor_used(struct names *n, const struct pdef *d)
 
 /*
  * Whether a call of the same file as call installs another root than d's (`parse(&ca, g2_pem)` then `parse(&ca,
- * ms2017_pem)`, two `tls_credential_add` of two roots): then d's root is not the device's only one.
+ * ms2017_pem)`, two credentials of two roots): then d's root is not the device's only one.
  */
 static int other_root_installed(struct names *n, const struct pcall *call, const struct pdef *d)
 {
