@@ -1166,6 +1166,23 @@ static int client_only(const struct rs_cert *c)
  * judges (the profile's old root: error once the service serves the new chains) is reported, and only at the call
  * (join_only): the same certificate lying in the tree, installed by nothing, is no finding, nor is a current root.
  */
+/* Whether k is in its profile's rule (`old`: Baltimore; `required`, `recommended`: the roots to move to). */
+static int in_rule(const struct rs_known *k, const char *rule)
+{
+	const struct rs_profile *p = rs_known_profile(k);
+	size_t i;
+
+	for (i = 0; p && i < rs_profile_rule_count(p, rule); i++)
+		if (rs_profile_rule_at(p, rule, i) == k)
+			return 1;
+	return 0;
+}
+
+static int old_root_of(const struct rs_known *k)
+{
+	return in_rule(k, "old");
+}
+
 /*
  * A current root of a profile alone (DigiCert Global Root G2 without Microsoft RSA Root Certificate Authority 2017):
  * judged as audit judges a store of that one root with the root's profile, so that scan and audit agree: partial
@@ -1181,8 +1198,8 @@ static int sole_root_audit(const struct rs_pin_context *pc, const struct rs_anch
 	struct rs_verdict *v;
 	size_t i;
 
-	if (!pc->timed || !p)
-		return 0;
+	if (!pc->timed || !p || !(in_rule(k, "required") || in_rule(k, "recommended")))
+		return 0; /* another root of the catalog (G3, DigiCert Global Root CA) may serve another service */
 	memset(&err, 0, sizeof(err));
 	if (!(v = rs_audit(set, pc->cat, p, pc->at, &err)))
 		return err.code == RS_ERR_NOMEM ? -1 : 0;
@@ -1201,18 +1218,6 @@ static int sole_root_audit(const struct rs_pin_context *pc, const struct rs_anch
 		*sev = RS_SEV_INFO;
 	rs_verdict_free(v);
 	return msg->data ? 0 : -1;
-}
-
-/* Whether k is its profile's old root (Baltimore). */
-static int old_root_of(const struct rs_known *k)
-{
-	const struct rs_profile *p = rs_known_profile(k);
-	size_t i;
-
-	for (i = 0; p && i < rs_profile_rule_count(p, "old"); i++)
-		if (rs_profile_rule_at(p, "old", i) == k)
-			return 1;
-	return 0;
 }
 
 static int sole_root(const struct rs_pin_context *pc, const struct rs_anchorset *set, const struct rs_anchor *a,
