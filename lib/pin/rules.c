@@ -855,16 +855,42 @@ static int rule_public_keys(const struct ctx *c)
 static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t ntab, const struct occ *occ, int trust);
 static int add_occ(void *arg, size_t k, size_t at);
 
+static int prototype(const struct ctx *c, size_t at);
+
+/*
+ * Whether one of the occurrences of needle is not a function's prototype (`int digest_of(const CERT *x,
+ * ...);` in a header): a header declaring the APIs calls none of them.
+ */
+static int used(const struct ctx *c, const char *needle, const struct occ *o)
+{
+	size_t j, n = strlen(needle);
+
+	for (j = 0; j < o->n; j++) {
+		size_t s = o->at[j], e = o->at[j] + n;
+		while (s > 0 && word_char(c->buf[s - 1]))
+			s--;
+		while (e < c->len && word_char(c->buf[e]))
+			e++;
+		while (e < c->len && (c->buf[e] == ' ' || c->buf[e] == '\t'))
+			e++;
+		if (!(e < c->len && c->buf[e] == '(' && prototype(c, s)))
+			return 1;
+	}
+	return 0;
+}
+
 static int rule_calls(const struct ctx *c)
 {
 	const struct rs_pin_ruleset *rs = c->rs;
 	size_t i, any = c->ndefs;
 	int rv;
 
-	for (i = 0; i < rs->ncalls + rs->ntrust && !any; i++)
-		any = c->occ[i < rs->ncalls ? rs->wbase[RS_PW_API] + i : rs->wbase[RS_PW_TRUST] + i - rs->ncalls].n;
+	for (i = 0; i < rs->ncalls && !any; i++)
+		any = used(c, rs->calls[i].needle, &c->occ[rs->wbase[RS_PW_API] + i]);
+	for (i = 0; i < rs->ntrust && !any; i++)
+		any = used(c, rs->trust[i].needle, &c->occ[rs->wbase[RS_PW_TRUST] + i]);
 	for (i = 0; i < rs->ndigest_marks && !any; i++) /* a verify callback: memcmp(md, PIN, 32) after a digest computation */
-		any = c->occ[rs->wbase[RS_PW_DIGEST] + i].n;
+		any = used(c, rs->digest_marks[i], &c->occ[rs->wbase[RS_PW_DIGEST] + i]);
 	if (calls_of(c, rs->calls, rs->ncalls, c->occ + rs->wbase[RS_PW_API], 0) ||
 	    calls_of(c, rs->trust, rs->ntrust, c->occ + rs->wbase[RS_PW_TRUST], 1))
 		return -1;
