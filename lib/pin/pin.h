@@ -59,6 +59,8 @@ struct rs_pin_hit {
 	const char *text;        /* shown instead of the bytes at [at, end) when not NULL */
 	int lone;                /* an embedded anchor that is its file's only certificate */
 	int join_only;           /* reported only where a call installs it (a sole root anchor), never at its place */
+	int partial;             /* a current root alone (audit: partial): no finding when the code installs another
+				  * root beside it */
 };
 
 struct rs_pin_context;
@@ -153,6 +155,10 @@ struct rs_pin_api {
 };
 
 #define RS_PIN_COMMON_MAX 16
+/* Entries of the families of the one pass; the same needle in two entries (an API that is a placeholder API and
+ * a call API) is searched for once. */
+#define RS_PIN_SLOTS_MAX 96
+#define RS_PIN_NO_SLOT ((size_t)-1)
 #define RS_PIN_NAMED_MAX 32
 /* The families of needles searched in one pass: each family's needles start at wbase[family]. */
 enum { RS_PW_PLACEHOLDER, RS_PW_NAME, RS_PW_GETTER, RS_PW_OFF, RS_PW_ROOT, RS_PW_API, RS_PW_PHWORD, RS_PW_TRUST,
@@ -170,7 +176,11 @@ struct rs_pin_ruleset {
 	const char **digest_marks; /* digest computations looked for in the one pass: a file holding one compares
 				    * digests (its memcmp calls are looked for) */
 	size_t ndigest_marks;
-	struct rs_needles whole;           /* every family's needles but the common calls', in one pass */
+	struct rs_needles whole;           /* every family's needles but the common calls', in one pass, each
+					    * distinct needle once */
+	size_t nslots;                     /* the families' entries (slots of occ[]: wbase[family] + i) */
+	size_t first_slot[RS_NEEDLES_MAX]; /* the slots of whole's needle k: first_slot[k], then next_slot[] */
+	size_t next_slot[RS_PIN_SLOTS_MAX]; /* RS_PIN_NO_SLOT ends */
 	struct rs_needles common_whole;    /* the common calls' needles, in a pass of their own where they matter */
 	struct rs_needles named_whole;     /* name_call_apis' needles, in a pass of their own in the name files */
 	size_t wbase[RS_PW_FAMILIES];

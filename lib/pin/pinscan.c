@@ -50,6 +50,7 @@ struct pdef {
 	int anchor;              /* an embedded anchor's finding (hit), not a digest */
 	int join_only;           /* the hit is reported only at a call that takes it (a sole root anchor) */
 	int taken;               /* a file's path given a name (d.file) that a trust call takes by the name */
+	int table;               /* an anchor's second name, the table holding its array (never reported unused) */
 	const struct pcall *last; /* the last call joined with it: two APIs on one line are one use */
 	struct rs_pin_hit hit;   /* with message, value and text owned (hmsg, hval, htext) */
 	char *hmsg, *hval, *htext;
@@ -548,7 +549,8 @@ static int file_def(void *arg, const struct rs_pin_def *d)
 	p = &n->defs[n->ndefs];
 	memset(p, 0, sizeof(*p));
 	p->d = *d;
-	p->line = line_of(f, d->tok.start, &p->column);
+	if (!f->binary)
+		p->line = line_of(f, d->tok.start, &p->column);
 	p->path = rs_strdup(f->path);
 	p->text = snippet(f->buf, d->tok.start, d->tok.end);
 	if (!p->path || !p->text) {
@@ -593,45 +595,22 @@ static int dir_member(struct filescan *f)
 	return 0;
 }
 
-static int anchor_def(struct filescan *f, const struct rs_pin_hit *h, struct rs_pin_def *d, int join_only);
-
-/* An embedded intermediate or leaf assigned to a name in a text file: a definition the anchor-installing calls
- * of the tree may take; otherwise reported where it is. A file holding only this certificate is also one of its
- * directory's ("dir:NAME", reported only at a CA directory setting). */
-static int anchor_add(void *arg, const struct rs_pin_hit *h)
+/* The definition of an embedded anchor h under the name ident (the anchor's finding kept with it). */
+static int anchor_def(struct filescan *f, const struct rs_pin_hit *h, const char *ident, int join_only, int table)
 {
-	struct filescan *f = arg;
 	struct rs_pin_def d;
-
-	memset(&d, 0, sizeof(d));
-	if (f->binary)
-		return h->join_only ? 0 : file_add(arg, h);
-	if (!rs_pin_name_at(f->ps->pc.rules, f->buf, f->len, h->at, d.ident, sizeof(d.ident))) {
-		/* a file holding only this certificate: a CA-file setting naming it (`cafile="ica.pem"`) installs it */
-		const char *base = strrchr(f->path, '/');
-		base = base ? base + 1 : f->path;
-		if (!h->lone || strlen(base) + 5 >= sizeof(d.ident))
-			return h->join_only ? 0 : file_add(arg, h);
-		snprintf(d.ident, sizeof(d.ident), "file:%s", base);
-	}
-	d.tok.start = h->at;
-	d.tok.end = h->end;
-	if (anchor_def(f, h, &d, h->join_only) < 0)
-		return -1;
-	if (strncmp(d.ident, "file:", 5) || !dir_ident(f->path, d.ident))
-		return 0;
-	return anchor_def(f, h, &d, 1);
-}
-
-static int anchor_def(struct filescan *f, const struct rs_pin_hit *h, struct rs_pin_def *d, int join_only)
-{
 	struct pdef *p;
 
-	if (file_def(f, d) < 0)
+	memset(&d, 0, sizeof(d));
+	snprintf(d.ident, sizeof(d.ident), "%s", ident);
+	d.tok.start = h->at;
+	d.tok.end = h->end;
+	if (file_def(f, &d) < 0)
 		return -1;
 	p = &f->names.defs[f->names.ndefs - 1];
 	p->anchor = 1;
 	p->join_only = join_only;
+	p->table = table;
 	p->hit = *h;
 	p->hmsg = rs_strdup(h->message);
 	p->hval = rs_strdup(h->value ? h->value : "");
@@ -644,6 +623,93 @@ static int anchor_def(struct filescan *f, const struct rs_pin_hit *h, struct rs_
 	free(p->text);
 	p->text = snippet((const unsigned char *)p->htext, 0, strlen(p->htext));
 	return p->text ? 0 : -1;
+}
+
+static int ident_char(unsigned char ch)
+{
+	return isalnum(ch) || ch == '_';
+}
+
+/*
+ * The name of a table whose initializer holds ident after `at` (`TAs[1] = { { { (unsigned char *)TA0_DN, ... } } };`,
+ * a TLS library's trust anchor table built from the arrays of a name and a key; `roots[] = { ca_pem };`): the call
+ * installing the table installs the anchor. Looks at the first 8 uses of ident, at most 4 KiB back to the
+ * table's `NAME[...] = {`. 1 when found.
+ */
+static int table_of(const unsigned char *buf, size_t len, const char *ident, size_t at, char *out, size_t size)
+{
+	size_t n = strlen(ident), q, i, e, uses = 0;
+	const unsigned char *p;
+
+	for (q = at; uses < 8 && (p = rs_pin_find(buf + q, len - q, ident, n)) != NULL; q = (size_t)(p - buf) + n) {
+		size_t u = (size_t)(p - buf);
+		int depth = 0;
+		if ((u > 0 && ident_char(buf[u - 1])) || (u + n < len && ident_char(buf[u + n])))
+			continue;
+		uses++;
+		for (i = u; i > 0 && u - i < 4096; i--) {
+			unsigned char ch = buf[i - 1];
+			if (ch == ';')
+				break;
+			if (ch == '}')
+				depth++;
+			else if (ch == '{' && depth > 0)
+				depth--;
+			else if (ch == '{') {
+				size_t k = i - 1;
+				while (k > 0 && strchr(" \t\r\n", buf[k - 1]))
+					k--;
+				if (k == 0 || buf[k - 1] != '=')
+					continue; /* a brace inside the table: go on out */
+				for (k--; k > 0 && strchr(" \t", buf[k - 1]);)
+					k--;
+				while (k > 0 && buf[k - 1] == ']') { /* NAME[2][4] */
+					while (k > 0 && buf[k - 1] != '[')
+						k--;
+					if (k > 0)
+						k--;
+				}
+				for (e = k; k > 0 && ident_char(buf[k - 1]);)
+					k--;
+				if (e == k || e - k >= size || isdigit(buf[k]) || (e - k == n && !memcmp(buf + k, ident, n)))
+					break;
+				memcpy(out, buf + k, e - k);
+				out[e - k] = '\0';
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* An embedded intermediate or leaf assigned to a name in a text file: a definition the anchor-installing calls
+ * of the tree may take; otherwise reported where it is. A table that holds the name is another name for it. A
+ * file holding only this certificate is also one of its directory's ("dir:NAME", reported only at a CA directory
+ * setting). */
+static int anchor_add(void *arg, const struct rs_pin_hit *h)
+{
+	struct filescan *f = arg;
+	char ident[64], table[64];
+
+	if (f->binary && !h->lone)
+		return h->join_only ? 0 : file_add(arg, h);
+	/* a binary holding one certificate (`ca.der`) has no names: the file itself is what a call installs */
+	if (f->binary || !rs_pin_name_at(f->ps->pc.rules, f->buf, f->len, h->at, ident, sizeof(ident))) {
+		/* a file holding only this certificate: a CA-file setting naming it (`cafile="ica.pem"`) installs it */
+		const char *base = strrchr(f->path, '/');
+		base = base ? base + 1 : f->path;
+		if (!h->lone || strlen(base) + 5 >= sizeof(ident))
+			return h->join_only ? 0 : file_add(arg, h);
+		snprintf(ident, sizeof(ident), "file:%s", base);
+	} else if (h->lone && table_of(f->buf, f->len, ident, h->at, table, sizeof(table)) &&
+		   anchor_def(f, h, table, 1, 1) < 0) {
+		return -1;
+	}
+	if (anchor_def(f, h, ident, h->join_only, 0) < 0)
+		return -1;
+	if (strncmp(ident, "file:", 5) || !dir_ident(f->path, ident))
+		return 0;
+	return anchor_def(f, h, ident, 1, 0);
 }
 
 static int file_call(void *arg, const struct rs_pin_call *c)
@@ -732,10 +798,25 @@ static int embedded_symbol(const char *ident, const struct pdef *def)
 	return 1;
 }
 
+/*
+ * Whether a call's file name is an include fragment generated from def's file at build time (`file:ca.der.inc` for
+ * `file:ca.der`: Zephyr's generate_inc_file_for_target, a build rule running `xxd -i`), the fragment itself not
+ * being in the tree.
+ */
+static int generated_from(const char *ident, const struct pdef *def)
+{
+	static const char suf[] = ".inc";
+	size_t n = strlen(def->d.ident);
+
+	return def->anchor && !strncmp(ident, "file:", 5) && !strncmp(def->d.ident, "file:", 5) &&
+	       strlen(ident) == n + sizeof(suf) - 1 && !strncmp(ident, def->d.ident, n) && !strcmp(ident + n, suf);
+}
+
 static int names_call(const struct pdef *d, const struct pcall *call)
 {
 	return (d->anchor || d->d.file[0]) == call->c.trust && !(call->c.not_pin && d->d.file[0]) &&
-	       (!strcmp(d->d.ident, call->c.ident) || (call->c.trust && embedded_symbol(call->c.ident, d)));
+	       (!strcmp(d->d.ident, call->c.ident) ||
+		(call->c.trust && (embedded_symbol(call->c.ident, d) || generated_from(call->c.ident, d))));
 }
 
 /* How near path b is to path a: 3 the same file, 2 the same directory, 1 elsewhere in the tree. */
@@ -865,6 +946,38 @@ static int join_add(struct rs_pinscan *ps, const struct rs_pin_hit *h, const cha
 	return 0;
 }
 
+/* An anchor defined under two names (its array's and its table's): once one is installed, neither is reported at
+ * its place. */
+static void same_anchor_used(struct names *n, const struct pdef *d)
+{
+	size_t i;
+
+	for (i = 0; i < n->ndefs; i++)
+		if (n->defs[i].anchor && n->defs[i].d.tok.start == d->d.tok.start && !strcmp(n->defs[i].path, d->path))
+			n->defs[i].used = 1;
+}
+
+/*
+ * Whether a call of the same file as call installs another root than d's (`parse(&ca, g2_pem)` then `parse(&ca,
+ * ms2017_pem)`, two credentials of two roots): then d's root is not the device's only one.
+ */
+static int other_root_installed(struct names *n, const struct pcall *call, const struct pdef *d)
+{
+	size_t i;
+
+	for (i = 0; i < n->ncalls; i++) {
+		const struct pcall *w = &n->calls[i], *via;
+		const struct pdef *o;
+		if (w == call || w->c.alias || !w->c.trust || strcmp(w->path, call->path) || result_taken(n, w))
+			continue;
+		if ((o = def_through(n, w, 3, &via)) != NULL && o->anchor && o != d && o->hit.known != d->hit.known &&
+		    (o->hit.partial || !strcmp(o->hit.rule, "ca-store") ||
+		     (o->hit.known && rs_known_kind(o->hit.known) == RS_KIND_ROOT)))
+			return 1;
+	}
+	return 0;
+}
+
 /* Judges the definition d taken by call, reported at the call with d as the related location. */
 static int join_one(struct rs_pinscan *ps, const struct pcall *call, struct pdef *d)
 {
@@ -874,7 +987,12 @@ static int join_one(struct rs_pinscan *ps, const struct pcall *call, struct pdef
 	int r;
 
 	d->used = 1;
+	if (d->anchor && d->hit.lone && d->hit.join_only && other_root_installed(&ps->pending, call, d)) {
+		same_anchor_used(&ps->pending, d);
+		return 0;
+	}
 	if (d->anchor) {
+		same_anchor_used(&ps->pending, d);
 		h = d->hit;
 		h.api = call->c.api;
 		rs_buf_addf(&msg, "%s (installed by %s as %s, defined in %s line %ld)", d->hit.message, call->c.api,
@@ -982,6 +1100,29 @@ static void mark_place_used(struct names *n, const struct pdef *d)
 }
 
 /*
+ * A sole root anchor assigned to a name in source (`const char root_ca[] = "-----BEGIN..."`, a DER array) that no call
+ * of the tree installs: the code that installs it is elsewhere (a vendor SDK, `cfg->ca = root_ca`), and audit reads
+ * it as the firmware's only anchor, so it is reported at its place, with medium confidence. The same certificate
+ * in a file of its own (`certs/baltimore.pem`) is no finding: it may lie there unused.
+ */
+static int sole_root_unused(struct rs_pinscan *ps, const struct pdef *d)
+{
+	struct rs_pin_hit h = d->hit;
+	struct rs_buf msg = RS_BUF_INIT;
+	int r;
+
+	rs_buf_addf(&msg, "%s (as %s; no call of the scanned tree installs it, and audit reads it as the only anchor)",
+		    d->hit.message, d->d.ident);
+	if (!msg.data)
+		return -1;
+	h.message = msg.data;
+	h.confidence = "medium";
+	r = join_add(ps, &h, d->path, d->line, d->column, (long long)d->d.tok.start, d->text, NULL);
+	rs_buf_release(&msg);
+	return r;
+}
+
+/*
  * Joins the pending definitions with the calls: a value reaching a pinning API through a name is judged with that
  * API and reported at the call, its definition the related location; a definition no call takes is judged as a
  * value fed to nothing, at its place. Sorted first, so the result does not depend on the order files were read in.
@@ -1048,9 +1189,12 @@ static int pinscan_join(struct rs_pinscan *ps, struct rs_error *err)
 		struct rs_pin_hit h;
 		struct rs_buf msg = RS_BUF_INIT;
 		int r;
-		if (d->used || d->join_only || d->d.file[0])
-			continue;
-		if (d->anchor)
+		if (d->used || d->table || d->d.file[0] ||
+		    (d->join_only && (!strncmp(d->d.ident, "file:", 5) || !strncmp(d->d.ident, "dir:", 4))))
+			continue; /* a file's certificate that no call installs: file_add reported it, or it may lie there unused */
+		if (d->anchor && d->join_only)
+			r = sole_root_unused(ps, d);
+		else if (d->anchor)
 			r = join_add(ps, &d->hit, d->path, d->line, d->column, (long long)d->d.tok.start, d->text, NULL);
 		else if ((r = rs_pin_judge_value(&ps->pc, &d->d.tok, NULL, d->d.hint, &h, &msg)) > 0 &&
 			 !(d->d.keyonly && !h.known)) { /* a bare base64 value no call takes: a key pin if the catalog
@@ -1109,8 +1253,62 @@ static int client_only(const struct rs_cert *c)
  * judges (the profile's old root: error once the service serves the new chains) is reported, and only at the call
  * (join_only): the same certificate lying in the tree, installed by nothing, is no finding, nor is a current root.
  */
-static int sole_root(const struct rs_pin_context *pc, const struct rs_anchor *a, const struct rs_known *k, size_t len,
-		     const struct rs_pin_sink *sink)
+/* Whether k is in its profile's rule (`old`: Baltimore; `required`, `recommended`: the roots to move to). */
+static int in_rule(const struct rs_known *k, const char *rule)
+{
+	const struct rs_profile *p = rs_known_profile(k);
+	size_t i;
+
+	for (i = 0; p && i < rs_profile_rule_count(p, rule); i++)
+		if (rs_profile_rule_at(p, rule, i) == k)
+			return 1;
+	return 0;
+}
+
+static int old_root_of(const struct rs_known *k)
+{
+	return in_rule(k, "old");
+}
+
+/*
+ * A current root of a profile alone (DigiCert Global Root G2 without Microsoft RSA Root Certificate Authority 2017):
+ * judged as audit judges a store of that one root with the root's profile, so that scan and audit agree: partial
+ * is a warning (the device holds now; the profile's other root is missing), not ready an error, ready nothing.
+ * msg has "root X is the only trust anchor: " and the root's own words, which this replaces. 0 or -1.
+ */
+static int sole_root_audit(const struct rs_pin_context *pc, const struct rs_anchorset *set, const struct rs_known *k,
+			   enum rs_severity *sev, struct rs_buf *msg)
+{
+	const struct rs_profile *p = rs_known_profile(k);
+	const struct rs_reason *why = NULL;
+	struct rs_error err;
+	struct rs_verdict *v;
+	size_t i;
+
+	if (!pc->timed || !p || !(in_rule(k, "required") || in_rule(k, "recommended")))
+		return 0; /* another root of the catalog (G3, DigiCert Global Root CA) may serve another service */
+	memset(&err, 0, sizeof(err));
+	if (!(v = rs_audit(set, pc->cat, p, pc->at, &err)))
+		return err.code == RS_ERR_NOMEM ? -1 : 0;
+	*sev = rs_verdict_status(v) == RS_STATUS_NOT_READY ? RS_SEV_ERROR
+	       : rs_verdict_status(v) == RS_STATUS_PARTIAL ? RS_SEV_WARNING : RS_SEV_INFO;
+	for (i = 0; i < rs_verdict_reason_count(v) && !why; i++)
+		if (rs_verdict_reason_at(v, i)->severity == *sev)
+			why = rs_verdict_reason_at(v, i);
+	if (*sev != RS_SEV_INFO && why) {
+		msg->len = 0;
+		rs_buf_addf(msg, "root %s is the only trust anchor: audit judges it %s for %s: %s; %s", rs_known_name(k),
+			    rs_status_name(rs_verdict_status(v)), rs_profile_name(p), why->message,
+			    *sev == RS_SEV_WARNING ? "it holds now, but the device stops connecting when the service "
+						     "moves to the missing root" : "the device cannot connect");
+	} else
+		*sev = RS_SEV_INFO;
+	rs_verdict_free(v);
+	return msg->data ? 0 : -1;
+}
+
+static int sole_root(const struct rs_pin_context *pc, const struct rs_anchorset *set, const struct rs_anchor *a,
+		     const struct rs_known *k, size_t len, const struct rs_pin_sink *sink)
 {
 	const struct rs_cert *c = rs_anchor_cert(a);
 	struct rs_buf msg = RS_BUF_INIT;
@@ -1120,6 +1318,11 @@ static int sole_root(const struct rs_pin_context *pc, const struct rs_anchor *a,
 	memset(&h, 0, sizeof(h));
 	rs_buf_addf(&msg, "root %s is the only trust anchor: ", rs_known_name(k));
 	h.severity = rs_pin_judge_known(pc, k, &msg);
+	if (h.severity == RS_SEV_INFO && sole_root_audit(pc, set, k, &h.severity, &msg) < 0) {
+		rs_buf_release(&msg);
+		return -1;
+	}
+	h.partial = h.severity == RS_SEV_WARNING && !old_root_of(k);
 	rs_buf_addstr(&msg, "; embed the roots (DigiCert Global Root G2, Microsoft RSA Root CA 2017) instead");
 	if (!msg.data)
 		return -1;
@@ -1161,7 +1364,7 @@ int rs_pin_rules_anchors(const struct rs_pin_context *pc, const struct rs_anchor
 		inter = k ? rs_known_kind(k) == RS_KIND_INTERMEDIATE : c && rs_cert_is_ca(c) && !rs_cert_self_issued(c);
 		if (k && rs_known_kind(k) == RS_KIND_ROOT && rs_anchorset_count(set) == 1 && !pc->store &&
 		    rs_anchor_trust(a) == RS_TRUST_ANCHOR) {
-			if (sole_root(pc, a, k, len, sink) < 0)
+			if (sole_root(pc, set, a, k, len, sink) < 0)
 				return -1;
 			continue;
 		}
@@ -1624,14 +1827,47 @@ static int defined_here(const struct filescan *f, const char *ident)
 	return 0;
 }
 
+/* Reads one file f includes (path) for the definitions of the names f's pinning calls take and f does not
+ * define. 1 when the file was read, 0 when it could not be, -1 out of memory. */
+static int header_read(struct filescan *f, const struct rs_pin_context *pc, const char *path)
+{
+	struct filescan hf;
+	struct rs_pin_sink sink = { file_add, &hf, file_def, file_call };
+	struct rs_error herr;
+	unsigned char *data = NULL;
+	size_t len = 0, i;
+	int rv = 0;
+
+	if (rs_read_file(path, 1 << 20, &data, &len, &herr) < 0)
+		return 0;
+	memset(&hf, 0, sizeof(hf));
+	hf.ps = f->ps;
+	hf.path = path;
+	hf.buf = data;
+	hf.len = len;
+	for (i = 0; i < f->names.ncalls && rv == 0; i++) {
+		const struct pcall *c = &f->names.calls[i];
+		if (!c->c.trust && !c->c.alias && !defined_here(f, c->c.ident) && !defined_here(&hf, c->c.ident))
+			rv = rs_pin_concat_defs(pc, data, len, c->c.ident, &sink);
+	}
+	if (rv == 0 && hf.names.ndefs)
+		rv = names_move(&f->names, &hf.names);
+	names_release(&hf.names);
+	free(data);
+	return rv < 0 ? -1 : 1;
+}
+
 /*
  * The headers a file includes (`#include "pins.h"`, next to it), read for the adjacent-literal digests
- * (`#define FP "AA:BB:" \ "CC:..."`) that the file's pinning calls take by a name defined nowhere in the file: the
- * tokenizer does not see a digest split over literals, so its definition is read where the call is. Files on disk
- * only (not archive members); at most 8 headers of at most 1 MiB each. 0 or -1 (out of memory).
+ * (`#define FP "AA:BB:" \ "CC:..."`) and bare base64 key pins that the file's pinning calls take by a name defined
+ * nowhere in the file: the tokenizer does not see a digest split over literals, nor a base64 key without a prefix
+ * in C, so its definition is read where the call is. A header declaring `extern const char PIN[];` has the
+ * definition in its source file of the same name (`pins.h`, `pins.c`), which is read too. Files on disk only (not
+ * archive members); at most 8 files of at most 1 MiB each. 0 or -1 (out of memory).
  */
 static int header_defs(struct filescan *f, const struct rs_pin_context *pc)
 {
+	static const char *const sources[] = { ".c", ".cpp", ".cc" };
 	const unsigned char *p = f->buf, *end = f->buf + f->len;
 	size_t i, nread = 0, want = 0;
 	int rv = 0;
@@ -1641,13 +1877,9 @@ static int header_defs(struct filescan *f, const struct rs_pin_context *pc)
 	for (i = 0; i < f->names.ncalls; i++)
 		want += !f->names.calls[i].c.trust && !f->names.calls[i].c.alias &&
 			!defined_here(f, f->names.calls[i].c.ident);
-	while (want && rv == 0 && nread < 8 && (p = memchr(p, '#', (size_t)(end - p))) != NULL) {
+	while (want && rv >= 0 && nread < 8 && (p = memchr(p, '#', (size_t)(end - p))) != NULL) {
 		const unsigned char *q = p + 1, *e;
-		struct filescan hf;
-		struct rs_pin_sink sink = { file_add, &hf, file_def, file_call };
-		struct rs_error herr;
-		unsigned char *data = NULL;
-		size_t len = 0, dl = dir_len(f->path);
+		size_t dl = dir_len(f->path), n;
 		char path[4096];
 		p++;
 		while (q < end && (*q == ' ' || *q == '\t'))
@@ -1657,28 +1889,23 @@ static int header_defs(struct filescan *f, const struct rs_pin_context *pc)
 		for (q += 7; q < end && (*q == ' ' || *q == '\t');)
 			q++;
 		if (q >= end || *q != '"' || !(e = memchr(q + 1, '"', (size_t)(end - q - 1))) || memchr(q, '\n', (size_t)(e - q)) ||
-		    dl + (size_t)(e - q) >= sizeof(path))
+		    dl + (size_t)(e - q) + 4 >= sizeof(path))
 			continue;
 		snprintf(path, sizeof(path), "%.*s%.*s", (int)dl, f->path, (int)(e - q - 1), (const char *)q + 1);
 		nread++;
-		if (rs_read_file(path, 1 << 20, &data, &len, &herr) < 0)
+		rv = header_read(f, pc, path);
+		n = strlen(path);
+		if (rv < 0 || n < 3 || strcmp(path + n - 2, ".h"))
 			continue;
-		memset(&hf, 0, sizeof(hf));
-		hf.ps = f->ps;
-		hf.path = path;
-		hf.buf = data;
-		hf.len = len;
-		for (i = 0; i < f->names.ncalls && rv == 0; i++) {
-			const struct pcall *c = &f->names.calls[i];
-			if (!c->c.trust && !c->c.alias && !defined_here(f, c->c.ident) && !defined_here(&hf, c->c.ident))
-				rv = rs_pin_concat_defs(pc, data, len, c->c.ident, &sink);
+		for (i = 0; i < RS_ARRAY_LEN(sources) && rv >= 0 && nread < 8; i++) {
+			snprintf(path + n - 2, sizeof(path) - (n - 2), "%s", sources[i]);
+			if (strcmp(path, f->path) && access(path, R_OK) == 0) {
+				nread++;
+				rv = header_read(f, pc, path);
+			}
 		}
-		if (rv == 0 && hf.names.ndefs)
-			rv = names_move(&f->names, &hf.names);
-		names_release(&hf.names);
-		free(data);
 	}
-	return rv;
+	return rv < 0 ? -1 : 0;
 }
 
 static int scan_plain(struct filescan *f, struct rs_error *err)

@@ -48,7 +48,7 @@ struct occ {
 /* What the rules start from: where each needle of the ruleset's passes occurs, and the digests written in the
  * buffer. */
 struct rs_pin_cands {
-	struct occ occ[RS_NEEDLES_MAX + RS_PIN_COMMON_MAX]; /* the pass's needles, then the common words of rule_calls */
+	struct occ occ[RS_PIN_SLOTS_MAX + RS_PIN_COMMON_MAX]; /* the pass's slots, then the common words of rule_calls */
 	struct rs_pin_token *hex, *b64;
 	size_t nhex, nb64, caphex, capb64;
 };
@@ -856,16 +856,42 @@ static int rule_public_keys(const struct ctx *c)
 static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t ntab, const struct occ *occ, int trust);
 static int add_occ(void *arg, size_t k, size_t at);
 
+static int prototype(const struct ctx *c, size_t at);
+
+/*
+ * Whether one of the occurrences of needle is not a function's prototype (`int digest_of(const CERT *x,
+ * ...);` in a header): a header declaring the APIs calls none of them.
+ */
+static int used(const struct ctx *c, const char *needle, const struct occ *o)
+{
+	size_t j, n = strlen(needle);
+
+	for (j = 0; j < o->n; j++) {
+		size_t s = o->at[j], e = o->at[j] + n;
+		while (s > 0 && word_char(c->buf[s - 1]))
+			s--;
+		while (e < c->len && word_char(c->buf[e]))
+			e++;
+		while (e < c->len && (c->buf[e] == ' ' || c->buf[e] == '\t'))
+			e++;
+		if (!(e < c->len && c->buf[e] == '(' && prototype(c, s)))
+			return 1;
+	}
+	return 0;
+}
+
 static int rule_calls(const struct ctx *c)
 {
 	const struct rs_pin_ruleset *rs = c->rs;
 	size_t i, any = c->ndefs;
 	int rv;
 
-	for (i = 0; i < rs->ncalls + rs->ntrust && !any; i++)
-		any = c->occ[i < rs->ncalls ? rs->wbase[RS_PW_API] + i : rs->wbase[RS_PW_TRUST] + i - rs->ncalls].n;
+	for (i = 0; i < rs->ncalls && !any; i++)
+		any = used(c, rs->calls[i].needle, &c->occ[rs->wbase[RS_PW_API] + i]);
+	for (i = 0; i < rs->ntrust && !any; i++)
+		any = used(c, rs->trust[i].needle, &c->occ[rs->wbase[RS_PW_TRUST] + i]);
 	for (i = 0; i < rs->ndigest_marks && !any; i++) /* a verify callback: memcmp(md, PIN, 32) after a digest computation */
-		any = c->occ[rs->wbase[RS_PW_DIGEST] + i].n;
+		any = used(c, rs->digest_marks[i], &c->occ[rs->wbase[RS_PW_DIGEST] + i]);
 	if (calls_of(c, rs->calls, rs->ncalls, c->occ + rs->wbase[RS_PW_API], 0) ||
 	    calls_of(c, rs->trust, rs->ntrust, c->occ + rs->wbase[RS_PW_TRUST], 1))
 		return -1;
@@ -887,7 +913,7 @@ static int rule_calls(const struct ctx *c)
 	 * what is compared), not the C calls whose arguments are anything (`subtle.check(alg, key, sig)` in a JSON doc) */
 	((struct ctx *)c)->compares_only = !any;
 	/* the common words: found here, in a pass of their own, into the spare slots of occ[] past the first pass's */
-	if (rs->ncommon && rs_needles_scan(&rs->common_whole, c->buf, c->len, add_occ, c->occ + rs->whole.n) < 0)
+	if (rs->ncommon && rs_needles_scan(&rs->common_whole, c->buf, c->len, add_occ, c->occ + rs->nslots) < 0)
 		return -1;
 	rv = calls_of(c, rs->common, rs->ncommon, c->occ + rs->wbase[RS_PW_COMMON], 0);
 	return rv ? -1 : 0;
@@ -1124,6 +1150,61 @@ static int declared_after_type(const struct ctx *c, size_t q)
 	return 1;
 }
 
+/* 1 when the name at q is the one a `#define` line defines. */
+static int define_line(const struct ctx *c, size_t q)
+{
+	size_t k = line_start(c, q);
+
+	while (k < q && (c->buf[k] == ' ' || c->buf[k] == '\t'))
+		k++;
+	return q - k > 7 && !memcmp(c->buf + k, "#define", 7);
+}
+
+/* i just past a declared name: past the blanks, and unless define, an array's brackets and size (`ca[]`). */
+static size_t past_declarator(const struct ctx *c, size_t i, int define)
+{
+	while (i < c->len && (c->buf[i] == ' ' || c->buf[i] == '\t' || (!define && c->buf[i] == '[') ||
+			      (!define && c->buf[i] == ']') || (!define && isdigit(c->buf[i]))))
+		i++;
+	return i;
+}
+
+/*
+ * A declaration giving ident the linker symbol of another name, GCC's asm label: `extern const uint8_t
+ * ca_start[] asm("_binary_ca_cert_pem_start");` (how ESP-IDF code names a file embedded with EMBED_TXTFILES or
+ * target_add_binary_data): the label is a step from ident, so that a call taking ident reaches the embedded file
+ * (pinscan.c's embedded_symbol). i is just past ident and its brackets. 0 or -1.
+ */
+static int asm_label(const struct ctx *c, const char *api, int trust, const char *ident, size_t q, size_t i)
+{
+	static const char *const kw[] = { "__asm__", "__asm", "asm" };
+	size_t k, e, n;
+
+	for (k = 0; k < RS_ARRAY_LEN(kw); k++) {
+		n = strlen(kw[k]);
+		if (c->len - i > n && !memcmp(c->buf + i, kw[k], n) && !word_char(c->buf[i + n]))
+			break;
+	}
+	if (k == RS_ARRAY_LEN(kw))
+		return 0;
+	for (i += n; i < c->len && (c->buf[i] == ' ' || c->buf[i] == '\t' || c->buf[i] == '('); i++)
+		;
+	if (i >= c->len || c->buf[i] != '"')
+		return 0;
+	for (e = ++i; e < c->len && word_char(c->buf[e]) && e - i < 63; e++)
+		;
+	if (e == i || e >= c->len || c->buf[e] != '"')
+		return 0;
+	{
+		char id[64];
+		if (!copy_ident(c, i, e, id, sizeof(id)) || !strcmp(id, ident))
+			return 0;
+		if (((struct ctx *)c)->nsteps++ >= MAX_STEPS)
+			return 0;
+		return give_call(c, api, trust, q, e, id, ident, 2, 0) < 0 ? -1 : 0;
+	}
+}
+
 /*
  * Python's with statement, `with open(CA_PATH) as f:` (also `async with`), binding the name at q: the expression's
  * bounds in [*from, *to). 1 when the name is bound so.
@@ -1154,15 +1235,9 @@ static int with_as(const struct ctx *c, size_t q, size_t *from, size_t *to)
  */
 static int assigned_value(const struct ctx *c, size_t q, int trust, size_t *from, size_t *to)
 {
-	size_t i = *from, e, ls = line_start(c, q), k = ls;
-	int define;
+	int define = define_line(c, q);
+	size_t i = past_declarator(c, *from, define), e;
 
-	while (k < q && (c->buf[k] == ' ' || c->buf[k] == '\t'))
-		k++;
-	define = q - k > 7 && !memcmp(c->buf + k, "#define", 7);
-	while (i < c->len && (c->buf[i] == ' ' || c->buf[i] == '\t' || (!define && c->buf[i] == '[') ||
-			      (!define && c->buf[i] == ']') || (!define && isdigit(c->buf[i]))))
-		i++;
 	/* a certificate read from a file: `caCert, err := os.ReadFile(caPath)`, `a, b = f(x)` (not for pins: a
 	 * comparison's `sum := sha256.Sum256(raw)` names a package, not a value) */
 	while (trust && !define && i < c->len && c->buf[i] == ',') {
@@ -1204,6 +1279,8 @@ static int trace_name(const struct ctx *c, const char *api, int trust, const cha
 		size_t q = (size_t)(p - c->buf), i = q + n, e, w, names = 0;
 		if (!whole_word(c, q, i))
 			continue;
+		if (!define_line(c, q) && asm_label(c, api, trust, ident, q, past_declarator(c, i, 0)) < 0)
+			return -1;
 		if (!(trust && with_as(c, q, &i, &e)) && !assigned_value(c, q, trust, &i, &e))
 			continue;
 		places++;
@@ -1250,6 +1327,32 @@ int rs_pin_concat_defs(const struct rs_pin_context *pc, const unsigned char *buf
 	return c.rs && sink->def ? concat_def(&c, ident) : 0;
 }
 
+/*
+ * Whether the function name at `at` is declared, not called: a type word right before it on its line (`int
+ * add_cert(`, `STORE *get_store(`), not a keyword (`return f(`) nor an operator (`ok && f(`, `x = f(`).
+ */
+static int prototype(const struct ctx *c, size_t at)
+{
+	static const char *const kw[] = { "return", "else", "case", "new", "delete", "throw", "goto", "sizeof", "do",
+					  "await", "yield" };
+	size_t ls = line_start(c, at), k = at, e, i;
+
+	while (k > ls && (c->buf[k - 1] == ' ' || c->buf[k - 1] == '\t'))
+		k--;
+	while (k > ls && c->buf[k - 1] == '*')
+		k--;
+	while (k > ls && (c->buf[k - 1] == ' ' || c->buf[k - 1] == '\t'))
+		k--;
+	if (k == ls || !word_char(c->buf[k - 1]))
+		return 0;
+	for (e = k; k > ls && word_char(c->buf[k - 1]);)
+		k--;
+	for (i = 0; i < RS_ARRAY_LEN(kw); i++)
+		if (e - k == strlen(kw[i]) && !memcmp(c->buf + k, kw[i], e - k))
+			return 0;
+	return !isdigit(c->buf[k]);
+}
+
 static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t ntab, const struct occ *occ, int trust)
 {
 	size_t i, j;
@@ -1288,6 +1391,8 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 			result_name(c, at, p, obj, sizeof(obj), &open, &decl);
 			if (decl)
 				continue; /* `KeyType *key;`: a declaration, no call */
+			if (p < c->len && c->buf[p] == '(' && !line && prototype(c, at))
+				continue; /* `int add_cert(STORE *s, CERT *x);`: a prototype (a header), no call */
 			if (!api_fits(c, &api, at)) {
 				if (!*obj)
 					continue;
@@ -2053,25 +2158,34 @@ static int add_token(struct rs_pin_token **v, size_t *n, size_t *cap, const stru
 struct chunk_occ {
 	struct occ *occ;
 	size_t from, to;
+	const struct rs_pin_ruleset *rs;
 };
 
 static int add_chunk_occ(void *arg, size_t k, size_t at)
 {
 	struct chunk_occ *co = arg;
 
-	return co->from + at < co->to ? add_occ(co->occ, k, co->from + at) : 0;
+	size_t slot;
+
+	if (co->from + at >= co->to)
+		return 0;
+	for (slot = co->rs->first_slot[k]; slot != RS_PIN_NO_SLOT; slot = co->rs->next_slot[slot])
+		if (add_occ(co->occ, slot, co->from + at) < 0)
+			return -1;
+	return 0;
 }
 
 int rs_pin_collect(const struct rs_pin_context *pc, const unsigned char *buf, size_t len, size_t from, size_t to,
 		   int binary, struct rs_pin_cands *cd)
 {
 	const struct rs_pin_ruleset *rs = pc->rules ? pc->rules : rs_pin_ruleset_builtin();
-	struct chunk_occ co = { cd->occ, from, to };
+	struct chunk_occ co = { cd->occ, from, to, NULL };
 	struct rs_pin_token t;
 	size_t pos, end, k, longest = 0;
 
 	if (!rs)
 		return -1;
+	co.rs = rs;
 	for (k = 0; k < rs->whole.n; k++)
 		longest = rs->whole.len[k] > longest ? rs->whole.len[k] : longest;
 	/* needles starting before `to` are read whole: the pass runs on into the next chunk by one needle */

@@ -340,7 +340,7 @@ static void whole_add(struct rs_pin_ruleset *rs, const char **v, size_t *n, int 
 	size_t i;
 
 	rs->wbase[family] = *n;
-	for (i = 0; i < count && *n < RS_NEEDLES_MAX; i++)
+	for (i = 0; i < count && *n < RS_PIN_SLOTS_MAX; i++)
 		v[(*n)++] = needles[i];
 }
 
@@ -350,17 +350,45 @@ static void whole_add_apis(struct rs_pin_ruleset *rs, const char **v, size_t *n,
 	size_t i;
 
 	rs->wbase[family] = *n;
-	for (i = 0; i < count && *n < RS_NEEDLES_MAX; i++)
+	for (i = 0; i < count && *n < RS_PIN_SLOTS_MAX; i++)
 		v[(*n)++] = apis[i].needle;
 }
 
 static const char *const ph_words[] = { RS_PIN_PH_WORD };
 static const char *const pubkey_marks[] = { RS_PIN_PUBKEY_MARK };
 
+/*
+ * The one pass searches each distinct needle of the slots v[0, n) once: whole gets the distinct needles, and
+ * first_slot/next_slot the slots each one's occurrences go to. -1 when they do not fit one pass.
+ */
+static int distinct_needles(struct rs_pin_ruleset *rs, const char *const *v, size_t n)
+{
+	const char *u[RS_NEEDLES_MAX];
+	size_t nu = 0, i, k, *last[RS_NEEDLES_MAX];
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < nu && strcmp(u[k], v[i]); k++)
+			;
+		if (k == nu) {
+			if (nu == RS_NEEDLES_MAX)
+				return -1;
+			u[nu] = v[i];
+			rs->first_slot[nu] = i;
+			last[nu++] = &rs->next_slot[i];
+		} else {
+			*last[k] = i;
+			last[k] = &rs->next_slot[i];
+		}
+		rs->next_slot[i] = RS_PIN_NO_SLOT;
+	}
+	rs->nslots = n;
+	return rs_needles_init(&rs->whole, u, nu);
+}
+
 /* Builds rs->whole (and rs->common_whole) from the ruleset's needles: -1 when they do not fit one pass. */
 static int ruleset_needles(struct rs_pin_ruleset *rs)
 {
-	const char *v[RS_NEEDLES_MAX];
+	const char *v[RS_PIN_SLOTS_MAX];
 	size_t n = 0, want;
 
 	whole_add_apis(rs, v, &n, RS_PW_PLACEHOLDER, rs->placeholders, rs->nplaceholders);
@@ -378,11 +406,11 @@ static int ruleset_needles(struct rs_pin_ruleset *rs)
 	rs->wbase[RS_PW_COMMON] = n; /* found by rule_calls itself, in the slots after the pass's */
 	/* the set keeps pointers to the ruleset's strings; all of them must fit one pass's anchor bytes
 	 * (core/needles.c), which is what keeps the scan as fast as ripgrep */
-	if (n != want || rs->nsuffixes > RS_PIN_SUFFIXES_MAX || rs_needles_init(&rs->whole, v, n) < 0)
+	if (n != want || rs->nsuffixes > RS_PIN_SUFFIXES_MAX || distinct_needles(rs, v, n) < 0)
 		return -1;
 	n = 0;
 	whole_add_apis(rs, v, &n, RS_PW_COMMON, rs->common, rs->ncommon);
-	rs->wbase[RS_PW_COMMON] = rs->whole.n;
+	rs->wbase[RS_PW_COMMON] = rs->nslots;
 	if (rs->ncommon && (n != rs->ncommon || rs_needles_init(&rs->common_whole, v, n) < 0))
 		return -1;
 	/* the calls looked for in the name files only (name_files: .py, .ts, ...), in a pass of their own there */

@@ -503,6 +503,8 @@ static const struct api_case api_cases[] = {
 	/* C trust APIs given a lone intermediate (ctrust/hub_ca.h, ctrust/hub_ca.pem through gw.h's GW_CA_FILE) */
 	{ "ctrust/install.c", 6, "anchor-not-root", RS_SEV_WARNING, "esp_transport_ssl_set_cert_data", "hub_ca_pem" },
 	{ "ctrust/install.c", 7, "anchor-not-root", RS_SEV_WARNING, "wolfSSL_CTX_load_verify_buffer", "hub_ca_pem" },
+	/* X509_STORE_add_cert(store, ca) after ca = PEM_read_bio_X509(bio) and bio = BIO_new_mem_buf(hub_ca_pem) */
+	{ "ctrust/install.c", 11, "anchor-not-root", RS_SEV_WARNING, "X509_STORE_add_cert", "hub_ca_pem" },
 	{ "ctrust/install.c", 12, "anchor-not-root", RS_SEV_WARNING, "OPTION_TRUSTED_CERT", "hub_ca_pem" },
 	{ "ctrust/install.c", 13, "anchor-not-root", RS_SEV_WARNING, "CURLOPT_CAINFO", "file:hub_ca.pem" },
 	{ "android/res/xml/network_security_config.xml", 6, "pin-intermediate", RS_SEV_WARNING, "<pin>", NULL },
@@ -577,12 +579,17 @@ static void test_api_rules(void **state)
 		}
 	}
 	rs_pinscan_free(ps);
-	/* the same code without pins, or with stores and roots: nothing */
+	/* the same code without pins, or with stores and roots (G2 and Microsoft RSA Root CA 2017: a ready store, a
+	 * note; G2 alone is partial, a warning, as audit says): no warning or error */
 	ps = scan_at(cat, DATA("scan/apis/neg"), "2026-01-01");
-	for (k = 0; k < rs_pinscan_count(ps); k++)
+	for (k = i = 0; k < rs_pinscan_count(ps); k++) {
+		if (rs_pinscan_at(ps, k)->severity == RS_SEV_INFO && !strcmp(rs_pinscan_at(ps, k)->rule->id, "ca-store"))
+			continue;
 		print_message("unexpected %s:%ld %s\n", rs_pinscan_at(ps, k)->path, rs_pinscan_at(ps, k)->line,
 			      rs_pinscan_at(ps, k)->message);
-	assert_int_equal(rs_pinscan_count(ps), 0);
+		i++;
+	}
+	assert_int_equal(i, 0);
 	rs_pinscan_free(ps);
 	rs_catalog_free(cat);
 }
