@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -616,6 +617,9 @@ struct walk {
 	size_t nseen, capseen;
 	unsigned long long files, bytes, max;
 	struct rs_buf small; /* reused for small files */
+	struct rs_buf root;  /* the image's root given by the caller (audit --root), else empty: found per link */
+	struct rs_buf found; /* the last image root found for a link, and the directory it was found for */
+	struct rs_buf found_for;
 };
 
 static size_t devino_hash(dev_t dev, ino_t ino, size_t cap)
@@ -698,7 +702,8 @@ static int unreadable(struct walk *w, const char *path, int top, const char *why
 	return rs_scan_finding(&s, "unreadable", 0, 0, "cannot read: %s", why);
 }
 
-static int walk_file(struct walk *w, const char *path, const struct stat *st, int top)
+/* Scans file under the name path (a link's, when file is the image file it names). */
+static int walk_file(struct walk *w, const char *path, const char *file, const struct stat *st, int top)
 {
 	int fd, rv;
 	char limit[64];
@@ -709,7 +714,7 @@ static int walk_file(struct walk *w, const char *path, const struct stat *st, in
 		snprintf(limit, sizeof(limit), "larger than %llu bytes", w->max);
 		return unreadable(w, path, top, limit);
 	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0)
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0)
 		return unreadable(w, path, top, strerror(errno));
 	rv = scan_file(w->set, path, fd, (size_t)st->st_size, w->opts, &w->small, w->err);
 	close(fd);
@@ -720,12 +725,102 @@ static int walk_file(struct walk *w, const char *path, const struct stat *st, in
 	return rv;
 }
 
-static int walk_path(struct walk *w, const char *path, int depth, int top)
+/* 1 when dir holds etc/ and usr/ directories: the root of a Linux file system. */
+static int looks_like_root(const char *dir)
+{
+	char p[PATH_MAX + 8];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/etc", dir);
+	if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode))
+		return 0;
+	snprintf(p, sizeof(p), "%s/usr", dir);
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * The root of the unpacked image that the link at path lies in: the caller's (audit --root), or the nearest
+ * directory above the link's own that holds etc/ and usr/, never this host's /. The last answer is kept for the
+ * link's directory (a CA directory holds hundreds of links). 1 found, 0 none, -1 no memory.
+ */
+static int image_root(struct walk *w, const char *path, const struct rs_buf **root)
+{
+	char real[PATH_MAX], *slash;
+	const char *base = strrchr(path, '/');
+	struct rs_buf dir = RS_BUF_INIT;
+	int rv = 0;
+
+	*root = w->root.len ? &w->root : &w->found;
+	if (w->root.len)
+		return 1;
+	if (rs_buf_addf(&dir, "%.*s", base ? (int)(base - path) + (base == path) : 1, base ? path : ".") < 0)
+		return -1;
+	if (w->found_for.len && !strcmp(w->found_for.data, dir.data)) {
+		rs_buf_release(&dir);
+		return w->found.len > 0;
+	}
+	w->found.len = w->found_for.len = 0;
+	if (rs_buf_addf(&w->found_for, "%s", dir.data) < 0)
+		rv = -1;
+	else if (realpath(dir.data, real)) {
+		while (real[0] && strcmp(real, "/") && !looks_like_root(real) && (slash = strrchr(real, '/')))
+			*slash = '\0';
+		if (real[0] && strcmp(real, "/"))
+			rv = rs_buf_addf(&w->found, "%s", real) < 0 ? -1 : 1;
+	}
+	rs_buf_release(&dir);
+	if (rv < 0)
+		w->found_for.len = 0;
+	return rv;
+}
+
+/*
+ * A link inside an unpacked image whose target is absolute (Debian's /etc/ssl/certs/X.pem ->
+ * /usr/share/ca-certificates/mozilla/X.crt) means the image's file, not this host's: followed link by link (at most
+ * 16) with the image's root before each absolute target, into *out. 1 when path is not such a link (stat it as it
+ * is), 0 when resolved, -1 no memory.
+ */
+static int resolve_in_root(struct walk *w, const char *path, struct rs_buf *out)
+{
+	const struct rs_buf *root;
+	char target[4096];
+	struct stat st;
+	int hops = 0, absolute = 0, r;
+
+	out->len = 0;
+	if (rs_buf_add(out, path, strlen(path) + 1) < 0)
+		return -1;
+	while (hops++ < 16 && lstat(out->data, &st) == 0 && S_ISLNK(st.st_mode)) {
+		ssize_t n = readlink(out->data, target, sizeof(target) - 1);
+		char *slash;
+		if (n <= 0)
+			break;
+		target[n] = '\0';
+		if (target[0] == '/') {
+			if ((r = image_root(w, out->data, &root)) <= 0)
+				return r < 0 ? -1 : 1; /* not in an image: the host's file is meant */
+			absolute = 1;
+			out->len = 0;
+			if (rs_buf_addf(out, "%.*s%s", (int)root->len, root->data, target) < 0)
+				return -1;
+		} else {
+			slash = strrchr(out->data, '/');
+			out->len = slash ? (size_t)(slash - out->data) + 1 : 0;
+			if (rs_buf_addf(out, "%s", target) < 0)
+				return -1;
+		}
+	}
+	return absolute ? 0 : 1;
+}
+
+/* Reads path (a link's name when file is the image's file it names, else path itself): a directory walked, a
+ * regular file scanned, anything else listed as unreadable. */
+static int walk_one(struct walk *w, const char *path, const char *file, int depth, int top)
 {
 	struct stat st;
 	int seen;
 
-	if (stat(path, &st) < 0) {
+	if (stat(file, &st) < 0) {
 		if (!top && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
 			return 0; /* a dangling link, as /etc/ssl/certs can have */
 		return unreadable(w, path, top, strerror(errno));
@@ -737,7 +832,23 @@ static int walk_path(struct walk *w, const char *path, int depth, int top)
 		return rs_fail(w->err, RS_ERR_NOMEM, "out of memory");
 	if (seen)
 		return 0;
-	return S_ISDIR(st.st_mode) ? walk_dir(w, path, depth) : walk_file(w, path, &st, top);
+	return S_ISDIR(st.st_mode) ? walk_dir(w, file, depth) : walk_file(w, path, file, &st, top);
+}
+
+static int walk_path(struct walk *w, const char *path, int depth, int top)
+{
+	struct rs_buf img = RS_BUF_INIT;
+	struct stat st;
+	int rv;
+
+	if (lstat(path, &st) < 0 || !S_ISLNK(st.st_mode))
+		return walk_one(w, path, path, depth, top);
+	if ((rv = resolve_in_root(w, path, &img)) < 0)
+		rv = rs_fail(w->err, RS_ERR_NOMEM, "out of memory");
+	else
+		rv = walk_one(w, path, rv == 0 ? img.data : path, depth, top);
+	rs_buf_release(&img);
+	return rv;
 }
 
 static int walk_top(struct walk *w, const char *path)
@@ -766,6 +877,9 @@ int rs_anchorset_scan_path(struct rs_anchorset *set, const char *path, const str
 		rv = -1;
 	free(w.seen);
 	rs_buf_release(&w.small);
+	rs_buf_release(&w.root);
+	rs_buf_release(&w.found);
+	rs_buf_release(&w.found_for);
 	return rv;
 }
 
@@ -796,6 +910,8 @@ int rs_anchorset_scan_system(struct rs_anchorset *set, const char *root, const s
 	walk_init(&w, set, opts, err);
 	if (!root || !strcmp(root, "/"))
 		root = "";
+	if (*root && rs_buf_add(&w.root, root, strlen(root)) < 0) /* links in the image resolve inside it */
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
 	for (i = 0; system_paths[i] && rv == 0; i++) {
 		struct rs_buf p = RS_BUF_INIT;
 		if (rs_buf_addf(&p, "%s%s", root, system_paths[i]) < 0)
@@ -808,6 +924,9 @@ int rs_anchorset_scan_system(struct rs_anchorset *set, const char *root, const s
 	}
 	free(w.seen);
 	rs_buf_release(&w.small);
+	rs_buf_release(&w.root);
+	rs_buf_release(&w.found);
+	rs_buf_release(&w.found_for);
 	if (rv == 0 && !found)
 		rv = rs_fail(err, RS_ERR_NOTFOUND, "no system trust store found under '%s' (see docs/audit.md)", *root ? root : "/");
 	return rv;
