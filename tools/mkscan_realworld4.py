@@ -331,6 +331,19 @@ ossl_case(POS, 'openssl3_verify_dir_ica', LOAD_DIR, '#define GW_CA_DIR       "/e
           'SSL_CTX_load_verify_dir', ('rootfs/etc/hubgw/trust.d/azure-ica-08.pem', 'BEGIN'),
           'SSL_CTX_load_verify_dir(ctx, GW_CA_DIR): the directory holds Microsoft Azure RSA TLS Issuing CA 08 alone '
           '(served today: warning).')
+# added after the first score (realworld4 scored 8/22 before the change): the directory written in the call
+LOAD_DIR_LIT = '''    if (!SSL_CTX_load_verify_dir(ctx, "/etc/hubgw/trust.d/"))
+        goto fail;'''
+ossl_case(POS, 'openssl3_verify_dir_literal', LOAD_DIR_LIT, '',
+          {'rootfs/etc/hubgw/trust.d/hub-root.pem': pem('balt')}, 'error', '*',
+          'SSL_CTX_load_verify_dir', ('rootfs/etc/hubgw/trust.d/hub-root.pem', 'BEGIN'),
+          'SSL_CTX_load_verify_dir(ctx, "/etc/hubgw/trust.d/"), the directory holding Baltimore alone (added after '
+          'the first score).')
+ossl_case(NEG, 'openssl3_verify_dir_pair', LOAD_DIR_LIT, '',
+          {'rootfs/etc/hubgw/trust.d/digicert-g2.pem': pem('g2'), 'rootfs/etc/hubgw/trust.d/ms-rsa-2017.pem': pem('ms17')},
+          None, None, None, None,
+          'SSL_CTX_load_verify_dir with G2 and Microsoft RSA Root CA 2017 in two files: ready (added after the first '
+          'score).')
 LOAD_STORE = '''    if (SSL_CTX_load_verify_store(ctx, GW_CA_STORE) != 1)
         goto fail;'''
 ossl_case(POS, 'openssl3_verify_store_g2', LOAD_STORE, '#define GW_CA_STORE     "/usr/share/hubgw/hub-ca.crt"',

@@ -1380,6 +1380,30 @@ static int dir_def(const struct ctx *c, const char *ident)
 	return 0;
 }
 
+/*
+ * A directory's path written in a call taking a directory (`load_dir(ctx, "/etc/gw/trust.d")`): the call of
+ * "dir:BASE", the first literal among its arguments [p, end). 0 or -1.
+ */
+static int dir_literal(const struct ctx *c, const char *api, size_t at, size_t p, size_t end, const char *obj,
+		       int alias)
+{
+	const unsigned char *q = memchr(c->buf + p, '"', end - p), *e;
+	size_t vs, ve, b;
+	char id[64];
+
+	if (!q || !(e = memchr(q + 1, '"', (size_t)(c->buf + end - q - 1))))
+		return 0;
+	vs = (size_t)(q + 1 - c->buf);
+	for (ve = (size_t)(e - c->buf); ve > vs && c->buf[ve - 1] == '/';)
+		ve--;
+	for (b = ve; b > vs && c->buf[b - 1] != '/';)
+		b--;
+	if (b == ve || memchr(c->buf + b, '\n', ve - b) || ve - b + 5 > sizeof(id))
+		return 0;
+	snprintf(id, sizeof(id), "dir:%.*s", (int)(ve - b), (const char *)c->buf + b);
+	return give_call(c, api, 1, at, end, id, obj, alias, 0);
+}
+
 int rs_pin_dir_defs(const struct rs_pin_context *pc, const unsigned char *buf, size_t len, const char *ident,
 		    const struct rs_pin_sink *sink)
 {
@@ -1517,6 +1541,8 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 				else if (field && (c->buf[end] == ',' || (c->buf[end] == '\n' && !next)))
 					break; /* `.field = ica_pem,`: one value */
 			}
+			if (ctrust && api.dir && dir_literal(c, tab[i].name, at, p, end, obj, alias) < 0)
+				return -1;
 			for (q = p; q < end; q = w) {
 				struct rs_pin_call call;
 				size_t n;

@@ -18,7 +18,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 at=2026-01-01T00:00:00Z
 set --
 for d in data/scan/realworld4/*/ data/scan/realworld4-neg/*/; do set -- "$@" "$d"; done
-[ $# -ge 22 ] || fail "only $# cases"
+[ $# -ge 24 ] || fail "only $# cases"
 "$PY" cli/scan_expect.py "$bin" "$at" "$scratch/cases" "$@" || fail "a case differs from its EXPECT"
 
 # the exit code: 1 when a case expects an error, else 0
