@@ -90,6 +90,7 @@ struct rs_pin_call {
 	int alias;               /* only a step from obj to ident, never reported: 1 for any file of the tree (`KeyType
 				  * key(PEM)` in a header), 2 for its own file only (`ca = read_cert(bio, ...)`) */
 	int not_pin;             /* an API whose argument is no pin (its definition is not reported) */
+	int dir;                 /* a trust API taking a directory: its name's value is a step to "dir:BASE" */
 };
 
 /*
@@ -98,6 +99,13 @@ struct rs_pin_call {
  */
 int rs_pin_concat_defs(const struct rs_pin_context *pc, const unsigned char *buf, size_t len, const char *ident,
 		       const struct rs_pin_sink *sink);
+
+/*
+ * The step from ident to "dir:BASE" when buf gives ident a directory's path (`#define CA_DIR "/etc/gw/trust.d"`), given
+ * to sink->call: how a trust call taking a directory by a name defined in a header is read (pinscan.c). 0 or -1.
+ */
+int rs_pin_dir_defs(const struct rs_pin_context *pc, const unsigned char *buf, size_t len, const char *ident,
+		    const struct rs_pin_sink *sink);
 
 /* The name the value at `at` of a text buffer is assigned to (rules.c's reading of definitions); 1 when found. */
 int rs_pin_name_at(const struct rs_pin_ruleset *rs, const unsigned char *buf, size_t len, size_t at, char *out,
@@ -151,7 +159,11 @@ struct rs_pin_api {
 	int call;                /* verify_off: '(' must follow */
 	int key_word;            /* verify_off: the needle is part of a key naming TLS (ssl_verify, verify_ssl) */
 	int word;                /* ca_file_keys: the key starts a word (no letter or digit before it) */
-	int dir;                 /* ca_file_keys: the setting may name a directory of CA files (a CApath) */
+	int dir;                 /* ca_file_keys: the setting may name a directory of CA files (a CApath); trust_apis:
+				  * the call takes a directory (its name's value is "dir:BASE") */
+	const char *called;      /* calls: the name the needle is part of must be this one ("VendorClient"), or end
+				  * with it when it starts with '*' ("*_load_file"): entries of several APIs
+				  * share one needle of the one pass; the call is reported from the name's start */
 };
 
 #define RS_PIN_COMMON_MAX 16

@@ -1152,8 +1152,9 @@ static int pinscan_join(struct rs_pinscan *ps, struct rs_error *err)
 		}
 		if (call->c.alias || result_taken(n, call) ||
 		    (!strncmp(call->c.ident, "dir:", 4) && !dir_single(n, call->c.ident)) ||
-		    !(best = def_through(n, call, 3, &via)))
-			continue;
+		    !(best = def_through(n, call, 3, &via)) ||
+		    (via != call && !strncmp(via->c.ident, "dir:", 4) && !dir_single(n, via->c.ident)))
+			continue; /* a directory reached through a name (`load_dir(ctx, CA_DIR)`) holds one file */
 		if (!strncmp(best->d.ident, "dir:", 4))
 			mark_place_used(n, best);
 		if (best->d.file[0]) {
@@ -1847,10 +1848,14 @@ static int header_read(struct filescan *f, const struct rs_pin_context *pc, cons
 	hf.len = len;
 	for (i = 0; i < f->names.ncalls && rv == 0; i++) {
 		const struct pcall *c = &f->names.calls[i];
-		if (!c->c.trust && !c->c.alias && !defined_here(f, c->c.ident) && !defined_here(&hf, c->c.ident))
+		if (c->c.alias || defined_here(f, c->c.ident) || defined_here(&hf, c->c.ident))
+			continue;
+		if (!c->c.trust)
 			rv = rs_pin_concat_defs(pc, data, len, c->c.ident, &sink);
+		else if (c->c.dir) /* `load_dir(ctx, CA_DIR)`: `#define CA_DIR "/etc/gw/trust.d"` */
+			rv = rs_pin_dir_defs(pc, data, len, c->c.ident, &sink);
 	}
-	if (rv == 0 && hf.names.ndefs)
+	if (rv == 0 && (hf.names.ndefs || hf.names.ncalls))
 		rv = names_move(&f->names, &hf.names);
 	names_release(&hf.names);
 	free(data);
@@ -1875,7 +1880,7 @@ static int header_defs(struct filescan *f, const struct rs_pin_context *pc)
 	if (strstr(f->path, "!/"))
 		return 0;
 	for (i = 0; i < f->names.ncalls; i++)
-		want += !f->names.calls[i].c.trust && !f->names.calls[i].c.alias &&
+		want += (!f->names.calls[i].c.trust || f->names.calls[i].c.dir) && !f->names.calls[i].c.alias &&
 			!defined_here(f, f->names.calls[i].c.ident);
 	while (want && rv >= 0 && nread < 8 && (p = memchr(p, '#', (size_t)(end - p))) != NULL) {
 		const unsigned char *q = p + 1, *e;
@@ -1892,6 +1897,9 @@ static int header_defs(struct filescan *f, const struct rs_pin_context *pc)
 		    dl + (size_t)(e - q) + 4 >= sizeof(path))
 			continue;
 		snprintf(path, sizeof(path), "%.*s%.*s", (int)dl, f->path, (int)(e - q - 1), (const char *)q + 1);
+		if (access(path, R_OK) != 0 && dl + (size_t)(e - q) + 15 < sizeof(path)) /* src/x.c, include/x.h */
+			snprintf(path, sizeof(path), "%.*s../include/%.*s", (int)dl, f->path, (int)(e - q - 1),
+				 (const char *)q + 1);
 		nread++;
 		rv = header_read(f, pc, path);
 		n = strlen(path);

@@ -70,6 +70,7 @@ struct ctx {
 	size_t nsteps;   /* alias steps traced so far (trace_name): at most MAX_STEPS a buffer */
 	int name_file;   /* a file of a language whose names are followed (the rules' name_files: .py, .ts, .cs, ...) */
 	int compares_only; /* rule_calls: only the common calls that compare (args line or around, or a file condition) */
+	int dir_call;      /* calls_of: the calls given take a directory (a trust API marked "dir") */
 };
 
 #define MAX_STEPS 64
@@ -859,15 +860,38 @@ static int add_occ(void *arg, size_t k, size_t at);
 static int prototype(const struct ctx *c, size_t at);
 
 /*
+ * Whether the name holding a needle's occurrence at [*s, *e) (n bytes) is the one an entry's "called" says: the
+ * name itself ("VendorClient"), or one ending with it ("*_load_file"). [*s, *e) becomes the whole name.
+ */
+static int called_fits(const struct ctx *c, const char *called, size_t n, size_t *s, size_t *e)
+{
+	size_t k;
+
+	*e = *s + n;
+	while (*s > 0 && word_char(c->buf[*s - 1]))
+		(*s)--;
+	while (*e < c->len && word_char(c->buf[*e]))
+		(*e)++;
+	if (*called == '*') {
+		k = strlen(++called);
+		return k <= *e - *s && !memcmp(c->buf + *e - k, called, k);
+	}
+	k = strlen(called);
+	return k == *e - *s && !memcmp(c->buf + *s, called, k);
+}
+
+/*
  * Whether one of the occurrences of needle is not a function's prototype (`int digest_of(const CERT *x,
  * ...);` in a header): a header declaring the APIs calls none of them.
  */
-static int used(const struct ctx *c, const char *needle, const struct occ *o)
+static int used(const struct ctx *c, const char *needle, const char *called, const struct occ *o)
 {
 	size_t j, n = strlen(needle);
 
 	for (j = 0; j < o->n; j++) {
 		size_t s = o->at[j], e = o->at[j] + n;
+		if (called && !called_fits(c, called, n, &s, &e))
+			continue;
 		while (s > 0 && word_char(c->buf[s - 1]))
 			s--;
 		while (e < c->len && word_char(c->buf[e]))
@@ -887,11 +911,11 @@ static int rule_calls(const struct ctx *c)
 	int rv;
 
 	for (i = 0; i < rs->ncalls && !any; i++)
-		any = used(c, rs->calls[i].needle, &c->occ[rs->wbase[RS_PW_API] + i]);
+		any = used(c, rs->calls[i].needle, rs->calls[i].called, &c->occ[rs->wbase[RS_PW_API] + i]);
 	for (i = 0; i < rs->ntrust && !any; i++)
-		any = used(c, rs->trust[i].needle, &c->occ[rs->wbase[RS_PW_TRUST] + i]);
+		any = used(c, rs->trust[i].needle, rs->trust[i].called, &c->occ[rs->wbase[RS_PW_TRUST] + i]);
 	for (i = 0; i < rs->ndigest_marks && !any; i++) /* a verify callback: memcmp(md, PIN, 32) after a digest computation */
-		any = used(c, rs->digest_marks[i], &c->occ[rs->wbase[RS_PW_DIGEST] + i]);
+		any = used(c, rs->digest_marks[i], NULL, &c->occ[rs->wbase[RS_PW_DIGEST] + i]);
 	if (calls_of(c, rs->calls, rs->ncalls, c->occ + rs->wbase[RS_PW_API], 0) ||
 	    calls_of(c, rs->trust, rs->ntrust, c->occ + rs->wbase[RS_PW_TRUST], 1))
 		return -1;
@@ -1127,6 +1151,7 @@ static int give_call(const struct ctx *c, const char *api, int trust, size_t at,
 	call.trust = trust;
 	call.alias = alias;
 	call.not_pin = not_pin;
+	call.dir = trust && c->dir_call;
 	call.at = at;
 	call.end = end;
 	return c->sink->call(c->sink->arg, &call);
@@ -1310,6 +1335,92 @@ static int trace_name(const struct ctx *c, const char *api, int trust, const cha
 	return 0;
 }
 
+/*
+ * A name given a directory's path as a string, `#define CA_DIR "/etc/gw/trust.d"`, `const char ca_dir[] = "certs/"`
+ * (a trust call taking a directory, "dir" in the rules, takes ident): a step from ident to "dir:BASE", the path's last
+ * component, which pinscan.c joins with the only certificate file of a directory of that name in the tree. The first
+ * such definition of ident in the buffer. 0 or -1.
+ */
+static int dir_def(const struct ctx *c, const char *ident)
+{
+	const unsigned char *p;
+	size_t n = strlen(ident), from, uses = 0;
+
+	for (from = 0; uses < 8 && (p = find(c, from, c->len, ident)) != NULL; from = (size_t)(p - c->buf) + n) {
+		size_t q = (size_t)(p - c->buf), i = q + n, vs, ve, b, s;
+		int define = define_line(c, q), suffix = 0;
+		char id[64];
+		if (!whole_word(c, q, i))
+			continue;
+		uses++;
+		i = past_declarator(c, i, define);
+		if (!define && i < c->len && c->buf[i] == '=')
+			i = past_declarator(c, i + 1, 1);
+		else if (!define)
+			continue;
+		if (i >= c->len || c->buf[i] != '"')
+			continue;
+		for (ve = vs = i + 1; ve < c->len && c->buf[ve] != '"' && c->buf[ve] != '\n'; ve++)
+			;
+		if (ve >= c->len || c->buf[ve] != '"')
+			continue;
+		while (ve > vs && c->buf[ve - 1] == '/')
+			ve--;
+		for (b = ve; b > vs && c->buf[b - 1] != '/';)
+			b--;
+		for (s = 0; s < c->rs->nsuffixes; s++) {
+			size_t sl = strlen(c->rs->suffixes[s]);
+			suffix |= ve - b > sl && !strncasecmp((const char *)c->buf + ve - sl, c->rs->suffixes[s], sl);
+		}
+		if (b == ve || suffix || ve - b + 5 > sizeof(id))
+			return 0; /* a file (rule_root_files), or no name */
+		snprintf(id, sizeof(id), "dir:%.*s", (int)(ve - b), (const char *)c->buf + b);
+		return give_call(c, "", 1, vs, ve, id, ident, 1, 0);
+	}
+	return 0;
+}
+
+/*
+ * A directory's path written in a call taking a directory (`load_dir(ctx, "/etc/gw/trust.d")`): the call of
+ * "dir:BASE", the first literal among its arguments [p, end). 0 or -1.
+ */
+static int dir_literal(const struct ctx *c, const char *api, size_t at, size_t p, size_t end, const char *obj,
+		       int alias)
+{
+	const unsigned char *q = memchr(c->buf + p, '"', end - p), *e;
+	size_t vs, ve, b;
+	char id[64];
+
+	if (!q || !(e = memchr(q + 1, '"', (size_t)(c->buf + end - q - 1))))
+		return 0;
+	vs = (size_t)(q + 1 - c->buf);
+	for (ve = (size_t)(e - c->buf); ve > vs && c->buf[ve - 1] == '/';)
+		ve--;
+	for (b = ve; b > vs && c->buf[b - 1] != '/';)
+		b--;
+	if (b == ve || memchr(c->buf + b, '\n', ve - b) || ve - b + 5 > sizeof(id))
+		return 0;
+	snprintf(id, sizeof(id), "dir:%.*s", (int)(ve - b), (const char *)c->buf + b);
+	return give_call(c, api, 1, at, end, id, obj, alias, 0);
+}
+
+int rs_pin_dir_defs(const struct rs_pin_context *pc, const unsigned char *buf, size_t len, const char *ident,
+		    const struct rs_pin_sink *sink)
+{
+	struct ctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.cat = pc->cat;
+	c.rs = pc->rules ? pc->rules : rs_pin_ruleset_builtin();
+	c.pc = pc;
+	c.buf = buf;
+	c.len = len;
+	c.name = "";
+	c.digests = -1;
+	c.sink = sink;
+	return c.rs && sink->call ? dir_def(&c, ident) : 0;
+}
+
 int rs_pin_concat_defs(const struct rs_pin_context *pc, const unsigned char *buf, size_t len, const char *ident,
 		       const struct rs_pin_sink *sink)
 {
@@ -1366,6 +1477,7 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 		if (api.file && !find(c, 0, c->len, api.file))
 			continue; /* the file's condition, once for every occurrence (`!=` is frequent) */
 		api.file = NULL;
+		((struct ctx *)c)->dir_call = api.dir;
 		for (j = 0; j < occ[i].n; j++) {
 			size_t at = occ[i].at[j], p = at + strlen(tab[i].needle), end, q, w, open;
 			int depth = 0, field, line = tab[i].args == RS_PIN_ARGS_LINE || tab[i].args == RS_PIN_ARGS_AROUND,
@@ -1373,9 +1485,12 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 			int alias = 0, decl = 0;
 			size_t seen[8], nseen = 0, s;
 			char obj[64] = "";
-			if (at > 0 && word_char(c->buf[at - 1]) && isalnum((unsigned char)tab[i].needle[0]))
+			if (tab[i].called) { /* one of the APIs sharing the needle: the whole name says which */
+				if (!called_fits(c, tab[i].called, strlen(tab[i].needle), &at, &p))
+					continue;
+			} else if (at > 0 && word_char(c->buf[at - 1]) && isalnum((unsigned char)tab[i].needle[0])) {
 				continue; /* inside a longer word (a needle starting with '_' ends one: `_CAINFO`) */
-			if (!line && word_char(c->buf[p - 1]) && p < c->len && word_char(c->buf[p])) {
+			} else if (!line && word_char(c->buf[p - 1]) && p < c->len && word_char(c->buf[p])) {
 				/* a longer name the needle starts (`parse_der(`): a call of it when '(' follows */
 				size_t k = p;
 				while (k < c->len && word_char(c->buf[k]))
@@ -1426,6 +1541,8 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 				else if (field && (c->buf[end] == ',' || (c->buf[end] == '\n' && !next)))
 					break; /* `.field = ica_pem,`: one value */
 			}
+			if (ctrust && api.dir && dir_literal(c, tab[i].name, at, p, end, obj, alias) < 0)
+				return -1;
 			for (q = p; q < end; q = w) {
 				struct rs_pin_call call;
 				size_t n;
@@ -1464,10 +1581,13 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 					return -1;
 				if (!ctrust && concat_def(c, call.ident) < 0)
 					return -1;
+				if (ctrust && api.dir && dir_def(c, call.ident) < 0)
+					return -1;
 				if (!alias && !*obj && trace_name(c, tab[i].name, ctrust, call.ident, 2) < 0)
 					return -1;
 			}
 		}
+		((struct ctx *)c)->dir_call = 0;
 	}
 	return 0;
 }
@@ -1815,6 +1935,26 @@ static int file_call(const struct ctx *c, size_t vs, size_t ve, const struct rs_
 }
 
 /*
+ * A certificate file's path given a name in C, `#define GW_CA_STORE "/usr/share/gw/ca.crt"`, `const char ca_path[]
+ * = "certs/ca.pem"`, on a line naming no CA-file setting: a step from the name to the file ("file:ca.crt"), for a
+ * trust call of the tree taking the name; never reported itself. 0 or -1.
+ */
+static int path_step(const struct ctx *c, size_t vs, size_t ve)
+{
+	char obj[64], ident[64];
+	size_t b = ve;
+
+	if (!c->sink->call || c->binary || c->pc->store || c->name_file || !assigned_ident(c, vs, obj, sizeof(obj)))
+		return 0;
+	while (b > vs && c->buf[b - 1] != '/' && c->buf[b - 1] != '\\')
+		b--;
+	if (ve - b + 6 > sizeof(ident))
+		return 0;
+	snprintf(ident, sizeof(ident), "file:%.*s", (int)(ve - b), (const char *)c->buf + b);
+	return give_call(c, "", 1, vs, ve, ident, obj, 1, 0);
+}
+
+/*
  * An array initialized from an included certificate, `NAME[] = {\n#include "ca.der.inc"\n};` (the include's file
  * name at [vs, ve) on the line at ls): a step from NAME to the file, for a call of NAME in any file of the tree (the
  * array in ca_certificate.h, the call in main.c). 0 or -1.
@@ -1955,8 +2095,11 @@ static int rule_root_files(const struct ctx *c)
 			continue;
 		if (path_def(c, vs, ve) < 0)
 			return -1;
-		if (!key)
+		if (!key) {
+			if (path_step(c, vs, ve) < 0)
+				return -1;
 			continue;
+		}
 		if (file_call(c, vs, ve, key) < 0 || root_file_hit(c, vs, ve, key->needle) < 0)
 			return -1;
 	}
@@ -2223,7 +2366,7 @@ int rs_pin_rules_judge(const struct rs_pin_context *pc, const unsigned char *buf
 		       int binary, const struct rs_pin_sink *sink, struct rs_pin_cands *cd)
 {
 	const struct rs_pin_ruleset *rs = pc->rules ? pc->rules : rs_pin_ruleset_builtin();
-	struct ctx c = { pc->cat, rs, pc, buf, len, name ? name : "", binary, 0, -1, sink, cd->occ, 0, cd, 0, 0, 0 };
+	struct ctx c = { pc->cat, rs, pc, buf, len, name ? name : "", binary, 0, -1, sink, cd->occ, 0, cd, 0, 0, 0, 0 };
 	size_t name_line = (size_t)-1;
 
 	if (!rs)

@@ -124,7 +124,7 @@ static int check_entry(const struct src *s, const char *section, size_t i, json_
 {
 	static const char *const fields[] = { "needle", "name", "when", "args", "literal", "skip_prefix", "key",
 					      "after", "not_after", "call", "key_word", "confidence", "line_has",
-					      "trust", "not_pin", "word", "dir" };
+					      "trust", "not_pin", "word", "dir", "called" };
 	static const char *const whens[] = { "near", "file", "digests", "pin_name", "above" };
 	const char *f, *keyf = !strcmp(section, "ca_file_keys") ? "key" : "needle";
 	json_t *v;
@@ -165,6 +165,9 @@ static int check_entry(const struct src *s, const char *section, size_t i, json_
 		return bad(s, section, i, "missing ", keyf);
 	if (strlen(json_string_value(json_object_get(e, keyf))) > 63)
 		return bad(s, section, i, "longer than 63 bytes: ", keyf);
+	if ((v = json_object_get(e, "called")) &&
+	    !strstr(json_string_value(v) + (*json_string_value(v) == '*'), json_string_value(json_object_get(e, keyf))))
+		return bad(s, section, i, "\"called\" holds the needle, not ", json_string_value(v));
 	if (strcmp(section, "ca_file_keys") && !json_is_string(json_object_get(e, "name")))
 		return bad(s, section, i, "missing ", "name");
 	if ((v = json_object_get(e, "args")) &&
@@ -291,7 +294,17 @@ static const char *entry_key(json_t *e)
 	return json_string_value(k ? k : json_object_get(e, "key"));
 }
 
-/* add's entries into base: an entry with the needle (key) of one in base replaces it, others are appended. */
+/* Whether two entries' "called" (the name a shared needle must be part of) are the same, or both absent. */
+static int same_called(json_t *a, json_t *b)
+{
+	const char *x = json_string_value(json_object_get(a, "called"));
+	const char *y = json_string_value(json_object_get(b, "called"));
+
+	return x && y ? !strcmp(x, y) : x == y;
+}
+
+/* add's entries into base: an entry with the needle (key) and "called" of one in base replaces it, others are
+ * appended. */
 static int merge(json_t *base, json_t *add)
 {
 	const char *k;
@@ -318,7 +331,7 @@ static int merge(json_t *base, json_t *add)
 			int api = json_is_object(e);
 			for (j = 0; j < json_array_size(into); j++) {
 				json_t *b = json_array_get(into, j);
-				if (api ? !strcmp(entry_key(b), entry_key(e)) &&
+				if (api ? !strcmp(entry_key(b), entry_key(e)) && same_called(b, e) &&
 						  !(json_object_get(b, "after") && json_object_get(e, "after") &&
 						    strcmp(json_string_value(json_object_get(b, "after")),
 							   json_string_value(json_object_get(e, "after"))))
@@ -460,6 +473,7 @@ static int fill_apis(json_t *root, const char *section, struct rs_pin_api **out,
 		p->key_word = json_is_true(json_object_get(e, "key_word"));
 		p->word = json_is_true(json_object_get(e, "word"));
 		p->dir = json_is_true(json_object_get(e, "dir"));
+		p->called = str(e, "called");
 		{
 			json_t *lh = json_object_get(e, "line_has");
 			size_t k;

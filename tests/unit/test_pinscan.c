@@ -594,6 +594,96 @@ static void test_api_rules(void **state)
 	rs_catalog_free(cat);
 }
 
+/* ---- entries sharing a needle ("called"), the option as a string: a sole root installed by a call ---- */
+
+struct called_case {
+	const char *call;  /* the line after the definition's, taking hub_root */
+	const char *api;   /* a substring of the finding's api at the call; NULL: no call installs it (at its place) */
+	long down;         /* the finding's line below the call's first (the option's line) */
+};
+
+static const struct called_case called_cases[] = {
+	{ "SSLClient client(net, hub_root, 1, A0);", "SSLClient(client, TAs, n, pin)", 0 },
+	{ "BearSSLClient ssl(net, hub_root, 1);", "BearSSLClient", 0 },
+	{ "ssl = new BearSSLClient(net, hub_root, 1);", "BearSSLClient", 0 },
+	{ "WiFiSSLClient client(hub_root);", NULL, 0 },                 /* another name ending with the needle */
+	{ "MySSLClientPool pool(hub_root);", NULL, 0 },                 /* the needle inside a longer name */
+	{ "wolfSSL_CTX_load_verify_buffer(ctx, hub_root, sizeof hub_root, 1);", "wolfSSL_CTX_load_verify_buffer", 0 },
+	{ "SSL_CTX_load_verify_mem(ctx, hub_root);", NULL, 0 },         /* _load_verify_ of no entry */
+	{ "X509_STORE_load_file(store, hub_root);", "X509_STORE_load_file", 0 },
+	{ "X509_STORE_load_blob(store, hub_root);", NULL, 0 },
+	{ "br_x509_minimal_init(&xc, &br_sha256_vtable, hub_root, 1);", "br_x509_minimal_init", 0 },
+	{ "IoTHubDeviceClient_LL_SetOption(h, \"TrustedCerts\", hub_root);", "\"TrustedCerts\"", 0 },
+	{ "IoTHubDeviceClient_LL_SetOption(h,\n\t\t\"TrustedCerts\", hub_root);", "\"TrustedCerts\"", 1 },
+	{ "IoTHubDeviceClient_LL_SetOption(h, \"x509certificate\", hub_root);", NULL, 0 },
+};
+
+/* Scans `static const char hub_root[] = PEM;` (Baltimore CyberTrust Root) and call in one C file at 2026-01-01, with
+ * the rules file extra (NULL: the built-in rules): the one finding, an error (the root alone, expired). */
+static const struct rs_pin_finding *scan_called(struct rs_catalog *cat, struct rs_pinscan **ps, const char *call,
+						const char *extra, long *call_line)
+{
+	struct rs_buf text = RS_BUF_INIT;
+	struct rs_error err;
+	size_t len, i;
+	unsigned char *pem = slurp(DATA("baltimore_cybertrust_root.pem"), &len);
+	rs_time at;
+
+	rs_buf_addstr(&text, "#include \"net.h\"\n\nstatic const char hub_root[] =\n\"");
+	for (i = 0; i < len; i++)
+		rs_buf_addf(&text, pem[i] == '\n' ? (i + 1 < len ? "\\n\"\n\"" : "\\n\"") : "%c", pem[i]);
+	assert_non_null(text.data);
+	for (*call_line = 5, i = 0; i < text.len; i++) /* the definition's lines, then `;`, blank, `void`, `{` */
+		*call_line += text.data[i] == '\n';
+	rs_buf_addf(&text, ";\n\nvoid hub_connect(void)\n{\n\t%s\n}\n", call);
+	assert_non_null(text.data);
+	free(pem);
+	*ps = rs_pinscan_new(cat);
+	assert_int_equal(rs_time_parse("2026-01-01T00:00:00Z", &at, &err), 0);
+	rs_pinscan_set_migration(*ps, NULL, at);
+	if (extra)
+		assert_int_equal(rs_pinscan_set_rules(*ps, extra, strlen(extra), "extra.json", &err), 0);
+	assert_int_equal(rs_pinscan_mem(*ps, (const unsigned char *)text.data, text.len, "hub.c", &err), 0);
+	rs_buf_release(&text);
+	if (rs_pinscan_count(*ps) != 1)
+		fail_msg("%s: %zu findings", call, rs_pinscan_count(*ps));
+	assert_int_equal(rs_pinscan_at(*ps, 0)->severity, RS_SEV_ERROR);
+	return rs_pinscan_at(*ps, 0);
+}
+
+static void test_called_apis(void **state)
+{
+	static const char extra[] = "{ \"format\": \"rootshift-scan-rules/1\", \"trust_apis\": [\n"
+				    "  { \"needle\": \"SSLClient\", \"called\": \"SSLClient\", \"name\": \"Vendor client\" } ] }";
+	struct rs_catalog *cat = rs_catalog_new();
+	struct rs_pinscan *ps;
+	struct rs_error err;
+	const struct rs_pin_finding *f;
+	long line;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(rs_catalog_add_builtin(cat, NULL, &err), 0);
+	for (i = 0; i < RS_ARRAY_LEN(called_cases); i++) {
+		const struct called_case *c = &called_cases[i];
+		f = scan_called(cat, &ps, c->call, NULL, &line);
+		if (c->api && (f->line != line + c->down || !strstr(f->api, c->api)))
+			fail_msg("%s: line %ld api '%s', wanted line %ld api '%s'", c->call, f->line, f->api, line + c->down,
+				 c->api);
+		if (!c->api && (f->line == line || *f->api))
+			fail_msg("%s: taken for a call (line %ld, api '%s')", c->call, f->line, f->api);
+		rs_pinscan_free(ps);
+	}
+	/* a --rules entry with the needle and "called" of a built-in one replaces it, not its needle's others */
+	f = scan_called(cat, &ps, "SSLClient client(net, hub_root, 1, A0);", extra, &line);
+	assert_string_equal(f->api, "Vendor client");
+	rs_pinscan_free(ps);
+	f = scan_called(cat, &ps, "BearSSLClient ssl(net, hub_root, 1);", extra, &line);
+	assert_non_null(strstr(f->api, "BearSSLClient"));
+	rs_pinscan_free(ps);
+	rs_catalog_free(cat);
+}
+
 /* ---- a --rules file: extends the table; a bad one is refused with its line and column ---- */
 
 static void test_rules_file(void **state)
@@ -614,6 +704,8 @@ static void test_rules_file(void **state)
 		{ "{ \"format\": \"rootshift-scan-rules/2\" }", "line 1 column 3: format" },
 		{ "{ \"format\": \"rootshift-scan-rules/1\", \"rules\": [] }", "rules" },
 		{ "[]", "line 1 column 1" },
+		{ "{ \"format\": \"rootshift-scan-rules/1\",\n  \"trust_apis\": [ { \"needle\": \"abc\", \"called\": \"*xyz\", "
+		  "\"name\": \"A\" } ] }", "trust_apis[0]: \"called\" holds the needle, not *xyz" },
 	};
 	struct rs_catalog *cat = rs_catalog_new();
 	struct rs_pinscan *ps;
@@ -669,6 +761,7 @@ int main(void)
 		cmocka_unit_test(test_rule_table), cmocka_unit_test(test_ignore),      cmocka_unit_test(test_tree_and_jobs),
 		cmocka_unit_test(test_migration_severity), cmocka_unit_test(test_ca_store),
 		cmocka_unit_test(test_names),      cmocka_unit_test(test_api_rules),   cmocka_unit_test(test_rules_file),
+		cmocka_unit_test(test_called_apis),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

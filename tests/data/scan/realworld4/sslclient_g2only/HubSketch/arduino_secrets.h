@@ -1,0 +1,3 @@
+#define SECRET_SSID "contoso-lab"
+#define SECRET_PASS ""
+#define SECRET_SAS ""
