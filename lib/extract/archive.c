@@ -348,28 +348,52 @@ static int parts_at(struct each *e, const unsigned char *buf, size_t len, const 
 	return rv;
 }
 
+/* A compression stream's magic (gzip, xz, zstd, bzip2, lz4): what it holds may be any file. */
+static int compressed(const unsigned char *b, size_t n)
+{
+	return (n >= 2 && b[0] == 0x1f && b[1] == 0x8b) || (n >= 6 && !memcmp(b, "\xfd" "7zXZ\0", 6)) ||
+	       (n >= 4 && !memcmp(b, "\x28\xb5\x2f\xfd", 4)) || (n >= 3 && !memcmp(b, "BZh", 3)) ||
+	       (n >= 4 && !memcmp(b, "\x04\x22\x4d\x18", 4));
+}
+
+static int la_each(struct each *e, const unsigned char *buf, size_t len, const char *name, int depth, int raw_only);
+
 static int each_at(struct each *e, const unsigned char *buf, size_t len, const char *name, int depth)
 {
-	struct archive *a;
-	struct archive_entry *ent;
-	int rv = 0, r, entries = 0;
+	int rv;
 
 	if (rs_sqfs_sniff(buf, len))
 		return image_at(e, buf, len, name, depth, rs_sqfs_each);
 	if (rs_ext2_sniff(buf, len))
 		return image_at(e, buf, len, name, depth, rs_ext2_each);
-	if (rs_parttab_sniff(buf, len))
-		return parts_at(e, buf, len, name, depth);
+	if (rs_parttab_sniff(buf, len) && (rv = parts_at(e, buf, len, name, depth)) != 1)
+		return rv;
 	if (!la_ready()) /* like an archive libarchive cannot open: a note, then the bytes as they are */
 		return note(e, name, "cannot open the archive: %s", RS_LIBARCHIVE_MISSING) < 0 ? -1 : 1;
+	/* a compressed file system or disk image starts with zeros, which the tar reader takes for an empty archive
+	 * (two zero blocks end one): nothing read, so the stream is read again as one file */
+	if ((rv = la_each(e, buf, len, name, depth, 0)) == 2)
+		rv = compressed(buf, len) ? la_each(e, buf, len, name, depth, 1) : 0;
+	return rv == 2 ? 0 : rv;
+}
+
+/* libarchive's reading; raw_only: the stream as one file. 2: an archive without entries. */
+static int la_each(struct each *e, const unsigned char *buf, size_t len, const char *name, int depth, int raw_only)
+{
+	struct archive *a;
+	struct archive_entry *ent;
+	int rv = 0, r = ARCHIVE_OK, entries = 0;
+
 	if (!(a = archive_read_new()))
 		return rs_fail(e->err, RS_ERR_NOMEM, "out of memory");
 	archive_read_support_filter_all(a);
-	archive_read_support_format_tar(a);
-	archive_read_support_format_zip(a);
-	archive_read_support_format_cpio(a);
-	archive_read_support_format_ar(a);
-	archive_read_support_format_7zip(a);
+	if (!raw_only) {
+		archive_read_support_format_tar(a);
+		archive_read_support_format_zip(a);
+		archive_read_support_format_cpio(a);
+		archive_read_support_format_ar(a);
+		archive_read_support_format_7zip(a);
+	}
 	archive_read_support_format_raw(a); /* bids only when no archive format does: one compressed file */
 	if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK) {
 		rv = note(e, name, "cannot open the archive: %s", archive_error_string(a) ? archive_error_string(a) : "?");
@@ -417,7 +441,7 @@ static int each_at(struct each *e, const unsigned char *buf, size_t len, const c
 		rs_buf_release(&full);
 	}
 	archive_read_free(a);
-	return rv;
+	return rv == 0 && !entries && r == ARCHIVE_EOF ? 2 : rv;
 }
 
 int rs_archive_each(const unsigned char *buf, size_t len, const char *name, const struct rs_archive_cb *cb,
