@@ -147,7 +147,8 @@ int rs_sqfs_each(const unsigned char *buf, size_t len, const struct rs_sqfs_cb *
 
 /* extract/ext2.c: ext2/3/4 images in memory (libext2fs), for archive.c, with rs_sqfs_each's callback and contract:
  * rs_ext2_sniff is 1 when buf has an ext2/3/4 superblock at byte 1024; rs_ext2_each gives every regular file
- * reachable from the root directory (never a deleted file's blocks), or 1 with why filled. */
+ * reachable from the root directory (never a deleted file's blocks), or 1 with why filled; on 0, why may hold a
+ * remark on the whole image (shorter than its file system, a limit reached), for a note. */
 int rs_ext2_sniff(const unsigned char *buf, size_t len);
 int rs_ext2_each(const unsigned char *buf, size_t len, const struct rs_sqfs_cb *cb, char *why, size_t whysize);
 

@@ -314,11 +314,13 @@ static int image_at(struct each *e, const unsigned char *buf, size_t len, const 
 {
 	struct sqfs_walk w = { e, name, depth, 0 };
 	struct rs_sqfs_cb cb = { sqfs_file, sqfs_skip, sqfs_stop, &w, MAX_MEMBER };
-	char why[256];
+	char why[256] = "";
 	int rv = each(buf, len, &cb, why, sizeof(why));
 
 	if (rv == 1) /* not read: a note, then the bytes as they are */
 		return note(e, name, "%s", why) < 0 ? -1 : 1;
+	if (rv == 0 && why[0] && note(e, name, "%s", why) < 0) /* read, with a remark on the image as a whole */
+		return -1;
 	if (rv < 0 && !w.failed)
 		rs_fail(e->err, RS_ERR_NOMEM, "out of memory reading '%s'", name);
 	return rv;

@@ -6,6 +6,9 @@
  * limits. Only files reachable from the root directory are read, through their inodes' block maps or extents, so a
  * deleted file's old blocks are never read and a file in scattered extents is read whole.
  *
+ * An image shorter than its file system (mke2fs -d into a new file leaves the unwritten tail out; a cut download)
+ * reads as zeros past its end, with a note; one whose block count is far beyond its size is refused as damaged.
+ *
  * Relied on: e2fsprogs' headers (ext2fs/ext2_io.h: struct struct_io_manager and struct struct_io_channel, an I/O
  * manager is a table of functions whose read_blk64 reads `count` blocks of channel->block_size bytes, or -count
  * bytes when count is negative, as unix_io.c and test_io.c do; ext2fs/ext2fs.h: ext2fs_open2 with
@@ -153,9 +156,13 @@ static errcode_t mem_read_blk64(io_channel io, unsigned long long block, int cou
 					   : (unsigned long long)count * (unsigned long long)io->block_size;
 	unsigned long long off = block * (unsigned long long)io->block_size;
 
-	if (block > (unsigned long long)d->len || off > d->len || size > d->len - off) {
-		memset(data, 0, size > (1u << 26) ? 0 : (size_t)size);
+	if (size > (1u << 26) || block > (unsigned long long)d->len || off > d->len)
 		return EXT2_ET_SHORT_READ;
+	/* past the end: zeros, as a file mke2fs made without writing its tail reads (the caller notes the shortfall) */
+	if (size > d->len - off) {
+		memcpy(data, d->buf + off, d->len - off);
+		memset((char *)data + (d->len - off), 0, (size_t)size - (d->len - off));
+		return 0;
 	}
 	memcpy(data, d->buf + off, (size_t)size);
 	return 0;
@@ -231,12 +238,17 @@ static int e2_open(const struct mem_dev *dev, ext2_filsys *fs, char *why, size_t
 		blocks = E2(blocks_count)((*fs)->super);
 		bytes = blocks * (unsigned long long)(*fs)->blocksize;
 		E2(close_free)(fs);
-		if (blocks > (~0ull >> 17) || bytes > dev->len) {
+		/* a damaged count: far more blocks than the image holds */
+		if (blocks > (~0ull >> 17) || bytes / 16 > dev->len) {
 			pending = NULL;
-			snprintf(why, whysize, "cannot read the ext2/3/4 image: truncated (it says %llu bytes, there are %zu)",
-				 blocks > (~0ull >> 17) ? ~0ull : bytes, dev->len);
+			snprintf(why, whysize, "cannot read the ext2/3/4 image: truncated or damaged (it says %llu bytes, "
+				 "there are %zu)", blocks > (~0ull >> 17) ? ~0ull : bytes, dev->len);
 			return 1;
 		}
+		if (bytes > dev->len)
+			snprintf(why, whysize, "cannot read all of the ext2/3/4 image: shorter than its file system, "
+				 "truncated? (it says %llu bytes, there are %zu); blocks past its end read as zeros", bytes,
+				 dev->len);
 		rc = E2(open2)("image", NULL, flags, 0, 0, &mem_manager, fs);
 	}
 	pending = NULL;
@@ -431,12 +443,15 @@ int rs_ext2_each(const unsigned char *buf, size_t len, const struct rs_sqfs_cb *
 
 		w.dir = d.path;
 		rc = E2(dir_iterate2)(w.fs, d.ino, 0, NULL, entry, &w);
-		if (rc && w.rv == 0 && skip(&w, *d.path ? d.path : ".", e2_error(rc)) < 0)
+		if (rc && w.rv == 0 && skip(&w, d.path, e2_error(rc)) < 0)
 			w.rv = -1;
 		free(d.path);
 	}
-	if (w.rv == 1 && skip(&w, ".", "more than 65536 directories or a million entries: the rest is not read") < 0)
-		w.rv = -1;
+	if (w.rv == 1) {
+		snprintf(why, whysize, "more than %u directories or %u entries in the ext2/3/4 image: the rest is not read",
+			 MAX_DIRS, MAX_ENTRIES);
+		w.rv = 0;
+	}
 	while (w.ntodo)
 		free(w.todo[--w.ntodo].path);
 	free(w.todo);
