@@ -107,6 +107,25 @@ same "$scratch/del" "$scratch/del.ext4" "$scratch/del.ext4!/" "del.ext4 after rm
 summary "$scratch/del.ext4" "$scratch/del.ext4!/" | grep "^verdict ready " >/dev/null || fail "del.ext4: not ready after rm"
 echo "ok: a deleted file's old blocks are not read (the image is ready, as the tree)"
 
+# a file in scattered extents is read whole: free every other 1 KiB block, then write a bundle that spans them
+mkdir -p "$scratch/frag/etc/ssl/certs" "$scratch/frag/var"
+for i in $(seq 1 60); do head -c 1000 /dev/zero | tr '\0' x >"$scratch/frag/var/f$i"; done
+rm -f "$scratch/frag.ext4"
+mke2fs -q -F -t ext4 -b 1024 -d "$scratch/frag" "$scratch/frag.ext4" 8M >/dev/null 2>&1 || fail "mke2fs frag"
+for i in $(seq 1 2 60); do echo "rm /var/f$i"; done >"$scratch/rm.cmd"
+debugfs -w -f "$scratch/rm.cmd" "$scratch/frag.ext4" >/dev/null 2>&1 || fail "debugfs rm of the spacers failed"
+(yes '# padding, so that the certificates cross block boundaries' | head -c 2000; echo; cat "$data/g2_ms2017.pem") \
+	>"$scratch/big.pem"
+debugfs -w -R "write $scratch/big.pem /etc/ssl/certs/ca-certificates.crt" "$scratch/frag.ext4" >/dev/null 2>&1 ||
+	fail "debugfs write failed"
+extents=$(debugfs -R "ex /etc/ssl/certs/ca-certificates.crt" "$scratch/frag.ext4" 2>/dev/null | grep -c '^ 1/ 1') || true
+[ "$extents" -ge 3 ] || fail "frag.ext4: the bundle is in $extents extents, not scattered: the test proves nothing"
+summary "$scratch/frag.ext4" "$scratch/frag.ext4!/" >"$scratch/got"
+grep "^verdict ready " "$scratch/got" >/dev/null || fail "frag.ext4: not ready: $(cat "$scratch/got")"
+[ "$(grep -c "^[0-9a-f]* anchor \[('etc/ssl/certs/ca-certificates.crt', [0-9]*, 'pem')\]$" "$scratch/got")" = 2 ] ||
+	fail "frag.ext4: the two roots are not read as PEM lines of the bundle: $(cat "$scratch/got")"
+echo "ok: a bundle in $extents scattered extents is read whole (ready, both roots at their lines of the file)"
+
 # nested: .tar.gz holding the image, the image gzipped, a disk image in a .tar.gz
 (cd "$scratch" && tar -czf bundle.tgz old.ext4 && gzip -c ready.ext4 >ready.ext4.gz && tar -czf sd.tar.gz old-gpt.img)
 same "$scratch/old" "$scratch/bundle.tgz" "$scratch/bundle.tgz!/old.ext4!/" "bundle.tgz"
