@@ -118,7 +118,8 @@ static int la_ready(void) { return 1; }
 #define RATIO_FLOOR (64ull << 20)         /* below this much expanded, any ratio is fine (zeroed firmware) */
 #define MAX_RATIO 200ull                  /* expanded bytes per packed byte past the floor: a bomb */
 
-int rs_archive_sniff(const unsigned char *b, size_t n)
+/* The magic of a format libarchive reads. */
+static int la_sniff(const unsigned char *b, size_t n)
 {
 	static const struct {
 		size_t at, len;
@@ -143,8 +144,12 @@ int rs_archive_sniff(const unsigned char *b, size_t n)
 		if (n >= m[i].at + m[i].len && !memcmp(b + m[i].at, m[i].magic, m[i].len))
 			return 1;
 	/* binary cpio, either byte order */
-	return (n >= 26 && ((b[0] == 0xc7 && b[1] == 0x71) || (b[0] == 0x71 && b[1] == 0xc7))) || rs_sqfs_sniff(b, n) ||
-	       rs_ext2_sniff(b, n) || rs_parttab_sniff(b, n);
+	return n >= 26 && ((b[0] == 0xc7 && b[1] == 0x71) || (b[0] == 0x71 && b[1] == 0xc7));
+}
+
+int rs_archive_sniff(const unsigned char *b, size_t n)
+{
+	return la_sniff(b, n) || rs_sqfs_sniff(b, n) || rs_ext2_sniff(b, n) || rs_parttab_sniff(b, n);
 }
 
 struct budget {
@@ -368,7 +373,8 @@ static int each_at(struct each *e, const unsigned char *buf, size_t len, const c
 		return image_at(e, buf, len, name, depth, rs_sqfs_each);
 	if (rs_ext2_sniff(buf, len))
 		return image_at(e, buf, len, name, depth, rs_ext2_each);
-	if (rs_parttab_sniff(buf, len) && (rv = parts_at(e, buf, len, name, depth)) != 1)
+	/* no sane partition table after all: libarchive's only if its magic is there too, else the bytes as they are */
+	if (rs_parttab_sniff(buf, len) && ((rv = parts_at(e, buf, len, name, depth)) != 1 || !la_sniff(buf, len)))
 		return rv;
 	if (!la_ready()) /* like an archive libarchive cannot open: a note, then the bytes as they are */
 		return note(e, name, "cannot open the archive: %s", RS_LIBARCHIVE_MISSING) < 0 ? -1 : 1;
