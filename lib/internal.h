@@ -145,6 +145,25 @@ struct rs_sqfs_cb {
 int rs_sqfs_sniff(const unsigned char *buf, size_t len);
 int rs_sqfs_each(const unsigned char *buf, size_t len, const struct rs_sqfs_cb *cb, char *why, size_t whysize);
 
+/* extract/ext2.c: ext2/3/4 images in memory (libext2fs), for archive.c, with rs_sqfs_each's callback and contract:
+ * rs_ext2_sniff is 1 when buf has an ext2/3/4 superblock at byte 1024; rs_ext2_each gives every regular file
+ * reachable from the root directory (never a deleted file's blocks), or 1 with why filled; on 0, why may hold a
+ * remark on the whole image (shorter than its file system, a limit reached), for a note. */
+int rs_ext2_sniff(const unsigned char *buf, size_t len);
+int rs_ext2_each(const unsigned char *buf, size_t len, const struct rs_sqfs_cb *cb, char *why, size_t whysize);
+
+/* extract/parttab.c: a whole-disk image's MBR or GPT partition table. rs_parttab_sniff: 1 when buf may start with
+ * one (cheap). rs_parttab_parse fills out[] (at most max) with the partitions that start inside buf, in table order,
+ * and returns their count, or -1 when buf holds no sane table (or more than max partitions). */
+struct rs_part {
+	unsigned index;  /* the partition's number as Linux gives it: p1..p4 for MBR slots, GPT entries from 1 */
+	size_t offset;   /* its first byte in buf */
+	size_t size;     /* its bytes in buf */
+	int truncated;   /* the table says it runs past the end of buf: size is what buf holds */
+};
+int rs_parttab_sniff(const unsigned char *buf, size_t len);
+int rs_parttab_parse(const unsigned char *buf, size_t len, struct rs_part *out, size_t max);
+
 /* extract/utf16.c: text with a UTF-16 byte-order mark narrowed to 8-bit (ASCII kept, the rest '?'), malloc'd in
  * *out. Returns 1 when buf was UTF-16 and is converted, 0 when it is not UTF-16 (nothing allocated), -1 no memory. */
 int rs_utf16_narrow(const unsigned char *buf, size_t len, unsigned char **out, size_t *outlen);

@@ -10,7 +10,8 @@
  * handler bidding only when no archive format does, so a compressed single file reads as one entry named "data"),
  * and the magic numbers of the formats (gzip RFC 1952, xz, zstd RFC 8878, POSIX ustar at offset 257, cpio
  * "070701"/"070707", zip local header "PK\3\4", ar "!<arch>\n"). SquashFS images, which libarchive does not read,
- * go to squashfs.c (libsquashfs) and come back file by file, under the same names and limits.
+ * go to squashfs.c (libsquashfs), ext2/3/4 images to ext2.c (libext2fs), and come back file by file, under the
+ * same names and limits; a whole-disk image's partitions (parttab.c: MBR or GPT) are members "IMAGE!p1", "IMAGE!p2".
  */
 #include "internal.h"
 
@@ -117,7 +118,8 @@ static int la_ready(void) { return 1; }
 #define RATIO_FLOOR (64ull << 20)         /* below this much expanded, any ratio is fine (zeroed firmware) */
 #define MAX_RATIO 200ull                  /* expanded bytes per packed byte past the floor: a bomb */
 
-int rs_archive_sniff(const unsigned char *b, size_t n)
+/* The magic of a format libarchive reads. */
+static int la_sniff(const unsigned char *b, size_t n)
 {
 	static const struct {
 		size_t at, len;
@@ -142,7 +144,12 @@ int rs_archive_sniff(const unsigned char *b, size_t n)
 		if (n >= m[i].at + m[i].len && !memcmp(b + m[i].at, m[i].magic, m[i].len))
 			return 1;
 	/* binary cpio, either byte order */
-	return (n >= 26 && ((b[0] == 0xc7 && b[1] == 0x71) || (b[0] == 0x71 && b[1] == 0xc7))) || rs_sqfs_sniff(b, n);
+	return n >= 26 && ((b[0] == 0xc7 && b[1] == 0x71) || (b[0] == 0x71 && b[1] == 0xc7));
+}
+
+int rs_archive_sniff(const unsigned char *b, size_t n)
+{
+	return la_sniff(b, n) || rs_sqfs_sniff(b, n) || rs_ext2_sniff(b, n) || rs_parttab_sniff(b, n);
 }
 
 struct budget {
@@ -306,38 +313,95 @@ static int sqfs_stop(void *arg)
 	return ((struct sqfs_walk *)arg)->e->bud->stopped;
 }
 
-static int sqfs_at(struct each *e, const unsigned char *buf, size_t len, const char *name, int depth)
+/* A SquashFS (squashfs.c) or ext2/3/4 (ext2.c) image: the same callbacks, names and limits. */
+static int image_at(struct each *e, const unsigned char *buf, size_t len, const char *name, int depth,
+		    int (*each)(const unsigned char *, size_t, const struct rs_sqfs_cb *, char *, size_t))
 {
 	struct sqfs_walk w = { e, name, depth, 0 };
 	struct rs_sqfs_cb cb = { sqfs_file, sqfs_skip, sqfs_stop, &w, MAX_MEMBER };
-	char why[256];
-	int rv = rs_sqfs_each(buf, len, &cb, why, sizeof(why));
+	char why[256] = "";
+	int rv = each(buf, len, &cb, why, sizeof(why));
 
 	if (rv == 1) /* not read: a note, then the bytes as they are */
 		return note(e, name, "%s", why) < 0 ? -1 : 1;
+	if (rv == 0 && why[0] && note(e, name, "%s", why) < 0) /* read, with a remark on the image as a whole */
+		return -1;
 	if (rv < 0 && !w.failed)
 		rs_fail(e->err, RS_ERR_NOMEM, "out of memory reading '%s'", name);
 	return rv;
 }
 
+/* ---- a whole-disk image (parttab.c): each partition as a member "IMAGE!pN", read in place ---- */
+
+static int parts_at(struct each *e, const unsigned char *buf, size_t len, const char *name, int depth)
+{
+	struct rs_part parts[128];
+	int n = rs_parttab_parse(buf, len, parts, RS_ARRAY_LEN(parts)), rv = 0;
+
+	if (n <= 0)
+		return 1; /* no table after all: the bytes as they are */
+	for (int i = 0; i < n && rv >= 0 && !e->bud->stopped; i++) {
+		struct rs_buf full = RS_BUF_INIT;
+		/* a partition is the image's own bytes, not expanded ones: not charged, not copied */
+		if (rs_buf_addf(&full, "%s!p%u", name, parts[i].index) < 0)
+			rv = rs_fail(e->err, RS_ERR_NOMEM, "out of memory");
+		else if (parts[i].truncated && note(e, full.data, "the partition runs past the end of the image "
+						   "(truncated?): the part inside it is read") < 0)
+			rv = -1;
+		else
+			rv = member(e, full.data, buf + parts[i].offset, parts[i].size, depth) < 0 ? -1 : 0;
+		rs_buf_release(&full);
+	}
+	return rv;
+}
+
+/* A compression stream's magic (gzip, xz, zstd, bzip2, lz4): what it holds may be any file. */
+static int compressed(const unsigned char *b, size_t n)
+{
+	return (n >= 2 && b[0] == 0x1f && b[1] == 0x8b) || (n >= 6 && !memcmp(b, "\xfd" "7zXZ\0", 6)) ||
+	       (n >= 4 && !memcmp(b, "\x28\xb5\x2f\xfd", 4)) || (n >= 3 && !memcmp(b, "BZh", 3)) ||
+	       (n >= 4 && !memcmp(b, "\x04\x22\x4d\x18", 4));
+}
+
+static int la_each(struct each *e, const unsigned char *buf, size_t len, const char *name, int depth, int raw_only);
+
 static int each_at(struct each *e, const unsigned char *buf, size_t len, const char *name, int depth)
+{
+	int rv;
+
+	if (rs_sqfs_sniff(buf, len))
+		return image_at(e, buf, len, name, depth, rs_sqfs_each);
+	if (rs_ext2_sniff(buf, len))
+		return image_at(e, buf, len, name, depth, rs_ext2_each);
+	/* no sane partition table after all: libarchive's only if its magic is there too, else the bytes as they are */
+	if (rs_parttab_sniff(buf, len) && ((rv = parts_at(e, buf, len, name, depth)) != 1 || !la_sniff(buf, len)))
+		return rv;
+	if (!la_ready()) /* like an archive libarchive cannot open: a note, then the bytes as they are */
+		return note(e, name, "cannot open the archive: %s", RS_LIBARCHIVE_MISSING) < 0 ? -1 : 1;
+	/* a compressed file system or disk image starts with zeros, which the tar reader takes for an empty archive
+	 * (two zero blocks end one): nothing read, so the stream is read again as one file */
+	if ((rv = la_each(e, buf, len, name, depth, 0)) == 2)
+		rv = compressed(buf, len) ? la_each(e, buf, len, name, depth, 1) : 0;
+	return rv == 2 ? 0 : rv;
+}
+
+/* libarchive's reading; raw_only: the stream as one file. 2: an archive without entries. */
+static int la_each(struct each *e, const unsigned char *buf, size_t len, const char *name, int depth, int raw_only)
 {
 	struct archive *a;
 	struct archive_entry *ent;
-	int rv = 0, r, entries = 0;
+	int rv = 0, r = ARCHIVE_OK, entries = 0;
 
-	if (rs_sqfs_sniff(buf, len))
-		return sqfs_at(e, buf, len, name, depth);
-	if (!la_ready()) /* like an archive libarchive cannot open: a note, then the bytes as they are */
-		return note(e, name, "cannot open the archive: %s", RS_LIBARCHIVE_MISSING) < 0 ? -1 : 1;
 	if (!(a = archive_read_new()))
 		return rs_fail(e->err, RS_ERR_NOMEM, "out of memory");
 	archive_read_support_filter_all(a);
-	archive_read_support_format_tar(a);
-	archive_read_support_format_zip(a);
-	archive_read_support_format_cpio(a);
-	archive_read_support_format_ar(a);
-	archive_read_support_format_7zip(a);
+	if (!raw_only) {
+		archive_read_support_format_tar(a);
+		archive_read_support_format_zip(a);
+		archive_read_support_format_cpio(a);
+		archive_read_support_format_ar(a);
+		archive_read_support_format_7zip(a);
+	}
 	archive_read_support_format_raw(a); /* bids only when no archive format does: one compressed file */
 	if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK) {
 		rv = note(e, name, "cannot open the archive: %s", archive_error_string(a) ? archive_error_string(a) : "?");
@@ -385,7 +449,7 @@ static int each_at(struct each *e, const unsigned char *buf, size_t len, const c
 		rs_buf_release(&full);
 	}
 	archive_read_free(a);
-	return rv;
+	return rv == 0 && !entries && r == ARCHIVE_EOF ? 2 : rv;
 }
 
 int rs_archive_each(const unsigned char *buf, size_t len, const char *name, const struct rs_archive_cb *cb,

@@ -579,7 +579,7 @@ static int scan_file(struct rs_anchorset *set, const char *path, int fd, size_t 
 	void *map;
 	int rv;
 
-	unsigned char head[512];
+	unsigned char head[2048]; /* an ext2/3/4 superblock's magic is at byte 1080 */
 	ssize_t got;
 
 	if (size == 0)

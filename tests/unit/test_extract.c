@@ -600,6 +600,135 @@ static void test_system_root(void **state)
 	rs_anchorset_free(set);
 }
 
+/* ---- partition tables (parttab.c): built byte by byte from the layouts the UEFI specification gives ---- */
+
+static void put_le(unsigned char *p, unsigned long long v, int n)
+{
+	for (int i = 0; i < n; i++, v >>= 8)
+		p[i] = (unsigned char)v;
+}
+
+/* An MBR record in slot i (0-3): boot flag, type, first sector, sector count. */
+static void mbr_entry(unsigned char *d, int i, unsigned char flag, unsigned char type, unsigned first, unsigned count)
+{
+	unsigned char *e = d + 446 + 16 * i;
+
+	e[0] = flag;
+	e[4] = type;
+	put_le(e + 8, first, 4);
+	put_le(e + 12, count, 4);
+	d[510] = 0x55;
+	d[511] = 0xaa;
+}
+
+static void test_parttab_mbr(void **state)
+{
+	const size_t len = 64 * 512;
+	unsigned char *d = calloc(1, len);
+	struct rs_part p[8];
+
+	(void)state;
+	assert_non_null(d);
+	assert_int_equal(rs_parttab_parse(d, len, p, 8), -1); /* no signature */
+	mbr_entry(d, 0, 0x80, 0x0c, 2, 8);                    /* FAT32 LBA, bootable */
+	mbr_entry(d, 1, 0x00, 0x83, 10, 40);                  /* Linux */
+	assert_int_equal(rs_parttab_sniff(d, len), 1);
+	assert_int_equal(rs_parttab_parse(d, len, p, 8), 2);
+	assert_int_equal(p[0].index, 1);
+	assert_int_equal(p[0].offset, 1024);
+	assert_int_equal(p[0].size, 8 * 512);
+	assert_int_equal(p[1].index, 2);
+	assert_int_equal(p[1].offset, 10 * 512);
+	assert_int_equal(p[1].size, 40 * 512);
+	assert_false(p[1].truncated);
+	assert_int_equal(rs_parttab_parse(d, len, p, 1), -1); /* more than max */
+	/* a partition past the end is cut to the image and flagged; one starting past it is left out */
+	mbr_entry(d, 1, 0x00, 0x83, 10, 100);
+	mbr_entry(d, 2, 0x00, 0x83, 200, 4);
+	assert_int_equal(rs_parttab_parse(d, len, p, 8), 2);
+	assert_true(p[1].truncated);
+	assert_int_equal(p[1].size, (64 - 10) * 512);
+	/* an extended partition's chain is not followed; a slot whose boot flag is neither 0 nor 0x80 is boot code */
+	mbr_entry(d, 3, 0x00, 0x05, 60, 4);
+	assert_int_equal(rs_parttab_parse(d, len, p, 8), 2);
+	mbr_entry(d, 3, 0x7f, 0x05, 60, 4);
+	assert_int_equal(rs_parttab_sniff(d, len), 0);
+	assert_int_equal(rs_parttab_parse(d, len, p, 8), -1);
+	/* a FAT boot sector ends in 0x55 0xAA too: a jump, then 512 bytes per sector at byte 11 */
+	memset(d, 0, len);
+	mbr_entry(d, 0, 0x00, 0x83, 2, 8);
+	d[0] = 0xeb, d[1] = 0x3c, d[2] = 0x90;
+	put_le(d + 11, 512, 2);
+	assert_int_equal(rs_parttab_sniff(d, len), 0);
+	assert_int_equal(rs_parttab_parse(d, len, p, 8), -1);
+	/* a protective MBR without a GPT header, and a record starting at sector 0 */
+	memset(d, 0, len);
+	mbr_entry(d, 0, 0x00, 0xee, 1, 63);
+	assert_int_equal(rs_parttab_parse(d, len, p, 8), -1);
+	mbr_entry(d, 0, 0x00, 0x83, 0, 8);
+	assert_int_equal(rs_parttab_parse(d, len, p, 8), -1);
+	assert_int_equal(rs_parttab_parse(d, 600, p, 8), -1); /* shorter than two sectors */
+	free(d);
+}
+
+static void test_parttab_gpt(void **state)
+{
+	const size_t len = 128 * 512;
+	unsigned char *d = calloc(1, len), *h, *e;
+	struct rs_part p[8];
+
+	(void)state;
+	assert_non_null(d);
+	mbr_entry(d, 0, 0x00, 0xee, 1, 127);
+	h = d + 512;
+	memcpy(h, "EFI PART", 8);
+	put_le(h + 72, 2, 8);   /* PartitionEntryLBA */
+	put_le(h + 80, 4, 4);   /* NumberOfPartitionEntries */
+	put_le(h + 84, 128, 4); /* SizeOfPartitionEntry */
+	e = d + 2 * 512;
+	memset(e, 0xaa, 16); /* entry 1: a type GUID */
+	put_le(e + 32, 34, 8);
+	put_le(e + 40, 41, 8);                    /* inclusive: 8 sectors */
+	memset(e + 2 * 128, 0x11, 16);           /* entry 3 (entry 2 unused) */
+	put_le(e + 2 * 128 + 32, 42, 8);
+	put_le(e + 2 * 128 + 40, 200, 8);        /* past the end: cut */
+	assert_int_equal(rs_parttab_sniff(d, len), 1);
+	assert_int_equal(rs_parttab_parse(d, len, p, 8), 2);
+	assert_int_equal(p[0].index, 1);
+	assert_int_equal(p[0].offset, 34 * 512);
+	assert_int_equal(p[0].size, 8 * 512);
+	assert_int_equal(p[1].index, 3);
+	assert_int_equal(p[1].offset, 42 * 512);
+	assert_true(p[1].truncated);
+	assert_int_equal(p[1].size, (128 - 42) * 512);
+	/* damaged headers: an entry size that is not 128 x 2^n, too many entries, an array past the end */
+	put_le(h + 84, 100, 4);
+	assert_int_equal(rs_parttab_parse(d, len, p, 8), -1);
+	put_le(h + 84, 128, 4);
+	put_le(h + 80, 100000, 4);
+	assert_int_equal(rs_parttab_parse(d, len, p, 8), -1);
+	put_le(h + 80, 4, 4);
+	put_le(h + 72, 128, 8);
+	assert_int_equal(rs_parttab_parse(d, len, p, 8), -1);
+	put_le(h + 72, ~0ull, 8);
+	assert_int_equal(rs_parttab_parse(d, len, p, 8), -1);
+	free(d);
+}
+
+/* An ext2/3/4 superblock's magic at byte 1080, a block size of at most 64 KiB. */
+static void test_ext2_sniff(void **state)
+{
+	unsigned char d[2048] = { 0 };
+
+	(void)state;
+	assert_int_equal(rs_ext2_sniff(d, sizeof(d)), 0);
+	d[1080] = 0x53, d[1081] = 0xef;
+	assert_int_equal(rs_ext2_sniff(d, sizeof(d)), 1);
+	assert_int_equal(rs_ext2_sniff(d, 1500), 0);
+	d[1024 + 24] = 7; /* 128 KiB blocks: not ext */
+	assert_int_equal(rs_ext2_sniff(d, sizeof(d)), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -609,6 +738,8 @@ int main(void)
 		cmocka_unit_test(test_carve_table),   cmocka_unit_test(test_certdata),
 		cmocka_unit_test(test_certdata_trust_table), cmocka_unit_test(test_espidf_damaged),
 		cmocka_unit_test(test_tree_dedup),    cmocka_unit_test(test_system_root),
+		cmocka_unit_test(test_parttab_mbr),   cmocka_unit_test(test_parttab_gpt),
+		cmocka_unit_test(test_ext2_sniff),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
