@@ -13,7 +13,8 @@
 # audit of a tar.gz archive; bundle --from the tree.
 # Bounded: the runs are round-robin over the commands, at most CANCEL_ROUNDS rounds (default 3) and no new run
 # after CANCEL_BUDGET seconds (default 45; a sanitizer build gets as many runs, it just takes longer).
-# CANCEL_SHIFT=N shifts every delay to another slot of the list, for loops that want other moments.
+# CANCEL_SHIFT=N shifts every delay to another slot of the list, for loops that want other moments; CANCEL_ONLY
+# names the commands (the c_* functions below) to run.
 set -u
 BIN=$(realpath "$1")
 bin=$BIN
@@ -37,6 +38,9 @@ if ldd "$bin" 2>/dev/null | grep -q 'libasan'; then asan=1; fi
 # is several times slower). A run still going then is a hang: it gets SIGKILL and fails.
 bound=4000
 [ $asan = 0 ] || bound=12000
+# Before this many ms a command may still be starting (loading, parsing), before it takes SIGINT and SIGTERM over.
+startup=400
+[ $asan = 0 ] || startup=1000
 
 PIDS=
 cleanup() {
@@ -165,6 +169,7 @@ cancel() {
   _i=0
   while [ ! -s "$scratch/pid" ] && [ $_i -lt 100 ]; do sleep 0.01; _i=$((_i + 1)); done
   pid=$(cat "$scratch/pid")
+  taken_over=
   [ -z "$pre_signal" ] || $pre_signal
   sleep_ms "$delay"
   t0=$(now_ms)
@@ -191,8 +196,12 @@ cancel() {
     return
   fi
   if [ $died = "$sent" ]; then
-    # the default action: the signal came before the command took it over (start-up), which is only right when
+    # the default action: right only when the signal came before the command took it over (its start-up), and
     # nothing was made yet (checked below)
+    if [ -n "$taken_over" ] || [ "$delay" -ge $startup ]; then
+      fail "$what: killed by the signal (its default action) $took ms after it: the command did not handle it"
+      return
+    fi
     killed=$((killed + 1))
   elif [ $died != 0 ]; then
     fail "$what: killed by signal $died: $(tail -3 "$scratch/err")"
@@ -250,6 +259,7 @@ serve_clients() {
   _i=0
   while [ ! -s "$scratch/lab-serve/serve.json" ] && [ $_i -lt 40 ]; do sleep 0.05; _i=$((_i + 1)); done
   [ -s "$scratch/lab-serve/serve.json" ] || return 0
+  taken_over=yes # serving: its signal events, then interrupt.c's handler
   _m=$(json_field "$scratch/lab-serve/serve.json" mqtt_port)
   _h=$(json_field "$scratch/lab-serve/serve.json" https_port)
   _a=$(json_field "$scratch/lab-serve/serve.json" amqp_port)
@@ -308,10 +318,10 @@ round=0
 stopped=
 while [ $round -lt "$rounds" ] && [ -z "$stopped" ]; do
   k=0
-  for c in c_demo c_inproc c_remote c_serve c_probe c_scan c_blob c_audit c_bundle; do
+  for c in ${CANCEL_ONLY:-c_demo c_inproc c_remote c_serve c_probe c_scan c_blob c_audit c_bundle}; do
     if [ $(( $(now_ms) - t_start )) -gt "$budget_ms" ]; then stopped=yes; break; fi
     slot=$((round * 5 + k * 7 + shift_by))
-    $c "$(signal_at $((slot + round)))" "$(delay_at $slot)"
+    $c "$(signal_at $((round + k + shift_by)))" "$(delay_at $slot)"
     k=$((k + 1))
   done
   round=$((round + 1))
