@@ -8,7 +8,7 @@
 # flight, LeakSanitizer's exit 134 instead of 130) hide there.
 # Commands: rehearse --demo; rehearse FLEET --lab DIR (MQTT, AMQP, HTTPS, DPS over MQTT and HTTPS, a pin) at a
 # --speed that crosses every phase in about two seconds; rehearse FLEET --target lab:DIR against a `lab serve`
-# started here; `lab serve` itself while clients (probes of every protocol, idle TLS, held TCP) connect; probe
+# started here; rehearse FLEET --target HOST:PORT of a server that never answers; `lab serve` itself while clients (probes of every protocol, idle TLS, held TCP) connect; probe
 # --targets with every protocol and many targets that accept and never answer; scan of a tree and of one blob;
 # audit of a tar.gz archive; bundle --from the tree.
 # Bounded: the runs are round-robin over the commands, at most CANCEL_ROUNDS rounds (default 3) and no new run
@@ -42,8 +42,10 @@ bound=4000
 startup=400
 [ $asan = 0 ] || startup=1000
 
-PIDS=
+PIDS= pid= lpid= CLIENTS=
 cleanup() {
+  # the run in flight (the command, its launcher), the lab's clients, the mute server, the fixture lab
+  for p in $pid $lpid $CLIENTS; do kill -KILL "$p" 2>/dev/null; done
   for p in $PIDS; do kill -TERM "$p" 2>/dev/null; done
   for p in $PIDS; do wait "$p" 2>/dev/null; done
   [ -z "${LAB_PID:-}" ] || stop_lab
@@ -75,6 +77,14 @@ cat >"$scratch/fleet.json" <<'JSON'
   ],
   "schedule": [ { "at": 900, "action": "migrate" }, { "at": 1800, "action": "disconnect" },
                 { "at": 2700, "action": "revert", "disconnect": true } ] }
+JSON
+
+# rehearse --target HOST:PORT (a real endpoint: no schedule, each class probed now): stores must be paths.
+cat >"$scratch/fleet-endpoint.json" <<JSON
+{ "schema": "rootshift/fleet/1", "seed": "cancel", "duration": 3600,
+  "classes": [ { "name": "a", "count": 1, "store": "$(realpath data/certifi-2025.01.31.pem)" },
+               { "name": "b", "count": 1, "store": "$(realpath data/certifi-2025.01.31.pem)", "protocol": "amqp" },
+               { "name": "c", "count": 1, "store": "$(realpath data/certifi-2025.01.31.pem)", "protocol": "https" } ] }
 JSON
 
 # A server that accepts and never speaks (a probe of it waits until its --timeout, or a signal).
@@ -182,11 +192,13 @@ cancel() {
   if ! wait_end $bound; then
     kill -KILL $pid 2>/dev/null
     wait $lpid 2>/dev/null
+    pid= lpid=
     fail "$what: still running $bound ms after the signal (hang); killed: $(tail -3 "$scratch/err")"
     return
   fi
   took=$(( $(now_ms) - t0 ))
   wait $lpid
+  pid= lpid=
   rc=$(cat "$scratch/status" 2>/dev/null)
   died=0
   case $rc in -*) died=${rc#-} ;; esac
@@ -287,8 +299,13 @@ c_serve() {
     --mqtt-port 0 --https-port 0 --amqp-port 0 --ws-port 0 --admin-port 0 --at "$AT"
   pre_signal=
   for p in $CLIENTS; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  CLIENTS=
   [ ! -e "$scratch/lab-serve/serve.json" ] || fail "lab serve, SIG$1 after $2 ms: serve.json left"
   rm -f "$scratch/lab-serve/serve.json"
+}
+c_endpoint() { # every class's probe hangs on the mute server until the signal
+  cancel "rehearse --target HOST:PORT" "$1" "$2" json "1" "$BIN" rehearse "$scratch/fleet-endpoint.json" \
+    --target "127.0.0.1:$MUTE" --timeout 30 --at "$AT" --format json
 }
 c_probe() {
   cancel "probe --targets" "$1" "$2" jsonl "1" "$BIN" probe --at "$AT" --timeout 30 --format jsonl --concurrency 8 \
@@ -318,7 +335,7 @@ round=0
 stopped=
 while [ $round -lt "$rounds" ] && [ -z "$stopped" ]; do
   k=0
-  for c in ${CANCEL_ONLY:-c_demo c_inproc c_remote c_serve c_probe c_scan c_blob c_audit c_bundle}; do
+  for c in ${CANCEL_ONLY:-c_demo c_inproc c_remote c_serve c_endpoint c_probe c_scan c_blob c_audit c_bundle}; do
     if [ $(( $(now_ms) - t_start )) -gt "$budget_ms" ]; then stopped=yes; break; fi
     slot=$((round * 5 + k * 7 + shift_by))
     $c "$(signal_at $((round + k + shift_by)))" "$(delay_at $slot)"
