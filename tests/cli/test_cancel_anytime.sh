@@ -241,7 +241,7 @@ cancel() {
     rm -f $left
     return
   fi
-  if [ "$sig" != INTINT ] || [ "$rc" != 130 ]; then
+  if [ $died = 0 ] && { [ "$sig" != INTINT ] || [ "$rc" != 130 ]; }; then
     case $fmt in
       json) "$PY" -c 'import json,sys; json.load(open(sys.argv[1]))' "$scratch/out" 2>/dev/null ||
         { fail "$what: exit $rc, stdout is not JSON: $(head -c 200 "$scratch/out")"; return; } ;;
