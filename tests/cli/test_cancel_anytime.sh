@@ -12,7 +12,8 @@
 # --targets with every protocol and many targets that accept and never answer; scan of a tree and of one blob;
 # audit of a tar.gz archive; bundle --from the tree.
 # Bounded: the runs are round-robin over the commands, at most CANCEL_ROUNDS rounds (default 3) and no new run
-# after CANCEL_BUDGET seconds (default 40: a slow build, sanitizers or a loaded machine, gets fewer runs; each run still checks all).
+# after CANCEL_BUDGET seconds (default 40: a slow build, sanitizers or a loaded machine, gets fewer runs, each one
+# checked in full).
 # CANCEL_SHIFT=N shifts every delay to another slot of the list, for loops that want other moments; CANCEL_ONLY
 # names the commands (the c_* functions below) to run.
 set -u
