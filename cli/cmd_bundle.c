@@ -189,17 +189,28 @@ static void split_out(const char *out, char *dir, size_t dsize, const char **fil
 
 /* ---- making a bundle ---- */
 
+/* A bundle made from part of its sources could leave a required root out: after SIGINT or SIGTERM nothing is
+ * written, and the exit is 130 or 143 (a note says so). */
+static int stopped(void)
+{
+	fprintf(stderr, "note: stopped by %s before the bundle was written: nothing written\n", interrupt_name());
+	return interrupt_exit_code();
+}
+
+/* 0, or the exit code: an error, or a stop (the scan reads the interrupt flag before each file and MiB). */
 static int scan_sources(struct rs_anchorset *src, const struct bundle_opts *o)
 {
+	struct rs_scan_opts so = { 0 };
 	struct rs_error err;
 	int i;
 
-	if (!o->nfrom && rs_anchorset_scan_system(src, o->system_root, NULL, &err) < 0)
-		return lib_error(&err);
+	so.cancel = interrupt_flag();
+	if (!o->nfrom && rs_anchorset_scan_system(src, o->system_root, &so, &err) < 0)
+		return err.code == RS_ERR_CANCELLED ? stopped() : lib_error(&err);
 	for (i = 0; i < o->nfrom; i++)
-		if (scan_store_path(src, o->from[i], NULL, &err) < 0)
-			return lib_error(&err);
-	return 0;
+		if (scan_store_path(src, o->from[i], &so, &err) < 0)
+			return err.code == RS_ERR_CANCELLED ? stopped() : lib_error(&err);
+	return interrupted() ? stopped() : 0;
 }
 
 static void source_name(const struct bundle_opts *o, char *buf, size_t size)
@@ -414,8 +425,11 @@ static int make_bundle(const struct bundle_opts *o)
 		usage_error("bundle", "%s", err.message);
 		goto out;
 	}
-	if (!src || !(cat = load_catalog(o->profile)) || !(p = pick_profile(cat, o->profile)) || scan_sources(src, o))
+	if (!src || !(cat = load_catalog(o->profile)) || !(p = pick_profile(cat, o->profile)))
 		goto out;
+	if ((rv = interrupt_install()) != 0 || (rv = scan_sources(src, o)) != 0)
+		goto out;
+	rv = EXIT_ERROR;
 	if (!(b = rs_bundle_select(src, cat, p, o->at, &o->sel, &err))) {
 		lib_error(&err);
 		goto out;
@@ -439,6 +453,10 @@ static int make_bundle(const struct bundle_opts *o)
 	}
 	if (!(files = rs_bundle_render(b, fmt, &ro, &err))) {
 		lib_error(&err);
+		goto out;
+	}
+	if (interrupted()) {
+		rv = stopped();
 		goto out;
 	}
 	if (!strcmp(o->out, "-")) { /* -o -: the bundle on stdout, what it holds on stderr; never a directory '-' */

@@ -319,7 +319,15 @@ static int lab_serve_cmd(int argc, char **argv)
 		cli_lab_unlock(lock);
 		return EXIT_ERROR;
 	}
-	rv = lab_serve(&opts, &err) < 0 ? lib_error(&err) : sig ? 128 + sig : EXIT_OK; /* 130, 143 after a signal */
+	/* Ours while the lab starts and once it has freed its own signal events (libevent gives the handler back):
+	 * a signal in either is a stop, not the default death that leaves serve.json and its token behind. */
+	if ((rv = interrupt_install()) != 0) {
+		close(opts.events_fd);
+		cli_lab_unlock(lock);
+		return rv;
+	}
+	opts.cancel = interrupt_flag();
+	rv = lab_serve(&opts, &err) < 0 ? lib_error(&err) : sig ? 128 + sig : interrupt_exit_code(); /* 130, 143 after a signal */
 	close(opts.events_fd);
 	cli_lab_unlock(lock); /* after serve.json is removed */
 	return rv;

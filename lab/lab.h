@@ -128,6 +128,8 @@ struct lab_serve_opts {
 				   * end opens and closes it */
 	struct lab_handle *handle; /* NULL, or the handle that drives it (in-process) */
 	int *stopped_by;           /* NULL, or set to the signal (SIGINT, SIGTERM) that stopped a served lab */
+	const volatile int *cancel; /* NULL, or the front end's signal flag: a signal that came while the lab started
+				     * (before its own signal events took over) stops it before it serves */
 };
 int lab_serve(const struct lab_serve_opts *opts, struct rs_error *err);
 

@@ -261,6 +261,10 @@ static void stop(struct lab_server *lab)
 {
 	char path[4096];
 
+	/* First: serve.json holds the admin token, and once the signal events are freed below a signal may end the
+	 * process before the end of stop() (the lock, not this file, keeps a second server out until we are gone). */
+	if (lab_path(path, sizeof(path), lab->opts->dir, "serve.json") == 0)
+		unlink(path);
 	while (lab->sessions.conns)
 		lab_conn_drop(lab->sessions.conns, LAB_CAUSE_SHUTDOWN, NULL);
 	if (lab->listen.mqtt)
@@ -289,8 +293,6 @@ static void stop(struct lab_server *lab)
 	lab_switch_stop(lab);
 	lab_registry_free(lab->registry);
 	lab_hub_sessions_free(lab);
-	if (lab_path(path, sizeof(path), lab->opts->dir, "serve.json") == 0)
-		unlink(path);
 	OPENSSL_cleanse(lab->admin.token, sizeof(lab->admin.token));
 }
 
@@ -350,8 +352,13 @@ int lab_serve(const struct lab_serve_opts *opts, struct rs_error *err)
 	lab->started = lab->sw.switched_at = opts->clock(opts->arg);
 	signal(SIGPIPE, SIG_IGN);
 	if (start(lab, err) == 0) {
-		ready(lab);
-		event_base_dispatch(lab->base);
+		if (opts->cancel && *opts->cancel) { /* a signal in the start, before ours took over */
+			if (opts->stopped_by)
+				*opts->stopped_by = *opts->cancel;
+		} else {
+			ready(lab);
+			event_base_dispatch(lab->base);
+		}
 		rv = 0;
 	}
 	stop(lab);

@@ -498,6 +498,7 @@ static int carve_chunks(struct rs_scan *file, const unsigned char *buf, size_t l
 		s.set = file->set;
 		s.path = file->path;
 		s.err = file->err;
+		s.cancel = file->cancel;
 		s.nfindings = file->nfindings;
 		s.buf = buf + at;
 		s.len = len - at < (size_t)CHUNK + OVERLAP ? len - at : (size_t)CHUNK + OVERLAP;

@@ -270,6 +270,41 @@ static int ep_azure(long *fp)
 	return rv;
 }
 
+/* A scan of a tree stopped by its cancel flag after the third file (as a signal handler sets it in the CLI): the
+ * answer is RS_ERR_CANCELLED and the anchors of the files read so far. Each allocation failing on the way, the
+ * walk's state (the open directories, the file read) must still be freed on the cancel path. The library's own
+ * allocations only: with OpenSSL's failing too, allocation 3603 (inside X509_check_ca's extension cache, for
+ * forms/cert_and_junk_block.pem or its like) drops a root silently, 1 anchor instead of 2: OpenSSL 3.0 marks the
+ * extensions invalid without an allocation error on its queue, so the certificate reads as broken (see test_verify's
+ * note; the same limit as audit's). */
+static volatile int scan_cancel;
+static void cancel_after_three(void *arg, const char *path, unsigned long long files, unsigned long long bytes)
+{
+	(void)arg;
+	(void)path;
+	(void)bytes;
+	if (files >= 3)
+		scan_cancel = 1;
+}
+
+static int ep_scan_cancelled(long *fp)
+{
+	struct rs_anchorset *set = rs_anchorset_new();
+	struct rs_scan_opts so = { 0 };
+	struct rs_error err;
+	int rv = -1;
+
+	scan_cancel = 0;
+	so.progress = cancel_after_three;
+	so.cancel = &scan_cancel;
+	if (set && rs_anchorset_scan_path(set, RS_TEST_DATA "/forms", &so, &err) < 0 && err.code == RS_ERR_CANCELLED) {
+		*fp = (long)rs_anchorset_count(set);
+		rv = 0;
+	}
+	rs_anchorset_free(set);
+	return rv;
+}
+
 /* ---- the driver ---- */
 
 static void run_all_failures(const char *name, int (*ep)(long *fp), int with_openssl)
@@ -314,6 +349,7 @@ static void test_audit(void **state) { (void)state; run_all_failures("audit", ep
 static void test_verify(void **state) { (void)state; run_all_failures("verify", ep_verify, 0); }
 static void test_scan(void **state) { (void)state; run_all_failures("scan", ep_scan, 1); }
 static void test_bundle(void **state) { (void)state; run_all_failures("bundle render", ep_bundle, 1); }
+static void test_scan_cancelled(void **state) { (void)state; run_all_failures("scan cancelled", ep_scan_cancelled, 0); }
 static void test_codecs(void **state) { (void)state; run_all_failures("mqtt, http, websocket codecs", ep_codecs, 1); }
 static void test_azure(void **state) { (void)state; run_all_failures("sas and connection strings", ep_azure, 1); }
 
@@ -340,6 +376,7 @@ int main(void)
 		cmocka_unit_test(test_shim),	 cmocka_unit_test(test_codecs), cmocka_unit_test(test_azure),
 		cmocka_unit_test(test_load),	 cmocka_unit_test(test_profiles), cmocka_unit_test(test_verify),
 		cmocka_unit_test(test_audit),	 cmocka_unit_test(test_scan),   cmocka_unit_test(test_bundle),
+		cmocka_unit_test(test_scan_cancelled),
 	};
 	struct rs_error err;
 
