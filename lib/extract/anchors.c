@@ -353,6 +353,15 @@ int rs_scan_add_name_key(struct rs_scan *s, const unsigned char *name, size_t na
 	return push_anchor(s, a);
 }
 
+/* 1 (and err set) when the caller asked to stop: extractors read it between pieces of work. */
+int rs_scan_cancelled(const volatile int *cancel, struct rs_error *err)
+{
+	if (!cancel || !*cancel)
+		return 0;
+	rs_fail(err, RS_ERR_CANCELLED, "stopped on request");
+	return 1;
+}
+
 int rs_scan_finding(struct rs_scan *s, const char *kind, long line, long long off, const char *fmt, ...)
 {
 	struct rs_anchorset *set = s->set;

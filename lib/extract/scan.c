@@ -31,14 +31,6 @@
 #define MAX_DEPTH 64
 #define TEXT_SNIFF 8192
 
-int rs_scan_cancelled(const volatile int *cancel, struct rs_error *err)
-{
-	if (!cancel || !*cancel)
-		return 0;
-	rs_fail(err, RS_ERR_CANCELLED, "stopped on request");
-	return 1;
-}
-
 /* ---- what a buffer is ---- */
 
 /* Length of the UTF-8 sequence at p (n bytes left), 0 when invalid; a sequence cut by n counts as valid. */
