@@ -24,6 +24,11 @@ build-static/rootshift inspect --at 2026-01-01T00:00:00Z --known-only tests/data
 # libsquashfs linked in: a SquashFS root file system read from inside
 build-static/rootshift audit --at 2026-01-01T00:00:00Z fuzz/corpus/audit/rootfs-xz.sqfs |
   grep -q 'Baltimore CyberTrust Root .*rootfs-xz.sqfs!/etc/ssl/certs/ca.pem'
+# libext2fs linked in: an ext4 root file system, and one inside a GPT disk image
+build-static/rootshift audit --at 2026-01-01T00:00:00Z fuzz/corpus/audit/rootfs.ext4 |
+  grep -q 'Baltimore CyberTrust Root .*rootfs.ext4!/etc/ssl/certs/ca.pem'
+build-static/rootshift audit --at 2026-01-01T00:00:00Z fuzz/corpus/audit/sdcard-gpt.img.gz |
+  grep -q 'Baltimore CyberTrust Root .*sdcard-gpt.img!p1!/etc/ssl/certs/ca.pem'
 echo "static build: ok ($(wc -c <build-static/rootshift) bytes)"
 
 run build -DCMAKE_BUILD_TYPE=RelWithDebInfo
