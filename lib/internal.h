@@ -120,13 +120,45 @@ int rs_read_file(const char *path, size_t max, unsigned char **data, size_t *len
  * -1), or 1 when buf could not be opened and nothing was read (the caller reads the bytes as they are).
  */
 struct rs_archive_cb {
-	int (*member)(void *arg, const char *name, const unsigned char *buf, size_t len);
+	/* depth: how deep the member is nested (1 in a top-level archive); a member's own embedded file systems are
+	 * opened with rs_archive_embedded from that depth, so that nesting stays bounded */
+	int (*member)(void *arg, const char *name, const unsigned char *buf, size_t len, int depth);
 	int (*note)(void *arg, const char *name, const char *message);
 	void *arg;
 };
+#define RS_ARCHIVE_MAX_DEPTH 4 /* archives inside archives (and file systems inside blobs): four levels */
 int rs_archive_sniff(const unsigned char *buf, size_t len);
-int rs_archive_each(const unsigned char *buf, size_t len, const char *name, const struct rs_archive_cb *cb,
+int rs_archive_each(const unsigned char *buf, size_t len, const char *name, int depth, const struct rs_archive_cb *cb,
 		    struct rs_error *err);
+
+/*
+ * extract/embedded.c: the file systems and compressed streams inside a firmware blob (a kernel and a SquashFS back
+ * to back), by magic and a check of the header behind it, in offset order and not overlapping, at most max (*more
+ * counts the rest). A format read nowhere here (UBI, JFFS2, cramfs, SquashFS before 4.0) comes with a note, once a
+ * format. rs_archive_embedded opens each readable one in place as a member "NAME!@OFFSET" (one budget for the
+ * blob, as for an archive; depth is the blob's own), hands cb->note the notes, and sets opened on those it read;
+ * a stream that turns out not to be one (a magic by chance) is dropped without a note. 0 or -1.
+ */
+struct rs_embedded {
+	size_t offset, size; /* size: the file system's own (sized), else to the end of the blob */
+	int sized;           /* its size is known: when opened, its bytes are not carved as the blob's */
+	int opened;          /* set by rs_archive_embedded */
+	const char *what;    /* "SquashFS", "ext2/3/4", "gzip", "xz", "zstd", "cpio", "tar", "zip", "UBI", ... */
+	const char *note;    /* not read here: why, and what to do */
+};
+size_t rs_embedded_find(const unsigned char *buf, size_t len, struct rs_embedded *v, size_t max, size_t *more);
+/* extract/scan.c: rs_anchorset_scan_mem for bytes nested depth deep in archives. When found is not NULL, the
+ * caller reads the blob's embedded file systems itself (pinscan.c, as members with their own rules): they are
+ * listed there, not opened, and the blob is carved around them. */
+struct rs_embedded_list {
+	struct rs_embedded v[32];
+	size_t n, more;
+};
+int rs_anchorset_scan_blob(struct rs_anchorset *set, const unsigned char *buf, size_t len, const char *name,
+			   const struct rs_scan_opts *opts, int depth, struct rs_embedded_list *found,
+			   struct rs_error *err);
+int rs_archive_embedded(const unsigned char *buf, size_t len, const char *name, int depth, struct rs_embedded *v,
+			size_t n, size_t more, const struct rs_archive_cb *cb, struct rs_error *err);
 
 /*
  * extract/squashfs.c: SquashFS images in memory (libsquashfs), for archive.c. rs_sqfs_sniff: 1 when buf starts like

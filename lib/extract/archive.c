@@ -112,7 +112,7 @@ static int la_ready(void)
 static int la_ready(void) { return 1; }
 #endif
 
-#define MAX_DEPTH 4                       /* archives inside archives: four levels */
+#define MAX_DEPTH RS_ARCHIVE_MAX_DEPTH     /* archives inside archives: four levels */
 #define MAX_MEMBER (256ull << 20)         /* one member read into memory: at most this much */
 #define MAX_TOTAL (1ull << 30)            /* everything expanded from one top-level archive */
 #define RATIO_FLOOR (64ull << 20)         /* below this much expanded, any ratio is fine (zeroed firmware) */
@@ -269,7 +269,7 @@ static int member(struct each *e, const char *name, const unsigned char *buf, si
 			return r;
 		/* not an archive after all: its bytes as they are */
 	}
-	return e->cb->member(e->cb->arg, name, buf, len);
+	return e->cb->member(e->cb->arg, name, buf, len, depth + 1);
 }
 
 /* ---- SquashFS (squashfs.c): each file of the image as a member ---- */
@@ -452,11 +452,66 @@ static int la_each(struct each *e, const unsigned char *buf, size_t len, const c
 	return rv == 0 && !entries && r == ARCHIVE_EOF ? 2 : rv;
 }
 
-int rs_archive_each(const unsigned char *buf, size_t len, const char *name, const struct rs_archive_cb *cb,
+int rs_archive_each(const unsigned char *buf, size_t len, const char *name, int depth, const struct rs_archive_cb *cb,
 		    struct rs_error *err)
 {
 	struct budget bud = { len, 0, 0 };
 	struct each e = { cb, &bud, err };
 
-	return each_at(&e, buf, len, name ? name : "(memory)", 0);
+	return each_at(&e, buf, len, name ? name : "(memory)", depth);
+}
+
+/* ---- file systems and streams inside a blob (embedded.c), each read in place as a member "BLOB!@OFFSET" ---- */
+
+struct quiet {
+	const struct rs_archive_cb *cb;
+	const char *region; /* a stream found by its magic alone: what its reader says of it as a whole is dropped */
+};
+
+static int quiet_member(void *arg, const char *name, const unsigned char *buf, size_t len, int depth)
+{
+	const struct quiet *q = arg;
+
+	return q->cb->member(q->cb->arg, name, buf, len, depth);
+}
+
+static int quiet_note(void *arg, const char *name, const char *message)
+{
+	const struct quiet *q = arg;
+
+	if (q->region && !strcmp(name, q->region))
+		return 0;
+	return q->cb->note ? q->cb->note(q->cb->arg, name, message) : 0;
+}
+
+int rs_archive_embedded(const unsigned char *buf, size_t len, const char *name, int depth, struct rs_embedded *v,
+			size_t n, size_t more, const struct rs_archive_cb *cb, struct rs_error *err)
+{
+	struct budget bud = { len, 0, 0 };
+	struct quiet q = { cb, NULL };
+	struct rs_archive_cb qcb = { quiet_member, quiet_note, &q };
+	struct each e = { &qcb, &bud, err };
+	int rv = 0;
+
+	for (size_t i = 0; i < n && rv >= 0 && !bud.stopped; i++) {
+		struct rs_buf full = RS_BUF_INIT;
+		if (rs_buf_addf(&full, "%s!@%zu", name, v[i].offset) < 0)
+			rv = rs_fail(err, RS_ERR_NOMEM, "out of memory");
+		else if (v[i].note)
+			rv = note(&e, full.data, "%s", v[i].note);
+		else if (depth + 1 >= MAX_DEPTH)
+			rv = note(&e, full.data, "a %s image nested more than %d deep is not opened", v[i].what, MAX_DEPTH);
+		else {
+			/* a file system's superblock was checked: what its reader says is worth a note; a stream's magic
+			 * is three to six bytes, which a blob may hold by chance */
+			q.region = v[i].sized ? NULL : full.data;
+			rv = each_at(&e, buf + v[i].offset, v[i].size, full.data, depth + 1);
+			v[i].opened = rv == 0;
+			rv = rv < 0 ? -1 : 0;
+		}
+		rs_buf_release(&full);
+	}
+	if (rv == 0 && more)
+		rv = note(&e, name, "%zu more file systems or compressed streams inside are not opened", more) < 0 ? -1 : 0;
+	return rv < 0 ? -1 : 0;
 }

@@ -40,6 +40,8 @@ struct rs_scan {
 	size_t limit;            /* when not 0, only finds that start before buf[limit] count (window overlap) */
 	size_t nfindings;        /* findings of this file so far; past RS_MAX_FINDINGS they are only counted */
 	const volatile int *cancel; /* the caller's flag (rs_scan_opts), or NULL */
+	int depth;               /* archive nesting: 0 for a file, 1 for a member of a file's archive, ... */
+	struct rs_embedded_list *found; /* not NULL: a blob's embedded file systems are listed here for the caller */
 };
 
 /* Whether the caller asked to stop; then err is RS_ERR_CANCELLED. */

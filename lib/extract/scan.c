@@ -322,9 +322,10 @@ static int carve_chunks(struct rs_scan *file, const unsigned char *buf, size_t l
 static int more_findings(struct rs_scan *file);
 
 static int scan_plain(struct rs_scan *s);
+static int carve_embedded(struct rs_scan *s);
 
 /* An archive's member: scanned as a file of its own, named "archive!/member". */
-static int archive_member(void *arg, const char *name, const unsigned char *buf, size_t len)
+static int archive_member(void *arg, const char *name, const unsigned char *buf, size_t len, int depth)
 {
 	const struct rs_scan *outer = arg;
 	size_t before = rs_anchorset_finding_count(outer->set);
@@ -338,6 +339,7 @@ static int archive_member(void *arg, const char *name, const unsigned char *buf,
 	s.len = len;
 	s.err = outer->err;
 	s.cancel = outer->cancel;
+	s.depth = depth;
 	rv = scan_plain(&s);
 	rs_anchorset_sort_findings(s.set, before);
 	return rv == 0 ? more_findings(&s) : rv;
@@ -360,7 +362,7 @@ static int scan_buffer(struct rs_scan *s)
 {
 	if (s->len && rs_archive_sniff(s->buf, s->len)) {
 		struct rs_archive_cb cb = { archive_member, archive_note, s };
-		int rv = rs_archive_each(s->buf, s->len, s->path, &cb, s->err);
+		int rv = rs_archive_each(s->buf, s->len, s->path, s->depth, &cb, s->err);
 		if (rv != 1)
 			return rv < 0 ? -1 : 0;
 	}
@@ -443,11 +445,41 @@ static int scan_plain(struct rs_scan *s)
 		return rs_extract_espidf(s) < 0 ? -1 : 0;
 	if ((rv = whole_file(s)) <= 0)
 		return rv;
-	return carve_chunks(s, s->buf, s->len, 0, s->base);
+	return carve_embedded(s);
 }
 
-int rs_anchorset_scan_mem(struct rs_anchorset *set, const unsigned char *buf, size_t len, const char *name,
-			  const struct rs_scan_opts *opts, struct rs_error *err)
+/*
+ * A binary that is no archive at its start may hold file systems and compressed streams further in (a firmware
+ * blob: a kernel, then a SquashFS): each is read as a member "BLOB!@OFFSET" (archive.c), and the blob is carved
+ * around the file systems read (an ext4 image's files are its own, by name: a deleted certificate in its free
+ * blocks is not the device's). With s->found the caller reads them (pinscan.c): listed there, and carved around.
+ */
+static int carve_embedded(struct rs_scan *s)
+{
+	struct rs_embedded_list own, *l = s->found ? s->found : &own;
+	size_t at = 0, i;
+
+	l->n = l->more = 0;
+	if (s->depth < RS_ARCHIVE_MAX_DEPTH)
+		l->n = rs_embedded_find(s->buf, s->len, l->v, RS_ARRAY_LEN(l->v), &l->more);
+	if (l->n && !s->found) {
+		struct rs_archive_cb cb = { archive_member, archive_note, s };
+		if (rs_archive_embedded(s->buf, s->len, s->path, s->depth, l->v, l->n, l->more, &cb, s->err) < 0)
+			return -1;
+	}
+	for (i = 0; i < l->n; i++) {
+		if (!l->v[i].sized || l->v[i].note || (!s->found && !l->v[i].opened))
+			continue;
+		if (l->v[i].offset > at && carve_chunks(s, s->buf + at, l->v[i].offset - at, 0, s->base + (long long)at) < 0)
+			return -1;
+		at = l->v[i].offset + l->v[i].size;
+	}
+	return at < s->len ? carve_chunks(s, s->buf + at, s->len - at, 0, s->base + (long long)at) : 0;
+}
+
+int rs_anchorset_scan_blob(struct rs_anchorset *set, const unsigned char *buf, size_t len, const char *name,
+			   const struct rs_scan_opts *opts, int depth, struct rs_embedded_list *found,
+			   struct rs_error *err)
 {
 	size_t before = rs_anchorset_finding_count(set);
 	struct rs_scan s;
@@ -460,11 +492,21 @@ int rs_anchorset_scan_mem(struct rs_anchorset *set, const unsigned char *buf, si
 	s.len = len;
 	s.err = err;
 	s.cancel = opts ? opts->cancel : NULL;
+	s.depth = depth;
+	s.found = found;
+	if (found)
+		found->n = found->more = 0;
 	rv = scan_buffer(&s);
 	if (rv == 0 && rs_anchorset_apply_deselect(set, err) < 0)
 		rv = -1;
 	rs_anchorset_sort_findings(set, before);
 	return rv == 0 ? more_findings(&s) : rv;
+}
+
+int rs_anchorset_scan_mem(struct rs_anchorset *set, const unsigned char *buf, size_t len, const char *name,
+			  const struct rs_scan_opts *opts, struct rs_error *err)
+{
+	return rs_anchorset_scan_blob(set, buf, len, name, opts, 0, NULL, err);
 }
 
 /* ---- files ---- */
@@ -519,11 +561,49 @@ static int more_findings(struct rs_scan *file)
 	return rs_scan_finding(file, "more-findings", 0, 0, "%zu more findings in this file are not listed", more);
 }
 
+/*
+ * Whether a large file holds a file system or a compressed stream that can be read (a firmware blob): looked for
+ * window by window, each unmapped before the next, so that the look costs no more memory than carving. 1, 0, -1;
+ * with 0, notes[] (at most max, *n of them) holds the first of each format read nowhere here (a UBI image in a NAND
+ * dump), offsets in the file.
+ */
+static int look_inside(int fd, unsigned long long size, const char *path, struct rs_embedded *notes, size_t max,
+		       size_t *n, struct rs_error *err)
+{
+	struct rs_embedded v[8];
+	unsigned long long at;
+	size_t more, got, i, k;
+
+	*n = 0;
+	for (at = 0; at < size; at += WINDOW) {
+		size_t len = (size_t)(size - at < (unsigned long long)WINDOW + OVERLAP ? size - at : WINDOW + OVERLAP);
+		void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, (off_t)at);
+
+		if (map == MAP_FAILED)
+			return rs_fail(err, RS_ERR_IO, "cannot map '%s': %s", path, strerror(errno));
+		posix_madvise(map, len, POSIX_MADV_SEQUENTIAL);
+		got = rs_embedded_find(map, len, v, RS_ARRAY_LEN(v), &more);
+		munmap(map, len);
+		for (i = 0; i < got; i++) {
+			if (!v[i].note)
+				return 1;
+			for (k = 0; k < *n && strcmp(notes[k].what, v[i].what); k++)
+				;
+			if (k == *n && *n < max) {
+				notes[(*n)++] = v[i];
+				notes[k].offset += (size_t)at;
+			}
+		}
+	}
+	return 0;
+}
+
 /* A large file: carved in windows that are mapped one at a time, so memory stays bounded. */
 static int scan_windows(struct rs_anchorset *set, const char *path, int fd, unsigned long long size,
-			const struct rs_scan_opts *opts, struct rs_error *err)
+			const struct rs_scan_opts *opts, const struct rs_embedded *notes, size_t nnotes,
+			struct rs_error *err)
 {
-	size_t before = rs_anchorset_finding_count(set);
+	size_t before = rs_anchorset_finding_count(set), i;
 	struct rs_scan file = { .set = set, .path = path, .err = err, .binary = 1, .cancel = opts ? opts->cancel : NULL };
 	unsigned long long at;
 	int rv = 0;
@@ -537,6 +617,16 @@ static int scan_windows(struct rs_anchorset *set, const char *path, int fd, unsi
 		posix_madvise(map, len, POSIX_MADV_SEQUENTIAL);
 		rv = carve_chunks(&file, map, len, len > WINDOW ? WINDOW : 0, (long long)at);
 		munmap(map, len);
+	}
+	for (i = 0; i < nnotes && rv == 0; i++) { /* "BLOB!@OFFSET": a format read nowhere here, what to unpack it with */
+		struct rs_buf name = RS_BUF_INIT;
+		if (rs_buf_addf(&name, "%s!@%zu", path, notes[i].offset) < 0)
+			rv = rs_fail(err, RS_ERR_NOMEM, "out of memory");
+		else {
+			struct rs_scan s = { .set = set, .path = name.data, .err = err };
+			rv = rs_scan_finding(&s, "unreadable", 0, 0, "%s", notes[i].note);
+		}
+		rs_buf_release(&name);
 	}
 	rs_anchorset_sort_findings(set, before);
 	return rv == 0 ? more_findings(&file) : rv;
@@ -573,13 +663,17 @@ static int scan_file(struct rs_anchorset *set, const char *path, int fd, size_t 
 	int rv;
 
 	unsigned char head[2048]; /* an ext2/3/4 superblock's magic is at byte 1080 */
+	struct rs_embedded notes[8];
+	size_t nnotes;
 	ssize_t got;
 
 	if (size == 0)
 		return 0;
-	/* a large archive is expanded in memory like a small one, not carved window by window */
-	if (size > WINDOW && !((got = pread(fd, head, sizeof(head), 0)) > 0 && rs_archive_sniff(head, (size_t)got)))
-		return scan_windows(set, path, fd, size, opts, err);
+	/* a large archive is expanded in memory like a small one, and so is a blob holding file systems; anything
+	 * else is carved window by window */
+	if (size > WINDOW && !((got = pread(fd, head, sizeof(head), 0)) > 0 && rs_archive_sniff(head, (size_t)got)) &&
+	    (rv = look_inside(fd, size, path, notes, RS_ARRAY_LEN(notes), &nnotes, err)) <= 0)
+		return rv < 0 ? -1 : scan_windows(set, path, fd, size, opts, notes, nnotes, err);
 	if (size <= SMALL_FILE) {
 		if (read_small(fd, small, size, path, err) < 0)
 			return -1;

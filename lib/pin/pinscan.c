@@ -406,6 +406,8 @@ struct filescan {
 	struct names names; /* values passed by name and the calls that take names */
 	const volatile int *cancel; /* the caller's stop flag, or NULL */
 	unsigned jobs;              /* threads a large file may be split across */
+	int depth;                  /* archive nesting (rs_archive_cb): 0 for a file */
+	struct rs_embedded_list embedded; /* the file systems inside this blob (scan_anchors finds them), for members */
 };
 
 /* The '\n' bytes in [p, end): sixteen bytes at a time where the target has SSE2 (a lane counts up to 255 matches
@@ -1600,7 +1602,29 @@ static int adopt(struct filescan *f, struct filescan *sub)
 	return 0;
 }
 
-static int archive_member(void *arg, const char *name, const unsigned char *buf, size_t len)
+static int archive_member(void *arg, const char *name, const unsigned char *buf, size_t len, int depth);
+static int archive_note(void *arg, const char *name, const char *message);
+
+/*
+ * The file systems and compressed streams inside a binary that is no archive at its start (a firmware blob: a
+ * kernel, then a SquashFS), which scan_anchors found while carving around them: each is scanned as members
+ * "BLOB!@OFFSET!/path" with their own rules, their findings moved into f. 0 or -1.
+ */
+static int embedded(struct filescan *f, struct rs_error *err)
+{
+	struct in_archive ia = { f, err };
+	struct rs_archive_cb cb = { archive_member, archive_note, &ia };
+	struct rs_embedded_list *l = &f->embedded;
+
+	if (!l->n || rs_archive_embedded(f->buf, f->len, f->path, f->depth, l->v, l->n, l->more, &cb, err) == 0) {
+		if (l->n && f->n > 1)
+			qsort(f->v, f->n, sizeof(*f->v), cmp_findings);
+		return 0;
+	}
+	return -1;
+}
+
+static int archive_member(void *arg, const char *name, const unsigned char *buf, size_t len, int depth)
 {
 	struct in_archive *ia = arg;
 	struct filescan sub;
@@ -1612,9 +1636,12 @@ static int archive_member(void *arg, const char *name, const unsigned char *buf,
 	sub.buf = buf;
 	sub.len = len;
 	sub.cancel = ia->f->cancel;
+	sub.depth = depth;
 	if (sub.cancel && *sub.cancel)
 		return rs_fail(ia->err, RS_ERR_CANCELLED, "stopped on request");
 	rv = scan_plain(&sub, ia->err);
+	if (rv == 0)
+		rv = embedded(&sub, ia->err);
 	if (rv == 0 && (adopt(ia->f, &sub) < 0 || names_move(&ia->f->names, &sub.names) < 0))
 		rv = rs_fail(ia->err, RS_ERR_NOMEM, "out of memory");
 	free(sub.v);
@@ -1652,20 +1679,23 @@ static int archive_note(void *arg, const char *name, const char *message)
 	return rv < 0 ? rs_fail(ia->err, RS_ERR_NOMEM, "out of memory") : 0;
 }
 
-/* Judges one file's bytes into f: an archive member by member, anything else as it is. */
+/* Judges one file's bytes into f: an archive member by member, anything else as it is, then the file systems and
+ * streams that its anchor scan found inside it as members. */
 static int scan_bytes(struct filescan *f, struct rs_error *err)
 {
 	if (f->len && rs_archive_sniff(f->buf, f->len)) {
 		struct in_archive ia = { f, err };
 		struct rs_archive_cb cb = { archive_member, archive_note, &ia };
-		int rv = rs_archive_each(f->buf, f->len, f->path, &cb, err);
+		int rv = rs_archive_each(f->buf, f->len, f->path, f->depth, &cb, err);
 		if (rv != 1) {
 			if (rv == 0 && f->n > 1)
 				qsort(f->v, f->n, sizeof(*f->v), cmp_findings);
 			return rv;
 		}
 	}
-	return scan_plain(f, err);
+	if (scan_plain(f, err) < 0)
+		return -1;
+	return embedded(f, err);
 }
 
 /* The embedded anchors of f's bytes first: a file that is a CA store is judged once, and its comments are not pins
@@ -1680,7 +1710,7 @@ static int scan_anchors(struct filescan *f, struct rs_pin_context *pc, struct rs
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
 	memset(&so, 0, sizeof(so));
 	so.cancel = f->cancel; /* looked at each MiB carved */
-	if (rs_anchorset_scan_mem(set, f->buf, f->len, f->path, &so, err) < 0 ||
+	if (rs_anchorset_scan_blob(set, f->buf, f->len, f->path, &so, f->depth, &f->embedded, err) < 0 ||
 	    (pc->store = rs_pin_rules_store(pc, set, &sink, err)) < 0 ||
 	    rs_pin_rules_anchors(pc, set, f->len, &asink) < 0 ||
 	    (rs_anchorset_count(set) && !f->binary && dir_member(f) < 0)) {

@@ -47,18 +47,7 @@ rm -f "$scratch/deselect/EXPECT"
 # summary PATH PREFIX: the verdict, its reasons, and each anchor with its locations less PREFIX (a tree's
 # "DIR/" or an image's "IMAGE!/"), so a tree and its image compare line by line
 summary() {
-	"$bin" audit $at --format json "$1" | "$PY" -c '
-import json, sys
-pre = sys.argv[1]
-d = json.load(sys.stdin)
-print("verdict", d["verdict"]["status"], sorted(r["code"] for r in d["verdict"]["reasons"]))
-for a in sorted(d["anchors"], key=lambda a: a["sha256"]):
-    locs = []
-    for l in a["locations"]:
-        assert l["path"].startswith(pre), (l["path"], pre)
-        locs.append((l["path"][len(pre):], l.get("line"), l.get("encoding")))
-    print(a["sha256"], a.get("trust"), sorted(locs))
-' "$2"
+	"$bin" audit $at --format json "$1" | "$PY" cli/lib/audit_summary.py "$2"
 }
 same() { # same TREE IMAGE PREFIX WHAT
 	summary "$1" "$1/" >"$scratch/want"
