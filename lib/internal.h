@@ -109,6 +109,11 @@ int rs_time_from_asn1(const ASN1_TIME *t, rs_time *out);
 int rs_list_dir(const char *path, char ***names, size_t *n, struct rs_error *err);
 void rs_free_names(char **names, size_t n);
 
+/* core/dl.c: opens soname and fills slots (n function pointers of slot_size bytes, in the order of names) with its
+ * functions; 1 when every name resolved, else 0 (nothing kept open). Run once per library (pthread_once); the
+ * handle then stays open for the life of the process. Only where a library is opened at run time. */
+int rs_dl_load(const char *soname, const char *const *names, size_t n, void *slots, size_t slot_size);
+
 /* core/file.c: reads a whole regular file; errors name the path. */
 int rs_read_file(const char *path, size_t max, unsigned char **data, size_t *len, struct rs_error *err);
 

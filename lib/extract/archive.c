@@ -26,7 +26,6 @@
 /* libarchive is opened on first use, not linked: it brings libxml2, ICU, libstdc++, nettle and five compression
  * libraries, whose loading and relocation were a third of a one-off `probe`'s start (issue #19, docs/probe.md
  * "Speed"). Only audit, scan and inspect of an archive or a compressed file open it. The static build links it. */
-#include <dlfcn.h>
 #include <pthread.h>
 
 static struct {
@@ -62,22 +61,9 @@ static void la_load(void)
 		"archive_error_string", "archive_format", "archive_entry_filetype", "archive_entry_hardlink",
 		"archive_entry_pathname",
 	};
-	void *h = dlopen(RS_LIBARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL), *sym;
-	char *slot = (char *)&la;
-	size_t i;
 
-	_Static_assert(sizeof(la) == 18 * sizeof(la.read_new), "one name a function pointer");
-	if (!h)
-		return;
-	for (i = 0; i < RS_ARRAY_LEN(names); i++) {
-		if (!(sym = dlsym(h, names[i]))) {
-			dlclose(h);
-			return;
-		}
-		/* POSIX: a function's address from dlsym, kept as a function pointer of the same size */
-		memcpy(slot + i * sizeof(la.read_new), &sym, sizeof(sym));
-	}
-	la_loaded = 1; /* the handle stays open for the life of the process */
+	_Static_assert(sizeof(la) == RS_ARRAY_LEN(names) * sizeof(la.read_new), "one name a function pointer");
+	la_loaded = rs_dl_load(RS_LIBARCHIVE_SONAME, names, RS_ARRAY_LEN(names), &la, sizeof(la.read_new));
 }
 
 #define RS_LIBARCHIVE_MISSING RS_LIBARCHIVE_SONAME " is not installed"

@@ -45,7 +45,6 @@ int rs_ext2_each(const unsigned char *buf, size_t len, const struct rs_sqfs_cb *
 #include <ext2fs/ext2fs.h>
 
 #ifdef RS_EXT2FS_SONAME
-#include <dlfcn.h>
 #include <pthread.h>
 
 static struct {
@@ -69,21 +68,9 @@ static void e2_load(void)
 		"ext2fs_open2", "ext2fs_close_free", "ext2fs_dir_iterate2", "ext2fs_read_inode", "ext2fs_file_open",
 		"ext2fs_file_get_lsize", "ext2fs_file_read", "ext2fs_file_close", "ext2fs_blocks_count",
 	};
-	void *h = dlopen(RS_EXT2FS_SONAME, RTLD_NOW | RTLD_LOCAL), *sym;
-	char *slot = (char *)&e2;
 
 	_Static_assert(sizeof(e2) == RS_ARRAY_LEN(names) * sizeof(e2.open2), "one name a function pointer");
-	if (!h)
-		return;
-	for (size_t i = 0; i < RS_ARRAY_LEN(names); i++) {
-		if (!(sym = dlsym(h, names[i]))) {
-			dlclose(h);
-			return;
-		}
-		/* POSIX: a function's address from dlsym, kept as a function pointer of the same size */
-		memcpy(slot + i * sizeof(e2.open2), &sym, sizeof(sym));
-	}
-	e2_loaded = 1; /* the handle stays open for the life of the process */
+	e2_loaded = rs_dl_load(RS_EXT2FS_SONAME, names, RS_ARRAY_LEN(names), &e2, sizeof(e2.open2));
 }
 
 static int e2_ready(void)

@@ -42,7 +42,6 @@ int rs_sqfs_each(const unsigned char *buf, size_t len, const struct rs_sqfs_cb *
 #include <stdio.h>
 
 #ifdef RS_SQUASHFS_SONAME
-#include <dlfcn.h>
 #include <pthread.h>
 
 static struct {
@@ -73,21 +72,9 @@ static void sq_load(void)
 		"sqfs_dir_tree_destroy", "sqfs_tree_node_get_path", "sqfs_data_reader_create",
 		"sqfs_data_reader_load_fragment_table", "sqfs_data_reader_read", "sqfs_inode_get_file_size", "sqfs_free",
 	};
-	void *h = dlopen(RS_SQUASHFS_SONAME, RTLD_NOW | RTLD_LOCAL), *sym;
-	char *slot = (char *)&sq;
 
 	_Static_assert(sizeof(sq) == RS_ARRAY_LEN(names) * sizeof(sq.super_read), "one name a function pointer");
-	if (!h)
-		return;
-	for (size_t i = 0; i < RS_ARRAY_LEN(names); i++) {
-		if (!(sym = dlsym(h, names[i]))) {
-			dlclose(h);
-			return;
-		}
-		/* POSIX: a function's address from dlsym, kept as a function pointer of the same size */
-		memcpy(slot + i * sizeof(sq.super_read), &sym, sizeof(sym));
-	}
-	sq_loaded = 1; /* the handle stays open for the life of the process */
+	sq_loaded = rs_dl_load(RS_SQUASHFS_SONAME, names, RS_ARRAY_LEN(names), &sq, sizeof(sq.super_read));
 }
 
 static int sq_ready(void)
