@@ -960,10 +960,134 @@ object HubHttp {
             'most).')])
 
 
+# ------------------------------------------------ negatives added after the change (not blind): the new keys' look-alikes
+
+
+def n_scripts_os_store():
+    push = """#!/bin/sh
+# push the package inventory once a day (/etc/cron.daily)
+set -eu
+. /etc/fleet/fleet.env
+wget -q -O /dev/null --ca-certificate=/etc/ssl/certs/ca-certificates.crt \\
+     --header="Authorization: $FLEET_SAS" --post-file=/var/lib/fleet/inventory \\
+     "https://%s/devices/${DEVICE_ID}/messages/events?api-version=2021-04-12"
+""" % HUB
+    beat = """#!/bin/sh
+# heartbeat (gw-heartbeat.timer); the hub's roots, one file each, hashed by c_rehash
+. /etc/gw/identity
+exec mosquitto_pub -h "$HUB_HOST" -p 8883 -i "$DEVICE_ID" \\
+    -u "$HUB_HOST/$DEVICE_ID/?api-version=2021-04-12" -P "$SAS_TOKEN" \\
+    --capath /etc/gw/hub-ca.d \\
+    -t "devices/$DEVICE_ID/messages/events/" -m up -q 1
+"""
+    sub = """#!/bin/sh
+exec mosquitto_sub -h mqtt.plant.local -p 8883 --capath /etc/ssl/certs -t 'plant/#' -v
+"""
+    files = {'opt/fleet/bin/push-inventory.sh': push, 'usr/lib/gw/heartbeat.sh': beat, 'usr/lib/gw/tap.sh': sub,
+             'etc/gw/hub-ca.d/digicert-global-root-g2.pem': pem('g2'),
+             'etc/gw/hub-ca.d/microsoft-rsa-root-2017.pem': pem('ms17')}
+    write(NEG, 'scripts_os_store', files, [('none', '(added after the change) wget --ca-certificate with the OS '
+                                            'bundle; mosquitto_pub --capath of a directory holding G2 and MS RSA 2017 '
+                                            'one file each; mosquitto_sub --capath /etc/ssl/certs.')])
+
+
+def n_env_bundle_pair():
+    env = """IOTHUB_HOST=%s
+REQUESTS_CA_BUNDLE=/etc/meter-uplink/tls/hub-trust.pem
+""" % HUB
+    files = {'etc/meter-uplink/uplink.env': env, 'etc/meter-uplink/tls/hub-trust.pem': pem('g2', 'ms17')}
+    write(NEG, 'env_bundle_pair', files, [('none', '(added after the change) REQUESTS_CA_BUNDLE names a file '
+                                           'holding G2 and Microsoft RSA Root CA 2017.')])
+
+
+def n_java_client_keystore():
+    java = """package com.acme.gw;
+
+import java.io.FileInputStream;
+import java.io.InputStream;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+public final class DeviceIdentity {
+    private static final String DEVICE_CERT_PEM = "/opt/gw/certs/device.pem";
+
+    static SSLContext context(PrivateKey key) throws Exception {
+        CertificateFactory cf = CertificateFactory.getInstance("X.509");
+        Certificate cert;
+        try (InputStream in = new FileInputStream(DEVICE_CERT_PEM)) {
+            cert = cf.generateCertificate(in);
+        }
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("device", key, new char[0], new Certificate[] { cert });
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, new char[0]);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        return ctx;
+    }
+
+    private DeviceIdentity() {
+    }
+}
+"""
+    files = {'src/main/java/com/acme/gw/DeviceIdentity.java': java, 'opt/gw/certs/device.pem': DEVICE_PEM}
+    write(NEG, 'java_client_keystore', files, [('none', '(added after the change) new FileInputStream of the '
+                                                'device\'s own certificate for its KeyManager; the JDK\'s roots.')])
+
+
+def n_rust_include_str_pair():
+    rs = """use rumqttc::{MqttOptions, TlsConfiguration, Transport};
+
+const HUB_TRUST: &str = include_str!("../certs/hub-trust.pem");
+
+pub fn options(host: &str, device_id: &str) -> MqttOptions {
+    let mut opts = MqttOptions::new(device_id, host, 8883);
+    opts.set_transport(Transport::Tls(TlsConfiguration::Simple {
+        ca: HUB_TRUST.as_bytes().to_vec(),
+        alpn: None,
+        client_auth: Some((include_bytes!("../certs/device.pem").to_vec(), include_bytes!("../certs/device.key").to_vec())),
+    }));
+    opts
+}
+"""
+    files = {'src/mqtt.rs': rs, 'certs/hub-trust.pem': pem('g2', 'ms17'), 'certs/device.pem': DEVICE_PEM,
+             'certs/device.key': DEVICE_KEY}
+    write(NEG, 'rust_include_str_pair', files, [('none', '(added after the change) include_str! of G2 and MS RSA '
+                                                 '2017; include_bytes! of the device\'s own certificate and key.')])
+
+
+def n_esphome_client_cert():
+    y = """esphome:
+  name: pump-house-3
+
+esp32:
+  board: esp32dev
+  framework:
+    type: esp-idf
+
+mqtt:
+  broker: %s
+  port: 8883
+  client_id: pump-house-3
+  username: %s/pump-house-3/?api-version=2021-04-12
+  discovery: false
+  certificate_authority: |
+%s  client_certificate: |
+%s  client_certificate_key: |
+%s""" % (HUB, HUB, indent(pem('g2', 'ms17'), 4), indent(DEVICE_PEM, 4), indent(DEVICE_KEY, 4))
+    write(NEG, 'esphome_client_cert', {'pump-house-3.yaml': y}, [('none', '(added after the change) inline '
+                                                                 'client_certificate (the device\'s own) and a CA '
+                                                                 'block of both recommended roots.')])
+
+
 def main():
-    for d in (POS, NEG):
-        shutil.rmtree(d, ignore_errors=True)
-        os.makedirs(d)
+    for d in (POS, NEG):  # each case's directory is rewritten; README.md stays
+        os.makedirs(d, exist_ok=True)
     for f in (telegraf_mqtt_baltimore, fluentbit_http_ica08, nodered_tls_ica01, esphome_mqtt_baltimore,
               zigbee2mqtt_ica03, shell_wget_baltimore, shell_curl_pin_baltimore, systemd_curl_pin_ica03,
               docker_ssl_cert_file_baltimore, env_requests_ca_bundle_ica07, compose_ssl_cert_file_ica08,
@@ -972,7 +1096,8 @@ def main():
               shell_mosquitto_capath_baltimore,
               n_telegraf_pair, n_rustls_webpki_client_cert, n_docker_update_ca, n_node_extra_ca_certs,
               n_z2m_private_broker, n_paho_os_store_client_cert, n_esphome_pair, n_fluentbit_system,
-              n_okhttp_root_pins):
+              n_okhttp_root_pins, n_scripts_os_store, n_env_bundle_pair, n_java_client_keystore,
+              n_rust_include_str_pair, n_esphome_client_cert):
         f()
 
 
