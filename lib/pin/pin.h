@@ -161,6 +161,8 @@ struct rs_pin_api {
 	int word;                /* ca_file_keys: the key starts a word (no letter or digit before it) */
 	int dir;                 /* ca_file_keys: the setting may name a directory of CA files (a CApath); trust_apis:
 				  * the call takes a directory (its name's value is "dir:BASE") */
+	int adds;                /* ca_file_keys: the setting adds the file to the default store (NODE_EXTRA_CA_CERTS):
+				  * the file is never the only anchor */
 	const char *called;      /* calls: the name the needle is part of must be this one ("VendorClient"), or end
 				  * with it when it starts with '*' ("*_load_file"): entries of several APIs
 				  * share one needle of the one pass; the call is reported from the name's start */

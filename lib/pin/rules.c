@@ -288,6 +288,36 @@ static size_t list_open(const struct ctx *c, size_t at)
 	return (size_t)-1;
 }
 
+/*
+ * The key of a YAML block scalar whose first line holds the PEM at `at` (ESPHome's `certificate_authority: |` above
+ * an indented certificate): only blanks before the value on its line, and the line above ending in `: |` or `: >`
+ * (`|-`, `>+`, ...). Certificates only: a digest on a block's first line (a checksum list) is no assignment.
+ */
+static int block_key(const struct ctx *c, size_t at, char *out, size_t size)
+{
+	size_t ls = line_start(c, at), i, e;
+
+	if (at + 10 > c->len || memcmp(c->buf + at, "-----BEGIN", 10))
+		return 0;
+	for (i = ls; i < at && (c->buf[i] == ' ' || c->buf[i] == '\t'); i++)
+		;
+	if (i < at || ls < 2 || i == ls)
+		return 0;
+	e = ls - 1; /* the '\n' ending the line above */
+	while (e > 0 && (c->buf[e - 1] == ' ' || c->buf[e - 1] == '\t' || c->buf[e - 1] == '\r'))
+		e--;
+	if (e > 0 && (c->buf[e - 1] == '-' || c->buf[e - 1] == '+'))
+		e--;
+	if (e < 2 || (c->buf[e - 1] != '|' && c->buf[e - 1] != '>'))
+		return 0;
+	e--;
+	while (e > 0 && (c->buf[e - 1] == ' ' || c->buf[e - 1] == '\t'))
+		e--;
+	if (e == 0 || c->buf[e - 1] != ':')
+		return 0;
+	return defined_ident(c, e, out, size);
+}
+
 /* The identifier a value at `at` is assigned to ("fp" in `const char fp[] = "..."`), copied into out. */
 static int assigned_ident(const struct ctx *c, size_t at, char *out, size_t size)
 {
@@ -295,7 +325,7 @@ static int assigned_ident(const struct ctx *c, size_t at, char *out, size_t size
 	size_t nattrs = c->rs ? c->rs->nattrs : 0;
 	size_t from = lines_up(c, at, 3), i = at, e, k;
 
-	if (defined_ident(c, at, out, size))
+	if (defined_ident(c, at, out, size) || block_key(c, at, out, size))
 		return 1;
 	if ((k = list_open(c, at)) != (size_t)-1) /* an element after the first of `NAME = [ "a", "b" ]` */
 		i = at = k, from = lines_up(c, at, 3);
@@ -2100,6 +2130,8 @@ static int rule_root_files(const struct ctx *c)
 				return -1;
 			continue;
 		}
+		if (key->adds) /* NODE_EXTRA_CA_CERTS: beside the built-in roots, never the only anchor */
+			continue;
 		if (file_call(c, vs, ve, key) < 0 || root_file_hit(c, vs, ve, key->needle) < 0)
 			return -1;
 	}
@@ -2107,8 +2139,8 @@ static int rule_root_files(const struct ctx *c)
 }
 
 /*
- * A CA directory setting in a name file (the ca_file_keys marked "dir": mosquitto's `bridge_capath
- * /etc/mosquitto/ca_certificates`, `caPath: ...`): a trust call of "dir:BASE" (the directory's last component),
+ * A CA directory setting in a name file or a script (`#!` first: `mosquitto_pub --capath DIR`) (the ca_file_keys
+ * marked "dir": mosquitto's `bridge_capath /etc/mosquitto/ca_certificates`, `caPath: ...`): a trust call of "dir:BASE" (the directory's last component),
  * which pinscan.c joins with the only certificate file of a directory of that name in the tree, when it holds one
  * intermediate or leaf, or the old root alone. A value with a CA-file suffix is a file (rule_root_files).
  */
@@ -2127,8 +2159,9 @@ static int longer_dir_key(const struct ctx *c, const struct rs_pin_api *k, size_
 static int rule_ca_dirs(const struct ctx *c)
 {
 	size_t j;
+	int script = !c->binary && c->len > 2 && c->buf[0] == '#' && c->buf[1] == '!'; /* `mosquitto_pub --capath DIR` */
 
-	if (!c->name_file || !c->sink->call || c->pc->store)
+	if (!(c->name_file || script) || !c->sink->call || c->pc->store)
 		return 0;
 	for (j = 0; j < c->rs->nkeys; j++) {
 		const struct rs_pin_api *k = &c->rs->keys[j];

@@ -124,7 +124,7 @@ static int check_entry(const struct src *s, const char *section, size_t i, json_
 {
 	static const char *const fields[] = { "needle", "name", "when", "args", "literal", "skip_prefix", "key",
 					      "after", "not_after", "call", "key_word", "confidence", "line_has",
-					      "trust", "not_pin", "word", "dir", "called" };
+					      "trust", "not_pin", "word", "dir", "called", "adds" };
 	static const char *const whens[] = { "near", "file", "digests", "pin_name", "above" };
 	const char *f, *keyf = !strcmp(section, "ca_file_keys") ? "key" : "needle";
 	json_t *v;
@@ -147,7 +147,7 @@ static int check_entry(const struct src *s, const char *section, size_t i, json_
 					return bad(s, section, i, "bad value for condition ", w);
 			}
 		} else if (!strcmp(f, "call") || !strcmp(f, "key_word") || !strcmp(f, "trust") || !strcmp(f, "not_pin") ||
-			   !strcmp(f, "word") || !strcmp(f, "dir")) {
+			   !strcmp(f, "word") || !strcmp(f, "dir") || !strcmp(f, "adds")) {
 			if (!json_is_boolean(v))
 				return bad(s, section, i, "true or false wanted for ", f);
 		} else if (!strcmp(f, "line_has")) {
@@ -473,6 +473,7 @@ static int fill_apis(json_t *root, const char *section, struct rs_pin_api **out,
 		p->key_word = json_is_true(json_object_get(e, "key_word"));
 		p->word = json_is_true(json_object_get(e, "word"));
 		p->dir = json_is_true(json_object_get(e, "dir"));
+		p->adds = json_is_true(json_object_get(e, "adds"));
 		p->called = str(e, "called");
 		{
 			json_t *lh = json_object_get(e, "line_has");
