@@ -12,7 +12,8 @@
  * CRC32); zstd RFC 8878 section 3.1.1.1.1 (frame header descriptor's reserved bit 0); cpio(5) "new ASCII" (13 fields
  * of 8 hex digits after "070701"/"070702", name and data padded to 4 bytes, "TRAILER!!!" last); POSIX ustar
  * (the header checksum at 148 over the 512-byte block with the field as spaces); zip APPNOTE 4.3.7 (local file
- * header). Formats read nowhere here are named in a note: UBI (erase counter header "UBI#", version 1), JFFS2 (node
+ * header); U-Boot's image.h (the legacy uImage header: magic 0x27051956, header CRC32 at 4, data size at 12,
+ * compression at 31, 3 for LZMA, the payload at 64). Formats read nowhere here are named in a note: UBI (erase counter header "UBI#", version 1), JFFS2 (node
  * magic 0x1985, header CRC as Linux's crc32(0, hdr, 8)), cramfs ("Compressed ROMFS" at 16) and SquashFS before 4.0.
  */
 #include "internal.h"
@@ -275,6 +276,31 @@ static int cramfs(const unsigned char *b, size_t n, struct rs_embedded *e)
 	return 1;
 }
 
+/*
+ * A U-Boot legacy image (uImage: a 64-byte big-endian header whose CRC32 covers it with that field zero, then the
+ * payload) with an LZMA payload (compression 3: the kernels of OpenWrt and of most MIPS and ARM routers). An LZMA
+ * stream has no magic of its own; the header says where it is and how long. Other payloads are found by their own
+ * magic (gzip, a cpio ramdisk) or are a kernel's code.
+ */
+static int uimage(const unsigned char *b, size_t n, struct rs_embedded *e)
+{
+	unsigned char h[64];
+	uint32_t size;
+
+	if (n < 64 + 13 || b[31] != 3)
+		return 0;
+	memcpy(h, b, 64);
+	memset(h + 4, 0, 4);
+	if (be32(b + 4) != ~crc32_le(~0u, h, 64))
+		return 0;
+	size = be32(b + 12);
+	e->offset += 64;
+	e->size = size < n - 64 ? size : n - 64;
+	e->sized = 1; /* compressed: nothing to carve in it */
+	e->what = "LZMA (uImage)";
+	return 1;
+}
+
 /* ---- the search ---- */
 
 /* The magics, each with the offset of its match from the format's start and its check. Strings, so no NUL. */
@@ -298,6 +324,7 @@ static const struct magic {
 	{ "\x19\x85", 0, jffs2 },
 	{ "\x45\x3d\xcd\x28", 0, cramfs },
 	{ "\x53\xef", 1080, ext2 }, /* the superblock's magic; the image starts 512-byte aligned */
+	{ "\x27\x05\x19\x56", 0, uimage },
 };
 
 struct found {
@@ -325,7 +352,7 @@ static int one(struct found *f, size_t at, const struct magic *m)
 	e.size = f->len - at;
 	if (!m->check(f->buf + at, f->len - at, &e))
 		return 0;
-	if (at == 0 && !e.note) /* a format at the start is the archive reader's, which did not take it */
+	if (e.offset == 0 && !e.note) /* a format at the start is the archive reader's, which did not take it */
 		return 0;
 	if (e.note && (f->noted & bit))
 		return 1;

@@ -19,7 +19,7 @@ mkdir -p "$S"
 fail() { echo "FAIL: $*"; exit 1; }
 at=--at=2026-01-01T00:00:00Z
 PATH=$PATH:/sbin:/usr/sbin
-for t in mkimage mksquashfs mke2fs cpio xz zstd zip ubinize mkfs.ubifs mkfs.jffs2 mkfs.cramfs; do
+for t in mkimage mksquashfs mke2fs cpio xz lzma zstd zip ubinize mkfs.ubifs mkfs.jffs2 mkfs.cramfs; do
 	command -v $t >/dev/null || fail "$t is not installed (scripts/install-deps.sh installs it)"
 done
 
@@ -132,6 +132,18 @@ random 65536 "$S/del.bin"
 cat "$S/del.ext4" >>"$S/del.bin"
 same emmc-deleted "$S/del" "$S/del.bin" 65536
 
+# 4b. OpenWrt's initramfs kernel: a uImage whose LZMA payload (no magic of its own: the header says where) is a
+# kernel holding its initramfs as a cpio
+(cd "$S/ready" && find . | cpio -o -H newc --quiet) >"$S/initramfs.cpio"
+random 700000 "$S/kernel"
+cat "$S/initramfs.cpio" >>"$S/kernel"
+random 300000 "$S/tail"
+cat "$S/tail" >>"$S/kernel"
+lzma -c "$S/kernel" >"$S/kernel.lzma"
+mkimage -A mips -O linux -T kernel -C lzma -a 0x80060000 -e 0x80060000 -n "MIPS OpenWrt Linux-5.15.137" \
+	-d "$S/kernel.lzma" "$S/openwrt-initramfs-kernel.bin" >/dev/null
+same uimage-lzma "$S/ready" "$S/openwrt-initramfs-kernel.bin" "64!/data!@700000"
+
 # 5. nested: the vendor ships the sysupgrade image in a zip
 (cd "$S" && rm -f fw.zip && zip -q fw.zip openwrt-old.bin)
 rc_is zip-nested 1 "$bin" audit $at --format json "$S/fw.zip"
@@ -150,7 +162,7 @@ mkdir -p "$S/ubi"
 mkfs.ubifs -q -r "$S/ready" -m 2048 -e 126976 -c 64 -o "$S/ubi/root.ubifs"
 printf '[rootfs]\nmode=ubi\nimage=%s\nvol_id=0\nvol_type=dynamic\nvol_name=rootfs\nvol_flags=autoresize\n' \
 	"$S/ubi/root.ubifs" >"$S/ubi/ubinize.cfg"
-ubinize -o "$S/ubi/root.ubi" -m 2048 -p 128KiB -s 2048 "$S/ubi/ubinize.cfg" 2>/dev/null
+ubinize -o "$S/ubi/root.ubi" -m 2048 -p 128KiB -s 2048 "$S/ubi/ubinize.cfg" >/dev/null 2>&1
 random 262144 "$S/nand.bin"
 cat "$S/ubi/root.ubi" >>"$S/nand.bin"
 mkfs.jffs2 -r "$S/ready" -e 64KiB -l -o "$S/root.jffs2"
@@ -176,7 +188,8 @@ echo "ok   UBI, JFFS2 and cramfs: one note each, naming the tool that unpacks th
 import os, sys
 out = bytearray(os.urandom(1 << 20))
 magics = [b"hsqs", b"sqsh", b"\x1f\x8b\x08\xff", b"\xfd7zXZ\x00\x00\x01", b"\x28\xb5\x2f\xfd\x08", b"070701zz",
-          b"UBI#\x07", b"\x85\x19\x01\xe0", b"\x45\x3d\xcd\x28", b"PK\x03\x04\xff\xff", b"ustar\x0000"]
+          b"UBI#\x07", b"\x85\x19\x01\xe0", b"\x45\x3d\xcd\x28", b"PK\x03\x04\xff\xff", b"ustar\x0000",
+          b"\x27\x05\x19\x56" + bytes(27) + b"\x03"]
 for i, m in enumerate(magics):
     at = 4096 * (i + 1) + 257 * (m == b"ustar\x0000")
     out[at:at + len(m)] = m
