@@ -1434,20 +1434,27 @@ static int dir_literal(const struct ctx *c, const char *api, size_t at, size_t p
 	return give_call(c, api, 1, at, end, id, obj, alias, 0);
 }
 
+/* A context over one file's bytes for the lookups of a name another file uses (no rules run). */
+static void defs_ctx(struct ctx *c, const struct rs_pin_context *pc, const unsigned char *buf, size_t len,
+		     const struct rs_pin_sink *sink)
+{
+	memset(c, 0, sizeof(*c));
+	c->cat = pc->cat;
+	c->rs = pc->rules ? pc->rules : rs_pin_ruleset_builtin();
+	c->pc = pc;
+	c->buf = buf;
+	c->len = len;
+	c->name = "";
+	c->digests = -1;
+	c->sink = sink;
+}
+
 int rs_pin_dir_defs(const struct rs_pin_context *pc, const unsigned char *buf, size_t len, const char *ident,
 		    const struct rs_pin_sink *sink)
 {
 	struct ctx c;
 
-	memset(&c, 0, sizeof(c));
-	c.cat = pc->cat;
-	c.rs = pc->rules ? pc->rules : rs_pin_ruleset_builtin();
-	c.pc = pc;
-	c.buf = buf;
-	c.len = len;
-	c.name = "";
-	c.digests = -1;
-	c.sink = sink;
+	defs_ctx(&c, pc, buf, len, sink);
 	return c.rs && sink->call ? dir_def(&c, ident) : 0;
 }
 
@@ -1456,15 +1463,7 @@ int rs_pin_concat_defs(const struct rs_pin_context *pc, const unsigned char *buf
 {
 	struct ctx c;
 
-	memset(&c, 0, sizeof(c));
-	c.cat = pc->cat;
-	c.rs = pc->rules ? pc->rules : rs_pin_ruleset_builtin();
-	c.pc = pc;
-	c.buf = buf;
-	c.len = len;
-	c.name = "";
-	c.digests = -1;
-	c.sink = sink;
+	defs_ctx(&c, pc, buf, len, sink);
 	return c.rs && sink->def ? concat_def(&c, ident) : 0;
 }
 
