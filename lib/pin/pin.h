@@ -134,14 +134,15 @@ int rs_pin_judge_value(const struct rs_pin_context *pc, const struct rs_pin_toke
  * One entry of the rules file (rules/scan-rules.json, ruleset.c; docs/scan.md): an API by the text that finds it,
  * and what it needs around it. Strings belong to the ruleset.
  */
-enum { RS_PIN_ARGS_CALL, RS_PIN_ARGS_VALUE, RS_PIN_ARGS_LINE, RS_PIN_ARGS_NEXT, RS_PIN_ARGS_AROUND };
+enum { RS_PIN_ARGS_CALL, RS_PIN_ARGS_VALUE, RS_PIN_ARGS_LINE, RS_PIN_ARGS_NEXT, RS_PIN_ARGS_AROUND, RS_PIN_ARGS_BELOW,
+       RS_PIN_ARGS_ABOVE };
 struct rs_pin_api {
 	const char *needle;      /* the text looked for ("key" in ca_file_keys) */
 	const char *name;        /* what JSON "api" says; NULL in ca_file_keys without one */
 	const char *near;        /* when: this text on the line or the next two */
 	const char *above;       /* when: this text (any case) on the line or the eight above (a function handling
 				  * certificates, not a file's checksum) */
-	int trust;               /* name_call_apis: the call installs a CA file or certificate (a trust API) */
+	int trust;               /* name_call_apis, source_call_apis: the call installs a CA file or certificate (a trust API) */
 	int not_pin;             /* name_call_apis: a name passed here is no pin (a client certificate looked up by
 				  * its thumbprint): its definition is not reported */
 	const char *file;        /* when: the file holds this text */
@@ -149,7 +150,9 @@ struct rs_pin_api {
 	int pin_name;            /* when: calls: only names that say they are a pin (`ROOT_KEY_SHA256`, not `BUILD_ID`) */
 	int args;                /* calls: RS_PIN_ARGS_CALL (the parenthesised arguments), _VALUE (up to ',' or the
 				  * end of the line), _LINE (the rest of the line: a comparison), _NEXT (the argument
-				  * after the needle's: `setopt(h, OPTION, value)`), _AROUND (the whole line: `PINS.has(x)`) */
+				  * after the needle's: `setopt(h, OPTION, value)`), _AROUND (the whole line: `PINS.has(x)`), _BELOW
+				  * (the line and the three below: an AT command whose data follows), _ABOVE (the line and
+				  * the four above: a struct filled before the call that takes it) */
 	int element;             /* placeholders: the value is an element's text (<x ...>TEXT</x>), not a literal */
 	const char *skip_prefix; /* placeholders: a literal with this prefix is a placeholder only after it */
 	const char *after;       /* verify_off: what must follow ("" anything) */
@@ -174,16 +177,18 @@ struct rs_pin_api {
 #define RS_PIN_SLOTS_MAX 96
 #define RS_PIN_NO_SLOT ((size_t)-1)
 #define RS_PIN_NAMED_MAX 32
+#define RS_PIN_SOURCE_MAX 32
 /* The families of needles searched in one pass: each family's needles start at wbase[family]. */
 enum { RS_PW_PLACEHOLDER, RS_PW_NAME, RS_PW_GETTER, RS_PW_OFF, RS_PW_ROOT, RS_PW_API, RS_PW_PHWORD, RS_PW_TRUST,
-       RS_PW_PUBKEY, RS_PW_DIGEST, RS_PW_COMMON, RS_PW_NAMED, RS_PW_FAMILIES }; /* NAMED: a pass of its own, in name files */
+       RS_PW_PUBKEY, RS_PW_DIGEST, RS_PW_COMMON, RS_PW_NAMED, RS_PW_SOURCE, RS_PW_FAMILIES }; /* NAMED: a pass of its own,
+										    * in name files; SOURCE: in the others */
 
 struct rs_pin_ruleset {
 	void *json; /* the parsed rules (json_t), owning every string */
 	struct rs_pin_rule *rules;
 	size_t nrules;
-	struct rs_pin_api *values, *calls, *common, *trust, *placeholders, *keys, *offs, *named;
-	size_t nvalues, ncalls, ncommon, ntrust, nplaceholders, nkeys, noffs, nnamed;
+	struct rs_pin_api *values, *calls, *common, *trust, *placeholders, *keys, *offs, *named, *source;
+	size_t nvalues, ncalls, ncommon, ntrust, nplaceholders, nkeys, noffs, nnamed, nsource;
 	const char **suffixes, **name_prefixes, **getters, **digest_fns, **attrs, **name_files,
 		    **file_directives;
 	size_t nsuffixes, nname_prefixes, ngetters, ndigest_fns, nattrs, nname_files, nfile_directives;
@@ -197,6 +202,7 @@ struct rs_pin_ruleset {
 	size_t next_slot[RS_PIN_SLOTS_MAX]; /* RS_PIN_NO_SLOT ends */
 	struct rs_needles common_whole;    /* the common calls' needles, in a pass of their own where they matter */
 	struct rs_needles named_whole;     /* name_call_apis' needles, in a pass of their own in the name files */
+	struct rs_needles source_whole;    /* source_call_apis' needles, in a pass of their own in the other text files */
 	size_t wbase[RS_PW_FAMILIES];
 };
 

@@ -246,8 +246,8 @@ static int defined_ident(const struct ctx *c, size_t at, char *out, size_t size)
 			k++;
 		while (k < at && (c->buf[k] == ' ' || c->buf[k] == '\t'))
 			k++;
-		if (k >= at || c->buf[k] != ':')
-			return 0;
+		if (k >= at || c->buf[k] != ':' || (k + 1 < at && c->buf[k + 1] == ':'))
+			return 0; /* not `QByteArray::fromHex("...")` (C++'s scope) */
 	}
 	return copy_ident(c, i, e, out, size);
 }
@@ -327,6 +327,17 @@ static int assigned_ident(const struct ctx *c, size_t at, char *out, size_t size
 
 	if (defined_ident(c, at, out, size) || block_key(c, at, out, size))
 		return 1;
+	for (k = at; k > from && (c->buf[k - 1] == ' ' || c->buf[k - 1] == '\t');)
+		k--;
+	if (k > from && (c->buf[k - 1] == '"' || c->buf[k - 1] == '\''))
+		k--;
+	if (k > from + 1 && c->buf[k - 1] == '{' && word_char(c->buf[k - 2])) { /* `const std::string NAME{"ca.pem"}` */
+		for (e = --k; k > from && word_char(c->buf[k - 1]);)
+			k--;
+		if (k > from && (c->buf[k - 1] == ']' || c->buf[k - 1] == '.'))
+			return 0; /* Go's `[]string{"a.pem"}`, a type's literal, no name */
+		return copy_ident(c, k, e, out, size);
+	}
 	if ((k = list_open(c, at)) != (size_t)-1) /* an element after the first of `NAME = [ "a", "b" ]` */
 		i = at = k, from = lines_up(c, at, 3);
 
@@ -961,6 +972,18 @@ static int rule_calls(const struct ctx *c)
 		if (rv)
 			return -1;
 	}
+	/* the other text files: the calls whose needles do not fit the one pass (an AT command, a C++ library's
+	 * method), in a pass of their own */
+	if (!c->name_file && !c->binary && rs->nsource) {
+		struct occ source[RS_PIN_SOURCE_MAX];
+		memset(source, 0, sizeof(source));
+		rv = rs_needles_scan(&rs->source_whole, c->buf, c->len, add_occ, source) < 0 ||
+		     calls_of(c, rs->source, rs->nsource, source, -1);
+		for (i = 0; i < RS_PIN_SOURCE_MAX; i++)
+			free(source[i].at);
+		if (rv)
+			return -1;
+	}
 	if (!any && !c->name_file)
 		return 0;
 	/* a name file reached only as one: the common calls that compare (a comparison's line, or a file that says
@@ -1323,6 +1346,41 @@ static int assigned_value(const struct ctx *c, size_t q, int trust, size_t *from
  * mem_buffer(ca_pem, -1)` reaches ca_pem's definition, wherever it is. Bounded: 4 places, 4 names each,
  * MAX_STEPS a buffer.
  */
+/*
+ * A name given a module's value, `local ca = require("hub_ca")` (the value in [i, e) of the assignment at q): a step
+ * from the name to the file of that module, written in the language of this file ("file:hub_ca.lua"), for the
+ * module that returns a certificate (`return [[-----BEGIN ...]]`). 0 or -1.
+ */
+static int required_module(const struct ctx *c, const char *api, size_t q, size_t i, size_t e)
+{
+	const unsigned char *p = find(c, i, e, "require");
+	const char *ext = strrchr(c->name, '.'), *slash = strrchr(c->name, '/');
+	char obj[64], ident[64];
+	size_t s, m, b;
+
+	if (!p || !ext || (slash && ext < slash) || strlen(ext) > 8)
+		return 0;
+	for (s = (size_t)(p - c->buf) + 7; s < e && (c->buf[s] == ' ' || c->buf[s] == '('); s++)
+		;
+	if (s >= e || (c->buf[s] != '"' && c->buf[s] != '\''))
+		return 0;
+	for (m = ++s; m < e && (word_char(c->buf[m]) || c->buf[m] == '.' || c->buf[m] == '/'); m++)
+		;
+	if (m >= e || c->buf[m] != c->buf[s - 1] || m == s)
+		return 0;
+	for (b = m; b > s && c->buf[b - 1] != '.' && c->buf[b - 1] != '/';)
+		b--; /* `require("certs.hub_ca")`: the module's last part */
+	{
+		size_t n = q;
+		while (n < c->len && word_char(c->buf[n]))
+			n++;
+		if (!copy_ident(c, q, n, obj, sizeof(obj)) || m - b + strlen(ext) + 6 > sizeof(ident))
+			return 0;
+	}
+	snprintf(ident, sizeof(ident), "file:%.*s%s", (int)(m - b), (const char *)c->buf + b, ext);
+	return give_call(c, api, 1, q, e, ident, obj, 2, 0);
+}
+
 static int trace_name(const struct ctx *c, const char *api, int trust, const char *ident, int depth)
 {
 	const unsigned char *p;
@@ -1339,6 +1397,8 @@ static int trace_name(const struct ctx *c, const char *api, int trust, const cha
 		if (!(trust && with_as(c, q, &i, &e)) && !assigned_value(c, q, trust, &i, &e))
 			continue;
 		places++;
+		if (trust && required_module(c, api, q, i, e) < 0)
+			return -1;
 		for (; i < e && names < 4; i = w) {
 			char id[64];
 			size_t k;
@@ -1493,6 +1553,30 @@ static int prototype(const struct ctx *c, size_t at)
 	return !isdigit(c->buf[k]);
 }
 
+/* Whether at is in a comment of its line: after `//` outside a string, or on a line that starts a block comment or
+ * continues one (` * text`). */
+static int in_comment(const struct ctx *c, size_t at)
+{
+	size_t i = line_start(c, at);
+	int quoted = 0;
+
+	while (i < at && (c->buf[i] == ' ' || c->buf[i] == '\t'))
+		i++;
+	if (i < at && (c->buf[i] == '*' || (c->buf[i] == '/' && i + 1 < at && c->buf[i + 1] == '*')))
+		return 1;
+	for (; i + 1 < at; i++) {
+		if (c->buf[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (c->buf[i] == '"')
+			quoted = !quoted;
+		else if (!quoted && c->buf[i] == '/' && (c->buf[i + 1] == '/' || c->buf[i + 1] == '*'))
+			return 1;
+	}
+	return 0;
+}
+
 static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t ntab, const struct occ *occ, int trust)
 {
 	size_t i, j;
@@ -1509,8 +1593,9 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 		((struct ctx *)c)->dir_call = api.dir;
 		for (j = 0; j < occ[i].n; j++) {
 			size_t at = occ[i].at[j], p = at + strlen(tab[i].needle), end, q, w, open;
-			int depth = 0, field, line = tab[i].args == RS_PIN_ARGS_LINE || tab[i].args == RS_PIN_ARGS_AROUND,
-			    next = tab[i].args == RS_PIN_ARGS_NEXT;
+			int depth = 0, field, line = tab[i].args == RS_PIN_ARGS_LINE || tab[i].args == RS_PIN_ARGS_AROUND ||
+						     tab[i].args == RS_PIN_ARGS_BELOW || tab[i].args == RS_PIN_ARGS_ABOVE,
+			    next = tab[i].args == RS_PIN_ARGS_NEXT, lines = tab[i].args == RS_PIN_ARGS_BELOW ? 3 : 0;
 			int alias = 0, decl = 0;
 			size_t seen[8], nseen = 0, s;
 			char obj[64] = "";
@@ -1530,6 +1615,8 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 			}
 			if (line && p < c->len && word_char(c->buf[p]) && word_char((unsigned char)c->buf[p - 1]))
 				continue; /* `.digest` in `.digest256` */
+			if (trust < 0 && !c->name_file && in_comment(c, at))
+				continue; /* `// uploaded with AT+CCERTDOWN` above the certificate: no call */
 			while (tab[i].needle[0] == '_' && at > 0 && word_char(c->buf[at - 1]))
 				at--; /* the call is reported from the start of the name the needle ends */
 			result_name(c, at, p, obj, sizeof(obj), &open, &decl);
@@ -1546,6 +1633,11 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 				p = open;
 			if (tab[i].args == RS_PIN_ARGS_AROUND) /* `!PINS.has(hash)`: the names before the needle too */
 				p = line_start(c, at);
+			if (tab[i].args == RS_PIN_ARGS_ABOVE) { /* `blob.data = CA_PEM;` above `setopt(h, OPT, &blob)` */
+				p = lines_up(c, at, 4);
+				for (q = p; q < at; q++)
+					lines += c->buf[q] == '\n';
+			}
 			while (p < c->len && (c->buf[p] == ' ' || c->buf[p] == '\t'))
 				p++;
 			if (next && p < c->len && c->buf[p] == ',') /* `setopt(c, OPTION,\n PIN)`: the argument after */
@@ -1556,16 +1648,17 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 				 tab[i].needle[strlen(tab[i].needle) - 1] != '(');
 			if (!field && !line && p < c->len && (c->buf[p] == '(' || c->buf[p] == '{'))
 				p++;
-			for (end = p; end < c->len && end - p < 512; end++) {
-				if (line && c->buf[end] == '\n')
-					break; /* `cert.Digest() == PINNED`: the rest of the line */
+			for (end = p; end < c->len && end - p < (lines || tab[i].args == RS_PIN_ARGS_ABOVE ? 1024 : 512); end++) {
+				if (line && c->buf[end] == '\n' && lines-- == 0)
+					break; /* `cert.Digest() == PINNED`: the rest of the line (below: and three more) */
 				if (line && (c->buf[end] == '(' || c->buf[end] == ')'))
 					continue;
 				if (c->buf[end] == '(')
 					depth++;
 				else if ((c->buf[end] == ')' || (open && c->buf[end] == '}')) && depth-- == 0)
 					break;
-				else if (c->buf[end] == ';' || c->buf[end] == '{' || c->buf[end] == '}')
+				else if ((c->buf[end] == ';' || c->buf[end] == '{' || c->buf[end] == '}') &&
+					 tab[i].args != RS_PIN_ARGS_BELOW && tab[i].args != RS_PIN_ARGS_ABOVE)
 					break;
 				else if (field && (c->buf[end] == ',' || (c->buf[end] == '\n' && !next)))
 					break; /* `.field = ica_pem,`: one value */
@@ -1612,7 +1705,7 @@ static int calls_of(const struct ctx *c, const struct rs_pin_api *tab, size_t nt
 					return -1;
 				if (ctrust && api.dir && dir_def(c, call.ident) < 0)
 					return -1;
-				if (!alias && !*obj && trace_name(c, tab[i].name, ctrust, call.ident, 2) < 0)
+				if (!alias && (!*obj || ctrust) && trace_name(c, tab[i].name, ctrust, call.ident, 2) < 0)
 					return -1;
 			}
 		}

@@ -17,7 +17,8 @@ extern const size_t rs_builtin_scan_rules_len;
 
 /* The sections holding API entries (objects keyed by "needle" or "key"), and the lists of strings. */
 static const char *const api_sections[] = { "value_apis", "call_apis", "common_call_apis", "trust_apis",
-					    "placeholder_apis", "ca_file_keys", "verify_off", "name_call_apis" };
+					    "placeholder_apis", "ca_file_keys", "verify_off", "name_call_apis",
+					    "source_call_apis" };
 static const char *const string_sections[] = { "ca_file_suffixes", "name_prefixes", "name_getters",
 					       "digest_functions", "declaration_attributes", "name_files", "file_directives",
 					       "digest_marks" };
@@ -171,8 +172,10 @@ static int check_entry(const struct src *s, const char *section, size_t i, json_
 	if (strcmp(section, "ca_file_keys") && !json_is_string(json_object_get(e, "name")))
 		return bad(s, section, i, "missing ", "name");
 	if ((v = json_object_get(e, "args")) &&
-	    !in(json_string_value(v), (const char *const[]){ "call", "value", "line", "next", "around" }, 5))
-		return bad(s, section, i, "\"args\" is \"call\", \"value\", \"line\", \"next\" or \"around\", not ",
+	    !in(json_string_value(v), (const char *const[]){ "call", "value", "line", "next", "around", "below", "above" },
+		7))
+		return bad(s, section, i,
+			   "\"args\" is \"call\", \"value\", \"line\", \"next\", \"around\", \"below\" or \"above\", not ",
 			   json_string_value(v));
 	if ((v = json_object_get(e, "literal")) &&
 	    !in(json_string_value(v), (const char *const[]){ "quoted", "element" }, 2))
@@ -429,7 +432,12 @@ static int ruleset_needles(struct rs_pin_ruleset *rs)
 	/* the calls looked for in the name files only (name_files: .py, .ts, ...), in a pass of their own there */
 	n = 0;
 	whole_add_apis(rs, v, &n, RS_PW_NAMED, rs->named, rs->nnamed);
-	return rs->nnamed == 0 || (n == rs->nnamed && rs_needles_init(&rs->named_whole, v, n) == 0) ? 0 : -1;
+	if (rs->nnamed && (n != rs->nnamed || rs_needles_init(&rs->named_whole, v, n) < 0))
+		return -1;
+	/* the calls of the other text files whose needles do not fit the one pass: a pass of their own there */
+	n = 0;
+	whole_add_apis(rs, v, &n, RS_PW_SOURCE, rs->source, rs->nsource);
+	return rs->nsource == 0 || (n == rs->nsource && rs_needles_init(&rs->source_whole, v, n) == 0) ? 0 : -1;
 }
 
 /* ---- the C view ---- */
@@ -463,7 +471,9 @@ static int fill_apis(json_t *root, const char *section, struct rs_pin_api **out,
 		p->args = !args || !strcmp(args, "call") ? RS_PIN_ARGS_CALL
 			  : !strcmp(args, "value") ? RS_PIN_ARGS_VALUE
 			  : !strcmp(args, "line") ? RS_PIN_ARGS_LINE
-			  : !strcmp(args, "around") ? RS_PIN_ARGS_AROUND : RS_PIN_ARGS_NEXT;
+			  : !strcmp(args, "around") ? RS_PIN_ARGS_AROUND
+			  : !strcmp(args, "below") ? RS_PIN_ARGS_BELOW
+			  : !strcmp(args, "above") ? RS_PIN_ARGS_ABOVE : RS_PIN_ARGS_NEXT;
 		p->element = str(e, "literal") && !strcmp(str(e, "literal"), "element");
 		p->skip_prefix = str(e, "skip_prefix");
 		p->after = str(e, "after") ? str(e, "after") : "";
@@ -507,6 +517,7 @@ void rs_pin_ruleset_free(struct rs_pin_ruleset *rs)
 	free(rs->calls);
 	free(rs->common);
 	free(rs->named);
+	free(rs->source);
 	free(rs->name_files);
 	free(rs->file_directives);
 	free(rs->trust);
@@ -542,6 +553,7 @@ static struct rs_pin_ruleset *build(json_t *root, const struct src *s)
 	    fill_apis(root, "call_apis", &rs->calls, &rs->ncalls) ||
 	    fill_apis(root, "common_call_apis", &rs->common, &rs->ncommon) ||
 	    fill_apis(root, "name_call_apis", &rs->named, &rs->nnamed) ||
+	    fill_apis(root, "source_call_apis", &rs->source, &rs->nsource) ||
 	    fill_strings(root, "name_files", &rs->name_files, &rs->nname_files) ||
 	    fill_strings(root, "file_directives", &rs->file_directives, &rs->nfile_directives) ||
 	    fill_apis(root, "trust_apis", &rs->trust, &rs->ntrust) ||
@@ -573,6 +585,11 @@ static struct rs_pin_ruleset *build(json_t *root, const struct src *s)
 	}
 	if (rs->nnamed > RS_PIN_NAMED_MAX) {
 		bad(s, "name_call_apis", RS_PIN_NAMED_MAX, "too many entries (at most 32)", NULL);
+		rs_pin_ruleset_free(rs);
+		return NULL;
+	}
+	if (rs->nsource > RS_PIN_SOURCE_MAX) {
+		bad(s, "source_call_apis", RS_PIN_SOURCE_MAX, "too many entries (at most 32)", NULL);
 		rs_pin_ruleset_free(rs);
 		return NULL;
 	}

@@ -1,0 +1,5 @@
+WIFI_SSID = "plant-iot"
+WIFI_PASS = ""
+DEVICE_ID = "boiler-12"
+HUB_HOST = "contoso-hub.azure-devices.net"
+SAS = ""

@@ -1,0 +1,2 @@
+#pragma once
+extern const char *s_ca_pem;
