@@ -82,16 +82,19 @@ static int squashfs4(const unsigned char *b, size_t n, struct rs_embedded *e)
 /* SquashFS 1-3: little-endian "hsqs" or big-endian "sqsh", major version 1 to 3 at byte 28 */
 static int squashfs_old(const unsigned char *b, size_t n, struct rs_embedded *e)
 {
-	uint32_t major;
+	uint32_t major, minor, log;
 
 	if (n < 96)
 		return 0;
+	/* squashfs-tools 3.x's squashfs_fs.h: s_major at 28, s_minor at 30, block_log at 34, in the image's byte order */
 	major = b[0] == 's' ? (uint32_t)b[28] << 8 | b[29] : le16(b + 28);
-	if (major < 1 || major > 3)
+	minor = b[0] == 's' ? (uint32_t)b[30] << 8 | b[31] : le16(b + 30);
+	log = b[0] == 's' ? (uint32_t)b[34] << 8 | b[35] : le16(b + 34);
+	if (major < 1 || major > 3 || minor > 1 || log < 12 || log > 20)
 		return 0;
 	e->what = "SquashFS";
 	e->note = "cannot read a SquashFS image older than 4.0 here (nor vendors' LZMA variants): unpack it (sasquatch, "
-		  "or unsquashfs 3.x) and audit the directory";
+		  "unsquashfs 3.x, or binwalk -e) and audit the directory";
 	return 1;
 }
 
@@ -247,7 +250,7 @@ static int ubi(const unsigned char *b, size_t n, struct rs_embedded *e)
 		return 0;
 	e->what = "UBI";
 	e->note = "cannot read a UBI image (raw NAND flash) here: extract its volumes (ubireader_extract_files from "
-		  "ubi_reader) and audit the directory";
+		  "ubi_reader, or binwalk -e) and audit the directory";
 	return 1;
 }
 
@@ -263,7 +266,8 @@ static int jffs2(const unsigned char *b, size_t n, struct rs_embedded *e)
 	if ((type & 0x1fff) == 0 || (type & 0x1fff) > 9 || crc != crc32_le(0, b, 8))
 		return 0;
 	e->what = "JFFS2";
-	e->note = "cannot read a JFFS2 file system (NOR flash) here: extract it (jefferson) and audit the directory";
+	e->note = "cannot read a JFFS2 file system (NOR flash) here: extract it (jefferson, or binwalk -e) and audit the "
+		  "directory";
 	return 1;
 }
 

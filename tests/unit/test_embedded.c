@@ -201,6 +201,29 @@ static void test_notes_once(void **state)
 	free(b);
 }
 
+/* SquashFS 3.1, big-endian (an old MIPS router's): not read here, a note; a wrong block log is nothing */
+static void test_squashfs3(void **state)
+{
+	unsigned char *b = blob(), *p = b + 65536;
+	struct rs_embedded v[8];
+	size_t more;
+
+	(void)state;
+	memset(p, 0, 96);
+	memcpy(p, "sqsh", 4);
+	be(p + 28, 3, 2);  /* s_major */
+	be(p + 30, 1, 2);  /* s_minor */
+	be(p + 32, 0, 2);  /* block_size_1 */
+	be(p + 34, 16, 2); /* block_log: 64 KiB */
+	assert_int_equal(find(b, BLOB, v, 8, &more), 1);
+	assert_string_equal(v[0].what, "SquashFS");
+	assert_non_null(v[0].note);
+	assert_non_null(strstr(v[0].note, "older than 4.0"));
+	be(p + 34, 30, 2);
+	assert_int_equal(find(b, BLOB, v, 8, &more), 0);
+	free(b);
+}
+
 static void test_max_more(void **state)
 {
 	unsigned char *b = blob();
@@ -224,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_streams),
 		cmocka_unit_test(test_cpio_tar),
 		cmocka_unit_test(test_notes_once),
+		cmocka_unit_test(test_squashfs3),
 		cmocka_unit_test(test_max_more),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
