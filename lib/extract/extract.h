@@ -88,10 +88,12 @@ int rs_extract_carve(struct rs_scan *s, const unsigned char *buf, size_t len, co
 int rs_extract_csource(struct rs_scan *s);
 int rs_extract_certdata(struct rs_scan *s);
 int rs_extract_espidf(struct rs_scan *s);
+int rs_extract_espidf_embedded(struct rs_scan *s); /* a bundle inside an ESP32-family firmware (espidf.c) */
 
 /* Recognisers: 1 when the bytes are that form. */
 int rs_is_certdata(const unsigned char *buf, size_t len);
 int rs_is_espidf(const unsigned char *buf, size_t len);
+int rs_is_esp_image(const unsigned char *buf, size_t len);
 
 /* csource.c: the tokens of a C file that the BearSSL extractor needs. */
 struct rs_carray {

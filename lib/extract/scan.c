@@ -445,6 +445,8 @@ static int scan_plain(struct rs_scan *s)
 		return rs_extract_espidf(s) < 0 ? -1 : 0;
 	if ((rv = whole_file(s)) <= 0)
 		return rv;
+	if (rs_extract_espidf_embedded(s) < 0)
+		return -1;
 	return carve_embedded(s);
 }
 
