@@ -77,11 +77,13 @@ struct record {
 	size_t n;            /* data bytes */
 };
 
-/* The end of the line starting at p (its '\r' or '\n', or the end of the buffer). */
+/* The end of the line starting at at (its '\r' or '\n', or the end of the buffer), looked for no further than a
+ * record can be long: past that, a point beyond RECORD_MAX (too long for a record). */
 static size_t line_end(const unsigned char *b, size_t len, size_t at)
 {
-	const unsigned char *nl = memchr(b + at, '\n', len - at);
-	size_t e = nl ? (size_t)(nl - b) : len;
+	size_t look = len - at > RECORD_MAX + 2 ? RECORD_MAX + 2 : len - at;
+	const unsigned char *nl = memchr(b + at, '\n', look);
+	size_t e = nl ? (size_t)(nl - b) : at + look;
 
 	while (e > at && (b[e - 1] == '\r' || b[e - 1] == ' ' || b[e - 1] == '\t'))
 		e--;
