@@ -119,7 +119,8 @@ int rs_read_file(const char *path, size_t max, unsigned char **data, size_t *len
 
 /*
  * extract/archive.c: archives and compressed files in memory (libarchive). rs_archive_sniff: 1 when buf starts like
- * one (gzip, xz, zstd, bzip2, lz4, zip, 7-Zip, ar, cpio, tar, SquashFS). rs_archive_each calls cb->member for every
+ * one (gzip, xz, zstd, bzip2, lz4, zip, 7-Zip, ar, cpio, tar, SquashFS, ext2/3/4, a disk image, Intel
+ * HEX, S-record, UF2). rs_archive_each calls cb->member for every
  * regular member, nested archives opened to a bounded depth, named "NAME!/path"; cb->note (may be NULL) hears what
  * was not read (limits, corrupt parts) with the name it is about. Returns 0, -1 on a hard error (memory, or a callback's
  * -1), or 1 when buf could not be opened and nothing was read (the caller reads the bytes as they are).
@@ -200,6 +201,26 @@ struct rs_part {
 };
 int rs_parttab_sniff(const unsigned char *buf, size_t len);
 int rs_parttab_parse(const unsigned char *buf, size_t len, struct rs_part *out, size_t max);
+
+/*
+ * extract/mcuhex.c: microcontroller flash images (Intel HEX, Motorola S-record, UF2), for archive.c. rs_flash_sniff
+ * gives the format of buf (its first record well formed, checksum included; UF2: the first block's three magics).
+ * rs_flash_each decodes it and calls cb->run for each contiguous run of flash addresses, in file order, with its start
+ * address (a gap ends a run; nothing is allocated across it), cb->stop (may be NULL) after each to end early. A bad
+ * record, an address past 4 GiB or over bytes already given, a run longer than cb->max_run end the decode: the runs
+ * before are handed over and why says what and where. UF2 blocks flagged "not main flash" or "file container" are
+ * skipped. Returns 0 (why may hold a remark), -1 when memory ran out or a callback returned -1, or 1 when no run
+ * was handed over (why may say why).
+ */
+enum { RS_FLASH_NONE, RS_FLASH_IHEX, RS_FLASH_SREC, RS_FLASH_UF2 };
+struct rs_flash_cb {
+	int (*run)(void *arg, uint32_t addr, const unsigned char *data, size_t len);
+	int (*stop)(void *arg);
+	void *arg;
+	size_t max_run;
+};
+int rs_flash_sniff(const unsigned char *buf, size_t len);
+int rs_flash_each(const unsigned char *buf, size_t len, const struct rs_flash_cb *cb, char *why, size_t whysize);
 
 /* extract/utf16.c: text with a UTF-16 byte-order mark narrowed to 8-bit (ASCII kept, the rest '?'), malloc'd in
  * *out. Returns 1 when buf was UTF-16 and is converted, 0 when it is not UTF-16 (nothing allocated), -1 no memory. */

@@ -5,7 +5,7 @@ set -eu
 PACKAGES="build-essential cmake pkg-config clang libclang-rt-14-dev libssl-dev openssl libjansson-dev libcmocka-dev
 libevent-dev mosquitto mosquitto-clients curl ca-certificates python3 python3-jsonschema valgrind util-linux
 chromium chromium-driver nginx-light ripgrep libarchive-dev libsquashfs-dev squashfs-tools libext2fs-dev e2fsprogs fdisk dosfstools liblz4-dev libzstd-dev libacl1-dev libqpid-proton11-dev python3-paho-mqtt python3-qpid-proton
-cpio zip xz-utils zstd bzip2 zsh man-db groff-base lintian mtd-utils u-boot-tools"
+cpio zip xz-utils zstd bzip2 zsh man-db groff-base lintian mtd-utils u-boot-tools binutils"
 
 missing=""
 for p in $PACKAGES; do

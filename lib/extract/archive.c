@@ -12,11 +12,14 @@
  * "070701"/"070707", zip local header "PK\3\4", ar "!<arch>\n"). SquashFS images, which libarchive does not read,
  * go to squashfs.c (libsquashfs), ext2/3/4 images to ext2.c (libext2fs), and come back file by file, under the
  * same names and limits; a whole-disk image's partitions (parttab.c: MBR or GPT) are members "IMAGE!p1", "IMAGE!p2".
+ * A microcontroller's flash image (mcuhex.c: Intel HEX, S-record, UF2) is decoded to one member per contiguous run
+ * of flash addresses, "zephyr.hex!/0x08000000.bin": an offset in it plus that address is where a byte is in flash.
  */
 #include "internal.h"
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,7 +138,8 @@ static int la_sniff(const unsigned char *b, size_t n)
 
 int rs_archive_sniff(const unsigned char *b, size_t n)
 {
-	return la_sniff(b, n) || rs_sqfs_sniff(b, n) || rs_ext2_sniff(b, n) || rs_parttab_sniff(b, n);
+	return la_sniff(b, n) || rs_sqfs_sniff(b, n) || rs_ext2_sniff(b, n) || rs_parttab_sniff(b, n) ||
+	       rs_flash_sniff(b, n) != RS_FLASH_NONE;
 }
 
 struct budget {
@@ -341,6 +345,50 @@ static int parts_at(struct each *e, const unsigned char *buf, size_t len, const 
 	return rv;
 }
 
+/* ---- a flash image (mcuhex.c): each run of flash addresses as a member "FILE!/0xADDRESS.bin" ---- */
+
+struct flash_walk {
+	struct each *e;
+	const char *name;
+	int depth;
+	int failed; /* a callback returned -1 with the error set */
+};
+
+static int flash_run(void *arg, uint32_t addr, const unsigned char *data, size_t len)
+{
+	struct flash_walk *w = arg;
+	struct rs_buf full = RS_BUF_INIT;
+	int rv;
+
+	if (rs_buf_addf(&full, "%s!/0x%08" PRIx32 ".bin", w->name, addr) < 0)
+		rv = rs_fail(w->e->err, RS_ERR_NOMEM, "out of memory");
+	else if ((rv = charge(w->e, full.data, len)) > 0)
+		rv = member(w->e, full.data, data, len, w->depth);
+	rs_buf_release(&full);
+	w->failed |= rv < 0;
+	return rv < 0 ? -1 : 0;
+}
+
+static int flash_stop(void *arg)
+{
+	return ((struct flash_walk *)arg)->e->bud->stopped;
+}
+
+static int flash_at(struct each *e, const unsigned char *buf, size_t len, const char *name, int depth)
+{
+	struct flash_walk w = { e, name, depth, 0 };
+	struct rs_flash_cb cb = { flash_run, flash_stop, &w, MAX_MEMBER };
+	char why[256] = "";
+	int rv = rs_flash_each(buf, len, &cb, why, sizeof(why));
+
+	if (rv < 0 && !w.failed)
+		return rs_fail(e->err, RS_ERR_NOMEM, "out of memory reading '%s'", name);
+	/* 1: no bytes decoded, the file is read as it is; 0: read, maybe up to a bad record */
+	if (rv >= 0 && why[0] && note(e, name, "%s", why) < 0)
+		return -1;
+	return rv;
+}
+
 /* A compression stream's magic (gzip, xz, zstd, bzip2, lz4): what it holds may be any file. */
 static int compressed(const unsigned char *b, size_t n)
 {
@@ -355,6 +403,8 @@ static int each_at(struct each *e, const unsigned char *buf, size_t len, const c
 {
 	int rv;
 
+	if (rs_flash_sniff(buf, len) != RS_FLASH_NONE)
+		return flash_at(e, buf, len, name, depth);
 	if (rs_sqfs_sniff(buf, len))
 		return image_at(e, buf, len, name, depth, rs_sqfs_each);
 	if (rs_ext2_sniff(buf, len))

@@ -1602,6 +1602,14 @@ static int adopt(struct filescan *f, struct filescan *sub)
 	return 0;
 }
 
+/* Frees a member's findings that were not adopted (a failure on the way). */
+static void sub_release(struct filescan *sub)
+{
+	for (size_t i = 0; i < sub->n; i++)
+		finding_release(&sub->v[i]);
+	free(sub->v);
+}
+
 static int archive_member(void *arg, const char *name, const unsigned char *buf, size_t len, int depth);
 static int archive_note(void *arg, const char *name, const char *message);
 
@@ -1644,7 +1652,7 @@ static int archive_member(void *arg, const char *name, const unsigned char *buf,
 		rv = embedded(&sub, ia->err);
 	if (rv == 0 && (adopt(ia->f, &sub) < 0 || names_move(&ia->f->names, &sub.names) < 0))
 		rv = rs_fail(ia->err, RS_ERR_NOMEM, "out of memory");
-	free(sub.v);
+	sub_release(&sub);
 	names_release(&sub.names);
 	return rv;
 }
@@ -1675,7 +1683,7 @@ static int archive_note(void *arg, const char *name, const char *message)
 	rv = file_add(&sub, &h);
 	if (rv == 0 && adopt(ia->f, &sub) < 0)
 		rv = -1;
-	free(sub.v);
+	sub_release(&sub);
 	return rv < 0 ? rs_fail(ia->err, RS_ERR_NOMEM, "out of memory") : 0;
 }
 

@@ -101,8 +101,8 @@ static unsigned char *slurp(const char *rel, size_t *len)
 }
 
 static struct {
-	unsigned char *roots, *scan_src, *bundle_src, *blob;
-	size_t roots_len, scan_len, bundle_len, blob_len;
+	unsigned char *roots, *scan_src, *bundle_src, *blob, *hex;
+	size_t roots_len, scan_len, bundle_len, blob_len, hex_len;
 	struct rs_catalog *cat;
 	struct rs_anchorset *source;
 	rs_time at;
@@ -204,6 +204,25 @@ static int ep_firmware(long *fp)
 
 	if (set && ps && rs_anchorset_scan_mem(set, in.blob, in.blob_len, "blob.bin", NULL, &err) == 0 &&
 	    rs_pinscan_mem(ps, in.blob, in.blob_len, "blob.bin", &err) == 0) {
+		*fp = (long)rs_anchorset_count(set) * 1000 + (long)rs_pinscan_count(ps);
+		rv = 0;
+	}
+	rs_pinscan_free(ps);
+	rs_anchorset_free(set);
+	return rv;
+}
+
+/* A microcontroller's flash image (tests/data/firmware/flash.hex): Intel HEX with Baltimore and a pin at 0x08000000
+ * and a second region at 0x10001000, decoded by mcuhex.c into two members; the anchors and the findings */
+static int ep_flash_hex(long *fp)
+{
+	struct rs_anchorset *set = rs_anchorset_new();
+	struct rs_pinscan *ps = rs_pinscan_new(in.cat);
+	struct rs_error err;
+	int rv = -1;
+
+	if (set && ps && rs_anchorset_scan_mem(set, in.hex, in.hex_len, "flash.hex", NULL, &err) == 0 &&
+	    rs_pinscan_mem(ps, in.hex, in.hex_len, "flash.hex", &err) == 0) {
 		*fp = (long)rs_anchorset_count(set) * 1000 + (long)rs_pinscan_count(ps);
 		rv = 0;
 	}
@@ -370,6 +389,7 @@ static void test_verify(void **state) { (void)state; run_all_failures("verify", 
 static void test_scan(void **state) { (void)state; run_all_failures("scan", ep_scan, 1); }
 static void test_bundle(void **state) { (void)state; run_all_failures("bundle render", ep_bundle, 1); }
 static void test_firmware(void **state) { (void)state; run_all_failures("firmware blob", ep_firmware, 0); }
+static void test_flash_hex(void **state) { (void)state; run_all_failures("flash hex", ep_flash_hex, 0); }
 static void test_scan_cancelled(void **state) { (void)state; run_all_failures("scan cancelled", ep_scan_cancelled, 0); }
 static void test_codecs(void **state) { (void)state; run_all_failures("mqtt, http, websocket codecs", ep_codecs, 1); }
 static void test_azure(void **state) { (void)state; run_all_failures("sas and connection strings", ep_azure, 1); }
@@ -397,7 +417,7 @@ int main(void)
 		cmocka_unit_test(test_shim),	 cmocka_unit_test(test_codecs), cmocka_unit_test(test_azure),
 		cmocka_unit_test(test_load),	 cmocka_unit_test(test_profiles), cmocka_unit_test(test_verify),
 		cmocka_unit_test(test_audit),	 cmocka_unit_test(test_scan),   cmocka_unit_test(test_bundle),
-		cmocka_unit_test(test_firmware),
+		cmocka_unit_test(test_firmware), cmocka_unit_test(test_flash_hex),
 		cmocka_unit_test(test_scan_cancelled),
 	};
 	struct rs_error err;
@@ -420,6 +440,7 @@ int main(void)
 	}
 	in.scan_src = slurp("scan/fire/esp8266_baltimore.ino", &in.scan_len);
 	in.blob = slurp("firmware/blob.bin", &in.blob_len);
+	in.hex = slurp("firmware/flash.hex", &in.hex_len);
 	in.bundle_src = slurp("certifi-2025.01.31.pem", &in.bundle_len);
 	rs_time_parse("2025-06-01T00:00:00Z", &in.at, NULL);
 	in.cat = rs_catalog_new();
@@ -437,6 +458,7 @@ int main(void)
 		free(in.scan_src);
 		free(in.bundle_src);
 		free(in.blob);
+		free(in.hex);
 		return rv;
 	}
 }
