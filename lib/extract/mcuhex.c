@@ -301,6 +301,21 @@ static int put(struct runs *r, uint64_t addr, uint32_t family, const unsigned ch
 
 /* ---- the three formats ---- */
 
+/* The next record of a text format: blank lines skipped (counted in *line), *at its start and *e its end; 0 at the
+ * end of the file. */
+static int next_record(const unsigned char *b, size_t len, size_t *at, unsigned long *line, size_t *e)
+{
+	size_t next = skip_space(b, len, *at);
+
+	for (size_t i = *at; i < next; i++)
+		*line += b[i] == '\n';
+	*at = next;
+	if (*at == len)
+		return 0;
+	*e = line_end(b, len, *at);
+	return 1;
+}
+
 static int ihex_each(const unsigned char *b, size_t len, struct runs *r)
 {
 	struct record rec;
@@ -311,13 +326,8 @@ static int ihex_each(const unsigned char *b, size_t len, struct runs *r)
 	int rv;
 
 	for (;;) {
-		size_t next = skip_space(b, len, at);
-		for (size_t i = at; i < next; i++)
-			line += b[i] == '\n';
-		at = next;
-		if (at == len)
+		if (!next_record(b, len, &at, &line, &e))
 			return say(r, "cannot read to the end: no end-of-file record (cut short?)");
-		e = line_end(b, len, at);
 		if (b[at] != ':' || e - at > RECORD_MAX)
 			return say(r, "cannot read past line %lu: not an Intel HEX record", line);
 		if (ihex_record(b + at, e - at, &rec, &why) < 0)
@@ -351,13 +361,8 @@ static int srec_each(const unsigned char *b, size_t len, struct runs *r)
 	int rv;
 
 	for (;;) {
-		size_t next = skip_space(b, len, at);
-		for (size_t i = at; i < next; i++)
-			line += b[i] == '\n';
-		at = next;
-		if (at == len)
+		if (!next_record(b, len, &at, &line, &e))
 			return say(r, "cannot read to the end: no termination record (S7, S8 or S9; cut short?)");
-		e = line_end(b, len, at);
 		if (b[at] != 'S' || e - at > RECORD_MAX)
 			return say(r, "cannot read past line %lu: not an S-record", line);
 		if (srec_record(b + at, e - at, &rec, &why) < 0)
