@@ -1613,6 +1613,28 @@ static void sub_release(struct filescan *sub)
 static int archive_member(void *arg, const char *name, const unsigned char *buf, size_t len, int depth);
 static int archive_note(void *arg, const char *name, const char *message);
 
+/* The blob's own findings (the first own of f->v) that lie in a file system read as members (an ext4 image's bytes
+ * are not compressed: its files' pins are found by the blob's rules too) are the members' findings, not the
+ * blob's: dropped. */
+static void drop_inside(struct filescan *f, size_t own)
+{
+	const struct rs_embedded_list *l = &f->embedded;
+	size_t i, k, kept = 0;
+
+	for (i = 0; i < f->n; i++) {
+		int inside = 0;
+		for (k = 0; i < own && k < l->n && !inside; k++)
+			inside = l->v[k].sized && l->v[k].opened && f->v[i].offset >= 0 &&
+				 (unsigned long long)f->v[i].offset >= l->v[k].offset &&
+				 (unsigned long long)f->v[i].offset < (unsigned long long)l->v[k].offset + l->v[k].size;
+		if (inside)
+			finding_release(&f->v[i]);
+		else
+			f->v[kept++] = f->v[i];
+	}
+	f->n = kept;
+}
+
 /*
  * The file systems and compressed streams inside a binary that is no archive at its start (a firmware blob: a
  * kernel, then a SquashFS), which scan_anchors found while carving around them: each is scanned as members
@@ -1623,13 +1645,16 @@ static int embedded(struct filescan *f, struct rs_error *err)
 	struct in_archive ia = { f, err };
 	struct rs_archive_cb cb = { archive_member, archive_note, &ia };
 	struct rs_embedded_list *l = &f->embedded;
+	size_t own = f->n;
 
-	if (!l->n || rs_archive_embedded(f->buf, f->len, f->path, f->depth, l->v, l->n, l->more, &cb, err) == 0) {
-		if (l->n && f->n > 1)
-			qsort(f->v, f->n, sizeof(*f->v), cmp_findings);
+	if (!l->n)
 		return 0;
-	}
-	return -1;
+	if (rs_archive_embedded(f->buf, f->len, f->path, f->depth, l->v, l->n, l->more, &cb, err) < 0)
+		return -1;
+	drop_inside(f, own);
+	if (f->n > 1)
+		qsort(f->v, f->n, sizeof(*f->v), cmp_findings);
+	return 0;
 }
 
 static int archive_member(void *arg, const char *name, const unsigned char *buf, size_t len, int depth)
