@@ -12,6 +12,19 @@ run() {
   cmake --build "$dir" -j "$jobs"
   echo "== $dir: test"
   ctest --test-dir "$dir" --output-on-failure -j "$jobs"
+  # nothing a test starts may outlive it: a server left running is a leak no test can see from inside
+  left=$(leftovers "$dir")
+  [ -z "$left" ] || { sleep 2; left=$(leftovers "$dir"); }
+  if [ -n "$left" ]; then
+    echo "== $dir: processes the tests left running:"
+    echo "$left"
+    exit 1
+  fi
+}
+
+# leftovers DIR: the processes whose command line names this checkout's DIR (its binaries, its tests' scratch)
+leftovers() {
+  ps -eo pid=,args= | grep -F "$(pwd)/$1/" | grep -v -e 'grep -F' || true
 }
 
 # The gateway build: one statically linked rootshift; it must link and run.

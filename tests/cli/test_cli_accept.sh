@@ -12,7 +12,7 @@
 # - probe --lab: the what-ifs are judged against the lab's look-alikes of the profile's roots (old valid on the old
 #   chain, READY after the migration), with no interception note, in text and JSON.
 BIN=$(realpath "$1")
-S=$2
+S=$(realpath -m "$2")
 D=$(pwd)/data
 . ./cli/lib/lab.sh
 rm -rf "$S" && mkdir -p "$S/cwd" || exit 2
@@ -83,7 +83,10 @@ sys.exit(0 if ok else 1)
 PYEOF
 
 # lab serve --events -: stdout
-(cd "$S/cwd" && start_lab "$S/lab" "$S/serve.log" --at $AT --events -) || exit 1
+# (started from $S/cwd, not in a subshell: LAB_PID must reach stop_lab, or the server outlives the test)
+cd "$S/cwd" || exit 2
+start_lab "$S/lab" "$S/serve.log" --at $AT --events - || exit 1
+cd "$OLDPWD" || exit 2
 whatif() { # whatif STORE ARGS...: the text what-if lines of a probe of the lab
   _store=$1
   shift
