@@ -244,6 +244,9 @@ int cmd_inspect(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		if (load_input(list, argv[i], &lo, &err) < 0) {
 			lib_error(&err);
+			if (err.code == RS_ERR_NOCERT) /* inspect reads certificate files; audit reads inside the rest */
+				fprintf(stderr, "hint: an archive, a disk or firmware image, a flash file or source code: "
+						"'rootshift audit %s' looks inside\n", argv[i]);
 			goto out;
 		}
 	if (o.known_only && !(shown = select_known(list, cat))) {
