@@ -548,6 +548,7 @@ int rs_archive_embedded(const unsigned char *buf, size_t len, const char *name, 
 		rs_buf_release(&full);
 	}
 	if (rv == 0 && more)
-		rv = note(&e, name, "%zu more file systems or compressed streams inside are not opened", more) < 0 ? -1 : 0;
+		rv = note(&e, name, "%zu more places look like the start of a file system or a compressed stream: not "
+			 "opened (32 a file at most)", more) < 0 ? -1 : 0;
 	return rv < 0 ? -1 : 0;
 }
