@@ -139,8 +139,8 @@ int rs_archive_each(const unsigned char *buf, size_t len, const char *name, int 
 
 /*
  * extract/embedded.c: the file systems and compressed streams inside a firmware blob (a kernel and a SquashFS back
- * to back), by magic and a check of the header behind it, in offset order and not overlapping, at most max (*more
- * counts the rest). A format read nowhere here (UBI, JFFS2, cramfs, SquashFS before 4.0) comes with a note, once a
+ * to back), by magic and a check of the header behind it: *n of them in v, in offset order and not overlapping, at
+ * most max (*more counts the rest); 0, or -1 when memory ran out. A format read nowhere here (UBI, JFFS2, cramfs, SquashFS before 4.0) comes with a note, once a
  * format. rs_archive_embedded opens each readable one in place as a member "NAME!@OFFSET" (one budget for the
  * blob, as for an archive; depth is the blob's own), hands cb->note the notes, and sets opened on those it read;
  * a stream that turns out not to be one (a magic by chance) is dropped without a note. 0 or -1.
@@ -152,7 +152,8 @@ struct rs_embedded {
 	const char *what;    /* "SquashFS", "ext2/3/4", "gzip", "xz", "zstd", "cpio", "tar", "zip", "UBI", ... */
 	const char *note;    /* not read here: why, and what to do */
 };
-size_t rs_embedded_find(const unsigned char *buf, size_t len, struct rs_embedded *v, size_t max, size_t *more);
+int rs_embedded_find(const unsigned char *buf, size_t len, struct rs_embedded *v, size_t max, size_t *n,
+		     size_t *more); /* 0, or -1 out of memory */
 /* extract/scan.c: rs_anchorset_scan_mem for bytes nested depth deep in archives. When found is not NULL, the
  * caller reads the blob's embedded file systems itself (pinscan.c, as members with their own rules): they are
  * listed there, not opened, and the blob is carved around them. */

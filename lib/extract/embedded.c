@@ -331,11 +331,16 @@ static const struct magic {
 	{ "\x27\x05\x19\x56", 0, uimage },
 };
 
+/* Every candidate is kept until all are sorted: one inside an ext4 image found later (its .gz files) must not take
+ * the place of the image itself. Past this many the rest are only counted. */
+#define MAX_CANDIDATES 65536
+
 struct found {
 	const unsigned char *buf;
 	size_t len;
-	struct rs_embedded *v;
-	size_t n, max, more;
+	struct rs_embedded *v; /* grown to MAX_CANDIDATES */
+	size_t n, cap, more;
+	int nomem;
 	unsigned noted; /* the magics already in a note (a UBI image has a header every erase block: noted once) */
 };
 
@@ -361,10 +366,19 @@ static int one(struct found *f, size_t at, const struct magic *m)
 	if (e.note && (f->noted & bit))
 		return 1;
 	f->noted |= e.note ? bit : 0;
-	if (f->n == f->max)
-		f->more++;
-	else
+	if (f->n == f->cap && f->cap < MAX_CANDIDATES && !f->nomem) {
+		size_t cap = f->cap ? f->cap * 4 : 64;
+		struct rs_embedded *nv = realloc(f->v, cap * sizeof(*nv));
+		if (nv) {
+			f->v = nv;
+			f->cap = cap;
+		} else
+			f->nomem = 1;
+	}
+	if (f->n < f->cap)
 		f->v[f->n++] = e;
+	else
+		f->more++;
 	return 1;
 }
 
@@ -404,24 +418,35 @@ static int cmp_offset(const void *a, const void *b)
 	return x->offset < y->offset ? -1 : x->offset > y->offset;
 }
 
-size_t rs_embedded_find(const unsigned char *buf, size_t len, struct rs_embedded *v, size_t max, size_t *more)
+int rs_embedded_find(const unsigned char *buf, size_t len, struct rs_embedded *v, size_t max, size_t *n,
+		     size_t *more)
 {
-	struct found f = { buf, len, v, 0, max, 0, 0 };
-	size_t i, n;
+	struct found f = { buf, len, NULL, 0, 0, 0, 0, 0 };
+	size_t i, kept = 0;
 
-	*more = 0;
+	*n = *more = 0;
 	pthread_once(&needles_once, needles_init);
 	if (!needles_ok || len < 64 || !max)
 		return 0;
 	rs_needles_scan(&needles, buf, len, on_hit, &f);
+	if (f.nomem) {
+		free(f.v);
+		return -1;
+	}
 	/* hits come needle by needle: sorted by offset, and those inside a file system found before them dropped (a
 	 * .tar.gz stored in an ext4 image is the image's file, not the blob's; an ext4 image's backup superblocks) */
-	qsort(v, f.n, sizeof(*v), cmp_offset);
-	for (i = 0, n = 0; i < f.n; i++) {
-		if (n && v[n - 1].sized && v[i].offset < v[n - 1].offset + v[n - 1].size)
+	if (f.n)
+		qsort(f.v, f.n, sizeof(*f.v), cmp_offset);
+	for (i = 0; i < f.n; i++) {
+		if (kept && v[kept - 1].sized && f.v[i].offset < v[kept - 1].offset + v[kept - 1].size)
 			continue;
-		v[n++] = v[i];
+		if (kept == max)
+			f.more++;
+		else
+			v[kept++] = f.v[i];
 	}
+	free(f.v);
+	*n = kept;
 	*more = f.more;
-	return n;
+	return 0;
 }

@@ -462,8 +462,9 @@ static int carve_embedded(struct rs_scan *s)
 	size_t at = 0, i;
 
 	l->n = l->more = 0;
-	if (s->depth < RS_ARCHIVE_MAX_DEPTH)
-		l->n = rs_embedded_find(s->buf, s->len, l->v, RS_ARRAY_LEN(l->v), &l->more);
+	if (s->depth < RS_ARCHIVE_MAX_DEPTH &&
+	    rs_embedded_find(s->buf, s->len, l->v, RS_ARRAY_LEN(l->v), &l->n, &l->more) < 0)
+		return rs_fail(s->err, RS_ERR_NOMEM, "out of memory reading '%s'", s->path);
 	if (l->n && !s->found) {
 		struct rs_archive_cb cb = { archive_member, archive_note, s };
 		if (rs_archive_embedded(s->buf, s->len, s->path, s->depth, l->v, l->n, l->more, &cb, s->err) < 0)
@@ -575,6 +576,7 @@ static int look_inside(int fd, unsigned long long size, const char *path, struct
 	struct rs_embedded v[8];
 	unsigned long long at;
 	size_t more, got, i, k;
+	int rv;
 
 	*n = 0;
 	for (at = 0; at < size; at += WINDOW) {
@@ -584,8 +586,10 @@ static int look_inside(int fd, unsigned long long size, const char *path, struct
 		if (map == MAP_FAILED)
 			return rs_fail(err, RS_ERR_IO, "cannot map '%s': %s", path, strerror(errno));
 		posix_madvise(map, len, POSIX_MADV_SEQUENTIAL);
-		got = rs_embedded_find(map, len, v, RS_ARRAY_LEN(v), &more);
+		rv = rs_embedded_find(map, len, v, RS_ARRAY_LEN(v), &got, &more);
 		munmap(map, len);
+		if (rv < 0)
+			return rs_fail(err, RS_ERR_NOMEM, "out of memory reading '%s'", path);
 		for (i = 0; i < got; i++) {
 			if (!v[i].note)
 				return 1;

@@ -144,6 +144,21 @@ mkimage -A mips -O linux -T kernel -C lzma -a 0x80060000 -e 0x80060000 -n "MIPS 
 	-d "$S/kernel.lzma" "$S/openwrt-initramfs-kernel.bin" >/dev/null
 same uimage-lzma "$S/ready" "$S/openwrt-initramfs-kernel.bin" "64!/data!@700000"
 
+# 4c. an ext4 root holding many compressed files (a distribution's /usr/share/doc/*.gz): each looks like a stream
+# inside the blob, and none may take the place of the image itself, nor be noted as not opened
+mkdir -p "$S/docs/usr/share/doc" "$S/docs/etc/ssl/certs"
+cat "$data/baltimore_cybertrust_root.pem" >"$S/docs/etc/ssl/certs/ca-certificates.crt"
+for i in $(seq 1 80); do
+	random 2000 "$S/docs/usr/share/doc/changelog$i"
+	gzip -n "$S/docs/usr/share/doc/changelog$i"
+done
+mke2fs -q -F -t ext4 -d "$S/docs" "$S/docs.ext4" 16M >/dev/null 2>&1 || fail "mke2fs failed"
+random 1048576 "$S/emmc-docs.bin"
+cat "$S/docs.ext4" >>"$S/emmc-docs.bin"
+same emmc-docs "$S/docs" "$S/emmc-docs.bin" 1048576
+"$bin" audit $at --format json "$S/emmc-docs.bin" >"$S/emmc-docs.json" || true
+! grep -q "more places" "$S/emmc-docs.json" || fail "emmc-docs: $(grep 'more places' "$S/emmc-docs.json")"
+
 # 5. nested: the vendor ships the sysupgrade image in a zip
 (cd "$S" && rm -f fw.zip && zip -q fw.zip openwrt-old.bin)
 rc_is zip-nested 1 "$bin" audit $at --format json "$S/fw.zip"

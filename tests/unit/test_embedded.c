@@ -59,7 +59,10 @@ static void ext4(unsigned char *p, unsigned blocks)
 
 static size_t find(const unsigned char *b, size_t len, struct rs_embedded *v, size_t max, size_t *more)
 {
-	return rs_embedded_find(b, len, v, max, more);
+	size_t n;
+
+	assert_int_equal(rs_embedded_find(b, len, v, max, &n, more), 0);
+	return n;
 }
 
 static void test_squashfs_ext_sized(void **state)
