@@ -1602,12 +1602,15 @@ static int adopt(struct filescan *f, struct filescan *sub)
 	return 0;
 }
 
-/* Frees a member's findings that were not adopted (a failure on the way). */
-static void sub_release(struct filescan *sub)
+/* Frees what f holds: its findings not adopted by another (a member's, after a failure on the way) and its names. */
+static void filescan_release(struct filescan *f)
 {
-	for (size_t i = 0; i < sub->n; i++)
-		finding_release(&sub->v[i]);
-	free(sub->v);
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		finding_release(&f->v[i]);
+	free(f->v);
+	names_release(&f->names);
 }
 
 static int archive_member(void *arg, const char *name, const unsigned char *buf, size_t len, int depth);
@@ -1677,8 +1680,7 @@ static int archive_member(void *arg, const char *name, const unsigned char *buf,
 		rv = embedded(&sub, ia->err);
 	if (rv == 0 && (adopt(ia->f, &sub) < 0 || names_move(&ia->f->names, &sub.names) < 0))
 		rv = rs_fail(ia->err, RS_ERR_NOMEM, "out of memory");
-	sub_release(&sub);
-	names_release(&sub.names);
+	filescan_release(&sub);
 	return rv;
 }
 
@@ -1708,7 +1710,7 @@ static int archive_note(void *arg, const char *name, const char *message)
 	rv = file_add(&sub, &h);
 	if (rv == 0 && adopt(ia->f, &sub) < 0)
 		rv = -1;
-	sub_release(&sub);
+	filescan_release(&sub);
 	return rv < 0 ? rs_fail(ia->err, RS_ERR_NOMEM, "out of memory") : 0;
 }
 
@@ -2037,16 +2039,6 @@ static int merge(struct rs_pinscan *ps, struct filescan *f)
 	ps->bytes += f->len;
 	pthread_mutex_unlock(&ps->lock);
 	return rv;
-}
-
-static void filescan_release(struct filescan *f)
-{
-	size_t i;
-
-	for (i = 0; i < f->n; i++)
-		finding_release(&f->v[i]);
-	free(f->v);
-	names_release(&f->names);
 }
 
 int rs_pinscan_mem(struct rs_pinscan *ps, const unsigned char *buf, size_t len, const char *name,
